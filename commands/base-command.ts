@@ -1,0 +1,69 @@
+import {Command, Flags, type Interfaces} from '@oclif/core'
+
+import {describeFailure} from '../src/describe-failure.js'
+import {redact} from '../src/redact.js'
+
+export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+/**
+ * Every command: `--json`, the shared bot-selection flags, one-line errors with documented exit codes, and
+ * redaction of anything that could carry a token on its way out.
+ */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    bot: Flags.string({description: 'Bot name or registry id (registry, then TELEGRAM_BOT_CONFIGS).', helpGroup: 'BOT'}),
+    token: Flags.string({description: 'Bot token; overrides every config layer.', helpGroup: 'BOT'}),
+    config: Flags.string({description: 'Bots registry file.', env: 'FASTPAY_TG_CONFIG', helpGroup: 'BOT'}),
+    debug: Flags.boolean({description: 'Print request traces and stack traces (redacted).', helpGroup: 'GLOBAL'}),
+  }
+
+  protected flags!: CommandFlags<T>
+  protected args!: CommandArgs<T>
+
+  public override async init(): Promise<void> {
+    await super.init()
+    const {args, flags} = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as CommandFlags<T>
+    this.args = args as CommandArgs<T>
+  }
+
+  /** Human output: suppressed under `--json`, always redacted. */
+  public override log(message = ''): void {
+    if (!this.jsonEnabled()) process.stdout.write(`${redact(message)}\n`)
+  }
+
+  /** One warning line on stderr (also under `--json`, whose stdout stays machine-readable). */
+  public warnLine(message: string): void {
+    process.stderr.write(`Warning: ${redact(message)}\n`)
+  }
+
+  /** A `DEBUG`/`--debug` trace line for the API client; never carries the token. */
+  protected get debugLine(): ((line: string) => void) | undefined {
+    const enabled = this.argv.includes('--debug') || /(^|,)fastpay-tg(:|,|$)|^\*$/.test(process.env.DEBUG ?? '')
+    return enabled ? (line: string) => process.stderr.write(`debug: ${redact(line)}\n`) : undefined
+  }
+
+  protected override logJson(json: unknown): void {
+    process.stdout.write(`${redact(JSON.stringify(json, null, 2))}\n`)
+  }
+
+  protected override async catch(error: Interfaces.CommandError): Promise<never> {
+    const failure = describeFailure(error)
+    if (this.jsonEnabled()) {
+      this.logJson({error: {code: failure.code, message: failure.message, exitCode: failure.exitCode}})
+    } else {
+      process.stderr.write(`Error: ${failure.message}\n`)
+    }
+    if (this.argv.includes('--debug') && error.stack) process.stderr.write(`${redact(error.stack)}\n`)
+    return this.exit(failure.exitCode)
+  }
+}

@@ -1,0 +1,208 @@
+import {performance} from 'node:perf_hooks'
+import type {ApiMethods, ApiResponse, Opts} from '@grammyjs/types'
+import {redact, registerSecret} from '../redact.js'
+import {UserError} from '../user-error.js'
+import {describeFetchFailure, TelegramApiError, TelegramNetworkError} from './errors.js'
+import {type InputFileSource, stageFiles} from './input-file.js'
+import {buildRequestBody} from './request-body.js'
+import {type RetryOptions, withRetries} from './retry.js'
+import {createTransport, type Transport} from './transport.js'
+
+type Methods = ApiMethods<InputFileSource>
+/** The parameters of a Bot API method, with files given as InputFileSource. */
+export type MethodParams<M extends keyof Methods> = Opts<InputFileSource>[M]
+/** What a Bot API method returns on success. */
+export type MethodResult<M extends keyof Methods> = ReturnType<Methods[M]>
+
+export interface BotApiClientOptions {
+  token: string
+  /** @default process.env.TELEGRAM_API_BASE_URL ?? 'https://api.telegram.org' */
+  apiRoot?: string
+  /** Per attempt; getUpdates adds its long-poll `timeout` to it. @default 30000 */
+  timeoutMs?: number
+  /** @default see RetryOptions */
+  retry?: RetryOptions
+  /** Receives one line per attempt and retry (method, attempt, status, elapsed ms), already redacted. */
+  debug?: (line: string) => void
+  /**
+   * Told when Telegram says a group became a supergroup; the call is then re-sent once to `toChatId`.
+   * @default nothing is told, the call is still re-sent
+   */
+  onMigrate?: (fromChatId: number | string, toChatId: number, method: string) => void | Promise<void>
+  /** @default built from the environment's proxy variables (see createTransport) */
+  transport?: Transport | Promise<Transport>
+}
+
+export interface CallOptions {
+  /** Cancels the call: the attempt in flight is aborted and no further attempt starts. The abort reason is thrown. */
+  signal?: AbortSignal
+}
+
+/** Telegram Bot API calls with one retry policy, timeouts, redacted errors and group-migration handling. */
+export class BotApiClient {
+  readonly #methodUrl: (method: string) => string
+  readonly #timeoutMs: number
+  readonly #retry: RetryOptions
+  readonly #debug: ((line: string) => void) | undefined
+  readonly #onMigrate: BotApiClientOptions['onMigrate']
+  #transport: Promise<Transport> | undefined
+
+  constructor(options: BotApiClientOptions) {
+    registerSecret(options.token)
+    const apiRoot = checkedApiRoot(options.apiRoot ?? process.env.TELEGRAM_API_BASE_URL ?? 'https://api.telegram.org')
+    const token = options.token
+    // The only place the token goes: everything else names the method, never the URL.
+    this.#methodUrl = (method) => `${apiRoot}/bot${token}/${method}`
+    this.#timeoutMs = options.timeoutMs ?? 30_000
+    this.#retry = options.retry ?? {}
+    this.#debug = options.debug
+    this.#onMigrate = options.onMigrate
+    this.#transport = options.transport === undefined ? undefined : Promise.resolve(options.transport)
+  }
+
+  /** Calls any Bot API method. Parameters that are undefined are left out. */
+  async call<M extends keyof Methods>(method: M, params?: MethodParams<M>, options: CallOptions = {}): Promise<MethodResult<M>> {
+    const defined = Object.fromEntries(Object.entries(params ?? {}).filter(([, value]) => value !== undefined))
+    const staged = await stageFiles(defined)
+    try {
+      try {
+        return (await this.#callWithRetries(method, staged.params, options.signal)) as MethodResult<M>
+      } catch (error) {
+        const toChatId = migrationTarget(error, staged.params)
+        if (toChatId === undefined) throw error
+        const fromChatId = staged.params.chat_id as number | string
+        this.#log(`${method}: chat ${String(fromChatId)} was upgraded to ${toChatId}; sending there`)
+        await this.#onMigrate?.(fromChatId, toChatId, method)
+        const moved = {...staged.params, chat_id: toChatId}
+        return (await this.#callWithRetries(method, moved, options.signal)) as MethodResult<M>
+      }
+    } finally {
+      await staged.cleanup()
+    }
+  }
+
+  getMe() {
+    return this.call('getMe')
+  }
+
+  getChat(params: MethodParams<'getChat'>) {
+    return this.call('getChat', params)
+  }
+
+  getUpdates(params?: MethodParams<'getUpdates'>, options?: CallOptions) {
+    return this.call('getUpdates', params, options)
+  }
+
+  sendMessage(params: MethodParams<'sendMessage'>) {
+    return this.call('sendMessage', params)
+  }
+
+  sendPhoto(params: MethodParams<'sendPhoto'>) {
+    return this.call('sendPhoto', params)
+  }
+
+  sendDocument(params: MethodParams<'sendDocument'>) {
+    return this.call('sendDocument', params)
+  }
+
+  editMessageText(params: MethodParams<'editMessageText'>) {
+    return this.call('editMessageText', params)
+  }
+
+  answerCallbackQuery(params: MethodParams<'answerCallbackQuery'>) {
+    return this.call('answerCallbackQuery', params)
+  }
+
+  setWebhook(params: MethodParams<'setWebhook'>) {
+    return this.call('setWebhook', params)
+  }
+
+  deleteWebhook(params?: MethodParams<'deleteWebhook'>) {
+    return this.call('deleteWebhook', params)
+  }
+
+  getWebhookInfo() {
+    return this.call('getWebhookInfo')
+  }
+
+  #callWithRetries(method: string, params: Record<string, unknown>, signal: AbortSignal | undefined): Promise<unknown> {
+    const attempt = (attemptNumber: number) => this.#attempt(method, params, attemptNumber, signal)
+    return withRetries(attempt, this.#retry, {method, debug: this.#debug && ((line) => this.#log(line))})
+  }
+
+  async #attempt(method: string, params: Record<string, unknown>, attemptNumber: number, callerSignal?: AbortSignal) {
+    callerSignal?.throwIfAborted()
+    this.#transport ??= createTransport()
+    const transport = await this.#transport
+    const longPollMs = method === 'getUpdates' ? Math.max(0, Number(params.timeout) || 0) * 1000 : 0
+    const timeoutMs = this.#timeoutMs + longPollMs
+    const timeout = AbortSignal.timeout(timeoutMs)
+    const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout
+    const started = performance.now()
+    const elapsed = () => Math.round(performance.now() - started)
+    let status: number
+    let statusText: string
+    let text: string
+    try {
+      const {body, headers} = await buildRequestBody(params, () => transport.createFormData())
+      const response = await transport.fetch(this.#methodUrl(method), {method: 'POST', headers, body, signal})
+      status = response.status
+      statusText = response.statusText
+      text = await response.text()
+    } catch (error) {
+      if (callerSignal?.aborted) throw callerSignal.reason
+      const failure = timeout.aborted
+        ? new TelegramNetworkError(method, 'timeout', `request timed out after ${timeoutMs} ms`, {cause: error})
+        : new TelegramNetworkError(method, 'network', describeFetchFailure(error), {cause: error})
+      this.#log(`${method} attempt ${attemptNumber}: ${failure.kind} error after ${elapsed()} ms`)
+      throw failure
+    }
+    this.#log(`${method} attempt ${attemptNumber}: ${status} in ${elapsed()} ms${transport.proxy ? ' (via proxy)' : ''}`)
+    return readAnswer(method, status, statusText, text)
+  }
+
+  #log(line: string): void {
+    this.#debug?.(redact(line))
+  }
+}
+
+/** Caught here, a bad root is one clear line; caught by fetch, it would be retried and quote the token. */
+function checkedApiRoot(apiRoot: string): string {
+  let url: URL | undefined
+  try {
+    url = new URL(apiRoot)
+  } catch {
+    url = undefined
+  }
+  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new UserError(`the Bot API root must be an http(s) URL, got ${JSON.stringify(apiRoot)}`)
+  }
+  return apiRoot.replace(/\/+$/, '')
+}
+
+function readAnswer(method: string, status: number, statusText: string, text: string): unknown {
+  let answer: ApiResponse<unknown> | undefined
+  try {
+    const parsed: unknown = JSON.parse(text)
+    if (typeof parsed === 'object' && parsed !== null && 'ok' in parsed) answer = parsed as ApiResponse<unknown>
+  } catch {
+    // Not JSON: nginx's error pages, a proxy's refusal.
+  }
+  if (status >= 500) {
+    const reason = answer !== undefined && !answer.ok && answer.description ? answer.description : statusText
+    throw new TelegramNetworkError(method, 'server', `server answered ${status} ${reason}`.trim(), {status})
+  }
+  if (answer === undefined) {
+    throw new TelegramNetworkError(method, 'server', `server answered ${status} ${statusText} without Telegram's JSON`, {
+      status,
+    })
+  }
+  if (answer.ok) return answer.result
+  throw new TelegramApiError(method, answer.error_code ?? status, answer.description ?? statusText, answer.parameters)
+}
+
+/** The new chat id when Telegram refused because the group became a supergroup, and the call names a chat. */
+function migrationTarget(error: unknown, params: Record<string, unknown>): number | undefined {
+  if (!(error instanceof TelegramApiError) || params.chat_id === undefined) return undefined
+  return error.parameters.migrate_to_chat_id
+}

@@ -1,0 +1,25 @@
+import {openAsBlob} from 'node:fs'
+import {LocalUpload} from './input-file.js'
+import type {FormDataLike} from './transport.js'
+
+export type RequestBody = {body: string; headers: Record<string, string>} | {body: FormDataLike; headers: Record<string, string>}
+
+/**
+ * JSON unless a file is uploaded; then multipart, where objects (reply_markup, link_preview_options) travel as
+ * JSON strings. Files are file-backed Blobs, so fetch streams them from disk instead of holding them in memory.
+ */
+export async function buildRequestBody(
+  params: Record<string, unknown>,
+  createFormData: () => FormDataLike,
+): Promise<RequestBody> {
+  const entries = Object.entries(params).filter(([, value]) => value !== undefined)
+  if (!entries.some(([, value]) => value instanceof LocalUpload)) {
+    return {body: JSON.stringify(Object.fromEntries(entries)), headers: {'content-type': 'application/json'}}
+  }
+  const form = createFormData()
+  for (const [name, value] of entries) {
+    if (value instanceof LocalUpload) form.append(name, await openAsBlob(value.path), value.filename)
+    else form.append(name, typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value))
+  }
+  return {body: form, headers: {}}
+}

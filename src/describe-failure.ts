@@ -1,0 +1,36 @@
+import {isTelegramApiError, isTelegramNetworkError} from './api/errors.js'
+import {ExitCode, type ExitCodeValue} from './exit-codes.js'
+import {redact} from './redact.js'
+import {isUserError} from './user-error.js'
+
+export interface FailureDescription {
+  /** Stable machine-readable kind, for `--json` and the Action's outputs. */
+  code: 'usage' | 'telegram' | 'unreachable' | 'internal'
+  /** One line, safe to print: no token, no stack. */
+  message: string
+  exitCode: ExitCodeValue
+}
+
+/** Turns any thrown value into the one line every door prints, and the exit code scripts branch on. */
+export function describeFailure(error: unknown): FailureDescription {
+  if (isUserError(error)) return {code: 'usage', message: oneLine(error.message), exitCode: ExitCode.usage}
+  if (isTelegramApiError(error)) {
+    const message = error.hint ? `${error.message}: ${error.hint}` : error.message
+    return {code: 'telegram', message: oneLine(message), exitCode: ExitCode.telegramRefused}
+  }
+  if (isTelegramNetworkError(error)) {
+    return {code: 'unreachable', message: oneLine(error.message), exitCode: ExitCode.unreachable}
+  }
+  // oclif's parser errors (unknown flag, missing argument) carry their own exit code 2.
+  const oclifExit = (error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit
+  if (oclifExit === ExitCode.usage) {
+    return {code: 'usage', message: oneLine(String((error as Error).message)), exitCode: ExitCode.usage}
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return {code: 'internal', message: oneLine(`unexpected error: ${message}`), exitCode: ExitCode.telegramRefused}
+}
+
+function oneLine(text: string): string {
+  const firstLine = text.split('\n').find((line) => line.trim() !== '') ?? text
+  return redact(firstLine.trim())
+}

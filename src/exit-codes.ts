@@ -1,0 +1,14 @@
+/**
+ * Exit codes every door documents. Scripts branch on them, so they never change meaning.
+ */
+export const ExitCode = {
+  ok: 0,
+  /** Telegram answered `ok: false` (blocked, chat not found, bad request), or an unexpected failure. */
+  telegramRefused: 1,
+  /** A bad flag, config file, environment value or input: fix it and run again. */
+  usage: 2,
+  /** Telegram could not be reached after retries (network down, timeouts, 5xx). */
+  unreachable: 3,
+} as const
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]

@@ -1,0 +1,17 @@
+export {
+  escapeHtml,
+  escapeHtmlAttribute,
+  escapeMarkdownV2,
+  escapeMarkdownV2Code,
+  escapeMarkdownV2Url,
+} from './escape.js'
+export {buildInlineKeyboard, parseButton, parseButtonRow, type SimpleButton} from './inline-keyboard.js'
+export {parseParseMode, type ParseMode} from './parse-mode.js'
+export {
+  CAPTION_LIMIT,
+  MESSAGE_LIMIT,
+  splitCaption,
+  splitMessage,
+  type CaptionSplit,
+  type SplitOptions,
+} from './split-message.js'

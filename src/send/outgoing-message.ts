@@ -1,0 +1,21 @@
+import type {InlineKeyboardMarkup} from '@grammyjs/types'
+
+import type {InputFileSource} from '../api/index.js'
+import type {ParseMode} from '../format/index.js'
+
+/** What to send, independent of where: every door builds one of these and hands it to `deliverToChats`. */
+export interface OutgoingMessage {
+  /** Message text, or the caption (and its overflow) when `media` is given. */
+  text?: string
+  parseMode?: ParseMode
+  media?: {kind: 'photo' | 'document'; source: InputFileSource}
+  replyMarkup?: InlineKeyboardMarkup
+  /** Sends without sound (`disable_notification`). @default false */
+  silent?: boolean
+  /** Forbids forwarding and saving (`protect_content`). @default false */
+  protect?: boolean
+  /** Sends `link_preview_options: {is_disabled: true}`. @default false */
+  noPreview?: boolean
+  /** Forum topic (`message_thread_id`). */
+  threadId?: number
+}

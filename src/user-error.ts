@@ -1,0 +1,14 @@
+import {ExitCode} from './exit-codes.js'
+
+/**
+ * A mistake the user can fix: a bad flag, config value or input. Doors print its message as one line, with no
+ * stack trace, and exit with code 2.
+ */
+export class UserError extends Error {
+  override readonly name = 'UserError'
+  readonly exitCode = ExitCode.usage
+}
+
+export function isUserError(error: unknown): error is UserError {
+  return error instanceof UserError
+}

@@ -1,0 +1,58 @@
+import {execa} from 'execa'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+
+const BIN = resolve(import.meta.dirname, '../../bin/run.js')
+
+export interface CliResult {
+  stdout: string
+  stderr: string
+  exitCode: number
+}
+
+export interface CliSandbox {
+  /** Isolated HOME, XDG config and state dirs; nothing of the developer's own machine leaks in. */
+  env: Record<string, string>
+  configPath: string
+  stateDir: string
+  run(args: string[], options?: {env?: Record<string, string | undefined>; input?: string | Buffer}): Promise<CliResult>
+  cleanup(): void
+}
+
+/** Runs the built CLI as a user would: a child process, its stdout, stderr and exit code. */
+export function createCliSandbox(apiRoot?: string): CliSandbox {
+  const home = mkdtempSync(join(tmpdir(), 'fastpay-tg-test-'))
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_STATE_HOME: join(home, 'state'),
+    // Keep the keychain tests' session bus visible when .ci/run provides one.
+    ...(process.env.DBUS_SESSION_BUS_ADDRESS ? {DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS} : {}),
+    ...(apiRoot ? {TELEGRAM_API_BASE_URL: apiRoot} : {}),
+  }
+  return {
+    env,
+    configPath: join(home, 'config', 'fastpay-tg', 'config.yml'),
+    stateDir: join(home, 'state', 'fastpay-tg'),
+    async run(args, options = {}) {
+      const merged: Record<string, string> = {...env}
+      for (const [key, value] of Object.entries(options.env ?? {})) {
+        if (value === undefined) delete merged[key]
+        else merged[key] = value
+      }
+      const result = await execa(process.execPath, [BIN, ...args], {
+        env: merged,
+        extendEnv: false,
+        input: options.input ?? '',
+        reject: false,
+        timeout: 60_000,
+      })
+      return {stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? -1}
+    },
+    cleanup() {
+      rmSync(home, {recursive: true, force: true})
+    },
+  }
+}
