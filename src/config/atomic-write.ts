@@ -1,0 +1,50 @@
+import {randomBytes} from 'node:crypto'
+import {mkdir, open, realpath, rename, unlink} from 'node:fs/promises'
+import {basename, dirname, join} from 'node:path'
+
+/** The real file behind `path`, so that a symlinked config (dotfiles repos) stays a symlink after a write. */
+export async function realTarget(path: string): Promise<string> {
+  try {
+    return await realpath(path)
+  } catch {
+    return path
+  }
+}
+
+/**
+ * Replaces `path` with `text` so that readers see the old file or the new one, never half of one: writes a
+ * temporary file in the same directory, fsyncs it, renames it over the target. Creates the directory (0700) if needed.
+ * @param mode permissions of the written file @default 0o600
+ */
+export async function writeFileAtomic(path: string, text: string, mode = 0o600): Promise<void> {
+  const dir = dirname(path)
+  await mkdir(dir, {recursive: true, mode: 0o700})
+  const temporary = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+  const handle = await open(temporary, 'wx', mode)
+  try {
+    await handle.writeFile(text, 'utf8')
+    await handle.chmod(mode)
+    await handle.sync()
+    await handle.close()
+    await rename(temporary, path)
+  } catch (error) {
+    await handle.close().catch(() => undefined)
+    await unlink(temporary).catch(() => undefined)
+    throw error
+  }
+  await syncDirectory(dir)
+}
+
+// Makes the rename itself durable. Some platforms cannot open a directory for fsync: the write already happened.
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r')
+    try {
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+  } catch {
+    // best effort
+  }
+}

@@ -1,0 +1,13 @@
+// Shared by the zod schemas and by code that must not load zod (it costs ~50 ms at start-up).
+
+export const CHAT_TYPES = ['private', 'group', 'supergroup', 'channel'] as const
+export type ChatType = (typeof CHAT_TYPES)[number]
+
+/** Starts with a letter so that a name can never be mistaken for a registry id. */
+export const BOT_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/
+
+/** `${NAME}`: the token is read from that environment variable. */
+export const ENV_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/
+
+/** `keychain:<account>`: the token is in the OS keychain under `fastpay-tg/<account>`. */
+export const KEYCHAIN_PREFIX = 'keychain:'

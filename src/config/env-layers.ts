@@ -1,0 +1,86 @@
+import {redact} from '../redact.js'
+import {UserError} from '../user-error.js'
+import {CHAT_ID_EXPECTED, type ChatId, parseChatId, splitChatList} from './chat-id.js'
+import {describeZodError} from './issues.js'
+import type {Env} from './paths.js'
+
+export const BOT_CONFIGS_VAR = 'TELEGRAM_BOT_CONFIGS'
+export const BOT_TOKEN_VAR = 'TELEGRAM_BOT_TOKEN'
+export const CHAT_IDS_VAR = 'TELEGRAM_CHAT_IDS'
+
+/** One entry of `TELEGRAM_BOT_CONFIGS`. */
+export interface EnvBot {
+  index: number
+  name?: string
+  token: string
+  chatIds: ChatId[]
+  /** `env TELEGRAM_BOT_CONFIGS[1] (alerts)` */
+  source: string
+}
+
+function envValue(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim()
+  return value === undefined || value === '' ? undefined : value
+}
+
+// V8 quotes the start of the input in its message; that text may hold a token, so it stays out of ours.
+function jsonProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  return message.replace(/, ".*" is not valid JSON$/s, '')
+}
+
+/** Parses `TELEGRAM_BOT_CONFIGS` (a JSON array of `{name, token, chat_ids}`); unset or empty means none. */
+export async function readEnvBotConfigs(env: Env): Promise<EnvBot[]> {
+  const text = envValue(env, BOT_CONFIGS_VAR)
+  if (text === undefined) return []
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    throw new UserError(redact(`${BOT_CONFIGS_VAR}: not valid JSON (${jsonProblem(error)})`))
+  }
+  const {envBotListSchema} = await import('./schema.js')
+  const parsed = envBotListSchema.safeParse(json)
+  if (!parsed.success) throw new UserError(describeZodError(BOT_CONFIGS_VAR, parsed.error, json))
+  const seen = new Map<string, number>()
+  return parsed.data.map((entry, index) => {
+    if (entry.name !== undefined) {
+      const key = entry.name.toLowerCase()
+      const earlier = seen.get(key)
+      if (earlier !== undefined) {
+        throw new UserError(
+          `${BOT_CONFIGS_VAR}[${index}].name: duplicate name "${entry.name}" (also ${BOT_CONFIGS_VAR}[${earlier}])`,
+        )
+      }
+      seen.set(key, index)
+    }
+    const label = entry.name === undefined ? '' : ` (${entry.name})`
+    return {
+      index,
+      name: entry.name,
+      token: entry.token,
+      chatIds: entry.chat_ids,
+      source: `env ${BOT_CONFIGS_VAR}[${index}]${label}`,
+    }
+  })
+}
+
+/** `TELEGRAM_BOT_TOKEN`, or undefined when unset or empty. */
+export function readEnvToken(env: Env): string | undefined {
+  return envValue(env, BOT_TOKEN_VAR)
+}
+
+/** Validates chat ids given as text; `where` names the flag or variable in the error. */
+export function parseChatList(where: string, entries: readonly string[]): ChatId[] {
+  return entries.flatMap(splitChatList).map((entry) => {
+    const chatId = parseChatId(entry)
+    if (chatId === undefined) throw new UserError(`${where}: ${JSON.stringify(entry)} is not ${CHAT_ID_EXPECTED}`)
+    return chatId
+  })
+}
+
+/** `TELEGRAM_CHAT_IDS` (comma-separated), or undefined when unset or empty. */
+export function readEnvChatIds(env: Env): ChatId[] | undefined {
+  const text = envValue(env, CHAT_IDS_VAR)
+  return text === undefined ? undefined : parseChatList(CHAT_IDS_VAR, [text])
+}

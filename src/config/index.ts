@@ -1,0 +1,56 @@
+export {type ChatId, CHAT_ID_EXPECTED, parseChatId, sameChatId, splitChatList} from './chat-id.js'
+export {
+  BOT_CONFIGS_VAR,
+  BOT_TOKEN_VAR,
+  CHAT_IDS_VAR,
+  type EnvBot,
+  parseChatList,
+  readEnvBotConfigs,
+  readEnvChatIds,
+  readEnvToken,
+} from './env-layers.js'
+export type {LockOptions} from './file-lock.js'
+export {
+  deleteToken,
+  isKeychainUnavailable,
+  KEYCHAIN_SERVICE,
+  KeychainUnavailableError,
+  keychainAvailable,
+  keychainProblem,
+  type KeyringModule,
+  readToken,
+  setKeyringLoader,
+  storeToken,
+} from './keychain.js'
+export {type BotListing, type ListedBot, listBots} from './list-bots.js'
+export {
+  CONFIG_ENV_VAR,
+  defaultConfigPath,
+  defaultStateDir,
+  displayPath,
+  type Env,
+  locateRegistry,
+  type RegistryLocation,
+} from './paths.js'
+export {
+  addBot,
+  type BotPatch,
+  type BotSelector,
+  type EditOptions,
+  findRegistryBot,
+  forgetLoadedRegistries,
+  type LoadedRegistry,
+  loadRegistry,
+  type NewBot,
+  type RegistryBot,
+  removeBot,
+  replaceChatId,
+  setActive,
+  updateBot,
+} from './registry.js'
+export {isLiteralToken} from './registry-file.js'
+export {registrySource, requireChats, resolveBot} from './resolve.js'
+export {BOT_NAME, CHAT_TYPES, type ChatType, ENV_REFERENCE, KEYCHAIN_PREFIX} from './constants.js'
+export type {BotInfo} from './schema.js'
+export {parseTokenReference, saveToken, type SavedToken, type TokenReference} from './token.js'
+export type {BotRequest, ChatTarget, Layer, ResolvedBot, Sourced} from './types.js'

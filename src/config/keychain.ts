@@ -1,0 +1,109 @@
+import {redact} from '../redact.js'
+import {UserError} from '../user-error.js'
+
+/** The service every token is stored under: `fastpay-tg/<account>`. */
+export const KEYCHAIN_SERVICE = 'fastpay-tg'
+
+/** The part of `@napi-rs/keyring` we use; tests may swap it with `setKeyringLoader`. */
+export interface KeyringModule {
+  AsyncEntry: typeof import('@napi-rs/keyring').AsyncEntry
+}
+
+// Native module: loaded only when a token really lives in the keychain.
+const loadNativeKeyring = (): Promise<KeyringModule> => import('@napi-rs/keyring')
+let loadKeyring = loadNativeKeyring
+
+/** Replaces the keyring module (tests); call without argument to restore the native one. */
+export function setKeyringLoader(load?: () => Promise<KeyringModule>): void {
+  loadKeyring = load ?? loadNativeKeyring
+}
+
+/** No usable OS keychain: callers may fall back (e.g. store the token literally) and print the message. */
+export class KeychainUnavailableError extends UserError {
+  constructor(detail: string) {
+    super(`keychain unavailable (no Secret Service running): ${detail}`)
+  }
+}
+
+export function isKeychainUnavailable(error: unknown): error is KeychainUnavailableError {
+  return error instanceof KeychainUnavailableError
+}
+
+// What keyring-rs says when there is no Secret Service, no session bus, or a locked keyring nobody can unlock.
+const UNAVAILABLE = new RegExp(
+  [
+    'Platform failure',
+    'platform storage',
+    'DBus error',
+    'DBUS_SESSION_BUS_ADDRESS',
+    'org\\.freedesktop\\.secrets',
+    'unlock prompt was dismissed',
+  ].join('|'),
+  'i',
+)
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  return redact(message.split('\n')[0]!.replace(/^Platform failure: /, '').trim())
+}
+
+function translate(error: unknown, account: string): Error {
+  if (UNAVAILABLE.test(error instanceof Error ? error.message : String(error))) {
+    return new KeychainUnavailableError(firstLine(error))
+  }
+  return new Error(`keychain ${KEYCHAIN_SERVICE}/${account}: ${firstLine(error)}`)
+}
+
+type Entry = InstanceType<KeyringModule['AsyncEntry']>
+
+async function withEntry<T>(account: string, use: (entry: Entry) => Promise<T>): Promise<T> {
+  let keyring: KeyringModule
+  try {
+    keyring = await loadKeyring()
+  } catch (error) {
+    throw new KeychainUnavailableError(`the keyring module did not load (${firstLine(error)})`)
+  }
+  try {
+    // Pinned to the Secret Service on Linux: the kernel keyring fallback forgets everything at logout.
+    const entry = new keyring.AsyncEntry(KEYCHAIN_SERVICE, account, {linux: {store: 'secret-service'}})
+    return await use(entry)
+  } catch (error) {
+    throw translate(error, account)
+  }
+}
+
+/** Stores `token` under `fastpay-tg/<account>`. Throws KeychainUnavailableError when there is no keychain. */
+export async function storeToken(account: string, token: string): Promise<void> {
+  await withEntry(account, (entry) => entry.setPassword(token))
+}
+
+/** The token stored under `fastpay-tg/<account>`, or undefined when there is none. */
+export async function readToken(account: string): Promise<string | undefined> {
+  return (await withEntry(account, (entry) => entry.getPassword())) ?? undefined
+}
+
+/** Deletes the stored token; false when there was none. */
+export async function deleteToken(account: string): Promise<boolean> {
+  return withEntry(account, (entry) => entry.deletePassword())
+}
+
+const PROBE_ACCOUNT = '__fastpay-tg-probe__'
+
+/**
+ * Asks the keychain for a token that does not exist: undefined when that works, else the one-line reason.
+ * A locked keyring may still refuse a write later; `storeToken` reports that the same way.
+ */
+export async function keychainProblem(): Promise<string | undefined> {
+  try {
+    await readToken(PROBE_ACCOUNT)
+    return undefined
+  } catch (error) {
+    if (isKeychainUnavailable(error)) return error.message
+    throw error
+  }
+}
+
+/** True when the OS keychain answers (see `keychainProblem` for why it does not). */
+export async function keychainAvailable(): Promise<boolean> {
+  return (await keychainProblem()) === undefined
+}

@@ -1,0 +1,137 @@
+import {maskToken, registerSecret} from '../redact.js'
+import type {ChatId} from './chat-id.js'
+import {BOT_TOKEN_VAR, CHAT_IDS_VAR, readEnvBotConfigs, readEnvChatIds, readEnvToken} from './env-layers.js'
+import {isKeychainUnavailable, readToken} from './keychain.js'
+import {type Env, locateRegistry, type RegistryLocation} from './paths.js'
+import {loadRegistry, type RegistryBot} from './registry-file.js'
+import {registrySource} from './resolve.js'
+import type {BotInfo} from './schema.js'
+import {parseTokenReference, tokenReferenceSource} from './token.js'
+import type {Layer} from './types.js'
+
+export interface ListedBot {
+  layer: Exclude<Layer, 'flags'>
+  name?: string
+  registryId?: number
+  active: boolean
+  /** Masked (`123456:AB…yz`), or why it cannot be read: `(ALERTS_TOKEN is not set)`, `(keychain unavailable)`. */
+  token: string
+  tokenSource: string
+  chatIds: ChatId[]
+  chatsSource: string
+  threadId?: number
+  chatType?: string
+  info?: BotInfo
+  /** The bot used when no `--bot` is given. */
+  isDefault: boolean
+  /** Source of the higher-layer bot of the same name that is used instead of this one. */
+  shadowedBy?: string
+}
+
+export interface BotListing {
+  registry: RegistryLocation
+  registryExists: boolean
+  bots: ListedBot[]
+  warnings: string[]
+}
+
+async function maskedRegistryToken(raw: string, env: Env, warnings: string[]): Promise<string> {
+  const reference = parseTokenReference(raw)
+  if (reference.kind === 'literal') {
+    registerSecret(raw)
+    return maskToken(raw)
+  }
+  if (reference.kind === 'env') {
+    const value = env[reference.variable]?.trim()
+    if (!value) return `(${reference.variable} is not set)`
+    registerSecret(value)
+    return maskToken(value)
+  }
+  try {
+    const value = await readToken(reference.account)
+    if (value === undefined) return '(not in the keychain)'
+    registerSecret(value)
+    return maskToken(value)
+  } catch (error) {
+    if (!isKeychainUnavailable(error)) throw error
+    if (!warnings.includes(error.message)) warnings.push(error.message)
+    return '(keychain unavailable)'
+  }
+}
+
+async function listRegistryBot(
+  location: RegistryLocation,
+  bot: RegistryBot,
+  env: Env,
+  warnings: string[],
+): Promise<ListedBot> {
+  const source = registrySource(location, bot)
+  return {
+    layer: 'registry',
+    name: bot.name,
+    registryId: bot.id,
+    active: bot.active,
+    token: await maskedRegistryToken(bot.token, env, warnings),
+    tokenSource: tokenReferenceSource(parseTokenReference(bot.token), source),
+    chatIds: bot.chat_ids,
+    chatsSource: source,
+    threadId: bot.message_thread_id,
+    chatType: bot.chat_type,
+    info: bot.info,
+    isDefault: false,
+  }
+}
+
+/**
+ * Every bot of every layer below the flags (for `bots list` and `config show`), in priority order, with masked
+ * tokens and sources. Reads keychain tokens to mask them; an unavailable keychain becomes a warning.
+ */
+export async function listBots(configPath?: string, env: Env = process.env): Promise<BotListing> {
+  const location = locateRegistry(configPath, env)
+  const registry = await loadRegistry(location)
+  const warnings = [...registry.warnings]
+  const bots: ListedBot[] = []
+  for (const bot of registry.bots) bots.push(await listRegistryBot(location, bot, env, warnings))
+  for (const bot of await readEnvBotConfigs(env)) {
+    registerSecret(bot.token)
+    bots.push({
+      layer: 'env-configs',
+      name: bot.name,
+      active: true,
+      token: maskToken(bot.token),
+      tokenSource: bot.source,
+      chatIds: bot.chatIds,
+      chatsSource: bot.source,
+      isDefault: false,
+    })
+  }
+  const envToken = readEnvToken(env)
+  if (envToken !== undefined) {
+    registerSecret(envToken)
+    bots.push({
+      layer: 'env-token',
+      active: true,
+      token: maskToken(envToken),
+      tokenSource: `env ${BOT_TOKEN_VAR}`,
+      chatIds: readEnvChatIds(env) ?? [],
+      chatsSource: `env ${CHAT_IDS_VAR}`,
+      isDefault: false,
+    })
+  }
+  markShadowsAndDefault(bots)
+  return {registry: location, registryExists: registry.exists, bots, warnings}
+}
+
+// Mirrors resolveBot: the first active bot in priority order is the default; a name is served by its highest layer.
+function markShadowsAndDefault(bots: ListedBot[]): void {
+  const byName = new Map<string, ListedBot>()
+  for (const bot of bots) {
+    if (!bot.active || bot.name === undefined) continue
+    const key = bot.name.toLowerCase()
+    const winner = byName.get(key)
+    if (winner) bot.shadowedBy = winner.chatsSource
+    else byName.set(key, bot)
+  }
+  const first = bots.find((bot) => bot.active)
+  if (first) first.isDefault = true
+}

@@ -1,0 +1,63 @@
+import {homedir} from 'node:os'
+import {isAbsolute, join, sep} from 'node:path'
+
+/** The environment variables config reads. Tests pass their own object instead of `process.env`. */
+export type Env = Readonly<Record<string, string | undefined>>
+
+/** Where the bots registry lives, and how to name it in messages (the path as the user gave it, or `~/...`). */
+export interface RegistryLocation {
+  /** The path to open: absolute, or relative to the working directory when the user gave it so. */
+  path: string
+  /** The path as messages show it. */
+  display: string
+  /** True when a `--config` path or `FASTPAY_TG_CONFIG` chose the file rather than the default. */
+  explicit: boolean
+}
+
+export const CONFIG_ENV_VAR = 'FASTPAY_TG_CONFIG'
+
+function home(env: Env): string {
+  return nonEmpty(env.HOME) ?? homedir()
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value
+}
+
+// The XDG spec says relative values are invalid and must be ignored.
+function xdgDir(env: Env, variable: string, fallback: string[]): string {
+  const value = nonEmpty(env[variable])
+  return value && isAbsolute(value) ? value : join(home(env), ...fallback)
+}
+
+/** `$XDG_CONFIG_HOME/fastpay-tg/config.yml`, or `~/.config/fastpay-tg/config.yml` when XDG_CONFIG_HOME is unset. */
+export function defaultConfigPath(env: Env = process.env): string {
+  return join(xdgDir(env, 'XDG_CONFIG_HOME', ['.config']), 'fastpay-tg', 'config.yml')
+}
+
+/** `$XDG_STATE_HOME/fastpay-tg`, or `~/.local/state/fastpay-tg` when XDG_STATE_HOME is unset. */
+export function defaultStateDir(env: Env = process.env): string {
+  return join(xdgDir(env, 'XDG_STATE_HOME', ['.local', 'state']), 'fastpay-tg')
+}
+
+/** Shows a path under the home directory as `~/...`, as operators would type it. */
+export function displayPath(path: string, env: Env = process.env): string {
+  const homeDir = home(env)
+  return path.startsWith(homeDir + sep) ? `~${path.slice(homeDir.length)}` : path
+}
+
+/**
+ * Picks the registry file: the `--config` path, else `FASTPAY_TG_CONFIG`, else the default path.
+ * A path the user gave is shown exactly as given.
+ */
+export function locateRegistry(configPath?: string, env: Env = process.env): RegistryLocation {
+  const given = nonEmpty(configPath) ?? nonEmpty(env[CONFIG_ENV_VAR])
+  if (given) return {path: given, display: given, explicit: true}
+  const path = defaultConfigPath(env)
+  return {path, display: displayPath(path, env), explicit: false}
+}
+
+/** Accepts either a location or a bare path (shown as given). */
+export function toLocation(file: RegistryLocation | string): RegistryLocation {
+  return typeof file === 'string' ? {path: file, display: file, explicit: true} : file
+}

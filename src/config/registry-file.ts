@@ -1,0 +1,155 @@
+import {open} from 'node:fs/promises'
+import {resolve} from 'node:path'
+import type {Document} from 'yaml'
+import {redact} from '../redact.js'
+import {UserError} from '../user-error.js'
+import {describeZodError} from './issues.js'
+import {type RegistryLocation, toLocation} from './paths.js'
+import {ENV_REFERENCE, KEYCHAIN_PREFIX} from './constants.js'
+import type {RegistryBotFields} from './schema.js'
+
+/** A validated bot of the registry file, with its position in the `bots` list. */
+export interface RegistryBot extends RegistryBotFields {
+  /** Position in the file's `bots` list: `bots[0]`. */
+  index: number
+}
+
+export interface LoadedRegistry {
+  location: RegistryLocation
+  /** False when the file does not exist: that is an empty registry, not an error. */
+  exists: boolean
+  bots: RegistryBot[]
+  /** Lines for the doors to print, such as the permissions warning. */
+  warnings: string[]
+}
+
+/** A literal token, as opposed to `${ENV_VAR}` or `keychain:<account>`. */
+export function isLiteralToken(token: string): boolean {
+  return !ENV_REFERENCE.test(token) && !token.startsWith(KEYCHAIN_PREFIX)
+}
+
+type YamlError = {message: string; linePos?: [{line: number; col: number}, ...unknown[]]}
+
+function describeYamlError(location: RegistryLocation, error: YamlError): string {
+  const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
+  const position = error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : ''
+  return redact(`${location.display}: YAML syntax error${position}: ${reason}`)
+}
+
+type Schemas = typeof import('./schema.js')
+
+function validateDocument(schemas: Schemas, doc: Document, location: RegistryLocation): RegistryBot[] {
+  const [syntaxError] = doc.errors
+  if (syntaxError) throw new UserError(describeYamlError(location, syntaxError))
+  const json: unknown = doc.toJS() ?? {}
+  const parsed = schemas.registryFileSchema.safeParse(json)
+  if (!parsed.success) throw new UserError(describeZodError(location.display, parsed.error, json))
+  const bots = parsed.data.bots.map((bot, index) => ({...bot, index}))
+  const names = new Map<string, number>()
+  const ids = new Map<number, number>()
+  for (const bot of bots) {
+    const earlierName = names.get(bot.name.toLowerCase())
+    if (earlierName !== undefined) {
+      const also = `also bots[${earlierName}]; names ignore case`
+      throw new UserError(`${location.display}: bots[${bot.index}].name: duplicate name "${bot.name}" (${also})`)
+    }
+    names.set(bot.name.toLowerCase(), bot.index)
+    if (bot.id === undefined) continue
+    const earlierId = ids.get(bot.id)
+    if (earlierId !== undefined) {
+      const also = `also bots[${earlierId}]`
+      throw new UserError(`${location.display}: bots[${bot.index}].id: duplicate id ${bot.id} (${also})`)
+    }
+    ids.set(bot.id, bot.index)
+  }
+  return bots
+}
+
+export interface ParsedRegistry {
+  doc: Document
+  bots: RegistryBot[]
+  /** Validates `doc` again after an edit; throws a one-line UserError naming the file and field. */
+  revalidate: () => RegistryBot[]
+}
+
+/** Parses and validates registry text. `yaml` and zod are imported here, lazily: most runs never need them. */
+export async function parseRegistryText(text: string, location: RegistryLocation): Promise<ParsedRegistry> {
+  const [{parseDocument}, schemas] = await Promise.all([import('yaml'), import('./schema.js')])
+  const doc = parseDocument(text, {prettyErrors: true, uniqueKeys: true})
+  const revalidate = () => validateDocument(schemas, doc, location)
+  return {doc, bots: revalidate(), revalidate}
+}
+
+export function permissionsWarning(
+  location: RegistryLocation,
+  mode: number,
+  bots: readonly RegistryBot[],
+): string | undefined {
+  if (process.platform === 'win32' || (mode & 0o077) === 0) return undefined
+  if (!bots.some((bot) => isLiteralToken(bot.token))) return undefined
+  return `${location.display} is readable by others and holds a literal token: chmod 600 ${location.display}`
+}
+
+/** Reads the file's text and mode; `undefined` when it does not exist. */
+export async function readRegistryText(location: RegistryLocation): Promise<{text: string; mode: number} | undefined> {
+  const cannotRead = (error: unknown) =>
+    new UserError(`${location.display}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
+  let handle
+  try {
+    handle = await open(location.path, 'r')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw cannotRead(error)
+  }
+  try {
+    const {mode} = await handle.stat()
+    return {text: await handle.readFile('utf8'), mode}
+  } catch (error) {
+    throw cannotRead(error)
+  } finally {
+    await handle.close()
+  }
+}
+
+async function readAndValidate(location: RegistryLocation): Promise<LoadedRegistry> {
+  const file = await readRegistryText(location)
+  if (!file) return {location, exists: false, bots: [], warnings: []}
+  const {bots} = await parseRegistryText(file.text, location)
+  const warning = permissionsWarning(location, file.mode, bots)
+  return {location, exists: true, bots, warnings: warning ? [warning] : []}
+}
+
+// Each door resolves once per run, but a run may ask several times (resolve, then list): read the file once.
+const loaded = new Map<string, Promise<LoadedRegistry>>()
+
+function cacheKey(location: RegistryLocation): string {
+  return `${resolve(location.path)}\n${location.display}`
+}
+
+/**
+ * Loads and validates the bots registry. A missing file is an empty registry. The result is kept for the rest of
+ * the process (edits through registry.ts refresh it); call `forgetLoadedRegistries` to read the file again.
+ */
+export function loadRegistry(file: RegistryLocation | string): Promise<LoadedRegistry> {
+  const location = toLocation(file)
+  const key = cacheKey(location)
+  let pending = loaded.get(key)
+  if (!pending) {
+    pending = readAndValidate(location)
+    pending.catch(() => loaded.delete(key))
+    loaded.set(key, pending)
+  }
+  return pending
+}
+
+/** Keeps what an edit just wrote, so that the rest of the run sees it without reading the file again. */
+export function rememberRegistry(registry: LoadedRegistry): void {
+  loaded.set(cacheKey(registry.location), Promise.resolve(registry))
+}
+
+/** Drops cached registries, e.g. in a long-running monitor after the file changed, or between tests. */
+export function forgetLoadedRegistries(path?: string): void {
+  if (path === undefined) return loaded.clear()
+  const prefix = `${resolve(path)}\n`
+  for (const key of loaded.keys()) if (key.startsWith(prefix)) loaded.delete(key)
+}

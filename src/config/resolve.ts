@@ -1,0 +1,195 @@
+import {registerSecret} from '../redact.js'
+import {UserError} from '../user-error.js'
+import type {ChatId} from './chat-id.js'
+import {
+  BOT_CONFIGS_VAR,
+  BOT_TOKEN_VAR,
+  CHAT_IDS_VAR,
+  type EnvBot,
+  parseChatList,
+  readEnvBotConfigs,
+  readEnvChatIds,
+  readEnvToken,
+} from './env-layers.js'
+import {type Env, locateRegistry, type RegistryLocation} from './paths.js'
+import {findRegistryBot} from './find-bot.js'
+import {type LoadedRegistry, loadRegistry, type RegistryBot} from './registry-file.js'
+import {resolveRegistryToken} from './token.js'
+import type {BotRequest, ChatTarget, Layer, ResolvedBot, Sourced} from './types.js'
+
+const NO_CHATS: Sourced<ChatTarget[]> = {value: [], source: 'none'}
+
+type Candidate =
+  | {layer: 'registry'; bot: RegistryBot}
+  | {layer: 'env-configs'; bot: EnvBot}
+  | {layer: 'env-token'; token: string}
+
+/** `registry ~/.config/fastpay-tg/config.yml bots[0] (alerts)` */
+export function registrySource(location: RegistryLocation, bot: RegistryBot): string {
+  return `registry ${location.display} bots[${bot.index}] (${bot.name})`
+}
+
+function targets(chatIds: readonly ChatId[], fromRegistry: boolean, source: string): Sourced<ChatTarget[]> {
+  if (chatIds.length === 0) return NO_CHATS
+  return {value: chatIds.map((chatId) => ({chatId, fromRegistry})), source}
+}
+
+function checkThread(thread: number): Sourced<number> {
+  if (!Number.isSafeInteger(thread) || thread <= 0) {
+    throw new UserError(`--thread: expected a positive integer, got ${String(thread)}`)
+  }
+  return {value: thread, source: 'flag --thread'}
+}
+
+/** Reads the lower layers only when a lookup reaches them: a broken layer that is not used does not stop a run. */
+class Layers {
+  private envBots: EnvBot[] | undefined
+  constructor(
+    readonly registry: LoadedRegistry,
+    private readonly env: Env,
+  ) {}
+
+  async envConfigs(): Promise<EnvBot[]> {
+    this.envBots ??= await readEnvBotConfigs(this.env)
+    return this.envBots
+  }
+
+  /** By registry id or name (any case), active only: a disabled registry bot lets a same-named lower one through. */
+  async findNamed(selector: string): Promise<Candidate | {disabled: RegistryBot} | undefined> {
+    const registryBot = findRegistryBot(this.registry.bots, selector)
+    if (registryBot?.active) return {layer: 'registry', bot: registryBot}
+    const name = (registryBot?.name ?? selector).toLowerCase()
+    const envBot = (await this.envConfigs()).find((bot) => bot.name?.toLowerCase() === name)
+    if (envBot) return {layer: 'env-configs', bot: envBot}
+    return registryBot ? {disabled: registryBot} : undefined
+  }
+
+  async first(): Promise<Candidate | undefined> {
+    const registryBot = this.registry.bots.find((bot) => bot.active)
+    if (registryBot) return {layer: 'registry', bot: registryBot}
+    const [envBot] = await this.envConfigs()
+    if (envBot) return {layer: 'env-configs', bot: envBot}
+    const token = readEnvToken(this.env)
+    return token === undefined ? undefined : {layer: 'env-token', token}
+  }
+}
+
+async function pick(layers: Layers, request: BotRequest): Promise<Candidate> {
+  const display = layers.registry.location.display
+  if (request.bot !== undefined) {
+    const found = await layers.findNamed(request.bot)
+    if (!found) throw new UserError(`unknown bot "${request.bot}": not in ${display} nor ${BOT_CONFIGS_VAR}`)
+    if ('disabled' in found) {
+      const {name} = found.disabled
+      throw new UserError(`bot "${name}" is disabled in ${display}: enable it with fastpay-tg bots enable ${name}`)
+    }
+    return found
+  }
+  if (request.defaultBot !== undefined) {
+    const found = await layers.findNamed(request.defaultBot)
+    if (found && !('disabled' in found)) return found
+  }
+  const first = await layers.first()
+  if (!first) {
+    throw new UserError('no bot token: pass --token, add a bot with fastpay-tg bots add, or set TELEGRAM_BOT_TOKEN')
+  }
+  return first
+}
+
+/** Everything but the token of a registry bot, which is read only when `--token` does not replace it. */
+type Found = Omit<ResolvedBot, 'warnings' | 'token'> & {token?: Sourced<string>}
+
+function fromCandidate(candidate: Candidate, registry: LoadedRegistry, env: Env): Found {
+  if (candidate.layer === 'registry') {
+    const {bot} = candidate
+    const source = registrySource(registry.location, bot)
+    return {
+      name: bot.name,
+      registryId: bot.id,
+      layer: 'registry',
+      chats: targets(bot.chat_ids, true, source),
+      threadId: bot.message_thread_id === undefined ? undefined : {value: bot.message_thread_id, source},
+      chatType: bot.chat_type,
+      registry: registry.location,
+    }
+  }
+  if (candidate.layer === 'env-configs') {
+    const {bot} = candidate
+    return {
+      name: bot.name,
+      layer: 'env-configs',
+      token: {value: bot.token, source: bot.source},
+      chats: targets(bot.chatIds, false, bot.source),
+    }
+  }
+  return {
+    layer: 'env-token',
+    token: {value: candidate.token, source: `env ${BOT_TOKEN_VAR}`},
+    chats: targets(readEnvChatIds(env) ?? [], false, `env ${CHAT_IDS_VAR}`),
+  }
+}
+
+/**
+ * Finds the bot a door should use, layer by layer: flags, the bots registry, TELEGRAM_BOT_CONFIGS,
+ * TELEGRAM_BOT_TOKEN + TELEGRAM_CHAT_IDS. Every value says where it came from; every token is registered for
+ * redaction. Throws a one-line UserError for unknown or disabled bots, bad values, or no token at all.
+ */
+export async function resolveBot(request: BotRequest = {}, env: Env = process.env): Promise<ResolvedBot> {
+  const flagChats = request.chats?.length ? parseChatList('--chat', request.chats) : undefined
+  const flagThread = request.thread === undefined ? undefined : checkThread(request.thread)
+  const flagToken = request.token?.trim() || undefined
+  registerSecret(flagToken)
+  const chatsFromFlag = flagChats && targets(flagChats, false, 'flag --chat')
+  const tokenFromFlag = flagToken === undefined ? undefined : {value: flagToken, source: 'flag --token'}
+
+  // `--token` alone never needs the registry: skip reading it.
+  if (tokenFromFlag && request.bot === undefined) {
+    const envChats = chatsFromFlag ? undefined : readEnvChatIds(env)
+    return {
+      layer: 'flags',
+      token: tokenFromFlag,
+      chats: chatsFromFlag ?? targets(envChats ?? [], false, `env ${CHAT_IDS_VAR}`),
+      threadId: flagThread,
+      warnings: [],
+    }
+  }
+
+  const location = locateRegistry(request.configPath, env)
+  const registry = await loadRegistry(location)
+  const warnings = [...registry.warnings]
+  if (!registry.exists && location.explicit) {
+    warnings.push(`${location.display} does not exist: no bots registry is used`)
+  }
+  const candidate = await pick(new Layers(registry, env), request)
+  const resolved = fromCandidate(candidate, registry, env)
+  let token = tokenFromFlag ?? resolved.token
+  if (!token && candidate.layer === 'registry') {
+    token = await resolveRegistryToken(candidate.bot.token, {
+      botName: candidate.bot.name,
+      display: registry.location.display,
+      literalSource: registrySource(registry.location, candidate.bot),
+      env,
+    })
+  }
+  if (!token) throw new Error('unreachable: every layer but the registry carries its token')
+  registerSecret(token.value)
+  const layer: Layer = tokenFromFlag ? 'flags' : resolved.layer
+  return {
+    ...resolved,
+    layer,
+    token,
+    chats: chatsFromFlag ?? resolved.chats,
+    threadId: flagThread ?? resolved.threadId,
+    warnings,
+  }
+}
+
+/** The chats to send to; throws a one-line UserError saying where to add one when there are none. */
+export function requireChats(resolved: ResolvedBot): ChatTarget[] {
+  if (resolved.chats.value.length > 0) return resolved.chats.value
+  let where = `set ${CHAT_IDS_VAR}`
+  if (resolved.registry && resolved.name) {
+    where = `add chat_ids to bot "${resolved.name}" in ${resolved.registry.display}`
+  } else if (resolved.name) where = `add chat_ids to "${resolved.name}" in ${BOT_CONFIGS_VAR}`
+  throw new UserError(`no chat to send to: pass --chat, or ${where}`)
+}

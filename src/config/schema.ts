@@ -1,0 +1,107 @@
+import {z} from 'zod'
+import {parseChatId} from './chat-id.js'
+import {BOT_NAME, CHAT_TYPES, ENV_REFERENCE, KEYCHAIN_PREFIX} from './constants.js'
+
+// Imported lazily (zod is slow to load): only runs that read the registry or TELEGRAM_BOT_CONFIGS need it.
+// Messages below finish the sentence "<file>: <field>: expected ...": the formatter in issues.ts adds the rest.
+
+const EXPECTED_STRING = 'expected a string'
+const EXPECTED_POSITIVE_INTEGER = 'expected a positive integer'
+
+/** A YAML key left blank (`chat_type:`) reads as null: treat it as absent. */
+function optional<T extends z.ZodType>(schema: T) {
+  return schema.nullish().transform((value) => value ?? undefined)
+}
+
+export const chatIdSchema = z.unknown().transform((value, ctx) => {
+  const chatId = parseChatId(value)
+  if (chatId !== undefined) return chatId
+  ctx.issues.push({code: 'custom', message: 'expected a chat id (integer) or @username', input: value})
+  return z.NEVER
+})
+
+const chatIdListSchema = z
+  .array(chatIdSchema, {error: 'expected a list of chat ids, like [-1001234567890, "@channel"]'})
+  .nullish()
+  .transform((ids) => ids ?? [])
+
+const botNameSchema = z
+  .string({error: EXPECTED_STRING})
+  .regex(BOT_NAME, {error: 'expected a name: a letter, then letters, digits, _ . or - (64 at most)'})
+
+const ENV_REFERENCE_START = '${'
+
+const tokenSchema = z
+  .string({error: EXPECTED_STRING})
+  .min(1, {error: 'expected a token, ${ENV_VAR} or keychain:<account>'})
+  .refine((token) => !token.startsWith(ENV_REFERENCE_START) || ENV_REFERENCE.test(token), {
+    error: 'expected ${NAME} with NAME made of letters, digits and _',
+  })
+  .refine((token) => token !== KEYCHAIN_PREFIX, {error: 'expected an account name after keychain:'})
+
+const positiveIntegerSchema = z
+  .int({error: EXPECTED_POSITIVE_INTEGER})
+  .positive({error: EXPECTED_POSITIVE_INTEGER})
+
+const chatInfoSchema = z.looseObject({
+  title: z.string({error: EXPECTED_STRING}).optional(),
+  type: z.string({error: EXPECTED_STRING}).optional(),
+  username: z.string({error: EXPECTED_STRING}).optional(),
+})
+
+/** Metadata `bots sync-info` caches so that listings need no network call. Other keys are kept as they are. */
+export const botInfoSchema = z.looseObject(
+  {
+    username: z.string({error: EXPECTED_STRING}).optional(),
+    first_name: z.string({error: EXPECTED_STRING}).optional(),
+    synced_at: z.string({error: EXPECTED_STRING}).optional(),
+    /** Keyed by chat id as written in `chat_ids`. */
+    chats: z.record(z.string(), chatInfoSchema, {error: 'expected a mapping of chat id to chat info'}).optional(),
+  },
+  {error: 'expected a mapping'},
+)
+export type BotInfo = z.output<typeof botInfoSchema>
+
+const REGISTRY_BOT_KEYS = ['name', 'id', 'token', 'chat_ids', 'chat_type', 'message_thread_id', 'active', 'info']
+const KNOWN_KEYS = REGISTRY_BOT_KEYS.join(', ')
+
+export const registryBotSchema = z.strictObject(
+  {
+    name: botNameSchema,
+    id: optional(positiveIntegerSchema),
+    token: tokenSchema,
+    chat_ids: chatIdListSchema,
+    chat_type: optional(z.enum(CHAT_TYPES, {error: `expected one of ${CHAT_TYPES.join(', ')}`})),
+    message_thread_id: optional(positiveIntegerSchema),
+    active: optional(z.boolean({error: 'expected true or false'})).transform((active) => active ?? true),
+    info: optional(botInfoSchema),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown key ${issue.keys.map((key) => JSON.stringify(key)).join(', ')} (expected ${KNOWN_KEYS})`
+        : `expected a mapping with ${REGISTRY_BOT_KEYS.slice(0, 4).join(', ')}`,
+  },
+)
+/** One bot of the registry file, as validated (defaults applied: `chat_ids: []`, `active: true`). */
+export type RegistryBotFields = z.output<typeof registryBotSchema>
+
+// Loose at the top so that other tools (or later versions) may keep their own sections in the same file.
+export const registryFileSchema = z.looseObject(
+  {bots: z.array(registryBotSchema, {error: 'expected a list of bots'}).nullish().transform((bots) => bots ?? [])},
+  {error: 'expected a mapping with a "bots" list'},
+)
+
+export const envBotSchema = z.object(
+  {
+    name: optional(z.string({error: EXPECTED_STRING}).min(1, {error: 'expected a non-empty name'})),
+    token: z.string({error: EXPECTED_STRING}).min(1, {error: 'expected a non-empty token'}),
+    chat_ids: chatIdListSchema,
+  },
+  {error: 'expected an object like {"name": "alerts", "token": "...", "chat_ids": [-1001234567890]}'},
+)
+export type EnvBotFields = z.output<typeof envBotSchema>
+
+export const envBotListSchema = z.array(envBotSchema, {
+  error: 'expected a JSON array like [{"name": "alerts", "token": "...", "chat_ids": [-1001234567890]}]',
+})

@@ -1,0 +1,165 @@
+import {randomBytes} from 'node:crypto'
+import {join} from 'node:path'
+import {afterEach, describe, expect, it} from 'vitest'
+import {
+  addBot,
+  deleteToken,
+  keychainAvailable,
+  keychainProblem,
+  type KeyringModule,
+  readToken,
+  resolveBot,
+  saveToken,
+  setKeyringLoader,
+  storeToken,
+} from '../../src/config/index.js'
+import {runFixture} from './fixtures/run-ts.js'
+import {isolatedEnv, tempDir, TOKEN_A, writeConfig} from './helpers.js'
+
+afterEach(() => setKeyringLoader())
+
+const NO_SECRET_SERVICE =
+  'Platform failure: DBus error: The name org.freedesktop.secrets was not provided by any .service files'
+
+/** A keyring module whose every call fails the way keyring-rs does when no Secret Service runs. */
+function failingKeyring(message: string): KeyringModule {
+  class AsyncEntry {
+    async getPassword(): Promise<string | null> {
+      throw new Error(message)
+    }
+    async setPassword(): Promise<void> {
+      throw new Error(message)
+    }
+    async deletePassword(): Promise<boolean> {
+      throw new Error(message)
+    }
+  }
+  return {AsyncEntry} as unknown as KeyringModule
+}
+
+/** An in-memory keyring that records which service, account and options were used. */
+function memoryKeyring(store: Map<string, string>, calls: string[]): KeyringModule {
+  class AsyncEntry {
+    private readonly key: string
+    constructor(service: string, account: string, options: unknown) {
+      this.key = `${service}/${account}`
+      calls.push(`${this.key} ${JSON.stringify(options)}`)
+    }
+    async getPassword(): Promise<string | null> {
+      return store.get(this.key) ?? null
+    }
+    async setPassword(password: string): Promise<void> {
+      store.set(this.key, password)
+    }
+    async deletePassword(): Promise<boolean> {
+      return store.delete(this.key)
+    }
+  }
+  return {AsyncEntry} as unknown as KeyringModule
+}
+
+describe('without a Secret Service', () => {
+  it.skipIf(process.platform !== 'linux')('reports one line from the real module (child process with no session bus)', async () => {
+    const bus = join(await tempDir(), 'no-bus')
+    const stdout = await runFixture('keychain-problem.ts', [], {
+      PATH: process.env.PATH,
+      HOME: await tempDir(),
+      DBUS_SESSION_BUS_ADDRESS: `unix:path=${bus}`,
+    })
+    const reason = `keychain unavailable (no Secret Service running): DBus error: Failed to connect to socket ${bus}: No such file or directory`
+    expect(JSON.parse(stdout)).toEqual({
+      problem: reason,
+      saved: {token: 'odd-shaped-secret-token', warning: `${reason}; the token is stored in the registry file instead`},
+    })
+  })
+
+  it('tells each known failure apart from a working keychain', async () => {
+    for (const message of [
+      NO_SECRET_SERVICE,
+      "Couldn't access platform storage: AccessDenied",
+      'Platform failure: unlock prompt was dismissed',
+    ]) {
+      setKeyringLoader(async () => failingKeyring(message))
+      expect([message, await keychainAvailable()]).toEqual([message, false])
+      expect(await keychainProblem()).toBe(
+        `keychain unavailable (no Secret Service running): ${message.replace('Platform failure: ', '')}`,
+      )
+    }
+    setKeyringLoader(async () => memoryKeyring(new Map(), []))
+    expect([await keychainAvailable(), await keychainProblem()]).toEqual([true, undefined])
+  })
+
+  it('treats a module that fails to load as no keychain', async () => {
+    setKeyringLoader(async () => {
+      throw new Error("Cannot find module '@napi-rs/keyring-linux-x64-gnu'")
+    })
+    expect(await keychainProblem()).toBe(
+      "keychain unavailable (no Secret Service running): the keyring module did not load (Cannot find module '@napi-rs/keyring-linux-x64-gnu')",
+    )
+  })
+
+  it('lets saveToken fall back to a literal token with a warning', async () => {
+    setKeyringLoader(async () => failingKeyring(NO_SECRET_SERVICE))
+    expect(await saveToken('alerts', TOKEN_A)).toEqual({
+      token: TOKEN_A,
+      warning:
+        'keychain unavailable (no Secret Service running): DBus error: The name org.freedesktop.secrets was not provided by any .service files; the token is stored in the registry file instead',
+    })
+  })
+
+  it('fails resolution of a keychain token with the bot, the file and the reason', async () => {
+    setKeyringLoader(async () => failingKeyring(NO_SECRET_SERVICE))
+    const configPath = await writeConfig('bots:\n  - name: alerts\n    token: keychain:alerts\n')
+    await expect(resolveBot({configPath}, await isolatedEnv())).rejects.toThrow(
+      `bot "alerts" in ${configPath}: keychain unavailable (no Secret Service running): DBus error: The name org.freedesktop.secrets was not provided by any .service files`,
+    )
+  })
+
+  it('passes other keyring errors on, naming the entry', async () => {
+    setKeyringLoader(async () => failingKeyring('Entry is matched by 2 credentials: [a, b]'))
+    await expect(readToken('alerts')).rejects.toThrow('keychain fastpay-tg/alerts: Entry is matched by 2 credentials: [a, b]')
+  })
+})
+
+describe('with a keychain', () => {
+  it('stores under fastpay-tg/<account> in the Secret Service, and resolution reads it', async () => {
+    const store = new Map<string, string>()
+    const calls: string[] = []
+    setKeyringLoader(async () => memoryKeyring(store, calls))
+    expect(await saveToken('alerts', TOKEN_A)).toEqual({token: 'keychain:alerts'})
+    expect(calls).toEqual(['fastpay-tg/alerts {"linux":{"store":"secret-service"}}'])
+    const configPath = join(await tempDir(), 'config.yml')
+    await addBot(configPath, {name: 'alerts', token: 'keychain:alerts', chat_ids: [1]})
+    const resolved = await resolveBot({configPath}, await isolatedEnv())
+    expect(resolved.token).toEqual({value: TOKEN_A, source: 'keychain fastpay-tg/alerts'})
+    expect(await deleteToken('alerts')).toBe(true)
+    await expect(resolveBot({configPath, bot: 'alerts'}, await isolatedEnv())).rejects.toThrow(
+      `bot "alerts" in ${configPath}: no token stored in the keychain under fastpay-tg/alerts`,
+    )
+  })
+})
+
+const REAL_KEYCHAIN = process.env.FASTPAY_TG_KEYCHAIN_TESTS === '1'
+
+describe('the real OS keychain', () => {
+  it.skipIf(!REAL_KEYCHAIN)(
+    'stores, reads and deletes a token (skipped unless FASTPAY_TG_KEYCHAIN_TESTS=1 with a Secret Service running)',
+    async () => {
+      const account = `test-${process.pid}-${randomBytes(4).toString('hex')}`
+      expect(await keychainProblem()).toBeUndefined()
+      expect(await readToken(account)).toBeUndefined()
+      await storeToken(account, TOKEN_A)
+      try {
+        expect(await readToken(account)).toBe(TOKEN_A)
+        const configPath = await writeConfig(`bots:\n  - name: alerts\n    token: keychain:${account}\n`)
+        expect((await resolveBot({configPath}, await isolatedEnv())).token).toEqual({
+          value: TOKEN_A,
+          source: `keychain fastpay-tg/${account}`,
+        })
+      } finally {
+        expect(await deleteToken(account)).toBe(true)
+      }
+      expect([await readToken(account), await deleteToken(account)]).toEqual([undefined, false])
+    },
+  )
+})
