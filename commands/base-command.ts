@@ -2,6 +2,7 @@ import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {describeFailure} from '../src/describe-failure.js'
 import {redact} from '../src/redact.js'
+import type {ChatDelivery} from '../src/send/deliver.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -17,6 +18,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     bot: Flags.string({description: 'Bot name or registry id (registry, then TELEGRAM_BOT_CONFIGS).', helpGroup: 'BOT'}),
     token: Flags.string({description: 'Bot token; overrides every config layer.', helpGroup: 'BOT'}),
     config: Flags.string({description: 'Bots registry file.', env: 'FASTPAY_TG_CONFIG', helpGroup: 'BOT'}),
+    timeout: Flags.integer({description: 'Seconds to wait for each Telegram request before retrying.', default: 30, min: 1, helpGroup: 'GLOBAL'}),
     debug: Flags.boolean({description: 'Print request traces and stack traces (redacted).', helpGroup: 'GLOBAL'}),
   }
 
@@ -46,10 +48,29 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.stderr.write(`Warning: ${redact(message)}\n`)
   }
 
+  /** What every command passes to `openBot`: request traces and the per-request timeout. */
+  protected get clientOptions(): {debug?: (line: string) => void; timeoutMs: number} {
+    return {debug: this.debugLine, timeoutMs: this.flags.timeout * 1000}
+  }
+
   /** A `DEBUG`/`--debug` trace line for the API client; never carries the token. */
   protected get debugLine(): ((line: string) => void) | undefined {
     const enabled = this.argv.includes('--debug') || /(^|,)fastpay-tg(:|,|$)|^\*$/.test(process.env.DEBUG ?? '')
     return enabled ? (line: string) => process.stderr.write(`debug: ${redact(line)}\n`) : undefined
+  }
+
+  /**
+   * One line per chat; failures on stderr. The worst failure sets the exit code: unreachable (3) outranks
+   * refused (1), so a script knows whether a retry can help.
+   */
+  protected reportDeliveries(deliveries: readonly ChatDelivery[], what = 'sent'): Array<Omit<ChatDelivery, 'error'> & {error?: string}> {
+    for (const delivery of deliveries) {
+      if (delivery.ok) this.log(`${what} to ${delivery.chatId}: message ${delivery.messageIds.join(', ')}`)
+      else process.stderr.write(`Error: ${delivery.chatId}: ${delivery.error!.message}\n`)
+    }
+    const failed = deliveries.filter((delivery) => !delivery.ok)
+    if (failed.length > 0) process.exitCode = Math.max(...failed.map((delivery) => delivery.error!.exitCode))
+    return deliveries.map((delivery) => ({...delivery, error: delivery.error?.message}))
   }
 
   protected override logJson(json: unknown): void {

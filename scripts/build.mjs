@@ -39,4 +39,8 @@ await build({
   logLevel: 'warning',
 })
 
-execFileSync(process.execPath, ['node_modules/oclif/bin/run.js', 'manifest'], {stdio: ['ignore', 'ignore', 'inherit']})
+execFileSync(process.execPath, ['node_modules/oclif/bin/run.js', 'manifest'], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+  // The manifest needs no network: skip oclif's own update check.
+  env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'},
+})

@@ -19,8 +19,10 @@ const api = await startFakeBotApi({
   ],
 })
 // What getUpdates returns after someone wrote to the bot in a forum topic and in a private chat.
-api.pushUpdate({message: {chat: {id: OPS_GROUP}, text: 'hello bot', message_thread_id: 7, is_topic_message: true}}, TOKEN)
-api.pushUpdate({message: {chat: {id: ON_CALL}, text: '/start'}}, TOKEN)
+const ana = {id: ON_CALL, is_bot: false, first_name: 'Ana', username: 'ana_oncall'}
+const date = Math.floor(Date.now() / 1000)
+api.pushUpdate({message: {message_id: 1, date, from: ana, chat: {id: OPS_GROUP, type: 'supergroup', title: 'FastPay Ops', is_forum: true}, message_thread_id: 7, is_topic_message: true, forum_topic_created: {name: 'Deploys', icon_color: 7322096}}}, TOKEN)
+api.pushUpdate({message: {message_id: 2, date, from: ana, chat: {id: ON_CALL, type: 'private', first_name: 'Ana', last_name: 'Oncall', username: 'ana_oncall'}, text: '/start'}}, TOKEN)
 
 const home = mkdtempSync(join(tmpdir(), 'fastpay-tg-demo-'))
 const env = {

@@ -9,6 +9,11 @@ export const ExitCode = {
   usage: 2,
   /** Telegram could not be reached after retries (network down, timeouts, 5xx). */
   unreachable: 3,
+  /**
+   * Telegram could not take the alert now (unreachable, or rate limited beyond the bound): it was written to the
+   * outbox and `alert flush`, or the next `alert`, delivers it. 75 is sysexits' EX_TEMPFAIL.
+   */
+  spooled: 75,
 } as const
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]

@@ -74,7 +74,7 @@ export interface ParsedRegistry {
 
 /** Parses and validates registry text. `yaml` and zod are imported here, lazily: most runs never need them. */
 export async function parseRegistryText(text: string, location: RegistryLocation): Promise<ParsedRegistry> {
-  const [{parseDocument}, schemas] = await Promise.all([import('yaml'), import('./schema.js')])
+  const [{parseDocument}, schemas] = await Promise.all([import('./yaml-lib.js'), import('./schema.js')])
   const doc = parseDocument(text, {prettyErrors: true, uniqueKeys: true})
   const revalidate = () => validateDocument(schemas, doc, location)
   return {doc, bots: revalidate(), revalidate}

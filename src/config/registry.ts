@@ -54,7 +54,7 @@ function requireBot(bots: readonly RegistryBot[], selector: BotSelector, locatio
 }
 
 // `yaml` is only ever imported lazily: resolution must not pay for it.
-type YamlModule = typeof import('yaml')
+type YamlModule = typeof import('./yaml-lib.js')
 
 interface Edit<T> {
   result: T
@@ -87,7 +87,7 @@ async function editRegistry<T>(
     async () => {
       const current = await readRegistryText({...location, path: target})
       const {doc, bots, revalidate} = await parseRegistryText(current?.text ?? NEW_FILE, location)
-      const {result, changed} = edit({doc, bots, location, yaml: await import('yaml'), revalidate})
+      const {result, changed} = edit({doc, bots, location, yaml: await import('./yaml-lib.js'), revalidate})
       if (!changed) return result
       const edited = revalidate()
       await writeFileAtomic(target, doc.toString({flowCollectionPadding: false, lineWidth: 0}))

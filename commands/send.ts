@@ -1,0 +1,82 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from './base-command.js'
+
+export interface SendResult {
+  bot: string
+  deliveries: Array<{chatId: number | string; ok: boolean; messageIds: number[]; migratedTo?: number; error?: string}>
+}
+
+export default class Send extends BaseCommand<typeof Send> {
+  static override summary = 'Send a message, photo or document to one or more chats.'
+  static override description = `The text comes from TEXT, --file, or stdin. Long texts are split on line boundaries (4,096 characters a
+message, 1,024 a caption) without breaking HTML tags. Several chats are sent concurrently within Telegram's limits.
+Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Telegram unreachable.`
+
+  static override examples = [
+    '<%= config.bin %> send --bot alerts "Backup finished"',
+    'echo "<b>done</b>" | <%= config.bin %> send --chat -1001234567890 --parse-mode html',
+    '<%= config.bin %> send --document ./report.csv --caption "Nightly report"',
+    'pg_dump db | gzip | <%= config.bin %> send --document - --filename db.sql.gz',
+    '<%= config.bin %> send "Deploy?" --button "Runbook=https://wiki/deploy | Ack=ack"',
+  ]
+
+  static override args = {
+    text: Args.string({description: 'Message text, or - for stdin.'}),
+  }
+
+  static override flags = {
+    chat: Flags.string({description: 'Chat id or @username; repeatable, or comma-separated.', multiple: true, multipleNonGreedy: true}),
+    thread: Flags.integer({description: 'Forum topic id (message_thread_id).'}),
+    file: Flags.string({description: 'Read the text from this file (- for stdin).'}),
+    'parse-mode': Flags.string({description: 'html, markdownv2 or none.', default: 'none'}),
+    silent: Flags.boolean({description: 'Send without sound.'}),
+    protect: Flags.boolean({description: 'Forbid forwarding and saving.'}),
+    'no-preview': Flags.boolean({description: 'Disable link previews.'}),
+    photo: Flags.string({description: 'Photo: a file path, an http(s) URL, or - for stdin.', exclusive: ['document']}),
+    document: Flags.string({description: 'Document: a file path, an http(s) URL, or - for stdin.', exclusive: ['photo']}),
+    filename: Flags.string({description: 'File name shown for a photo or document read from stdin.'}),
+    caption: Flags.string({description: 'Caption for --photo or --document (else TEXT is the caption).'}),
+    button: Flags.string({description: 'Inline button "text=https://url" or "text=callback_data"; repeatable, " | " joins a row.', multiple: true, multipleNonGreedy: true}),
+  }
+
+  public async run(): Promise<SendResult> {
+    const {flags, args} = this
+    const [{buildInlineKeyboard, parseParseMode}, {readText}, {inputFileFrom}, {deliverToChats}, {openBot, persistMigrations}, {requireChats}] =
+      await Promise.all([
+        import('../src/format/index.js'),
+        import('../src/input/read-text.js'),
+        import('../src/input/input-file.js'),
+        import('../src/send/deliver.js'),
+        import('../src/bot-session.js'),
+        import('../src/config/index.js'),
+      ])
+    const parseMode = parseParseMode(flags['parse-mode'])
+    const replyMarkup = flags.button?.length ? buildInlineKeyboard(flags.button) : undefined
+    const mediaFlag: 'photo' | 'document' | undefined = flags.photo !== undefined ? 'photo' : flags.document !== undefined ? 'document' : undefined
+    const media = mediaFlag
+      ? {kind: mediaFlag, source: inputFileFrom(`--${mediaFlag}`, (flags.photo ?? flags.document)!, process.stdin, flags.filename)}
+      : undefined
+    const stdinTaken = (flags.photo ?? flags.document) === '-'
+    const text = flags.caption ?? (await readText({argument: args.text, file: flags.file, stdin: process.stdin, stdinTaken}))
+    if (!media && (text === undefined || text.trim() === '')) {
+      throw new (await import('../src/user-error.js')).UserError('TEXT: nothing to send: give TEXT, --file, or pipe the text on stdin')
+    }
+
+    const session = await openBot(
+      {bot: flags.bot, token: flags.token, chats: flags.chat, thread: flags.thread, configPath: flags.config},
+      this.clientOptions,
+    )
+    for (const warning of session.resolved.warnings) this.warnLine(warning)
+    const chats = requireChats(session.resolved)
+    const deliveries = await deliverToChats(
+      session.client,
+      chats.map((target) => target.chatId),
+      {text, parseMode, media, replyMarkup, silent: flags.silent, protect: flags.protect, noPreview: flags['no-preview'], threadId: session.resolved.threadId?.value},
+      {migrations: session.migrations},
+    )
+    for (const note of await persistMigrations(session)) this.warnLine(note)
+
+    return {bot: session.resolved.name ?? session.resolved.token.source, deliveries: this.reportDeliveries(deliveries)}
+  }
+}

@@ -1,0 +1,50 @@
+import {BotApiClient} from './api/index.js'
+import {type BotRequest, type Env, replaceChatId, type ResolvedBot, resolveBot} from './config/index.js'
+import {ChatMigrations} from './send/migrations.js'
+
+export interface BotSession {
+  resolved: ResolvedBot
+  client: BotApiClient
+  /** Chat upgrades the client saw during this session. */
+  migrations: ChatMigrations
+}
+
+export interface OpenBotOptions {
+  env?: Env
+  /** Receives redacted request traces (`--debug`). */
+  debug?: (line: string) => void
+  /** Per-request timeout. @default 30000 */
+  timeoutMs?: number
+}
+
+/** Resolves a bot through the config layers and opens a client for it: what every door does first. */
+export async function openBot(request: BotRequest, {env = process.env, debug, timeoutMs}: OpenBotOptions = {}): Promise<BotSession> {
+  const resolved = await resolveBot(request, env)
+  const migrations = new ChatMigrations()
+  const client = new BotApiClient({
+    token: resolved.token.value,
+    apiRoot: env.TELEGRAM_API_BASE_URL || undefined,
+    debug,
+    timeoutMs,
+    onMigrate: migrations.record,
+  })
+  return {resolved, client, migrations}
+}
+
+/**
+ * Writes group → supergroup upgrades back to the registry, for chats that came from it, so the next run sends to
+ * the new chat directly. Returns one line per upgrade for the door to print.
+ */
+export async function persistMigrations({resolved, migrations}: BotSession): Promise<string[]> {
+  const notes: string[] = []
+  for (const {from, to} of migrations.entries()) {
+    const fromRegistry = resolved.chats.value.some((target) => target.fromRegistry && String(target.chatId) === from)
+    if (fromRegistry && resolved.registry && resolved.name) {
+      await replaceChatId(resolved.registry, resolved.name, from, to)
+      notes.push(`chat ${from} was upgraded to a supergroup; now ${to} (updated in ${resolved.registry.display})`)
+    } else {
+      notes.push(`chat ${from} was upgraded to a supergroup; now ${to}: use the new id from now on`)
+    }
+  }
+  return notes
+}

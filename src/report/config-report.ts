@@ -1,0 +1,30 @@
+import {type BotRequest, type Env, type ResolvedBot, resolveBot} from '../config/index.js'
+import {maskToken} from '../redact.js'
+
+export interface ConfigReport {
+  bot: {name?: string; registryId?: number; layer: ResolvedBot['layer']}
+  token: {value: string; source: string}
+  chats: {value: Array<number | string>; source: string}
+  thread?: {value: number; source: string}
+  apiRoot: {value: string; source: string}
+  registry?: string
+  warnings: string[]
+}
+
+const DEFAULT_API_ROOT = 'https://api.telegram.org'
+
+/** `config show`: the values a command would use, each with its source; the token masked. */
+export async function buildConfigReport(request: BotRequest, env: Env = process.env): Promise<ConfigReport> {
+  const resolved = await resolveBot(request, env)
+  return {
+    bot: {name: resolved.name, registryId: resolved.registryId, layer: resolved.layer},
+    token: {value: maskToken(resolved.token.value), source: resolved.token.source},
+    chats: {value: resolved.chats.value.map((target) => target.chatId), source: resolved.chats.source},
+    ...(resolved.threadId ? {thread: resolved.threadId} : {}),
+    apiRoot: env.TELEGRAM_API_BASE_URL
+      ? {value: env.TELEGRAM_API_BASE_URL, source: 'env TELEGRAM_API_BASE_URL'}
+      : {value: DEFAULT_API_ROOT, source: 'default'},
+    registry: resolved.registry?.display,
+    warnings: resolved.warnings,
+  }
+}
