@@ -4,6 +4,8 @@ import {build} from 'esbuild'
 import {execFileSync} from 'node:child_process'
 import {rmSync} from 'node:fs'
 
+import {lazyRequirePlugin} from './lazy-require-plugin.mjs'
+
 rmSync('dist/cli.js', {force: true})
 rmSync('dist/chunks', {recursive: true, force: true})
 rmSync('dist/fake-bot-api.js', {force: true})
@@ -26,6 +28,9 @@ await build({
   // oclif probes for these to run TypeScript sources; a bundled CLI never does.
   external: ['typescript', 'ts-node', 'tsx', '@napi-rs/keyring'],
   logLevel: 'warning',
+  plugins: [
+    lazyRequirePlugin(['semver', 'debug', 'tinyglobby', 'lilconfig', 'ejs', 'cli-spinners', 'wrap-ansi', 'widest-line', 'string-width', 'indent-string', 'clean-stack']),
+  ],
 })
 
 // The fake Bot API, for `npm run demo` and the benchmarks: a user's machine needs no bot and no internet.
