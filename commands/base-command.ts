@@ -31,7 +31,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       flags: this.ctor.flags,
       baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
-      args: this.ctor.args,
+      args: withoutStdinFallback(this.ctor.args),
       strict: this.ctor.strict,
     })
     this.flags = flags as CommandFlags<T>
@@ -87,4 +87,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (this.argv.includes('--debug') && error.stack) process.stderr.write(`${redact(error.stack)}\n`)
     return this.exit(failure.exitCode)
   }
+}
+
+/**
+ * oclif reads stdin (line by line, for 10 ms) for every argument left out: that swallows the start of a document
+ * piped to `send --document -` and turns text meant for `--file -` into TEXT. Commands read stdin themselves.
+ */
+function withoutStdinFallback(args: Command['ctor']['args']): Command['ctor']['args'] {
+  return Object.fromEntries(Object.entries(args ?? {}).map(([name, arg]) => [name, {...arg, ignoreStdin: true}]))
 }

@@ -1,6 +1,8 @@
 // The CLI's single entry: every command class, for oclif's explicit command discovery, and the runner bin/ calls.
 // Command classes are thin; whatever they need from src/ is imported lazily inside run().
-import {execute} from '@oclif/core'
+import {flush, handle, run as runOclif} from '@oclif/core'
+
+import {redact} from '../src/redact.js'
 
 import BotsAdd from './bots/add.js'
 import BotsDisable from './bots/disable.js'
@@ -29,5 +31,19 @@ export const COMMANDS = {
 }
 
 export async function run(argv: string[], binUrl: string): Promise<void> {
-  await execute({args: argv, dir: binUrl})
+  try {
+    await runOclif(argv, binUrl)
+    await flush()
+  } catch (error) {
+    // What fails outside a command (`config show <stray argument>` becomes "command config:show:<argument> not
+    // found") is printed by oclif itself, quoting the arguments: one of them may be a token.
+    await handle(scrubbed(error))
+  }
+}
+
+function scrubbed(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(redact(String(error)))
+  error.message = redact(error.message)
+  if (error.stack) error.stack = redact(error.stack)
+  return error
 }

@@ -24,10 +24,24 @@ export function describeFailure(error: unknown): FailureDescription {
   // oclif's parser errors (unknown flag, missing argument) carry their own exit code 2.
   const oclifExit = (error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit
   if (oclifExit === ExitCode.usage) {
-    return {code: 'usage', message: oneLine(String((error as Error).message)), exitCode: ExitCode.usage}
+    return {code: 'usage', message: parserLine(String((error as Error).message)), exitCode: ExitCode.usage}
   }
   const message = error instanceof Error ? error.message : String(error)
   return {code: 'internal', message: oneLine(`unexpected error: ${message}`), exitCode: ExitCode.telegramRefused}
+}
+
+/**
+ * oclif's parser puts the reason on the lines after the first (`Parsing --timeout` / `Expected an integer ...`),
+ * then a note after a blank line and a pointer to --help: keep the first paragraph, on one line.
+ */
+function parserLine(text: string): string {
+  const [paragraph = ''] = text.replace(/\u001b\[[0-9;]*m/g, '').split(/\n\s*\n/)
+  const [head = '', ...reasons] = paragraph
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter((line) => line !== '' && line !== 'See more help with --help')
+  const joined = reasons.length === 0 ? head : `${head.replace(/:$/, '')}: ${reasons.join('; ')}`
+  return redact(joined)
 }
 
 function oneLine(text: string): string {

@@ -1,8 +1,11 @@
 // The bot token travels in the URL path, so any text that leaves the process (errors, debug lines, stacks, JSON)
 // goes through here first.
 
-/** A Bot API token: bot id, colon, 35 url-safe characters. Matched even when we were never told about it. */
-const TOKEN_SHAPE = /\b\d{5,}:[A-Za-z0-9_-]{30,}\b/g
+/**
+ * A Bot API token: bot id, colon, 35 url-safe characters. Matched even when we were never told about it, and also
+ * where a word boundary would miss it: glued to a letter, as in a URL path (`/bot123456:AA…`).
+ */
+const TOKEN_SHAPE = /(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}/g
 
 const knownSecrets = new Set<string>()
 

@@ -43,22 +43,35 @@ export async function addRegistryBot(request: AddBotRequest, env: Env = process.
   const warnings: string[] = []
   let token = request.token.trim()
   if (token === '') throw new UserError('--token: the token is empty')
+  // What can refuse the bot is checked before its token reaches the keychain: a refused add must neither leave a
+  // stray secret there nor overwrite the token an existing bot of the same name reads (the account is the name).
+  const chatIds: ChatId[] = request.chats ? parseChatList('--chat', request.chats) : []
+  const name = request.name.toLowerCase()
+  const taken = (await loadRegistry(location)).bots.find((bot) => bot.name.toLowerCase() === name)
+  if (taken) throw new UserError(`bot "${taken.name}" already exists in ${location.display} (bots[${taken.index}])`)
   const isReference = ENV_REFERENCE.test(token) || token.startsWith(KEYCHAIN_PREFIX)
+  let keychainAccount: string | undefined
   if (!isReference && !request.noKeychain) {
-    const saved = await saveToken(request.name.toLowerCase(), token)
+    const saved = await saveToken(name, token)
     token = saved.token
     if (saved.warning) warnings.push(saved.warning)
+    else keychainAccount = name
   }
-  const chatIds: ChatId[] = request.chats ? parseChatList('--chat', request.chats) : []
-  const bot = await addBot(location, {
-    name: request.name,
-    token,
-    chat_ids: chatIds,
-    chat_type: request.chatType,
-    message_thread_id: request.thread,
-    active: request.active,
-  })
-  return {bot, tokenStorage: describeStorage(token), warnings}
+  try {
+    const bot = await addBot(location, {
+      name: request.name,
+      token,
+      chat_ids: chatIds,
+      chat_type: request.chatType,
+      message_thread_id: request.thread,
+      active: request.active,
+    })
+    return {bot, tokenStorage: describeStorage(token), warnings}
+  } catch (error) {
+    // The file refused the bot (a bad name, a concurrent add): take the token back out of the keychain.
+    if (keychainAccount !== undefined) await deleteToken(keychainAccount).catch(() => false)
+    throw error
+  }
 }
 
 function describeStorage(token: string): string {

@@ -23,10 +23,11 @@ function envValue(env: Env, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value
 }
 
-// V8 quotes the start of the input in its message; that text may hold a token, so it stays out of ours.
+// V8 quotes the input in its message (the start, or `..."a window"...` around the error); that text may hold a token
+// or a piece of one, which `redact` cannot recognise, so it stays out of ours.
 function jsonProblem(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
-  return message.replace(/, ".*" is not valid JSON$/s, '')
+  return message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '')
 }
 
 /** Parses `TELEGRAM_BOT_CONFIGS` (a JSON array of `{name, token, chat_ids}`); unset or empty means none. */

@@ -1,0 +1,290 @@
+// The registry CRUD as a user runs it: add, list, disable/enable, validate, sync-info, test, remove. Every change
+// is checked in the registry file itself and in what the fake Telegram received afterwards.
+import {statSync} from 'node:fs'
+import {describe, expect, it} from 'vitest'
+import {parse} from 'yaml'
+
+import {
+  ALERTS_BOT,
+  callsOf,
+  DEPLOY_BOT,
+  envConfigs,
+  expectUsageError,
+  HEALTH_BOT,
+  jsonOf,
+  ON_CALL,
+  OPS_FORUM,
+  readRegistry,
+  REGISTRY_DISPLAY,
+  REVOKED_TOKEN,
+  useCliWorld,
+  writeRegistry,
+} from './fixture.js'
+
+const world = useCliWorld()
+
+/**
+ * Where `bots add` puts a literal token. .ci/run starts a Secret Service and says so; without a session bus there
+ * is none; a developer's own session may or may not have one, so the CLI's answer decides.
+ */
+const expectedStorage: 'keychain' | 'file' | 'either' =
+  process.env.FASTPAY_TG_KEYCHAIN_TESTS === '1' ? 'keychain' : process.env.DBUS_SESSION_BUS_ADDRESS ? 'either' : 'file'
+
+const NEW_FILE_HEADER = '# fastpay-tg bots registry. A token is a literal, ${ENV_VAR} or keychain:<account>.\nbots:\n'
+
+const twoBots = `bots:
+  - name: alerts
+    id: 1
+    token: ${ALERTS_BOT.token}
+    chat_ids: [${OPS_FORUM.id}, ${ON_CALL.id}]
+    message_thread_id: 7
+  - name: deploy
+    id: 2
+    token: ${DEPLOY_BOT.token}
+    chat_ids: [${ON_CALL.id}]
+`
+
+describe('bots add', () => {
+  it('stores a literal token in the keychain, or in the 0600 file with a one-line warning; either way send uses it', async () => {
+    const added = await world.run([
+      'bots', 'add', 'payments', '--token', ALERTS_BOT.token, '--chat', String(ON_CALL.id), '--chat', String(OPS_FORUM.id), '--thread', '7', '--chat-type', 'supergroup',
+    ])
+    expect(added.exitCode).toBe(0)
+    const inKeychain = added.stdout.includes('OS keychain')
+    if (expectedStorage !== 'either') expect(inKeychain).toBe(expectedStorage === 'keychain')
+    const storage = inKeychain ? 'OS keychain (fastpay-tg/payments)' : 'registry file (literal)'
+    expect(added.stdout).toBe(`added bot payments (id 1); token in ${storage}; chats: 4242, ${OPS_FORUM.id}`)
+    if (inKeychain) {
+      expect(added.stderr).toBe('')
+    } else {
+      expect(added.stderr).toMatch(/^Warning: keychain unavailable \(no Secret Service running\): [^\n]+; the token is stored in the registry file instead$/)
+    }
+    expect(readRegistry(world.cli)).toBe(`${NEW_FILE_HEADER}  - name: payments
+    id: 1
+    token: ${inKeychain ? 'keychain:payments' : ALERTS_BOT.token}
+    chat_ids: [4242, ${OPS_FORUM.id}]
+    chat_type: supergroup
+    message_thread_id: 7
+    active: true
+`)
+    expect(statSync(world.cli.configPath).mode & 0o777).toBe(0o600)
+
+    const sent = await world.run(['send', '--bot', 'payments', 'payout batch 118 settled'])
+    expect(sent).toEqual({stdout: `sent to 4242: message 1\nsent to ${OPS_FORUM.id}: message 1`, stderr: '', exitCode: 0})
+    expect(callsOf(world.api, 'sendMessage').map((request) => [request.token, request.params.message_thread_id])).toEqual([
+      [ALERTS_BOT.token, 7],
+      [ALERTS_BOT.token, 7],
+    ])
+
+    const removed = await world.run(['bots', 'remove', 'payments'])
+    expect(removed).toEqual({stdout: 'removed bot payments (id 1)', stderr: '', exitCode: 0})
+    if (inKeychain) {
+      // The keychain entry went with the bot.
+      writeRegistry(world.cli, 'bots:\n  - name: payments\n    token: keychain:payments\n')
+      expectUsageError(
+        await world.run(['config', 'show', '--bot', 'payments']),
+        `Error: bot "payments" in ${REGISTRY_DISPLAY}: no token stored in the keychain under fastpay-tg/payments`,
+      )
+    }
+  })
+
+  it('a ${VAR} reference is stored as written and no keychain is involved', async () => {
+    const added = await world.run(['bots', 'add', 'deploy', '--token', '${DEPLOY_TOKEN}', '--chat', '@fastpay_status', '--inactive', '--json'])
+    expect(added.stderr).toBe('')
+    expect(jsonOf(added)).toEqual({name: 'deploy', id: 1, active: false, chatIds: ['@fastpay_status'], tokenStorage: 'environment variable DEPLOY_TOKEN'})
+    expect(readRegistry(world.cli)).toBe(`${NEW_FILE_HEADER}  - name: deploy\n    id: 1\n    token: \${DEPLOY_TOKEN}\n    chat_ids: ["@fastpay_status"]\n    active: false\n`)
+  })
+
+  it('--no-keychain keeps the literal token in the file without a warning; the next bot gets the next id', async () => {
+    writeRegistry(world.cli, twoBots)
+    const added = await world.run(['bots', 'add', 'health', '--token', HEALTH_BOT.token, '--no-keychain'])
+    expect(added).toEqual({stdout: 'added bot health (id 3); token in registry file (literal); chats: none', stderr: '', exitCode: 0})
+    expect(readRegistry(world.cli)).toBe(`${twoBots}  - name: health\n    id: 3\n    token: ${HEALTH_BOT.token}\n    chat_ids: []\n    active: true\n`)
+  })
+
+  it('a name that exists (in any case) is refused, and the existing bot keeps its token (keychain included)', async () => {
+    const first = await world.run(['bots', 'add', 'refunds', '--token', ALERTS_BOT.token])
+    expect(first.exitCode).toBe(0)
+    const registry = readRegistry(world.cli)
+    const again = await world.run(['bots', 'add', 'Refunds', '--token', REVOKED_TOKEN, '--chat', String(ON_CALL.id)])
+    expectUsageError(again, `Error: bot "refunds" already exists in ${REGISTRY_DISPLAY} (bots[0])`)
+    expect(readRegistry(world.cli)).toBe(registry)
+    const validated = await world.run(['bots', 'validate', 'refunds'])
+    expect(validated).toEqual({stdout: `refunds: ok, @fastpay_alerts_bot (id ${ALERTS_BOT.id})`, stderr: '', exitCode: 0})
+    expect(await world.run(['bots', 'remove', 'refunds'])).toMatchObject({exitCode: 0})
+  })
+
+  it('a bad --chat is refused before the token is stored anywhere', async () => {
+    const added = await world.run(['bots', 'add', 'refunds', '--token', ALERTS_BOT.token, '--chat', 'ops room'])
+    expectUsageError(added, 'Error: --chat: "ops room" is not a chat id (integer or @username)')
+    // Nothing in the file, and nothing left in the keychain for a later `keychain:refunds` to pick up.
+    writeRegistry(world.cli, 'bots:\n  - name: refunds\n    token: keychain:refunds\n    chat_ids: [4242]\n')
+    const shown = await world.run(['config', 'show', '--bot', 'refunds'])
+    expect(shown.exitCode).toBe(2)
+    expect(shown.stderr).toMatch(/^Error: bot "refunds" in ~\/config\/fastpay-tg\/config\.yml: (no token stored in the keychain under fastpay-tg\/refunds|keychain unavailable \(no Secret Service running\): .+)$/)
+  })
+})
+
+describe('bots list', () => {
+  it('every layer, with masked tokens, states, the default bot and where each comes from', async () => {
+    writeRegistry(world.cli, `${twoBots}    active: false\n    info:\n      username: fastpay_deploy_bot\n`)
+    const env = {
+      TELEGRAM_BOT_CONFIGS: envConfigs({name: 'health', token: HEALTH_BOT.token, chat_ids: [ON_CALL.id]}, {name: 'alerts', token: DEPLOY_BOT.token}),
+      TELEGRAM_BOT_TOKEN: REVOKED_TOKEN,
+      TELEGRAM_CHAT_IDS: '42',
+    }
+    const listed = await world.run(['bots', 'list'], {env})
+    expect(listed).toEqual({
+      stdout: [
+        '  NAME       ID  STATE     TOKEN             CHATS                BOT                  TOKEN SOURCE',
+        `* alerts     1   active    7012345678:AA…1U  ${OPS_FORUM.id},4242                       registry ${REGISTRY_DISPLAY} bots[0] (alerts)`,
+        `  deploy     2   disabled  6098765432:AA…y8  4242                 @fastpay_deploy_bot  registry ${REGISTRY_DISPLAY} bots[1] (deploy)`,
+        '  health     -   active    5123987654:AA…0R  4242                                      env TELEGRAM_BOT_CONFIGS[0] (health)',
+        '  alerts     -   shadowed  6098765432:AA…y8  -                                         env TELEGRAM_BOT_CONFIGS[1] (alerts)',
+        '  (unnamed)  -   active    4000000001:AA…f2  42                                        env TELEGRAM_BOT_TOKEN',
+      ].join('\n'),
+      stderr: '',
+      exitCode: 0,
+    })
+  })
+
+  it('no bots: says how to add one', async () => {
+    const listed = await world.run(['bots', 'list'])
+    expect(listed).toEqual({
+      stdout: `No bots configured. Add one with: fastpay-tg bots add NAME --token TOKEN --chat CHAT_ID (registry: ${REGISTRY_DISPLAY})`,
+      stderr: '',
+      exitCode: 0,
+    })
+  })
+})
+
+describe('bots disable / enable', () => {
+  it('disable writes active: false and lookups refuse the bot; enable brings it back', async () => {
+    writeRegistry(world.cli, twoBots)
+    const disabled = await world.run(['bots', 'disable', 'ALERTS'])
+    expect(disabled).toEqual({stdout: 'bot alerts is now disabled', stderr: '', exitCode: 0})
+    expect(readRegistry(world.cli)).toBe(twoBots.replace('    message_thread_id: 7\n', '    message_thread_id: 7\n    active: false\n'))
+
+    const [refused, byDefault] = await Promise.all([world.run(['send', '--bot', 'alerts', 'hi']), world.run(['send', 'hi'])])
+    expectUsageError(refused, `Error: bot "alerts" is disabled in ${REGISTRY_DISPLAY}: enable it with fastpay-tg bots enable alerts`)
+    // Without --bot, the first active bot answers: deploy.
+    expect(byDefault).toEqual({stdout: 'sent to 4242: message 1', stderr: '', exitCode: 0})
+    expect(callsOf(world.api, 'sendMessage').map((request) => request.token)).toEqual([DEPLOY_BOT.token])
+
+    const enabled = await world.run(['bots', 'enable', '1', '--json'])
+    expect(jsonOf(enabled)).toEqual({name: 'alerts', id: 1, active: true})
+    expect(readRegistry(world.cli)).toBe(twoBots.replace('    message_thread_id: 7\n', '    message_thread_id: 7\n    active: true\n'))
+    const sent = await world.run(['send', '--bot', 'alerts', '--chat', String(ON_CALL.id), 'back'])
+    expect(sent).toEqual({stdout: 'sent to 4242: message 2', stderr: '', exitCode: 0})
+  })
+
+  it('an unknown name: one line, exit 2, file untouched', async () => {
+    writeRegistry(world.cli, twoBots)
+    const [disable, enable, remove] = await Promise.all([
+      world.run(['bots', 'disable', 'payments']),
+      world.run(['bots', 'enable', 'payments']),
+      world.run(['bots', 'remove', 'payments']),
+    ])
+    for (const result of [disable, enable, remove]) expectUsageError(result, `Error: unknown bot "payments": not in ${REGISTRY_DISPLAY}`)
+    expect(readRegistry(world.cli)).toBe(twoBots)
+  })
+})
+
+describe('bots validate', () => {
+  it('getMe for every active registry bot: ok lines on stdout, a 401 on stderr, exit 1', async () => {
+    writeRegistry(world.cli, `${twoBots.replace(DEPLOY_BOT.token, REVOKED_TOKEN)}  - name: health\n    token: ${HEALTH_BOT.token}\n    active: false\n`)
+    const result = await world.run(['bots', 'validate'])
+    expect(result).toEqual({
+      stdout: `alerts: ok, @fastpay_alerts_bot (id ${ALERTS_BOT.id})`,
+      stderr: "Error: deploy: Call to 'getMe' failed (401: Unauthorized): the bot token is wrong (ask @BotFather)",
+      exitCode: 1,
+    })
+    expect(callsOf(world.api, 'getMe').map((request) => request.token).sort()).toEqual([REVOKED_TOKEN, ALERTS_BOT.token].sort())
+  })
+
+  it('one bot, --json: what getMe said', async () => {
+    writeRegistry(world.cli, twoBots)
+    const result = await world.run(['bots', 'validate', 'deploy', '--json'])
+    expect(result.exitCode).toBe(0)
+    expect(jsonOf(result)).toEqual({bots: [{bot: 'deploy', ok: true, me: {id: DEPLOY_BOT.id, username: DEPLOY_BOT.username, first_name: DEPLOY_BOT.first_name}}]})
+  })
+})
+
+describe('bots sync-info', () => {
+  it('caches the bot’s and its chats’ names in the registry, keeping the rest of the file', async () => {
+    writeRegistry(world.cli, twoBots)
+    const result = await world.run(['bots', 'sync-info', 'alerts'])
+    expect({stderr: result.stderr, exitCode: result.exitCode}).toEqual({stderr: '', exitCode: 0})
+    // Chats come out in the cached mapping's key order (numeric keys first), not the file's.
+    const [header, ...chatLines] = result.stdout.split('\n')
+    expect(header).toBe('@fastpay_alerts_bot: FastPay Alerts')
+    expect(chatLines.sort()).toEqual([
+      `  ${OPS_FORUM.id}   supergroup FastPay Ops @fastpay_ops`,
+      '  4242             private    Ana Oncall @ana_oncall',
+    ])
+    const text = readRegistry(world.cli)
+    expect(text.startsWith(twoBots.split('  - name: deploy')[0]!)).toBe(true)
+    const [alerts, deploy] = (parse(text) as {bots: Array<Record<string, unknown>>}).bots
+    expect(alerts!.info).toEqual({
+      username: 'fastpay_alerts_bot',
+      first_name: 'FastPay Alerts',
+      synced_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      chats: {
+        [String(OPS_FORUM.id)]: {title: 'FastPay Ops', type: 'supergroup', username: 'fastpay_ops'},
+        '4242': {title: 'Ana Oncall', type: 'private', username: 'ana_oncall'},
+      },
+    })
+    expect(deploy).toEqual({name: 'deploy', id: 2, token: DEPLOY_BOT.token, chat_ids: [ON_CALL.id]})
+    expect(callsOf(world.api, 'getChat').map((request) => request.params.chat_id)).toEqual([OPS_FORUM.id, ON_CALL.id])
+  })
+
+  it('a bot that is only in TELEGRAM_BOT_CONFIGS: one line, exit 2, nothing written', async () => {
+    const env = {TELEGRAM_BOT_CONFIGS: envConfigs({name: 'health', token: HEALTH_BOT.token})}
+    const result = await world.run(['bots', 'sync-info', 'health'], {env})
+    expectUsageError(result, 'Error: bot "health" is not in the registry: sync-info caches metadata there')
+  })
+})
+
+describe('bots test', () => {
+  it('sends a test message to each chat of the bot, in its forum topic', async () => {
+    writeRegistry(world.cli, twoBots)
+    const result = await world.run(['bots', 'test', 'alerts'])
+    expect(result).toEqual({
+      stdout: `test message sent to ${OPS_FORUM.id}: message 1\ntest message sent to 4242: message 1`,
+      stderr: '',
+      exitCode: 0,
+    })
+    const sent = callsOf(world.api, 'sendMessage')
+    expect(sent.map((request) => [request.token, request.params.chat_id, request.params.message_thread_id])).toEqual([
+      [ALERTS_BOT.token, OPS_FORUM.id, 7],
+      [ALERTS_BOT.token, ON_CALL.id, 7],
+    ])
+    for (const request of sent) {
+      expect(request.params.text).toMatch(/^✅ fastpay-tg test message from \S+ at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+    }
+  })
+
+  it('--chat overrides the bot’s chats; a refused chat is exit 1', async () => {
+    writeRegistry(world.cli, twoBots)
+    world.api.failNext({method: 'sendMessage', kind: {status: 403, description: 'Forbidden: bot was kicked from the supergroup chat'}})
+    const result = await world.run(['bots', 'test', 'deploy', '--chat', String(OPS_FORUM.id)])
+    expect(result).toEqual({
+      stdout: '',
+      stderr: `Error: ${OPS_FORUM.id}: Call to 'sendMessage' failed (403: Forbidden: bot was kicked from the supergroup chat): the bot was removed from the chat or blocked`,
+      exitCode: 1,
+    })
+    expect(callsOf(world.api, 'sendMessage').map((request) => request.params.chat_id)).toEqual([OPS_FORUM.id])
+  })
+})
+
+describe('bots remove', () => {
+  it('removes the bot from the file; the others stay as they were', async () => {
+    writeRegistry(world.cli, twoBots)
+    const result = await world.run(['bots', 'remove', 'alerts', '--json'])
+    expect(result.stderr).toBe('')
+    expect(jsonOf(result)).toEqual({name: 'alerts', id: 1})
+    expect(readRegistry(world.cli)).toBe(`bots:\n${twoBots.split('\n').slice(6).join('\n')}`)
+    const shown = await world.run(['config', 'show', '--bot', 'alerts'])
+    expectUsageError(shown, `Error: unknown bot "alerts": not in ${REGISTRY_DISPLAY} nor TELEGRAM_BOT_CONFIGS`)
+  })
+})
