@@ -1,0 +1,60 @@
+import type {FlushReport, Outbox} from '../outbox/index.js'
+import {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
+import {deliverToChats} from '../send/deliver.js'
+import {ChatMigrations} from '../send/migrations.js'
+import type {AlertTarget} from './alert-target.js'
+
+export interface FlushAlertsOptions {
+  outbox: Outbox
+  /**
+   * Opens the bot an entry names (`OutboxEntry.bot`, an AlertTarget's `botLabel`), once per bot. A throw (the bot
+   * is no longer configured, say) keeps that bot's entries waiting and is reported; other bots still flush.
+   */
+  openBot: (botLabel: string) => Promise<Pick<AlertTarget, 'client' | 'migrations'>>
+  /** Only this bot's entries. @default every bot with entries waiting */
+  bot?: string
+}
+
+export interface FlushAlertsReport {
+  /** One flush per bot, in the order of each bot's oldest entry. */
+  bots: Array<{bot: string} & FlushReport>
+  /** Entries still waiting, all bots together. */
+  waiting: number
+  warnings: string[]
+}
+
+/** `alert flush`: delivers what waits in the outbox, bot by bot, so that one bot that cannot send holds up no other. */
+export async function flushAlerts(options: FlushAlertsOptions): Promise<FlushAlertsReport> {
+  const {outbox} = options
+  const only = options.bot === undefined ? {} : {bot: options.bot}
+  const listing = await outbox.list(only)
+  const bots = [...new Set(listing.items.map((item) => item.entry.bot))]
+  const report: FlushAlertsReport = {bots: [], waiting: 0, warnings: [...listing.warnings]}
+  for (const bot of bots) {
+    let opened: Promise<{send: SendTo}> | undefined
+    const flushed = await outbox.flush(
+      async (entry) => {
+        opened ??= options.openBot(bot).then(senderFor)
+        const {send} = await opened
+        return send(entry.chatIds, entry.message)
+      },
+      {bot},
+    )
+    report.bots.push({bot, ...flushed})
+    report.warnings.push(...flushed.warnings)
+  }
+  report.waiting = (await outbox.list(only)).items.length
+  return report
+}
+
+type SendTo = (
+  chatIds: ReadonlyArray<number | string>,
+  message: Parameters<typeof deliverToChats>[2],
+) => ReturnType<typeof deliverToChats>
+
+// One limiter per bot: Telegram's limits count per bot token.
+function senderFor(target: Pick<AlertTarget, 'client' | 'migrations'>): {send: SendTo} {
+  const limiter = new TelegramRateLimiter()
+  const migrations = target.migrations ?? new ChatMigrations()
+  return {send: (chatIds, message) => deliverToChats(target.client, chatIds, message, {limiter, migrations})}
+}

@@ -1,0 +1,17 @@
+export type {AlertTarget} from './alert-target.js'
+export {type AlertDryRun, dryRunAlert, type DryRunOptions} from './dry-run.js'
+export {type AlertField, parseField} from './field.js'
+export {type AlertContent, type AlertParts, alertParts, isoSeconds, renderAlert, suppressedLine} from './render-alert.js'
+export {
+  type AlertThrottleSettings,
+  DEFAULT_THROTTLE_SECONDS,
+  defaultThrottleKey,
+  sendAlert,
+  type SendAlertOptions,
+  type SendAlertResult,
+  type SendAlertStatus,
+} from './send-alert.js'
+export {parseSeverity, SEVERITIES, SEVERITY_ICONS, type Severity} from './severity.js'
+export {ensureStateDir, outboxDirIn, resolveStateDir, STATE_DIR_ENV, throttleDirIn} from './state-dir.js'
+export {type AlertTemplate, loadTemplate, parseTemplate, renderTemplate} from './template.js'
+export {flushAlerts, type FlushAlertsOptions, type FlushAlertsReport} from './flush-alerts.js'

@@ -1,0 +1,41 @@
+import {constants} from 'node:fs'
+import {access, mkdir} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {defaultStateDir, type Env} from '../config/paths.js'
+import {UserError} from '../user-error.js'
+
+/** Overrides where alerts keep their throttle state and outbox. */
+export const STATE_DIR_ENV = 'FASTPAY_TG_STATE_DIR'
+
+/** `--state-dir`, else `FASTPAY_TG_STATE_DIR`, else `$XDG_STATE_HOME/fastpay-tg` (`~/.local/state/fastpay-tg`). */
+export function resolveStateDir(flag?: string, env: Env = process.env): string {
+  if (flag !== undefined && flag !== '') return flag
+  const fromEnv = env[STATE_DIR_ENV]
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : defaultStateDir(env)
+}
+
+export const throttleDirIn = (stateDir: string) => join(stateDir, 'throttle')
+export const outboxDirIn = (stateDir: string) => join(stateDir, 'outbox')
+
+// Errors that mean "this directory is no place for our state"; anything else is unexpected and stays as it is.
+const UNUSABLE_DIR_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'ENOSPC', 'EDQUOT'])
+
+/** Creates `dir` (mode 0700) when missing and checks that we may write in it. */
+export async function ensureStateDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, {recursive: true, mode: 0o700})
+    await access(dir, constants.W_OK | constants.X_OK)
+  } catch (error) {
+    throw stateDirError(dir, error)
+  }
+}
+
+/** The one line for a state directory we cannot use, naming how to choose another; other errors pass through. */
+export function stateDirError(dir: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  if (code === undefined || !UNUSABLE_DIR_CODES.has(code)) return error
+  return new UserError(
+    `state dir ${JSON.stringify(dir)} is not writable (${code}): choose another with --state-dir or ${STATE_DIR_ENV}`,
+  )
+}

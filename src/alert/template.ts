@@ -1,0 +1,76 @@
+import {readFile} from 'node:fs/promises'
+
+import {UserError} from '../user-error.js'
+import {type AlertContent, alertParts, type AlertParts} from './render-alert.js'
+
+/** An alert template (see docs/alert-templates.md), checked when loaded so that a typo fails before any send. */
+export interface AlertTemplate {
+  /** The file as the user named it, for messages. */
+  source: string
+  text: string
+}
+
+type SimplePlaceholder = Exclude<keyof AlertParts, 'fieldValues'>
+
+const SIMPLE_PLACEHOLDERS: readonly SimplePlaceholder[] = [
+  'title',
+  'severity',
+  'icon',
+  'channel',
+  'host',
+  'time',
+  'body',
+  'fields',
+  'suppressed',
+]
+
+const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g
+const FIELD_PREFIX = 'field.'
+
+/** Reads and checks `--template FILE`. */
+export async function loadTemplate(path: string, flag = '--template'): Promise<AlertTemplate> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error'
+    throw new UserError(`${flag}: cannot read ${JSON.stringify(path)} (${code})`)
+  }
+  return parseTemplate(text, path, flag)
+}
+
+/** Checks a template's text: every placeholder must be known, and something must be left to send. */
+export function parseTemplate(text: string, source: string, flag = '--template'): AlertTemplate {
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    const name = match[1] ?? ''
+    if (!isKnownPlaceholder(name)) {
+      const known = [...SIMPLE_PLACEHOLDERS, `${FIELD_PREFIX}NAME`].join(', ')
+      throw new UserError(
+        `${flag}: unknown placeholder {{${name}}} in ${JSON.stringify(source)} (known: ${known})`,
+      )
+    }
+  }
+  if (text.trim() === '') throw new UserError(`${flag}: ${JSON.stringify(source)} is empty`)
+  return {source, text}
+}
+
+/**
+ * Fills the template's placeholders with the alert's escaped values. A `{{field.NAME}}` whose field was not given
+ * becomes empty. Lines left blank by empty placeholders collapse: at most one blank line in a row, none at the ends.
+ */
+export function renderTemplate(template: AlertTemplate, content: AlertContent): string {
+  const parts = alertParts(content)
+  const filled = template.text.replace(PLACEHOLDER, (_match, name: string) => {
+    if (name.startsWith(FIELD_PREFIX)) return parts.fieldValues.get(name.slice(FIELD_PREFIX.length)) ?? ''
+    return parts[name as SimplePlaceholder]
+  })
+  return filled
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+}
+
+function isKnownPlaceholder(name: string): boolean {
+  if (name.startsWith(FIELD_PREFIX)) return name.length > FIELD_PREFIX.length
+  return (SIMPLE_PLACEHOLDERS as readonly string[]).includes(name)
+}

@@ -1,0 +1,94 @@
+import type {OutgoingMessage} from '../send/outgoing-message.js'
+
+/** A rendered text message as the outbox keeps it: what `deliverToChats` takes, without media. */
+export type SpooledMessage = Omit<OutgoingMessage, 'media' | 'text'> & {text: string}
+
+/** One message waiting in the outbox. The file holds no token: `bot` names the bot for config to resolve again. */
+export interface OutboxEntry {
+  version: 1
+  /** The file name without `.json`: the creation time comes first, so that names sort oldest first. */
+  id: string
+  /**
+   * The bot that sends it, as config can resolve it again: a registry or `TELEGRAM_BOT_CONFIGS` name, or the layer
+   * (`env TELEGRAM_BOT_TOKEN`). Never the token.
+   */
+  bot: string
+  /** The chats still waiting for it. */
+  chatIds: Array<number | string>
+  message: SpooledMessage
+  throttleKey?: string
+  /** ISO 8601. */
+  createdAt: string
+  /** Delivery attempts so far, the one that spooled it included. */
+  attempts: number
+  /** Why the last attempt failed: one line, redacted. */
+  lastError?: string
+}
+
+/** What `spool` takes. */
+export interface NewOutboxEntry {
+  bot: string
+  chatIds: ReadonlyArray<number | string>
+  message: SpooledMessage
+  throttleKey?: string
+  /** @default now */
+  createdAt?: Date
+  /** @default 1 */
+  attempts?: number
+  lastError?: string
+}
+
+// Creation time in ms, zero-padded so that names sort as times do, then pid and a random part against collisions.
+const ENTRY_FILE = /^(\d{15}-\d+-[0-9a-f]+)\.json$/
+
+export function entryId(createdAtMs: number, random: string): string {
+  return `${String(createdAtMs).padStart(15, '0')}-${process.pid}-${random}`
+}
+
+/** The entry id in a file name of the outbox, undefined for anything else (temporary and set-aside files). */
+export function entryIdOf(fileName: string): string | undefined {
+  return ENTRY_FILE.exec(fileName)?.[1]
+}
+
+// Checked by hand for the same reason as the throttle state: zod would cost every alert run more than this does.
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+const optional = (value: unknown, check: (value: unknown) => boolean) => value === undefined || check(value)
+const isBoolean = (value: unknown) => typeof value === 'boolean'
+const isString = (value: unknown) => typeof value === 'string'
+const isChatId = (value: unknown) => Number.isSafeInteger(value) || (typeof value === 'string' && value !== '')
+
+function isMessage(value: unknown): value is SpooledMessage {
+  if (!isRecord(value) || typeof value.text !== 'string') return false
+  return (
+    optional(value.parseMode, (mode) => mode === 'HTML' || mode === 'MarkdownV2') &&
+    optional(value.silent, isBoolean) &&
+    optional(value.protect, isBoolean) &&
+    optional(value.noPreview, isBoolean) &&
+    optional(value.threadId, Number.isSafeInteger) &&
+    optional(value.replyMarkup, (markup) => isRecord(markup) && Array.isArray(markup.inline_keyboard))
+  )
+}
+
+/** The entry in `text`, or why it is not one. */
+export function parseOutboxEntry(text: string, id: string): OutboxEntry | {problem: string} {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return {problem: 'not JSON'}
+  }
+  const valid =
+    isRecord(value) &&
+    value.version === 1 &&
+    value.id === id &&
+    typeof value.bot === 'string' &&
+    Array.isArray(value.chatIds) &&
+    value.chatIds.every(isChatId) &&
+    isMessage(value.message) &&
+    optional(value.throttleKey, isString) &&
+    typeof value.createdAt === 'string' &&
+    Number.isSafeInteger(value.attempts) &&
+    optional(value.lastError, isString)
+  return valid ? (value as unknown as OutboxEntry) : {problem: 'not an outbox entry'}
+}

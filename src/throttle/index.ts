@@ -1,0 +1,8 @@
+export {
+  compactTimestamp,
+  FileThrottle,
+  type FileThrottleOptions,
+  type ThrottleDecision,
+  type ThrottleTicket,
+} from './file-throttle.js'
+export {type KeyLockOptions, LockTimeoutError, withKeyLock} from './key-lock.js'

@@ -1,0 +1,145 @@
+import {open, unlink} from 'node:fs/promises'
+
+import {isProcessAlive} from '../alert/process-alive.js'
+
+export interface KeyLockOptions {
+  /** A lock whose owner still runs is taken over after this long (a stopped process, a reused pid). @default 30_000 */
+  staleMs?: number
+  /** How long to wait for other runs before giving up with LockTimeoutError. @default 10_000 */
+  timeoutMs?: number
+  /** Pause between two attempts, plus up to as much again of jitter so that waiting runs spread out. @default 5 */
+  retryDelayMs?: number
+  /** @default setTimeout-based */
+  sleep?: (ms: number) => Promise<void>
+  /** @default Date.now */
+  now?: () => number
+}
+
+/** Another run held the lock for longer than `timeoutMs`. */
+export class LockTimeoutError extends Error {
+  override readonly name = 'LockTimeoutError'
+  constructor(
+    readonly lockPath: string,
+    readonly ownerPid: number | undefined,
+  ) {
+    super(`${lockPath} stayed locked${ownerPid === undefined ? '' : ` by pid ${ownerPid}`}`)
+  }
+}
+
+interface LockInfo {
+  ino: number
+  ageMs: number
+  pid: number | undefined
+}
+
+// Writing the pid follows the O_EXCL create by microseconds: an empty lock older than this lost its owner in between.
+const EMPTY_LOCK_GRACE_MS = 1000
+
+/**
+ * Locks this process holds now. A lock file with our own pid that is not among them was left by an earlier process
+ * that had the same pid (containers reuse small pids), and is stale.
+ */
+const heldHere = new Set<string>()
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Runs `action` while holding `lockPath`, created with O_EXCL and holding the owner's pid, so that runs in any number
+ * of processes take turns. A lock left by a run that died is taken over at once (its pid is gone), one left by a
+ * run that still exists only after `staleMs`.
+ */
+export async function withKeyLock<T>(
+  lockPath: string,
+  action: () => Promise<T>,
+  options: KeyLockOptions = {},
+): Promise<T> {
+  const {staleMs = 30_000, timeoutMs = 10_000, retryDelayMs = 5, sleep = realSleep, now = Date.now} = options
+  const startedAt = now()
+  let ino: number | undefined
+  while ((ino = await tryCreate(lockPath)) === undefined) {
+    const broken = await breakIfStale(lockPath, staleMs, now)
+    if (now() - startedAt >= timeoutMs) throw new LockTimeoutError(lockPath, (await readLock(lockPath, now))?.pid)
+    if (!broken) await sleep(retryDelayMs * (1 + Math.random()))
+  }
+  try {
+    return await action()
+  } finally {
+    // Only our own lock: after `staleMs` another run may have taken over, and its lock is not ours to remove.
+    const current = await readLock(lockPath, now).catch(() => undefined)
+    if (current?.ino === ino && current.pid === process.pid) await unlink(lockPath).catch(() => undefined)
+    heldHere.delete(lockPath)
+  }
+}
+
+/** The lock's inode when we created it (and now hold it), undefined when it exists already. */
+async function tryCreate(lockPath: string): Promise<number | undefined> {
+  let handle
+  try {
+    handle = await open(lockPath, 'wx', 0o600)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined
+    throw error
+  }
+  // Before the pid is written: until then the empty file is protected by the grace period.
+  heldHere.add(lockPath)
+  try {
+    await handle.writeFile(`${process.pid}\n`)
+    return (await handle.stat()).ino
+  } catch (error) {
+    await unlink(lockPath).catch(() => undefined)
+    heldHere.delete(lockPath)
+    throw error
+  } finally {
+    await handle.close()
+  }
+}
+
+async function readLock(lockPath: string, now: () => number): Promise<LockInfo | undefined> {
+  let handle
+  try {
+    handle = await open(lockPath, 'r')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+  try {
+    const [stats, text] = await Promise.all([handle.stat(), handle.readFile('utf8')])
+    const pid = /^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined
+    return {ino: stats.ino, ageMs: now() - stats.mtimeMs, pid}
+  } finally {
+    await handle.close()
+  }
+}
+
+function isStale(lockPath: string, lock: LockInfo, staleMs: number): boolean {
+  if (lock.pid === undefined) return lock.ageMs > EMPTY_LOCK_GRACE_MS
+  if (lock.pid === process.pid && !heldHere.has(lockPath)) return true
+  return !isProcessAlive(lock.pid) || lock.ageMs > staleMs
+}
+
+/**
+ * Removes a stale lock; true when it did. Breakers take turns through a second O_EXCL file and look again once
+ * they hold it: otherwise a slow breaker could remove the fresh lock that a faster one had just taken.
+ */
+async function breakIfStale(lockPath: string, staleMs: number, now: () => number): Promise<boolean> {
+  const seen = await readLock(lockPath, now)
+  if (seen === undefined) return true
+  if (!isStale(lockPath, seen, staleMs)) return false
+  const breaker = `${lockPath}.break`
+  if ((await tryCreate(breaker)) === undefined) {
+    // A breaker holds its file for a moment only; one left by a run killed in that moment is removed here.
+    const stuck = await readLock(breaker, now)
+    if (stuck !== undefined && isStale(breaker, stuck, staleMs)) await unlink(breaker).catch(() => undefined)
+    return false
+  }
+  try {
+    const current = await readLock(lockPath, now)
+    if (current === undefined) return true
+    if (current.ino !== seen.ino || !isStale(lockPath, current, staleMs)) return false
+    await unlink(lockPath).catch(() => undefined)
+    return true
+  } finally {
+    heldHere.delete(breaker)
+    await unlink(breaker).catch(() => undefined)
+  }
+}

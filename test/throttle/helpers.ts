@@ -1,0 +1,24 @@
+import {spawn} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll} from 'vitest'
+
+const created: string[] = []
+// Registered while the importing test file is collected: its temporary dirs go when its tests are done.
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, {recursive: true, force: true})
+})
+
+export function tempDir(prefix = 'fastpay-tg-throttle-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  created.push(dir)
+  return dir
+}
+
+/** The pid of a process that has exited (and been reaped): nothing runs under it now. */
+export async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '0'])
+  await new Promise((resolve) => child.on('exit', resolve))
+  return child.pid!
+}
