@@ -1,0 +1,55 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../base-command.js'
+
+export interface LinkTokenResult {
+  token: string
+  bot?: string
+  channels: string[]
+  expiresAt: string
+  command: string
+  deepLink?: string
+}
+
+export default class WebhookLinkToken extends BaseCommand<typeof WebhookLinkToken> {
+  static override summary = 'Create a one-time token that links a chat to channels: the chat sends /link TOKEN to the bot.'
+  static override description = `webhook serve handles /link: the chat then receives the channels named here (alerts use linkedChatsFor).
+Only the token's sha256 is stored, under links: in the registry file; a token works once, until --ttl runs out.
+/stop in the chat unlinks it.`
+
+  static override examples = [
+    '<%= config.bin %> webhook link-token --bot alerts --channels alerts,digest',
+    '<%= config.bin %> webhook link-token --bot alerts --channels alerts --ttl 30m',
+  ]
+
+  static override flags = {
+    channels: Flags.string({description: 'Channels the chat will receive, comma-separated (e.g. alerts,digest).', required: true}),
+    ttl: Flags.string({description: 'How long the token stays valid: 30m, 24h, 7d (1m-30d).', default: '24h'}),
+  }
+
+  public async run(): Promise<LinkTokenResult> {
+    const {flags} = this
+    const [{parseChannels, parseDuration, createLinkToken}, {resolveBot, loadRegistry, locateRegistry, findRegistryBot}, {utcDateTime}] = await Promise.all([
+      import('../../src/webhook/link-tokens.js'),
+      import('../../src/config/index.js'),
+      import('../../src/webhook/describe-webhook-info.js'),
+    ])
+    const channels = parseChannels(flags.channels)
+    const ttlSeconds = parseDuration(flags.ttl)
+    const resolved = await resolveBot({bot: flags.bot, token: flags.token, configPath: flags.config})
+    for (const warning of resolved.warnings) this.warnLine(warning)
+    const location = locateRegistry(flags.config)
+    const {token, entry} = await createLinkToken(location, {bot: resolved.name, channels, ttlSeconds})
+    const registryBot = resolved.name === undefined ? undefined : findRegistryBot((await loadRegistry(location)).bots, resolved.name)
+    const username = registryBot?.info?.username
+    const deepLink = username === undefined ? undefined : `https://t.me/${username}?start=${token}`
+    const command = `/link ${token}`
+    const forBot = resolved.name === undefined ? 'any bot' : `bot ${resolved.name}`
+    this.log(`Link token for ${forBot}: channels ${channels.join(', ')}; works once, until ${utcDateTime(Date.parse(entry.expires_at) / 1000)}.`)
+    this.log('In the chat that should receive them, send the bot:')
+    this.log(`  ${command}`)
+    if (deepLink !== undefined) this.log(`or open ${deepLink}`)
+    this.log(`Only its sha256 is kept, in ${location.display}.`)
+    return {token, bot: resolved.name, channels, expiresAt: entry.expires_at, command, ...(deepLink === undefined ? {} : {deepLink})}
+  }
+}

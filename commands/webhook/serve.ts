@@ -1,0 +1,61 @@
+import {Flags} from '@oclif/core'
+
+import {redact} from '../../src/redact.js'
+import {BaseCommand} from '../base-command.js'
+
+export default class WebhookServe extends BaseCommand<typeof WebhookServe> {
+  static override summary = 'Receive Telegram updates over HTTP and answer /start, /help, /status, /link, /stop and alert buttons.'
+  static override description = `Listens on --host:--port for POSTs to /api/telegram/webhook/<bot_id>/, for every active registry bot (by
+registry id) or the one --bot/--token bot. When TELEGRAM_WEBHOOK_SECRET is set, a request without that
+X-Telegram-Bot-Api-Secret-Token gets 401. Each update is answered 200 at once and handled afterwards; replies go
+through the Bot API. Put it behind your https proxy and point Telegram at it with webhook register. A webhook and
+getUpdates exclude each other: while one is registered, discover cannot read updates. Stops on SIGINT or SIGTERM
+after finishing queued updates.`
+
+  static override examples = [
+    'TELEGRAM_WEBHOOK_SECRET=s3cret <%= config.bin %> webhook serve --port 8081',
+    '<%= config.bin %> webhook serve --port 8081 --host 0.0.0.0 --bot alerts',
+  ]
+
+  // A server's output is a stream of lines, not one JSON result.
+  static override enableJsonFlag = false
+
+  static override flags = {
+    port: Flags.integer({description: 'Port to listen on (0: any free port, printed at start).', required: true, min: 0, max: 65_535}),
+    host: Flags.string({description: 'Address to listen on.', default: '127.0.0.1'}),
+    'state-dir': Flags.string({description: 'Throttle state for Mute, shared with alert.', env: 'FASTPAY_TG_STATE_DIR'}),
+    'request-timeout': Flags.integer({description: 'Seconds a request may take to arrive before 408.', default: 10, min: 1}),
+  }
+
+  public async run(): Promise<void> {
+    const {flags} = this
+    const {describeServedBot, startServe, WEBHOOK_EXCLUDES_POLLING} = await import('../../src/webhook/serve.js')
+    const running = await startServe(
+      {
+        bot: flags.bot,
+        token: flags.token,
+        configPath: flags.config,
+        port: flags.port,
+        host: flags.host,
+        stateDir: flags['state-dir'],
+        requestTimeoutMs: flags['request-timeout'] * 1000,
+      },
+      {
+        ...this.clientOptions,
+        log: (line) => this.log(line),
+        logError: (line) => process.stderr.write(`${redact(line)}\n`),
+      },
+    )
+    for (const warning of running.warnings) this.warnLine(warning)
+    this.log(`Note: ${WEBHOOK_EXCLUDES_POLLING}`)
+    for (const bot of running.bots) this.log(`serving ${describeServedBot(bot)}`)
+    this.log(`listening on ${running.server.url}`)
+    const signal = await new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'))
+      process.once('SIGTERM', () => resolve('SIGTERM'))
+    })
+    this.log(`${signal}: finishing queued updates`)
+    await running.server.close()
+    this.log(`stopped after ${running.server.accepted} updates`)
+  }
+}

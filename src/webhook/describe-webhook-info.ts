@@ -1,0 +1,34 @@
+import type {WebhookInfo} from '@grammyjs/types'
+
+/** What Telegram delivers when no allowed_updates was ever given. */
+const DEFAULT_UPDATES = 'Telegram default (all but chat_member, message_reaction, message_reaction_count)'
+
+/** `2025-06-01 14:02:11 UTC` */
+export function utcDateTime(epochSeconds: number): string {
+  return `${new Date(epochSeconds * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`
+}
+
+/** getWebhookInfo as aligned `label  value` lines, for people. */
+export function describeWebhookInfo(info: WebhookInfo): string[] {
+  if (info.url === '') {
+    return [
+      'url               none: no webhook is set (getUpdates and `discover` work)',
+      `pending updates   ${info.pending_update_count}`,
+    ]
+  }
+  const lastError = info.last_error_date === undefined
+    ? 'none'
+    : `${utcDateTime(info.last_error_date)}: ${info.last_error_message ?? '(no message)'}`
+  const lines = [
+    `url               ${info.url}`,
+    `pending updates   ${info.pending_update_count}`,
+    `last error        ${lastError}`,
+    `max connections   ${info.max_connections ?? 40}`,
+    `allowed updates   ${info.allowed_updates?.length ? info.allowed_updates.join(', ') : DEFAULT_UPDATES}`,
+  ]
+  if (info.last_synchronization_error_date !== undefined) {
+    lines.push(`last sync error   ${utcDateTime(info.last_synchronization_error_date)}`)
+  }
+  if (info.ip_address !== undefined) lines.push(`ip address        ${info.ip_address}`)
+  return lines
+}

@@ -1,0 +1,59 @@
+// The webhook door's core. The alert path needs only `alertButtons`/`prepareAlertButtons` (alert-buttons.ts) and
+// `linkedChatsFor` (linked-chats.ts): import those files directly to keep node:http and the server out of its load.
+export {
+  alertButtons,
+  type AlertButtonAction,
+  type AlertButtonsOptions,
+  buttonKeysDirIn,
+  DEFAULT_MUTE_SECONDS,
+  keyRef,
+  MAX_MUTE_SECONDS,
+  parseAlertButton,
+  prepareAlertButtons,
+  resolveKeyRef,
+} from './alert-buttons.js'
+export {handleCallbackQuery} from './alert-callbacks.js'
+export {parseCommand, replyTo} from './bot-commands.js'
+export {describeWebhookInfo, utcDateTime} from './describe-webhook-info.js'
+export {handleUpdate, updateLane} from './handle-update.js'
+export {
+  consumeLinkToken,
+  createLinkToken,
+  type CreateLinkTokenOptions,
+  type LinkingChat,
+  type LinkOutcome,
+  type NewLinkToken,
+  parseChannels,
+  parseDuration,
+  unlinkChat,
+} from './link-tokens.js'
+export {linkedChatsFor, type LinkedChatsOptions} from './linked-chats.js'
+export {
+  type BotChoice,
+  deleteWebhooks,
+  readWebhookInfo,
+  type RegisterRequest,
+  registerWebhooks,
+  type WebhookOptions,
+  type WebhookOutcome,
+  type WebhookReport,
+} from './register.js'
+export {editSections, type LinkedChat, type LinkTokenEntry, readSections, type RegistrySections} from './registry-sections.js'
+export {type AlertMuter, openServedBots, type ServedBot, type UpdateContext} from './served-bot.js'
+export {describeServedBot, type RunningServe, type ServeOptions, type ServeRequest, startServe, WEBHOOK_EXCLUDES_POLLING} from './serve.js'
+export {UpdateQueue, type UpdateQueueOptions} from './update-queue.js'
+export {startWebhookServer, type WebhookServer, type WebhookServerOptions} from './webhook-server.js'
+export {
+  BASE_URL_VAR,
+  checkMaxConnections,
+  parseAllowedUpdates,
+  readWebhookSecret,
+  resolveWebhookBase,
+  SECRET_VAR,
+  SITE_URL_VAR,
+  UPDATE_TYPES,
+  type WebhookBase,
+  webhookPath,
+  WEBHOOK_PATH_PREFIX,
+  webhookUrl,
+} from './webhook-url.js'

@@ -1,0 +1,147 @@
+// One-time link tokens: `webhook link-token` creates one for a bot and a set of channels; a chat sends
+// `/link TOKEN` (or opens t.me/<bot>?start=TOKEN) and from then on also receives those channels.
+import {createHash, randomBytes} from 'node:crypto'
+
+import type {RegistryLocation} from '../config/index.js'
+import {UserError} from '../user-error.js'
+import {editSections, type LinkedChat, type LinkTokenEntry} from './registry-sections.js'
+
+/** 24 random bytes, base64url: 32 characters, which a t.me `?start=` deep link can carry (64 at most). */
+const TOKEN_BYTES = 24
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,64}$/
+/** Used and expired tokens are kept this long, so that a late `/link` hears "already used", not "unknown". */
+const KEEP_SPENT_MS = 7 * 24 * 3600 * 1000
+const CHANNEL = /^[a-z][a-z0-9_.-]{0,63}$/
+const DURATION = /^(\d+)\s*(s|m|h|d)$/
+const UNIT_SECONDS = {s: 1, m: 60, h: 3600, d: 86_400} as const
+
+export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex')
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+const sameBot = (a: string | undefined, b: string | undefined) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase()
+
+/** `--channels alerts,digest`: lower-cased, de-duplicated channel names. */
+export function parseChannels(value: string, field = '--channels'): string[] {
+  const names = [...new Set(value.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== ''))]
+  if (names.length === 0) throw new UserError(`${field}: expected channel names like alerts,digest`)
+  const bad = names.find((name) => !CHANNEL.test(name))
+  if (bad !== undefined) {
+    throw new UserError(`${field}: ${JSON.stringify(bad)} is not a channel name (a letter, then letters, digits, _ . or -)`)
+  }
+  return names
+}
+
+/** `30m`, `24h`, `7d`, `90s` as seconds; between 1 minute and 30 days. */
+export function parseDuration(value: string, field = '--ttl'): number {
+  const match = DURATION.exec(value.trim())
+  const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS] : Number.NaN
+  if (!(seconds >= 60 && seconds <= 30 * 86_400)) {
+    throw new UserError(`${field}: expected a duration from 1m to 30d like 30m, 24h or 7d, got ${JSON.stringify(value)}`)
+  }
+  return seconds
+}
+
+export interface NewLinkToken {
+  /** The token to hand over; only its sha256 is stored. */
+  token: string
+  entry: LinkTokenEntry
+}
+
+export interface CreateLinkTokenOptions {
+  /** The bot whose chats may use it: a registry or TELEGRAM_BOT_CONFIGS name. @default any bot */
+  bot?: string
+  channels: string[]
+  /** @default 86400 (24 h) */
+  ttlSeconds?: number
+  /** @default Date.now() */
+  now?: number
+}
+
+/** Stores a new one-time token (hashed) in the registry's `links:` section, dropping long-spent ones. */
+export async function createLinkToken(file: RegistryLocation | string, options: CreateLinkTokenOptions): Promise<NewLinkToken> {
+  const now = options.now ?? Date.now()
+  const token = randomBytes(TOKEN_BYTES).toString('base64url')
+  const entry: LinkTokenEntry = {
+    sha256: sha256Hex(token),
+    ...(options.bot === undefined ? {} : {bot: options.bot}),
+    channels: options.channels,
+    created_at: iso(now),
+    expires_at: iso(now + (options.ttlSeconds ?? 86_400) * 1000),
+  }
+  await editSections(file, (sections) => {
+    const kept = sections.links.filter((link) => !isLongSpent(link, now))
+    return {result: undefined, next: {...sections, links: [...kept, entry]}}
+  })
+  return {token, entry}
+}
+
+function isLongSpent(link: LinkTokenEntry, now: number): boolean {
+  const spentAt = link.used_at ?? (Date.parse(link.expires_at) < now ? link.expires_at : undefined)
+  return spentAt !== undefined && now - Date.parse(spentAt) > KEEP_SPENT_MS
+}
+
+/** Who is linking, and where. */
+export interface LinkingChat {
+  chatId: number
+  /** The name of the bot that received /link; undefined for a bot known only by its token. */
+  bot?: string
+  linkedBy?: string
+  title?: string
+  /** @default Date.now() */
+  now?: number
+}
+
+export type LinkOutcome =
+  | {kind: 'linked'; channels: string[]}
+  | {kind: 'unknown'}
+  | {kind: 'used'; usedAt: string}
+  | {kind: 'expired'; expiredAt: string}
+  | {kind: 'other-bot'; bot: string}
+
+/**
+ * `/link TOKEN`: spends the token and records the chat in `linked_chats:` (a chat already linked through this bot
+ * gains the token's channels). Runs under the registry lock, so a token links one chat only.
+ */
+export function consumeLinkToken(file: RegistryLocation | string, token: string, chat: LinkingChat): Promise<LinkOutcome> {
+  const now = chat.now ?? Date.now()
+  if (!TOKEN_SHAPE.test(token)) return Promise.resolve({kind: 'unknown'})
+  const hash = sha256Hex(token)
+  return editSections<LinkOutcome>(file, (sections) => {
+    const link = sections.links.find((candidate) => candidate.sha256 === hash)
+    if (link === undefined) return {result: {kind: 'unknown'}}
+    if (link.used_at !== undefined) return {result: {kind: 'used', usedAt: link.used_at}}
+    if (Date.parse(link.expires_at) <= now) return {result: {kind: 'expired', expiredAt: link.expires_at}}
+    if (link.bot !== undefined && !sameBot(link.bot, chat.bot)) return {result: {kind: 'other-bot', bot: link.bot}}
+    const spent: LinkTokenEntry = {...link, used_at: iso(now), used_by_chat: chat.chatId}
+    const existing = sections.linkedChats.find((linked) => linked.chat_id === chat.chatId && sameBot(linked.bot, chat.bot))
+    const channels = [...new Set([...(existing?.channels ?? []), ...link.channels])]
+    const linked: LinkedChat = {
+      chat_id: chat.chatId,
+      ...(chat.bot === undefined ? {} : {bot: chat.bot}),
+      channels,
+      linked_at: iso(now),
+      ...(chat.linkedBy === undefined ? {} : {linked_by: chat.linkedBy}),
+      ...(chat.title === undefined ? {} : {title: chat.title}),
+    }
+    return {
+      result: {kind: 'linked', channels},
+      next: {
+        links: sections.links.map((candidate) => (candidate === link ? spent : candidate)),
+        linkedChats: existing === undefined
+          ? [...sections.linkedChats, linked]
+          : sections.linkedChats.map((candidate) => (candidate === existing ? linked : candidate)),
+      },
+    }
+  })
+}
+
+/** `/stop`: forgets the chat's link through this bot; returns the channels it received, or undefined if none. */
+export function unlinkChat(file: RegistryLocation | string, chatId: number, bot: string | undefined): Promise<string[] | undefined> {
+  return editSections(file, (sections) => {
+    const existing = sections.linkedChats.find((linked) => linked.chat_id === chatId && sameBot(linked.bot, bot))
+    if (existing === undefined) return {result: undefined}
+    return {
+      result: existing.channels,
+      next: {...sections, linkedChats: sections.linkedChats.filter((linked) => linked !== existing)},
+    }
+  })
+}

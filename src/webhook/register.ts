@@ -1,0 +1,149 @@
+import type {WebhookInfo} from '@grammyjs/types'
+
+import type {MethodParams} from '../api/index.js'
+import {type BotSession, openBot, type OpenBotOptions} from '../bot-session.js'
+import {type Env, loadRegistry, locateRegistry} from '../config/index.js'
+import {describeFailure, type FailureDescription} from '../describe-failure.js'
+import {registerSecret} from '../redact.js'
+import {UserError} from '../user-error.js'
+import {
+  checkMaxConnections,
+  parseAllowedUpdates,
+  readWebhookSecret,
+  resolveWebhookBase,
+  SECRET_VAR,
+  webhookUrl,
+} from './webhook-url.js'
+
+/** Which bot or bots: what `--bot`, `--token`, `--all` and `--config` say. */
+export interface BotChoice {
+  bot?: string
+  token?: string
+  configPath?: string
+  /** Every active registry bot. @default false */
+  all?: boolean
+}
+
+export interface RegisterRequest extends BotChoice {
+  /** @default TELEGRAM_WEBHOOK_BASE_URL, else SITE_URL */
+  baseUrl?: string
+  /** @default false: Telegram keeps the updates waiting */
+  dropPendingUpdates?: boolean
+  /** Comma-separated update types. @default unset: Telegram keeps the bot's previous choice */
+  allowedUpdates?: string
+  /** 1-100. @default unset: Telegram's 40 */
+  maxConnections?: number
+}
+
+export interface WebhookOptions extends OpenBotOptions {
+  env?: Env
+}
+
+/** One bot's outcome; `--all` reports one per bot. */
+export interface WebhookOutcome {
+  /** The bot's name, else where its token came from. */
+  bot: string
+  ok: boolean
+  /** The id in the webhook path: the registry id, else the bot's Telegram id. */
+  webhookId?: number
+  info?: WebhookInfo
+  error?: FailureDescription
+}
+
+export interface WebhookReport {
+  outcomes: WebhookOutcome[]
+  warnings: string[]
+}
+
+/** The id `<base>/api/telegram/webhook/<id>/` carries: the registry id, or for a bot outside it, its Telegram id. */
+export async function webhookBotId(session: BotSession): Promise<number> {
+  return session.resolved.registryId ?? (await session.client.getMe()).id
+}
+
+export function botLabel(session: BotSession): string {
+  return session.resolved.name ?? session.resolved.token.source
+}
+
+/** The bots to act on: the one `--bot`/`--token` resolve to, or with `--all` every active registry bot, by name. */
+async function selectors(choice: BotChoice, env: Env): Promise<Array<string | undefined>> {
+  if (!choice.all) return [choice.bot]
+  if (choice.bot !== undefined || choice.token !== undefined) throw new UserError('--all: leave out --bot and --token')
+  const registry = await loadRegistry(locateRegistry(choice.configPath, env))
+  const names = registry.bots.filter((bot) => bot.active).map((bot) => bot.name)
+  if (names.length === 0) throw new UserError(`--all: no active bot in ${registry.location.display}`)
+  return names
+}
+
+/** Runs `action` for each chosen bot, one after the other; a failing bot is reported and the others still run. */
+async function forEachBot(
+  choice: BotChoice,
+  options: WebhookOptions,
+  action: (session: BotSession) => Promise<Omit<WebhookOutcome, 'bot' | 'ok'>>,
+): Promise<{outcomes: WebhookOutcome[]; warnings: string[]}> {
+  const env = options.env ?? process.env
+  const outcomes: WebhookOutcome[] = []
+  const warnings = new Set<string>()
+  for (const selector of await selectors(choice, env)) {
+    let session: BotSession
+    try {
+      session = await openBot({bot: selector, token: choice.token, configPath: choice.configPath}, {...options, env})
+    } catch (error) {
+      // One bot whose token cannot be read must not stop `--all` from registering the others.
+      if (!choice.all) throw error
+      outcomes.push({bot: selector ?? 'default', ok: false, error: describeFailure(error)})
+      continue
+    }
+    for (const warning of session.resolved.warnings) warnings.add(warning)
+    try {
+      outcomes.push({bot: botLabel(session), ok: true, ...(await action(session))})
+    } catch (error) {
+      outcomes.push({bot: botLabel(session), ok: false, error: describeFailure(error)})
+    }
+  }
+  return {outcomes, warnings: [...warnings]}
+}
+
+/**
+ * `webhook register`: points each bot at `<base>/api/telegram/webhook/<id>/` with the secret from
+ * TELEGRAM_WEBHOOK_SECRET, then reads back getWebhookInfo. Every input is checked before the first call.
+ */
+export async function registerWebhooks(request: RegisterRequest, options: WebhookOptions = {}): Promise<WebhookReport> {
+  const env = options.env ?? process.env
+  const base = resolveWebhookBase(request.baseUrl, env)
+  const secret = readWebhookSecret(env)
+  registerSecret(secret)
+  const maxConnections = checkMaxConnections(request.maxConnections)
+  const {allowedUpdates, warnings} = parseAllowedUpdates(request.allowedUpdates)
+  if (secret === undefined) {
+    warnings.push(`${SECRET_VAR} is not set: Telegram will send no secret header, and anyone who knows the URL can post updates`)
+  }
+  const report = await forEachBot(request, {...options, env}, async (session) => {
+    const webhookId = await webhookBotId(session)
+    await session.client.setWebhook({
+      url: webhookUrl(base, webhookId),
+      secret_token: secret,
+      drop_pending_updates: request.dropPendingUpdates || undefined,
+      allowed_updates: allowedUpdates as MethodParams<'setWebhook'>['allowed_updates'],
+      max_connections: maxConnections,
+    })
+    return {webhookId, info: await session.client.getWebhookInfo()}
+  })
+  return {outcomes: report.outcomes, warnings: [...warnings, ...report.warnings]}
+}
+
+/** `webhook info`: getWebhookInfo for each chosen bot. */
+export function readWebhookInfo(choice: BotChoice, options: WebhookOptions = {}): Promise<WebhookReport> {
+  return forEachBot(choice, options, async (session) => ({info: await session.client.getWebhookInfo()}))
+}
+
+/**
+ * `webhook delete`: removes the webhook, so getUpdates (`discover`) works again. `info` is what was set before.
+ * @param dropPendingUpdates @default false
+ */
+export function deleteWebhooks(choice: BotChoice, dropPendingUpdates = false, options: WebhookOptions = {}): Promise<WebhookReport> {
+  return forEachBot(choice, options, async (session) => {
+    const info = await session.client.getWebhookInfo()
+    await session.client.deleteWebhook({drop_pending_updates: dropPendingUpdates || undefined})
+    return {info}
+  })
+}

@@ -1,0 +1,76 @@
+import {resolveStateDir, throttleDirIn} from '../alert/state-dir.js'
+import {FileThrottle} from '../throttle/index.js'
+import {handleUpdate, updateLane} from './handle-update.js'
+import type {BotChoice, WebhookOptions} from './register.js'
+import {type AlertMuter, openServedBots, type ServedBot, type UpdateContext} from './served-bot.js'
+import {startWebhookServer, type WebhookServer} from './webhook-server.js'
+import {readWebhookSecret, SECRET_VAR, webhookPath} from './webhook-url.js'
+
+/** Said at start and in the README: operators lose hours to a webhook that silently swallows getUpdates. */
+export const WEBHOOK_EXCLUDES_POLLING =
+  'a webhook and getUpdates exclude each other: while a webhook is registered (webhook register), `discover` ' +
+  'cannot read updates; `webhook delete` switches back'
+
+export interface ServeRequest extends BotChoice {
+  /** 0 picks a free port. */
+  port: number
+  /** @default '127.0.0.1' */
+  host?: string
+  /** Throttle state (for Mute) and alert-button keys. @default FASTPAY_TG_STATE_DIR, else ~/.local/state/fastpay-tg */
+  stateDir?: string
+  /** @default 10000 */
+  requestTimeoutMs?: number
+  /** @default 1048576 */
+  maxBodyBytes?: number
+}
+
+export interface ServeOptions extends WebhookOptions {
+  /** One line per handled update and the start-up lines. */
+  log: (line: string) => void
+  /** Refused requests and failed updates, already redacted. */
+  logError: (line: string) => void
+  /** @default a FileThrottle in the state dir, the one `alert` consults */
+  muter?: AlertMuter
+  /** @default none: see UpdateContext.statusSections */
+  statusSections?: UpdateContext['statusSections']
+}
+
+export interface RunningServe {
+  server: WebhookServer
+  bots: ServedBot[]
+  /** Lines for stderr: config warnings, a missing secret. */
+  warnings: string[]
+}
+
+/** `webhook serve`: opens the bots (getMe each), then listens. Nothing about the webhook registration changes. */
+export async function startServe(request: ServeRequest, options: ServeOptions): Promise<RunningServe> {
+  const env = options.env ?? process.env
+  const secret = readWebhookSecret(env)
+  const {bots, registry, warnings} = await openServedBots(request, {...options, env})
+  if (secret === undefined) warnings.push(`${SECRET_VAR} is not set: every request is accepted, whoever sends it`)
+  const stateDir = resolveStateDir(request.stateDir, env)
+  const context: UpdateContext = {
+    registry,
+    stateDir,
+    muter: options.muter ?? new FileThrottle({dir: throttleDirIn(stateDir)}),
+    statusSections: options.statusSections,
+  }
+  const server = await startWebhookServer<ServedBot>({
+    bots: new Map(bots.map((bot) => [bot.webhookId, bot])),
+    handle: (bot, update) => handleUpdate(bot, update, context),
+    laneOf: updateLane,
+    port: request.port,
+    host: request.host,
+    secret,
+    maxBodyBytes: request.maxBodyBytes,
+    requestTimeoutMs: request.requestTimeoutMs,
+    log: options.log,
+    logError: options.logError,
+  })
+  return {server, bots, warnings}
+}
+
+/** `alerts (@fastpay_alerts_bot) at /api/telegram/webhook/1/` */
+export function describeServedBot(bot: ServedBot): string {
+  return `${bot.name ?? 'bot'} (@${bot.me.username}) at ${webhookPath(bot.webhookId)}`
+}

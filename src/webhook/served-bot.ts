@@ -1,0 +1,66 @@
+import type {UserFromGetMe} from '@grammyjs/types'
+
+import type {BotApiClient} from '../api/index.js'
+import {openBot} from '../bot-session.js'
+import {loadRegistry, locateRegistry, type RegistryLocation} from '../config/index.js'
+import {UserError} from '../user-error.js'
+import type {BotChoice, WebhookOptions} from './register.js'
+
+/** A bot `webhook serve` answers for. */
+export interface ServedBot {
+  /** The id in its path, `/api/telegram/webhook/<webhookId>/`: the registry id, else its Telegram id. */
+  webhookId: number
+  /** Registry or TELEGRAM_BOT_CONFIGS name; undefined for a bot known only by its token. */
+  name?: string
+  me: UserFromGetMe
+  client: BotApiClient
+}
+
+/** Suppresses alerts of a throttle key until a time: `FileThrottle` of src/throttle is one. */
+export interface AlertMuter {
+  mute(key: string, untilMs: number): Promise<unknown>
+}
+
+/** What handling an update needs besides the bot. */
+export interface UpdateContext {
+  /** The bots registry: bots for /status, `links:` and `linked_chats:` for /link and /stop. */
+  registry: RegistryLocation
+  /** Where alert-button keys too long for callback data are looked up (see alert-buttons.ts). */
+  stateDir: string
+  /** Called by `Mute`; without one, Mute answers that muting is not available. @default undefined */
+  muter?: AlertMuter
+  /** @default Date.now */
+  now?: () => number
+  /**
+   * More /status sections, e.g. the last monitor results once the monitor keeps them; one string per line.
+   * @default none
+   */
+  statusSections?: () => Promise<string[]>
+}
+
+/**
+ * The bots to serve: the one `--bot`/`--token` resolve to; without them every active registry bot, or when the
+ * registry has none, the bot the lower config layers resolve to. Each is checked with getMe (its username tells
+ * `/cmd@this_bot` from a command meant for another bot in a group).
+ */
+export async function openServedBots(choice: BotChoice, options: WebhookOptions = {}): Promise<{bots: ServedBot[]; registry: RegistryLocation; warnings: string[]}> {
+  const env = options.env ?? process.env
+  const registry = locateRegistry(choice.configPath, env)
+  let selectors: Array<string | undefined> = [choice.bot]
+  if (choice.bot === undefined && choice.token === undefined) {
+    const active = (await loadRegistry(registry)).bots.filter((bot) => bot.active)
+    if (active.length > 0) selectors = active.map((bot) => bot.name)
+  }
+  const bots: ServedBot[] = []
+  const warnings = new Set<string>()
+  for (const selector of selectors) {
+    const session = await openBot({bot: selector, token: choice.token, configPath: choice.configPath}, {...options, env})
+    for (const warning of session.resolved.warnings) warnings.add(warning)
+    const me = await session.client.getMe()
+    const webhookId = session.resolved.registryId ?? me.id
+    const clash = bots.find((bot) => bot.webhookId === webhookId)
+    if (clash) throw new UserError(`bots ${clash.name ?? clash.me.username} and ${session.resolved.name ?? me.username} would share the path of id ${webhookId}`)
+    bots.push({webhookId, name: session.resolved.name, me, client: session.client})
+  }
+  return {bots, registry, warnings: [...warnings]}
+}

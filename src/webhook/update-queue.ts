@@ -1,0 +1,84 @@
+type Task = () => Promise<void>
+
+export interface UpdateQueueOptions {
+  /** Tasks running at once, across lanes. @default 16 */
+  concurrency?: number
+  /** Told about a task that threw; the queue goes on. */
+  onError: (error: unknown) => void
+}
+
+/**
+ * Runs tasks with bounded concurrency, in order within a lane (one lane per chat: a `/link` is handled before the
+ * `/status` sent right after it), lanes taking turns.
+ */
+export class UpdateQueue {
+  readonly #concurrency: number
+  readonly #onError: (error: unknown) => void
+  readonly #lanes = new Map<string, Task[]>()
+  readonly #active = new Set<string>()
+  readonly #ready: string[] = []
+  #running = 0
+  #pending = 0
+  #idleWaiters: Array<() => void> = []
+
+  constructor(options: UpdateQueueOptions) {
+    this.#concurrency = options.concurrency ?? 16
+    this.#onError = options.onError
+  }
+
+  /** Tasks queued or running. */
+  get size(): number {
+    return this.#pending
+  }
+
+  push(lane: string, task: Task): void {
+    let tasks = this.#lanes.get(lane)
+    if (tasks === undefined) {
+      tasks = []
+      this.#lanes.set(lane, tasks)
+    }
+    tasks.push(task)
+    this.#pending++
+    if (tasks.length === 1 && !this.#active.has(lane)) this.#ready.push(lane)
+    this.#pump()
+  }
+
+  /** Resolves true once every task has finished, or false when `timeoutMs` passed first. */
+  drain(timeoutMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+    if (this.#pending === 0) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      const timer = Number.isFinite(timeoutMs) ? setTimeout(() => resolve(false), timeoutMs) : undefined
+      this.#idleWaiters.push(() => {
+        clearTimeout(timer)
+        resolve(true)
+      })
+    })
+  }
+
+  #pump(): void {
+    while (this.#running < this.#concurrency && this.#ready.length > 0) {
+      const lane = this.#ready.shift()!
+      const tasks = this.#lanes.get(lane)!
+      const task = tasks.shift()!
+      this.#active.add(lane)
+      this.#running++
+      void this.#run(task).finally(() => {
+        this.#running--
+        this.#pending--
+        this.#active.delete(lane)
+        if (tasks.length > 0) this.#ready.push(lane)
+        else this.#lanes.delete(lane)
+        this.#pump()
+        if (this.#pending === 0) for (const wake of this.#idleWaiters.splice(0)) wake()
+      })
+    }
+  }
+
+  async #run(task: Task): Promise<void> {
+    try {
+      await task()
+    } catch (error) {
+      this.#onError(error)
+    }
+  }
+}

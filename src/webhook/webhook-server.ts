@@ -1,0 +1,232 @@
+// The HTTP side of `webhook serve`: Telegram's POSTs in, 200 out as soon as the update is read and queued. The
+// update is handled afterwards and replies go through the Bot API, so Telegram never waits on our replies.
+import {createHash, timingSafeEqual} from 'node:crypto'
+import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
+import type {AddressInfo, Socket} from 'node:net'
+
+import type {Update} from '@grammyjs/types'
+
+import {redact} from '../redact.js'
+import {UserError} from '../user-error.js'
+import {UpdateQueue} from './update-queue.js'
+
+const SECRET_HEADER = 'x-telegram-bot-api-secret-token'
+const WEBHOOK_ROUTE = /\/api\/telegram\/webhook\/(\d+)\/?$/
+const RECENT_UPDATES_KEPT = 2048
+
+export interface WebhookServerOptions<Bot> {
+  /** Bots served, by the id in their path (`/api/telegram/webhook/<id>/`). */
+  bots: ReadonlyMap<number, Bot>
+  /** Handles one update after the 200 went out; returns a line to log, if any. */
+  handle: (bot: Bot, update: Update) => Promise<string | undefined>
+  /** Updates of one lane are handled in order: e.g. one lane per chat. */
+  laneOf: (webhookId: number, update: Update) => string
+  port: number
+  /** @default '127.0.0.1' */
+  host?: string
+  /** `X-Telegram-Bot-Api-Secret-Token` must equal it; unset: any request is accepted. @default undefined */
+  secret?: string
+  /** Larger bodies get 413. @default 1048576 (1 MiB) */
+  maxBodyBytes?: number
+  /** A request not fully received by then gets 408. @default 10000 */
+  requestTimeoutMs?: number
+  /** Updates handled at once. @default 16 */
+  concurrency?: number
+  /** Beyond this many queued updates, 503 asks Telegram to retry later. @default 10000 */
+  maxQueuedUpdates?: number
+  /** One line per handled update. @default nothing */
+  log?: (line: string) => void
+  /** One line per refused request or failed update, already redacted. @default nothing */
+  logError?: (line: string) => void
+}
+
+export interface WebhookServer {
+  /** `http://127.0.0.1:40123` */
+  url: string
+  port: number
+  /** Updates accepted (answered 200) so far. */
+  readonly accepted: number
+  /** Stops accepting, waits up to `graceMs` for queued updates, then closes every connection. @default 10000 */
+  close(graceMs?: number): Promise<void>
+}
+
+const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest()
+
+function answer(response: ServerResponse, status: number, body = '', headers: Record<string, string> = {}): void {
+  response.writeHead(status, {'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), ...headers})
+  response.end(body)
+}
+
+class BodyTooLarge extends Error {}
+/** The peer went away, or the request timeout cut it off, before the whole body arrived. */
+class BodyCutShort extends Error {}
+
+function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > maxBytes) {
+        request.removeAllListeners('data')
+        request.resume()
+        reject(new BodyTooLarge())
+      } else chunks.push(chunk)
+    })
+    request.on('end', () => resolve(Buffer.concat(chunks)))
+    request.on('error', () => reject(new BodyCutShort()))
+    request.on('close', () => reject(new BodyCutShort()))
+  })
+}
+
+/** What node:http itself would answer to a malformed or too slow request, had we not listened to clientError. */
+function clientErrorResponse(code: string | undefined): string {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return 'HTTP/1.1 408 Request Timeout\r\nconnection: close\r\n\r\n'
+  if (code === 'HPE_HEADER_OVERFLOW') return 'HTTP/1.1 431 Request Header Fields Too Large\r\nconnection: close\r\n\r\n'
+  return 'HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n'
+}
+
+function parseUpdate(body: Buffer): Update | string {
+  let value: unknown
+  try {
+    value = JSON.parse(body.toString('utf8'))
+  } catch (error) {
+    return `malformed JSON (${(error as Error).message.slice(0, 120)})`
+  }
+  const updateId = (value as {update_id?: unknown} | null)?.update_id
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Number.isSafeInteger(updateId)) {
+    return 'not a Telegram update (no integer update_id)'
+  }
+  return value as Update
+}
+
+/** Remembers recent update ids per bot: Telegram re-sends an update it thinks we missed. */
+class RecentUpdates {
+  readonly #seen = new Map<number, Set<number>>()
+
+  isNew(webhookId: number, updateId: number): boolean {
+    let seen = this.#seen.get(webhookId)
+    if (seen === undefined) this.#seen.set(webhookId, (seen = new Set()))
+    if (seen.has(updateId)) return false
+    seen.add(updateId)
+    if (seen.size > RECENT_UPDATES_KEPT) seen.delete(seen.values().next().value!)
+    return true
+  }
+}
+
+/** A port taken or not ours to bind is the user's to fix: one line naming --port/--host. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (error.code === 'EADDRINUSE') return new UserError(`--port ${port}: ${host}:${port} is already in use`)
+  if (error.code === 'EACCES') return new UserError(`--port ${port}: not allowed to listen on ${host}:${port} (ports below 1024 need privileges)`)
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') return new UserError(`--host ${host}: no such address on this machine`)
+  return error
+}
+
+/** Starts the receiver; resolves once it listens (port 0 picks a free port). */
+export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>): Promise<WebhookServer> {
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
+  const maxQueued = options.maxQueuedUpdates ?? 10_000
+  const expectedSecret = options.secret === undefined ? undefined : digest(options.secret)
+  const log = options.log ?? (() => undefined)
+  const logError = (line: string) => options.logError?.(redact(line))
+  const queue = new UpdateQueue({
+    concurrency: options.concurrency,
+    onError: (error) => logError(`webhook: handling an update failed: ${error instanceof Error ? error.message : String(error)}`),
+  })
+  const recent = new RecentUpdates()
+  let accepted = 0
+
+  const refuse = (response: ServerResponse, status: number, reason: string, from: string) => {
+    logError(`webhook: ${status} ${reason} (${from})`)
+    answer(response, status, `${reason}\n`, status === 413 ? {connection: 'close'} : {})
+  }
+
+  const receive = async (request: IncomingMessage, response: ServerResponse) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname
+    const webhookId = Number(WEBHOOK_ROUTE.exec(path)?.[1])
+    const bot = options.bots.get(webhookId)
+    const from = `${request.socket.remoteAddress ?? '?'} ${request.method ?? '?'} ${path}`
+    if (bot === undefined) return refuse(response, 404, 'no bot is served at this path', from)
+    if (request.method !== 'POST') {
+      request.resume()
+      return answer(response, 405, 'POST only\n', {allow: 'POST'})
+    }
+    if (expectedSecret !== undefined) {
+      const given = request.headers[SECRET_HEADER]
+      if (typeof given !== 'string' || !timingSafeEqual(digest(given), expectedSecret)) {
+        request.resume()
+        return refuse(response, 401, 'wrong or missing secret token header', from)
+      }
+    }
+    if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) {
+      request.resume()
+      return refuse(response, 413, `body over ${maxBodyBytes} bytes`, from)
+    }
+    let body: Buffer
+    try {
+      body = await readBody(request, maxBodyBytes)
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return refuse(response, 413, `body over ${maxBodyBytes} bytes`, from)
+      if (error instanceof BodyCutShort) return logError(`webhook: request cut short or timed out before its body arrived (${from})`)
+      throw error
+    }
+    const update = parseUpdate(body)
+    if (typeof update === 'string') return refuse(response, 400, update, from)
+    if (queue.size >= maxQueued) return refuse(response, 503, 'too many updates waiting; Telegram will retry', from)
+    answer(response, 200)
+    if (!recent.isNew(webhookId, update.update_id)) return
+    accepted++
+    queue.push(options.laneOf(webhookId, update), async () => {
+      try {
+        const line = await options.handle(bot, update)
+        if (line !== undefined) log(line)
+      } catch (error) {
+        logError(`webhook: update ${update.update_id} for bot ${webhookId} failed: ${error instanceof Error ? error.message : String(error)}`)
+      }
+    })
+  }
+
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000
+  const server = createServer(
+    {requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs)},
+    (request, response) => {
+      receive(request, response).catch((error: unknown) => {
+        logError(`webhook: 500 ${error instanceof Error ? error.message : String(error)}`)
+        if (!response.headersSent) answer(response, 500, 'internal error\n')
+        else response.destroy()
+      })
+    },
+  )
+  // A peer that vanishes mid-request must not take the server down.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') logError('webhook: 408 request not received in time')
+    if (socket.writable && socket.bytesWritten === 0) socket.write(clientErrorResponse(error.code))
+    socket.destroy()
+  })
+  await new Promise<void>((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => reject(listenError(error, options.host ?? '127.0.0.1', options.port))
+    server.once('error', failed)
+    server.listen(options.port, options.host ?? '127.0.0.1', () => {
+      server.off('error', failed)
+      resolve()
+    })
+  })
+  // Once listening, an error such as EMFILE on accept is logged; the server keeps serving the connections it has.
+  server.on('error', (error) => logError(`webhook: server error: ${error.message}`))
+  const {address, port} = server.address() as AddressInfo
+  const host = address.includes(':') ? `[${address}]` : address
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    get accepted() {
+      return accepted
+    },
+    async close(graceMs = 10_000) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      await queue.drain(graceMs)
+      server.closeAllConnections()
+      await closed
+    },
+  }
+}

@@ -1,0 +1,115 @@
+// Alert buttons end to end: an alert sent with `alertButtons`, a press on Acknowledge or Mute POSTed to the spawned
+// `webhook serve`, then what the fake Bot API received and what the throttle (shared with `alert`) now decides.
+import type {Message, MessageEntity} from '@grammyjs/types'
+import {describe, expect, it} from 'vitest'
+
+import {throttleDirIn} from '../../src/alert/state-dir.js'
+import {BotApiClient} from '../../src/api/index.js'
+import {FileThrottle} from '../../src/throttle/index.js'
+import {alertButtons, prepareAlertButtons} from '../../src/webhook/alert-buttons.js'
+import {ALERTS_BOT, ANA, BOB, callbackUpdate, callsOf, OPS_GROUP, REGISTRY, SECRET, useWorld, writeRegistry} from './fixture.js'
+import {useServeProcesses} from './serve-process.js'
+
+const world = useWorld()
+const startServe = useServeProcesses()
+
+const HEADER = {'X-Telegram-Bot-Api-Secret-Token': SECRET}
+const CLOCK = '\\d\\d:\\d\\d UTC'
+const BOLD: MessageEntity[] = [{type: 'bold', offset: 0, length: 7}]
+
+/** Sends an alert with buttons as the alert path will, and returns it as Telegram shows it in a callback (with entities). */
+async function sendAlert(text: string, replyMarkup: Message['reply_markup']): Promise<Message> {
+  const client = new BotApiClient({token: ALERTS_BOT.token, apiRoot: world.api.url})
+  const sent = await client.sendMessage({chat_id: OPS_GROUP.id, text, reply_markup: replyMarkup})
+  return {...sent, entities: BOLD} as Message
+}
+
+async function serve() {
+  writeRegistry(world.cli, REGISTRY)
+  return startServe(world.cli, [], {TELEGRAM_WEBHOOK_SECRET: SECRET})
+}
+
+const throttle = () => new FileThrottle({dir: throttleDirIn(world.cli.stateDir)})
+
+describe('alertButtons', () => {
+  it('binds Acknowledge and Mute 1h to the throttle key', () => {
+    expect(alertButtons('db:down')).toEqual({inline_keyboard: [[
+      {text: 'Acknowledge', callback_data: 'ack:db:down'},
+      {text: 'Mute 1h', callback_data: 'mute:db:down:3600'},
+    ]]})
+  })
+})
+
+describe('alert buttons through webhook serve', () => {
+  it('Acknowledge: answers the query, appends who and when to the alert, keeps Mute and the formatting', async () => {
+    const server = await serve()
+    const alert = await sendAlert('DB down on db-1', alertButtons('db:down'))
+    expect(await server.post(1, callbackUpdate(1, alert, ANA, 'ack:db:down'), HEADER)).toEqual({status: 200, text: ''})
+    await server.waitForLine(/^alerts: acknowledged "db:down" by @ana_oncall in chat -1001234567890 \(message 1\)$/)
+
+    expect(callsOf(world.api, 'answerCallbackQuery').map((request) => request.params)).toEqual([{callback_query_id: 'cbq-1', text: 'Acknowledged'}])
+    const [edit] = callsOf(world.api, 'editMessageText')
+    expect(edit!.params).toEqual({
+      chat_id: OPS_GROUP.id,
+      message_id: 1,
+      text: expect.stringMatching(new RegExp(`^DB down on db-1\\n\\n✅ Acknowledged by @ana_oncall at ${CLOCK}$`)),
+      entities: BOLD,
+      reply_markup: {inline_keyboard: [[{text: 'Mute 1h', callback_data: 'mute:db:down:3600'}]]},
+    })
+    expect(world.api.messages(OPS_GROUP.id)[0]!.text).toBe(edit!.params.text)
+    // Nothing was muted: the next alert of that key goes through.
+    expect((await throttle().decide('db:down', 0)).send).toBe(true)
+  })
+
+  it('Mute 1h: the muter holds back the next alert of that key only; the buttons go, the line is appended', async () => {
+    const server = await serve()
+    const acknowledged = await sendAlert('DB down on db-1\n\n✅ Acknowledged by @ana_oncall at 09:15 UTC', alertButtons('db:down', {buttons: ['mute']}))
+    const pressedAt = Date.now()
+    expect(await server.post(1, callbackUpdate(2, acknowledged, BOB, 'mute:db:down:3600'), HEADER)).toEqual({status: 200, text: ''})
+    await server.waitForLine(/^alerts: muted for 1h "db:down" by Bob in chat -1001234567890 \(message 1\)$/)
+
+    expect(callsOf(world.api, 'answerCallbackQuery').map((request) => request.params)).toEqual([
+      {callback_query_id: 'cbq-2', text: expect.stringMatching(new RegExp(`^Muted for 1h \\(until ${CLOCK}\\)$`))},
+    ])
+    const [edit] = callsOf(world.api, 'editMessageText')
+    expect(edit!.params).toEqual({
+      chat_id: OPS_GROUP.id,
+      message_id: 1,
+      text: expect.stringMatching(new RegExp(`^DB down on db-1\\n\\n✅ Acknowledged by @ana_oncall at 09:15 UTC\\n🔕 Muted for 1h by Bob at ${CLOCK}$`)),
+      entities: BOLD,
+    })
+    const decision = await throttle().decide('db:down', 0)
+    expect(decision.send).toBe(false)
+    const mutedUntil = decision.send ? 0 : decision.mutedUntil!.getTime()
+    expect(mutedUntil).toBeGreaterThanOrEqual(pressedAt + 3_600_000 - 1000)
+    expect(mutedUntil).toBeLessThanOrEqual(Date.now() + 3_600_000)
+    expect((await throttle().decide('disk:full', 0)).send).toBe(true)
+  })
+
+  it('a key too long for callback data travels as a hash, and Mute still reaches that key', async () => {
+    const key = `checkout-api:/v2/payments/authorize:${'p99-latency-over-budget:'.repeat(3)}`
+    const markup = await prepareAlertButtons(key, world.cli.stateDir)
+    const mute = markup.inline_keyboard[0]![1]! as {callback_data: string}
+    expect(mute.callback_data).toMatch(/^mute:#[0-9a-f]{40}:3600$/)
+    expect(Buffer.byteLength(mute.callback_data)).toBeLessThanOrEqual(64)
+    const server = await serve()
+    const alert = await sendAlert('Checkout latency over budget', markup)
+    await server.post(1, callbackUpdate(3, alert, ANA, mute.callback_data), HEADER)
+    await server.waitForLine(/^alerts: muted for 1h "checkout-api:/)
+    expect((await throttle().decide(key, 0)).send).toBe(false)
+  })
+
+  it('an unknown key hash and a non-alert button: answered, nothing edited or muted', async () => {
+    const server = await serve()
+    const alert = await sendAlert('DB down on db-1', alertButtons('db:down'))
+    await server.post(1, callbackUpdate(4, alert, ANA, `mute:#${'0'.repeat(40)}:3600`), HEADER)
+    await server.waitForLine(/^alerts: mute for unknown key ref #0{40}: answered$/)
+    await server.post(1, callbackUpdate(5, alert, ANA, 'deploy-approve'), HEADER)
+    await server.waitForLine(/^alerts: callback "deploy-approve" from @ana_oncall: not an alert button, answered$/)
+    expect(callsOf(world.api, 'answerCallbackQuery').map((request) => request.params)).toEqual([
+      {callback_query_id: 'cbq-4', text: "This alert's key is not known on this server (a different machine or state dir): nothing was changed.", show_alert: true},
+      {callback_query_id: 'cbq-5'},
+    ])
+    expect(callsOf(world.api, 'editMessageText')).toEqual([])
+  })
+})

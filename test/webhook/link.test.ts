@@ -1,0 +1,154 @@
+// One-time link tokens end to end: `webhook link-token` stores a hash in the registry, a chat sends `/link TOKEN`
+// to `webhook serve`, the registry records the chat, `linkedChatsFor` finds it, `/stop` forgets it.
+import {createHash} from 'node:crypto'
+
+import {describe, expect, it} from 'vitest'
+
+import {linkedChatsFor} from '../../src/webhook/linked-chats.js'
+import {ALERTS_BOT, ANA, ANA_CHAT, BOB, BOB_CHAT, callsOf, expectUsageError, messageUpdate, readRegistry, REGISTRY, SECRET, useWorld, writeRegistry} from './fixture.js'
+import {type ServeProcess, useServeProcesses} from './serve-process.js'
+
+const world = useWorld()
+const startServe = useServeProcesses()
+
+const HEADER = {'X-Telegram-Bot-Api-Secret-Token': SECRET}
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/
+const REGISTRY_WITH_COMMENT = REGISTRY.replace('bots:\n', '# ops bots, kept by hand\nbots:\n').replace('    id: 1\n', '    id: 1\n    info: {username: fastpay_alerts_bot}\n')
+
+interface LinkToken {
+  token: string
+  bot?: string
+  channels: string[]
+  expiresAt: string
+  command: string
+  deepLink?: string
+}
+
+async function newToken(args: string[]): Promise<LinkToken> {
+  const result = await world.run(['webhook', 'link-token', '--json', ...args])
+  expect(result.exitCode, result.stderr).toBe(0)
+  return JSON.parse(result.stdout) as LinkToken
+}
+
+/** Sends `text` from `chat` and returns the bot's reply text. */
+async function say(server: ServeProcess, updateId: number, chat: typeof ANA_CHAT | typeof BOB_CHAT, text: string): Promise<string> {
+  const replied = / in chat -?\d+: replied$/
+  const repliesBefore = server.countLines(replied)
+  const from = chat.id === ANA_CHAT.id ? ANA : BOB
+  expect(await server.post(1, messageUpdate(updateId, chat, from, text), HEADER)).toEqual({status: 200, text: ''})
+  await server.waitForLine(replied, 'stdout', repliesBefore + 1)
+  const calls = callsOf(world.api, 'sendMessage')
+  expect(calls).toHaveLength(repliesBefore + 1)
+  expect(calls.at(-1)!.params.chat_id).toBe(chat.id)
+  return String(calls.at(-1)!.params.text)
+}
+
+describe('webhook link-token', () => {
+  it('prints the /link command and a t.me link, and stores only the sha256', async () => {
+    writeRegistry(world.cli, REGISTRY_WITH_COMMENT)
+    const result = await world.run(['webhook', 'link-token', '--bot', 'alerts', '--channels', 'alerts, Digest,alerts'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    const lines = result.stdout.split('\n')
+    const token = /^ {2}\/link ([A-Za-z0-9_-]{32})$/.exec(lines[2]!)![1]!
+    expect(lines[0]).toMatch(/^Link token for bot alerts: channels alerts, digest; works once, until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\.$/)
+    expect(lines.slice(1)).toEqual([
+      'In the chat that should receive them, send the bot:',
+      `  /link ${token}`,
+      `or open https://t.me/fastpay_alerts_bot?start=${token}`,
+      'Only its sha256 is kept, in ~/config/fastpay-tg/config.yml.',
+    ])
+    const yaml = readRegistry(world.cli)
+    expect(yaml).not.toContain(token)
+    expect(yaml.startsWith('# ops bots, kept by hand\nbots:\n')).toBe(true)
+    const links = /\nlinks:\n {2}- sha256: ([0-9a-f]{64})\n {4}bot: alerts\n {4}channels: \[alerts, digest\]\n {4}created_at: (\S+)\n {4}expires_at: (\S+)\n$/.exec(yaml)
+    expect(links?.[1]).toBe(sha256(token))
+    expect((Date.parse(links![3]!) - Date.parse(links![2]!)) / 1000).toBe(86_400)
+  })
+
+  it('--ttl sets the expiry; --json gives the token and the command', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const link = await newToken(['--bot', 'deploy', '--channels', 'deploy', '--ttl', '30m'])
+    expect(link).toEqual({token: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/), bot: 'deploy', channels: ['deploy'], expiresAt: expect.stringMatching(ISO), command: `/link ${link.token}`})
+    const createdAt = /created_at: (\S+)/.exec(readRegistry(world.cli))![1]!
+    expect((Date.parse(link.expiresAt) - Date.parse(createdAt)) / 1000).toBe(1800)
+  })
+
+  it.each([
+    [['--channels', 'alerts', '--ttl', 'soon'], 'Error: --ttl: expected a duration from 1m to 30d like 30m, 24h or 7d, got "soon"'],
+    [['--channels', 'alerts', '--ttl', '31d'], 'Error: --ttl: expected a duration from 1m to 30d like 30m, 24h or 7d, got "31d"'],
+    [['--channels', 'alerts,on call'], 'Error: --channels: "on call" is not a channel name (a letter, then letters, digits, _ . or -)'],
+    [['--channels', ' , '], 'Error: --channels: expected channel names like alerts,digest'],
+  ])('%j is one usage line and writes nothing', async (args, line) => {
+    writeRegistry(world.cli, REGISTRY)
+    expectUsageError(await world.run(['webhook', 'link-token', '--bot', 'alerts', ...args]), line)
+    expect(readRegistry(world.cli)).toBe(REGISTRY)
+  })
+})
+
+describe('/link, /status and /stop through webhook serve', () => {
+  it('links a chat once: valid, then used, then unknown; linkedChatsFor finds it; /stop forgets it', async () => {
+    writeRegistry(world.cli, REGISTRY_WITH_COMMENT)
+    const link = await newToken(['--bot', 'alerts', '--channels', 'alerts,digest'])
+    const server = await startServe(world.cli, [], {TELEGRAM_WEBHOOK_SECRET: SECRET})
+
+    expect(await say(server, 1, ANA_CHAT, `/link ${link.token}`)).toBe('Linked: this chat now receives alerts, digest. Send /stop to undo.')
+    const yaml = readRegistry(world.cli)
+    expect(yaml).toMatch(/\nlinked_chats:\n {2}- chat_id: 4242\n {4}bot: alerts\n {4}channels: \[alerts, digest\]\n {4}linked_at: \S+Z\n {4}linked_by: "@ana_oncall \(id 4242\)"\n {4}title: Ana\n$/)
+    expect(yaml).toMatch(/ {4}used_at: \S+Z\n {4}used_by_chat: 4242\n/)
+    const lookup = {configPath: world.cli.configPath, env: world.cli.env}
+    expect(await linkedChatsFor('digest', lookup)).toEqual([{chat_id: 4242, bot: 'alerts', channels: ['alerts', 'digest'], linked_at: expect.stringMatching(ISO), linked_by: '@ana_oncall (id 4242)', title: 'Ana'}])
+    expect(await linkedChatsFor('deploy', lookup)).toEqual([])
+    expect(await linkedChatsFor('alerts', {...lookup, bot: 'deploy'})).toEqual([])
+
+    expect(await say(server, 2, BOB_CHAT, `/link ${link.token}`)).toMatch(/^This link token was already used \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)\. Tokens work once: ask an operator for a new one\.$/)
+    expect(await say(server, 3, BOB_CHAT, '/link AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).toBe('This link token is not known. Check it, or ask an operator for a new one (fastpay-tg webhook link-token).')
+    expect(await say(server, 4, BOB_CHAT, '/link')).toBe('Usage: /link TOKEN (an operator creates one with: fastpay-tg webhook link-token)')
+
+    const status = (await say(server, 5, ANA_CHAT, '/status')).split('\n')
+    expect(status.slice(-2)).toEqual(['Linked chats: 1 (alerts: 1, digest: 1)', 'This chat receives: alerts (linked), digest (linked)'])
+
+    expect(await say(server, 6, ANA_CHAT, '/stop')).toBe('Unlinked: this chat no longer receives alerts, digest.')
+    expect(readRegistry(world.cli)).not.toContain('linked_chats')
+    expect(await linkedChatsFor('alerts', lookup)).toEqual([])
+    expect(await say(server, 7, ANA_CHAT, '/stop')).toBe('This chat was not linked: nothing to stop.')
+    expect(readRegistry(world.cli).startsWith('# ops bots, kept by hand\nbots:\n')).toBe(true)
+  })
+
+  it('t.me/<bot>?start=TOKEN links too; a second token adds its channels to the chat', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const first = await newToken(['--bot', 'alerts', '--channels', 'alerts'])
+    const second = await newToken(['--bot', 'alerts', '--channels', 'digest'])
+    const server = await startServe(world.cli, [], {TELEGRAM_WEBHOOK_SECRET: SECRET})
+    expect(await say(server, 1, ANA_CHAT, `/start ${first.token}`)).toBe('Linked: this chat now receives alerts. Send /stop to undo.')
+    expect(await say(server, 2, ANA_CHAT, `/link ${second.token}`)).toBe('Linked: this chat now receives alerts, digest. Send /stop to undo.')
+    const linked = await linkedChatsFor('alerts', {configPath: world.cli.configPath, env: world.cli.env})
+    expect(linked.map((chat) => [chat.chat_id, chat.channels])).toEqual([[4242, ['alerts', 'digest']]])
+  })
+
+  it('an expired token, and a token made for another bot, are refused with a reason; long-spent tokens are dropped', async () => {
+    const expired = 'ExpiredTokenExpiredTokenExpired0'
+    const ancient = 'AncientTokenAncientTokenAncient0'
+    const hourAgo = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000).toISOString().replace('.000Z', 'Z')
+    const entry = (token: string, expiresAt: string) =>
+      `  - sha256: ${sha256(token)}\n    bot: alerts\n    channels: [alerts]\n    created_at: 2025-01-01T10:00:00Z\n    expires_at: ${expiresAt}\n`
+    writeRegistry(world.cli, `${REGISTRY}links:\n${entry(ancient, '2025-01-02T10:00:00Z')}${entry(expired, hourAgo)}`)
+    const forDeploy = await newToken(['--bot', 'deploy', '--channels', 'deploy'])
+    // Creating a token drops those spent more than 7 days ago, and keeps the recent ones so they can say why.
+    expect(readRegistry(world.cli)).not.toContain(sha256(ancient))
+    const server = await startServe(world.cli, [], {TELEGRAM_WEBHOOK_SECRET: SECRET})
+    const shown = `${hourAgo.slice(0, 10)} ${hourAgo.slice(11, 19)} UTC`
+    expect(await say(server, 1, ANA_CHAT, `/link ${expired}`)).toBe(`This link token expired on ${shown}. Ask an operator for a new one.`)
+    expect(await say(server, 2, ANA_CHAT, `/link ${ancient}`)).toBe('This link token is not known. Check it, or ask an operator for a new one (fastpay-tg webhook link-token).')
+    expect(await say(server, 3, ANA_CHAT, `/link ${forDeploy.token}`)).toBe('This link token is for the bot "deploy", not this one.')
+    expect(readRegistry(world.cli)).not.toContain('linked_chats')
+    expect(callsOf(world.api, 'sendMessage').every((request) => request.token === ALERTS_BOT.token)).toBe(true)
+  })
+
+  it('a malformed linked_chats section: linkedChatsFor names the file and the field', async () => {
+    writeRegistry(world.cli, `${REGISTRY}linked_chats:\n  - chat_id: "4242x"\n    channels: [alerts]\n    linked_at: 2025-01-01T10:00:00Z\n`)
+    await expect(linkedChatsFor('alerts', {configPath: world.cli.configPath, env: world.cli.env})).rejects.toThrow(
+      `${world.cli.configPath}: linked_chats[0].chat_id: expected an integer, got "4242x"`,
+    )
+  })
+})

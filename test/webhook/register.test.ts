@@ -1,0 +1,212 @@
+// `webhook register | info | delete` as a user runs them: the built CLI against the fake Bot API. Every check looks
+// at what Telegram received, and inputs Telegram would refuse never reach it.
+import {describe, expect, it} from 'vitest'
+
+import {ALERTS_BOT, callsOf, DEPLOY_BOT, expectNoToken, expectUsageError, HEALTH_BOT, REGISTRY, SECRET, useWorld, writeRegistry} from './fixture.js'
+
+const world = useWorld()
+
+const DEFAULT_UPDATES = 'Telegram default (all but chat_member, message_reaction, message_reaction_count)'
+
+function infoBlock(bot: string, url: string, extra: {maxConnections?: number; allowed?: string} = {}): string[] {
+  return [
+    `${bot}: webhook set`,
+    `  url               ${url}`,
+    '  pending updates   0',
+    '  last error        none',
+    `  max connections   ${extra.maxConnections ?? 40}`,
+    `  allowed updates   ${extra.allowed ?? DEFAULT_UPDATES}`,
+    '  ip address        149.154.167.220',
+  ]
+}
+
+const setWebhookParams = () => callsOf(world.api, 'setWebhook').map((request) => ({token: request.token, ...request.params}))
+
+describe('webhook register: the base URL', () => {
+  const allBases = {TELEGRAM_WEBHOOK_BASE_URL: 'https://hooks.example.com', SITE_URL: 'https://www.example.com', TELEGRAM_WEBHOOK_SECRET: SECRET}
+
+  it('--base-url beats both variables; the path is <base>/api/telegram/webhook/<registry id>/', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const result = await world.run(['webhook', 'register', '--bot', 'alerts', '--base-url', 'https://ops.example.com/tg/'], allBases)
+    expect(result.stderr).toBe('')
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout.split('\n')).toEqual(infoBlock('alerts', 'https://ops.example.com/tg/api/telegram/webhook/1/'))
+    expect(setWebhookParams()).toEqual([{token: ALERTS_BOT.token, url: 'https://ops.example.com/tg/api/telegram/webhook/1/', secret_token: SECRET}])
+  })
+
+  it('TELEGRAM_WEBHOOK_BASE_URL beats SITE_URL; --bot by registry id works too', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const result = await world.run(['webhook', 'register', '--bot', '2'], allBases)
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout.split('\n')).toEqual(infoBlock('deploy', 'https://hooks.example.com/api/telegram/webhook/2/'))
+    expect(setWebhookParams()).toEqual([{token: DEPLOY_BOT.token, url: 'https://hooks.example.com/api/telegram/webhook/2/', secret_token: SECRET}])
+  })
+
+  it('SITE_URL when nothing else is given; a bot outside the registry uses its Telegram id', async () => {
+    const result = await world.run(['webhook', 'register', '--token', HEALTH_BOT.token], {SITE_URL: 'https://www.example.com:8443', TELEGRAM_WEBHOOK_SECRET: SECRET})
+    expect(result.exitCode).toBe(0)
+    const url = `https://www.example.com:8443/api/telegram/webhook/${HEALTH_BOT.id}/`
+    expect(result.stdout.split('\n')).toEqual(infoBlock('flag --token', url))
+    expect(callsOf(world.api, 'getMe')).toHaveLength(1)
+    expect(setWebhookParams()).toEqual([{token: HEALTH_BOT.token, url, secret_token: SECRET}])
+    expectNoToken(result.stdout, result.stderr)
+  })
+
+  it('no base anywhere: one line naming the three places, and no call', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const result = await world.run(['webhook', 'register', '--bot', 'alerts'], {TELEGRAM_WEBHOOK_SECRET: SECRET})
+    expectUsageError(result, 'Error: no webhook base URL: pass --base-url, or set TELEGRAM_WEBHOOK_BASE_URL or SITE_URL')
+    expect(world.api.requests).toEqual([])
+  })
+
+  it.each([
+    [['--base-url', 'http://ops.example.com'], {}, 'Error: --base-url: the webhook URL must use https (Telegram refuses http), got "http://ops.example.com"'],
+    [[], {SITE_URL: 'http://www.example.com'}, 'Error: SITE_URL: the webhook URL must use https (Telegram refuses http), got "http://www.example.com"'],
+    [[], {TELEGRAM_WEBHOOK_BASE_URL: 'https://ops.example.com:8080'}, 'Error: TELEGRAM_WEBHOOK_BASE_URL: port 8080 is not one Telegram posts to (443, 80, 88 or 8443), got "https://ops.example.com:8080"'],
+    [['--base-url', 'ops.example.com'], {}, 'Error: --base-url: "ops.example.com" is not a URL (expected https://host[:port][/path])'],
+    [['--base-url', 'https://ops.example.com/?x=1'], {}, 'Error: --base-url: expected a base URL without ?query or #fragment, got "https://ops.example.com/?x=1"'],
+  ])('refuses %j %j before calling Telegram', async (args, env, line) => {
+    writeRegistry(world.cli, REGISTRY)
+    const result = await world.run(['webhook', 'register', '--bot', 'alerts', ...args], {TELEGRAM_WEBHOOK_SECRET: SECRET, ...env})
+    expectUsageError(result, line)
+    expect(world.api.requests).toEqual([])
+  })
+})
+
+describe('webhook register: the secret and the options', () => {
+  const base = ['webhook', 'register', '--bot', 'alerts', '--base-url', 'https://ops.example.com']
+
+  it.each([
+    ['has a space!', 'Error: TELEGRAM_WEBHOOK_SECRET: expected 1-256 characters from A-Z a-z 0-9 _ - (it has characters not allowed: U+0020, "!")'],
+    ['a'.repeat(257), 'Error: TELEGRAM_WEBHOOK_SECRET: expected 1-256 characters from A-Z a-z 0-9 _ - (it has 257)'],
+    ['sécret', 'Error: TELEGRAM_WEBHOOK_SECRET: expected 1-256 characters from A-Z a-z 0-9 _ - (it has a character not allowed: "é")'],
+  ])('a secret Telegram would refuse (%s) is one line that does not quote it', async (secret, line) => {
+    writeRegistry(world.cli, REGISTRY)
+    const result = await world.run(base, {TELEGRAM_WEBHOOK_SECRET: secret})
+    expectUsageError(result, line)
+    expect(world.api.requests).toEqual([])
+  })
+
+  it('a 256-character secret is accepted; no secret registers without one and warns', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const longest = 'a'.repeat(256)
+    expect((await world.run(base, {TELEGRAM_WEBHOOK_SECRET: longest})).exitCode).toBe(0)
+    const unset = await world.run(base)
+    expect(unset.exitCode).toBe(0)
+    expect(unset.stderr).toBe('Warning: TELEGRAM_WEBHOOK_SECRET is not set: Telegram will send no secret header, and anyone who knows the URL can post updates')
+    expect(callsOf(world.api, 'setWebhook').map((request) => request.params.secret_token)).toEqual([longest, undefined])
+  })
+
+  it('--drop-pending-updates, --allowed-updates and --max-connections reach Telegram and show in the info', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const result = await world.run([...base, '--drop-pending-updates', '--allowed-updates', 'message, callback_query', '--max-connections', '5'], {TELEGRAM_WEBHOOK_SECRET: SECRET})
+    expect(result.exitCode).toBe(0)
+    expect(setWebhookParams()).toEqual([{
+      token: ALERTS_BOT.token,
+      url: 'https://ops.example.com/api/telegram/webhook/1/',
+      secret_token: SECRET,
+      drop_pending_updates: true,
+      allowed_updates: ['message', 'callback_query'],
+      max_connections: 5,
+    }])
+    expect(result.stdout.split('\n')).toEqual(infoBlock('alerts', 'https://ops.example.com/api/telegram/webhook/1/', {maxConnections: 5, allowed: 'message, callback_query'}))
+  })
+
+  it.each([
+    [['--max-connections', '101'], 'Error: --max-connections: expected an integer from 1 to 100, got 101'],
+    [['--max-connections', '0'], 'Error: --max-connections: expected an integer from 1 to 100, got 0'],
+    [['--allowed-updates', 'message,Callback-Query'], 'Error: --allowed-updates: expected update types like message,callback_query, got "Callback-Query"'],
+  ])('%j is refused before any call', async (args, line) => {
+    writeRegistry(world.cli, REGISTRY)
+    expectUsageError(await world.run([...base, ...args], {TELEGRAM_WEBHOOK_SECRET: SECRET}), line)
+    expect(world.api.requests).toEqual([])
+  })
+})
+
+describe('webhook register --all', () => {
+  const threeBots = `${REGISTRY}  - name: health
+    id: 3
+    token: ${HEALTH_BOT.token}
+  - name: legacy
+    id: 4
+    token: \${LEGACY_TOKEN_UNSET}
+    active: false
+`
+  const env = {TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_WEBHOOK_BASE_URL: 'https://ops.example.com'}
+
+  it('one bot refused: the others are still registered, each is reported, exit 1', async () => {
+    writeRegistry(world.cli, threeBots)
+    // Bots are registered one after the other in registry order, so the first setWebhook is alerts'.
+    world.api.failNext({method: 'setWebhook', kind: {status: 400, description: 'Bad Request: bad webhook: Failed to resolve host: Name or service not known'}})
+    const result = await world.run(['webhook', 'register', '--all'], env)
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toBe("Error: alerts: Call to 'setWebhook' failed (400: Bad Request: bad webhook: Failed to resolve host: Name or service not known)")
+    expect(result.stdout.split('\n')).toEqual([
+      ...infoBlock('deploy', 'https://ops.example.com/api/telegram/webhook/2/'),
+      ...infoBlock('health', 'https://ops.example.com/api/telegram/webhook/3/'),
+    ])
+    const answered = callsOf(world.api, 'setWebhook').map((request) => [request.token, request.params.url, request.status])
+    expect(answered).toEqual([
+      [ALERTS_BOT.token, 'https://ops.example.com/api/telegram/webhook/1/', 400],
+      [DEPLOY_BOT.token, 'https://ops.example.com/api/telegram/webhook/2/', 200],
+      [HEALTH_BOT.token, 'https://ops.example.com/api/telegram/webhook/3/', 200],
+    ])
+    expectNoToken(result.stdout, result.stderr)
+  })
+
+  it('--json reports every bot, failures included', async () => {
+    writeRegistry(world.cli, threeBots.replace(HEALTH_BOT.token, '4000000001:AAHx9Kq2Lm7Np3Rs8Tv4Wx1Yz6Ab5Cd0Ef2'))
+    const result = await world.run(['webhook', 'register', '--all', '--json'], env)
+    expect(result.exitCode).toBe(1)
+    const report = JSON.parse(result.stdout) as {bots: Array<{bot: string; ok: boolean; webhookId?: number; error?: {message: string; exitCode: number}; info?: {url: string}}>}
+    expect(report.bots.map((bot) => [bot.bot, bot.ok, bot.webhookId, bot.info?.url, bot.error?.message, bot.error?.exitCode])).toEqual([
+      ['alerts', true, 1, 'https://ops.example.com/api/telegram/webhook/1/', undefined, undefined],
+      ['deploy', true, 2, 'https://ops.example.com/api/telegram/webhook/2/', undefined, undefined],
+      ['health', false, undefined, undefined, "Call to 'setWebhook' failed (401: Unauthorized): the bot token is wrong (ask @BotFather)", 1],
+    ])
+    expectNoToken(result.stdout, result.stderr)
+    expect(result.stdout).not.toContain('AAHx9Kq2Lm7Np3Rs8Tv4Wx1Yz6Ab5Cd0Ef2')
+  })
+
+  it('with --bot it is a usage error', async () => {
+    writeRegistry(world.cli, threeBots)
+    const result = await world.run(['webhook', 'register', '--all', '--bot', 'alerts'], env)
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toContain('--bot=alerts cannot also be provided when using --all')
+    expect(world.api.requests).toEqual([])
+  })
+})
+
+describe('webhook info and delete', () => {
+  it('info shows the url, pending count, last error with its date, max connections and allowed updates', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    await world.run(['webhook', 'register', '--bot', 'alerts', '--base-url', 'https://ops.example.com', '--allowed-updates', 'message'], {TELEGRAM_WEBHOOK_SECRET: SECRET})
+    world.api.pushUpdate({message: {message_id: 1, date: 1, chat: {id: 4242, type: 'private', first_name: 'Ana'}, from: {id: 4242, is_bot: false, first_name: 'Ana'}, text: 'hi'}}, ALERTS_BOT.token)
+    world.api.setWebhookError('Wrong response from the webhook: 502 Bad Gateway', ALERTS_BOT.token)
+    const result = await world.run(['webhook', 'info', '--bot', 'alerts'])
+    expect(result.exitCode).toBe(0)
+    const lines = result.stdout.split('\n')
+    expect(lines.slice(0, 3)).toEqual(['alerts: webhook', '  url               https://ops.example.com/api/telegram/webhook/1/', '  pending updates   1'])
+    expect(lines[3]).toMatch(/^ {2}last error {8}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: Wrong response from the webhook: 502 Bad Gateway$/)
+    expect(lines.slice(4)).toEqual(['  max connections   40', '  allowed updates   message', '  ip address        149.154.167.220'])
+  })
+
+  it('delete says what was set, passes --drop-pending-updates, and info then shows none', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    await world.run(['webhook', 'register', '--bot', 'deploy', '--base-url', 'https://ops.example.com'], {TELEGRAM_WEBHOOK_SECRET: SECRET})
+    const deleted = await world.run(['webhook', 'delete', '--bot', 'deploy', '--drop-pending-updates'])
+    expect(deleted.stdout).toBe('deploy: webhook https://ops.example.com/api/telegram/webhook/2/ deleted; getUpdates (discover) works again')
+    expect(callsOf(world.api, 'deleteWebhook').map((request) => request.params)).toEqual([{drop_pending_updates: true}])
+    const again = await world.run(['webhook', 'delete', '--bot', 'deploy'])
+    expect(again.stdout).toBe('deploy: no webhook was set')
+    const info = await world.run(['webhook', 'info', '--bot', 'deploy'])
+    expect(info.stdout.split('\n')).toEqual(['deploy: webhook', '  url               none: no webhook is set (getUpdates and `discover` work)', '  pending updates   0'])
+  })
+
+  it('a revoked token: one line with the hint, exit 1, no token', async () => {
+    const revoked = '4000000001:AAHx9Kq2Lm7Np3Rs8Tv4Wx1Yz6Ab5Cd0Ef2'
+    const result = await world.run(['webhook', 'info', '--token', revoked])
+    expect(result).toEqual({stdout: '', stderr: "Error: flag --token: Call to 'getWebhookInfo' failed (401: Unauthorized): the bot token is wrong (ask @BotFather)", exitCode: 1})
+    expect(result.stderr).not.toContain('AAHx9Kq2Lm7Np3Rs8Tv4Wx1Yz6Ab5Cd0Ef2')
+  })
+})

@@ -1,0 +1,100 @@
+// The receiver in-process, with handlers the test controls: back-pressure, failing handlers, broken HTTP, shutdown.
+import {connect} from 'node:net'
+
+import type {Update} from '@grammyjs/types'
+import {afterEach, describe, expect, it} from 'vitest'
+
+import {startWebhookServer, type WebhookServer, type WebhookServerOptions} from '../../src/webhook/webhook-server.js'
+
+const servers: WebhookServer[] = []
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close(0)))
+})
+
+interface Recorder {
+  handled: number[]
+  logged: string[]
+  errors: string[]
+}
+
+async function start(handle: (update: Update) => Promise<string | undefined>, options: Partial<WebhookServerOptions<string>> = {}) {
+  const recorder: Recorder = {handled: [], logged: [], errors: []}
+  const server = await startWebhookServer<string>({
+    bots: new Map([[1, 'alerts']]),
+    handle: async (_bot, update) => {
+      const line = await handle(update)
+      recorder.handled.push(update.update_id)
+      return line
+    },
+    laneOf: (webhookId, update) => `${webhookId}:${update.update_id}`,
+    port: 0,
+    log: (line) => recorder.logged.push(line),
+    logError: (line) => recorder.errors.push(line),
+    ...options,
+  })
+  servers.push(server)
+  const post = async (updateId: number) => {
+    const response = await fetch(`${server.url}/api/telegram/webhook/1/`, {method: 'POST', body: JSON.stringify({update_id: updateId})})
+    return [response.status, await response.text()]
+  }
+  return {server, recorder, post}
+}
+
+function gate() {
+  let open!: () => void
+  const opened = new Promise<void>((resolve) => (open = resolve))
+  return {opened, open}
+}
+
+describe('startWebhookServer', () => {
+  it('a handler that throws: the update was still answered 200, the failure is one line, the next update is handled', async () => {
+    const done = gate()
+    const {recorder, post} = await start(async (update) => {
+      if (update.update_id === 5) throw new Error("Call to 'sendMessage' failed (403: Forbidden: bot was blocked by the user)")
+      done.open()
+      return `handled ${update.update_id}`
+    })
+    expect(await post(5)).toEqual([200, ''])
+    expect(await post(6)).toEqual([200, ''])
+    await done.opened
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(recorder.errors).toEqual(["webhook: update 5 for bot 1 failed: Call to 'sendMessage' failed (403: Forbidden: bot was blocked by the user)"])
+    expect(recorder.logged).toEqual(['handled 6'])
+  })
+
+  it('beyond maxQueuedUpdates it answers 503 so Telegram retries later', async () => {
+    const release = gate()
+    const {recorder, post} = await start(() => release.opened.then(() => undefined), {concurrency: 1, maxQueuedUpdates: 1})
+    expect(await post(1)).toEqual([200, ''])
+    expect(await post(2)).toEqual([503, 'too many updates waiting; Telegram will retry\n'])
+    expect(recorder.errors).toEqual(['webhook: 503 too many updates waiting; Telegram will retry (127.0.0.1 POST /api/telegram/webhook/1/)'])
+    release.open()
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(await post(2)).toEqual([200, ''])
+  })
+
+  it('a request that is not HTTP gets 400 and the server goes on', async () => {
+    const {server, post} = await start(async () => undefined)
+    const socket = connect(server.port, '127.0.0.1')
+    socket.write('NONSENSE\r\n\r\n')
+    const answer = await new Promise<string>((resolve) => {
+      let text = ''
+      socket.on('data', (chunk) => (text += chunk.toString()))
+      socket.on('close', () => resolve(text))
+    })
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request')
+    expect(await post(1)).toEqual([200, ''])
+  })
+
+  it('close() stops accepting but lets queued updates finish', async () => {
+    const release = gate()
+    const {server, recorder, post} = await start(() => release.opened.then(() => undefined))
+    expect(await post(1)).toEqual([200, ''])
+    const closing = server.close()
+    await expect(post(2)).rejects.toThrow('fetch failed')
+    release.open()
+    await closing
+    expect(recorder.handled).toEqual([1])
+    expect(server.accepted).toBe(1)
+  })
+})
