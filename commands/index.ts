@@ -15,6 +15,12 @@ import BotsValidate from './bots/validate.js'
 import ConfigShow from './config/show.js'
 import Discover from './discover.js'
 import Send from './send.js'
+import Deploy from './deploy.js'
+import WebhookDelete from './webhook/delete.js'
+import WebhookInfo from './webhook/info.js'
+import WebhookLinkToken from './webhook/link-token.js'
+import WebhookRegister from './webhook/register.js'
+import WebhookServe from './webhook/serve.js'
 
 export const COMMANDS = {
   'bots:add': BotsAdd,
@@ -28,6 +34,12 @@ export const COMMANDS = {
   'config:show': ConfigShow,
   discover: Discover,
   send: Send,
+  'webhook:delete': WebhookDelete,
+  'webhook:info': WebhookInfo,
+  'webhook:link-token': WebhookLinkToken,
+  'webhook:register': WebhookRegister,
+  'webhook:serve': WebhookServe,
+  deploy: Deploy,
 }
 
 export async function run(argv: string[], binUrl: string): Promise<void> {

@@ -4,6 +4,7 @@ import {build} from 'esbuild'
 import {execFileSync} from 'node:child_process'
 import {rmSync} from 'node:fs'
 
+import {buildActionBundle} from './action-bundle.mjs'
 import {lazyRequirePlugin} from './lazy-require-plugin.mjs'
 
 rmSync('dist/cli.js', {force: true})
@@ -43,6 +44,9 @@ await build({
   target: 'node20',
   logLevel: 'warning',
 })
+
+// The GitHub Action (action.yml runs it): committed, and checked against a fresh build by scripts/check-action-bundle.mjs.
+await buildActionBundle()
 
 execFileSync(process.execPath, ['node_modules/oclif/bin/run.js', 'manifest'], {
   stdio: ['ignore', 'ignore', 'inherit'],

@@ -1,0 +1,63 @@
+// The GitHub Action's bundle, dist/action/index.js: one self-contained ESM file, because the runner starts it from
+// a plain checkout with no node_modules. Shared by scripts/build.mjs and scripts/check-action-bundle.mjs so that the
+// check rebuilds with exactly the options of the build.
+import {build} from 'esbuild'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+/**
+ * The Action uses the toolkit's run context and workflow commands, never its HTTP clients, yet each of them would
+ * bring its own copy of undici (about 0.9 MB each) into the bundle and into every start:
+ * - `@actions/github` becomes its `Context` alone: `getOctokit` (the REST client) is left out;
+ * - `@actions/core`'s OIDC helper (`getIDToken`, the only user of `@actions/http-client`) becomes a stub that throws.
+ */
+const slimToolkitPlugin = {
+  name: 'slim-actions-toolkit',
+  setup(build) {
+    const contextModule = join(ROOT, 'node_modules/@actions/github/lib/context.js')
+    build.onResolve({filter: /^@actions\/github$/}, () => ({path: 'github-context', namespace: 'slim-toolkit'}))
+    build.onResolve({filter: /^\.\/oidc-utils\.js$/}, (args) =>
+      /[\\/]@actions[\\/]core[\\/]/.test(args.importer) ? {path: 'oidc-utils', namespace: 'slim-toolkit'} : undefined,
+    )
+    build.onLoad({filter: /^github-context$/, namespace: 'slim-toolkit'}, () => ({
+      contents: `import {Context} from ${JSON.stringify(contextModule)}\nexport const context = new Context()\n`,
+      resolveDir: ROOT,
+      loader: 'js',
+    }))
+    build.onLoad({filter: /^oidc-utils$/, namespace: 'slim-toolkit'}, () => ({
+      contents: `export class OidcClient {\n  static getIDToken() {\n    throw new Error('getIDToken is not bundled in this action')\n  }\n}\n`,
+      loader: 'js',
+    }))
+  },
+}
+
+// Bundled CommonJS modules (undici, tunnel, ...) call require() for Node's built-ins.
+const REQUIRE_SHIM = "import {createRequire as __fastpayCreateRequire} from 'node:module'; const require = __fastpayCreateRequire(import.meta.url);"
+
+/**
+ * Writes the bundle to `outfile` (relative to the repository root, or absolute). Deterministic: the same sources
+ * and esbuild version give the same bytes wherever the checkout lives (paths in comments are relative to the root).
+ */
+export async function buildActionBundle(outfile = 'dist/action/index.js') {
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: ['action/main.ts'],
+    outfile,
+    bundle: true,
+    splitting: false,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: false,
+    sourcemap: false,
+    // Licences of the bundled packages, kept once at the end of the file.
+    legalComments: 'eof',
+    banner: {js: REQUIRE_SHIM},
+    // Native, so it cannot be bundled: in the Action a keychain token fails with "keychain unavailable".
+    external: ['@napi-rs/keyring'],
+    logLevel: 'warning',
+    plugins: [slimToolkitPlugin],
+  })
+}

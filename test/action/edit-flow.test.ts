@@ -1,0 +1,113 @@
+// One message per deploy: `started` sends, a later status in the same job edits it in place (found through the
+// state file in RUNNER_TEMP, or through the message-ids output), and a failed edit falls back to a new message.
+import {readFileSync, writeFileSync} from 'node:fs'
+import {describe, expect, it} from 'vitest'
+
+import {callsOf, DEPLOY_BOT, ON_CALL, OPS_FORUM, stateFiles, useActionJob} from './fixture.js'
+
+const job = useActionJob('push')
+const bothChats = {token: DEPLOY_BOT.token, 'chat-ids': `${OPS_FORUM.id},${ON_CALL.id}`, environment: 'production'}
+const oneChat = {token: DEPLOY_BOT.token, 'chat-ids': String(ON_CALL.id), environment: 'production'}
+
+const BODY = [
+  '<b>branch</b>: <code>main</code>',
+  '<b>commit</b>: <a href="https://github.com/fastpay/fastpay-api/commit/9f3c2d1e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e">9f3c2d1</a> ' +
+    'Round refunds &lt; 1¢ half-even &amp; log &lt;rate&gt; (#128)',
+  '<b>by</b>: ana-oncall',
+  '<b>run</b>: <a href="https://github.com/fastpay/fastpay-api/actions/runs/9876543210">Deploy #57</a>',
+].join('\n')
+
+/** The run's one state file, parsed. */
+function readState(): {key: string; status: string; startedAt: number; messages: Array<{chatId: number; messageId: number}>} {
+  const files = stateFiles(job.runnerTemp)
+  expect(files).toHaveLength(1)
+  return JSON.parse(readFileSync(files[0]!, 'utf8'))
+}
+
+describe('started, then the result, in one job', () => {
+  it('sends one message per chat, then edits it in place from deploying to deployed, with the duration', async () => {
+    const started = await job.step({...bothChats, status: 'started'})
+    expect(started.outputs['message-ids']).toBe(`${OPS_FORUM.id}:1,${ON_CALL.id}:1`)
+    const state = readState()
+    expect(state).toEqual({
+      key: 'fastpay/fastpay-api#9876543210#production',
+      status: 'started',
+      startedAt: expect.any(Number),
+      messages: [{chatId: OPS_FORUM.id, messageId: 1}, {chatId: ON_CALL.id, messageId: 1}],
+    })
+    // The deploy took a while: the duration is measured from the start recorded in the state file.
+    writeFileSync(stateFiles(job.runnerTemp)[0]!, JSON.stringify({...state, startedAt: state.startedAt - (64 * 60 + 30) * 1000}))
+
+    const success = await job.step({...bothChats, status: 'success'})
+    expect(success.exitCode).toBe(0)
+    expect(callsOf(job.api, 'sendMessage')).toHaveLength(2)
+    const finalHtml = `✅ <b>Deployed fastpay/fastpay-api to production</b>\n${BODY}\n<b>duration</b>: 1h 04m`
+    expect(callsOf(job.api, 'editMessageText').map((request) => request.params)).toEqual([
+      {chat_id: OPS_FORUM.id, message_id: 1, text: finalHtml, parse_mode: 'HTML', link_preview_options: {is_disabled: true}},
+      {chat_id: ON_CALL.id, message_id: 1, text: finalHtml, parse_mode: 'HTML', link_preview_options: {is_disabled: true}},
+    ])
+    for (const chat of [OPS_FORUM, ON_CALL]) {
+      const messages = job.api.messages(chat.id)
+      expect(messages.map((message) => [message.message_id, message.text?.split('\n')[0], message.text?.split('\n').at(-1)])).toEqual([
+        [1, '✅ Deployed fastpay/fastpay-api to production', 'duration: 1h 04m'],
+      ])
+      expect(messages[0]!.edit_date).toEqual(expect.any(Number))
+    }
+    expect(success.outputs).toEqual({status: 'success', 'message-ids': `${OPS_FORUM.id}:1,${ON_CALL.id}:1`, 'chat-ids': `${OPS_FORUM.id},${ON_CALL.id}`})
+    expect(success.stdout.split('\n').slice(1)).toEqual([`edited message 1 in chat ${OPS_FORUM.id}`, `edited message 1 in chat ${ON_CALL.id}`])
+    expect(success.summary).toBe(`✅ Telegram deploy notice (success, production): edited in ${OPS_FORUM.id}, ${ON_CALL.id}.\n`)
+    expect(readState()).toMatchObject({status: 'success', startedAt: state.startedAt - 3_870_000})
+  })
+
+  it('the edit failing (message deleted) sends a new message instead, and says so', async () => {
+    await job.step({...oneChat, status: 'started'})
+    job.api.failNext({method: 'editMessageText', kind: {status: 400, description: 'Bad Request: message to edit not found'}})
+    const failure = await job.step({...oneChat, status: 'failure'})
+
+    expect(failure.exitCode).toBe(0)
+    expect(callsOf(job.api, 'editMessageText').map((request) => [request.params.message_id, request.status])).toEqual([[1, 400]])
+    const sent = callsOf(job.api, 'sendMessage').map((request) => (request.params.text as string).split('\n')[0])
+    expect(sent).toEqual(['🚀 <b>Deploying fastpay/fastpay-api to production</b>', '❌ <b>Deploy of fastpay/fastpay-api to production failed</b>'])
+    expect(failure.stdout.split('\n').slice(1)).toEqual([
+      `::warning::chat ${ON_CALL.id}: could not edit message (Call to 'editMessageText' failed (400: Bad Request: message to edit not found)); sent a new one`,
+      `resent message 2 in chat ${ON_CALL.id}`,
+    ])
+    expect(failure.outputs).toEqual({status: 'failure', 'message-ids': `${ON_CALL.id}:2`, 'chat-ids': String(ON_CALL.id)})
+    expect(failure.summary).toBe(`❌ Telegram deploy notice (failure, production): sent anew to ${ON_CALL.id}.\n`)
+    // The next status edits the new message.
+    expect(readState().messages).toEqual([{chatId: ON_CALL.id, messageId: 2}])
+  })
+
+  it('the same status twice: Telegram says "not modified", and the message stays as it is', async () => {
+    // No {{duration}}: the text must come out the same both times.
+    const sameText = {...oneChat, template: '{{icon}} {{title}}'}
+    await job.step({...sameText, status: 'started'})
+    await job.step({...sameText, status: 'cancelled'})
+    const again = await job.step({...sameText, status: 'cancelled'})
+    expect(again.exitCode).toBe(0)
+    expect(callsOf(job.api, 'editMessageText').map((request) => [request.status, request.params.text])).toEqual([
+      [200, '🚫 Deploy of fastpay/fastpay-api to production cancelled'],
+      [400, '🚫 Deploy of fastpay/fastpay-api to production cancelled'],
+    ])
+    expect(callsOf(job.api, 'sendMessage')).toHaveLength(1)
+    expect(again.stdout.split('\n').slice(1)).toEqual([`edited message 1 in chat ${ON_CALL.id}`])
+  })
+})
+
+describe('across jobs: the message-ids output of started', () => {
+  it('a later job (its own RUNNER_TEMP, no state file) edits the messages named by message-ids; no duration is known', async () => {
+    const started = await job.step({...bothChats, status: 'started'})
+    const result = await job.step(
+      {token: DEPLOY_BOT.token, environment: 'production', status: 'success', 'message-ids': started.outputs['message-ids']!},
+      {RUNNER_TEMP: job.home},
+    )
+    expect(result.exitCode).toBe(0)
+    // No chat-ids input and no chats in the config: the chats come from message-ids.
+    expect(callsOf(job.api, 'editMessageText').map((request) => [request.params.chat_id, request.params.message_id, request.params.text])).toEqual([
+      [OPS_FORUM.id, 1, `✅ <b>Deployed fastpay/fastpay-api to production</b>\n${BODY}`],
+      [ON_CALL.id, 1, `✅ <b>Deployed fastpay/fastpay-api to production</b>\n${BODY}`],
+    ])
+    expect(callsOf(job.api, 'sendMessage')).toHaveLength(2)
+    expect(result.outputs['message-ids']).toBe(`${OPS_FORUM.id}:1,${ON_CALL.id}:1`)
+  })
+})

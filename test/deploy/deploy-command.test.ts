@@ -1,0 +1,102 @@
+// `fastpay-tg deploy`: the Action's message from the same core, for shell scripts. In GitLab CI it reads the CI_*
+// variables; `started` prints the message ids, and a later status edits those messages.
+import {join} from 'node:path'
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+
+import {type FakeBotApi, startFakeBotApi} from '../fake-bot-api/server.js'
+import {type CliSandbox, createCliSandbox} from '../helpers/run-cli.js'
+
+const DEPLOY_BOT = {token: '6098765432:AAGm4Tq8Wz1Xc5Vb9Nr3Ke7Lp2Hs6Dj0Fy8', id: 6098765432, username: 'fastpay_deploy_bot'}
+const OPS = {id: -1001234567890, type: 'supergroup', title: 'FastPay Ops'} as const
+const SHA = '4b8d2f6a0c4e8b2d6f0a4c8e2b6d0f4a8c2e6b0d'
+
+/** What a GitLab runner sets for a deploy job of fastpay/payments-api (a subset of the predefined variables). */
+const GITLAB_ENV = {
+  GITLAB_CI: 'true',
+  CI: 'true',
+  CI_SERVER_URL: 'https://gitlab.example.com',
+  CI_PROJECT_PATH: 'fastpay/payments-api',
+  CI_PROJECT_URL: 'https://gitlab.example.com/fastpay/payments-api',
+  CI_COMMIT_SHA: SHA,
+  CI_COMMIT_SHORT_SHA: SHA.slice(0, 8),
+  CI_COMMIT_BRANCH: 'main',
+  CI_COMMIT_REF_NAME: 'main',
+  CI_COMMIT_TITLE: 'Settle payouts in batches of 500',
+  CI_PIPELINE_ID: '1184467',
+  CI_PIPELINE_IID: '812',
+  CI_PIPELINE_URL: 'https://gitlab.example.com/fastpay/payments-api/-/pipelines/1184467',
+  CI_JOB_NAME: 'deploy-production',
+  CI_ENVIRONMENT_NAME: 'production',
+  GITLAB_USER_LOGIN: 'ana.oncall',
+}
+
+let api: FakeBotApi
+let cli: CliSandbox
+beforeEach(async () => {
+  api = await startFakeBotApi({bots: [DEPLOY_BOT], chats: [OPS]})
+  cli = createCliSandbox(api.url)
+})
+afterEach(async () => {
+  await api.close()
+  cli.cleanup()
+})
+
+const asDeployBot = {TELEGRAM_BOT_TOKEN: DEPLOY_BOT.token, TELEGRAM_CHAT_IDS: String(OPS.id)}
+const edits = () => api.requests.filter((request) => request.method === 'editMessageText')
+
+describe('deploy in GitLab CI', () => {
+  it('started prints the message ids; success with --message-ids edits that message (another job: no state, no duration)', async () => {
+    const started = await cli.run(['deploy', '--status', 'started'], {env: {...GITLAB_ENV, ...asDeployBot}})
+    expect(started).toEqual({stdout: `${OPS.id}:1`, stderr: '', exitCode: 0})
+
+    const body = [
+      '<b>branch</b>: <code>main</code>',
+      `<b>commit</b>: <a href="https://gitlab.example.com/fastpay/payments-api/-/commit/${SHA}">4b8d2f6</a> Settle payouts in batches of 500`,
+      '<b>by</b>: ana.oncall',
+      '<b>run</b>: <a href="https://gitlab.example.com/fastpay/payments-api/-/pipelines/1184467">pipeline #812</a>',
+    ].join('\n')
+    expect(api.requests.map((request) => [request.method, request.params.text])).toEqual([
+      ['sendMessage', `🚀 <b>Deploying fastpay/payments-api to production</b>\n${body}`],
+    ])
+
+    // A later job on another machine: its own state dir, so only --message-ids leads to the message.
+    const otherJob = {...GITLAB_ENV, ...asDeployBot, FASTPAY_TG_STATE_DIR: join(cli.env.HOME!, 'other-job-state')}
+    const success = await cli.run(['deploy', '--status', 'success', '--message-ids', started.stdout, '--json'], {env: otherJob})
+    expect(success.exitCode).toBe(0)
+    expect(JSON.parse(success.stdout)).toEqual({
+      status: 'success',
+      environment: 'production',
+      bot: 'env TELEGRAM_BOT_TOKEN',
+      messageIds: `${OPS.id}:1`,
+      chats: [{chatId: OPS.id, ok: true, outcome: 'edited', messageId: 1}],
+    })
+    expect(edits().map((request) => request.params)).toEqual([
+      {chat_id: OPS.id, message_id: 1, text: `✅ <b>Deployed fastpay/payments-api to production</b>\n${body}`, parse_mode: 'HTML', link_preview_options: {is_disabled: true}},
+    ])
+    expect(api.messages(OPS.id).map((message) => message.text?.split('\n')[0])).toEqual(['✅ Deployed fastpay/payments-api to production'])
+  })
+})
+
+describe('deploy from a plain script', () => {
+  it('--run-id ties started and failure together through the state file; flags say what no CI does', async () => {
+    const flags = ['--environment', 'eu-west', '--repository', 'fastpay/ledger', '--ref', 'refs/tags/v3.2.0', '--actor', 'deploy-bot', '--run-id', '31337']
+    const started = await cli.run(['deploy', '--status', 'started', ...flags], {env: asDeployBot})
+    expect(started).toEqual({stdout: `${OPS.id}:1`, stderr: '', exitCode: 0})
+    const failed = await cli.run(['deploy', '--status', 'failure', ...flags], {env: asDeployBot})
+    expect(failed.exitCode).toBe(0)
+    expect(failed.stdout).toBe(`${OPS.id}:1`)
+    const [edit] = edits()
+    expect((edit!.params.text as string).split('\n')).toEqual([
+      '❌ <b>Deploy of fastpay/ledger to eu-west failed</b>',
+      '<b>tag</b>: <code>v3.2.0</code>',
+      '<b>by</b>: deploy-bot',
+      expect.stringMatching(/^<b>duration<\/b>: \d+s$/),
+    ])
+  })
+
+  it('a bad --status is one line naming the flag, exit 2, nothing sent', async () => {
+    const result = await cli.run(['deploy', '--status', 'done'], {env: asDeployBot})
+    expect(result).toEqual({stdout: '', stderr: 'Error: --status: expected one of started, success, failure, cancelled, got "done"', exitCode: 2})
+    expect(api.requests).toEqual([])
+  })
+})
