@@ -4,6 +4,9 @@ import {flush, handle, run as runOclif} from '@oclif/core'
 
 import {redact} from '../src/redact.js'
 
+import Alert from './alert.js'
+import AlertFlush from './alert/flush.js'
+import AlertOutbox from './alert/outbox.js'
 import BotsAdd from './bots/add.js'
 import BotsDisable from './bots/disable.js'
 import BotsEnable from './bots/enable.js'
@@ -23,6 +26,9 @@ import WebhookRegister from './webhook/register.js'
 import WebhookServe from './webhook/serve.js'
 
 export const COMMANDS = {
+  alert: Alert,
+  'alert:flush': AlertFlush,
+  'alert:outbox': AlertOutbox,
   'bots:add': BotsAdd,
   'bots:disable': BotsDisable,
   'bots:enable': BotsEnable,

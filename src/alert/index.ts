@@ -15,3 +15,5 @@ export {parseSeverity, SEVERITIES, SEVERITY_ICONS, type Severity} from './severi
 export {ensureStateDir, outboxDirIn, resolveStateDir, STATE_DIR_ENV, throttleDirIn} from './state-dir.js'
 export {type AlertTemplate, loadTemplate, parseTemplate, renderTemplate} from './template.js'
 export {flushAlerts, type FlushAlertsOptions, type FlushAlertsReport} from './flush-alerts.js'
+export {type AlertChannelRequest, botLabelOf, openAlertTarget, requestForBotLabel} from './open-alert-target.js'
+export {type AlertState, openAlertState, THROTTLE_SECONDS_ENV, throttleSeconds} from './alert-state.js'

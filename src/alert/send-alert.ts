@@ -1,3 +1,5 @@
+import type {InlineKeyboardMarkup} from '@grammyjs/types'
+
 import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
 import {type FlushReport, failureKind, type Outbox, type SpooledMessage} from '../outbox/index.js'
 import {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
@@ -37,6 +39,8 @@ export interface SendAlertOptions {
   limiter?: TelegramRateLimiter
   /** Sends without sound. @default false */
   silent?: boolean
+  /** Buttons under the alert (Acknowledge, Mute); kept when the alert is spooled. @default none */
+  replyMarkup?: InlineKeyboardMarkup
   /** Epoch ms: the throttle's clock, and the alert's time unless `content.time` is given. @default Date.now() */
   now?: number
 }
@@ -109,6 +113,7 @@ export async function sendAlert(options: SendAlertOptions): Promise<SendAlertRes
     text,
     parseMode: 'HTML',
     ...(options.silent ? {silent: true} : {}),
+    ...(options.replyMarkup ? {replyMarkup: options.replyMarkup} : {}),
     ...(target.threadId === undefined ? {} : {threadId: target.threadId}),
   }
   const sent = {...common, text, ...(reportedSuppressed ? {reportedSuppressed} : {})}

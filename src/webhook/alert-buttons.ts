@@ -12,6 +12,7 @@ import {join} from 'node:path'
 import type {InlineKeyboardButton, InlineKeyboardMarkup} from '@grammyjs/types'
 
 import {writeFileAtomic} from '../config/atomic-write.js'
+import {UserError} from '../user-error.js'
 import {shortDuration} from './time-text.js'
 
 const CALLBACK_DATA_MAX_BYTES = 64
@@ -95,4 +96,14 @@ export function parseAlertButton(data: string): AlertButtonAction | undefined {
   const seconds = Number(mute[2])
   if (seconds < 60 || seconds > MAX_MUTE_SECONDS) return undefined
   return {kind: 'mute', ref: mute[1]!, seconds}
+}
+
+/** `--buttons ack,mute` → the buttons, in order; anything else is a one-line UserError naming the flag. */
+export function parseAlertButtonNames(value: string, field = '--buttons'): Array<'ack' | 'mute'> {
+  const names = value.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '')
+  const unknown = names.find((name) => name !== 'ack' && name !== 'mute')
+  if (names.length === 0 || unknown !== undefined) {
+    throw new UserError(`${field}: expected ack, mute or ack,mute (got "${value}")`)
+  }
+  return [...new Set(names)] as Array<'ack' | 'mute'>
 }

@@ -9,6 +9,7 @@ export {
   keyRef,
   MAX_MUTE_SECONDS,
   parseAlertButton,
+  parseAlertButtonNames,
   prepareAlertButtons,
   resolveKeyRef,
 } from './alert-buttons.js'

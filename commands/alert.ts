@@ -1,0 +1,106 @@
+import {hostname} from 'node:os'
+
+import {Args, Flags} from '@oclif/core'
+
+import type {AlertDryRun, SendAlertResult} from '../src/alert/index.js'
+import {BaseCommand} from './base-command.js'
+
+export default class Alert extends BaseCommand<typeof Alert> {
+  static override summary = 'Send an alert: throttled per key, spooled to the outbox when Telegram is unreachable.'
+  static override description = `The alert goes to the channel's bot (a bot name: alerts by default, deploy, health) and its chats, plus chats
+that linked themselves to the channel. The same key within the throttle window (TELEGRAM_ALERT_THROTTLE_SECONDS,
+default 60) is suppressed, and the next alert that goes through says how many were. When Telegram cannot be reached
+the rendered alert waits in the outbox; every later alert, and \`alert flush\`, delivers it first.
+Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 75 spooled to the outbox.`
+
+  static override examples = [
+    '<%= config.bin %> alert "Disk almost full" --severity warning --field host=db1 --field used=93%',
+    'tail -n 20 /var/log/app.log | <%= config.bin %> alert "Payment errors" --severity error --body -',
+    '<%= config.bin %> alert "API down" --severity critical --buttons ack,mute',
+    '<%= config.bin %> alert "Backup failed" --channel deploy --dry-run',
+  ]
+
+  static override args = {title: Args.string({description: 'Alert title (also the default throttle key).', required: true})}
+
+  static override flags = {
+    severity: Flags.string({description: 'info, warning, error or critical.', default: 'error'}),
+    field: Flags.string({description: 'A key=value line; repeatable.', multiple: true, multipleNonGreedy: true}),
+    body: Flags.string({description: 'Free text under the fields; - reads stdin.'}),
+    channel: Flags.string({description: 'Channel (a bot name).', default: 'alerts'}),
+    chat: Flags.string({description: "Send to these chats instead of the channel's; repeatable.", multiple: true, multipleNonGreedy: true}),
+    'throttle-key': Flags.string({description: 'Alerts with the same key share a throttle window. [default: CHANNEL:TITLE]'}),
+    'throttle-seconds': Flags.integer({description: 'Throttle window; 0 turns it off. [default: TELEGRAM_ALERT_THROTTLE_SECONDS or 60]', min: 0}),
+    template: Flags.string({description: 'Template file (see docs/alert-templates.md).'}),
+    buttons: Flags.string({description: 'Buttons for `webhook serve` to handle: ack, mute, or ack,mute.'}),
+    silent: Flags.boolean({description: 'Send without sound.'}),
+    'no-host': Flags.boolean({description: 'Leave the host name out.'}),
+    'dry-run': Flags.boolean({description: 'Render and show where it would go, send nothing.'}),
+    'state-dir': Flags.string({description: 'Throttle and outbox directory.', env: 'FASTPAY_TG_STATE_DIR'}),
+  }
+
+  public async run(): Promise<SendAlertResult | AlertDryRun> {
+    const {flags, args} = this
+    const [alert, {readText}, {parseAlertButtonNames, prepareAlertButtons}] = await Promise.all([
+      import('../src/alert/index.js'),
+      import('../src/input/read-text.js'),
+      import('../src/webhook/alert-buttons.js'),
+    ])
+    const severity = alert.parseSeverity(flags.severity)
+    const fields = (flags.field ?? []).map((field) => alert.parseField(field))
+    const buttons = flags.buttons === undefined ? undefined : parseAlertButtonNames(flags.buttons)
+    const template = flags.template === undefined ? undefined : await alert.loadTemplate(flags.template)
+    const body = flags.body === undefined ? undefined : await readText({argument: flags.body, stdin: process.stdin})
+    const windowSeconds = alert.throttleSeconds(flags['throttle-seconds'])
+    const state = await alert.openAlertState(flags['state-dir'])
+    const {target, resolved} = await alert.openAlertTarget(
+      {channel: flags.channel, bot: flags.bot, token: flags.token, chats: flags.chat, configPath: flags.config},
+      this.clientOptions,
+    )
+    for (const warning of resolved.warnings) this.warnLine(warning)
+
+    const key = flags['throttle-key'] ?? alert.defaultThrottleKey(flags.channel, args.title)
+    const throttle = windowSeconds > 0 ? {store: state.throttle, key, windowSeconds} : undefined
+    const content = {title: args.title, severity, fields, body, channel: flags.channel, host: flags['no-host'] ? null : hostname()}
+    if (flags['dry-run']) return this.printDryRun(await alert.dryRunAlert({target, content, template, throttle, outbox: state.outbox}))
+
+    const replyMarkup = buttons ? await prepareAlertButtons(key, state.stateDir, {buttons}) : undefined
+    const result = await alert.sendAlert({target, content, template, throttle, outbox: state.outbox, silent: flags.silent, replyMarkup})
+    for (const warning of result.warnings) this.warnLine(warning)
+    this.printResult(result)
+    process.exitCode = result.exitCode
+    return result
+  }
+
+  private printResult(result: SendAlertResult): void {
+    for (const flushed of result.flushed.entries) {
+      if (flushed.delivered.length > 0) this.log(`delivered from the outbox: ${flushed.id}`)
+    }
+    if (result.status === 'suppressed') {
+      const {count, nextAt} = result.suppressed!
+      this.log(`suppressed: ${count} alert(s) with key "${result.throttleKey}" held back; the next can go at ${nextAt.toISOString()}`)
+      return
+    }
+    // Chats that will get it from the outbox are reported by the spool line, not as errors.
+    const waiting = new Set((result.spooled?.chatIds ?? []).map(String))
+    this.reportDeliveries(result.deliveries.filter((delivery) => !waiting.has(String(delivery.migratedTo ?? delivery.chatId))))
+    if (result.spooled) {
+      this.log(`spooled to the outbox (${result.spooled.id}) for ${result.spooled.chatIds.join(', ')}: ${result.spooled.error}`)
+      this.log('`fastpay-tg alert flush` (or the next alert) delivers it.')
+    }
+  }
+
+  private printDryRun(dryRun: AlertDryRun): AlertDryRun {
+    for (const warning of dryRun.warnings) this.warnLine(warning)
+    this.log(dryRun.text)
+    this.log('')
+    this.log(`bot:   ${dryRun.bot}${dryRun.sources ? `  ← ${dryRun.sources.bot}` : ''}`)
+    this.log(`chats: ${dryRun.chatIds.join(', ')}${dryRun.sources ? `  ← ${dryRun.sources.chats}` : ''}`)
+    if (dryRun.throttle) {
+      const verdict = dryRun.throttle.wouldSend ? 'would send' : `would be suppressed until ${dryRun.throttle.nextAt?.toISOString()}`
+      this.log(`throttle: key "${dryRun.throttle.key}", ${dryRun.throttle.windowSeconds} s window: ${verdict}`)
+    }
+    if (dryRun.outboxWaiting) this.log(`outbox: ${dryRun.outboxWaiting} alert(s) waiting, delivered first`)
+    this.log('(dry run: nothing sent)')
+    return dryRun
+  }
+}

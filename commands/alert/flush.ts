@@ -1,0 +1,39 @@
+import {Flags} from '@oclif/core'
+
+import type {FlushAlertsReport} from '../../src/alert/index.js'
+import {BaseCommand} from '../base-command.js'
+
+export default class AlertFlush extends BaseCommand<typeof AlertFlush> {
+  static override summary = 'Deliver the alerts waiting in the outbox, oldest first, each exactly once.'
+  static override description = `An entry leaves the outbox only after Telegram accepted it for every chat. Safe to run from cron next to other
+alerts and flushes. Exit codes: 0 outbox empty, 75 alerts still waiting, 2 bad input.`
+
+  static override examples = ['<%= config.bin %> alert flush', '<%= config.bin %> alert flush --bot alerts --json']
+  static override flags = {'state-dir': Flags.string({description: 'Throttle and outbox directory.', env: 'FASTPAY_TG_STATE_DIR'})}
+
+  public async run(): Promise<FlushAlertsReport> {
+    const [alert, {openBot}, {ExitCode}] = await Promise.all([
+      import('../../src/alert/index.js'),
+      import('../../src/bot-session.js'),
+      import('../../src/exit-codes.js'),
+    ])
+    const state = await alert.openAlertState(this.flags['state-dir'])
+    const given = {token: this.flags.token, configPath: this.flags.config}
+    const report = await alert.flushAlerts({
+      outbox: state.outbox,
+      bot: this.flags.bot,
+      openBot: (label) => openBot(alert.requestForBotLabel(label, given), this.clientOptions),
+    })
+    for (const warning of report.warnings) this.warnLine(warning)
+    for (const bot of report.bots) {
+      for (const entry of bot.entries) {
+        if (entry.delivered.length > 0) this.log(`delivered ${entry.id} (bot ${bot.bot}) to ${entry.delivered.join(', ')}`)
+        for (const refused of entry.refused) this.warnLine(`${entry.id}: ${refused.chatId} refused it: ${refused.error}`)
+      }
+      if (bot.stoppedBy) this.warnLine(`bot ${bot.bot}: ${bot.stoppedBy}`)
+    }
+    this.log(report.waiting === 0 ? 'outbox empty' : `${report.waiting} alert(s) still waiting`)
+    if (report.waiting > 0) process.exitCode = ExitCode.spooled
+    return report
+  }
+}
