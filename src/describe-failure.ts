@@ -9,6 +9,8 @@ export interface FailureDescription {
   /** One line, safe to print: no token, no stack. */
   message: string
   exitCode: ExitCodeValue
+  /** Telegram's `error_code` when Telegram answered (`code: 'telegram'`): what retry and spool decisions read. */
+  telegramErrorCode?: number
 }
 
 /** Turns any thrown value into the one line every door prints, and the exit code scripts branch on. */
@@ -16,7 +18,7 @@ export function describeFailure(error: unknown): FailureDescription {
   if (isUserError(error)) return {code: 'usage', message: oneLine(error.message), exitCode: ExitCode.usage}
   if (isTelegramApiError(error)) {
     const message = error.hint ? `${error.message}: ${error.hint}` : error.message
-    return {code: 'telegram', message: oneLine(message), exitCode: ExitCode.telegramRefused}
+    return {code: 'telegram', message: oneLine(message), exitCode: ExitCode.telegramRefused, telegramErrorCode: error.errorCode}
   }
   if (isTelegramNetworkError(error)) {
     return {code: 'unreachable', message: oneLine(error.message), exitCode: ExitCode.unreachable}

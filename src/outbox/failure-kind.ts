@@ -9,14 +9,10 @@ import type {FailureDescription} from '../describe-failure.js'
  */
 export type FailureKind = 'later' | 'chat-refused' | 'bot-refused'
 
-// FailureDescription carries the message, not the error: Telegram's code is read back from its fixed wording,
-// `Call to 'sendMessage' failed (403: Forbidden: ...)`.
-const TELEGRAM_CODE = /failed \((\d{3}): /
-
 export function failureKind(failure: FailureDescription): FailureKind {
   if (failure.code === 'usage') return 'bot-refused'
   if (failure.code !== 'telegram') return 'later'
-  const errorCode = Number(TELEGRAM_CODE.exec(failure.message)?.[1])
+  const errorCode = failure.telegramErrorCode ?? 0
   if (errorCode === 429 || errorCode >= 500) return 'later'
   if (errorCode === 401 || errorCode === 404) return 'bot-refused'
   return 'chat-refused'
