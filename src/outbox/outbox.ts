@@ -114,24 +114,47 @@ export class Outbox {
 
   /** What is waiting, oldest first, including entries a flush is delivering right now. Changes nothing. */
   async list(options: FlushOptions = {}): Promise<OutboxListing> {
+    // An entry moves between the folder and claimed/ while a flush works: a file that vanished between the
+    // listing and the read means the picture is stale, so look again rather than report an entry missing.
+    for (let attempt = 1; ; attempt++) {
+      const scan = await this.#scan()
+      if (!scan.vanished || attempt === 20) {
+        const selected = scan.items.filter((item) => options.bot === undefined || item.entry.bot === options.bot)
+        selected.sort((a, b) => (a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0))
+        return {items: selected, warnings: scan.warnings}
+      }
+    }
+  }
+
+  // Claims are listed before and after the folder, so an entry that moves either way during the scan is seen
+  // at least once; a changed claim list, or a file gone before it was read, asks for another scan.
+  async #scan(): Promise<{items: OutboxItem[]; warnings: string[]; vanished: boolean}> {
     const warnings: string[] = []
-    const items: OutboxItem[] = []
+    const items = new Map<string, OutboxItem>()
+    let vanished = false
+    const claimsBefore = await listClaims(this.#claimedDir)
     for (const id of await this.#waitingIds()) {
       const path = this.#entryPath(id)
       const text = await readFile(path, 'utf8').catch(ignoreMissing)
-      if (text === undefined) continue
+      if (text === undefined) {
+        vanished = true
+        continue
+      }
       const entry = parseOutboxEntry(text, id)
-      if (!('problem' in entry)) items.push({entry, path})
+      if (!('problem' in entry)) items.set(entry.id, {entry, path})
       else warnings.push(`outbox entry ${path} is unreadable (${entry.problem}); the next flush sets it aside`)
     }
-    for (const claimed of await listClaims(this.#claimedDir)) {
+    const claimsAfter = await listClaims(this.#claimedDir)
+    const names = (claims: Claim[]) => claims.map((claimed) => claimed.path).sort().join('\n')
+    if (names(claimsBefore) !== names(claimsAfter)) vanished = true
+    for (const claimed of [...claimsBefore, ...claimsAfter]) {
+      if (items.has(claimed.id)) continue
       const text = await readFile(claimed.path, 'utf8').catch(ignoreMissing)
+      if (text === undefined) vanished = true
       const entry = text === undefined ? undefined : parseOutboxEntry(text, claimed.id)
-      if (entry !== undefined && !('problem' in entry)) items.push({entry, path: claimed.path, claimedBy: claimed.pid})
+      if (entry !== undefined && !('problem' in entry)) items.set(entry.id, {entry, path: claimed.path, claimedBy: claimed.pid})
     }
-    const selected = items.filter((item) => options.bot === undefined || item.entry.bot === options.bot)
-    selected.sort((a, b) => (a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0))
-    return {items: selected, warnings}
+    return {items: [...items.values()], warnings, vanished}
   }
 
   /** Delivers waiting entries oldest first, each by one flush only, and stops at the first failure that may pass. */
