@@ -3,6 +3,7 @@ import {hostname} from 'node:os'
 import {Args, Flags} from '@oclif/core'
 
 import type {AlertDryRun, SendAlertResult} from '../src/alert/index.js'
+import {redact} from '../src/redact.js'
 import {BaseCommand} from './base-command.js'
 
 export default class Alert extends BaseCommand<typeof Alert> {
@@ -45,6 +46,8 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 75 spooled to
       import('../src/input/read-text.js'),
       import('../src/webhook/alert-buttons.js'),
     ])
+    // An unset variable in a script (`alert "$MSG"`) must not send an empty alert under the key "alerts:".
+    if (args.title.trim() === '') throw new (await import('../src/user-error.js')).UserError('TITLE: the alert needs a title')
     const severity = alert.parseSeverity(flags.severity)
     const fields = (flags.field ?? []).map((field) => alert.parseField(field))
     const buttons = flags.buttons === undefined ? undefined : parseAlertButtonNames(flags.buttons)
@@ -58,7 +61,8 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 75 spooled to
     )
     for (const warning of resolved.warnings) this.warnLine(warning)
 
-    const key = flags['throttle-key'] ?? alert.defaultThrottleKey(flags.channel, args.title)
+    // The key is stored in the state dir and may ride in callback data: a token quoted in the title stays out of both.
+    const key = redact(flags['throttle-key'] ?? alert.defaultThrottleKey(flags.channel, args.title))
     const throttle = windowSeconds > 0 ? {store: state.throttle, key, windowSeconds} : undefined
     const content = {title: args.title, severity, fields, body, channel: flags.channel, host: flags['no-host'] ? null : hostname()}
     if (flags['dry-run']) return this.printDryRun(await alert.dryRunAlert({target, content, template, throttle, outbox: state.outbox}))

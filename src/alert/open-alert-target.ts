@@ -1,5 +1,6 @@
 import {openBot, type OpenBotOptions} from '../bot-session.js'
-import {type BotRequest, requireChats, type ResolvedBot} from '../config/index.js'
+import {type BotRequest, type Env, requireChats, type ResolvedBot} from '../config/index.js'
+import {UserError} from '../user-error.js'
 import {linkedChatsFor} from '../webhook/linked-chats.js'
 import type {AlertTarget} from './alert-target.js'
 
@@ -35,18 +36,31 @@ export async function openAlertTarget(request: AlertChannelRequest, options: Ope
   return {target, resolved}
 }
 
-/** What outbox entries store to find the bot again: its name, else its layer. Never the token. */
+/**
+ * What outbox entries store to find the bot again: its name, else its layer and its bot id (the part of the token
+ * before the colon, which Telegram shows as the bot's user id: not a secret). Never the token. The id keeps alerts
+ * of two unnamed bots apart: an alert spooled by one `--token` bot must never go out through another.
+ */
 export function botLabelOf(resolved: ResolvedBot): string {
   if (resolved.name) return resolved.name
-  return resolved.layer === 'flags' ? 'flag --token' : resolved.token.source
+  const layer = resolved.layer === 'flags' ? 'flag --token' : resolved.token.source
+  return `${layer} (bot ${botIdOf(resolved.token.value)})`
 }
 
+const UNNAMED_LABEL = /^(.+) \(bot (\d+)\)$/
+
 /**
- * The request that finds a stored bot label's bot again (for `alert flush`): a name through the layers, the
- * `TELEGRAM_BOT_TOKEN` layer by its variable, a `--token` bot only when `--token` is given again.
+ * The request that finds a stored bot label's bot again (for `alert flush`): a name through the layers; an unnamed
+ * bot by its id, with `--token` or `TELEGRAM_BOT_TOKEN` when the id matches. Anything else is a one-line UserError,
+ * which keeps that bot's alerts waiting: the default bot must not deliver them in its place.
  */
-export function requestForBotLabel(label: string, given: Pick<BotRequest, 'token' | 'configPath'>, env = process.env): BotRequest {
-  if (label === 'env TELEGRAM_BOT_TOKEN' && !given.token) return {token: env.TELEGRAM_BOT_TOKEN, configPath: given.configPath}
-  if (label === 'flag --token' || label.startsWith('env ')) return {token: given.token, configPath: given.configPath}
-  return {bot: label, token: given.token, configPath: given.configPath}
+export function requestForBotLabel(label: string, given: Pick<BotRequest, 'token' | 'configPath'>, env: Env = process.env): BotRequest {
+  const unnamed = UNNAMED_LABEL.exec(label)
+  if (!unnamed) return {bot: label, token: given.token, configPath: given.configPath}
+  const botId = unnamed[2]!
+  const token = [given.token, env.TELEGRAM_BOT_TOKEN].map((candidate) => candidate?.trim()).find((candidate) => candidate && botIdOf(candidate) === botId)
+  if (token === undefined) throw new UserError(`its alerts go out only with its own token: pass bot ${botId}'s token with --token`)
+  return {token, configPath: given.configPath}
 }
+
+const botIdOf = (token: string) => token.slice(0, Math.max(0, token.indexOf(':')))
