@@ -24,6 +24,12 @@ import WebhookInfo from './webhook/info.js'
 import WebhookLinkToken from './webhook/link-token.js'
 import WebhookRegister from './webhook/register.js'
 import WebhookServe from './webhook/serve.js'
+import Digest from './digest.js'
+import Health from './health.js'
+import MonitorExec from './monitor/exec.js'
+import MonitorRun from './monitor/run.js'
+import MonitorStatus from './monitor/status.js'
+import MonitorWatch from './monitor/watch.js'
 
 export const COMMANDS = {
   alert: Alert,
@@ -46,6 +52,12 @@ export const COMMANDS = {
   'webhook:register': WebhookRegister,
   'webhook:serve': WebhookServe,
   deploy: Deploy,
+  digest: Digest,
+  health: Health,
+  'monitor:exec': MonitorExec,
+  'monitor:run': MonitorRun,
+  'monitor:status': MonitorStatus,
+  'monitor:watch': MonitorWatch,
 }
 
 export async function run(argv: string[], binUrl: string): Promise<void> {

@@ -1,4 +1,5 @@
 import {resolveStateDir, throttleDirIn} from '../alert/state-dir.js'
+import {monitorStatusSections} from '../monitor/status.js'
 import {FileThrottle} from '../throttle/index.js'
 import {handleUpdate, updateLane} from './handle-update.js'
 import type {BotChoice, WebhookOptions} from './register.js'
@@ -31,7 +32,7 @@ export interface ServeOptions extends WebhookOptions {
   logError: (line: string) => void
   /** @default a FileThrottle in the state dir, the one `alert` consults */
   muter?: AlertMuter
-  /** @default none: see UpdateContext.statusSections */
+  /** @default the monitor's last results in the state dir: see UpdateContext.statusSections */
   statusSections?: UpdateContext['statusSections']
 }
 
@@ -53,7 +54,8 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
     registry,
     stateDir,
     muter: options.muter ?? new FileThrottle({dir: throttleDirIn(stateDir)}),
-    statusSections: options.statusSections,
+    // /status shows the monitor's last results next to the bots, from the same state dir.
+    statusSections: options.statusSections ?? monitorStatusSections({stateDir, env}),
   }
   const server = await startWebhookServer<ServedBot>({
     bots: new Map(bots.map((bot) => [bot.webhookId, bot])),

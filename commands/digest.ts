@@ -1,0 +1,115 @@
+import {Flags} from '@oclif/core'
+
+import type {CheckDigest} from '../src/digest/index.js'
+import {BaseCommand} from './base-command.js'
+
+export interface DigestResult {
+  from: string
+  to: string
+  text: string
+  checks: CheckDigest[]
+  alerts: {sent: number; suppressed: number; failed: number}
+  chart?: {width: number; height: number; bytes: number; caption: string; path?: string}
+  out?: string
+  bot?: string
+  deliveries?: Array<{chatId: number | string; ok: boolean; messageIds: number[]; error?: string}>
+  spooled?: {id: string; chatIds: Array<number | string>}
+}
+
+export default class Digest extends BaseCommand<typeof Digest> {
+  static override summary = 'Summarise the monitor history: uptime, incidents, latency, alerts.'
+  static override description = `Per check over --since: uptime (passing results out of all), incidents with their durations, p50 and p95
+latency of passing results (nearest rank), and alerts sent and suppressed. Sent as one message (split on line
+boundaries when long) to --channel's bot; --chart adds a PNG (uptime and p95 latency over the period, one line
+per check, the caption as legend) sent with sendPhoto. --dry-run prints the message instead of sending it;
+--out FILE writes it (and the chart to FILE's name with .png).
+Exit codes: 0 sent, 1 Telegram refused, 2 bad input or config, 3 Telegram unreachable (chart), 75 the text waits
+in the outbox.`
+
+  static override examples = [
+    '<%= config.bin %> digest --since 24h',
+    '<%= config.bin %> digest --since 7d --chart --channel alerts',
+    '<%= config.bin %> digest --dry-run --out /var/lib/reports/digest.html --chart',
+  ]
+
+  static override flags = {
+    since: Flags.string({description: 'How far back: 24h, 7d, 90m.', default: '24h'}),
+    channel: Flags.string({description: 'The bot (by name) to send it with, when --bot and --token are not given.', default: 'health'}),
+    chat: Flags.string({description: 'Chat id or @username; repeatable, or comma-separated.', multiple: true, multipleNonGreedy: true}),
+    chart: Flags.boolean({description: 'Also draw a PNG chart and send it with sendPhoto.'}),
+    'dry-run': Flags.boolean({description: 'Print the message; send nothing.'}),
+    out: Flags.string({description: 'Write the message to this file (the chart next to it, as .png).'}),
+    'state-dir': Flags.string({description: 'Where the monitor history lives.', env: 'FASTPAY_TG_STATE_DIR'}),
+  }
+
+  public async run(): Promise<DigestResult> {
+    const {flags} = this
+    const [{UserError}, {parseDuration, DURATION_EXPECTED}, {resolveStateDir, outboxDirIn}, {FileMonitorStore, monitorDirIn}, {buildDigest, sendDigest}] = await Promise.all([
+      import('../src/user-error.js'),
+      import('../src/monitor/duration.js'),
+      import('../src/alert/state-dir.js'),
+      import('../src/monitor/file-store.js'),
+      import('../src/digest/index.js'),
+    ])
+    const sinceMs = parseDuration(flags.since)
+    if (sinceMs === undefined || sinceMs === 0) throw new UserError(`--since: ${DURATION_EXPECTED} (got ${JSON.stringify(flags.since)})`)
+    const stateDir = resolveStateDir(flags['state-dir'])
+    const built = await buildDigest({store: new FileMonitorStore({dir: monitorDirIn(stateDir)}), sinceMs, chart: flags.chart})
+    for (const warning of built.warnings) this.warnLine(warning)
+    const {digest, text, chart} = built
+    const result: DigestResult = {
+      from: new Date(digest.from).toISOString(),
+      to: new Date(digest.to).toISOString(),
+      text,
+      checks: digest.checks,
+      alerts: digest.alerts,
+      ...(chart ? {chart: {width: chart.width, height: chart.height, bytes: chart.png.length, caption: chart.caption}} : {}),
+    }
+    if (flags.out !== undefined) await this.writeOut(flags.out, text, chart?.png, result)
+    if (flags['dry-run']) {
+      this.log(text)
+      if (chart) this.log(`\n[chart: ${chart.width}x${chart.height} PNG, ${chart.png.length} bytes, not sent]\n${chart.caption}`)
+      return result
+    }
+    const [{openAlertTarget}, {persistMigrations}, {Outbox}] = await Promise.all([
+      import('../src/alert/open-alert-target.js'),
+      import('../src/bot-session.js'),
+      import('../src/outbox/index.js'),
+    ])
+    // Like an alert on the channel: its bot and chats, plus the chats linked to the channel (webhook /link).
+    const {target, resolved} = await openAlertTarget({channel: flags.channel, bot: flags.bot, token: flags.token, chats: flags.chat, configPath: flags.config}, this.clientOptions)
+    for (const warning of resolved.warnings) this.warnLine(warning)
+    const botLabel = target.botLabel
+    const sent = await sendDigest({
+      target,
+      text,
+      ...(chart ? {chart: {png: chart.png, caption: chart.caption}} : {}),
+      outbox: new Outbox({dir: outboxDirIn(stateDir)}),
+    })
+    for (const note of await persistMigrations({resolved, client: target.client, migrations: target.migrations!})) this.warnLine(note)
+    const deliveries = this.reportDeliveries(sent.deliveries, 'digest sent')
+    if (sent.chart) this.reportDeliveries(sent.chart, 'chart sent')
+    if (sent.spooled) this.warnLine(`the digest waits in the outbox for ${sent.spooled.chatIds.join(', ')} (${sent.spooled.id})`)
+    process.exitCode = sent.exitCode
+    return {...result, bot: botLabel, deliveries, ...(sent.spooled ? {spooled: sent.spooled} : {})}
+  }
+
+  private async writeOut(out: string, text: string, png: Buffer | undefined, result: DigestResult): Promise<void> {
+    const [{writeFile}, {extname}] = await Promise.all([import('node:fs/promises'), import('node:path')])
+    const write = async (path: string, data: string | Buffer) => {
+      try {
+        await writeFile(path, data)
+      } catch (error) {
+        const {UserError} = await import('../src/user-error.js')
+        throw new UserError(`--out: cannot write ${JSON.stringify(path)} (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
+      }
+    }
+    await write(out, `${text}\n`)
+    result.out = out
+    if (png && result.chart) {
+      const chartPath = `${out.slice(0, out.length - extname(out).length)}.png`
+      await write(chartPath, png)
+      result.chart.path = chartPath
+    }
+  }
+}

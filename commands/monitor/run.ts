@@ -1,0 +1,68 @@
+import {Flags} from '@oclif/core'
+
+import type {PassReport} from '../../src/monitor/run-pass.js'
+import {BaseCommand} from '../base-command.js'
+
+export type MonitorRunResult = Omit<PassReport, 'warnings'> & {sources: string[]; warnings: string[]}
+
+export default class MonitorRun extends BaseCommand<typeof MonitorRun> {
+  static override summary = 'Run every check of the monitors file once, and alert on changes.'
+  static override description = `Runs the checks concurrently (--concurrency, or concurrency: in the file), applies the results to each check's
+state (kept in the state dir between runs), and alerts through the throttle and outbox only when a check goes down
+(failure-threshold failing results in a row) or comes back (success-threshold passing ones), with reminders while
+down when reminder-interval is set. Several checks of one channel going down in one pass share one alert. Passes
+that overlap take turns on the state, so a change alerts once. Prints one line per change and alert, nothing
+otherwise (--verbose: every check).
+Exit codes: 0 done (whatever the checks found), 1 an alert was refused or could not be evaluated, 2 bad monitors
+file or config, 75 an alert waits in the outbox.`
+
+  static override examples = [
+    '<%= config.bin %> monitor run',
+    '<%= config.bin %> monitor run --file /etc/fastpay-tg/monitors/ --verbose',
+    '* * * * * <%= config.bin %> monitor run   # crontab',
+  ]
+
+  static override flags = {
+    file: Flags.string({description: 'Monitors file, or a directory of .yml files (default: monitors.yml next to the bots registry).', env: 'FASTPAY_TG_MONITORS'}),
+    'state-dir': Flags.string({description: 'Where check states, history, throttle and outbox live.', env: 'FASTPAY_TG_STATE_DIR'}),
+    check: Flags.string({description: 'Run only this check; repeatable.', multiple: true}),
+    concurrency: Flags.integer({description: 'Checks in flight at once (default: the file\'s concurrency, else 50).', min: 1}),
+    verbose: Flags.boolean({description: 'Print every check and a summary, not only changes.'}),
+  }
+
+  public async run(): Promise<MonitorRunResult> {
+    const {flags} = this
+    const [{loadMonitors, locateMonitors, selectChecks}, {openMonitorRuntime}, {runPass}, {passLines}, {terminalProgress}, {alertsExitCode}] = await Promise.all([
+      import('../../src/monitor/load-monitors.js'),
+      import('../../src/monitor/runtime.js'),
+      import('../../src/monitor/run-pass.js'),
+      import('../../src/monitor/report-lines.js'),
+      import('../../src/monitor/progress.js'),
+      import('../../src/monitor/alert-sender.js'),
+    ])
+    const config = await loadMonitors(locateMonitors(flags.file))
+    const checks = selectChecks(config, flags.check)
+    const runtime = openMonitorRuntime({stateDir: flags['state-dir'], configPath: flags.config, bot: flags.bot, token: flags.token, ...this.clientOptions})
+    const progress = this.jsonEnabled() ? undefined : terminalProgress(process.stderr)
+    let report: PassReport
+    try {
+      report = await runPass({
+        checks,
+        store: runtime.store,
+        sender: runtime.sender,
+        concurrency: flags.concurrency ?? config.concurrency,
+        telegram: runtime.telegram,
+        historyRetentionMs: config.historyRetentionMs,
+        ...(progress ? {onProgress: (done: number, total: number) => progress.update(done, total)} : {}),
+      })
+    } finally {
+      progress?.end()
+    }
+    const warnings = [...report.warnings, ...(await runtime.finish())]
+    for (const warning of warnings) this.warnLine(warning)
+    for (const line of passLines(report, flags.verbose)) this.log(line)
+    const exitCode = report.evaluated ? alertsExitCode(report.alerts) : 1
+    if (exitCode !== 0) process.exitCode = exitCode
+    return {...report, sources: config.sources, warnings}
+  }
+}

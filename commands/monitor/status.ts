@@ -1,0 +1,48 @@
+import {Flags} from '@oclif/core'
+
+import type {MonitorState} from '../../src/monitor/store.js'
+import type {StatusRow} from '../../src/monitor/status.js'
+import {BaseCommand} from '../base-command.js'
+
+export interface MonitorStatusResult {
+  checks: StatusRow[]
+  lastPass?: MonitorState['lastPass']
+  warnings: string[]
+}
+
+export default class MonitorStatus extends BaseCommand<typeof MonitorStatus> {
+  static override summary = 'Show the current state of every check.'
+  static override description = `Reads the state the last passes left (no check runs): each check's status and since when, its last result, and
+the last pass. Checks of the monitors file that never ran show as pending; when the file cannot be read, the
+checks the state knows are shown alone, with a warning.`
+
+  static override examples = ['<%= config.bin %> monitor status', '<%= config.bin %> monitor status --json']
+
+  static override flags = {
+    file: Flags.string({description: 'Monitors file or directory (default: monitors.yml next to the bots registry).', env: 'FASTPAY_TG_MONITORS'}),
+    'state-dir': Flags.string({description: 'Where check states live.', env: 'FASTPAY_TG_STATE_DIR'}),
+  }
+
+  public async run(): Promise<MonitorStatusResult> {
+    const {flags} = this
+    const [{loadMonitors, locateMonitors}, {resolveStateDir}, {FileMonitorStore, monitorDirIn}, {statusRows, statusTable}, {describeFailure}] = await Promise.all([
+      import('../../src/monitor/load-monitors.js'),
+      import('../../src/alert/state-dir.js'),
+      import('../../src/monitor/file-store.js'),
+      import('../../src/monitor/status.js'),
+      import('../../src/describe-failure.js'),
+    ])
+    const store = new FileMonitorStore({dir: monitorDirIn(resolveStateDir(flags['state-dir']))})
+    const {state, warnings} = await store.readState()
+    let checks
+    try {
+      checks = (await loadMonitors(locateMonitors(flags.file))).checks
+    } catch (error) {
+      warnings.push(describeFailure(error).message)
+    }
+    for (const warning of warnings) this.warnLine(warning)
+    const rows = statusRows(state, checks)
+    for (const line of statusTable(rows, state, Date.now())) this.log(line)
+    return {checks: rows, ...(state.lastPass ? {lastPass: state.lastPass} : {}), warnings}
+  }
+}

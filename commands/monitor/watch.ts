@@ -1,0 +1,77 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../base-command.js'
+
+export default class MonitorWatch extends BaseCommand<typeof MonitorWatch> {
+  static override summary = 'Run the checks on their intervals until stopped.'
+  static override description = `Like monitor run, in a loop: each check runs every interval (checks due together share a pass), and the
+monitors file is read again before each pass, so edits apply without a restart (a file that no longer loads is
+reported once; the last good one stays in use). SIGINT or SIGTERM lets the pass in flight finish, then exits 0.
+Prints one line per change and alert.`
+
+  static override examples = ['<%= config.bin %> monitor watch', '<%= config.bin %> monitor watch --file /etc/fastpay-tg/monitors/']
+
+  // A stream of lines, not one JSON result.
+  static override enableJsonFlag = false
+
+  static override flags = {
+    file: Flags.string({description: 'Monitors file, or a directory of .yml files (default: monitors.yml next to the bots registry).', env: 'FASTPAY_TG_MONITORS'}),
+    'state-dir': Flags.string({description: 'Where check states, history, throttle and outbox live.', env: 'FASTPAY_TG_STATE_DIR'}),
+    check: Flags.string({description: 'Watch only this check; repeatable.', multiple: true}),
+    concurrency: Flags.integer({description: 'Checks in flight at once (default: the file\'s concurrency, else 50).', min: 1}),
+    verbose: Flags.boolean({description: 'Print every check of every pass.'}),
+  }
+
+  public async run(): Promise<void> {
+    const {flags} = this
+    const [{loadMonitors, locateMonitors, selectChecks}, {openMonitorRuntime}, {runPass}, {passLines}, {watchMonitors}] = await Promise.all([
+      import('../../src/monitor/load-monitors.js'),
+      import('../../src/monitor/runtime.js'),
+      import('../../src/monitor/run-pass.js'),
+      import('../../src/monitor/report-lines.js'),
+      import('../../src/monitor/watch.js'),
+    ])
+    const location = locateMonitors(flags.file)
+    const load = async () => {
+      const config = await loadMonitors(location)
+      return {...config, checks: selectChecks(config, flags.check)}
+    }
+    const first = await load()
+    const runtime = openMonitorRuntime({stateDir: flags['state-dir'], configPath: flags.config, bot: flags.bot, token: flags.token, ...this.clientOptions})
+    const stop = new AbortController()
+    const onSignal = (signal: string) => {
+      if (stop.signal.aborted) return
+      this.log(`${signal}: stopping after the pass in flight`)
+      stop.abort()
+    }
+    process.once('SIGINT', () => onSignal('SIGINT'))
+    process.once('SIGTERM', () => onSignal('SIGTERM'))
+    this.log(`watching ${first.checks.length} check${first.checks.length === 1 ? '' : 's'} from ${first.sources.join(', ')}`)
+    let loaded: typeof first | undefined = first
+    const {passes} = await watchMonitors({
+      load: async () => {
+        // The first pass uses what was checked at start.
+        const config = loaded ?? (await load())
+        loaded = undefined
+        return config
+      },
+      pass: (checks, config) =>
+        runPass({
+          checks,
+          store: runtime.store,
+          sender: runtime.sender,
+          concurrency: flags.concurrency ?? config.concurrency,
+          telegram: runtime.telegram,
+          historyRetentionMs: config.historyRetentionMs,
+        }),
+      signal: stop.signal,
+      onPass: (report) => {
+        for (const warning of report.warnings) this.warnLine(warning)
+        for (const line of passLines(report, flags.verbose)) this.log(line)
+      },
+      onReloadError: (message) => this.warnLine(`${message} (still watching with the last good monitors file)`),
+    })
+    for (const warning of await runtime.finish()) this.warnLine(warning)
+    this.log(`stopped after ${passes} pass${passes === 1 ? '' : 'es'}`)
+  }
+}

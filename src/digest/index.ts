@@ -1,0 +1,7 @@
+export {chartSeries, type ChartSeries} from './chart-data.js'
+export {type Chart, LAYOUT, PALETTE, pointIn, renderChart} from './chart.js'
+export {type AlertCounts, type CheckDigest, computeDigest, type Digest, type Incident, percentile} from './compute-digest.js'
+export {crc32, encodePng} from './png.js'
+export {formatPercent, periodLabel, renderDigest} from './render-digest.js'
+export {type DigestDelivery, sendDigest, type SendDigestOptions} from './send-digest.js'
+export {buildDigest, type BuiltDigest, type BuildDigestOptions, CHART_BUCKETS} from './build-digest.js'

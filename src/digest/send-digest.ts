@@ -1,0 +1,83 @@
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import type {AlertTarget} from '../alert/alert-target.js'
+import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
+import {failureKind, type Outbox, type SpooledMessage} from '../outbox/index.js'
+import {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
+import {type ChatDelivery, deliverToChats} from '../send/deliver.js'
+
+export interface SendDigestOptions {
+  target: AlertTarget
+  /** The digest (parse mode HTML); split on line boundaries when longer than a message. */
+  text: string
+  /** Sent after the text, with the caption as its legend. */
+  chart?: {png: Buffer; caption: string}
+  /** Where the text goes for chats Telegram cannot take it now (the chart is not spooled). */
+  outbox: Pick<Outbox, 'spool'>
+}
+
+export interface DigestDelivery {
+  deliveries: ChatDelivery[]
+  chart?: ChatDelivery[]
+  /** Chats the text waits in the outbox for. */
+  spooled?: {id: string; chatIds: Array<number | string>}
+  /** 0 every chat has it; 75 spooled for some; otherwise the worst chart or refusal code (1 refused, 3 unreachable). */
+  exitCode: ExitCodeValue
+}
+
+/** Sends the digest text to every chat (spooling it where Telegram cannot take it now), then the chart photo. */
+export async function sendDigest(options: SendDigestOptions): Promise<DigestDelivery> {
+  const {target} = options
+  const limiter = new TelegramRateLimiter()
+  const message: SpooledMessage = {
+    text: options.text,
+    parseMode: 'HTML',
+    noPreview: true,
+    ...(target.threadId === undefined ? {} : {threadId: target.threadId}),
+  }
+  const deliveries = await deliverToChats(target.client, target.chatIds, message, {limiter, migrations: target.migrations})
+  const later = deliveries.filter((delivery) => !delivery.ok && failureKind(delivery.error!) === 'later')
+  let spooled: DigestDelivery['spooled']
+  if (later.length > 0) {
+    const chatIds = later.map((delivery) => delivery.migratedTo ?? delivery.chatId)
+    const entry = await options.outbox.spool({bot: target.botLabel, chatIds, message, attempts: 1, lastError: later[0]!.error!.message})
+    spooled = {id: entry.id, chatIds}
+  }
+  let chart: ChatDelivery[] | undefined
+  if (options.chart) {
+    const delivered = deliveries.filter((delivery) => delivery.ok).map((delivery) => delivery.migratedTo ?? delivery.chatId)
+    chart = await sendChart(target, delivered, options.chart, limiter)
+  }
+  const failures = [...deliveries, ...(chart ?? [])].filter((delivery) => !delivery.ok && !later.includes(delivery))
+  const worst = failures.length === 0 ? ExitCode.ok : (Math.max(...failures.map((delivery) => delivery.error!.exitCode)) as ExitCodeValue)
+  const exitCode = worst !== ExitCode.ok ? worst : spooled ? ExitCode.spooled : ExitCode.ok
+  return {deliveries, ...(chart ? {chart} : {}), ...(spooled ? {spooled} : {}), exitCode}
+}
+
+async function sendChart(
+  target: AlertTarget,
+  chatIds: Array<number | string>,
+  chart: {png: Buffer; caption: string},
+  limiter: TelegramRateLimiter,
+): Promise<ChatDelivery[]> {
+  if (chatIds.length === 0) return []
+  const dir = await mkdtemp(join(tmpdir(), 'fastpay-tg-digest-'))
+  try {
+    const path = join(dir, 'digest.png')
+    await writeFile(path, chart.png)
+    return await deliverToChats(
+      target.client,
+      chatIds,
+      {
+        text: chart.caption,
+        media: {kind: 'photo', source: {path, filename: 'digest.png'}},
+        ...(target.threadId === undefined ? {} : {threadId: target.threadId}),
+      },
+      {limiter, migrations: target.migrations},
+    )
+  } finally {
+    await rm(dir, {recursive: true, force: true})
+  }
+}

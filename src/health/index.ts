@@ -1,0 +1,6 @@
+export {type HealthItem, type HealthReport, type HealthStatus} from './health-item.js'
+export {probeBot} from './probe-bot.js'
+export {probeLocal} from './probe-local.js'
+export {probeTargets, type ProbeTarget, type TargetChoice} from './probe-targets.js'
+export {healthTable} from './render-health.js'
+export {type HealthOptions, runHealth} from './run-health.js'

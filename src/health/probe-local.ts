@@ -1,0 +1,81 @@
+import {constants} from 'node:fs'
+import {access, stat} from 'node:fs/promises'
+import {dirname} from 'node:path'
+
+import {outboxDirIn, STATE_DIR_ENV, throttleDirIn} from '../alert/state-dir.js'
+import {displayPath, type Env} from '../config/index.js'
+import {describeFailure} from '../describe-failure.js'
+import {formatDowntime, utcTime} from '../monitor/duration.js'
+import {FileMonitorStore, monitorDirIn} from '../monitor/file-store.js'
+import {Outbox} from '../outbox/index.js'
+import {type HealthItem, item} from './health-item.js'
+
+/**
+ * The machine's side: state, throttle, outbox and monitor directories writable (a missing one only needs a writable
+ * parent: it is created on first use; nothing is created here), the outbox backlog, and the monitor's last pass.
+ */
+export async function probeLocal(stateDir: string, env: Env, now: number): Promise<HealthItem[]> {
+  const dirs: Array<[string, string]> = [
+    ['state dir', stateDir],
+    ['throttle dir', throttleDirIn(stateDir)],
+    ['outbox dir', outboxDirIn(stateDir)],
+    ['monitor dir', monitorDirIn(stateDir)],
+  ]
+  const items = await Promise.all(dirs.map(([name, dir]) => probeDir(name, dir, env)))
+  return [...items, await probeOutbox(stateDir, now), ...(await probeMonitor(stateDir, now))]
+}
+
+async function probeDir(name: string, dir: string, env: Env): Promise<HealthItem> {
+  const shown = displayPath(dir, env)
+  let existing = dir
+  for (;;) {
+    try {
+      const stats = await stat(existing)
+      if (!stats.isDirectory()) return item(name, 'fail', `${displayPath(existing, env)} is not a directory: choose another state dir with --state-dir or ${STATE_DIR_ENV}`)
+      break
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code !== 'ENOENT' || dirname(existing) === existing) return item(name, 'fail', `${shown}: ${code ?? 'unknown error'}`)
+      existing = dirname(existing)
+    }
+  }
+  try {
+    await access(existing, constants.W_OK | constants.X_OK)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error'
+    return item(name, 'fail', `${displayPath(existing, env)} is not writable (${code}): choose another state dir with --state-dir or ${STATE_DIR_ENV}`)
+  }
+  return item(name, 'ok', existing === dir ? `${shown} writable` : `${shown} will be created (${displayPath(existing, env)} is writable)`)
+}
+
+async function probeOutbox(stateDir: string, now: number): Promise<HealthItem> {
+  try {
+    const {items, warnings} = await new Outbox({dir: outboxDirIn(stateDir)}).list()
+    const unreadable = warnings.length > 0 ? `; ${warnings.length} unreadable` : ''
+    if (items.length === 0) return item('outbox', warnings.length > 0 ? 'warn' : 'ok', `empty${unreadable}`)
+    const oldest = Date.parse(items[0]!.entry.createdAt)
+    const perBot = new Map<string, number>()
+    for (const {entry} of items) perBot.set(entry.bot, (perBot.get(entry.bot) ?? 0) + 1)
+    const bots = [...perBot].map(([bot, count]) => `${bot}: ${count}`).join(', ')
+    const age = formatDowntime(Math.max(0, now - oldest))
+    return item('outbox', 'warn', `${items.length} waiting (${bots}), oldest ${age} old${unreadable}: the next alert delivers them`)
+  } catch (error) {
+    return item('outbox', 'fail', describeFailure(error).message)
+  }
+}
+
+async function probeMonitor(stateDir: string, now: number): Promise<HealthItem[]> {
+  let read
+  try {
+    read = await new FileMonitorStore({dir: monitorDirIn(stateDir)}).readState()
+  } catch (error) {
+    return [item('monitor', 'fail', describeFailure(error).message)]
+  }
+  const {state, warnings} = read
+  const unreadable = warnings.map((warning) => item('monitor', 'warn', warning))
+  const pass = state.lastPass
+  if (pass === undefined) return unreadable
+  const when = `last pass ${utcTime(pass.at, now)} (${formatDowntime(Math.max(0, now - pass.at))} ago)`
+  if (pass.down.length === 0) return [...unreadable, item('monitor', 'ok', `${when}: ${pass.checks} checks, none down`)]
+  return [...unreadable, item('monitor', 'warn', `${when}: ${pass.checks} checks, ${pass.down.length} down (${pass.down.join(', ')})`)]
+}

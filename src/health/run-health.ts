@@ -1,0 +1,49 @@
+import {resolveStateDir} from '../alert/state-dir.js'
+import {BotApiClient, type RetryOptions} from '../api/index.js'
+import type {Env} from '../config/index.js'
+import type {HealthReport} from './health-item.js'
+import {probeBot} from './probe-bot.js'
+import {probeLocal} from './probe-local.js'
+import {probeTargets, type TargetChoice} from './probe-targets.js'
+
+export interface HealthOptions extends TargetChoice {
+  env?: Env
+  /** @default FASTPAY_TG_STATE_DIR, else ~/.local/state/fastpay-tg */
+  stateDir?: string
+  /** Per Telegram request. @default 10_000 */
+  timeoutMs?: number
+  debug?: (line: string) => void
+  /** A health check should answer soon: one retry by default. @default {maxRetries: 1} */
+  retry?: RetryOptions
+  /** @default Date.now() */
+  now?: number
+}
+
+/**
+ * `health`: the toolkit itself. Config layers ("configured" when any layer has an active bot, naming which), each
+ * active bot's token, chats and webhook, the state directories, the outbox backlog and the monitor's last pass.
+ */
+export async function runHealth(options: HealthOptions = {}): Promise<HealthReport> {
+  const env = options.env ?? process.env
+  const now = options.now ?? Date.now()
+  const openClient = (token: string) =>
+    new BotApiClient({
+      token,
+      apiRoot: env.TELEGRAM_API_BASE_URL || undefined,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      debug: options.debug,
+      retry: options.retry ?? {maxRetries: 1},
+    })
+  const [{targets, items: config}, local] = await Promise.all([
+    probeTargets(options, env),
+    probeLocal(resolveStateDir(options.stateDir, env), env, now),
+  ])
+  const bots = (await Promise.all(targets.map((target) => probeBot(target, openClient)))).flat()
+  const items = [...config, ...bots, ...local]
+  return {
+    ok: items.every((entry) => entry.status !== 'fail'),
+    configured: targets.length > 0,
+    bots: targets.map((target) => ({label: target.label, source: target.source})),
+    items,
+  }
+}

@@ -1,0 +1,86 @@
+import type {AlertTarget} from '../alert/alert-target.js'
+import {type AlertThrottleSettings, sendAlert, type SendAlertOptions} from '../alert/send-alert.js'
+import {describeFailure} from '../describe-failure.js'
+import {ExitCode} from '../exit-codes.js'
+import {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
+import type {PlannedAlert} from './plan-alerts.js'
+import type {AlertEvent, AlertRecordStatus} from './store.js'
+
+/** What became of one planned alert. */
+export interface AlertOutcome {
+  channel: string
+  event: AlertEvent
+  checks: string[]
+  status: AlertRecordStatus
+  /** The bot that sent it, when one was found for the channel. */
+  bot?: string
+  /** 0 sent or suppressed, 1 refused, 75 spooled, else the code of what stopped it (2: no bot for the channel). */
+  exitCode: number
+  /** The text sent or spooled. */
+  text?: string
+  error?: string
+  warnings: string[]
+}
+
+export interface AlertSender {
+  send(alert: PlannedAlert, now: number): Promise<AlertOutcome>
+}
+
+export interface AlertSenderOptions {
+  /** Finds the bot and chats of a channel (a bot name), as `alert --channel` does. Called once per channel. */
+  openTarget: (channel: string) => Promise<AlertTarget>
+  /** The alert throttle: a FileThrottle in the state dir, or whatever store `alert` uses. */
+  throttle: AlertThrottleSettings['store']
+  outbox: SendAlertOptions['outbox']
+}
+
+/** Sends planned alerts with `sendAlert`: through the throttle (and its mutes) and the outbox, paced per bot. */
+export function createAlertSender(options: AlertSenderOptions): AlertSender {
+  const targets = new Map<string, Promise<AlertTarget>>()
+  const limiters = new Map<string, TelegramRateLimiter>()
+  return {
+    async send(alert, now) {
+      const base = {channel: alert.channel, event: alert.event, checks: alert.checks}
+      let target: AlertTarget
+      try {
+        let opening = targets.get(alert.channel)
+        if (opening === undefined) {
+          opening = options.openTarget(alert.channel)
+          targets.set(alert.channel, opening)
+        }
+        target = await opening
+      } catch (error) {
+        const failure = describeFailure(error)
+        return {...base, status: 'failed', exitCode: failure.exitCode, error: failure.message, warnings: []}
+      }
+      let limiter = limiters.get(target.botLabel)
+      if (limiter === undefined) limiters.set(target.botLabel, (limiter = new TelegramRateLimiter()))
+      const result = await sendAlert({
+        target,
+        content: alert.content,
+        throttle: {store: options.throttle, key: alert.throttleKey, windowSeconds: alert.windowSeconds},
+        outbox: options.outbox,
+        limiter,
+        now,
+      })
+      const refused = result.deliveries.find((delivery) => !delivery.ok && delivery.error)
+      return {
+        ...base,
+        status: result.status,
+        bot: result.bot,
+        exitCode: result.exitCode,
+        ...(result.text === undefined ? {} : {text: result.text}),
+        ...(result.status === 'refused' && refused?.error ? {error: refused.error.message} : {}),
+        ...(result.spooled ? {error: result.spooled.error} : {}),
+        warnings: result.warnings,
+      }
+    },
+  }
+}
+
+/** The exit code a pass reports for its alerts: the worst of them, a refusal outranking a spool. */
+export function alertsExitCode(outcomes: readonly AlertOutcome[]): number {
+  const codes = outcomes.map((outcome) => outcome.exitCode).filter((code) => code !== ExitCode.ok)
+  if (codes.length === 0) return ExitCode.ok
+  return codes.filter((code) => code !== ExitCode.spooled).sort((a, b) => b - a)[0] ?? ExitCode.spooled
+}

@@ -1,0 +1,110 @@
+import {redact} from '../redact.js'
+import type {AlertOutcome, AlertSender} from './alert-sender.js'
+import type {CheckResult} from './check-result.js'
+import type {CheckCommon} from './check-spec.js'
+import {type CheckEvent, planAlerts} from './plan-alerts.js'
+import {type CheckStatus, type HistoryRecord, type MonitorStore, StateLockTimeout} from './store.js'
+import {applyResult} from './transition.js'
+
+/** A result and the check it belongs to. */
+export interface RanCheck {
+  check: CheckCommon
+  /** `http GET https://…`: how alerts and `monitor status` name what was checked. */
+  target: string
+  result: CheckResult
+}
+
+/** One check after the pass. */
+export interface CheckReport {
+  name: string
+  ok: boolean
+  status: CheckStatus
+  message: string
+  durationMs: number
+  startedAt: number
+  output?: string
+  change?: 'up' | 'down'
+  event?: CheckEvent['kind']
+  /** A newer result (from an overlapping pass) was applied already: this one was recorded, not applied. */
+  stale?: boolean
+}
+
+export interface ApplyReport {
+  checks: CheckReport[]
+  alerts: AlertOutcome[]
+  /** False when the state lock could not be had: results were recorded in the history only. */
+  evaluated: boolean
+  warnings: string[]
+}
+
+export interface ApplyOptions {
+  store: MonitorStore
+  sender: AlertSender
+  /** @default Date.now */
+  now?: () => number
+  /** Recorded with each result; a fleet of hosts tells them apart by it. */
+  host: string
+  /** Set by a pass (not by `monitor exec`): recorded as the last pass, for `monitor status` and /status. */
+  pass?: {startedAt: number; durationMs: number}
+}
+
+/**
+ * Under the state lock: applies the results to the checks' states, sends the alerts the changes call for, then
+ * writes the state and the history. Two passes that overlap take turns here, and the later one sees what the
+ * earlier one did, so one change alerts once. Alerts go before the state is written: a pass killed in between
+ * alerts again next time rather than never.
+ */
+export async function applyResults(ran: readonly RanCheck[], options: ApplyOptions): Promise<ApplyReport> {
+  const now = options.now ?? Date.now
+  const {store} = options
+  const results: HistoryRecord[] = ran.map(({check, result}) => ({
+    type: 'result',
+    at: result.startedAt,
+    check: check.name,
+    ok: result.ok,
+    ms: result.durationMs,
+    ...(result.ok ? {} : {error: redact(result.message)}),
+    host: options.host,
+  }))
+  try {
+    return await store.withStateLock(async () => {
+      const {state, warnings} = await store.readState()
+      const at = now()
+      const reports: CheckReport[] = []
+      const events: CheckEvent[] = []
+      const history: HistoryRecord[] = [...results]
+      for (const {check, target, result} of ran) {
+        const previous = state.checks[check.name]
+        const base = {name: check.name, ok: result.ok, message: result.message, durationMs: result.durationMs, startedAt: result.startedAt, ...(result.output === undefined ? {} : {output: result.output})}
+        if (previous !== undefined && result.startedAt <= previous.last.at) {
+          reports.push({...base, status: previous.status, stale: true})
+          continue
+        }
+        const step = applyResult(previous, result, check, {target, channel: check.channel}, at)
+        state.checks[check.name] = step.state
+        if (step.change) history.push({type: 'change', at, check: check.name, ...step.change})
+        if (step.event) events.push({check, target, result, failures: step.state.failures, ...step.event})
+        reports.push({...base, status: step.state.status, ...(step.change ? {change: step.change.to} : {}), ...(step.event ? {event: step.event.kind} : {})})
+      }
+      const alerts: AlertOutcome[] = []
+      for (const alert of planAlerts(events, at)) {
+        const outcome = await options.sender.send(alert, at)
+        alerts.push(outcome)
+        warnings.push(...outcome.warnings)
+        history.push({type: 'alert', at, checks: alert.checks, event: alert.event, status: outcome.status, channel: alert.channel})
+      }
+      if (options.pass) {
+        const down = Object.entries(state.checks).filter(([, check]) => check.status === 'down').map(([name]) => name)
+        state.lastPass = {at: options.pass.startedAt, durationMs: options.pass.durationMs, checks: ran.length, down, host: options.host}
+      }
+      await store.writeState(state)
+      await store.appendHistory(history)
+      return {checks: reports, alerts, evaluated: true, warnings}
+    })
+  } catch (error) {
+    if (!(error instanceof StateLockTimeout)) throw error
+    await store.appendHistory(results)
+    const checks = ran.map(({check, result}) => ({name: check.name, ok: result.ok, status: 'unknown' as const, message: result.message, durationMs: result.durationMs, startedAt: result.startedAt}))
+    return {checks, alerts: [], evaluated: false, warnings: [`${error.message}: these results were recorded but not evaluated`]}
+  }
+}

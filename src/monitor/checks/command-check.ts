@@ -1,0 +1,46 @@
+import type {CommandCheck} from '../check-spec.js'
+import {type CheckOutcome, fail, outputTail, pass} from '../check-result.js'
+
+/** Runs the command (no stdin, output captured) and judges its exit code and output by the check's `expect`. */
+export async function runCommandCheck(check: CommandCheck, signal: AbortSignal): Promise<CheckOutcome> {
+  const {execa} = await import('execa')
+  const options = {
+    cwd: check.cwd,
+    env: check.env,
+    stdin: 'ignore',
+    all: true,
+    reject: false,
+    cancelSignal: signal,
+    forceKillAfterDelay: 2000,
+    maxBuffer: 1024 * 1024,
+  } as const
+  const result =
+    typeof check.run === 'string'
+      ? await execa(check.run, {...options, shell: true})
+      : await execa(check.run[0]!, check.run.slice(1), options)
+  if (result.isCanceled) throw signal.reason
+  if (result.isMaxBuffer) return fail('the command printed more than 1 MiB; it was stopped')
+  const output = outputTail(String(result.all ?? ''))
+  const extra = {...(output === '' ? {} : {output}), ...(result.exitCode === undefined ? {} : {exitCode: result.exitCode})}
+  if (result.exitCode === undefined) {
+    if (result.signal) return fail(`killed by ${result.signal}`, extra)
+    return fail(spawnProblem(result.code, typeof check.run === 'string' ? check.run : check.run[0]!, result.originalMessage), extra)
+  }
+  const {expect} = check
+  if (result.exitCode !== expect.exitCode) return fail(`exit code ${result.exitCode}, expected ${expect.exitCode}`, extra)
+  const all = String(result.all ?? '')
+  if (expect.outputContains !== undefined && !all.includes(expect.outputContains)) {
+    return fail(`exit code ${result.exitCode}, but the output does not contain ${JSON.stringify(expect.outputContains)}`, extra)
+  }
+  if (expect.outputMatches !== undefined && !new RegExp(expect.outputMatches, 'm').test(all)) {
+    return fail(`exit code ${result.exitCode}, but the output does not match /${expect.outputMatches}/`, extra)
+  }
+  return pass(`exit code ${result.exitCode}`, extra)
+}
+
+/** Why a command did not start: `command not found: ./queue-depth.sh`. */
+export function spawnProblem(code: string | undefined, program: string, fallback: string | undefined): string {
+  if (code === 'ENOENT') return `command not found: ${program}`
+  if (code === 'EACCES') return `not executable: ${program}`
+  return `could not run ${program}: ${(fallback ?? code ?? 'unknown error').split('\n')[0]}`
+}

@@ -1,0 +1,99 @@
+import {hostname} from 'node:os'
+import {performance} from 'node:perf_hooks'
+
+import {redact} from '../redact.js'
+import type {AlertSender} from './alert-sender.js'
+import {type ApplyReport, applyResults} from './apply-results.js'
+import type {CheckCommon} from './check-spec.js'
+import {type CheckResult, outputTail} from './check-result.js'
+import {spawnProblem} from './checks/command-check.js'
+import {formatSpan} from './duration.js'
+import {OutputTail} from './output-tail.js'
+import type {MonitorStore} from './store.js'
+
+/** `monitor exec`'s settings for the check it records; `name` is required, the rest default as documented. */
+export type ExecCheck = Pick<CheckCommon, 'name'> & Partial<Omit<CheckCommon, 'name' | 'source'>>
+
+export interface ExecJobOptions {
+  check: ExecCheck
+  /** The program and its arguments. */
+  command: [string, ...string[]]
+  store: MonitorStore
+  sender: AlertSender
+  /** The job's output also goes to ours, as if it ran alone. @default true */
+  passThrough?: boolean
+  /** @default Date.now */
+  now?: () => number
+  /** @default os.hostname() */
+  host?: string
+}
+
+export interface ExecJobReport extends ApplyReport {
+  /** The job's own exit code (128 + signal number when a signal ended it; 127 not found; 126 not executable). */
+  exitCode: number
+  result: CheckResult
+}
+
+const SIGNAL_NUMBERS: Readonly<Record<string, number>> = {SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15}
+
+/**
+ * A cron job wrapped the way a healthchecks.io ping wraps it: runs the command, records its exit code, duration
+ * and output tail as a result of check `name`, and alerts on failure and recovery through the same thresholds as
+ * `monitor run` (failure-threshold 1 by default: a job that runs once a night should not fail three nights first).
+ */
+export async function execJob(options: ExecJobOptions): Promise<ExecJobReport> {
+  const now = options.now ?? Date.now
+  const {execa} = await import('execa')
+  const pipe = options.passThrough === false ? 'pipe' : (['inherit', 'pipe'] as const)
+  const [program, ...args] = options.command
+  const startedAt = now()
+  const started = performance.now()
+  // Not buffered by execa: a job may print without end; only the tail is kept, in arrival order.
+  const subprocess = execa(program, args, {
+    stdin: options.passThrough === false ? 'ignore' : 'inherit',
+    stdout: pipe,
+    stderr: pipe,
+    buffer: false,
+    reject: false,
+    ...(options.check.timeoutMs === undefined ? {} : {timeout: options.check.timeoutMs, forceKillAfterDelay: 5000}),
+  })
+  const tail = new OutputTail()
+  subprocess.stdout?.on('data', (chunk: Buffer) => tail.push(chunk))
+  subprocess.stderr?.on('data', (chunk: Buffer) => tail.push(chunk))
+  const run = await subprocess
+  const durationMs = Math.round(performance.now() - started)
+  const output = redact(outputTail(tail.text()))
+  let exitCode: number
+  let message: string
+  if (run.exitCode !== undefined) {
+    exitCode = run.exitCode
+    message = `exit code ${exitCode}`
+  } else if (run.signal) {
+    exitCode = 128 + (SIGNAL_NUMBERS[run.signal] ?? 0)
+    message = run.timedOut ? `timed out after ${formatSpan(options.check.timeoutMs!)}` : `killed by ${run.signal}`
+  } else {
+    exitCode = run.code === 'ENOENT' ? 127 : 126
+    message = spawnProblem(run.code, program, run.originalMessage)
+  }
+  const result: CheckResult = {ok: exitCode === 0, startedAt, durationMs, message: redact(message), exitCode, ...(output === '' ? {} : {output})}
+  const check: CheckCommon = {
+    source: 'monitor exec',
+    intervalMs: 0,
+    timeoutMs: 0,
+    failureThreshold: 1,
+    successThreshold: 1,
+    channel: 'health',
+    sendOnResolved: true,
+    severity: 'error',
+    throttleMs: 0,
+    ...definedOnly(options.check),
+    name: options.check.name,
+  }
+  const target = redact(`exec ${options.command.join(' ')}`)
+  const applied = await applyResults([{check, target, result}], {store: options.store, sender: options.sender, now, host: options.host ?? hostname()})
+  return {...applied, exitCode, result}
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>
+}

@@ -1,0 +1,141 @@
+import {readdir, readFile, stat} from 'node:fs/promises'
+import {dirname, join, resolve} from 'node:path'
+
+import {defaultConfigPath, displayPath, type Env} from '../config/paths.js'
+import {describeZodError, locate, preview} from '../config/issues.js'
+import {redact} from '../redact.js'
+import {UserError} from '../user-error.js'
+import {type CheckSpec, DEFAULT_CONCURRENCY, DEFAULT_HISTORY_RETENTION_MS, type MonitorConfig} from './check-spec.js'
+import type {MonitorsFile} from './monitors-schema.js'
+import {normalizeCheck} from './normalize-check.js'
+
+/** Overrides where the monitors file is looked for. */
+export const MONITORS_ENV = 'FASTPAY_TG_MONITORS'
+
+/** `$XDG_CONFIG_HOME/fastpay-tg/monitors.yml`, next to the bots registry. */
+export function defaultMonitorsPath(env: Env = process.env): string {
+  return join(dirname(defaultConfigPath(env)), 'monitors.yml')
+}
+
+export interface MonitorsLocation {
+  path: string
+  /** As the user gave it, or `~/...` for the default. */
+  display: string
+  explicit: boolean
+}
+
+/** `--file`, else `FASTPAY_TG_MONITORS`, else the default path. A path may name a file or a directory of them. */
+export function locateMonitors(flag?: string, env: Env = process.env): MonitorsLocation {
+  const given = flag || env[MONITORS_ENV]
+  if (given) return {path: given, display: given, explicit: true}
+  const path = defaultMonitorsPath(env)
+  return {path, display: displayPath(path, env), explicit: false}
+}
+
+/**
+ * Reads and checks the monitors file, or every `*.yml` / `*.yaml` file of a directory (in name order). Throws a
+ * one-line UserError naming the file and the offending path: `monitors.yml: checks[2].type: unknown check type`.
+ */
+export async function loadMonitors(location: MonitorsLocation, env: Env = process.env): Promise<MonitorConfig> {
+  const files = await filesOf(location)
+  const [{parseDocument}, {monitorsFileSchema, UNKNOWN_CHECK_TYPE, KNOWN_CHECK_TYPES}] = await Promise.all([
+    import('../config/yaml-lib.js'),
+    import('./monitors-schema.js'),
+  ])
+  const config: MonitorConfig = {sources: [], checks: [], concurrency: DEFAULT_CONCURRENCY, historyRetentionMs: DEFAULT_HISTORY_RETENTION_MS}
+  const named = new Map<string, string>()
+  let concurrency: number | undefined
+  let retention: number | undefined
+  for (const file of files) {
+    const text = await readText(file)
+    const doc = parseDocument(text, {prettyErrors: true, uniqueKeys: true})
+    const [syntaxError] = doc.errors
+    if (syntaxError) throw new UserError(describeYamlError(file.display, syntaxError))
+    const json: unknown = doc.toJS() ?? {}
+    const parsed = monitorsFileSchema.safeParse(json)
+    if (!parsed.success) {
+      const [first] = parsed.error.issues
+      if (first?.code === 'invalid_union' && first.message === UNKNOWN_CHECK_TYPE) {
+        const value = valueAt(json, first.path)
+        const got = value === undefined ? '' : ` ${preview(value)}`
+        const what = value === undefined ? `required: a check type (one of ${KNOWN_CHECK_TYPES})` : `unknown check type${got} (expected one of ${KNOWN_CHECK_TYPES})`
+        throw new UserError(redact(`${locate(file.display, first.path)}: ${what}`))
+      }
+      throw new UserError(describeZodError(file.display, parsed.error, json))
+    }
+    const data: MonitorsFile = parsed.data
+    const baseDir = dirname(resolve(file.path))
+    for (const [index, raw] of data.checks.entries()) {
+      const where = `${file.display}: checks[${index}]`
+      const earlier = named.get(raw.name)
+      if (earlier !== undefined) throw new UserError(`${where}.name: duplicate check name "${raw.name}" (also ${earlier})`)
+      named.set(raw.name, files.length > 1 ? `${file.display} checks[${index}]` : `checks[${index}]`)
+      config.checks.push(await normalizeCheck(raw, data.defaults ?? {}, {where, source: file.display, baseDir, env}))
+    }
+    if (data.concurrency !== undefined) concurrency = Math.max(concurrency ?? 0, data.concurrency)
+    if (data['history-retention'] !== undefined) retention = Math.max(retention ?? 0, data['history-retention'])
+    config.sources.push(file.display)
+  }
+  if (concurrency !== undefined) config.concurrency = concurrency
+  if (retention !== undefined) config.historyRetentionMs = retention
+  return config
+}
+
+/** Only the named checks, in the file's order; an unknown name is a UserError listing the known ones. */
+export function selectChecks(config: MonitorConfig, names: readonly string[] | undefined): CheckSpec[] {
+  if (names === undefined || names.length === 0) return config.checks
+  const known = new Set(config.checks.map((check) => check.name))
+  const unknown = names.filter((name) => !known.has(name))
+  if (unknown.length > 0) {
+    const list = [...known].join(', ') || 'none'
+    throw new UserError(`--check: no check named ${unknown.map((name) => `"${name}"`).join(', ')} in ${config.sources.join(', ')} (known: ${list})`)
+  }
+  return config.checks.filter((check) => names.includes(check.name))
+}
+
+interface MonitorsFileRef {
+  path: string
+  display: string
+}
+
+async function filesOf(location: MonitorsLocation): Promise<MonitorsFileRef[]> {
+  let isDirectory: boolean
+  try {
+    isDirectory = (await stat(location.path)).isDirectory()
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error'
+    if (code === 'ENOENT' && !location.explicit) {
+      throw new UserError(`no monitors file at ${location.display}: create it (see monitors/ in the fastpay-tg repository) or pass --file`)
+    }
+    throw new UserError(`${location.display}: cannot read (${code})`)
+  }
+  if (!isDirectory) return [{path: location.path, display: location.display}]
+  const names = (await readdir(location.path)).filter((name) => /\.ya?ml$/.test(name)).sort()
+  if (names.length === 0) throw new UserError(`${location.display}: no .yml or .yaml file in this directory`)
+  return names.map((name) => ({path: join(location.path, name), display: join(location.display, name)}))
+}
+
+async function readText(file: MonitorsFileRef): Promise<string> {
+  try {
+    return await readFile(file.path, 'utf8')
+  } catch (error) {
+    throw new UserError(`${file.display}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
+  }
+}
+
+type YamlError = {message: string; linePos?: [{line: number; col: number}, ...unknown[]]}
+
+function describeYamlError(display: string, error: YamlError): string {
+  const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
+  const position = error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : ''
+  return redact(`${display}: YAML syntax error${position}: ${reason}`)
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined
+    value = (value as Record<PropertyKey, unknown>)[segment]
+  }
+  return value
+}

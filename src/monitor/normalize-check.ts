@@ -1,0 +1,115 @@
+import {readFile} from 'node:fs/promises'
+import {isAbsolute, resolve} from 'node:path'
+
+import type {Env} from '../config/paths.js'
+import {UserError} from '../user-error.js'
+import type {CheckCommon, CheckSpec} from './check-spec.js'
+import type {RawCheck, RawCommon} from './monitors-schema.js'
+
+export interface NormalizeContext {
+  /** `monitors.yml: checks[2]`, for messages. */
+  where: string
+  source: string
+  /** Relative paths (`cwd`, `ca`) are read from here: the monitors file's directory. */
+  baseDir: string
+  env: Env
+}
+
+const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g
+
+/** Applies `defaults:` and the built-in defaults, reads CA files, and fills `${VAR}` references in URLs and headers. */
+export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context: NormalizeContext): Promise<CheckSpec> {
+  const pick = <K extends keyof RawCommon>(key: K): RawCommon[K] => raw[key] ?? defaults[key]
+  const common: CheckCommon = {
+    name: raw.name,
+    source: context.source,
+    intervalMs: pick('interval') ?? 60_000,
+    timeoutMs: pick('timeout') ?? 10_000,
+    failureThreshold: pick('failure-threshold') ?? 3,
+    successThreshold: pick('success-threshold') ?? 1,
+    channel: pick('channel') ?? 'health',
+    sendOnResolved: pick('send-on-resolved') ?? true,
+    reminderIntervalMs: pick('reminder-interval'),
+    severity: pick('severity') ?? 'error',
+    throttleMs: pick('throttle') ?? 0,
+  }
+  const {where, env, baseDir} = context
+  switch (raw.type) {
+    case 'http': {
+      const headers = Object.fromEntries(
+        Object.entries(raw.headers ?? {}).map(([name, value]) => [name, expand(value, `${where}.headers.${name}`, env)]),
+      )
+      let body: string | undefined
+      if (typeof raw.body === 'string') body = raw.body
+      else if (raw.body !== undefined) {
+        body = JSON.stringify(raw.body)
+        if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json'
+      }
+      const status = raw.expect?.status
+      return {
+        ...common,
+        type: 'http',
+        url: expand(raw.url, `${where}.url`, env),
+        method: (raw.method ?? 'GET').toUpperCase(),
+        headers,
+        ...(body === undefined ? {} : {body}),
+        expect: {
+          ...(status === undefined ? {} : {status: Array.isArray(status) ? status : [status]}),
+          ...(raw.expect?.['body-contains'] === undefined ? {} : {bodyContains: raw.expect['body-contains']}),
+          ...(raw.expect?.['json-path'] === undefined ? {} : {jsonPath: raw.expect['json-path'], jsonEquals: raw.expect['json-equals']}),
+          ...(raw.expect?.['max-latency'] === undefined ? {} : {maxLatencyMs: raw.expect['max-latency']}),
+        },
+        tlsVerify: raw['tls-verify'] ?? true,
+        ...(raw.ca === undefined ? {} : {ca: await readCa(raw.ca, `${where}.ca`, baseDir)}),
+      }
+    }
+    case 'tcp':
+      return {...common, type: 'tcp', host: raw.host, port: raw.port}
+    case 'command':
+      return {
+        ...common,
+        type: 'command',
+        run: raw.run,
+        cwd: raw.cwd === undefined ? baseDir : resolveFrom(baseDir, raw.cwd),
+        env: raw.env ?? {},
+        expect: {
+          exitCode: raw.expect?.['exit-code'] ?? 0,
+          ...(raw.expect?.['output-contains'] === undefined ? {} : {outputContains: raw.expect['output-contains']}),
+          ...(raw.expect?.['output-matches'] === undefined ? {} : {outputMatches: raw.expect['output-matches']}),
+        },
+      }
+    case 'tls':
+      return {
+        ...common,
+        type: 'tls',
+        host: raw.host,
+        port: raw.port ?? 443,
+        expiresWithinMs: raw['expires-within'] ?? 14 * 86_400_000,
+        tlsVerify: raw['tls-verify'] ?? true,
+        ...(raw.ca === undefined ? {} : {ca: await readCa(raw.ca, `${where}.ca`, baseDir)}),
+      }
+    case 'telegram':
+      return {...common, type: 'telegram', ...(raw.bot === undefined ? {} : {bot: raw.bot})}
+  }
+}
+
+function resolveFrom(baseDir: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(baseDir, path)
+}
+
+/** `Bearer ${API_TOKEN}`: secrets stay in the environment, out of the file. */
+function expand(text: string, where: string, env: Env): string {
+  return text.replace(ENV_REFERENCE, (_match, name: string) => {
+    const value = env[name]
+    if (value === undefined) throw new UserError(`${where}: \${${name}} is not set`)
+    return value
+  })
+}
+
+async function readCa(path: string, where: string, baseDir: string): Promise<string> {
+  try {
+    return await readFile(resolveFrom(baseDir, path), 'utf8')
+  } catch (error) {
+    throw new UserError(`${where}: cannot read ${JSON.stringify(path)} (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
+  }
+}

@@ -1,0 +1,30 @@
+import type {ApplyReport} from './apply-results.js'
+import {formatSpan} from './duration.js'
+
+/**
+ * What a pass prints: one line per change and per alert, nothing when nothing changed (cron mails any output).
+ * `verbose` adds every check and a summary.
+ *
+ *     down   api: timed out after 10s
+ *     alert  sent "api is down" to health (bot health)
+ */
+export function passLines(report: ApplyReport & {checksMs?: number}, verbose = false): string[] {
+  const lines: string[] = []
+  for (const check of report.checks) {
+    const label = check.change ?? (check.stale ? 'stale' : check.ok ? 'ok' : 'fail')
+    if (!verbose && check.change === undefined) continue
+    lines.push(`${label.padEnd(6)} ${check.name}: ${check.message}${verbose ? ` (${check.durationMs}ms)` : ''}`)
+  }
+  for (const alert of report.alerts) {
+    const title = alert.checks.length === 1 ? `${alert.checks[0]} ${alert.event}` : `${alert.checks.length} checks ${alert.event} (${alert.checks.join(', ')})`
+    const via = alert.bot === undefined ? '' : ` (bot ${alert.bot})`
+    const why = alert.error === undefined ? '' : `: ${alert.error}`
+    lines.push(`alert  ${alert.status} ${title} to ${alert.channel}${via}${why}`)
+  }
+  if (verbose) {
+    const down = report.checks.filter((check) => check.status === 'down').length
+    const took = report.checksMs === undefined ? '' : ` in ${formatSpan(report.checksMs)}`
+    lines.push(`${report.checks.length} check${report.checks.length === 1 ? '' : 's'}${took}: ${report.checks.length - down} not down, ${down} down`)
+  }
+  return lines
+}

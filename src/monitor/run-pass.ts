@@ -1,0 +1,61 @@
+import {hostname} from 'node:os'
+import {performance} from 'node:perf_hooks'
+
+import type {AlertSender} from './alert-sender.js'
+import {type ApplyReport, applyResults} from './apply-results.js'
+import {type CheckSpec, DEFAULT_CONCURRENCY, describeTarget} from './check-spec.js'
+import {runCheck} from './checks/run-check.js'
+import type {TelegramProbe} from './checks/telegram-check.js'
+import {mapConcurrent} from './map-concurrent.js'
+import type {MonitorStore} from './store.js'
+
+export interface PassOptions {
+  checks: readonly CheckSpec[]
+  store: MonitorStore
+  sender: AlertSender
+  /** Checks in flight at once. @default 50 */
+  concurrency?: number
+  /** @default Date.now */
+  now?: () => number
+  /** @default os.hostname() */
+  host?: string
+  /** Cancels checks in flight (they fail as `cancelled`). */
+  signal?: AbortSignal
+  /** Told after each check finishes. */
+  onProgress?: (done: number, total: number) => void
+  /** Runs `telegram` checks. @default they fail saying they are not available */
+  telegram?: TelegramProbe
+  /** History older than this is deleted after the pass. @default nothing is deleted */
+  historyRetentionMs?: number
+}
+
+export interface PassReport extends ApplyReport {
+  startedAt: number
+  /** Time spent running the checks. */
+  checksMs: number
+  /** The whole pass: checks, state, alerts, history. */
+  durationMs: number
+  /** History files deleted as older than the retention. */
+  pruned: string[]
+}
+
+/** One monitor pass: every check concurrently (bounded), then the results applied under the state lock. */
+export async function runPass(options: PassOptions): Promise<PassReport> {
+  const now = options.now ?? Date.now
+  const host = options.host ?? hostname()
+  const startedAt = now()
+  const started = performance.now()
+  const total = options.checks.length
+  const context = {now, signal: options.signal, telegram: options.telegram}
+  const results = await mapConcurrent(
+    options.checks,
+    options.concurrency ?? DEFAULT_CONCURRENCY,
+    (check) => runCheck(check, context),
+    options.onProgress && ((done) => options.onProgress!(done, total)),
+  )
+  const checksMs = Math.round(performance.now() - started)
+  const ran = options.checks.map((check, index) => ({check, target: describeTarget(check), result: results[index]!}))
+  const applied = await applyResults(ran, {store: options.store, sender: options.sender, now, host, pass: {startedAt, durationMs: checksMs}})
+  const pruned = options.historyRetentionMs === undefined ? [] : await options.store.pruneHistory(now() - options.historyRetentionMs)
+  return {...applied, startedAt, checksMs, durationMs: Math.round(performance.now() - started), pruned}
+}

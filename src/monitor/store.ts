@@ -1,0 +1,67 @@
+// What the monitor keeps between passes, behind one small interface: the file store (file-store.ts) is the
+// embedded default; a shared store (Redis, for a fleet of hosts) implements the same methods.
+import type {SendAlertStatus} from '../alert/send-alert.js'
+
+export type CheckStatus = 'up' | 'down' | 'unknown'
+
+/** A check as the last passes left it. */
+export interface CheckState {
+  /** `unknown` until enough results in a row crossed a threshold. */
+  status: CheckStatus
+  /** Epoch ms since when it has this status: the first result of the streak that crossed the threshold. */
+  since: number
+  /** Failing results in a row (0 after a passing one). */
+  failures: number
+  /** Passing results in a row (0 after a failing one). */
+  successes: number
+  /** When the current run of equal results began. */
+  streakSince: number
+  /** The latest result applied. `at` is when it started. */
+  last: {ok: boolean; at: number; durationMs: number; message: string; output?: string}
+  /** The latest down alert or reminder, for `reminder-interval`. */
+  lastAlertAt?: number
+  /** `http GET https://…`, for `monitor status`. */
+  target: string
+  channel: string
+}
+
+export interface MonitorState {
+  version: 1
+  checks: Record<string, CheckState>
+  lastPass?: {at: number; durationMs: number; checks: number; down: string[]; host: string}
+}
+
+export type AlertEvent = 'down' | 'recovered' | 'reminder'
+
+/** `failed`: no alert could be attempted (no bot for the channel, say). */
+export type AlertRecordStatus = SendAlertStatus | 'failed'
+
+/** One line of history: a result, a status change, or an alert. Times are epoch ms. */
+export type HistoryRecord =
+  | {type: 'result'; at: number; check: string; ok: boolean; ms: number; error?: string; host?: string}
+  | {type: 'change'; at: number; check: string; to: 'up' | 'down'; since: number; downSince?: number}
+  | {type: 'alert'; at: number; checks: string[]; event: AlertEvent; status: AlertRecordStatus; channel: string}
+
+/** Another pass held the state for longer than the store waits. */
+export class StateLockTimeout extends Error {
+  override readonly name = 'StateLockTimeout'
+}
+
+export interface MonitorStore {
+  /**
+   * Runs `action` while no other pass that shares this store runs its own: overlapping passes (cron, `monitor
+   * exec`, `watch`) read, decide and alert one after the other, so that a change alerts once. Throws
+   * StateLockTimeout when another pass holds it too long.
+   */
+  withStateLock<T>(action: () => Promise<T>): Promise<T>
+  /** An empty state when there is none yet; an unreadable one is reported and read as empty. */
+  readState(): Promise<{state: MonitorState; warnings: string[]}>
+  writeState(state: MonitorState): Promise<void>
+  appendHistory(records: readonly HistoryRecord[]): Promise<void>
+  /** Records with `from <= at < to`, oldest first; lines that cannot be read are skipped and counted. */
+  readHistory(from: number, to: number): Promise<{records: HistoryRecord[]; warnings: string[]}>
+  /** Deletes history older than `before`; returns what went. */
+  pruneHistory(before: number): Promise<string[]>
+}
+
+export const emptyState = (): MonitorState => ({version: 1, checks: {}})

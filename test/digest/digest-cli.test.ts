@@ -1,0 +1,75 @@
+// `digest` through the built CLI: a recorded day in the sandbox's state dir, sent to the fake Bot API.
+import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {FileMonitorStore, monitorDirIn} from '../../src/monitor/file-store.js'
+import type {HistoryRecord} from '../../src/monitor/store.js'
+import {callsOf, closedApiRoot, HEALTH_BOT, ON_CALL, useCliWorld, writeRegistry} from '../cli/fixture.js'
+import {NOW, recordedDay} from './history-fixture.js'
+
+const world = useCliWorld()
+
+/** The recorded day, moved so that it ends now (the CLI's clock). */
+async function recordDayEndingNow(): Promise<void> {
+  const shift = Date.now() - NOW
+  const moved = recordedDay().map((record): HistoryRecord => {
+    const at = record.at + shift
+    if (record.type !== 'change') return {...record, at}
+    return {...record, at, since: record.since + shift, ...(record.downSince === undefined ? {} : {downSince: record.downSince + shift})}
+  })
+  await new FileMonitorStore({dir: monitorDirIn(world.cli.stateDir)}).appendHistory(moved)
+  writeRegistry(world.cli, `bots:\n  - name: health\n    token: ${HEALTH_BOT.token}\n    chat_ids: [${ON_CALL.id}]\n`)
+}
+
+const CHECK_LINES = [
+  '⚠️ api: 97.91% up · 1 incident (30m 00s) · p50 71ms · p95 134ms · alerts 2 sent',
+  expect.stringMatching(/^🔴 db: 95\.83% up · 1 incident \(55m 0\ds, ongoing\) · p50 5ms · p95 5ms · alerts 1 sent, 2 suppressed$/),
+]
+
+describe('digest', () => {
+  it('sends the day as one message, and with --chart a PNG through sendPhoto', async () => {
+    await recordDayEndingNow()
+    const result = await world.run(['digest', '--since', '24h', '--chart'])
+    expect(result.stderr).toBe('')
+    expect(result.exitCode).toBe(0)
+    const [text, photo] = world.api.messages(ON_CALL.id)
+    expect(text!.text!.split('\n')).toEqual([
+      '📊 Monitor digest: last 24h',
+      expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d → \d{4}-\d\d-\d\d \d\d:\d\d UTC · 2 checks · 288 results$/),
+      '',
+      ...CHECK_LINES,
+      '',
+      'Alerts: 3 sent, 2 suppressed',
+    ])
+    expect(callsOf(world.api, 'sendMessage')[0]!.params.parse_mode).toBe('HTML')
+    const [upload] = callsOf(world.api, 'sendPhoto')
+    expect(upload!.files.map((file) => [file.field, file.name])).toEqual([['photo', 'digest.png']])
+    expect([...upload!.files[0]!.content.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47])
+    // Multipart bodies carry line breaks as CRLF (FormData normalises them on the way out).
+    expect(photo!.caption!.replaceAll('\r\n', '\n')).toBe('Uptime (top, 0-100%) and p95 latency (bottom, 0-141ms) per 30m, last 24h\n🟥 api · 🟦 db')
+  })
+
+  it('--dry-run prints the message and sends nothing; --out writes it and the chart', async () => {
+    await recordDayEndingNow()
+    const out = join(world.cli.env.HOME!, 'digest.html')
+    const result = await world.run(['digest', '--dry-run', '--chart', '--out', out])
+    expect(result.exitCode).toBe(0)
+    const lines = result.stdout.split('\n')
+    expect(lines.slice(0, 1)).toEqual(['📊 <b>Monitor digest</b>: last 24h'])
+    expect(lines.slice(3, 5)).toEqual(['⚠️ <b>api</b>: 97.91% up · 1 incident (30m 00s) · p50 71ms · p95 134ms · alerts 2 sent', expect.stringMatching(/^🔴 <b>db<\/b>: 95\.83% up/)])
+    expect(lines.at(-3)).toMatch(/^\[chart: 800x400 PNG, \d+ bytes, not sent\]$/)
+    expect(world.api.requests).toEqual([])
+    expect(readFileSync(out, 'utf8')).toBe(`${lines.slice(0, 7).join('\n')}\n`)
+    expect(existsSync(join(world.cli.env.HOME!, 'digest.png'))).toBe(true)
+  })
+
+  it('spools the text when Telegram is unreachable, exit 75; bad --since is exit 2', async () => {
+    await recordDayEndingNow()
+    const down = await world.run(['digest'], {env: {TELEGRAM_API_BASE_URL: await closedApiRoot()}})
+    expect(down.exitCode).toBe(75)
+    expect(down.stderr).toMatch(new RegExp(`^Error: ${ON_CALL.id}: Call to 'sendMessage' failed: .*\\nWarning: the digest waits in the outbox for ${ON_CALL.id} \\(\\d{15}-\\d+-[0-9a-f]+\\)$`))
+    const bad = await world.run(['digest', '--since', 'yesterday'])
+    expect(bad).toEqual({exitCode: 2, stdout: '', stderr: 'Error: --since: expected a duration like 500ms, 30s, 5m, 1h or 14d (got "yesterday")'})
+  })
+})

@@ -1,0 +1,76 @@
+// A broken monitors file is one line on stderr naming the file and the path inside it, exit 2, and no check runs.
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {useCliWorld} from '../cli/fixture.js'
+
+const world = useCliWorld()
+
+async function expectRejected(files: Record<string, string>, line: string, target = 'monitors.yml'): Promise<void> {
+  const dir = join(world.cli.env.HOME!, 'monitors')
+  mkdirSync(dir, {recursive: true})
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
+  const result = await world.run(['monitor', 'run', '--file', join(dir, target)], {env: {}})
+  const expected = `Error: ${line.replaceAll('monitors/', `${dir}/`)}`
+  expect({stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode}).toEqual({stdout: '', stderr: expected, exitCode: 2})
+  expect(world.api.requests).toEqual([])
+}
+
+const run = (args: string[]) => world.cli.run(args, {env: {}})
+
+describe('bad monitors files', () => {
+  it('an unknown check type', async () => {
+    await expectRejected(
+      {'monitors.yml': 'checks:\n  - {name: api, type: http, url: "http://127.0.0.1:9/"}\n  - {name: db, type: postgres, host: db}\n'},
+      'monitors/monitors.yml: checks[1].type: unknown check type "postgres" (expected one of http, tcp, command, tls, telegram)',
+    )
+  })
+
+  it('an http check without a url', async () => {
+    await expectRejected({'monitors.yml': 'checks:\n  - name: api\n    type: http\n    expect: {status: 200}\n'}, 'monitors/monitors.yml: checks[0].url: required: the URL to request')
+  })
+
+  it('a negative threshold, in defaults and in a check', async () => {
+    await expectRejected(
+      {'monitors.yml': 'defaults: {failure-threshold: -1}\nchecks: []\n'},
+      'monitors/monitors.yml: defaults.failure-threshold: expected a positive integer, got -1',
+    )
+    await expectRejected(
+      {'monitors.yml': 'checks:\n  - {name: db, type: tcp, host: db, port: 5432, success-threshold: -2}\n'},
+      'monitors/monitors.yml: checks[0].success-threshold: expected a positive integer, got -2',
+    )
+  })
+
+  it('duplicate names, in one file and across the files of a directory', async () => {
+    await expectRejected(
+      {'monitors.yml': 'checks:\n  - {name: db, type: tcp, host: a, port: 1}\n  - {name: api, type: tcp, host: b, port: 2}\n  - {name: db, type: tcp, host: c, port: 3}\n'},
+      'monitors/monitors.yml: checks[2].name: duplicate check name "db" (also checks[0])',
+    )
+    await expectRejected(
+      {'monitors.yml': '', 'a.yml': 'checks:\n  - {name: db, type: tcp, host: a, port: 1}\n', 'b.yml': 'checks:\n  - {name: db, type: tcp, host: b, port: 1}\n'},
+      'monitors/b.yml: checks[0].name: duplicate check name "db" (also monitors/a.yml checks[0])',
+      '.',
+    )
+  })
+
+  it('a YAML syntax error, an unknown key, a bad duration', async () => {
+    await expectRejected({'monitors.yml': 'checks:\n  - name: api\n    type: [http\n'}, 'monitors/monitors.yml: YAML syntax error at line 4, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]')
+    await expectRejected(
+      {'monitors.yml': 'checks:\n  - {name: api, type: http, url: "http://x/", expct: {status: 200}}\n'},
+      'monitors/monitors.yml: checks[0]: unknown key "expct"',
+    )
+    await expectRejected(
+      {'monitors.yml': 'checks:\n  - {name: api, type: http, url: "http://x/", interval: soon}\n'},
+      'monitors/monitors.yml: checks[0].interval: expected a duration like 500ms, 30s, 5m, 1h or 14d, got "soon"',
+    )
+  })
+
+  it('no monitors file at the default place says where to put one', async () => {
+    const result = await run(['monitor', 'run'])
+    expect({stderr: result.stderr, exitCode: result.exitCode}).toEqual({
+      stderr: 'Error: no monitors file at ~/config/fastpay-tg/monitors.yml: create it (see monitors/ in the fastpay-tg repository) or pass --file',
+      exitCode: 2,
+    })
+  })
+})
