@@ -1,5 +1,6 @@
 import {openAsBlob} from 'node:fs'
 import {LocalUpload} from './input-file.js'
+import {mediaTypeOf} from './media-type.js'
 import type {FormDataLike} from './transport.js'
 
 export type RequestBody = {body: string; headers: Record<string, string>} | {body: FormDataLike; headers: Record<string, string>}
@@ -18,7 +19,7 @@ export async function buildRequestBody(
   }
   const form = createFormData()
   for (const [name, value] of entries) {
-    if (value instanceof LocalUpload) form.append(name, await openAsBlob(value.path), value.filename)
+    if (value instanceof LocalUpload) form.append(name, await openAsBlob(value.path, {type: mediaTypeOf(value.filename)}), value.filename)
     else form.append(name, typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value))
   }
   return {body: form, headers: {}}

@@ -108,7 +108,7 @@ describe('document uploads', () => {
     await writeFile(path, 'x')
     const {client} = testClient(api)
     const message = await client.sendPhoto({chat_id: PRIVATE_CHAT, photo: {path, filename: 'chart.png'}})
-    expect(api.requests[0]?.files.map((file) => [file.field, file.name])).toEqual([['photo', 'chart.png']])
+    expect(api.requests[0]?.files.map((file) => [file.field, file.name, file.contentType])).toEqual([['photo', 'chart.png', 'image/png']])
     expect(message.photo.at(-1)?.file_size).toBe(1)
   })
 
