@@ -54741,6 +54741,11 @@ var init_process_alive = __esm({
 
 // src/throttle/key-lock.ts
 import { open as open6, unlink as unlink5 } from "node:fs/promises";
+function unhold(lockPath) {
+  const count = (heldHere.get(lockPath) ?? 0) - 1;
+  if (count > 0) heldHere.set(lockPath, count);
+  else heldHere.delete(lockPath);
+}
 async function withKeyLock(lockPath, action, options = {}) {
   const { staleMs = 3e4, timeoutMs = 1e4, retryDelayMs = 5, sleep = realSleep3, now = Date.now } = options;
   const startedAt = now();
@@ -54755,7 +54760,7 @@ async function withKeyLock(lockPath, action, options = {}) {
   } finally {
     const current = await readLock(lockPath, now).catch(() => void 0);
     if (current?.ino === ino && current.pid === process.pid) await unlink5(lockPath).catch(() => void 0);
-    heldHere.delete(lockPath);
+    unhold(lockPath);
   }
 }
 async function tryCreate2(lockPath) {
@@ -54766,14 +54771,14 @@ async function tryCreate2(lockPath) {
     if (error63.code === "EEXIST") return void 0;
     throw error63;
   }
-  heldHere.add(lockPath);
+  hold(lockPath);
   try {
     await handle.writeFile(`${process.pid}
 `);
     return (await handle.stat()).ino;
   } catch (error63) {
     await unlink5(lockPath).catch(() => void 0);
-    heldHere.delete(lockPath);
+    unhold(lockPath);
     throw error63;
   } finally {
     await handle.close();
@@ -54817,11 +54822,11 @@ async function breakIfStale(lockPath, staleMs, now) {
     await unlink5(lockPath).catch(() => void 0);
     return true;
   } finally {
-    heldHere.delete(breaker2);
+    unhold(breaker2);
     await unlink5(breaker2).catch(() => void 0);
   }
 }
-var LockTimeoutError, EMPTY_LOCK_GRACE_MS, heldHere, realSleep3;
+var LockTimeoutError, EMPTY_LOCK_GRACE_MS, heldHere, hold, realSleep3;
 var init_key_lock = __esm({
   "src/throttle/key-lock.ts"() {
     "use strict";
@@ -54837,7 +54842,8 @@ var init_key_lock = __esm({
       name = "LockTimeoutError";
     };
     EMPTY_LOCK_GRACE_MS = 1e3;
-    heldHere = /* @__PURE__ */ new Set();
+    heldHere = /* @__PURE__ */ new Map();
+    hold = (lockPath) => void heldHere.set(lockPath, (heldHere.get(lockPath) ?? 0) + 1);
     realSleep3 = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
   }
 });
@@ -56640,7 +56646,7 @@ function describeFailure(error63) {
   if (isUserError(error63)) return { code: "usage", message: oneLine(error63.message), exitCode: ExitCode2.usage };
   if (isTelegramApiError(error63)) {
     const message2 = error63.hint ? `${error63.message}: ${error63.hint}` : error63.message;
-    return { code: "telegram", message: oneLine(message2), exitCode: ExitCode2.telegramRefused };
+    return { code: "telegram", message: oneLine(message2), exitCode: ExitCode2.telegramRefused, telegramErrorCode: error63.errorCode };
   }
   if (isTelegramNetworkError(error63)) {
     return { code: "unreachable", message: oneLine(error63.message), exitCode: ExitCode2.unreachable };
@@ -58123,6 +58129,29 @@ async function assertReadableFile(path6) {
 
 // src/api/request-body.ts
 import { openAsBlob } from "node:fs";
+
+// src/api/media-type.ts
+import { extname as extname2 } from "node:path";
+var MEDIA_TYPES = {
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".webp": "image/webp",
+  ".mp4": "video/mp4",
+  ".pdf": "application/pdf",
+  ".json": "application/json",
+  ".csv": "text/csv",
+  ".txt": "text/plain",
+  ".log": "text/plain",
+  ".gz": "application/gzip",
+  ".zip": "application/zip"
+};
+function mediaTypeOf(filename) {
+  return MEDIA_TYPES[extname2(filename).toLowerCase()] ?? "application/octet-stream";
+}
+
+// src/api/request-body.ts
 async function buildRequestBody(params, createFormData) {
   const entries = Object.entries(params).filter(([, value]) => value !== void 0);
   if (!entries.some(([, value]) => value instanceof LocalUpload)) {
@@ -58130,7 +58159,7 @@ async function buildRequestBody(params, createFormData) {
   }
   const form = createFormData();
   for (const [name, value] of entries) {
-    if (value instanceof LocalUpload) form.append(name, await openAsBlob(value.path), value.filename);
+    if (value instanceof LocalUpload) form.append(name, await openAsBlob(value.path, { type: mediaTypeOf(value.filename) }), value.filename);
     else form.append(name, typeof value === "object" && value !== null ? JSON.stringify(value) : String(value));
   }
   return { body: form, headers: {} };

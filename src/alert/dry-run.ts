@@ -1,5 +1,5 @@
-import type {Outbox} from '../outbox/index.js'
 import {redact} from '../redact.js'
+import type {OutboxStore} from '../store/types.js'
 import type {AlertTarget} from './alert-target.js'
 import {type AlertContent, renderAlert} from './render-alert.js'
 import type {AlertThrottleSettings} from './send-alert.js'
@@ -13,7 +13,7 @@ export interface DryRunOptions {
   /** Read, never written. @default no throttling */
   throttle?: AlertThrottleSettings
   /** Read, never flushed. @default the outbox is not looked at */
-  outbox?: Outbox
+  outbox?: OutboxStore
   /** @default Date.now() */
   now?: number
 }

@@ -1,11 +1,12 @@
-import type {FlushReport, Outbox} from '../outbox/index.js'
+import type {FlushReport} from '../outbox/index.js'
 import {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {deliverToChats} from '../send/deliver.js'
 import {ChatMigrations} from '../send/migrations.js'
+import type {OutboxStore} from '../store/types.js'
 import type {AlertTarget} from './alert-target.js'
 
 export interface FlushAlertsOptions {
-  outbox: Outbox
+  outbox: OutboxStore
   /**
    * Opens the bot an entry names (`OutboxEntry.bot`, an AlertTarget's `botLabel`), once per bot. A throw (the bot
    * is no longer configured, say) keeps that bot's entries waiting and is reported; other bots still flush.

@@ -1,12 +1,12 @@
 import type {InlineKeyboardMarkup} from '@grammyjs/types'
 
 import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
-import {type FlushReport, failureKind, type Outbox, type SpooledMessage} from '../outbox/index.js'
+import {type FlushReport, failureKind, type SpooledMessage} from '../outbox/index.js'
 import {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {redact} from '../redact.js'
 import {type ChatDelivery, deliverToChats} from '../send/deliver.js'
 import {ChatMigrations} from '../send/migrations.js'
-import type {FileThrottle} from '../throttle/index.js'
+import type {OutboxStore, ThrottleStore} from '../store/types.js'
 import type {AlertTarget} from './alert-target.js'
 import {type AlertContent, renderAlert} from './render-alert.js'
 import {type AlertTemplate, renderTemplate} from './template.js'
@@ -21,7 +21,8 @@ export function defaultThrottleKey(channel: string, title: string): string {
 }
 
 export interface AlertThrottleSettings {
-  store: FileThrottle
+  /** FileThrottle, or a fleet's RedisThrottle: see openStore. */
+  store: ThrottleStore
   key: string
   /** @default DEFAULT_THROTTLE_SECONDS, applied by the door */
   windowSeconds: number
@@ -34,7 +35,7 @@ export interface SendAlertOptions {
   template?: AlertTemplate
   /** @default no throttling */
   throttle?: AlertThrottleSettings
-  outbox: Outbox
+  outbox: OutboxStore
   /** Share one per bot between everything a process sends. @default a new limiter */
   limiter?: TelegramRateLimiter
   /** Sends without sound. @default false */

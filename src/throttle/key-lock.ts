@@ -36,10 +36,18 @@ interface LockInfo {
 const EMPTY_LOCK_GRACE_MS = 1000
 
 /**
- * Locks this process holds now. A lock file with our own pid that is not among them was left by an earlier process
- * that had the same pid (containers reuse small pids), and is stale.
+ * Locks this process holds now, counted per path. A lock file with our own pid that is not among them was left by
+ * an earlier process that had the same pid (containers reuse small pids), and is stale. Counted rather than kept in
+ * a set: a run that has just removed its lock file may forget it only after another run of this process created the
+ * next one at the same path (their callbacks can come in either order), and must not forget that one with it.
  */
-const heldHere = new Set<string>()
+const heldHere = new Map<string, number>()
+const hold = (lockPath: string) => void heldHere.set(lockPath, (heldHere.get(lockPath) ?? 0) + 1)
+function unhold(lockPath: string): void {
+  const count = (heldHere.get(lockPath) ?? 0) - 1
+  if (count > 0) heldHere.set(lockPath, count)
+  else heldHere.delete(lockPath)
+}
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
@@ -67,7 +75,7 @@ export async function withKeyLock<T>(
     // Only our own lock: after `staleMs` another run may have taken over, and its lock is not ours to remove.
     const current = await readLock(lockPath, now).catch(() => undefined)
     if (current?.ino === ino && current.pid === process.pid) await unlink(lockPath).catch(() => undefined)
-    heldHere.delete(lockPath)
+    unhold(lockPath)
   }
 }
 
@@ -81,13 +89,13 @@ async function tryCreate(lockPath: string): Promise<number | undefined> {
     throw error
   }
   // Before the pid is written: until then the empty file is protected by the grace period.
-  heldHere.add(lockPath)
+  hold(lockPath)
   try {
     await handle.writeFile(`${process.pid}\n`)
     return (await handle.stat()).ino
   } catch (error) {
     await unlink(lockPath).catch(() => undefined)
-    heldHere.delete(lockPath)
+    unhold(lockPath)
     throw error
   } finally {
     await handle.close()
@@ -139,7 +147,7 @@ async function breakIfStale(lockPath: string, staleMs: number, now: () => number
     await unlink(lockPath).catch(() => undefined)
     return true
   } finally {
-    heldHere.delete(breaker)
+    unhold(breaker)
     await unlink(breaker).catch(() => undefined)
   }
 }

@@ -1,0 +1,42 @@
+import {describeFailure} from '../describe-failure.js'
+import {type DeliverEntry, failureKind, type FlushedEntry, type OutboxEntry} from '../outbox/index.js'
+import {redact} from '../redact.js'
+import type {ChatDelivery} from '../send/deliver.js'
+
+/**
+ * Delivers one outbox entry and sorts its chats as the file Outbox does: accepted, refused for good (taken off the
+ * entry), or still waiting. `kept` is the entry as it must stay for the waiting chats; undefined when none waits.
+ */
+export async function deliverEntry(
+  entry: OutboxEntry,
+  deliver: DeliverEntry,
+): Promise<{flushed: FlushedEntry; kept?: OutboxEntry}> {
+  let deliveries: ChatDelivery[]
+  try {
+    deliveries = await deliver(entry)
+  } catch (error) {
+    const failure = describeFailure(error)
+    deliveries = entry.chatIds.map((chatId) => ({chatId, ok: false, messageIds: [], error: failure}))
+  }
+  const results = new Map(deliveries.map((delivery) => [String(delivery.chatId), delivery]))
+  const flushed: FlushedEntry = {id: entry.id, bot: entry.bot, delivered: [], refused: [], pending: []}
+  for (const chatId of entry.chatIds) {
+    const delivery = results.get(String(chatId))
+    if (delivery?.ok) flushed.delivered.push(chatId)
+    else if (delivery?.error && failureKind(delivery.error) === 'chat-refused') {
+      flushed.refused.push({chatId, error: delivery.error.message})
+    } else {
+      // A group upgraded on the way is addressed by its new id from now on.
+      const error = delivery?.error?.message ?? 'no delivery result for this chat'
+      flushed.pending.push({chatId: delivery?.migratedTo ?? chatId, error})
+    }
+  }
+  if (flushed.pending.length === 0) return {flushed}
+  const kept: OutboxEntry = {
+    ...entry,
+    chatIds: flushed.pending.map((pending) => pending.chatId),
+    attempts: entry.attempts + 1,
+    lastError: redact(flushed.pending[0]!.error),
+  }
+  return {flushed, kept}
+}

@@ -1,0 +1,103 @@
+import type {DeliverEntry, FlushOptions, FlushReport, NewOutboxEntry, OutboxEntry} from '../../outbox/index.js'
+import {isRedisUnavailable} from '../redis/redis-errors.js'
+import type {RedisLink} from '../redis/redis-link.js'
+import type {RedisOutbox} from '../redis/redis-outbox.js'
+import type {OutboxStore, StoredOutboxListing} from '../types.js'
+
+/** What `drainLocalSpool` did. */
+export interface DrainReport {
+  /** Entries moved from this host's spool directory to Redis. */
+  handedOver: number
+  /** Entries Redis had already (a drain killed half-way): removed here, not added twice. */
+  alreadyThere: number
+  /** Entries still in this host's spool (Redis unreachable, or went away during the drain). */
+  waiting: number
+  warnings: string[]
+}
+
+/**
+ * Redis's outbox while Redis answers, this host's spool directory while it does not: an alert that cannot reach
+ * Telegram is spooled somewhere either way, and flushes deliver it. Once Redis answers again, the first flush
+ * hands the local spool over to Redis (each entry once, even with several flushes at once or a crash half-way),
+ * then delivers from Redis.
+ */
+export class FallbackOutbox implements OutboxStore {
+  constructor(
+    readonly shared: RedisOutbox,
+    readonly local: OutboxStore,
+    readonly link: RedisLink,
+  ) {}
+
+  async spool(input: NewOutboxEntry): Promise<OutboxEntry> {
+    return this.link.run(
+      () => this.shared.spool(input),
+      () => this.local.spool(input),
+    )
+  }
+
+  async list(options: FlushOptions = {}): Promise<StoredOutboxListing> {
+    const local = await this.local.list(options)
+    return this.link.run(
+      async () => {
+        const shared = await this.shared.list(options)
+        const items = [...shared.items, ...local.items].sort((a, b) => (a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0))
+        return {items, warnings: [...shared.warnings, ...local.warnings]}
+      },
+      async () => local,
+    )
+  }
+
+  async flush(deliver: DeliverEntry, options: FlushOptions = {}): Promise<FlushReport> {
+    return this.link.run(
+      async () => {
+        const drained = await this.#drain()
+        const report = await this.shared.flush(deliver, options)
+        return {...report, warnings: [...drained.warnings, ...report.warnings]}
+      },
+      () => this.local.flush(deliver, options),
+    )
+  }
+
+  /** Hands what this host spooled while Redis was unreachable over to Redis, now that it answers. */
+  async drainLocalSpool(): Promise<DrainReport> {
+    if (await this.link.available()) {
+      try {
+        return await this.#drain()
+      } catch (error) {
+        if (!isRedisUnavailable(error)) throw error
+        this.link.markDown(error)
+      }
+    }
+    const waiting = (await this.local.list()).items.length
+    return {handedOver: 0, alreadyThere: 0, waiting, warnings: []}
+  }
+
+  /** Throws Redis's own error when Redis fails on the way, so that callers fall back. */
+  async #drain(): Promise<DrainReport> {
+    let failure: unknown
+    const drained: DrainReport = {handedOver: 0, alreadyThere: 0, waiting: 0, warnings: []}
+    // Looked at first: listing creates nothing, so that a host whose state dir is read-only works with Redis alone.
+    const before = await this.local.list()
+    drained.warnings.push(...before.warnings)
+    if (before.items.length === 0) return drained
+    // The file outbox's flush claims each entry for one flush only and removes it once "delivered", here: adopted.
+    const report = await this.local.flush(async (entry) => {
+      try {
+        if (await this.shared.adopt(entry)) drained.handedOver++
+        else drained.alreadyThere++
+      } catch (error) {
+        failure = error
+        throw error
+      }
+      return entry.chatIds.map((chatId) => ({chatId, ok: true, messageIds: []}))
+    })
+    if (failure !== undefined) throw failure
+    drained.waiting = report.waiting
+    drained.warnings = report.warnings
+    if (drained.handedOver > 0) {
+      const alerts = drained.handedOver === 1 ? '1 alert' : `${drained.handedOver} alerts`
+      drained.warnings.push(`${alerts} spooled on this host while ${this.link.display} was unreachable handed over to it`)
+    }
+    return drained
+  }
+}

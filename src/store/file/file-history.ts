@@ -1,0 +1,55 @@
+import type {KeyLockOptions} from '../../throttle/index.js'
+import type {HistoryStore} from '../types.js'
+import {jsonPathFor, readJson, updateJson} from './locked-json.js'
+
+export interface FileHistoryOptions {
+  /** Where the histories live, e.g. `<state dir>/history`. */
+  dir: string
+  /** @default see KeyLockOptions */
+  lock?: KeyLockOptions
+  /** @default Date.now */
+  now?: () => number
+}
+
+interface HistoryFile {
+  format: 1
+  name: string
+  /** Newest first. */
+  items: Array<{at: number; item: unknown}>
+}
+
+/** One JSON file per history, newest first, trimmed to `keep` on each append under the file's lock. */
+export class FileHistory implements HistoryStore {
+  readonly dir: string
+  readonly #lock: KeyLockOptions
+  readonly #now: () => number
+
+  constructor(options: FileHistoryOptions) {
+    this.dir = options.dir
+    this.#lock = options.lock ?? {}
+    this.#now = options.now ?? Date.now
+  }
+
+  async append<T>(name: string, item: T, options: {keep: number; at?: number}): Promise<void> {
+    await updateJson(
+      this.dir,
+      jsonPathFor(this.dir, name),
+      async (content) => {
+        const items = [{at: options.at ?? this.#now(), item}, ...this.#items(content, name)].slice(0, Math.max(options.keep, 1))
+        const write: HistoryFile = {format: 1, name, items}
+        return {write, result: undefined}
+      },
+      this.#lock,
+    )
+  }
+
+  async recent<T>(name: string, limit: number): Promise<Array<{at: number; item: T}>> {
+    if (limit <= 0) return []
+    return this.#items(await readJson(this.dir, jsonPathFor(this.dir, name)), name).slice(0, limit) as Array<{at: number; item: T}>
+  }
+
+  #items(content: unknown, name: string): HistoryFile['items'] {
+    const file = content as Partial<HistoryFile> | undefined
+    return file?.format === 1 && file.name === name && Array.isArray(file.items) ? file.items : []
+  }
+}

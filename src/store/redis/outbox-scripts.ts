@@ -1,0 +1,106 @@
+import {LuaScript} from './lua-script.js'
+
+// The Redis outbox, per bot: a stream of entry ids read through the consumer group `senders` (each flushing
+// process is a consumer), a hash entry id -> entry JSON (the entry as it stands: a partial delivery rewrites its
+// chats), and a hash entry id -> consumer delivering it now. A set lists the bots with entries. Each step below is
+// one script, so that no crash between two commands leaves an entry half moved.
+
+export const GROUP = 'senders'
+
+/**
+ * KEYS stream, entries, bots, adopted marker. ARGV entry id, entry JSON, bot, adopt ('1': only once per entry id,
+ * remembered for ARGV[5] ms). Returns 1 when added, 0 when this entry was adopted before.
+ */
+export const SPOOL = new LuaScript(`
+if ARGV[4] == '1' then
+  if not redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[5]) then return 0 end
+end
+-- From id 0, so that the group sees every entry ever added; BUSYGROUP just means it exists.
+redis.pcall('XGROUP', 'CREATE', KEYS[1], '${GROUP}', '0', 'MKSTREAM')
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('XADD', KEYS[1], '*', 'id', ARGV[1])
+redis.call('SADD', KEYS[3], ARGV[3])
+return 1
+`)
+
+/**
+ * KEYS stream, entries, holders. ARGV consumer, min idle ms, cursor. With a cursor, takes over the oldest entry
+ * pending longer than min idle (XAUTOCLAIM: its consumer died, or gave it back); with '' reads the next new one.
+ * Returns {next cursor} when there is none, else {next cursor, stream id, entry id, JSON or nil, previous holder or nil}.
+ */
+export const CLAIM = new LuaScript(`
+local nextCursor, streamId, fields = '', nil, nil
+if ARGV[3] ~= '' then
+  local reply = redis.call('XAUTOCLAIM', KEYS[1], '${GROUP}', ARGV[1], ARGV[2], ARGV[3], 'COUNT', 1)
+  nextCursor = reply[1]
+  local entry = reply[2][1]
+  if entry then streamId, fields = entry[1], entry[2] end
+else
+  local reply = redis.call('XREADGROUP', 'GROUP', '${GROUP}', ARGV[1], 'COUNT', 1, 'STREAMS', KEYS[1], '>')
+  if reply then
+    local entry = reply[1][2][1]
+    if entry then streamId, fields = entry[1], entry[2] end
+  end
+end
+if not streamId then return {nextCursor} end
+local entryId = fields[2]
+local json = redis.call('HGET', KEYS[2], entryId)
+local previous = redis.call('HGET', KEYS[3], entryId)
+redis.call('HSET', KEYS[3], entryId, ARGV[1])
+return {nextCursor, streamId, entryId, json, previous}
+`)
+
+/** KEYS stream, entries, holders, bots. ARGV stream id, entry id, bot. Telegram took it: gone for good. */
+export const ACK = new LuaScript(`
+redis.call('XACK', KEYS[1], '${GROUP}', ARGV[1])
+redis.call('XDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[2])
+redis.call('HDEL', KEYS[3], ARGV[2])
+if redis.call('HLEN', KEYS[2]) == 0 then redis.call('SREM', KEYS[4], ARGV[3]) end
+return 1
+`)
+
+/**
+ * KEYS stream, entries, holders. ARGV stream id, entry id, entry JSON, consumer, idle ms. Keeps the entry for
+ * the chats still waiting and gives it back: pending, but idle for so long that the next flush anywhere takes it
+ * over at once, before newer entries, so that the order holds. Returns 0, changing nothing, when another consumer
+ * took the entry over meanwhile (this one was presumed dead): the entry is theirs now.
+ */
+export const GIVE_BACK = new LuaScript(`
+if redis.call('HGET', KEYS[3], ARGV[2]) ~= ARGV[4] then return 0 end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('HDEL', KEYS[3], ARGV[2])
+redis.call('XCLAIM', KEYS[1], '${GROUP}', ARGV[4], 0, ARGV[1], 'IDLE', ARGV[5], 'JUSTID')
+return 1
+`)
+
+/** KEYS stream, entries, holders, bots, set-aside. ARGV stream id, entry id, bot. Moves an unreadable entry aside. */
+export const SET_ASIDE = new LuaScript(`
+local json = redis.call('HGET', KEYS[2], ARGV[2])
+if json then redis.call('HSET', KEYS[5], ARGV[2], json) end
+redis.call('XACK', KEYS[1], '${GROUP}', ARGV[1])
+redis.call('XDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[2])
+redis.call('HDEL', KEYS[3], ARGV[2])
+if redis.call('HLEN', KEYS[2]) == 0 then redis.call('SREM', KEYS[4], ARGV[3]) end
+return 1
+`)
+
+/**
+ * KEYS stream. ARGV consumer, idle ms. Removes consumers that hold nothing: this one, and any other idle for
+ * longer than ARGV[2] (a process long gone). A consumer that reads again is created again.
+ */
+export const SWEEP_CONSUMERS = new LuaScript(`
+local consumers = redis.pcall('XINFO', 'CONSUMERS', KEYS[1], '${GROUP}')
+if type(consumers) ~= 'table' or consumers.err then return 0 end
+local removed = 0
+for _, info in ipairs(consumers) do
+  local fields = {}
+  for i = 1, #info, 2 do fields[info[i]] = info[i + 1] end
+  if fields.pending == 0 and (fields.name == ARGV[1] or fields.idle > tonumber(ARGV[2])) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], '${GROUP}', fields.name)
+    removed = removed + 1
+  end
+end
+return removed
+`)

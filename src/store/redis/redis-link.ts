@@ -1,0 +1,179 @@
+import type {Redis} from 'ioredis'
+
+import {redact} from '../../redact.js'
+import {isRedisUnavailable} from './redis-errors.js'
+
+export interface RedisLinkOptions {
+  /** `redis://...`, password included. */
+  url: string
+  /** How the URL may be shown (password masked): see `displayRedisUrl`. */
+  display: string
+  /** @default 1000 */
+  connectTimeoutMs?: number
+  /** A command unanswered after this long counts as Redis being unreachable. @default 5000 */
+  commandTimeoutMs?: number
+  /** Once Redis was found unreachable, it is tried again no sooner than this. @default 30_000 */
+  retryAfterMs?: number
+  /** Told once each time Redis goes from reachable (or untried) to unreachable: one line, redacted. @default none */
+  onDown?: (line: string) => void
+  /** @default Date.now */
+  now?: () => number
+}
+
+/**
+ * One connection to Redis that knows whether Redis is there, for stores that fall back to files without it.
+ * ioredis never reconnects by itself here (no endless loop keeping a CLI run alive, no queue of commands waiting
+ * for a server that is gone): a failure marks Redis down, and the next use after `retryAfterMs` connects again.
+ */
+export class RedisLink {
+  readonly display: string
+  readonly redis: Redis
+  readonly #connectTimeoutMs: number
+  readonly #retryAfterMs: number
+  readonly #onDown: (line: string) => void
+  readonly #now: () => number
+  #connecting: Promise<boolean> | undefined
+  #downSince: number | undefined
+  #lastAttemptAt = Number.NEGATIVE_INFINITY
+  #lastError: string | undefined
+  #closed = false
+
+  private constructor(redis: Redis, options: RedisLinkOptions) {
+    this.redis = redis
+    this.display = options.display
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 1000
+    this.#retryAfterMs = options.retryAfterMs ?? 30_000
+    this.#onDown = options.onDown ?? (() => {})
+    this.#now = options.now ?? Date.now
+    // Without a listener ioredis prints each connection error itself; the reason is kept for the warning instead.
+    redis.on('error', (error: Error) => (this.#lastError = oneLine(error)))
+  }
+
+  /** Creates the client (loading ioredis now) without connecting: `available()` connects. */
+  static async create(options: RedisLinkOptions): Promise<RedisLink> {
+    const {Redis} = await import('./ioredis-lib.js')
+    const connectTimeout = options.connectTimeoutMs ?? 1000
+    const redis = new Redis(options.url, {
+      lazyConnect: true,
+      connectTimeout,
+      commandTimeout: options.commandTimeoutMs ?? 5000,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    })
+    return new RedisLink(redis, {...options, connectTimeoutMs: connectTimeout})
+  }
+
+  /** True while Redis is marked unreachable. */
+  get down(): boolean {
+    return this.#downSince !== undefined
+  }
+
+  /** Why Redis was last found unreachable. */
+  get problem(): string | undefined {
+    return this.#downSince === undefined ? undefined : this.#lastError
+  }
+
+  /**
+   * Whether Redis can be used now: connects when not connected, unless it failed less than `retryAfterMs` ago
+   * (`force` tries anyway, for `health`).
+   */
+  async available(options: {force?: boolean} = {}): Promise<boolean> {
+    if (this.#closed) return false
+    if (this.redis.status === 'ready') return true
+    if (this.#connecting) return this.#connecting
+    if (!options.force && this.down && this.#now() - this.#lastAttemptAt < this.#retryAfterMs) return false
+    this.#connecting = this.#connect().finally(() => (this.#connecting = undefined))
+    return this.#connecting
+  }
+
+  /**
+   * Runs `onRedis` when Redis is available, else (or when Redis fails on the way) `onFallback`. Errors that do not
+   * mean "unreachable" (a script error, a bug) are thrown as they are.
+   */
+  async run<T>(onRedis: (redis: Redis) => Promise<T>, onFallback: () => Promise<T>): Promise<T> {
+    if (await this.available()) {
+      try {
+        return await onRedis(this.redis)
+      } catch (error) {
+        if (!isRedisUnavailable(error)) throw error
+        this.markDown(error)
+      }
+    }
+    return onFallback()
+  }
+
+  /** Records that Redis failed us; the first time since it was last reachable, says so (one line). */
+  markDown(error: unknown): void {
+    // ioredis's own words for "no connection" say nothing of why; the socket's last error does, when there was one.
+    const reason = isConnectionGone(error) ? (this.#lastError ?? 'connection lost') : oneLine(error)
+    this.#lastError = reason
+    // Drops a connection that still looks open (a server that stopped answering) so that the next try reconnects.
+    this.#dropConnection()
+    if (this.#downSince !== undefined) return
+    this.#downSince = this.#now()
+    this.#onDown(redact(`store ${this.display} unreachable (${reason})`))
+  }
+
+  /** Round trip of a PING, or why there was none. Tries to connect even within `retryAfterMs`. */
+  async ping(): Promise<{latencyMs: number} | {problem: string}> {
+    if (!(await this.available({force: true}))) return {problem: this.#lastError ?? 'not connected'}
+    const startedAt = performance.now()
+    try {
+      await this.redis.ping()
+      return {latencyMs: Math.round((performance.now() - startedAt) * 10) / 10}
+    } catch (error) {
+      if (!isRedisUnavailable(error)) throw error
+      this.markDown(error)
+      return {problem: this.#lastError ?? oneLine(error)}
+    }
+  }
+
+  /** Ends the connection so that the process can exit. */
+  async close(): Promise<void> {
+    this.#closed = true
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => undefined)
+    this.#dropConnection()
+  }
+
+  // ioredis waits up to 2 s for a socket it ends to close: only a socket still open may be ended.
+  #dropConnection(): void {
+    if (!['end', 'wait', 'close'].includes(this.redis.status)) this.redis.disconnect()
+  }
+
+  async #connect(): Promise<boolean> {
+    this.#lastAttemptAt = this.#now()
+    try {
+      // ioredis applies connectTimeout to the socket; this bounds the handshake after it too.
+      await withTimeout(this.redis.connect(), this.#connectTimeoutMs * 2, `connect timed out after ${this.#connectTimeoutMs * 2} ms`)
+      this.#downSince = undefined
+      this.#lastError = undefined
+      return true
+    } catch (error) {
+      this.markDown(error)
+      return false
+    }
+  }
+}
+
+function isConnectionGone(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : ''
+  return message === 'Connection is closed.' || message.startsWith("Stream isn't writeable")
+}
+
+function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error)
+  return redact(text.split('\n')[0]!.trim())
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(message), {code: 'ETIMEDOUT'})), ms)
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -1,0 +1,93 @@
+import {randomBytes} from 'node:crypto'
+import type {Redis} from 'ioredis'
+
+import type {ThrottleDecision, ThrottleTicket} from '../../throttle/index.js'
+import type {ThrottleStore} from '../types.js'
+import {DECIDE, MUTE, RELEASE} from './throttle-scripts.js'
+
+export interface RedisThrottleOptions {
+  /** A client: connected, or one that RedisLink connects. */
+  redis: Redis
+  /** Put before every key, so that several teams or test runs can share one Redis. @default 'fastpay-tg:' */
+  prefix?: string
+  /**
+   * How long a key is kept once its window (or mute) is over, so that the count of alerts held back reaches the
+   * next one that goes through. @default 30 days
+   */
+  retentionMs?: number
+}
+
+const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000
+
+type DecideReply = [1, number | null, number | null] | [0, number, number, number | null, number | null]
+
+/**
+ * FileThrottle's decisions for a fleet: one hash per key, changed by one Lua script each, so that any number of
+ * hosts asking at once get one "send" per key and window, and the rest count as suppressed. `now` is the caller's
+ * clock, as for FileThrottle; windows are compared both ways, so hosts whose clocks disagree by less than a window
+ * still agree on a duplicate.
+ */
+export class RedisThrottle implements ThrottleStore {
+  readonly prefix: string
+  readonly #redis: Redis
+  readonly #retentionMs: number
+
+  constructor(options: RedisThrottleOptions) {
+    this.#redis = options.redis
+    this.prefix = options.prefix ?? 'fastpay-tg:'
+    this.#retentionMs = options.retentionMs ?? THIRTY_DAYS_MS
+  }
+
+  /** The hash that holds `key`'s state. */
+  keyFor(key: string): string {
+    return `${this.prefix}throttle:${key}`
+  }
+
+  async decide(key: string, windowSeconds: number, now = Date.now()): Promise<ThrottleDecision> {
+    return this.#decide(key, windowSeconds, now, false)
+  }
+
+  async peek(key: string, windowSeconds: number, now = Date.now()): Promise<ThrottleDecision> {
+    return this.#decide(key, windowSeconds, now, true)
+  }
+
+  async release(ticket: ThrottleTicket, _now = Date.now()): Promise<string[]> {
+    await RELEASE.run(this.#redis, [this.keyFor(ticket.key)], [ticket.sendId])
+    return []
+  }
+
+  async mute(key: string, untilMs: number, now = Date.now()): Promise<string[]> {
+    await MUTE.run(this.#redis, [this.keyFor(key)], [String(Math.trunc(untilMs)), String(Math.trunc(now)), this.#retentionMs])
+    return []
+  }
+
+  async #decide(key: string, windowSeconds: number, now: number, peek: boolean): Promise<ThrottleDecision> {
+    if (!(windowSeconds >= 0)) throw new RangeError(`windowSeconds must be >= 0 (got ${windowSeconds})`)
+    const windowMs = Math.round(windowSeconds * 1000)
+    const sendId = peek ? '' : randomBytes(8).toString('hex')
+    const nowMs = Math.trunc(now)
+    const args = [String(nowMs), windowMs, sendId, this.#retentionMs, peek ? '1' : '0']
+    const reply = (await DECIDE.run(this.#redis, [this.keyFor(key)], args)) as DecideReply
+    if (reply[0] === 1) {
+      const [, count, since] = reply
+      return {
+        send: true,
+        ...(count ? {suppressed: {count, since: new Date(since!)}} : {}),
+        ...(peek ? {} : {ticket: {key, sendId}}),
+        warnings: [],
+      }
+    }
+    const [, count, since, lastSentAt, mutedUntil] = reply
+    const inWindow = lastSentAt !== null && Math.abs(nowMs - lastSentAt) < windowMs
+    const muted = mutedUntil !== null && nowMs < mutedUntil
+    const nextAt = new Date(Math.max(inWindow ? lastSentAt + windowMs : nowMs, muted ? mutedUntil : nowMs))
+    return {
+      send: false,
+      suppressedCount: count,
+      since: new Date(since),
+      nextAt,
+      ...(muted ? {mutedUntil: new Date(mutedUntil)} : {}),
+      warnings: [],
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import {join} from 'node:path'
+
+import {outboxDirIn, throttleDirIn} from '../alert/state-dir.js'
+import type {Env} from '../config/paths.js'
+import {Outbox} from '../outbox/index.js'
+import {redact} from '../redact.js'
+import {FileThrottle} from '../throttle/index.js'
+import {FileHistory} from './file/file-history.js'
+import {FileKeyValue} from './file/file-key-value.js'
+import {FileLockStore} from './file/file-lock-store.js'
+import {type DrainReport, FallbackOutbox} from './fallback/fallback-outbox.js'
+import {FallbackLock} from './fallback/fallback-lock.js'
+import {FallbackHistory, FallbackKeyValue} from './fallback/fallback-state.js'
+import {FallbackThrottle} from './fallback/fallback-throttle.js'
+import {RedisHistory} from './redis/redis-history.js'
+import {RedisKeyValue} from './redis/redis-key-value.js'
+import {RedisLink} from './redis/redis-link.js'
+import {RedisLock} from './redis/redis-lock.js'
+import {RedisOutbox} from './redis/redis-outbox.js'
+import {RedisThrottle} from './redis/redis-throttle.js'
+import {readStoreSetting} from './store-config.js'
+import type {HistoryStore, KeyValueStore, LockStore, OutboxStore, StoreDescription, ThrottleStore} from './types.js'
+
+export interface RedisTuning {
+  /** @default 1000 */
+  connectTimeoutMs?: number
+  /** @default 5000 */
+  commandTimeoutMs?: number
+  /** Once unreachable, Redis is tried again no sooner than this (long-running processes). @default 30_000 */
+  retryAfterMs?: number
+  /** An outbox entry held this long by a consumer is taken over by another host. @default 600_000 */
+  claimTimeoutMs?: number
+  /** Put before every key: several teams or test runs can share one Redis. @default 'fastpay-tg:' */
+  prefix?: string
+  /** This process as an outbox consumer and lock holder. @default `<hostname>/<pid>` */
+  consumer?: string
+}
+
+export interface OpenStoreOptions {
+  /** `--config`. @default FASTPAY_TG_CONFIG, else `$XDG_CONFIG_HOME/fastpay-tg/config.yml` */
+  configPath?: string
+  /** @default process.env */
+  env?: Env
+  /** The state dir (`resolveStateDir`): the file store, and this host's fallback when Redis is unreachable. */
+  stateDir: string
+  /** Told, one line each time, when Redis becomes unreachable. @default prints `warning: <line>` on stderr */
+  onWarning?: (line: string) => void
+  /** @default see RedisTuning */
+  redis?: RedisTuning
+}
+
+/** Shared state as every door sees it, whichever backend keeps it. */
+export interface Store {
+  /** The backend configured; `describe()` tells the one in use right now. */
+  kind: 'file' | 'redis'
+  throttle: ThrottleStore
+  outbox: OutboxStore
+  lock: LockStore
+  /** Versioned documents with compare-and-set: monitor state, per-host observations. */
+  kv: KeyValueStore
+  /** Append-only lists that keep their newest items: check histories. */
+  history: HistoryStore
+  /** For `health`: the backend in use, and whether Redis answers (it is asked now). */
+  describe(): Promise<StoreDescription>
+  /** Hands alerts this host spooled while Redis was unreachable over to Redis (flushes do it too). */
+  drainLocalSpool(): Promise<DrainReport>
+  /** Ends the Redis connection, so that the process can exit. */
+  close(): Promise<void>
+}
+
+const printWarning = (line: string) => void process.stderr.write(`warning: ${redact(line)}\n`)
+
+/**
+ * Opens the store chosen by `FASTPAY_TG_STORE` or the registry's `store:` (see readStoreSetting). With Redis,
+ * connects now (ioredis is loaded only then); when Redis does not answer within about a second, says so in one
+ * line and works on the file store in `stateDir` until Redis is back, then hands over what was spooled meanwhile.
+ */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const {stateDir} = options
+  const setting = await readStoreSetting({configPath: options.configPath, env: options.env ?? process.env})
+  const tuning = options.redis ?? {}
+  const local = {
+    throttle: new FileThrottle({dir: throttleDirIn(stateDir)}),
+    outbox: new Outbox({dir: outboxDirIn(stateDir), ...(tuning.claimTimeoutMs ? {claimTimeoutMs: tuning.claimTimeoutMs} : {})}),
+    lock: new FileLockStore({dir: join(stateDir, 'locks'), ...(tuning.consumer ? {holder: tuning.consumer} : {})}),
+    kv: new FileKeyValue({dir: join(stateDir, 'state')}),
+    history: new FileHistory({dir: join(stateDir, 'history')}),
+  }
+  const localWaiting = async () => (await local.outbox.list()).items.length
+  if (setting.kind === 'file') {
+    return {
+      kind: 'file',
+      ...local,
+      describe: async () => ({kind: 'file', active: 'file', target: stateDir, source: setting.source, reachable: true}),
+      drainLocalSpool: async () => ({handedOver: 0, alreadyThere: 0, waiting: await localWaiting(), warnings: []}),
+      close: async () => {},
+    }
+  }
+
+  const onWarning = options.onWarning ?? printWarning
+  const link = await RedisLink.create({
+    url: setting.url,
+    display: setting.display,
+    ...pick(tuning, ['connectTimeoutMs', 'commandTimeoutMs', 'retryAfterMs']),
+    onDown: (line) => onWarning(`${line}; using the file store in ${stateDir} until it is back`),
+  })
+  const shared = {redis: link.redis, ...pick(tuning, ['prefix'])}
+  const outbox = new FallbackOutbox(
+    new RedisOutbox({...shared, ...pick(tuning, ['claimTimeoutMs', 'consumer'])}),
+    local.outbox,
+    link,
+  )
+  // Connecting now: the one warning, if any, comes before the run's own output.
+  await link.available()
+  return {
+    kind: 'redis',
+    throttle: new FallbackThrottle(new RedisThrottle(shared), local.throttle, link),
+    outbox,
+    lock: new FallbackLock(new RedisLock({...shared, ...(tuning.consumer ? {holder: tuning.consumer} : {})}), local.lock, link),
+    kv: new FallbackKeyValue(new RedisKeyValue(shared), local.kv, link),
+    history: new FallbackHistory(new RedisHistory(shared), local.history, link),
+    describe: async () => {
+      const ping = await link.ping()
+      const reachable = 'latencyMs' in ping
+      return {
+        kind: 'redis',
+        active: reachable ? 'redis' : 'file',
+        target: setting.display,
+        source: setting.source,
+        reachable,
+        ...(reachable ? {latencyMs: ping.latencyMs} : {problem: ping.problem}),
+        localWaiting: await localWaiting(),
+      }
+    },
+    drainLocalSpool: () => outbox.drainLocalSpool(),
+    close: () => link.close(),
+  }
+}
+
+function pick<T extends object, K extends keyof T>(object: T, keys: K[]): Pick<T, K> {
+  const picked = {} as Pick<T, K>
+  for (const key of keys) if (object[key] !== undefined) picked[key] = object[key]
+  return picked
+}

@@ -1,0 +1,81 @@
+import {ENV_REFERENCE} from '../config/constants.js'
+import {type Env, locateRegistry} from '../config/paths.js'
+import {readRegistryText} from '../config/registry-file.js'
+import {redact, registerSecret} from '../redact.js'
+import {UserError} from '../user-error.js'
+
+/** Chooses the store over the registry's `store:`: `file`, or `redis://[user:password@]host[:port][/db]`. */
+export const STORE_ENV = 'FASTPAY_TG_STORE'
+
+export type StoreSetting =
+  | {kind: 'file'; source: string}
+  | {
+      kind: 'redis'
+      /** The URL to connect to, password included: never print it, print `display`. */
+      url: string
+      /** The URL with its password masked: `redis://:***@10.0.0.5:6379/0`. */
+      display: string
+      source: string
+    }
+
+export interface StoreSettingOptions {
+  /** `--config`. @default FASTPAY_TG_CONFIG, else `$XDG_CONFIG_HOME/fastpay-tg/config.yml` */
+  configPath?: string
+  /** @default process.env */
+  env?: Env
+}
+
+const EXPECTED = 'expected "file" or a redis:// URL such as redis://:password@10.0.0.5:6379/0'
+
+/**
+ * Where shared state lives: `FASTPAY_TG_STORE`, else the registry file's top-level `store:` (which may be
+ * `${REDIS_URL}`, read from the environment, to keep a password out of the file), else the file store. The
+ * registry text is only parsed when it has a `store:` line: most runs never pay for loading yaml.
+ */
+export async function readStoreSetting(options: StoreSettingOptions = {}): Promise<StoreSetting> {
+  const env = options.env ?? process.env
+  const fromEnv = env[STORE_ENV]?.trim()
+  if (fromEnv) return parseStoreValue(fromEnv, `env ${STORE_ENV}`)
+  const location = locateRegistry(options.configPath, env)
+  const file = await readRegistryText(location)
+  if (file === undefined || !/^store\s*:/m.test(file.text)) return {kind: 'file', source: 'default'}
+  const {parseDocument} = await import('../config/yaml-lib.js')
+  const doc = parseDocument(file.text)
+  // A broken file is reported, with its line, by the registry loader that every door runs as well.
+  const raw: unknown = doc.errors.length > 0 ? undefined : doc.get('store')
+  const source = `registry ${location.display} store`
+  if (raw === undefined || raw === null) return {kind: 'file', source: 'default'}
+  if (typeof raw !== 'string') throw new UserError(`${location.display}: store: ${EXPECTED}`)
+  const variable = ENV_REFERENCE.exec(raw.trim())?.[1]
+  if (variable === undefined) return parseStoreValue(raw.trim(), source, `${location.display}: store`)
+  const value = env[variable]?.trim()
+  if (!value) throw new UserError(`${location.display}: store: takes its value from \${${variable}}, which is not set`)
+  return parseStoreValue(value, `env \${${variable}} (${source})`, `${location.display}: store (\${${variable}})`)
+}
+
+/** Checks one store value; registers a Redis password as a secret, so that `redact` masks it everywhere. */
+export function parseStoreValue(value: string, source: string, where = source): StoreSetting {
+  if (value === 'file') return {kind: 'file', source}
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {
+    url = undefined
+  }
+  if (url === undefined || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    // The value may be a URL with a password that failed to parse: name its scheme only.
+    const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(value)?.[0]
+    throw new UserError(`${where}: ${EXPECTED}${scheme ? ` (got a ${scheme} value)` : ''}`)
+  }
+  if (url.password !== '') {
+    registerSecret(url.password)
+    registerSecret(decodeURIComponent(url.password))
+  }
+  return {kind: 'redis', url: value, display: displayRedisUrl(url), source}
+}
+
+/** The URL as it may be shown: the password masked, everything else as given. */
+export function displayRedisUrl(url: URL): string {
+  const user = url.username + (url.password === '' ? '' : ':***')
+  return redact(`${url.protocol}//${user === '' ? '' : `${user}@`}${url.host}${url.pathname === '/' ? '' : url.pathname}`)
+}

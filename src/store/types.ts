@@ -1,0 +1,128 @@
+// What every door and core module asks of shared state, whatever keeps it: the file store (one machine, the
+// default) or Redis (a fleet of hosts). The file classes of src/throttle and src/outbox satisfy the first two
+// interfaces as they are; src/store/redis holds the Redis backends.
+import type {DeliverEntry, FlushOptions, FlushReport, NewOutboxEntry, OutboxEntry} from '../outbox/index.js'
+import type {ThrottleDecision, ThrottleTicket} from '../throttle/index.js'
+
+/** "One alert per key per window", counting what it holds back. `FileThrottle` and `RedisThrottle` are ones. */
+export interface ThrottleStore {
+  /** Lets one alert of `key` through per `windowSeconds` (none while muted), counting the others. */
+  decide(key: string, windowSeconds: number, now?: number): Promise<ThrottleDecision>
+  /** Gives back the window `ticket` opened (the alert reached no chat), keeping the suppressed count. */
+  release(ticket: ThrottleTicket, now?: number): Promise<string[]>
+  /** Suppresses every alert of `key` until `untilMs` (epoch ms); a time in the past lifts the mute. */
+  mute(key: string, untilMs: number, now?: number): Promise<string[]>
+  /** What `decide` would answer, recording nothing. */
+  peek(key: string, windowSeconds: number, now?: number): Promise<ThrottleDecision>
+}
+
+/** One waiting message as a listing shows it. */
+export interface StoredOutboxItem {
+  entry: OutboxEntry
+  /** Where it is kept: a file path, or `<stream key> <entry id>` on Redis. */
+  path: string
+  /** Who is delivering it right now: a pid (file store) or a Redis consumer `host/pid`. */
+  claimedBy?: number | string
+}
+
+export interface StoredOutboxListing {
+  /** Oldest first. */
+  items: StoredOutboxItem[]
+  warnings: string[]
+}
+
+/**
+ * Messages that could not be delivered yet. Each entry is delivered by one flush at a time and removed only after
+ * Telegram accepted it for every chat; a partial delivery keeps the chats still missing it. `Outbox` (files) and
+ * `RedisOutbox` (a stream with a consumer group) are ones.
+ */
+export interface OutboxStore {
+  spool(input: NewOutboxEntry): Promise<OutboxEntry>
+  /** What is waiting, including entries being delivered right now. Changes nothing. */
+  list(options?: FlushOptions): Promise<StoredOutboxListing>
+  /** Delivers waiting entries oldest first, and stops at the first failure that may pass. */
+  flush(deliver: DeliverEntry, options?: FlushOptions): Promise<FlushReport>
+}
+
+/** A lock held until `expiresAt` unless renewed: a holder that dies gives it up by itself. */
+export interface LockLease {
+  name: string
+  /** Proves ownership to `renew` and `release`: nobody else's lease can end ours. */
+  token: string
+  /** Who holds it, for status output: `host/pid`. */
+  holder: string
+  /** Epoch ms, as the store measured it when taken or last renewed. */
+  expiresAt: number
+}
+
+/** Locks with a time to live, e.g. "one monitor host runs this check's alerting now". */
+export interface LockStore {
+  /** Takes `name` for `ttlMs`; undefined while someone else holds it. */
+  acquire(name: string, ttlMs: number): Promise<LockLease | undefined>
+  /** Extends our lease to `ttlMs` from now; false when it had expired (and may have been taken by another). */
+  renew(lease: LockLease, ttlMs: number): Promise<boolean>
+  /** Ends our lease; false when it was no longer ours. */
+  release(lease: LockLease): Promise<boolean>
+  /** Who holds `name` now, for status output. */
+  holder(name: string): Promise<{holder: string; expiresAt: number} | undefined>
+}
+
+/** A stored document and the version it had when read. */
+export interface Versioned<T> {
+  value: T
+  /** 1 for the first write, +1 per write since. */
+  version: number
+  /** Epoch ms of the last write. */
+  updatedAt: number
+}
+
+export type CompareAndSetResult<T> = {ok: true; version: number} | {ok: false; current: Versioned<T> | undefined}
+
+export interface WriteOptions {
+  /** The key disappears this long after the write (observations of an interval, say). @default kept */
+  ttlMs?: number
+}
+
+/**
+ * Small JSON documents under string keys (`/` separates levels), changed with compare-and-set so that several hosts
+ * can race for one state change and exactly one wins it. For the monitor: its state per check, and per-host
+ * observations per interval (`monitor/seen/<check>/<interval>/<host>`), which `list` gathers for a quorum.
+ */
+export interface KeyValueStore {
+  get<T>(key: string): Promise<Versioned<T> | undefined>
+  /** Writes `value` only if the stored version is still `expectedVersion` (0: only if the key is absent). */
+  compareAndSet<T>(key: string, expectedVersion: number, value: T, options?: WriteOptions): Promise<CompareAndSetResult<T>>
+  /** Writes whatever is there (a host's own observation, which no other host writes). Returns the new version. */
+  set<T>(key: string, value: T, options?: WriteOptions): Promise<number>
+  delete(key: string): Promise<void>
+  /** Every live key that starts with `prefix`, in key order. */
+  list<T>(prefix: string): Promise<Array<{key: string} & Versioned<T>>>
+}
+
+/** An append-only list that keeps its newest items (a check's history for `monitor status`). */
+export interface HistoryStore {
+  /** Adds `item` at `at` (epoch ms) and drops the oldest beyond `keep`. */
+  append<T>(name: string, item: T, options: {keep: number; at?: number}): Promise<void>
+  /** The newest `limit` items, newest first. */
+  recent<T>(name: string, limit: number): Promise<Array<{at: number; item: T}>>
+}
+
+/** What `health` shows about shared state. */
+export interface StoreDescription {
+  /** The backend configured. */
+  kind: 'file' | 'redis'
+  /** The backend in use right now: `file` while a configured Redis is unreachable. */
+  active: 'file' | 'redis'
+  /** `redis://:***@10.0.0.5:6379/0` (never the password), or the state directory. */
+  target: string
+  /** Where the choice came from: `env FASTPAY_TG_STORE`, `registry ~/.config/fastpay-tg/config.yml store`, `default`. */
+  source: string
+  /** False when Redis is configured but did not answer. Always true for the file store. */
+  reachable: boolean
+  /** Round trip of a PING, when Redis answered. */
+  latencyMs?: number
+  /** Why Redis is unreachable: one line, redacted. */
+  problem?: string
+  /** Alerts spooled on this host while Redis was unreachable, not yet handed to it. */
+  localWaiting?: number
+}

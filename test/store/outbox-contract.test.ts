@@ -1,0 +1,210 @@
+// The file Outbox and RedisOutbox deliver alike: the same cases run against both.
+import type {Redis} from 'ioredis'
+import {afterAll, describe, expect, it} from 'vitest'
+
+import {TelegramApiError, TelegramNetworkError} from '../../src/api/index.js'
+import {describeFailure} from '../../src/describe-failure.js'
+import {Outbox, type OutboxEntry} from '../../src/outbox/index.js'
+import {registerSecret} from '../../src/redact.js'
+import type {ChatDelivery} from '../../src/send/deliver.js'
+import {type OutboxStore, RedisOutbox} from '../../src/store/index.js'
+import {tempDir} from '../throttle/helpers.js'
+import {connectRedis, redisForTests, testPrefix} from './redis-server.js'
+
+const T0 = Date.parse('2025-06-01T14:02:11Z')
+const NETWORK_DOWN = describeFailure(new TelegramNetworkError('sendMessage', 'network', 'connect ECONNREFUSED 127.0.0.1:9'))
+const BLOCKED = describeFailure(new TelegramApiError('sendMessage', 403, 'Forbidden: bot was blocked by the user'))
+const SLOW_DOWN = describeFailure(new TelegramApiError('sendMessage', 429, 'Too Many Requests: retry after 300', {retry_after: 300}))
+
+const found = await redisForTests()
+let client: Redis | undefined
+afterAll(async () => {
+  await client?.quit()
+  await found.redis?.stop()
+})
+
+interface Backend {
+  name: string
+  skip?: string
+  /** Two views of one outbox, as two hosts (or processes) have. */
+  open: () => Promise<[OutboxStore, OutboxStore]>
+  /** Everything the backend stores, to look for a token in it. */
+  dump: (outbox: OutboxStore) => Promise<string>
+}
+
+const backends: Backend[] = [
+  {
+    name: 'Outbox (files)',
+    open: async () => {
+      const dir = tempDir('fastpay-tg-outbox-')
+      return [new Outbox({dir, now: () => T0}), new Outbox({dir, now: () => T0})]
+    },
+    dump: async (outbox) => JSON.stringify(await outbox.list()),
+  },
+  {
+    name: 'RedisOutbox',
+    skip: found.skip,
+    open: async () => {
+      const redis = (client ??= await connectRedis(found.redis!.url))
+      const prefix = testPrefix()
+      return [
+        new RedisOutbox({redis, prefix, consumer: 'host-a/1', now: () => T0}),
+        new RedisOutbox({redis, prefix, consumer: 'host-b/2', now: () => T0}),
+      ]
+    },
+    dump: async (outbox) => {
+      const redis = client!
+      const keys = await redis.keys(`${(outbox as RedisOutbox).prefix}*`)
+      const values = await Promise.all(keys.map(async (key) => ((await redis.type(key)) === 'hash' ? JSON.stringify(await redis.hgetall(key)) : '')))
+      return values.join('\n')
+    },
+  },
+]
+
+function spoolText(outbox: OutboxStore, text: string, at: number, chatIds: Array<number | string> = [1], bot = 'alerts') {
+  return outbox.spool({bot, chatIds, message: {text, parseMode: 'HTML'}, createdAt: new Date(at), lastError: 'down'})
+}
+
+/** Delivers every chat, recording what went where. */
+function recorder(outcome: (chatId: number | string, entry: OutboxEntry) => ChatDelivery['error'] | undefined = () => undefined) {
+  const sent: Array<{text: string; chatId: number | string}> = []
+  const deliver = async (entry: OutboxEntry): Promise<ChatDelivery[]> =>
+    entry.chatIds.map((chatId) => {
+      const error = outcome(chatId, entry)
+      if (error) return {chatId, ok: false, messageIds: [], error}
+      sent.push({text: entry.message.text, chatId})
+      return {chatId, ok: true, messageIds: [sent.length]}
+    })
+  return {sent, deliver}
+}
+
+for (const backend of backends) {
+  describe.skipIf(backend.skip !== undefined)(`${backend.name}${backend.skip ? ` (${backend.skip})` : ''}`, () => {
+    it('keeps entries without the token in them, listed oldest first', async () => {
+      const token = '700000009:AAE-outbox_secret_token_0123456789ab'
+      registerSecret(token)
+      const [outbox] = await backend.open()
+      await spoolText(outbox, `second, quoting ${token}`, T0 + 5_000, [-100, '@ops'])
+      const first = await outbox.spool({bot: 'alerts', chatIds: [42], message: {text: 'first', parseMode: 'HTML', silent: true}, throttleKey: 'alerts:Disk', createdAt: new Date(T0)})
+      expect(first).toEqual({
+        version: 1,
+        id: expect.stringMatching(new RegExp(`^00${T0}-${process.pid}-[0-9a-f]{8}$`)),
+        bot: 'alerts',
+        chatIds: [42],
+        message: {text: 'first', parseMode: 'HTML', silent: true},
+        throttleKey: 'alerts:Disk',
+        createdAt: '2025-06-01T14:02:11.000Z',
+        attempts: 1,
+      })
+      const listing = await outbox.list()
+      expect(listing.items.map((item) => item.entry.message.text)).toEqual(['first', 'second, quoting 700000009:AA…ab'])
+      expect(listing.items[1]!.entry.chatIds).toEqual([-100, '@ops'])
+      expect(listing.warnings).toEqual([])
+      expect(await backend.dump(outbox)).not.toContain(token)
+    })
+
+    it('delivers oldest first, removes what every chat took, and a second flush finds nothing', async () => {
+      const [outbox] = await backend.open()
+      await spoolText(outbox, 'a', T0)
+      await spoolText(outbox, 'b', T0 + 1)
+      await spoolText(outbox, 'c', T0 + 2, [1, 2])
+      const {sent, deliver} = recorder()
+      const report = await outbox.flush(deliver)
+      expect(sent).toEqual([
+        {text: 'a', chatId: 1},
+        {text: 'b', chatId: 1},
+        {text: 'c', chatId: 1},
+        {text: 'c', chatId: 2},
+      ])
+      expect(report).toMatchObject({waiting: 0, warnings: []})
+      expect(report.entries.map((entry) => entry.delivered)).toEqual([[1], [1], [1, 2]])
+      expect(report).not.toHaveProperty('stoppedBy')
+      expect(await outbox.flush(deliver)).toEqual({entries: [], waiting: 0, warnings: []})
+      expect(sent).toHaveLength(4)
+    })
+
+    it('keeps only the chats still missing an entry, and stops there so that later entries keep their order', async () => {
+      const [outbox, other] = await backend.open()
+      const first = await spoolText(outbox, 'first', T0, [1, 2, 3])
+      await spoolText(outbox, 'second', T0 + 1)
+      let down = true
+      const {sent, deliver} = recorder((chatId) => (down && chatId === 2 ? NETWORK_DOWN : chatId === 3 ? BLOCKED : undefined))
+      expect(await outbox.flush(deliver)).toEqual({
+        entries: [{id: first.id, bot: 'alerts', delivered: [1], refused: [{chatId: 3, error: BLOCKED.message}], pending: [{chatId: 2, error: NETWORK_DOWN.message}]}],
+        stoppedBy: "Call to 'sendMessage' failed: connect ECONNREFUSED 127.0.0.1:9",
+        waiting: 2,
+        warnings: [],
+      })
+      expect((await outbox.list()).items.map((item) => item.entry)).toMatchObject([
+        {id: first.id, chatIds: [2], attempts: 2, lastError: NETWORK_DOWN.message},
+        {message: {text: 'second'}, chatIds: [1], attempts: 1},
+      ])
+      down = false
+      // Another host's flush takes the entry given back first, before the newer one.
+      await other.flush(deliver)
+      expect(sent).toEqual([
+        {text: 'first', chatId: 1},
+        {text: 'first', chatId: 2},
+        {text: 'second', chatId: 1},
+      ])
+      expect((await outbox.list()).items).toEqual([])
+    })
+
+    it('keeps an entry after a 429 longer than the client waits, and after a delivery that threw', async () => {
+      const [outbox] = await backend.open()
+      await spoolText(outbox, 'x', T0)
+      expect((await outbox.flush(recorder(() => SLOW_DOWN).deliver)).stoppedBy).toBe(SLOW_DOWN.message)
+      const report = await outbox.flush(async () => {
+        throw new TelegramNetworkError('sendMessage', 'timeout', 'request timed out after 30000 ms')
+      })
+      expect(report.stoppedBy).toBe("Call to 'sendMessage' failed: request timed out after 30000 ms")
+      expect((await outbox.list()).items.map((item) => item.entry.attempts)).toEqual([3])
+    })
+
+    it('drops an entry every chat refused for good', async () => {
+      const [outbox] = await backend.open()
+      await spoolText(outbox, 'x', T0, [1, 2])
+      const report = await outbox.flush(recorder(() => BLOCKED).deliver)
+      expect(report.entries[0]?.refused).toEqual([
+        {chatId: 1, error: BLOCKED.message},
+        {chatId: 2, error: BLOCKED.message},
+      ])
+      expect(report.waiting).toBe(0)
+    })
+
+    it('addresses a group upgraded on the way by its new id', async () => {
+      const [outbox] = await backend.open()
+      await spoolText(outbox, 'x', T0, [-100])
+      await outbox.flush(async (entry) => [{chatId: entry.chatIds[0]!, ok: false, messageIds: [], migratedTo: -1009, error: NETWORK_DOWN}])
+      expect((await outbox.list()).items[0]?.entry.chatIds).toEqual([-1009])
+    })
+
+    it('only touches the entries of the bot it was asked for', async () => {
+      const [outbox] = await backend.open()
+      await spoolText(outbox, 'for deploy', T0, [1], 'deploy')
+      await spoolText(outbox, 'for alerts', T0 + 1, [1], 'alerts')
+      const {sent, deliver} = recorder()
+      const report = await outbox.flush(deliver, {bot: 'alerts'})
+      expect(sent.map((item) => item.text)).toEqual(['for alerts'])
+      expect(report.waiting).toBe(0)
+      expect((await outbox.list()).items.map((item) => item.entry.bot)).toEqual(['deploy'])
+      expect((await outbox.list({bot: 'alerts'})).items).toEqual([])
+    })
+
+    it('delivers each entry once when two hosts flush at once', async () => {
+      const [outbox, other] = await backend.open()
+      for (let index = 0; index < 30; index++) await spoolText(outbox, `m${index}`, T0 + index, [1, 2])
+      const {sent, deliver} = recorder()
+      const slow = async (entry: OutboxEntry) => {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 3))
+        return deliver(entry)
+      }
+      const [a, b] = await Promise.all([outbox.flush(slow), other.flush(slow)])
+      expect(a.entries.length + b.entries.length).toBe(30)
+      expect(a.entries.length).toBeGreaterThan(0)
+      expect(b.entries.length).toBeGreaterThan(0)
+      expect(sent).toHaveLength(60)
+      expect(new Set(sent.map((item) => `${item.text}/${item.chatId}`)).size).toBe(60)
+    })
+  })
+}

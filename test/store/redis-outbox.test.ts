@@ -1,0 +1,138 @@
+// What only the Redis outbox has: consumers that die holding an entry, entries adopted from a host's files.
+import type {Redis} from 'ioredis'
+import {afterAll, describe, expect, it} from 'vitest'
+
+import {TelegramNetworkError} from '../../src/api/index.js'
+import {describeFailure} from '../../src/describe-failure.js'
+import type {OutboxEntry} from '../../src/outbox/index.js'
+import type {ChatDelivery} from '../../src/send/deliver.js'
+import {RedisOutbox} from '../../src/store/index.js'
+import {connectRedis, redisForTests, testPrefix} from './redis-server.js'
+
+const T0 = Date.parse('2025-06-01T14:02:11Z')
+const NETWORK_DOWN = describeFailure(new TelegramNetworkError('sendMessage', 'network', 'connect ECONNREFUSED 127.0.0.1:9'))
+
+const found = await redisForTests()
+let client: Redis | undefined
+afterAll(async () => {
+  await client?.quit()
+  await found.redis?.stop()
+})
+
+async function twoHosts(takeOverAfterMs = 600_000) {
+  const redis = (client ??= await connectRedis(found.redis!.url))
+  const prefix = testPrefix()
+  return {
+    redis,
+    a: new RedisOutbox({redis, prefix, consumer: 'host-a/1', now: () => T0}),
+    b: new RedisOutbox({redis, prefix, consumer: 'host-b/2', now: () => T0, claimTimeoutMs: takeOverAfterMs}),
+  }
+}
+
+const spool = (outbox: RedisOutbox, text: string, chatIds: number[] = [1]) =>
+  outbox.spool({bot: 'alerts', chatIds, message: {text, parseMode: 'HTML'}, createdAt: new Date(T0)})
+
+const delivered = (entry: OutboxEntry): ChatDelivery[] => entry.chatIds.map((chatId) => ({chatId, ok: true, messageIds: [1]}))
+
+describe.skipIf(found.skip !== undefined)(`RedisOutbox consumers${found.skip ? ` (${found.skip})` : ''}`, () => {
+  it('lets another host take over an entry whose consumer stopped answering, and keeps the first from bringing it back', async () => {
+    const {a, b} = await twoHosts(0)
+    const entry = await spool(a, 'stuck')
+    let release!: (deliveries: ChatDelivery[]) => void
+    let claimed!: () => void
+    const claimedNow = new Promise<void>((resolve) => (claimed = resolve))
+    const stuck = a.flush(() => {
+      claimed()
+      return new Promise((resolve) => (release = resolve))
+    })
+    await claimedNow
+    expect((await b.list()).items).toMatchObject([{entry: {id: entry.id}, claimedBy: 'host-a/1', path: `${a.streamFor('alerts')} ${entry.id}`}])
+
+    const sent: string[] = []
+    const report = await b.flush(async (waiting) => {
+      sent.push(waiting.message.text)
+      return delivered(waiting)
+    })
+    expect(sent).toEqual(['stuck'])
+    expect(report).toMatchObject({waiting: 0, warnings: [`outbox entry ${entry.id} was left claimed by host-a/1; delivered by host-b/2`]})
+
+    release([{chatId: 1, ok: false, messageIds: [], error: NETWORK_DOWN}])
+    expect((await stuck).warnings).toEqual([`outbox entry ${entry.id} was taken over by another consumer while host-a/1 delivered it`])
+    expect(await a.list()).toEqual({items: [], warnings: []})
+    expect((await b.flush(async (waiting) => (sent.push(waiting.message.text), delivered(waiting)))).entries).toEqual([])
+    expect(sent).toEqual(['stuck'])
+  })
+
+  it('leaves an entry to its consumer until the claim timeout', async () => {
+    const {a, b} = await twoHosts(600_000)
+    await spool(a, 'busy')
+    let release!: (deliveries: ChatDelivery[]) => void
+    let claimed!: () => void
+    const claimedNow = new Promise<void>((resolve) => (claimed = resolve))
+    const busy = a.flush(() => {
+      claimed()
+      return new Promise((resolve) => (release = resolve))
+    })
+    await claimedNow
+    const sent: string[] = []
+    expect(await b.flush(async (entry) => (sent.push(entry.message.text), delivered(entry)))).toEqual({entries: [], waiting: 1, warnings: []})
+    release([{chatId: 1, ok: true, messageIds: [1]}])
+    expect(await busy).toMatchObject({waiting: 0, warnings: []})
+    expect(sent).toEqual([])
+  })
+
+  it('removes its consumer from the group once it holds nothing', async () => {
+    const {redis, a} = await twoHosts()
+    await spool(a, 'x')
+    await a.flush(async (entry) => delivered(entry))
+    expect(await redis.xinfo('CONSUMERS', a.streamFor('alerts'), 'senders')).toEqual([])
+    await spool(a, 'y')
+    await a.flush(async (entry) => entry.chatIds.map((chatId) => ({chatId, ok: false, messageIds: [], error: NETWORK_DOWN})))
+    // It holds the entry it gave back until another flush takes it over.
+    const consumers = (await redis.xinfo('CONSUMERS', a.streamFor('alerts'), 'senders')) as unknown[][]
+    expect(consumers.map((fields) => fields.slice(0, 4))).toEqual([['name', 'host-a/1', 'pending', 1]])
+  })
+
+  it('adopts an entry from elsewhere once, keeping its id, age and attempts, even after it was delivered', async () => {
+    const {a, b} = await twoHosts()
+    const entry: OutboxEntry = {
+      version: 1,
+      id: `00${T0 - 5_000}-4242-0a0b0c0d`,
+      bot: 'alerts',
+      chatIds: [7],
+      message: {text: 'from files', parseMode: 'HTML'},
+      createdAt: new Date(T0 - 5_000).toISOString(),
+      attempts: 3,
+      lastError: 'down',
+    }
+    expect(await a.adopt(entry)).toBe(true)
+    expect(await b.adopt(entry)).toBe(false)
+    expect((await a.list()).items.map((item) => item.entry)).toEqual([entry])
+    const sent: number[] = []
+    await b.flush(async (waiting) => (sent.push(...waiting.chatIds.map(Number)), delivered(waiting)))
+    expect(await a.adopt(entry)).toBe(false)
+    expect((await a.list()).items).toEqual([])
+    expect(sent).toEqual([7])
+  })
+
+  it('sets an unreadable entry aside with a warning and goes on', async () => {
+    const {redis, a} = await twoHosts()
+    const bad = await spool(a, 'bad')
+    await spool(a, 'good')
+    const entries = `${a.streamFor('alerts')}:entries`
+    await redis.hset(entries, bad.id, '{"version":1,"id":')
+    expect((await a.list()).warnings).toEqual([`outbox entry ${a.streamFor('alerts')} ${bad.id} is unreadable (not JSON); the next flush sets it aside`])
+    const sent: string[] = []
+    const report = await a.flush(async (entry) => (sent.push(entry.message.text), delivered(entry)))
+    expect(report.warnings).toEqual([`outbox entry ${a.streamFor('alerts')} ${bad.id} was unreadable; set aside in ${a.streamFor('alerts')}:set-aside`])
+    expect(sent).toEqual(['good'])
+    expect(await redis.hget(`${a.streamFor('alerts')}:set-aside`, bad.id)).toBe('{"version":1,"id":')
+    expect(await a.list()).toEqual({items: [], warnings: []})
+  })
+
+  it('names a bot label with spaces and colons in its keys without reaching another bot', async () => {
+    const {a} = await twoHosts()
+    expect(a.streamFor('env TELEGRAM_BOT_TOKEN (bot 12)')).toBe(`${a.prefix}outbox:env%20TELEGRAM_BOT_TOKEN%20(bot%2012)`)
+    expect(a.streamFor('x:entries')).not.toBe(`${a.streamFor('x')}:entries`)
+  })
+})

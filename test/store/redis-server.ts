@@ -1,0 +1,109 @@
+// A real Redis for the store tests: `REDIS_URL` when set (CI starts one), else a redis-server of our own on a
+// free loopback port, without persistence. Tests that stop and restart Redis always need their own server.
+import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import {afterAll} from 'vitest'
+
+import {closedPort} from '../api/fixture.js'
+
+export const REDIS_SERVER = process.env.REDIS_SERVER_BIN ?? 'redis-server'
+
+export interface TestRedis {
+  url: string
+  /** True when this process started it (so it may be stopped and started again). */
+  own: boolean
+  stop(): Promise<void>
+  /** Starts it again on the same port, empty (no persistence). */
+  start(): Promise<void>
+}
+
+export type RedisForTests = {redis: TestRedis; skip?: undefined} | {redis?: undefined; skip: string}
+
+function hasRedisServer(): boolean {
+  return spawnSync(REDIS_SERVER, ['--version'], {stdio: 'ignore'}).status === 0
+}
+
+/** A Redis to test against, or why there is none (for the describe's name, so the skip says why). */
+export async function redisForTests(options: {own?: boolean} = {}): Promise<RedisForTests> {
+  const fromEnv = process.env.REDIS_URL
+  if (fromEnv && !options.own) {
+    return {redis: {url: fromEnv, own: false, stop: async () => {}, start: async () => {}}}
+  }
+  if (!hasRedisServer()) {
+    const why = options.own ? 'these tests stop and restart Redis' : 'REDIS_URL is not set'
+    const skip = `skipped: ${why}, and ${REDIS_SERVER} is not installed (apt-get install redis-server)`
+    // Named in the skipped describe too, but the default reporter shows only counts for skipped tests.
+    console.warn(`Redis store tests ${skip}`)
+    return {skip}
+  }
+  return {redis: await startOwnRedis()}
+}
+
+async function startOwnRedis(): Promise<TestRedis> {
+  const port = await closedPort()
+  let child: ChildProcess | undefined
+  const start = async () => {
+    child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const started = child
+    await new Promise<void>((resolve, reject) => {
+      let output = ''
+      started.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString()
+        if (output.includes('Ready to accept connections')) resolve()
+      })
+      started.on('error', reject)
+      started.on('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready:\n${output}`)))
+    })
+  }
+  const stop = async () => {
+    const running = child
+    child = undefined
+    if (running === undefined || running.exitCode !== null) return
+    await new Promise<void>((resolve) => {
+      running.on('exit', () => resolve())
+      running.kill('SIGKILL')
+    })
+  }
+  await start()
+  process.once('exit', () => child?.kill('SIGKILL'))
+  return {url: `redis://127.0.0.1:${port}`, own: true, stop, start}
+}
+
+const prefixes: string[] = []
+
+// A shared Redis (REDIS_URL) outlives the tests: their keys go when the importing file is done. Our own servers are
+// simply stopped.
+afterAll(async () => {
+  const url = process.env.REDIS_URL
+  if (!url || prefixes.length === 0) return
+  const redis = await connectRedis(url)
+  try {
+    for (const prefix of prefixes.splice(0)) {
+      let cursor = '0'
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
+        cursor = next
+        if (keys.length > 0) await redis.del(...keys)
+      } while (cursor !== '0')
+    }
+  } finally {
+    await redis.quit()
+  }
+})
+
+/** Keys of one test run: they never meet another run's in a shared Redis. */
+export function testPrefix(): string {
+  const prefix = `fastpay-tg-test:${randomBytes(4).toString('hex')}:`
+  prefixes.push(prefix)
+  return prefix
+}
+
+/** A plain client for a test's own checks and for the stores under test; `quit` it in afterAll. */
+export async function connectRedis(url: string) {
+  const {Redis} = await import('ioredis')
+  const redis = new Redis(url, {lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null})
+  await redis.connect()
+  return redis
+}
