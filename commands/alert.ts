@@ -2,9 +2,19 @@ import {hostname} from 'node:os'
 
 import {Args, Flags} from '@oclif/core'
 
-import type {AlertDryRun, SendAlertResult} from '../src/alert/index.js'
+import type {AlertContent, AlertDryRun, AlertState, AlertTarget, AlertTemplate, SendAlertResult} from '../src/alert/index.js'
 import {redact} from '../src/redact.js'
 import {BaseCommand} from './base-command.js'
+
+interface PreparedAlert {
+  target: AlertTarget
+  severity: AlertContent['severity']
+  fields: NonNullable<AlertContent['fields']>
+  body: string | undefined
+  template: AlertTemplate | undefined
+  buttons: Array<'ack' | 'mute'> | undefined
+  windowSeconds: number
+}
 
 export default class Alert extends BaseCommand<typeof Alert> {
   static override summary = 'Send an alert: throttled per key, spooled to the outbox when Telegram is unreachable.'
@@ -41,7 +51,7 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 75 spooled to
 
   public async run(): Promise<SendAlertResult | AlertDryRun> {
     const {flags, args} = this
-    const [alert, {readText}, {parseAlertButtonNames, prepareAlertButtons}] = await Promise.all([
+    const [alert, {readText}, {parseAlertButtonNames}] = await Promise.all([
       import('../src/alert/index.js'),
       import('../src/input/read-text.js'),
       import('../src/webhook/alert-buttons.js'),
@@ -54,12 +64,26 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 75 spooled to
     const template = flags.template === undefined ? undefined : await alert.loadTemplate(flags.template)
     const body = flags.body === undefined ? undefined : await readText({argument: flags.body, stdin: process.stdin})
     const windowSeconds = alert.throttleSeconds(flags['throttle-seconds'])
-    const state = await alert.openAlertState(flags['state-dir'])
     const {target, resolved} = await alert.openAlertTarget(
       {channel: flags.channel, bot: flags.bot, token: flags.token, chats: flags.chat, configPath: flags.config},
       this.clientOptions,
     )
     for (const warning of resolved.warnings) this.warnLine(warning)
+    const state = await alert.openAlertState(flags['state-dir'], {configPath: flags.config, onWarning: (line) => this.warnLine(line)})
+    try {
+      return await this.deliver(alert, state, {target, severity, fields, body, template, buttons, windowSeconds})
+    } finally {
+      await state.close()
+    }
+  }
+
+  private async deliver(
+    alert: typeof import('../src/alert/index.js'),
+    state: AlertState,
+    {target, severity, fields, body, template, buttons, windowSeconds}: PreparedAlert,
+  ): Promise<SendAlertResult | AlertDryRun> {
+    const {flags, args} = this
+    const {prepareAlertButtons} = await import('../src/webhook/alert-buttons.js')
 
     // The key is stored in the state dir and may ride in callback data: a token quoted in the title stays out of both.
     const key = redact(flags['throttle-key'] ?? alert.defaultThrottleKey(flags.channel, args.title))

@@ -17,13 +17,15 @@ alerts and flushes. Exit codes: 0 outbox empty, 75 alerts still waiting, 2 bad i
       import('../../src/bot-session.js'),
       import('../../src/exit-codes.js'),
     ])
-    const state = await alert.openAlertState(this.flags['state-dir'])
+    const state = await alert.openAlertState(this.flags['state-dir'], {configPath: this.flags.config, onWarning: (line) => this.warnLine(line)})
     const given = {token: this.flags.token, configPath: this.flags.config}
-    const report = await alert.flushAlerts({
-      outbox: state.outbox,
-      bot: this.flags.bot,
-      openBot: (label) => openBot(alert.requestForBotLabel(label, given), this.clientOptions),
-    })
+    const report = await alert
+      .flushAlerts({
+        outbox: state.outbox,
+        bot: this.flags.bot,
+        openBot: (label) => openBot(alert.requestForBotLabel(label, given), this.clientOptions),
+      })
+      .finally(() => state.close())
     for (const warning of report.warnings) this.warnLine(warning)
     for (const bot of report.bots) {
       for (const entry of bot.entries) {

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import type {OutboxListing} from '../../src/outbox/index.js'
+import type {StoredOutboxListing} from '../../src/store/types.js'
 import {BaseCommand} from '../base-command.js'
 
 export default class AlertOutbox extends BaseCommand<typeof AlertOutbox> {
@@ -8,15 +8,15 @@ export default class AlertOutbox extends BaseCommand<typeof AlertOutbox> {
   static override examples = ['<%= config.bin %> alert outbox', '<%= config.bin %> alert outbox --json']
   static override flags = {'state-dir': Flags.string({description: 'Throttle and outbox directory.', env: 'FASTPAY_TG_STATE_DIR'})}
 
-  public async run(): Promise<OutboxListing> {
+  public async run(): Promise<StoredOutboxListing> {
     const {openAlertState} = await import('../../src/alert/index.js')
-    const state = await openAlertState(this.flags['state-dir'])
-    const listing = await state.outbox.list(this.flags.bot ? {bot: this.flags.bot} : {})
+    const state = await openAlertState(this.flags['state-dir'], {configPath: this.flags.config, onWarning: (line) => this.warnLine(line)})
+    const listing = await state.outbox.list(this.flags.bot ? {bot: this.flags.bot} : {}).finally(() => state.close())
     for (const warning of listing.warnings) this.warnLine(warning)
     if (listing.items.length === 0) this.log('outbox empty')
     for (const {entry, claimedBy} of listing.items) {
       const title = entry.message.text.split('\n')[0]!.replace(/<[^>]+>/g, '')
-      this.log(`${entry.id}  bot ${entry.bot}  chats ${entry.chatIds.join(',')}  attempts ${entry.attempts}${claimedBy ? `  (being delivered by pid ${claimedBy})` : ''}  ${title}`)
+      this.log(`${entry.id}  bot ${entry.bot}  chats ${entry.chatIds.join(',')}  attempts ${entry.attempts}${claimedBy ? `  (being delivered by ${typeof claimedBy === 'number' ? `pid ${claimedBy}` : claimedBy})` : ''}  ${title}`)
       if (entry.lastError) this.log(`    last error: ${entry.lastError}`)
     }
     return listing

@@ -1,23 +1,41 @@
 import type {Env} from '../config/index.js'
-import {Outbox} from '../outbox/index.js'
-import {FileThrottle} from '../throttle/index.js'
+import type {OutboxStore, ThrottleStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
 import {DEFAULT_THROTTLE_SECONDS} from './send-alert.js'
 import {ensureStateDir, outboxDirIn, resolveStateDir, throttleDirIn} from './state-dir.js'
 
-/** Where alerts keep what must survive the process: the throttle windows and the outbox. */
+/** Where alerts keep what must survive the process: the throttle windows and the outbox, on files or in Redis. */
 export interface AlertState {
   stateDir: string
-  throttle: FileThrottle
-  outbox: Outbox
+  throttle: ThrottleStore
+  outbox: OutboxStore
+  /** `file`, or `redis` (which falls back to the files in `stateDir` while Redis does not answer). */
+  kind: 'file' | 'redis'
+  /** Ends the Redis connection, if any, so that the process can exit. */
+  close(): Promise<void>
 }
 
-/** `--state-dir`, else `FASTPAY_TG_STATE_DIR`, else the XDG state dir; created (0700) and checked writable. */
-export async function openAlertState(stateDirFlag: string | undefined, env: Env = process.env): Promise<AlertState> {
+export interface AlertStateOptions {
+  /** `--config`: where a registry's `store:` may name Redis. */
+  configPath?: string
+  env?: Env
+  /** One line when Redis is unreachable. @default printed on stderr */
+  onWarning?: (line: string) => void
+}
+
+/**
+ * `--state-dir`, else `FASTPAY_TG_STATE_DIR`, else the XDG state dir (created 0700, checked writable), and the
+ * store `FASTPAY_TG_STORE` or the registry's `store:` names: the files there by default, Redis for a fleet.
+ */
+export async function openAlertState(stateDirFlag: string | undefined, options: AlertStateOptions = {}): Promise<AlertState> {
+  const env = options.env ?? process.env
   const stateDir = resolveStateDir(stateDirFlag, env)
   await ensureStateDir(stateDir)
   await Promise.all([ensureStateDir(throttleDirIn(stateDir)), ensureStateDir(outboxDirIn(stateDir))])
-  return {stateDir, throttle: new FileThrottle({dir: throttleDirIn(stateDir)}), outbox: new Outbox({dir: outboxDirIn(stateDir)})}
+  // Loaded here, not above: the file store needs none of the Redis code.
+  const {openStore} = await import('../store/select-store.js')
+  const store = await openStore({stateDir, env, configPath: options.configPath, onWarning: options.onWarning})
+  return {stateDir, throttle: store.throttle, outbox: store.outbox, kind: store.kind, close: () => store.close()}
 }
 
 export const THROTTLE_SECONDS_ENV = 'TELEGRAM_ALERT_THROTTLE_SECONDS'

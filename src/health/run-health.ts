@@ -4,6 +4,7 @@ import type {Env} from '../config/index.js'
 import type {HealthReport} from './health-item.js'
 import {probeBot} from './probe-bot.js'
 import {probeLocal} from './probe-local.js'
+import {probeStore} from './probe-store.js'
 import {probeTargets, type TargetChoice} from './probe-targets.js'
 
 export interface HealthOptions extends TargetChoice {
@@ -21,7 +22,8 @@ export interface HealthOptions extends TargetChoice {
 
 /**
  * `health`: the toolkit itself. Config layers ("configured" when any layer has an active bot, naming which), each
- * active bot's token, chats and webhook, the state directories, the outbox backlog and the monitor's last pass.
+ * active bot's token, chats and webhook, the state directories, the outbox backlog, the monitor's last pass, and the
+ * shared store (files or Redis) with its reachability.
  */
 export async function runHealth(options: HealthOptions = {}): Promise<HealthReport> {
   const env = options.env ?? process.env
@@ -34,12 +36,14 @@ export async function runHealth(options: HealthOptions = {}): Promise<HealthRepo
       debug: options.debug,
       retry: options.retry ?? {maxRetries: 1},
     })
-  const [{targets, items: config}, local] = await Promise.all([
+  const stateDir = resolveStateDir(options.stateDir, env)
+  const [{targets, items: config}, local, store] = await Promise.all([
     probeTargets(options, env),
-    probeLocal(resolveStateDir(options.stateDir, env), env, now),
+    probeLocal(stateDir, env, now),
+    probeStore(stateDir, options.configPath, env),
   ])
   const bots = (await Promise.all(targets.map((target) => probeBot(target, openClient)))).flat()
-  const items = [...config, ...bots, ...local]
+  const items = [...config, ...bots, ...local, store]
   return {
     ok: items.every((entry) => entry.status !== 'fail'),
     configured: targets.length > 0,

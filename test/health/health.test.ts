@@ -13,6 +13,7 @@ const LOCAL_OK = [
   'ok      outbox dir                  ~/state/fastpay-tg/outbox will be created (~/state is writable)',
   'ok      monitor dir                 ~/state/fastpay-tg/monitor will be created (~/state is writable)',
   'ok      outbox                      empty',
+  'ok      store                       files in ~/state/fastpay-tg (default)',
 ]
 
 describe('health', () => {
@@ -91,5 +92,22 @@ describe('health', () => {
       {check: 'outbox', status: 'warn', detail: expect.stringMatching(/^1 waiting \(alerts: 1\), oldest 2h 00m old: the next alert delivers them$/)},
     ])
     expect(result.stdout).not.toContain(REVOKED_TOKEN)
+  })
+})
+
+describe('health: the shared store', () => {
+  it('warns when the configured Redis does not answer, naming it without its password', async () => {
+    const {createServer} = await import('node:net')
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.2', resolve))
+    const {port} = server.address() as {port: number}
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    const env = {TELEGRAM_BOT_TOKEN: ALERTS_BOT.token, TELEGRAM_CHAT_IDS: String(ON_CALL.id), FASTPAY_TG_STORE: `redis://:hunter2@127.0.0.2:${port}`}
+    const result = await world.run(['health', '--json'], {env})
+    const report = jsonOf(result) as {items: Array<{check: string; status: string; detail: string}>}
+    const store = report.items.find((item) => item.check === 'store')
+    expect(store?.status).toBe('warn')
+    expect(store?.detail).toMatch(new RegExp(`^redis redis://:\\*\\*\\*@127\\.0\\.0\\.2:${port} \\(env FASTPAY_TG_STORE\\) unreachable \\(.+\\); working on the files in ~/state/fastpay-tg$`))
+    expect(result.stdout + result.stderr).not.toContain('hunter2')
   })
 })

@@ -1,0 +1,57 @@
+// The alert door on the shared store: two hosts (separate state dirs) throttle together through Redis, and an
+// unreachable Redis costs one warning line, not the alert.
+import {randomBytes} from 'node:crypto'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {redisForTests, type RedisForTests} from '../store/redis-server.js'
+import {ALERTS_BOT, callsOf, closedApiRoot, ON_CALL, useCliWorld} from './fixture.js'
+import {createCliSandbox} from '../helpers/run-cli.js'
+
+const world = useCliWorld()
+const asAlerts = {TELEGRAM_BOT_TOKEN: ALERTS_BOT.token, TELEGRAM_CHAT_IDS: String(ON_CALL.id)}
+
+let available: RedisForTests
+beforeAll(async () => {
+  available = await redisForTests()
+})
+afterAll(async () => {
+  if (available.redis?.own) await available.redis.stop()
+})
+
+describe('alert with FASTPAY_TG_STORE=redis://', () => {
+  it('throttles one key across two hosts: the second host suppresses', async (context) => {
+    if (!available.redis) return context.skip(available.skip)
+    const otherHost = createCliSandbox(world.api.url)
+    try {
+      // A key of its own, so a Redis shared with other runs holds no window for it.
+      const title = `Queue stuck ${randomBytes(4).toString('hex')}`
+      const env = {...asAlerts, FASTPAY_TG_STORE: available.redis.url}
+      const first = await world.run(['alert', title, '--no-host'], {env})
+      const second = await otherHost.run(['alert', title, '--no-host'], {env})
+      expect([first.exitCode, first.stderr]).toEqual([0, ''])
+      expect(first.stdout).toBe(`sent to ${ON_CALL.id}: message 1`)
+      expect([second.exitCode, second.stderr]).toEqual([0, ''])
+      expect(second.stdout).toMatch(new RegExp(`^suppressed: 1 alert\\(s\\) with key "alerts:${title}" held back; the next can go at `))
+      expect(callsOf(world.api, 'sendMessage')).toHaveLength(1)
+    } finally {
+      otherHost.cleanup()
+    }
+  })
+})
+
+describe('alert with an unreachable Redis', () => {
+  it('says so in one line and still sends, throttled on this host', async () => {
+    const port = new URL(await closedApiRoot()).port
+    const env = {...asAlerts, FASTPAY_TG_STORE: `redis://:s3cret-pass@127.0.0.2:${port}/0`}
+    const first = await world.run(['alert', 'Disk full', '--no-host'], {env})
+    expect(first.exitCode).toBe(0)
+    expect(first.stdout).toBe(`sent to ${ON_CALL.id}: message 1`)
+    const warnings = first.stderr.split('\n')
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(new RegExp(`^Warning: store redis://:\\*\\*\\*@127\\.0\\.0\\.2:${port}/0 unreachable \\(.+\\); using the file store in .+ until it is back$`))
+    expect(first.stderr).not.toContain('s3cret-pass')
+    const second = await world.run(['alert', 'Disk full', '--no-host'], {env})
+    expect(second.stdout).toMatch(/^suppressed: 1 alert\(s\)/)
+    expect(callsOf(world.api, 'sendMessage')).toHaveLength(1)
+  })
+})
