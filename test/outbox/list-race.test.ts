@@ -1,0 +1,63 @@
+// Outbox.list against an entry that a concurrent flush moves in the middle of the scan. The move is made at an
+// exact point (right after a directory listing returns) instead of racing a real flush, so the test is
+// deterministic: the old scan (folder, then claimed/) missed the entry in both places.
+import {mkdirSync, renameSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it, vi} from 'vitest'
+
+import {Outbox} from '../../src/outbox/index.js'
+import {tempDir} from '../throttle/helpers.js'
+
+/** Runs once, right after the next listing of `dir` returns. */
+const afterListing = new Map<string, () => void>()
+
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const original = await importOriginal<typeof import('node:fs/promises')>()
+  const readdir = (async (path: string, ...rest: unknown[]) => {
+    const names = await (original.readdir as (...args: unknown[]) => Promise<unknown>)(path, ...rest)
+    const hook = afterListing.get(String(path))
+    if (hook) {
+      afterListing.delete(String(path))
+      hook()
+    }
+    return names
+  }) as typeof original.readdir
+  return {...original, readdir, default: {...original, readdir}}
+})
+
+const T0 = Date.parse('2025-06-01T14:02:11Z')
+
+async function outboxWithOneEntry() {
+  const outbox = new Outbox({dir: tempDir('fastpay-tg-outbox-race-'), now: () => T0})
+  const entry = await outbox.spool({bot: 'alerts', chatIds: [1], message: {text: 'moving', parseMode: 'HTML'}, createdAt: new Date(T0), lastError: 'down'})
+  const waitingPath = join(outbox.dir, `${entry.id}.json`)
+  const claimedDir = join(outbox.dir, 'claimed')
+  mkdirSync(claimedDir, {recursive: true})
+  // As a flush on another process names its claim.
+  const claimedPath = join(claimedDir, `${entry.id}.999999.${T0}.claim`)
+  return {outbox, entry, waitingPath, claimedDir, claimedPath}
+}
+
+describe('Outbox.list while a flush moves the entry', () => {
+  it('sees an entry given back to the folder just after the folder was listed', async () => {
+    const {outbox, entry, waitingPath, claimedPath} = await outboxWithOneEntry()
+    renameSync(waitingPath, claimedPath)
+    afterListing.set(outbox.dir, () => renameSync(claimedPath, waitingPath))
+    const listing = await outbox.list()
+    expect(listing.items.map((item) => item.entry.id)).toEqual([entry.id])
+  })
+
+  it('sees an entry claimed just after the folder was listed', async () => {
+    const {outbox, entry, waitingPath, claimedPath} = await outboxWithOneEntry()
+    afterListing.set(outbox.dir, () => renameSync(waitingPath, claimedPath))
+    const listing = await outbox.list()
+    expect(listing.items.map((item) => item.entry.id)).toEqual([entry.id])
+  })
+
+  it('sees an entry claimed just after claimed/ was listed', async () => {
+    const {outbox, entry, waitingPath, claimedDir, claimedPath} = await outboxWithOneEntry()
+    afterListing.set(claimedDir, () => renameSync(waitingPath, claimedPath))
+    const listing = await outbox.list()
+    expect(listing.items.map((item) => item.entry.id)).toEqual([entry.id])
+  })
+})
