@@ -4,12 +4,11 @@ import {join} from 'node:path'
 
 import {ensureStateDir, stateDirError} from '../alert/state-dir.js'
 import {writeFileAtomic} from '../config/atomic-write.js'
-import {describeFailure} from '../describe-failure.js'
 import {redact} from '../redact.js'
 import type {ChatDelivery} from '../send/deliver.js'
 import {compactTimestamp} from '../throttle/file-throttle.js'
 import {type Claim, claim, forgetClaim, isAbandoned, listClaims, unclaim} from './claims.js'
-import {failureKind} from './failure-kind.js'
+import {deliverEntry} from './deliver-entry.js'
 import {entryId, entryIdOf, type NewOutboxEntry, type OutboxEntry, parseOutboxEntry} from './outbox-entry.js'
 
 export interface OutboxOptions {
@@ -207,36 +206,11 @@ export class Outbox {
   }
 
   async #deliverClaimed(entry: OutboxEntry, claimed: Claim, deliver: DeliverEntry): Promise<FlushedEntry> {
-    let deliveries: ChatDelivery[]
-    try {
-      deliveries = await deliver(entry)
-    } catch (error) {
-      const failure = describeFailure(error)
-      deliveries = entry.chatIds.map((chatId) => ({chatId, ok: false, messageIds: [], error: failure}))
-    }
-    const results = new Map(deliveries.map((delivery) => [String(delivery.chatId), delivery]))
-    const flushed: FlushedEntry = {id: entry.id, bot: entry.bot, delivered: [], refused: [], pending: []}
-    for (const chatId of entry.chatIds) {
-      const delivery = results.get(String(chatId))
-      if (delivery?.ok) flushed.delivered.push(chatId)
-      else if (delivery?.error && failureKind(delivery.error) === 'chat-refused') {
-        flushed.refused.push({chatId, error: delivery.error.message})
-      } else {
-        // A group upgraded on the way is addressed by its new id from now on.
-        const error = delivery?.error?.message ?? 'no delivery result for this chat'
-        flushed.pending.push({chatId: delivery?.migratedTo ?? chatId, error})
-      }
-    }
-    if (flushed.pending.length === 0) {
+    const {flushed, kept} = await deliverEntry(entry, deliver)
+    if (kept === undefined) {
       await unlink(claimed.path)
       forgetClaim(claimed)
       return flushed
-    }
-    const kept: OutboxEntry = {
-      ...entry,
-      chatIds: flushed.pending.map((pending) => pending.chatId),
-      attempts: entry.attempts + 1,
-      lastError: redact(flushed.pending[0]!.error),
     }
     // Rewritten while still claimed, then put back: at every moment exactly one file holds the entry.
     await this.#write(claimed.path, JSON.stringify(kept, null, 2))

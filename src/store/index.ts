@@ -1,4 +1,4 @@
-export {deliverEntry} from './deliver-entry.js'
+export {deliverEntry} from '../outbox/deliver-entry.js'
 export {type DrainReport, FallbackOutbox} from './fallback/fallback-outbox.js'
 export {FallbackLock} from './fallback/fallback-lock.js'
 export {FallbackHistory, FallbackKeyValue} from './fallback/fallback-state.js'

@@ -5,7 +5,7 @@ import type {Redis} from 'ioredis'
 import type {DeliverEntry, FlushOptions, FlushReport, NewOutboxEntry, OutboxEntry} from '../../outbox/index.js'
 import {entryId, parseOutboxEntry} from '../../outbox/outbox-entry.js'
 import {redact} from '../../redact.js'
-import {deliverEntry} from '../deliver-entry.js'
+import {deliverEntry} from '../../outbox/deliver-entry.js'
 import type {OutboxStore, StoredOutboxItem, StoredOutboxListing} from '../types.js'
 import {ACK, CLAIM, GIVE_BACK, SET_ASIDE, SPOOL, SWEEP_CONSUMERS} from './outbox-scripts.js'
 

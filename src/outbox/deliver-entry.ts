@@ -1,10 +1,12 @@
 import {describeFailure} from '../describe-failure.js'
-import {type DeliverEntry, failureKind, type FlushedEntry, type OutboxEntry} from '../outbox/index.js'
+import {failureKind} from './failure-kind.js'
+import type {DeliverEntry, FlushedEntry} from './outbox.js'
+import type {OutboxEntry} from './outbox-entry.js'
 import {redact} from '../redact.js'
 import type {ChatDelivery} from '../send/deliver.js'
 
 /**
- * Delivers one outbox entry and sorts its chats as the file Outbox does: accepted, refused for good (taken off the
+ * Delivers one outbox entry and sorts its chats, for every outbox backend: accepted, refused for good (taken off the
  * entry), or still waiting. `kept` is the entry as it must stay for the waiting chats; undefined when none waits.
  */
 export async function deliverEntry(
