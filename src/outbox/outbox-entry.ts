@@ -1,3 +1,5 @@
+import {randomBytes} from 'node:crypto'
+
 import type {OutgoingMessage} from '../send/outgoing-message.js'
 
 /** A rendered text message as the outbox keeps it: what `deliverToChats` takes, without media. */
@@ -43,6 +45,22 @@ const ENTRY_FILE = /^(\d{15}-\d+-[0-9a-f]+)\.json$/
 
 export function entryId(createdAtMs: number, random: string): string {
   return `${String(createdAtMs).padStart(15, '0')}-${process.pid}-${random}`
+}
+
+/** A new entry as every outbox backend stores it, before redaction. */
+export function newOutboxEntry(input: NewOutboxEntry, nowMs: number): OutboxEntry {
+  const createdAt = input.createdAt ?? new Date(nowMs)
+  return {
+    version: 1,
+    id: entryId(createdAt.getTime(), randomBytes(4).toString('hex')),
+    bot: input.bot,
+    chatIds: [...input.chatIds],
+    message: input.message,
+    ...(input.throttleKey === undefined ? {} : {throttleKey: input.throttleKey}),
+    createdAt: createdAt.toISOString(),
+    attempts: input.attempts ?? 1,
+    ...(input.lastError === undefined ? {} : {lastError: input.lastError}),
+  }
 }
 
 /** The entry id in a file name of the outbox, undefined for anything else (temporary and set-aside files). */

@@ -1,4 +1,3 @@
-import {randomBytes} from 'node:crypto'
 import {readdir, readFile, rename, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
@@ -9,7 +8,7 @@ import type {ChatDelivery} from '../send/deliver.js'
 import {compactTimestamp} from '../throttle/file-throttle.js'
 import {type Claim, claim, forgetClaim, isAbandoned, listClaims, unclaim} from './claims.js'
 import {deliverEntry} from './deliver-entry.js'
-import {entryId, entryIdOf, type NewOutboxEntry, type OutboxEntry, parseOutboxEntry} from './outbox-entry.js'
+import {entryIdOf, type NewOutboxEntry, newOutboxEntry, type OutboxEntry, parseOutboxEntry} from './outbox-entry.js'
 
 export interface OutboxOptions {
   /** The spool directory, e.g. `outboxDirIn(resolveStateDir())`: `~/.local/state/fastpay-tg/outbox`. */
@@ -93,18 +92,7 @@ export class Outbox {
   /** Writes a new entry atomically and returns it as stored. */
   async spool(input: NewOutboxEntry): Promise<OutboxEntry> {
     await ensureStateDir(this.dir)
-    const createdAt = input.createdAt ?? new Date(this.#now())
-    const entry: OutboxEntry = {
-      version: 1,
-      id: entryId(createdAt.getTime(), randomBytes(4).toString('hex')),
-      bot: input.bot,
-      chatIds: [...input.chatIds],
-      message: input.message,
-      ...(input.throttleKey === undefined ? {} : {throttleKey: input.throttleKey}),
-      createdAt: createdAt.toISOString(),
-      attempts: input.attempts ?? 1,
-      ...(input.lastError === undefined ? {} : {lastError: input.lastError}),
-    }
+    const entry = newOutboxEntry(input, this.#now())
     // Masks a token that found its way into the text too: the file sits on disk, maybe for days.
     const text = redact(JSON.stringify(entry, null, 2))
     await this.#write(this.#entryPath(entry.id), text)

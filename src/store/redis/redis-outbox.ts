@@ -1,9 +1,8 @@
-import {randomBytes} from 'node:crypto'
 import {hostname} from 'node:os'
 import type {Redis} from 'ioredis'
 
 import type {DeliverEntry, FlushOptions, FlushReport, NewOutboxEntry, OutboxEntry} from '../../outbox/index.js'
-import {entryId, parseOutboxEntry} from '../../outbox/outbox-entry.js'
+import {newOutboxEntry, parseOutboxEntry} from '../../outbox/outbox-entry.js'
 import {redact} from '../../redact.js'
 import {deliverEntry} from '../../outbox/deliver-entry.js'
 import type {OutboxStore, StoredOutboxItem, StoredOutboxListing} from '../types.js'
@@ -76,18 +75,7 @@ export class RedisOutbox implements OutboxStore {
   }
 
   async spool(input: NewOutboxEntry): Promise<OutboxEntry> {
-    const createdAt = input.createdAt ?? new Date(this.#now())
-    const entry: OutboxEntry = {
-      version: 1,
-      id: entryId(createdAt.getTime(), randomBytes(4).toString('hex')),
-      bot: input.bot,
-      chatIds: [...input.chatIds],
-      message: input.message,
-      ...(input.throttleKey === undefined ? {} : {throttleKey: input.throttleKey}),
-      createdAt: createdAt.toISOString(),
-      attempts: input.attempts ?? 1,
-      ...(input.lastError === undefined ? {} : {lastError: input.lastError}),
-    }
+    const entry = newOutboxEntry(input, this.#now())
     // Masks a token that found its way into the text: the entry may sit in Redis for days.
     const json = redact(JSON.stringify(entry))
     await this.#add(entry.bot, entry.id, json, false)
