@@ -4,6 +4,7 @@ import {Args, Flags} from '@oclif/core'
 
 import type {AlertContent, AlertDryRun, AlertState, AlertTarget, AlertTemplate, SendAlertResult} from '../src/alert/index.js'
 import {redact} from '../src/redact.js'
+import {UserError} from '../src/user-error.js'
 import {BaseCommand} from './base-command.js'
 
 interface PreparedAlert {
@@ -57,7 +58,7 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 75 spooled to
       import('../src/webhook/alert-buttons.js'),
     ])
     // An unset variable in a script (`alert "$MSG"`) must not send an empty alert under the key "alerts:".
-    if (args.title.trim() === '') throw new (await import('../src/user-error.js')).UserError('TITLE: the alert needs a title')
+    if (args.title.trim() === '') throw new UserError('TITLE: the alert needs a title')
     const severity = alert.parseSeverity(flags.severity)
     const fields = (flags.field ?? []).map((field) => alert.parseField(field))
     const buttons = flags.buttons === undefined ? undefined : parseAlertButtonNames(flags.buttons)

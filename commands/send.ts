@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
+import {UserError} from '../src/user-error.js'
 import {BaseCommand} from './base-command.js'
 
 export interface SendResult {
@@ -60,7 +61,7 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
     const stdinTaken = (flags.photo ?? flags.document) === '-'
     const text = flags.caption ?? (await readText({argument: args.text, file: flags.file, stdin: process.stdin, stdinTaken}))
     if (!media && (text === undefined || text.trim() === '')) {
-      throw new (await import('../src/user-error.js')).UserError('TEXT: nothing to send: give TEXT, --file, or pipe the text on stdin')
+      throw new UserError('TEXT: nothing to send: give TEXT, --file, or pipe the text on stdin')
     }
 
     const session = await openBot(
