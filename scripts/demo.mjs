@@ -59,6 +59,8 @@ try {
   await step(['send', '--bot', 'alerts', '<b>Deploy finished</b> ✅ api v1.4.2 is live', '--parse-mode', 'html', '--button', 'Dashboard=https://grafana.example.com'])
   await step(['send', '--bot', 'alerts', '--chat', String(ON_CALL), '--chat', String(OPS_GROUP), '--silent', 'nightly backup ok'])
   await step(['send', '--bot', 'alerts', '--document', '-', '--caption', 'db dump report'], 'table,rows\nusers,1204\npayments,88311\n')
+  await step(['alert', 'Disk almost full', '--bot', 'alerts', '--severity', 'warning', '--field', 'host=db1', '--field', 'used=93%'])
+  await step(['alert', 'Disk almost full', '--bot', 'alerts', '--severity', 'warning', '--field', 'host=db1', '--field', 'used=94%'])
   await step(['bots', 'list'])
   await step(['config', 'show', '--bot', 'alerts'])
   const sent = api.requests.filter((request) => request.method.startsWith('send'))
