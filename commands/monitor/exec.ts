@@ -53,7 +53,17 @@ became of the alert.`
       if (ms === undefined || ms === 0) throw new UserError(`${flag}: ${DURATION_EXPECTED} (got ${JSON.stringify(value)})`)
       return ms
     }
-    const runtime = openMonitorRuntime({stateDir: flags['state-dir'], configPath: flags.config, bot: flags.bot, token: flags.token, ...this.clientOptions})
+    const {openMonitorStore} = await import('../../src/monitor/fleet/open-monitor-store.js')
+    const opened = await openMonitorStore({stateDir: flags['state-dir'], configPath: flags.config, onWarning: (line) => this.warnLine(line)})
+    const runtime = openMonitorRuntime({
+      stateDir: flags['state-dir'],
+      configPath: flags.config,
+      bot: flags.bot,
+      token: flags.token,
+      ...this.clientOptions,
+      store: opened.store,
+      ...(opened.alertState ? {alertState: opened.alertState} : {}),
+    })
     const report = await execJob({
       check: {
         name: flags.name,
@@ -68,7 +78,8 @@ became of the alert.`
       command: command as [string, ...string[]],
       store: runtime.store,
       sender: runtime.sender,
-    })
+      host: opened.host,
+    }).finally(() => opened.close())
     // The job's stdout is ours: what we have to say goes to stderr.
     for (const warning of [...report.warnings, ...(await runtime.finish())]) this.warnLine(warning)
     for (const line of passLines(report)) process.stderr.write(`fastpay-tg: ${redact(line)}\n`)

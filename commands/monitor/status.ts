@@ -1,12 +1,15 @@
 import {Flags} from '@oclif/core'
 
 import type {MonitorState} from '../../src/monitor/store.js'
+import type {HostView} from '../../src/monitor/fleet/index.js'
 import type {StatusRow} from '../../src/monitor/status.js'
 import {BaseCommand} from '../base-command.js'
 
 export interface MonitorStatusResult {
   checks: StatusRow[]
   lastPass?: MonitorState['lastPass']
+  /** On a shared store: each host's last pass as it saw it. */
+  hosts?: HostView[]
   warnings: string[]
 }
 
@@ -25,15 +28,22 @@ checks the state knows are shown alone, with a warning.`
 
   public async run(): Promise<MonitorStatusResult> {
     const {flags} = this
-    const [{loadMonitors, locateMonitors}, {resolveStateDir}, {FileMonitorStore, monitorDirIn}, {statusRows, statusTable}, {describeFailure}] = await Promise.all([
+    const [{loadMonitors, locateMonitors}, fleet, {statusRows, statusTable}, {describeFailure}] = await Promise.all([
       import('../../src/monitor/load-monitors.js'),
-      import('../../src/alert/state-dir.js'),
-      import('../../src/monitor/file-store.js'),
+      import('../../src/monitor/fleet/index.js'),
       import('../../src/monitor/status.js'),
       import('../../src/describe-failure.js'),
     ])
-    const store = new FileMonitorStore({dir: monitorDirIn(resolveStateDir(flags['state-dir']))})
-    const {state, warnings} = await store.readState()
+    const opened = await fleet.openMonitorStore({stateDir: flags['state-dir'], configPath: flags.config, onWarning: (line) => this.warnLine(line)})
+    let hosts: HostView[] | undefined
+    let read
+    try {
+      read = await opened.store.readState()
+      if (opened.fleet) hosts = await fleet.readHostViews(opened.fleet.kv)
+    } finally {
+      await opened.close()
+    }
+    const {state, warnings} = read
     let checks
     try {
       checks = (await loadMonitors(locateMonitors(flags.file))).checks
@@ -42,7 +52,8 @@ checks the state knows are shown alone, with a warning.`
     }
     for (const warning of warnings) this.warnLine(warning)
     const rows = statusRows(state, checks)
-    for (const line of statusTable(rows, state, Date.now())) this.log(line)
-    return {checks: rows, ...(state.lastPass ? {lastPass: state.lastPass} : {}), warnings}
+    const now = Date.now()
+    for (const line of [...statusTable(rows, state, now), ...fleet.hostViewLines(hosts ?? [], now)]) this.log(line)
+    return {checks: rows, ...(state.lastPass ? {lastPass: state.lastPass} : {}), ...(hosts ? {hosts} : {}), warnings}
   }
 }

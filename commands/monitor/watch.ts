@@ -20,16 +20,18 @@ Prints one line per change and alert.`
     check: Flags.string({description: 'Watch only this check; repeatable.', multiple: true}),
     concurrency: Flags.integer({description: 'Checks in flight at once (default: the file\'s concurrency, else 50).', min: 1}),
     verbose: Flags.boolean({description: 'Print every check of every pass.'}),
+    host: Flags.string({description: 'This host\'s name in a fleet sharing a Redis store (default: FASTPAY_TG_HOST, else the machine name).'}),
   }
 
   public async run(): Promise<void> {
     const {flags} = this
-    const [{loadMonitors, locateMonitors, selectChecks}, {openMonitorRuntime}, {runPass}, {passLines}, {watchMonitors}] = await Promise.all([
+    const [{loadMonitors, locateMonitors, selectChecks}, {openMonitorRuntime}, {runPass}, {passLines}, {watchMonitors}, {openMonitorStore}] = await Promise.all([
       import('../../src/monitor/load-monitors.js'),
       import('../../src/monitor/runtime.js'),
       import('../../src/monitor/run-pass.js'),
       import('../../src/monitor/report-lines.js'),
       import('../../src/monitor/watch.js'),
+      import('../../src/monitor/fleet/open-monitor-store.js'),
     ])
     const location = locateMonitors(flags.file)
     const load = async () => {
@@ -37,7 +39,16 @@ Prints one line per change and alert.`
       return {...config, checks: selectChecks(config, flags.check)}
     }
     const first = await load()
-    const runtime = openMonitorRuntime({stateDir: flags['state-dir'], configPath: flags.config, bot: flags.bot, token: flags.token, ...this.clientOptions})
+    const opened = await openMonitorStore({stateDir: flags['state-dir'], configPath: flags.config, host: flags.host, onWarning: (line) => this.warnLine(line)})
+    const runtime = openMonitorRuntime({
+      stateDir: flags['state-dir'],
+      configPath: flags.config,
+      bot: flags.bot,
+      token: flags.token,
+      ...this.clientOptions,
+      store: opened.store,
+      ...(opened.alertState ? {alertState: opened.alertState} : {}),
+    })
     const stop = new AbortController()
     const onSignal = (signal: string) => {
       if (stop.signal.aborted) return
@@ -55,15 +66,19 @@ Prints one line per change and alert.`
         loaded = undefined
         return config
       },
-      pass: (checks, config) =>
-        runPass({
+      pass: async (checks, config) => {
+        const report = await runPass({
           checks,
           store: runtime.store,
           sender: runtime.sender,
           concurrency: flags.concurrency ?? config.concurrency,
           telegram: runtime.telegram,
           historyRetentionMs: config.historyRetentionMs,
-        }),
+          ...opened.passOptions,
+        })
+        await opened.recordPass(report)
+        return report
+      },
       signal: stop.signal,
       onPass: (report) => {
         for (const warning of report.warnings) this.warnLine(warning)
@@ -71,6 +86,7 @@ Prints one line per change and alert.`
       },
       onReloadError: (message) => this.warnLine(`${message} (still watching with the last good monitors file)`),
     })
+    await opened.close()
     for (const warning of await runtime.finish()) this.warnLine(warning)
     this.log(`stopped after ${passes} pass${passes === 1 ? '' : 'es'}`)
   }

@@ -12,6 +12,10 @@ export interface RanCheck {
   /** `http GET https://…`: how alerts and `monitor status` name what was checked. */
   target: string
   result: CheckResult
+  /** Orders the result against the state's last one instead of its start (a fleet: its interval). @default result.startedAt */
+  applyAt?: number
+  /** Fewer hosts than the check's `quorum` saw this failure (a fleet): recorded, not applied. */
+  belowQuorum?: {failing: number; quorum: number}
 }
 
 /** One check after the pass. */
@@ -27,6 +31,8 @@ export interface CheckReport {
   event?: CheckEvent['kind']
   /** A newer result (from an overlapping pass) was applied already: this one was recorded, not applied. */
   stale?: boolean
+  /** Failing on fewer hosts than the quorum: recorded, not applied. */
+  belowQuorum?: {failing: number; quorum: number}
 }
 
 export interface ApplyReport {
@@ -73,14 +79,19 @@ export async function applyResults(ran: readonly RanCheck[], options: ApplyOptio
       const reports: CheckReport[] = []
       const events: CheckEvent[] = []
       const history: HistoryRecord[] = [...results]
-      for (const {check, target, result} of ran) {
+      for (const {check, target, result, applyAt, belowQuorum} of ran) {
         const previous = state.checks[check.name]
         const base = {name: check.name, ok: result.ok, message: result.message, durationMs: result.durationMs, startedAt: result.startedAt, ...(result.output === undefined ? {} : {output: result.output})}
-        if (previous !== undefined && result.startedAt <= previous.last.at) {
+        if (belowQuorum !== undefined) {
+          reports.push({...base, status: previous?.status ?? 'unknown', belowQuorum})
+          continue
+        }
+        const orderAt = applyAt ?? result.startedAt
+        if (previous !== undefined && orderAt <= previous.last.at) {
           reports.push({...base, status: previous.status, stale: true})
           continue
         }
-        const step = applyResult(previous, result, check, {target, channel: check.channel}, at)
+        const step = applyResult(previous, {...result, startedAt: orderAt}, check, {target, channel: check.channel}, at)
         state.checks[check.name] = step.state
         if (step.change) history.push({type: 'change', at, check: check.name, ...step.change})
         if (step.event) events.push({check, target, result, failures: step.state.failures, ...step.event})

@@ -24,6 +24,8 @@ export interface CheckCommon {
   severity: Severity
   /** At most one down (or up) alert per this window, through the alert throttle (for flapping checks). @default 0 */
   throttleMs: number
+  /** On a shared store, hosts that must see a failure in the same interval before it counts. @default 1 */
+  quorum?: number
 }
 
 export interface HttpExpect {

@@ -70,7 +70,7 @@ export async function loadMonitors(location: MonitorsLocation, env: Env = proces
       const earlier = named.get(raw.name)
       if (earlier !== undefined) throw new UserError(`${where}.name: duplicate check name "${raw.name}" (also ${earlier})`)
       named.set(raw.name, files.length > 1 ? `${file.display} checks[${index}]` : `checks[${index}]`)
-      config.checks.push(await normalizeCheck(raw, data.defaults ?? {}, {where, source: file.display, baseDir, env}))
+      config.checks.push(await normalizeCheck(raw, {...(data.quorum === undefined ? {} : {quorum: data.quorum}), ...data.defaults}, {where, source: file.display, baseDir, env}))
     }
     if (data.concurrency !== undefined) concurrency = Math.max(concurrency ?? 0, data.concurrency)
     if (data['history-retention'] !== undefined) retention = Math.max(retention ?? 0, data['history-retention'])

@@ -40,6 +40,7 @@ const commonShape = {
   'reminder-interval': duration.optional(),
   severity: z.enum(SEVERITIES, {error: `expected one of ${SEVERITIES.join(', ')}`}).optional(),
   throttle: duration.optional(),
+  quorum: positiveInteger.optional(),
 }
 
 function strict<T extends z.core.$ZodLooseShape>(shape: T, expected: string) {
@@ -156,6 +157,7 @@ export const monitorsFileSchema = strict(
     checks: z.array(check, {error: (issue) => (issue.input === undefined ? 'required: a list of checks' : 'expected a list of checks')}),
     concurrency: positiveInteger.optional(),
     'history-retention': duration.optional(),
+    quorum: positiveInteger.optional(),
   },
   'with defaults and checks',
 )

@@ -32,6 +32,7 @@ export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context
     reminderIntervalMs: pick('reminder-interval'),
     severity: pick('severity') ?? 'error',
     throttleMs: pick('throttle') ?? 0,
+    ...(pick('quorum') === undefined ? {} : {quorum: pick('quorum')}),
   }
   const {where, env, baseDir} = context
   switch (raw.type) {

@@ -11,9 +11,10 @@ import {formatSpan} from './duration.js'
 export function passLines(report: ApplyReport & {checksMs?: number}, verbose = false): string[] {
   const lines: string[] = []
   for (const check of report.checks) {
-    const label = check.change ?? (check.stale ? 'stale' : check.ok ? 'ok' : 'fail')
+    const label = check.change ?? (check.stale ? 'stale' : check.belowQuorum ? 'quorum' : check.ok ? 'ok' : 'fail')
     if (!verbose && check.change === undefined) continue
-    lines.push(`${label.padEnd(6)} ${check.name}: ${check.message}${verbose ? ` (${check.durationMs}ms)` : ''}`)
+    const quorum = check.belowQuorum ? ` (failing on ${check.belowQuorum.failing} of ${check.belowQuorum.quorum} hosts needed)` : ''
+    lines.push(`${label.padEnd(6)} ${check.name}: ${check.message}${quorum}${verbose ? ` (${check.durationMs}ms)` : ''}`)
   }
   for (const alert of report.alerts) {
     const title = alert.checks.length === 1 ? `${alert.checks[0]} ${alert.event}` : `${alert.checks.length} checks ${alert.event} (${alert.checks.join(', ')})`

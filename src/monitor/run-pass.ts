@@ -2,7 +2,7 @@ import {hostname} from 'node:os'
 import {performance} from 'node:perf_hooks'
 
 import type {AlertSender} from './alert-sender.js'
-import {type ApplyReport, applyResults} from './apply-results.js'
+import {type ApplyReport, applyResults, type RanCheck} from './apply-results.js'
 import {type CheckSpec, DEFAULT_CONCURRENCY, describeTarget} from './check-spec.js'
 import {runCheck} from './checks/run-check.js'
 import type {TelegramProbe} from './checks/telegram-check.js'
@@ -27,6 +27,8 @@ export interface PassOptions {
   telegram?: TelegramProbe
   /** History older than this is deleted after the pass. @default nothing is deleted */
   historyRetentionMs?: number
+  /** Readies the results before they are applied (a fleet: the quorum, see fleet/quorum.ts). @default as they are */
+  beforeApply?: (ran: RanCheck[]) => Promise<RanCheck[]>
 }
 
 export interface PassReport extends ApplyReport {
@@ -54,7 +56,8 @@ export async function runPass(options: PassOptions): Promise<PassReport> {
     options.onProgress && ((done) => options.onProgress!(done, total)),
   )
   const checksMs = Math.round(performance.now() - started)
-  const ran = options.checks.map((check, index) => ({check, target: describeTarget(check), result: results[index]!}))
+  const checked: RanCheck[] = options.checks.map((check, index) => ({check, target: describeTarget(check), result: results[index]!}))
+  const ran = options.beforeApply ? await options.beforeApply(checked) : checked
   const applied = await applyResults(ran, {store: options.store, sender: options.sender, now, host, pass: {startedAt, durationMs: checksMs}})
   const pruned = options.historyRetentionMs === undefined ? [] : await options.store.pruneHistory(now() - options.historyRetentionMs)
   return {...applied, startedAt, checksMs, durationMs: Math.round(performance.now() - started), pruned}

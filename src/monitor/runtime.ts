@@ -2,7 +2,7 @@ import {outboxDirIn, resolveStateDir, throttleDirIn} from '../alert/state-dir.js
 import type {Env} from '../config/index.js'
 import {Outbox} from '../outbox/index.js'
 import {FileThrottle} from '../throttle/index.js'
-import {type AlertSender, createAlertSender} from './alert-sender.js'
+import {type AlertSender, type AlertSenderOptions, createAlertSender} from './alert-sender.js'
 import {channelTargets} from './channel-targets.js'
 import {type TelegramProbe, telegramProbe} from './checks/telegram-check.js'
 import {FileMonitorStore, monitorDirIn} from './file-store.js'
@@ -20,6 +20,10 @@ export interface MonitorRuntimeOptions {
   debug?: (line: string) => void
   /** Per Telegram request. @default 30000 */
   timeoutMs?: number
+  /** @default a FileMonitorStore in the state dir (a fleet: fleet/open-monitor-store.ts) */
+  store?: MonitorStore
+  /** Where alerts are throttled and spooled. @default the files in the state dir */
+  alertState?: Pick<AlertSenderOptions, 'throttle' | 'outbox'>
 }
 
 export interface MonitorRuntime {
@@ -45,11 +49,11 @@ export function openMonitorRuntime(options: MonitorRuntimeOptions = {}): Monitor
   })
   return {
     stateDir,
-    store: new FileMonitorStore({dir: monitorDirIn(stateDir)}),
+    store: options.store ?? new FileMonitorStore({dir: monitorDirIn(stateDir)}),
     sender: createAlertSender({
       openTarget: targets.openTarget,
-      throttle: new FileThrottle({dir: throttleDirIn(stateDir)}),
-      outbox: new Outbox({dir: outboxDirIn(stateDir)}),
+      throttle: options.alertState?.throttle ?? new FileThrottle({dir: throttleDirIn(stateDir)}),
+      outbox: options.alertState?.outbox ?? new Outbox({dir: outboxDirIn(stateDir)}),
     }),
     telegram: telegramProbe({configPath: options.configPath, env, timeoutMs: options.timeoutMs, debug: options.debug}),
     finish: targets.finish,

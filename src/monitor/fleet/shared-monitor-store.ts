@@ -1,0 +1,98 @@
+import type {HistoryStore, KeyValueStore, LockLease, LockStore} from '../../store/types.js'
+import {parseMonitorState} from '../state-file.js'
+import {emptyState, type HistoryRecord, type MonitorState, type MonitorStore, StateLockTimeout} from '../store.js'
+
+export interface SharedMonitorStoreOptions {
+  kv: KeyValueStore
+  lock: LockStore
+  history: HistoryStore
+  /** Put before every key and lock name: two monitors can share one Redis. @default 'monitor' */
+  namespace?: string
+  /** A pass waits this long for another host's pass to finish. @default 300_000 */
+  lockTimeoutMs?: number
+  /** The lease; renewed while the pass runs, so that only a dead holder loses it. @default 60_000 */
+  lockTtlMs?: number
+  /** Between tries for the lock. @default 20 */
+  retryDelayMs?: number
+  /** History records kept (oldest dropped first). @default 50_000 */
+  historyKeep?: number
+  /** @default setTimeout */
+  sleep?: (ms: number) => Promise<void>
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * The monitor's state, history and state lock on the shared store (Redis for a fleet): every host running
+ * `monitor run` reads and writes one state under one lock, so a change is applied, and alerted, by one host.
+ * The history is bounded by count (`historyKeep`), not by age: `pruneHistory` deletes nothing.
+ */
+export class SharedMonitorStore implements MonitorStore {
+  readonly namespace: string
+  readonly #options: Required<Omit<SharedMonitorStoreOptions, 'namespace'>>
+
+  constructor(options: SharedMonitorStoreOptions) {
+    this.namespace = options.namespace ?? 'monitor'
+    this.#options = {lockTimeoutMs: 300_000, lockTtlMs: 60_000, retryDelayMs: 20, historyKeep: 50_000, sleep: defaultSleep, ...options}
+  }
+
+  get #stateKey(): string {
+    return `${this.namespace}/state`
+  }
+
+  async withStateLock<T>(action: () => Promise<T>): Promise<T> {
+    const {lock, lockTimeoutMs, lockTtlMs, retryDelayMs, sleep} = this.#options
+    const name = `${this.namespace}/state`
+    let lease: LockLease | undefined
+    let waitedMs = 0
+    while ((lease = await lock.acquire(name, lockTtlMs)) === undefined) {
+      if (waitedMs >= lockTimeoutMs) {
+        const holder = await lock.holder(name)
+        throw new StateLockTimeout(`another monitor pass${holder ? ` (${holder.holder})` : ''} held the shared lock ${name} for too long`)
+      }
+      await sleep(retryDelayMs)
+      waitedMs += Math.max(retryDelayMs, 1)
+    }
+    const held = lease
+    const renewal = setInterval(() => void lock.renew(held, lockTtlMs).catch(() => false), Math.max(lockTtlMs / 3, 10))
+    renewal.unref()
+    try {
+      return await action()
+    } finally {
+      clearInterval(renewal)
+      await lock.release(held).catch(() => false)
+    }
+  }
+
+  async readState(): Promise<{state: MonitorState; warnings: string[]}> {
+    const stored = await this.#options.kv.get<unknown>(this.#stateKey)
+    if (stored === undefined) return {state: emptyState(), warnings: []}
+    const parsed = parseMonitorState(JSON.stringify(stored.value))
+    const where = `the shared monitor state (${this.#stateKey})`
+    if ('problem' in parsed) return {state: emptyState(), warnings: [`${where} is unreadable (${parsed.problem}); starting afresh`]}
+    return {state: parsed.state, warnings: parsed.problems.map((name) => `state of check "${name}" in ${where} is unreadable; starting afresh`)}
+  }
+
+  async writeState(state: MonitorState): Promise<void> {
+    // Written under the state lock only, so a plain write cannot lose another host's.
+    await this.#options.kv.set(this.#stateKey, state)
+  }
+
+  async appendHistory(records: readonly HistoryRecord[]): Promise<void> {
+    for (const record of records) {
+      await this.#options.history.append(`${this.namespace}/history`, record, {keep: this.#options.historyKeep, at: record.at})
+    }
+  }
+
+  async readHistory(from: number, to: number): Promise<{records: HistoryRecord[]; warnings: string[]}> {
+    const items = await this.#options.history.recent<HistoryRecord>(`${this.namespace}/history`, this.#options.historyKeep)
+    // Newest first from the store; reversed first so that records of one instant keep their order.
+    const records = items.reverse().map(({item}) => item).filter((record) => record.at >= from && record.at < to)
+    records.sort((a, b) => a.at - b.at)
+    return {records, warnings: []}
+  }
+
+  async pruneHistory(_before: number): Promise<string[]> {
+    return []
+  }
+}
