@@ -55,7 +55,7 @@ after finishing queued updates.`
       process.once('SIGTERM', () => resolve('SIGTERM'))
     })
     this.log(`${signal}: finishing queued updates`)
-    await running.server.close()
+    await running.close()
     this.log(`stopped after ${running.server.accepted} updates`)
   }
 }

@@ -1,6 +1,5 @@
-import {resolveStateDir, throttleDirIn} from '../alert/state-dir.js'
+import {resolveStateDir} from '../alert/state-dir.js'
 import {monitorStatusSections} from '../monitor/status.js'
-import {FileThrottle} from '../throttle/index.js'
 import {handleUpdate, updateLane} from './handle-update.js'
 import type {BotChoice, WebhookOptions} from './register.js'
 import {type AlertMuter, openServedBots, type ServedBot, type UpdateContext} from './served-bot.js'
@@ -30,7 +29,7 @@ export interface ServeOptions extends WebhookOptions {
   log: (line: string) => void
   /** Refused requests and failed updates, already redacted. */
   logError: (line: string) => void
-  /** @default a FileThrottle in the state dir, the one `alert` consults */
+  /** @default the throttle of the configured store (files in the state dir, or Redis), the one `alert` consults */
   muter?: AlertMuter
   /** @default the monitor's last results in the state dir: see UpdateContext.statusSections */
   statusSections?: UpdateContext['statusSections']
@@ -41,6 +40,8 @@ export interface RunningServe {
   bots: ServedBot[]
   /** Lines for stderr: config warnings, a missing secret. */
   warnings: string[]
+  /** Stops the server (queued updates finish first), then the store connection. */
+  close(): Promise<void>
 }
 
 /** `webhook serve`: opens the bots (getMe each), then listens. Nothing about the webhook registration changes. */
@@ -50,10 +51,19 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
   const {bots, registry, warnings} = await openServedBots(request, {...options, env})
   if (secret === undefined) warnings.push(`${SECRET_VAR} is not set: every request is accepted, whoever sends it`)
   const stateDir = resolveStateDir(request.stateDir, env)
+  // Mute writes where `alert` reads: the shared store (Redis for a fleet) when one is configured, else the files.
+  let muter = options.muter
+  let closeStore = async () => {}
+  if (muter === undefined) {
+    const {openStore} = await import('../store/select-store.js')
+    const store = await openStore({stateDir, env, configPath: request.configPath, onWarning: (line) => options.logError?.(`warning: ${line}`)})
+    muter = store.throttle
+    closeStore = () => store.close()
+  }
   const context: UpdateContext = {
     registry,
     stateDir,
-    muter: options.muter ?? new FileThrottle({dir: throttleDirIn(stateDir)}),
+    muter,
     // /status shows the monitor's last results next to the bots, from the same state dir.
     statusSections: options.statusSections ?? monitorStatusSections({stateDir, env}),
   }
@@ -69,7 +79,15 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
     log: options.log,
     logError: options.logError,
   })
-  return {server, bots, warnings}
+  return {
+    server,
+    bots,
+    warnings,
+    close: async () => {
+      await server.close()
+      await closeStore()
+    },
+  }
 }
 
 /** `alerts (@fastpay_alerts_bot) at /api/telegram/webhook/1/` */

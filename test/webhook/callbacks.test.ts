@@ -113,3 +113,30 @@ describe('alert buttons through webhook serve', () => {
     expect(callsOf(world.api, 'editMessageText')).toEqual([])
   })
 })
+
+describe('alert buttons on the shared store', () => {
+  it('Mute through webhook serve holds back the alert of that key on another host sharing Redis', async (context) => {
+    const {redisForTests} = await import('../store/redis-server.js')
+    const available = await redisForTests()
+    if (!available.redis) return context.skip(available.skip)
+    const {createCliSandbox} = await import('../helpers/run-cli.js')
+    const otherHost = createCliSandbox(world.api.url)
+    try {
+      // A key of its own, so a Redis shared with other runs holds no mute for it.
+      const key = `db:down:${Date.now().toString(36)}`
+      const store = {FASTPAY_TG_STORE: available.redis.url}
+      writeRegistry(world.cli, REGISTRY)
+      const server = await startServe(world.cli, [], {TELEGRAM_WEBHOOK_SECRET: SECRET, ...store})
+      const alert = await sendAlert('DB down on db-1', alertButtons(key, {buttons: ['mute']}))
+      await server.post(1, callbackUpdate(7, alert, BOB, `mute:${key}:3600`), HEADER)
+      await server.waitForLine(new RegExp(`^alerts: muted for 1h "${key}" by Bob`))
+      const env = {...store, TELEGRAM_BOT_TOKEN: ALERTS_BOT.token, TELEGRAM_CHAT_IDS: String(OPS_GROUP.id)}
+      const held = await otherHost.run(['alert', 'DB down', '--throttle-key', key, '--no-host'], {env})
+      expect([held.exitCode, held.stderr]).toEqual([0, ''])
+      expect(held.stdout).toMatch(new RegExp(`^suppressed: 1 alert\\(s\\) with key "${key}" held back`))
+    } finally {
+      otherHost.cleanup()
+      if (available.redis.own) await available.redis.stop()
+    }
+  })
+})
