@@ -96,7 +96,7 @@ export async function notifyDeploy(request: DeployNoticeRequest): Promise<Deploy
 
   let throttle: NoticeThrottle | undefined
   if (options.throttleSeconds > 0 && refs.length === 0) {
-    throttle = await throttleNotice({facts, windowSeconds: options.throttleSeconds, env, now: now()})
+    throttle = await throttleNotice({facts, windowSeconds: options.throttleSeconds, env, now: now(), configPath: request.bot.configPath})
     warnings.push(...throttle.warnings)
     if (throttle.suppressed) return {...base, chats: [], messages: [], suppressed: throttle.suppressed, exitCode: ExitCode.ok}
   }

@@ -1,4 +1,4 @@
-import {resolveStateDir, throttleDirIn} from '../alert/state-dir.js'
+import {resolveStateDir} from '../alert/state-dir.js'
 import type {Env} from '../config/index.js'
 import type {NoticeFacts} from './notice-values.js'
 
@@ -20,13 +20,29 @@ export function deployThrottleKey(facts: NoticeFacts): string {
   return ['deploy', context.repository ?? '', facts.environment ?? '', facts.status, context.sha ?? ''].join(':')
 }
 
-export async function throttleNotice(options: {facts: NoticeFacts; windowSeconds: number; env: Env; now: number}): Promise<NoticeThrottle> {
-  const {FileThrottle} = await import('../throttle/index.js')
-  const store = new FileThrottle({dir: throttleDirIn(resolveStateDir(undefined, options.env))})
-  const decision = await store.decide(deployThrottleKey(options.facts), options.windowSeconds, options.now)
+export async function throttleNotice(options: {facts: NoticeFacts; windowSeconds: number; env: Env; now: number; configPath?: string}): Promise<NoticeThrottle> {
+  // The store alerts use: files in the state dir, or Redis when one is configured, so a fleet posts one notice.
+  const {openStore} = await import('../store/select-store.js')
+  const withStore = async <T>(use: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>, warnings: string[]): Promise<T> => {
+    const store = await openStore({stateDir: resolveStateDir(undefined, options.env), env: options.env, configPath: options.configPath, onWarning: (line) => warnings.push(line)})
+    try {
+      return await use(store)
+    } finally {
+      await store.close()
+    }
+  }
+  const warnings: string[] = []
+  const decision = await withStore((store) => store.throttle.decide(deployThrottleKey(options.facts), options.windowSeconds, options.now), warnings)
+  warnings.push(...decision.warnings)
   if (!decision.send) {
-    return {suppressed: {count: decision.suppressedCount, nextAt: decision.nextAt}, warnings: decision.warnings, release: async () => []}
+    return {suppressed: {count: decision.suppressedCount, nextAt: decision.nextAt}, warnings, release: async () => []}
   }
   const {ticket} = decision
-  return {warnings: decision.warnings, release: async () => (ticket ? store.release(ticket, options.now) : [])}
+  const release = async () => {
+    if (!ticket) return []
+    const released: string[] = []
+    released.push(...(await withStore((store) => store.throttle.release(ticket, options.now), released)))
+    return released
+  }
+  return {warnings, release}
 }
