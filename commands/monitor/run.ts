@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import type {PassReport} from '../../src/monitor/run-pass.js'
 import {BaseCommand} from '../base-command.js'
+import {passFlags} from './pass-flags.js'
 
 export type MonitorRunResult = Omit<PassReport, 'warnings'> & {sources: string[]; warnings: string[]}
 
@@ -23,12 +24,9 @@ file or config, 75 an alert waits in the outbox.`
   ]
 
   static override flags = {
-    file: Flags.string({description: 'Monitors file, or a directory of .yml files (default: monitors.yml next to the bots registry).', env: 'FASTPAY_TG_MONITORS'}),
-    'state-dir': Flags.string({description: 'Where check states, history, throttle and outbox live.', env: 'FASTPAY_TG_STATE_DIR'}),
+    ...passFlags,
     check: Flags.string({description: 'Run only this check; repeatable.', multiple: true}),
-    concurrency: Flags.integer({description: 'Checks in flight at once (default: the file\'s concurrency, else 50).', min: 1}),
     verbose: Flags.boolean({description: 'Print every check and a summary, not only changes.'}),
-    host: Flags.string({description: 'This host\'s name in a fleet sharing a Redis store (default: FASTPAY_TG_HOST, else the machine name).'}),
   }
 
   public async run(): Promise<MonitorRunResult> {

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
+import {passFlags} from './pass-flags.js'
 
 export default class MonitorWatch extends BaseCommand<typeof MonitorWatch> {
   static override summary = 'Run the checks on their intervals until stopped.'
@@ -15,12 +16,9 @@ Prints one line per change and alert.`
   static override enableJsonFlag = false
 
   static override flags = {
-    file: Flags.string({description: 'Monitors file, or a directory of .yml files (default: monitors.yml next to the bots registry).', env: 'FASTPAY_TG_MONITORS'}),
-    'state-dir': Flags.string({description: 'Where check states, history, throttle and outbox live.', env: 'FASTPAY_TG_STATE_DIR'}),
+    ...passFlags,
     check: Flags.string({description: 'Watch only this check; repeatable.', multiple: true}),
-    concurrency: Flags.integer({description: 'Checks in flight at once (default: the file\'s concurrency, else 50).', min: 1}),
     verbose: Flags.boolean({description: 'Print every check of every pass.'}),
-    host: Flags.string({description: 'This host\'s name in a fleet sharing a Redis store (default: FASTPAY_TG_HOST, else the machine name).'}),
   }
 
   public async run(): Promise<void> {
