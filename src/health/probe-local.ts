@@ -7,6 +7,7 @@ import {displayPath, type Env} from '../config/index.js'
 import {describeFailure} from '../describe-failure.js'
 import {formatDowntime, utcTime} from '../monitor/duration.js'
 import {FileMonitorStore, monitorDirIn} from '../monitor/file-store.js'
+import {pendingText} from '../monitor/status.js'
 import {Outbox} from '../outbox/index.js'
 import {type HealthItem, item} from './health-item.js'
 
@@ -73,6 +74,10 @@ async function probeMonitor(stateDir: string, now: number): Promise<HealthItem[]
   }
   const {state, warnings} = read
   const unreadable = warnings.map((warning) => item('monitor', 'warn', warning))
+  // An alert the chat never got is what health is for: say so even before the next pass retries it.
+  for (const [name, check] of Object.entries(state.checks)) {
+    if (check.pendingAlert) unreadable.push(item('monitor', 'warn', `${name}: alert pending since ${utcTime(check.pendingAlert.firstAt, now)}: ${pendingText(check.pendingAlert)}`))
+  }
   const pass = state.lastPass
   if (pass === undefined) return unreadable
   const when = `last pass ${utcTime(pass.at, now)} (${formatDowntime(Math.max(0, now - pass.at))} ago)`

@@ -19,6 +19,10 @@ export interface AlertOutcome {
   /** The text sent or spooled. */
   text?: string
   error?: string
+  /** It went nowhere, for a reason the outbox does not take: the change stays pending and the next pass retries it. */
+  pending?: boolean
+  /** Chats that have it (sent, or waiting in the outbox); 0 when it went nowhere. */
+  delivered: number
   warnings: string[]
 }
 
@@ -47,22 +51,31 @@ export function createAlertSender(options: AlertSenderOptions): AlertSender {
         if (opening === undefined) {
           opening = options.openTarget(alert.channel)
           targets.set(alert.channel, opening)
+          // A bot that cannot be opened now (a token not set yet) is asked for again by the next pass of a watch.
+          opening.catch(() => targets.delete(alert.channel))
         }
         target = await opening
       } catch (error) {
         const failure = describeFailure(error)
-        return {...base, status: 'failed', exitCode: failure.exitCode, error: failure.message, warnings: []}
+        return {...base, status: 'failed', exitCode: failure.exitCode, error: failure.message, delivered: 0, warnings: []}
       }
       let limiter = limiters.get(target.botLabel)
       if (limiter === undefined) limiters.set(target.botLabel, (limiter = new TelegramRateLimiter()))
-      const result = await sendAlert({
-        target,
-        content: alert.content,
-        throttle: {store: options.throttle, key: alert.throttleKey, windowSeconds: alert.windowSeconds},
-        outbox: options.outbox,
-        limiter,
-        now,
-      })
+      let result
+      try {
+        result = await sendAlert({
+          target,
+          content: alert.content,
+          throttle: {store: options.throttle, key: alert.throttleKey, windowSeconds: alert.windowSeconds},
+          outbox: options.outbox,
+          limiter,
+          now,
+        })
+      } catch (error) {
+        // Neither sent nor spooled (the outbox could not be written, say): the change stays pending for the next pass.
+        const failure = describeFailure(error)
+        return {...base, status: 'failed', bot: target.botLabel, exitCode: failure.exitCode, error: failure.message, delivered: 0, warnings: []}
+      }
       const refused = result.deliveries.find((delivery) => !delivery.ok && delivery.error)
       return {
         ...base,
@@ -72,6 +85,7 @@ export function createAlertSender(options: AlertSenderOptions): AlertSender {
         ...(result.text === undefined ? {} : {text: result.text}),
         ...(result.status === 'refused' && refused?.error ? {error: refused.error.message} : {}),
         ...(result.spooled ? {error: result.spooled.error} : {}),
+        delivered: result.status === 'refused' ? result.deliveries.filter((delivery) => delivery.ok).length : target.chatIds.length,
         warnings: result.warnings,
       }
     },

@@ -2,6 +2,7 @@ import {redact} from '../redact.js'
 import type {AlertOutcome, AlertSender} from './alert-sender.js'
 import type {CheckResult} from './check-result.js'
 import type {CheckCommon} from './check-spec.js'
+import {alertFor, type CheckAlert, settlePending, undeliveredReason} from './pending-alert.js'
 import {type CheckEvent, planAlerts} from './plan-alerts.js'
 import {type CheckStatus, type HistoryRecord, type MonitorStore, StateLockTimeout} from './store.js'
 import {applyResult} from './transition.js'
@@ -78,6 +79,7 @@ export async function applyResults(ran: readonly RanCheck[], options: ApplyOptio
       const at = now()
       const reports: CheckReport[] = []
       const events: CheckEvent[] = []
+      const alerting = new Map<string, CheckAlert>()
       const history: HistoryRecord[] = [...results]
       for (const {check, target, result, applyAt, belowQuorum} of ran) {
         const previous = state.checks[check.name]
@@ -92,17 +94,24 @@ export async function applyResults(ran: readonly RanCheck[], options: ApplyOptio
           continue
         }
         const step = applyResult(previous, {...result, startedAt: orderAt}, check, {target, channel: check.channel}, at)
-        state.checks[check.name] = step.state
+        // applyResult starts the state afresh; a pending alert stays on it until settled below.
+        state.checks[check.name] = previous?.pendingAlert ? {...step.state, pendingAlert: previous.pendingAlert} : step.state
         if (step.change) history.push({type: 'change', at, check: check.name, ...step.change})
-        if (step.event) events.push({check, target, result, failures: step.state.failures, ...step.event})
-        reports.push({...base, status: step.state.status, ...(step.change ? {change: step.change.to} : {}), ...(step.event ? {event: step.event.kind} : {})})
+        const alert = alertFor(previous?.pendingAlert, step)
+        if (alert) {
+          events.push({check, target, result, failures: step.state.failures, ...alert})
+          alerting.set(check.name, alert)
+        }
+        reports.push({...base, status: step.state.status, ...(step.change ? {change: step.change.to} : {}), ...(alert ? {event: alert.kind} : {})})
       }
       const alerts: AlertOutcome[] = []
       for (const alert of planAlerts(events, at)) {
         const outcome = await options.sender.send(alert, at)
-        alerts.push(outcome)
+        const reason = undeliveredReason(outcome)
+        alerts.push(reason === undefined ? outcome : {...outcome, pending: true})
         warnings.push(...outcome.warnings)
         history.push({type: 'alert', at, checks: alert.checks, event: alert.event, status: outcome.status, channel: alert.channel})
+        for (const name of alert.checks) state.checks[name] = settlePending(state.checks[name]!, alerting.get(name)!, reason && redact(reason), at)
       }
       if (options.pass) {
         const down = Object.entries(state.checks).filter(([, check]) => check.status === 'down').map(([name]) => name)

@@ -20,7 +20,8 @@ export function passLines(report: ApplyReport & {checksMs?: number}, verbose = f
     const title = alert.checks.length === 1 ? `${alert.checks[0]} ${alert.event}` : `${alert.checks.length} checks ${alert.event} (${alert.checks.join(', ')})`
     const via = alert.bot === undefined ? '' : ` (bot ${alert.bot})`
     const why = alert.error === undefined ? '' : `: ${alert.error}`
-    lines.push(`alert  ${alert.status} ${title} to ${alert.channel}${via}${why}`)
+    const later = alert.pending ? ' (pending: the next pass tries again)' : ''
+    lines.push(`alert  ${alert.status} ${title} to ${alert.channel}${via}${why}${later}`)
   }
   if (verbose) {
     const down = report.checks.filter((check) => check.status === 'down').length

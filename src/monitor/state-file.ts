@@ -1,5 +1,6 @@
 // The monitor state file, checked by hand like the throttle's: `monitor run` starts every minute, and zod would
 // cost each pass more than reading the state does.
+import {readPending} from './pending-alert.js'
 import type {CheckState, HistoryRecord, MonitorState} from './store.js'
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -29,8 +30,13 @@ export function parseMonitorState(text: string): {state: MonitorState; problems:
   const checks: Record<string, CheckState> = {}
   const problems: string[] = []
   for (const [name, check] of Object.entries(value.checks)) {
-    if (isCheckState(check)) checks[name] = check
-    else problems.push(name)
+    if (!isCheckState(check)) {
+      problems.push(name)
+      continue
+    }
+    // An unreadable pending alert is dropped rather than the check: its status still holds.
+    if (check.pendingAlert !== undefined && readPending(check.pendingAlert) === undefined) delete check.pendingAlert
+    checks[name] = check
   }
   const state: MonitorState = {version: 1, checks}
   const lastPass = value.lastPass

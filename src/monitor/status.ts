@@ -3,7 +3,7 @@ import type {Env} from '../config/index.js'
 import type {CheckSpec} from './check-spec.js'
 import {formatDowntime, formatSpan, utcTime} from './duration.js'
 import {FileMonitorStore, monitorDirIn} from './file-store.js'
-import type {CheckStatus, MonitorState, MonitorStore} from './store.js'
+import type {CheckStatus, MonitorState, MonitorStore, PendingAlert} from './store.js'
 
 /** One check as `monitor status` shows it. `pending`: in the monitors file, never run. */
 export interface StatusRow {
@@ -18,6 +18,8 @@ export interface StatusRow {
   channel?: string
   /** False for a check that is in the state but no longer in the monitors file. */
   configured: boolean
+  /** Why the alert of its latest change has not been delivered yet (the next pass retries it). */
+  alertPending?: string
 }
 
 /** The rows: the file's checks in its order (when it could be read), then any other check the state knows. */
@@ -37,6 +39,7 @@ export function statusRows(state: MonitorState, checks?: readonly CheckSpec[]): 
       failures: check.failures,
       channel: check.channel,
       configured,
+      ...(check.pendingAlert ? {alertPending: pendingText(check.pendingAlert)} : {}),
     }
   }
   for (const check of checks ?? []) {
@@ -76,7 +79,13 @@ function detailOf(row: StatusRow): string {
   if (row.status === 'pending') return 'not run yet'
   const failing = row.lastOk === false && row.failures > 0 ? ` (${row.failures} failure${row.failures === 1 ? '' : 's'} in a row)` : ''
   const removed = row.configured ? '' : ' [not in the monitors file]'
-  return `${row.message ?? ''}${failing}${removed}`
+  const pending = row.alertPending === undefined ? '' : `; alert pending: ${row.alertPending}`
+  return `${row.message ?? ''}${failing}${removed}${pending}`
+}
+
+/** `registry bot "alerts": token ${ALERTS_TOKEN} is not set (down alert, 3 attempts)`. */
+export function pendingText(pending: PendingAlert): string {
+  return `${pending.reason} (${pending.event} alert, ${pending.attempts} attempt${pending.attempts === 1 ? '' : 's'})`
 }
 
 export interface StatusSectionsOptions {
@@ -110,6 +119,9 @@ export function monitorStatusSections(options: StatusSectionsOptions = {}): () =
     for (const name of down) {
       const check = state.checks[name]!
       lines.push(`• ${name}: down since ${utcTime(check.since, at)} (${formatDowntime(at - check.since)}): ${check.last.message}`)
+    }
+    for (const name of names.filter((name) => state.checks[name]!.pendingAlert).sort()) {
+      lines.push(`• ${name}: alert pending: ${pendingText(state.checks[name]!.pendingAlert!)}`)
     }
     return lines
   }

@@ -23,6 +23,22 @@ export interface CheckState {
   /** `http GET https://…`, for `monitor status`. */
   target: string
   channel: string
+  /** A change whose alert could not be delivered yet: the next pass tries again (see pending-alert.ts). */
+  pendingAlert?: PendingAlert
+}
+
+/** An alert the chat has not had: why, since when, and what it will tell. */
+export interface PendingAlert {
+  /** `outage`: the check went down and came back before its down alert got through. */
+  event: 'down' | 'recovered' | 'outage'
+  downSince: number
+  /** When it came back (recovered, outage). */
+  upSince?: number
+  /** Why the latest attempt failed, redacted. */
+  reason: string
+  /** Epoch ms of the first failed attempt. */
+  firstAt: number
+  attempts: number
 }
 
 export interface MonitorState {
@@ -31,7 +47,8 @@ export interface MonitorState {
   lastPass?: {at: number; durationMs: number; checks: number; down: string[]; host: string}
 }
 
-export type AlertEvent = 'down' | 'recovered' | 'reminder'
+/** `outage`: down and up again, told in one alert because the down alert could not be delivered in time. */
+export type AlertEvent = 'down' | 'recovered' | 'reminder' | 'outage'
 
 /** `failed`: no alert could be attempted (no bot for the channel, say). */
 export type AlertRecordStatus = SendAlertStatus | 'failed'
