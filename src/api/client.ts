@@ -143,9 +143,12 @@ export class BotApiClient {
     let status: number
     let statusText: string
     let text: string
+    const url = this.#methodUrl(method)
+    const proxy = transport.proxyFor?.(url)
+    const viaProxy = proxy === undefined ? '' : ` (via proxy ${proxy})`
     try {
       const {body, headers} = await buildRequestBody(params, () => transport.createFormData())
-      const response = await transport.fetch(this.#methodUrl(method), {method: 'POST', headers, body, signal})
+      const response = await transport.fetch(url, {method: 'POST', headers, body, signal})
       status = response.status
       statusText = response.statusText
       text = await response.text()
@@ -153,12 +156,12 @@ export class BotApiClient {
       if (callerSignal?.aborted) throw callerSignal.reason
       const failure = timeout.aborted
         ? new TelegramNetworkError(method, 'timeout', `request timed out after ${timeoutMs} ms`, {cause: error})
-        : new TelegramNetworkError(method, 'network', describeFetchFailure(error), {cause: error})
+        : new TelegramNetworkError(method, 'network', `${describeFetchFailure(error)}${viaProxy}`, {cause: error})
       this.#log(`${method} attempt ${attemptNumber}: ${failure.kind} error after ${elapsed()} ms`)
       throw failure
     }
-    this.#log(`${method} attempt ${attemptNumber}: ${status} in ${elapsed()} ms${transport.proxy ? ' (via proxy)' : ''}`)
-    return readAnswer(method, status, statusText, text)
+    this.#log(`${method} attempt ${attemptNumber}: ${status} in ${elapsed()} ms${proxy ? ' (via proxy)' : ''}`)
+    return readAnswer(method, status, statusText, text, viaProxy)
   }
 
   #log(line: string): void {
@@ -180,7 +183,8 @@ function checkedApiRoot(apiRoot: string): string {
   return apiRoot.replace(/\/+$/, '')
 }
 
-function readAnswer(method: string, status: number, statusText: string, text: string): unknown {
+/** `viaProxy` names the proxy in failures that may be the proxy's own answer (a 403 or 407 page, a 502). */
+function readAnswer(method: string, status: number, statusText: string, text: string, viaProxy: string): unknown {
   let answer: ApiResponse<unknown> | undefined
   try {
     const parsed: unknown = JSON.parse(text)
@@ -190,10 +194,10 @@ function readAnswer(method: string, status: number, statusText: string, text: st
   }
   if (status >= 500) {
     const reason = answer !== undefined && !answer.ok && answer.description ? answer.description : statusText
-    throw new TelegramNetworkError(method, 'server', `server answered ${status} ${reason}`.trim(), {status})
+    throw new TelegramNetworkError(method, 'server', `server answered ${`${status} ${reason}`.trim()}${viaProxy}`, {status})
   }
   if (answer === undefined) {
-    throw new TelegramNetworkError(method, 'server', `server answered ${status} ${statusText} without Telegram's JSON`, {
+    throw new TelegramNetworkError(method, 'server', `server answered ${status} ${statusText} without Telegram's JSON${viaProxy}`, {
       status,
     })
   }

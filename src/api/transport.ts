@@ -1,3 +1,5 @@
+import {displayProxy, proxySettingsFromEnv} from './proxy-env.js'
+
 /** The parts of a fetch answer the client reads. */
 export interface FetchAnswer {
   status: number
@@ -22,6 +24,8 @@ export interface Transport {
   createFormData(): FormDataLike
   /** The proxy URL in use, for debug lines; undefined when connecting directly. */
   proxy: string | undefined
+  /** The proxy a request to `url` goes through, as it may be shown (no credentials); undefined when direct. */
+  proxyFor?(url: string): string | undefined
 }
 
 /** Proxy variables in the order undici reads them (lowercase first). */
@@ -47,9 +51,11 @@ export async function createTransport(env: NodeJS.ProcessEnv = process.env): Pro
       fetch: (url, init) => globalThis.fetch(url, init as RequestInit),
       createFormData: () => new FormData(),
       proxy: undefined,
+      proxyFor: () => undefined,
     }
   }
-  const undici = await import('undici')
+  const settings = proxySettingsFromEnv(env)
+  const undici = await loadUndici()
   const httpProxy = env.http_proxy || env.HTTP_PROXY || undefined
   const dispatcher = new undici.EnvHttpProxyAgent({
     httpProxy,
@@ -59,6 +65,16 @@ export async function createTransport(env: NodeJS.ProcessEnv = process.env): Pro
   return {
     fetch: (url, init) => undici.fetch(url, {...init, dispatcher} as Parameters<typeof undici.fetch>[1]),
     createFormData: () => new undici.FormData(),
-    proxy,
+    proxy: displayProxy(proxy),
+    proxyFor(url) {
+      const via = settings.proxyFor(new URL(url))
+      return via === undefined ? undefined : displayProxy(via)
+    },
   }
+}
+
+/** Bundled as CommonJS, undici's namespace arrives as `{default: …}` from a dynamic import; from sources it does not. */
+async function loadUndici(): Promise<typeof import('undici')> {
+  const imported = (await import('undici')) as typeof import('undici') & {default?: typeof import('undici')}
+  return imported.EnvHttpProxyAgent === undefined && imported.default !== undefined ? imported.default : imported
 }

@@ -1,0 +1,87 @@
+// Which proxy, if any, a request goes through: the variables curl, undici and most tools read, with their usual
+// precedence (lower case first) and NO_PROXY rules.
+import {UserError} from '../user-error.js'
+
+export interface ProxySettings {
+  /** The proxy for `url`, or undefined to connect directly (no variable set, or NO_PROXY covers the host). */
+  proxyFor(url: URL): URL | undefined
+  /** Any proxy is configured at all (the cost of proxy support is paid only then). */
+  readonly configured: boolean
+}
+
+type Env = Record<string, string | undefined>
+
+/** The first of `names` set to something, parsed; a bad value is the user's to fix, named by its variable. */
+function proxyVariable(env: Env, ...names: string[]): URL | undefined {
+  for (const name of names) {
+    const value = env[name]?.trim()
+    if (value) return parseProxyUrl(name, value)
+  }
+  return undefined
+}
+
+/** Reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY (and lower case, which wins). https:// targets fall back to HTTP_PROXY. */
+export function proxySettingsFromEnv(env: Env = process.env): ProxySettings {
+  const parsedHttp = proxyVariable(env, 'http_proxy', 'HTTP_PROXY')
+  const parsedHttps = proxyVariable(env, 'https_proxy', 'HTTPS_PROXY') ?? parsedHttp
+  const bypass = noProxyMatcher(env.no_proxy ?? env.NO_PROXY ?? '')
+  return {
+    configured: parsedHttp !== undefined || parsedHttps !== undefined,
+    proxyFor(url) {
+      const proxy = url.protocol === 'https:' ? parsedHttps : parsedHttp
+      if (proxy === undefined || bypass(url)) return undefined
+      return proxy
+    },
+  }
+}
+
+/** `host:port` alone is taken as `http://host:port`, as curl does. */
+export function parseProxyUrl(variable: string, value: string): URL {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`
+  let url: URL
+  try {
+    url = new URL(withScheme)
+  } catch {
+    throw new UserError(`${variable} is not a proxy URL: ${JSON.stringify(displayProxy(value))}`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UserError(`${variable}: only http:// and https:// proxies are supported, got ${displayProxy(url)}`)
+  }
+  return url
+}
+
+/** The proxy as it may be shown: scheme, host and port, never its user or password. */
+export function displayProxy(proxy: URL | string): string {
+  if (typeof proxy === 'string') return proxy.replace(/\/\/[^/@]*@/, '//')
+  return `${proxy.protocol}//${proxy.host}`
+}
+
+const defaultPort = (url: URL) => url.port || (url.protocol === 'https:' ? '443' : '80')
+
+/**
+ * NO_PROXY: comma- or space-separated entries; `*` bypasses everything; `example.com` and `.example.com` cover the
+ * domain and its subdomains; `host:port` only that port; IP addresses match literally (no CIDR ranges).
+ */
+export function noProxyMatcher(value: string): (url: URL) => boolean {
+  const entries = value
+    .split(/[\s,]+/)
+    .map((entry) => entry.trim().toLowerCase())
+    .filter((entry) => entry !== '')
+  if (entries.includes('*')) return () => true
+  const rules = entries.map(parseNoProxyEntry)
+  return (url) => {
+    const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '')
+    const port = defaultPort(url)
+    return rules.some((rule) => (rule.port === undefined || rule.port === port) && (host === rule.host || host.endsWith(`.${rule.host}`)))
+  }
+}
+
+function parseNoProxyEntry(entry: string): {host: string; port: string | undefined} {
+  let host = entry
+  let port: string | undefined
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry)
+  if (bracketed) [, host = entry, port] = bracketed
+  else if (entry.indexOf(':') === entry.lastIndexOf(':')) [host = entry, port] = entry.split(':')
+  // Otherwise a bare IPv6 address, whose colons are not a port.
+  return {host: host.replace(/^\*?\./, ''), port: port || undefined}
+}
