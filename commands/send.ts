@@ -39,11 +39,12 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
     filename: Flags.string({description: 'File name shown for a photo or document read from stdin.'}),
     caption: Flags.string({description: 'Caption for --photo or --document (else TEXT is the caption).'}),
     button: Flags.string({description: 'Inline button "text=https://url" or "text=callback_data"; repeatable, " | " joins a row.', multiple: true, multipleNonGreedy: true}),
+    'max-bytes': Flags.integer({description: 'Most bytes read from stdin or a pipe: a longer piped --document or --photo is refused. [default: 50000000, Telegram\'s upload limit]', min: 1}),
   }
 
   public async run(): Promise<SendResult> {
     const {flags, args} = this
-    const [{buildInlineKeyboard, parseParseMode}, {readText}, {inputFileFrom}, {deliverToChats}, {openBot, persistMigrations}, {requireChats}] =
+    const [{buildInlineKeyboard, parseParseMode}, {readText}, {openInputFile}, {deliverToChats}, {openBot, persistMigrations}, {requireChats}] =
       await Promise.all([
         import('../src/format/index.js'),
         import('../src/input/read-text.js'),
@@ -55,12 +56,9 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
     const parseMode = parseParseMode(flags['parse-mode'])
     const replyMarkup = flags.button?.length ? buildInlineKeyboard(flags.button) : undefined
     const mediaFlag: 'photo' | 'document' | undefined = flags.photo !== undefined ? 'photo' : flags.document !== undefined ? 'document' : undefined
-    const media = mediaFlag
-      ? {kind: mediaFlag, source: inputFileFrom(`--${mediaFlag}`, (flags.photo ?? flags.document)!, process.stdin, flags.filename)}
-      : undefined
-    const stdinTaken = (flags.photo ?? flags.document) === '-'
-    const text = flags.caption ?? (await readText({argument: args.text, file: flags.file, stdin: process.stdin, stdinTaken}))
-    if (!media && (text === undefined || text.trim() === '')) {
+    const mediaValue = flags.photo ?? flags.document
+    const text = flags.caption ?? (await readText({argument: args.text, file: flags.file, stdin: process.stdin, stdinTaken: mediaValue === '-'}))
+    if (!mediaFlag && (text === undefined || text.trim() === '')) {
       throw new UserError('TEXT: nothing to send: give TEXT, --file, or pipe the text on stdin')
     }
 
@@ -70,14 +68,32 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
     )
     for (const warning of session.resolved.warnings) this.warnLine(warning)
     const chats = requireChats(session.resolved)
-    const deliveries = await deliverToChats(
-      session.client,
-      chats.map((target) => target.chatId),
-      {text, parseMode, media, replyMarkup, silent: flags.silent, protect: flags.protect, noPreview: flags['no-preview'], threadId: session.resolved.threadId?.value},
-      {migrations: session.migrations},
-    )
-    for (const note of await persistMigrations(session)) this.warnLine(note)
-
-    return {bot: session.resolved.name ?? session.resolved.token.source, deliveries: this.reportDeliveries(deliveries)}
+    // A piped file is read once into a private temporary copy (removed at exit, SIGINT and SIGTERM included), so
+    // every chat and every retry uploads the same bytes.
+    const file =
+      mediaFlag && mediaValue !== undefined
+        ? await openInputFile(`--${mediaFlag}`, mediaValue, {stdin: process.stdin, filename: flags.filename, maxBytes: flags['max-bytes']})
+        : undefined
+    try {
+      const deliveries = await deliverToChats(
+        session.client,
+        chats.map((target) => target.chatId),
+        {
+          text,
+          parseMode,
+          media: mediaFlag && file ? {kind: mediaFlag, source: file.source} : undefined,
+          replyMarkup,
+          silent: flags.silent,
+          protect: flags.protect,
+          noPreview: flags['no-preview'],
+          threadId: session.resolved.threadId?.value,
+        },
+        {migrations: session.migrations},
+      )
+      for (const note of await persistMigrations(session)) this.warnLine(note)
+      return {bot: session.resolved.name ?? session.resolved.token.source, deliveries: this.reportDeliveries(deliveries)}
+    } finally {
+      file?.dispose()
+    }
   }
 }

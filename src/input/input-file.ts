@@ -1,21 +1,56 @@
-import {accessSync, constants, statSync} from 'node:fs'
+import {createReadStream} from 'node:fs'
+import {open, stat} from 'node:fs/promises'
 import {basename} from 'node:path'
 
 import type {InputFileSource} from '../api/index.js'
 import {UserError} from '../user-error.js'
+import {DEFAULT_MAX_BYTES} from './byte-limit.js'
+import {spoolToPrivateFile} from './spool.js'
+
+export interface InputFile {
+  source: InputFileSource
+  /** Removes the temporary copy of a piped input (also done at exit); nothing for other sources. */
+  dispose(): void
+}
+
+export interface InputFileOptions {
+  stdin: NodeJS.ReadableStream
+  /** The name shown in the chat; @default the path's base name, else `photo.jpg` or `document` */
+  filename?: string
+  /** Most bytes taken from a pipe; more is an error. @default DEFAULT_MAX_BYTES.upload */
+  maxBytes?: number
+}
 
 /**
- * A `--photo` / `--document` value: `-` streams stdin, an http(s) URL lets Telegram fetch it, anything else is a
- * local file, checked here so the error names the flag before any request is made.
+ * A `--photo` / `--document` value: an http(s) URL lets Telegram fetch it; a regular file is uploaded from its path;
+ * `-` (stdin), a FIFO or a device is read once into a private temporary file, so that every chat and every retry
+ * gets the same bytes. Errors name the flag before any request is made.
  */
-export function inputFileFrom(field: string, value: string, stdin: NodeJS.ReadableStream, filename?: string): InputFileSource {
-  if (value === '-') return {stream: stdin, filename: filename ?? (field === '--photo' ? 'photo.jpg' : 'document')}
-  if (/^https?:\/\//i.test(value)) return {url: value}
+export async function openInputFile(field: string, value: string, options: InputFileOptions): Promise<InputFile> {
+  const fallbackName = field === '--photo' ? 'photo.jpg' : 'document'
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES.upload
+  if (/^https?:\/\//i.test(value)) return {source: {url: value}, dispose: () => {}}
+  if (value === '-') return spooled(field, options.stdin, options.filename ?? fallbackName, maxBytes)
+  let kind: 'file' | 'stream'
   try {
-    accessSync(value, constants.R_OK)
-    if (!statSync(value).isFile()) throw Object.assign(new Error('not a file'), {code: 'EISDIR'})
+    const stats = await stat(value)
+    if (stats.isDirectory()) throw Object.assign(new Error('a directory'), {code: 'EISDIR'})
+    kind = stats.isFile() ? 'file' : 'stream'
   } catch (error) {
     throw new UserError(`${field}: cannot read "${value}" (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
   }
-  return {path: value, filename: filename ?? basename(value)}
+  const filename = options.filename ?? basename(value)
+  if (kind === 'stream') return spooled(field, createReadStream(value), filename, maxBytes)
+  try {
+    // Opening (not just access()) catches a file we may see but not read, before any chat gets a request.
+    await (await open(value, 'r')).close()
+  } catch (error) {
+    throw new UserError(`${field}: cannot read "${value}" (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
+  }
+  return {source: {path: value, filename}, dispose: () => {}}
+}
+
+async function spooled(field: string, stream: NodeJS.ReadableStream, filename: string, maxBytes: number): Promise<InputFile> {
+  const copy = await spoolToPrivateFile(stream, {field, maxBytes})
+  return {source: {path: copy.path, filename}, dispose: copy.remove}
 }

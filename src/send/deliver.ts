@@ -1,3 +1,5 @@
+import {basename} from 'node:path'
+
 import type {Message} from '@grammyjs/types'
 
 import type {BotApiClient, InputFileSource} from '../api/index.js'
@@ -6,6 +8,7 @@ import {splitCaption, splitMessage} from '../format/index.js'
 import {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {ChatMigrations} from './migrations.js'
 import type {OutgoingMessage} from './outgoing-message.js'
+import {FileChangedError, UnchangedFile} from './unchanged-file.js'
 
 export interface ChatDelivery {
   /** The chat as configured. */
@@ -32,7 +35,8 @@ interface Parts {
 
 /**
  * Sends one message to every chat, concurrently within Telegram's limits. One chat failing does not stop the
- * others: each chat gets its own result. A file is uploaded once, then reused by its `file_id`.
+ * others: each chat gets its own result. A file is uploaded once and reused by its `file_id`; every upload (another
+ * chat after a refusal, a retry, an answer without `file_id`) sends the same bytes, or fails if the file changed.
  */
 export async function deliverToChats(
   client: BotApiClient,
@@ -40,22 +44,50 @@ export async function deliverToChats(
   message: OutgoingMessage,
   options: DeliverOptions = {},
 ): Promise<ChatDelivery[]> {
-  const context = {
+  const context: DeliveryContext = {
     client,
     message,
     parts: planParts(message),
     limiter: options.limiter ?? new TelegramRateLimiter(),
     migrations: options.migrations ?? new ChatMigrations(),
   }
-  const [first, ...others] = chatIds
-  if (first === undefined) return []
-  if (!message.media || others.length === 0 || !isUpload(message.media.source)) {
-    return Promise.all(chatIds.map((chatId) => deliverToChat(context, chatId, message.media?.source)))
+  const source = message.media?.source
+  if (source !== undefined && 'stream' in source && chatIds.length > 1) {
+    // Read once, a stream would leave every chat after the first an empty file.
+    throw new TypeError('deliverToChats: a stream can be uploaded to one chat only; spool it to a file first (openInputFile)')
   }
-  const firstDelivery = await deliverToChat(context, first, message.media.source)
-  const source = firstDelivery.fileId ? {fileId: firstDelivery.fileId} : message.media.source
-  const rest = await Promise.all(others.map((chatId) => deliverToChat(context, chatId, source)))
-  return [firstDelivery, ...rest].map(({fileId: _fileId, ...delivery}) => delivery)
+  if (source === undefined || !('path' in source)) {
+    return Promise.all(chatIds.map((chatId) => deliverToChat(context, chatId, source)))
+  }
+  const pinned = await UnchangedFile.pin(source.path, source.filename ?? basename(source.path))
+  return deliverUpload(context, chatIds, source, pinned)
+}
+
+/**
+ * Uploads to one chat at a time until Telegram answers with a `file_id`, then sends that to the others at once.
+ * Uploading one at a time also means a file that changes stops the broadcast at the first chat that would notice.
+ */
+async function deliverUpload(
+  context: DeliveryContext,
+  chatIds: ReadonlyArray<number | string>,
+  upload: InputFileSource,
+  pinned: UnchangedFile,
+): Promise<ChatDelivery[]> {
+  const deliveries: ChatDelivery[] = []
+  let uploaded: InputFileSource | undefined
+  let next = 0
+  while (uploaded === undefined && next < chatIds.length) {
+    const {fileId, fileChanged, ...delivery} = await deliverToChat(context, chatIds[next++]!, upload, pinned)
+    deliveries.push(delivery)
+    if (fileChanged) {
+      // Whatever the others would get is not the file the first chats got.
+      const rest = chatIds.slice(next).map((chatId): ChatDelivery => ({chatId, ok: false, messageIds: [], error: delivery.error}))
+      return [...deliveries, ...rest]
+    }
+    if (fileId !== undefined) uploaded = {fileId}
+  }
+  const rest = await Promise.all(chatIds.slice(next).map((chatId) => deliverToChat(context, chatId, uploaded)))
+  return [...deliveries, ...rest.map(({fileId: _fileId, fileChanged: _changed, ...delivery}) => delivery)]
 }
 
 function planParts(message: OutgoingMessage): Parts {
@@ -79,7 +111,8 @@ async function deliverToChat(
   {client, message, parts, limiter, migrations}: DeliveryContext,
   chatId: number | string,
   mediaSource: InputFileSource | undefined,
-): Promise<ChatDelivery & {fileId?: string}> {
+  pinned?: UnchangedFile,
+): Promise<ChatDelivery & {fileId?: string; fileChanged?: boolean}> {
   const messageIds: number[] = []
   let fileId: string | undefined
   const common = () => ({
@@ -93,6 +126,7 @@ async function deliverToChat(
   try {
     if (message.media && mediaSource) {
       await limiter.acquire(migrations.current(chatId))
+      await pinned?.check()
       const isLast = parts.texts.length === 0
       const params = {...common(), caption: parts.caption, parse_mode: message.parseMode, reply_markup: markupFor(isLast)}
       const sent: Message =
@@ -101,6 +135,7 @@ async function deliverToChat(
           : await client.sendDocument({...params, document: mediaSource})
       messageIds.push(sent.message_id)
       fileId = sentFileId(sent)
+      await pinned?.check()
     }
     for (const [index, text] of parts.texts.entries()) {
       await limiter.acquire(migrations.current(chatId))
@@ -115,12 +150,9 @@ async function deliverToChat(
     }
     return {chatId, ok: true, messageIds, migratedTo: migrations.movedTo(chatId), fileId}
   } catch (error) {
-    return {chatId, ok: false, messageIds, migratedTo: migrations.movedTo(chatId), error: describeFailure(error)}
+    const fileChanged = error instanceof FileChangedError || undefined
+    return {chatId, ok: false, messageIds, migratedTo: migrations.movedTo(chatId), error: describeFailure(error), fileChanged}
   }
-}
-
-function isUpload(source: InputFileSource): boolean {
-  return 'path' in source || 'stream' in source
 }
 
 function sentFileId(sent: Message): string | undefined {

@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto'
 import type {IncomingMessage} from 'node:http'
 import {badRequest} from './api-error.js'
 import type {RecordedRequest, UploadedFile} from './types.js'
@@ -29,7 +30,7 @@ export async function parseBody(request: IncomingMessage, url: URL): Promise<Par
         params[field] = value
       } else {
         const content = Buffer.from(await value.arrayBuffer())
-        files.push({field, name: value.name, size: content.length, contentType: value.type, content})
+        files.push({field, name: value.name, size: content.length, sha256: createHash('sha256').update(content).digest('hex'), contentType: value.type, content})
       }
     }
     return {encoding, params, files}

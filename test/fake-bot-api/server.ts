@@ -51,6 +51,8 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
   const strictAmpersand = options.strictAmpersand ?? true
   const requests: RecordedRequest[] = []
   const timers = new Set<NodeJS.Timeout>()
+  const coldConnectionDelayMs = options.coldConnectionDelayMs ?? 0
+  const warmSockets = new WeakSet<object>()
   for (const bot of options.bots ?? []) state.addBot(bot)
   for (const chat of options.chats ?? []) state.addChat(chat)
 
@@ -76,7 +78,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
       response.socket?.destroy()
       return true
     }
-    if ('delayMs' in fault) return false
+    if ('delayMs' in fault || 'withoutFileIds' in fault) return false
     if (fault.status === 429) {
       const description = `Too Many Requests: retry after ${fault.retryAfter}`
       sendError(response, record, new FakeApiError(429, description, {retry_after: fault.retryAfter}))
@@ -110,6 +112,10 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
       return sendError(response, undefined, notFound())
     }
     const [, token = '', method = ''] = route
+    if (coldConnectionDelayMs > 0 && !warmSockets.has(request.socket)) {
+      warmSockets.add(request.socket)
+      await delay(coldConnectionDelayMs)
+    }
     let body: Awaited<ReturnType<typeof parseBody>>
     try {
       body = await parseBody(request, url)
@@ -147,6 +153,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
       if (error instanceof FakeApiError) return sendError(response, record, error)
       throw error
     }
+    if (fault !== undefined && 'withoutFileIds' in fault && !(outcome instanceof DescribedResult)) outcome = withoutFileIds(outcome)
     if (outcome instanceof DescribedResult) {
       return sendJson(response, record, 200, {ok: true, result: outcome.result, description: outcome.description})
     }
@@ -199,4 +206,11 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
       await closed
     },
   }
+}
+
+/** A copy of a result with every `file_id` key removed, at any depth. */
+function withoutFileIds(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutFileIds)
+  if (typeof value !== 'object' || value === null) return value
+  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'file_id').map(([key, inner]) => [key, withoutFileIds(inner)]))
 }

@@ -28,6 +28,8 @@ export interface UploadedFile {
   /** The filename sent in the part's Content-Disposition. */
   name: string
   size: number
+  /** Hex SHA-256 of the part's bytes, to compare what each chat received with what was sent. */
+  sha256: string
   contentType: string
   content: Buffer
 }
@@ -67,6 +69,8 @@ export type FaultKind =
   | {destroy: true}
   /** Answers normally, after this delay. */
   | {delayMs: number}
+  /** Answers normally, but with every `file_id` left out of the result, as some proxies and gateways answer. */
+  | {withoutFileIds: true}
 
 export interface FailNextOptions {
   /** Only this method triggers the fault. @default any method */
@@ -96,6 +100,11 @@ export interface FakeBotApiOptions {
    * @default true
    */
   strictAmpersand?: boolean
+  /**
+   * Holds the first request on each new connection this long before reading it, as a TLS handshake to the real
+   * Telegram does: a burst sent on cold connections then arrives late and bunched. @default 0
+   */
+  coldConnectionDelayMs?: number
   /** Clock for message dates, rate limits and recorded request times. @default Date.now */
   now?: () => number
 }

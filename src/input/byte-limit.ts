@@ -1,0 +1,16 @@
+/** How much of stdin or a file each input reads at most, unless `--max-bytes` says otherwise. */
+export const DEFAULT_MAX_BYTES = {
+  /** `send` text: 1 MiB is about 256 messages of 4,096 characters, already more than anyone reads. */
+  sendText: 1024 * 1024,
+  /** `alert --body`: an alert is read on a phone. */
+  alertBody: 64 * 1024,
+  /** A piped `--document`/`--photo`: Telegram's upload limit for bots (50 MB). */
+  upload: 50 * 1000 * 1000,
+} as const
+
+/** `1 MiB`, `64 KiB`, `50,000,000 bytes`: exact, in the unit the limit was chosen in. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`
+  return `${bytes.toLocaleString('en-US')} bytes`
+}
