@@ -5,7 +5,7 @@ import {UserError} from '../user-error.js'
 import {describeFetchFailure, TelegramApiError, TelegramNetworkError} from './errors.js'
 import {type InputFileSource, stageFiles} from './input-file.js'
 import {buildRequestBody} from './request-body.js'
-import {type RetryOptions, withRetries} from './retry.js'
+import {backoffFromEnv, type RetryOptions, withRetries} from './retry.js'
 import {createTransport, type Transport} from './transport.js'
 
 type Methods = ApiMethods<InputFileSource>
@@ -54,7 +54,7 @@ export class BotApiClient {
     // The only place the token goes: everything else names the method, never the URL.
     this.#methodUrl = (method) => `${apiRoot}/bot${token}/${method}`
     this.#timeoutMs = options.timeoutMs ?? 30_000
-    this.#retry = options.retry ?? {}
+    this.#retry = {...backoffFromEnv(process.env), ...options.retry}
     this.#debug = options.debug
     this.#onMigrate = options.onMigrate
     this.#transport = options.transport === undefined ? undefined : Promise.resolve(options.transport)

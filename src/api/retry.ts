@@ -28,6 +28,16 @@ type Decision = {retry: false} | {retry: true; delayMs: number; rateLimited: boo
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /**
+ * For test suites only: `FASTPAY_TG_RETRY_BASE_MS` replaces the first backoff delay (0 retries at once), so that
+ * tests of a spawned CLI or Action go through every retry without waiting out real backoff. The number of retries
+ * and 429's `retry_after` stay as they are. Anything but a whole number of milliseconds is ignored.
+ */
+export function backoffFromEnv(env: Record<string, string | undefined>): Pick<RetryOptions, 'baseDelayMs'> {
+  const text = env.FASTPAY_TG_RETRY_BASE_MS
+  return text !== undefined && /^\d+$/.test(text) ? {baseDelayMs: Number(text)} : {}
+}
+
+/**
  * Runs `attempt` until it succeeds or the policy gives up: network errors, timeouts and 5xx get bounded retries
  * with capped, jittered exponential backoff; 429 waits `retry_after`; every other refusal is thrown at once.
  */

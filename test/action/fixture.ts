@@ -92,6 +92,8 @@ export function useActionJob(event: 'push' | 'pull_request' = 'push'): ActionJob
         GITHUB_STEP_SUMMARY: summaryFile,
         GITHUB_WORKSPACE: job.workspace,
         TELEGRAM_API_BASE_URL: job.api.url,
+        // Retries still happen, without the real backoff between them (see backoffFromEnv); 429's retry_after stays.
+        FASTPAY_TG_RETRY_BASE_MS: '0',
         ...githubEnv(event),
       }
       for (const [name, value] of Object.entries(inputs)) merged[`INPUT_${name.toUpperCase()}`] = value

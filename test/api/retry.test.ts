@@ -1,6 +1,6 @@
-import {afterAll, beforeEach, describe, expect, it} from 'vitest'
+import {afterAll, afterEach, beforeEach, describe, expect, it, vi} from 'vitest'
 import {backoffDelayMs, BotApiClient, TelegramApiError, TelegramNetworkError} from '../../src/api/index.js'
-import type {FakeBotApi} from '../fake-bot-api/server.js'
+import type {FakeBotApi, FaultKind} from '../fake-bot-api/server.js'
 import {closedPort, PRIVATE_CHAT, rejectionOf, startApi, testClient, TOKEN} from './fixture.js'
 
 let api: FakeBotApi
@@ -145,5 +145,34 @@ describe('backoffDelayMs', () => {
     const high = [1, 2, 3, 4, 5, 6].map((retry) => backoffDelayMs(retry, {...options, random: () => 0.999999}))
     expect(low).toEqual([250, 500, 1000, 2000, 4000, 4000])
     expect(high).toEqual([500, 1000, 2000, 4000, 8000, 8000])
+  })
+})
+
+describe('FASTPAY_TG_RETRY_BASE_MS, the test suites\' backoff knob', () => {
+  afterEach(() => vi.unstubAllEnvs())
+
+  async function sleepsAfter(faults: FaultKind[], retry = {}) {
+    for (const kind of faults) api.failNext({method: 'sendMessage', kind})
+    const {client, sleeps} = testClient(api, {retry})
+    await sendHello(client)
+    return sleeps
+  }
+
+  it('sets the first backoff delay of clients built while it is set; the retries themselves stay', async () => {
+    vi.stubEnv('FASTPAY_TG_RETRY_BASE_MS', '0')
+    expect(await sleepsAfter([{status: 500}, {status: 502}, {status: 503}])).toEqual([0, 0, 0])
+    expect(api.requests.map((request) => request.status)).toEqual([500, 502, 503, 200])
+    vi.stubEnv('FASTPAY_TG_RETRY_BASE_MS', '100')
+    expect(await sleepsAfter([{status: 500}, {status: 500}])).toEqual([75, 150])
+  })
+
+  it("keeps 429's retry_after, yields to a client's own baseDelayMs, and ignores what is not whole milliseconds", async () => {
+    vi.stubEnv('FASTPAY_TG_RETRY_BASE_MS', '0')
+    expect(await sleepsAfter([{status: 429, retryAfter: 2}])).toEqual([2000])
+    expect(await sleepsAfter([{status: 500}], {baseDelayMs: 40})).toEqual([30])
+    for (const ignored of ['', '-1', '0.5', 'fast']) {
+      vi.stubEnv('FASTPAY_TG_RETRY_BASE_MS', ignored)
+      expect(await sleepsAfter([{status: 500}])).toEqual([375])
+    }
   })
 })

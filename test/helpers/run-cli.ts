@@ -28,6 +28,8 @@ export function createCliSandbox(apiRoot?: string): CliSandbox {
     HOME: home,
     XDG_CONFIG_HOME: join(home, 'config'),
     XDG_STATE_HOME: join(home, 'state'),
+    // Retries still happen, without the real backoff between them (see backoffFromEnv); 429's retry_after stays.
+    FASTPAY_TG_RETRY_BASE_MS: '0',
     // Keep the keychain tests' session bus visible when .ci/run provides one.
     ...(process.env.DBUS_SESSION_BUS_ADDRESS ? {DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS} : {}),
     ...(apiRoot ? {TELEGRAM_API_BASE_URL: apiRoot} : {}),
