@@ -1,48 +1,57 @@
 import {z} from 'zod'
 
-import {booleanInput, DEPLOY_INPUTS, type DeployOptions, describeInputIssues, parseDeployOptions} from '../src/deploy/index.js'
+import {booleanInput, DEPLOY_INPUTS, type DeployOptions, describeInputIssues, parseDeployOptions, secondsInput} from '../src/deploy/index.js'
 import {UserError} from '../src/user-error.js'
 import type {ActionCore} from './action-core.js'
 
 /** The Action's inputs, validated and typed, with action.yml's defaults applied (a direct `node` run skips them). */
 export interface ActionInputs {
-  /** Overrides every config layer. @default none: the registry, TELEGRAM_BOT_CONFIGS, TELEGRAM_BOT_TOKEN */
+  /** Overrides every config layer. @default none: the registry named by `config`, TELEGRAM_BOT_CONFIGS, TELEGRAM_BOT_TOKEN */
   token?: string
   /** The bot (by name) to use when no token input is given; unknown names fall through the layers. @default 'deploy' */
   channel: string
-  /** The bots registry YAML, relative to the workspace. @default none (fastpay-tg's default path) */
+  /** The bots registry YAML, relative to the workspace. @default none: no registry (FASTPAY_TG_CONFIG if set) */
   configPath?: string
   /** Fail the step when the notice cannot be delivered. @default false */
   failOnError: boolean
+  /** Per request, before a retry. @default 10000 */
+  timeoutMs: number
   deploy: DeployOptions
 }
+
+/** A runner's default: a Telegram that accepts connections and never answers costs 10 s per try, not 30. */
+export const DEFAULT_TIMEOUT_SECONDS = 10
 
 const label = (name: string) => `input ${name}`
 
 /**
  * Reads and checks every input. The token is masked first, before any other input is read or anything logged, so
- * that no later line can show it.
+ * that no later line can show it. `defaultStatus` stands in for a blank `status` (a deployment_status event's state).
  */
-export function readInputs(core: ActionCore): ActionInputs {
+export function readInputs(core: ActionCore, defaultStatus?: string): ActionInputs {
   const token = core.getInput('token')
   if (token !== '') core.setSecret(token)
 
-  const failOnErrorText = core.getInput('fail-on-error')
-  const failOnError = booleanInput(false).safeParse(failOnErrorText)
-  if (!failOnError.success) {
-    throw new UserError(describeInputIssues(relabel(failOnError.error, 'fail-on-error'), {'fail-on-error': failOnErrorText}, label))
-  }
+  const failOnError = readOne(core, 'fail-on-error', booleanInput(false))
+  const timeoutSeconds = readOne(core, 'timeout', secondsInput('expected a number of seconds above 0')) ?? DEFAULT_TIMEOUT_SECONDS
   const raw = Object.fromEntries(DEPLOY_INPUTS.map((name) => [name, core.getInput(name)]))
+  if (raw.status === '' && defaultStatus) raw.status = defaultStatus
   return {
     token: token === '' ? undefined : token,
     channel: core.getInput('channel') || 'deploy',
     configPath: core.getInput('config') || undefined,
-    failOnError: failOnError.data,
+    failOnError,
+    timeoutMs: Math.round(timeoutSeconds * 1000),
     deploy: parseDeployOptions(raw, label),
   }
 }
 
-/** A lone field's schema reports an empty path: name the input. */
-function relabel(error: z.ZodError, name: string): z.ZodError {
-  return new z.ZodError(error.issues.map((issue) => ({...issue, path: [name, ...issue.path]})))
+/** One input of the Action's own (not shared with the CLI), checked on its own. */
+function readOne<T>(core: ActionCore, name: string, schema: z.ZodType<T, string | undefined>): T {
+  const text = core.getInput(name)
+  const parsed = schema.safeParse(text)
+  if (parsed.success) return parsed.data
+  // A lone field's schema reports an empty path: name the input.
+  const error = new z.ZodError(parsed.error.issues.map((issue) => ({...issue, path: [name, ...issue.path]})))
+  throw new UserError(describeInputIssues(error, {[name]: text}, label))
 }

@@ -1,9 +1,12 @@
+import {NO_DEFAULT_CONFIG_ENV_VAR} from '../src/config/index.js'
 import {describeFailure} from '../src/describe-failure.js'
 import {deployContextFromGitHub, type DeployNoticeResult, formatMessageIds, notifyDeploy} from '../src/deploy/index.js'
-import {DEPLOY_STATUS_ICONS} from '../src/deploy/status.js'
 import {redact} from '../src/redact.js'
+import {MissingTokenError} from '../src/user-error.js'
 import type {ActionCore, ActionGitHub} from './action-core.js'
-import {readInputs} from './inputs.js'
+import {inActionTerms} from './action-terms.js'
+import {type ActionInputs, readInputs} from './inputs.js'
+import {summaryLine, writeSummary} from './summary.js'
 
 /** Thrown when the notice failed and `fail-on-error` asks the step to fail: its message is the whole story. */
 export class NoticeFailedError extends Error {
@@ -13,19 +16,23 @@ export class NoticeFailedError extends Error {
 // The runner starts the bundle from a checkout without node_modules, so the native keychain module is never there.
 const KEYCHAIN_HINT = 'the Action cannot read the OS keychain: give the token input, or token: ${ENV_VAR} in the registry'
 
-/** The one line `core.setFailed` gets for anything `run` throws: no token, no stack. */
+// Why `token: ${{ secrets.X }}` comes out empty, for the reader of the warning.
+const EMPTY_TOKEN_WHY = 'a workflow run for a pull request from a fork gets no secrets; otherwise check that the secret exists and is spelled right'
+
+/** The one line `core.setFailed` gets for anything `run` throws: no token, no stack, inputs rather than CLI flags. */
 export function failureText(error: unknown): string {
   if (error instanceof NoticeFailedError) return redact(error.message)
   const {message} = describeFailure(error)
-  return /keychain unavailable/.test(message) ? `${message}; ${KEYCHAIN_HINT}` : message
+  return inActionTerms(/keychain unavailable/.test(message) ? `${message}; ${KEYCHAIN_HINT}` : message)
 }
 
 /**
  * The Action: reads the inputs, sends or edits the deploy notice, sets the outputs and a job summary line. A
- * notice that cannot be delivered is a warning unless `fail-on-error` is true; invalid inputs always fail.
+ * notice that cannot be delivered (no token in a fork's pull request, Telegram down, the deadline passed) is a
+ * warning unless `fail-on-error` is true; invalid inputs always fail.
  */
 export async function run(core: ActionCore, github: ActionGitHub, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const inputs = readInputs(core)
+  const inputs = readInputs(core, deploymentState(github))
   const {deploy} = inputs
   core.setOutput('status', deploy.status)
   let result: DeployNoticeResult
@@ -35,7 +42,8 @@ export async function run(core: ActionCore, github: ActionGitHub, env: NodeJS.Pr
       bot: {token: inputs.token, defaultBot: inputs.channel, configPath: inputs.configPath},
       context: deployContextFromGitHub(github.context, env),
       chatsLabel: 'input chat-ids',
-      env,
+      env: registryScope(env, inputs),
+      timeoutMs: inputs.timeoutMs,
       onToken: (token) => {
         if (token !== inputs.token) core.setSecret(token)
       },
@@ -43,17 +51,30 @@ export async function run(core: ActionCore, github: ActionGitHub, env: NodeJS.Pr
     })
   } catch (error) {
     const failure = describeFailure(error)
+    const about = [deploy.status, deploy.environment].filter(Boolean).join(', ')
+    if (error instanceof MissingTokenError && inputs.token === undefined) {
+      const reason = /^no bot token/.test(failure.message) ? 'no other config layer has a bot token either' : inActionTerms(failure.message)
+      const line = `input token is empty and ${reason}: deploy notice (${about}) not sent (${EMPTY_TOKEN_WHY})`
+      if (inputs.failOnError) throw new NoticeFailedError(line)
+      return notSent(core, line, `⚠️ Telegram deploy notice (${about}) not sent: input token is empty (${EMPTY_TOKEN_WHY}).`)
+    }
     if (failure.code === 'usage' || inputs.failOnError) throw error
-    core.setOutput('message-ids', '')
-    core.setOutput('chat-ids', '')
-    core.warning(`deploy notice not sent: ${failure.message}`)
-    await writeSummary(core, `⚠️ Telegram deploy notice (${deploy.status}) not sent: ${failure.message}`)
-    return
+    return notSent(core, `deploy notice not sent: ${failure.message}`, `⚠️ Telegram deploy notice (${about}) not sent: ${failure.message}`)
   }
 
-  for (const warning of result.warnings) core.warning(redact(warning))
+  for (const warning of result.warnings) core.warning(inActionTerms(redact(warning)))
+  if (result.dryRun) {
+    core.setOutput('message-ids', '')
+    core.setOutput('chat-ids', '')
+    const chats = result.dryRun.chats.map(String).join(', ')
+    core.info(`dry run: nothing sent; the notice (${deploy.status}) would go to ${chats}:`)
+    // Indented, so that no line of the notice can pass for a workflow command (`::error::`).
+    for (const line of (result.text ?? '').split('\n')) core.info(`  ${line}`)
+    await writeSummary(core, `🧪 Telegram deploy notice (${[result.status, result.environment].filter(Boolean).join(', ')}): dry run, would go to ${chats}.`)
+    return
+  }
   core.setOutput('message-ids', formatMessageIds(result.messages))
-  core.setOutput('chat-ids', result.messages.map((message) => String(message.chatId)).join(','))
+  core.setOutput('chat-ids', [...new Set(result.messages.map((message) => String(message.chatId)))].join(','))
   if (result.suppressed) {
     const line = `deploy notice (${deploy.status}) suppressed: the same notice went out less than ${deploy.throttleSeconds} s ago`
     core.info(line)
@@ -71,24 +92,28 @@ export async function run(core: ActionCore, github: ActionGitHub, env: NodeJS.Pr
   core.warning(message)
 }
 
-/** `✅ Telegram deploy notice (success, production): edited in -1001234567890; sent to 4242.` (⚠️ when a chat failed) */
-function summaryLine(result: DeployNoticeResult): string {
-  const byOutcome = new Map<string, string[]>()
-  for (const chat of result.chats) {
-    const key = chat.ok ? ({sent: 'sent to', edited: 'edited in', resent: 'sent anew to'} as const)[chat.outcome!] : 'failed for'
-    byOutcome.set(key, [...(byOutcome.get(key) ?? []), String(chat.migratedTo ?? chat.chatId)])
-  }
-  const parts = [...byOutcome].map(([what, chats]) => `${what} ${chats.join(', ')}`)
-  const about = [result.status, result.environment].filter(Boolean).join(', ')
-  const icon = result.chats.every((chat) => chat.ok) ? DEPLOY_STATUS_ICONS[result.status] : '⚠️'
-  return `${icon} Telegram deploy notice (${about}): ${parts.join('; ')}.`
+/** A warning, empty outputs and a summary line: the deploy goes on without its notice. */
+async function notSent(core: ActionCore, warning: string, summary: string): Promise<void> {
+  core.setOutput('message-ids', '')
+  core.setOutput('chat-ids', '')
+  core.warning(redact(warning))
+  await writeSummary(core, summary)
 }
 
-/** One line in the job summary; runs without GITHUB_STEP_SUMMARY (a local run) just skip it. */
-async function writeSummary(core: ActionCore, line: string): Promise<void> {
-  try {
-    await core.summary.addRaw(redact(line), true).write()
-  } catch (error) {
-    core.debug(`job summary not written: ${describeFailure(error).message}`)
-  }
+/** A deployment_status event's state: what the notice follows when no `status` input is given. */
+function deploymentState(github: ActionGitHub): string | undefined {
+  const status = github.context.payload.deployment_status
+  const state = typeof status === 'object' && status !== null ? (status as {state?: unknown}).state : undefined
+  return typeof state === 'string' ? state : undefined
 }
+
+/**
+ * The runner user's `~/.config/fastpay-tg/config.yml` belongs to whoever set up a self-hosted runner, maybe for
+ * another project: the Action reads a registry only when the `config` input or FASTPAY_TG_CONFIG names one.
+ */
+function registryScope(env: NodeJS.ProcessEnv, inputs: ActionInputs): NodeJS.ProcessEnv {
+  if (inputs.configPath !== undefined || env.FASTPAY_TG_CONFIG) return env
+  return {...env, [NO_DEFAULT_CONFIG_ENV_VAR]: '1'}
+}
+
+export type {DeployNoticeResult}

@@ -12,6 +12,8 @@ export interface DeployCommandResult {
   chats: Array<{chatId: number | string; ok: boolean; outcome?: string; messageId?: number; migratedTo?: number; error?: string}>
   durationMs?: number
   suppressed?: boolean
+  /** Set by --dry-run: the text and the chats it would go to. */
+  dryRun?: {text: string; chats: Array<number | string>}
 }
 
 /** The flag each shared deploy setting is read from, for error messages. */
@@ -27,6 +29,13 @@ const FLAG_OF: Record<DeployInputName, string> = {
   'parse-mode': '--parse-mode',
   'disable-notification': '--silent',
   'throttle-seconds': '--throttle-seconds',
+  notify: '--notify',
+  'link-preview': '--link-preview',
+  'protect-content': '--protect',
+  document: '--document',
+  photo: '--photo',
+  'dry-run': '--dry-run',
+  deadline: '--deadline',
 }
 
 export default class Deploy extends BaseCommand<typeof Deploy> {
@@ -56,6 +65,13 @@ Exit codes: 0 delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Tel
     'parse-mode': Flags.string({description: 'html, markdownv2 or none.', default: 'html'}),
     silent: Flags.boolean({description: 'Send without sound.'}),
     'throttle-seconds': Flags.string({description: 'Hold back the same notice (repository, environment, status, commit) within this window.'}),
+    notify: Flags.string({description: 'failure, always or never: which final statuses also reply to the edited notice, so the chat is notified.', default: 'failure'}),
+    'link-preview': Flags.boolean({description: 'Show a preview of the first link.'}),
+    protect: Flags.boolean({description: 'Forbid forwarding and saving the messages.'}),
+    document: Flags.string({description: 'A file sent as a reply to the notice in every chat.'}),
+    photo: Flags.string({description: 'An image sent as a reply to the notice in every chat.'}),
+    'dry-run': Flags.boolean({description: 'Print the notice and its chats; send nothing.'}),
+    deadline: Flags.string({description: 'Seconds for the whole notice (every request and retry); chats not reached by then are reported as not sent.', default: '45'}),
     repository: Flags.string({description: 'Repository name shown (default: from the CI).', helpGroup: 'CONTEXT'}),
     ref: Flags.string({description: 'Branch or tag shown: refs/heads/main, refs/tags/v1.2.0, or a name.', helpGroup: 'CONTEXT'}),
     sha: Flags.string({description: 'Commit shown (default: from the CI).', helpGroup: 'CONTEXT'}),
@@ -79,6 +95,13 @@ Exit codes: 0 delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Tel
         'parse-mode': flags['parse-mode'],
         'disable-notification': flags.silent ? 'true' : 'false',
         'throttle-seconds': flags['throttle-seconds'],
+        notify: flags.notify,
+        'link-preview': flags['link-preview'] ? 'true' : 'false',
+        'protect-content': flags.protect ? 'true' : 'false',
+        document: flags.document,
+        photo: flags.photo,
+        'dry-run': flags['dry-run'] ? 'true' : 'false',
+        deadline: flags.deadline,
       },
       (name) => FLAG_OF[name],
     )
@@ -101,6 +124,10 @@ Exit codes: 0 delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Tel
 
   private report(result: DeployNoticeResult, messageIds: string): DeployCommandResult {
     for (const warning of result.warnings) this.warnLine(warning)
+    if (result.dryRun) {
+      this.log(`dry run: would send to ${result.dryRun.chats.map(String).join(', ')}:`)
+      this.log(result.text)
+    }
     if (result.suppressed) {
       this.warnLine(`deploy notice suppressed: the same notice went out within the window (${result.suppressed.count} held back so far)`)
     }
@@ -118,6 +145,7 @@ Exit codes: 0 delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Tel
       chats: result.chats.map(({error, editError: _editError, ...chat}) => ({...chat, error: error?.message})),
       durationMs: result.durationMs,
       suppressed: result.suppressed ? true : undefined,
+      dryRun: result.dryRun && {text: result.text ?? '', chats: result.dryRun.chats},
     }
   }
 }

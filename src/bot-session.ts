@@ -15,10 +15,12 @@ export interface OpenBotOptions {
   debug?: (line: string) => void
   /** Per-request timeout. @default 30000 */
   timeoutMs?: number
+  /** Cancels every request of the session (a deadline for the whole run). @default none */
+  signal?: AbortSignal
 }
 
 /** Resolves a bot through the config layers and opens a client for it: what every door does first. */
-export async function openBot(request: BotRequest, {env = process.env, debug, timeoutMs}: OpenBotOptions = {}): Promise<BotSession> {
+export async function openBot(request: BotRequest, {env = process.env, debug, timeoutMs, signal}: OpenBotOptions = {}): Promise<BotSession> {
   const resolved = await resolveBot(request, env)
   const migrations = new ChatMigrations()
   const client = new BotApiClient({
@@ -26,6 +28,7 @@ export async function openBot(request: BotRequest, {env = process.env, debug, ti
     apiRoot: env.TELEGRAM_API_BASE_URL || undefined,
     debug,
     timeoutMs,
+    signal,
     onMigrate: migrations.record,
   })
   return {resolved, client, migrations}

@@ -12,3 +12,9 @@ export class UserError extends Error {
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError
 }
+
+/**
+ * No layer gave a bot token, or the one that names it points at an empty variable. A door may treat it apart from
+ * other mistakes: the Action in a fork's pull request, which gets no secrets, warns instead of failing.
+ */
+export class MissingTokenError extends UserError {}

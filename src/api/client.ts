@@ -31,6 +31,11 @@ export interface BotApiClientOptions {
   onMigrate?: (fromChatId: number | string, toChatId: number, method: string) => void | Promise<void>
   /** @default built from the environment's proxy variables (see createTransport) */
   transport?: Transport | Promise<Transport>
+  /**
+   * Cancels every call of this client, as each call's own `signal` does: a deadline for a whole run. Backoff sleeps
+   * end early too. @default none
+   */
+  signal?: AbortSignal
 }
 
 export interface CallOptions {
@@ -45,6 +50,7 @@ export class BotApiClient {
   readonly #retry: RetryOptions
   readonly #debug: ((line: string) => void) | undefined
   readonly #onMigrate: BotApiClientOptions['onMigrate']
+  readonly #signal: AbortSignal | undefined
   #transport: Promise<Transport> | undefined
 
   constructor(options: BotApiClientOptions) {
@@ -57,6 +63,7 @@ export class BotApiClient {
     this.#retry = {...backoffFromEnv(process.env), ...options.retry}
     this.#debug = options.debug
     this.#onMigrate = options.onMigrate
+    this.#signal = options.signal
     this.#transport = options.transport === undefined ? undefined : Promise.resolve(options.transport)
   }
 
@@ -125,9 +132,12 @@ export class BotApiClient {
     return this.call('getWebhookInfo')
   }
 
-  #callWithRetries(method: string, params: Record<string, unknown>, signal: AbortSignal | undefined): Promise<unknown> {
+  #callWithRetries(method: string, params: Record<string, unknown>, callSignal: AbortSignal | undefined): Promise<unknown> {
+    const signals = [this.#signal, callSignal].filter((signal) => signal !== undefined)
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0]
     const attempt = (attemptNumber: number) => this.#attempt(method, params, attemptNumber, signal)
-    return withRetries(attempt, this.#retry, {method, debug: this.#debug && ((line) => this.#log(line))})
+    const retry = signal ? {...this.#retry, sleep: abortableSleep(this.#retry.sleep, signal)} : this.#retry
+    return withRetries(attempt, retry, {method, debug: this.#debug && ((line) => this.#log(line))})
   }
 
   async #attempt(method: string, params: Record<string, unknown>, attemptNumber: number, callerSignal?: AbortSignal) {
@@ -166,6 +176,30 @@ export class BotApiClient {
 
   #log(line: string): void {
     this.#debug?.(redact(line))
+  }
+}
+
+/** A backoff sleep that ends, throwing the abort reason, as soon as `signal` aborts. */
+function abortableSleep(sleep: ((ms: number) => Promise<void>) | undefined, signal: AbortSignal): (ms: number) => Promise<void> {
+  return (ms) => {
+    signal.throwIfAborted()
+    return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined
+      const onAbort = () => {
+        clearTimeout(timer)
+        reject(signal.reason)
+      }
+      const done = () => {
+        signal.removeEventListener('abort', onAbort)
+        resolve()
+      }
+      signal.addEventListener('abort', onAbort, {once: true})
+      if (sleep) sleep(ms).then(done, (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      })
+      else timer = setTimeout(done, ms)
+    })
   }
 }
 

@@ -30,6 +30,7 @@ export {
   displayPath,
   type Env,
   locateRegistry,
+  NO_DEFAULT_CONFIG_ENV_VAR,
   type RegistryLocation,
 } from './paths.js'
 export {

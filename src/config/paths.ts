@@ -15,6 +15,11 @@ export interface RegistryLocation {
 }
 
 export const CONFIG_ENV_VAR = 'FASTPAY_TG_CONFIG'
+/**
+ * Set (to any value) by a door that must read a registry only when one is named: the Action, whose runner user's
+ * `~/.config` may belong to other projects on a self-hosted runner. `--config` and FASTPAY_TG_CONFIG still work.
+ */
+export const NO_DEFAULT_CONFIG_ENV_VAR = 'FASTPAY_TG_NO_DEFAULT_CONFIG'
 
 function home(env: Env): string {
   return nonEmpty(env.HOME) ?? homedir()
@@ -53,6 +58,8 @@ export function displayPath(path: string, env: Env = process.env): string {
 export function locateRegistry(configPath?: string, env: Env = process.env): RegistryLocation {
   const given = nonEmpty(configPath) ?? nonEmpty(env[CONFIG_ENV_VAR])
   if (given) return {path: given, display: given, explicit: true}
+  // An empty path never exists: the registry reads as empty, without a warning.
+  if (nonEmpty(env[NO_DEFAULT_CONFIG_ENV_VAR])) return {path: '', display: 'no registry', explicit: false}
   const path = defaultConfigPath(env)
   return {path, display: displayPath(path, env), explicit: false}
 }

@@ -1,5 +1,5 @@
 import {registerSecret} from '../redact.js'
-import {UserError} from '../user-error.js'
+import {MissingTokenError, UserError} from '../user-error.js'
 import type {ChatId} from './chat-id.js'
 import {
   BOT_CONFIGS_VAR,
@@ -91,7 +91,7 @@ async function pick(layers: Layers, request: BotRequest): Promise<Candidate> {
   }
   const first = await layers.first()
   if (!first) {
-    throw new UserError('no bot token: pass --token, add a bot with fastpay-tg bots add, or set TELEGRAM_BOT_TOKEN')
+    throw new MissingTokenError('no bot token: pass --token, add a bot with fastpay-tg bots add, or set TELEGRAM_BOT_TOKEN')
   }
   return first
 }

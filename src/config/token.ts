@@ -1,5 +1,5 @@
 import {registerSecret} from '../redact.js'
-import {UserError} from '../user-error.js'
+import {MissingTokenError, UserError} from '../user-error.js'
 import {isKeychainUnavailable, KEYCHAIN_SERVICE, readToken, storeToken} from './keychain.js'
 import type {Env} from './paths.js'
 import {ENV_REFERENCE, KEYCHAIN_PREFIX} from './constants.js'
@@ -44,7 +44,7 @@ export async function resolveRegistryToken(raw: string, context: RegistryTokenCo
   if (reference.kind === 'env') {
     value = context.env[reference.variable]?.trim() || undefined
     if (value === undefined) {
-      throw new UserError(`${bot} takes its token from \${${reference.variable}}, which is not set`)
+      throw new MissingTokenError(`${bot} takes its token from \${${reference.variable}}, which is not set`)
     }
   }
   if (reference.kind === 'keychain') {

@@ -5,7 +5,7 @@ import {preview} from '../config/issues.js'
 import type {ParseMode} from '../format/index.js'
 import {UserError} from '../user-error.js'
 import {type MessageRef, parseMessageIds} from './message-ids.js'
-import {DEPLOY_STATUSES, type DeployStatus, isDeployStatus} from './status.js'
+import {DEPLOY_STATUSES, type DeployStatus, NOTIFY_MODES, type NotifyMode, toDeployStatus} from './status.js'
 import {checkTemplate} from './template.js'
 
 // zod loads slowly: the CLI imports this module only inside `deploy`'s run(); the Action bundles it anyway.
@@ -23,6 +23,13 @@ export const DEPLOY_INPUTS = [
   'parse-mode',
   'disable-notification',
   'throttle-seconds',
+  'notify',
+  'link-preview',
+  'protect-content',
+  'document',
+  'photo',
+  'dry-run',
+  'deadline',
 ] as const
 
 export type DeployInputName = (typeof DEPLOY_INPUTS)[number]
@@ -57,7 +64,29 @@ export interface DeployOptions {
   silent: boolean
   /** One notice per repository, environment, status and commit per window; 0 turns it off. @default 0 */
   throttleSeconds: number
+  /** Which final statuses also reply to the edited notice, so the chat is notified. @default 'failure' */
+  notify: NotifyMode
+  /** Shows a preview of the first link. @default false */
+  linkPreview: boolean
+  /** Forbids forwarding and saving the messages (`protect_content`). @default false */
+  protect: boolean
+  /** Files sent as replies to the notice, in each chat. @default [] */
+  attachments: Attachment[]
+  /** Prints what would be sent and sends nothing. @default false */
+  dryRun: boolean
+  /** The whole notice (every request, retry and chat) gives up after this many seconds. @default 45 */
+  deadlineSeconds: number
 }
+
+/** A file from the workspace that follows the notice as a reply. `label` names the input in errors. */
+export interface Attachment {
+  kind: 'document' | 'photo'
+  path: string
+  label: string
+}
+
+/** The whole notice's deadline: a Telegram that never answers must not hold a deploy for minutes. */
+export const DEFAULT_DEADLINE_SECONDS = 45
 
 const TRUE = ['true', 'True', 'TRUE']
 const FALSE = ['false', 'False', 'FALSE']
@@ -90,12 +119,25 @@ function integerInput(min: number, expected: string) {
   })
 }
 
+/** Seconds, fractions allowed (`0.5`), above zero. */
+export function secondsInput(expected: string) {
+  return z.string().optional().transform((value, ctx) => {
+    const text = given(value)?.trim()
+    if (text === undefined) return undefined
+    const number = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN
+    if (Number.isFinite(number) && number > 0) return number
+    ctx.issues.push({code: 'custom', message: expected, input: value})
+    return z.NEVER
+  })
+}
+
 const optionalText = z.string().optional().transform((value) => given(value))
 
 const schema = z.object({
   status: z.string().optional().transform((value, ctx) => {
     const text = given(value)?.trim().toLowerCase()
-    if (text !== undefined && isDeployStatus(text)) return text
+    const status = text === undefined ? undefined : toDeployStatus(text)
+    if (status !== undefined) return status
     const expected = `expected one of ${DEPLOY_STATUSES.join(', ')}`
     ctx.issues.push({code: 'custom', message: text === undefined ? `required: ${expected}` : expected, input: value})
     return z.NEVER
@@ -129,6 +171,18 @@ const schema = z.object({
   }),
   'disable-notification': booleanInput(false),
   'throttle-seconds': integerInput(0, 'expected a whole number of seconds (0 turns throttling off)'),
+  notify: z.string().optional().transform((value, ctx): NotifyMode => {
+    const text = given(value)?.trim().toLowerCase() ?? 'failure'
+    if ((NOTIFY_MODES as readonly string[]).includes(text)) return text as NotifyMode
+    ctx.issues.push({code: 'custom', message: `expected one of ${NOTIFY_MODES.join(', ')}`, input: value})
+    return z.NEVER
+  }),
+  'link-preview': booleanInput(false),
+  'protect-content': booleanInput(false),
+  document: optionalText.transform((value) => value?.trim()),
+  photo: optionalText.transform((value) => value?.trim()),
+  'dry-run': booleanInput(false),
+  deadline: secondsInput('expected a number of seconds above 0'),
 })
 
 /** One line for the first problem: `input status: expected one of started, success, failure, cancelled, got "deployed"`. */
@@ -172,5 +226,14 @@ export function parseDeployOptions(raw: RawDeployInputs, label: (name: DeployInp
     parseMode: inputs['parse-mode'],
     silent: inputs['disable-notification'],
     throttleSeconds: inputs['throttle-seconds'] ?? 0,
+    notify: inputs.notify,
+    linkPreview: inputs['link-preview'],
+    protect: inputs['protect-content'],
+    attachments: (['document', 'photo'] as const).flatMap((kind) => {
+      const path = inputs[kind]
+      return path === undefined ? [] : [{kind, path, label: label(kind)}]
+    }),
+    dryRun: inputs['dry-run'],
+    deadlineSeconds: inputs.deadline ?? DEFAULT_DEADLINE_SECONDS,
   }
 }

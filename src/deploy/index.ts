@@ -9,15 +9,28 @@ export {
   type NoticeText,
   parseDeployOptions,
   type RawDeployInputs,
+  secondsInput,
+  type Attachment,
+  DEFAULT_DEADLINE_SECONDS,
 } from './deploy-options.js'
 export {type DeployState, deployStateDir, deployStateKey, DeployStateStore} from './deploy-state.js'
 export {formatDuration} from './duration.js'
 export {deployContextFromGitHub, type GitHubRun, githubRunFromEnv} from './github-context.js'
 export {deployContextFromGitLab} from './gitlab-context.js'
 export {formatMessageIds, type MessageRef, parseMessageIds} from './message-ids.js'
-export {type NoticeFacts, noticeValues, type Placeholder, PLACEHOLDERS, renderDefaultNotice} from './notice-values.js'
+export {FIELD_LIMITS, type NoticeFacts, noticeValues, type Placeholder, PLACEHOLDERS, renderDefaultNotice, renderReply} from './notice-values.js'
 export {type DeployNoticeRequest, type DeployNoticeResult, notifyDeploy} from './notify-deploy.js'
-export {type ChatNotice, type NoticeMessage, type NoticeOutcome, publishNotice} from './publish-notice.js'
-export {DEPLOY_STATUS_ICONS, DEPLOY_STATUSES, type DeployStatus, deployHeadline, isDeployStatus} from './status.js'
+export {type ChatNotice, type NoticeMessage, type NoticeOutcome, type NoticeTarget, publishNotice, replyToNotices} from './publish-notice.js'
+export {
+  DEPLOY_STATUS_ICONS,
+  DEPLOY_STATUSES,
+  DEPLOYMENT_STATES,
+  type DeployStatus,
+  deployHeadline,
+  isDeployStatus,
+  NOTIFY_MODES,
+  type NotifyMode,
+  toDeployStatus,
+} from './status.js'
 export {checkTemplate, renderTemplate} from './template.js'
 export {deployThrottleKey} from './throttle-notice.js'

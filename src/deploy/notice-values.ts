@@ -2,7 +2,7 @@ import type {ParseMode} from '../format/index.js'
 import type {DeployContext} from './context.js'
 import {formatDuration} from './duration.js'
 import {markupFor} from './markup.js'
-import {DEPLOY_STATUS_ICONS, type DeployStatus, deployHeadline} from './status.js'
+import {DEPLOY_STATUS_ICONS, type DeployStatus, deployHeadline, replyHeadline} from './status.js'
 
 /** Everything a deploy notice is made from. */
 export interface NoticeFacts {
@@ -40,8 +40,42 @@ export type Placeholder = (typeof PLACEHOLDERS)[number]
 
 const SHORT_SHA = 7
 
+/**
+ * Most characters each field of the run may take, so that the default notice (all of them, with their labels)
+ * stays far below Telegram's 4,096: a 7,000-character commit title must not turn one notice into two. Cut before
+ * escaping, so a cut never lands inside an entity or escape.
+ */
+export const FIELD_LIMITS = {name: 100, ref: 200, title: 300} as const
+
+/** `value` cut to `max` characters (code points), the last one `…` when cut. */
+export function clip(value: string, max: number): string {
+  const chars = [...value]
+  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('').trimEnd()}…`
+}
+
+/** The run's facts with every free-text field clipped to its limit. */
+function clippedFacts(facts: NoticeFacts): NoticeFacts {
+  const {context} = facts
+  const name = (value: string | undefined) => (value === undefined ? undefined : clip(value, FIELD_LIMITS.name))
+  const title = (value: string | undefined) => (value === undefined ? undefined : clip(value, FIELD_LIMITS.title))
+  return {
+    ...facts,
+    environment: name(facts.environment),
+    context: {
+      ...context,
+      repository: name(context.repository),
+      ref: context.ref && {...context.ref, name: clip(context.ref.name, FIELD_LIMITS.ref)},
+      commitTitle: title(context.commitTitle),
+      actor: name(context.actor),
+      workflow: name(context.workflow),
+      pullRequest: context.pullRequest && {...context.pullRequest, title: title(context.pullRequest.title)},
+    },
+  }
+}
+
 /** The placeholder values of a notice, already escaped (and formatted, for `details`) for `parseMode`. */
-export function noticeValues(facts: NoticeFacts, parseMode: ParseMode | undefined): Record<Placeholder, string> {
+export function noticeValues(given: NoticeFacts, parseMode: ParseMode | undefined): Record<Placeholder, string> {
+  const facts = clippedFacts(given)
   const markup = markupFor(parseMode)
   const {context, status, environment} = facts
   const sha = context.sha?.slice(0, SHORT_SHA)
@@ -105,9 +139,20 @@ function detailLines(facts: NoticeFacts, parseMode: ParseMode | undefined, durat
  *     <b>run</b>: <a href="https://github.com/fastpay/api/actions/runs/123">Deploy #57</a>
  *     <b>duration</b>: 3m 12s
  */
-export function renderDefaultNotice(facts: NoticeFacts, parseMode: ParseMode | undefined): string {
+export function renderDefaultNotice(given: NoticeFacts, parseMode: ParseMode | undefined): string {
+  const facts = clippedFacts(given)
   const values = noticeValues(facts, parseMode)
   const markup = markupFor(parseMode)
   const headline = `${values.icon} ${markup.bold(deployHeadline(facts.status, facts.context.repository, facts.environment))}`
   return values.details ? `${headline}\n${values.details}` : headline
+}
+
+/** The reply that notifies the chat under an edited notice: `❌ Deploy failed — see above` and a link to the run. */
+export function renderReply(facts: NoticeFacts, parseMode: ParseMode | undefined): string {
+  const markup = markupFor(parseMode)
+  const headline = markup.text(replyHeadline(facts.status))
+  const {context} = facts
+  if (!context.runUrl) return headline
+  const run = [clip(context.workflow ?? '', FIELD_LIMITS.name), context.runNumber === undefined ? undefined : `#${context.runNumber}`].filter(Boolean).join(' ')
+  return `${headline}\n${markup.bold('run')}: ${markup.link(run || 'run', context.runUrl)}`
 }

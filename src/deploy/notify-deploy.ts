@@ -1,19 +1,22 @@
-import {readFile} from 'node:fs/promises'
+import {access, readFile} from 'node:fs/promises'
 
-import {openBot, persistMigrations} from '../bot-session.js'
-import {type BotRequest, type ChatId, type Env, type ResolvedBot, sameChatId} from '../config/index.js'
+import {type BotSession, openBot, persistMigrations} from '../bot-session.js'
+import {type BotRequest, type ChatId, type Env, sameChatId} from '../config/index.js'
+import {describeFailure, type FailureDescription} from '../describe-failure.js'
 import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
-import type {ParseMode} from '../format/index.js'
+import {fitMessage, type ParseMode} from '../format/index.js'
 import {redact} from '../redact.js'
 import {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
-import {UserError} from '../user-error.js'
+import {MissingTokenError, UserError} from '../user-error.js'
 import type {DeployContext} from './context.js'
-import type {DeployOptions, NoticeText} from './deploy-options.js'
+import type {Attachment, DeployOptions, NoticeText} from './deploy-options.js'
 import {type DeployState, deployStateDir, deployStateKey, DeployStateStore} from './deploy-state.js'
 import type {MessageRef} from './message-ids.js'
-import {type NoticeFacts, noticeValues, renderDefaultNotice} from './notice-values.js'
-import {type ChatNotice, publishNotice} from './publish-notice.js'
-import type {DeployStatus} from './status.js'
+import {sendAttachments} from './notice-attachments.js'
+import {noticeChats, pairTargets} from './notice-targets.js'
+import {type NoticeFacts, noticeValues, renderDefaultNotice, renderReply} from './notice-values.js'
+import {type ChatNotice, publishNotice, replyToNotices} from './publish-notice.js'
+import {type DeployStatus, repliesFor} from './status.js'
 import {renderTemplate} from './template.js'
 import {type NoticeThrottle, throttleNotice} from './throttle-notice.js'
 
@@ -43,7 +46,7 @@ export interface DeployNoticeResult {
   environment?: string
   /** The bot's name, or the layer it came from (`env TELEGRAM_BOT_TOKEN`); never the token. */
   bot: string
-  /** The text sent; absent when the throttle held the notice back. */
+  /** The text sent (or, in a dry run, that would be); absent when the throttle held the notice back. */
   text?: string
   parseMode?: ParseMode
   chats: ChatNotice[]
@@ -52,15 +55,23 @@ export interface DeployNoticeResult {
   durationMs?: number
   /** Set when the throttle held the notice back. */
   suppressed?: {count: number; nextAt: Date}
+  /** Set for a dry run: the chats the notice would go to; nothing was sent. */
+  dryRun?: {chats: ChatId[]}
   warnings: string[]
   /** 0 when every chat has the notice; else 3 when Telegram was unreachable for a chat, else 1. */
   exitCode: ExitCodeValue
 }
 
+/** What ran out of time: the deadline of the whole notice, not one request. */
+class DeadlineError extends Error {
+  override readonly name = 'DeadlineError'
+}
+
 /**
  * Sends or updates a deploy notice: resolves the bot, finds the run's earlier message (given ids, else the state
- * file), renders the text, edits the message in place (a new one when that fails), and records the state for the
- * next step.
+ * file), renders the text to fit one message, edits the message in place (a new one when that fails), replies to
+ * it when the status should notify, sends the attachments, and records the state for the next step. The whole of
+ * it gives up at the deadline: chats not reached by then are reported as not sent.
  */
 export async function notifyDeploy(request: DeployNoticeRequest): Promise<DeployNoticeResult> {
   const {options, context} = request
@@ -69,60 +80,98 @@ export async function notifyDeploy(request: DeployNoticeRequest): Promise<Deploy
   const warnings: string[] = []
   const environment = options.environment ?? context.environment
   const source = await loadText(options.text)
+  await checkAttachments(options.attachments)
 
-  const chats = options.chats.length > 0 ? options.chats : undefined
-  const session = await openBot(
-    {...request.bot, chats, thread: options.threadId},
-    {env, debug: request.debug, timeoutMs: request.timeoutMs},
-  )
-  request.onToken?.(session.resolved.token.value)
-  warnings.push(...session.resolved.warnings)
-  const bot = session.resolved.name ?? session.resolved.token.source
+  const deadline = new AbortController()
+  const deadlineError = new DeadlineError(`not sent: the deadline of ${options.deadlineSeconds} s passed`)
+  const timer = setTimeout(() => deadline.abort(deadlineError), options.deadlineSeconds * 1000)
+  const describeError = (error: unknown): FailureDescription =>
+    error === deadlineError || deadline.signal.aborted
+      ? {code: 'unreachable', message: deadlineError.message, exitCode: ExitCode.unreachable}
+      : describeFailure(error)
+  try {
+    const chats = options.chats.length > 0 ? options.chats : undefined
+    const session = await openSession(request, chats, options.dryRun, deadline.signal)
+    if (session) request.onToken?.(session.resolved.token.value)
+    warnings.push(...(session?.resolved.warnings ?? []))
+    const bot = session ? (session.resolved.name ?? session.resolved.token.source) : 'none'
 
-  const stateKey = deployStateKey(context.repository, context.runId, environment)
-  const store = new DeployStateStore(request.stateDir ?? deployStateDir(env), now)
-  const state = stateKey ? await store.read(stateKey, warnings) : undefined
-  const refs = options.messageRefs.length > 0 ? options.messageRefs : options.status !== 'started' ? (state?.messages ?? []) : []
-  const startedAt = options.status === 'started' ? now() : state?.startedAt
-  const durationMs = options.status !== 'started' && startedAt !== undefined ? now() - startedAt : undefined
+    const stateKey = deployStateKey(context.repository, context.runId, environment)
+    const store = new DeployStateStore(request.stateDir ?? deployStateDir(env), now)
+    const state = stateKey ? await store.read(stateKey, warnings) : undefined
+    const refs = options.messageRefs.length > 0 ? options.messageRefs : options.status !== 'started' ? (state?.messages ?? []) : []
+    const startedAt = options.status === 'started' ? now() : state?.startedAt
+    const durationMs = options.status !== 'started' && startedAt !== undefined ? now() - startedAt : undefined
 
-  const facts: NoticeFacts = {status: options.status, environment, context, durationMs}
-  const text = redact(renderText(source, facts, options.parseMode))
-  if (text.trim() === '' && options.text.kind === 'template') {
-    throw new UserError(`${options.text.label}: every placeholder came out empty: nothing is left to send`)
+    const facts: NoticeFacts = {status: options.status, environment, context, durationMs}
+    const rendered = redact(renderText(source, facts, options.parseMode))
+    if (rendered.trim() === '' && options.text.kind === 'template') {
+      throw new UserError(`${options.text.label}: every placeholder came out empty: nothing is left to send`)
+    }
+    const fitted = fitMessage(rendered, {parseMode: options.parseMode})
+    if (fitted.cut) warnings.push('the notice is longer than one Telegram message: it was cut to fit, ending with …')
+    const text = fitted.text
+    const chatIds = noticeChats(session?.resolved, options.chats, refs, request.chatsLabel)
+    const base = {status: options.status, environment, bot, parseMode: options.parseMode, durationMs, warnings}
+    if (options.dryRun || !session) return {...base, text, chats: [], messages: [], dryRun: {chats: chatIds}, exitCode: ExitCode.ok}
+
+    let throttle: NoticeThrottle | undefined
+    if (options.throttleSeconds > 0 && refs.length === 0) {
+      throttle = await throttleNotice({facts, windowSeconds: options.throttleSeconds, env, now: now(), configPath: request.bot.configPath})
+      warnings.push(...throttle.warnings)
+      if (throttle.suppressed) return {...base, chats: [], messages: [], suppressed: throttle.suppressed, exitCode: ExitCode.ok}
+    }
+
+    const {client, migrations} = session
+    const limiter = new TelegramRateLimiter()
+    const threadId = session.resolved.threadId?.value
+    const targets = await pairTargets(client, chatIds, refs, migrations)
+    const notices = await publishNotice(
+      client,
+      targets,
+      {text, parseMode: options.parseMode, silent: options.silent, threadId, linkPreview: options.linkPreview, protect: options.protect},
+      {limiter, migrations, describeError},
+    )
+    if (notices.every((notice) => !notice.ok)) warnings.push(...((await throttle?.release()) ?? []))
+    for (const notice of notices) {
+      // A chat where the new message failed too is reported with the failures.
+      if (notice.editError && notice.ok) warnings.push(`chat ${String(notice.chatId)}: could not edit message (${notice.editError}); sent a new one`)
+    }
+    const follow = {limiter, migrations, threadId, silent: options.silent, protect: options.protect, describeError}
+    if (repliesFor(options.status, options.notify)) {
+      warnings.push(...(await replyToNotices(client, notices, {text: renderReply(facts, options.parseMode), parseMode: options.parseMode}, follow)))
+    }
+    warnings.push(...(await sendAttachments(client, notices, options.attachments, follow)))
+
+    const messages = currentMessages(notices)
+    if (stateKey) {
+      const next: DeployState = {key: stateKey, status: options.status, startedAt, messages: keepFailedRefs(messages, notices, refs)}
+      await store.write(next).catch((error: NodeJS.ErrnoException) => {
+        warnings.push(`could not save the deploy state in ${store.dir} (${error.code ?? error.message}): a later step will send a new message`)
+      })
+    }
+    warnings.push(...(await persistMigrations(session)))
+    return {...base, text, chats: notices, messages, exitCode: worstExitCode(notices)}
+  } finally {
+    clearTimeout(timer)
   }
-  const chatIds = chatsFor(session.resolved, refs, request.chatsLabel)
-  const base = {status: options.status, environment, bot, parseMode: options.parseMode, durationMs, warnings}
+}
 
-  let throttle: NoticeThrottle | undefined
-  if (options.throttleSeconds > 0 && refs.length === 0) {
-    throttle = await throttleNotice({facts, windowSeconds: options.throttleSeconds, env, now: now(), configPath: request.bot.configPath})
-    warnings.push(...throttle.warnings)
-    if (throttle.suppressed) return {...base, chats: [], messages: [], suppressed: throttle.suppressed, exitCode: ExitCode.ok}
+/**
+ * Resolves the bot. A dry run needs no token: without one it shows the chats given, and the caller learns that no
+ * session exists (undefined).
+ */
+async function openSession(request: DeployNoticeRequest, chats: string[] | undefined, dryRun: boolean, signal: AbortSignal): Promise<BotSession | undefined> {
+  const env = request.env ?? process.env
+  try {
+    return await openBot(
+      {...request.bot, chats, thread: request.options.threadId},
+      {env, debug: request.debug, timeoutMs: request.timeoutMs, signal},
+    )
+  } catch (error) {
+    if (dryRun && error instanceof MissingTokenError) return undefined
+    throw error
   }
-
-  const limiter = new TelegramRateLimiter()
-  const notices = await publishNotice(
-    session.client,
-    chatIds,
-    refs,
-    {text, parseMode: options.parseMode, silent: options.silent, threadId: session.resolved.threadId?.value},
-    {limiter, migrations: session.migrations},
-  )
-  if (notices.every((notice) => !notice.ok)) warnings.push(...(await throttle?.release()) ?? [])
-  for (const notice of notices) {
-    // A chat where the new message failed too is reported with the failures.
-    if (notice.editError && notice.ok) warnings.push(`chat ${String(notice.chatId)}: could not edit message (${notice.editError}); sent a new one`)
-  }
-  const messages = currentMessages(notices)
-  if (stateKey) {
-    const next: DeployState = {key: stateKey, status: options.status, startedAt, messages: keepFailedRefs(messages, notices, refs)}
-    await store.write(next).catch((error: NodeJS.ErrnoException) => {
-      warnings.push(`could not save the deploy state in ${store.dir} (${error.code ?? error.message}): a later step will send a new message`)
-    })
-  }
-  warnings.push(...(await persistMigrations(session)))
-  return {...base, text, chats: notices, messages, exitCode: worstExitCode(notices)}
 }
 
 /** Reads a message-file before anything else happens, so that a missing or empty file costs no request. */
@@ -139,21 +188,22 @@ async function loadText(source: NoticeText): Promise<NoticeText> {
   return {kind: 'message', text}
 }
 
+/** A file to attach must be there before the notice goes: a typo in a path is an input error, not half a notice. */
+async function checkAttachments(attachments: readonly Attachment[]): Promise<void> {
+  for (const attachment of attachments) {
+    try {
+      await access(attachment.path)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown error'
+      throw new UserError(`${attachment.label}: cannot read ${JSON.stringify(attachment.path)} (${code})`)
+    }
+  }
+}
+
 function renderText(source: NoticeText, facts: NoticeFacts, parseMode: ParseMode | undefined): string {
   if (source.kind === 'message') return source.text
   if (source.kind === 'template') return renderTemplate(source.text, noticeValues(facts, parseMode))
   return renderDefaultNotice(facts, parseMode)
-}
-
-/** The config's chats, plus any chat an earlier message of this deploy went to. */
-function chatsFor(resolved: ResolvedBot, refs: readonly MessageRef[], chatsLabel: string): ChatId[] {
-  const chatIds: ChatId[] = resolved.chats.value.map((target) => target.chatId)
-  for (const ref of refs) if (!chatIds.some((chatId) => sameChatId(chatId, ref.chatId))) chatIds.push(ref.chatId)
-  if (chatIds.length > 0) return chatIds
-  let where = 'set TELEGRAM_CHAT_IDS'
-  if (resolved.registry && resolved.name) where = `add chat_ids to bot "${resolved.name}" in ${resolved.registry.display}`
-  else if (resolved.name) where = `add chat_ids to "${resolved.name}" in TELEGRAM_BOT_CONFIGS`
-  throw new UserError(`no chat to send to: give ${chatsLabel}, or ${where}`)
 }
 
 function currentMessages(notices: readonly ChatNotice[]): MessageRef[] {
@@ -166,7 +216,7 @@ function currentMessages(notices: readonly ChatNotice[]): MessageRef[] {
 function keepFailedRefs(messages: MessageRef[], notices: readonly ChatNotice[], refs: readonly MessageRef[]): MessageRef[] {
   const kept = notices
     .filter((notice) => !notice.ok)
-    .flatMap((notice) => refs.filter((ref) => sameChatId(ref.chatId, notice.chatId)))
+    .flatMap((notice) => refs.filter((ref) => sameChatId(ref.chatId, notice.chatId) || sameChatId(ref.chatId, notice.migratedTo ?? notice.chatId)))
   return [...messages, ...kept]
 }
 

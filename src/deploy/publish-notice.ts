@@ -1,19 +1,29 @@
 import type {BotApiClient} from '../api/index.js'
 import {isTelegramApiError} from '../api/index.js'
-import {type ChatId, sameChatId} from '../config/index.js'
+import type {ChatId} from '../config/index.js'
 import {describeFailure, type FailureDescription} from '../describe-failure.js'
-import {type ParseMode, splitMessage} from '../format/index.js'
+import type {ParseMode} from '../format/index.js'
 import {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
-import {deliverToChats} from '../send/deliver.js'
 import {ChatMigrations} from '../send/migrations.js'
 import type {MessageRef} from './message-ids.js'
 
 export interface NoticeMessage {
+  /** One message's worth: the caller has fitted it (see fitMessage), so it is never split. */
   text: string
   parseMode?: ParseMode
   /** Sends without sound (new messages only: edits never notify). @default false */
   silent?: boolean
   threadId?: number
+  /** @default false */
+  linkPreview?: boolean
+  /** `protect_content`. @default false */
+  protect?: boolean
+}
+
+/** A chat to put the notice in, with the message of this deploy it has already, if any. */
+export interface NoticeTarget {
+  chatId: ChatId
+  ref?: MessageRef
 }
 
 /** `sent`: a new message. `edited`: the earlier message now says this. `resent`: the edit failed, a new message went. */
@@ -24,12 +34,14 @@ export interface ChatNotice {
   chatId: ChatId
   ok: boolean
   outcome?: NoticeOutcome
-  /** The message that shows the notice now (the first part, when a long text was split). */
+  /** The message that shows the notice now. */
   messageId?: number
   /** Set when Telegram said this group became a supergroup: the notice is there now. */
   migratedTo?: number
   /** Why the edit did not work, when a new message was sent instead. */
   editError?: string
+  /** True when the edit found the text already there (a re-run): nothing changed, nobody is notified again. */
+  unchanged?: boolean
   error?: FailureDescription
 }
 
@@ -38,31 +50,34 @@ export interface PublishOptions {
   limiter?: TelegramRateLimiter
   /** The one given to the client's `onMigrate`. @default a new one */
   migrations?: ChatMigrations
+  /** Turns what a call threw into the chat's failure. @default describeFailure */
+  describeError?: (error: unknown) => FailureDescription
 }
 
 // Telegram's answer when the text is already what we asked for (a step re-run, two steps with the same status).
 const NOT_MODIFIED = /message is not modified/i
 
 /**
- * Puts a notice in every chat: edits the chat's earlier message when `refs` names one, and sends a new message
- * when there is none or the edit fails (message deleted, too old, chat upgraded). Chats are independent: one failing
- * does not stop the others.
+ * Puts a notice in every chat: edits the chat's earlier message when the target names one, and sends a new message
+ * when there is none or the edit fails (message deleted, too old). Chats are independent: one failing does not stop
+ * the others.
  */
 export async function publishNotice(
   client: BotApiClient,
-  chatIds: readonly ChatId[],
-  refs: readonly MessageRef[],
+  targets: readonly NoticeTarget[],
   message: NoticeMessage,
   options: PublishOptions = {},
 ): Promise<ChatNotice[]> {
   const limiter = options.limiter ?? new TelegramRateLimiter()
   const migrations = options.migrations ?? new ChatMigrations()
-  const fitsOneMessage = splitMessage(message.text, {parseMode: message.parseMode}).length === 1
+  const describe = options.describeError ?? describeFailure
+  // Off unless asked: a commit link's preview would bury the notice.
+  const linkPreview = message.linkPreview ? undefined : {is_disabled: true}
 
-  const publish = async (chatId: ChatId): Promise<ChatNotice> => {
-    const ref = refs.find((candidate) => sameChatId(candidate.chatId, chatId))
+  const publish = async ({chatId, ref}: NoticeTarget): Promise<ChatNotice> => {
+    const moved = () => migrations.movedTo(chatId)
     let editError: string | undefined
-    if (ref && fitsOneMessage) {
+    if (ref) {
       try {
         await limiter.acquire(migrations.current(chatId))
         await client.editMessageText({
@@ -70,29 +85,81 @@ export async function publishNotice(
           message_id: ref.messageId,
           text: message.text,
           parse_mode: message.parseMode,
-          link_preview_options: {is_disabled: true},
+          link_preview_options: linkPreview,
         })
-        return {chatId, ok: true, outcome: 'edited', messageId: ref.messageId, migratedTo: migrations.movedTo(chatId)}
+        return {chatId, ok: true, outcome: 'edited', messageId: ref.messageId, migratedTo: moved()}
       } catch (error) {
         if (isTelegramApiError(error) && NOT_MODIFIED.test(error.description)) {
-          return {chatId, ok: true, outcome: 'edited', messageId: ref.messageId, migratedTo: migrations.movedTo(chatId)}
+          return {chatId, ok: true, outcome: 'edited', messageId: ref.messageId, migratedTo: moved(), unchanged: true}
         }
-        editError = describeFailure(error).message
+        const failure = describe(error)
+        // Out of time or unreachable: a new message would fail the same way.
+        if (failure.code === 'unreachable') return {chatId, ok: false, migratedTo: moved(), error: failure}
+        editError = failure.message
       }
-    } else if (ref) {
-      editError = 'the notice is longer than one message'
     }
-    const [delivery] = await deliverToChats(
-      client,
-      [chatId],
-      {text: message.text, parseMode: message.parseMode, silent: message.silent, threadId: message.threadId, noPreview: true},
-      {limiter, migrations},
-    )
-    const outcome: NoticeOutcome = ref ? 'resent' : 'sent'
-    const common = {chatId, migratedTo: delivery!.migratedTo, ...(editError === undefined ? {} : {editError})}
-    if (!delivery!.ok) return {...common, ok: false, error: delivery!.error}
-    return {...common, ok: true, outcome, messageId: delivery!.messageIds[0]}
+    const common = {chatId, ...(editError === undefined ? {} : {editError})}
+    try {
+      await limiter.acquire(migrations.current(chatId))
+      const sent = await client.sendMessage({
+        chat_id: migrations.current(chatId),
+        message_thread_id: message.threadId,
+        text: message.text,
+        parse_mode: message.parseMode,
+        disable_notification: message.silent || undefined,
+        protect_content: message.protect || undefined,
+        link_preview_options: linkPreview,
+      })
+      return {...common, ok: true, outcome: ref ? 'resent' : 'sent', messageId: sent.message_id, migratedTo: moved()}
+    } catch (error) {
+      return {...common, ok: false, migratedTo: moved(), error: describe(error)}
+    }
   }
 
-  return Promise.all(chatIds.map(publish))
+  return Promise.all(targets.map(publish))
+}
+
+export interface ReplyOptions {
+  limiter: TelegramRateLimiter
+  migrations: ChatMigrations
+  threadId?: number
+  silent?: boolean
+  protect?: boolean
+  describeError?: (error: unknown) => FailureDescription
+}
+
+/**
+ * Replies to the notice in each chat where it was edited: an edit never notifies, a reply does, so a failed deploy
+ * pings the chat. Returns one warning per chat the reply did not reach (the notice itself is there).
+ */
+export async function replyToNotices(
+  client: BotApiClient,
+  notices: readonly ChatNotice[],
+  reply: {text: string; parseMode?: ParseMode},
+  options: ReplyOptions,
+): Promise<string[]> {
+  const describe = options.describeError ?? describeFailure
+  const edited = notices.filter((notice) => notice.ok && notice.outcome === 'edited' && !notice.unchanged)
+  const warnings = await Promise.all(
+    edited.map(async (notice) => {
+      const chatId = options.migrations.current(notice.chatId)
+      try {
+        await options.limiter.acquire(chatId)
+        await client.sendMessage({
+          chat_id: chatId,
+          message_thread_id: options.threadId,
+          text: reply.text,
+          parse_mode: reply.parseMode,
+          disable_notification: options.silent || undefined,
+          protect_content: options.protect || undefined,
+          link_preview_options: {is_disabled: true},
+          reply_parameters: {message_id: notice.messageId!, allow_sending_without_reply: true},
+        })
+        return undefined
+      } catch (error) {
+        return `chat ${String(chatId)}: the notice was edited, but the reply that notifies the chat failed (${describe(error).message})`
+      }
+    }),
+  )
+  return warnings.filter((warning) => warning !== undefined)
 }

@@ -5,6 +5,7 @@ export {
   escapeMarkdownV2Code,
   escapeMarkdownV2Url,
 } from './escape.js'
+export {fitMessage, type FitOptions, type FittedMessage, shownTextLength} from './fit-message.js'
 export {buildInlineKeyboard, parseButton, parseButtonRow, type SimpleButton} from './inline-keyboard.js'
 export {parseParseMode, type ParseMode} from './parse-mode.js'
 export {

@@ -123,7 +123,43 @@ describe('parseDeployOptions', () => {
       parseMode: 'HTML',
       silent: false,
       throttleSeconds: 0,
+      notify: 'failure',
+      linkPreview: false,
+      protect: false,
+      attachments: [],
+      dryRun: false,
+      deadlineSeconds: 45,
     })
+  })
+
+  it('reads the notify mode, the files, the switches and a fractional deadline', () => {
+    const options = parseDeployOptions(
+      {status: 'failure', notify: 'Always', 'link-preview': 'true', 'protect-content': 'true', 'dry-run': 'true', document: ' dist/app.tgz ', photo: 'shot.png', deadline: '1.5'},
+      label,
+    )
+    expect(options).toMatchObject({
+      notify: 'always',
+      linkPreview: true,
+      protect: true,
+      dryRun: true,
+      deadlineSeconds: 1.5,
+      attachments: [
+        {kind: 'document', path: 'dist/app.tgz', label: 'input document'},
+        {kind: 'photo', path: 'shot.png', label: 'input photo'},
+      ],
+    })
+  })
+
+  it.each([
+    ['in_progress', 'started'],
+    ['queued', 'started'],
+    ['pending', 'started'],
+    ['success', 'success'],
+    ['failure', 'failure'],
+    ['error', 'failure'],
+    ['inactive', 'cancelled'],
+  ])('the deployment state %s reads as the status %s', (state, status) => {
+    expect(parseDeployOptions({status: state}, label).status).toBe(status)
   })
 
   it('reads chat ids one per line or comma-separated, a thread, booleans in YAML core spelling', () => {
@@ -138,6 +174,12 @@ describe('parseDeployOptions', () => {
     [{status: 'success', 'thread-id': '-3'}, 'input thread-id: expected a positive integer (a forum topic id), got "-3"'],
     [{status: 'success', 'parse-mode': 'markdown'}, 'input parse-mode: expected one of html, markdownv2, none, got "markdown"'],
     [{status: 'success', 'disable-notification': 'yes'}, 'input disable-notification: expected true or false, got "yes"'],
+    [{status: 'failure', notify: 'loudly'}, 'input notify: expected one of failure, always, never, got "loudly"'],
+    [{status: 'failure', 'link-preview': 'on'}, 'input link-preview: expected true or false, got "on"'],
+    [{status: 'failure', 'protect-content': '1'}, 'input protect-content: expected true or false, got "1"'],
+    [{status: 'failure', 'dry-run': 'maybe'}, 'input dry-run: expected true or false, got "maybe"'],
+    [{status: 'failure', deadline: '0'}, 'input deadline: expected a number of seconds above 0, got "0"'],
+    [{status: 'failure', deadline: '45s'}, 'input deadline: expected a number of seconds above 0, got "45s"'],
     [{status: 'nope', 'thread-id': 'x'}, 'input status: expected one of started, success, failure, cancelled, got "nope" (and 1 more problem)'],
     [{status: 'success', message: 'a', 'message-file': 'b.md', template: '{{title}}'}, 'input message and input message-file and input template exclude each other: give one (or none, for the default message)'],
   ])('%j → %s', (raw, message) => {

@@ -1,0 +1,67 @@
+import type {Message} from '@grammyjs/types'
+
+import type {BotApiClient, InputFileSource} from '../api/index.js'
+import {describeFailure, type FailureDescription} from '../describe-failure.js'
+import type {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
+import type {ChatMigrations} from '../send/migrations.js'
+import type {Attachment} from './deploy-options.js'
+import type {ChatNotice} from './publish-notice.js'
+
+export interface AttachmentOptions {
+  limiter: TelegramRateLimiter
+  migrations: ChatMigrations
+  threadId?: number
+  silent?: boolean
+  protect?: boolean
+  describeError?: (error: unknown) => FailureDescription
+}
+
+/**
+ * Sends each file as a reply to the notice, once in every chat that has the notice: uploaded to the first chat,
+ * then sent by the `file_id` Telegram gave it, so a build artifact crosses the network once. Returns one warning
+ * per file a chat did not get (the notice itself is there).
+ */
+export async function sendAttachments(
+  client: BotApiClient,
+  notices: readonly ChatNotice[],
+  attachments: readonly Attachment[],
+  options: AttachmentOptions,
+): Promise<string[]> {
+  const describe = options.describeError ?? describeFailure
+  const delivered = notices.filter((notice) => notice.ok && notice.messageId !== undefined)
+  const warnings: string[] = []
+  for (const attachment of attachments) {
+    let source: InputFileSource = {path: attachment.path}
+    const send = async (notice: ChatNotice): Promise<void> => {
+      const chatId = options.migrations.current(notice.chatId)
+      try {
+        await options.limiter.acquire(chatId)
+        const params = {
+          chat_id: chatId,
+          message_thread_id: options.threadId,
+          disable_notification: options.silent || undefined,
+          protect_content: options.protect || undefined,
+          reply_parameters: {message_id: notice.messageId!, allow_sending_without_reply: true},
+        }
+        const sent =
+          attachment.kind === 'photo'
+            ? await client.sendPhoto({...params, photo: source})
+            : await client.sendDocument({...params, document: source})
+        const fileId = sentFileId(sent)
+        if (fileId !== undefined) source = {fileId}
+      } catch (error) {
+        warnings.push(`chat ${String(chatId)}: ${attachment.label} ${attachment.path} not sent (${describe(error).message})`)
+      }
+    }
+    // Until one upload has worked there is no file_id to share: chats take turns uploading, then the rest share it.
+    const pending = [...delivered]
+    while (pending.length > 0 && !('fileId' in source)) await send(pending.shift()!)
+    await Promise.all(pending.map(send))
+  }
+  return warnings
+}
+
+function sentFileId(sent: Message): string | undefined {
+  if (sent.document) return sent.document.file_id
+  return sent.photo?.at(-1)?.file_id
+}
