@@ -51,6 +51,8 @@ became of the alert.`
       if (value === undefined) return undefined
       const ms = parseDuration(value)
       if (ms === undefined || ms === 0) throw new UserError(`${flag}: ${DURATION_EXPECTED} (got ${JSON.stringify(value)})`)
+      // Past 2^31-1 ms a Node timer fires at once: a month-long timeout would be none.
+      if (ms > 24 * 86_400_000) throw new UserError(`${flag}: expected a duration of at most 24d (got ${JSON.stringify(value)})`)
       return ms
     }
     const {openMonitorStore} = await import('../../src/monitor/fleet/open-monitor-store.js')

@@ -1,5 +1,6 @@
 import type {Severity} from '../alert/severity.js'
 import {redact} from '../redact.js'
+import {type CheckSecret, maskUserinfo} from './check-secrets.js'
 
 /** What every check has, after the file's `defaults:` and the built-in defaults were applied. */
 export interface CheckCommon {
@@ -26,6 +27,8 @@ export interface CheckCommon {
   throttleMs: number
   /** On a shared store, hosts that must see a failure in the same interval before it counts. @default 1 */
   quorum?: number
+  /** Values from `${VAR}` and URL userinfo: masked in results and output (check-secrets.ts). @default none */
+  secrets?: readonly CheckSecret[]
 }
 
 export interface HttpExpect {
@@ -41,6 +44,8 @@ export interface HttpExpect {
 export interface HttpCheck extends CheckCommon {
   type: 'http'
   url: string
+  /** The URL as shown: `${VAR}` references unfilled, userinfo masked. @default url */
+  shownUrl?: string
   /** @default 'GET' */
   method: string
   headers: Record<string, string>
@@ -64,7 +69,10 @@ export interface CommandCheck extends CheckCommon {
   run: string[] | string
   /** @default the monitors file's directory */
   cwd: string
+  /** Added to the minimal environment (PATH, HOME, LANG), or to the whole of ours with `inheritEnv`. */
   env: Record<string, string>
+  /** Run with this process's whole environment (the bot token included) instead of a minimal one. @default false */
+  inheritEnv?: boolean
   expect: {
     /** @default 0 */
     exitCode: number
@@ -116,13 +124,14 @@ export const DEFAULT_HISTORY_RETENTION_MS = 14 * 86_400_000
 
 /** One line naming what a check looks at: `http GET https://api.example.com/health`. Redacted. */
 export function describeTarget(check: CheckSpec): string {
+  // Built from what the file says (`${VAR}` unfilled, userinfo masked), so no secret of the file is in it.
   return redact(targetOf(check))
 }
 
 function targetOf(check: CheckSpec): string {
   switch (check.type) {
     case 'http':
-      return `http ${check.method} ${check.url}`
+      return `http ${check.method} ${check.shownUrl ?? maskUserinfo(check.url)}`
     case 'tcp':
       return `tcp ${check.host}:${check.port}`
     case 'command':

@@ -11,14 +11,23 @@ export const DURATION_EXPECTED = 'expected a duration like 500ms, 30s, 5m, 1h or
  * negative values included.
  */
 export function parseDuration(input: unknown): number | undefined {
-  if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? Math.round(input * 1000) : undefined
+  if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? safe(Math.round(input * 1000)) : undefined
   if (typeof input !== 'string') return undefined
   const text = input.trim()
-  if (/^\d+(?:\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000)
+  if (/^\d+(?:\.\d+)?$/.test(text)) return safe(Math.round(Number(text) * 1000))
   const match = DURATION.exec(text)
   if (match === null) return undefined
-  return Math.round(Number(match[1]) * UNIT_MS[match[2]!]!)
+  return safe(Math.round(Number(match[1]) * UNIT_MS[match[2]!]!))
 }
+
+/** Written like a duration, whether or not its value is one (`99999999999d` is written like one). */
+export function looksLikeDuration(input: unknown): boolean {
+  if (typeof input === 'number') return Number.isFinite(input) && input >= 0
+  return typeof input === 'string' && (/^\d+(?:\.\d+)?$/.test(input.trim()) || DURATION.test(input.trim()))
+}
+
+// `99999999999999999999d` is no duration anyone means, and past 2^53 the arithmetic lies.
+const safe = (ms: number) => (Number.isSafeInteger(ms) ? ms : undefined)
 
 /** `250ms`, `10s`, `5m`, `2h`, `14d` when exact, else `1.25s`, `4m 10s`, `1h 04m`: how settings and timeouts read. */
 export function formatSpan(ms: number): string {

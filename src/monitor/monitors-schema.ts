@@ -3,7 +3,7 @@ import {z} from 'zod'
 import {SEVERITIES} from '../alert/severity.js'
 import {BOT_NAME} from '../config/constants.js'
 import {CHECK_NAME, CHECK_TYPES} from './check-spec.js'
-import {DURATION_EXPECTED, parseDuration} from './duration.js'
+import {DURATION_EXPECTED, looksLikeDuration, parseDuration} from './duration.js'
 
 // Imported lazily with the monitors file. Messages finish the sentence "<file>: <path>: ...".
 
@@ -13,12 +13,21 @@ const EXPECTED_POSITIVE = 'expected a positive integer'
 const required = (what: string) => (issue: {input?: unknown}) =>
   issue.input === undefined ? `required: ${what}` : EXPECTED_STRING
 
-const duration = z.unknown().transform((value, ctx) => {
-  const ms = parseDuration(value)
-  if (ms !== undefined) return ms
-  ctx.issues.push({code: 'custom', message: DURATION_EXPECTED, input: value})
-  return z.NEVER
-})
+// Node's timers hold at most 2^31-1 ms (24.8 days) and silently fire after 1 ms beyond that: a longer timeout or
+// interval would become "now". Spans that are never a timer (history, certificate expiry) may be longer.
+const TIMER_MAX_MS = 24 * 86_400_000
+const SPAN_MAX_MS = 36_500 * 86_400_000
+
+const durationUpTo = (maxMs: number, max: string) =>
+  z.unknown().transform((value, ctx) => {
+    const ms = parseDuration(value)
+    if (ms === undefined && !looksLikeDuration(value)) ctx.issues.push({code: 'custom', message: DURATION_EXPECTED, input: value})
+    else if (ms === undefined || ms > maxMs) ctx.issues.push({code: 'custom', message: `expected a duration of at most ${max}`, input: value})
+    else return ms
+    return z.NEVER
+  })
+const duration = durationUpTo(TIMER_MAX_MS, '24d')
+const longDuration = durationUpTo(SPAN_MAX_MS, '36500d')
 
 const positiveInteger = z.int({error: EXPECTED_POSITIVE}).positive({error: EXPECTED_POSITIVE})
 const PORT_EXPECTED = 'expected a port (1-65535)'
@@ -111,6 +120,7 @@ const command = strict(
     }),
     cwd: text.optional(),
     env: stringMap.optional(),
+    'inherit-env': flag.optional(),
     expect: strict(
       {
         'exit-code': z.int({error: 'expected an exit code (0-255)'}).min(0).max(255).optional(),
@@ -129,7 +139,7 @@ const tls = strict(
     type: z.literal('tls'),
     host: z.string({error: required('the host whose certificate to check')}).min(1),
     port: port.optional(),
-    'expires-within': duration.optional(),
+    'expires-within': longDuration.optional(),
     'tls-verify': flag.optional(),
     ca: text.optional(),
   },
@@ -156,7 +166,7 @@ export const monitorsFileSchema = strict(
     defaults: strict(commonShape, 'of settings every check takes unless it sets its own').optional(),
     checks: z.array(check, {error: (issue) => (issue.input === undefined ? 'required: a list of checks' : 'expected a list of checks')}),
     concurrency: positiveInteger.optional(),
-    'history-retention': duration.optional(),
+    'history-retention': longDuration.optional(),
     quorum: positiveInteger.optional(),
   },
   'with defaults and checks',

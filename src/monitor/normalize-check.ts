@@ -4,6 +4,7 @@ import {isAbsolute, resolve} from 'node:path'
 import type {Env} from '../config/paths.js'
 import {UserError} from '../user-error.js'
 import type {CheckCommon, CheckSpec} from './check-spec.js'
+import {type CheckSecret, expandReferences, maskUserinfo, userinfoSecrets} from './check-secrets.js'
 import type {RawCheck, RawCommon} from './monitors-schema.js'
 
 export interface NormalizeContext {
@@ -15,9 +16,10 @@ export interface NormalizeContext {
   env: Env
 }
 
-const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g
-
-/** Applies `defaults:` and the built-in defaults, reads CA files, and fills `${VAR}` references in URLs and headers. */
+/**
+ * Applies `defaults:` and the built-in defaults, reads CA files, and fills `${VAR}` references in URLs, headers and
+ * a command's `env:`. The values filled in, and a URL's userinfo, become the check's `secrets`, masked in all it shows.
+ */
 export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context: NormalizeContext): Promise<CheckSpec> {
   const pick = <K extends keyof RawCommon>(key: K): RawCommon[K] => raw[key] ?? defaults[key]
   const common: CheckCommon = {
@@ -35,11 +37,18 @@ export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context
     ...(pick('quorum') === undefined ? {} : {quorum: pick('quorum')}),
   }
   const {where, env, baseDir} = context
+  const secrets: CheckSecret[] = []
+  const expand = (text: string, field: string) =>
+    expandReferences(text, env, secrets, (name) => {
+      throw new UserError(`${field}: \${${name}} is not set`)
+    })
   switch (raw.type) {
     case 'http': {
       const headers = Object.fromEntries(
-        Object.entries(raw.headers ?? {}).map(([name, value]) => [name, expand(value, `${where}.headers.${name}`, env)]),
+        Object.entries(raw.headers ?? {}).map(([name, value]) => [name, expand(value, `${where}.headers.${name}`)]),
       )
+      const url = expand(raw.url, `${where}.url`)
+      secrets.push(...userinfoSecrets(url))
       let body: string | undefined
       if (typeof raw.body === 'string') body = raw.body
       else if (raw.body !== undefined) {
@@ -50,7 +59,9 @@ export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context
       return {
         ...common,
         type: 'http',
-        url: expand(raw.url, `${where}.url`, env),
+        url,
+        shownUrl: maskUserinfo(raw.url),
+        secrets,
         method: (raw.method ?? 'GET').toUpperCase(),
         headers,
         ...(body === undefined ? {} : {body}),
@@ -72,7 +83,9 @@ export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context
         type: 'command',
         run: raw.run,
         cwd: raw.cwd === undefined ? baseDir : resolveFrom(baseDir, raw.cwd),
-        env: raw.env ?? {},
+        env: Object.fromEntries(Object.entries(raw.env ?? {}).map(([name, value]) => [name, expand(value, `${where}.env.${name}`)])),
+        inheritEnv: raw['inherit-env'] ?? false,
+        secrets,
         expect: {
           exitCode: raw.expect?.['exit-code'] ?? 0,
           ...(raw.expect?.['output-contains'] === undefined ? {} : {outputContains: raw.expect['output-contains']}),
@@ -96,15 +109,6 @@ export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context
 
 function resolveFrom(baseDir: string, path: string): string {
   return isAbsolute(path) ? path : resolve(baseDir, path)
-}
-
-/** `Bearer ${API_TOKEN}`: secrets stay in the environment, out of the file. */
-function expand(text: string, where: string, env: Env): string {
-  return text.replace(ENV_REFERENCE, (_match, name: string) => {
-    const value = env[name]
-    if (value === undefined) throw new UserError(`${where}: \${${name}} is not set`)
-    return value
-  })
 }
 
 async function readCa(path: string, where: string, baseDir: string): Promise<string> {

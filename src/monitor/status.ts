@@ -16,6 +16,8 @@ export interface StatusRow {
   message?: string
   failures: number
   channel?: string
+  /** `http GET https://…`, secrets masked. */
+  target?: string
   /** False for a check that is in the state but no longer in the monitors file. */
   configured: boolean
   /** Why the alert of its latest change has not been delivered yet (the next pass retries it). */
@@ -38,6 +40,7 @@ export function statusRows(state: MonitorState, checks?: readonly CheckSpec[]): 
       message: check.last.message,
       failures: check.failures,
       channel: check.channel,
+      target: check.target,
       configured,
       ...(check.pendingAlert ? {alertPending: pendingText(check.pendingAlert)} : {}),
     }

@@ -27,6 +27,21 @@ describe('bad monitors files', () => {
     )
   })
 
+  it('a duration past what a timer can hold, or past 2^53 ms, names the field instead of becoming 1 ms', async () => {
+    await expectRejected(
+      {'monitors.yml': 'checks:\n  - {name: db, type: tcp, host: db, port: 5432, timeout: 99999999999d}\n'},
+      'monitors/monitors.yml: checks[0].timeout: expected a duration of at most 24d, got "99999999999d"',
+    )
+    await expectRejected(
+      {'monitors.yml': 'defaults: {interval: 25d}\nchecks: []\n'},
+      'monitors/monitors.yml: defaults.interval: expected a duration of at most 24d, got "25d"',
+    )
+    await expectRejected(
+      {'monitors.yml': 'history-retention: 99999999999999999999d\nchecks: []\n'},
+      'monitors/monitors.yml: history-retention: expected a duration of at most 36500d, got "99999999999999999999d"',
+    )
+  })
+
   it('an http check without a url', async () => {
     await expectRejected({'monitors.yml': 'checks:\n  - name: api\n    type: http\n    expect: {status: 200}\n'}, 'monitors/monitors.yml: checks[0].url: required: the URL to request')
   })

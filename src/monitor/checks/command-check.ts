@@ -1,12 +1,14 @@
 import type {CommandCheck} from '../check-spec.js'
 import {type CheckOutcome, fail, outputTail, pass} from '../check-result.js'
+import {matchesWithinDeadline} from './regex-time-limit.js'
 
 /** Runs the command (no stdin, output captured) and judges its exit code and output by the check's `expect`. */
 export async function runCommandCheck(check: CommandCheck, signal: AbortSignal): Promise<CheckOutcome> {
   const {execa} = await import('execa')
   const options = {
     cwd: check.cwd,
-    env: check.env,
+    env: commandEnv(check),
+    extendEnv: check.inheritEnv === true,
     stdin: 'ignore',
     all: true,
     reject: false,
@@ -32,10 +34,23 @@ export async function runCommandCheck(check: CommandCheck, signal: AbortSignal):
   if (expect.outputContains !== undefined && !all.includes(expect.outputContains)) {
     return fail(`exit code ${result.exitCode}, but the output does not contain ${JSON.stringify(expect.outputContains)}`, extra)
   }
-  if (expect.outputMatches !== undefined && !new RegExp(expect.outputMatches, 'm').test(all)) {
+  if (expect.outputMatches !== undefined && !(await matchesWithinDeadline(expect.outputMatches, all, signal))) {
     return fail(`exit code ${result.exitCode}, but the output does not match /${expect.outputMatches}/`, extra)
   }
   return pass(`exit code ${result.exitCode}`, extra)
+}
+
+/** Kept from our environment for every command: enough to find programs and read text, and no secret. */
+const PASSED_ON = ['PATH', 'HOME', 'LANG'] as const
+
+/**
+ * A command gets PATH, HOME and LANG plus its `env:`, not the bot token, store URL or anything else of ours, unless
+ * the check says `inherit-env: true`.
+ */
+export function commandEnv(check: Pick<CommandCheck, 'env' | 'inheritEnv'>, ours: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  if (check.inheritEnv) return check.env
+  const kept = Object.fromEntries(PASSED_ON.flatMap((name) => (ours[name] === undefined ? [] : [[name, ours[name]]])))
+  return {...kept, ...check.env}
 }
 
 /** Why a command did not start: `command not found: ./queue-depth.sh`. */

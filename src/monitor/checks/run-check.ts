@@ -1,6 +1,7 @@
 import {performance} from 'node:perf_hooks'
 
 import {redact} from '../../redact.js'
+import {maskSecrets} from '../check-secrets.js'
 import type {CheckSpec} from '../check-spec.js'
 import {type CheckOutcome, type CheckResult, fail} from '../check-result.js'
 import {formatSpan} from '../duration.js'
@@ -37,9 +38,10 @@ export async function runCheck(check: CheckSpec, context: CheckContext = {}): Pr
   } finally {
     clearTimeout(timer)
   }
-  // What a check saw goes into alerts, the state file and the history: a token in it must not.
-  const output = outcome.output === undefined ? {} : {output: redact(outcome.output)}
-  return {...outcome, message: redact(outcome.message), ...output, startedAt, durationMs: Math.round(performance.now() - started)}
+  // What a check saw goes into alerts, the state file and the history: a token or a secret of the file must not.
+  const clean = (text: string) => redact(maskSecrets(text, check.secrets))
+  const output = outcome.output === undefined ? {} : {output: clean(outcome.output)}
+  return {...outcome, message: clean(outcome.message), ...output, startedAt, durationMs: Math.round(performance.now() - started)}
 }
 
 function probe(check: CheckSpec, signal: AbortSignal, now: () => number, telegram: TelegramProbe | undefined): Promise<CheckOutcome> {

@@ -1,0 +1,63 @@
+// Values a monitors file takes from the environment (`?key=${API_KEY}`, `Bearer ${TOKEN}`) and a URL's userinfo
+// (`https://user:pass@…`) are secrets: what a check shows (its target, results, output) names them, never holds
+// them, whether it ends up in an alert, `monitor status`, the history or state.json.
+
+/** A secret value and what is shown in its place: the reference it came from (`${API_KEY}`), or `***`. */
+export interface CheckSecret {
+  value: string
+  shown: string
+}
+
+/** Shorter values are not masked in free text: `${PORT}` = `80` would rewrite every 80 of every message. */
+const MIN_MASKED_LENGTH = 4
+
+/** Replaces each secret in `text`, as is, percent-encoded or JSON-escaped, with what stands for it. */
+export function maskSecrets(text: string, secrets: readonly CheckSecret[] | undefined): string {
+  if (secrets === undefined || secrets.length === 0) return text
+  let result = text
+  // Longest first, so that a secret containing another is masked whole.
+  for (const {value, shown} of [...secrets].sort((a, b) => b.value.length - a.value.length)) {
+    if (value.length < MIN_MASKED_LENGTH) continue
+    for (const form of new Set([value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)])) {
+      if (result.includes(form)) result = result.split(form).join(shown)
+    }
+  }
+  return result
+}
+
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*)@/i
+
+/** `https://user:pass@host/` → `https://***@host/`: how a URL is shown. */
+export function maskUserinfo(url: string): string {
+  return url.replace(USERINFO, '$1***@')
+}
+
+/** The user and password of a URL as secrets, decoded and as written (a password may need percent-encoding). */
+export function userinfoSecrets(url: string): CheckSecret[] {
+  const userinfo = USERINFO.exec(url)?.[2]
+  if (!userinfo) return []
+  const parts = [userinfo, ...userinfo.split(':')].filter((part) => part !== '')
+  const decoded = parts.map((part) => {
+    try {
+      return decodeURIComponent(part)
+    } catch {
+      return part
+    }
+  })
+  return [...new Set([...parts, ...decoded])].map((value) => ({value, shown: '***'}))
+}
+
+const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g
+
+/**
+ * Fills `${VAR}` references from `env`, noting each value filled in as a secret shown as its reference. `missing`
+ * is told the name of a variable that is not set (it throws the door's error).
+ */
+export function expandReferences(text: string, env: Readonly<Record<string, string | undefined>>, secrets: CheckSecret[], missing: (name: string) => never): string {
+  return text.replace(ENV_REFERENCE, (reference, name: string) => {
+    const value = env[name]
+    if (value === undefined) missing(name)
+    if (value !== '' && !secrets.some((secret) => secret.value === value)) secrets.push({value, shown: reference})
+    return value
+  })
+}
