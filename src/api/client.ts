@@ -4,6 +4,7 @@ import {redact, registerSecret} from '../redact.js'
 import {UserError} from '../user-error.js'
 import {describeFetchFailure, TelegramApiError, TelegramNetworkError} from './errors.js'
 import {type InputFileSource, stageFiles} from './input-file.js'
+import {ProxyRefusedError} from './proxy-tunnel.js'
 import {buildRequestBody} from './request-body.js'
 import {backoffFromEnv, type RetryOptions, withRetries} from './retry.js'
 import {createTransport, type Transport} from './transport.js'
@@ -165,8 +166,8 @@ export class BotApiClient {
     } catch (error) {
       if (callerSignal?.aborted) throw callerSignal.reason
       const failure = timeout.aborted
-        ? new TelegramNetworkError(method, 'timeout', `request timed out after ${timeoutMs} ms`, {cause: error})
-        : new TelegramNetworkError(method, 'network', `${describeFetchFailure(error)}${viaProxy}`, {cause: error})
+        ? new TelegramNetworkError(method, 'timeout', `request timed out after ${timeoutMs} ms${viaProxy}`, {cause: error})
+        : connectionFailure(method, error, viaProxy)
       this.#log(`${method} attempt ${attemptNumber}: ${failure.kind} error after ${elapsed()} ms`)
       throw failure
     }
@@ -237,6 +238,26 @@ function readAnswer(method: string, status: number, statusText: string, text: st
   }
   if (answer.ok) return answer.result
   throw new TelegramApiError(method, answer.error_code ?? status, answer.description ?? statusText, answer.parameters)
+}
+
+/**
+ * A proxy refusing the tunnel answered like a server (its status decides whether a retry can help: 403 and 407 will
+ * not get better, 502 may); anything else is a network failure, with the proxy named once.
+ */
+function connectionFailure(method: string, error: unknown, viaProxy: string): TelegramNetworkError {
+  const refusal = causeOfType(error, ProxyRefusedError)
+  if (refusal !== undefined) return new TelegramNetworkError(method, 'server', refusal.message, {cause: error, status: refusal.status})
+  const reason = describeFetchFailure(error)
+  return new TelegramNetworkError(method, 'network', reason.includes('proxy ') ? reason : `${reason}${viaProxy}`, {cause: error})
+}
+
+function causeOfType<T extends Error>(error: unknown, type: new (...args: never[]) => T): T | undefined {
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && current !== undefined; depth++) {
+    if (current instanceof type) return current
+    current = (current as {cause?: unknown} | null)?.cause
+  }
+  return undefined
 }
 
 /** The new chat id when Telegram refused because the group became a supergroup, and the call names a chat. */

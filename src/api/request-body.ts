@@ -1,4 +1,5 @@
 import {openAsBlob} from 'node:fs'
+import {stat} from 'node:fs/promises'
 import {LocalUpload} from './input-file.js'
 import {mediaTypeOf} from './media-type.js'
 import type {FormDataLike} from './transport.js'
@@ -7,7 +8,8 @@ export type RequestBody = {body: string; headers: Record<string, string>} | {bod
 
 /**
  * JSON unless a file is uploaded; then multipart, where objects (reply_markup, link_preview_options) travel as
- * JSON strings. Files are file-backed Blobs, so fetch streams them from disk instead of holding them in memory.
+ * JSON strings. Files are streamed from disk (by the form itself, or by fetch from a file-backed Blob), never held in
+ * memory.
  */
 export async function buildRequestBody(
   params: Record<string, unknown>,
@@ -19,8 +21,14 @@ export async function buildRequestBody(
   }
   const form = createFormData()
   for (const [name, value] of entries) {
-    if (value instanceof LocalUpload) form.append(name, await openAsBlob(value.path, {type: mediaTypeOf(value.filename)}), value.filename)
+    if (value instanceof LocalUpload) await appendUpload(form, name, value)
     else form.append(name, typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value))
   }
   return {body: form, headers: {}}
+}
+
+async function appendUpload(form: FormDataLike, name: string, upload: LocalUpload): Promise<void> {
+  const type = mediaTypeOf(upload.filename)
+  if (form.appendFile) form.appendFile(name, {path: upload.path, size: (await stat(upload.path)).size, type}, upload.filename)
+  else form.append(name, await openAsBlob(upload.path, {type}), upload.filename)
 }

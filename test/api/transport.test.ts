@@ -1,46 +1,13 @@
-import {createServer, type Server} from 'node:http'
-import {connect} from 'node:net'
+import {createHash, randomBytes} from 'node:crypto'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
-import {BotApiClient, createTransport, proxyFromEnv} from '../../src/api/index.js'
+import {BotApiClient, createTransport, proxyFromEnv, TelegramNetworkError} from '../../src/api/index.js'
+import {MultipartForm} from '../../src/api/multipart.js'
 import type {FakeBotApi} from '../fake-bot-api/server.js'
-import {PRIVATE_CHAT, startApi, TOKEN} from './fixture.js'
-
-/** A loopback HTTP proxy that tunnels CONNECT (undici's ProxyAgent tunnels plain http:// too), recording requests. */
-async function startProxy(): Promise<{url: string; seen: string[]; close(): Promise<void>}> {
-  const seen: string[] = []
-  const tunnels = new Set<{destroy(): void}>()
-  const server: Server = createServer((request, response) => {
-    seen.push(`${request.method} ${request.url}`)
-    response.writeHead(405).end()
-  })
-  server.on('connect', (request, socket, head) => {
-    seen.push(`CONNECT ${request.url}`)
-    const [host, port] = (request.url ?? '').split(':')
-    const upstream = connect(Number(port), host, () => {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-      upstream.write(head)
-      upstream.pipe(socket)
-      socket.pipe(upstream)
-    })
-    tunnels.add(socket).add(upstream)
-    upstream.on('error', () => socket.destroy())
-    socket.on('error', () => upstream.destroy())
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as {port: number}
-  return {
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    close: async () => {
-      server.closeAllConnections()
-      for (const tunnel of tunnels) tunnel.destroy()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    },
-  }
-}
+import {type ForwardProxy, startForwardProxy} from '../helpers/forward-proxy.js'
+import {PRIVATE_CHAT, rejectionOf, startApi, TOKEN} from './fixture.js'
 
 describe('proxyFromEnv', () => {
   it('reads the lowercase variables first, HTTPS before HTTP', () => {
@@ -52,29 +19,50 @@ describe('proxyFromEnv', () => {
 })
 
 describe('createTransport', () => {
-  it('uses the built-in fetch and FormData without a proxy variable', async () => {
+  it('forms stream from disk: the length is known before a byte is read', async () => {
     const transport = await createTransport({})
     expect(transport.proxy).toBeUndefined()
-    expect(transport.createFormData()).toBeInstanceOf(FormData)
+    expect(transport.createFormData()).toBeInstanceOf(MultipartForm)
   })
 
-  it("picks undici's proxy agent, fetch and FormData when HTTPS_PROXY is set", async () => {
-    const undici = await import('undici')
-    const transport = await createTransport({HTTPS_PROXY: 'http://proxy.internal:3128'})
+  it('shows the proxy without its credentials', async () => {
+    const transport = await createTransport({HTTPS_PROXY: 'http://ops:s3cret@proxy.internal:3128'})
     expect(transport.proxy).toBe('http://proxy.internal:3128')
-    const form = transport.createFormData()
-    expect(form).toBeInstanceOf(undici.FormData)
-    expect(form).not.toBeInstanceOf(FormData)
+    expect(transport.proxyFor?.('https://api.telegram.org/botX/getMe')).toBe('http://proxy.internal:3128')
+    expect(transport.proxyFor?.('http://127.0.0.1:8081/botX/getMe')).toBeUndefined()
   })
 })
 
-describe('through a real proxy on loopback', () => {
+describe('MultipartForm', () => {
+  it('declares exactly the length it streams, names escaped, files read from disk', async () => {
+    const scratch = await mkdtemp(join(tmpdir(), 'fastpay-tg-form-test-'))
+    try {
+      const path = join(scratch, 'a.bin')
+      await writeFile(path, randomBytes(200_000))
+      const form = new MultipartForm()
+      form.append('chat_id', '42')
+      form.append('caption', 'día "quoted"\r\nline')
+      form.appendFile('document', {path, size: 200_000, type: 'application/octet-stream'}, 'we"ird\nname.bin')
+      form.append('thumbnail', new Blob(['tiny']), 'thumb.jpg')
+      const chunks: Buffer[] = []
+      for await (const chunk of form.stream()) chunks.push(chunk as Buffer)
+      const body = Buffer.concat(chunks)
+      expect(body.length).toBe(form.length)
+      expect(body.toString('latin1')).toContain('filename="we%22ird%0Aname.bin"')
+      expect(body.toString('latin1').endsWith(`--${form.boundary}--\r\n`)).toBe(true)
+    } finally {
+      await rm(scratch, {recursive: true, force: true})
+    }
+  })
+})
+
+describe('through a real proxy on loopback, http:// Bot API (absolute form)', () => {
   let api: FakeBotApi
-  let proxy: Awaited<ReturnType<typeof startProxy>>
+  let proxy: ForwardProxy
   let scratch: string
   beforeAll(async () => {
     api = await startApi()
-    proxy = await startProxy()
+    proxy = await startForwardProxy()
     scratch = await mkdtemp(join(tmpdir(), 'fastpay-tg-proxy-test-'))
   })
   beforeEach(() => {
@@ -87,18 +75,23 @@ describe('through a real proxy on loopback', () => {
     await rm(scratch, {recursive: true, force: true})
   })
 
-  it('sends calls and uploads through HTTP_PROXY', async () => {
+  it('sends calls and a 1 MB upload through HTTP_PROXY, one absolute-form request each', async () => {
     const transport = await createTransport({HTTP_PROXY: proxy.url, NO_PROXY: ''})
     const debugLines: string[] = []
     const client = new BotApiClient({token: TOKEN, apiRoot: api.url, transport, debug: (line) => debugLines.push(line)})
-    const path = join(scratch, 'notes.txt')
-    await writeFile(path, 'through the proxy')
+    const path = join(scratch, 'notes.bin')
+    const content = randomBytes(1024 * 1024)
+    await writeFile(path, content)
     await client.getMe()
     await client.sendDocument({chat_id: PRIVATE_CHAT, document: {path}, reply_markup: {inline_keyboard: []}})
-    const {port} = new URL(api.url)
-    expect(proxy.seen).toEqual([`CONNECT 127.0.0.1:${port}`])
+    expect(proxy.seen.map((request) => request.line)).toEqual([`POST ${api.url}/bot${TOKEN}/getMe`, `POST ${api.url}/bot${TOKEN}/sendDocument`])
     expect(api.requests.map((request) => request.method)).toEqual(['getMe', 'sendDocument'])
-    expect(api.requests[1]?.files[0]?.content.toString()).toBe('through the proxy')
+    const [file] = api.requests[1]?.files ?? []
+    expect([file?.name, file?.size, createHash('sha256').update(file?.content ?? '').digest('hex')]).toEqual([
+      'notes.bin',
+      content.length,
+      createHash('sha256').update(content).digest('hex'),
+    ])
     expect(api.requests[1]?.params.reply_markup).toBe('{"inline_keyboard":[]}')
     expect(debugLines[0]).toMatch(/^getMe attempt 1: 200 in \d+ ms \(via proxy\)$/)
   })
@@ -109,5 +102,24 @@ describe('through a real proxy on loopback', () => {
     await client.getMe()
     expect(proxy.seen).toEqual([])
     expect(api.requests).toHaveLength(1)
+  })
+
+  it('a proxy asking for credentials (407) is named, not retried, and never reaches the Bot API', async () => {
+    const guarded = await startForwardProxy({credentials: 'ops:right-password'})
+    try {
+      const transport = await createTransport({http_proxy: `http://ops:wrong-password@127.0.0.1:${guarded.port}`})
+      const sleeps: number[] = []
+      const client = new BotApiClient({token: TOKEN, apiRoot: api.url, transport, retry: {sleep: async (ms) => void sleeps.push(ms)}})
+      const error = await rejectionOf(client.getMe())
+      expect(error).toBeInstanceOf(TelegramNetworkError)
+      expect(error.message).toBe(
+        `Call to 'getMe' failed: server answered 407 Proxy Authentication Required without Telegram's JSON (via proxy http://127.0.0.1:${guarded.port})`,
+      )
+      expect(sleeps).toEqual([])
+      expect(guarded.seen).toHaveLength(1)
+      expect(api.requests).toEqual([])
+    } finally {
+      await guarded.close()
+    }
   })
 })

@@ -27,8 +27,8 @@ afterEach(async () => {
 })
 
 /** Runs the CLI against the HTTPS front of the fake API, with `env` added. */
-function runHttps(args: string[], env: Record<string, string>) {
-  return world.run(args, {env: {TELEGRAM_API_BASE_URL: tls.url, NODE_EXTRA_CA_CERTS: LOOPBACK_CA, ...env}})
+function runHttps(args: string[], env: Record<string, string>, input?: string) {
+  return world.run(args, {env: {TELEGRAM_API_BASE_URL: tls.url, NODE_EXTRA_CA_CERTS: LOOPBACK_CA, ...env}, input})
 }
 
 function delivered(): Array<string | undefined> {
@@ -41,6 +41,14 @@ describe('https:// Bot API through the proxy (CONNECT)', () => {
     expect(result).toEqual({stdout: 'sent to 4242: message 1', stderr: '', exitCode: 0})
     expect(proxy.seen.map((request) => request.line)).toEqual([`CONNECT 127.0.0.1:${tls.port}`])
     expect(delivered()).toEqual(['deploy 4.2 started'])
+  })
+
+  it('a message sent in three parts goes through one tunnel: the connection is kept alive between calls', async () => {
+    const long = 'settlement batch late; '.repeat(400)
+    const result = await runHttps(['send', ...toOnCall, '--file', '-'], {HTTPS_PROXY: proxy.url}, long)
+    expect(result).toEqual({stdout: 'sent to 4242: message 1, 2, 3', stderr: '', exitCode: 0})
+    expect(callsOf(world.api, 'sendMessage').map((request) => request.status)).toEqual([200, 200, 200])
+    expect(proxy.seen.map((request) => request.line)).toEqual([`CONNECT 127.0.0.1:${tls.port}`])
   })
 
   it('an upload and its caption go through the tunnel intact', async () => {
@@ -64,6 +72,21 @@ describe('https:// Bot API through the proxy (CONNECT)', () => {
     expect(result.stderr).toMatch(/^debug: sendMessage attempt 1: 200 in \d+ ms \(via proxy\)$/)
     expect(result.stderr + result.stdout).not.toContain(PROXY_PASSWORD)
     expect(delivered()).toEqual(['through the guarded proxy'])
+  })
+})
+
+describe('http:// Bot API through HTTP_PROXY (absolute form, as curl)', () => {
+  it.each(['HTTP_PROXY', 'http_proxy'])('%s: one POST http://… to the proxy, delivered', async (variable) => {
+    const result = await world.run(['send', ...toOnCall, 'plain http'], {env: {[variable]: proxy.url}})
+    expect(result).toEqual({stdout: 'sent to 4242: message 1', stderr: '', exitCode: 0})
+    expect(proxy.seen.map((request) => request.line)).toEqual([`POST ${world.api.url}/bot${ALERTS_BOT.token}/sendMessage`])
+    expect(delivered()).toEqual(['plain http'])
+  })
+
+  it('HTTPS_PROXY alone does not apply to an http:// root', async () => {
+    const result = await world.run(['send', ...toOnCall, 'direct'], {env: {HTTPS_PROXY: proxy.url}})
+    expect(result.exitCode).toBe(0)
+    expect(proxy.seen).toEqual([])
   })
 })
 
@@ -99,6 +122,8 @@ describe('a proxy that refuses', () => {
     expect(result.stderr).toContain(`proxy ${display}`)
     for (const secret of [PROXY_PASSWORD, 'ops:', ALERTS_BOT.token]) expect(result.stderr).not.toContain(secret)
     expect(world.api.requests).toEqual([])
+    // A refusal will not change by asking again.
+    expect(refusing.seen).toHaveLength(1)
   })
 
   it('nothing listening at the proxy address: exit 3 naming the proxy', async () => {

@@ -1,0 +1,96 @@
+import type {IncomingMessage} from 'node:http'
+import * as http from 'node:http'
+import * as https from 'node:https'
+import type {Socket} from 'node:net'
+import type {Duplex} from 'node:stream'
+import {connect as tlsConnect, type ConnectionOptions} from 'node:tls'
+import {displayProxy} from './proxy-env.js'
+
+/** The proxy answered CONNECT with something else than 200: it will not carry this request. */
+export class ProxyRefusedError extends Error {
+  override readonly name = 'ProxyRefusedError'
+
+  constructor(
+    proxy: URL,
+    readonly status: number,
+    statusText: string,
+  ) {
+    super(`proxy ${displayProxy(proxy)} refused the tunnel: ${`${status} ${statusText}`.trim()}`)
+  }
+}
+
+/** Reaching the proxy itself failed (refused, reset, unknown host): the message names it, without credentials. */
+export class ProxyUnreachableError extends Error {
+  override readonly name = 'ProxyUnreachableError'
+
+  constructor(proxy: URL, cause: Error) {
+    super(`proxy ${displayProxy(proxy)} unreachable: ${cause.message || (cause as NodeJS.ErrnoException).code || 'connection failed'}`, {cause})
+  }
+}
+
+/** Basic credentials from the proxy URL's userinfo, percent-decoded as curl does. */
+export function proxyAuthorization(proxy: URL): Record<string, string> {
+  if (!proxy.username && !proxy.password) return {}
+  const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`
+  return {'proxy-authorization': `Basic ${Buffer.from(credentials).toString('base64')}`}
+}
+
+/** Request options may carry the call's signal here: Node hands custom options to createConnection, not `signal`. */
+export interface TunnelRequestOptions extends https.RequestOptions {
+  tunnelSignal?: AbortSignal
+}
+
+/**
+ * An https.Agent whose connections are TLS inside a `CONNECT host:port` tunnel through an HTTP(S) proxy. Tunnels are
+ * pooled and kept alive like direct connections, so several calls of one process pay for one CONNECT.
+ */
+export class TunnelingAgent extends https.Agent {
+  constructor(
+    readonly proxy: URL,
+    options: https.AgentOptions,
+  ) {
+    super(options)
+  }
+
+  override createConnection(requestOptions: http.ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): undefined {
+    const options = requestOptions as TunnelRequestOptions & ConnectionOptions
+    const target = `${options.host}:${options.port}`
+    const proxy = this.proxy
+    const secureProxy = proxy.protocol === 'https:'
+    const connectRequest = (secureProxy ? https : http).request({
+      host: proxy.hostname.replace(/^\[|\]$/g, ''),
+      port: proxy.port || (secureProxy ? 443 : 80),
+      method: 'CONNECT',
+      path: target,
+      headers: {host: target, ...proxyAuthorization(proxy)},
+      agent: false,
+      signal: options.tunnelSignal,
+    })
+    let settled = false
+    const settle = (error: Error | null, socket?: Duplex) => {
+      if (settled) return
+      settled = true
+      callback?.(error, socket as Duplex)
+    }
+    connectRequest.once('connect', (answer: IncomingMessage, socket: Socket, head: Buffer) => {
+      if (answer.statusCode !== 200) {
+        socket.destroy()
+        settle(new ProxyRefusedError(proxy, answer.statusCode ?? 0, answer.statusMessage ?? ''))
+        return
+      }
+      if (head.length > 0) socket.unshift(head)
+      const {tunnelSignal: _signal, ...tlsOptions} = options
+      settle(null, tlsConnect({...tlsOptions, socket}))
+    })
+    // A non-2xx answer with a body may come as a plain response on some proxies.
+    connectRequest.once('response', (answer: IncomingMessage) => {
+      answer.resume()
+      settle(new ProxyRefusedError(proxy, answer.statusCode ?? 0, answer.statusMessage ?? ''))
+    })
+    connectRequest.once('error', (error) => {
+      settle(options.tunnelSignal?.aborted ? error : new ProxyUnreachableError(proxy, error))
+    })
+    connectRequest.end()
+    return undefined
+  }
+}
