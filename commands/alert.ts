@@ -15,6 +15,8 @@ interface PreparedAlert {
   template: AlertTemplate | undefined
   buttons: Array<'ack' | 'mute'> | undefined
   windowSeconds: number
+  /** The sending bot's Telegram id: its buttons are signed with its key. */
+  botId: number
 }
 
 export default class Alert extends BaseCommand<typeof Alert> {
@@ -52,7 +54,7 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 75 spooled to
 
   public async run(): Promise<SendAlertResult | AlertDryRun> {
     const {flags, args} = this
-    const [alert, {readText}, {parseAlertButtonNames}] = await Promise.all([
+    const [alert, {readText}, {botIdOfToken, parseAlertButtonNames}] = await Promise.all([
       import('../src/alert/index.js'),
       import('../src/input/read-text.js'),
       import('../src/webhook/alert-buttons.js'),
@@ -72,7 +74,8 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 75 spooled to
     for (const warning of resolved.warnings) this.warnLine(warning)
     const state = await alert.openAlertState(flags['state-dir'], {configPath: flags.config, onWarning: (line) => this.warnLine(line)})
     try {
-      return await this.deliver(alert, state, {target, severity, fields, body, template, buttons, windowSeconds})
+      const botId = botIdOfToken(resolved.token.value)
+      return await this.deliver(alert, state, {target, severity, fields, body, template, buttons, windowSeconds, botId})
     } finally {
       await state.close()
     }
@@ -81,7 +84,7 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 75 spooled to
   private async deliver(
     alert: typeof import('../src/alert/index.js'),
     state: AlertState,
-    {target, severity, fields, body, template, buttons, windowSeconds}: PreparedAlert,
+    {target, severity, fields, body, template, buttons, windowSeconds, botId}: PreparedAlert,
   ): Promise<SendAlertResult | AlertDryRun> {
     const {flags, args} = this
     const {prepareAlertButtons} = await import('../src/webhook/alert-buttons.js')
@@ -92,7 +95,7 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 75 spooled to
     const content = {title: args.title, severity, fields, body, channel: flags.channel, host: flags['no-host'] ? null : hostname()}
     if (flags['dry-run']) return this.printDryRun(await alert.dryRunAlert({target, content, template, throttle, outbox: state.outbox}))
 
-    const replyMarkup = buttons ? await prepareAlertButtons(key, state.stateDir, {buttons}) : undefined
+    const replyMarkup = buttons ? await prepareAlertButtons(key, state.stateDir, {buttons, keyValue: state.keyValue, botId, channel: flags.channel}) : undefined
     const result = await alert.sendAlert({target, content, template, throttle, outbox: state.outbox, silent: flags.silent, replyMarkup})
     for (const warning of result.warnings) this.warnLine(warning)
     this.printResult(result)

@@ -6,9 +6,10 @@ import {BaseCommand} from '../base-command.js'
 export default class WebhookServe extends BaseCommand<typeof WebhookServe> {
   static override summary = 'Receive Telegram updates over HTTP and answer /start, /help, /status, /link, /stop and alert buttons.'
   static override description = `Listens on --host:--port for POSTs to /api/telegram/webhook/<bot_id>/, for every active registry bot (by
-registry id) or the one --bot/--token bot. When TELEGRAM_WEBHOOK_SECRET is set, a request without that
-X-Telegram-Bot-Api-Secret-Token gets 401. Each update is answered 200 at once and handled afterwards; replies go
-through the Bot API. Put it behind your https proxy and point Telegram at it with webhook register. A webhook and
+registry id) or the one --bot/--token bot. A request without the right X-Telegram-Bot-Api-Secret-Token gets 401,
+whatever its path or method. Each update is answered 200 at once and handled afterwards; replies go
+through the Bot API. The secret is TELEGRAM_WEBHOOK_SECRET, else the one webhook register generated and stored;
+without either it refuses to start (unless --insecure-no-secret). Put it behind your https proxy and point Telegram at it with webhook register. A webhook and
 getUpdates exclude each other: while one is registered, discover cannot read updates. Stops on SIGINT or SIGTERM
 after finishing queued updates.`
 
@@ -25,6 +26,8 @@ after finishing queued updates.`
     host: Flags.string({description: 'Address to listen on.', default: '127.0.0.1'}),
     'state-dir': Flags.string({description: 'Throttle state for Mute, shared with alert.', env: 'FASTPAY_TG_STATE_DIR'}),
     'request-timeout': Flags.integer({description: 'Seconds a request may take to arrive before 408.', default: 10, min: 1}),
+    'insecure-no-secret': Flags.boolean({description: 'Start without any secret: anyone who reaches the port can post updates.'}),
+    'path-prefix': Flags.string({description: 'Path your proxy keeps before /api/telegram/webhook/. [default: the path of TELEGRAM_WEBHOOK_BASE_URL or SITE_URL]'}),
   }
 
   public async run(): Promise<void> {
@@ -39,6 +42,8 @@ after finishing queued updates.`
         host: flags.host,
         stateDir: flags['state-dir'],
         requestTimeoutMs: flags['request-timeout'] * 1000,
+        insecureNoSecret: flags['insecure-no-secret'],
+        pathPrefix: flags['path-prefix'],
       },
       {
         ...this.clientOptions,

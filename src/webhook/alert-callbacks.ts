@@ -3,10 +3,11 @@
 import type {CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message} from '@grammyjs/types'
 
 import {describeFailure} from '../describe-failure.js'
-import {type AlertButtonAction, parseAlertButton, resolveKeyRef} from './alert-buttons.js'
+import {type AlertButtonAction, looksLikeAlertButton, parseAlertButton, resolveKeyRef} from './alert-buttons.js'
 import {shortUserLabel} from './bot-commands.js'
 import type {ServedBot, UpdateContext} from './served-bot.js'
 import {shortDuration, utcClock} from './time-text.js'
+import {verifyPress} from './verify-press.js'
 
 const STATUS_LINE_AT_END = /\n(✅|🔕) [^\n]*$/
 
@@ -38,11 +39,24 @@ async function editAlert(bot: ServedBot, message: Message, line: string, action:
 /** Handles one callback query; returns the line `webhook serve` logs. */
 export async function handleCallbackQuery(bot: ServedBot, query: CallbackQuery, context: UpdateContext): Promise<string> {
   const label = bot.name ?? `@${bot.me.username}`
-  const action = query.data === undefined ? undefined : parseAlertButton(query.data)
+  const data = query.data ?? ''
+  const action = parseAlertButton(data)
+  const who = shortUserLabel(query.from)
+  const chat = query.message === undefined ? '' : ` in chat ${query.message.chat.id}`
+  if (action === undefined && looksLikeAlertButton(data)) {
+    const text = 'This button is not one fastpay-tg signed (made by an older version, or forged). Nothing was changed.'
+    await bot.client.answerCallbackQuery({callback_query_id: query.id, text, show_alert: true})
+    return `${label}: refused ${JSON.stringify(data)} from ${who} (id ${query.from.id})${chat}: not signed`
+  }
   if (action === undefined) {
     // Some other button (`send --button "Ack=ack"`): stop the client's spinner and nothing more.
     await bot.client.answerCallbackQuery({callback_query_id: query.id})
-    return `${label}: callback ${JSON.stringify(query.data ?? '')} from ${shortUserLabel(query.from)}: not an alert button, answered`
+    return `${label}: callback ${JSON.stringify(data)} from ${who}: not an alert button, answered`
+  }
+  const verdict = await verifyPress(bot, query, action, context)
+  if (!verdict.ok) {
+    await bot.client.answerCallbackQuery({callback_query_id: query.id, text: verdict.answer, show_alert: true})
+    return `${label}: refused ${action.kind} ${JSON.stringify(data)} from ${who} (id ${query.from.id})${chat}: ${verdict.reason}`
   }
   const key = await resolveKeyRef(action.ref, context.stateDir)
   if (key === undefined) {
@@ -51,7 +65,6 @@ export async function handleCallbackQuery(bot: ServedBot, query: CallbackQuery, 
     return `${label}: ${action.kind} for unknown key ref ${action.ref}: answered`
   }
   const now = (context.now ?? Date.now)()
-  const who = shortUserLabel(query.from)
   let line: string
   let answerText: string
   if (action.kind === 'mute') {
@@ -74,15 +87,12 @@ export async function handleCallbackQuery(bot: ServedBot, query: CallbackQuery, 
     answerText = 'Acknowledged'
   }
   await bot.client.answerCallbackQuery({callback_query_id: query.id, text: answerText})
-  const message = query.message
+  const {message} = verdict
   let notEdited = ''
-  // Telegram sends date 0 for a message too old to see (over 48 h): it can no longer be edited.
-  if (message !== undefined && message.date !== 0) {
-    // The press itself was handled: a refused edit (an alert near 4,096 characters) is worth a note, not a failure.
-    await editAlert(bot, message as Message, line, action).catch((error: unknown) => {
-      notEdited = ` (alert not edited: ${describeFailure(error).message})`
-    })
-  }
-  const where = message === undefined ? '' : ` in chat ${message.chat.id} (message ${message.message_id})`
+  // The press itself was handled: a refused edit (an alert near 4,096 characters) is worth a note, not a failure.
+  await editAlert(bot, message, line, action).catch((error: unknown) => {
+    notEdited = ` (alert not edited: ${describeFailure(error).message})`
+  })
+  const where = ` in chat ${message.chat.id} (message ${message.message_id})`
   return `${label}: ${action.kind === 'ack' ? 'acknowledged' : `muted for ${shortDuration(action.seconds)}`} ${JSON.stringify(key)} by ${who}${where}${notEdited}`
 }

@@ -4,15 +4,23 @@ export {
   alertButtons,
   type AlertButtonAction,
   type AlertButtonsOptions,
+  BUTTON_KEYS_KEPT_MS,
   buttonKeysDirIn,
+  type ButtonSigner,
   DEFAULT_MUTE_SECONDS,
   keyRef,
+  looksLikeAlertButton,
   MAX_MUTE_SECONDS,
   parseAlertButton,
   parseAlertButtonNames,
   prepareAlertButtons,
+  type PrepareAlertButtonsOptions,
+  pruneButtonKeys,
   resolveKeyRef,
 } from './alert-buttons.js'
+export {botIdOfToken, buttonMac, buttonSigningKey, existingButtonSigningKey, macMatches, type SignedFields} from './button-signing.js'
+export {type PressVerdict, verifyPress} from './verify-press.js'
+export {ensureWebhookSecret, findWebhookSecret, generateWebhookSecret, STORED_SECRET_KEY, type WebhookSecret} from './webhook-secret.js'
 export {handleCallbackQuery} from './alert-callbacks.js'
 export {parseCommand, replyTo} from './bot-commands.js'
 export {describeWebhookInfo, utcDateTime} from './describe-webhook-info.js'
@@ -43,7 +51,7 @@ export {editSections, type LinkedChat, type LinkTokenEntry, readSections, type R
 export {type AlertMuter, openServedBots, type ServedBot, type UpdateContext} from './served-bot.js'
 export {describeServedBot, type RunningServe, type ServeOptions, type ServeRequest, startServe, WEBHOOK_EXCLUDES_POLLING} from './serve.js'
 export {UpdateQueue, type UpdateQueueOptions} from './update-queue.js'
-export {startWebhookServer, type WebhookServer, type WebhookServerOptions} from './webhook-server.js'
+export {oneLine, startWebhookServer, webhookRoute, type WebhookServer, type WebhookServerOptions} from './webhook-server.js'
 export {
   BASE_URL_VAR,
   checkMaxConnections,

@@ -6,14 +6,9 @@ import {type Env, loadRegistry, locateRegistry} from '../config/index.js'
 import {describeFailure, type FailureDescription} from '../describe-failure.js'
 import {registerSecret} from '../redact.js'
 import {UserError} from '../user-error.js'
-import {
-  checkMaxConnections,
-  parseAllowedUpdates,
-  readWebhookSecret,
-  resolveWebhookBase,
-  SECRET_VAR,
-  webhookUrl,
-} from './webhook-url.js'
+import {resolveStateDir} from '../alert/state-dir.js'
+import {ensureWebhookSecret, type WebhookSecret} from './webhook-secret.js'
+import {checkMaxConnections, parseAllowedUpdates, readWebhookSecret, resolveWebhookBase, webhookUrl} from './webhook-url.js'
 
 /** Which bot or bots: what `--bot`, `--token`, `--all` and `--config` say. */
 export interface BotChoice {
@@ -33,6 +28,8 @@ export interface RegisterRequest extends BotChoice {
   allowedUpdates?: string
   /** 1-100. @default unset: Telegram's 40 */
   maxConnections?: number
+  /** Where a generated secret is kept (file store). @default FASTPAY_TG_STATE_DIR, else ~/.local/state/fastpay-tg */
+  stateDir?: string
 }
 
 export interface WebhookOptions extends OpenBotOptions {
@@ -53,6 +50,8 @@ export interface WebhookOutcome {
 export interface WebhookReport {
   outcomes: WebhookOutcome[]
   warnings: string[]
+  /** Lines for stdout: where a generated secret was stored. */
+  notes?: string[]
 }
 
 /** The id `<base>/api/telegram/webhook/<id>/` carries: the registry id, or for a bot outside it, its Telegram id. */
@@ -110,25 +109,42 @@ async function forEachBot(
 export async function registerWebhooks(request: RegisterRequest, options: WebhookOptions = {}): Promise<WebhookReport> {
   const env = options.env ?? process.env
   const base = resolveWebhookBase(request.baseUrl, env)
-  const secret = readWebhookSecret(env)
-  registerSecret(secret)
+  readWebhookSecret(env)
   const maxConnections = checkMaxConnections(request.maxConnections)
   const {allowedUpdates, warnings} = parseAllowedUpdates(request.allowedUpdates)
-  if (secret === undefined) {
-    warnings.push(`${SECRET_VAR} is not set: Telegram will send no secret header, and anyone who knows the URL can post updates`)
-  }
+  const {secret, notes} = await secretForRegister(request, env)
   const report = await forEachBot(request, {...options, env}, async (session) => {
     const webhookId = await webhookBotId(session)
     await session.client.setWebhook({
       url: webhookUrl(base, webhookId),
-      secret_token: secret,
+      secret_token: secret.value,
       drop_pending_updates: request.dropPendingUpdates || undefined,
       allowed_updates: allowedUpdates as MethodParams<'setWebhook'>['allowed_updates'],
       max_connections: maxConnections,
     })
     return {webhookId, info: await session.client.getWebhookInfo()}
   })
-  return {outcomes: report.outcomes, warnings: [...warnings, ...report.warnings]}
+  return {outcomes: report.outcomes, warnings: [...warnings, ...report.warnings], notes}
+}
+
+/** TELEGRAM_WEBHOOK_SECRET, else the one in the store (generated now if there is none): a webhook always has one. */
+async function secretForRegister(request: RegisterRequest, env: Env): Promise<{secret: WebhookSecret; notes: string[]}> {
+  const fromEnv = readWebhookSecret(env)
+  if (fromEnv !== undefined) {
+    registerSecret(fromEnv)
+    return {secret: {value: fromEnv, source: 'env'}, notes: []}
+  }
+  const stateDir = resolveStateDir(request.stateDir, env)
+  const {openStore} = await import('../store/select-store.js')
+  const store = await openStore({stateDir, env, configPath: request.configPath})
+  try {
+    const secret = await ensureWebhookSecret(store.kv, env)
+    const where = store.kind === 'redis' ? 'the Redis store' : `${stateDir} (0600)`
+    const said = secret.source === 'generated' ? 'generated a webhook secret and stored it in' : 'using the webhook secret stored in'
+    return {secret, notes: [`${said} ${where}; webhook serve reads it there (or set TELEGRAM_WEBHOOK_SECRET)`]}
+  } finally {
+    await store.close()
+  }
 }
 
 /** `webhook info`: getWebhookInfo for each chosen bot. */

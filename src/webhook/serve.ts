@@ -1,10 +1,14 @@
 import {resolveStateDir} from '../alert/state-dir.js'
 import {monitorStatusSections} from '../monitor/status.js'
+import {pruneButtonKeys} from './alert-buttons.js'
 import {handleUpdate, updateLane} from './handle-update.js'
 import type {BotChoice, WebhookOptions} from './register.js'
 import {type AlertMuter, openServedBots, type ServedBot, type UpdateContext} from './served-bot.js'
 import {startWebhookServer, type WebhookServer} from './webhook-server.js'
-import {readWebhookSecret, SECRET_VAR, webhookPath} from './webhook-url.js'
+import type {KeyValueStore} from '../store/types.js'
+import {UserError} from '../user-error.js'
+import {findWebhookSecret} from './webhook-secret.js'
+import {resolveWebhookBase, SECRET_VAR, webhookPath} from './webhook-url.js'
 
 /** Said at start and in the README: operators lose hours to a webhook that silently swallows getUpdates. */
 export const WEBHOOK_EXCLUDES_POLLING =
@@ -22,6 +26,10 @@ export interface ServeRequest extends BotChoice {
   requestTimeoutMs?: number
   /** @default 1048576 */
   maxBodyBytes?: number
+  /** Serve without any secret: anyone who reaches the port can post updates. @default false */
+  insecureNoSecret?: boolean
+  /** A path the proxy keeps before `/api/telegram/webhook/<id>/`. @default the path of TELEGRAM_WEBHOOK_BASE_URL or SITE_URL */
+  pathPrefix?: string
 }
 
 export interface ServeOptions extends WebhookOptions {
@@ -31,6 +39,8 @@ export interface ServeOptions extends WebhookOptions {
   logError: (line: string) => void
   /** @default the throttle of the configured store (files in the state dir, or Redis), the one `alert` consults */
   muter?: AlertMuter
+  /** Button signing keys and a stored webhook secret. @default the configured store's */
+  keyValue?: KeyValueStore
   /** @default the monitor's last results in the state dir: see UpdateContext.statusSections */
   statusSections?: UpdateContext['statusSections']
 }
@@ -47,26 +57,65 @@ export interface RunningServe {
 /** `webhook serve`: opens the bots (getMe each), then listens. Nothing about the webhook registration changes. */
 export async function startServe(request: ServeRequest, options: ServeOptions): Promise<RunningServe> {
   const env = options.env ?? process.env
-  const secret = readWebhookSecret(env)
-  const {bots, registry, warnings} = await openServedBots(request, {...options, env})
-  if (secret === undefined) warnings.push(`${SECRET_VAR} is not set: every request is accepted, whoever sends it`)
   const stateDir = resolveStateDir(request.stateDir, env)
   // Mute writes where `alert` reads: the shared store (Redis for a fleet) when one is configured, else the files.
-  let muter = options.muter
+  let {muter, keyValue} = options
   let closeStore = async () => {}
-  if (muter === undefined) {
+  if (muter === undefined || keyValue === undefined) {
     const {openStore} = await import('../store/select-store.js')
     const store = await openStore({stateDir, env, configPath: request.configPath, onWarning: (line) => options.logError?.(`warning: ${line}`)})
-    muter = store.throttle
+    muter ??= store.throttle
+    keyValue ??= store.kv
     closeStore = () => store.close()
   }
-  const context: UpdateContext = {
-    registry,
-    stateDir,
-    muter,
-    // /status shows the monitor's last results next to the bots, from the same state dir.
-    statusSections: options.statusSections ?? monitorStatusSections({stateDir, env}),
+  try {
+    const secret = await findWebhookSecret(keyValue, env)
+    if (secret === undefined && !request.insecureNoSecret) {
+      throw new UserError(`no webhook secret: set ${SECRET_VAR}, or run \`webhook register\` (it generates one), or pass --insecure-no-secret`)
+    }
+    const {bots, registry, warnings} = await openServedBots(request, {...options, env})
+    if (secret === undefined) warnings.push(`--insecure-no-secret: every request is accepted, whoever sends it`)
+    const context: UpdateContext = {
+      registry,
+      stateDir,
+      muter,
+      keyValue,
+      env,
+      // /status shows the monitor's last results next to the bots, from the same state dir.
+      statusSections: options.statusSections ?? monitorStatusSections({stateDir, env}),
+    }
+    return await listen(request, options, {bots, warnings, context, secret: secret?.value, closeStore, pathPrefix: request.pathPrefix ?? basePath(env)})
+  } catch (error) {
+    await closeStore()
+    throw error
   }
+}
+
+/** The path of the configured base URL (`https://ops.example.com/tg` → `/tg`), '' when there is none. */
+function basePath(env: NonNullable<ServeOptions['env']>): string {
+  try {
+    return resolveWebhookBase(undefined, env).url.pathname.replace(/\/+$/, '')
+  } catch {
+    return ''
+  }
+}
+
+interface Prepared {
+  bots: ServedBot[]
+  warnings: string[]
+  context: UpdateContext
+  secret: string | undefined
+  pathPrefix: string
+  closeStore: () => Promise<void>
+}
+
+const PRUNE_EVERY_MS = 3_600_000
+
+async function listen(request: ServeRequest, options: ServeOptions, {bots, warnings, context, secret, pathPrefix, closeStore}: Prepared): Promise<RunningServe> {
+  // Long alert keys' map entries outlive their use: prune now and every hour while serving.
+  const prune = () => pruneButtonKeys(context.stateDir).catch((error: unknown) => options.logError?.(`webhook: pruning button keys failed: ${String(error)}`))
+  await prune()
+  const pruning = setInterval(() => void prune(), PRUNE_EVERY_MS).unref()
   const server = await startWebhookServer<ServedBot>({
     bots: new Map(bots.map((bot) => [bot.webhookId, bot])),
     handle: (bot, update) => handleUpdate(bot, update, context),
@@ -74,6 +123,7 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
     port: request.port,
     host: request.host,
     secret,
+    pathPrefix,
     maxBodyBytes: request.maxBodyBytes,
     requestTimeoutMs: request.requestTimeoutMs,
     log: options.log,
@@ -84,6 +134,7 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
     bots,
     warnings,
     close: async () => {
+      clearInterval(pruning)
       await server.close()
       await closeStore()
     },

@@ -2,7 +2,8 @@ import type {UserFromGetMe} from '@grammyjs/types'
 
 import type {BotApiClient} from '../api/index.js'
 import {openBot} from '../bot-session.js'
-import {loadRegistry, locateRegistry, type RegistryLocation} from '../config/index.js'
+import {type Env, loadRegistry, locateRegistry, type RegistryLocation} from '../config/index.js'
+import type {KeyValueStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
 import type {BotChoice, WebhookOptions} from './register.js'
 
@@ -29,6 +30,10 @@ export interface UpdateContext {
   stateDir: string
   /** Called by `Mute`; without one, Mute answers that muting is not available. @default undefined */
   muter?: AlertMuter
+  /** Where each bot's button signing key lives (see button-signing.ts); without it, no alert button is honoured. */
+  keyValue?: KeyValueStore
+  /** TELEGRAM_BOT_CONFIGS and TELEGRAM_CHAT_IDS, for which chats receive a channel. @default process.env */
+  env?: Env
   /** @default Date.now */
   now?: () => number
   /**

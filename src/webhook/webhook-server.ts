@@ -11,7 +11,7 @@ import {UserError} from '../user-error.js'
 import {UpdateQueue} from './update-queue.js'
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token'
-const WEBHOOK_ROUTE = /\/api\/telegram\/webhook\/(\d+)\/?$/
+const WEBHOOK_ROUTE_TAIL = '/api/telegram/webhook/(\\d+)/?'
 const RECENT_UPDATES_KEPT = 2048
 
 export interface WebhookServerOptions<Bot> {
@@ -26,6 +26,11 @@ export interface WebhookServerOptions<Bot> {
   host?: string
   /** `X-Telegram-Bot-Api-Secret-Token` must equal it; unset: any request is accepted. @default undefined */
   secret?: string
+  /**
+   * A path the https proxy in front may keep before `/api/telegram/webhook/<id>/` (the base URL's path, `/tg`); the
+   * route is anchored: nothing else may precede it. @default '' (none)
+   */
+  pathPrefix?: string
   /** Larger bodies get 413. @default 1048576 (1 MiB) */
   maxBodyBytes?: number
   /** A request not fully received by then gets 408. @default 10000 */
@@ -48,6 +53,17 @@ export interface WebhookServer {
   readonly accepted: number
   /** Stops accepting, waits up to `graceMs` for queued updates, then closes every connection. @default 10000 */
   close(graceMs?: number): Promise<void>
+}
+
+/** One line whatever a peer sent: control characters (a newline that would forge a log line) become `\\u000a`. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`)
+}
+
+/** `^(/tg)?/api/telegram/webhook/(\d+)/?$`: anchored at both ends, so `/evil/api/telegram/webhook/1/` is no route. */
+export function webhookRoute(pathPrefix = ''): RegExp {
+  const prefix = pathPrefix.replace(/\/+$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return new RegExp(`^${prefix === '' ? '' : `(?:${prefix})?`}${WEBHOOK_ROUTE_TAIL}$`)
 }
 
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest()
@@ -127,8 +143,10 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
   const maxQueued = options.maxQueuedUpdates ?? 10_000
   const expectedSecret = options.secret === undefined ? undefined : digest(options.secret)
-  const log = options.log ?? (() => undefined)
-  const logError = (line: string) => options.logError?.(redact(line))
+  const route = webhookRoute(options.pathPrefix)
+  // Every line may carry what a peer sent (a path, a name, a parse error quoting the body): one line each, always.
+  const log = (line: string) => options.log?.(oneLine(line))
+  const logError = (line: string) => options.logError?.(oneLine(redact(line)))
   const queue = new UpdateQueue({
     concurrency: options.concurrency,
     onError: (error) => logError(`webhook: handling an update failed: ${error instanceof Error ? error.message : String(error)}`),
@@ -143,20 +161,24 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
 
   const receive = async (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname
-    const webhookId = Number(WEBHOOK_ROUTE.exec(path)?.[1])
+    const webhookId = Number(route.exec(path)?.[1])
     const bot = options.bots.get(webhookId)
     const from = `${request.socket.remoteAddress ?? '?'} ${request.method ?? '?'} ${path}`
-    if (bot === undefined) return refuse(response, 404, 'no bot is served at this path', from)
-    if (request.method !== 'POST') {
-      request.resume()
-      return answer(response, 405, 'POST only\n', {allow: 'POST'})
-    }
+    // The secret comes first: without it, neither the status (404, 405) nor the time taken tells which bots are served.
     if (expectedSecret !== undefined) {
       const given = request.headers[SECRET_HEADER]
       if (typeof given !== 'string' || !timingSafeEqual(digest(given), expectedSecret)) {
         request.resume()
         return refuse(response, 401, 'wrong or missing secret token header', from)
       }
+    }
+    if (bot === undefined) {
+      request.resume()
+      return refuse(response, 404, 'no bot is served at this path', from)
+    }
+    if (request.method !== 'POST') {
+      request.resume()
+      return answer(response, 405, 'POST only\n', {allow: 'POST'})
     }
     if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) {
       request.resume()

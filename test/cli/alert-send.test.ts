@@ -203,7 +203,7 @@ describe('where the alert goes', () => {
 })
 
 describe('--buttons for webhook serve', () => {
-  it('ack,mute: one row, Acknowledge and Mute 1h, bound to the throttle key', async () => {
+  it('ack,mute: one row, Acknowledge and Mute 1h, bound to the throttle key and signed with the bot\'s key', async () => {
     const result = await world.run(['alert', 'API down', ...toOnCall, '--no-host', '--buttons', 'ack,mute'])
     expect(result.exitCode, result.stderr).toBe(0)
     expect(onlyMessage().params).toEqual({
@@ -212,8 +212,8 @@ describe('--buttons for webhook serve', () => {
       reply_markup: {
         inline_keyboard: [
           [
-            {text: 'Acknowledge', callback_data: 'ack:alerts:API down'},
-            {text: 'Mute 1h', callback_data: 'mute:alerts:API down:3600'},
+            {text: 'Acknowledge', callback_data: expect.stringMatching(/^ack:alerts:API down:[A-Za-z0-9_-]{16}$/)},
+            {text: 'Mute 1h', callback_data: expect.stringMatching(/^mute:alerts:API down:3600:[A-Za-z0-9_-]{16}$/)},
           ],
         ],
       },
@@ -225,8 +225,8 @@ describe('--buttons for webhook serve', () => {
     const result = await world.run(['alert', 'Settlement lag', ...toOnCall, '--no-host', '--buttons', 'mute', '--throttle-key', key])
     expect(result.exitCode, result.stderr).toBe(0)
     const markup = onlyMessage().params.reply_markup as {inline_keyboard: Array<Array<{text: string; callback_data: string}>>}
-    expect(markup.inline_keyboard).toEqual([[{text: 'Mute 1h', callback_data: expect.stringMatching(/^mute:#[0-9a-f]{40}:3600$/)}]])
-    const hex = /#([0-9a-f]{40})/.exec(markup.inline_keyboard[0]![0]!.callback_data)![1]
+    expect(markup.inline_keyboard).toEqual([[{text: 'Mute 1h', callback_data: expect.stringMatching(/^mute:#[0-9a-f]{32}:3600:[A-Za-z0-9_-]{16}$/)}]])
+    const hex = /#([0-9a-f]{32})/.exec(markup.inline_keyboard[0]![0]!.callback_data)![1]
     const keysDir = join(world.cli.stateDir, 'button-keys')
     expect(readdirSync(keysDir)).toEqual([`${hex}.key`])
     expect(readFileSync(join(keysDir, `${hex}.key`), 'utf8')).toBe(key)

@@ -1,12 +1,15 @@
 // Alert buttons end to end: an alert sent with `alertButtons`, a press on Acknowledge or Mute POSTed to the spawned
 // `webhook serve`, then what the fake Bot API received and what the throttle (shared with `alert`) now decides.
+import {join} from 'node:path'
+
 import type {Message, MessageEntity} from '@grammyjs/types'
 import {describe, expect, it} from 'vitest'
 
 import {throttleDirIn} from '../../src/alert/state-dir.js'
 import {BotApiClient} from '../../src/api/index.js'
 import {FileThrottle} from '../../src/throttle/index.js'
-import {alertButtons, prepareAlertButtons} from '../../src/webhook/alert-buttons.js'
+import {type AlertButtonsOptions, prepareAlertButtons} from '../../src/webhook/alert-buttons.js'
+import {FileKeyValue} from '../../src/store/file/file-key-value.js'
 import {ALERTS_BOT, ANA, BOB, callbackUpdate, callsOf, OPS_GROUP, REGISTRY, SECRET, useWorld, writeRegistry} from './fixture.js'
 import {useServeProcesses} from './serve-process.js'
 
@@ -24,6 +27,12 @@ async function sendAlert(text: string, replyMarkup: Message['reply_markup']): Pr
   return {...sent, entities: BOLD} as Message
 }
 
+/** Buttons as `alert --buttons` makes them: signed with the alerts bot's key from the sandbox's store. */
+const buttons = (key: string, options: AlertButtonsOptions = {}) =>
+  prepareAlertButtons(key, world.cli.stateDir, {keyValue: new FileKeyValue({dir: join(world.cli.stateDir, 'state')}), botId: ALERTS_BOT.id, channel: 'alerts', ...options})
+
+const dataOf = (markup: Message['reply_markup'], index: number) => (markup!.inline_keyboard[0]![index] as {callback_data: string}).callback_data
+
 async function serve() {
   writeRegistry(world.cli, REGISTRY)
   return startServe(world.cli, [], {TELEGRAM_WEBHOOK_SECRET: SECRET})
@@ -32,10 +41,10 @@ async function serve() {
 const throttle = () => new FileThrottle({dir: throttleDirIn(world.cli.stateDir)})
 
 describe('alertButtons', () => {
-  it('binds Acknowledge and Mute 1h to the throttle key', () => {
-    expect(alertButtons('db:down')).toEqual({inline_keyboard: [[
-      {text: 'Acknowledge', callback_data: 'ack:db:down'},
-      {text: 'Mute 1h', callback_data: 'mute:db:down:3600'},
+  it('binds Acknowledge and Mute 1h to the throttle key, signed', async () => {
+    expect(await buttons('db:down')).toEqual({inline_keyboard: [[
+      {text: 'Acknowledge', callback_data: expect.stringMatching(/^ack:db:down:[A-Za-z0-9_-]{16}$/)},
+      {text: 'Mute 1h', callback_data: expect.stringMatching(/^mute:db:down:3600:[A-Za-z0-9_-]{16}$/)},
     ]]})
   })
 })
@@ -43,8 +52,9 @@ describe('alertButtons', () => {
 describe('alert buttons through webhook serve', () => {
   it('Acknowledge: answers the query, appends who and when to the alert, keeps Mute and the formatting', async () => {
     const server = await serve()
-    const alert = await sendAlert('DB down on db-1', alertButtons('db:down'))
-    expect(await server.post(1, callbackUpdate(1, alert, ANA, 'ack:db:down'), HEADER)).toEqual({status: 200, text: ''})
+    const markup = await buttons('db:down')
+    const alert = await sendAlert('DB down on db-1', markup)
+    expect(await server.post(1, callbackUpdate(1, alert, ANA, dataOf(markup, 0)), HEADER)).toEqual({status: 200, text: ''})
     await server.waitForLine(/^alerts: acknowledged "db:down" by @ana_oncall in chat -1001234567890 \(message 1\)$/)
 
     expect(callsOf(world.api, 'answerCallbackQuery').map((request) => request.params)).toEqual([{callback_query_id: 'cbq-1', text: 'Acknowledged'}])
@@ -54,7 +64,7 @@ describe('alert buttons through webhook serve', () => {
       message_id: 1,
       text: expect.stringMatching(new RegExp(`^DB down on db-1\\n\\n✅ Acknowledged by @ana_oncall at ${CLOCK}$`)),
       entities: BOLD,
-      reply_markup: {inline_keyboard: [[{text: 'Mute 1h', callback_data: 'mute:db:down:3600'}]]},
+      reply_markup: {inline_keyboard: [[{text: 'Mute 1h', callback_data: dataOf(markup, 1)}]]},
     })
     expect(world.api.messages(OPS_GROUP.id)[0]!.text).toBe(edit!.params.text)
     // Nothing was muted: the next alert of that key goes through.
@@ -63,9 +73,10 @@ describe('alert buttons through webhook serve', () => {
 
   it('Mute 1h: the muter holds back the next alert of that key only; the buttons go, the line is appended', async () => {
     const server = await serve()
-    const acknowledged = await sendAlert('DB down on db-1\n\n✅ Acknowledged by @ana_oncall at 09:15 UTC', alertButtons('db:down', {buttons: ['mute']}))
+    const markup = await buttons('db:down', {buttons: ['mute']})
+    const acknowledged = await sendAlert('DB down on db-1\n\n✅ Acknowledged by @ana_oncall at 09:15 UTC', markup)
     const pressedAt = Date.now()
-    expect(await server.post(1, callbackUpdate(2, acknowledged, BOB, 'mute:db:down:3600'), HEADER)).toEqual({status: 200, text: ''})
+    expect(await server.post(1, callbackUpdate(2, acknowledged, BOB, dataOf(markup, 0)), HEADER)).toEqual({status: 200, text: ''})
     await server.waitForLine(/^alerts: muted for 1h "db:down" by Bob in chat -1001234567890 \(message 1\)$/)
 
     expect(callsOf(world.api, 'answerCallbackQuery').map((request) => request.params)).toEqual([
@@ -88,9 +99,9 @@ describe('alert buttons through webhook serve', () => {
 
   it('a key too long for callback data travels as a hash, and Mute still reaches that key', async () => {
     const key = `checkout-api:/v2/payments/authorize:${'p99-latency-over-budget:'.repeat(3)}`
-    const markup = await prepareAlertButtons(key, world.cli.stateDir)
+    const markup = await buttons(key)
     const mute = markup.inline_keyboard[0]![1]! as {callback_data: string}
-    expect(mute.callback_data).toMatch(/^mute:#[0-9a-f]{40}:3600$/)
+    expect(mute.callback_data).toMatch(/^mute:#[0-9a-f]{32}:3600:[A-Za-z0-9_-]{16}$/)
     expect(Buffer.byteLength(mute.callback_data)).toBeLessThanOrEqual(64)
     const server = await serve()
     const alert = await sendAlert('Checkout latency over budget', markup)
@@ -99,11 +110,15 @@ describe('alert buttons through webhook serve', () => {
     expect((await throttle().decide(key, 0)).send).toBe(false)
   })
 
-  it('an unknown key hash and a non-alert button: answered, nothing edited or muted', async () => {
+  it('a signed hash whose key map entry is gone, and a non-alert button: answered, nothing edited or muted', async () => {
     const server = await serve()
-    const alert = await sendAlert('DB down on db-1', alertButtons('db:down'))
-    await server.post(1, callbackUpdate(4, alert, ANA, `mute:#${'0'.repeat(40)}:3600`), HEADER)
-    await server.waitForLine(/^alerts: mute for unknown key ref #0{40}: answered$/)
+    const key = `gone:${'x'.repeat(60)}`
+    const markup = await buttons(key, {buttons: ['mute']})
+    const {rmSync} = await import('node:fs')
+    rmSync(join(world.cli.stateDir, 'button-keys'), {recursive: true})
+    const alert = await sendAlert('DB down on db-1', {inline_keyboard: [...markup.inline_keyboard, [{text: 'Approve', callback_data: 'deploy-approve'}]]})
+    await server.post(1, callbackUpdate(4, alert, ANA, dataOf(markup, 0)), HEADER)
+    await server.waitForLine(/^alerts: mute for unknown key ref #[0-9a-f]{32}: answered$/)
     await server.post(1, callbackUpdate(5, alert, ANA, 'deploy-approve'), HEADER)
     await server.waitForLine(/^alerts: callback "deploy-approve" from @ana_oncall: not an alert button, answered$/)
     expect(callsOf(world.api, 'answerCallbackQuery').map((request) => request.params)).toEqual([
@@ -127,8 +142,13 @@ describe('alert buttons on the shared store', () => {
       const store = {FASTPAY_TG_STORE: available.redis.url}
       writeRegistry(world.cli, REGISTRY)
       const server = await startServe(world.cli, [], {TELEGRAM_WEBHOOK_SECRET: SECRET, ...store})
-      const alert = await sendAlert('DB down on db-1', alertButtons(key, {buttons: ['mute']}))
-      await server.post(1, callbackUpdate(7, alert, BOB, `mute:${key}:3600`), HEADER)
+      // The signing key lives in Redis too: a sandbox that shares only Redis with serve signs with the same key.
+      const {openStore} = await import('../../src/store/select-store.js')
+      const shared = await openStore({stateDir: otherHost.stateDir, env: store})
+      const markup = await prepareAlertButtons(key, otherHost.stateDir, {keyValue: shared.kv, botId: ALERTS_BOT.id, channel: 'alerts', buttons: ['mute']})
+      await shared.close()
+      const alert = await sendAlert('DB down on db-1', markup)
+      await server.post(1, callbackUpdate(7, alert, BOB, dataOf(markup, 0)), HEADER)
       await server.waitForLine(new RegExp(`^alerts: muted for 1h "${key}" by Bob`))
       const env = {...store, TELEGRAM_BOT_TOKEN: ALERTS_BOT.token, TELEGRAM_CHAT_IDS: String(OPS_GROUP.id)}
       const held = await otherHost.run(['alert', 'DB down', '--throttle-key', key, '--no-host'], {env})

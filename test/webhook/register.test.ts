@@ -1,10 +1,17 @@
 // `webhook register | info | delete` as a user runs them: the built CLI against the fake Bot API. Every check looks
 // at what Telegram received, and inputs Telegram would refuse never reach it.
+import {statSync} from 'node:fs'
+import {join} from 'node:path'
+
 import {describe, expect, it} from 'vitest'
 
-import {ALERTS_BOT, callsOf, DEPLOY_BOT, expectNoToken, expectUsageError, HEALTH_BOT, REGISTRY, SECRET, useWorld, writeRegistry} from './fixture.js'
+import {jsonPathFor} from '../../src/store/file/locked-json.js'
+import {STORED_SECRET_KEY} from '../../src/webhook/webhook-secret.js'
+import {ALERTS_BOT, ANA, ANA_CHAT, callsOf, DEPLOY_BOT, expectNoToken, expectUsageError, HEALTH_BOT, messageUpdate, REGISTRY, SECRET, useWorld, writeRegistry} from './fixture.js'
+import {useServeProcesses} from './serve-process.js'
 
 const world = useWorld()
+const startServe = useServeProcesses()
 
 const DEFAULT_UPDATES = 'Telegram default (all but chat_member, message_reaction, message_reaction_count)'
 
@@ -87,14 +94,36 @@ describe('webhook register: the secret and the options', () => {
     expect(world.api.requests).toEqual([])
   })
 
-  it('a 256-character secret is accepted; no secret registers without one and warns', async () => {
+  it('a 256-character secret is accepted as given', async () => {
     writeRegistry(world.cli, REGISTRY)
     const longest = 'a'.repeat(256)
     expect((await world.run(base, {TELEGRAM_WEBHOOK_SECRET: longest})).exitCode).toBe(0)
-    const unset = await world.run(base)
-    expect(unset.exitCode).toBe(0)
-    expect(unset.stderr).toBe('Warning: TELEGRAM_WEBHOOK_SECRET is not set: Telegram will send no secret header, and anyone who knows the URL can post updates')
-    expect(callsOf(world.api, 'setWebhook').map((request) => request.params.secret_token)).toEqual([longest, undefined])
+    expect(callsOf(world.api, 'setWebhook').map((request) => request.params.secret_token)).toEqual([longest])
+  })
+
+  it('no TELEGRAM_WEBHOOK_SECRET: a random secret is generated once, kept 0600, given to Telegram, and serve uses it', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const first = await world.run(base)
+    expect([first.exitCode, first.stderr]).toEqual([0, ''])
+    const storedIn = `generated a webhook secret and stored it in ${world.cli.stateDir} (0600); webhook serve reads it there (or set TELEGRAM_WEBHOOK_SECRET)`
+    expect(first.stdout.split('\n')[0]).toBe(storedIn)
+    const again = await world.run(['webhook', 'register', '--bot', 'deploy', '--base-url', 'https://ops.example.com'])
+    expect(again.stdout.split('\n')[0]).toBe(`using the webhook secret stored in ${world.cli.stateDir} (0600); webhook serve reads it there (or set TELEGRAM_WEBHOOK_SECRET)`)
+    const [generated, reused] = callsOf(world.api, 'setWebhook').map((request) => String(request.params.secret_token))
+    expect(generated).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(reused).toBe(generated)
+    const file = jsonPathFor(join(world.cli.stateDir, 'state'), STORED_SECRET_KEY)
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    for (const text of [first.stdout, first.stderr, again.stdout, again.stderr]) expect(text).not.toContain(generated)
+
+    const server = await startServe(world.cli, [], {TELEGRAM_WEBHOOK_SECRET: undefined})
+    expect(server.stderr()).toBe('')
+    const help = messageUpdate(1, ANA_CHAT, ANA, '/help')
+    expect(await server.post(1, help)).toEqual({status: 401, text: 'wrong or missing secret token header\n'})
+    expect(await server.post(1, help, {'X-Telegram-Bot-Api-Secret-Token': generated!})).toEqual({status: 200, text: ''})
+    await server.waitForLine(/\/help in chat 4242: replied$/)
+    const stopped = await server.stop()
+    expect(`${stopped.stdout}${stopped.stderr}`).not.toContain(generated)
   })
 
   it('--drop-pending-updates, --allowed-updates and --max-connections reach Telegram and show in the info', async () => {

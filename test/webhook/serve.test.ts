@@ -63,12 +63,75 @@ describe('webhook serve: the HTTP side', () => {
     expect(refused).toEqual(Array(2).fill('webhook: 401 wrong or missing secret token header (127.0.0.1 POST /api/telegram/webhook/1/)'))
   })
 
-  it('no secret configured: a warning at start, and requests without the header are served', async () => {
-    const server = await serveRegistry({TELEGRAM_WEBHOOK_SECRET: undefined})
-    expect(server.stderr()).toBe('Warning: TELEGRAM_WEBHOOK_SECRET is not set: every request is accepted, whoever sends it\n')
+  it('no secret anywhere: refuses to start; with --insecure-no-secret it warns and serves requests without the header', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const refused = await world.run(['webhook', 'serve', '--port', '0'], {TELEGRAM_WEBHOOK_SECRET: undefined})
+    expect(refused).toEqual({
+      stdout: '',
+      stderr: 'Error: no webhook secret: set TELEGRAM_WEBHOOK_SECRET, or run `webhook register` (it generates one), or pass --insecure-no-secret',
+      exitCode: 2,
+    })
+    const server = await startServe(world.cli, ['--insecure-no-secret'], {TELEGRAM_WEBHOOK_SECRET: undefined})
+    expect(server.stderr()).toBe('Warning: --insecure-no-secret: every request is accepted, whoever sends it\n')
     expect(await server.post(1, messageUpdate(1, ANA_CHAT, ANA, '/help'))).toEqual({status: 200, text: ''})
     await server.waitForLine(/\/help in chat 4242: replied$/)
     expect(sentTexts()).toHaveLength(1)
+  })
+
+  it('the secret is checked first: without it, every path and method is the same 401 (no bot ids revealed)', async () => {
+    const server = await serveRegistry()
+    const wrong = {'X-Telegram-Bot-Api-Secret-Token': 'guess'}
+    const probe = async (path: string, method: string, headers: Record<string, string>) => {
+      const response = await fetch(`${server.url}${path}`, {method, headers, ...(method === 'POST' ? {body: '{}'} : {})})
+      return [response.status, await response.text()]
+    }
+    const unauthorized = [401, 'wrong or missing secret token header\n']
+    for (const headers of [wrong, {}]) {
+      expect(await probe('/api/telegram/webhook/1/', 'GET', headers)).toEqual(unauthorized)
+      expect(await probe('/api/telegram/webhook/99/', 'GET', headers)).toEqual(unauthorized)
+      expect(await probe('/api/telegram/webhook/99/', 'POST', headers)).toEqual(unauthorized)
+      expect(await probe('/nothing/here', 'DELETE', headers)).toEqual(unauthorized)
+    }
+    // With the secret, the route and the method are told apart.
+    expect(await probe('/api/telegram/webhook/99/', 'POST', HEADER)).toEqual([404, 'no bot is served at this path\n'])
+    expect(await probe('/api/telegram/webhook/1/', 'GET', HEADER)).toEqual([405, 'POST only\n'])
+  })
+
+  it('routes are anchored: a path that merely ends like a webhook path is 404, and nothing is handled', async () => {
+    const server = await serveRegistry()
+    for (const path of ['/evil/api/telegram/webhook/1/', '/x/api/telegram/webhook/1', '//api/telegram/webhook/1/', '/api/telegram/webhook/1/extra']) {
+      const response = await fetch(`${server.url}${path}`, {method: 'POST', headers: {...HEADER, 'content-type': 'application/json'}, body: JSON.stringify(messageUpdate(1, ANA_CHAT, ANA, '/help'))})
+      expect([path, response.status]).toEqual([path, 404])
+    }
+    await roundTrip(server, messageUpdate(2, BOB_CHAT, BOB, '/help'), /\/help in chat 5151: replied$/)
+    expect(sentTexts().map(([, chat]) => chat)).toEqual([BOB_CHAT.id])
+  })
+
+  it('the base URL path is the one prefix allowed: /tg/api/telegram/webhook/1/ and /api/telegram/webhook/1/ serve, /tgx/... does not', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const server = await startServe(world.cli, [], {TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_WEBHOOK_BASE_URL: 'https://ops.example.com/tg/'})
+    const post = (path: string, id: number) => fetch(`${server.url}${path}`, {method: 'POST', headers: HEADER, body: JSON.stringify(messageUpdate(id, ANA_CHAT, ANA, '/help'))}).then((response) => response.status)
+    expect(await post('/tgx/api/telegram/webhook/1/', 1)).toBe(404)
+    expect(await post('/evil/tg/api/telegram/webhook/1/', 2)).toBe(404)
+    expect(await post('/tg/api/telegram/webhook/1/', 3)).toBe(200)
+    expect(await post('/api/telegram/webhook/1/', 4)).toBe(200)
+    await server.waitForLine(/\/help in chat 4242: replied$/, 'stdout', 2)
+    expect(sentTexts()).toHaveLength(2)
+  })
+
+  it('a malformed body cannot forge log lines: what the peer sent is escaped, one line per refusal', async () => {
+    const server = await serveRegistry()
+    const forgery = '\nalerts: muted for 7d "payments:down" by @cfo in chat -100\r\nwebhook: all good\u2028'
+    expect((await server.post(1, `{"update_id": 1, "x": "${forgery}`, HEADER)).status).toBe(400)
+    expect((await server.post(1, `${forgery}`, HEADER)).status).toBe(400)
+    await roundTrip(server, messageUpdate(2, ANA_CHAT, ANA, '/help'), /\/help in chat 4242: replied$/)
+    const lines = server.stderr().trim().split('\n')
+    expect(lines).toHaveLength(2)
+    for (const line of lines) expect(line).toMatch(/^webhook: 400 malformed JSON \(.+\) \(127\.0\.0\.1 POST \/api\/telegram\/webhook\/1\/\)$/)
+    // The parser quotes the start of the body: its newline arrives as \u000a, not as a line break.
+    expect(lines[1]).toContain('"\\u000aalerts: m')
+    expect(server.stdout()).not.toMatch(/^alerts: muted/m)
+    expect(server.stderr()).not.toMatch(/^webhook: all good/m)
   })
 
   it('malformed JSON and non-updates: 400, one line on stderr, and the server keeps serving', async () => {
@@ -99,10 +162,10 @@ describe('webhook serve: the HTTP side', () => {
     expect(sentTexts()).toHaveLength(1)
   })
 
-  it('another path is 404, another method 405', async () => {
+  it('with the secret: another path is 404, another method 405', async () => {
     const server = await serveRegistry()
     expect(await server.post(99, messageUpdate(1, ANA_CHAT, ANA, '/help'), HEADER)).toEqual({status: 404, text: 'no bot is served at this path\n'})
-    const get = await fetch(`${server.url}/api/telegram/webhook/1/`)
+    const get = await fetch(`${server.url}/api/telegram/webhook/1/`, {headers: HEADER})
     expect([get.status, get.headers.get('allow'), await get.text()]).toEqual([405, 'POST', 'POST only\n'])
   })
 
@@ -139,7 +202,7 @@ describe('webhook serve: start-up failures', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
     const {port} = taken.address() as {port: number}
     try {
-      const result = await world.run(['webhook', 'serve', '--port', String(port), '--token', ALERTS_BOT.token])
+      const result = await world.run(['webhook', 'serve', '--port', String(port), '--token', ALERTS_BOT.token], {TELEGRAM_WEBHOOK_SECRET: SECRET})
       expect(result).toEqual({stdout: '', stderr: `Error: --port ${port}: 127.0.0.1:${port} is already in use`, exitCode: 2})
     } finally {
       await new Promise((resolve) => taken.close(resolve))
