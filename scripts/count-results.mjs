@@ -1,4 +1,5 @@
-// Prints the one closing line CI reads, from vitest's JSON report: "N passed, N failed[, N skipped]".
+// Prints the one closing line CI reads, from vitest's JSON report: "N passed, N failed[, N skipped]". Before it, the
+// slowest tests and files, so that a test that starts waiting on real time shows up in the next CI log.
 import {readFileSync} from 'node:fs'
 
 const reportPath = process.argv[2] ?? '.tmp/vitest-report.json'
@@ -10,9 +11,25 @@ try {
   console.log('0 passed, 1 failed')
   process.exit(1)
 }
+printSlowest(report, 10)
+
 // A file that failed to load counts as a failure even though none of its tests ran.
 const brokenSuites = report.testResults.filter((suite) => suite.status === 'failed' && suite.assertionResults.length === 0)
 const failed = report.numFailedTests + brokenSuites.length
 const skipped = report.numPendingTests + report.numTodoTests
 console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
 process.exit(failed === 0 && report.numPassedTests > 0 ? 0 : 1)
+
+function printSlowest(report, count) {
+  const cwd = `${process.cwd()}/`
+  const files = report.testResults.map((suite) => ({name: suite.name.replace(cwd, ''), ms: suite.endTime - suite.startTime}))
+  const tests = report.testResults.flatMap((suite) =>
+    suite.assertionResults.map((test) => ({name: `${suite.name.replace(cwd, '')} > ${test.fullName}`, ms: test.duration ?? 0})),
+  )
+  const seconds = (ms) => `${(ms / 1000).toFixed(1).padStart(6)} s`
+  const slowestFirst = (a, b) => b.ms - a.ms
+  console.log(`slowest ${count} tests:`)
+  for (const test of tests.sort(slowestFirst).slice(0, count)) console.log(`${seconds(test.ms)}  ${test.name}`)
+  console.log(`slowest ${count} files (their tests may run concurrently):`)
+  for (const file of files.sort(slowestFirst).slice(0, count)) console.log(`${seconds(file.ms)}  ${file.name}`)
+}
