@@ -188,7 +188,12 @@ async function findRedis() {
     })
     child.on('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)))
   })
-  const stop = () => new Promise((resolve) => (child.exitCode === null ? (child.on('exit', resolve), child.kill()) : resolve()))
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve()
+      child.on('exit', resolve)
+      child.kill()
+    })
   return {url: `redis://127.0.0.1:${port}`, version: versionOf(probe.stdout), stop}
 }
 

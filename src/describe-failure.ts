@@ -37,6 +37,7 @@ export function describeFailure(error: unknown): FailureDescription {
  * then a note after a blank line and a pointer to --help: keep the first paragraph, on one line.
  */
 function parserLine(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the colour codes that are removed here
   const [paragraph = ''] = text.replace(/\u001b\[[0-9;]*m/g, '').split(/\n\s*\n/)
   const [head = '', ...reasons] = paragraph
     .split('\n')

@@ -149,7 +149,10 @@ export function rememberRegistry(registry: LoadedRegistry): void {
 
 /** Drops cached registries, e.g. in a long-running monitor after the file changed, or between tests. */
 export function forgetLoadedRegistries(path?: string): void {
-  if (path === undefined) return loaded.clear()
+  if (path === undefined) {
+    loaded.clear()
+    return
+  }
   const prefix = `${resolve(path)}\n`
   for (const key of loaded.keys()) if (key.startsWith(prefix)) loaded.delete(key)
 }

@@ -43,7 +43,7 @@ function fenceToken(text: string, index: number): Token {
   let end = hasLanguage ? languageEnd : index + 3
   if (text.startsWith('\r\n', end)) end += 2
   else if (text[end] === '\n') end += 1
-  const marker: OpenMarker = {name: 'pre', open: '```' + language + '\n', close: '```'}
+  const marker: OpenMarker = {name: 'pre', open: `\`\`\`${language}\n`, close: '```'}
   return {raw: text.slice(index, end), visible: '', opens: marker}
 }
 
@@ -70,7 +70,7 @@ function nextToken(text: string, index: number, stack: OpenMarker[]): Token {
   const top = stack.at(-1)
   if (text[index] === '\\' && index + 1 < text.length) {
     const escaped = codePointAt(text, index + 1)
-    return {raw: '\\' + escaped, visible: escaped}
+    return {raw: `\\${escaped}`, visible: escaped}
   }
   if (top?.name === 'pre' || top?.name === 'code') {
     const closer = top.name === 'pre' ? '```' : '`'

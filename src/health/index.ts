@@ -1,4 +1,4 @@
-export {type HealthItem, type HealthReport, type HealthStatus} from './health-item.js'
+export type {HealthItem, HealthReport, HealthStatus} from './health-item.js'
 export {probeBot} from './probe-bot.js'
 export {probeLocal} from './probe-local.js'
 export {probeTargets, type ProbeTarget, type TargetChoice} from './probe-targets.js'

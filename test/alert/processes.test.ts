@@ -55,7 +55,7 @@ describe('alert processes started together', () => {
     expect(api.messages(PRIVATE_CHAT).at(-1)?.text).toBe(
       '🚨 Backup failed\n\n49 similar alerts suppressed since 14:02:11 UTC\ncron-1 · 2025-06-01T14:03:12Z',
     )
-  })
+  }, 120_000)
 })
 
 describe('a process killed while it writes the throttle state', () => {

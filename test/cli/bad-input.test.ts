@@ -3,7 +3,7 @@ import {mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {ALERTS_BOT, DEPLOY_BOT, envConfigs, expectUsageError, REGISTRY_DISPLAY, useCliWorld, writeRegistry} from './fixture.js'
+import {ALERTS_BOT, DEPLOY_BOT, envConfigs, REGISTRY_DISPLAY, useCliWorld, writeRegistry} from './fixture.js'
 
 const world = useCliWorld()
 const T = ALERTS_BOT.token

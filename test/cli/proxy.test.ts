@@ -53,7 +53,7 @@ describe('https:// Bot API through the proxy (CONNECT)', () => {
 
   it('an upload and its caption go through the tunnel intact', async () => {
     const path = join(world.cli.env.HOME!, 'report.csv')
-    const content = 'batch,amount\n' + 'settled,100\n'.repeat(20_000)
+    const content = `batch,amount\n${'settled,100\n'.repeat(20_000)}`
     writeFileSync(path, content)
     const result = await runHttps(['send', ...toOnCall, '--document', path, 'nightly report'], {HTTPS_PROXY: proxy.url})
     expect(result).toEqual({stdout: 'sent to 4242: message 1', stderr: '', exitCode: 0})

@@ -9,7 +9,7 @@ import {checkText} from './text-rules.js'
 const MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 function fileIds(prefix: string) {
-  return {file_id: prefix + randomBytes(24).toString('base64url'), file_unique_id: 'AQAD' + randomBytes(6).toString('base64url')}
+  return {file_id: prefix + randomBytes(24).toString('base64url'), file_unique_id: `AQAD${randomBytes(6).toString('base64url')}`}
 }
 
 /** Rate limits apply to new messages only, after the request itself was found valid. */

@@ -1,3 +1,4 @@
+import type {Update} from '@grammyjs/types'
 import {afterAll, beforeEach, describe, expect, it} from 'vitest'
 import {type FakeBotApi, startFakeBotApi} from './server.js'
 
@@ -31,6 +32,7 @@ async function post(method: string, params: Record<string, unknown> = {}, token 
 }
 
 const json = async (method: string, params?: Record<string, unknown>, token?: string) =>
+  // biome-ignore lint/suspicious/noExplicitAny: raw wire JSON whose shape is what these tests check, field by field
   JSON.parse((await post(method, params, token)).body) as {ok: boolean; result?: any; description?: string; error_code?: number; parameters?: unknown}
 
 describe('wire format', () => {
@@ -135,10 +137,10 @@ describe('updates and webhooks', () => {
 
   it('getUpdates honours offset (positive and negative) and limit', async () => {
     for (const text of ['a', 'b', 'c', 'd']) api.pushUpdate(message(text))
-    const texts = (updates: any[]) => updates.map((update) => update.message.text)
+    const texts = (updates: Update[]) => updates.map((update) => update.message?.text)
     expect(texts((await json('getUpdates', {limit: 2})).result)).toEqual(['a', 'b'])
     const all = (await json('getUpdates')).result
-    expect(all.map((update: any) => update.update_id)).toEqual([1, 2, 3, 4])
+    expect(all.map((update: Update) => update.update_id)).toEqual([1, 2, 3, 4])
     expect(texts((await json('getUpdates', {offset: 3})).result)).toEqual(['c', 'd'])
     expect(texts((await json('getUpdates', {offset: -1})).result)).toEqual(['d'])
     expect((await json('getWebhookInfo')).result.pending_update_count).toBe(1)
@@ -161,7 +163,7 @@ describe('updates and webhooks', () => {
       error_code: 409,
       description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
     })
-    expect((await second).result.map((update: any) => update.message.text)).toEqual(['wake'])
+    expect((await second).result.map((update: Update) => update.message?.text)).toEqual(['wake'])
   })
 
   it('setWebhook: validates, reports, blocks getUpdates; deleteWebhook undoes it', async () => {

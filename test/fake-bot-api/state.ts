@@ -1,5 +1,5 @@
 import type {Chat, ChatFullInfo, Document, Message, Update, UserFromGetMe} from '@grammyjs/types'
-import {badRequest, FakeApiError} from './api-error.js'
+import {badRequest, type FakeApiError} from './api-error.js'
 import type {FakeBot, FakeChat} from './types.js'
 
 export interface WebhookState {

@@ -10,7 +10,7 @@ describe('parseButton', () => {
     ['Ack=ack', {text: 'Ack', callback_data: 'ack'}],
     ['Ack=callback:ack:42', {text: 'Ack', callback_data: 'ack:42'}],
     [' Retry job = retry|42 ', {text: 'Retry job', callback_data: 'retry|42'}],
-    ['Max=' + 'é'.repeat(32), {text: 'Max', callback_data: 'é'.repeat(32)}],
+    [`Max=${'é'.repeat(32)}`, {text: 'Max', callback_data: 'é'.repeat(32)}],
   ])('reads %j', (spec, button) => {
     expect(parseButton(spec)).toEqual(button)
   })

@@ -101,7 +101,7 @@ describe('http check', () => {
   it('fails an answer slower than max-latency', async () => {
     const {createServer: createHttpServer} = await import('node:http')
     // The delay is a floor the answer cannot beat, so the outcome does not depend on the machine's speed.
-    const slow = createHttpServer((request, response) => void setTimeout(() => response.end('ok'), 30))
+    const slow = createHttpServer((_request, response) => void setTimeout(() => response.end('ok'), 30))
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve))
     try {
       const check = await only(`  - {name: api, type: http, url: "http://127.0.0.1:${(slow.address() as {port: number}).port}/", expect: {max-latency: 5ms}}`)

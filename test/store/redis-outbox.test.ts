@@ -33,6 +33,13 @@ const spool = (outbox: RedisOutbox, text: string, chatIds: number[] = [1]) =>
   outbox.spool({bot: 'alerts', chatIds, message: {text, parseMode: 'HTML'}, createdAt: new Date(T0)})
 
 const delivered = (entry: OutboxEntry): ChatDelivery[] => entry.chatIds.map((chatId) => ({chatId, ok: true, messageIds: [1]}))
+/** Delivers like `delivered`, first noting in `sent` what `note` takes from the entry. */
+const deliveredNoting =
+  <T>(sent: T[], note: (entry: OutboxEntry) => T[]) =>
+  async (entry: OutboxEntry) => {
+    sent.push(...note(entry))
+    return delivered(entry)
+  }
 
 describe.skipIf(found.skip !== undefined)(`RedisOutbox consumers${found.skip ? ` (${found.skip})` : ''}`, () => {
   it('lets another host take over an entry whose consumer stopped answering, and keeps the first from bringing it back', async () => {
@@ -59,7 +66,7 @@ describe.skipIf(found.skip !== undefined)(`RedisOutbox consumers${found.skip ? `
     release([{chatId: 1, ok: false, messageIds: [], error: NETWORK_DOWN}])
     expect((await stuck).warnings).toEqual([`outbox entry ${entry.id} was taken over by another consumer while host-a/1 delivered it`])
     expect(await a.list()).toEqual({items: [], warnings: []})
-    expect((await b.flush(async (waiting) => (sent.push(waiting.message.text), delivered(waiting)))).entries).toEqual([])
+    expect((await b.flush(deliveredNoting(sent, (waiting) => [waiting.message.text]))).entries).toEqual([])
     expect(sent).toEqual(['stuck'])
   })
 
@@ -75,7 +82,7 @@ describe.skipIf(found.skip !== undefined)(`RedisOutbox consumers${found.skip ? `
     })
     await claimedNow
     const sent: string[] = []
-    expect(await b.flush(async (entry) => (sent.push(entry.message.text), delivered(entry)))).toEqual({entries: [], waiting: 1, warnings: []})
+    expect(await b.flush(deliveredNoting(sent, (entry) => [entry.message.text]))).toEqual({entries: [], waiting: 1, warnings: []})
     release([{chatId: 1, ok: true, messageIds: [1]}])
     expect(await busy).toMatchObject({waiting: 0, warnings: []})
     expect(sent).toEqual([])
@@ -109,7 +116,7 @@ describe.skipIf(found.skip !== undefined)(`RedisOutbox consumers${found.skip ? `
     expect(await b.adopt(entry)).toBe(false)
     expect((await a.list()).items.map((item) => item.entry)).toEqual([entry])
     const sent: number[] = []
-    await b.flush(async (waiting) => (sent.push(...waiting.chatIds.map(Number)), delivered(waiting)))
+    await b.flush(deliveredNoting(sent, (waiting) => waiting.chatIds.map(Number)))
     expect(await a.adopt(entry)).toBe(false)
     expect((await a.list()).items).toEqual([])
     expect(sent).toEqual([7])
@@ -123,7 +130,7 @@ describe.skipIf(found.skip !== undefined)(`RedisOutbox consumers${found.skip ? `
     await redis.hset(entries, bad.id, '{"version":1,"id":')
     expect((await a.list()).warnings).toEqual([`outbox entry ${a.streamFor('alerts')} ${bad.id} is unreadable (not JSON); the next flush sets it aside`])
     const sent: string[] = []
-    const report = await a.flush(async (entry) => (sent.push(entry.message.text), delivered(entry)))
+    const report = await a.flush(deliveredNoting(sent, (entry) => [entry.message.text]))
     expect(report.warnings).toEqual([`outbox entry ${a.streamFor('alerts')} ${bad.id} was unreadable; set aside in ${a.streamFor('alerts')}:set-aside`])
     expect(sent).toEqual(['good'])
     expect(await redis.hget(`${a.streamFor('alerts')}:set-aside`, bad.id)).toBe('{"version":1,"id":')

@@ -220,7 +220,7 @@ describe('webhook serve: the commands', () => {
   it('/start greets and lists the commands', async () => {
     const server = await serveRegistry()
     await roundTrip(server, messageUpdate(1, ANA_CHAT, ANA, '/start'), /^alerts: \/start in chat 4242: replied$/)
-    expect(sentTexts()).toEqual([[ALERTS_BOT.token, ANA_CHAT.id, ['Hello! ' + HELP[0], ...HELP.slice(1), "This chat's id: 4242"].join('\n')]])
+    expect(sentTexts()).toEqual([[ALERTS_BOT.token, ANA_CHAT.id, [`Hello! ${HELP[0]}`, ...HELP.slice(1), "This chat's id: 4242"].join('\n')]])
   })
 
   it('/status in a registry chat: the bots, linked chats, what this chat receives; as a reply in the group', async () => {

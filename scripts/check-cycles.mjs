@@ -1,0 +1,128 @@
+// Fails when the folders of src/ import each other in a cycle. Every import counts, type-only and dynamic ones
+// included: a type-only cycle still means neither folder can be read, moved or tested without the other.
+// A node is a top-level folder of src/ (src/monitor/checks/x.ts belongs to `monitor`); a file directly in src/ is a
+// node of its own. Prints each cycle (strongly connected group of nodes) with the file imports that close it.
+//
+//   node scripts/check-cycles.mjs            exit 1 when a cycle exists
+//   node scripts/check-cycles.mjs --graph    also prints the folder graph (docs/architecture.md shows it)
+//   node scripts/check-cycles.mjs --allow a,b,c  exit 0 while every cycle stays within these folders: a known knot
+//                                               being untied may not grow, and no new cycle may form elsewhere
+import {readdirSync, readFileSync} from 'node:fs'
+import {dirname, join, relative, resolve} from 'node:path'
+import ts from 'typescript'
+
+const root = resolve(import.meta.dirname, '..', 'src')
+const argv = process.argv.slice(2)
+const args = new Set(argv)
+const allowIndex = argv.indexOf('--allow')
+const allowed = new Set(allowIndex < 0 ? [] : (argv[allowIndex + 1] ?? '').split(',').filter(Boolean))
+
+function sourceFiles(dir) {
+  return readdirSync(dir, {withFileTypes: true}).flatMap((entry) => {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) return sourceFiles(path)
+    return /\.(?:ts|mts|tsx)$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : []
+  })
+}
+
+/** `alert` for src/alert/x.ts and src/alert/sub/y.ts; `bot-session.ts` for src/bot-session.ts. */
+function nodeOf(file) {
+  return relative(root, file).split('/')[0]
+}
+
+/** The src file an import specifier points at, or undefined for packages and paths outside src/. */
+function resolveImport(fromFile, specifier) {
+  if (!specifier.startsWith('.')) return undefined
+  const target = resolve(dirname(fromFile), specifier).replace(/\.(?:js|mjs)$/, '')
+  const rel = relative(root, target)
+  if (rel.startsWith('..')) return undefined
+  return target
+}
+
+const files = sourceFiles(root)
+/** edges.get(from).get(to) = ["src/a/x.ts -> src/b/y.ts", ...] */
+const edges = new Map()
+for (const file of files) {
+  const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true)
+  for (const {fileName} of info.importedFiles) {
+    const target = resolveImport(file, fileName)
+    if (target === undefined) continue
+    const from = nodeOf(file)
+    const to = nodeOf(target)
+    if (from === to) continue
+    if (!edges.has(from)) edges.set(from, new Map())
+    const witnesses = edges.get(from).get(to) ?? []
+    witnesses.push(`src/${relative(root, file)} -> ${fileName}`)
+    edges.get(from).set(to, witnesses)
+  }
+}
+
+const nodes = [...new Set(files.map(nodeOf))].sort()
+
+// Tarjan's strongly connected components: every group of two or more nodes is a cycle.
+const index = new Map()
+const low = new Map()
+const onStack = new Set()
+const stack = []
+const groups = []
+let counter = 0
+function connect(node) {
+  index.set(node, counter)
+  low.set(node, counter)
+  counter++
+  stack.push(node)
+  onStack.add(node)
+  for (const next of edges.get(node)?.keys() ?? []) {
+    if (!index.has(next)) {
+      connect(next)
+      low.set(node, Math.min(low.get(node), low.get(next)))
+    } else if (onStack.has(next)) {
+      low.set(node, Math.min(low.get(node), index.get(next)))
+    }
+  }
+  if (low.get(node) === index.get(node)) {
+    const group = []
+    let member
+    do {
+      member = stack.pop()
+      onStack.delete(member)
+      group.push(member)
+    } while (member !== node)
+    if (group.length > 1) groups.push(group.sort())
+  }
+}
+for (const node of nodes) if (!index.has(node)) connect(node)
+
+if (args.has('--graph')) {
+  console.log('folder graph of src/ (from -> to):')
+  for (const node of nodes) {
+    const targets = [...(edges.get(node)?.keys() ?? [])].sort()
+    console.log(`  ${node} -> ${targets.length ? targets.join(', ') : '(nothing in src)'}`)
+  }
+}
+
+if (groups.length === 0) {
+  console.log(`no folder-level import cycles in src/ (${nodes.length} folders and root files, ${files.length} files)`)
+  process.exit(0)
+}
+
+for (const group of groups) {
+  console.log(`cycle between ${group.length} folders: ${group.join(', ')}`)
+  const members = new Set(group)
+  for (const from of group) {
+    for (const [to, witnesses] of [...(edges.get(from) ?? [])].sort(([a], [b]) => a.localeCompare(b))) {
+      if (!members.has(to)) continue
+      const more = witnesses.length > 1 ? ` (+${witnesses.length - 1} more)` : ''
+      console.log(`  ${from} -> ${to}: ${witnesses[0]}${more}`)
+    }
+  }
+}
+const beyond = groups.filter((group) => group.some((node) => !allowed.has(node)))
+console.log(`${groups.length} folder-level import cycle(s) in src/`)
+if (beyond.length === 0) {
+  console.log(`allowed for now (--allow ${[...allowed].join(',')}): untie them, then shrink the list`)
+  process.exit(0)
+}
+const outside = new Set(beyond.flat().filter((node) => !allowed.has(node)))
+if (allowed.size > 0) console.log(`beyond --allow: ${[...outside].join(', ')}`)
+process.exit(1)
