@@ -1,5 +1,5 @@
 import type {FlushReport} from '../outbox/index.js'
-import {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
+import {limiterFor} from '../rate-limit/telegram-limiter.js'
 import {deliverToChats} from '../send/deliver.js'
 import {ChatMigrations} from '../send/migrations.js'
 import type {OutboxStore} from '../store/types.js'
@@ -55,7 +55,7 @@ type SendTo = (
 
 // One limiter per bot: Telegram's limits count per bot token.
 function senderFor(target: Pick<AlertTarget, 'client' | 'migrations'>): {send: SendTo} {
-  const limiter = new TelegramRateLimiter()
+  const limiter = limiterFor(target.client)
   const migrations = target.migrations ?? new ChatMigrations()
   return {send: (chatIds, message) => deliverToChats(target.client, chatIds, message, {limiter, migrations})}
 }

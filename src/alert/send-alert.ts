@@ -2,7 +2,7 @@ import type {InlineKeyboardMarkup} from '@grammyjs/types'
 
 import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
 import {type FlushReport, failureKind, type SpooledMessage} from '../outbox/index.js'
-import {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
+import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {redact} from '../redact.js'
 import {type ChatDelivery, deliverToChats} from '../send/deliver.js'
 import {ChatMigrations} from '../send/migrations.js'
@@ -86,7 +86,7 @@ export async function sendAlert(options: SendAlertOptions): Promise<SendAlertRes
   const {target, outbox, throttle} = options
   const now = options.now ?? Date.now()
   const bot = target.botLabel
-  const limiter = options.limiter ?? new TelegramRateLimiter()
+  const limiter = options.limiter ?? limiterFor(target.client)
   const migrations = target.migrations ?? new ChatMigrations()
   const send = (chatIds: ReadonlyArray<number | string>, message: SpooledMessage) =>
     deliverToChats(target.client, chatIds, message, {limiter, migrations})

@@ -35,7 +35,6 @@ export async function sendAttachments(
     const send = async (notice: ChatNotice): Promise<void> => {
       const chatId = options.migrations.current(notice.chatId)
       try {
-        await options.limiter.acquire(chatId)
         const params = {
           chat_id: chatId,
           message_thread_id: options.threadId,
@@ -43,10 +42,9 @@ export async function sendAttachments(
           protect_content: options.protect || undefined,
           reply_parameters: {message_id: notice.messageId!, allow_sending_without_reply: true},
         }
-        const sent =
-          attachment.kind === 'photo'
-            ? await client.sendPhoto({...params, photo: source})
-            : await client.sendDocument({...params, document: source})
+        const sent = await options.limiter.run(chatId, (): Promise<Message> =>
+          attachment.kind === 'photo' ? client.sendPhoto({...params, photo: source}) : client.sendDocument({...params, document: source}),
+        )
         const fileId = sentFileId(sent)
         if (fileId !== undefined) source = {fileId}
       } catch (error) {

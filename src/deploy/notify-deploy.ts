@@ -6,7 +6,7 @@ import {describeFailure, type FailureDescription} from '../describe-failure.js'
 import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
 import {fitMessage, type ParseMode} from '../format/index.js'
 import {redact} from '../redact.js'
-import {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
+import {limiterFor} from '../rate-limit/telegram-limiter.js'
 import {MissingTokenError, UserError} from '../user-error.js'
 import type {DeployContext} from './context.js'
 import type {Attachment, DeployOptions, NoticeText} from './deploy-options.js'
@@ -123,7 +123,7 @@ export async function notifyDeploy(request: DeployNoticeRequest): Promise<Deploy
     }
 
     const {client, migrations} = session
-    const limiter = new TelegramRateLimiter()
+    const limiter = limiterFor(client)
     const threadId = session.resolved.threadId?.value
     const targets = await pairTargets(client, chatIds, refs, migrations)
     const notices = await publishNotice(

@@ -3,7 +3,7 @@ import {isTelegramApiError} from '../api/index.js'
 import type {ChatId} from '../config/index.js'
 import {describeFailure, type FailureDescription} from '../describe-failure.js'
 import type {ParseMode} from '../format/index.js'
-import {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
+import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {ChatMigrations} from '../send/migrations.js'
 import type {MessageRef} from './message-ids.js'
 
@@ -68,7 +68,7 @@ export async function publishNotice(
   message: NoticeMessage,
   options: PublishOptions = {},
 ): Promise<ChatNotice[]> {
-  const limiter = options.limiter ?? new TelegramRateLimiter()
+  const limiter = options.limiter ?? limiterFor(client)
   const migrations = options.migrations ?? new ChatMigrations()
   const describe = options.describeError ?? describeFailure
   // Off unless asked: a commit link's preview would bury the notice.
@@ -79,14 +79,15 @@ export async function publishNotice(
     let editError: string | undefined
     if (ref) {
       try {
-        await limiter.acquire(migrations.current(chatId))
-        await client.editMessageText({
-          chat_id: migrations.current(chatId),
-          message_id: ref.messageId,
-          text: message.text,
-          parse_mode: message.parseMode,
-          link_preview_options: linkPreview,
-        })
+        await limiter.run(migrations.current(chatId), () =>
+          client.editMessageText({
+            chat_id: migrations.current(chatId),
+            message_id: ref.messageId,
+            text: message.text,
+            parse_mode: message.parseMode,
+            link_preview_options: linkPreview,
+          }),
+        )
         return {chatId, ok: true, outcome: 'edited', messageId: ref.messageId, migratedTo: moved()}
       } catch (error) {
         if (isTelegramApiError(error) && NOT_MODIFIED.test(error.description)) {
@@ -100,16 +101,17 @@ export async function publishNotice(
     }
     const common = {chatId, ...(editError === undefined ? {} : {editError})}
     try {
-      await limiter.acquire(migrations.current(chatId))
-      const sent = await client.sendMessage({
-        chat_id: migrations.current(chatId),
-        message_thread_id: message.threadId,
-        text: message.text,
-        parse_mode: message.parseMode,
-        disable_notification: message.silent || undefined,
-        protect_content: message.protect || undefined,
-        link_preview_options: linkPreview,
-      })
+      const sent = await limiter.run(migrations.current(chatId), () =>
+        client.sendMessage({
+          chat_id: migrations.current(chatId),
+          message_thread_id: message.threadId,
+          text: message.text,
+          parse_mode: message.parseMode,
+          disable_notification: message.silent || undefined,
+          protect_content: message.protect || undefined,
+          link_preview_options: linkPreview,
+        }),
+      )
       return {...common, ok: true, outcome: ref ? 'resent' : 'sent', messageId: sent.message_id, migratedTo: moved()}
     } catch (error) {
       return {...common, ok: false, migratedTo: moved(), error: describe(error)}
@@ -144,17 +146,18 @@ export async function replyToNotices(
     edited.map(async (notice) => {
       const chatId = options.migrations.current(notice.chatId)
       try {
-        await options.limiter.acquire(chatId)
-        await client.sendMessage({
-          chat_id: chatId,
-          message_thread_id: options.threadId,
-          text: reply.text,
-          parse_mode: reply.parseMode,
-          disable_notification: options.silent || undefined,
-          protect_content: options.protect || undefined,
-          link_preview_options: {is_disabled: true},
-          reply_parameters: {message_id: notice.messageId!, allow_sending_without_reply: true},
-        })
+        await options.limiter.run(chatId, () =>
+          client.sendMessage({
+            chat_id: chatId,
+            message_thread_id: options.threadId,
+            text: reply.text,
+            parse_mode: reply.parseMode,
+            disable_notification: options.silent || undefined,
+            protect_content: options.protect || undefined,
+            link_preview_options: {is_disabled: true},
+            reply_parameters: {message_id: notice.messageId!, allow_sending_without_reply: true},
+          }),
+        )
         return undefined
       } catch (error) {
         return `chat ${String(chatId)}: the notice was edited, but the reply that notifies the chat failed (${describe(error).message})`

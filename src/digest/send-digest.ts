@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import type {AlertTarget} from '../alert/alert-target.js'
 import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
 import {failureKind, type Outbox, type SpooledMessage} from '../outbox/index.js'
-import {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
+import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {type ChatDelivery, deliverToChats} from '../send/deliver.js'
 
 export interface SendDigestOptions {
@@ -30,7 +30,7 @@ export interface DigestDelivery {
 /** Sends the digest text to every chat (spooling it where Telegram cannot take it now), then the chart photo. */
 export async function sendDigest(options: SendDigestOptions): Promise<DigestDelivery> {
   const {target} = options
-  const limiter = new TelegramRateLimiter()
+  const limiter = limiterFor(target.client)
   const message: SpooledMessage = {
     text: options.text,
     parseMode: 'HTML',

@@ -5,7 +5,7 @@ import type {Message} from '@grammyjs/types'
 import type {BotApiClient, InputFileSource} from '../api/index.js'
 import {describeFailure, type FailureDescription} from '../describe-failure.js'
 import {splitCaption, splitMessage} from '../format/index.js'
-import {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
+import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {ChatMigrations} from './migrations.js'
 import type {OutgoingMessage} from './outgoing-message.js'
 import {FileChangedError, UnchangedFile} from './unchanged-file.js'
@@ -22,7 +22,7 @@ export interface ChatDelivery {
 }
 
 export interface DeliverOptions {
-  /** Share one limiter between calls that use the same bot. @default a new limiter */
+  /** @default the client's process-wide limiter (`limiterFor(client)`), shared with every other door */
   limiter?: TelegramRateLimiter
   /** Where the client records chat upgrades (pass the one given to the client's `onMigrate`). */
   migrations?: ChatMigrations
@@ -48,7 +48,7 @@ export async function deliverToChats(
     client,
     message,
     parts: planParts(message),
-    limiter: options.limiter ?? new TelegramRateLimiter(),
+    limiter: options.limiter ?? limiterFor(client),
     migrations: options.migrations ?? new ChatMigrations(),
   }
   const source = message.media?.source
@@ -125,27 +125,27 @@ async function deliverToChat(
   const markupFor = (isLast: boolean) => (isLast ? message.replyMarkup : undefined)
   try {
     if (message.media && mediaSource) {
-      await limiter.acquire(migrations.current(chatId))
-      await pinned?.check()
+      const {kind} = message.media
       const isLast = parts.texts.length === 0
       const params = {...common(), caption: parts.caption, parse_mode: message.parseMode, reply_markup: markupFor(isLast)}
-      const sent: Message =
-        message.media.kind === 'photo'
-          ? await client.sendPhoto({...params, photo: mediaSource})
-          : await client.sendDocument({...params, document: mediaSource})
+      const sent: Message = await limiter.run(migrations.current(chatId), async () => {
+        await pinned?.check()
+        return kind === 'photo' ? client.sendPhoto({...params, photo: mediaSource}) : client.sendDocument({...params, document: mediaSource})
+      })
       messageIds.push(sent.message_id)
       fileId = sentFileId(sent)
       await pinned?.check()
     }
     for (const [index, text] of parts.texts.entries()) {
-      await limiter.acquire(migrations.current(chatId))
-      const sent = await client.sendMessage({
-        ...common(),
-        text,
-        parse_mode: message.parseMode,
-        link_preview_options: message.noPreview ? {is_disabled: true} : undefined,
-        reply_markup: markupFor(index === parts.texts.length - 1),
-      })
+      const sent = await limiter.run(migrations.current(chatId), () =>
+        client.sendMessage({
+          ...common(),
+          text,
+          parse_mode: message.parseMode,
+          link_preview_options: message.noPreview ? {is_disabled: true} : undefined,
+          reply_markup: markupFor(index === parts.texts.length - 1),
+        }),
+      )
       messageIds.push(sent.message_id)
     }
     return {chatId, ok: true, messageIds, migratedTo: migrations.movedTo(chatId), fileId}

@@ -1,72 +1,130 @@
+// The limiter on a virtual clock: requests "arrive" at a simulated server somewhere between leaving and being
+// answered, with latencies chosen to bunch them (cold connections first, then warm ones), and no window of arrivals
+// may exceed a limit. The same is measured against the fake Bot API in test/rate-limit/arrivals.test.ts.
 import {describe, expect, it} from 'vitest'
 
-import {TelegramRateLimiter} from '../../src/rate-limit/telegram-limiter.js'
+import {type LimiterClock, limiterFor, TelegramRateLimiter} from '../../src/rate-limit/telegram-limiter.js'
 import {WindowBudget} from '../../src/rate-limit/window-budget.js'
+import {maxInAnyWindow} from './windows.js'
 
-describe('WindowBudget', () => {
-  it('allows `limit` events per window, then the first slot after the oldest leaves', () => {
-    const budget = new WindowBudget(3, 1000)
-    for (const time of [0, 0, 0]) budget.reserve(budget.earliestSlot(time))
-    expect(budget.earliestSlot(0)).toBe(1000)
-    budget.reserve(1000)
-    expect(budget.earliestSlot(0)).toBe(1000)
-    budget.reserve(1000)
-    budget.reserve(1000)
-    expect(budget.earliestSlot(0)).toBe(2000)
+/** Time moves only when every pending promise has settled and the next timer is due. */
+class VirtualClock implements LimiterClock {
+  private time = 0
+  private timers: Array<{at: number; resolve: () => void}> = []
+
+  now = () => this.time
+
+  sleep = (ms: number) => new Promise<void>((resolve) => this.timers.push({at: this.time + Math.max(0, ms), resolve}))
+
+  async run<T>(work: Promise<T>): Promise<T> {
+    let done = false
+    void work.finally(() => (done = true))
+    for (;;) {
+      for (let index = 0; index < 5; index++) await new Promise((resolve) => setImmediate(resolve))
+      if (done) return work
+      this.timers.sort((a, b) => a.at - b.at)
+      const next = this.timers.shift()
+      if (next === undefined) throw new Error('deadlock: nothing left to wait for, and the work is not done')
+      this.time = Math.max(this.time, next.at)
+      next.resolve()
+    }
+  }
+}
+
+/**
+ * Sends one request per entry of `chatIds`, all at once. Each arrives `arrivalMs(index)` after it leaves and is
+ * answered `answerMs` after arriving. Returns the arrival times.
+ */
+async function simulate(chatIds: Array<number | string>, arrivalMs: (index: number) => number, limits = {}, answerMs = 2) {
+  const clock = new VirtualClock()
+  const limiter = new TelegramRateLimiter(limits, clock)
+  const arrivals: Array<{chatId: number | string; at: number}> = []
+  const sends = chatIds.map((chatId, index) =>
+    limiter.run(chatId, async () => {
+      await clock.sleep(arrivalMs(index))
+      arrivals.push({chatId, at: clock.now()})
+      await clock.sleep(answerMs)
+    }),
+  )
+  await clock.run(Promise.all(sends))
+  return {arrivals, clock}
+}
+
+const range = (count: number, from = 1) => Array.from({length: count}, (_, index) => from + index)
+
+describe('TelegramRateLimiter counts arrivals, not departures', () => {
+  it('a cold first burst (300 ms late) and warm later ones (1 ms): never more than 30 arrivals in a second', async () => {
+    const {arrivals} = await simulate(range(100), (index) => (index < 30 ? 300 : 1))
+    expect(arrivals).toHaveLength(100)
+    expect(maxInAnyWindow(arrivals.map((arrival) => arrival.at), 1000)).toBe(30)
   })
 
-  it('fills a gap before a future reservation when the window allows it', () => {
+  it('random latencies up to 800 ms, 300 chats: at most 30 in any second, and the bot stays busy', async () => {
+    let seed = 7
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647)
+    const {arrivals, clock} = await simulate(range(300), () => Math.floor(random() * 800))
+    expect(maxInAnyWindow(arrivals.map((arrival) => arrival.at), 1000)).toBeLessThanOrEqual(30)
+    // Each second lets 30 go once the previous 30 are answered: 10 rounds of at most 1 s + 800 ms.
+    expect(clock.now()).toBeLessThan(10 * 1800)
+  })
+
+  it('one private chat: bursts of 3, then about one a second', async () => {
+    const {arrivals} = await simulate(range(10).map(() => 4242), () => 5)
+    const times = arrivals.map((arrival) => arrival.at)
+    expect(maxInAnyWindow(times, 3000)).toBe(3)
+    expect(maxInAnyWindow(times, 1000)).toBeLessThanOrEqual(3)
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(9000)
+  })
+
+  it('one group: at most 20 a minute', async () => {
+    const {arrivals} = await simulate(range(45).map(() => -100), () => 5, {perChatBurst: 1000})
+    const times = arrivals.map((arrival) => arrival.at)
+    expect(maxInAnyWindow(times, 60_000)).toBe(20)
+    expect(times[20]! - times[0]!).toBeGreaterThanOrEqual(60_000)
+  })
+
+  it('a busy chat does not hold the others back', async () => {
+    const {arrivals} = await simulate([1, 1, 1, 1, 2, 3], () => 0)
+    const firstOf = (chatId: number) => arrivals.find((arrival) => arrival.chatId === chatId)!.at
+    expect([firstOf(2), firstOf(3)]).toEqual([0, 0])
+    expect(arrivals.filter((arrival) => arrival.chatId === 1).map((arrival) => arrival.at)).toEqual([0, 0, 0, 3002])
+  })
+
+  it('timeScale shortens every window and keeps the counts', async () => {
+    const {arrivals} = await simulate(range(31), () => 0, {timeScale: 0.1})
+    expect(arrivals.map((arrival) => arrival.at).at(-1)).toBe(102)
+  })
+
+  it('acquire() without done(): the slot counts as answered after unreportedSlotMs', async () => {
+    const clock = new VirtualClock()
+    const limiter = new TelegramRateLimiter({unreportedSlotMs: 500}, clock)
+    const granted = await clock.run(Promise.all(range(31).map(async (chatId) => (await limiter.acquire(chatId), clock.now()))))
+    expect(granted.slice(0, 30).every((time) => time === 0)).toBe(true)
+    expect(granted[30]).toBe(1500)
+  })
+})
+
+describe('limiterFor', () => {
+  it('gives one limiter per client, so every door sending through it shares the limits', () => {
+    const client = {}
+    expect(limiterFor(client)).toBe(limiterFor(client))
+    expect(limiterFor({})).not.toBe(limiterFor(client))
+  })
+})
+
+describe('WindowBudget', () => {
+  it('counts a request from leaving until a window after its answer', () => {
     const budget = new WindowBudget(1, 1000)
-    budget.reserve(5000)
-    expect(budget.earliestSlot(0)).toBe(0)
-    expect(budget.earliestSlot(4500)).toBe(6000)
+    const use = {answeredAt: Infinity, assumeAnsweredBy: Infinity}
+    budget.take(use)
+    expect(budget.nextRoomAt(5000)).toBe(Infinity)
+    use.answeredAt = 5000
+    expect(budget.hasRoom(5999)).toBe(false)
+    expect(budget.nextRoomAt(5999)).toBe(6000)
+    expect(budget.hasRoom(6000)).toBe(true)
   })
 
   it('rejects a non-positive limit', () => {
     expect(() => new WindowBudget(0, 1000)).toThrow('limit must be a positive integer (got 0)')
-  })
-})
-
-describe('TelegramRateLimiter', () => {
-  function grantedSlots(chatIds: Array<number | string>, limits = {}) {
-    const slots: number[] = []
-    let now = 0
-    const limiter = new TelegramRateLimiter(limits, {
-      now: () => now,
-      sleep: async (ms) => {
-        now += ms
-      },
-    })
-    return (async () => {
-      for (const chatId of chatIds) {
-        // Every caller asks at time 0, as concurrent senders would; the limiter hands out the slots.
-        now = 0
-        const acquired = limiter.acquire(chatId)
-        await acquired
-        slots.push(now)
-      }
-      return slots
-    })()
-  }
-
-  it('keeps one private chat at 3 messages per 3 s', async () => {
-    expect(await grantedSlots([1, 1, 1, 1, 1, 1, 1])).toEqual([0, 0, 0, 3000, 3000, 3000, 6000])
-  })
-
-  it('does not hold other chats back behind a busy one', async () => {
-    expect(await grantedSlots([1, 1, 1, 1, 2, 3])).toEqual([0, 0, 0, 3000, 0, 0])
-  })
-
-  it('caps the bot at 30 messages per second across chats', async () => {
-    const chats = Array.from({length: 31}, (_, index) => index + 1)
-    const slots = await grantedSlots(chats)
-    expect(slots.slice(0, 30).every((slot) => slot === 0)).toBe(true)
-    expect(slots[30]).toBe(1000)
-  })
-
-  it('caps a group at 20 messages per minute', async () => {
-    const slots = await grantedSlots(Array.from({length: 21}, () => -100), {perChatBurst: 100})
-    expect(slots.slice(0, 20).every((slot) => slot === 0)).toBe(true)
-    expect(slots[20]).toBe(60_000)
   })
 })

@@ -30,12 +30,14 @@ afterEach(async () => {
   rmSync(dir, {recursive: true, force: true})
 })
 
-/** A limiter that runs `action` when the slot for `chatId` is taken, i.e. just before that chat's upload. */
+/** A limiter that runs `action` when the slot for `chatId` is granted, i.e. just before that chat's upload. */
 function limiterThatOn(chatId: number, action: () => void): TelegramRateLimiter {
   return new (class extends TelegramRateLimiter {
-    override async acquire(target: number | string) {
-      await super.acquire(target)
-      if (target === chatId) action()
+    override run<T>(target: number | string, send: () => Promise<T>) {
+      return super.run(target, () => {
+        if (target === chatId) action()
+        return send()
+      })
     }
   })()
 }
