@@ -19,6 +19,17 @@ const KEYCHAIN_HINT = 'the Action cannot read the OS keychain: give the token in
 // Why `token: ${{ secrets.X }}` comes out empty, for the reader of the warning.
 const EMPTY_TOKEN_WHY = 'a workflow run for a pull request from a fork gets no secrets; otherwise check that the secret exists and is spelled right'
 
+/** Why the token input is empty: said plainly when the event is a pull request from a fork. */
+function emptyTokenWhy(payload: Record<string, unknown>): string {
+  const head = (payload.pull_request as {head?: {repo?: {fork?: unknown; full_name?: unknown}}} | undefined)?.head
+  const base = (payload.repository as {full_name?: unknown} | undefined)?.full_name
+  const fork = head?.repo?.full_name
+  if (typeof fork === 'string' && (head?.repo?.fork === true || (typeof base === 'string' && fork !== base))) {
+    return `this run is for a pull request from the fork ${fork}, and GitHub gives such runs no secrets`
+  }
+  return EMPTY_TOKEN_WHY
+}
+
 /** The one line `core.setFailed` gets for anything `run` throws: no token, no stack, inputs rather than CLI flags. */
 export function failureText(error: unknown): string {
   if (error instanceof NoticeFailedError) return redact(error.message)
@@ -53,10 +64,12 @@ export async function run(core: ActionCore, github: ActionGitHub, env: NodeJS.Pr
     const failure = describeFailure(error)
     const about = [deploy.status, deploy.environment].filter(Boolean).join(', ')
     if (error instanceof MissingTokenError && inputs.token === undefined) {
-      const reason = /^no bot token/.test(failure.message) ? 'no other config layer has a bot token either' : inActionTerms(failure.message)
-      const line = `input token is empty and ${reason}: deploy notice (${about}) not sent (${EMPTY_TOKEN_WHY})`
+      // `no bot token: ...` says no more than "empty"; a registry's `${VAR}` that is not set is worth naming.
+      const detail = /^no bot token/.test(failure.message) ? '' : ` (${inActionTerms(failure.message)})`
+      const why = emptyTokenWhy(github.context.payload)
+      const line = `input token is empty${detail}: deploy notice (${about}) not sent; ${why}`
       if (inputs.failOnError) throw new NoticeFailedError(line)
-      return notSent(core, line, `⚠️ Telegram deploy notice (${about}) not sent: input token is empty (${EMPTY_TOKEN_WHY}).`)
+      return notSent(core, line, `⚠️ Telegram deploy notice (${about}) not sent: input token is empty; ${why}.`)
     }
     if (failure.code === 'usage' || inputs.failOnError) throw error
     return notSent(core, `deploy notice not sent: ${failure.message}`, `⚠️ Telegram deploy notice (${about}) not sent: ${failure.message}`)

@@ -20,13 +20,18 @@ export const ON_CALL = {id: 4242, type: 'private', first_name: 'Ana'} satisfies 
 export const PUSH_SHA = '9f3c2d1e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e'
 export const PR_MERGE_SHA = 'c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3'
 
-/** The variables a runner sets for a workflow run of fastpay/fastpay-api, for the `push` or `pull_request` event. */
-export function githubEnv(event: 'push' | 'pull_request'): Record<string, string> {
+/** The events a test job can run for; `pull_request_fork` is a `pull_request` from a fork (a contributor's). */
+export type FixtureEvent = 'push' | 'pull_request' | 'pull_request_fork' | 'deployment_status'
+
+/** The variables a runner sets for a workflow run of fastpay/fastpay-api, for one of the fixture events. */
+export function githubEnv(fixture: FixtureEvent): Record<string, string> {
+  const event = fixture === 'pull_request_fork' ? 'pull_request' : fixture
+  const pullNumber = fixture === 'pull_request_fork' ? 57 : 42
   return {
     GITHUB_ACTIONS: 'true',
     CI: 'true',
     GITHUB_EVENT_NAME: event,
-    GITHUB_EVENT_PATH: join(FIXTURES, `${event}.json`),
+    GITHUB_EVENT_PATH: join(FIXTURES, `${fixture}.json`),
     GITHUB_REPOSITORY: 'fastpay/fastpay-api',
     GITHUB_REPOSITORY_OWNER: 'fastpay',
     GITHUB_RUN_ID: '9876543210',
@@ -34,9 +39,9 @@ export function githubEnv(event: 'push' | 'pull_request'): Record<string, string
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_API_URL: 'https://api.github.com',
-    GITHUB_SHA: event === 'push' ? PUSH_SHA : PR_MERGE_SHA,
-    GITHUB_REF: event === 'push' ? 'refs/heads/main' : 'refs/pull/42/merge',
-    GITHUB_ACTOR: event === 'push' ? 'ana-oncall' : 'lee-dev',
+    GITHUB_SHA: event === 'pull_request' ? PR_MERGE_SHA : PUSH_SHA,
+    GITHUB_REF: event === 'pull_request' ? `refs/pull/${pullNumber}/merge` : 'refs/heads/main',
+    GITHUB_ACTOR: {push: 'ana-oncall', pull_request: 'lee-dev', pull_request_fork: 'outside-contrib', deployment_status: 'fastpay-deployer[bot]'}[fixture],
     GITHUB_WORKFLOW: 'Deploy',
     GITHUB_JOB: 'deploy',
     GITHUB_ACTION: '__fastpay_fastpay-tg',
@@ -65,7 +70,7 @@ export interface ActionJob {
 }
 
 /** A fresh fake Bot API and job directory for every test of the file. */
-export function useActionJob(event: 'push' | 'pull_request' = 'push'): ActionJob {
+export function useActionJob(event: FixtureEvent = 'push'): ActionJob {
   const job = {} as ActionJob & {root: string}
   beforeEach(async () => {
     job.api = await startFakeBotApi({bots: [DEPLOY_BOT], chats: [OPS_FORUM, ON_CALL]})
