@@ -23,7 +23,7 @@ Prints one line per change and alert.`
 
   public async run(): Promise<void> {
     const {flags} = this
-    const [{loadMonitors, locateMonitors, selectChecks}, {openMonitorRuntime}, {runPass}, {passLines}, {watchMonitors}, {openMonitorStore}] = await Promise.all([
+    const [{loadMonitorsOnce, locateMonitors, selectChecks}, {openMonitorRuntime}, {runPass}, {passLines}, {watchMonitors}, {openMonitorStore}] = await Promise.all([
       import('../../src/monitor/load-monitors.js'),
       import('../../src/monitor/runtime.js'),
       import('../../src/monitor/run-pass.js'),
@@ -32,8 +32,10 @@ Prints one line per change and alert.`
       import('../../src/monitor/fleet/open-monitor-store.js'),
     ])
     const location = locateMonitors(flags.file)
+    // Parsed and validated again only when the file changes (path, mtime, size): a watch reloads before every pass.
+    const cache = {}
     const load = async () => {
-      const config = await loadMonitors(location)
+      const config = await loadMonitorsOnce(location, cache)
       return {...config, checks: selectChecks(config, flags.check)}
     }
     const first = await load()

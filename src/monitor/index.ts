@@ -23,7 +23,7 @@ export {type TelegramProbe, telegramProbe, type TelegramProbeOptions} from './ch
 export {DURATION_EXPECTED, formatDowntime, formatSpan, parseDuration, utcTime} from './duration.js'
 export {type ExecCheck, execJob, type ExecJobOptions, type ExecJobReport} from './exec-job.js'
 export {FileMonitorStore, type FileMonitorStoreOptions, monitorDirIn} from './file-store.js'
-export {defaultMonitorsPath, loadMonitors, locateMonitors, MONITORS_ENV, type MonitorsLocation, selectChecks} from './load-monitors.js'
+export {defaultMonitorsPath, loadMonitors, loadMonitorsOnce, locateMonitors, type MonitorsCache, MONITORS_ENV, type MonitorsLocation, selectChecks} from './load-monitors.js'
 export {mapConcurrent} from './map-concurrent.js'
 export {type CheckEvent, type PlannedAlert, planAlerts} from './plan-alerts.js'
 export {type Progress, type ProgressStream, terminalProgress} from './progress.js'

@@ -38,8 +38,8 @@ export function locateMonitors(flag?: string, env: Env = process.env): MonitorsL
  */
 export async function loadMonitors(location: MonitorsLocation, env: Env = process.env): Promise<MonitorConfig> {
   const files = await filesOf(location)
-  const [{parseDocument}, {monitorsFileSchema, UNKNOWN_CHECK_TYPE, KNOWN_CHECK_TYPES}] = await Promise.all([
-    import('../config/yaml-lib.js'),
+  const [{parseMonitorsYaml}, {monitorsFileSchema, UNKNOWN_CHECK_TYPE, KNOWN_CHECK_TYPES}] = await Promise.all([
+    import('./monitors-yaml.js'),
     import('./monitors-schema.js'),
   ])
   const config: MonitorConfig = {sources: [], checks: [], concurrency: DEFAULT_CONCURRENCY, historyRetentionMs: DEFAULT_HISTORY_RETENTION_MS}
@@ -48,10 +48,7 @@ export async function loadMonitors(location: MonitorsLocation, env: Env = proces
   let retention: number | undefined
   for (const file of files) {
     const text = await readText(file)
-    const doc = parseDocument(text, {prettyErrors: true, uniqueKeys: true})
-    const [syntaxError] = doc.errors
-    if (syntaxError) throw new UserError(describeYamlError(file.display, syntaxError))
-    const json: unknown = doc.toJS() ?? {}
+    const json: unknown = parseMonitorsYaml(text, file.display) ?? {}
     const parsed = monitorsFileSchema.safeParse(json)
     if (!parsed.success) {
       const [first] = parsed.error.issues
@@ -78,6 +75,29 @@ export async function loadMonitors(location: MonitorsLocation, env: Env = proces
   }
   if (concurrency !== undefined) config.concurrency = concurrency
   if (retention !== undefined) config.historyRetentionMs = retention
+  return config
+}
+
+/** What `loadMonitorsOnce` remembers between calls: the files' identities and the config they gave. */
+export interface MonitorsCache {
+  signature?: string
+  config?: MonitorConfig
+}
+
+/**
+ * `loadMonitors` for a process that reads the file again and again (`monitor watch`): the file (or each file of the
+ * directory) is parsed and validated again only when its path, mtime or size changed. A file that fails to load is
+ * not remembered, so the next call tells the problem again.
+ */
+export async function loadMonitorsOnce(location: MonitorsLocation, cache: MonitorsCache, env: Env = process.env): Promise<MonitorConfig> {
+  const files = await filesOf(location)
+  const stats = await Promise.all(files.map((file) => stat(file.path).then((info) => `${file.path}\0${info.mtimeMs}\0${info.size}`, () => `${file.path}\0gone`)))
+  const signature = stats.join('\n')
+  if (cache.config !== undefined && cache.signature === signature) return cache.config
+  cache.config = undefined
+  const config = await loadMonitors(location, env)
+  cache.signature = signature
+  cache.config = config
   return config
 }
 
@@ -121,14 +141,6 @@ async function readText(file: MonitorsFileRef): Promise<string> {
   } catch (error) {
     throw new UserError(`${file.display}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
   }
-}
-
-type YamlError = {message: string; linePos?: [{line: number; col: number}, ...unknown[]]}
-
-function describeYamlError(display: string, error: YamlError): string {
-  const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
-  const position = error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : ''
-  return redact(`${display}: YAML syntax error${position}: ${reason}`)
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

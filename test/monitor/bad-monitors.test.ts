@@ -42,6 +42,14 @@ describe('bad monitors files', () => {
     )
   })
 
+  it('a duplicate key, a self-referring alias and an alias bomb are one line each, not a hang or a crash', async () => {
+    await expectRejected({'monitors.yml': 'checks: []\nchecks: []\n'}, 'monitors/monitors.yml: YAML syntax error at line 2, column 1: duplicated mapping key')
+    await expectRejected({'monitors.yml': 'defaults: &d {x: [*d]}\nchecks: []\n'}, 'monitors/monitors.yml: a YAML alias refers to the collection it is in')
+    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]']
+    for (let level = 1; level < 10; level++) levels.push(`a${level}: &a${level} [${Array(10).fill(`*a${level - 1}`).join(', ')}]`)
+    await expectRejected({'monitors.yml': `bomb:\n${levels.map((line) => `  ${line}`).join('\n')}\nchecks: []\n`}, 'monitors/monitors.yml: YAML aliases expand too far (an alias bomb?)')
+  })
+
   it('an http check without a url', async () => {
     await expectRejected({'monitors.yml': 'checks:\n  - name: api\n    type: http\n    expect: {status: 200}\n'}, 'monitors/monitors.yml: checks[0].url: required: the URL to request')
   })
@@ -70,7 +78,7 @@ describe('bad monitors files', () => {
   })
 
   it('a YAML syntax error, an unknown key, a bad duration', async () => {
-    await expectRejected({'monitors.yml': 'checks:\n  - name: api\n    type: [http\n'}, 'monitors/monitors.yml: YAML syntax error at line 4, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]')
+    await expectRejected({'monitors.yml': 'checks:\n  - name: api\n    type: [http\n'}, 'monitors/monitors.yml: YAML syntax error at line 4, column 1: unexpected end of the stream within a flow collection')
     await expectRejected(
       {'monitors.yml': 'checks:\n  - {name: api, type: http, url: "http://x/", expct: {status: 200}}\n'},
       'monitors/monitors.yml: checks[0]: unknown key "expct"',
