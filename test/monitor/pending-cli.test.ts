@@ -47,5 +47,6 @@ describe('monitor run under cron (env -i) with the token given as ${ALERTS_TOKEN
     } finally {
       await server.close()
     }
-  })
+    // Six CLI processes in a row: generous for a loaded machine (nothing here is timed).
+  }, 120_000)
 })
