@@ -30,16 +30,20 @@ function nodeOf(file) {
   return relative(root, file).split('/')[0]
 }
 
+const files = sourceFiles(root)
+const known = new Set(files)
+
 /** The src file an import specifier points at, or undefined for packages and paths outside src/. */
 function resolveImport(fromFile, specifier) {
   if (!specifier.startsWith('.')) return undefined
-  const target = resolve(dirname(fromFile), specifier).replace(/\.(?:js|mjs)$/, '')
-  const rel = relative(root, target)
-  if (rel.startsWith('..')) return undefined
-  return target
+  const target = resolve(dirname(fromFile), specifier)
+  if (relative(root, target).startsWith('..')) return undefined
+  const bare = target.replace(/\.(?:js|mjs|ts|mts)$/, '')
+  const candidates = [target, `${bare}.ts`, `${bare}.mts`, `${bare}.tsx`, join(target, 'index.ts')]
+  const found = candidates.find((candidate) => known.has(candidate))
+  if (found === undefined) throw new Error(`src/${relative(root, fromFile)}: cannot resolve ${specifier}`)
+  return found
 }
-
-const files = sourceFiles(root)
 /** edges.get(from).get(to) = ["src/a/x.ts -> src/b/y.ts", ...] */
 const edges = new Map()
 for (const file of files) {
