@@ -61,6 +61,9 @@ Promise.all(Array.from({length: ${CONCURRENCY}}, worker))
 `,
 )
 
+// BENCH_PROFILE_DIR=dir: each `monitor run` also writes a CPU profile there, to see where its time goes.
+const PROFILE = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []
+
 function timed(args, label) {
   const usageFile = join(home, `usage-${label}`)
   const env = {PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), BENCH_USAGE_FILE: usageFile, NODE_OPTIONS: `--require ${probe}`}
@@ -80,7 +83,7 @@ function timed(args, label) {
   })
 }
 
-const monitorRun = (label) => timed(['bin/run.js', 'monitor', 'run', '--file', monitorsFile, '--state-dir', join(home, 'state'), '--json'], label)
+const monitorRun = (label) => timed([...PROFILE, 'bin/run.js', 'monitor', 'run', '--file', monitorsFile, '--state-dir', join(home, 'state'), '--json'], label)
 const bare = (label) => timed([bareScript], label)
 
 const sorted = (values) => [...values].sort((a, b) => a - b)
@@ -101,9 +104,11 @@ try {
   }
   const wallRatios = a.map((run, index) => run.wallMs / b[index].wallMs)
   const cpuRatios = a.map((run, index) => run.cpuMs / b[index].cpuMs)
-  const checksMs = a.map((run) => JSON.parse(run.stdout).checksMs)
+  const reports = a.map((run) => JSON.parse(run.stdout))
+  const checksMs = reports.map((report) => report.checksMs)
+  const passMs = reports.map((report) => report.durationMs)
   console.log(`  A monitor run      wall ${spread(a.map((run) => run.wallMs))}, cpu ${spread(a.map((run) => run.cpuMs))}, peak RSS ${(Math.max(...a.map((run) => run.maxRssKb)) / 1024).toFixed(1)} MiB`)
-  console.log(`                     checks phase ${spread(checksMs)}`)
+  console.log(`                     checks phase ${spread(checksMs)}; whole pass (state, history) ${spread(passMs)}`)
   console.log(`  B bare node:http   wall ${spread(b.map((run) => run.wallMs))}, cpu ${spread(b.map((run) => run.cpuMs))}, peak RSS ${(Math.max(...b.map((run) => run.maxRssKb)) / 1024).toFixed(1)} MiB`)
   const verdict = median(wallRatios) <= TARGET ? 'met' : 'MISSED'
   console.log(`  A/B wall ratio     ${spread(wallRatios, 'x', 2)}  (target <= ${TARGET}x: ${verdict})`)
