@@ -47,7 +47,7 @@ in the outbox.`
     const [{UserError}, {parseDuration, DURATION_EXPECTED}, {resolveStateDir, outboxDirIn}, {FileMonitorStore, monitorDirIn}, {buildDigest, sendDigest}] = await Promise.all([
       import('../src/user-error.js'),
       import('../src/monitor/duration.js'),
-      import('../src/alert/state-dir.js'),
+      import('../src/support/state-dir.js'),
       import('../src/monitor/file-store.js'),
       import('../src/digest/index.js'),
     ])

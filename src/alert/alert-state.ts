@@ -2,7 +2,7 @@ import type {Env} from '../config/index.js'
 import type {KeyValueStore, OutboxStore, ThrottleStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
 import {DEFAULT_THROTTLE_SECONDS} from './send-alert.js'
-import {ensureStateDir, outboxDirIn, resolveStateDir, throttleDirIn} from './state-dir.js'
+import {ensureStateDir, outboxDirIn, resolveStateDir, throttleDirIn} from '../support/state-dir.js'
 
 /** Where alerts keep what must survive the process: the throttle windows and the outbox, on files or in Redis. */
 export interface AlertState {

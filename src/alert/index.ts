@@ -12,7 +12,7 @@ export {
   type SendAlertStatus,
 } from './send-alert.js'
 export {parseSeverity, SEVERITIES, SEVERITY_ICONS, type Severity} from './severity.js'
-export {ensureStateDir, outboxDirIn, resolveStateDir, STATE_DIR_ENV, throttleDirIn} from './state-dir.js'
+export {ensureStateDir, outboxDirIn, resolveStateDir, STATE_DIR_ENV, throttleDirIn} from '../support/state-dir.js'
 export {type AlertTemplate, loadTemplate, parseTemplate, renderTemplate} from './template.js'
 export {flushAlerts, type FlushAlertsOptions, type FlushAlertsReport} from './flush-alerts.js'
 export {type AlertChannelRequest, botLabelOf, openAlertTarget, requestForBotLabel} from './open-alert-target.js'

@@ -1,8 +1,9 @@
-import {homedir} from 'node:os'
-import {isAbsolute, join, sep} from 'node:path'
+import {join, sep} from 'node:path'
 
-/** The environment variables config reads. Tests pass their own object instead of `process.env`. */
-export type Env = Readonly<Record<string, string | undefined>>
+import {type Env, homeDir as home, nonEmpty, xdgDir} from '../support/xdg.js'
+
+export type {Env} from '../support/xdg.js'
+export {defaultStateDir} from '../support/state-dir.js'
 
 /** Where the bots registry lives, and how to name it in messages (the path as the user gave it, or `~/...`). */
 export interface RegistryLocation {
@@ -21,28 +22,9 @@ export const CONFIG_ENV_VAR = 'FASTPAY_TG_CONFIG'
  */
 export const NO_DEFAULT_CONFIG_ENV_VAR = 'FASTPAY_TG_NO_DEFAULT_CONFIG'
 
-function home(env: Env): string {
-  return nonEmpty(env.HOME) ?? homedir()
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value
-}
-
-// The XDG spec says relative values are invalid and must be ignored.
-function xdgDir(env: Env, variable: string, fallback: string[]): string {
-  const value = nonEmpty(env[variable])
-  return value && isAbsolute(value) ? value : join(home(env), ...fallback)
-}
-
 /** `$XDG_CONFIG_HOME/fastpay-tg/config.yml`, or `~/.config/fastpay-tg/config.yml` when XDG_CONFIG_HOME is unset. */
 export function defaultConfigPath(env: Env = process.env): string {
   return join(xdgDir(env, 'XDG_CONFIG_HOME', ['.config']), 'fastpay-tg', 'config.yml')
-}
-
-/** `$XDG_STATE_HOME/fastpay-tg`, or `~/.local/state/fastpay-tg` when XDG_STATE_HOME is unset. */
-export function defaultStateDir(env: Env = process.env): string {
-  return join(xdgDir(env, 'XDG_STATE_HOME', ['.local', 'state']), 'fastpay-tg')
 }
 
 /** Shows a path under the home directory as `~/...`, as operators would type it. */

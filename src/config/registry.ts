@@ -1,6 +1,6 @@
 import type {Document, YAMLMap, YAMLSeq} from 'yaml'
 import {UserError} from '../user-error.js'
-import {realTarget, writeFileAtomic} from './atomic-write.js'
+import {realTarget, writeFileAtomic} from '../support/atomic-write.js'
 import {type ChatId, sameChatId} from './chat-id.js'
 import {type BotSelector, findRegistryBot} from './find-bot.js'
 import {type LockOptions, withFileLock} from './file-lock.js'

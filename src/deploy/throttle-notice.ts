@@ -1,4 +1,4 @@
-import {resolveStateDir} from '../alert/state-dir.js'
+import {resolveStateDir} from '../support/state-dir.js'
 import type {Env} from '../config/index.js'
 import type {NoticeFacts} from './notice-values.js'
 

@@ -2,7 +2,7 @@ import {constants} from 'node:fs'
 import {access, stat} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
-import {outboxDirIn, STATE_DIR_ENV, throttleDirIn} from '../alert/state-dir.js'
+import {outboxDirIn, STATE_DIR_ENV, throttleDirIn} from '../support/state-dir.js'
 import {displayPath, type Env} from '../config/index.js'
 import {describeFailure} from '../describe-failure.js'
 import {formatDowntime, utcTime} from '../monitor/duration.js'

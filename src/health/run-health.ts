@@ -1,4 +1,4 @@
-import {resolveStateDir} from '../alert/state-dir.js'
+import {resolveStateDir} from '../support/state-dir.js'
 import {BotApiClient, type RetryOptions} from '../api/index.js'
 import type {Env} from '../config/index.js'
 import type {HealthReport} from './health-item.js'

@@ -1,4 +1,4 @@
-import {outboxDirIn, resolveStateDir, throttleDirIn} from '../alert/state-dir.js'
+import {outboxDirIn, resolveStateDir, throttleDirIn} from '../support/state-dir.js'
 import type {Env} from '../config/index.js'
 import {Outbox} from '../outbox/index.js'
 import {FileThrottle} from '../throttle/index.js'

@@ -1,4 +1,4 @@
-import {resolveStateDir} from '../alert/state-dir.js'
+import {resolveStateDir} from '../support/state-dir.js'
 import type {Env} from '../config/index.js'
 import type {CheckSpec} from './check-spec.js'
 import {formatDowntime, formatSpan, utcTime} from './duration.js'

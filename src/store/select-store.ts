@@ -1,6 +1,6 @@
 import {join} from 'node:path'
 
-import {outboxDirIn, throttleDirIn} from '../alert/state-dir.js'
+import {outboxDirIn, throttleDirIn} from '../support/state-dir.js'
 import type {Env} from '../config/paths.js'
 import {Outbox} from '../outbox/index.js'
 import {redact} from '../redact.js'

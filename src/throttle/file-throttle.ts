@@ -2,8 +2,9 @@ import {createHash, randomBytes} from 'node:crypto'
 import {readFile, rename} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {ensureStateDir, stateDirError} from '../alert/state-dir.js'
-import {writeFileAtomic} from '../config/atomic-write.js'
+import {ensureStateDir, stateDirError} from '../support/state-dir.js'
+import {writeFileAtomic} from '../support/atomic-write.js'
+import {compactTimestamp} from '../support/timestamps.js'
 import {type KeyLockOptions, LockTimeoutError, withKeyLock} from './key-lock.js'
 import {freshState, mergeSuppressed, parseThrottleState, type ThrottleState} from './throttle-state.js'
 
@@ -202,9 +203,4 @@ function decideOn(
   const suppressed = state.suppressed && {count: state.suppressed.count, since: new Date(state.suppressed.since)}
   const ticket = {key: state.key, sendId}
   return {state: next, result: {send: true, ...(suppressed ? {suppressed} : {}), ticket, warnings}}
-}
-
-/** `20250601T140211.123Z`: sortable, and safe in a file name on every platform. */
-export function compactTimestamp(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/[-:]/g, '')
 }

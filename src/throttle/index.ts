@@ -1,5 +1,4 @@
 export {
-  compactTimestamp,
   FileThrottle,
   type FileThrottleOptions,
   type ThrottleDecision,

@@ -12,7 +12,7 @@ import {join} from 'node:path'
 
 import type {InlineKeyboardButton, InlineKeyboardMarkup} from '@grammyjs/types'
 
-import {writeFileAtomic} from '../config/atomic-write.js'
+import {writeFileAtomic} from '../support/atomic-write.js'
 import type {KeyValueStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
 import {buttonMac, buttonSigningKey, MAC_CHARS} from './button-signing.js'

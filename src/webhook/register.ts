@@ -6,7 +6,7 @@ import {type Env, loadRegistry, locateRegistry} from '../config/index.js'
 import {describeFailure, type FailureDescription} from '../describe-failure.js'
 import {registerSecret} from '../redact.js'
 import {UserError} from '../user-error.js'
-import {resolveStateDir} from '../alert/state-dir.js'
+import {resolveStateDir} from '../support/state-dir.js'
 import {ensureWebhookSecret, type WebhookSecret} from './webhook-secret.js'
 import {checkMaxConnections, parseAllowedUpdates, readWebhookSecret, resolveWebhookBase, webhookUrl} from './webhook-url.js'
 

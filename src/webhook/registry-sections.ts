@@ -3,7 +3,7 @@
 // Checked by hand, not with zod: the alert path reads `linked_chats` on every run.
 import type {Document, YAMLMap, YAMLSeq} from 'yaml'
 
-import {realTarget, writeFileAtomic} from '../config/atomic-write.js'
+import {realTarget, writeFileAtomic} from '../support/atomic-write.js'
 import {type LockOptions, withFileLock} from '../config/file-lock.js'
 import {locate, preview} from '../config/issues.js'
 import {type RegistryLocation, toLocation} from '../config/paths.js'

@@ -1,4 +1,4 @@
-import {resolveStateDir} from '../alert/state-dir.js'
+import {resolveStateDir} from '../support/state-dir.js'
 import {monitorStatusSections} from '../monitor/status.js'
 import {pruneButtonKeys} from './alert-buttons.js'
 import {handleUpdate, updateLane} from './handle-update.js'

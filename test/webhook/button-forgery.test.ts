@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import type {Message} from '@grammyjs/types'
 import {describe, expect, it} from 'vitest'
 
-import {throttleDirIn} from '../../src/alert/state-dir.js'
+import {throttleDirIn} from '../../src/support/state-dir.js'
 import {BotApiClient} from '../../src/api/index.js'
 import {FileKeyValue} from '../../src/store/file/file-key-value.js'
 import {FileThrottle} from '../../src/throttle/index.js'

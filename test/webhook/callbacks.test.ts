@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import type {Message, MessageEntity} from '@grammyjs/types'
 import {describe, expect, it} from 'vitest'
 
-import {throttleDirIn} from '../../src/alert/state-dir.js'
+import {throttleDirIn} from '../../src/support/state-dir.js'
 import {BotApiClient} from '../../src/api/index.js'
 import {FileThrottle} from '../../src/throttle/index.js'
 import {type AlertButtonsOptions, prepareAlertButtons} from '../../src/webhook/alert-buttons.js'

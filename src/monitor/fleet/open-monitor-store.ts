@@ -1,6 +1,6 @@
 import {hostname} from 'node:os'
 
-import {resolveStateDir} from '../../alert/state-dir.js'
+import {resolveStateDir} from '../../support/state-dir.js'
 import type {Env} from '../../config/index.js'
 import type {KeyValueStore, OutboxStore, ThrottleStore} from '../../store/types.js'
 import {UserError} from '../../user-error.js'

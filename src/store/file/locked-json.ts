@@ -2,8 +2,8 @@ import {createHash} from 'node:crypto'
 import {readFile, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {ensureStateDir, stateDirError} from '../../alert/state-dir.js'
-import {writeFileAtomic} from '../../config/atomic-write.js'
+import {ensureStateDir, stateDirError} from '../../support/state-dir.js'
+import {writeFileAtomic} from '../../support/atomic-write.js'
 import {type KeyLockOptions, withKeyLock} from '../../throttle/index.js'
 
 /** One small JSON file per name, named by a hash of it: any name is a safe file name, and names never collide. */

@@ -2,8 +2,13 @@ import {constants} from 'node:fs'
 import {access, mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {defaultStateDir, type Env} from '../config/paths.js'
 import {UserError} from '../user-error.js'
+import {type Env, xdgDir} from './xdg.js'
+
+/** `$XDG_STATE_HOME/fastpay-tg`, or `~/.local/state/fastpay-tg` when XDG_STATE_HOME is unset. */
+export function defaultStateDir(env: Env = process.env): string {
+  return join(xdgDir(env, 'XDG_STATE_HOME', ['.local', 'state']), 'fastpay-tg')
+}
 
 /** Overrides where alerts keep their throttle state and outbox. */
 export const STATE_DIR_ENV = 'FASTPAY_TG_STATE_DIR'
