@@ -5,7 +5,7 @@ import type {CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message}
 import {describeFailure} from '../describe-failure.js'
 import {type AlertButtonAction, looksLikeAlertButton, parseAlertButton, resolveKeyRef} from './alert-buttons.js'
 import {shortUserLabel} from './bot-commands.js'
-import type {ServedBot, UpdateContext} from './served-bot.js'
+import {paced, type ServedBot, type UpdateContext} from './served-bot.js'
 import {shortDuration, utcClock} from './time-text.js'
 import {verifyPress} from './verify-press.js'
 
@@ -29,10 +29,10 @@ async function editAlert(bot: ServedBot, message: Message, line: string, action:
   const target = {chat_id: message.chat.id, message_id: message.message_id, reply_markup: replyMarkup}
   if (message.text !== undefined) {
     const separator = STATUS_LINE_AT_END.test(message.text) ? '\n' : '\n\n'
-    await bot.client.editMessageText({...target, text: `${message.text}${separator}${line}`, entities: message.entities})
+    await paced(bot, message.chat.id, () => bot.client.editMessageText({...target, text: `${message.text}${separator}${line}`, entities: message.entities}))
   } else if (message.caption !== undefined) {
     const separator = STATUS_LINE_AT_END.test(message.caption) ? '\n' : '\n\n'
-    await bot.client.call('editMessageCaption', {...target, caption: `${message.caption}${separator}${line}`, caption_entities: message.caption_entities})
+    await paced(bot, message.chat.id, () => bot.client.call('editMessageCaption', {...target, caption: `${message.caption}${separator}${line}`, caption_entities: message.caption_entities}))
   }
 }
 

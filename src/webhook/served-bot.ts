@@ -2,6 +2,7 @@ import type {UserFromGetMe} from '@grammyjs/types'
 
 import type {BotApiClient} from '../api/index.js'
 import {openBot} from '../bot-session.js'
+import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {type Env, loadRegistry, locateRegistry, type RegistryLocation} from '../config/index.js'
 import type {KeyValueStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
@@ -15,6 +16,16 @@ export interface ServedBot {
   name?: string
   me: UserFromGetMe
   client: BotApiClient
+  /** Paces replies and edits within Telegram's limits for this bot (30/s, 20/min per group, ~1/s per chat). */
+  limiter: TelegramRateLimiter
+}
+
+/**
+ * Sends one message (a reply, an edit) to `chatId` when the bot's limiter allows: a burst of presses or commands
+ * never puts more at Telegram than its limits. The limiter is the one every door shares for this bot's client.
+ */
+export function paced<T>(bot: ServedBot, chatId: number, send: () => Promise<T>): Promise<T> {
+  return bot.limiter.run(chatId, send)
 }
 
 /** Suppresses alerts of a throttle key until a time: `FileThrottle` of src/throttle is one. */
@@ -65,7 +76,7 @@ export async function openServedBots(choice: BotChoice, options: WebhookOptions 
     const webhookId = session.resolved.registryId ?? me.id
     const clash = bots.find((bot) => bot.webhookId === webhookId)
     if (clash) throw new UserError(`bots ${clash.name ?? clash.me.username} and ${session.resolved.name ?? me.username} would share the path of id ${webhookId}`)
-    bots.push({webhookId, name: session.resolved.name, me, client: session.client})
+    bots.push({webhookId, name: session.resolved.name, me, client: session.client, limiter: limiterFor(session.client)})
   }
   return {bots, registry, warnings: [...warnings]}
 }
