@@ -1,0 +1,115 @@
+// The inputs people reach for in Telegram actions: a file or screenshot after the notice, link previews, protected
+// content, and a dry run that shows what would go where.
+import {createHash, randomBytes} from 'node:crypto'
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {callsOf, DEPLOY_BOT, ON_CALL, OPS_FORUM, useActionJob} from './fixture.js'
+
+const job = useActionJob('push')
+const bothChats = {token: DEPLOY_BOT.token, 'chat-ids': `${OPS_FORUM.id},${ON_CALL.id}`, environment: 'production'}
+
+/** A file in the workspace, like a build step leaves one. */
+function workspaceFile(path: string, bytes: Buffer): string {
+  mkdirSync(join(job.workspace, path, '..'), {recursive: true})
+  writeFileSync(join(job.workspace, path), bytes)
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
+const replyTo = (params: Record<string, unknown>) => {
+  const value = params.reply_parameters
+  return typeof value === 'string' ? JSON.parse(value) : value
+}
+
+describe('document and photo', () => {
+  it('document: a reply to the notice in every chat, uploaded once, then sent by file_id', async () => {
+    const sha256 = workspaceFile('dist/release-notes.pdf', randomBytes(48_000))
+    const result = await job.step({...bothChats, status: 'success', document: 'dist/release-notes.pdf'})
+    expect(result.exitCode).toBe(0)
+
+    const documents = callsOf(job.api, 'sendDocument')
+    expect(documents).toHaveLength(2)
+    const [upload, byId] = documents
+    expect(upload!.params.chat_id).toBe(String(OPS_FORUM.id))
+    expect(upload!.files.map((file) => [file.field, file.name, file.size, file.sha256])).toEqual([['document', 'release-notes.pdf', 48_000, sha256]])
+    expect(replyTo(upload!.params)).toEqual({message_id: 1, allow_sending_without_reply: true})
+    // The second chat gets the same file by the id Telegram gave the upload: the bytes cross the network once.
+    const fileId = job.api.messages(OPS_FORUM.id)[1]!.document!.file_id
+    expect(byId!.files).toEqual([])
+    expect(byId!.params).toMatchObject({chat_id: ON_CALL.id, document: fileId})
+    expect(replyTo(byId!.params)).toEqual({message_id: 1, allow_sending_without_reply: true})
+    for (const chat of [OPS_FORUM, ON_CALL]) {
+      expect(job.api.messages(chat.id).map((message) => (message.document ? `document ${message.document.file_name}` : message.text!.split('\n')[0]))).toEqual([
+        '✅ Deployed fastpay/fastpay-api to production',
+        'document release-notes.pdf',
+      ])
+    }
+    // The outputs point at the notice, not at the file.
+    expect(result.outputs['message-ids']).toBe(`${OPS_FORUM.id}:1,${ON_CALL.id}:1`)
+  })
+
+  it('photo: a screenshot as a reply, once per chat, the second by file_id', async () => {
+    workspaceFile('screenshots/checkout.png', randomBytes(20_000))
+    await job.step({...bothChats, status: 'started'})
+    const result = await job.step({...bothChats, status: 'failure', photo: 'screenshots/checkout.png'})
+    expect(result.exitCode).toBe(0)
+    const photos = callsOf(job.api, 'sendPhoto')
+    expect(photos.map((request) => [request.params.chat_id, request.files.length, replyTo(request.params).message_id])).toEqual([
+      [String(OPS_FORUM.id), 1, 1],
+      [ON_CALL.id, 0, 1],
+    ])
+    const largest = job.api.messages(OPS_FORUM.id).find((message) => message.photo)!.photo!.at(-1)!.file_id
+    expect(photos[1]!.params.photo).toBe(largest)
+  })
+})
+
+describe('link-preview and protect-content', () => {
+  it('link previews are off by default, on with link-preview: true', async () => {
+    await job.step({...bothChats, 'chat-ids': String(ON_CALL.id), status: 'started', 'link-preview': 'true'})
+    await job.step({...bothChats, 'chat-ids': String(ON_CALL.id), status: 'started', environment: 'staging'})
+    const [withPreview, without] = callsOf(job.api, 'sendMessage')
+    expect(withPreview!.params).not.toHaveProperty('link_preview_options')
+    expect(without!.params.link_preview_options).toEqual({is_disabled: true})
+  })
+
+  it('protect-content: true protects the notice, the reply that pings, and the file', async () => {
+    workspaceFile('build.log', Buffer.from('ok\n'))
+    const protect = {...bothChats, 'chat-ids': String(ON_CALL.id), 'protect-content': 'true'}
+    await job.step({...protect, status: 'started'})
+    await job.step({...protect, status: 'failure', document: 'build.log'})
+    expect(job.api.requests.map((request) => [request.method, String(request.params.protect_content ?? 'unset')])).toEqual([
+      ['sendMessage', 'true'],
+      ['editMessageText', 'unset'],
+      ['sendMessage', 'true'],
+      ['sendDocument', 'true'],
+    ])
+  })
+})
+
+describe('dry-run', () => {
+  it('prints the notice and its chats, sends nothing, leaves the outputs empty', async () => {
+    const result = await job.step({...bothChats, status: 'success', 'dry-run': 'true'})
+    expect(result.exitCode).toBe(0)
+    expect(job.api.requests).toEqual([])
+    expect(result.stdout.split('\n').slice(1)).toEqual([
+      `dry run: nothing sent; the notice (success) would go to ${OPS_FORUM.id}, ${ON_CALL.id}:`,
+      '  ✅ <b>Deployed fastpay/fastpay-api to production</b>',
+      '  <b>branch</b>: <code>main</code>',
+      '  <b>commit</b>: <a href="https://github.com/fastpay/fastpay-api/commit/9f3c2d1e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e">9f3c2d1</a> Round refunds &lt; 1¢ half-even &amp; log &lt;rate&gt; (#128)',
+      '  <b>by</b>: ana-oncall',
+      '  <b>run</b>: <a href="https://github.com/fastpay/fastpay-api/actions/runs/9876543210">Deploy #57</a>',
+    ])
+    expect(result.outputs).toEqual({status: 'success', 'message-ids': '', 'chat-ids': ''})
+    expect(result.summary).toBe(`🧪 Telegram deploy notice (success, production): dry run, would go to ${OPS_FORUM.id}, ${ON_CALL.id}.\n`)
+  })
+
+  it('needs no token (try a workflow before adding the secret), and a later real step does not edit anything it did not send', async () => {
+    const dry = await job.step({'chat-ids': String(ON_CALL.id), status: 'started', 'dry-run': 'true', template: '{{icon}} {{title}}'})
+    expect(dry.exitCode).toBe(0)
+    expect(dry.stdout.split('\n')).toEqual([`dry run: nothing sent; the notice (started) would go to ${ON_CALL.id}:`, '  🚀 Deploying fastpay/fastpay-api'])
+    const real = await job.step({token: DEPLOY_BOT.token, 'chat-ids': String(ON_CALL.id), status: 'success'})
+    expect(real.exitCode).toBe(0)
+    expect(job.api.requests.map((request) => request.method)).toEqual(['sendMessage'])
+  })
+})
