@@ -3,6 +3,7 @@ import {hostname} from 'node:os'
 import {Args, Flags} from '@oclif/core'
 
 import type {AlertContent, AlertDryRun, AlertState, AlertTarget, AlertTemplate, SendAlertResult} from '../src/alert/index.js'
+import {DEFAULT_MAX_BYTES} from '../src/input/byte-limit.js'
 import {redact} from '../src/redact.js'
 import {UserError} from '../src/user-error.js'
 import {BaseCommand} from './base-command.js'
@@ -40,6 +41,7 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 75 spooled to
     severity: Flags.string({description: 'info, warning, error or critical.', default: 'error'}),
     field: Flags.string({description: 'A key=value line; repeatable.', multiple: true, multipleNonGreedy: true}),
     body: Flags.string({description: 'Free text under the fields; - reads stdin.'}),
+    'max-bytes': Flags.integer({description: 'Most bytes of --body read; a longer body is cut with a note. [default: 65536]', min: 1}),
     channel: Flags.string({description: 'Channel (a bot name).', default: 'alerts'}),
     chat: Flags.string({description: "Send to these chats instead of the channel's; repeatable.", multiple: true, multipleNonGreedy: true}),
     'throttle-key': Flags.string({description: 'Alerts with the same key share a throttle window. [default: CHANNEL:TITLE]'}),
@@ -65,7 +67,8 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 75 spooled to
     const fields = (flags.field ?? []).map((field) => alert.parseField(field))
     const buttons = flags.buttons === undefined ? undefined : parseAlertButtonNames(flags.buttons)
     const template = flags.template === undefined ? undefined : await alert.loadTemplate(flags.template)
-    const body = flags.body === undefined ? undefined : await readText({argument: flags.body, stdin: process.stdin})
+    const maxBytes = flags['max-bytes'] ?? DEFAULT_MAX_BYTES.alertBody
+    const body = flags.body === undefined ? undefined : await readText({argument: flags.body, stdin: process.stdin, maxBytes, warn: (line) => this.warnLine(`--body: ${line}`)})
     const windowSeconds = alert.throttleSeconds(flags['throttle-seconds'])
     const {target, resolved} = await alert.openAlertTarget(
       {channel: flags.channel, bot: flags.bot, token: flags.token, chats: flags.chat, configPath: flags.config},

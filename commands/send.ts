@@ -39,7 +39,10 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
     filename: Flags.string({description: 'File name shown for a photo or document read from stdin.'}),
     caption: Flags.string({description: 'Caption for --photo or --document (else TEXT is the caption).'}),
     button: Flags.string({description: 'Inline button "text=https://url" or "text=callback_data"; repeatable, " | " joins a row.', multiple: true, multipleNonGreedy: true}),
-    'max-bytes': Flags.integer({description: 'Most bytes read from stdin or a pipe: a longer piped --document or --photo is refused. [default: 50000000, Telegram\'s upload limit]', min: 1}),
+    'max-bytes': Flags.integer({
+      description: 'Most bytes read: longer text is cut with a note (default 1 MiB); a longer piped --document or --photo is refused (default 50000000, Telegram\'s upload limit).',
+      min: 1,
+    }),
   }
 
   public async run(): Promise<SendResult> {
@@ -57,7 +60,17 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
     const replyMarkup = flags.button?.length ? buildInlineKeyboard(flags.button) : undefined
     const mediaFlag: 'photo' | 'document' | undefined = flags.photo !== undefined ? 'photo' : flags.document !== undefined ? 'document' : undefined
     const mediaValue = flags.photo ?? flags.document
-    const text = flags.caption ?? (await readText({argument: args.text, file: flags.file, stdin: process.stdin, stdinTaken: mediaValue === '-'}))
+    const text =
+      flags.caption ??
+      (await readText({
+        argument: args.text,
+        file: flags.file,
+        stdin: process.stdin,
+        stdinTaken: mediaValue === '-',
+        maxBytes: flags['max-bytes'],
+        parseMode,
+        warn: (line) => this.warnLine(line),
+      }))
     if (!mediaFlag && (text === undefined || text.trim() === '')) {
       throw new UserError('TEXT: nothing to send: give TEXT, --file, or pipe the text on stdin')
     }
