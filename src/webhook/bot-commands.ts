@@ -49,7 +49,7 @@ function helpText(bot: ServedBot, chatId: number): string {
     `FastPay ops bot (@${bot.me.username}), run by fastpay-tg.`,
     '/status – bots and linked chats',
     '/link TOKEN – receive channels such as alerts in this chat (an operator creates the token: fastpay-tg webhook link-token)',
-    '/stop – stop receiving them here',
+    '/stop [CHANNEL] – stop receiving them here (or just that channel)',
     '/help – this list',
     `This chat's id: ${chatId}`,
   ].join('\n')
@@ -82,10 +82,12 @@ async function link(bot: ServedBot, message: Message, token: string, context: Up
   return linkReply(outcome)
 }
 
-async function stop(bot: ServedBot, chatId: number, context: UpdateContext): Promise<string> {
-  const channels = await unlinkChat(context.registry, chatId, bot.name)
-  if (channels === undefined) return 'This chat was not linked: nothing to stop.'
-  return `Unlinked: this chat no longer receives ${channels.join(', ')}.`
+/** `/stop` leaves every linked channel of this chat; `/stop CHANNEL` only that one. */
+async function stop(bot: ServedBot, chatId: number, channel: string, context: UpdateContext): Promise<string> {
+  const left = await unlinkChat(context.registry, chatId, bot.name, channel === '' ? undefined : channel)
+  if (left === undefined) return 'This chat was not linked: nothing to stop.'
+  if (left.length === 0) return `This chat is not linked to ${channel}: nothing to stop. /status shows what it receives.`
+  return `Unlinked: this chat no longer receives ${left.join(', ')}.`
 }
 
 /** The reply to a message, or undefined when it needs none (plain text, another bot's command in a group). */
@@ -105,7 +107,7 @@ export async function replyTo(bot: ServedBot, message: Message, context: UpdateC
     case 'link':
       return {command: '/link', reply: await link(bot, message, command.argument, context)}
     case 'stop':
-      return {command: '/stop', reply: await stop(bot, chatId, context)}
+      return {command: '/stop', reply: await stop(bot, chatId, command.argument, context)}
     default:
       // In a group, other bots' commands without @name reach every bot: only answer in private.
       if (message.chat.type !== 'private') return undefined

@@ -135,13 +135,16 @@ export function consumeLinkToken(file: RegistryLocation | string, token: string,
 }
 
 /** `/stop`: forgets the chat's link through this bot; returns the channels it received, or undefined if none. */
-export function unlinkChat(file: RegistryLocation | string, chatId: number, bot: string | undefined): Promise<string[] | undefined> {
+export function unlinkChat(file: RegistryLocation | string, chatId: number, bot: string | undefined, channel?: string): Promise<string[] | undefined> {
   return editSections(file, (sections) => {
     const existing = sections.linkedChats.find((linked) => linked.chat_id === chatId && sameBot(linked.bot, bot))
     if (existing === undefined) return {result: undefined}
-    return {
-      result: existing.channels,
-      next: {...sections, linkedChats: sections.linkedChats.filter((linked) => linked !== existing)},
-    }
+    const leaving = channel === undefined ? existing.channels : existing.channels.filter((name) => name === channel.toLowerCase())
+    if (leaving.length === 0) return {result: []}
+    const staying = existing.channels.filter((name) => !leaving.includes(name))
+    const linkedChats = staying.length === 0
+      ? sections.linkedChats.filter((linked) => linked !== existing)
+      : sections.linkedChats.map((linked) => (linked === existing ? {...linked, channels: staying} : linked))
+    return {result: leaving, next: {...sections, linkedChats}}
   })
 }

@@ -115,6 +115,21 @@ describe('/link, /status and /stop through webhook serve', () => {
     expect(readRegistry(world.cli).startsWith('# ops bots, kept by hand\nbots:\n')).toBe(true)
   })
 
+  it('/stop CHANNEL leaves that channel only; /status lists what stays; /stop then leaves the rest', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const link = await newToken(['--bot', 'alerts', '--channels', 'alerts,digest'])
+    const server = await startServe(world.cli, [], {TELEGRAM_WEBHOOK_SECRET: SECRET})
+    expect(await say(server, 1, ANA_CHAT, `/link ${link.token}`)).toBe('Linked: this chat now receives alerts, digest. Send /stop to undo.')
+    expect(await say(server, 2, ANA_CHAT, '/stop Digest')).toBe('Unlinked: this chat no longer receives digest.')
+    const lookup = {configPath: world.cli.configPath, env: world.cli.env}
+    expect(await linkedChatsFor('digest', lookup)).toEqual([])
+    expect((await linkedChatsFor('alerts', lookup)).map((chat) => [chat.chat_id, chat.channels])).toEqual([[4242, ['alerts']]])
+    expect((await say(server, 3, ANA_CHAT, '/status')).split('\n').slice(-2)).toEqual(['Linked chats: 1 (alerts: 1)', 'This chat receives: alerts (linked)'])
+    expect(await say(server, 4, ANA_CHAT, '/stop deploy')).toBe('This chat is not linked to deploy: nothing to stop. /status shows what it receives.')
+    expect(await say(server, 5, ANA_CHAT, '/stop')).toBe('Unlinked: this chat no longer receives alerts.')
+    expect(readRegistry(world.cli)).not.toContain('linked_chats')
+  })
+
   it('t.me/<bot>?start=TOKEN links too; a second token adds its channels to the chat', async () => {
     writeRegistry(world.cli, REGISTRY)
     const first = await newToken(['--bot', 'alerts', '--channels', 'alerts'])

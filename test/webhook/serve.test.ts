@@ -14,7 +14,7 @@ const HELP = [
   'FastPay ops bot (@fastpay_alerts_bot), run by fastpay-tg.',
   '/status – bots and linked chats',
   '/link TOKEN – receive channels such as alerts in this chat (an operator creates the token: fastpay-tg webhook link-token)',
-  '/stop – stop receiving them here',
+  '/stop [CHANNEL] – stop receiving them here (or just that channel)',
   '/help – this list',
 ]
 
