@@ -18,7 +18,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     bot: Flags.string({description: 'Bot name or registry id (registry, then TELEGRAM_BOT_CONFIGS).', helpGroup: 'BOT'}),
     token: Flags.string({description: 'Bot token; overrides every config layer.', helpGroup: 'BOT'}),
     config: Flags.string({description: 'Bots registry file.', env: 'FASTPAY_TG_CONFIG', helpGroup: 'BOT'}),
-    timeout: Flags.integer({description: 'Seconds to wait for each Telegram request before retrying.', default: 30, min: 1, helpGroup: 'GLOBAL'}),
+    timeout: Flags.integer({description: 'Seconds to wait for each Telegram request before retrying.', default: 30, min: 1, max: 86_400, helpGroup: 'GLOBAL'}),
     debug: Flags.boolean({description: 'Print request traces and stack traces (redacted).', helpGroup: 'GLOBAL'}),
   }
 

@@ -1,10 +1,10 @@
 import {performance} from 'node:perf_hooks'
-import type {ApiMethods, ApiResponse, Opts} from '@grammyjs/types'
-import {redact, registerSecret} from '../redact.js'
+import type {ApiMethods, Opts} from '@grammyjs/types'
+import {redact, registerToken} from '../redact.js'
 import {UserError} from '../user-error.js'
-import {describeFetchFailure, TelegramApiError, TelegramNetworkError} from './errors.js'
+import {connectionFailure, readAnswer} from './answer.js'
+import {TelegramApiError, TelegramNetworkError} from './errors.js'
 import {type InputFileSource, stageFiles} from './input-file.js'
-import {ProxyRefusedError} from './proxy-tunnel.js'
 import {buildRequestBody} from './request-body.js'
 import {backoffFromEnv, type RetryOptions, withRetries} from './retry.js'
 import {createTransport, type Transport} from './transport.js'
@@ -55,12 +55,12 @@ export class BotApiClient {
   #transport: Promise<Transport> | undefined
 
   constructor(options: BotApiClientOptions) {
-    registerSecret(options.token)
+    registerToken(options.token)
     const apiRoot = checkedApiRoot(options.apiRoot ?? process.env.TELEGRAM_API_BASE_URL ?? 'https://api.telegram.org')
     const token = options.token
     // The only place the token goes: everything else names the method, never the URL.
     this.#methodUrl = (method) => `${apiRoot}/bot${token}/${method}`
-    this.#timeoutMs = options.timeoutMs ?? 30_000
+    this.#timeoutMs = checkedTimeoutMs(options.timeoutMs ?? 30_000)
     this.#retry = {...backoffFromEnv(process.env), ...options.retry}
     this.#debug = options.debug
     this.#onMigrate = options.onMigrate
@@ -204,6 +204,17 @@ function abortableSleep(sleep: ((ms: number) => Promise<void>) | undefined, sign
   }
 }
 
+/** Node's timers hold at most 2^31-1 ms (24.8 days); beyond, they fire at once or throw a RangeError. */
+const MAX_TIMEOUT_MS = 2_147_483_647
+
+function checkedTimeoutMs(timeoutMs: number): number {
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
+    const seconds = Number.isFinite(timeoutMs) ? `${timeoutMs / 1000} s` : String(timeoutMs)
+    throw new UserError(`the request timeout must be between 1 ms and 24 days, got ${seconds}`)
+  }
+  return Math.round(timeoutMs)
+}
+
 /** Caught here, a bad root is one clear line; caught by fetch, it would be retried and quote the token. */
 function checkedApiRoot(apiRoot: string): string {
   let url: URL | undefined
@@ -216,48 +227,6 @@ function checkedApiRoot(apiRoot: string): string {
     throw new UserError(`the Bot API root must be an http(s) URL, got ${JSON.stringify(apiRoot)}`)
   }
   return apiRoot.replace(/\/+$/, '')
-}
-
-/** `viaProxy` names the proxy in failures that may be the proxy's own answer (a 403 or 407 page, a 502). */
-function readAnswer(method: string, status: number, statusText: string, text: string, viaProxy: string): unknown {
-  let answer: ApiResponse<unknown> | undefined
-  try {
-    const parsed: unknown = JSON.parse(text)
-    if (typeof parsed === 'object' && parsed !== null && 'ok' in parsed) answer = parsed as ApiResponse<unknown>
-  } catch {
-    // Not JSON: nginx's error pages, a proxy's refusal.
-  }
-  if (status >= 500) {
-    const reason = answer !== undefined && !answer.ok && answer.description ? answer.description : statusText
-    throw new TelegramNetworkError(method, 'server', `server answered ${`${status} ${reason}`.trim()}${viaProxy}`, {status})
-  }
-  if (answer === undefined) {
-    throw new TelegramNetworkError(method, 'server', `server answered ${status} ${statusText} without Telegram's JSON${viaProxy}`, {
-      status,
-    })
-  }
-  if (answer.ok) return answer.result
-  throw new TelegramApiError(method, answer.error_code ?? status, answer.description ?? statusText, answer.parameters)
-}
-
-/**
- * A proxy refusing the tunnel answered like a server (its status decides whether a retry can help: 403 and 407 will
- * not get better, 502 may); anything else is a network failure, with the proxy named once.
- */
-function connectionFailure(method: string, error: unknown, viaProxy: string): TelegramNetworkError {
-  const refusal = causeOfType(error, ProxyRefusedError)
-  if (refusal !== undefined) return new TelegramNetworkError(method, 'server', refusal.message, {cause: error, status: refusal.status})
-  const reason = describeFetchFailure(error)
-  return new TelegramNetworkError(method, 'network', reason.includes('proxy ') ? reason : `${reason}${viaProxy}`, {cause: error})
-}
-
-function causeOfType<T extends Error>(error: unknown, type: new (...args: never[]) => T): T | undefined {
-  let current: unknown = error
-  for (let depth = 0; depth < 5 && current !== undefined; depth++) {
-    if (current instanceof type) return current
-    current = (current as {cause?: unknown} | null)?.cause
-  }
-  return undefined
 }
 
 /** The new chat id when Telegram refused because the group became a supergroup, and the call names a chat. */

@@ -1,4 +1,4 @@
-import {maskToken, registerSecret} from '../redact.js'
+import {maskToken, registerToken} from '../redact.js'
 import type {ChatId} from './chat-id.js'
 import {BOT_TOKEN_VAR, CHAT_IDS_VAR, readEnvBotConfigs, readEnvChatIds, readEnvToken} from './env-layers.js'
 import {isKeychainUnavailable, readToken} from './keychain.js'
@@ -38,19 +38,19 @@ export interface BotListing {
 async function maskedRegistryToken(raw: string, env: Env, warnings: string[]): Promise<string> {
   const reference = parseTokenReference(raw)
   if (reference.kind === 'literal') {
-    registerSecret(raw)
+    registerToken(raw)
     return maskToken(raw)
   }
   if (reference.kind === 'env') {
     const value = env[reference.variable]?.trim()
     if (!value) return `(${reference.variable} is not set)`
-    registerSecret(value)
+    registerToken(value)
     return maskToken(value)
   }
   try {
     const value = await readToken(reference.account)
     if (value === undefined) return '(not in the keychain)'
-    registerSecret(value)
+    registerToken(value)
     return maskToken(value)
   } catch (error) {
     if (!isKeychainUnavailable(error)) throw error
@@ -93,7 +93,7 @@ export async function listBots(configPath?: string, env: Env = process.env): Pro
   const bots: ListedBot[] = []
   for (const bot of registry.bots) bots.push(await listRegistryBot(location, bot, env, warnings))
   for (const bot of await readEnvBotConfigs(env)) {
-    registerSecret(bot.token)
+    registerToken(bot.token)
     bots.push({
       layer: 'env-configs',
       name: bot.name,
@@ -107,7 +107,7 @@ export async function listBots(configPath?: string, env: Env = process.env): Pro
   }
   const envToken = readEnvToken(env)
   if (envToken !== undefined) {
-    registerSecret(envToken)
+    registerToken(envToken)
     bots.push({
       layer: 'env-token',
       active: true,

@@ -1,4 +1,4 @@
-import {registerSecret} from '../redact.js'
+import {registerToken} from '../redact.js'
 import {MissingTokenError, UserError} from '../user-error.js'
 import type {ChatId} from './chat-id.js'
 import {
@@ -138,7 +138,7 @@ export async function resolveBot(request: BotRequest = {}, env: Env = process.en
   const flagChats = request.chats?.length ? parseChatList('--chat', request.chats) : undefined
   const flagThread = request.thread === undefined ? undefined : checkThread(request.thread)
   const flagToken = request.token?.trim() || undefined
-  registerSecret(flagToken)
+  registerToken(flagToken)
   const chatsFromFlag = flagChats && targets(flagChats, false, 'flag --chat')
   const tokenFromFlag = flagToken === undefined ? undefined : {value: flagToken, source: 'flag --token'}
 
@@ -172,7 +172,7 @@ export async function resolveBot(request: BotRequest = {}, env: Env = process.en
     })
   }
   if (!token) throw new Error('unreachable: every layer but the registry carries its token')
-  registerSecret(token.value)
+  registerToken(token.value)
   const layer: Layer = tokenFromFlag ? 'flags' : resolved.layer
   return {
     ...resolved,

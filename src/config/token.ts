@@ -1,4 +1,4 @@
-import {registerSecret} from '../redact.js'
+import {registerToken} from '../redact.js'
 import {MissingTokenError, UserError} from '../user-error.js'
 import {isKeychainUnavailable, KEYCHAIN_SERVICE, readToken, storeToken} from './keychain.js'
 import type {Env} from './paths.js'
@@ -58,7 +58,7 @@ export async function resolveRegistryToken(raw: string, context: RegistryTokenCo
       throw new UserError(`${bot}: no token stored in the keychain under ${KEYCHAIN_SERVICE}/${reference.account}`)
     }
   }
-  registerSecret(value)
+  registerToken(value)
   return {value: value!, source}
 }
 
@@ -74,7 +74,7 @@ export interface SavedToken {
  * in the registry file and says so in one line.
  */
 export async function saveToken(account: string, token: string): Promise<SavedToken> {
-  registerSecret(token)
+  registerToken(token)
   try {
     await storeToken(account, token)
     return {token: `${KEYCHAIN_PREFIX}${account}`}

@@ -96,3 +96,30 @@ describe('the token never leaves the process', () => {
     expect(JSON.stringify(client).includes(TOKEN)).toBe(false)
   })
 })
+
+describe('the token as proxies and servers echo it', () => {
+  it('percent-encoded or JSON-escaped in a network error: masked in message, stack and cause', async () => {
+    const transport: Transport = {
+      proxy: undefined,
+      createFormData: () => new FormData(),
+      fetch: async (url) => {
+        const percentEncoded = url.replace(TOKEN, encodeURIComponent(TOKEN))
+        const jsonEscaped = JSON.stringify({url}).replace(TOKEN, TOKEN.replace(':', '\\u003a'))
+        throw new TypeError('fetch failed', {cause: new Error(`403 for ${percentEncoded} (${jsonEscaped})`)})
+      },
+    }
+    const {client} = clientWithDebug('https://api.telegram.org', TOKEN, {transport, retry: {maxRetries: 0}})
+    const error = await rejectionOf(client.getMe())
+    const secretPart = TOKEN.slice(TOKEN.indexOf(':') + 1)
+    for (const text of textsOf(error)) expect(text.includes(secretPart), text).toBe(false)
+    expect(error.message).toContain('bot700000001:AA…ab/getMe')
+  })
+})
+
+describe('a timeout no timer can hold', () => {
+  it('is refused when the client is made, as a user error', () => {
+    expect(() => new BotApiClient({token: TOKEN, timeoutMs: 99_999_999_999_000})).toThrow(
+      'the request timeout must be between 1 ms and 24 days, got 99999999999 s',
+    )
+  })
+})
