@@ -43,7 +43,8 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
   static override description = `Builds the same message as the GitHub Action, from GitHub Actions' or GitLab CI's variables when present, else
 from the flags. --status started sends a message and prints its ids (chatId:messageId,...); a later status edits
 that message, found through --message-ids or the run's state file (RUNNER_TEMP, else the state dir, keyed by
-repository, run id and environment), and sends a new message when the edit fails.
+repository, run id and environment), and sends a new message when the edit fails. Edits never notify, so a failure
+or cancellation that edits the notice also replies to it (--notify failure, the default; always; never).
 Exit codes: 0 delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Telegram unreachable.`
 
   static override examples = [
