@@ -1,0 +1,94 @@
+// Interleaved A/B comparison of whole processes, shared by the benches: A B A B … so that the machine's load, which
+// drifts over seconds on a shared box, falls on both sides alike. A comparison runs in rounds; each round's median
+// wall ratio is held against the target, and a verdict is printed only when the last AGREE rounds say the same, so
+// one noisy stretch cannot flip it. The statistics are pure functions (test/bench/ab.test.ts).
+import {measureProcess} from './measure.mjs'
+
+export const AGREE = 3
+
+/** The middle value; for an even count, the mean of the two middle values. */
+export function median(values) {
+  if (values.length === 0) throw new Error('median of no values')
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+export const spread = (values) => ({median: median(values), min: Math.min(...values), max: Math.max(...values)})
+
+/**
+ * Statistics of one set of pairs `{a, b}`, each side `{wallMs, cpuMs, maxRssKb}` measured back to back: the spread
+ * of each side, the spread of the per-pair ratios A/B (a ratio of medians would hide which pairs were disturbed),
+ * and each side's peak RSS.
+ */
+export function summarize(pairs) {
+  if (pairs.length === 0) throw new Error('no pairs to summarize')
+  const side = (key) => ({
+    wallMs: spread(pairs.map((pair) => pair[key].wallMs)),
+    cpuMs: spread(pairs.map((pair) => pair[key].cpuMs)),
+    peakRssKb: Math.max(...pairs.map((pair) => pair[key].maxRssKb)),
+  })
+  return {
+    a: side('a'),
+    b: side('b'),
+    wallRatio: spread(pairs.map((pair) => pair.a.wallMs / pair.b.wallMs)),
+    cpuRatio: spread(pairs.map((pair) => pair.a.cpuMs / pair.b.cpuMs)),
+  }
+}
+
+/**
+ * `roundRatios` are the median wall ratios of successive rounds, oldest first. Returns 'MET' or 'MISSED' when the
+ * last `agree` rounds all fall on the same side of `target` (<= target is met), else undefined: no verdict.
+ */
+export function verdict(roundRatios, target, agree = AGREE) {
+  if (roundRatios.length < agree) return undefined
+  const outcomes = new Set(roundRatios.slice(-agree).map((ratio) => (ratio <= target ? 'MET' : 'MISSED')))
+  return outcomes.size === 1 ? [...outcomes][0] : undefined
+}
+
+export function verdictLine(roundRatios, target, agree = AGREE) {
+  const outcome = verdict(roundRatios, target, agree)
+  if (outcome === undefined) return `no verdict (runs disagree) against target <= ${target}x`
+  return `${outcome} (target <= ${target}x; ${agree} consecutive rounds agree)`
+}
+
+const ms = ({median, min, max}) => `median ${median.toFixed(1)} ms (min ${min.toFixed(1)}, max ${max.toFixed(1)})`
+const ratio = ({median, min, max}) => `median ${median.toFixed(2)}x (min ${min.toFixed(2)}, max ${max.toFixed(2)})`
+const mib = (kb) => `${(kb / 1024).toFixed(1)} MiB`
+
+/** The report of a comparison, as lines: each side, both ratios (the CPU one marked as such), each round, verdict. */
+export function reportLines({label, aLabel, bLabel, target}, rounds) {
+  const all = summarize(rounds.flat())
+  const roundRatios = rounds.map((pairs) => summarize(pairs).wallRatio.median)
+  const lines = [
+    `${label}: ${rounds.length} rounds of ${rounds[0]?.length ?? 0} interleaved pairs`,
+    `  A ${aLabel}: wall ${ms(all.a.wallMs)}, cpu ${ms(all.a.cpuMs)}, peak RSS ${mib(all.a.peakRssKb)}`,
+    `  B ${bLabel}: wall ${ms(all.b.wallMs)}, cpu ${ms(all.b.cpuMs)}, peak RSS ${mib(all.b.peakRssKb)}`,
+    `  A/B wall ratio ${ratio(all.wallRatio)}`,
+    `  A/B CPU ratio  ${ratio(all.cpuRatio)} (CPU: user + system of the child)`,
+    `  round medians (wall): ${roundRatios.map((value) => `${value.toFixed(2)}x`).join(', ')}`,
+  ]
+  if (target !== undefined) lines.push(`  verdict: ${verdictLine(roundRatios, target)}`)
+  return lines
+}
+
+/**
+ * Runs `a` and `b` (each `{command, args, input?}`) interleaved: `warmup` unmeasured pairs, then `rounds` rounds of
+ * `runs` pairs. Prints the report and returns the rounds and the verdict.
+ */
+export async function compare({label, a, b, aLabel = 'A', bLabel = 'B', target, env, runs = 10, rounds = AGREE, warmup = 1}) {
+  const run = (side) => measureProcess(side.command, side.args, {env, input: side.input})
+  for (let index = 0; index < warmup; index++) {
+    await run(a)
+    await run(b)
+  }
+  const measured = []
+  for (let round = 0; round < rounds; round++) {
+    const pairs = []
+    for (let index = 0; index < runs; index++) pairs.push({a: await run(a), b: await run(b)})
+    measured.push(pairs)
+  }
+  for (const line of reportLines({label, aLabel, bLabel, target}, measured)) console.log(line)
+  const roundRatios = measured.map((pairs) => summarize(pairs).wallRatio.median)
+  return {rounds: measured, verdict: target === undefined ? undefined : verdict(roundRatios, target)}
+}
