@@ -11,5 +11,8 @@ if grep -q '// format-all:' biome.jsonc; then
 fi
 npx biome format --write .
 npm run lint --silent
+# esbuild keeps the line structure of object literals, so the committed Action bundle changes with the format.
+npm run build --silent
 git diff --shortstat
-echo 'formatted: run the tests (npm test), then commit, e.g. git commit -am "Format the whole tree with Biome"'
+echo 'formatted (and dist/action/index.js rebuilt): run .ci/run or npm test, then commit everything, e.g.'
+echo '  git commit -am "Format the whole tree with Biome"'

@@ -32,13 +32,15 @@ export function describeFailure(error: unknown): FailureDescription {
   return {code: 'internal', message: oneLine(`unexpected error: ${message}`), exitCode: ExitCode.telegramRefused}
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the colour codes that are removed
+const COLOUR_CODES = /\u001b\[[0-9;]*m/g
+
 /**
  * oclif's parser puts the reason on the lines after the first (`Parsing --timeout` / `Expected an integer ...`),
  * then a note after a blank line and a pointer to --help: keep the first paragraph, on one line.
  */
 function parserLine(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the colour codes that are removed here
-  const [paragraph = ''] = text.replace(/\u001b\[[0-9;]*m/g, '').split(/\n\s*\n/)
+  const [paragraph = ''] = text.replace(COLOUR_CODES, '').split(/\n\s*\n/)
   const [head = '', ...reasons] = paragraph
     .split('\n')
     .map((line) => line.replace(/\s+/g, ' ').trim())

@@ -55,10 +55,12 @@ export interface WebhookServer {
   close(graceMs?: number): Promise<void>
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what oneLine escapes
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
+
 /** One line whatever a peer sent: control characters (a newline that would forge a log line) become `\\u000a`. */
 export function oneLine(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`)
+  return text.replace(CONTROL_CHARACTERS, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`)
 }
 
 /** `^(/tg)?/api/telegram/webhook/(\d+)/?$`: anchored at both ends, so `/evil/api/telegram/webhook/1/` is no route. */

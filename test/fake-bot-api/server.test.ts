@@ -31,9 +31,17 @@ async function post(method: string, params: Record<string, unknown> = {}, token 
   return {status: response.status, type: response.headers.get('content-type'), body: await response.text()}
 }
 
-const json = async (method: string, params?: Record<string, unknown>, token?: string) =>
+interface WireAnswer {
+  ok: boolean
   // biome-ignore lint/suspicious/noExplicitAny: raw wire JSON whose shape is what these tests check, field by field
-  JSON.parse((await post(method, params, token)).body) as {ok: boolean; result?: any; description?: string; error_code?: number; parameters?: unknown}
+  result?: any
+  description?: string
+  error_code?: number
+  parameters?: unknown
+}
+
+const json = async (method: string, params?: Record<string, unknown>, token?: string) =>
+  JSON.parse((await post(method, params, token)).body) as WireAnswer
 
 describe('wire format', () => {
   it('unknown token: 401 with Telegram’s exact body', async () => {
