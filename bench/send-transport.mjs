@@ -51,7 +51,10 @@ async function pair(label, a, b, {target, rssTargetMiB} = {}) {
   for (let index = 0; index < 2 + RUNS; index++) {
     const first = await timed(a)
     const second = await timed(b)
-    if (index >= 2) runs.a.push(first), runs.b.push(second)
+    if (index >= 2) {
+      runs.a.push(first)
+      runs.b.push(second)
+    }
   }
   const ratios = runs.a.map((run, index) => run.wallMs / runs.b[index].wallMs)
   const cpuRatios = runs.a.map((run, index) => run.cpuMs / runs.b[index].cpuMs)

@@ -38,7 +38,7 @@ export function registerToken(token: string | undefined): void {
 export function registerSecret(secret: string | undefined): void {
   if (!secret || secret.length < MIN_SECRET_LENGTH || secretPatterns.has(secret)) return
   const alternatives = encodedForms(secret).map(escapeRegExp).join('|')
-  secretPatterns.set(secret, new RegExp(String.raw`(?<![A-Za-z0-9_])(?:${alternatives})(?![A-Za-z0-9_])`, 'g'))
+  secretPatterns.set(secret, new RegExp(`(?<![A-Za-z0-9_])(?:${alternatives})(?![A-Za-z0-9_])`, 'g'))
 }
 
 /** Replaces every known token and secret, anything shaped like a bot token, and URL passwords with a mask. */
@@ -66,7 +66,7 @@ function encodedForms(value: string): string[] {
   const forms = [
     value,
     percent,
-    percent.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+    percent.replace(/%[0-9A-F]{2}/g, (escaped) => escaped.toLowerCase()),
     encodeURIComponent(percent),
     json,
     json.replaceAll(':', '\\u003a'),
