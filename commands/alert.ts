@@ -74,7 +74,7 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 75 spooled to
       {channel: flags.channel, bot: flags.bot, token: flags.token, chats: flags.chat, configPath: flags.config},
       this.clientOptions,
     )
-    for (const warning of resolved.warnings) this.warnLine(warning)
+    this.warnConfig(resolved.warnings)
     const state = await alert.openAlertState(flags['state-dir'], {configPath: flags.config, onWarning: (line) => this.warnLine(line)})
     try {
       const botId = botIdOfToken(resolved.token.value)

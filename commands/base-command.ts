@@ -48,6 +48,27 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.stderr.write(`Warning: ${redact(message)}\n`)
   }
 
+  private readonly configWarnings: string[] = []
+
+  /**
+   * Warnings about the configuration a run resolved (the seed fallback, a readable registry): printed like
+   * `warnLine`, and carried by `--json` output under `warnings` too, where scripts look.
+   */
+  public warnConfig(lines: readonly string[]): void {
+    for (const line of lines) {
+      this.warnLine(line)
+      if (!this.configWarnings.includes(line)) this.configWarnings.push(line)
+    }
+  }
+
+  protected override toSuccessJson(result: unknown): unknown {
+    if (this.configWarnings.length === 0 || result === null || typeof result !== 'object' || Array.isArray(result)) return result
+    const own = (result as {warnings?: unknown}).warnings
+    const warnings = Array.isArray(own) ? [...own] : []
+    for (const line of this.configWarnings) if (!warnings.includes(line)) warnings.push(line)
+    return {...result, warnings}
+  }
+
   /** What every command passes to `openBot`: request traces and the per-request timeout. */
   protected get clientOptions(): {debug?: (line: string) => void; timeoutMs: number} {
     return {debug: this.debugLine, timeoutMs: this.flags.timeout * 1000}

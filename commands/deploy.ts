@@ -124,7 +124,7 @@ Exit codes: 0 delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Tel
   }
 
   private report(result: DeployNoticeResult, messageIds: string): DeployCommandResult {
-    for (const warning of result.warnings) this.warnLine(warning)
+    this.warnConfig(result.warnings)
     if (result.dryRun) {
       this.log(`dry run: would send to ${result.dryRun.chats.map(String).join(', ')}:`)
       this.log(result.text)

@@ -78,7 +78,7 @@ in the outbox.`
     ])
     // Like an alert on the channel: its bot and chats, plus the chats linked to the channel (webhook /link).
     const {target, resolved} = await openAlertTarget({channel: flags.channel, bot: flags.bot, token: flags.token, chats: flags.chat, configPath: flags.config}, this.clientOptions)
-    for (const warning of resolved.warnings) this.warnLine(warning)
+    this.warnConfig(resolved.warnings)
     const botLabel = target.botLabel
     const sent = await sendDigest({
       target,

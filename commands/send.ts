@@ -79,7 +79,7 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
       {bot: flags.bot, token: flags.token, chats: flags.chat, thread: flags.thread, configPath: flags.config},
       this.clientOptions,
     )
-    for (const warning of session.resolved.warnings) this.warnLine(warning)
+    this.warnConfig(session.resolved.warnings)
     const chats = requireChats(session.resolved)
     // A piped file is read once into a private temporary copy (removed at exit, SIGINT and SIGTERM included), so
     // every chat and every retry uploads the same bytes.

@@ -15,15 +15,25 @@ export default class BotsList extends BaseCommand<typeof BotsList> {
     const rows = listing.bots.map((bot) => [
       `${bot.isDefault ? '*' : ' '} ${bot.name ?? '(unnamed)'}`,
       bot.registryId === undefined ? '-' : String(bot.registryId),
-      bot.active ? (bot.shadowedBy ? 'shadowed' : 'active') : 'disabled',
+      stateOf(bot),
       bot.token,
       bot.chatIds.join(',') || '-',
       bot.info?.username ? `@${bot.info.username}` : '',
       bot.tokenSource,
     ])
     if (rows.length > 0) this.log(table([['  NAME', 'ID', 'STATE', 'TOKEN', 'CHATS', 'BOT', 'TOKEN SOURCE'], ...rows]))
+    // Each bot whose token cannot be read, and why: it fails alone wherever it is used.
+    for (const bot of listing.bots) {
+      if (bot.problem && bot.active && !listing.warnings.includes(bot.problem)) this.warnLine(`${bot.name}: ${bot.problem}`)
+    }
     return {registry: listing.registry.display, bots: listing.bots}
   }
+}
+
+function stateOf(bot: ListedBot): string {
+  if (!bot.active) return 'disabled'
+  if (bot.shadowedBy) return 'shadowed'
+  return bot.problem ? 'no token' : 'active'
 }
 
 function table(rows: string[][]): string {

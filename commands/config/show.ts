@@ -21,9 +21,9 @@ export default class ConfigShow extends BaseCommand<typeof ConfigShow> {
       thread: this.flags.thread,
       configPath: this.flags.config,
     })
-    for (const warning of report.warnings) this.warnLine(warning)
+    this.warnConfig(report.warnings)
     const rows: Array<[string, string, string]> = [
-      ['bot', report.bot.name ?? '(unnamed)', `layer ${report.bot.layer}`],
+      ['bot', report.bot.name ?? '(unnamed)', botSource(report.bot)],
       ['token', report.token.value, report.token.source],
       ['chats', report.chats.value.join(', ') || '(none)', report.chats.source],
       ...(report.thread ? [['thread', String(report.thread.value), report.thread.source] as [string, string, string]] : []),
@@ -33,4 +33,9 @@ export default class ConfigShow extends BaseCommand<typeof ConfigShow> {
     for (const [key, value, source] of rows) this.log(`${key.padEnd(9)} ${value.padEnd(width)}  ← ${source}`)
     return report
   }
+}
+
+function botSource(bot: ConfigReport['bot']): string {
+  const layer = `layer ${bot.layer}`
+  return bot.fallbackFor === undefined ? layer : `${layer}: fallback, no bot named "${bot.fallbackFor}" in any layer`
 }

@@ -37,7 +37,7 @@ Only the token's sha256 is stored, under links: in the registry file; a token wo
     const channels = parseChannels(flags.channels)
     const ttlSeconds = parseDuration(flags.ttl)
     const resolved = await resolveBot({bot: flags.bot, token: flags.token, configPath: flags.config})
-    for (const warning of resolved.warnings) this.warnLine(warning)
+    this.warnConfig(resolved.warnings)
     const location = locateRegistry(flags.config)
     const {token, entry} = await createLinkToken(location, {bot: resolved.name, channels, ttlSeconds})
     const registryBot = resolved.name === undefined ? undefined : findRegistryBot((await loadRegistry(location)).bots, resolved.name)

@@ -1,14 +1,18 @@
+import {existsSync} from 'node:fs'
 import {hostname} from 'node:os'
 
 import type {UserFromGetMe} from '@grammyjs/types'
 
+import {BotApiClient} from '../api/index.js'
 import {
   addBot,
   type BotInfo,
+  BOT_TOKEN_SHAPE,
   type ChatId,
   deleteToken,
   ENV_REFERENCE,
   type Env,
+  isTokenUnreadable,
   KEYCHAIN_PREFIX,
   loadRegistry,
   locateRegistry,
@@ -16,12 +20,15 @@ import {
   removeBot,
   requireChats,
   type RegistryBot,
+  type RegistryLocation,
   saveToken,
   updateBot,
 } from '../config/index.js'
 import {describeFailure, type FailureDescription} from '../describe-failure.js'
-import {openBot, type OpenBotOptions, persistMigrations} from '../bot-session.js'
+import {type BotSession, openBot, type OpenBotOptions, persistMigrations} from '../bot-session.js'
+import {ExitCode} from '../exit-codes.js'
 import {deliverToChats, type ChatDelivery} from '../send/deliver.js'
+import {registerToken} from '../redact.js'
 import {UserError} from '../user-error.js'
 
 export interface AddBotRequest {
@@ -34,22 +41,42 @@ export interface AddBotRequest {
   active?: boolean
   /** Keep a literal token in the file even when a keychain is available. @default false */
   noKeychain?: boolean
+  /** Skip the getMe check of the token. @default false */
+  noValidate?: boolean
   configPath?: string
 }
 
-/** `bots add`: a literal token goes to the OS keychain when there is one, else into the file with a warning. */
-export async function addRegistryBot(request: AddBotRequest, env: Env = process.env): Promise<{bot: RegistryBot; tokenStorage: string; warnings: string[]}> {
+export interface AddedBot {
+  bot: RegistryBot
+  tokenStorage: string
+  /** The bot's @username, when getMe answered. */
+  username?: string
+  warnings: string[]
+}
+
+/**
+ * `bots add`: refuses a value that is not shaped like a bot token (without echoing it), asks Telegram whether it
+ * knows the token (getMe; unreachable is only a warning), then stores a literal token in the OS keychain when there
+ * is one, else in the file with a warning. A `--config` file that does not exist yet is created (0600, dirs 0700).
+ */
+export async function addRegistryBot(request: AddBotRequest, env: Env = process.env, options: OpenBotOptions = {}): Promise<AddedBot> {
   const location = locateRegistry(request.configPath, env)
   const warnings: string[] = []
   let token = request.token.trim()
   if (token === '') throw new UserError('--token: the token is empty')
+  const isReference = ENV_REFERENCE.test(token) || token.startsWith(KEYCHAIN_PREFIX)
+  if (!isReference) registerToken(token)
+  if (!isReference && !BOT_TOKEN_SHAPE.test(token)) {
+    throw new UserError('--token: not shaped like a bot token (<digits>:<30 or more of A-Z a-z 0-9 _ ->, as @BotFather gives it)')
+  }
   // What can refuse the bot is checked before its token reaches the keychain: a refused add must neither leave a
   // stray secret there nor overwrite the token an existing bot of the same name reads (the account is the name).
   const chatIds: ChatId[] = request.chats ? parseChatList('--chat', request.chats) : []
   const name = request.name.toLowerCase()
-  const taken = (await loadRegistry(location)).bots.find((bot) => bot.name.toLowerCase() === name)
+  const existing = await registryIfPresent(location)
+  const taken = existing.find((bot) => bot.name.toLowerCase() === name)
   if (taken) throw new UserError(`bot "${taken.name}" already exists in ${location.display} (bots[${taken.index}])`)
-  const isReference = ENV_REFERENCE.test(token) || token.startsWith(KEYCHAIN_PREFIX)
+  const username = request.noValidate ? undefined : await checkWithTelegram(tokenValue(token, env), env, options, warnings)
   let keychainAccount: string | undefined
   if (!isReference && !request.noKeychain) {
     const saved = await saveToken(name, token)
@@ -66,11 +93,41 @@ export async function addRegistryBot(request: AddBotRequest, env: Env = process.
       message_thread_id: request.thread,
       active: request.active,
     })
-    return {bot, tokenStorage: describeStorage(token), warnings}
+    return {bot, tokenStorage: describeStorage(token), ...(username === undefined ? {} : {username}), warnings}
   } catch (error) {
     // The file refused the bot (a bad name, a concurrent add): take the token back out of the keychain.
     if (keychainAccount !== undefined) await deleteToken(keychainAccount).catch(() => false)
     throw error
+  }
+}
+
+// Only `bots add` may find its named file missing: it creates it.
+async function registryIfPresent(location: RegistryLocation): Promise<readonly RegistryBot[]> {
+  if (location.explicit && !existsSync(location.path)) return []
+  return (await loadRegistry(location)).bots
+}
+
+/** The token a reference stands for, when it can be read now (a literal, or a set `${ENV}`). */
+function tokenValue(token: string, env: Env): string | undefined {
+  const variable = ENV_REFERENCE.exec(token)?.[1]
+  if (variable !== undefined) return env[variable]?.trim() || undefined
+  return token.startsWith(KEYCHAIN_PREFIX) ? undefined : token
+}
+
+/** getMe with the new token: its @username; Telegram refusing it is a usage error, no answer a warning. */
+async function checkWithTelegram(token: string | undefined, env: Env, options: OpenBotOptions, warnings: string[]): Promise<string | undefined> {
+  if (token === undefined) return undefined
+  registerToken(token)
+  const client = new BotApiClient({token, apiRoot: env.TELEGRAM_API_BASE_URL || undefined, debug: options.debug, timeoutMs: options.timeoutMs, retry: {maxRetries: 1}})
+  try {
+    return (await client.getMe()).username
+  } catch (error) {
+    const failure = describeFailure(error)
+    if (failure.code === 'telegram' && (failure.telegramErrorCode === 401 || failure.telegramErrorCode === 404)) {
+      throw new UserError(`--token: ${failure.message}; nothing was added (--no-validate skips this check)`)
+    }
+    warnings.push(`could not check the token with Telegram (${failure.message}): added without checking`)
+    return undefined
   }
 }
 
@@ -96,12 +153,21 @@ export interface BotCheck {
   error?: FailureDescription
 }
 
-/** `bots validate`: getMe for one bot, or for every active registry bot. */
+/**
+ * `bots validate`: getMe for one bot, or for every active registry bot. A bot whose token cannot be read (an unset
+ * `${ENV}`, a locked keychain) is a failed check of its own (exit 1): the other bots are still validated.
+ */
 export async function validateBots(selector: string | undefined, options: {configPath?: string; token?: string} & OpenBotOptions): Promise<BotCheck[]> {
   const selectors = selector || options.token ? [selector] : await activeRegistryBotNames(options.configPath, options.env)
   return Promise.all(
     selectors.map(async (name) => {
-      const session = await openBot({bot: name, token: options.token, configPath: options.configPath}, options)
+      let session: BotSession
+      try {
+        session = await openBot({bot: name, token: options.token, configPath: options.configPath}, options)
+      } catch (error) {
+        if (!isTokenUnreadable(error)) throw error
+        return {bot: error.botName, ok: false, error: {code: 'usage', message: error.problem, exitCode: ExitCode.telegramRefused}}
+      }
       const label = session.resolved.name ?? session.resolved.token.source
       try {
         const me = await session.client.getMe()

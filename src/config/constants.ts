@@ -11,3 +11,6 @@ export const ENV_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/
 
 /** `keychain:<account>`: the token is in the OS keychain under `fastpay-tg/<account>`. */
 export const KEYCHAIN_PREFIX = 'keychain:'
+
+/** What @BotFather hands out: the bot's numeric id, a colon, and a secret of 30+ URL-safe characters. */
+export const BOT_TOKEN_SHAPE = /^\d+:[A-Za-z0-9_-]{30,}$/

@@ -37,8 +37,14 @@ export function preview(value: unknown): string {
   return text.length > PREVIEW_LENGTH ? `${text.slice(0, PREVIEW_LENGTH - 1)}…` : text
 }
 
+// A schema that reports one entry of a larger value (a chat id inside "123,abc") names it in `params.element`.
+function offendingValue(issue: z.core.$ZodIssue, input: unknown): unknown {
+  const params = issue.code === 'custom' ? (issue.params as {element?: unknown} | undefined) : undefined
+  return params && 'element' in params ? params.element : valueAt(input, issue.path)
+}
+
 function describeIssue(where: string, issue: z.core.$ZodIssue, input: unknown): string {
-  const value = valueAt(input, issue.path)
+  const value = offendingValue(issue, input)
   const isTokenText = issue.path.at(-1) === 'token' && typeof value === 'string'
   const showValue = value !== undefined && issue.code !== 'unrecognized_keys' && !isTokenText
   return `${locate(where, issue.path)}: ${issue.message}${showValue ? `, got ${preview(value)}` : ''}`

@@ -1,7 +1,7 @@
 import {maskToken, registerToken} from '../redact.js'
 import type {ChatId} from './chat-id.js'
 import {BOT_TOKEN_VAR, CHAT_IDS_VAR, readEnvBotConfigs, readEnvChatIds, readEnvToken} from './env-layers.js'
-import {isKeychainUnavailable, readToken} from './keychain.js'
+import {isKeychainUnavailable, KEYCHAIN_SERVICE, readToken} from './keychain.js'
 import {type Env, locateRegistry, type RegistryLocation} from './paths.js'
 import {loadRegistry, type RegistryBot} from './registry-file.js'
 import {registrySource} from './resolve.js'
@@ -16,6 +16,8 @@ export interface ListedBot {
   active: boolean
   /** Masked (`123456:AB…yz`), or why it cannot be read: `(ALERTS_TOKEN is not set)`, `(keychain unavailable)`. */
   token: string
+  /** Set when the token cannot be read: `takes its token from ${ALERTS_TOKEN}, which is not set`. */
+  problem?: string
   tokenSource: string
   chatIds: ChatId[]
   chatsSource: string
@@ -35,27 +37,36 @@ export interface BotListing {
   warnings: string[]
 }
 
-async function maskedRegistryToken(raw: string, env: Env, warnings: string[]): Promise<string> {
+interface MaskedToken {
+  /** Masked, or a short reason in parentheses. */
+  token: string
+  /** Why the token cannot be read: the bot is listed, and fails alone wherever it is used. */
+  problem?: string
+}
+
+async function maskedRegistryToken(raw: string, env: Env, warnings: string[]): Promise<MaskedToken> {
   const reference = parseTokenReference(raw)
   if (reference.kind === 'literal') {
     registerToken(raw)
-    return maskToken(raw)
+    return {token: maskToken(raw)}
   }
   if (reference.kind === 'env') {
     const value = env[reference.variable]?.trim()
-    if (!value) return `(${reference.variable} is not set)`
+    if (!value) return {token: `(${reference.variable} is not set)`, problem: `takes its token from \${${reference.variable}}, which is not set`}
     registerToken(value)
-    return maskToken(value)
+    return {token: maskToken(value)}
   }
   try {
     const value = await readToken(reference.account)
-    if (value === undefined) return '(not in the keychain)'
+    if (value === undefined) {
+      return {token: '(not in the keychain)', problem: `no token stored in the keychain under ${KEYCHAIN_SERVICE}/${reference.account}`}
+    }
     registerToken(value)
-    return maskToken(value)
+    return {token: maskToken(value)}
   } catch (error) {
     if (!isKeychainUnavailable(error)) throw error
     if (!warnings.includes(error.message)) warnings.push(error.message)
-    return '(keychain unavailable)'
+    return {token: '(keychain unavailable)', problem: error.message}
   }
 }
 
@@ -66,12 +77,14 @@ async function listRegistryBot(
   warnings: string[],
 ): Promise<ListedBot> {
   const source = registrySource(location, bot)
+  const {token, problem} = await maskedRegistryToken(bot.token, env, warnings)
   return {
     layer: 'registry',
     name: bot.name,
     registryId: bot.id,
     active: bot.active,
-    token: await maskedRegistryToken(bot.token, env, warnings),
+    token,
+    ...(problem === undefined ? {} : {problem}),
     tokenSource: tokenReferenceSource(parseTokenReference(bot.token), source),
     chatIds: bot.chat_ids,
     chatsSource: source,

@@ -1,4 +1,4 @@
-import {open} from 'node:fs/promises'
+import {open, stat} from 'node:fs/promises'
 import {resolve} from 'node:path'
 import type {Document} from 'yaml'
 import {redact} from '../redact.js'
@@ -16,7 +16,7 @@ export interface RegistryBot extends RegistryBotFields {
 
 export interface LoadedRegistry {
   location: RegistryLocation
-  /** False when the file does not exist: that is an empty registry, not an error. */
+  /** False when the default file does not exist: that is an empty registry. A named file must exist. */
   exists: boolean
   bots: RegistryBot[]
   /** Lines for the doors to print, such as the permissions warning. */
@@ -37,11 +37,12 @@ function describeYamlError(location: RegistryLocation, error: YamlError): string
 }
 
 type Schemas = typeof import('./schema.js')
+type YamlLib = typeof import('./yaml-lib.js')
 
-function validateDocument(schemas: Schemas, doc: Document, location: RegistryLocation): RegistryBot[] {
+function validateDocument(yaml: YamlLib, schemas: Schemas, doc: Document, location: RegistryLocation): RegistryBot[] {
   const [syntaxError] = doc.errors
   if (syntaxError) throw new UserError(describeYamlError(location, syntaxError))
-  const json: unknown = doc.toJS() ?? {}
+  const json: unknown = yaml.toPlainData(doc, location.display) ?? {}
   const parsed = schemas.registryFileSchema.safeParse(json)
   if (!parsed.success) throw new UserError(describeZodError(location.display, parsed.error, json))
   const bots = parsed.data.bots.map((bot, index) => ({...bot, index}))
@@ -74,9 +75,9 @@ export interface ParsedRegistry {
 
 /** Parses and validates registry text. `yaml` and zod are imported here, lazily: most runs never need them. */
 export async function parseRegistryText(text: string, location: RegistryLocation): Promise<ParsedRegistry> {
-  const [{parseDocument}, schemas] = await Promise.all([import('./yaml-lib.js'), import('./schema.js')])
-  const doc = parseDocument(text, {prettyErrors: true, uniqueKeys: true})
-  const revalidate = () => validateDocument(schemas, doc, location)
+  const [yaml, schemas] = await Promise.all([import('./yaml-lib.js'), import('./schema.js')])
+  const doc = yaml.parseDocument(text, {prettyErrors: true, uniqueKeys: true})
+  const revalidate = () => validateDocument(yaml, schemas, doc, location)
   return {doc, bots: revalidate(), revalidate}
 }
 
@@ -111,8 +112,29 @@ export async function readRegistryText(location: RegistryLocation): Promise<{tex
   }
 }
 
+/**
+ * A file the user named (`--config`, `FASTPAY_TG_CONFIG`) must exist: a typo would otherwise run with no registry
+ * at all, on whatever the lower layers hold. Only the default path may be absent.
+ */
+export function missingRegistryError(location: RegistryLocation): UserError {
+  return new UserError(
+    `${location.display} does not exist (named by --config or FASTPAY_TG_CONFIG): fix the path, or create it with fastpay-tg bots add`,
+  )
+}
+
+/** Throws `missingRegistryError` for a named file that is not there; a stat, without reading or parsing it. */
+export async function requireNamedRegistry(location: RegistryLocation): Promise<void> {
+  if (!location.explicit) return
+  try {
+    await stat(location.path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missingRegistryError(location)
+  }
+}
+
 async function readAndValidate(location: RegistryLocation): Promise<LoadedRegistry> {
   const file = await readRegistryText(location)
+  if (!file && location.explicit) throw missingRegistryError(location)
   if (!file) return {location, exists: false, bots: [], warnings: []}
   const {bots} = await parseRegistryText(file.text, location)
   const warning = permissionsWarning(location, file.mode, bots)
@@ -127,7 +149,8 @@ function cacheKey(location: RegistryLocation): string {
 }
 
 /**
- * Loads and validates the bots registry. A missing file is an empty registry. The result is kept for the rest of
+ * Loads and validates the bots registry. A missing default file is an empty registry; a missing named one
+ * (`--config`, `FASTPAY_TG_CONFIG`) is a one-line UserError. The result is kept for the rest of
  * the process (edits through registry.ts refresh it); call `forgetLoadedRegistries` to read the file again.
  */
 export function loadRegistry(file: RegistryLocation | string): Promise<LoadedRegistry> {

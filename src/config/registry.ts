@@ -5,7 +5,7 @@ import {type ChatId, sameChatId} from './chat-id.js'
 import {type BotSelector, findRegistryBot} from './find-bot.js'
 import {type LockOptions, withFileLock} from './file-lock.js'
 import {type RegistryLocation, toLocation} from './paths.js'
-import {type RegistryBot, parseRegistryText, readRegistryText, rememberRegistry} from './registry-file.js'
+import {missingRegistryError, type RegistryBot, parseRegistryText, readRegistryText, rememberRegistry} from './registry-file.js'
 import type {ChatType} from './constants.js'
 import type {BotInfo} from './schema.js'
 
@@ -33,6 +33,11 @@ export type BotPatch = {[Key in keyof NewBot]?: NewBot[Key] | null}
 
 export interface EditOptions {
   lock?: LockOptions
+}
+
+interface EditRegistryOptions extends EditOptions {
+  /** Only adding a bot may create a named file (and its directories); other edits of a missing one are refused. */
+  create?: boolean
 }
 
 const NEW_FILE = '# fastpay-tg bots registry. A token is a literal, ${ENV_VAR} or keychain:<account>.\nbots:\n'
@@ -77,15 +82,30 @@ interface EditContext {
 async function editRegistry<T>(
   file: RegistryLocation | string,
   edit: (context: EditContext) => Edit<T>,
-  options: EditOptions,
+  options: EditRegistryOptions,
 ): Promise<T> {
   const location = toLocation(file)
   const target = await realTarget(location.path)
+  return lockAndEdit(location, target, edit, options).catch((error: unknown) => {
+    // A read-only or full disk, a directory we may not enter: one line naming the file, not a stack trace.
+    const code = (error as NodeJS.ErrnoException | undefined)?.code
+    if (error instanceof UserError || typeof code !== 'string') throw error
+    throw new UserError(`${location.display}: cannot write (${code})`)
+  })
+}
+
+function lockAndEdit<T>(
+  location: RegistryLocation,
+  target: string,
+  edit: (context: EditContext) => Edit<T>,
+  options: EditRegistryOptions,
+): Promise<T> {
   return withFileLock(
     `${target}.lock`,
     location.display,
     async () => {
       const current = await readRegistryText({...location, path: target})
+      if (!current && location.explicit && !options.create) throw missingRegistryError(location)
       const {doc, bots, revalidate} = await parseRegistryText(current?.text ?? NEW_FILE, location)
       const {result, changed} = edit({doc, bots, location, yaml: await import('./yaml-lib.js'), revalidate})
       if (!changed) return result
@@ -160,7 +180,7 @@ export function addBot(file: RegistryLocation | string, bot: NewBot, options: Ed
       const added = revalidate().at(-1)!
       return {result: added, changed: true}
     },
-    options,
+    {...options, create: true},
   )
 }
 
@@ -228,6 +248,16 @@ function replaceItem(yaml: YamlModule, doc: Document, list: YAMLSeq, position: n
   if (typeof value === 'number') item.type = undefined
 }
 
+/** The bot's `chat_ids` as a YAML list: a `"123,456"` string or a single id (forms old configs hold) becomes one. */
+function chatIdSequence(yaml: YamlModule, doc: Document, map: YAMLMap, bot: RegistryBot): YAMLSeq {
+  const node = map.get('chat_ids', true)
+  if (yaml.isSeq(node)) return node
+  const list = doc.createNode(bot.chat_ids) as YAMLSeq
+  list.flow = true
+  map.set('chat_ids', list)
+  return list
+}
+
 function replaceInInfo(doc: Document, map: YAMLMap, oldId: ChatId, newId: ChatId): void {
   const chats = map.getIn(['info', 'chats'], true) as YAMLMap | undefined
   if (!chats || !Array.isArray(chats.items)) return
@@ -258,7 +288,7 @@ export function replaceChatId(
       const position = bot.chat_ids.findIndex((chatId) => sameChatId(chatId, oldId))
       if (position < 0) return {result: false, changed: false}
       const map = botMap(doc, bot)
-      const list = map.get('chat_ids', true) as unknown as YAMLSeq
+      const list = chatIdSequence(yaml, doc, map, bot)
       if (bot.chat_ids.some((chatId) => sameChatId(chatId, newId))) list.delete(position)
       else replaceItem(yaml, doc, list, position, newId)
       replaceInInfo(doc, map, oldId, newId)

@@ -13,7 +13,7 @@ import {
 } from './env-layers.js'
 import {type Env, locateRegistry, type RegistryLocation} from './paths.js'
 import {findRegistryBot} from './find-bot.js'
-import {type LoadedRegistry, loadRegistry, type RegistryBot} from './registry-file.js'
+import {type LoadedRegistry, loadRegistry, type RegistryBot, requireNamedRegistry} from './registry-file.js'
 import {resolveRegistryToken} from './token.js'
 import type {BotRequest, ChatTarget, Layer, ResolvedBot, Sourced} from './types.js'
 
@@ -22,7 +22,13 @@ const NO_CHATS: Sourced<ChatTarget[]> = {value: [], source: 'none'}
 type Candidate =
   | {layer: 'registry'; bot: RegistryBot}
   | {layer: 'env-configs'; bot: EnvBot}
-  | {layer: 'env-token'; token: string}
+  | {layer: 'env-token'; token: string; fallback?: Fallback}
+
+/** Why a name someone asked for ended on TELEGRAM_BOT_TOKEN: the seed's rule, said in one line. */
+interface Fallback {
+  name: string
+  line: string
+}
 
 /** `registry ~/.config/fastpay-tg/config.yml bots[0] (alerts)` */
 export function registrySource(location: RegistryLocation, bot: RegistryBot): string {
@@ -46,7 +52,7 @@ class Layers {
   private envBots: EnvBot[] | undefined
   constructor(
     readonly registry: LoadedRegistry,
-    private readonly env: Env,
+    readonly env: Env,
   ) {}
 
   async envConfigs(): Promise<EnvBot[]> {
@@ -74,20 +80,36 @@ class Layers {
   }
 }
 
+/**
+ * The seed's rule, for every door: a name no layer has as an active bot goes to TELEGRAM_BOT_TOKEN +
+ * TELEGRAM_CHAT_IDS when that is set, saying so in one line. A registry id is not a name: it never falls back.
+ */
+function seedFallback(layers: Layers, asked: string, disabled?: RegistryBot): Candidate | undefined {
+  const token = readEnvToken(layers.env)
+  if (token === undefined || (disabled === undefined && /^\d+$/.test(asked.trim()))) return undefined
+  const name = disabled?.name ?? asked.trim()
+  const line = disabled
+    ? `no active bot named "${name}" in any layer (disabled in ${layers.registry.location.display}): using ${BOT_TOKEN_VAR}`
+    : `no bot named "${name}" in any layer: using ${BOT_TOKEN_VAR}`
+  return {layer: 'env-token', token, fallback: {name, line}}
+}
+
 async function pick(layers: Layers, request: BotRequest): Promise<Candidate> {
   const display = layers.registry.location.display
   if (request.bot !== undefined) {
     const found = await layers.findNamed(request.bot)
-    if (!found) throw new UserError(`unknown bot "${request.bot}": not in ${display} nor ${BOT_CONFIGS_VAR}`)
-    if ('disabled' in found) {
-      const {name} = found.disabled
-      throw new UserError(`bot "${name}" is disabled in ${display}: enable it with fastpay-tg bots enable ${name}`)
-    }
-    return found
+    if (found && !('disabled' in found)) return found
+    const disabled = found?.disabled
+    const fallback = seedFallback(layers, request.bot, disabled)
+    if (fallback) return fallback
+    if (!disabled) throw new UserError(`unknown bot "${request.bot}": not in ${display} nor ${BOT_CONFIGS_VAR}`)
+    throw new UserError(`bot "${disabled.name}" is disabled in ${display}: enable it with fastpay-tg bots enable ${disabled.name}`)
   }
   if (request.defaultBot !== undefined) {
     const found = await layers.findNamed(request.defaultBot)
     if (found && !('disabled' in found)) return found
+    const fallback = seedFallback(layers, request.defaultBot, found?.disabled)
+    if (fallback) return fallback
   }
   const first = await layers.first()
   if (!first) {
@@ -126,6 +148,7 @@ function fromCandidate(candidate: Candidate, registry: LoadedRegistry, env: Env)
     layer: 'env-token',
     token: {value: candidate.token, source: `env ${BOT_TOKEN_VAR}`},
     chats: targets(readEnvChatIds(env) ?? [], false, `env ${CHAT_IDS_VAR}`),
+    ...(candidate.fallback ? {fallbackFor: candidate.fallback.name} : {}),
   }
 }
 
@@ -144,6 +167,7 @@ export async function resolveBot(request: BotRequest = {}, env: Env = process.en
 
   // `--token` alone never needs the registry: skip reading it.
   if (tokenFromFlag && request.bot === undefined) {
+    await requireNamedRegistry(locateRegistry(request.configPath, env))
     const envChats = chatsFromFlag ? undefined : readEnvChatIds(env)
     return {
       layer: 'flags',
@@ -157,10 +181,8 @@ export async function resolveBot(request: BotRequest = {}, env: Env = process.en
   const location = locateRegistry(request.configPath, env)
   const registry = await loadRegistry(location)
   const warnings = [...registry.warnings]
-  if (!registry.exists && location.explicit) {
-    warnings.push(`${location.display} does not exist: no bots registry is used`)
-  }
   const candidate = await pick(new Layers(registry, env), request)
+  if (candidate.layer === 'env-token' && candidate.fallback) warnings.push(candidate.fallback.line)
   const resolved = fromCandidate(candidate, registry, env)
   let token = tokenFromFlag ?? resolved.token
   if (!token && candidate.layer === 'registry') {

@@ -1,5 +1,5 @@
 import {z} from 'zod'
-import {parseChatId} from './chat-id.js'
+import {type ChatId, parseChatId, splitChatList} from './chat-id.js'
 import {BOT_NAME, CHAT_TYPES, ENV_REFERENCE, KEYCHAIN_PREFIX} from './constants.js'
 
 // Imported lazily (zod is slow to load): only runs that read the registry or TELEGRAM_BOT_CONFIGS need it.
@@ -13,17 +13,30 @@ function optional<T extends z.ZodType>(schema: T) {
   return schema.nullish().transform((value) => value ?? undefined)
 }
 
-export const chatIdSchema = z.unknown().transform((value, ctx) => {
-  const chatId = parseChatId(value)
-  if (chatId !== undefined) return chatId
-  ctx.issues.push({code: 'custom', message: 'expected a chat id (integer) or @username', input: value})
-  return z.NEVER
-})
+const CHAT_ID_MESSAGE = 'expected a chat id (integer) or @username'
+const CHAT_IDS_MESSAGE = 'expected chat ids: a list like [-1001234567890, "@channel"] or a string like "-1001234567890,@channel"'
 
-const chatIdListSchema = z
-  .array(chatIdSchema, {error: 'expected a list of chat ids, like [-1001234567890, "@channel"]'})
-  .nullish()
-  .transform((ids) => ids ?? [])
+/**
+ * `chat_ids` as old deployments hold it: a list (numbers, numeric strings, `@channel`), a comma-separated string
+ * (`"123, 456"`, the Django backend's documented form), or a single id. A bad entry is reported with its position
+ * in a list, and as itself (`params.element`) in a string, never as the whole value.
+ */
+const chatIdListSchema = z.unknown().optional().transform((value, ctx): ChatId[] => {
+  if (value === null || value === undefined) return []
+  const ids: ChatId[] = []
+  const take = (text: unknown, path: number[]) => {
+    const entries = typeof text === 'string' ? splitChatList(text) : [text]
+    for (const entry of entries) {
+      const chatId = parseChatId(entry)
+      if (chatId === undefined) ctx.issues.push({code: 'custom', message: CHAT_ID_MESSAGE, input: entry, path, params: {element: entry}})
+      else ids.push(chatId)
+    }
+  }
+  if (Array.isArray(value)) value.forEach((entry, index) => take(entry, [index]))
+  else if (typeof value === 'string' || typeof value === 'number') take(value, [])
+  else ctx.issues.push({code: 'custom', message: CHAT_IDS_MESSAGE, input: value})
+  return ids
+})
 
 const botNameSchema = z
   .string({error: EXPECTED_STRING})

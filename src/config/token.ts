@@ -34,29 +34,44 @@ export function tokenReferenceSource(reference: TokenReference, literalSource: s
   return literalSource
 }
 
+/**
+ * A registry bot whose token cannot be read (an unset `${ENV}`, a locked or empty keychain). Doors that handle many
+ * bots (`bots validate`, `webhook serve`, `bots list`) report `problem` for that bot alone and carry on.
+ */
+export class TokenUnreadableError extends MissingTokenError {
+  constructor(
+    readonly botName: string,
+    /** Short, without the bot: `takes its token from ${ALERTS_TOKEN}, which is not set`. */
+    readonly problem: string,
+    display: string,
+  ) {
+    super(`bot "${botName}" in ${display}${problem.startsWith('takes') ? ' ' : ': '}${problem}`)
+  }
+}
+
+export function isTokenUnreadable(error: unknown): error is TokenUnreadableError {
+  return error instanceof TokenUnreadableError
+}
+
 /** Reads a registry token from where it points (an env var, the keychain, or the file itself) and registers it. */
 export async function resolveRegistryToken(raw: string, context: RegistryTokenContext): Promise<Sourced<string>> {
   const reference = parseTokenReference(raw)
   const source = tokenReferenceSource(reference, context.literalSource)
-  const bot = `bot "${context.botName}" in ${context.display}`
+  const unreadable = (problem: string) => new TokenUnreadableError(context.botName, problem, context.display)
   let value: string | undefined
   if (reference.kind === 'literal') value = reference.token
   if (reference.kind === 'env') {
     value = context.env[reference.variable]?.trim() || undefined
-    if (value === undefined) {
-      throw new MissingTokenError(`${bot} takes its token from \${${reference.variable}}, which is not set`)
-    }
+    if (value === undefined) throw unreadable(`takes its token from \${${reference.variable}}, which is not set`)
   }
   if (reference.kind === 'keychain') {
     try {
       value = await readToken(reference.account)
     } catch (error) {
-      if (isKeychainUnavailable(error)) throw new UserError(`${bot}: ${error.message}`)
+      if (isKeychainUnavailable(error)) throw unreadable(error.message)
       throw error
     }
-    if (value === undefined) {
-      throw new UserError(`${bot}: no token stored in the keychain under ${KEYCHAIN_SERVICE}/${reference.account}`)
-    }
+    if (value === undefined) throw unreadable(`no token stored in the keychain under ${KEYCHAIN_SERVICE}/${reference.account}`)
   }
   registerToken(value)
   return {value: value!, source}

@@ -33,8 +33,8 @@ export interface BotRequest {
   /** `--config`. @default FASTPAY_TG_CONFIG, else `$XDG_CONFIG_HOME/fastpay-tg/config.yml` */
   configPath?: string
   /**
-   * Bot used when `--bot` is absent (and `--token` too), e.g. 'alerts' for alerts; ignored silently when no
-   * active bot has that name.
+   * Bot used when `--bot` is absent (and `--token` too), e.g. 'alerts' for alerts. When no layer has it as an active
+   * bot: TELEGRAM_BOT_TOKEN (with a warning) if set, else the first active bot of any layer.
    */
   defaultBot?: string
 }
@@ -51,6 +51,11 @@ export interface ResolvedBot {
   chatType?: string
   /** The registry file, when the bot comes from it: where `replaceChatId` writes. */
   registry?: RegistryLocation
-  /** Lines for the door to print (permissions of the registry file, a missing `--config` file). */
+  /**
+   * The name that was asked for (`--bot`, a channel) when no layer has it as an active bot and the seed's rule
+   * answered with TELEGRAM_BOT_TOKEN + TELEGRAM_CHAT_IDS instead.
+   */
+  fallbackFor?: string
+  /** Lines for the door to print (permissions of the registry file, the seed fallback). */
   warnings: string[]
 }

@@ -2,7 +2,8 @@ import {type BotRequest, type Env, type ResolvedBot, resolveBot} from '../config
 import {maskToken} from '../redact.js'
 
 export interface ConfigReport {
-  bot: {name?: string; registryId?: number; layer: ResolvedBot['layer']}
+  /** `fallbackFor`: the name asked for, when no layer had it and TELEGRAM_BOT_TOKEN answered (the seed's rule). */
+  bot: {name?: string; registryId?: number; layer: ResolvedBot['layer']; fallbackFor?: string}
   token: {value: string; source: string}
   chats: {value: Array<number | string>; source: string}
   thread?: {value: number; source: string}
@@ -17,7 +18,12 @@ const DEFAULT_API_ROOT = 'https://api.telegram.org'
 export async function buildConfigReport(request: BotRequest, env: Env = process.env): Promise<ConfigReport> {
   const resolved = await resolveBot(request, env)
   return {
-    bot: {name: resolved.name, registryId: resolved.registryId, layer: resolved.layer},
+    bot: {
+      name: resolved.name,
+      registryId: resolved.registryId,
+      layer: resolved.layer,
+      ...(resolved.fallbackFor === undefined ? {} : {fallbackFor: resolved.fallbackFor}),
+    },
     token: {value: maskToken(resolved.token.value), source: resolved.token.source},
     chats: {value: resolved.chats.value.map((target) => target.chatId), source: resolved.chats.source},
     ...(resolved.threadId ? {thread: resolved.threadId} : {}),

@@ -127,10 +127,10 @@ export async function readSections(file: RegistryLocation | string): Promise<Reg
   const location = toLocation(file)
   const current = await readRegistryText(location)
   if (current === undefined) return {links: [], linkedChats: []}
-  const {parseDocument} = await import('../config/yaml-lib.js')
+  const {parseDocument, toPlainData} = await import('../config/yaml-lib.js')
   const doc = parseDocument(current.text, {uniqueKeys: true})
   if (doc.errors.length > 0) throw new UserError(`${location.display}: YAML syntax error: ${doc.errors[0]!.message.split('\n')[0]}`)
-  return parseSections(doc.toJS(), location.display)
+  return parseSections(toPlainData(doc, location.display), location.display)
 }
 
 export interface SectionEdit<T> {

@@ -1,9 +1,9 @@
 import type {UserFromGetMe} from '@grammyjs/types'
 
 import type {BotApiClient} from '../api/index.js'
-import {openBot} from '../bot-session.js'
+import {type BotSession, openBot} from '../bot-session.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
-import {type Env, loadRegistry, locateRegistry, type RegistryLocation} from '../config/index.js'
+import {type Env, isTokenUnreadable, loadRegistry, locateRegistry, type RegistryLocation} from '../config/index.js'
 import type {KeyValueStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
 import type {BotChoice, WebhookOptions} from './register.js'
@@ -69,8 +69,17 @@ export async function openServedBots(choice: BotChoice, options: WebhookOptions 
   }
   const bots: ServedBot[] = []
   const warnings = new Set<string>()
+  const serveAll = selectors.length > 1
   for (const selector of selectors) {
-    const session = await openBot({bot: selector, token: choice.token, configPath: choice.configPath}, {...options, env})
+    let session: BotSession
+    try {
+      session = await openBot({bot: selector, token: choice.token, configPath: choice.configPath}, {...options, env})
+    } catch (error) {
+      // Serving every registry bot: one whose token cannot be read is left out, alone, and said so.
+      if (!serveAll || !isTokenUnreadable(error)) throw error
+      warnings.add(`${error.message}: not served`)
+      continue
+    }
     for (const warning of session.resolved.warnings) warnings.add(warning)
     const me = await session.client.getMe()
     const webhookId = session.resolved.registryId ?? me.id
@@ -78,5 +87,6 @@ export async function openServedBots(choice: BotChoice, options: WebhookOptions 
     if (clash) throw new UserError(`bots ${clash.name ?? clash.me.username} and ${session.resolved.name ?? me.username} would share the path of id ${webhookId}`)
     bots.push({webhookId, name: session.resolved.name, me, client: session.client, limiter: limiterFor(session.client)})
   }
+  if (bots.length === 0) throw new UserError(`no bot to serve: ${[...warnings].join('; ')}`)
   return {bots, registry, warnings: [...warnings]}
 }

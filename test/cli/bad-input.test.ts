@@ -57,10 +57,10 @@ describe('malformed TELEGRAM_BOT_CONFIGS', () => {
         env: {TELEGRAM_BOT_CONFIGS: '[{"name":"alerts","token":7012345678}]'},
         line: 'Error: TELEGRAM_BOT_CONFIGS[0].token: expected a string, got 7012345678',
       },
-      'chat_ids not a list': {
+      'chat_ids neither a list nor a string': {
         args: ['send', 'hi'],
-        env: {TELEGRAM_BOT_CONFIGS: envConfigs({name: 'alerts', token: T, chat_ids: '-1001234567890' as never})},
-        line: 'Error: TELEGRAM_BOT_CONFIGS[0].chat_ids: expected a list of chat ids, like [-1001234567890, "@channel"], got "-1001234567890"',
+        env: {TELEGRAM_BOT_CONFIGS: envConfigs({name: 'alerts', token: T, chat_ids: {ops: -1001234567890} as never})},
+        line: 'Error: TELEGRAM_BOT_CONFIGS[0].chat_ids: expected chat ids: a list like [-1001234567890, "@channel"] or a string like "-1001234567890,@channel", got {"ops":-1001234567890}',
       },
       'a chat id that is neither a number nor @name': {
         args: ['send', 'hi'],
@@ -209,7 +209,7 @@ describe('flags and input', () => {
       },
       'bots add without --token': {
         args: ['bots', 'add', 'ops'],
-        line: 'Error: --token: required to add a bot (a token, ${ENV_VAR} or keychain:<account>)',
+        line: 'Error: --token: required to add a bot (a token, ${ENV_VAR}, keychain:<account>, or - to read it from stdin)',
       },
     })
   })

@@ -53,7 +53,7 @@ describe('bots add', () => {
     const inKeychain = added.stdout.includes('OS keychain')
     if (expectedStorage !== 'either') expect(inKeychain).toBe(expectedStorage === 'keychain')
     const storage = inKeychain ? 'OS keychain (fastpay-tg/payments)' : 'registry file (literal)'
-    expect(added.stdout).toBe(`added bot payments (id 1); token in ${storage}; chats: 4242, ${OPS_FORUM.id}`)
+    expect(added.stdout).toBe(`added bot payments (id 1, @${ALERTS_BOT.username}); token in ${storage}; chats: 4242, ${OPS_FORUM.id}`)
     if (inKeychain) {
       expect(added.stderr).toBe('')
     } else {
@@ -98,7 +98,7 @@ describe('bots add', () => {
   it('--no-keychain keeps the literal token in the file without a warning; the next bot gets the next id', async () => {
     writeRegistry(world.cli, twoBots)
     const added = await world.run(['bots', 'add', 'health', '--token', HEALTH_BOT.token, '--no-keychain'])
-    expect(added).toEqual({stdout: 'added bot health (id 3); token in registry file (literal); chats: none', stderr: '', exitCode: 0})
+    expect(added).toEqual({stdout: `added bot health (id 3, @${HEALTH_BOT.username}); token in registry file (literal); chats: none`, stderr: '', exitCode: 0})
     expect(readRegistry(world.cli)).toBe(`${twoBots}  - name: health\n    id: 3\n    token: ${HEALTH_BOT.token}\n    chat_ids: []\n    active: true\n`)
   })
 

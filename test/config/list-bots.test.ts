@@ -43,6 +43,7 @@ describe('listBots', () => {
         },
         {
           layer: 'registry', name: 'ci', registryId: 3, active: true, token: '(CI_TOKEN is not set)',
+          problem: 'takes its token from ${CI_TOKEN}, which is not set',
           tokenSource: 'env ${CI_TOKEN}', chatIds: [], chatsSource: registry(2, 'ci'), isDefault: false,
           threadId: undefined, chatType: undefined, info: undefined,
         },

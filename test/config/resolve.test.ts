@@ -277,10 +277,12 @@ describe('the registry file', () => {
     expect((await resolveBot({configPath: referencesOnly}, await isolatedEnv({A: TOKEN_A}))).warnings).toEqual([])
   })
 
-  it('warns when a --config file does not exist, and then uses the lower layers', async () => {
+  it('refuses a --config or FASTPAY_TG_CONFIG file that does not exist, even with --token', async () => {
     const env = await isolatedEnv({TELEGRAM_BOT_TOKEN: TOKEN_D})
-    const resolved = await resolveBot({configPath: 'missing.yml'}, env)
-    expect([resolved.layer, resolved.warnings]).toEqual(['env-token', ['missing.yml does not exist: no bots registry is used']])
+    const line = 'missing.yml does not exist (named by --config or FASTPAY_TG_CONFIG): fix the path, or create it with fastpay-tg bots add'
+    await expect(resolveBot({configPath: 'missing.yml'}, env)).rejects.toThrow(line)
+    await expect(resolveBot({}, {...env, FASTPAY_TG_CONFIG: 'missing.yml'})).rejects.toThrow(line)
+    await expect(resolveBot({token: TOKEN_A, configPath: 'missing.yml'}, env)).rejects.toThrow(line)
   })
 
   it('reads the file once per process until told to forget it', async () => {

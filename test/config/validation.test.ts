@@ -30,7 +30,9 @@ describe('registry file', () => {
         `bots:\n  - name: alerts\n    token: ${TOKEN_A}\n  - name: ops\n    token: ${TOKEN_B}\n    chat_ids: [abc]\n`,
         'bots[1].chat_ids[0]: expected a chat id (integer) or @username, got "abc"',
       ],
-      [bot('    chat_ids: "abc"\n'), 'bots[0].chat_ids: expected a list of chat ids, like [-1001234567890, "@channel"], got "abc"'],
+      [bot('    chat_ids: "abc"\n'), 'bots[0].chat_ids: expected a chat id (integer) or @username, got "abc"'],
+      [bot('    chat_ids: "42, abc"\n'), 'bots[0].chat_ids: expected a chat id (integer) or @username, got "abc"'],
+      [bot('    chat_ids: {a: 1}\n'), 'bots[0].chat_ids: expected chat ids: a list like [-1001234567890, "@channel"] or a string like "-1001234567890,@channel", got {"a":1}'],
       [bot('    chat_ids: [12.5]\n'), 'bots[0].chat_ids[0]: expected a chat id (integer) or @username, got 12.5'],
       [bot('    chat_ids: ["@abcd"]\n'), 'bots[0].chat_ids[0]: expected a chat id (integer) or @username, got "@abcd"'],
       [bot('    active: "yes"\n'), 'bots[0].active: expected true or false, got "yes"'],
@@ -47,7 +49,7 @@ describe('registry file', () => {
       [`bots:\n  - name: 7up\n    token: ${TOKEN_A}\n`, 'bots[0].name: expected a name: a letter, then letters, digits, _ . or - (64 at most), got "7up"'],
       ['bots: alerts\n', 'bots: expected a list of bots, got "alerts"'],
       ['- alerts\n', 'expected a mapping with a "bots" list, got ["alerts"]'],
-      [bot('    active: maybe\n    chat_ids: "x"\n'), 'bots[0].chat_ids: expected a list of chat ids, like [-1001234567890, "@channel"], got "x" (and 1 more problem)'],
+      [bot('    active: maybe\n    chat_ids: "x"\n'), 'bots[0].chat_ids: expected a chat id (integer) or @username, got "x" (and 1 more problem)'],
     ]
     for (const [text, expected] of cases) {
       const {path, message} = await registryError(text)
@@ -85,12 +87,8 @@ describe('registry file', () => {
     ])
     expect((await loadRegistry(await writeConfig(''))).bots).toEqual([])
     expect((await loadRegistry(await writeConfig('# nothing yet\n'))).bots).toEqual([])
-    expect(await loadRegistry('/nonexistent/fastpay-tg/config.yml')).toEqual({
-      location: {path: '/nonexistent/fastpay-tg/config.yml', display: '/nonexistent/fastpay-tg/config.yml', explicit: true},
-      exists: false,
-      bots: [],
-      warnings: [],
-    })
+    const absent = {path: '/nonexistent/fastpay-tg/config.yml', display: '~/nowhere/config.yml', explicit: false}
+    expect(await loadRegistry(absent)).toEqual({location: absent, exists: false, bots: [], warnings: []})
   })
 })
 
