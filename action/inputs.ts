@@ -10,6 +10,11 @@ export interface ActionInputs {
   token?: string
   /** The bot (by name) to use when no token input is given; unknown names fall through the layers. @default 'deploy' */
   channel: string
+  /**
+   * A channel other than the default was asked for: its seed fallback is then said. (action.yml's default makes
+   * the runner pass `deploy` whether or not the workflow set it.)
+   */
+  channelGiven: boolean
   /** The bots registry YAML, relative to the workspace. @default none: no registry (FASTPAY_TG_CONFIG if set) */
   configPath?: string
   /** Fail the step when the notice cannot be delivered. @default false */
@@ -39,6 +44,7 @@ export function readInputs(core: ActionCore, defaultStatus?: string): ActionInpu
   return {
     token: token === '' ? undefined : token,
     channel: core.getInput('channel') || 'deploy',
+    channelGiven: (core.getInput('channel') || 'deploy') !== 'deploy',
     configPath: core.getInput('config') || undefined,
     failOnError,
     timeoutMs: Math.round(timeoutSeconds * 1000),

@@ -50,7 +50,7 @@ export async function run(core: ActionCore, github: ActionGitHub, env: NodeJS.Pr
   try {
     result = await notifyDeploy({
       options: deploy,
-      bot: {token: inputs.token, defaultBot: inputs.channel, configPath: inputs.configPath},
+      bot: {token: inputs.token, defaultBot: inputs.channel, defaultBotGiven: inputs.channelGiven, configPath: inputs.configPath},
       context: deployContextFromGitHub(github.context, env),
       chatsLabel: 'input chat-ids',
       env: registryScope(env, inputs),

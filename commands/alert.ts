@@ -71,7 +71,7 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 75 spooled to
     const body = flags.body === undefined ? undefined : await readText({argument: flags.body, stdin: process.stdin, maxBytes, warn: (line) => this.warnLine(`--body: ${line}`)})
     const windowSeconds = alert.throttleSeconds(flags['throttle-seconds'])
     const {target, resolved} = await alert.openAlertTarget(
-      {channel: flags.channel, bot: flags.bot, token: flags.token, chats: flags.chat, configPath: flags.config},
+      {channel: flags.channel, defaultBotGiven: this.flagGiven('channel'), bot: flags.bot, token: flags.token, chats: flags.chat, configPath: flags.config},
       this.clientOptions,
     )
     this.warnConfig(resolved.warnings)

@@ -27,7 +27,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   public override async init(): Promise<void> {
     await super.init()
-    const {args, flags} = await this.parse({
+    const {args, flags, metadata} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
@@ -36,6 +36,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as CommandFlags<T>
     this.args = args as CommandArgs<T>
+    for (const [name, flag] of Object.entries(metadata.flags)) if (flag?.setFromDefault) this.defaultedFlags.add(name)
+  }
+
+  private readonly defaultedFlags = new Set<string>()
+
+  /** True when the user gave the flag (or its env variable), false when it holds its default. */
+  protected flagGiven(name: string): boolean {
+    return !this.defaultedFlags.has(name) && (this.flags as Record<string, unknown>)[name] !== undefined
   }
 
   /** Human output: suppressed under `--json`, always redacted. */

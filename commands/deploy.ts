@@ -115,7 +115,7 @@ Exit codes: 0 delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Tel
     })
     const result = await notifyDeploy({
       options,
-      bot: {bot: flags.bot, token: flags.token, configPath: flags.config, defaultBot: flags.channel},
+      bot: {bot: flags.bot, token: flags.token, configPath: flags.config, defaultBot: flags.channel, defaultBotGiven: this.flagGiven('channel')},
       context,
       chatsLabel: '--chat',
       ...this.clientOptions,

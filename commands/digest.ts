@@ -77,7 +77,7 @@ in the outbox.`
       import('../src/outbox/index.js'),
     ])
     // Like an alert on the channel: its bot and chats, plus the chats linked to the channel (webhook /link).
-    const {target, resolved} = await openAlertTarget({channel: flags.channel, bot: flags.bot, token: flags.token, chats: flags.chat, configPath: flags.config}, this.clientOptions)
+    const {target, resolved} = await openAlertTarget({channel: flags.channel, defaultBotGiven: this.flagGiven('channel'), bot: flags.bot, token: flags.token, chats: flags.chat, configPath: flags.config}, this.clientOptions)
     this.warnConfig(resolved.warnings)
     const botLabel = target.botLabel
     const sent = await sendDigest({

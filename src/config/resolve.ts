@@ -27,7 +27,8 @@ type Candidate =
 /** Why a name someone asked for ended on TELEGRAM_BOT_TOKEN: the seed's rule, said in one line. */
 interface Fallback {
   name: string
-  line: string
+  /** Undefined when the fallback is the seed's plain design and nothing to warn about (see `seedFallback`). */
+  line?: string
 }
 
 /** `registry ~/.config/fastpay-tg/config.yml bots[0] (alerts)` */
@@ -82,12 +83,17 @@ class Layers {
 
 /**
  * The seed's rule, for every door: a name no layer has as an active bot goes to TELEGRAM_BOT_TOKEN +
- * TELEGRAM_CHAT_IDS when that is set, saying so in one line. A registry id is not a name: it never falls back.
+ * TELEGRAM_CHAT_IDS when that is set. It is said in one line when someone named the bot (`--bot`, `--channel`)
+ * or when named bots exist, so the name was likely meant for one of them; a seed-only setup (one token, no names)
+ * running a door's default channel is the seed working as designed, and stays quiet. A registry id is not a name:
+ * it never falls back.
  */
-function seedFallback(layers: Layers, asked: string, disabled?: RegistryBot): Candidate | undefined {
+async function seedFallback(layers: Layers, asked: string, named: boolean, disabled?: RegistryBot): Promise<Candidate | undefined> {
   const token = readEnvToken(layers.env)
   if (token === undefined || (disabled === undefined && /^\d+$/.test(asked.trim()))) return undefined
   const name = disabled?.name ?? asked.trim()
+  const announce = named || disabled !== undefined || layers.registry.bots.length > 0 || (await layers.envConfigs()).some((bot) => bot.name)
+  if (!announce) return {layer: 'env-token', token, fallback: {name}}
   const line = disabled
     ? `no active bot named "${name}" in any layer (disabled in ${layers.registry.location.display}): using ${BOT_TOKEN_VAR}`
     : `no bot named "${name}" in any layer: using ${BOT_TOKEN_VAR}`
@@ -100,7 +106,7 @@ async function pick(layers: Layers, request: BotRequest): Promise<Candidate> {
     const found = await layers.findNamed(request.bot)
     if (found && !('disabled' in found)) return found
     const disabled = found?.disabled
-    const fallback = seedFallback(layers, request.bot, disabled)
+    const fallback = await seedFallback(layers, request.bot, true, disabled)
     if (fallback) return fallback
     if (!disabled) throw new UserError(`unknown bot "${request.bot}": not in ${display} nor ${BOT_CONFIGS_VAR}`)
     throw new UserError(`bot "${disabled.name}" is disabled in ${display}: enable it with fastpay-tg bots enable ${disabled.name}`)
@@ -108,7 +114,7 @@ async function pick(layers: Layers, request: BotRequest): Promise<Candidate> {
   if (request.defaultBot !== undefined) {
     const found = await layers.findNamed(request.defaultBot)
     if (found && !('disabled' in found)) return found
-    const fallback = seedFallback(layers, request.defaultBot, found?.disabled)
+    const fallback = await seedFallback(layers, request.defaultBot, request.defaultBotGiven === true, found?.disabled)
     if (fallback) return fallback
   }
   const first = await layers.first()
@@ -182,7 +188,7 @@ export async function resolveBot(request: BotRequest = {}, env: Env = process.en
   const registry = await loadRegistry(location)
   const warnings = [...registry.warnings]
   const candidate = await pick(new Layers(registry, env), request)
-  if (candidate.layer === 'env-token' && candidate.fallback) warnings.push(candidate.fallback.line)
+  if (candidate.layer === 'env-token' && candidate.fallback?.line) warnings.push(candidate.fallback.line)
   const resolved = fromCandidate(candidate, registry, env)
   let token = tokenFromFlag ?? resolved.token
   if (!token && candidate.layer === 'registry') {

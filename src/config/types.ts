@@ -37,6 +37,11 @@ export interface BotRequest {
    * bot: TELEGRAM_BOT_TOKEN (with a warning) if set, else the first active bot of any layer.
    */
   defaultBot?: string
+  /**
+   * True when the user chose `defaultBot` (`--channel`, the Action's `channel` input) rather than the door's
+   * default: its seed fallback is then always said. @default false
+   */
+  defaultBotGiven?: boolean
 }
 
 export interface ResolvedBot {

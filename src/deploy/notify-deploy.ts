@@ -23,7 +23,7 @@ import {type NoticeThrottle, throttleNotice} from './throttle-notice.js'
 export interface DeployNoticeRequest {
   options: DeployOptions
   /** The door's bot selection: `token`, `bot`, `defaultBot` (the channel, `deploy`), `configPath`. */
-  bot: Pick<BotRequest, 'bot' | 'token' | 'configPath' | 'defaultBot'>
+  bot: Pick<BotRequest, 'bot' | 'token' | 'configPath' | 'defaultBot' | 'defaultBotGiven'>
   context: DeployContext
   /** How the door names the chats setting in messages (`input chat-ids`, `--chat`). */
   chatsLabel: string

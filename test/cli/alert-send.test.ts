@@ -136,7 +136,7 @@ describe('where the alert goes', () => {
     ])
   })
 
-  it('layer by layer: registry, then TELEGRAM_BOT_CONFIGS, then TELEGRAM_BOT_TOKEN + TELEGRAM_CHAT_IDS', async () => {
+  it("layer by layer: the channel's bot, else TELEGRAM_BOT_TOKEN (the seed fallback), else the first bot of registry, then TELEGRAM_BOT_CONFIGS", async () => {
     const env = {
       TELEGRAM_BOT_CONFIGS: envConfigs({name: 'deploy', token: DEPLOY_BOT.token, chat_ids: [ON_CALL.id]}),
       TELEGRAM_BOT_TOKEN: HEALTH_BOT.token,
@@ -153,21 +153,28 @@ describe('where the alert goes', () => {
       'bot:   deploy  ← env TELEGRAM_BOT_CONFIGS[0] (deploy)',
       `chats: ${ON_CALL.id}  ← env TELEGRAM_BOT_CONFIGS[0] (deploy)`,
     ])
-    expect(await dryRun('billing', env)).toEqual([`bot:   alerts  ← ${registrySource}`, `chats: ${OPS_FORUM.id}  ← ${registrySource}`])
+    const seedFallback = [
+      'bot:   env TELEGRAM_BOT_TOKEN (bot 5123987654)  ← env TELEGRAM_BOT_TOKEN',
+      `chats: ${STATUS_CHANNEL.id}  ← env TELEGRAM_CHAT_IDS`,
+    ]
+    expect(await dryRun('billing', env)).toEqual(seedFallback)
+    const noSeed = {...env, TELEGRAM_BOT_TOKEN: undefined}
+    expect(await dryRun('billing', noSeed)).toEqual([`bot:   alerts  ← ${registrySource}`, `chats: ${OPS_FORUM.id}  ← ${registrySource}`])
     writeRegistry(world.cli, 'bots: []\n')
-    expect(await dryRun('billing', env)).toEqual([
+    expect(await dryRun('billing', noSeed)).toEqual([
       'bot:   deploy  ← env TELEGRAM_BOT_CONFIGS[0] (deploy)',
       `chats: ${ON_CALL.id}  ← env TELEGRAM_BOT_CONFIGS[0] (deploy)`,
     ])
     const tokenOnly = {...env, TELEGRAM_BOT_CONFIGS: undefined}
-    expect(await dryRun('billing', tokenOnly)).toEqual([
-      'bot:   env TELEGRAM_BOT_TOKEN (bot 5123987654)  ← env TELEGRAM_BOT_TOKEN',
-      `chats: ${STATUS_CHANNEL.id}  ← env TELEGRAM_CHAT_IDS`,
-    ])
+    expect(await dryRun('billing', tokenOnly)).toEqual(seedFallback)
     expect(world.api.requests).toEqual([])
 
     const sent = await world.run(['alert', 'x', '--no-host', '--channel', 'billing'], {env: tokenOnly})
-    expect(sent).toEqual({stdout: `sent to ${STATUS_CHANNEL.id}: message 1`, stderr: '', exitCode: 0})
+    expect(sent).toEqual({
+      stdout: `sent to ${STATUS_CHANNEL.id}: message 1`,
+      stderr: 'Warning: no bot named "billing" in any layer: using TELEGRAM_BOT_TOKEN',
+      exitCode: 0,
+    })
     expect(received()).toEqual([['fastpay_health_bot', STATUS_CHANNEL.id]])
   })
 

@@ -154,6 +154,15 @@ describe('the seed fallback: a name no layer has goes to TELEGRAM_BOT_TOKEN + TE
     expect(delivered()).toEqual([[HEALTH_BOT.token, ON_CALL.id, 'disabled']])
   })
 
+  it('a seed-only setup (one token, no named bot) on a door\'s default channel is the seed as designed: no warning', async () => {
+    const [alert, deploy] = await Promise.all([
+      world.run(['alert', 'Disk full', '--no-host'], {env: seed}),
+      world.run(['deploy', '--status', 'started', '--repository', 'fastpay/api', '--environment', 'production'], {env: seed}),
+    ])
+    expect([alert.exitCode, alert.stderr, deploy.exitCode, deploy.stderr]).toEqual([0, '', 0, ''])
+    expect(delivered().map(([token, chat]) => [token, chat])).toEqual([[HEALTH_BOT.token, ON_CALL.id], [HEALTH_BOT.token, ON_CALL.id]])
+  })
+
   it('without TELEGRAM_BOT_TOKEN: the clear error, exit 2, nothing sent', async () => {
     writeRegistry(world.cli, `bots:\n  - name: alerts\n    token: ${ALERTS_BOT.token}\n    active: false\n`)
     const [unknown, disabled] = await Promise.all([

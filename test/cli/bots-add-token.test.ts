@@ -1,0 +1,137 @@
+// `bots add` on migration day (issue 10, item 4; issue 11, item 12): the token off the command line (stdin, or a
+// prompt that does not echo), its shape checked without printing it, getMe saying whose token it is, a --config
+// file that does not exist yet created, and a config dir that cannot be written reported in one line.
+import {execa} from 'execa'
+import {chmodSync, existsSync, mkdirSync, readFileSync, statSync} from 'node:fs'
+import {dirname, join, resolve} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {ALERTS_BOT, callsOf, closedApiRoot, expectUsageError, HEALTH_BOT, ON_CALL, readRegistry, REVOKED_TOKEN, useCliWorld} from './fixture.js'
+
+const world = useCliWorld()
+const BIN = resolve(import.meta.dirname, '../../bin/run.js')
+
+/** The literal token kept in the file (--no-keychain), so that the test can see exactly what was stored. */
+const storedToken = () => /token: (\S+)/.exec(readRegistry(world.cli))?.[1]
+
+describe('bots add --token -', () => {
+  it('reads the token from stdin, checks it with getMe and says whose it is', async () => {
+    const added = await world.run(['bots', 'add', 'alerts', '--token', '-', '--no-keychain', '--chat', String(ON_CALL.id)], {input: `${ALERTS_BOT.token}\n`})
+    expect(added).toEqual({
+      stdout: `added bot alerts (id 1, @${ALERTS_BOT.username}); token in registry file (literal); chats: ${ON_CALL.id}`,
+      stderr: '',
+      exitCode: 0,
+    })
+    expect(storedToken()).toBe(ALERTS_BOT.token)
+    expect(callsOf(world.api, 'getMe').map((request) => request.token)).toEqual([ALERTS_BOT.token])
+  })
+
+  it('--json carries the username; --no-validate asks Telegram nothing', async () => {
+    const [json, unchecked] = await Promise.all([
+      world.run(['bots', 'add', 'alerts', '--token', '-', '--no-keychain', '--json', '--config', join(world.cli.env.HOME!, 'a.yml')], {input: ALERTS_BOT.token}),
+      world.run(['bots', 'add', 'health', '--token', HEALTH_BOT.token, '--no-keychain', '--no-validate', '--config', join(world.cli.env.HOME!, 'h.yml')]),
+    ])
+    expect(JSON.parse(json.stdout)).toEqual({name: 'alerts', id: 1, active: true, chatIds: [], tokenStorage: 'registry file (literal)', username: ALERTS_BOT.username})
+    expect(unchecked).toEqual({stdout: 'added bot health (id 1); token in registry file (literal); chats: none', stderr: '', exitCode: 0})
+    expect(callsOf(world.api, 'getMe').map((request) => request.token)).toEqual([ALERTS_BOT.token])
+  })
+})
+
+describe('a value that is not a bot token', () => {
+  it('is refused in one line, exit 2, without printing it; nothing is written', async () => {
+    const notTokens = ['-', 'hunter2-not-a-token', '12345:tooShortSecret', `bot${ALERTS_BOT.token}`, `${ALERTS_BOT.token}!`]
+    const results = await Promise.all([
+      ...notTokens.map((value) => world.run(['bots', 'add', 'alerts', '--token', '-', '--no-keychain'], {input: value})),
+      world.run(['bots', 'add', 'alerts', '--token', 'hunter2-not-a-token', '--no-keychain']),
+      world.run(['bots', 'add', 'alerts', '--token', '-', '--no-keychain'], {input: ''}),
+    ])
+    const shape = 'Error: --token: not shaped like a bot token (<digits>:<30 or more of A-Z a-z 0-9 _ ->, as @BotFather gives it)'
+    for (const result of results.slice(0, -1)) expectUsageError(result, shape)
+    expectUsageError(results.at(-1)!, 'Error: --token: the token is empty')
+    const everything = results.map((result) => result.stdout + result.stderr).join('\n')
+    for (const value of ['hunter2', 'tooShortSecret', ALERTS_BOT.token.split(':')[1]!]) expect(everything).not.toContain(value)
+    expect(existsSync(world.cli.configPath)).toBe(false)
+    expect(world.api.requests).toEqual([])
+  })
+
+  it('a well-shaped token Telegram does not know: one line, exit 2, the token not printed, nothing written', async () => {
+    const refused = await world.run(['bots', 'add', 'alerts', '--token', '-', '--no-keychain'], {input: REVOKED_TOKEN})
+    expectUsageError(
+      refused,
+      "Error: --token: Call to 'getMe' failed (401: Unauthorized): the bot token is wrong (ask @BotFather); nothing was added (--no-validate skips this check)",
+    )
+    expect(refused.stderr).not.toContain(REVOKED_TOKEN.split(':')[1]!)
+    expect(existsSync(world.cli.configPath)).toBe(false)
+  })
+
+  it('Telegram unreachable: a warning, and the bot is added', async () => {
+    const added = await world.run(['bots', 'add', 'alerts', '--token', ALERTS_BOT.token, '--no-keychain', '--timeout', '2'], {
+      env: {TELEGRAM_API_BASE_URL: await closedApiRoot()},
+    })
+    expect(added.exitCode).toBe(0)
+    expect(added.stdout).toBe('added bot alerts (id 1); token in registry file (literal); chats: none')
+    expect(added.stderr).toMatch(/^Warning: could not check the token with Telegram \([^\n]+\): added without checking$/)
+    expect(added.stderr).not.toContain(ALERTS_BOT.token.split(':')[1]!)
+    expect(storedToken()).toBe(ALERTS_BOT.token)
+  })
+})
+
+describe('bots add on a terminal without --token', () => {
+  it('asks for the token with echo off: it never reaches the screen', async () => {
+    // `script` gives the CLI a real pseudo-terminal; the token is typed only once the prompt is up (echo is off by then).
+    const command = [process.execPath, BIN, 'bots', 'add', 'alerts', '--no-keychain', '--chat', String(ON_CALL.id)].map((part) => `'${part}'`).join(' ')
+    const child = execa('script', ['-qfec', command, '/dev/null'], {env: world.cli.env, extendEnv: false, reject: false, timeout: 60_000})
+    let screen = ''
+    let typed = false
+    child.stdout!.on('data', (chunk: Buffer) => {
+      screen += chunk.toString('utf8')
+      if (!typed && screen.includes('Token for alerts (not shown): ')) {
+        typed = true
+        child.stdin!.write(`${ALERTS_BOT.token}\r`)
+      }
+    })
+    const result = await child
+    expect(result.exitCode).toBe(0)
+    const lines = screen.split(/\r?\n/).map((line) => line.trim()).filter(Boolean)
+    expect(lines).toEqual([
+      'Token for alerts (not shown):',
+      `added bot alerts (id 1, @${ALERTS_BOT.username}); token in registry file (literal); chats: ${ON_CALL.id}`,
+    ])
+    expect(screen).not.toContain(ALERTS_BOT.token.split(':')[1]!)
+    expect(storedToken()).toBe(ALERTS_BOT.token)
+  })
+})
+
+describe('where bots add writes', () => {
+  it('creates a --config file that does not exist yet: 0600, in new directories 0700', async () => {
+    const config = join(world.cli.env.HOME!, 'etc', 'fastpay', 'bots.yml')
+    const added = await world.run(['bots', 'add', 'alerts', '--token', ALERTS_BOT.token, '--no-keychain', '--config', config])
+    expect(added.exitCode, added.stderr).toBe(0)
+    expect(statSync(config).mode & 0o777).toBe(0o600)
+    expect(statSync(dirname(config)).mode & 0o777).toBe(0o700)
+    expect(statSync(dirname(dirname(config))).mode & 0o777).toBe(0o700)
+    expect(readFileSync(config, 'utf8')).toContain(`  - name: alerts\n    id: 1\n    token: ${ALERTS_BOT.token}\n`)
+    const sent = await world.run(['send', '--config', config, '--chat', String(ON_CALL.id), 'hello'])
+    expect(sent).toEqual({stdout: `sent to ${ON_CALL.id}: message 1`, stderr: '', exitCode: 0})
+  })
+
+  it('a config dir it may not write: one line naming the file, exit 2, no stack trace', async () => {
+    const home = world.cli.env.HOME!
+    const readOnly = join(home, 'readonly')
+    mkdirSync(readOnly, {mode: 0o555})
+    chmodSync(home, 0o755)
+    const config = join(readOnly, 'config.yml')
+    // Root writes anywhere: the CLI then runs as nobody, for whom the directory is as read-only as for any user.
+    const asUser = process.getuid?.() === 0 ? {uid: 65_534, gid: 65_534} : {}
+    const result = await execa(process.execPath, [BIN, 'bots', 'add', 'alerts', '--token', ALERTS_BOT.token, '--no-keychain', '--config', config], {
+      env: world.cli.env,
+      extendEnv: false,
+      reject: false,
+      input: '',
+      timeout: 60_000,
+      ...asUser,
+    })
+    expectUsageError({stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? -1}, `Error: ${config}: cannot write (EACCES)`)
+    expect(existsSync(config)).toBe(false)
+  })
+})
