@@ -1,9 +1,12 @@
 // Migration day (issue 10) through the bundled Action, as the runner runs it: TELEGRAM_BOT_CONFIGS exported the way
 // the Django backend documents it (chat_ids as "123,456"), a bad entry in it, and the seed fallback to
 // TELEGRAM_BOT_TOKEN when no layer has the deploy channel's bot.
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 
 import {callsOf, DEPLOY_BOT, occurrences, ON_CALL, OPS_FORUM, useActionJob} from './fixture.js'
+
+// Each test spawns several CLI processes; on a loaded machine they need more than the default 30 s (not a timing assertion).
+vi.setConfig({testTimeout: 180_000})
 
 const job = useActionJob('push')
 

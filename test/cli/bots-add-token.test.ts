@@ -4,9 +4,12 @@
 import {execa} from 'execa'
 import {chmodSync, existsSync, mkdirSync, readFileSync, statSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 
 import {ALERTS_BOT, callsOf, closedApiRoot, expectUsageError, HEALTH_BOT, ON_CALL, readRegistry, REVOKED_TOKEN, useCliWorld} from './fixture.js'
+
+// Each test spawns several CLI processes; on a loaded machine they need more than the default 30 s (not a timing assertion).
+vi.setConfig({testTimeout: 180_000})
 
 const world = useCliWorld()
 const BIN = resolve(import.meta.dirname, '../../bin/run.js')

@@ -3,7 +3,7 @@
 // that does not exist, a bot whose token cannot be read failing alone, and YAML aliases that would never end.
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 
 import {
   ALERTS_BOT,
@@ -20,6 +20,9 @@ import {
   useCliWorld,
   writeRegistry,
 } from './fixture.js'
+
+// Each test spawns several CLI processes; on a loaded machine they need more than the default 30 s (not a timing assertion).
+vi.setConfig({testTimeout: 180_000})
 
 const world = useCliWorld()
 
