@@ -22,8 +22,10 @@ import Deploy from './deploy.js'
 import WebhookDelete from './webhook/delete.js'
 import WebhookInfo from './webhook/info.js'
 import WebhookLinkToken from './webhook/link-token.js'
+import WebhookLinks from './webhook/links.js'
 import WebhookRegister from './webhook/register.js'
 import WebhookServe from './webhook/serve.js'
+import WebhookUnlink from './webhook/unlink.js'
 import Digest from './digest.js'
 import Health from './health.js'
 import MonitorExec from './monitor/exec.js'
@@ -49,8 +51,10 @@ export const COMMANDS = {
   'webhook:delete': WebhookDelete,
   'webhook:info': WebhookInfo,
   'webhook:link-token': WebhookLinkToken,
+  'webhook:links': WebhookLinks,
   'webhook:register': WebhookRegister,
   'webhook:serve': WebhookServe,
+  'webhook:unlink': WebhookUnlink,
   deploy: Deploy,
   digest: Digest,
   health: Health,

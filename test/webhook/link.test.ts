@@ -130,6 +130,27 @@ describe('/link, /status and /stop through webhook serve', () => {
     expect(readRegistry(world.cli)).not.toContain('linked_chats')
   })
 
+  it('webhook links lists linked chats (--bot filters); webhook unlink CHAT [--channel C] removes them; bad input is one line', async () => {
+    const linked = (chat: number, bot: string, channels: string) => `  - chat_id: ${chat}\n    bot: ${bot}\n    channels: [${channels}]\n    linked_at: 2025-01-01T10:00:00Z\n    linked_by: "@ana_oncall (id 4242)"\n    title: Ana\n`
+    writeRegistry(world.cli, `${REGISTRY}linked_chats:\n${linked(4242, 'alerts', 'alerts, digest')}${linked(5151, 'deploy', 'deploy')}`)
+    const all = await world.run(['webhook', 'links'])
+    expect([all.exitCode, all.stderr]).toEqual([0, ''])
+    expect(all.stdout.split('\n')).toEqual([
+      '4242 (Ana) via alerts: alerts, digest; linked 2025-01-01T10:00:00Z by @ana_oncall (id 4242)',
+      '5151 (Ana) via deploy: deploy; linked 2025-01-01T10:00:00Z by @ana_oncall (id 4242)',
+    ])
+    const json = JSON.parse((await world.run(['webhook', 'links', '--bot', 'DEPLOY', '--json'])).stdout) as {linked_chats: Array<{chat_id: number}>}
+    expect(json.linked_chats.map((chat) => chat.chat_id)).toEqual([5151])
+
+    const one = await world.run(['webhook', 'unlink', '4242', '--channel', 'digest'])
+    expect([one.exitCode, one.stdout]).toEqual([0, 'unlinked 4242 (via alerts): no longer receives digest'])
+    expect((await linkedChatsFor('alerts', {configPath: world.cli.configPath, env: world.cli.env})).map((chat) => chat.channels)).toEqual([['alerts']])
+    expect((await world.run(['webhook', 'unlink', '4242'])).stdout).toBe('unlinked 4242 (via alerts): no longer receives alerts')
+    expectUsageError(await world.run(['webhook', 'unlink', '4242']), 'Error: chat 4242 is not linked')
+    expectUsageError(await world.run(['webhook', 'unlink', 'abc']), 'Error: CHAT: expected a numeric chat id, got "abc"')
+    expect((await world.run(['webhook', 'links'])).stdout).toBe('5151 (Ana) via deploy: deploy; linked 2025-01-01T10:00:00Z by @ana_oncall (id 4242)')
+  })
+
   it('t.me/<bot>?start=TOKEN links too; a second token adds its channels to the chat', async () => {
     writeRegistry(world.cli, REGISTRY)
     const first = await newToken(['--bot', 'alerts', '--channels', 'alerts'])
