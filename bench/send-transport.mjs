@@ -5,6 +5,9 @@
 //   1. `fastpay-tg send TEXT` vs bench/bare-http-send.mjs (one sendMessage over node:http): target <= 2.0x, RSS <= 65 MiB
 //   2. upload floor: node:http multipart stream vs fetch + FormData + file Blob (which transport streams faster)
 //   3. `fastpay-tg send --document FILE` vs the node:http upload floor
+// Peak RSS caveat: Linux keeps the spawning process's RSS high-water mark across fork + exec, so a child's figure
+// cannot read below this bench's own (which holds the fake API's recorded uploads until reset after each run):
+// upload rows' RSS are upper bounds, not the children's own.
 // BENCH_RUNS (default 15) and BENCH_UPLOAD_MB (default 20) change the figures; BENCH_BASELINE_BIN=/other/bin/run.js
 // adds a pair comparing `send` of another build (say, main before a change) with this one.
 import {spawn} from 'node:child_process'
@@ -38,6 +41,7 @@ function timed(args) {
     child.on('close', (code) => {
       const wallMs = performance.now() - started
       if (code !== 0) return reject(new Error(`${args.join(' ')} exited ${code}: ${stderr.trim()}`))
+      api.reset()
       resolve({wallMs, ...JSON.parse(readFileSync(usageFile, 'utf8'))})
     })
   })
