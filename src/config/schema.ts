@@ -32,9 +32,13 @@ const chatIdListSchema = z.unknown().optional().transform((value, ctx): ChatId[]
       else ids.push(chatId)
     }
   }
-  if (Array.isArray(value)) value.forEach((entry, index) => take(entry, [index]))
-  else if (typeof value === 'string' || typeof value === 'number') take(value, [])
-  else ctx.issues.push({code: 'custom', message: CHAT_IDS_MESSAGE, input: value})
+  if (Array.isArray(value)) {
+    for (const [index, entry] of value.entries()) take(entry, [index])
+  } else if (typeof value === 'string' || typeof value === 'number') {
+    take(value, [])
+  } else {
+    ctx.issues.push({code: 'custom', message: CHAT_IDS_MESSAGE, input: value})
+  }
   return ids
 })
 

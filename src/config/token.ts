@@ -1,5 +1,5 @@
 import {registerToken} from '../redact.js'
-import {MissingTokenError, UserError} from '../user-error.js'
+import {MissingTokenError} from '../user-error.js'
 import {isKeychainUnavailable, KEYCHAIN_SERVICE, readToken, storeToken} from './keychain.js'
 import type {Env} from './paths.js'
 import {ENV_REFERENCE, KEYCHAIN_PREFIX} from './constants.js'
