@@ -1,4 +1,4 @@
-import {NO_DEFAULT_CONFIG_ENV_VAR} from '../src/config/index.js'
+import {isTokenUnreadable, NO_DEFAULT_CONFIG_ENV_VAR} from '../src/config/index.js'
 import {describeFailure} from '../src/describe-failure.js'
 import {deployContextFromGitHub, type DeployNoticeResult, formatMessageIds, notifyDeploy} from '../src/deploy/index.js'
 import {redact} from '../src/redact.js'
@@ -63,7 +63,7 @@ export async function run(core: ActionCore, github: ActionGitHub, env: NodeJS.Pr
   } catch (error) {
     const failure = describeFailure(error)
     const about = [deploy.status, deploy.environment].filter(Boolean).join(', ')
-    if (error instanceof MissingTokenError && inputs.token === undefined) {
+    if (isEmptyToken(error) && inputs.token === undefined) {
       // `no bot token: ...` says no more than "empty"; a registry's `${VAR}` that is not set is worth naming.
       const detail = /^no bot token/.test(failure.message) ? '' : ` (${inActionTerms(failure.message)})`
       const why = emptyTokenWhy(github.context.payload)
@@ -130,3 +130,9 @@ function registryScope(env: NodeJS.ProcessEnv, inputs: ActionInputs): NodeJS.Pro
 }
 
 export type {DeployNoticeResult}
+
+/** No token at all (a fork's pull request, a missing secret, an unset `${VAR}`), unlike one that cannot be read. */
+function isEmptyToken(error: unknown): boolean {
+  if (isTokenUnreadable(error)) return error.empty
+  return error instanceof MissingTokenError
+}

@@ -20674,9 +20674,13 @@ var init_schema = __esm({
           else ids.push(chatId);
         }
       };
-      if (Array.isArray(value)) value.forEach((entry, index) => take(entry, [index]));
-      else if (typeof value === "string" || typeof value === "number") take(value, []);
-      else ctx.issues.push({ code: "custom", message: CHAT_IDS_MESSAGE, input: value });
+      if (Array.isArray(value)) {
+        for (const [index, entry] of value.entries()) take(entry, [index]);
+      } else if (typeof value === "string" || typeof value === "number") {
+        take(value, []);
+      } else {
+        ctx.issues.push({ code: "custom", message: CHAT_IDS_MESSAGE, input: value });
+      }
       return ids;
     });
     botNameSchema = external_exports.string({ error: EXPECTED_STRING }).regex(BOT_NAME, { error: "expected a name: a letter, then letters, digits, _ . or - (64 at most)" });
@@ -42974,23 +42978,28 @@ function tokenReferenceSource(reference, literalSource) {
   return literalSource;
 }
 var TokenUnreadableError = class extends MissingTokenError {
-  constructor(botName, problem, display) {
+  constructor(botName, problem, display, empty) {
     super(`bot "${botName}" in ${display}${problem.startsWith("takes") ? " " : ": "}${problem}`);
     this.botName = botName;
     this.problem = problem;
+    this.empty = empty;
   }
   botName;
   problem;
+  empty;
 };
+function isTokenUnreadable(error63) {
+  return error63 instanceof TokenUnreadableError;
+}
 async function resolveRegistryToken(raw, context2) {
   const reference = parseTokenReference(raw);
   const source = tokenReferenceSource(reference, context2.literalSource);
-  const unreadable = (problem) => new TokenUnreadableError(context2.botName, problem, context2.display);
+  const unreadable = (problem, empty = false) => new TokenUnreadableError(context2.botName, problem, context2.display, empty);
   let value;
   if (reference.kind === "literal") value = reference.token;
   if (reference.kind === "env") {
     value = context2.env[reference.variable]?.trim() || void 0;
-    if (value === void 0) throw unreadable(`takes its token from \${${reference.variable}}, which is not set`);
+    if (value === void 0) throw unreadable(`takes its token from \${${reference.variable}}, which is not set`, true);
   }
   if (reference.kind === "keychain") {
     try {
@@ -45460,7 +45469,7 @@ async function run(core, github, env = process.env) {
   } catch (error63) {
     const failure2 = describeFailure(error63);
     const about = [deploy.status, deploy.environment].filter(Boolean).join(", ");
-    if (error63 instanceof MissingTokenError && inputs.token === void 0) {
+    if (isEmptyToken(error63) && inputs.token === void 0) {
       const detail = /^no bot token/.test(failure2.message) ? "" : ` (${inActionTerms(failure2.message)})`;
       const why = emptyTokenWhy(github.context.payload);
       const line = `input token is empty${detail}: deploy notice (${about}) not sent; ${why}`;
@@ -45512,6 +45521,10 @@ function deploymentState(github) {
 function registryScope(env, inputs) {
   if (inputs.configPath !== void 0 || env.FASTPAY_TG_CONFIG) return env;
   return { ...env, [NO_DEFAULT_CONFIG_ENV_VAR]: "1" };
+}
+function isEmptyToken(error63) {
+  if (isTokenUnreadable(error63)) return error63.empty;
+  return error63 instanceof MissingTokenError;
 }
 
 // action/main.ts

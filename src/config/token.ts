@@ -44,6 +44,8 @@ export class TokenUnreadableError extends MissingTokenError {
     /** Short, without the bot: `takes its token from ${ALERTS_TOKEN}, which is not set`. */
     readonly problem: string,
     display: string,
+    /** True when there is no token at all (an unset `${ENV}`), false when one exists but cannot be read. */
+    readonly empty: boolean,
   ) {
     super(`bot "${botName}" in ${display}${problem.startsWith('takes') ? ' ' : ': '}${problem}`)
   }
@@ -57,12 +59,13 @@ export function isTokenUnreadable(error: unknown): error is TokenUnreadableError
 export async function resolveRegistryToken(raw: string, context: RegistryTokenContext): Promise<Sourced<string>> {
   const reference = parseTokenReference(raw)
   const source = tokenReferenceSource(reference, context.literalSource)
-  const unreadable = (problem: string) => new TokenUnreadableError(context.botName, problem, context.display)
+  const unreadable = (problem: string, empty = false) =>
+    new TokenUnreadableError(context.botName, problem, context.display, empty)
   let value: string | undefined
   if (reference.kind === 'literal') value = reference.token
   if (reference.kind === 'env') {
     value = context.env[reference.variable]?.trim() || undefined
-    if (value === undefined) throw unreadable(`takes its token from \${${reference.variable}}, which is not set`)
+    if (value === undefined) throw unreadable(`takes its token from \${${reference.variable}}, which is not set`, true)
   }
   if (reference.kind === 'keychain') {
     try {

@@ -149,7 +149,7 @@ describe('/link, /status and /stop through webhook serve', () => {
     expectUsageError(await world.run(['webhook', 'unlink', '4242']), 'Error: chat 4242 is not linked')
     expectUsageError(await world.run(['webhook', 'unlink', 'abc']), 'Error: CHAT: expected a numeric chat id, got "abc"')
     expect((await world.run(['webhook', 'links'])).stdout).toBe('5151 (Ana) via deploy: deploy; linked 2025-01-01T10:00:00Z by @ana_oncall (id 4242)')
-  })
+  }, 90_000)
 
   it('t.me/<bot>?start=TOKEN links too; a second token adds its channels to the chat', async () => {
     writeRegistry(world.cli, REGISTRY)
