@@ -1,20 +1,12 @@
 import type {Message} from '@grammyjs/types'
 
 import type {BotApiClient, InputFileSource} from '../api/index.js'
-import {describeFailure, type FailureDescription} from '../describe-failure.js'
-import type {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
-import type {ChatMigrations} from '../send/migrations.js'
+import {describeFailure} from '../describe-failure.js'
 import type {Attachment} from './deploy-options.js'
-import type {ChatNotice} from './publish-notice.js'
+import type {ChatNotice, ReplyOptions} from './publish-notice.js'
 
-export interface AttachmentOptions {
-  limiter: TelegramRateLimiter
-  migrations: ChatMigrations
-  threadId?: number
-  silent?: boolean
-  protect?: boolean
-  describeError?: (error: unknown) => FailureDescription
-}
+/** The same sending options as the failure reply: an attachment is a reply to the notice too. */
+export type AttachmentOptions = ReplyOptions
 
 /**
  * Sends each file as a reply to the notice, once in every chat that has the notice: uploaded to the first chat,
