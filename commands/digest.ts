@@ -14,6 +14,8 @@ export interface DigestResult {
   bot?: string
   deliveries?: Array<{chatId: number | string; ok: boolean; messageIds: number[]; error?: string}>
   spooled?: {id: string; chatIds: Array<number | string>}
+  /** Set when a digest of the same channel and --since went out within the throttle window: nothing was sent. */
+  suppressed?: {key: string; count: number; nextAt: Date}
 }
 
 export default class Digest extends BaseCommand<typeof Digest> {
@@ -23,13 +25,18 @@ latency of passing results (nearest rank), and alerts sent and suppressed. Sent 
 boundaries when long) to --channel's bot; --chart adds a PNG (uptime and p95 latency over the period, one line
 per check, the caption as legend) sent with sendPhoto. --dry-run prints the message instead of sending it;
 --out FILE writes it (and the chart to FILE's name with .png).
-Exit codes: 0 sent, 1 Telegram refused, 2 bad input or config, 3 Telegram unreachable (chart), 75 the text waits
-in the outbox.`
+Guarantee: one digest per channel and --since per throttle window (--throttle-seconds, else
+TELEGRAM_ALERT_THROTTLE_SECONDS, else 60), across processes and, with Redis, hosts; a repeat says "suppressed" and
+exits 0, --force sends anyway. Chats Telegram cannot take it now get the text from the outbox (alert flush); the
+chart is not spooled.
+Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 Telegram unreachable (chart), 75 the
+text waits in the outbox.`
 
   static override examples = [
     '<%= config.bin %> digest --since 24h',
     '<%= config.bin %> digest --since 7d --chart --channel alerts',
     '<%= config.bin %> digest --dry-run --out /var/lib/reports/digest.html --chart',
+    '<%= config.bin %> digest --since 24h --throttle-seconds 3600   # two cron hosts, one digest',
   ]
 
   static override flags = {
@@ -39,20 +46,25 @@ in the outbox.`
     chart: Flags.boolean({description: 'Also draw a PNG chart and send it with sendPhoto.'}),
     'dry-run': Flags.boolean({description: 'Print the message; send nothing.'}),
     out: Flags.string({description: 'Write the message to this file (the chart next to it, as .png).'}),
-    'state-dir': Flags.string({description: 'Where the monitor history lives.', env: 'FASTPAY_TG_STATE_DIR'}),
+    'throttle-seconds': Flags.integer({description: 'One digest per channel and --since in this window; 0 turns it off. [default: TELEGRAM_ALERT_THROTTLE_SECONDS or 60]', min: 0}),
+    force: Flags.boolean({description: 'Send even when a digest of this channel and --since went out within the window.'}),
+    'state-dir': Flags.string({description: 'Monitor history, throttle and outbox directory.', env: 'FASTPAY_TG_STATE_DIR'}),
   }
 
   public async run(): Promise<DigestResult> {
     const {flags} = this
-    const [{UserError}, {parseDuration, DURATION_EXPECTED}, {resolveStateDir, outboxDirIn}, {FileMonitorStore, monitorDirIn}, {buildDigest, sendDigest}] = await Promise.all([
+    const [{UserError}, {parseDuration, DURATION_EXPECTED}, {resolveStateDir}, {FileMonitorStore, monitorDirIn}, {buildDigest}, {throttleSeconds}] = await Promise.all([
       import('../src/user-error.js'),
       import('../src/monitor/duration.js'),
       import('../src/support/state-dir.js'),
       import('../src/monitor/file-store.js'),
       import('../src/digest/index.js'),
+      import('../src/alert/alert-state.js'),
     ])
     const sinceMs = parseDuration(flags.since)
     if (sinceMs === undefined || sinceMs === 0) throw new UserError(`--since: ${DURATION_EXPECTED} (got ${JSON.stringify(flags.since)})`)
+    // Read before anything is built or sent: a bad TELEGRAM_ALERT_THROTTLE_SECONDS is a usage error, exit 2.
+    const windowSeconds = flags.force ? 0 : throttleSeconds(flags['throttle-seconds'])
     const stateDir = resolveStateDir(flags['state-dir'])
     const built = await buildDigest({store: new FileMonitorStore({dir: monitorDirIn(stateDir)}), sinceMs, chart: flags.chart})
     for (const warning of built.warnings) this.warnLine(warning)
@@ -71,27 +83,47 @@ in the outbox.`
       if (chart) this.log(`\n[chart: ${chart.width}x${chart.height} PNG, ${chart.png.length} bytes, not sent]\n${chart.caption}`)
       return result
     }
-    const [{openAlertTarget}, {persistMigrations}, {Outbox}] = await Promise.all([
+    return {...result, ...(await this.send(stateDir, text, chart, windowSeconds))}
+  }
+
+  /** Sends through the throttle and the outbox of the store alerts use (files, or Redis for a fleet). */
+  private async send(
+    stateDir: string,
+    text: string,
+    chart: {png: Buffer; caption: string} | undefined,
+    windowSeconds: number,
+  ): Promise<Pick<DigestResult, 'bot' | 'deliveries' | 'spooled' | 'suppressed'>> {
+    const {flags} = this
+    const [{openAlertTarget}, {persistMigrations}, {openStore}, {sendDigest, digestThrottleKey}] = await Promise.all([
       import('../src/alert/open-alert-target.js'),
       import('../src/bot-session.js'),
-      import('../src/outbox/index.js'),
+      import('../src/store/select-store.js'),
+      import('../src/digest/index.js'),
     ])
     // Like an alert on the channel: its bot and chats, plus the chats linked to the channel (webhook /link).
     const {target, resolved} = await openAlertTarget({channel: flags.channel, defaultBotGiven: this.flagGiven('channel'), bot: flags.bot, token: flags.token, chats: flags.chat, configPath: flags.config}, this.clientOptions)
     this.warnConfig(resolved.warnings)
-    const botLabel = target.botLabel
+    const store = await openStore({stateDir, configPath: flags.config, onWarning: (line) => this.warnLine(line)})
+    const key = digestThrottleKey(flags.channel, flags.since)
     const sent = await sendDigest({
       target,
       text,
       ...(chart ? {chart: {png: chart.png, caption: chart.caption}} : {}),
-      outbox: new Outbox({dir: outboxDirIn(stateDir)}),
-    })
+      outbox: store.outbox,
+      ...(windowSeconds > 0 ? {throttle: {store: store.throttle, key, windowSeconds}} : {}),
+    }).finally(() => store.close())
+    for (const warning of sent.warnings) this.warnLine(warning)
+    if (sent.suppressed) {
+      const {nextAt} = sent.suppressed
+      this.log(`suppressed: a digest with key "${key}" went out within the last ${windowSeconds} s; the next can go at ${nextAt.toISOString()} (--force sends anyway)`)
+      return {bot: target.botLabel, suppressed: sent.suppressed}
+    }
     for (const note of await persistMigrations({resolved, client: target.client, migrations: target.migrations!})) this.warnLine(note)
     const deliveries = this.reportDeliveries(sent.deliveries, 'digest sent')
     if (sent.chart) this.reportDeliveries(sent.chart, 'chart sent')
     if (sent.spooled) this.warnLine(`the digest waits in the outbox for ${sent.spooled.chatIds.join(', ')} (${sent.spooled.id})`)
     process.exitCode = sent.exitCode
-    return {...result, bot: botLabel, deliveries, ...(sent.spooled ? {spooled: sent.spooled} : {})}
+    return {bot: target.botLabel, deliveries, ...(sent.spooled ? {spooled: sent.spooled} : {})}
   }
 
   private async writeOut(out: string, text: string, png: Buffer | undefined, result: DigestResult): Promise<void> {

@@ -7,6 +7,15 @@ import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
 import {failureKind, type Outbox, type SpooledMessage} from '../outbox/index.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {type ChatDelivery, deliverToChats} from '../send/deliver.js'
+import type {ThrottleStore} from '../store/types.js'
+
+/**
+ * The throttle key of a digest: one per channel and period as given (`--since 24h`), so that two cron hosts or a
+ * retried job send one digest, while a daily and a weekly digest of one channel never hold each other back.
+ */
+export function digestThrottleKey(channel: string, since: string): string {
+  return `digest:${channel}:${since.trim()}`
+}
 
 export interface SendDigestOptions {
   target: AlertTarget
@@ -16,6 +25,10 @@ export interface SendDigestOptions {
   chart?: {png: Buffer; caption: string}
   /** Where the text goes for chats Telegram cannot take it now (the chart is not spooled). */
   outbox: Pick<Outbox, 'spool'>
+  /** One digest per key per window (the store alerts use, files or Redis). @default sent whatever came before */
+  throttle?: {store: ThrottleStore; key: string; windowSeconds: number}
+  /** Epoch ms, the throttle's clock. @default Date.now() */
+  now?: number
 }
 
 export interface DigestDelivery {
@@ -23,13 +36,23 @@ export interface DigestDelivery {
   chart?: ChatDelivery[]
   /** Chats the text waits in the outbox for. */
   spooled?: {id: string; chatIds: Array<number | string>}
-  /** 0 every chat has it; 75 spooled for some; otherwise the worst chart or refusal code (1 refused, 3 unreachable). */
+  /** Set when the throttle held the digest back (nothing was sent): a digest of this key went out within the window. */
+  suppressed?: {key: string; count: number; nextAt: Date}
+  /** 0 every chat has it (or suppressed); 75 spooled for some; otherwise the worst chart or refusal code (1 refused, 3 unreachable). */
   exitCode: ExitCodeValue
+  warnings: string[]
 }
 
 /** Sends the digest text to every chat (spooling it where Telegram cannot take it now), then the chart photo. */
 export async function sendDigest(options: SendDigestOptions): Promise<DigestDelivery> {
-  const {target} = options
+  const {target, throttle} = options
+  const now = options.now ?? Date.now()
+  const decision = throttle ? await throttle.store.decide(throttle.key, throttle.windowSeconds, now) : undefined
+  const warnings = [...(decision?.warnings ?? [])]
+  if (decision?.send === false) {
+    const suppressed = {key: throttle!.key, count: decision.suppressedCount, nextAt: decision.nextAt}
+    return {deliveries: [], suppressed, exitCode: ExitCode.ok, warnings}
+  }
   const limiter = limiterFor(target.client)
   const message: SpooledMessage = {
     text: options.text,
@@ -53,7 +76,12 @@ export async function sendDigest(options: SendDigestOptions): Promise<DigestDeli
   const failures = [...deliveries, ...(chart ?? [])].filter((delivery) => !delivery.ok && !later.includes(delivery))
   const worst = failures.length === 0 ? ExitCode.ok : (Math.max(...failures.map((delivery) => delivery.error!.exitCode)) as ExitCodeValue)
   const exitCode = worst !== ExitCode.ok ? worst : spooled ? ExitCode.spooled : ExitCode.ok
-  return {deliveries, ...(chart ? {chart} : {}), ...(spooled ? {spooled} : {}), exitCode}
+  // Reached no chat and waits for none: the window goes back, so that the next run tries again. A spooled digest
+  // keeps it: it is on its way, and another would be a duplicate.
+  if (decision?.ticket && !spooled && deliveries.every((delivery) => !delivery.ok)) {
+    warnings.push(...(await throttle!.store.release(decision.ticket, now)))
+  }
+  return {deliveries, ...(chart ? {chart} : {}), ...(spooled ? {spooled} : {}), exitCode, warnings}
 }
 
 async function sendChart(

@@ -6,6 +6,7 @@ import type {HistoryRecord} from '../../src/monitor/store.js'
 import {Outbox} from '../../src/outbox/index.js'
 import type {FakeBotApi} from '../fake-bot-api/server.js'
 import {PRIVATE_CHAT, startApi, testClient} from '../api/fixture.js'
+import {FileThrottle} from '../../src/throttle/index.js'
 import {tempDir} from '../throttle/helpers.js'
 import {NOW} from './history-fixture.js'
 
@@ -29,5 +30,20 @@ describe('sending a digest', () => {
     expect(sent.join('')).toBe(text)
     expect(sent[0]!.endsWith('ms\n')).toBe(true)
     expect(sent[1]!.startsWith('✅ <b>service-')).toBe(true)
+  })
+
+  it('a digest that reached no chat gives its throttle window back; one that reached a chat keeps it', async () => {
+    const {client} = testClient(api)
+    const dir = tempDir()
+    const throttle = {store: new FileThrottle({dir: join(dir, 'throttle')}), key: 'digest:health:24h', windowSeconds: 60}
+    const send = (chatIds: Array<number | string>, now: number) =>
+      sendDigest({target: {client, botLabel: 'health', chatIds}, text: 'digest', outbox: new Outbox({dir: join(dir, 'outbox')}), throttle, now})
+    const refused = await send([999_999], NOW)
+    expect([refused.exitCode, refused.suppressed]).toEqual([1, undefined])
+    const sent = await send([PRIVATE_CHAT], NOW + 1000)
+    expect([sent.exitCode, sent.suppressed, sent.deliveries.map((delivery) => delivery.ok)]).toEqual([0, undefined, [true]])
+    const repeated = await send([PRIVATE_CHAT], NOW + 2000)
+    expect(repeated).toEqual({deliveries: [], suppressed: {key: 'digest:health:24h', count: 1, nextAt: new Date(NOW + 61_000)}, exitCode: 0, warnings: []})
+    expect(api.requests.filter((request) => request.method === 'sendMessage')).toHaveLength(2)
   })
 })
