@@ -12,6 +12,7 @@ import {
   deleteToken,
   ENV_REFERENCE,
   type Env,
+  findRegistryBot,
   isTokenUnreadable,
   KEYCHAIN_PREFIX,
   loadRegistry,
@@ -137,6 +138,14 @@ function describeStorage(token: string): string {
   return variable ? `environment variable ${variable}` : 'registry file (literal)'
 }
 
+/** The bot `bots remove` would remove, so the door can name it in its question before anything changes. */
+export async function findRemovableBot(selector: string, configPath: string | undefined, env: Env = process.env): Promise<{bot: RegistryBot; registry: string}> {
+  const location = locateRegistry(configPath, env)
+  const bot = findRegistryBot((await loadRegistry(location)).bots, selector)
+  if (!bot) throw new UserError(`unknown bot "${selector}": not in ${location.display}`)
+  return {bot, registry: location.display}
+}
+
 /** `bots remove`: also forgets the keychain entry the bot's token lived in. */
 export async function removeRegistryBot(selector: string, configPath: string | undefined, env: Env = process.env): Promise<RegistryBot> {
   const removed = await removeBot(locateRegistry(configPath, env), selector)
@@ -204,11 +213,24 @@ export async function syncBotInfo(selector: string, options: {configPath?: strin
   return info
 }
 
+export interface TestMessageOptions extends OpenBotOptions {
+  configPath?: string
+  token?: string
+  /** `--chat`: these chats instead of the bot's own. */
+  chats?: string[]
+  /** `--thread`: this forum topic instead of the bot's `message_thread_id`. */
+  thread?: number
+  /** `--message`. @default a line naming this host and the time */
+  message?: string
+}
+
 /** `bots test`: a short message to every chat of the bot, to prove the whole path works. */
-export async function sendTestMessage(selector: string | undefined, options: {configPath?: string; token?: string; chats?: string[]} & OpenBotOptions): Promise<{deliveries: ChatDelivery[]; notes: string[]}> {
-  const session = await openBot({bot: selector, token: options.token, chats: options.chats, configPath: options.configPath}, options)
+export async function sendTestMessage(selector: string | undefined, options: TestMessageOptions): Promise<{deliveries: ChatDelivery[]; notes: string[]}> {
+  if (options.message !== undefined && options.message.trim() === '') throw new UserError('--message: the text is empty')
+  const request = {bot: selector, token: options.token, chats: options.chats, thread: options.thread, configPath: options.configPath}
+  const session = await openBot(request, options)
   const chatIds = requireChats(session.resolved).map((target) => target.chatId)
-  const text = `✅ fastpay-tg test message from ${hostname()} at ${new Date().toISOString()}`
+  const text = options.message ?? `✅ fastpay-tg test message from ${hostname()} at ${new Date().toISOString()}`
   const deliveries = await deliverToChats(session.client, chatIds, {text, threadId: session.resolved.threadId?.value}, {migrations: session.migrations})
   return {deliveries, notes: await persistMigrations(session)}
 }

@@ -6,6 +6,7 @@ import {chmodSync, existsSync, mkdirSync, readFileSync, statSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {describe, expect, it, vi} from 'vitest'
 
+import {runOnTerminal, screenLines} from '../helpers/run-on-terminal.js'
 import {ALERTS_BOT, callsOf, closedApiRoot, expectUsageError, HEALTH_BOT, ON_CALL, readRegistry, REVOKED_TOKEN, useCliWorld} from './fixture.js'
 
 // Each test spawns several CLI processes; on a loaded machine they need more than the default 30 s (not a timing assertion).
@@ -81,22 +82,10 @@ describe('a value that is not a bot token', () => {
 
 describe('bots add on a terminal without --token', () => {
   it('asks for the token with echo off: it never reaches the screen', async () => {
-    // `script` gives the CLI a real pseudo-terminal; the token is typed only once the prompt is up (echo is off by then).
-    const command = [process.execPath, BIN, 'bots', 'add', 'alerts', '--no-keychain', '--chat', String(ON_CALL.id)].map((part) => `'${part}'`).join(' ')
-    const child = execa('script', ['-qfec', command, '/dev/null'], {env: world.cli.env, extendEnv: false, reject: false, timeout: 60_000})
-    let screen = ''
-    let typed = false
-    child.stdout!.on('data', (chunk: Buffer) => {
-      screen += chunk.toString('utf8')
-      if (!typed && screen.includes('Token for alerts (not shown): ')) {
-        typed = true
-        child.stdin!.write(`${ALERTS_BOT.token}\r`)
-      }
-    })
-    const result = await child
-    expect(result.exitCode).toBe(0)
-    const lines = screen.split(/\r?\n/).map((line) => line.trim()).filter(Boolean)
-    expect(lines).toEqual([
+    const args = ['bots', 'add', 'alerts', '--no-keychain', '--chat', String(ON_CALL.id)]
+    const {screen, exitCode} = await runOnTerminal(world.cli.env, args, 'Token for alerts (not shown): ', `${ALERTS_BOT.token}\r`)
+    expect(exitCode).toBe(0)
+    expect(screenLines(screen)).toEqual([
       'Token for alerts (not shown):',
       `added bot alerts (id 1, @${ALERTS_BOT.username}); token in registry file (literal); chats: ${ON_CALL.id}`,
     ])

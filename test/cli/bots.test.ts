@@ -1,5 +1,5 @@
-// The registry CRUD as a user runs it: add, list, disable/enable, validate, sync-info, test, remove. Every change
-// is checked in the registry file itself and in what the fake Telegram received afterwards.
+// The registry CRUD as a user runs it: add, list, disable/enable, validate, sync-info (test and remove have files of
+// their own). Every change is checked in the registry file itself and in what the fake Telegram received afterwards.
 import {statSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
@@ -17,6 +17,7 @@ import {
   readRegistry,
   REGISTRY_DISPLAY,
   REVOKED_TOKEN,
+  TWO_BOTS,
   useCliWorld,
   writeRegistry,
 } from './fixture.js'
@@ -32,17 +33,7 @@ const expectedStorage: 'keychain' | 'file' | 'either' =
 
 const NEW_FILE_HEADER = '# fastpay-tg bots registry. A token is a literal, ${ENV_VAR} or keychain:<account>.\nbots:\n'
 
-const twoBots = `bots:
-  - name: alerts
-    id: 1
-    token: ${ALERTS_BOT.token}
-    chat_ids: [${OPS_FORUM.id}, ${ON_CALL.id}]
-    message_thread_id: 7
-  - name: deploy
-    id: 2
-    token: ${DEPLOY_BOT.token}
-    chat_ids: [${ON_CALL.id}]
-`
+const twoBots = TWO_BOTS
 
 describe('bots add', () => {
   it('stores a literal token in the keychain, or in the 0600 file with a one-line warning; either way send uses it', async () => {
@@ -76,7 +67,7 @@ describe('bots add', () => {
       [ALERTS_BOT.token, 7],
     ])
 
-    const removed = await world.run(['bots', 'remove', 'payments'])
+    const removed = await world.run(['bots', 'remove', 'payments', '--yes'])
     expect(removed).toEqual({stdout: 'removed bot payments (id 1)', stderr: '', exitCode: 0})
     if (inKeychain) {
       // The keychain entry went with the bot.
@@ -111,7 +102,7 @@ describe('bots add', () => {
     expect(readRegistry(world.cli)).toBe(registry)
     const validated = await world.run(['bots', 'validate', 'refunds'])
     expect(validated).toEqual({stdout: `refunds: ok, @fastpay_alerts_bot (id ${ALERTS_BOT.id})`, stderr: '', exitCode: 0})
-    expect(await world.run(['bots', 'remove', 'refunds'])).toMatchObject({exitCode: 0})
+    expect(await world.run(['bots', 'remove', 'refunds', '--yes'])).toMatchObject({exitCode: 0})
   })
 
   it('a bad --chat is refused before the token is stored anywhere', async () => {
@@ -242,49 +233,5 @@ describe('bots sync-info', () => {
     const env = {TELEGRAM_BOT_CONFIGS: envConfigs({name: 'health', token: HEALTH_BOT.token})}
     const result = await world.run(['bots', 'sync-info', 'health'], {env})
     expectUsageError(result, 'Error: bot "health" is not in the registry: sync-info caches metadata there')
-  })
-})
-
-describe('bots test', () => {
-  it('sends a test message to each chat of the bot, in its forum topic', async () => {
-    writeRegistry(world.cli, twoBots)
-    const result = await world.run(['bots', 'test', 'alerts'])
-    expect(result).toEqual({
-      stdout: `test message sent to ${OPS_FORUM.id}: message 1\ntest message sent to 4242: message 1`,
-      stderr: '',
-      exitCode: 0,
-    })
-    const sent = callsOf(world.api, 'sendMessage')
-    expect(sent.map((request) => [request.token, request.params.chat_id, request.params.message_thread_id])).toEqual([
-      [ALERTS_BOT.token, OPS_FORUM.id, 7],
-      [ALERTS_BOT.token, ON_CALL.id, 7],
-    ])
-    for (const request of sent) {
-      expect(request.params.text).toMatch(/^✅ fastpay-tg test message from \S+ at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
-    }
-  })
-
-  it('--chat overrides the bot’s chats; a refused chat is exit 1', async () => {
-    writeRegistry(world.cli, twoBots)
-    world.api.failNext({method: 'sendMessage', kind: {status: 403, description: 'Forbidden: bot was kicked from the supergroup chat'}})
-    const result = await world.run(['bots', 'test', 'deploy', '--chat', String(OPS_FORUM.id)])
-    expect(result).toEqual({
-      stdout: '',
-      stderr: `Error: ${OPS_FORUM.id}: Call to 'sendMessage' failed (403: Forbidden: bot was kicked from the supergroup chat): the bot was removed from the chat or blocked`,
-      exitCode: 1,
-    })
-    expect(callsOf(world.api, 'sendMessage').map((request) => request.params.chat_id)).toEqual([OPS_FORUM.id])
-  })
-})
-
-describe('bots remove', () => {
-  it('removes the bot from the file; the others stay as they were', async () => {
-    writeRegistry(world.cli, twoBots)
-    const result = await world.run(['bots', 'remove', 'alerts', '--json'])
-    expect(result.stderr).toBe('')
-    expect(jsonOf(result)).toEqual({name: 'alerts', id: 1})
-    expect(readRegistry(world.cli)).toBe(`bots:\n${twoBots.split('\n').slice(6).join('\n')}`)
-    const shown = await world.run(['config', 'show', '--bot', 'alerts'])
-    expectUsageError(shown, `Error: unknown bot "alerts": not in ${REGISTRY_DISPLAY} nor TELEGRAM_BOT_CONFIGS`)
   })
 })

@@ -25,6 +25,19 @@ export const UPGRADED_GROUP_ID = -1005550001111
 /** How the sandbox's registry path is shown in messages (HOME is the sandbox, XDG_CONFIG_HOME is HOME/config). */
 export const REGISTRY_DISPLAY = '~/config/fastpay-tg/config.yml'
 
+/** A registry of two bots: alerts (two chats, forum topic 7) and deploy. */
+export const TWO_BOTS = `bots:
+  - name: alerts
+    id: 1
+    token: ${ALERTS_BOT.token}
+    chat_ids: [${OPS_FORUM.id}, ${ON_CALL.id}]
+    message_thread_id: 7
+  - name: deploy
+    id: 2
+    token: ${DEPLOY_BOT.token}
+    chat_ids: [${ON_CALL.id}]
+`
+
 export function startTestApi(): Promise<FakeBotApi> {
   return startFakeBotApi({bots: [ALERTS_BOT, DEPLOY_BOT, HEALTH_BOT], chats: [OPS_FORUM, ON_CALL, LEGACY_GROUP, STATUS_CHANNEL]})
 }
