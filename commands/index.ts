@@ -1,6 +1,6 @@
 // The CLI's single entry: every command class, for oclif's explicit command discovery, and the runner bin/ calls.
 // Command classes are thin; whatever they need from src/ is imported lazily inside run().
-import {flush, handle, run as runOclif} from '@oclif/core'
+import {flush, handle, type Hook, run as runOclif} from '@oclif/core'
 
 import {redact} from '../src/redact.js'
 
@@ -15,6 +15,7 @@ import BotsRemove from './bots/remove.js'
 import BotsSyncInfo from './bots/sync-info.js'
 import BotsTest from './bots/test.js'
 import BotsValidate from './bots/validate.js'
+import Completion from './completion.js'
 import ConfigShow from './config/show.js'
 import Discover from './discover.js'
 import Send from './send.js'
@@ -28,10 +29,14 @@ import WebhookServe from './webhook/serve.js'
 import WebhookUnlink from './webhook/unlink.js'
 import Digest from './digest.js'
 import Health from './health.js'
+import Help from './help.js'
 import MonitorExec from './monitor/exec.js'
 import MonitorRun from './monitor/run.js'
 import MonitorStatus from './monitor/status.js'
 import MonitorWatch from './monitor/watch.js'
+import Version from './version.js'
+
+export {FastpayHelp} from './support/fastpay-help.js'
 
 export const COMMANDS = {
   alert: Alert,
@@ -45,6 +50,7 @@ export const COMMANDS = {
   'bots:sync-info': BotsSyncInfo,
   'bots:test': BotsTest,
   'bots:validate': BotsValidate,
+  completion: Completion,
   'config:show': ConfigShow,
   discover: Discover,
   send: Send,
@@ -58,10 +64,21 @@ export const COMMANDS = {
   deploy: Deploy,
   digest: Digest,
   health: Health,
+  help: Help,
   'monitor:exec': MonitorExec,
   'monitor:run': MonitorRun,
   'monitor:status': MonitorStatus,
   'monitor:watch': MonitorWatch,
+  version: Version,
+}
+
+/**
+ * oclif's `command_not_found` hook (named in package.json): a typo gets the likely commands, written as typed
+ * (`bots list`), and exit code 2. Loaded only when a command is not found.
+ */
+export const commandNotFound: Hook<'command_not_found'> = async ({id, argv, config}) => {
+  const {reportUnknownCommand} = await import('./support/unknown-command.js')
+  reportUnknownCommand(id, argv ?? [], config)
 }
 
 export async function run(argv: string[], binUrl: string): Promise<void> {
