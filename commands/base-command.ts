@@ -82,6 +82,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return {debug: this.debugLine, timeoutMs: this.flags.timeout * 1000}
   }
 
+  /** The bot a run uses (`--config`, `--bot`, `--token`) and how its requests go, for openers such as openMonitorRuntime. */
+  protected get botOptions(): {configPath?: string; bot?: string; token?: string; debug?: (line: string) => void; timeoutMs: number} {
+    const {config, bot, token} = this.flags
+    return {configPath: config, bot, token, ...this.clientOptions}
+  }
+
   /** A `DEBUG`/`--debug` trace line for the API client; never carries the token. */
   protected get debugLine(): ((line: string) => void) | undefined {
     const enabled = this.argv.includes('--debug') || /(^|,)fastpay-tg(:|,|$)|^\*$/.test(process.env.DEBUG ?? '')

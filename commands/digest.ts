@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import type {CheckDigest} from '../src/digest/index.js'
+import type {Store} from '../src/store/select-store.js'
 import {BaseCommand} from './base-command.js'
 
 export interface DigestResult {
@@ -53,20 +54,31 @@ text waits in the outbox.`
 
   public async run(): Promise<DigestResult> {
     const {flags} = this
-    const [{UserError}, {parseDuration, DURATION_EXPECTED}, {resolveStateDir}, {FileMonitorStore, monitorDirIn}, {buildDigest}, {throttleSeconds}] = await Promise.all([
+    const [{UserError}, {parseDuration, DURATION_EXPECTED}, {resolveStateDir}, {openStore}, {throttleSeconds}] = await Promise.all([
       import('../src/user-error.js'),
       import('../src/monitor/duration.js'),
       import('../src/support/state-dir.js'),
-      import('../src/monitor/file-store.js'),
-      import('../src/digest/index.js'),
+      import('../src/store/select-store.js'),
       import('../src/alert/alert-state.js'),
     ])
     const sinceMs = parseDuration(flags.since)
     if (sinceMs === undefined || sinceMs === 0) throw new UserError(`--since: ${DURATION_EXPECTED} (got ${JSON.stringify(flags.since)})`)
     // Read before anything is built or sent: a bad TELEGRAM_ALERT_THROTTLE_SECONDS is a usage error, exit 2.
     const windowSeconds = flags.force ? 0 : throttleSeconds(flags['throttle-seconds'])
-    const stateDir = resolveStateDir(flags['state-dir'])
-    const built = await buildDigest({store: new FileMonitorStore({dir: monitorDirIn(stateDir)}), sinceMs, chart: flags.chart})
+    // The history `monitor run` wrote wherever it wrote it (the files, or Redis for a fleet); the throttle and outbox
+    // alerts use.
+    const store = await openStore({stateDir: resolveStateDir(flags['state-dir']), configPath: flags.config, onWarning: (line) => this.warnLine(line)})
+    try {
+      return await this.digestFrom(store, sinceMs, windowSeconds)
+    } finally {
+      await store.close()
+    }
+  }
+
+  private async digestFrom(store: Store, sinceMs: number, windowSeconds: number): Promise<DigestResult> {
+    const {flags} = this
+    const {buildDigest} = await import('../src/digest/index.js')
+    const built = await buildDigest({store: store.monitor, sinceMs, chart: flags.chart})
     for (const warning of built.warnings) this.warnLine(warning)
     const {digest, text, chart} = built
     const result: DigestResult = {
@@ -83,27 +95,25 @@ text waits in the outbox.`
       if (chart) this.log(`\n[chart: ${chart.width}x${chart.height} PNG, ${chart.png.length} bytes, not sent]\n${chart.caption}`)
       return result
     }
-    return {...result, ...(await this.send(stateDir, text, chart, windowSeconds))}
+    return {...result, ...(await this.send(store, text, chart, windowSeconds))}
   }
 
   /** Sends through the throttle and the outbox of the store alerts use (files, or Redis for a fleet). */
   private async send(
-    stateDir: string,
+    store: Store,
     text: string,
     chart: {png: Buffer; caption: string} | undefined,
     windowSeconds: number,
   ): Promise<Pick<DigestResult, 'bot' | 'deliveries' | 'spooled' | 'suppressed'>> {
     const {flags} = this
-    const [{openAlertTarget}, {persistMigrations}, {openStore}, {sendDigest, digestThrottleKey}] = await Promise.all([
+    const [{openAlertTarget}, {persistMigrations}, {sendDigest, digestThrottleKey}] = await Promise.all([
       import('../src/alert/open-alert-target.js'),
       import('../src/bot-session.js'),
-      import('../src/store/select-store.js'),
       import('../src/digest/index.js'),
     ])
     // Like an alert on the channel: its bot and chats, plus the chats linked to the channel (webhook /link).
     const {target, resolved} = await openAlertTarget({channel: flags.channel, defaultBotGiven: this.flagGiven('channel'), bot: flags.bot, token: flags.token, chats: flags.chat, configPath: flags.config}, this.clientOptions)
     this.warnConfig(resolved.warnings)
-    const store = await openStore({stateDir, configPath: flags.config, onWarning: (line) => this.warnLine(line)})
     const key = digestThrottleKey(flags.channel, flags.since)
     const sent = await sendDigest({
       target,
@@ -111,7 +121,7 @@ text waits in the outbox.`
       ...(chart ? {chart: {png: chart.png, caption: chart.caption}} : {}),
       outbox: store.outbox,
       ...(windowSeconds > 0 ? {throttle: {store: store.throttle, key, windowSeconds}} : {}),
-    }).finally(() => store.close())
+    })
     for (const warning of sent.warnings) this.warnLine(warning)
     if (sent.suppressed) {
       const {nextAt} = sent.suppressed

@@ -33,12 +33,11 @@ became of the alert.`
 
   public async run(): Promise<void> {
     const {flags} = this
-    const [{UserError}, {parseSeverity}, {parseDuration, DURATION_EXPECTED}, {CHECK_NAME}, {openMonitorRuntime}, {execJob}, {passLines}, {redact}] = await Promise.all([
+    const [{UserError}, {parseSeverity}, {parseDuration, DURATION_EXPECTED}, {CHECK_NAME}, {execJob}, {passLines}, {redact}] = await Promise.all([
       import('../../src/user-error.js'),
       import('../../src/alert/severity.js'),
       import('../../src/monitor/duration.js'),
       import('../../src/monitor/check-spec.js'),
-      import('../../src/monitor/runtime.js'),
       import('../../src/monitor/exec-job.js'),
       import('../../src/monitor/report-lines.js'),
       import('../../src/redact.js'),
@@ -55,17 +54,8 @@ became of the alert.`
       if (ms > 24 * 86_400_000) throw new UserError(`${flag}: expected a duration of at most 24d (got ${JSON.stringify(value)})`)
       return ms
     }
-    const {openMonitorStore} = await import('../../src/monitor/fleet/open-monitor-store.js')
-    const opened = await openMonitorStore({stateDir: flags['state-dir'], configPath: flags.config, onWarning: (line) => this.warnLine(line)})
-    const runtime = openMonitorRuntime({
-      stateDir: flags['state-dir'],
-      configPath: flags.config,
-      bot: flags.bot,
-      token: flags.token,
-      ...this.clientOptions,
-      store: opened.store,
-      ...(opened.alertState ? {alertState: opened.alertState} : {}),
-    })
+    const {openMonitorRuntime} = await import('../../src/monitor/runtime.js')
+    const runtime = await openMonitorRuntime({...this.botOptions, stateDir: flags['state-dir'], onWarning: (line) => this.warnLine(line)})
     const report = await execJob({
       check: {
         name: flags.name,
@@ -80,8 +70,8 @@ became of the alert.`
       command: command as [string, ...string[]],
       store: runtime.store,
       sender: runtime.sender,
-      host: opened.host,
-    }).finally(() => opened.close())
+      host: runtime.host,
+    }).finally(() => runtime.close())
     // The job's stdout is ours: what we have to say goes to stderr.
     for (const warning of [...report.warnings, ...(await runtime.finish())]) this.warnLine(warning)
     for (const line of passLines(report)) process.stderr.write(`fastpay-tg: ${redact(line)}\n`)

@@ -7,3 +7,4 @@ export const passFlags = {
   concurrency: Flags.integer({description: 'Checks in flight at once (default: the file\'s concurrency, else 50).', min: 1}),
   host: Flags.string({description: 'This host\'s name in a fleet sharing a Redis store (default: FASTPAY_TG_HOST, else the machine name).'}),
 }
+

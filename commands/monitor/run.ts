@@ -31,44 +31,34 @@ file or config, 75 an alert waits in the outbox.`
 
   public async run(): Promise<MonitorRunResult> {
     const {flags} = this
-    const [{loadMonitors, locateMonitors, selectChecks}, {openMonitorRuntime}, {runPass}, {passLines}, {terminalProgress}, {alertsExitCode}, {openMonitorStore}] = await Promise.all([
+    const [{loadMonitors, locateMonitors, selectChecks}, {runPass}, {passLines}, {terminalProgress}, {alertsExitCode}] = await Promise.all([
       import('../../src/monitor/load-monitors.js'),
-      import('../../src/monitor/runtime.js'),
       import('../../src/monitor/run-pass.js'),
       import('../../src/monitor/report-lines.js'),
       import('../../src/monitor/progress.js'),
       import('../../src/monitor/alert-sender.js'),
-      import('../../src/monitor/fleet/open-monitor-store.js'),
     ])
     const config = await loadMonitors(locateMonitors(flags.file))
     const checks = selectChecks(config, flags.check)
-    const opened = await openMonitorStore({stateDir: flags['state-dir'], configPath: flags.config, host: flags.host, onWarning: (line) => this.warnLine(line)})
-    const runtime = openMonitorRuntime({
-      stateDir: flags['state-dir'],
-      configPath: flags.config,
-      bot: flags.bot,
-      token: flags.token,
-      ...this.clientOptions,
-      store: opened.store,
-      ...(opened.alertState ? {alertState: opened.alertState} : {}),
-    })
+    const {openMonitorRuntime} = await import('../../src/monitor/runtime.js')
+    const runtime = await openMonitorRuntime({...this.botOptions, stateDir: flags['state-dir'], host: flags.host, onWarning: (line) => this.warnLine(line)})
     const progress = this.jsonEnabled() ? undefined : terminalProgress(process.stderr)
     let report: PassReport
     try {
       report = await runPass({
         checks,
         store: runtime.store,
-        ...opened.passOptions,
+        ...runtime.passOptions,
         sender: runtime.sender,
         concurrency: flags.concurrency ?? config.concurrency,
         telegram: runtime.telegram,
         historyRetentionMs: config.historyRetentionMs,
         ...(progress ? {onProgress: (done: number, total: number) => progress.update(done, total)} : {}),
       })
-      await opened.recordPass(report)
+      await runtime.recordPass(report)
     } finally {
       progress?.end()
-      await opened.close()
+      await runtime.close()
     }
     const warnings = [...report.warnings, ...(await runtime.finish())]
     for (const warning of warnings) this.warnLine(warning)

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import type {MonitorState} from '../../src/monitor/store.js'
+import type {MonitorState} from '../../src/store/monitor-state.js'
 import type {HostView} from '../../src/monitor/fleet/index.js'
 import type {StatusRow} from '../../src/monitor/status.js'
 import {BaseCommand} from '../base-command.js'
@@ -34,14 +34,15 @@ checks the state knows are shown alone, with a warning.`
       import('../../src/monitor/status.js'),
       import('../../src/describe-failure.js'),
     ])
-    const opened = await fleet.openMonitorStore({stateDir: flags['state-dir'], configPath: flags.config, onWarning: (line) => this.warnLine(line)})
+    const {openMonitorRuntime} = await import('../../src/monitor/runtime.js')
+    const runtime = await openMonitorRuntime({...this.botOptions, stateDir: flags['state-dir'], onWarning: (line) => this.warnLine(line)})
     let hosts: HostView[] | undefined
     let read
     try {
-      read = await opened.store.readState()
-      if (opened.fleet) hosts = await fleet.readHostViews(opened.fleet.kv)
+      read = await runtime.store.readState()
+      if (runtime.fleet) hosts = await fleet.readHostViews(runtime.fleet.kv)
     } finally {
-      await opened.close()
+      await runtime.close()
     }
     const {state, warnings} = read
     let checks

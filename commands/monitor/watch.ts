@@ -23,13 +23,11 @@ Prints one line per change and alert.`
 
   public async run(): Promise<void> {
     const {flags} = this
-    const [{loadMonitorsOnce, locateMonitors, selectChecks}, {openMonitorRuntime}, {runPass}, {passLines}, {watchMonitors}, {openMonitorStore}] = await Promise.all([
+    const [{loadMonitorsOnce, locateMonitors, selectChecks}, {runPass}, {passLines}, {watchMonitors}] = await Promise.all([
       import('../../src/monitor/load-monitors.js'),
-      import('../../src/monitor/runtime.js'),
       import('../../src/monitor/run-pass.js'),
       import('../../src/monitor/report-lines.js'),
       import('../../src/monitor/watch.js'),
-      import('../../src/monitor/fleet/open-monitor-store.js'),
     ])
     const location = locateMonitors(flags.file)
     // Parsed and validated again only when the file changes (path, mtime, size): a watch reloads before every pass.
@@ -39,16 +37,8 @@ Prints one line per change and alert.`
       return {...config, checks: selectChecks(config, flags.check)}
     }
     const first = await load()
-    const opened = await openMonitorStore({stateDir: flags['state-dir'], configPath: flags.config, host: flags.host, onWarning: (line) => this.warnLine(line)})
-    const runtime = openMonitorRuntime({
-      stateDir: flags['state-dir'],
-      configPath: flags.config,
-      bot: flags.bot,
-      token: flags.token,
-      ...this.clientOptions,
-      store: opened.store,
-      ...(opened.alertState ? {alertState: opened.alertState} : {}),
-    })
+    const {openMonitorRuntime} = await import('../../src/monitor/runtime.js')
+    const runtime = await openMonitorRuntime({...this.botOptions, stateDir: flags['state-dir'], host: flags.host, onWarning: (line) => this.warnLine(line)})
     const stop = new AbortController()
     const onSignal = (signal: string) => {
       if (stop.signal.aborted) return
@@ -74,9 +64,9 @@ Prints one line per change and alert.`
           concurrency: flags.concurrency ?? config.concurrency,
           telegram: runtime.telegram,
           historyRetentionMs: config.historyRetentionMs,
-          ...opened.passOptions,
+          ...runtime.passOptions,
         })
-        await opened.recordPass(report)
+        await runtime.recordPass(report)
         return report
       },
       signal: stop.signal,
@@ -86,7 +76,7 @@ Prints one line per change and alert.`
       },
       onReloadError: (message) => this.warnLine(`${message} (still watching with the last good monitors file)`),
     })
-    await opened.close()
+    await runtime.close()
     for (const warning of await runtime.finish()) this.warnLine(warning)
     this.log(`stopped after ${passes} pass${passes === 1 ? '' : 'es'}`)
   }

@@ -1,4 +1,4 @@
-import type {MonitorStore} from '../monitor/store.js'
+import type {MonitorStore} from '../store/monitor-state.js'
 import {chartSeries} from './chart-data.js'
 import {type Chart, renderChart} from './chart.js'
 import {computeDigest, type Digest} from './compute-digest.js'

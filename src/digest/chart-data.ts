@@ -1,4 +1,4 @@
-import type {HistoryRecord} from '../monitor/store.js'
+import type {HistoryRecord} from '../store/monitor-state.js'
 import {percentile} from './compute-digest.js'
 
 /** One check's values per time bucket; undefined where it has no result (or no passing one, for latency). */

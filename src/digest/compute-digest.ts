@@ -1,4 +1,4 @@
-import type {HistoryRecord} from '../monitor/store.js'
+import type {HistoryRecord} from '../store/monitor-state.js'
 
 /** A time a check was down: from its first failing result to its first passing one. */
 export interface Incident {

@@ -6,16 +6,18 @@ import {outboxDirIn, STATE_DIR_ENV, throttleDirIn} from '../support/state-dir.js
 import {displayPath, type Env} from '../config/index.js'
 import {describeFailure} from '../describe-failure.js'
 import {formatDowntime, utcTime} from '../monitor/duration.js'
-import {FileMonitorStore, monitorDirIn} from '../monitor/file-store.js'
+import {monitorDirIn} from '../store/file/file-monitor-store.js'
+import type {MonitorStore} from '../store/monitor-state.js'
+import type {Store} from '../store/select-store.js'
+import type {OutboxStore} from '../store/types.js'
 import {pendingText} from '../monitor/status.js'
-import {Outbox} from '../outbox/index.js'
 import {type HealthItem, item} from './health-item.js'
 
 /**
  * The machine's side: state, throttle, outbox and monitor directories writable (a missing one only needs a writable
  * parent: it is created on first use; nothing is created here), the outbox backlog, and the monitor's last pass.
  */
-export async function probeLocal(stateDir: string, env: Env, now: number): Promise<HealthItem[]> {
+export async function probeLocal(stateDir: string, env: Env, now: number, store?: Pick<Store, 'outbox' | 'monitor'>): Promise<HealthItem[]> {
   const dirs: Array<[string, string]> = [
     ['state dir', stateDir],
     ['throttle dir', throttleDirIn(stateDir)],
@@ -23,7 +25,9 @@ export async function probeLocal(stateDir: string, env: Env, now: number): Promi
     ['monitor dir', monitorDirIn(stateDir)],
   ]
   const items = await Promise.all(dirs.map(([name, dir]) => probeDir(name, dir, env)))
-  return [...items, await probeOutbox(stateDir, now), ...(await probeMonitor(stateDir, now))]
+  // Without a store (it could not be opened: the store line says why) there is no backlog or pass to show.
+  if (store === undefined) return items
+  return [...items, await probeOutbox(store.outbox, now), ...(await probeMonitor(store.monitor, now))]
 }
 
 async function probeDir(name: string, dir: string, env: Env): Promise<HealthItem> {
@@ -49,9 +53,9 @@ async function probeDir(name: string, dir: string, env: Env): Promise<HealthItem
   return item(name, 'ok', existing === dir ? `${shown} writable` : `${shown} will be created (${displayPath(existing, env)} is writable)`)
 }
 
-async function probeOutbox(stateDir: string, now: number): Promise<HealthItem> {
+async function probeOutbox(outbox: OutboxStore, now: number): Promise<HealthItem> {
   try {
-    const {items, warnings} = await new Outbox({dir: outboxDirIn(stateDir)}).list()
+    const {items, warnings} = await outbox.list()
     const unreadable = warnings.length > 0 ? `; ${warnings.length} unreadable` : ''
     if (items.length === 0) return item('outbox', warnings.length > 0 ? 'warn' : 'ok', `empty${unreadable}`)
     const oldest = Date.parse(items[0]!.entry.createdAt)
@@ -65,10 +69,10 @@ async function probeOutbox(stateDir: string, now: number): Promise<HealthItem> {
   }
 }
 
-async function probeMonitor(stateDir: string, now: number): Promise<HealthItem[]> {
+async function probeMonitor(monitor: MonitorStore, now: number): Promise<HealthItem[]> {
   let read
   try {
-    read = await new FileMonitorStore({dir: monitorDirIn(stateDir)}).readState()
+    read = await monitor.readState()
   } catch (error) {
     return [item('monitor', 'fail', describeFailure(error).message)]
   }

@@ -3,8 +3,7 @@ import {BotApiClient, type RetryOptions} from '../api/index.js'
 import type {Env} from '../config/index.js'
 import type {HealthReport} from './health-item.js'
 import {probeBot} from './probe-bot.js'
-import {probeLocal} from './probe-local.js'
-import {probeStore} from './probe-store.js'
+import {probeState} from './probe-store.js'
 import {probeTargets, type TargetChoice} from './probe-targets.js'
 
 export interface HealthOptions extends TargetChoice {
@@ -37,11 +36,7 @@ export async function runHealth(options: HealthOptions = {}): Promise<HealthRepo
       retry: options.retry ?? {maxRetries: 1},
     })
   const stateDir = resolveStateDir(options.stateDir, env)
-  const [{targets, items: config}, local, store] = await Promise.all([
-    probeTargets(options, env),
-    probeLocal(stateDir, env, now),
-    probeStore(stateDir, options.configPath, env),
-  ])
+  const [{targets, items: config}, {local, store}] = await Promise.all([probeTargets(options, env), probeState(stateDir, options.configPath, env, now)])
   const bots = (await Promise.all(targets.map((target) => probeBot(target, openClient)))).flat()
   const items = [...config, ...bots, ...local, store]
   return {

@@ -4,7 +4,7 @@ import {describeFailure} from '../describe-failure.js'
 import {ExitCode} from '../exit-codes.js'
 import {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import type {PlannedAlert} from './plan-alerts.js'
-import type {AlertEvent, AlertRecordStatus} from './store.js'
+import type {AlertEvent, AlertRecordStatus} from '../store/monitor-state.js'
 
 /** What became of one planned alert. */
 export interface AlertOutcome {

@@ -4,7 +4,7 @@ import type {CheckResult} from './check-result.js'
 import type {CheckCommon} from './check-spec.js'
 import {alertFor, type CheckAlert, settlePending, undeliveredReason} from './pending-alert.js'
 import {type CheckEvent, planAlerts} from './plan-alerts.js'
-import {type CheckStatus, type HistoryRecord, type MonitorStore, StateLockTimeout} from './store.js'
+import {type CheckStatus, type HistoryRecord, type MonitorStore, StateLockTimeout} from '../store/monitor-state.js'
 import {applyResult} from './transition.js'
 
 /** A result and the check it belongs to. */

@@ -9,7 +9,7 @@ import {type CheckResult, outputTail} from './check-result.js'
 import {spawnProblem} from './checks/command-check.js'
 import {formatSpan} from './duration.js'
 import {OutputTail} from './output-tail.js'
-import type {MonitorStore} from './store.js'
+import type {MonitorStore} from '../store/monitor-state.js'
 
 /** `monitor exec`'s settings for the check it records; `name` is required, the rest default as documented. */
 export type ExecCheck = Pick<CheckCommon, 'name'> & Partial<Omit<CheckCommon, 'name' | 'source'>>

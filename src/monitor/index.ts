@@ -22,7 +22,6 @@ export {type CheckContext, runCheck} from './checks/run-check.js'
 export {type TelegramProbe, telegramProbe, type TelegramProbeOptions} from './checks/telegram-check.js'
 export {DURATION_EXPECTED, formatDowntime, formatSpan, parseDuration, utcTime} from './duration.js'
 export {type ExecCheck, execJob, type ExecJobOptions, type ExecJobReport} from './exec-job.js'
-export {FileMonitorStore, type FileMonitorStoreOptions, monitorDirIn} from './file-store.js'
 export {defaultMonitorsPath, loadMonitors, loadMonitorsOnce, locateMonitors, type MonitorsCache, MONITORS_ENV, type MonitorsLocation, selectChecks} from './load-monitors.js'
 export {mapConcurrent} from './map-concurrent.js'
 export {type CheckEvent, type PlannedAlert, planAlerts} from './plan-alerts.js'
@@ -41,6 +40,6 @@ export {
   type MonitorState,
   type MonitorStore,
   StateLockTimeout,
-} from './store.js'
+} from '../store/monitor-state.js'
 export {applyResult, type Step, type Thresholds} from './transition.js'
 export {watchMonitors, type WatchOptions} from './watch.js'

@@ -2,7 +2,7 @@
 // the check's state keeps it as pending, the next pass tries again, and the chat hears of it exactly once. When the
 // check came back before the alert got through, one alert tells the whole outage.
 import type {AlertOutcome} from './alert-sender.js'
-import type {AlertEvent, CheckState, PendingAlert} from './store.js'
+import type {AlertEvent, CheckState, PendingAlert} from '../store/monitor-state.js'
 import type {Step} from './transition.js'
 
 /** What the pass alerts for one check: its own event, a retry of a pending one, or both merged into one. */
@@ -65,15 +65,4 @@ export function settlePending(state: CheckState, alert: CheckAlert, reason: stri
     attempts: (previous?.attempts ?? 0) + 1,
   }
   return {...rest, pendingAlert: pending}
-}
-
-/** A pending alert read back from a state file, or undefined when it is not one. */
-export function readPending(value: unknown): PendingAlert | undefined {
-  if (typeof value !== 'object' || value === null) return undefined
-  const pending = value as Record<string, unknown>
-  const time = (field: unknown) => typeof field === 'number' && Number.isFinite(field)
-  if (!['down', 'recovered', 'outage'].includes(pending.event as string)) return undefined
-  if (!time(pending.downSince) || !time(pending.firstAt) || typeof pending.reason !== 'string' || !Number.isSafeInteger(pending.attempts)) return undefined
-  if (pending.upSince !== undefined && !time(pending.upSince)) return undefined
-  return pending as unknown as PendingAlert
 }

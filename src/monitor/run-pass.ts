@@ -7,7 +7,7 @@ import {type CheckSpec, DEFAULT_CONCURRENCY, describeTarget} from './check-spec.
 import {runCheck} from './checks/run-check.js'
 import type {TelegramProbe} from './checks/telegram-check.js'
 import {mapConcurrent} from './map-concurrent.js'
-import type {MonitorStore} from './store.js'
+import type {MonitorStore} from '../store/monitor-state.js'
 
 export interface PassOptions {
   checks: readonly CheckSpec[]

@@ -1,44 +1,72 @@
-import {outboxDirIn, resolveStateDir, throttleDirIn} from '../support/state-dir.js'
 import type {Env} from '../config/index.js'
-import {Outbox} from '../outbox/index.js'
-import {FileThrottle} from '../throttle/index.js'
-import {type AlertSender, type AlertSenderOptions, createAlertSender} from './alert-sender.js'
+import {resolveStateDir} from '../support/state-dir.js'
+import type {MonitorStore} from '../store/monitor-state.js'
+import {openStore} from '../store/select-store.js'
+import type {KeyValueStore} from '../store/types.js'
+import {type AlertSender, createAlertSender} from './alert-sender.js'
 import {channelTargets} from './channel-targets.js'
 import {type TelegramProbe, telegramProbe} from './checks/telegram-check.js'
-import {FileMonitorStore, monitorDirIn} from './file-store.js'
-import type {MonitorStore} from './store.js'
+import {resolveHost} from './fleet/host-name.js'
+import {recordHostView} from './fleet/host-views.js'
+import {applyQuorum} from './fleet/quorum.js'
+import type {PassOptions, PassReport} from './run-pass.js'
 
 export interface MonitorRuntimeOptions {
   /** @default FASTPAY_TG_STATE_DIR, else ~/.local/state/fastpay-tg */
   stateDir?: string
-  /** `--config`: the bots registry. */
+  /** `--config`: the bots registry, and its `store:`. */
   configPath?: string
   /** `--bot` / `--token`: every channel goes to this bot. */
   bot?: string
   token?: string
+  /** `--host`. @default FASTPAY_TG_HOST, else os.hostname() */
+  host?: string
+  /** @default process.env */
   env?: Env
   debug?: (line: string) => void
   /** Per Telegram request. @default 30000 */
   timeoutMs?: number
-  /** @default a FileMonitorStore in the state dir (a fleet: fleet/open-monitor-store.ts) */
-  store?: MonitorStore
-  /** Where alerts are throttled and spooled. @default the files in the state dir */
-  alertState?: Pick<AlertSenderOptions, 'throttle' | 'outbox'>
+  /** One line when Redis is unreachable. @default printed on stderr */
+  onWarning?: (line: string) => void
 }
 
 export interface MonitorRuntime {
   stateDir: string
+  /** This host's name in the fleet. */
+  host: string
+  /** The monitor's state, lock and history, from `openStore`: files, or shared by a fleet on Redis. */
   store: MonitorStore
+  /** Set on a shared store (Redis): where quorum observations and host views go. */
+  fleet?: {kv: KeyValueStore}
+  /** Alerts through the store's throttle and outbox. */
   sender: AlertSender
   telegram: TelegramProbe
+  /** For runPass: this host, and on a shared store the quorum (see fleet/quorum.ts). */
+  passOptions: Pick<PassOptions, 'host' | 'beforeApply'>
+  /** On a shared store, keeps this host's view of the pass for `monitor status`; nothing otherwise. */
+  recordPass(report: PassReport): Promise<void>
   /** Config warnings and chat upgrades seen while alerting, for the door to print. */
   finish(): Promise<string[]>
+  /** Ends the store's connection (Redis), so that the process can exit. */
+  close(): Promise<void>
 }
 
-/** What every monitor door needs: the state store, and alerts through the shared throttle and outbox. */
-export function openMonitorRuntime(options: MonitorRuntimeOptions = {}): MonitorRuntime {
+/**
+ * What every monitor door (`run`, `watch`, `exec`, `status`) needs, set up once: the store `openStore` chooses
+ * (`FASTPAY_TG_STORE` or the registry's `store:`), this host's name, and alerts through the store's throttle and
+ * outbox to each channel's bot.
+ */
+export async function openMonitorRuntime(options: MonitorRuntimeOptions = {}): Promise<MonitorRuntime> {
   const env = options.env ?? process.env
+  const host = resolveHost(options.host, env)
   const stateDir = resolveStateDir(options.stateDir, env)
+  const store = await openStore({
+    stateDir,
+    env,
+    configPath: options.configPath,
+    onWarning: options.onWarning,
+    redis: {consumer: `${host}/${process.pid}`},
+  })
   const targets = channelTargets({
     configPath: options.configPath,
     bot: options.bot,
@@ -47,15 +75,17 @@ export function openMonitorRuntime(options: MonitorRuntimeOptions = {}): Monitor
     debug: options.debug,
     timeoutMs: options.timeoutMs,
   })
+  const shared = store.kind === 'redis'
   return {
     stateDir,
-    store: options.store ?? new FileMonitorStore({dir: monitorDirIn(stateDir)}),
-    sender: createAlertSender({
-      openTarget: targets.openTarget,
-      throttle: options.alertState?.throttle ?? new FileThrottle({dir: throttleDirIn(stateDir)}),
-      outbox: options.alertState?.outbox ?? new Outbox({dir: outboxDirIn(stateDir)}),
-    }),
+    host,
+    store: store.monitor,
+    ...(shared ? {fleet: {kv: store.kv}} : {}),
+    sender: createAlertSender({openTarget: targets.openTarget, throttle: store.throttle, outbox: store.outbox}),
     telegram: telegramProbe({configPath: options.configPath, env, timeoutMs: options.timeoutMs, debug: options.debug}),
+    passOptions: shared ? {host, beforeApply: (ran) => applyQuorum(ran, {kv: store.kv, host})} : {host},
+    recordPass: shared ? (report) => recordHostView(store.kv, {host, at: report.startedAt, checks: report.checks}) : async () => {},
     finish: targets.finish,
+    close: () => store.close(),
   }
 }

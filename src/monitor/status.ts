@@ -1,9 +1,6 @@
-import {resolveStateDir} from '../support/state-dir.js'
-import type {Env} from '../config/index.js'
 import type {CheckSpec} from './check-spec.js'
 import {formatDowntime, formatSpan, utcTime} from './duration.js'
-import {FileMonitorStore, monitorDirIn} from './file-store.js'
-import type {CheckStatus, MonitorState, MonitorStore, PendingAlert} from './store.js'
+import type {CheckStatus, MonitorState, MonitorStore, PendingAlert} from '../store/monitor-state.js'
 
 /** One check as `monitor status` shows it. `pending`: in the monitors file, never run. */
 export interface StatusRow {
@@ -92,11 +89,8 @@ export function pendingText(pending: PendingAlert): string {
 }
 
 export interface StatusSectionsOptions {
-  /** @default FASTPAY_TG_STATE_DIR, else ~/.local/state/fastpay-tg */
-  stateDir?: string
-  env?: Env
-  /** @default a FileMonitorStore in the state dir */
-  store?: MonitorStore
+  /** The opened store's `monitor`. */
+  store: MonitorStore
   /** @default Date.now */
   now?: () => number
 }
@@ -108,8 +102,8 @@ export interface StatusSectionsOptions {
  *     Monitor: last pass 14:05 UTC, 12 checks, 1 down
  *     • db: down since 13:58:00 UTC (7m 00s): connection refused
  */
-export function monitorStatusSections(options: StatusSectionsOptions = {}): () => Promise<string[]> {
-  const store = options.store ?? new FileMonitorStore({dir: monitorDirIn(resolveStateDir(options.stateDir, options.env))})
+export function monitorStatusSections(options: StatusSectionsOptions): () => Promise<string[]> {
+  const {store} = options
   const now = options.now ?? Date.now
   return async () => {
     const {state} = await store.readState()

@@ -1,6 +1,6 @@
 import type {CheckResult} from './check-result.js'
 import type {CheckCommon} from './check-spec.js'
-import type {AlertEvent, CheckState} from './store.js'
+import type {AlertEvent, CheckState} from '../store/monitor-state.js'
 
 /** What a result does to its check beyond counting: a status change, an alert to send. */
 export interface Step {

@@ -6,6 +6,7 @@ import {Outbox} from '../outbox/index.js'
 import {redact} from '../redact.js'
 import {FileThrottle} from '../throttle/index.js'
 import {FileHistory} from './file/file-history.js'
+import {FileMonitorStore, monitorDirIn} from './file/file-monitor-store.js'
 import {FileKeyValue} from './file/file-key-value.js'
 import {FileLockStore} from './file/file-lock-store.js'
 import {type DrainReport, FallbackOutbox} from './fallback/fallback-outbox.js'
@@ -18,6 +19,8 @@ import {RedisLink} from './redis/redis-link.js'
 import {RedisLock} from './redis/redis-lock.js'
 import {RedisOutbox} from './redis/redis-outbox.js'
 import {RedisThrottle} from './redis/redis-throttle.js'
+import type {MonitorStore} from './monitor-state.js'
+import {SharedMonitorStore} from './shared-monitor-store.js'
 import {readStoreSetting} from './store-config.js'
 import type {HistoryStore, KeyValueStore, LockStore, OutboxStore, StoreDescription, ThrottleStore} from './types.js'
 
@@ -60,6 +63,8 @@ export interface Store {
   kv: KeyValueStore
   /** Append-only lists that keep their newest items: check histories. */
   history: HistoryStore
+  /** The monitor's check states, pass lock and history (read by `monitor status`, `digest`, `health`, `/status`). */
+  monitor: MonitorStore
   /** For `health`: the backend in use, and whether Redis answers (it is asked now). */
   describe(): Promise<StoreDescription>
   /** Hands alerts this host spooled while Redis was unreachable over to Redis (flushes do it too). */
@@ -85,6 +90,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     lock: new FileLockStore({dir: join(stateDir, 'locks'), ...(tuning.consumer ? {holder: tuning.consumer} : {})}),
     kv: new FileKeyValue({dir: join(stateDir, 'state')}),
     history: new FileHistory({dir: join(stateDir, 'history')}),
+    monitor: new FileMonitorStore({dir: monitorDirIn(stateDir)}),
   }
   const localWaiting = async () => (await local.outbox.list()).items.length
   if (setting.kind === 'file') {
@@ -110,15 +116,20 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     local.outbox,
     link,
   )
+  const lock = new FallbackLock(new RedisLock({...shared, ...(tuning.consumer ? {holder: tuning.consumer} : {})}), local.lock, link)
+  const kv = new FallbackKeyValue(new RedisKeyValue(shared), local.kv, link)
+  const history = new FallbackHistory(new RedisHistory(shared), local.history, link)
   // Connecting now: the one warning, if any, comes before the run's own output.
   await link.available()
   return {
     kind: 'redis',
     throttle: new FallbackThrottle(new RedisThrottle(shared), local.throttle, link),
     outbox,
-    lock: new FallbackLock(new RedisLock({...shared, ...(tuning.consumer ? {holder: tuning.consumer} : {})}), local.lock, link),
-    kv: new FallbackKeyValue(new RedisKeyValue(shared), local.kv, link),
-    history: new FallbackHistory(new RedisHistory(shared), local.history, link),
+    lock,
+    kv,
+    history,
+    // Every host of a fleet reads and writes one state under one lock: a change is alerted once.
+    monitor: new SharedMonitorStore({kv, lock, history}),
     describe: async () => {
       const ping = await link.ping()
       const reachable = 'latencyMs' in ping

@@ -41,7 +41,7 @@ export interface ServeOptions extends WebhookOptions {
   muter?: AlertMuter
   /** Button signing keys and a stored webhook secret. @default the configured store's */
   keyValue?: KeyValueStore
-  /** @default the monitor's last results in the state dir: see UpdateContext.statusSections */
+  /** @default the monitor's last results in the configured store: see UpdateContext.statusSections */
   statusSections?: UpdateContext['statusSections']
 }
 
@@ -59,13 +59,15 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
   const env = options.env ?? process.env
   const stateDir = resolveStateDir(request.stateDir, env)
   // Mute writes where `alert` reads: the shared store (Redis for a fleet) when one is configured, else the files.
-  let {muter, keyValue} = options
+  let {muter, keyValue, statusSections} = options
   let closeStore = async () => {}
-  if (muter === undefined || keyValue === undefined) {
+  if (muter === undefined || keyValue === undefined || statusSections === undefined) {
     const {openStore} = await import('../store/select-store.js')
     const store = await openStore({stateDir, env, configPath: request.configPath, onWarning: (line) => options.logError?.(`warning: ${line}`)})
     muter ??= store.throttle
     keyValue ??= store.kv
+    // /status shows the monitor's last results next to the bots, from the same store.
+    statusSections ??= monitorStatusSections({store: store.monitor})
     closeStore = () => store.close()
   }
   try {
@@ -81,8 +83,7 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
       muter,
       keyValue,
       env,
-      // /status shows the monitor's last results next to the bots, from the same state dir.
-      statusSections: options.statusSections ?? monitorStatusSections({stateDir, env}),
+      statusSections,
     }
     return await listen(request, options, {bots, warnings, context, secret: secret?.value, closeStore, pathPrefix: request.pathPrefix ?? basePath(env)})
   } catch (error) {

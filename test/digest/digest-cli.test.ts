@@ -3,8 +3,8 @@ import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {FileMonitorStore, monitorDirIn} from '../../src/monitor/file-store.js'
-import type {HistoryRecord} from '../../src/monitor/store.js'
+import {FileMonitorStore, monitorDirIn} from '../../src/store/file/file-monitor-store.js'
+import type {HistoryRecord} from '../../src/store/monitor-state.js'
 import {callsOf, closedApiRoot, HEALTH_BOT, ON_CALL, useCliWorld, writeRegistry} from '../cli/fixture.js'
 import {NOW, recordedDay} from './history-fixture.js'
 

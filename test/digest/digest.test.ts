@@ -2,7 +2,7 @@ import {inflateSync} from 'node:zlib'
 import {describe, expect, it} from 'vitest'
 
 import {buildDigest, chartSeries, computeDigest, crc32, LAYOUT, PALETTE, pointIn, renderChart} from '../../src/digest/index.js'
-import {FileMonitorStore} from '../../src/monitor/file-store.js'
+import {FileMonitorStore} from '../../src/store/file/file-monitor-store.js'
 import {tempDir} from '../throttle/helpers.js'
 import {FROM, NOW, recordedDay, slot} from './history-fixture.js'
 

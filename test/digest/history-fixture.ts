@@ -1,4 +1,4 @@
-import type {HistoryRecord} from '../../src/monitor/store.js'
+import type {HistoryRecord} from '../../src/store/monitor-state.js'
 
 export const NOW = Date.parse('2025-06-01T14:00:00Z')
 export const FROM = NOW - 24 * 3_600_000

@@ -2,7 +2,7 @@ import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {computeDigest, renderDigest, sendDigest} from '../../src/digest/index.js'
-import type {HistoryRecord} from '../../src/monitor/store.js'
+import type {HistoryRecord} from '../../src/store/monitor-state.js'
 import {Outbox} from '../../src/outbox/index.js'
 import type {FakeBotApi} from '../fake-bot-api/server.js'
 import {PRIVATE_CHAT, startApi, testClient} from '../api/fixture.js'

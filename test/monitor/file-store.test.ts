@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 import {applyResults} from '../../src/monitor/apply-results.js'
 import type {AlertSender} from '../../src/monitor/alert-sender.js'
 import type {CheckCommon} from '../../src/monitor/check-spec.js'
-import {FileMonitorStore} from '../../src/monitor/file-store.js'
+import {FileMonitorStore} from '../../src/store/file/file-monitor-store.js'
 import {tempDir} from '../throttle/helpers.js'
 import {T0} from './helpers.js'
 

@@ -2,10 +2,9 @@
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {Redis} from 'ioredis'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {redisForTests} from '../store/redis-server.js'
+import {freshRedisDatabase, redisForTests} from '../store/redis-server.js'
 import {callsOf, HEALTH_BOT, ON_CALL, useCliWorld, writeRegistry} from '../cli/fixture.js'
 import {closedPort} from '../api/fixture.js'
 import {type FlipServer, startFlipServer} from './helpers.js'
@@ -28,16 +27,6 @@ afterAll(async () => {
   await found.redis?.stop()
 })
 
-/** A Redis database of its own for each test, emptied first (REDIS_URL may be a server other runs used). */
-async function freshDatabase(db: number): Promise<string> {
-  const url = new URL(found.redis!.url)
-  url.pathname = `/${db}`
-  const redis = new Redis(url.toString(), {lazyConnect: true})
-  await redis.connect()
-  await redis.flushdb()
-  await redis.quit()
-  return url.toString()
-}
 
 /**
  * Each host has its own state dir and its own monitors file: `sees` says whether its view of the API is the
@@ -69,7 +58,7 @@ const DOWN_LINES = 'down   api: status 500 Internal Server Error, expected 2xx\n
 
 describe.skipIf(found.skip !== undefined)(`monitor fleet on one Redis${found.skip ? ` (${found.skip})` : ''}`, () => {
   it('quorum 2 of 3: a failure seen by one host does not alert; seen by a second it alerts once', async () => {
-    const fleet = useFleet(await freshDatabase(11), 2)
+    const fleet = useFleet(await freshRedisDatabase(found.redis!.url, 11), 2)
 
     const first = await fleet.run('host-a', 'failing', ['--json'])
     expect([first.exitCode, first.stderr]).toEqual([0, ''])
@@ -106,7 +95,7 @@ describe.skipIf(found.skip !== undefined)(`monitor fleet on one Redis${found.ski
   })
 
   it('without quorum, three hosts that see the same failure at once alert once, not three times', async () => {
-    const fleet = useFleet(await freshDatabase(12))
+    const fleet = useFleet(await freshRedisDatabase(found.redis!.url, 12))
     const runs = await Promise.all(HOSTS.map((host) => fleet.run(host, 'failing')))
     expect(runs.map((run) => [run.exitCode, run.stderr])).toEqual([[0, ''], [0, ''], [0, '']])
     expect(runs.map((run) => run.stdout).filter((stdout) => stdout !== '')).toEqual([DOWN_LINES])
@@ -115,7 +104,7 @@ describe.skipIf(found.skip !== undefined)(`monitor fleet on one Redis${found.ski
   })
 
   it('quorum 2 of 3 with two hosts failing at once: one alert, whichever host counts second', async () => {
-    const fleet = useFleet(await freshDatabase(13), 2)
+    const fleet = useFleet(await freshRedisDatabase(found.redis!.url, 13), 2)
     const runs = await Promise.all([fleet.run('host-a', 'failing'), fleet.run('host-b', 'passing'), fleet.run('host-c', 'failing')])
     expect(runs.map((run) => [run.exitCode, run.stderr])).toEqual([[0, ''], [0, ''], [0, '']])
     expect(sendMessages()).toHaveLength(1)

@@ -7,7 +7,7 @@ import {join} from 'node:path'
 import {afterEach, beforeEach} from 'vitest'
 
 import {createAlertSender} from '../../src/monitor/alert-sender.js'
-import {FileMonitorStore, monitorDirIn} from '../../src/monitor/file-store.js'
+import {FileMonitorStore, monitorDirIn} from '../../src/store/file/file-monitor-store.js'
 import {loadMonitors} from '../../src/monitor/load-monitors.js'
 import {type PassOptions, runPass} from '../../src/monitor/run-pass.js'
 import {Outbox} from '../../src/outbox/index.js'

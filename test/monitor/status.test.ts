@@ -1,9 +1,9 @@
 import {describe, expect, it} from 'vitest'
 
-import {FileMonitorStore} from '../../src/monitor/file-store.js'
+import {FileMonitorStore} from '../../src/store/file/file-monitor-store.js'
 import {terminalProgress} from '../../src/monitor/progress.js'
 import {monitorStatusSections, statusRows, statusTable} from '../../src/monitor/status.js'
-import type {MonitorState} from '../../src/monitor/store.js'
+import type {MonitorState} from '../../src/store/monitor-state.js'
 import {tempDir} from '../throttle/helpers.js'
 import {monitorsFrom, T0} from './helpers.js'
 

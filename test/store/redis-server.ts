@@ -107,3 +107,19 @@ export async function connectRedis(url: string) {
   await redis.connect()
   return redis
 }
+
+/**
+ * Database `db` of the Redis at `url`, emptied first (REDIS_URL may be a server other runs used): its URL. Each test
+ * file takes numbers of its own (fleet-processes 11-13, digest-redis 14): vitest runs files side by side.
+ */
+export async function freshRedisDatabase(url: string, db: number): Promise<string> {
+  const database = new URL(url)
+  database.pathname = `/${db}`
+  const redis = await connectRedis(database.toString())
+  try {
+    await redis.flushdb()
+  } finally {
+    await redis.quit()
+  }
+  return database.toString()
+}

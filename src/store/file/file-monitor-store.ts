@@ -1,11 +1,11 @@
 import {appendFile, readdir, readFile, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {ensureStateDir, stateDirError} from '../support/state-dir.js'
-import {writeFileAtomic} from '../support/atomic-write.js'
-import {type KeyLockOptions, LockTimeoutError, withKeyLock} from '../throttle/key-lock.js'
-import {parseHistoryLine, parseMonitorState} from './state-file.js'
-import {emptyState, type HistoryRecord, type MonitorState, type MonitorStore, StateLockTimeout} from './store.js'
+import {ensureStateDir, stateDirError} from '../../support/state-dir.js'
+import {writeFileAtomic} from '../../support/atomic-write.js'
+import {type KeyLockOptions, LockTimeoutError, withKeyLock} from '../../throttle/key-lock.js'
+import {parseHistoryLine, parseMonitorState} from '../monitor-state-file.js'
+import {emptyState, type HistoryRecord, type MonitorState, type MonitorStore, StateLockTimeout} from '../monitor-state.js'
 
 /** `<state dir>/monitor`: `~/.local/state/fastpay-tg/monitor`. */
 export const monitorDirIn = (stateDir: string) => join(stateDir, 'monitor')

@@ -1,7 +1,6 @@
 // The monitor state file, checked by hand like the throttle's: `monitor run` starts every minute, and zod would
 // cost each pass more than reading the state does.
-import {readPending} from './pending-alert.js'
-import type {CheckState, HistoryRecord, MonitorState} from './store.js'
+import type {CheckState, HistoryRecord, MonitorState, PendingAlert} from './monitor-state.js'
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -59,4 +58,15 @@ export function parseHistoryLine(line: string): HistoryRecord | undefined {
   if (value.type === 'change') return isString(value.check) && (value.to === 'up' || value.to === 'down') && isTime(value.since) ? (value as HistoryRecord) : undefined
   if (value.type === 'alert') return Array.isArray(value.checks) && isString(value.event) && isString(value.status) ? (value as HistoryRecord) : undefined
   return undefined
+}
+
+/** A pending alert read back from a state file, or undefined when it is not one. */
+export function readPending(value: unknown): PendingAlert | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const pending = value as Record<string, unknown>
+  const time = (field: unknown) => typeof field === 'number' && Number.isFinite(field)
+  if (!['down', 'recovered', 'outage'].includes(pending.event as string)) return undefined
+  if (!time(pending.downSince) || !time(pending.firstAt) || typeof pending.reason !== 'string' || !Number.isSafeInteger(pending.attempts)) return undefined
+  if (pending.upSince !== undefined && !time(pending.upSince)) return undefined
+  return pending as unknown as PendingAlert
 }

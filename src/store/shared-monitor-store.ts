@@ -1,6 +1,6 @@
-import type {HistoryStore, KeyValueStore, LockLease, LockStore} from '../../store/types.js'
-import {parseMonitorState} from '../state-file.js'
-import {emptyState, type HistoryRecord, type MonitorState, type MonitorStore, StateLockTimeout} from '../store.js'
+import type {HistoryStore, KeyValueStore, LockLease, LockStore} from './types.js'
+import {parseMonitorState} from './monitor-state-file.js'
+import {emptyState, type HistoryRecord, type MonitorState, type MonitorStore, StateLockTimeout} from './monitor-state.js'
 
 export interface SharedMonitorStoreOptions {
   kv: KeyValueStore

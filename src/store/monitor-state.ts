@@ -1,6 +1,5 @@
-// What the monitor keeps between passes, behind one small interface: the file store (file-store.ts) is the
-// embedded default; a shared store (Redis, for a fleet of hosts) implements the same methods.
-import type {SendAlertStatus} from '../alert/send-alert.js'
+// What the monitor keeps between passes, behind one small interface that `openStore` fills: the files of
+// file/file-monitor-store.ts by default, shared-monitor-store.ts over the key-value, lock and history stores (Redis).
 
 export type CheckStatus = 'up' | 'down' | 'unknown'
 
@@ -50,8 +49,8 @@ export interface MonitorState {
 /** `outage`: down and up again, told in one alert because the down alert could not be delivered in time. */
 export type AlertEvent = 'down' | 'recovered' | 'reminder' | 'outage'
 
-/** `failed`: no alert could be attempted (no bot for the channel, say). */
-export type AlertRecordStatus = SendAlertStatus | 'failed'
+/** An alert's `SendAlertStatus` (src/alert), or `failed`: no alert could be attempted (no bot for the channel, say). */
+export type AlertRecordStatus = 'sent' | 'suppressed' | 'spooled' | 'refused' | 'failed'
 
 /** One line of history: a result, a status change, or an alert. Times are epoch ms. */
 export type HistoryRecord =
