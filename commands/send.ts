@@ -1,24 +1,40 @@
 import {Args, Flags} from '@oclif/core'
 
+import type {BotSession} from '../src/bot-session.js'
+import type {OutgoingMessage} from '../src/send/outgoing-message.js'
+import type {Store} from '../src/store/select-store.js'
 import {UserError} from '../src/user-error.js'
 import {BaseCommand} from './base-command.js'
+
+interface OpenedOutbox {
+  store: Store
+  /** The file outbox's directory, where a file's copy waits (also with Redis configured: see openOutbox). */
+  outboxDir: string
+}
 
 export interface SendResult {
   bot: string
   deliveries: Array<{chatId: number | string; ok: boolean; messageIds: number[]; migratedTo?: number; error?: string}>
+  /** `--outbox`: the entry that waits for the chats Telegram could not take it for now. */
+  spooled?: {id: string; chatIds: Array<number | string>; error: string}
 }
 
 export default class Send extends BaseCommand<typeof Send> {
   static override summary = 'Send a message, photo or document to one or more chats.'
   static override description = `The text comes from TEXT, --file, or stdin. Long texts are split on line boundaries (4,096 characters a
 message, 1,024 a caption) without breaking HTML tags. Several chats are sent concurrently within Telegram's limits.
-Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Telegram unreachable.`
+Guarantee: every chat named gets the whole message (files byte-identical) or a failure line; nothing is kept once
+the run gives up. With --outbox, chats Telegram cannot take it for now (network down, 5xx, a long 429) get it later,
+exactly once: it waits in the outbox (a file as a copy in the state dir) until \`flush\` delivers it.
+Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Telegram unreachable, 75 (--outbox)
+it waits in the outbox.`
 
   static override examples = [
     '<%= config.bin %> send --bot alerts "Backup finished"',
     'echo "<b>done</b>" | <%= config.bin %> send --chat -1001234567890 --parse-mode html',
     '<%= config.bin %> send --document ./report.csv --caption "Nightly report"',
     'pg_dump db | gzip | <%= config.bin %> send --document - --filename db.sql.gz',
+    '<%= config.bin %> send --outbox --bot reports "Nightly close done"   # from cron: delivered later if Telegram is down',
     '<%= config.bin %> send "Deploy?" --button "Runbook=https://wiki/deploy | Ack=ack"',
   ]
 
@@ -39,6 +55,10 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
     filename: Flags.string({description: 'File name shown for a photo or document read from stdin.'}),
     caption: Flags.string({description: 'Caption for --photo or --document (else TEXT is the caption).'}),
     button: Flags.string({description: 'Inline button "text=https://url" or "text=callback_data"; repeatable, " | " joins a row.', multiple: true, multipleNonGreedy: true}),
+    outbox: Flags.boolean({
+      description: 'When Telegram cannot take it now (network down, 5xx, a long 429), keep it in the outbox (exit 75) for `flush` to deliver once.',
+    }),
+    'state-dir': Flags.string({description: 'Outbox directory (--outbox).', env: 'FASTPAY_TG_STATE_DIR'}),
     'max-bytes': Flags.integer({
       description: 'Most bytes read: longer text is cut with a note (default 1 MiB); a longer piped --document or --photo is refused (default 50000000, Telegram\'s upload limit).',
       min: 1,
@@ -81,6 +101,8 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
     )
     this.warnConfig(session.resolved.warnings)
     const chats = requireChats(session.resolved)
+    // Opened before stdin is read: a file the outbox cannot keep is refused before anything is sent.
+    const outbox = flags.outbox ? await this.openOutbox(mediaFlag, mediaValue) : undefined
     // A piped file is read once into a private temporary copy (removed at exit, SIGINT and SIGTERM included), so
     // every chat and every retry uploads the same bytes.
     const file =
@@ -88,25 +110,59 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
         ? await openInputFile(`--${mediaFlag}`, mediaValue, {stdin: process.stdin, filename: flags.filename, maxBytes: flags['max-bytes']})
         : undefined
     try {
-      const deliveries = await deliverToChats(
-        session.client,
-        chats.map((target) => target.chatId),
-        {
-          text,
-          parseMode,
-          media: mediaFlag && file ? {kind: mediaFlag, source: file.source} : undefined,
-          replyMarkup,
-          silent: flags.silent,
-          protect: flags.protect,
-          noPreview: flags['no-preview'],
-          threadId: session.resolved.threadId?.value,
-        },
-        {migrations: session.migrations},
-      )
+      const chatIds = chats.map((target) => target.chatId)
+      const message: OutgoingMessage = {
+        text,
+        parseMode,
+        media: mediaFlag && file ? {kind: mediaFlag, source: file.source} : undefined,
+        replyMarkup,
+        silent: flags.silent,
+        protect: flags.protect,
+        noPreview: flags['no-preview'],
+        threadId: session.resolved.threadId?.value,
+      }
+      const bot = session.resolved.name ?? session.resolved.token.source
+      if (outbox) return await this.sendWithOutbox(session, chatIds, message, outbox, bot)
+      const deliveries = await deliverToChats(session.client, chatIds, message, {migrations: session.migrations})
       for (const note of await persistMigrations(session)) this.warnLine(note)
-      return {bot: session.resolved.name ?? session.resolved.token.source, deliveries: this.reportDeliveries(deliveries)}
+      return {bot, deliveries: this.reportDeliveries(deliveries)}
     } finally {
       file?.dispose()
+      await outbox?.store.close()
     }
+  }
+
+  /** The store's outbox; with Redis, only for what needs no local bytes (text, a URL). */
+  private async openOutbox(mediaFlag: string | undefined, mediaValue: string | undefined): Promise<OpenedOutbox> {
+    const [{openStore}, {resolveStateDir, outboxDirIn}] = await Promise.all([import('../src/store/select-store.js'), import('../src/support/state-dir.js')])
+    const stateDir = resolveStateDir(this.flags['state-dir'])
+    const store = await openStore({stateDir, configPath: this.flags.config, onWarning: (line) => this.warnLine(line)})
+    if (store.kind === 'redis' && mediaValue !== undefined && !/^https?:\/\//i.test(mediaValue)) {
+      await store.close()
+      // The entry would be shared by the fleet, the bytes on this host's disk only: another host's flush could not send it.
+      throw new UserError(`--outbox: the outbox is in Redis, which does not hold files: send --${mediaFlag} without --outbox, give a URL, or use the file store (FASTPAY_TG_STORE=file)`)
+    }
+    return {store, outboxDir: outboxDirIn(stateDir)}
+  }
+
+  private async sendWithOutbox(session: BotSession, chatIds: Array<number | string>, message: OutgoingMessage, outbox: OpenedOutbox, bot: string): Promise<SendResult> {
+    const [{sendWithOutbox}, {botLabelOf}, {persistMigrations}] = await Promise.all([
+      import('../src/outbox/index.js'),
+      import('../src/alert/open-alert-target.js'),
+      import('../src/bot-session.js'),
+    ])
+    const {store, outboxDir} = outbox
+    const botLabel = botLabelOf(session.resolved)
+    const sent = await sendWithOutbox({client: session.client, botLabel, chatIds, message, outbox: store.outbox, outboxDir, migrations: session.migrations})
+    for (const note of await persistMigrations(session)) this.warnLine(note)
+    // Chats that will get it from the outbox are told by the spool line, not as errors.
+    const waiting = new Set((sent.spooled?.chatIds ?? []).map(String))
+    const deliveries = this.reportDeliveries(sent.deliveries.filter((delivery) => !waiting.has(String(delivery.migratedTo ?? delivery.chatId))))
+    if (sent.spooled) {
+      const {id, chatIds: spooledTo, error} = sent.spooled
+      this.log(`spooled to the outbox (${id}) for ${spooledTo.join(', ')}: ${error}; \`fastpay-tg alert flush\` delivers it`)
+    }
+    process.exitCode = sent.exitCode
+    return {bot, deliveries, ...(sent.spooled ? {spooled: sent.spooled} : {})}
   }
 }

@@ -4,7 +4,7 @@ import type {StoredOutboxListing} from '../../src/store/types.js'
 import {BaseCommand} from '../base-command.js'
 
 export default class AlertOutbox extends BaseCommand<typeof AlertOutbox> {
-  static override summary = 'List the alerts waiting in the outbox.'
+  static override summary = 'List what waits in the outbox: alerts, digests, `send --outbox` messages.'
   static override examples = ['<%= config.bin %> alert outbox', '<%= config.bin %> alert outbox --json']
   static override flags = {'state-dir': Flags.string({description: 'Throttle and outbox directory.', env: 'FASTPAY_TG_STATE_DIR'})}
 
@@ -15,7 +15,9 @@ export default class AlertOutbox extends BaseCommand<typeof AlertOutbox> {
     for (const warning of listing.warnings) this.warnLine(warning)
     if (listing.items.length === 0) this.log('outbox empty')
     for (const {entry, claimedBy} of listing.items) {
-      const title = entry.message.text.split('\n')[0]!.replace(/<[^>]+>/g, '')
+      const {media} = entry.message
+      const file = media ? `[${media.kind} ${'filename' in media.source ? media.source.filename : media.source.url}] ` : ''
+      const title = file + entry.message.text.split('\n')[0]!.replace(/<[^>]+>/g, '')
       this.log(`${entry.id}  bot ${entry.bot}  chats ${entry.chatIds.join(',')}  attempts ${entry.attempts}${claimedBy ? `  (being delivered by ${typeof claimedBy === 'number' ? `pid ${claimedBy}` : claimedBy})` : ''}  ${title}`)
       if (entry.lastError) this.log(`    last error: ${entry.lastError}`)
     }

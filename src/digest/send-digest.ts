@@ -4,7 +4,7 @@ import {join} from 'node:path'
 
 import type {AlertTarget} from '../alert/alert-target.js'
 import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
-import {failureKind, type Outbox, type SpooledMessage} from '../outbox/index.js'
+import {deliverOrSpool, type Outbox, type SpooledMessage, worstExitCode} from '../outbox/index.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {type ChatDelivery, deliverToChats} from '../send/deliver.js'
 import type {ThrottleStore} from '../store/types.js'
@@ -60,22 +60,17 @@ export async function sendDigest(options: SendDigestOptions): Promise<DigestDeli
     noPreview: true,
     ...(target.threadId === undefined ? {} : {threadId: target.threadId}),
   }
-  const deliveries = await deliverToChats(target.client, target.chatIds, message, {limiter, migrations: target.migrations})
-  const later = deliveries.filter((delivery) => !delivery.ok && failureKind(delivery.error!) === 'later')
-  let spooled: DigestDelivery['spooled']
-  if (later.length > 0) {
-    const chatIds = later.map((delivery) => delivery.migratedTo ?? delivery.chatId)
-    const entry = await options.outbox.spool({bot: target.botLabel, chatIds, message, attempts: 1, lastError: later[0]!.error!.message})
-    spooled = {id: entry.id, chatIds}
-  }
+  const {client, botLabel, chatIds, migrations} = target
+  const sent = await deliverOrSpool({client, botLabel, chatIds, migrations, message, outbox: options.outbox, limiter})
+  const {deliveries} = sent
+  const spooled = sent.spooled && {id: sent.spooled.id, chatIds: sent.spooled.chatIds}
   let chart: ChatDelivery[] | undefined
   if (options.chart) {
     const delivered = deliveries.filter((delivery) => delivery.ok).map((delivery) => delivery.migratedTo ?? delivery.chatId)
     chart = await sendChart(target, delivered, options.chart, limiter)
   }
-  const failures = [...deliveries, ...(chart ?? [])].filter((delivery) => !delivery.ok && !later.includes(delivery))
-  const worst = failures.length === 0 ? ExitCode.ok : (Math.max(...failures.map((delivery) => delivery.error!.exitCode)) as ExitCodeValue)
-  const exitCode = worst !== ExitCode.ok ? worst : spooled ? ExitCode.spooled : ExitCode.ok
+  const failures = [...sent.refused, ...(chart ?? []).filter((delivery) => !delivery.ok)]
+  const exitCode = worstExitCode(failures, spooled !== undefined)
   // Reached no chat and waits for none: the window goes back, so that the next run tries again. A spooled digest
   // keeps it: it is on its way, and another would be a duplicate.
   if (decision?.ticket && !spooled && deliveries.every((delivery) => !delivery.ok)) {

@@ -19,6 +19,11 @@ export function removeAtExit(path: string): () => void {
   }
 }
 
+/** Takes `path` off the list without removing it: it outlives the process (the outbox's copy of a file, say). */
+export function keepAfterExit(path: string): void {
+  if (pending.delete(path) && pending.size === 0) uninstall()
+}
+
 function removeAll(): void {
   for (const path of pending) removeQuietly(path)
   pending.clear()

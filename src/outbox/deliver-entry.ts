@@ -2,6 +2,7 @@ import {describeFailure} from '../describe-failure.js'
 import {failureKind} from './failure-kind.js'
 import type {DeliverEntry, FlushedEntry} from './outbox.js'
 import type {OutboxEntry} from './outbox-entry.js'
+import {spooledFileProblem} from './spooled-file.js'
 import {redact} from '../redact.js'
 import type {ChatDelivery} from '../send/deliver.js'
 
@@ -15,6 +16,9 @@ export async function deliverEntry(
 ): Promise<{flushed: FlushedEntry; kept?: OutboxEntry}> {
   let deliveries: ChatDelivery[]
   try {
+    const problem = await spooledFileProblem(entry.message.media)
+    // Other bytes than those spooled would not be the message: the entry goes, refused for every chat, loudly.
+    if (problem !== undefined) return {flushed: {id: entry.id, bot: entry.bot, delivered: [], refused: entry.chatIds.map((chatId) => ({chatId, error: problem})), pending: []}}
     deliveries = await deliver(entry)
   } catch (error) {
     const failure = describeFailure(error)

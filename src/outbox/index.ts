@@ -9,4 +9,6 @@ export {
   type OutboxListing,
   type OutboxOptions,
 } from './outbox.js'
-export type {NewOutboxEntry, OutboxEntry, SpooledMessage} from './outbox-entry.js'
+export type {NewOutboxEntry, OutboxEntry, SpooledMedia, SpooledMessage} from './outbox-entry.js'
+export {copyIntoOutbox, type OutboxFileCopy, removeSpooledFile, spooledFileProblem, spooledFilesDirIn} from './spooled-file.js'
+export {deliverOrSpool, type DeliverOrSpoolOptions, type DeliverOrSpoolResult, sendWithOutbox, type SendWithOutboxOptions, worstExitCode} from './send-with-outbox.js'

@@ -2,8 +2,22 @@ import {randomBytes} from 'node:crypto'
 
 import type {OutgoingMessage} from '../send/outgoing-message.js'
 
-/** A rendered text message as the outbox keeps it: what `deliverToChats` takes, without media. */
-export type SpooledMessage = Omit<OutgoingMessage, 'media' | 'text'> & {text: string}
+/**
+ * A photo or document of a spooled message (`send --outbox`): a URL for Telegram to fetch, or the outbox's own copy
+ * of the bytes (`<state>/outbox/files/<id>`, 0600), removed once the entry is. Size and hash are checked before each
+ * delivery, so a copy that went missing or changed is reported, never sent in its place.
+ */
+export interface SpooledMedia {
+  kind: 'photo' | 'document'
+  source: {path: string; filename: string} | {url: string}
+  /** Of the copy at `source.path`. */
+  size?: number
+  /** Hex SHA-256 of the copy at `source.path`. */
+  sha256?: string
+}
+
+/** A message as the outbox keeps it: what `deliverToChats` takes, a file only as a URL or the outbox's own copy. */
+export type SpooledMessage = Omit<OutgoingMessage, 'media' | 'text'> & {text: string; media?: SpooledMedia}
 
 /** One message waiting in the outbox. The file holds no token: `bot` names the bot for config to resolve again. */
 export interface OutboxEntry {
@@ -84,8 +98,16 @@ function isMessage(value: unknown): value is SpooledMessage {
     optional(value.protect, isBoolean) &&
     optional(value.noPreview, isBoolean) &&
     optional(value.threadId, Number.isSafeInteger) &&
-    optional(value.replyMarkup, (markup) => isRecord(markup) && Array.isArray(markup.inline_keyboard))
+    optional(value.replyMarkup, (markup) => isRecord(markup) && Array.isArray(markup.inline_keyboard)) &&
+    optional(value.media, isMedia)
   )
+}
+
+function isMedia(value: unknown): value is SpooledMedia {
+  if (!isRecord(value) || (value.kind !== 'photo' && value.kind !== 'document') || !isRecord(value.source)) return false
+  const {source} = value
+  const fromCopy = isString(source.path) && isString(source.filename)
+  return (fromCopy || isString(source.url)) && optional(value.size, Number.isSafeInteger) && optional(value.sha256, isString)
 }
 
 /** The entry in `text`, or why it is not one. */

@@ -8,6 +8,7 @@ import type {ChatDelivery} from '../send/deliver.js'
 import {compactTimestamp} from '../support/timestamps.js'
 import {type Claim, claim, forgetClaim, isAbandoned, listClaims, unclaim} from './claims.js'
 import {deliverEntry} from './deliver-entry.js'
+import {removeSpooledFile} from './spooled-file.js'
 import {entryIdOf, type NewOutboxEntry, newOutboxEntry, type OutboxEntry, parseOutboxEntry} from './outbox-entry.js'
 
 export interface OutboxOptions {
@@ -198,6 +199,8 @@ export class Outbox {
     if (kept === undefined) {
       await unlink(claimed.path)
       forgetClaim(claimed)
+      // After the entry: a crash in between leaves a stray copy, never an entry without its file.
+      await removeSpooledFile(entry.message.media, this.dir)
       return flushed
     }
     // Rewritten while still claimed, then put back: at every moment exactly one file holds the entry.

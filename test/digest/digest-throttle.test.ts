@@ -1,10 +1,10 @@
 // The digest throttle through the built CLI: a second digest of the same channel and --since within the window is
 // suppressed (one line, exit 0), counted at the fake Bot API; --force sends anyway; bad windows are usage errors.
 import {randomBytes} from 'node:crypto'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {createCliSandbox} from '../helpers/run-cli.js'
-import {redisForTests, type RedisForTests} from '../store/redis-server.js'
+import {useRedisForTests} from '../store/redis-server.js'
 import {callsOf, expectUsageError, HEALTH_BOT, jsonOf, ON_CALL, useCliWorld} from '../cli/fixture.js'
 
 const world = useCliWorld()
@@ -59,15 +59,10 @@ describe('digest throttle', () => {
 })
 
 describe('digest throttle with FASTPAY_TG_STORE=redis://', () => {
-  let available: RedisForTests
-  beforeAll(async () => {
-    available = await redisForTests()
-  })
-  afterAll(async () => {
-    if (available.redis?.own) await available.redis.stop()
-  })
+  const redis = useRedisForTests()
 
   it('two hosts (separate state dirs) send one digest', async (context) => {
+    const available = redis.current()
     if (!available.redis) return context.skip(available.skip)
     const otherHost = createCliSandbox(world.api.url)
     try {

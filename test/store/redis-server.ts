@@ -2,7 +2,7 @@
 // free loopback port, without persistence. Tests that stop and restart Redis always need their own server.
 import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {afterAll} from 'vitest'
+import {afterAll, beforeAll} from 'vitest'
 
 import {closedPort} from '../api/fixture.js'
 
@@ -37,6 +37,21 @@ export async function redisForTests(options: {own?: boolean} = {}): Promise<Redi
     return {skip}
   }
   return {redis: await startOwnRedis()}
+}
+
+/**
+ * For a describe block: a Redis (or why there is none) from its beforeAll, stopped in its afterAll when it is ours.
+ * Read `current()` inside the tests.
+ */
+export function useRedisForTests(): {current(): RedisForTests} {
+  let available: RedisForTests = {skip: 'skipped: not started yet'}
+  beforeAll(async () => {
+    available = await redisForTests()
+  })
+  afterAll(async () => {
+    if (available.redis?.own) await available.redis.stop()
+  })
+  return {current: () => available}
 }
 
 async function startOwnRedis(): Promise<TestRedis> {

@@ -1,0 +1,114 @@
+import {basename} from 'node:path'
+
+import type {BotApiClient} from '../api/index.js'
+import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
+import type {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
+import {type ChatDelivery, deliverToChats} from '../send/deliver.js'
+import type {ChatMigrations} from '../send/migrations.js'
+import type {OutgoingMessage} from '../send/outgoing-message.js'
+import {failureKind} from './failure-kind.js'
+import type {Outbox} from './outbox.js'
+import type {SpooledMedia, SpooledMessage} from './outbox-entry.js'
+import {copyIntoOutbox, type OutboxFileCopy} from './spooled-file.js'
+
+export interface DeliverOrSpoolOptions {
+  client: BotApiClient
+  /** Stored in the entry so that a flush finds the bot again (`botLabelOf`): a name or a layer, never the token. */
+  botLabel: string
+  chatIds: ReadonlyArray<number | string>
+  message: SpooledMessage
+  /** Any outbox backend (files, Redis). */
+  outbox: Pick<Outbox, 'spool'>
+  /** @default the client's process-wide limiter */
+  limiter?: TelegramRateLimiter
+  migrations?: ChatMigrations
+  /** Called just before the entry is written (what it refers to must outlive the process from then on). */
+  beforeSpool?: () => void
+}
+
+export interface DeliverOrSpoolResult {
+  /** One per chat, for this run's attempt. */
+  deliveries: ChatDelivery[]
+  /** The chats Telegram could not take it for now: the entry that waits for them, delivered once by a flush. */
+  spooled?: {id: string; chatIds: Array<number | string>; error: string}
+  /** The failed deliveries that were not spooled: Telegram refused them for good. */
+  refused: ChatDelivery[]
+  /** 0 every chat has it; otherwise the worst refusal (1), else 75 when it waits in the outbox. */
+  exitCode: ExitCodeValue
+}
+
+/**
+ * Sends to every chat now; the chats Telegram cannot take it for now (network down, 5xx, a 429 longer than the
+ * client waits) get one outbox entry, delivered by `alert flush`. Refusals that asking again cannot fix (blocked,
+ * chat not found, wrong token) are results, not spooled, and outrank the spool in the exit code: they need someone.
+ */
+export async function deliverOrSpool(options: DeliverOrSpoolOptions): Promise<DeliverOrSpoolResult> {
+  const {message} = options
+  const deliveries = await deliverToChats(options.client, options.chatIds, message, {
+    ...(options.limiter ? {limiter: options.limiter} : {}),
+    ...(options.migrations ? {migrations: options.migrations} : {}),
+  })
+  const later = deliveries.filter((delivery) => !delivery.ok && failureKind(delivery.error!) === 'later')
+  let spooled: DeliverOrSpoolResult['spooled']
+  if (later.length > 0) {
+    // A group upgraded on the way is addressed by its new id from now on.
+    const chatIds = later.map((delivery) => delivery.migratedTo ?? delivery.chatId)
+    const error = later[0]!.error!.message
+    options.beforeSpool?.()
+    const entry = await options.outbox.spool({bot: options.botLabel, chatIds, message, attempts: 1, lastError: error})
+    spooled = {id: entry.id, chatIds, error: entry.lastError ?? error}
+  }
+  const refused = deliveries.filter((delivery) => !delivery.ok && !later.includes(delivery))
+  return {deliveries, ...(spooled ? {spooled} : {}), refused, exitCode: worstExitCode(refused, spooled !== undefined)}
+}
+
+/** The worst failure's code (unreachable 3 outranks refused 1), else 75 when something waits in the outbox, else 0. */
+export function worstExitCode(failures: readonly ChatDelivery[], spooled: boolean): ExitCodeValue {
+  if (failures.length > 0) return Math.max(...failures.map((delivery) => delivery.error!.exitCode)) as ExitCodeValue
+  return spooled ? ExitCode.spooled : ExitCode.ok
+}
+
+export interface SendWithOutboxOptions extends Omit<DeliverOrSpoolOptions, 'message'> {
+  message: OutgoingMessage
+  /** The file outbox's directory (`outboxDirIn(stateDir)`): a local file is copied into its `files/` first. */
+  outboxDir: string
+}
+
+/**
+ * `send --outbox`: like `deliverOrSpool`, for any message `send` builds. A local file (a path, or stdin's temporary
+ * copy) is first copied into the outbox (`<state>/outbox/files/<id>`, 0600, fsync'd): every chat, every retry and a
+ * later flush read those bytes, checked by size and hash. The copy stays only when an entry refers to it, and goes
+ * with the entry once delivered; a URL is spooled as a URL.
+ */
+export async function sendWithOutbox(options: SendWithOutboxOptions): Promise<DeliverOrSpoolResult> {
+  const {message, outboxDir, ...rest} = options
+  const source = message.media?.source
+  let copy: OutboxFileCopy | undefined
+  let media: SpooledMedia | undefined
+  if (message.media && source) {
+    const {kind} = message.media
+    if ('path' in source) {
+      copy = await copyIntoOutbox(outboxDir, source.path)
+      media = {kind, source: {path: copy.path, filename: source.filename ?? basename(source.path)}, size: copy.size, sha256: copy.sha256}
+    } else if ('url' in source) {
+      media = {kind, source: {url: source.url}}
+    } else {
+      throw new TypeError('sendWithOutbox: only a file path or a URL can wait in the outbox; spool a stream first (openInputFile)')
+    }
+  }
+  const {media: _media, text, ...fields} = message
+  let kept = false
+  // Kept before the entry is written, so that a signal between the two cannot take the file from a written entry.
+  const beforeSpool = () => {
+    copy?.keep()
+    kept = true
+  }
+  try {
+    return await deliverOrSpool({...rest, message: {...fields, text: text ?? '', ...(media ? {media} : {})}, beforeSpool})
+  } catch (error) {
+    copy?.remove()
+    throw error
+  } finally {
+    if (!kept) copy?.remove()
+  }
+}

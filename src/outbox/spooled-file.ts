@@ -1,0 +1,91 @@
+import {createHash, randomBytes} from 'node:crypto'
+import {createReadStream, createWriteStream, rmSync} from 'node:fs'
+import {open, rm} from 'node:fs/promises'
+import {dirname, join, resolve} from 'node:path'
+import {Transform} from 'node:stream'
+import {pipeline} from 'node:stream/promises'
+
+import {keepAfterExit, removeAtExit} from '../input/temporary-files.js'
+import {ensureStateDir, stateDirError} from '../support/state-dir.js'
+import type {SpooledMedia} from './outbox-entry.js'
+
+/** Where the outbox keeps its copies of files waiting to be sent: `<state>/outbox/files`. */
+export const spooledFilesDirIn = (outboxDir: string) => join(outboxDir, 'files')
+
+export interface OutboxFileCopy {
+  /** `<outboxDir>/files/<random>`, mode 0600 in a 0700 directory. */
+  path: string
+  size: number
+  /** Hex SHA-256 of the copy. */
+  sha256: string
+  /** The copy outlives the process: an outbox entry now refers to it. */
+  keep(): void
+  /** Removes the copy now, kept or not (it is removed at exit anyway unless kept). */
+  remove(): void
+}
+
+/**
+ * Copies the file to send into the outbox before the first chat gets it, so that every chat, every retry and a later
+ * flush read the same bytes, whatever happens to the original (a temporary copy of stdin goes at exit). The copy is
+ * fsync'd, so that an entry written after it never refers to bytes a crash could lose; it is removed at exit (and on
+ * SIGINT/SIGTERM/SIGHUP) unless `keep` hands it to an entry.
+ */
+export async function copyIntoOutbox(outboxDir: string, sourcePath: string): Promise<OutboxFileCopy> {
+  const dir = spooledFilesDirIn(outboxDir)
+  await ensureStateDir(dir)
+  const path = join(dir, randomBytes(12).toString('hex'))
+  const removeLater = removeAtExit(path)
+  const remove = () => {
+    removeLater()
+    rmSync(path, {force: true})
+  }
+  try {
+    const hash = createHash('sha256')
+    let size = 0
+    const measure = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        size += chunk.length
+        hash.update(chunk)
+        callback(null, chunk)
+      },
+    })
+    await pipeline(createReadStream(sourcePath), measure, createWriteStream(path, {flags: 'wx', mode: 0o600}))
+    const handle = await open(path, 'r')
+    await handle.sync().finally(() => handle.close())
+    return {path, size, sha256: hash.digest('hex'), keep: () => keepAfterExit(path), remove}
+  } catch (error) {
+    remove()
+    throw stateDirError(dir, error)
+  }
+}
+
+/**
+ * Why the outbox's copy of `media` cannot be sent (gone, or not the bytes spooled), undefined when it can, or when
+ * Telegram fetches it by URL. Errors other than "no such file" (a state dir unreadable for now) are thrown: the
+ * entry then waits, it is not given up.
+ */
+export async function spooledFileProblem(media: SpooledMedia | undefined): Promise<string | undefined> {
+  if (media === undefined || !('path' in media.source) || media.sha256 === undefined) return undefined
+  const {path, filename} = media.source
+  const hash = createHash('sha256')
+  let size = 0
+  try {
+    for await (const chunk of createReadStream(path)) {
+      size += (chunk as Buffer).length
+      hash.update(chunk as Buffer)
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return `the outbox's copy of "${filename}" (${path}) is gone: not sent`
+    throw error
+  }
+  if (size === media.size && hash.digest('hex') === media.sha256) return undefined
+  return `the outbox's copy of "${filename}" (${path}) changed since it was spooled: not sent`
+}
+
+/** Removes the outbox's copy of `media` once its entry is gone; never a file outside `<outboxDir>/files`. */
+export async function removeSpooledFile(media: SpooledMedia | undefined, outboxDir: string): Promise<void> {
+  if (media === undefined || !('path' in media.source)) return
+  const path = resolve(media.source.path)
+  if (dirname(path) !== resolve(spooledFilesDirIn(outboxDir))) return
+  await rm(path, {force: true})
+}
