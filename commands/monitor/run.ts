@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import type {PassReport} from '../../src/monitor/run-pass.js'
 import {BaseCommand} from '../base-command.js'
+import {metricsFileFlag} from '../ops-flags.js'
 import {passFlags} from './pass-flags.js'
 
 export type MonitorRunResult = Omit<PassReport, 'warnings'> & {sources: string[]; warnings: string[]}
@@ -27,6 +28,7 @@ file or config, 75 an alert waits in the outbox.`
     ...passFlags,
     check: Flags.string({description: 'Run only this check; repeatable.', multiple: true}),
     verbose: Flags.boolean({description: 'Print every check and a summary, not only changes.'}),
+    'metrics-file': metricsFileFlag,
   }
 
   public async run(): Promise<MonitorRunResult> {
@@ -44,6 +46,7 @@ file or config, 75 an alert waits in the outbox.`
     const runtime = await openMonitorRuntime({...this.botOptions, stateDir: flags['state-dir'], host: flags.host, onWarning: (line) => this.warnLine(line)})
     const progress = this.jsonEnabled() ? undefined : terminalProgress(process.stderr)
     let report: PassReport
+    const metricsWarnings: string[] = []
     try {
       report = await runPass({
         checks,
@@ -56,11 +59,16 @@ file or config, 75 an alert waits in the outbox.`
         ...(progress ? {onProgress: (done: number, total: number) => progress.update(done, total)} : {}),
       })
       await runtime.recordPass(report)
+      // While the store is open: the file counts the outbox's entries.
+      if (flags['metrics-file'] !== undefined) {
+        const {writePassMetrics} = await import('../../src/metrics/index.js')
+        metricsWarnings.push(...(await writePassMetrics(flags['metrics-file'], report, runtime.outbox)))
+      }
     } finally {
       progress?.end()
       await runtime.close()
     }
-    const warnings = [...report.warnings, ...(await runtime.finish())]
+    const warnings = [...report.warnings, ...(await runtime.finish()), ...metricsWarnings]
     for (const warning of warnings) this.warnLine(warning)
     for (const line of passLines(report, flags.verbose)) this.log(line)
     const exitCode = report.evaluated ? alertsExitCode(report.alerts) : 1

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
+import {metricsFlag} from '../ops-flags.js'
 import {passFlags} from './pass-flags.js'
 
 export default class MonitorWatch extends BaseCommand<typeof MonitorWatch> {
@@ -19,6 +20,7 @@ Prints one line per change and alert.`
     ...passFlags,
     check: Flags.string({description: 'Watch only this check; repeatable.', multiple: true}),
     verbose: Flags.boolean({description: 'Print every check of every pass.'}),
+    metrics: metricsFlag,
   }
 
   public async run(): Promise<void> {
@@ -39,6 +41,12 @@ Prints one line per change and alert.`
     const first = await load()
     const {openMonitorRuntime} = await import('../../src/monitor/runtime.js')
     const runtime = await openMonitorRuntime({...this.botOptions, stateDir: flags['state-dir'], host: flags.host, onWarning: (line) => this.warnLine(line)})
+    const metrics = flags.metrics === undefined ? undefined : await (await import('../../src/metrics/index.js')).serveOpsMetrics(flags.metrics, {outbox: () => runtime.outbox, logError: (line) => this.warnLine(line)})
+        .catch(async (error: unknown) => {
+          await runtime.close()
+          throw error
+        })
+    if (metrics) this.log(`metrics on ${metrics.url}`)
     const stop = new AbortController()
     const onSignal = (signal: string) => {
       if (stop.signal.aborted) return
@@ -71,12 +79,14 @@ Prints one line per change and alert.`
       },
       signal: stop.signal,
       onPass: (report) => {
+        metrics?.recordPass(report)
         for (const warning of report.warnings) this.warnLine(warning)
         for (const line of passLines(report, flags.verbose)) this.log(line)
       },
       onReloadError: (message) => this.warnLine(`${message} (still watching with the last good monitors file)`),
     })
     await runtime.close()
+    await metrics?.close()
     for (const warning of await runtime.finish()) this.warnLine(warning)
     this.log(`stopped after ${passes} pass${passes === 1 ? '' : 'es'}`)
   }

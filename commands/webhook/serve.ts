@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {redact} from '../../src/redact.js'
 import {BaseCommand} from '../base-command.js'
+import {metricsFlag} from '../ops-flags.js'
 
 export default class WebhookServe extends BaseCommand<typeof WebhookServe> {
   static override summary = 'Receive Telegram updates over HTTP and answer /start, /help, /status, /link, /stop and alert buttons.'
@@ -28,12 +29,15 @@ after finishing queued updates.`
     'request-timeout': Flags.integer({description: 'Seconds a request may take to arrive before 408.', default: 10, min: 1}),
     'insecure-no-secret': Flags.boolean({description: 'Start without any secret: anyone who reaches the port can post updates.'}),
     'path-prefix': Flags.string({description: 'Path your proxy keeps before /api/telegram/webhook/. [default: the path of TELEGRAM_WEBHOOK_BASE_URL or SITE_URL]'}),
+    metrics: metricsFlag,
   }
 
   public async run(): Promise<void> {
     const {flags} = this
     const {describeServedBot, startServe, WEBHOOK_EXCLUDES_POLLING} = await import('../../src/webhook/serve.js')
-    const running = await startServe(
+    let running: Awaited<ReturnType<typeof startServe>> | undefined
+    const metrics = flags.metrics === undefined ? undefined : await (await import('../../src/metrics/index.js')).serveOpsMetrics(flags.metrics, {publicPort: {flag: '--port', port: flags.port}, outbox: () => running?.outbox, logError: (line) => this.warnLine(line)})
+    running = await startServe(
       {
         bot: flags.bot,
         token: flags.token,
@@ -49,18 +53,24 @@ after finishing queued updates.`
         ...this.clientOptions,
         log: (line) => this.log(line),
         logError: (line) => process.stderr.write(`${redact(line)}\n`),
+        ...(metrics ? {onOutcome: metrics.recordWebhookUpdate} : {}),
       },
-    )
+    ).catch(async (error: unknown) => {
+      await metrics?.close()
+      throw error
+    })
     for (const warning of running.warnings) this.warnLine(warning)
     this.log(`Note: ${WEBHOOK_EXCLUDES_POLLING}`)
     for (const bot of running.bots) this.log(`serving ${describeServedBot(bot)}`)
     this.log(`listening on ${running.server.url}`)
+    if (metrics) this.log(`metrics on ${metrics.url}`)
     const signal = await new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'))
       process.once('SIGTERM', () => resolve('SIGTERM'))
     })
     this.log(`${signal}: finishing queued updates`)
     await running.close()
+    await metrics?.close()
     this.log(`stopped after ${running.server.accepted} updates`)
   }
 }

@@ -2,7 +2,7 @@ import type {Env} from '../config/index.js'
 import {resolveStateDir} from '../support/state-dir.js'
 import type {MonitorStore} from '../store/monitor-state.js'
 import {openStore} from '../store/select-store.js'
-import type {KeyValueStore} from '../store/types.js'
+import type {KeyValueStore, OutboxStore} from '../store/types.js'
 import {type AlertSender, createAlertSender} from './alert-sender.js'
 import {channelTargets} from './channel-targets.js'
 import {type TelegramProbe, telegramProbe} from './checks/telegram-check.js'
@@ -40,6 +40,8 @@ export interface MonitorRuntime {
   fleet?: {kv: KeyValueStore}
   /** Alerts through the store's throttle and outbox. */
   sender: AlertSender
+  /** Where alerts wait for Telegram (the metrics count its entries). */
+  outbox: OutboxStore
   telegram: TelegramProbe
   /** For runPass: this host, and on a shared store the quorum (see fleet/quorum.ts). */
   passOptions: Pick<PassOptions, 'host' | 'beforeApply'>
@@ -82,6 +84,7 @@ export async function openMonitorRuntime(options: MonitorRuntimeOptions = {}): P
     store: store.monitor,
     ...(shared ? {fleet: {kv: store.kv}} : {}),
     sender: createAlertSender({openTarget: targets.openTarget, throttle: store.throttle, outbox: store.outbox}),
+    outbox: store.outbox,
     telegram: telegramProbe({configPath: options.configPath, env, timeoutMs: options.timeoutMs, debug: options.debug}),
     passOptions: shared ? {host, beforeApply: (ran) => applyQuorum(ran, {kv: store.kv, host})} : {host},
     recordPass: shared ? (report) => recordHostView(store.kv, {host, at: report.startedAt, checks: report.checks}) : async () => {},

@@ -4,8 +4,8 @@ import {pruneButtonKeys} from './alert-buttons.js'
 import {handleUpdate, updateLane} from './handle-update.js'
 import type {BotChoice, WebhookOptions} from './register.js'
 import {type AlertMuter, openServedBots, type ServedBot, type UpdateContext} from './served-bot.js'
-import {startWebhookServer, type WebhookServer} from './webhook-server.js'
-import type {KeyValueStore} from '../store/types.js'
+import {startWebhookServer, type WebhookOutcome, type WebhookServer} from './webhook-server.js'
+import type {KeyValueStore, OutboxStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
 import {findWebhookSecret} from './webhook-secret.js'
 import {resolveWebhookBase, SECRET_VAR, webhookPath} from './webhook-url.js'
@@ -43,6 +43,8 @@ export interface ServeOptions extends WebhookOptions {
   keyValue?: KeyValueStore
   /** @default the monitor's last results in the configured store: see UpdateContext.statusSections */
   statusSections?: UpdateContext['statusSections']
+  /** Told what became of each request, by bot name (`unknown` when no served bot is sure): the metrics. */
+  onOutcome?: (bot: string, outcome: WebhookOutcome) => void
 }
 
 export interface RunningServe {
@@ -50,6 +52,8 @@ export interface RunningServe {
   bots: ServedBot[]
   /** Lines for stderr: config warnings, a missing secret. */
   warnings: string[]
+  /** The configured store's outbox, when serve opened the store (the metrics count its entries). */
+  outbox?: OutboxStore
   /** Stops the server (queued updates finish first), then the store connection. */
   close(): Promise<void>
 }
@@ -61,6 +65,7 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
   // Mute writes where `alert` reads: the shared store (Redis for a fleet) when one is configured, else the files.
   let {muter, keyValue, statusSections} = options
   let closeStore = async () => {}
+  let outbox: OutboxStore | undefined
   if (muter === undefined || keyValue === undefined || statusSections === undefined) {
     const {openStore} = await import('../store/select-store.js')
     const store = await openStore({stateDir, env, configPath: request.configPath, onWarning: (line) => options.logError?.(`warning: ${line}`)})
@@ -68,6 +73,7 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
     keyValue ??= store.kv
     // /status shows the monitor's last results next to the bots, from the same store.
     statusSections ??= monitorStatusSections({store: store.monitor})
+    outbox = store.outbox
     closeStore = () => store.close()
   }
   try {
@@ -85,7 +91,8 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
       env,
       statusSections,
     }
-    return await listen(request, options, {bots, warnings, context, secret: secret?.value, closeStore, pathPrefix: request.pathPrefix ?? basePath(env)})
+    const running = await listen(request, options, {bots, warnings, context, secret: secret?.value, closeStore, pathPrefix: request.pathPrefix ?? basePath(env)})
+    return outbox ? {...running, outbox} : running
   } catch (error) {
     await closeStore()
     throw error
@@ -129,6 +136,7 @@ async function listen(request: ServeRequest, options: ServeOptions, {bots, warni
     requestTimeoutMs: request.requestTimeoutMs,
     log: options.log,
     logError: options.logError,
+    ...(options.onOutcome ? {onOutcome: (bot: ServedBot | undefined, outcome: WebhookOutcome) => options.onOutcome!(bot?.name ?? bot?.me.username ?? 'unknown', outcome)} : {}),
   })
   return {
     server,

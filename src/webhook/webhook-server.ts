@@ -14,6 +14,12 @@ const SECRET_HEADER = 'x-telegram-bot-api-secret-token'
 const WEBHOOK_ROUTE_TAIL = '/api/telegram/webhook/(\\d+)/?'
 const RECENT_UPDATES_KEPT = 2048
 
+/**
+ * What became of one request, for the metrics. `rejected`: a served bot's path, but a body refused (400, 413) or no
+ * room in the queue (503). `unauthorized` and `not_found` come with no bot: a peer must not be able to tell which.
+ */
+export type WebhookOutcome = 'handled' | 'failed' | 'duplicate' | 'rejected' | 'unauthorized' | 'not_found'
+
 export interface WebhookServerOptions<Bot> {
   /** Bots served, by the id in their path (`/api/telegram/webhook/<id>/`). */
   bots: ReadonlyMap<number, Bot>
@@ -43,6 +49,8 @@ export interface WebhookServerOptions<Bot> {
   log?: (line: string) => void
   /** One line per refused request or failed update, already redacted. @default nothing */
   logError?: (line: string) => void
+  /** Told what became of each request (metrics). @default nothing */
+  onOutcome?: (bot: Bot | undefined, outcome: WebhookOutcome) => void
 }
 
 export interface WebhookServer {
@@ -157,7 +165,9 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
   const recent = new RecentUpdates()
   let accepted = 0
 
-  const refuse = (response: ServerResponse, status: number, reason: string, from: string) => {
+  const count = (bot: Bot | undefined, outcome: WebhookOutcome) => options.onOutcome?.(bot, outcome)
+  const refuse = (response: ServerResponse, status: number, reason: string, from: string, bot?: Bot) => {
+    count(bot, status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : 'rejected')
     logError(`webhook: ${status} ${reason} (${from})`)
     answer(response, status, `${reason}\n`, status === 413 ? {connection: 'close'} : {})
   }
@@ -185,27 +195,29 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
     }
     if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) {
       request.resume()
-      return refuse(response, 413, `body over ${maxBodyBytes} bytes`, from)
+      return refuse(response, 413, `body over ${maxBodyBytes} bytes`, from, bot)
     }
     let body: Buffer
     try {
       body = await readBody(request, maxBodyBytes)
     } catch (error) {
-      if (error instanceof BodyTooLarge) return refuse(response, 413, `body over ${maxBodyBytes} bytes`, from)
+      if (error instanceof BodyTooLarge) return refuse(response, 413, `body over ${maxBodyBytes} bytes`, from, bot)
       if (error instanceof BodyCutShort) return logError(`webhook: request cut short or timed out before its body arrived (${from})`)
       throw error
     }
     const update = parseUpdate(body)
-    if (typeof update === 'string') return refuse(response, 400, update, from)
-    if (queue.size >= maxQueued) return refuse(response, 503, 'too many updates waiting; Telegram will retry', from)
+    if (typeof update === 'string') return refuse(response, 400, update, from, bot)
+    if (queue.size >= maxQueued) return refuse(response, 503, 'too many updates waiting; Telegram will retry', from, bot)
     answer(response, 200)
-    if (!recent.isNew(webhookId, update.update_id)) return
+    if (!recent.isNew(webhookId, update.update_id)) return count(bot, 'duplicate')
     accepted++
     queue.push(options.laneOf(webhookId, update), async () => {
       try {
         const line = await options.handle(bot, update)
+        count(bot, 'handled')
         if (line !== undefined) log(line)
       } catch (error) {
+        count(bot, 'failed')
         logError(`webhook: update ${update.update_id} for bot ${webhookId} failed: ${error instanceof Error ? error.message : String(error)}`)
       }
     })
