@@ -41,6 +41,18 @@ export function reportLines(
   labels: {label: string; aLabel: string; bLabel: string; target?: number},
   rounds: Pair[][],
 ): string[]
+export interface TableRow {
+  bench: string
+  measured: string
+  target: string
+  verdict: string
+}
+export function tableRow(
+  labels: {label: string; aLabel: string; bLabel: string; target?: number; peakRssTargetMiB?: number},
+  rounds: Pair[][],
+): TableRow
+export function recordRow(row: TableRow): void
+export function tableLines(rows: TableRow[]): string[]
 export function compare(options: {
   label: string
   a: Side
@@ -48,8 +60,9 @@ export function compare(options: {
   aLabel?: string
   bLabel?: string
   target?: number
+  peakRssTargetMiB?: number
   env?: NodeJS.ProcessEnv
   runs?: number
   rounds?: number
   warmup?: number
-}): Promise<{rounds: Pair[][]; verdict: Verdict | undefined}>
+}): Promise<{rounds: Pair[][]; verdict: Verdict | undefined; row: TableRow}>

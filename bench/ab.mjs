@@ -2,6 +2,8 @@
 // drifts over seconds on a shared box, falls on both sides alike. A comparison runs in rounds; each round's median
 // wall ratio is held against the target, and a verdict is printed only when the last AGREE rounds say the same, so
 // one noisy stretch cannot flip it. The statistics are pure functions (test/bench/ab.test.ts).
+import {appendFileSync} from 'node:fs'
+
 import {measureProcess} from './measure.mjs'
 
 export const AGREE = 3
@@ -73,10 +75,43 @@ export function reportLines({label, aLabel, bLabel, target}, rounds) {
 }
 
 /**
+ * One row of README's performance table: what was compared, the median wall ratio with each side's median and the
+ * CPU ratio beside it, the target(s) and the verdict. `peakRssTargetMiB` adds a ceiling on A's peak RSS, met only
+ * when the wall verdict is MET too.
+ */
+export function tableRow({label, aLabel, bLabel, target, peakRssTargetMiB}, rounds) {
+  const all = summarize(rounds.flat())
+  const roundRatios = rounds.map((pairs) => summarize(pairs).wallRatio.median)
+  const rssMiB = all.a.peakRssKb / 1024
+  let outcome = target === undefined ? 'figures' : (verdict(roundRatios, target) ?? 'no verdict')
+  let targetText = target === undefined ? '' : `<= ${target}x`
+  let measured = `${all.a.wallMs.median.toFixed(1)} ms / ${all.b.wallMs.median.toFixed(1)} ms = ${all.wallRatio.median.toFixed(2)}x; **CPU** ${all.cpuRatio.median.toFixed(2)}x`
+  if (peakRssTargetMiB !== undefined) {
+    measured += `; peak RSS ${rssMiB.toFixed(1)} MiB`
+    targetText += `, <= ${peakRssTargetMiB} MiB`
+    if (outcome === 'MET' && rssMiB > peakRssTargetMiB) outcome = 'MISSED'
+  }
+  return {bench: `${label}: ${aLabel} vs ${bLabel}`, measured, target: targetText, verdict: outcome}
+}
+
+/**
+ * Adds a row to the table `npm run bench` prints at its end (bench/run.mjs collects the rows of every bench it
+ * starts through BENCH_TABLE_FILE); a bench run on its own just prints its report.
+ */
+export function recordRow(row) {
+  if (process.env.BENCH_TABLE_FILE) appendFileSync(process.env.BENCH_TABLE_FILE, `${JSON.stringify(row)}\n`)
+}
+
+/** The rows as a Markdown table, as README's performance section shows them. */
+export function tableLines(rows) {
+  return ['| bench | measured | target | verdict |', '| --- | --- | --- | --- |', ...rows.map((row) => `| ${row.bench} | ${row.measured} | ${row.target} | ${row.verdict} |`)]
+}
+
+/**
  * Runs `a` and `b` (each `{command, args, input?}`) interleaved: `warmup` unmeasured pairs, then `rounds` rounds of
  * `runs` pairs. Prints the report and returns the rounds and the verdict.
  */
-export async function compare({label, a, b, aLabel = 'A', bLabel = 'B', target, env, runs = 10, rounds = AGREE, warmup = 1}) {
+export async function compare({label, a, b, aLabel = 'A', bLabel = 'B', target, peakRssTargetMiB, env, runs = 10, rounds = AGREE, warmup = 1}) {
   const run = (side) => measureProcess(side.command, side.args, {env, input: side.input})
   for (let index = 0; index < warmup; index++) {
     await run(a)
@@ -89,6 +124,9 @@ export async function compare({label, a, b, aLabel = 'A', bLabel = 'B', target, 
     measured.push(pairs)
   }
   for (const line of reportLines({label, aLabel, bLabel, target}, measured)) console.log(line)
+  const row = tableRow({label, aLabel, bLabel, target, peakRssTargetMiB}, measured)
+  if (peakRssTargetMiB !== undefined) console.log(`  A peak RSS ${(summarize(measured.flat()).a.peakRssKb / 1024).toFixed(1)} MiB (target <= ${peakRssTargetMiB} MiB)`)
+  recordRow(row)
   const roundRatios = measured.map((pairs) => summarize(pairs).wallRatio.median)
-  return {rounds: measured, verdict: target === undefined ? undefined : verdict(roundRatios, target)}
+  return {rounds: measured, verdict: target === undefined ? undefined : verdict(roundRatios, target), row}
 }

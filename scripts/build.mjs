@@ -5,11 +5,33 @@ import {execFileSync} from 'node:child_process'
 import {rmSync} from 'node:fs'
 
 import {buildActionBundle} from './action-bundle.mjs'
-import {lazyRequirePlugin} from './lazy-require-plugin.mjs'
+import {LAZY_BANNER, lazyRequirePlugin} from './lazy-require-plugin.mjs'
 
 rmSync('dist/cli.js', {force: true})
 rmSync('dist/chunks', {recursive: true, force: true})
 rmSync('dist/fake-bot-api.js', {force: true})
+
+// oclif asks wsl-utils whether it runs on WSL (for `wsl-x64` in its user agent) at every start; wsl-utils answers
+// with is-wsl but also brings PowerShell helpers whose imports load node:child_process. The answer comes from is-wsl
+// here, and the helper oclif uses on Windows (to name the shell) loads the real wsl-utils when first called.
+const wslAnswerFirst = {
+  name: 'wsl-answer-first',
+  setup(build) {
+    build.onResolve({filter: /^wsl-utils$/}, async (args) => {
+      if (args.pluginData?.real) return undefined
+      const real = await build.resolve(args.path, {kind: args.kind, resolveDir: args.resolveDir, pluginData: {real: true}})
+      if (real.errors.length > 0) return {errors: real.errors}
+      return {path: real.path, namespace: 'wsl-answer-first', pluginData: {resolveDir: args.resolveDir}}
+    })
+    build.onLoad({filter: /.*/, namespace: 'wsl-answer-first'}, (args) => ({
+      contents: `export {default as isWsl} from 'is-wsl'
+export const powerShellPath = async () => (await import('wsl-utils')).powerShellPath()`,
+      loader: 'js',
+      resolveDir: args.pluginData.resolveDir,
+      pluginData: {real: true},
+    }))
+  },
+}
 
 const requireShim = "import {createRequire as __fastpayCreateRequire} from 'node:module'; const require = __fastpayCreateRequire(import.meta.url);"
 
@@ -25,12 +47,16 @@ await build({
   minify: true,
   sourcemap: false,
   legalComments: 'none',
-  banner: {js: requireShim},
+  banner: {js: `${requireShim} ${LAZY_BANNER}`},
   // oclif probes for these to run TypeScript sources; a bundled CLI never does.
   external: ['typescript', 'ts-node', 'tsx', '@napi-rs/keyring'],
   logLevel: 'warning',
   plugins: [
-    lazyRequirePlugin(['semver', 'debug', 'tinyglobby', 'lilconfig', 'ejs', 'cli-spinners', 'wrap-ansi', 'widest-line', 'string-width', 'indent-string', 'clean-stack']),
+    wslAnswerFirst,
+    lazyRequirePlugin(
+      ['semver', 'debug', 'tinyglobby', 'lilconfig', 'ejs', 'cli-spinners', 'wrap-ansi', 'widest-line', 'string-width', 'indent-string', 'clean-stack', 'minimatch'],
+      {builtins: ['node:child_process', 'node:readline', 'node:perf_hooks'], chunksDir: 'dist/chunks'},
+    ),
   ],
 })
 

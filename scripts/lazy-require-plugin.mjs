@@ -1,9 +1,24 @@
 // oclif's core requires every helper at load time, though `--version` or a `send` touches only a few. For the
-// modules listed, the bundle gets a stand-in that loads the real module on first use, which keeps them off the
-// start-up path of every command.
-const STAND_IN = (realPath) => `
+// modules listed, the bundle gets a stand-in that loads the real module on first use, from a file of its own
+// (dist/chunks/lazy/NAME-HASH.cjs, bundled separately): kept out of the bundle, it is neither read nor parsed by a
+// start that never touches it. (Inside the bundle, a module that is never run is still parsed at every start.)
+import {build as esbuild} from 'esbuild'
+import {createHash} from 'node:crypto'
+import {join} from 'node:path'
+
+const LAZY_DIR = 'lazy'
+
+/**
+ * For the bundle's banner: the lazy folder's absolute path, as seen from each output file (the entry sits in dist/,
+ * every other output file in dist/chunks/, as scripts/build.mjs names them). Absolute, because a stand-in's
+ * `require` may be another output file's; in the banner, because a stand-in is CommonJS, without `import.meta`.
+ */
+export const LAZY_BANNER = `import {fileURLToPath as __fastpayFileURLToPath} from 'node:url'; const __fastpayLazyDir = __fastpayFileURLToPath(new URL(import.meta.url.endsWith('/cli.js') ? './chunks/${LAZY_DIR}/' : './${LAZY_DIR}/', import.meta.url));`
+
+// `load` is the expression that loads the real module.
+const STAND_IN = (load) => `
 let real
-const load = () => (real ??= require(${JSON.stringify(realPath)}))
+const load = () => (real ??= ${load})
 // A function target, so default exports that are functions stay callable through the stand-in.
 module.exports = new Proxy(function lazyModule() {}, {
   apply: (_target, thisArg, args) => load().apply(thisArg, args),
@@ -14,8 +29,18 @@ module.exports = new Proxy(function lazyModule() {}, {
 })
 `
 
-export function lazyRequirePlugin(moduleNames) {
-  const filter = new RegExp(`^(${moduleNames.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`)
+const namesFilter = (names) => new RegExp(`^(${names.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`)
+
+/**
+ * `moduleNames`: packages to load on first use, from a file of their own; `builtins`: Node modules (as required,
+ * `node:readline`) to load on first use (oclif requires node:child_process for a Windows shell, node:readline for
+ * stdin and node:perf_hooks for its opt-in timings, and each costs every start). `chunksDir`: where the bundle's
+ * chunks go (the lazy files go in its `lazy/` folder).
+ */
+export function lazyRequirePlugin(moduleNames, {builtins = [], chunksDir}) {
+  const filter = namesFilter(moduleNames)
+  // Resolved path of each real module → its file name; one file per resolved path (two versions stay two files).
+  const files = new Map()
   return {
     name: 'lazy-require',
     setup(build) {
@@ -23,9 +48,32 @@ export function lazyRequirePlugin(moduleNames) {
         if (args.kind !== 'require-call' || args.pluginData?.real) return undefined
         const resolved = await build.resolve(args.path, {kind: 'require-call', resolveDir: args.resolveDir, pluginData: {real: true}})
         if (resolved.errors.length > 0) return {errors: resolved.errors}
+        if (!files.has(resolved.path)) files.set(resolved.path, `${args.path}-${createHash('sha256').update(resolved.path).digest('hex').slice(0, 8)}.cjs`)
         return {path: resolved.path, namespace: 'lazy-require'}
       })
-      build.onLoad({filter: /.*/, namespace: 'lazy-require'}, (args) => ({contents: STAND_IN(args.path), loader: 'js', resolveDir: '/'}))
+      build.onLoad({filter: /.*/, namespace: 'lazy-require'}, (args) => ({contents: STAND_IN(`require(__fastpayLazyDir + ${JSON.stringify(files.get(args.path))})`), loader: 'js', resolveDir: '/'}))
+      if (builtins.length > 0) {
+        build.onResolve({filter: namesFilter(builtins)}, (args) => (args.kind === 'require-call' ? {path: args.path, namespace: 'lazy-builtin'} : undefined))
+        build.onLoad({filter: /.*/, namespace: 'lazy-builtin'}, (args) => ({contents: STAND_IN(`require(${JSON.stringify(args.path)})`), loader: 'js', resolveDir: '/'}))
+      }
+      build.onEnd(async (result) => {
+        if (result.errors.length > 0) return
+        await Promise.all(
+          [...files].map(([path, file]) =>
+            esbuild({
+              entryPoints: [path],
+              outfile: join(chunksDir, LAZY_DIR, file),
+              bundle: true,
+              platform: 'node',
+              format: 'cjs',
+              target: build.initialOptions.target,
+              minify: build.initialOptions.minify,
+              legalComments: 'none',
+              logLevel: 'warning',
+            }),
+          ),
+        )
+      })
     },
   }
 }

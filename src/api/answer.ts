@@ -1,7 +1,7 @@
 // What a Bot API call's answer (or failure to get one) means: a result, Telegram's refusal, or a network failure.
 import type {ApiResponse} from '@grammyjs/types'
 import {describeFetchFailure, TelegramApiError, TelegramNetworkError} from './errors.js'
-import {ProxyRefusedError} from './proxy-tunnel.js'
+import {ProxyRefusedError} from './proxy-errors.js'
 
 /** `viaProxy` names the proxy in failures that may be the proxy's own answer (a 403 or 407 page, a 502). */
 export function readAnswer(method: string, status: number, statusText: string, text: string, viaProxy: string): unknown {

@@ -1,4 +1,3 @@
-import {performance} from 'node:perf_hooks'
 import type {ApiMethods, Opts} from '@grammyjs/types'
 import {redact, registerToken} from '../redact.js'
 import {UserError} from '../user-error.js'
@@ -7,7 +6,7 @@ import {TelegramApiError, TelegramNetworkError} from './errors.js'
 import {type InputFileSource, stageFiles} from './input-file.js'
 import {buildRequestBody} from './request-body.js'
 import {backoffFromEnv, type RetryOptions, withRetries} from './retry.js'
-import {createTransport, type Transport} from './transport.js'
+import type {Transport} from './transport.js'
 
 type Methods = ApiMethods<InputFileSource>
 /** The parameters of a Bot API method, with files given as InputFileSource. */
@@ -143,7 +142,8 @@ export class BotApiClient {
 
   async #attempt(method: string, params: Record<string, unknown>, attemptNumber: number, callerSignal?: AbortSignal) {
     callerSignal?.throwIfAborted()
-    this.#transport ??= createTransport()
+    // Loaded on the first call: node:http, node:https and node:tls cost a process that decides not to call.
+    this.#transport ??= import('./transport.js').then(({createTransport}) => createTransport())
     const transport = await this.#transport
     const longPollMs = method === 'getUpdates' ? Math.max(0, Number(params.timeout) || 0) * 1000 : 0
     const timeoutMs = this.#timeoutMs + longPollMs

@@ -8,4 +8,6 @@ export {
 } from './errors.js'
 export type {InputFileSource} from './input-file.js'
 export {backoffDelayMs, type RetryOptions} from './retry.js'
-export {createTransport, proxyFromEnv, type Transport} from './transport.js'
+// createTransport and proxyFromEnv stay in ./transport.js: a re-export here would load node:http, node:https and
+// node:tls into every process that imports the client, before it knows whether it will call Telegram.
+export type {Transport} from './transport.js'

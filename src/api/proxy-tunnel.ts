@@ -4,29 +4,7 @@ import * as https from 'node:https'
 import type {Socket} from 'node:net'
 import type {Duplex} from 'node:stream'
 import {connect as tlsConnect, type ConnectionOptions} from 'node:tls'
-import {displayProxy} from './proxy-env.js'
-
-/** The proxy answered CONNECT with something else than 200: it will not carry this request. */
-export class ProxyRefusedError extends Error {
-  override readonly name = 'ProxyRefusedError'
-
-  constructor(
-    proxy: URL,
-    readonly status: number,
-    statusText: string,
-  ) {
-    super(`proxy ${displayProxy(proxy)} refused the tunnel: ${`${status} ${statusText}`.trim()}`)
-  }
-}
-
-/** Reaching the proxy itself failed (refused, reset, unknown host): the message names it, without credentials. */
-export class ProxyUnreachableError extends Error {
-  override readonly name = 'ProxyUnreachableError'
-
-  constructor(proxy: URL, cause: Error) {
-    super(`proxy ${displayProxy(proxy)} unreachable: ${cause.message || (cause as NodeJS.ErrnoException).code || 'connection failed'}`, {cause})
-  }
-}
+import {ProxyRefusedError, ProxyUnreachableError} from './proxy-errors.js'
 
 /** Basic credentials from the proxy URL's userinfo, percent-decoded as curl does. */
 export function proxyAuthorization(proxy: URL): Record<string, string> {

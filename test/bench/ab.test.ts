@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {median, type Pair, reportLines, spread, summarize, verdict, verdictLine} from '../../bench/ab.mjs'
+import {median, type Pair, reportLines, spread, summarize, tableLines, tableRow, verdict, verdictLine} from '../../bench/ab.mjs'
 
 const sample = (wallMs: number, cpuMs: number, maxRssKb: number) => ({wallMs, cpuMs, maxRssKb})
 
@@ -61,5 +61,27 @@ describe('bench A/B statistics', () => {
       '  round medians (wall): 1.50x, 2.50x, 1.80x',
       '  verdict: no verdict (runs disagree) against target <= 2x',
     ])
+  })
+
+  it("makes one row of README's table: both medians, the wall ratio, the CPU ratio marked, target and verdict", () => {
+    const round = (ratio: number, rssKb: number): Pair[] => [{a: sample(100 * ratio, 60, rssKb), b: sample(100, 30, 1024)}]
+    const labels = {label: 'send', aLabel: 'cli', bLabel: 'bare', target: 2}
+    expect(tableRow(labels, [round(1.5, 2048), round(1.8, 2048), round(1.9, 2048)])).toEqual({
+      bench: 'send: cli vs bare',
+      measured: '180.0 ms / 100.0 ms = 1.80x; **CPU** 2.00x',
+      target: '<= 2x',
+      verdict: 'MET',
+    })
+    expect(tableRow(labels, [round(1.5, 2048), round(2.5, 2048), round(1.9, 2048)]).verdict).toBe('no verdict')
+    // A peak RSS over its ceiling turns a met time target into MISSED.
+    const withRss = {...labels, peakRssTargetMiB: 65}
+    expect(tableRow(withRss, [round(1.5, 66 * 1024), round(1.8, 1024), round(1.9, 1024)])).toMatchObject({
+      measured: '180.0 ms / 100.0 ms = 1.80x; **CPU** 2.00x; peak RSS 66.0 MiB',
+      target: '<= 2x, <= 65 MiB',
+      verdict: 'MISSED',
+    })
+    expect(tableRow(withRss, [round(1.5, 60 * 1024), round(1.8, 1024), round(1.9, 1024)]).verdict).toBe('MET')
+    expect(tableRow({label: 'x', aLabel: 'a', bLabel: 'b'}, [round(1.5, 1024)])).toMatchObject({target: '', verdict: 'figures'})
+    expect(tableLines([{bench: 'b', measured: 'm', target: 't', verdict: 'v'}])).toEqual(['| bench | measured | target | verdict |', '| --- | --- | --- | --- |', '| b | m | t | v |'])
   })
 })
