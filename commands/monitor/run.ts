@@ -15,6 +15,9 @@ state (kept in the state dir between runs), and alerts through the throttle and 
 down when reminder-interval is set. Several checks of one channel going down in one pass share one alert. Passes
 that overlap take turns on the state, so a change alerts once. Prints one line per change and alert, nothing
 otherwise (--verbose: every check).
+Guarantee: one alert per state change, also when passes overlap or a fleet shares Redis; an alert that cannot be
+sent stays pending in the state (monitor status shows it) and is delivered once later, by the outbox or a later
+pass. Not guaranteed: the checks' own side effects.
 Exit codes: 0 done (whatever the checks found), 1 an alert was refused or could not be evaluated, 2 bad monitors
 file or config, 75 an alert waits in the outbox.`
 

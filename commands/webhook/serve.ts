@@ -12,7 +12,10 @@ whatever its path or method. Each update is answered 200 at once and handled aft
 through the Bot API. The secret is TELEGRAM_WEBHOOK_SECRET, else the one webhook register generated and stored;
 without either it refuses to start (unless --insecure-no-secret). Put it behind your https proxy and point Telegram at it with webhook register. A webhook and
 getUpdates exclude each other: while one is registered, discover cannot read updates. Stops on SIGINT or SIGTERM
-after finishing queued updates.`
+after finishing queued updates.
+Guarantee: one reply per accepted update (a repeated update_id is skipped), within Telegram's limits through the
+rate limiter every door shares; a reply that still fails after retries is logged, not queued. Not guaranteed: updates
+Telegram gave up on while serve was down.`
 
   static override examples = [
     'TELEGRAM_WEBHOOK_SECRET=s3cret <%= config.bin %> webhook serve --port 8081',
