@@ -14,6 +14,7 @@ import BotsList from './bots/list.js'
 import BotsRemove from './bots/remove.js'
 import BotsSyncInfo from './bots/sync-info.js'
 import BotsTest from './bots/test.js'
+import BotsUpdate from './bots/update.js'
 import BotsValidate from './bots/validate.js'
 import Completion from './completion.js'
 import ConfigShow from './config/show.js'
@@ -49,6 +50,7 @@ export const COMMANDS = {
   'bots:remove': BotsRemove,
   'bots:sync-info': BotsSyncInfo,
   'bots:test': BotsTest,
+  'bots:update': BotsUpdate,
   'bots:validate': BotsValidate,
   completion: Completion,
   'config:show': ConfigShow,

@@ -54,9 +54,8 @@ like one (<digits>:<30+ characters>); when Telegram answers, getMe checks it and
   private async readToken(UserError: typeof import('../../src/user-error.js').UserError): Promise<string> {
     const given = this.flags.token
     if (given !== undefined && given !== '-') return given
-    const {promptHiddenToken, readTokenFromStdin} = await import('../../src/bots/read-token.js')
-    if (process.stdin.isTTY) return promptHiddenToken(`Token for ${this.args.name} (not shown): `, process.stdin, process.stderr)
-    if (given === '-') return readTokenFromStdin(process.stdin)
+    const {readDashToken} = await import('../../src/bots/read-token.js')
+    if (given === '-' || process.stdin.isTTY) return readDashToken(this.args.name, process.stdin, process.stderr)
     throw new UserError('--token: required to add a bot (a token, ${ENV_VAR}, keychain:<account>, or - to read it from stdin)')
   }
 }

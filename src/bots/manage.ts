@@ -3,14 +3,11 @@ import {hostname} from 'node:os'
 
 import type {UserFromGetMe} from '@grammyjs/types'
 
-import {BotApiClient} from '../api/index.js'
 import {
   addBot,
   type BotInfo,
-  BOT_TOKEN_SHAPE,
   type ChatId,
   deleteToken,
-  ENV_REFERENCE,
   type Env,
   findRegistryBot,
   isTokenUnreadable,
@@ -22,15 +19,14 @@ import {
   requireChats,
   type RegistryBot,
   type RegistryLocation,
-  saveToken,
   updateBot,
 } from '../config/index.js'
 import {describeFailure, type FailureDescription} from '../describe-failure.js'
 import {type BotSession, openBot, type OpenBotOptions, persistMigrations} from '../bot-session.js'
 import {ExitCode} from '../exit-codes.js'
 import {deliverToChats, type ChatDelivery} from '../send/deliver.js'
-import {registerToken} from '../redact.js'
 import {UserError} from '../user-error.js'
+import {checkTokenShape, checkWithTelegram, describeStorage, storeNewToken, tokenValue} from './new-token.js'
 
 export interface AddBotRequest {
   name: string
@@ -63,13 +59,7 @@ export interface AddedBot {
 export async function addRegistryBot(request: AddBotRequest, env: Env = process.env, options: OpenBotOptions = {}): Promise<AddedBot> {
   const location = locateRegistry(request.configPath, env)
   const warnings: string[] = []
-  let token = request.token.trim()
-  if (token === '') throw new UserError('--token: the token is empty')
-  const isReference = ENV_REFERENCE.test(token) || token.startsWith(KEYCHAIN_PREFIX)
-  if (!isReference) registerToken(token)
-  if (!isReference && !BOT_TOKEN_SHAPE.test(token)) {
-    throw new UserError('--token: not shaped like a bot token (<digits>:<30 or more of A-Z a-z 0-9 _ ->, as @BotFather gives it)')
-  }
+  const shaped = checkTokenShape(request.token)
   // What can refuse the bot is checked before its token reaches the keychain: a refused add must neither leave a
   // stray secret there nor overwrite the token an existing bot of the same name reads (the account is the name).
   const chatIds: ChatId[] = request.chats ? parseChatList('--chat', request.chats) : []
@@ -77,14 +67,8 @@ export async function addRegistryBot(request: AddBotRequest, env: Env = process.
   const existing = await registryIfPresent(location)
   const taken = existing.find((bot) => bot.name.toLowerCase() === name)
   if (taken) throw new UserError(`bot "${taken.name}" already exists in ${location.display} (bots[${taken.index}])`)
-  const username = request.noValidate ? undefined : await checkWithTelegram(tokenValue(token, env), env, options, warnings)
-  let keychainAccount: string | undefined
-  if (!isReference && !request.noKeychain) {
-    const saved = await saveToken(name, token)
-    token = saved.token
-    if (saved.warning) warnings.push(saved.warning)
-    else keychainAccount = name
-  }
+  const username = request.noValidate ? undefined : await checkWithTelegram(tokenValue(shaped.token, env), env, options, warnings, 'added')
+  const {token, keychainAccount} = await storeNewToken(name, shaped, request.noKeychain, warnings)
   try {
     const bot = await addBot(location, {
       name: request.name,
@@ -106,36 +90,6 @@ export async function addRegistryBot(request: AddBotRequest, env: Env = process.
 async function registryIfPresent(location: RegistryLocation): Promise<readonly RegistryBot[]> {
   if (location.explicit && !existsSync(location.path)) return []
   return (await loadRegistry(location)).bots
-}
-
-/** The token a reference stands for, when it can be read now (a literal, or a set `${ENV}`). */
-function tokenValue(token: string, env: Env): string | undefined {
-  const variable = ENV_REFERENCE.exec(token)?.[1]
-  if (variable !== undefined) return env[variable]?.trim() || undefined
-  return token.startsWith(KEYCHAIN_PREFIX) ? undefined : token
-}
-
-/** getMe with the new token: its @username; Telegram refusing it is a usage error, no answer a warning. */
-async function checkWithTelegram(token: string | undefined, env: Env, options: OpenBotOptions, warnings: string[]): Promise<string | undefined> {
-  if (token === undefined) return undefined
-  registerToken(token)
-  const client = new BotApiClient({token, apiRoot: env.TELEGRAM_API_BASE_URL || undefined, debug: options.debug, timeoutMs: options.timeoutMs, retry: {maxRetries: 1}})
-  try {
-    return (await client.getMe()).username
-  } catch (error) {
-    const failure = describeFailure(error)
-    if (failure.code === 'telegram' && (failure.telegramErrorCode === 401 || failure.telegramErrorCode === 404)) {
-      throw new UserError(`--token: ${failure.message}; nothing was added (--no-validate skips this check)`)
-    }
-    warnings.push(`could not check the token with Telegram (${failure.message}): added without checking`)
-    return undefined
-  }
-}
-
-function describeStorage(token: string): string {
-  if (token.startsWith(KEYCHAIN_PREFIX)) return `OS keychain (fastpay-tg/${token.slice(KEYCHAIN_PREFIX.length)})`
-  const variable = ENV_REFERENCE.exec(token)?.[1]
-  return variable ? `environment variable ${variable}` : 'registry file (literal)'
 }
 
 /** The bot `bots remove` would remove, so the door can name it in its question before anything changes. */

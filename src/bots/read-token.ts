@@ -58,3 +58,9 @@ export function promptHiddenToken(question: string, input: HiddenInput, output: 
     input.on('data', onData)
   })
 }
+
+/** `--token -`: the hidden prompt on a terminal (a pipe cannot be typed into), else the whole of stdin. */
+export function readDashToken(botName: string, input: HiddenInput, output: NodeJS.WritableStream): Promise<string> {
+  if (input.isTTY) return promptHiddenToken(`Token for ${botName} (not shown): `, input, output)
+  return readTokenFromStdin(input)
+}

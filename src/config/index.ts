@@ -35,7 +35,9 @@ export {
 } from './paths.js'
 export {
   addBot,
+  type BotChange,
   type BotPatch,
+  changeBot,
   type BotSelector,
   type EditOptions,
   findRegistryBot,

@@ -1,15 +1,15 @@
 import type {Document, YAMLMap, YAMLSeq} from 'yaml'
 import {UserError} from '../user-error.js'
-import {realTarget, writeFileAtomic} from '../support/atomic-write.js'
 import {type ChatId, sameChatId} from './chat-id.js'
 import {type BotSelector, findRegistryBot} from './find-bot.js'
-import {type LockOptions, withFileLock} from './file-lock.js'
-import {type RegistryLocation, toLocation} from './paths.js'
-import {missingRegistryError, type RegistryBot, parseRegistryText, readRegistryText, rememberRegistry} from './registry-file.js'
+import {type EditOptions, editRegistry, type YamlModule} from './edit-registry.js'
+import type {RegistryLocation} from './paths.js'
+import type {RegistryBot} from './registry-file.js'
 import type {ChatType} from './constants.js'
 import type {BotInfo} from './schema.js'
 
 export {type BotSelector, findRegistryBot} from './find-bot.js'
+export type {EditOptions} from './edit-registry.js'
 export {loadRegistry, forgetLoadedRegistries, type LoadedRegistry, type RegistryBot} from './registry-file.js'
 
 /** A bot to add. Keys mirror the YAML file. */
@@ -31,16 +31,6 @@ export interface NewBot {
 /** Fields to change: a missing or `undefined` field stays as it is, `null` removes the key. */
 export type BotPatch = {[Key in keyof NewBot]?: NewBot[Key] | null}
 
-export interface EditOptions {
-  lock?: LockOptions
-}
-
-interface EditRegistryOptions extends EditOptions {
-  /** Only adding a bot may create a named file (and its directories); other edits of a missing one are refused. */
-  create?: boolean
-}
-
-const NEW_FILE = '# fastpay-tg bots registry. A token is a literal, ${ENV_VAR} or keychain:<account>.\nbots:\n'
 const KEY_ORDER: (keyof NewBot)[] = [
   'name',
   'id',
@@ -56,66 +46,6 @@ function requireBot(bots: readonly RegistryBot[], selector: BotSelector, locatio
   const bot = findRegistryBot(bots, selector)
   if (!bot) throw new UserError(`unknown bot "${selector}": not in ${location.display}`)
   return bot
-}
-
-// `yaml` is only ever imported lazily: resolution must not pay for it.
-type YamlModule = typeof import('./yaml-lib.js')
-
-interface Edit<T> {
-  result: T
-  changed: boolean
-}
-
-interface EditContext {
-  doc: Document
-  bots: RegistryBot[]
-  location: RegistryLocation
-  yaml: YamlModule
-  /** Validates the edited document: throws a one-line UserError, or returns its bots. */
-  revalidate: () => RegistryBot[]
-}
-
-/**
- * Re-reads the file under the lock, applies `edit` to its YAML document (so comments and layout survive),
- * validates the outcome and writes it atomically with mode 0600.
- */
-async function editRegistry<T>(
-  file: RegistryLocation | string,
-  edit: (context: EditContext) => Edit<T>,
-  options: EditRegistryOptions,
-): Promise<T> {
-  const location = toLocation(file)
-  const target = await realTarget(location.path)
-  return lockAndEdit(location, target, edit, options).catch((error: unknown) => {
-    // A read-only or full disk, a directory we may not enter: one line naming the file, not a stack trace.
-    const code = (error as NodeJS.ErrnoException | undefined)?.code
-    if (error instanceof UserError || typeof code !== 'string') throw error
-    throw new UserError(`${location.display}: cannot write (${code})`)
-  })
-}
-
-function lockAndEdit<T>(
-  location: RegistryLocation,
-  target: string,
-  edit: (context: EditContext) => Edit<T>,
-  options: EditRegistryOptions,
-): Promise<T> {
-  return withFileLock(
-    `${target}.lock`,
-    location.display,
-    async () => {
-      const current = await readRegistryText({...location, path: target})
-      if (!current && location.explicit && !options.create) throw missingRegistryError(location)
-      const {doc, bots, revalidate} = await parseRegistryText(current?.text ?? NEW_FILE, location)
-      const {result, changed} = edit({doc, bots, location, yaml: await import('./yaml-lib.js'), revalidate})
-      if (!changed) return result
-      const edited = revalidate()
-      await writeFileAtomic(target, doc.toString({flowCollectionPadding: false, lineWidth: 0}))
-      rememberRegistry({location, exists: true, bots: edited, warnings: []})
-      return result
-    },
-    options.lock,
-  )
 }
 
 function botsSequence(doc: Document): YAMLSeq {
@@ -212,19 +142,7 @@ export function updateBot(
   patch: BotPatch,
   options: EditOptions = {},
 ): Promise<RegistryBot> {
-  return editRegistry(
-    file,
-    ({doc, bots, location, revalidate}) => {
-      const bot = requireBot(bots, selector, location)
-      checkUnique(bots, patch, location, bot)
-      const map = botMap(doc, bot)
-      const keys = KEY_ORDER.filter((key) => patch[key] !== undefined)
-      for (const key of keys) setField(doc, map, key, patch[key])
-      const updated = revalidate()[bot.index]!
-      return {result: updated, changed: keys.length > 0}
-    },
-    options,
-  )
+  return changeBot(file, selector, {patch}, options)
 }
 
 /** Enables or disables a bot. A disabled bot is skipped by resolution. */
@@ -267,6 +185,62 @@ function replaceInInfo(doc: Document, map: YAMLMap, oldId: ChatId, newId: ChatId
       pair.key = doc.createNode(newId)
     }
   }
+}
+
+/** What one `bots update` changes: fields (a rename, a token, a topic), and chats added or removed in place. */
+export interface BotChange {
+  patch?: BotPatch
+  /** Appended to `chat_ids` unless already listed. */
+  addChats?: readonly ChatId[]
+  /** Taken out of `chat_ids` (and out of the cached `info.chats`) when listed. */
+  removeChats?: readonly ChatId[]
+}
+
+/**
+ * Applies a `BotChange` in one locked edit, touching only the lines it changes: a flow list `[1, 2]` stays one, a
+ * block list stays a block, and comments beside untouched items stay. Returns the bot as stored.
+ */
+export function changeBot(
+  file: RegistryLocation | string,
+  selector: BotSelector,
+  change: BotChange,
+  options: EditOptions = {},
+): Promise<RegistryBot> {
+  return editRegistry(
+    file,
+    ({doc, bots, location, yaml, revalidate}) => {
+      const bot = requireBot(bots, selector, location)
+      const patch = change.patch ?? {}
+      checkUnique(bots, patch, location, bot)
+      const map = botMap(doc, bot)
+      const listed = (id: ChatId) => bot.chat_ids.some((chatId) => sameChatId(chatId, id))
+      const removing = bot.chat_ids.flatMap((chatId, position) => (change.removeChats?.some((id) => sameChatId(id, chatId)) ? [position] : []))
+      const adding = (change.addChats ?? []).filter((id, index, all) => !listed(id) && all.findIndex((other) => sameChatId(other, id)) === index)
+      if (removing.length > 0 || adding.length > 0) {
+        const list = chatIdSequence(yaml, doc, map, bot)
+        // From the end, so that the positions still to delete stay where they were.
+        for (const position of removing.reverse()) {
+          list.delete(position)
+          dropFromInfo(map, bot.chat_ids[position]!)
+        }
+        for (const id of adding) list.add(doc.createNode(id))
+      }
+      const keys = KEY_ORDER.filter((key) => patch[key] !== undefined)
+      for (const key of keys) setField(doc, map, key, patch[key])
+      const changed = keys.length > 0 || removing.length > 0 || adding.length > 0
+      return {result: changed ? revalidate()[bot.index]! : bot, changed}
+    },
+    options,
+  )
+}
+
+function dropFromInfo(map: YAMLMap, chatId: ChatId): void {
+  const chats = map.getIn(['info', 'chats'], true) as YAMLMap | undefined
+  if (!chats || !Array.isArray(chats.items)) return
+  chats.items = chats.items.filter((pair) => {
+    const key = (pair.key as {value?: unknown} | null)?.value
+    return !((typeof key === 'string' || typeof key === 'number') && sameChatId(key, chatId))
+  })
 }
 
 /**

@@ -1,0 +1,89 @@
+import {isDeepStrictEqual} from 'node:util'
+import type {Document} from 'yaml'
+import {realTarget, writeFileAtomic} from '../support/atomic-write.js'
+import {UserError} from '../user-error.js'
+import {type LockOptions, withFileLock} from './file-lock.js'
+import {keepUntouchedLines} from './keep-layout.js'
+import {type RegistryLocation, toLocation} from './paths.js'
+import {missingRegistryError, parseRegistryText, type RegistryBot, readRegistryText, rememberRegistry} from './registry-file.js'
+
+export interface EditOptions {
+  lock?: LockOptions
+}
+
+export interface EditRegistryOptions extends EditOptions {
+  /** Only adding a bot may create a named file (and its directories); other edits of a missing one are refused. */
+  create?: boolean
+}
+
+const PRINT_OPTIONS = {flowCollectionPadding: false, lineWidth: 0}
+
+const NEW_FILE = '# fastpay-tg bots registry. A token is a literal, ${ENV_VAR} or keychain:<account>.\nbots:\n'
+
+// `yaml` is only ever imported lazily: resolution must not pay for it.
+export type YamlModule = typeof import('./yaml-lib.js')
+
+export interface Edit<T> {
+  result: T
+  changed: boolean
+}
+
+export interface EditContext {
+  doc: Document
+  bots: RegistryBot[]
+  location: RegistryLocation
+  yaml: YamlModule
+  /** Validates the edited document: throws a one-line UserError, or returns its bots. */
+  revalidate: () => RegistryBot[]
+}
+
+/**
+ * Re-reads the file under the lock, applies `edit` to its YAML document (so comments and layout survive),
+ * validates the outcome and writes it atomically with mode 0600.
+ */
+export async function editRegistry<T>(
+  file: RegistryLocation | string,
+  edit: (context: EditContext) => Edit<T>,
+  options: EditRegistryOptions,
+): Promise<T> {
+  const location = toLocation(file)
+  const target = await realTarget(location.path)
+  return lockAndEdit(location, target, edit, options).catch((error: unknown) => {
+    // A read-only or full disk, a directory we may not enter: one line naming the file, not a stack trace.
+    const code = (error as NodeJS.ErrnoException | undefined)?.code
+    if (error instanceof UserError || typeof code !== 'string') throw error
+    throw new UserError(`${location.display}: cannot write (${code})`)
+  })
+}
+
+function lockAndEdit<T>(
+  location: RegistryLocation,
+  target: string,
+  edit: (context: EditContext) => Edit<T>,
+  options: EditRegistryOptions,
+): Promise<T> {
+  return withFileLock(
+    `${target}.lock`,
+    location.display,
+    async () => {
+      const current = await readRegistryText({...location, path: target})
+      if (!current && location.explicit && !options.create) throw missingRegistryError(location)
+      const text = current?.text ?? NEW_FILE
+      const {doc, bots, revalidate} = await parseRegistryText(text, location)
+      const printedBefore = doc.toString(PRINT_OPTIONS)
+      const yaml = await import('./yaml-lib.js')
+      const {result, changed} = edit({doc, bots, location, yaml, revalidate})
+      if (!changed) return result
+      const edited = revalidate()
+      const printed = doc.toString(PRINT_OPTIONS)
+      const patched = keepUntouchedLines(text, printedBefore, printed)
+      // The patch is only taken when it reads back as the edited document; else the printed document is written.
+      const same = patched !== printed && isDeepStrictEqual(yaml.parseDocument(patched).toJS(), doc.toJS())
+      await writeFileAtomic(target, same ? patched : printed)
+      rememberRegistry({location, exists: true, bots: edited, warnings: []})
+      return result
+    },
+    options.lock,
+  )
+}
+

@@ -1,0 +1,70 @@
+/**
+ * `yaml` keeps comments and key order but not every byte: two spaces before a comment become one, `[ 1, 2 ]` loses
+ * its padding, a blank line may appear before a trailing comment. So an edit is written as a patch on the user's own
+ * text, as a three-way merge does it: the lines that differ between the document printed before the edit
+ * (`printedBefore`) and after it (`printedAfter`) are replaced in `original`, and every other line of `original` is
+ * kept as it was. The caller checks that the result reads as `printedAfter` does, and writes `printedAfter` if not.
+ */
+export function keepUntouchedLines(original: string, printedBefore: string, printedAfter: string): string {
+  const source = original.split('\n')
+  const before = printedBefore.split('\n')
+  const after = printedAfter.split('\n')
+  if (source.length * before.length > MAX_CELLS || before.length * after.length > MAX_CELLS) return printedAfter
+  // Which line of the user's text each printed line is, compared as yaml would print them.
+  const sourceOf = new Array<number>(before.length).fill(-1)
+  for (const step of lineDiff(before.map(loose), source.map(loose))) if (step.kind === 'same') sourceOf[step.beforeIndex] = step.afterIndex
+  const kept: string[] = []
+  let next = 0
+  // Emits the user's lines up to `index` (those the printer dropped or moved stay where they were), then `index`.
+  const keepThrough = (index: number, keepIt: boolean) => {
+    kept.push(...source.slice(next, index))
+    if (keepIt) kept.push(source[index]!)
+    next = index + 1
+  }
+  for (const step of lineDiff(before, after)) {
+    if (step.kind === 'added') kept.push(after[step.afterIndex]!)
+    else if (sourceOf[step.beforeIndex]! >= 0) keepThrough(sourceOf[step.beforeIndex]!, step.kind === 'same')
+  }
+  kept.push(...source.slice(next))
+  return kept.join('\n')
+}
+
+// A registry of a few hundred bots is well under this; beyond it the quadratic table is not worth its memory.
+const MAX_CELLS = 4_000_000
+
+/** A line as the printer may have reformatted it: runs of blanks as one, none inside brackets, none at the end. */
+function loose(line: string): string {
+  return line
+    .replace(/\s+/g, ' ')
+    .replace(/([[{]) /g, '$1')
+    .replace(/ ([\]}])/g, '$1')
+    .trimEnd()
+}
+
+type Step = {kind: 'same'; beforeIndex: number; afterIndex: number} | {kind: 'added'; afterIndex: number} | {kind: 'removed'; beforeIndex: number}
+
+/** A longest-common-subsequence diff of two line lists, in order. */
+function lineDiff(before: readonly string[], after: readonly string[]): Step[] {
+  const columns = after.length + 1
+  // common[i * columns + j]: the LCS length of before[i..] and after[j..].
+  const common = new Uint32Array((before.length + 1) * columns)
+  for (let i = before.length - 1; i >= 0; i--) {
+    for (let j = after.length - 1; j >= 0; j--) {
+      common[i * columns + j] =
+        before[i] === after[j] ? common[(i + 1) * columns + j + 1]! + 1 : Math.max(common[(i + 1) * columns + j]!, common[i * columns + j + 1]!)
+    }
+  }
+  const steps: Step[] = []
+  let i = 0
+  let j = 0
+  while (i < before.length || j < after.length) {
+    if (i < before.length && j < after.length && before[i] === after[j]) {
+      steps.push({kind: 'same', beforeIndex: i++, afterIndex: j++})
+    } else if (j < after.length && (i === before.length || common[i * columns + j + 1]! >= common[(i + 1) * columns + j]!)) {
+      steps.push({kind: 'added', afterIndex: j++})
+    } else {
+      steps.push({kind: 'removed', beforeIndex: i++})
+    }
+  }
+  return steps
+}
