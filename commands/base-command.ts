@@ -108,8 +108,22 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return deliveries.map((delivery) => ({...delivery, error: delivery.error?.message}))
   }
 
+  /**
+   * Long-running commands (a server, a watch) answer `--json` with a stream of events, one JSON object a line
+   * (`jsonEvent`), and print their error, if any, on one line too.
+   */
+  static jsonLines = false
+
+  /** One event of a `jsonLines` command under `--json`: `{"event": name, "time": ISO 8601, ...fields}` on a line. */
+  protected jsonEvent(event: string, fields: Record<string, unknown> = {}): void {
+    if (this.jsonEnabled()) process.stdout.write(`${redact(JSON.stringify({event, time: new Date().toISOString(), ...fields}))}\n`)
+  }
+
   protected override logJson(json: unknown): void {
-    process.stdout.write(`${redact(JSON.stringify(json, null, 2))}\n`)
+    // A `jsonLines` command has printed its events already: it returns nothing more.
+    if (json === undefined) return
+    const indent = (this.ctor as typeof BaseCommand).jsonLines ? undefined : 2
+    process.stdout.write(`${redact(JSON.stringify(json, null, indent))}\n`)
   }
 
   protected override async catch(error: Interfaces.CommandError): Promise<never> {

@@ -1,23 +1,25 @@
 import {Flags} from '@oclif/core'
 
+import type {ExecJobReport} from '../../src/monitor/exec-job.js'
 import {BaseCommand} from '../base-command.js'
+
+export type MonitorExecResult = Omit<ExecJobReport, 'warnings'> & {warnings: string[]}
 
 export default class MonitorExec extends BaseCommand<typeof MonitorExec> {
   static override summary = 'Run a cron job, record its result as a check, alert on failure and recovery.'
-  static override description = `Runs CMD ARGS... (its output goes to ours, as if it ran alone), records its exit code, duration and the tail of
-its output as a result of check --name, and alerts through the throttle and outbox when the check goes down
-(--failure-threshold failing runs in a row, default 1) and when it recovers, saying how long it was down. Exits
-with the job's own code (127 when not found, 126 when not executable, 128+N when signal N ended it), whatever
-became of the alert.`
+  static override description = `Runs CMD ARGS... (its output goes to ours, as if it ran alone), records its exit code, duration and the tail of its output as a result of check --name, and alerts through the throttle and outbox when the check goes down (--failure-threshold failing runs in a row, default 1) and when it recovers, saying how long it was down. Exits with the job's own code (127 when not found, 126 when not executable, 128+N when signal N ended it), whatever became of the alert.
+
+With --json, the job's stdout goes to stderr, and stdout holds only the result, printed when the job has ended: its exit code, the recorded result, the check's change and the alerts sent.`
+
+  static override usage = 'monitor exec --name <value> [FLAGS] -- CMD [ARGS...]'
 
   static override examples = [
     '<%= config.bin %> monitor exec --name nightly-backup -- /usr/local/bin/backup.sh --full',
-    '0 3 * * * <%= config.bin %> monitor exec --name nightly-backup --reminder-interval 24h -- backup.sh   # crontab',
+    '<%= config.bin %> monitor exec --name nightly-backup --reminder-interval 24h -- backup.sh',
+    '<%= config.bin %> monitor exec --name nightly-backup --json -- backup.sh 2>>/var/log/backup.log | jq .exitCode',
   ]
 
   static override strict = false
-  // The job owns stdout.
-  static override enableJsonFlag = false
 
   static override flags = {
     name: Flags.string({description: 'The check this job reports as (a name: letters, digits, _ . or -).', required: true}),
@@ -31,7 +33,7 @@ became of the alert.`
     'state-dir': Flags.string({description: 'Where check states, history, throttle and outbox live.', env: 'FASTPAY_TG_STATE_DIR'}),
   }
 
-  public async run(): Promise<void> {
+  public async run(): Promise<MonitorExecResult> {
     const {flags} = this
     const [{UserError}, {parseSeverity}, {parseDuration, DURATION_EXPECTED}, {CHECK_NAME}, {execJob}, {passLines}, {redact}] = await Promise.all([
       import('../../src/user-error.js'),
@@ -68,13 +70,17 @@ became of the alert.`
         timeoutMs: duration('--max-time', flags['max-time']),
       },
       command: command as [string, ...string[]],
+      jobStdoutTo: this.jsonEnabled() ? 'stderr' : 'stdout',
       store: runtime.store,
       sender: runtime.sender,
       host: runtime.host,
     }).finally(() => runtime.close())
-    // The job's stdout is ours: what we have to say goes to stderr.
-    for (const warning of [...report.warnings, ...(await runtime.finish())]) this.warnLine(warning)
-    for (const line of passLines(report)) process.stderr.write(`fastpay-tg: ${redact(line)}\n`)
+    // The job's stdout is ours: what we have to say goes to stderr (under --json, the result says it).
+    const warnings = [...report.warnings, ...(await runtime.finish())]
+    for (const warning of warnings) this.warnLine(warning)
+    if (!this.jsonEnabled()) for (const line of passLines(report)) process.stderr.write(`fastpay-tg: ${redact(line)}
+`)
     process.exitCode = report.exitCode
+    return {...report, warnings}
   }
 }

@@ -6,15 +6,18 @@ import {passFlags} from './pass-flags.js'
 
 export default class MonitorWatch extends BaseCommand<typeof MonitorWatch> {
   static override summary = 'Run the checks on their intervals until stopped.'
-  static override description = `Like monitor run, in a loop: each check runs every interval (checks due together share a pass), and the
-monitors file is read again before each pass, so edits apply without a restart (a file that no longer loads is
-reported once; the last good one stays in use). SIGINT or SIGTERM lets the pass in flight finish, then exits 0.
-Prints one line per change and alert.`
+  static override description = `Like monitor run, in a loop: each check runs every interval (checks due together share a pass), and the monitors file is read again before each pass, so edits apply without a restart (a file that no longer loads is reported once; the last good one stays in use). SIGINT or SIGTERM lets the pass in flight finish, then exits 0.
 
-  static override examples = ['<%= config.bin %> monitor watch', '<%= config.bin %> monitor watch --file /etc/fastpay-tg/monitors/']
+Prints one line per change and alert. With --json, prints one JSON object a line: started (checks, sources), pass (each pass, as monitor run --json reports one), reload-failed, stopping, stopped.`
 
-  // A stream of lines, not one JSON result.
-  static override enableJsonFlag = false
+  static override examples = [
+    '<%= config.bin %> monitor watch',
+    '<%= config.bin %> monitor watch --file /etc/fastpay-tg/monitors/',
+    "<%= config.bin %> monitor watch --json | jq -c 'select(.event == \"pass\") | .alerts[]'",
+  ]
+
+  // A stream: under --json, one event a line.
+  static override jsonLines = true
 
   static override flags = {
     ...passFlags,
@@ -51,11 +54,13 @@ Prints one line per change and alert.`
     const onSignal = (signal: string) => {
       if (stop.signal.aborted) return
       this.log(`${signal}: stopping after the pass in flight`)
+      this.jsonEvent('stopping', {signal})
       stop.abort()
     }
     process.once('SIGINT', () => onSignal('SIGINT'))
     process.once('SIGTERM', () => onSignal('SIGTERM'))
     this.log(`watching ${first.checks.length} check${first.checks.length === 1 ? '' : 's'} from ${first.sources.join(', ')}`)
+    this.jsonEvent('started', {checks: first.checks.map((check) => check.name), sources: first.sources})
     let loaded: typeof first | undefined = first
     const {passes} = await watchMonitors({
       load: async () => {
@@ -82,12 +87,18 @@ Prints one line per change and alert.`
         metrics?.recordPass(report)
         for (const warning of report.warnings) this.warnLine(warning)
         for (const line of passLines(report, flags.verbose)) this.log(line)
+        this.jsonEvent('pass', {...report})
       },
-      onReloadError: (message) => this.warnLine(`${message} (still watching with the last good monitors file)`),
+      onReloadError: (message) => {
+        this.warnLine(`${message} (still watching with the last good monitors file)`)
+        this.jsonEvent('reload-failed', {message})
+      },
     })
     await runtime.close()
     await metrics?.close()
-    for (const warning of await runtime.finish()) this.warnLine(warning)
+    const warnings = await runtime.finish()
+    for (const warning of warnings) this.warnLine(warning)
     this.log(`stopped after ${passes} pass${passes === 1 ? '' : 'es'}`)
+    this.jsonEvent('stopped', {passes, warnings})
   }
 }

@@ -4,26 +4,27 @@ import {redact} from '../../src/redact.js'
 import {BaseCommand} from '../base-command.js'
 import {metricsFlag} from '../ops-flags.js'
 
+/** How the store's notes reach logError (`webhook serve` prints them as they come). */
+const WARNING = 'warning: '
+
 export default class WebhookServe extends BaseCommand<typeof WebhookServe> {
   static override summary = 'Receive Telegram updates over HTTP and answer /start, /help, /status, /link, /stop and alert buttons.'
-  static override description = `Listens on --host:--port for POSTs to /api/telegram/webhook/<bot_id>/, for every active registry bot (by
-registry id) or the one --bot/--token bot. A request without the right X-Telegram-Bot-Api-Secret-Token gets 401,
-whatever its path or method. Each update is answered 200 at once and handled afterwards; replies go
-through the Bot API. The secret is TELEGRAM_WEBHOOK_SECRET, else the one webhook register generated and stored;
-without either it refuses to start (unless --insecure-no-secret). Put it behind your https proxy and point Telegram at it with webhook register. A webhook and
-getUpdates exclude each other: while one is registered, discover cannot read updates. Stops on SIGINT or SIGTERM
-after finishing queued updates.
-Guarantee: one reply per accepted update (a repeated update_id is skipped), within Telegram's limits through the
-rate limiter every door shares; a reply that still fails after retries is logged, not queued. Not guaranteed: updates
-Telegram gave up on while serve was down.`
+  static override description = `Listens on --host:--port for POSTs to /api/telegram/webhook/<bot_id>/, for every active registry bot (by registry id) or the one --bot/--token bot. A request without the right X-Telegram-Bot-Api-Secret-Token gets 401, whatever its path or method. Each update is answered 200 at once and handled afterwards; replies go through the Bot API.
+
+The secret is TELEGRAM_WEBHOOK_SECRET, else the one webhook register generated and stored; without either it refuses to start (unless --insecure-no-secret). Put it behind your https proxy and point Telegram at it with webhook register. A webhook and getUpdates exclude each other: while one is registered, discover cannot read updates.
+
+Stops on SIGINT or SIGTERM after finishing queued updates. With --json, prints one JSON object a line: started (url, port, bots), update (each handled update), error (each refused request or failed update), stopping, stopped.
+
+Guarantee: one reply per accepted update (a repeated update_id is skipped), within Telegram's limits through the rate limiter every door shares; a reply that still fails after retries is logged, not queued. Not guaranteed: updates Telegram gave up on while serve was down.`
 
   static override examples = [
     'TELEGRAM_WEBHOOK_SECRET=s3cret <%= config.bin %> webhook serve --port 8081',
     '<%= config.bin %> webhook serve --port 8081 --host 0.0.0.0 --bot alerts',
+    "<%= config.bin %> webhook serve --port 8081 --json | jq -c 'select(.event == \"error\")'",
   ]
 
-  // A server's output is a stream of lines, not one JSON result.
-  static override enableJsonFlag = false
+  // A server's output is a stream: under --json, one event a line.
+  static override jsonLines = true
 
   static override flags = {
     port: Flags.integer({description: 'Port to listen on (0: any free port, printed at start).', required: true, min: 0, max: 65_535}),
@@ -37,7 +38,8 @@ Telegram gave up on while serve was down.`
 
   public async run(): Promise<void> {
     const {flags} = this
-    const {describeServedBot, startServe, WEBHOOK_EXCLUDES_POLLING} = await import('../../src/webhook/serve.js')
+    const json = this.jsonEnabled()
+    const {describeServedBot, servedBotFields, startServe, WEBHOOK_EXCLUDES_POLLING} = await import('../../src/webhook/serve.js')
     let running: Awaited<ReturnType<typeof startServe>> | undefined
     const metrics = flags.metrics === undefined ? undefined : await (await import('../../src/metrics/index.js')).serveOpsMetrics(flags.metrics, {publicPort: {flag: '--port', port: flags.port}, outbox: () => running?.outbox, logError: (line) => this.warnLine(line)})
     running = await startServe(
@@ -54,8 +56,12 @@ Telegram gave up on while serve was down.`
       },
       {
         ...this.clientOptions,
-        log: (line) => this.log(line),
-        logError: (line) => process.stderr.write(`${redact(line)}\n`),
+        log: (line, about) => (json ? this.jsonEvent('update', {...about, message: line}) : this.log(line)),
+        logError: (line) => {
+          if (!json) process.stderr.write(`${redact(line)}\n`)
+          else if (line.startsWith(WARNING)) this.jsonEvent('warning', {message: line.slice(WARNING.length)})
+          else this.jsonEvent('error', {message: line})
+        },
         ...(metrics ? {onOutcome: metrics.recordWebhookUpdate} : {}),
       },
     ).catch(async (error: unknown) => {
@@ -67,13 +73,16 @@ Telegram gave up on while serve was down.`
     for (const bot of running.bots) this.log(`serving ${describeServedBot(bot)}`)
     this.log(`listening on ${running.server.url}`)
     if (metrics) this.log(`metrics on ${metrics.url}`)
+    this.jsonEvent('started', {url: running.server.url, port: running.server.port, bots: running.bots.map(servedBotFields), ...(metrics ? {metrics: metrics.url} : {}), warnings: running.warnings})
     const signal = await new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'))
       process.once('SIGTERM', () => resolve('SIGTERM'))
     })
     this.log(`${signal}: finishing queued updates`)
+    this.jsonEvent('stopping', {signal})
     await running.close()
     await metrics?.close()
     this.log(`stopped after ${running.server.accepted} updates`)
+    this.jsonEvent('stopped', {updates: running.server.accepted})
   }
 }

@@ -22,6 +22,11 @@ export interface ExecJobOptions {
   sender: AlertSender
   /** The job's output also goes to ours, as if it ran alone. @default true */
   passThrough?: boolean
+  /**
+   * Where the job's stdout goes when passed through: our stdout, or our stderr when our stdout carries something
+   * else (`monitor exec --json`'s result). @default 'stdout'
+   */
+  jobStdoutTo?: 'stdout' | 'stderr'
   /** @default Date.now */
   now?: () => number
   /** @default os.hostname() */
@@ -45,13 +50,14 @@ export async function execJob(options: ExecJobOptions): Promise<ExecJobReport> {
   const now = options.now ?? Date.now
   const {execa} = await import('execa')
   const pipe = options.passThrough === false ? 'pipe' : (['inherit', 'pipe'] as const)
+  const stdout = options.passThrough === false ? 'pipe' : options.jobStdoutTo === 'stderr' ? (['pipe', process.stderr] as const) : pipe
   const [program, ...args] = options.command
   const startedAt = now()
   const started = performance.now()
   // Not buffered by execa: a job may print without end; only the tail is kept, in arrival order.
   const subprocess = execa(program, args, {
     stdin: options.passThrough === false ? 'ignore' : 'inherit',
-    stdout: pipe,
+    stdout,
     stderr: pipe,
     buffer: false,
     reject: false,

@@ -4,7 +4,7 @@ import {pruneButtonKeys} from './alert-buttons.js'
 import {handleUpdate, updateLane} from './handle-update.js'
 import type {BotChoice, WebhookOptions} from './register.js'
 import {type AlertMuter, openServedBots, type ServedBot, type UpdateContext} from './served-bot.js'
-import {startWebhookServer, type WebhookOutcome, type WebhookServer} from './webhook-server.js'
+import {type HandledUpdate, startWebhookServer, type WebhookOutcome, type WebhookServer} from './webhook-server.js'
 import type {KeyValueStore, OutboxStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
 import {findWebhookSecret} from './webhook-secret.js'
@@ -33,8 +33,8 @@ export interface ServeRequest extends BotChoice {
 }
 
 export interface ServeOptions extends WebhookOptions {
-  /** One line per handled update and the start-up lines. */
-  log: (line: string) => void
+  /** One line per handled update, with the update it is about. */
+  log: (line: string, about: HandledUpdate) => void
   /** Refused requests and failed updates, already redacted. */
   logError: (line: string) => void
   /** @default the throttle of the configured store (files in the state dir, or Redis), the one `alert` consults */
@@ -148,6 +148,11 @@ async function listen(request: ServeRequest, options: ServeOptions, {bots, warni
       await closeStore()
     },
   }
+}
+
+/** A served bot as `webhook serve --json` reports it. */
+export function servedBotFields(bot: ServedBot): {name?: string; username: string; webhookId: number; path: string} {
+  return {...(bot.name === undefined ? {} : {name: bot.name}), username: bot.me.username, webhookId: bot.webhookId, path: webhookPath(bot.webhookId)}
 }
 
 /** `alerts (@fastpay_alerts_bot) at /api/telegram/webhook/1/` */

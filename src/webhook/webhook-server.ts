@@ -45,12 +45,19 @@ export interface WebhookServerOptions<Bot> {
   concurrency?: number
   /** Beyond this many queued updates, 503 asks Telegram to retry later. @default 10000 */
   maxQueuedUpdates?: number
-  /** One line per handled update. @default nothing */
-  log?: (line: string) => void
+  /** One line per handled update, with the update it is about. @default nothing */
+  log?: (line: string, about: HandledUpdate) => void
   /** One line per refused request or failed update, already redacted. @default nothing */
   logError?: (line: string) => void
   /** Told what became of each request (metrics). @default nothing */
   onOutcome?: (bot: Bot | undefined, outcome: WebhookOutcome) => void
+}
+
+/** Which update a log line is about: what a machine-readable log (`webhook serve --json`) carries besides the line. */
+export interface HandledUpdate {
+  updateId: number
+  /** The bot's id in the webhook path. */
+  webhookId: number
 }
 
 export interface WebhookServer {
@@ -156,7 +163,7 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
   const expectedSecret = options.secret === undefined ? undefined : digest(options.secret)
   const route = webhookRoute(options.pathPrefix)
   // Every line may carry what a peer sent (a path, a name, a parse error quoting the body): one line each, always.
-  const log = (line: string) => options.log?.(oneLine(line))
+  const log = (line: string, about: HandledUpdate) => options.log?.(oneLine(line), about)
   const logError = (line: string) => options.logError?.(oneLine(redact(line)))
   const queue = new UpdateQueue({
     concurrency: options.concurrency,
@@ -215,7 +222,7 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
       try {
         const line = await options.handle(bot, update)
         count(bot, 'handled')
-        if (line !== undefined) log(line)
+        if (line !== undefined) log(line, {updateId: update.update_id, webhookId})
       } catch (error) {
         count(bot, 'failed')
         logError(`webhook: update ${update.update_id} for bot ${webhookId} failed: ${error instanceof Error ? error.message : String(error)}`)

@@ -81,11 +81,13 @@ export async function startServeProcess(cli: CliSandbox, args: string[], env: Re
       check()
     })
 
-  const listening = await waitForLine(/^listening on http:\/\//).catch(async (error) => {
+  // Under --json the url comes in the `started` event, one JSON object a line.
+  const json = args.includes('--json')
+  const listening = await waitForLine(json ? /^\{"event":"started"/ : /^listening on http:\/\//).catch(async (error) => {
     child.kill('SIGKILL')
     throw error
   })
-  const url = listening.slice('listening on '.length).trim()
+  const url = json ? (JSON.parse(listening) as {url: string}).url : listening.slice('listening on '.length).trim()
 
   return {
     url,
