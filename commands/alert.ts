@@ -22,13 +22,10 @@ interface PreparedAlert {
 
 export default class Alert extends BaseCommand<typeof Alert> {
   static override summary = 'Send an alert: throttled per key, spooled to the outbox when Telegram is unreachable.'
-  static override description = `The alert goes to the channel's bot (a bot name: alerts by default, deploy, health) and its chats, plus chats
-that linked themselves to the channel. The same key within the throttle window (TELEGRAM_ALERT_THROTTLE_SECONDS,
-default 60) is suppressed, and the next alert that goes through says how many were. When Telegram cannot be reached
-the rendered alert waits in the outbox; every later alert, and \`alert flush\`, delivers it first.
-Guarantee: sent now, or spooled to the outbox (exit 75) when Telegram cannot take it and delivered once later (the
-entry goes only after Telegram accepted it); one alert per throttle key per window. Not guaranteed: an alert whose
-process is killed between the throttle and the spool.
+  static override description = `The alert goes to the channel's bot (a bot name: alerts by default, deploy, health) and its chats, plus chats that linked themselves to the channel. The same key within the throttle window (TELEGRAM_ALERT_THROTTLE_SECONDS, default 60) is suppressed, and the next alert that goes through says how many were. When Telegram cannot be reached the rendered alert waits in the outbox; every later alert, and \`alert flush\`, delivers it first.
+
+Guarantee: sent now, or spooled to the outbox (exit 75) when Telegram cannot take it and delivered once later (the entry goes only after Telegram accepted it); one alert per throttle key per window. Not guaranteed: an alert whose process is killed between the throttle and the spool.
+
 Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 75 spooled to the outbox.`
 
   static override examples = [

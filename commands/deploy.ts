@@ -40,14 +40,10 @@ const FLAG_OF: Record<DeployInputName, string> = {
 
 export default class Deploy extends BaseCommand<typeof Deploy> {
   static override summary = 'Post a deploy notice, and update it in place as the deploy moves on.'
-  static override description = `Builds the same message as the GitHub Action, from GitHub Actions' or GitLab CI's variables when present, else
-from the flags. --status started sends a message and prints its ids (chatId:messageId,...); a later status edits
-that message, found through --message-ids or the run's state file (RUNNER_TEMP, else the state dir, keyed by
-repository, run id and environment), and sends a new message when the edit fails. Edits never notify, so a failure
-or cancellation that edits the notice also replies to it (--notify failure, the default; always; never).
-Guarantee: one message per chat per deploy, edited in place by later statuses, never re-sent while it is known;
-chats not reached within --deadline (default 45 s, retries included) are reported as not sent, exit 3: a notice is
-never spooled. --throttle-seconds (default 0, off) holds back the same notice across processes.
+  static override description = `Builds the same message as the GitHub Action, from GitHub Actions' or GitLab CI's variables when present, else from the flags. --status started sends a message and prints its ids (chatId:messageId,...); a later status edits that message, found through --message-ids or the run's state file (RUNNER_TEMP, else the state dir, keyed by repository, run id and environment), and sends a new message when the edit fails. Edits never notify, so a failure or cancellation that edits the notice also replies to it (--notify failure, the default; always; never).
+
+Guarantee: one message per chat per deploy, edited in place by later statuses, never re-sent while it is known; chats not reached within --deadline (default 45 s, retries included) are reported as not sent, exit 3: a notice is never spooled. --throttle-seconds (default 0, off) holds back the same notice across processes.
+
 Exit codes: 0 delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Telegram unreachable.`
 
   static override examples = [

@@ -21,23 +21,17 @@ export interface DigestResult {
 
 export default class Digest extends BaseCommand<typeof Digest> {
   static override summary = 'Summarise the monitor history: uptime, incidents, latency, alerts.'
-  static override description = `Per check over --since: uptime (passing results out of all), incidents with their durations, p50 and p95
-latency of passing results (nearest rank), and alerts sent and suppressed. Sent as one message (split on line
-boundaries when long) to --channel's bot; --chart adds a PNG (uptime and p95 latency over the period, one line
-per check, the caption as legend) sent with sendPhoto. --dry-run prints the message instead of sending it;
---out FILE writes it (and the chart to FILE's name with .png).
-Guarantee: one digest per channel and --since per throttle window (--throttle-seconds, else
-TELEGRAM_ALERT_THROTTLE_SECONDS, else 60), across processes and, with Redis, hosts; a repeat says "suppressed" and
-exits 0, --force sends anyway. Chats Telegram cannot take it now get the text from the outbox (alert flush); the
-chart is not spooled.
-Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 Telegram unreachable (chart), 75 the
-text waits in the outbox.`
+  static override description = `Per check over --since: uptime (passing results out of all), incidents with their durations, p50 and p95 latency of passing results (nearest rank), and alerts sent and suppressed. Sent as one message (split on line boundaries when long) to --channel's bot; --chart adds a PNG (uptime and p95 latency over the period, one line per check, the caption as legend) sent with sendPhoto. --dry-run prints the message instead of sending it; --out FILE writes it (and the chart to FILE's name with .png).
+
+Guarantee: one digest per channel and --since per throttle window (--throttle-seconds, else TELEGRAM_ALERT_THROTTLE_SECONDS, else 60), across processes and, with Redis, hosts; a repeat says "suppressed" and exits 0, --force sends anyway. Chats Telegram cannot take it now get the text from the outbox (alert flush); the chart is not spooled.
+
+Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 Telegram unreachable (chart), 75 the text waits in the outbox.`
 
   static override examples = [
     '<%= config.bin %> digest --since 24h',
     '<%= config.bin %> digest --since 7d --chart --channel alerts',
     '<%= config.bin %> digest --dry-run --out /var/lib/reports/digest.html --chart',
-    '<%= config.bin %> digest --since 24h --throttle-seconds 3600   # two cron hosts, one digest',
+    {description: 'From cron on two hosts: one digest an hour between them.', command: '<%= config.bin %> digest --since 24h --throttle-seconds 3600'},
   ]
 
   static override flags = {

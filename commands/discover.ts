@@ -5,9 +5,7 @@ import {BaseCommand} from './base-command.js'
 
 export default class Discover extends BaseCommand<typeof Discover> {
   static override summary = 'List the chats your bot has seen (ids, types, titles, forum topics).'
-  static override description = `Reads pending updates with getUpdates without confirming them, so nothing is consumed. Write a message
-to the bot (or in the group) first. getUpdates does not work while a webhook is set: use --lookup, or delete the
-webhook. --lookup @name|ID asks getChat for one chat instead.`
+  static override description = `Reads pending updates with getUpdates without confirming them, so nothing is consumed. Write a message to the bot (or in the group) first. getUpdates does not work while a webhook is set: use --lookup, or delete the webhook. --lookup @name|ID asks getChat for one chat instead.`
 
   static override examples = ['<%= config.bin %> discover --bot alerts', '<%= config.bin %> discover --lookup @fastpay_status']
 

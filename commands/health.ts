@@ -5,10 +5,8 @@ import {BaseCommand} from './base-command.js'
 
 export default class Health extends BaseCommand<typeof Health> {
   static override summary = 'Check the toolkit itself: config, bots, chats, webhooks, state and outbox.'
-  static override description = `Reports "configured" when any config layer (the bots registry, TELEGRAM_BOT_CONFIGS, TELEGRAM_BOT_TOKEN) has an
-active bot, and which; then for each active bot its token (getMe), each chat (getChat) and its webhook
-(getWebhookInfo); the state, throttle, outbox and monitor directories (writable), the outbox backlog and the
-monitor's last pass. --bot or --token checks that one bot only.
+  static override description = `Reports "configured" when any config layer (the bots registry, TELEGRAM_BOT_CONFIGS, TELEGRAM_BOT_TOKEN) has an active bot, and which; then for each active bot its token (getMe), each chat (getChat) and its webhook (getWebhookInfo); the state, throttle, outbox and monitor directories (writable), the outbox backlog and the monitor's last pass. --bot or --token checks that one bot only.
+
 Exit codes: 0 nothing failed (warnings allowed), 1 something failed, 2 bad input.`
 
   static override examples = ['<%= config.bin %> health', '<%= config.bin %> health --json', '<%= config.bin %> health --bot alerts']

@@ -21,20 +21,18 @@ export interface SendResult {
 
 export default class Send extends BaseCommand<typeof Send> {
   static override summary = 'Send a message, photo or document to one or more chats.'
-  static override description = `The text comes from TEXT, --file, or stdin. Long texts are split on line boundaries (4,096 characters a
-message, 1,024 a caption) without breaking HTML tags. Several chats are sent concurrently within Telegram's limits.
-Guarantee: every chat named gets the whole message (files byte-identical) or a failure line; nothing is kept once
-the run gives up. With --outbox, chats Telegram cannot take it for now (network down, 5xx, a long 429) get it later,
-exactly once: it waits in the outbox (a file as a copy in the state dir) until \`flush\` delivers it.
-Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Telegram unreachable, 75 (--outbox)
-it waits in the outbox.`
+  static override description = `The text comes from TEXT, --file, or stdin. Long texts are split on line boundaries (4,096 characters a message, 1,024 a caption) without breaking HTML tags. Several chats are sent concurrently within Telegram's limits.
+
+Guarantee: every chat named gets the whole message (files byte-identical) or a failure line; nothing is kept once the run gives up. With --outbox, chats Telegram cannot take it for now (network down, 5xx, a long 429) get it later, exactly once: it waits in the outbox (a file as a copy in the state dir) until \`flush\` delivers it.
+
+Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Telegram unreachable, 75 (--outbox) it waits in the outbox.`
 
   static override examples = [
     '<%= config.bin %> send --bot alerts "Backup finished"',
     'echo "<b>done</b>" | <%= config.bin %> send --chat -1001234567890 --parse-mode html',
     '<%= config.bin %> send --document ./report.csv --caption "Nightly report"',
     'pg_dump db | gzip | <%= config.bin %> send --document - --filename db.sql.gz',
-    '<%= config.bin %> send --outbox --bot reports "Nightly close done"   # from cron: delivered later if Telegram is down',
+    {description: 'From cron: when Telegram is down, the message waits in the outbox and alert flush delivers it later.', command: '<%= config.bin %> send --outbox --bot reports "Nightly close done"'},
     '<%= config.bin %> send "Deploy?" --button "Runbook=https://wiki/deploy | Ack=ack"',
   ]
 

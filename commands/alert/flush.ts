@@ -5,8 +5,7 @@ import {BaseCommand} from '../base-command.js'
 
 export default class AlertFlush extends BaseCommand<typeof AlertFlush> {
   static override summary = 'Deliver the alerts waiting in the outbox, oldest first, each exactly once.'
-  static override description = `An entry leaves the outbox only after Telegram accepted it for every chat. Safe to run from cron next to other
-alerts and flushes. Exit codes: 0 outbox empty, 75 alerts still waiting, 2 bad input.`
+  static override description = `An entry leaves the outbox only after Telegram accepted it for every chat. Safe to run from cron next to other alerts and flushes. Exit codes: 0 outbox empty, 75 alerts still waiting, 2 bad input.`
 
   static override examples = ['<%= config.bin %> alert flush', '<%= config.bin %> alert flush --bot alerts --json']
   static override flags = {'state-dir': Flags.string({description: 'Throttle and outbox directory.', env: 'FASTPAY_TG_STATE_DIR'})}

@@ -4,11 +4,7 @@ import {BaseCommand} from '../base-command.js'
 
 export default class BotsAdd extends BaseCommand<typeof BotsAdd> {
   static override summary = 'Add a bot to the registry.'
-  static override description = `A literal token is stored in the OS keychain when one is available (else in the registry file, which is
-then kept mode 0600). Give --token '\${ENV_VAR}' to keep only a reference to an environment variable, --token - to
-read the token from stdin, or no --token on a terminal to be asked for it (not echoed). A literal token must look
-like one (<digits>:<30+ characters>); when Telegram answers, getMe checks it and the bot's @username is shown
-(--no-validate skips that). A --config file that does not exist yet is created.`
+  static override description = `A literal token is stored in the OS keychain when one is available (else in the registry file, which is then kept mode 0600). Give --token '\${ENV_VAR}' to keep only a reference to an environment variable, --token - to read the token from stdin, or no --token on a terminal to be asked for it (not echoed). A literal token must look like one (<digits>:<30+ characters>); when Telegram answers, getMe checks it and the bot's @username is shown (--no-validate skips that). A --config file that does not exist yet is created.`
 
   static override examples = [
     '<%= config.bin %> bots add alerts --chat -1001234567890',
@@ -21,7 +17,7 @@ like one (<digits>:<30+ characters>); when Telegram answers, getMe checks it and
   static override flags = {
     chat: Flags.string({description: 'Chat id or @username; repeatable, or comma-separated.', multiple: true, multipleNonGreedy: true}),
     thread: Flags.integer({description: 'Forum topic id (message_thread_id).'}),
-    'chat-type': Flags.option({options: ['private', 'group', 'supergroup', 'channel'] as const})(),
+    'chat-type': Flags.option({description: 'What the chats are (cached for listings).', options: ['private', 'group', 'supergroup', 'channel'] as const})(),
     inactive: Flags.boolean({description: 'Add the bot disabled.'}),
     'no-keychain': Flags.boolean({description: 'Keep a literal token in the registry file.'}),
     'no-validate': Flags.boolean({description: 'Do not check the token with Telegram (getMe).'}),

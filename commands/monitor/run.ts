@@ -9,22 +9,16 @@ export type MonitorRunResult = Omit<PassReport, 'warnings'> & {sources: string[]
 
 export default class MonitorRun extends BaseCommand<typeof MonitorRun> {
   static override summary = 'Run every check of the monitors file once, and alert on changes.'
-  static override description = `Runs the checks concurrently (--concurrency, or concurrency: in the file), applies the results to each check's
-state (kept in the state dir between runs), and alerts through the throttle and outbox only when a check goes down
-(failure-threshold failing results in a row) or comes back (success-threshold passing ones), with reminders while
-down when reminder-interval is set. Several checks of one channel going down in one pass share one alert. Passes
-that overlap take turns on the state, so a change alerts once. Prints one line per change and alert, nothing
-otherwise (--verbose: every check).
-Guarantee: one alert per state change, also when passes overlap or a fleet shares Redis; an alert that cannot be
-sent stays pending in the state (monitor status shows it) and is delivered once later, by the outbox or a later
-pass. Not guaranteed: the checks' own side effects.
-Exit codes: 0 done (whatever the checks found), 1 an alert was refused or could not be evaluated, 2 bad monitors
-file or config, 75 an alert waits in the outbox.`
+  static override description = `Runs the checks concurrently (--concurrency, or concurrency: in the file), applies the results to each check's state (kept in the state dir between runs), and alerts through the throttle and outbox only when a check goes down (failure-threshold failing results in a row) or comes back (success-threshold passing ones), with reminders while down when reminder-interval is set. Several checks of one channel going down in one pass share one alert. Passes that overlap take turns on the state, so a change alerts once. Prints one line per change and alert, nothing otherwise (--verbose: every check).
+
+Guarantee: one alert per state change, also when passes overlap or a fleet shares Redis; an alert that cannot be sent stays pending in the state (monitor status shows it) and is delivered once later, by the outbox or a later pass. Not guaranteed: the checks' own side effects.
+
+Exit codes: 0 done (whatever the checks found), 1 an alert was refused or could not be evaluated, 2 bad monitors file or config, 75 an alert waits in the outbox.`
 
   static override examples = [
     '<%= config.bin %> monitor run',
     '<%= config.bin %> monitor run --file /etc/fastpay-tg/monitors/ --verbose',
-    '* * * * * <%= config.bin %> monitor run   # crontab',
+    {description: 'From crontab, every minute (* * * * *).', command: '<%= config.bin %> monitor run'},
   ]
 
   static override flags = {

@@ -13,9 +13,7 @@ export interface LinkTokenResult {
 
 export default class WebhookLinkToken extends BaseCommand<typeof WebhookLinkToken> {
   static override summary = 'Create a one-time token that links a chat to channels: the chat sends /link TOKEN to the bot.'
-  static override description = `webhook serve handles /link: the chat then receives the channels named here (alerts use linkedChatsFor).
-Only the token's sha256 is stored, under links: in the registry file; a token works once, until --ttl runs out.
-/stop in the chat unlinks it.`
+  static override description = `webhook serve handles /link: the chat then receives the channels named here (alerts use linkedChatsFor). Only the token's sha256 is stored, under links: in the registry file; a token works once, until --ttl runs out. /stop in the chat unlinks it.`
 
   static override examples = [
     '<%= config.bin %> webhook link-token --bot alerts --channels alerts,digest',
