@@ -10,5 +10,13 @@ export {
   type OutboxOptions,
 } from './outbox.js'
 export type {NewOutboxEntry, OutboxEntry, SpooledMedia, SpooledMessage} from './outbox-entry.js'
-export {copyIntoOutbox, type OutboxFileCopy, removeSpooledFile, spooledFileProblem, spooledFilesDirIn} from './spooled-file.js'
+export {
+  copyIntoOutbox,
+  type OutboxFileCopy,
+  removeSpooledFile,
+  removeStrayCopies,
+  spooledFileProblem,
+  spooledFilesDirIn,
+  STRAY_COPY_AGE_MS,
+} from './spooled-file.js'
 export {deliverOrSpool, type DeliverOrSpoolOptions, type DeliverOrSpoolResult, sendWithOutbox, type SendWithOutboxOptions, worstExitCode} from './send-with-outbox.js'

@@ -8,8 +8,8 @@ import type {ChatMigrations} from '../send/migrations.js'
 import type {OutgoingMessage} from '../send/outgoing-message.js'
 import {failureKind} from './failure-kind.js'
 import type {Outbox} from './outbox.js'
-import type {SpooledMedia, SpooledMessage} from './outbox-entry.js'
-import {copyIntoOutbox, type OutboxFileCopy} from './spooled-file.js'
+import type {OutboxEntry, SpooledMedia, SpooledMessage} from './outbox-entry.js'
+import {copyIntoOutbox, type OutboxFileCopy, removeStrayCopies} from './spooled-file.js'
 
 export interface DeliverOrSpoolOptions {
   client: BotApiClient
@@ -68,8 +68,10 @@ export function worstExitCode(failures: readonly ChatDelivery[], spooled: boolea
   return spooled ? ExitCode.spooled : ExitCode.ok
 }
 
-export interface SendWithOutboxOptions extends Omit<DeliverOrSpoolOptions, 'message'> {
+export interface SendWithOutboxOptions extends Omit<DeliverOrSpoolOptions, 'message' | 'outbox'> {
   message: OutgoingMessage
+  /** Any outbox backend; `list` tells which copies in `outboxDir` entries still refer to. */
+  outbox: Pick<Outbox, 'spool'> & {list(): Promise<{items: ReadonlyArray<{entry: OutboxEntry}>}>}
   /** The file outbox's directory (`outboxDirIn(stateDir)`): a local file is copied into its `files/` first. */
   outboxDir: string
 }
@@ -83,6 +85,10 @@ export interface SendWithOutboxOptions extends Omit<DeliverOrSpoolOptions, 'mess
 export async function sendWithOutbox(options: SendWithOutboxOptions): Promise<DeliverOrSpoolResult> {
   const {message, outboxDir, ...rest} = options
   const source = message.media?.source
+  if (source && 'path' in source) {
+    // Only runs that copy files leave copies behind, so they are the ones that tidy up.
+    await removeStrayCopies(outboxDir, (await options.outbox.list()).items.map((item) => item.entry))
+  }
   let copy: OutboxFileCopy | undefined
   let media: SpooledMedia | undefined
   if (message.media && source) {

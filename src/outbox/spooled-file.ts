@@ -1,13 +1,13 @@
 import {createHash, randomBytes} from 'node:crypto'
 import {createReadStream, createWriteStream, rmSync} from 'node:fs'
-import {open, rm} from 'node:fs/promises'
+import {open, readdir, rm, stat} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
 import {keepAfterExit, removeAtExit} from '../input/temporary-files.js'
 import {ensureStateDir, stateDirError} from '../support/state-dir.js'
-import type {SpooledMedia} from './outbox-entry.js'
+import type {OutboxEntry, SpooledMedia} from './outbox-entry.js'
 
 /** Where the outbox keeps its copies of files waiting to be sent: `<state>/outbox/files`. */
 export const spooledFilesDirIn = (outboxDir: string) => join(outboxDir, 'files')
@@ -88,4 +88,31 @@ export async function removeSpooledFile(media: SpooledMedia | undefined, outboxD
   const path = resolve(media.source.path)
   if (dirname(path) !== resolve(spooledFilesDirIn(outboxDir))) return
   await rm(path, {force: true})
+}
+
+/** A copy no entry refers to is left alone this long: a `send --outbox` may still be sending it, its entry unwritten. */
+export const STRAY_COPY_AGE_MS = 24 * 3_600_000
+
+/**
+ * Removes copies in `<outboxDir>/files` that no waiting entry refers to and that are older than `STRAY_COPY_AGE_MS`:
+ * what a run killed with SIGKILL (or a crash between an entry's removal and its copy's) left behind. Returns how
+ * many went. `entries` is every entry waiting, of every bot.
+ */
+export async function removeStrayCopies(outboxDir: string, entries: readonly OutboxEntry[], now = Date.now()): Promise<number> {
+  const dir = spooledFilesDirIn(outboxDir)
+  const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [] as string[]
+    throw error
+  })
+  const referenced = new Set(entries.flatMap(({message: {media}}) => (media && 'path' in media.source ? [resolve(media.source.path)] : [])))
+  let removed = 0
+  for (const name of names) {
+    const path = resolve(dir, name)
+    if (referenced.has(path)) continue
+    const stats = await stat(path).catch(() => undefined)
+    if (stats === undefined || !stats.isFile() || now - stats.mtimeMs < STRAY_COPY_AGE_MS) continue
+    await rm(path, {force: true})
+    removed++
+  }
+  return removed
 }
