@@ -1,5 +1,6 @@
 import {readFile} from 'node:fs/promises'
 
+import {ParsedFileCache} from '../support/file-signature.js'
 import {UserError} from '../user-error.js'
 import {type AlertContent, alertParts, type AlertParts} from './render-alert.js'
 
@@ -27,8 +28,15 @@ const SIMPLE_PLACEHOLDERS: readonly SimplePlaceholder[] = [
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g
 const FIELD_PREFIX = 'field.'
 
-/** Reads and checks `--template FILE`. */
-export async function loadTemplate(path: string, flag = '--template'): Promise<AlertTemplate> {
+// A process that sends many alerts reads and checks each version of a template once.
+const templates = new ParsedFileCache<AlertTemplate>()
+
+/** Reads and checks `--template FILE`; again only when the file changed (path, inode, mtime, size). */
+export function loadTemplate(path: string, flag = '--template'): Promise<AlertTemplate> {
+  return templates.get(path, () => readTemplate(path, flag), flag)
+}
+
+async function readTemplate(path: string, flag: string): Promise<AlertTemplate> {
   let text: string
   try {
     text = await readFile(path, 'utf8')

@@ -43,6 +43,7 @@ export {
   findRegistryBot,
   forgetLoadedRegistries,
   type LoadedRegistry,
+  loadCurrentRegistry,
   loadRegistry,
   type NewBot,
   type RegistryBot,

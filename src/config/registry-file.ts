@@ -2,6 +2,7 @@ import {open, stat} from 'node:fs/promises'
 import {resolve} from 'node:path'
 import type {Document} from 'yaml'
 import {redact} from '../redact.js'
+import {fileSignature} from '../support/file-signature.js'
 import {UserError} from '../user-error.js'
 import {describeZodError} from './issues.js'
 import {type RegistryLocation, toLocation} from './paths.js'
@@ -163,6 +164,24 @@ export function loadRegistry(file: RegistryLocation | string): Promise<LoadedReg
     loaded.set(key, pending)
   }
   return pending
+}
+
+// The file's signature when `loadCurrentRegistry` last checked it, by cache key.
+const signatures = new Map<string, string>()
+
+/**
+ * `loadRegistry` for a process that runs for days (`webhook serve`): read, parsed and validated again only when the
+ * file changed (path, inode, mtime, size), not on every request.
+ */
+export async function loadCurrentRegistry(file: RegistryLocation | string): Promise<LoadedRegistry> {
+  const location = toLocation(file)
+  const key = cacheKey(location)
+  const signature = await fileSignature(location.path)
+  if (signatures.get(key) !== signature) {
+    loaded.delete(key)
+    signatures.set(key, signature)
+  }
+  return loadRegistry(location)
 }
 
 /** Keeps what an edit just wrote, so that the rest of the run sees it without reading the file again. */

@@ -10,7 +10,7 @@ import type {BotInfo} from './schema.js'
 
 export {type BotSelector, findRegistryBot} from './find-bot.js'
 export type {EditOptions} from './edit-registry.js'
-export {loadRegistry, forgetLoadedRegistries, type LoadedRegistry, type RegistryBot} from './registry-file.js'
+export {loadCurrentRegistry, loadRegistry, forgetLoadedRegistries, type LoadedRegistry, type RegistryBot} from './registry-file.js'
 
 /** A bot to add. Keys mirror the YAML file. */
 export interface NewBot {

@@ -13,7 +13,7 @@ import {
 } from './env-layers.js'
 import {type Env, locateRegistry, type RegistryLocation} from './paths.js'
 import {findRegistryBot} from './find-bot.js'
-import {type LoadedRegistry, loadRegistry, type RegistryBot, requireNamedRegistry} from './registry-file.js'
+import {type LoadedRegistry, loadCurrentRegistry, type RegistryBot, requireNamedRegistry} from './registry-file.js'
 import {resolveRegistryToken} from './token.js'
 import type {BotRequest, ChatTarget, Layer, ResolvedBot, Sourced} from './types.js'
 
@@ -185,7 +185,8 @@ export async function resolveBot(request: BotRequest = {}, env: Env = process.en
   }
 
   const location = locateRegistry(request.configPath, env)
-  const registry = await loadRegistry(location)
+  // Checked against the file each time (one stat): `monitor watch` and `webhook serve` see edits, parsed once each.
+  const registry = await loadCurrentRegistry(location)
   const warnings = [...registry.warnings]
   const candidate = await pick(new Layers(registry, env), request)
   if (candidate.layer === 'env-token' && candidate.fallback?.line) warnings.push(candidate.fallback.line)

@@ -8,6 +8,7 @@ import {type LockOptions, withFileLock} from '../config/file-lock.js'
 import {locate, preview} from '../config/issues.js'
 import {type RegistryLocation, toLocation} from '../config/paths.js'
 import {parseRegistryText, readRegistryText, rememberRegistry} from '../config/registry-file.js'
+import {ParsedFileCache} from '../support/file-signature.js'
 import {UserError} from '../user-error.js'
 
 /** One link token, as `webhook link-token` stored it. */
@@ -123,8 +124,19 @@ export function parseSections(json: unknown, display: string): RegistrySections 
 }
 
 /** Reads the sections without a lock (readers see the old file or the new one: writes are atomic). */
-export async function readSections(file: RegistryLocation | string): Promise<RegistrySections> {
+// `webhook serve` reads the sections on every /status and button press, for days: parse each version of the file once.
+const sectionsCache = new ParsedFileCache<RegistrySections>()
+
+/**
+ * The registry's `links:` and `linked_chats:` sections; empty when the file does not exist. Parsed again only when
+ * the file changed (path, inode, mtime, size). Callers must not change what it returns: it is shared.
+ */
+export function readSections(file: RegistryLocation | string): Promise<RegistrySections> {
   const location = toLocation(file)
+  return sectionsCache.get(location.path, () => parseSectionsOf(location), location.display)
+}
+
+async function parseSectionsOf(location: RegistryLocation): Promise<RegistrySections> {
   const current = await readRegistryText(location)
   if (current === undefined) return {links: [], linkedChats: []}
   const {parseDocument, toPlainData} = await import('../config/yaml-lib.js')

@@ -1,4 +1,4 @@
-import {forgetLoadedRegistries, loadRegistry, type RegistryBot, sameChatId} from '../config/index.js'
+import {loadCurrentRegistry, type RegistryBot, sameChatId} from '../config/index.js'
 import {type LinkedChat, readSections} from './registry-sections.js'
 import type {ServedBot, UpdateContext} from './served-bot.js'
 import {utcClock} from './time-text.js'
@@ -23,9 +23,8 @@ function channelCounts(linkedChats: readonly LinkedChat[]): string {
  * something (a registry chat or a linked one) see it: anyone can write to a bot.
  */
 export async function statusText(bot: ServedBot, chatId: number, context: UpdateContext): Promise<string> {
-  // `webhook serve` runs for days: read the file as it is now, not as it was at start.
-  forgetLoadedRegistries(context.registry.path)
-  const [{bots}, {linkedChats}] = await Promise.all([loadRegistry(context.registry), readSections(context.registry)])
+  // `webhook serve` runs for days: the file as it is now, not as it was at start (parsed again only when it changed).
+  const [{bots}, {linkedChats}] = await Promise.all([loadCurrentRegistry(context.registry), readSections(context.registry)])
   const registryChannels = bots.filter((candidate) => candidate.active && candidate.chat_ids.some((id) => sameChatId(id, chatId)))
   const linkedHere = linkedChats.filter((linked) => linked.chat_id === chatId)
   if (registryChannels.length === 0 && linkedHere.length === 0) {

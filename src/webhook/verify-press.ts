@@ -3,7 +3,7 @@
 // came from it), its MAC verifies with this bot's key for some channel, and the pressing chat receives that channel.
 import type {CallbackQuery, InlineKeyboardMarkup, Message} from '@grammyjs/types'
 
-import {forgetLoadedRegistries, loadRegistry, sameChatId} from '../config/index.js'
+import {loadCurrentRegistry, sameChatId} from '../config/index.js'
 import {readEnvBotConfigs, readEnvChatIds} from '../config/env-layers.js'
 import type {AlertButtonAction} from './alert-buttons.js'
 import {existingButtonSigningKey, macMatches} from './button-signing.js'
@@ -25,9 +25,8 @@ const onMessage = (markup: InlineKeyboardMarkup | undefined, data: string) =>
 /** Channel names the config knows (lower case), and the ones `chatId` receives through this bot. */
 async function channelsFor(bot: ServedBot, chatId: number, context: UpdateContext): Promise<{known: Set<string>; received: Set<string>}> {
   const env = context.env ?? process.env
-  // `webhook serve` runs for days: read the file as it is now, not as it was at start.
-  forgetLoadedRegistries(context.registry.path)
-  const [{bots}, {linkedChats}, envBots] = await Promise.all([loadRegistry(context.registry), readSections(context.registry), readEnvBotConfigs(env)])
+  // `webhook serve` runs for days: the file as it is now, not as it was at start (parsed again only when it changed).
+  const [{bots}, {linkedChats}, envBots] = await Promise.all([loadCurrentRegistry(context.registry), readSections(context.registry), readEnvBotConfigs(env)])
   const named = [...bots.map((entry) => ({name: entry.name, chats: entry.active ? entry.chat_ids : []})), ...envBots.flatMap((entry) => (entry.name ? [{name: entry.name, chats: entry.chatIds}] : []))]
   const known = new Set([...STANDARD_CHANNELS, ...named.map((entry) => entry.name.toLowerCase()), ...linkedChats.flatMap((linked) => linked.channels)])
   const received = new Set<string>()

@@ -1,4 +1,4 @@
-import {chmod, mkdir, writeFile} from 'node:fs/promises'
+import {chmod, mkdir, utimes, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {forgetLoadedRegistries, requireChats, resolveBot} from '../../src/config/index.js'
@@ -285,14 +285,19 @@ describe('the registry file', () => {
     await expect(resolveBot({token: TOKEN_A, configPath: 'missing.yml'}, env)).rejects.toThrow(line)
   })
 
-  it('reads the file once per process until told to forget it', async () => {
+  it('reads each version of the file once per process: again when it changed or when told to forget it', async () => {
     const configPath = await writeConfig(TWO_BOTS)
     const env = await isolatedEnv()
+    // Whole seconds, which utimes sets exactly: the rewrite below keeps inode, size and mtime, only the bytes differ.
+    await utimes(configPath, 1_800_000_000, 1_800_000_000)
     await resolveBot({configPath}, env)
     await writeFile(configPath, TWO_BOTS.replace(TOKEN_A, TOKEN_C))
+    await utimes(configPath, 1_800_000_000, 1_800_000_000)
     expect((await resolveBot({configPath}, env)).token.value).toBe(TOKEN_A)
     forgetLoadedRegistries(configPath)
     expect((await resolveBot({configPath}, env)).token.value).toBe(TOKEN_C)
+    await writeFile(configPath, TWO_BOTS.replace(TOKEN_A, TOKEN_D))
+    expect((await resolveBot({configPath}, env)).token.value).toBe(TOKEN_D)
   })
 })
 
