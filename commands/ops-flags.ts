@@ -11,3 +11,9 @@ export const metricsFileFlag = Flags.string({
   description: "Write Prometheus metrics to PATH (atomically) for node_exporter's textfile collector; counters carry over from the file.",
   helpValue: 'PATH',
 })
+
+/** `--html FILE`: a self-contained status page (no script, nothing fetched), written atomically. */
+export const htmlFlag = Flags.string({
+  description: 'Write the status page to FILE: one self-contained HTML file (no script, nothing fetched), replaced atomically.',
+  helpValue: 'FILE',
+})

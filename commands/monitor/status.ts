@@ -4,6 +4,7 @@ import type {MonitorState} from '../../src/store/monitor-state.js'
 import type {HostView} from '../../src/monitor/fleet/index.js'
 import type {StatusRow} from '../../src/monitor/status.js'
 import {BaseCommand} from '../base-command.js'
+import {htmlFlag} from '../ops-flags.js'
 
 export interface MonitorStatusResult {
   checks: StatusRow[]
@@ -17,11 +18,12 @@ export default class MonitorStatus extends BaseCommand<typeof MonitorStatus> {
   static override summary = 'Show the current state of every check.'
   static override description = `Reads the state the last passes left (no check runs): each check's status and since when, its last result, and the last pass. Checks of the monitors file that never ran show as pending; when the file cannot be read, the checks the state knows are shown alone, with a warning.`
 
-  static override examples = ['<%= config.bin %> monitor status', '<%= config.bin %> monitor status --json']
+  static override examples = ['<%= config.bin %> monitor status', '<%= config.bin %> monitor status --json', '<%= config.bin %> monitor status --html /var/www/status/index.html']
 
   static override flags = {
     file: Flags.string({description: 'Monitors file or directory (default: monitors.yml next to the bots registry).', env: 'FASTPAY_TG_MONITORS'}),
     'state-dir': Flags.string({description: 'Where check states live.', env: 'FASTPAY_TG_STATE_DIR'}),
+    html: htmlFlag,
   }
 
   public async run(): Promise<MonitorStatusResult> {
@@ -39,6 +41,11 @@ export default class MonitorStatus extends BaseCommand<typeof MonitorStatus> {
     try {
       read = await runtime.store.readState()
       if (runtime.fleet) hosts = await fleet.readHostViews(runtime.fleet.kv)
+      if (flags.html !== undefined) {
+        const {statusPageWriter} = await import('../../src/status-page/index.js')
+        const listed = await loadMonitors(locateMonitors(flags.file)).then((config) => config.checks, () => undefined)
+        read.warnings.push(...(await statusPageWriter(flags.html, runtime)(listed)))
+      }
     } finally {
       await runtime.close()
     }

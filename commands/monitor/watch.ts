@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
-import {metricsFlag} from '../ops-flags.js'
+import {htmlFlag, metricsFlag} from '../ops-flags.js'
 import {passFlags} from './pass-flags.js'
 
 export default class MonitorWatch extends BaseCommand<typeof MonitorWatch> {
@@ -24,6 +24,7 @@ Prints one line per change and alert. With --json, prints one JSON object a line
     check: Flags.string({description: 'Watch only this check; repeatable.', multiple: true}),
     verbose: Flags.boolean({description: 'Print every check of every pass.'}),
     metrics: metricsFlag,
+    html: htmlFlag,
   }
 
   public async run(): Promise<void> {
@@ -50,6 +51,7 @@ Prints one line per change and alert. With --json, prints one JSON object a line
           throw error
         })
     if (metrics) this.log(`metrics on ${metrics.url}`)
+    const page = flags.html === undefined ? undefined : (await import('../../src/status-page/index.js')).statusPageWriter(flags.html, runtime, {softFail: true})
     const stop = new AbortController()
     const onSignal = (signal: string) => {
       if (stop.signal.aborted) return
@@ -80,6 +82,7 @@ Prints one line per change and alert. With --json, prints one JSON object a line
           ...runtime.passOptions,
         })
         await runtime.recordPass(report)
+        if (page) report.warnings.push(...(await page(config.checks)))
         return report
       },
       signal: stop.signal,
