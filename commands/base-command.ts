@@ -2,6 +2,7 @@ import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {describeFailure} from '../src/describe-failure.js'
 import {redact} from '../src/redact.js'
+import {startUsageStats} from '../src/usage/usage-tally.js'
 import type {ChatDelivery} from '../src/send/deliver.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -37,6 +38,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.flags = flags as CommandFlags<T>
     this.args = args as CommandArgs<T>
     for (const [name, flag] of Object.entries(metadata.flags)) if (flag?.setFromDefault) this.defaultedFlags.add(name)
+    // Messages are counted per door: the command's topic (send, alert, deploy, digest, monitor, webhook; bots test is test).
+    const topic = this.id?.split(':')[0]
+    if (topic) startUsageStats(topic === 'bots' ? 'test' : topic)
   }
 
   private readonly defaultedFlags = new Set<string>()

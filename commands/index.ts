@@ -13,6 +13,7 @@ import BotsEnable from './bots/enable.js'
 import BotsList from './bots/list.js'
 import BotsRemove from './bots/remove.js'
 import BotsSyncInfo from './bots/sync-info.js'
+import BotsStats from './bots/stats.js'
 import BotsTest from './bots/test.js'
 import BotsUpdate from './bots/update.js'
 import BotsValidate from './bots/validate.js'
@@ -49,6 +50,7 @@ export const COMMANDS = {
   'bots:list': BotsList,
   'bots:remove': BotsRemove,
   'bots:sync-info': BotsSyncInfo,
+  'bots:stats': BotsStats,
   'bots:test': BotsTest,
   'bots:update': BotsUpdate,
   'bots:validate': BotsValidate,

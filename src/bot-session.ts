@@ -1,6 +1,7 @@
 import {BotApiClient} from './api/index.js'
 import {type BotRequest, type Env, replaceChatId, type ResolvedBot, resolveBot} from './config/index.js'
 import {ChatMigrations} from './send/migrations.js'
+import {usageObserver} from './usage/usage-tally.js'
 
 export interface BotSession {
   resolved: ResolvedBot
@@ -30,6 +31,8 @@ export async function openBot(request: BotRequest, {env = process.env, debug, ti
     timeoutMs,
     signal,
     onMigrate: migrations.record,
+    // Every door opens its bots here: the one place messages are counted for `bots list` and `bots stats`.
+    onResult: usageObserver(resolved.name ?? resolved.token.source),
   })
   return {resolved, client, migrations}
 }

@@ -36,6 +36,11 @@ export interface BotApiClientOptions {
    * end early too. @default none
    */
   signal?: AbortSignal
+  /**
+   * Told how each call ended, once, after its retries (and its resend to a migrated chat): `error` is what the call
+   * throws, or undefined when it succeeded. Usage stats count messages here. @default nothing is told
+   */
+  onResult?: (method: string, error?: unknown) => void
 }
 
 export interface CallOptions {
@@ -51,6 +56,7 @@ export class BotApiClient {
   readonly #debug: ((line: string) => void) | undefined
   readonly #onMigrate: BotApiClientOptions['onMigrate']
   readonly #signal: AbortSignal | undefined
+  readonly #onResult: BotApiClientOptions['onResult']
   #transport: Promise<Transport> | undefined
 
   constructor(options: BotApiClientOptions) {
@@ -64,11 +70,24 @@ export class BotApiClient {
     this.#debug = options.debug
     this.#onMigrate = options.onMigrate
     this.#signal = options.signal
+    this.#onResult = options.onResult
     this.#transport = options.transport === undefined ? undefined : Promise.resolve(options.transport)
   }
 
   /** Calls any Bot API method. Parameters that are undefined are left out. */
   async call<M extends keyof Methods>(method: M, params?: MethodParams<M>, options: CallOptions = {}): Promise<MethodResult<M>> {
+    if (this.#onResult === undefined) return this.#call(method, params, options)
+    try {
+      const result = await this.#call(method, params, options)
+      this.#onResult(method)
+      return result
+    } catch (error) {
+      this.#onResult(method, error)
+      throw error
+    }
+  }
+
+  async #call<M extends keyof Methods>(method: M, params: MethodParams<M> | undefined, options: CallOptions): Promise<MethodResult<M>> {
     const defined = Object.fromEntries(Object.entries(params ?? {}).filter(([, value]) => value !== undefined))
     const staged = await stageFiles(defined)
     try {

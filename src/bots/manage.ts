@@ -25,6 +25,7 @@ import {describeFailure, type FailureDescription} from '../describe-failure.js'
 import {type BotSession, openBot, type OpenBotOptions, persistMigrations} from '../bot-session.js'
 import {ExitCode} from '../exit-codes.js'
 import {deliverToChats, type ChatDelivery} from '../send/deliver.js'
+import {noteRegistryChange} from '../usage/usage-file.js'
 import {UserError} from '../user-error.js'
 import {checkTokenShape, checkWithTelegram, describeStorage, storeNewToken, tokenValue} from './new-token.js'
 
@@ -103,6 +104,7 @@ export async function findRemovableBot(selector: string, configPath: string | un
 /** `bots remove`: also forgets the keychain entry the bot's token lived in. */
 export async function removeRegistryBot(selector: string, configPath: string | undefined, env: Env = process.env): Promise<RegistryBot> {
   const removed = await removeBot(locateRegistry(configPath, env), selector)
+  noteRegistryChange({reset: removed.name}, env)
   if (removed.token.startsWith(KEYCHAIN_PREFIX)) {
     await deleteToken(removed.token.slice(KEYCHAIN_PREFIX.length)).catch(() => false)
   }

@@ -16,6 +16,7 @@ import {
   sameChatId,
   storeToken,
 } from '../config/index.js'
+import {noteRegistryChange} from '../usage/usage-file.js'
 import {UserError} from '../user-error.js'
 import {checkTokenShape, checkWithTelegram, describeStorage, type ShapedToken, storeNewToken, tokenValue} from './new-token.js'
 
@@ -93,6 +94,7 @@ export async function updateRegistryBot(request: UpdateBotRequest, env: Env = pr
     throw error
   }
   await keychain?.forgetOld()
+  if (updated.name !== bot.name) noteRegistryChange({rename: bot.name, to: updated.name}, env)
   return {
     bot: updated,
     changes: [...describeChanges(bot, updated), ...(keychain ? [`token in ${describeStorage(keychain.token)}`] : [])],

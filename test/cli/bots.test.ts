@@ -1,7 +1,7 @@
 // The registry CRUD as a user runs it: add, list, disable/enable, validate, sync-info (test and remove have files of
 // their own). Every change is checked in the registry file itself and in what the fake Telegram received afterwards.
 import {statSync} from 'node:fs'
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 import {parse} from 'yaml'
 
 import {
@@ -21,6 +21,9 @@ import {
   useCliWorld,
   writeRegistry,
 } from './fixture.js'
+
+// Each test spawns several CLI processes; on a loaded machine they need more than the default 30 s (not a timing assertion).
+vi.setConfig({testTimeout: 120_000})
 
 const world = useCliWorld()
 

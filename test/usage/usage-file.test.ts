@@ -1,0 +1,47 @@
+// The usage stats file: appended lines merged in order, torn lines skipped, renames and resets, compaction.
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {readUsage} from '../../src/usage/usage-file.js'
+import {mergeUsage} from '../../src/usage/usage-record.js'
+
+const line = (bot: string, door: string, sent: number, failed: number, at?: string) =>
+  JSON.stringify({bot, door, sent, failed, ...(at ? {lastSentAt: at} : {})})
+
+describe('mergeUsage', () => {
+  it('adds counts, keeps the latest times, skips a torn or foreign line, follows renames and resets', () => {
+    const text = [
+      line('alerts', 'send', 2, 0, '2026-12-01T08:00:00.000Z'),
+      line('Alerts', 'send', 1, 1, '2026-12-01T07:00:00.000Z'),
+      '{"bot":"alerts","door":"se',
+      'not json',
+      line('deploy', 'deploy', 1, 0),
+      JSON.stringify({rename: 'deploy', to: 'releases'}),
+      line('releases', 'send', 4, 0),
+      line('gone', 'send', 9, 0),
+      JSON.stringify({reset: 'GONE'}),
+      '',
+    ].join('\n')
+    expect(mergeUsage(text)).toEqual([
+      {bot: 'alerts', sent: 3, failed: 1, lastSentAt: '2026-12-01T08:00:00.000Z', doors: {send: {sent: 3, failed: 1, lastSentAt: '2026-12-01T08:00:00.000Z'}}},
+      {bot: 'releases', sent: 5, failed: 0, doors: {deploy: {sent: 1, failed: 0}, send: {sent: 4, failed: 0}}},
+    ])
+  })
+})
+
+describe('readUsage', () => {
+  it('folds a file past its size limit into one line per bot and door, with the same totals', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'fastpay-tg-usage-')), 'bot-usage.jsonl')
+    const runs = Array.from({length: 8000}, (_, index) => line(index % 2 ? 'alerts' : 'deploy', 'send', 1, index % 10 === 0 ? 1 : 0))
+    writeFileSync(path, `${runs.join('\n')}\n`)
+    const usage = await readUsage(path)
+    expect(usage.map((bot) => [bot.bot, bot.sent, bot.failed])).toEqual([
+      ['alerts', 4000, 0],
+      ['deploy', 4000, 800],
+    ])
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(2)
+    expect(await readUsage(path)).toEqual(usage)
+  })
+})
