@@ -24,9 +24,9 @@ export default class Alert extends BaseCommand<typeof Alert> {
   static override summary = 'Send an alert: throttled per key, spooled to the outbox when Telegram is unreachable.'
   static override description = `The alert goes to the channel's bot (a bot name: alerts by default, deploy, health) and its chats, plus chats that linked themselves to the channel. The same key within the throttle window (TELEGRAM_ALERT_THROTTLE_SECONDS, default 60) is suppressed, and the next alert that goes through says how many were. When Telegram cannot be reached the rendered alert waits in the outbox; every later alert, and \`alert flush\`, delivers it first.
 
-Guarantee: sent now, or spooled to the outbox (exit 75) when Telegram cannot take it and delivered once later (the entry goes only after Telegram accepted it); one alert per throttle key per window. Not guaranteed: an alert whose process is killed between the throttle and the spool.
+Guarantee: written to the outbox before its first send (fsync'd), then sent now, or spooled to the outbox (exit 75) when Telegram cannot take it and delivered once later (the entry goes only after Telegram accepted it); killed at any point after that, the next alert or \`alert flush\` delivers it once; one alert per throttle key per window; a new alert waits behind at most 10 older ones. When the state dir cannot be written (full or read-only disk) it is sent anyway, without throttle or outbox, and says so in one line. Not guaranteed: a run killed after Telegram accepted the alert and before its entry was removed sends it twice.
 
-Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 75 spooled to the outbox.`
+Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 3 unreachable without a state dir, 75 spooled to the outbox.`
 
   static override examples = [
     '<%= config.bin %> alert "Disk almost full" --severity warning --field host=db1 --field used=93%',
@@ -75,18 +75,37 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 75 spooled to
       this.clientOptions,
     )
     this.warnConfig(resolved.warnings)
-    const state = await alert.openAlertState(flags['state-dir'], {configPath: flags.config, onWarning: (line) => this.warnLine(line)})
+    const prepared = {target, severity, fields, body, template, buttons, windowSeconds, botId: botIdOfToken(resolved.token.value)}
+    const state = await this.openStateOrFailOpen(alert, prepared)
+    let result: SendAlertResult | AlertDryRun
     try {
-      const botId = botIdOfToken(resolved.token.value)
-      return await this.deliver(alert, state, {target, severity, fields, body, template, buttons, windowSeconds, botId})
+      result = await this.deliver(alert, state, prepared)
     } finally {
-      await state.close()
+      await state?.close()
+    }
+    // A group upgraded to a supergroup is written back to the registry: the next alert goes straight to it.
+    const {persistMigrations} = await import('../src/bot-session.js')
+    if (target.migrations) for (const note of await persistMigrations({resolved, client: target.client, migrations: target.migrations})) this.warnLine(note)
+    return result
+  }
+
+  /** The state dir, or undefined when it cannot be written (read-only, full): the alert then fails open. */
+  private async openStateOrFailOpen(alert: typeof import('../src/alert/index.js'), prepared: PreparedAlert): Promise<AlertState | undefined> {
+    const {StateDirError} = await import('../src/support/state-dir.js')
+    try {
+      return await alert.openAlertState(this.flags['state-dir'], {configPath: this.flags.config, onWarning: (line) => this.warnLine(line)})
+    } catch (error) {
+      if (!(error instanceof StateDirError) || this.flags['dry-run']) throw error
+      const without = prepared.buttons ? 'throttle, outbox or buttons' : 'throttle or outbox'
+      this.warnLine(`state dir ${JSON.stringify(error.dir)} not writable (${error.code}): alert sent without ${without}`)
+      prepared.buttons = undefined
+      return undefined
     }
   }
 
   private async deliver(
     alert: typeof import('../src/alert/index.js'),
-    state: AlertState,
+    state: AlertState | undefined,
     {target, severity, fields, body, template, buttons, windowSeconds, botId}: PreparedAlert,
   ): Promise<SendAlertResult | AlertDryRun> {
     const {flags, args} = this
@@ -94,12 +113,12 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 75 spooled to
 
     // The key is stored in the state dir and may ride in callback data: a token quoted in the title stays out of both.
     const key = redact(flags['throttle-key'] ?? alert.defaultThrottleKey(flags.channel, args.title))
-    const throttle = windowSeconds > 0 ? {store: state.throttle, key, windowSeconds} : undefined
+    const throttle = windowSeconds > 0 && state ? {store: state.throttle, key, windowSeconds} : undefined
     const content = {title: args.title, severity, fields, body, channel: flags.channel, host: flags['no-host'] ? null : hostname()}
-    if (flags['dry-run']) return this.printDryRun(await alert.dryRunAlert({target, content, template, throttle, outbox: state.outbox}))
+    if (flags['dry-run'] && state) return this.printDryRun(await alert.dryRunAlert({target, content, template, throttle, outbox: state.outbox}))
 
-    const replyMarkup = buttons ? await prepareAlertButtons(key, state.stateDir, {buttons, keyValue: state.keyValue, botId, channel: flags.channel}) : undefined
-    const result = await alert.sendAlert({target, content, template, throttle, outbox: state.outbox, silent: flags.silent, replyMarkup})
+    const replyMarkup = buttons && state ? await prepareAlertButtons(key, state.stateDir, {buttons, keyValue: state.keyValue, botId, channel: flags.channel}) : undefined
+    const result = await alert.sendAlert({target, content, template, throttle, outbox: state?.outbox, silent: flags.silent, replyMarkup})
     for (const warning of result.warnings) this.warnLine(warning)
     this.printResult(result)
     process.exitCode = result.exitCode

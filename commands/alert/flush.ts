@@ -7,7 +7,8 @@ export default class AlertFlush extends BaseCommand<typeof AlertFlush> {
   static override summary = 'Deliver the alerts waiting in the outbox, oldest first, each exactly once.'
   static override description = `An entry leaves the outbox only after Telegram accepted it for every chat. Safe to run from cron next to other alerts and flushes. Exit codes: 0 outbox empty, 75 alerts still waiting, 2 bad input.`
 
-  static override examples = ['<%= config.bin %> alert flush', '<%= config.bin %> alert flush --bot alerts --json']
+  static override aliases = ['flush']
+  static override examples = ['<%= config.bin %> alert flush', '<%= config.bin %> flush', '<%= config.bin %> alert flush --bot alerts --json']
   static override flags = {'state-dir': Flags.string({description: 'Throttle and outbox directory.', env: 'FASTPAY_TG_STATE_DIR'})}
 
   public async run(): Promise<FlushAlertsReport> {
@@ -24,7 +25,11 @@ export default class AlertFlush extends BaseCommand<typeof AlertFlush> {
         bot: this.flags.bot,
         openBot: (label) => openBot(alert.requestForBotLabel(label, given), this.clientOptions),
       })
-      .finally(() => state.close())
+      .finally(async () => {
+        // Keys whose window is over go now: the throttle dir does not grow with every title ever alerted.
+        await state.throttle.prune().catch(() => 0)
+        await state.close()
+      })
     for (const warning of report.warnings) this.warnLine(warning)
     for (const bot of report.bots) {
       for (const entry of bot.entries) {

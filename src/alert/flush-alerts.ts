@@ -28,9 +28,11 @@ export interface FlushAlertsReport {
 export async function flushAlerts(options: FlushAlertsOptions): Promise<FlushAlertsReport> {
   const {outbox} = options
   const only = options.bot === undefined ? {} : {bot: options.bot}
+  // Set aside first, warned once: an unreadable entry no bot claims would otherwise be reported by every flush.
+  const setAside = await outbox.setAsideUnreadable()
   const listing = await outbox.list(only)
   const bots = [...new Set(listing.items.map((item) => item.entry.bot))]
-  const report: FlushAlertsReport = {bots: [], waiting: 0, warnings: [...listing.warnings]}
+  const report: FlushAlertsReport = {bots: [], waiting: 0, warnings: [...setAside, ...listing.warnings]}
   for (const bot of bots) {
     let opened: Promise<{send: SendTo}> | undefined
     const flushed = await outbox.flush(

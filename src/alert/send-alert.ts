@@ -1,12 +1,14 @@
 import type {InlineKeyboardMarkup} from '@grammyjs/types'
 
 import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
-import {type FlushReport, failureKind, type SpooledMessage} from '../outbox/index.js'
+import {type FlushReport, failureKind, type HeldEntry, type SpooledMessage} from '../outbox/index.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {redact} from '../redact.js'
 import {type ChatDelivery, deliverToChats} from '../send/deliver.js'
 import {ChatMigrations} from '../send/migrations.js'
 import type {OutboxStore, ThrottleStore} from '../store/types.js'
+import {StateDirError} from '../support/state-dir.js'
+import type {Admission} from '../throttle/index.js'
 import type {AlertTarget} from './alert-target.js'
 import {type AlertContent, renderAlert} from './render-alert.js'
 import {type AlertTemplate, renderTemplate} from './template.js'
@@ -35,7 +37,11 @@ export interface SendAlertOptions {
   template?: AlertTemplate
   /** @default no throttling */
   throttle?: AlertThrottleSettings
-  outbox: OutboxStore
+  /**
+   * Where the alert is written ahead of its first send. Undefined when the state dir cannot be written: the alert
+   * then goes out without throttle or outbox (fail open), and says so.
+   */
+  outbox: OutboxStore | undefined
   /** Share one per bot between everything a process sends. @default a new limiter */
   limiter?: TelegramRateLimiter
   /** Sends without sound. @default false */
@@ -46,15 +52,19 @@ export interface SendAlertOptions {
   now?: number
 }
 
-export type SendAlertStatus = 'sent' | 'suppressed' | 'spooled' | 'refused'
+export type SendAlertStatus = 'sent' | 'suppressed' | 'spooled' | 'refused' | 'unsent'
+
+/** How many older entries of its bot a new alert lets go first: it never waits behind more. */
+export const HEAD_OF_LINE_SLICE = 10
 
 export interface SendAlertResult {
   /**
    * `sent`: every chat has it. `suppressed`: the throttle held it back. `spooled`: some chats could not get it now,
    * it waits in the outbox for them. `refused`: Telegram refused it for some chat, and no chat waits for it.
+   * `unsent`: sent without a state dir (fail open), some chat could not get it, and nothing keeps it.
    */
   status: SendAlertStatus
-  /** 0 for sent and suppressed, ExitCode.telegramRefused (1) for refused, ExitCode.spooled (75) for spooled. */
+  /** 0 sent and suppressed, 1 refused, 3 unsent, 75 spooled (ExitCode). */
   exitCode: ExitCodeValue
   bot: string
   throttleKey?: string
@@ -68,19 +78,23 @@ export interface SendAlertResult {
   suppressed?: {count: number; since: Date; nextAt: Date; mutedUntil?: Date}
   /**
    * Set when spooled. `behind-outbox`: older alerts of this bot could not be delivered just now, so this one was
-   * queued behind them without trying (it would fail the same way, and must not overtake them).
+   * left to wait behind them without trying (it would fail the same way, and must not overtake them).
    */
   spooled?: {id: string; chatIds: Array<number | string>; reason: 'unreachable' | 'behind-outbox'; error: string}
-  /** The outbox flush that ran first. */
+  /** The outbox flushes that ran: first at most HEAD_OF_LINE_SLICE older entries, the rest after this alert. */
   flushed: FlushReport
   warnings: string[]
 }
 
 /**
- * Sends one alert: asks the throttle, renders, delivers what waits in the outbox for this bot (oldest first), then
- * the alert itself to every chat within Telegram's limits. Chats that cannot get it now (network down, 5xx, a 429
- * longer than the client waits) get it through the outbox later; chats Telegram refused (blocked, not found, wrong
- * token) are reported, not spooled: asking again would not help.
+ * Sends one alert, write-ahead: the throttle decides, and an alert it lets through is written to the outbox
+ * (durably, held by this run) before its window is committed and before its first send; see ThrottleStore.admit.
+ * Then at most HEAD_OF_LINE_SLICE older entries of this bot go first (oldest first), then the alert itself to every
+ * chat within Telegram's limits, then the rest of the outbox. Chats that cannot get it now (network down, 5xx, a
+ * 429 longer than the client waits) keep the entry for a later flush; chats Telegram refused (blocked, not found,
+ * wrong token) are reported and taken off: asking again would not help. Killed at any point after the entry was
+ * written, the next `alert` or `alert flush` delivers it. Without a writable state dir it fails open: sent without
+ * throttle or outbox, with one warning.
  */
 export async function sendAlert(options: SendAlertOptions): Promise<SendAlertResult> {
   const {target, outbox, throttle} = options
@@ -90,19 +104,93 @@ export async function sendAlert(options: SendAlertOptions): Promise<SendAlertRes
   const migrations = target.migrations ?? new ChatMigrations()
   const send = (chatIds: ReadonlyArray<number | string>, message: SpooledMessage) =>
     deliverToChats(target.client, chatIds, message, {limiter, migrations})
+  const sendEntry = (entry: {chatIds: ReadonlyArray<number | string>; message: SpooledMessage}) => send(entry.chatIds, entry.message)
   const common = {bot, ...(throttle ? {throttleKey: throttle.key} : {})}
+  const render = (reportedSuppressed?: {count: number; since: Date}) => renderMessage(options, now, reportedSuppressed)
 
-  const decision = throttle ? await throttle.store.decide(throttle.key, throttle.windowSeconds, now) : undefined
-  const warnings = [...(decision?.warnings ?? [])]
-  if (decision?.send === false) {
-    const flushed = await outbox.flush((entry) => send(entry.chatIds, entry.message), {bot})
-    const {suppressedCount: count, since, nextAt, mutedUntil} = decision
+  if (outbox === undefined) return sendWithoutState(common, render(), send(target.chatIds, render().message), [])
+  let admission: Admission<HeldEntry>
+  try {
+    admission = await admit(options, outbox, now, render)
+  } catch (error) {
+    // A full or read-only disk must not keep a "disk full" alert from going out.
+    if (!(error instanceof StateDirError)) throw error
+    const warning = `state dir ${JSON.stringify(error.dir)} not writable (${error.code}): alert sent without throttle or outbox`
+    return sendWithoutState(common, render(), send(target.chatIds, render().message), [warning])
+  }
+
+  const warnings = [...admission.decision.warnings]
+  if (!admission.admitted) {
+    const flushed = await outbox.flush(sendEntry, {bot})
+    const {suppressedCount: count, since, nextAt, mutedUntil} = admission.decision
     const suppressed = {count, since, nextAt, ...(mutedUntil ? {mutedUntil} : {})}
     const result = {...common, deliveries: [], suppressed, flushed, warnings: [...warnings, ...flushed.warnings]}
     return {status: 'suppressed', exitCode: ExitCode.ok, ...result}
   }
 
-  const reportedSuppressed = decision?.suppressed
+  const held = admission.recorded
+  const reportedSuppressed = admission.decision.suppressed
+  const sent = {...common, text: held.entry.message.text, ...(reportedSuppressed ? {reportedSuppressed} : {})}
+  const flushed = await outbox.flush(sendEntry, {bot, limit: HEAD_OF_LINE_SLICE})
+  warnings.push(...flushed.warnings)
+  if (flushed.stoppedBy !== undefined) {
+    await outbox.releaseHeld(held, flushed.stoppedBy)
+    const spooled = {id: held.entry.id, chatIds: held.entry.chatIds, reason: 'behind-outbox' as const, error: redact(flushed.stoppedBy)}
+    return {status: 'spooled', exitCode: ExitCode.spooled, ...sent, deliveries: [], spooled, flushed, warnings}
+  }
+
+  let deliveries: ChatDelivery[] = []
+  const delivered = await outbox.deliverHeld(held, async (entry) => (deliveries = await sendEntry(entry)))
+  // The slice's count included this alert's entry, which waits no more once no chat waits for it.
+  if (delivered.pending.length === 0) flushed.waiting = Math.max(0, flushed.waiting - 1)
+  if (flushed.entries.length >= HEAD_OF_LINE_SLICE) {
+    const rest = await outbox.flush(sendEntry, {bot})
+    warnings.push(...rest.warnings)
+    Object.assign(flushed, {entries: [...flushed.entries, ...rest.entries], waiting: rest.waiting, stoppedBy: rest.stoppedBy})
+    if (rest.stoppedBy === undefined) delete flushed.stoppedBy
+  }
+  if (delivered.pending.length > 0) {
+    const chatIds = delivered.pending.map((pending) => pending.chatId)
+    const spooled = {id: held.entry.id, chatIds, reason: 'unreachable' as const, error: redact(delivered.pending[0]!.error)}
+    return {status: 'spooled', exitCode: ExitCode.spooled, ...sent, deliveries, spooled, flushed, warnings}
+  }
+  if (delivered.refused.length === 0) return {status: 'sent', exitCode: ExitCode.ok, ...sent, deliveries, flushed, warnings}
+  // Delivered nowhere and never will be: the window goes back, so that the next alert of this key tries again.
+  const {ticket} = admission.decision
+  if (delivered.delivered.length === 0 && ticket) warnings.push(...(await throttle!.store.release(ticket, now)))
+  return {status: 'refused', exitCode: ExitCode.telegramRefused, ...sent, deliveries, flushed, warnings}
+}
+
+interface Rendered {
+  text: string
+  message: SpooledMessage
+}
+
+/** The throttle's decision and, when it lets the alert through, its outbox entry: held by this run, written first. */
+async function admit(
+  options: SendAlertOptions,
+  outbox: OutboxStore,
+  now: number,
+  render: (reportedSuppressed?: {count: number; since: Date}) => Rendered,
+): Promise<Admission<HeldEntry>> {
+  const {target, throttle} = options
+  const hold = (reportedSuppressed?: {count: number; since: Date}) =>
+    outbox.hold({
+      bot: target.botLabel,
+      chatIds: target.chatIds,
+      message: render(reportedSuppressed).message,
+      ...(throttle ? {throttleKey: throttle.key} : {}),
+      createdAt: new Date(now),
+    })
+  if (throttle === undefined) return {admitted: true, decision: {send: true, warnings: []}, recorded: await hold()}
+  return throttle.store.admit(throttle.key, throttle.windowSeconds, now, {
+    pendingSince: (sinceMs) => outbox.pendingSince(target.botLabel, throttle.key, sinceMs),
+    record: (decision) => hold(decision.suppressed),
+  })
+}
+
+function renderMessage(options: SendAlertOptions, now: number, reportedSuppressed?: {count: number; since: Date}): Rendered {
+  const {target} = options
   const content: AlertContent = {
     ...options.content,
     time: options.content.time === undefined ? new Date(now) : options.content.time,
@@ -117,32 +205,20 @@ export async function sendAlert(options: SendAlertOptions): Promise<SendAlertRes
     ...(options.replyMarkup ? {replyMarkup: options.replyMarkup} : {}),
     ...(target.threadId === undefined ? {} : {threadId: target.threadId}),
   }
-  const sent = {...common, text, ...(reportedSuppressed ? {reportedSuppressed} : {})}
+  return {text, message}
+}
 
-  const flushed = await outbox.flush((entry) => send(entry.chatIds, entry.message), {bot})
-  warnings.push(...flushed.warnings)
-  const spool = async (chatIds: Array<number | string>, reason: 'unreachable' | 'behind-outbox', error: string) => {
-    const attempts = reason === 'behind-outbox' ? 0 : 1
-    const entry = await outbox.spool({...common, chatIds, message, createdAt: new Date(now), attempts, lastError: error})
-    return {id: entry.id, chatIds, reason, error: entry.lastError ?? error}
-  }
-  if (flushed.stoppedBy !== undefined) {
-    const spooled = await spool([...target.chatIds], 'behind-outbox', flushed.stoppedBy)
-    return {status: 'spooled', exitCode: ExitCode.spooled, ...sent, deliveries: [], spooled, flushed, warnings}
-  }
-
-  const deliveries = await send(target.chatIds, message)
-  const failed = deliveries.filter((delivery) => !delivery.ok)
-  const later = failed.filter((delivery) => failureKind(delivery.error!) === 'later')
-  if (later.length > 0) {
-    const chatIds = later.map((delivery) => delivery.migratedTo ?? delivery.chatId)
-    const spooled = await spool(chatIds, 'unreachable', later[0]!.error!.message)
-    return {status: 'spooled', exitCode: ExitCode.spooled, ...sent, deliveries, spooled, flushed, warnings}
-  }
-  if (failed.length === 0) return {status: 'sent', exitCode: ExitCode.ok, ...sent, deliveries, flushed, warnings}
-  // Delivered nowhere and never will be: the window goes back, so that the next alert of this key tries again.
-  if (failed.length === deliveries.length && decision?.send && decision.ticket) {
-    warnings.push(...(await throttle!.store.release(decision.ticket, now)))
-  }
-  return {status: 'refused', exitCode: ExitCode.telegramRefused, ...sent, deliveries, flushed, warnings}
+/** Fail open: the alert goes out without throttle or outbox; what did not reach a chat is lost, and said so. */
+async function sendWithoutState(
+  common: {bot: string; throttleKey?: string},
+  rendered: Rendered,
+  sending: Promise<ChatDelivery[]>,
+  warnings: string[],
+): Promise<SendAlertResult> {
+  const deliveries = await sending
+  const flushed: FlushReport = {entries: [], waiting: 0, warnings: []}
+  const result = {...common, text: rendered.text, deliveries, flushed, warnings}
+  if (deliveries.every((delivery) => delivery.ok)) return {status: 'sent', exitCode: ExitCode.ok, ...result}
+  const unreachable = deliveries.some((delivery) => !delivery.ok && failureKind(delivery.error!) === 'later')
+  return unreachable ? {status: 'unsent', exitCode: ExitCode.unreachable, ...result} : {status: 'refused', exitCode: ExitCode.telegramRefused, ...result}
 }

@@ -1,5 +1,5 @@
 import {describeFailure} from '../describe-failure.js'
-import {failureKind} from './failure-kind.js'
+import {type FailureKind, failureKind} from './failure-kind.js'
 import type {DeliverEntry, FlushedEntry} from './outbox.js'
 import type {OutboxEntry} from './outbox-entry.js'
 import {spooledFileProblem} from './spooled-file.js'
@@ -13,6 +13,12 @@ import type {ChatDelivery} from '../send/deliver.js'
 export async function deliverEntry(
   entry: OutboxEntry,
   deliver: DeliverEntry,
+  /**
+   * `new`: the entry was written ahead by the alert delivering it now, whose run reports a refused bot (wrong token)
+   * as refused: nothing waits for a token to be fixed. `waiting`: a refused bot keeps the entry until it is fixed.
+   * @default 'waiting'
+   */
+  kind: 'new' | 'waiting' = 'waiting',
 ): Promise<{flushed: FlushedEntry; kept?: OutboxEntry}> {
   let deliveries: ChatDelivery[]
   try {
@@ -29,7 +35,7 @@ export async function deliverEntry(
   for (const chatId of entry.chatIds) {
     const delivery = results.get(String(chatId))
     if (delivery?.ok) flushed.delivered.push(chatId)
-    else if (delivery?.error && failureKind(delivery.error) === 'chat-refused') {
+    else if (delivery?.error && isRefused(failureKind(delivery.error), kind)) {
       flushed.refused.push({chatId, error: delivery.error.message})
     } else {
       // A group upgraded on the way is addressed by its new id from now on.
@@ -46,3 +52,5 @@ export async function deliverEntry(
   }
   return {flushed, kept}
 }
+
+const isRefused = (failure: FailureKind, kind: 'new' | 'waiting') => failure === 'chat-refused' || (kind === 'new' && failure === 'bot-refused')

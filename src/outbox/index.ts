@@ -1,9 +1,11 @@
 export {type FailureKind, failureKind} from './failure-kind.js'
 export {
+  DEFAULT_CLAIM_TIMEOUT_MS,
   type DeliverEntry,
   type FlushedEntry,
   type FlushOptions,
   type FlushReport,
+  type HeldEntry,
   Outbox,
   type OutboxItem,
   type OutboxListing,

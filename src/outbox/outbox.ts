@@ -1,23 +1,23 @@
-import {readdir, readFile, rename, unlink} from 'node:fs/promises'
+import {mkdir, readFile, rename, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {ensureStateDir, stateDirError} from '../support/state-dir.js'
 import {writeFileAtomic} from '../support/atomic-write.js'
 import {redact} from '../redact.js'
 import type {ChatDelivery} from '../send/deliver.js'
-import {compactTimestamp} from '../support/timestamps.js'
-import {type Claim, claim, forgetClaim, isAbandoned, listClaims, unclaim} from './claims.js'
+import {type Claim, claim, forgetClaim, holdClaim, isAbandoned, type Lease, listClaims, removeDeadTemporaries, startLease, unclaim, withLease} from './claims.js'
 import {deliverEntry} from './deliver-entry.js'
 import {removeSpooledFile} from './spooled-file.js'
-import {entryIdOf, type NewOutboxEntry, newOutboxEntry, type OutboxEntry, parseOutboxEntry} from './outbox-entry.js'
+import {type NewOutboxEntry, newOutboxEntry, type OutboxEntry, parseOutboxEntry} from './outbox-entry.js'
+import {ignoreMissing, newestPending, scanOutbox, waitingIds} from './outbox-files.js'
 
 export interface OutboxOptions {
   /** The spool directory, e.g. `outboxDirIn(resolveStateDir())`: `~/.local/state/fastpay-tg/outbox`. */
   dir: string
   /**
-   * A claimed entry whose flush no longer runs is taken back at once; one whose flush still runs after this long.
-   * One entry's delivery is bounded by the client's retries (429 waits of at most 60 s, 5 times), so this means a
-   * stuck process. @default 600_000
+   * A claimed entry whose flush no longer runs on this host is taken back at once; one whose flush still runs, once
+   * this long passed without the flush renewing its claim (it renews every third of this while it delivers, so only
+   * a stopped or hung process loses it). @default 60_000
    */
   claimTimeoutMs?: number
   /** @default Date.now */
@@ -43,7 +43,20 @@ export type DeliverEntry = (entry: OutboxEntry) => Promise<ChatDelivery[]>
 export interface FlushOptions {
   /** Only entries of this bot (`OutboxEntry.bot`). @default every entry */
   bot?: string
+  /** Delivers at most this many entries (a new alert waits behind a bounded slice of the outbox). @default all */
+  limit?: number
 }
+
+/**
+ * An entry written ahead of its first delivery, held by the process that wrote it: no flush delivers it meanwhile,
+ * and a flush takes it over once that process is gone (at once on this host, else when its lease runs out).
+ */
+export interface HeldEntry {
+  readonly entry: OutboxEntry
+}
+
+/** The claim lease of a store, in ms. */
+export const DEFAULT_CLAIM_TIMEOUT_MS = 60_000
 
 export interface FlushedEntry {
   id: string
@@ -70,24 +83,78 @@ export interface FlushReport {
 }
 
 /**
- * Messages that could not be delivered yet, one JSON file each (mode 0600, no token), named so that they sort
- * oldest first. A flush claims an entry by renaming it into `claimed/`, which exactly one of several concurrent
- * flushes wins; an entry is removed only once every chat accepted it, and keeps only the chats still missing it.
- * A flush killed half-way leaves its claim behind: the next flush puts it back (the chats of that one entry may
- * then receive it twice, the one case where "exactly once" gives way to "never lost"). Concurrent flushes share
- * the work: each goes oldest first, so across them the order holds only roughly.
+ * Messages on their way, one JSON file each (mode 0600, no token, fsync'd with its directory), named so that they
+ * sort oldest first. An alert writes its entry ahead of its first send, held in `claimed/`; a flush claims a waiting
+ * entry by renaming it into `claimed/`, which exactly one of several concurrent flushes wins. An entry is removed
+ * only once every chat accepted it, and keeps only the chats still missing it. A process killed half-way leaves its
+ * claim behind: the next flush puts it back. Only a process killed after Telegram accepted the message and before
+ * the entry was removed makes it go out twice (the one case where "exactly once" gives way to "never lost").
+ * Concurrent flushes share the work: each goes oldest first, so across them the order holds only roughly.
  */
 export class Outbox {
   readonly dir: string
   readonly #claimedDir: string
   readonly #claimTimeoutMs: number
   readonly #now: () => number
+  readonly #held = new WeakMap<HeldEntry, {claimed: Claim; lease: Lease}>()
 
   constructor(options: OutboxOptions) {
     this.dir = options.dir
     this.#claimedDir = join(options.dir, 'claimed')
-    this.#claimTimeoutMs = options.claimTimeoutMs ?? 600_000
+    this.#claimTimeoutMs = options.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS
     this.#now = options.now ?? Date.now
+  }
+
+  /**
+   * Writes a new entry ahead of its first delivery, durably (fsync'd, with its directory), held by this process:
+   * see HeldEntry. `deliverHeld` or `releaseHeld` finishes it.
+   */
+  async hold(input: NewOutboxEntry): Promise<HeldEntry> {
+    await ensureStateDir(this.#claimedDir)
+    const entry = newOutboxEntry({attempts: 0, ...input}, this.#now())
+    const text = redact(JSON.stringify(entry, null, 2))
+    const claimed = holdClaim(this.#claimedDir, entry.id, this.#now())
+    try {
+      await this.#write(claimed.path, text)
+    } catch (error) {
+      forgetClaim(claimed)
+      throw error
+    }
+    const held: HeldEntry = {entry: JSON.parse(text) as OutboxEntry}
+    // Renewed from now on: the alert may first flush older entries, for longer than one lease.
+    this.#held.set(held, {claimed, lease: startLease(claimed, this.#claimTimeoutMs / 3, this.#now)})
+    return held
+  }
+
+  /** Delivers a held entry: removed when no chat waits for it any more, else kept for those and left to flushes. */
+  async deliverHeld(held: HeldEntry, deliver: DeliverEntry): Promise<FlushedEntry> {
+    const {claimed, lease} = this.#heldClaim(held)
+    await lease.stop()
+    return this.#deliverClaimed(held.entry, claimed, deliver, 'new')
+  }
+
+  /** Leaves a held entry to the flushes without trying it (it must not overtake older ones that could not go). */
+  async releaseHeld(held: HeldEntry, lastError: string): Promise<void> {
+    const {claimed, lease} = this.#heldClaim(held)
+    await lease.stop()
+    await this.#write(claimed.path, JSON.stringify({...held.entry, lastError: redact(lastError)}, null, 2))
+    await unclaim(claimed, this.#entryPath(held.entry.id))
+  }
+
+  /**
+   * The creation time (epoch ms) of the newest entry of `bot` and `throttleKey` created after `sinceMs` that still
+   * waits or is being delivered: a run killed after writing it and before recording its throttle window left it,
+   * and it stands for that window.
+   */
+  async pendingSince(bot: string, throttleKey: string, sinceMs: number): Promise<number | undefined> {
+    return newestPending(this.dir, this.#claimedDir, {bot, throttleKey, sinceMs})
+  }
+
+  #heldClaim(held: HeldEntry): {claimed: Claim; lease: Lease} {
+    const claimed = this.#held.get(held)
+    if (claimed === undefined) throw new Error(`outbox entry ${held.entry.id} is not held by this outbox`)
+    this.#held.delete(held)
+    return claimed
   }
 
   /** Writes a new entry atomically and returns it as stored. */
@@ -105,44 +172,13 @@ export class Outbox {
     // An entry moves between the folder and claimed/ while a flush works: a file that vanished between the
     // listing and the read means the picture is stale, so look again rather than report an entry missing.
     for (let attempt = 1; ; attempt++) {
-      const scan = await this.#scan()
+      const scan = await scanOutbox(this.dir, this.#claimedDir)
       if (!scan.vanished || attempt === 20) {
         const selected = scan.items.filter((item) => options.bot === undefined || item.entry.bot === options.bot)
         selected.sort((a, b) => (a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0))
         return {items: selected, warnings: scan.warnings}
       }
     }
-  }
-
-  // Claims are listed before and after the folder, so an entry that moves either way during the scan is seen
-  // at least once; a changed claim list, or a file gone before it was read, asks for another scan.
-  async #scan(): Promise<{items: OutboxItem[]; warnings: string[]; vanished: boolean}> {
-    const warnings: string[] = []
-    const items = new Map<string, OutboxItem>()
-    let vanished = false
-    const claimsBefore = await listClaims(this.#claimedDir)
-    for (const id of await this.#waitingIds()) {
-      const path = this.#entryPath(id)
-      const text = await readFile(path, 'utf8').catch(ignoreMissing)
-      if (text === undefined) {
-        vanished = true
-        continue
-      }
-      const entry = parseOutboxEntry(text, id)
-      if (!('problem' in entry)) items.set(entry.id, {entry, path})
-      else warnings.push(`outbox entry ${path} is unreadable (${entry.problem}); the next flush sets it aside`)
-    }
-    const claimsAfter = await listClaims(this.#claimedDir)
-    const names = (claims: Claim[]) => claims.map((claimed) => claimed.path).sort().join('\n')
-    if (names(claimsBefore) !== names(claimsAfter)) vanished = true
-    for (const claimed of [...claimsBefore, ...claimsAfter]) {
-      if (items.has(claimed.id)) continue
-      const text = await readFile(claimed.path, 'utf8').catch(ignoreMissing)
-      if (text === undefined) vanished = true
-      const entry = text === undefined ? undefined : parseOutboxEntry(text, claimed.id)
-      if (entry !== undefined && !('problem' in entry)) items.set(entry.id, {entry, path: claimed.path, claimedBy: claimed.pid})
-    }
-    return {items: [...items.values()], warnings, vanished}
   }
 
   /** Delivers waiting entries oldest first, each by one flush only, and stops at the first failure that may pass. */
@@ -152,6 +188,7 @@ export class Outbox {
     const warnings = await this.#takeBackAbandoned()
     const report: FlushReport = {entries: [], waiting: 0, warnings}
     for (const id of await this.#waitingIds()) {
+      if (report.entries.length >= (options.limit ?? Number.POSITIVE_INFINITY)) break
       const claimed = await this.#claimIfSelected(id, options, warnings)
       if (claimed === undefined) continue
       const flushed = await this.#deliverClaimed(claimed.entry, claimed, deliver)
@@ -194,8 +231,9 @@ export class Outbox {
     return {...claimed, entry}
   }
 
-  async #deliverClaimed(entry: OutboxEntry, claimed: Claim, deliver: DeliverEntry): Promise<FlushedEntry> {
-    const {flushed, kept} = await deliverEntry(entry, deliver)
+  async #deliverClaimed(entry: OutboxEntry, claimed: Claim, deliver: DeliverEntry, kind: 'new' | 'waiting' = 'waiting'): Promise<FlushedEntry> {
+    const lease = this.#claimTimeoutMs / 3
+    const {flushed, kept} = await withLease(claimed, lease, this.#now, () => deliverEntry(entry, deliver, kind))
     if (kept === undefined) {
       await unlink(claimed.path)
       forgetClaim(claimed)
@@ -212,6 +250,7 @@ export class Outbox {
   async #takeBackAbandoned(): Promise<string[]> {
     const warnings: string[] = []
     const now = this.#now()
+    await removeDeadTemporaries(this.#claimedDir)
     for (const claimed of await listClaims(this.#claimedDir)) {
       if (!isAbandoned(claimed, now, this.#claimTimeoutMs)) continue
       try {
@@ -225,20 +264,35 @@ export class Outbox {
     return warnings
   }
 
+  /**
+   * Moves every unreadable waiting entry to `corrupt/`, one warning each: a listing then no longer repeats it. A
+   * flush does it for the entries it meets; `alert flush` calls this, so that an outbox holding nothing else
+   * readable is cleaned too.
+   */
+  async setAsideUnreadable(): Promise<string[]> {
+    const warnings: string[] = []
+    for (const id of await this.#waitingIds()) {
+      const text = await readFile(this.#entryPath(id), 'utf8').catch(ignoreMissing)
+      if (text === undefined || !('problem' in parseOutboxEntry(text, id))) continue
+      await ensureStateDir(this.#claimedDir)
+      const claimed = await claim(this.#entryPath(id), this.#claimedDir, id, this.#now())
+      if (claimed !== undefined) await this.#setAside(claimed, warnings)
+    }
+    return warnings
+  }
+
   async #setAside(claimed: Claim, warnings: string[]): Promise<void> {
     const path = this.#entryPath(claimed.id)
-    const aside = `${path}.corrupt-${compactTimestamp(this.#now())}`
+    const corruptDir = join(this.dir, 'corrupt')
+    await mkdir(corruptDir, {recursive: true, mode: 0o700})
+    const aside = join(corruptDir, `${claimed.id}.json`)
     await rename(claimed.path, aside)
     forgetClaim(claimed)
     warnings.push(`outbox entry ${path} was unreadable; set aside as ${aside}`)
   }
 
-  async #waitingIds(): Promise<string[]> {
-    const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return [] as string[]
-      throw stateDirError(this.dir, error)
-    })
-    return names.flatMap((name) => entryIdOf(name) ?? []).sort()
+  #waitingIds(): Promise<string[]> {
+    return waitingIds(this.dir)
   }
 
   #entryPath(id: string): string {
@@ -252,9 +306,4 @@ export class Outbox {
       throw stateDirError(this.dir, error)
     }
   }
-}
-
-function ignoreMissing(error: NodeJS.ErrnoException): undefined {
-  if (error.code === 'ENOENT') return undefined
-  throw error
 }

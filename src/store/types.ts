@@ -1,13 +1,21 @@
 // What every door and core module asks of shared state, whatever keeps it: the file store (one machine, the
 // default) or Redis (a fleet of hosts). The file classes of src/throttle and src/outbox satisfy the first two
 // interfaces as they are; src/store/redis holds the Redis backends.
-import type {DeliverEntry, FlushOptions, FlushReport, NewOutboxEntry, OutboxEntry} from '../outbox/index.js'
-import type {ThrottleDecision, ThrottleTicket} from '../throttle/index.js'
+import type {DeliverEntry, FlushedEntry, FlushOptions, FlushReport, HeldEntry, NewOutboxEntry, OutboxEntry} from '../outbox/index.js'
+import type {Admission, AdmitSteps, ThrottleDecision, ThrottleTicket} from '../throttle/index.js'
 
 /** "One alert per key per window", counting what it holds back. `FileThrottle` and `RedisThrottle` are ones. */
 export interface ThrottleStore {
   /** Lets one alert of `key` through per `windowSeconds` (none while muted), counting the others. */
   decide(key: string, windowSeconds: number, now?: number): Promise<ThrottleDecision>
+  /**
+   * `decide`, write-ahead: under the key's lock, an alert let through is recorded by `steps.record` (its outbox
+   * entry) before its window is committed, and an entry `steps.pendingSince` still finds counts as the open window.
+   * Killed between the two steps, the next run finds the entry: the alert is neither lost nor sent twice.
+   */
+  admit<T>(key: string, windowSeconds: number, now: number, steps: AdmitSteps<T>): Promise<Admission<T>>
+  /** Forgets keys whose window is over, unmuted, with no held-back count to report. Returns how many. */
+  prune(now?: number): Promise<number>
   /** Gives back the window `ticket` opened (the alert reached no chat), keeping the suppressed count. */
   release(ticket: ThrottleTicket, now?: number): Promise<string[]>
   /** Suppresses every alert of `key` until `untilMs` (epoch ms); a time in the past lifts the mute. */
@@ -38,9 +46,19 @@ export interface StoredOutboxListing {
  */
 export interface OutboxStore {
   spool(input: NewOutboxEntry): Promise<OutboxEntry>
+  /** Writes an entry ahead of its first delivery, held by this process until `deliverHeld` or `releaseHeld`. */
+  hold(input: NewOutboxEntry): Promise<HeldEntry>
+  /** Delivers a held entry: removed once no chat waits for it, else kept for those and left to flushes. */
+  deliverHeld(held: HeldEntry, deliver: DeliverEntry): Promise<FlushedEntry>
+  /** Leaves a held entry to the flushes without trying it. */
+  releaseHeld(held: HeldEntry, lastError: string): Promise<void>
+  /** The creation time of the newest entry of `bot` and `throttleKey` created after `sinceMs` still on its way. */
+  pendingSince(bot: string, throttleKey: string, sinceMs: number): Promise<number | undefined>
+  /** Moves unreadable entries aside, one warning each, so that they are reported once. */
+  setAsideUnreadable(): Promise<string[]>
   /** What is waiting, including entries being delivered right now. Changes nothing. */
   list(options?: FlushOptions): Promise<StoredOutboxListing>
-  /** Delivers waiting entries oldest first, and stops at the first failure that may pass. */
+  /** Delivers waiting entries oldest first (not held ones), and stops at the first failure that may pass. */
   flush(deliver: DeliverEntry, options?: FlushOptions): Promise<FlushReport>
 }
 

@@ -1,6 +1,6 @@
 import {constants} from 'node:fs'
 import {access, mkdir} from 'node:fs/promises'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 
 import {UserError} from '../user-error.js'
 import {type Env, xdgDir} from './xdg.js'
@@ -29,18 +29,41 @@ const UNUSABLE_DIR_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXI
 /** Creates `dir` (mode 0700) when missing and checks that we may write in it. */
 export async function ensureStateDir(dir: string): Promise<void> {
   try {
-    await mkdir(dir, {recursive: true, mode: 0o700})
+    await mkdir(dir, {recursive: true, mode: 0o700}).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error
+      return makeLevelByLevel(dir)
+    })
     await access(dir, constants.W_OK | constants.X_OK)
   } catch (error) {
     throw stateDirError(dir, error)
   }
 }
 
+// A recursive mkdir on a read-only file system says ENOENT; one level at a time, the level that fails says why
+// (EROFS, EACCES).
+async function makeLevelByLevel(dir: string): Promise<void> {
+  const parent = dirname(dir)
+  if (parent !== dir && !(await access(parent).then(() => true, () => false))) await makeLevelByLevel(parent)
+  await mkdir(dir, {mode: 0o700}).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error
+  })
+}
+
+/** A state directory we cannot write in (read-only, full, not a directory): `alert` sends without it. */
+export class StateDirError extends UserError {
+  constructor(
+    readonly dir: string,
+    /** EROFS, ENOSPC, EACCES, ... */
+    readonly code: string,
+  ) {
+    super(`state dir ${JSON.stringify(dir)} is not writable (${code}): choose another with --state-dir or ${STATE_DIR_ENV}`)
+  }
+}
+
 /** The one line for a state directory we cannot use, naming how to choose another; other errors pass through. */
 export function stateDirError(dir: string, error: unknown): unknown {
+  if (error instanceof StateDirError) return error
   const code = (error as NodeJS.ErrnoException | undefined)?.code
   if (code === undefined || !UNUSABLE_DIR_CODES.has(code)) return error
-  return new UserError(
-    `state dir ${JSON.stringify(dir)} is not writable (${code}): choose another with --state-dir or ${STATE_DIR_ENV}`,
-  )
+  return new StateDirError(dir, code)
 }

@@ -1,12 +1,13 @@
 import {createHash, randomBytes} from 'node:crypto'
-import {readFile, rename} from 'node:fs/promises'
+import {readdir, readFile, rename, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {ensureStateDir, stateDirError} from '../support/state-dir.js'
 import {writeFileAtomic} from '../support/atomic-write.js'
 import {compactTimestamp} from '../support/timestamps.js'
 import {type KeyLockOptions, LockTimeoutError, withKeyLock} from './key-lock.js'
-import {freshState, mergeSuppressed, parseThrottleState, type ThrottleState} from './throttle-state.js'
+import type {Admission, AdmitSteps} from './admission.js'
+import {freshState, isForgettable, mergeSuppressed, parseThrottleState, type ThrottleState} from './throttle-state.js'
 
 export interface FileThrottleOptions {
   /** Where the per-key files live, e.g. `throttleDirIn(resolveStateDir())`: `~/.local/state/fastpay-tg/throttle`. */
@@ -81,6 +82,52 @@ export class FileThrottle {
     }
   }
 
+  /** See ThrottleStore.admit. */
+  async admit<T>(key: string, windowSeconds: number, now: number, steps: AdmitSteps<T>): Promise<Admission<T>> {
+    if (!(windowSeconds >= 0)) throw new RangeError(`windowSeconds must be >= 0 (got ${windowSeconds})`)
+    const windowMs = windowSeconds * 1000
+    try {
+      return await this.#update(key, now, async (state, warnings): Promise<{state: ThrottleState; result: Admission<T>}> => {
+        let decided = decideOn(state, windowMs, now, warnings)
+        if (decided.result.send) {
+          const pendingAt = await steps.pendingSince(now - windowMs)
+          if (pendingAt !== undefined) decided = decideOn({...state, lastSentAt: pendingAt, windowMs}, windowMs, now, warnings)
+        }
+        const {result: decision} = decided
+        if (!decision.send) return {state: decided.state, result: {admitted: false, decision}}
+        // Written down first: killed before the state below is written, the entry found above stands for the window.
+        return {state: decided.state, result: {admitted: true, decision, recorded: await steps.record(decision)}}
+      })
+    } catch (error) {
+      if (!(error instanceof LockTimeoutError)) throw error
+      const owner = error.ownerPid === undefined ? '' : ` by pid ${error.ownerPid}`
+      const decision = {send: true as const, warnings: [`throttle state ${this.pathFor(key)} stayed locked${owner}; sent without throttling`]}
+      return {admitted: true, decision, recorded: await steps.record(decision)}
+    }
+  }
+
+  /**
+   * Removes the files of keys whose window is over, not muted, and with no count of held-back alerts left to
+   * report (or one older than 30 days). A key locked by a run right now is left for next time. Returns how many.
+   */
+  async prune(now = Date.now()): Promise<number> {
+    const names = await readdir(this.dir).catch(() => [] as string[])
+    let removed = 0
+    for (const name of names.filter((candidate) => /^[0-9a-f]{32}\.json$/.test(candidate))) {
+      const path = join(this.dir, name)
+      const key = keyIn(await readFile(path, 'utf8').catch(() => ''))
+      if (key === undefined || this.pathFor(key) !== path) continue
+      const forget = async () => {
+        const state = parseThrottleState(await readFile(path, 'utf8'), key)
+        if ('problem' in state || !isForgettable(state, now)) return
+        await unlink(path)
+        removed++
+      }
+      await withKeyLock(path.replace(/\.json$/, '.lock'), forget, {...this.#lock, timeoutMs: 0}).catch(() => undefined)
+    }
+    return removed
+  }
+
   /** Gives back the window `ticket` opened, keeping any count of suppressed alerts for the next one that goes through. */
   async release(ticket: ThrottleTicket, now = Date.now()): Promise<string[]> {
     return (
@@ -128,7 +175,7 @@ export class FileThrottle {
   async #update<T>(
     key: string,
     now: number,
-    change: (state: ThrottleState, warnings: string[]) => {state?: ThrottleState; result: T},
+    change: (state: ThrottleState, warnings: string[]) => {state?: ThrottleState; result: T} | Promise<{state?: ThrottleState; result: T}>,
   ): Promise<T> {
     await ensureStateDir(this.dir)
     const path = this.pathFor(key)
@@ -138,7 +185,7 @@ export class FileThrottle {
         async () => {
           const warnings: string[] = []
           const state = await this.#read(path, key, now, warnings)
-          const {state: next, result} = change(state, warnings)
+          const {state: next, result} = await change(state, warnings)
           if (next !== undefined) await writeFileAtomic(path, `${JSON.stringify(next)}\n`, 0o600)
           return result
         },
@@ -199,8 +246,19 @@ function decideOn(
     suppressed: null,
     previous: {lastSentAt: state.lastSentAt, suppressed: state.suppressed},
     mutedUntil: null,
+    windowMs,
   }
   const suppressed = state.suppressed && {count: state.suppressed.count, since: new Date(state.suppressed.since)}
   const ticket = {key: state.key, sendId}
   return {state: next, result: {send: true, ...(suppressed ? {suppressed} : {}), ticket, warnings}}
+}
+
+/** The key a state file says it holds, if it is one. */
+function keyIn(text: string): string | undefined {
+  try {
+    const value = JSON.parse(text) as {key?: unknown}
+    return typeof value.key === 'string' ? value.key : undefined
+  } catch {
+    return undefined
+  }
 }

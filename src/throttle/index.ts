@@ -1,3 +1,4 @@
+export type {Admission, AdmitSteps, HoldDecision, SendDecision} from './admission.js'
 export {
   FileThrottle,
   type FileThrottleOptions,

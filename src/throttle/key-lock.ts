@@ -5,7 +5,10 @@ import {isProcessAlive} from '../support/process-alive.js'
 export interface KeyLockOptions {
   /** A lock whose owner still runs is taken over after this long (a stopped process, a reused pid). @default 30_000 */
   staleMs?: number
-  /** How long to wait for other runs before giving up with LockTimeoutError. @default 10_000 */
+  /**
+   * How long to wait for other runs before giving up with LockTimeoutError. Long enough for 50 cron runs of one key
+   * started together on a loaded machine to take their turns. @default 30_000
+   */
   timeoutMs?: number
   /** Pause between two attempts, plus up to as much again of jitter so that waiting runs spread out. @default 5 */
   retryDelayMs?: number
@@ -61,7 +64,7 @@ export async function withKeyLock<T>(
   action: () => Promise<T>,
   options: KeyLockOptions = {},
 ): Promise<T> {
-  const {staleMs = 30_000, timeoutMs = 10_000, retryDelayMs = 5, sleep = realSleep, now = Date.now} = options
+  const {staleMs = 30_000, timeoutMs = 30_000, retryDelayMs = 5, sleep = realSleep, now = Date.now} = options
   const startedAt = now()
   let ino: number | undefined
   while ((ino = await tryCreate(lockPath)) === undefined) {

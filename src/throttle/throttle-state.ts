@@ -20,6 +20,8 @@ export interface ThrottleState {
   previous: {lastSentAt: number | null; suppressed: SuppressedSince | null} | null
   /** Epoch ms until which every alert of this key is suppressed (webhook "Mute 1h"). */
   mutedUntil: number | null
+  /** The window of the last send, so that a key can be forgotten once it is over. Absent in older files. */
+  windowMs?: number
 }
 
 export function freshState(key: string): ThrottleState {
@@ -54,6 +56,7 @@ function isState(value: unknown): value is ThrottleState {
   if (!isTimeOrNull(value.lastSentAt) || !isTimeOrNull(value.mutedUntil)) return false
   if (value.sendId !== null && typeof value.sendId !== 'string') return false
   if (!isSuppressedOrNull(value.suppressed)) return false
+  if (value.windowMs !== undefined && !isTime(value.windowMs)) return false
   const previous = value.previous
   if (previous === null) return true
   return isRecord(previous) && isTimeOrNull(previous.lastSentAt) && isSuppressedOrNull(previous.suppressed)
@@ -64,4 +67,15 @@ export function mergeSuppressed(a: SuppressedSince | null, b: SuppressedSince | 
   if (a === null) return b
   if (b === null) return a
   return {count: a.count + b.count, since: Math.min(a.since, b.since)}
+}
+
+const DAY_MS = 24 * 3600 * 1000
+/** How long a count of held-back alerts waits for the next alert that goes through (as on Redis). */
+export const SUPPRESSED_RETENTION_MS = 30 * DAY_MS
+
+/** Whether nothing in this state matters any more at `now`: no window (a day for older files), mute or count. */
+export function isForgettable(state: ThrottleState, now: number): boolean {
+  if (state.mutedUntil !== null && state.mutedUntil > now) return false
+  if (state.lastSentAt !== null && now - state.lastSentAt < (state.windowMs ?? DAY_MS)) return false
+  return state.suppressed === null || now - state.suppressed.since >= SUPPRESSED_RETENTION_MS
 }

@@ -118,7 +118,7 @@ describe('alert flush and alert outbox failure paths', () => {
     const flush = await world.run(['alert', 'flush', '--token', DEPLOY_BOT.token])
     expect([flush.stdout, flush.exitCode]).toEqual(['1 alert(s) still waiting', 75])
     expect(flush.stderr.split('\n').slice(-2)).toEqual([
-      expect.stringMatching(/^Warning: outbox entry \S+\/000000000000001-1-deadbeef\.json was unreadable; set aside as \S+\.corrupt-\S+$/),
+      expect.stringMatching(/^Warning: outbox entry \S+\/000000000000001-1-deadbeef\.json was unreadable; set aside as \S+\/corrupt\/000000000000001-1-deadbeef\.json$/),
       "Warning: bot flag --token (bot 7012345678): its alerts go out only with its own token: pass bot 7012345678's token with --token",
     ])
     await expectNoLeaks(['alert', 'flush', '--token', DEPLOY_BOT.token], 75)

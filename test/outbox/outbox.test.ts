@@ -226,7 +226,7 @@ describe('Outbox.flush', () => {
     expect((await outbox.list()).warnings).toEqual([`outbox entry ${path} is unreadable (not JSON); the next flush sets it aside`])
     const {sent, deliver} = recorder()
     const report = await outbox.flush(deliver)
-    const aside = `${path}.corrupt-20250601T140211.000Z`
+    const aside = join(outbox.dir, 'corrupt', `${bad.id}.json`)
     expect(report.warnings).toEqual([`outbox entry ${path} was unreadable; set aside as ${aside}`])
     expect(readFileSync(aside, 'utf8')).toBe('{"version":1,"id":')
     expect(sent.map((item) => item.text)).toEqual(['good'])

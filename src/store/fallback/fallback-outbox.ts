@@ -1,4 +1,4 @@
-import type {DeliverEntry, FlushOptions, FlushReport, NewOutboxEntry, OutboxEntry} from '../../outbox/index.js'
+import type {DeliverEntry, FlushedEntry, FlushOptions, FlushReport, HeldEntry, NewOutboxEntry, OutboxEntry} from '../../outbox/index.js'
 import {isRedisUnavailable} from '../redis/redis-errors.js'
 import type {RedisLink} from '../redis/redis-link.js'
 import type {RedisOutbox} from '../redis/redis-outbox.js'
@@ -22,6 +22,8 @@ export interface DrainReport {
  * then delivers from Redis.
  */
 export class FallbackOutbox implements OutboxStore {
+  readonly #heldLocally = new WeakSet<HeldEntry>()
+
   constructor(
     readonly shared: RedisOutbox,
     readonly local: OutboxStore,
@@ -33,6 +35,40 @@ export class FallbackOutbox implements OutboxStore {
       () => this.shared.spool(input),
       () => this.local.spool(input),
     )
+  }
+
+  async hold(input: NewOutboxEntry): Promise<HeldEntry> {
+    return this.link.run(
+      () => this.shared.hold(input),
+      async () => {
+        const held = await this.local.hold(input)
+        this.#heldLocally.add(held)
+        return held
+      },
+    )
+  }
+
+  // A held entry is finished where it was written: it cannot move while its delivery runs.
+  async deliverHeld(held: HeldEntry, deliver: DeliverEntry): Promise<FlushedEntry> {
+    return (this.#heldLocally.has(held) ? this.local : this.shared).deliverHeld(held, deliver)
+  }
+
+  async releaseHeld(held: HeldEntry, lastError: string): Promise<void> {
+    return (this.#heldLocally.has(held) ? this.local : this.shared).releaseHeld(held, lastError)
+  }
+
+  async pendingSince(bot: string, throttleKey: string, sinceMs: number): Promise<number | undefined> {
+    const local = await this.local.pendingSince(bot, throttleKey, sinceMs)
+    const shared = await this.link.run(
+      () => this.shared.pendingSince(bot, throttleKey, sinceMs),
+      async () => undefined,
+    )
+    return local === undefined || shared === undefined ? (local ?? shared) : Math.max(local, shared)
+  }
+
+  async setAsideUnreadable(): Promise<string[]> {
+    const local = await this.local.setAsideUnreadable()
+    return [...local, ...(await this.link.run(() => this.shared.setAsideUnreadable(), async () => []))]
   }
 
   async list(options: FlushOptions = {}): Promise<StoredOutboxListing> {

@@ -1,4 +1,4 @@
-import type {ThrottleDecision, ThrottleTicket} from '../../throttle/index.js'
+import type {Admission, AdmitSteps, ThrottleDecision, ThrottleTicket} from '../../throttle/index.js'
 import type {RedisLink} from '../redis/redis-link.js'
 import type {ThrottleStore} from '../types.js'
 
@@ -25,6 +25,35 @@ export class FallbackThrottle implements ThrottleStore {
         return decision
       },
     )
+  }
+
+  async admit<T>(key: string, windowSeconds: number, now: number, steps: AdmitSteps<T>): Promise<Admission<T>> {
+    // Once the entry is written, Redis failing before the window is committed must not write a second one here:
+    // the entry stands for the window (pendingSince finds it).
+    let recorded: {value: T; decision: Parameters<AdmitSteps<T>['record']>[0]} | undefined
+    const once: AdmitSteps<T> = {
+      pendingSince: steps.pendingSince,
+      record: async (decision) => {
+        recorded = {value: await steps.record(decision), decision}
+        return recorded.value
+      },
+    }
+    return this.link.run(
+      () => this.shared.admit(key, windowSeconds, now, once),
+      async () => {
+        if (recorded !== undefined) {
+          const warning = `throttle window of ${JSON.stringify(key)} not recorded: ${this.link.display} became unreachable`
+          return {admitted: true, decision: {...recorded.decision, warnings: [...recorded.decision.warnings, warning]}, recorded: recorded.value}
+        }
+        const admitted = await this.local.admit(key, windowSeconds, now, steps)
+        if (admitted.decision.send && admitted.decision.ticket) this.#fromLocal.add(admitted.decision.ticket)
+        return admitted
+      },
+    )
+  }
+
+  async prune(now = Date.now()): Promise<number> {
+    return this.local.prune(now)
   }
 
   async release(ticket: ThrottleTicket, now = Date.now()): Promise<string[]> {

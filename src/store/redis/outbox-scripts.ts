@@ -24,8 +24,53 @@ return 1
 `)
 
 /**
+ * KEYS stream, entries, bots, holders. ARGV entry id, entry JSON, bot, consumer. Adds an entry written ahead of its
+ * first delivery, held by the consumer that delivers it: pending in its name (XCLAIM FORCE), so that it is taken
+ * over like any claim when that consumer dies. Returns the stream id.
+ */
+export const HOLD = new LuaScript(`
+redis.pcall('XGROUP', 'CREATE', KEYS[1], '${GROUP}', '0', 'MKSTREAM')
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+local streamId = redis.call('XADD', KEYS[1], '*', 'id', ARGV[1])
+redis.call('SADD', KEYS[3], ARGV[3])
+redis.call('XCLAIM', KEYS[1], '${GROUP}', ARGV[4], 0, streamId, 'FORCE', 'JUSTID')
+redis.call('HSET', KEYS[4], ARGV[1], ARGV[4])
+return streamId
+`)
+
+/** KEYS stream, holders. ARGV stream id, entry id, consumer. Renews the consumer's claim (idle back to 0) if still its own. */
+export const RENEW = new LuaScript(`
+if redis.call('HGET', KEYS[2], ARGV[2]) ~= ARGV[3] then return 0 end
+redis.call('XCLAIM', KEYS[1], '${GROUP}', ARGV[3], 0, ARGV[1], 'JUSTID')
+return 1
+`)
+
+/**
+ * KEYS stream. ARGV consumer, idle ms. Makes every entry pending with a consumer known to be dead look given back,
+ * so that the next claim takes it over at once. Returns how many.
+ */
+export const GIVE_BACK_DEAD = new LuaScript(`
+local pending = redis.call('XPENDING', KEYS[1], '${GROUP}', '-', '+', 1000, ARGV[1])
+for _, item in ipairs(pending) do
+  redis.call('XCLAIM', KEYS[1], '${GROUP}', ARGV[1], 0, item[1], 'IDLE', ARGV[2], 'JUSTID')
+end
+return #pending
+`)
+
+/** KEYS entries, holders, set-aside. ARGV entry id. Moves an unreadable entry's document aside; its stream entry is acknowledged when next read. */
+export const SET_ASIDE_DOCUMENT = new LuaScript(`
+local json = redis.call('HGET', KEYS[1], ARGV[1])
+if not json then return 0 end
+redis.call('HSET', KEYS[3], ARGV[1], json)
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+return 1
+`)
+
+/**
  * KEYS stream, entries, holders. ARGV consumer, min idle ms, cursor. With a cursor, takes over the oldest entry
- * pending longer than min idle (XAUTOCLAIM: its consumer died, or gave it back); with '' reads the next new one.
+ * pending longer than min idle (XAUTOCLAIM: its consumer died, or gave it back); with '' reads the next new one. A
+ * new one held by the alert that wrote it goes back to that holder: {next cursor, false} (skip it).
  * Returns {next cursor} when there is none, else {next cursor, stream id, entry id, JSON or nil, previous holder or nil}.
  */
 export const CLAIM = new LuaScript(`
@@ -46,6 +91,11 @@ if not streamId then return {nextCursor} end
 local entryId = fields[2]
 local json = redis.call('HGET', KEYS[2], entryId)
 local previous = redis.call('HGET', KEYS[3], entryId)
+if ARGV[3] == '' and previous then
+  -- Read as new, yet held: written ahead by an alert that delivers it itself. Its claim stays its holder's.
+  redis.call('XCLAIM', KEYS[1], '${GROUP}', previous, 0, streamId, 'JUSTID')
+  return {nextCursor, false}
+end
 redis.call('HSET', KEYS[3], entryId, ARGV[1])
 return {nextCursor, streamId, entryId, json, previous}
 `)

@@ -1,20 +1,31 @@
 import {hostname} from 'node:os'
 import type {Redis} from 'ioredis'
 
-import type {DeliverEntry, FlushOptions, FlushReport, NewOutboxEntry, OutboxEntry} from '../../outbox/index.js'
+import {
+  DEFAULT_CLAIM_TIMEOUT_MS,
+  type DeliverEntry,
+  type FlushedEntry,
+  type FlushOptions,
+  type FlushReport,
+  type HeldEntry,
+  type NewOutboxEntry,
+  type OutboxEntry,
+} from '../../outbox/index.js'
 import {newOutboxEntry, parseOutboxEntry} from '../../outbox/outbox-entry.js'
 import {redact} from '../../redact.js'
 import {deliverEntry} from '../../outbox/deliver-entry.js'
 import type {OutboxStore, StoredOutboxItem, StoredOutboxListing} from '../types.js'
-import {ACK, CLAIM, GIVE_BACK, SET_ASIDE, SPOOL, SWEEP_CONSUMERS} from './outbox-scripts.js'
+import {ACK, CLAIM, GIVE_BACK, GIVE_BACK_DEAD, HOLD, RENEW, SET_ASIDE, SET_ASIDE_DOCUMENT, SPOOL, SWEEP_CONSUMERS} from './outbox-scripts.js'
+import {isDeadHere} from './redis-key-lock.js'
 
 export interface RedisOutboxOptions {
   redis: Redis
   /** Put before every key. @default 'fastpay-tg:' */
   prefix?: string
   /**
-   * An entry a consumer has held this long is taken over by the next flush anywhere: its host died, or hangs. One
-   * delivery is bounded by the client's retries (429 waits of at most 60 s, 5 times). @default 600_000
+   * An entry a consumer has held this long without renewing its claim is taken over by the next flush anywhere:
+   * its host died, or hangs. A consumer renews every third of this while it delivers; one of this host whose
+   * process is gone is taken over at once. @default 60_000
    */
   claimTimeoutMs?: number
   /** This process as a consumer of the group. @default `<hostname>/<pid>` */
@@ -40,7 +51,13 @@ interface Claimed {
   previousHolder: string | null
 }
 
-type ClaimReply = [string] | [string, string, string, string | null, string | null]
+type ClaimReply = [string] | [string, null] | [string, string, string, string | null, string | null]
+
+interface Held {
+  bot: string
+  streamId: string
+  timer: NodeJS.Timeout
+}
 
 // Given back entries look idle for this long (less than the epoch, which Redis requires), far beyond any timeout.
 const GIVEN_BACK_IDLE_MS = 10 * 365 * 24 * 3600 * 1000
@@ -59,12 +76,13 @@ export class RedisOutbox implements OutboxStore {
   readonly #claimTimeoutMs: number
   readonly #adoptMemoryMs: number
   readonly #now: () => number
+  readonly #held = new WeakMap<HeldEntry, Held>()
 
   constructor(options: RedisOutboxOptions) {
     this.#redis = options.redis
     this.prefix = options.prefix ?? 'fastpay-tg:'
     this.consumer = options.consumer ?? `${hostname()}/${process.pid}`
-    this.#claimTimeoutMs = options.claimTimeoutMs ?? 600_000
+    this.#claimTimeoutMs = options.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS
     this.#adoptMemoryMs = options.adoptMemoryMs ?? 30 * 24 * 3600 * 1000
     this.#now = options.now ?? Date.now
   }
@@ -80,6 +98,77 @@ export class RedisOutbox implements OutboxStore {
     const json = redact(JSON.stringify(entry))
     await this.#add(entry.bot, entry.id, json, false)
     return JSON.parse(json) as OutboxEntry
+  }
+
+  /** The stream entry, written ahead of the first delivery and held by this consumer: see OutboxStore.hold. */
+  async hold(input: NewOutboxEntry): Promise<HeldEntry> {
+    const entry = newOutboxEntry({attempts: 0, ...input}, this.#now())
+    const json = redact(JSON.stringify(entry))
+    const keys = this.#keys(entry.bot)
+    const streamId = (await HOLD.run(this.#redis, [keys.stream, keys.entries, keys.bots, keys.holders], [entry.id, json, entry.bot, this.consumer])) as string
+    const held: HeldEntry = {entry: JSON.parse(json) as OutboxEntry}
+    const timer = this.#renewEvery(keys, streamId, entry.id)
+    this.#held.set(held, {bot: entry.bot, streamId, timer})
+    return held
+  }
+
+  async deliverHeld(held: HeldEntry, deliver: DeliverEntry): Promise<FlushedEntry> {
+    const {bot, streamId, timer} = this.#takeHeld(held)
+    try {
+      const report: FlushReport = {entries: [], waiting: 0, warnings: []}
+      const claimed = {streamId, id: held.entry.id, json: JSON.stringify(held.entry), previousHolder: null}
+      await this.#deliverClaimed(bot, this.#keys(bot), claimed, deliver, report, 'new')
+      return report.entries[0]!
+    } finally {
+      clearInterval(timer)
+    }
+  }
+
+  async releaseHeld(held: HeldEntry, lastError: string): Promise<void> {
+    const {bot, streamId, timer} = this.#takeHeld(held)
+    clearInterval(timer)
+    const keys = this.#keys(bot)
+    const json = redact(JSON.stringify({...held.entry, lastError}))
+    await GIVE_BACK.run(this.#redis, [keys.stream, keys.entries, keys.holders], [streamId, held.entry.id, json, this.consumer, GIVEN_BACK_IDLE_MS])
+  }
+
+  async pendingSince(bot: string, throttleKey: string, sinceMs: number): Promise<number | undefined> {
+    let newest: number | undefined
+    for (const [id, json] of Object.entries(await this.#redis.hgetall(this.#keys(bot).entries))) {
+      if (!(Number(id.slice(0, 15)) > sinceMs)) continue
+      const entry = parseOutboxEntry(json, id)
+      if (!('problem' in entry) && entry.throttleKey === throttleKey) newest = Math.max(newest ?? 0, Date.parse(entry.createdAt))
+    }
+    return newest
+  }
+
+  async setAsideUnreadable(): Promise<string[]> {
+    const warnings: string[] = []
+    for (const bot of await this.#redis.smembers(`${this.prefix}outbox-bots`)) {
+      const keys = this.#keys(bot)
+      for (const [id, json] of Object.entries(await this.#redis.hgetall(keys.entries))) {
+        if (!('problem' in parseOutboxEntry(json, id))) continue
+        if ((await SET_ASIDE_DOCUMENT.run(this.#redis, [keys.entries, keys.holders, keys.setAside], [id])) === 1) {
+          warnings.push(`outbox entry ${keys.stream} ${id} was unreadable; set aside in ${keys.setAside}`)
+        }
+      }
+    }
+    return warnings
+  }
+
+  #renewEvery(keys: BotKeys, streamId: string, id: string): NodeJS.Timeout {
+    const timer = setInterval(() => {
+      RENEW.run(this.#redis, [keys.stream, keys.holders], [streamId, id, this.consumer]).catch(() => undefined)
+    }, this.#claimTimeoutMs / 3)
+    timer.unref()
+    return timer
+  }
+
+  #takeHeld(held: HeldEntry): Held {
+    const found = this.#held.get(held)
+    if (found === undefined) throw new Error(`outbox entry ${held.entry.id} is not held by this outbox`)
+    this.#held.delete(held)
+    return found
   }
 
   /**
@@ -111,7 +200,7 @@ export class RedisOutbox implements OutboxStore {
   async flush(deliver: DeliverEntry, options: FlushOptions = {}): Promise<FlushReport> {
     const report: FlushReport = {entries: [], waiting: 0, warnings: []}
     for (const bot of await this.#bots(options)) {
-      const stoppedBy = await this.#flushBot(bot, deliver, report)
+      const stoppedBy = await this.#flushBot(bot, deliver, report, options.limit ?? Number.POSITIVE_INFINITY)
       if (stoppedBy !== undefined) {
         report.stoppedBy = stoppedBy
         break
@@ -122,11 +211,12 @@ export class RedisOutbox implements OutboxStore {
   }
 
   /** Delivers one bot's entries: first those taken back (given back, or left by a dead consumer), then new ones. */
-  async #flushBot(bot: string, deliver: DeliverEntry, report: FlushReport): Promise<string | undefined> {
+  async #flushBot(bot: string, deliver: DeliverEntry, report: FlushReport, limit: number): Promise<string | undefined> {
     const keys = this.#keys(bot)
     let cursor = '0-0'
+    await this.#giveBackDeadHere(keys)
     try {
-      for (;;) {
+      while (report.entries.length < limit) {
         const claimed = await this.#claimNext(keys, cursor)
         if (claimed === 'none') return undefined
         cursor = claimed.cursor
@@ -134,6 +224,7 @@ export class RedisOutbox implements OutboxStore {
         const stoppedBy = await this.#deliverClaimed(bot, keys, claimed.entry, deliver, report)
         if (stoppedBy !== undefined) return stoppedBy
       }
+      return undefined
     } finally {
       await SWEEP_CONSUMERS.run(this.#redis, [keys.stream], [this.consumer, this.#claimTimeoutMs])
     }
@@ -152,6 +243,8 @@ export class RedisOutbox implements OutboxStore {
     }
     const [next, streamId, id, json, previousHolder] = reply
     if (streamId === undefined) return cursor === '' ? 'none' : {cursor: next === '0-0' ? '' : next}
+    // A new entry held by the alert that wrote it: the next one.
+    if (streamId === null) return {cursor: ''}
     const entry = {streamId, id: id!, json: json ?? null, previousHolder: previousHolder ?? null}
     return {cursor: cursor === '' || next === '0-0' ? '' : next, entry}
   }
@@ -162,6 +255,7 @@ export class RedisOutbox implements OutboxStore {
     claimed: Claimed,
     deliver: DeliverEntry,
     report: FlushReport,
+    kind: 'new' | 'waiting' = 'waiting',
   ): Promise<string | undefined> {
     const finish = [keys.stream, keys.entries, keys.holders, keys.bots]
     if (claimed.previousHolder !== null && claimed.previousHolder !== this.consumer) {
@@ -178,7 +272,8 @@ export class RedisOutbox implements OutboxStore {
       report.warnings.push(`outbox entry ${keys.stream} ${claimed.id} was unreadable; set aside in ${keys.setAside}`)
       return undefined
     }
-    const {flushed, kept} = await deliverEntry(entry, deliver)
+    const renewal = this.#renewEvery(keys, claimed.streamId, claimed.id)
+    const {flushed, kept} = await deliverEntry(entry, deliver, kind).finally(() => clearInterval(renewal))
     report.entries.push(flushed)
     if (kept === undefined) {
       await ACK.run(this.#redis, finish, [claimed.streamId, claimed.id, bot])
@@ -188,6 +283,14 @@ export class RedisOutbox implements OutboxStore {
     const givenBack = await GIVE_BACK.run(this.#redis, [keys.stream, keys.entries, keys.holders], args)
     if (givenBack !== 1) report.warnings.push(`outbox entry ${claimed.id} was taken over by another consumer while ${this.consumer} delivered it`)
     return flushed.pending[0]!.error
+  }
+
+  /** Entries held by consumers of this host whose process is gone are taken over now, not after a lease. */
+  async #giveBackDeadHere(keys: BotKeys): Promise<void> {
+    const holders = new Set(Object.values(await this.#redis.hgetall(keys.holders)))
+    for (const holder of holders) {
+      if (holder !== this.consumer && isDeadHere(holder)) await GIVE_BACK_DEAD.run(this.#redis, [keys.stream], [holder, GIVEN_BACK_IDLE_MS])
+    }
   }
 
   async #add(bot: string, id: string, json: string, adopt: boolean): Promise<boolean> {

@@ -1,9 +1,10 @@
 import {randomBytes} from 'node:crypto'
 import type {Redis} from 'ioredis'
 
-import type {ThrottleDecision, ThrottleTicket} from '../../throttle/index.js'
+import type {Admission, AdmitSteps, ThrottleDecision, ThrottleTicket} from '../../throttle/index.js'
 import type {ThrottleStore} from '../types.js'
-import {DECIDE, MUTE, RELEASE} from './throttle-scripts.js'
+import {withRedisKeyLock} from './redis-key-lock.js'
+import {DECIDE, MUTE, OPEN_WINDOW, RELEASE} from './throttle-scripts.js'
 
 export interface RedisThrottleOptions {
   /** A client: connected, or one that RedisLink connects. */
@@ -15,6 +16,8 @@ export interface RedisThrottleOptions {
    * next one that goes through. @default 30 days
    */
   retentionMs?: number
+  /** How long `admit` waits for another run holding the key. @default 30_000 */
+  lockTimeoutMs?: number
 }
 
 const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000
@@ -31,11 +34,13 @@ export class RedisThrottle implements ThrottleStore {
   readonly prefix: string
   readonly #redis: Redis
   readonly #retentionMs: number
+  readonly #lockTimeoutMs: number
 
   constructor(options: RedisThrottleOptions) {
     this.#redis = options.redis
     this.prefix = options.prefix ?? 'fastpay-tg:'
     this.#retentionMs = options.retentionMs ?? THIRTY_DAYS_MS
+    this.#lockTimeoutMs = options.lockTimeoutMs ?? 30_000
   }
 
   /** The hash that holds `key`'s state. */
@@ -44,11 +49,44 @@ export class RedisThrottle implements ThrottleStore {
   }
 
   async decide(key: string, windowSeconds: number, now = Date.now()): Promise<ThrottleDecision> {
-    return this.#decide(key, windowSeconds, now, false)
+    return this.#decide(key, windowSeconds, now, '0')
+  }
+
+  /**
+   * See ThrottleStore.admit: under a lock of the key (a lease in Redis, taken over at once from a dead process of
+   * this host), decides without committing a send, lets `steps.record` write the entry, then commits the window.
+   */
+  async admit<T>(key: string, windowSeconds: number, now: number, steps: AdmitSteps<T>): Promise<Admission<T>> {
+    const lockKey = `${this.prefix}throttle-lock:${key}`
+    const admitted = await withRedisKeyLock(this.#redis, lockKey, this.#lockTimeoutMs, async (): Promise<Admission<T>> => {
+      const sendId = randomBytes(8).toString('hex')
+      let decision = await this.#decide(key, windowSeconds, now, '2', sendId)
+      if (decision.send) {
+        const windowMs = Math.round(windowSeconds * 1000)
+        const pendingAt = await steps.pendingSince(now - windowMs)
+        if (pendingAt !== undefined) {
+          await OPEN_WINDOW.run(this.#redis, [this.keyFor(key)], [String(Math.trunc(pendingAt)), windowMs, this.#retentionMs, String(Math.trunc(now))])
+          decision = await this.#decide(key, windowSeconds, now, '0')
+        }
+      }
+      if (!decision.send) return {admitted: false, decision}
+      const recorded = await steps.record(decision)
+      // A mute pressed in between would turn this into "held back": the alert is written down already, and goes.
+      await this.#decide(key, windowSeconds, now, '0', sendId)
+      return {admitted: true, decision, recorded}
+    })
+    if (admitted !== 'timeout') return admitted
+    const decision = {send: true as const, warnings: [`throttle key ${JSON.stringify(key)} stayed locked in Redis; sent without throttling`]}
+    return {admitted: true, decision, recorded: await steps.record(decision)}
+  }
+
+  /** Redis forgets a key by itself (PEXPIRE): nothing to do. */
+  async prune(): Promise<number> {
+    return 0
   }
 
   async peek(key: string, windowSeconds: number, now = Date.now()): Promise<ThrottleDecision> {
-    return this.#decide(key, windowSeconds, now, true)
+    return this.#decide(key, windowSeconds, now, '1')
   }
 
   async release(ticket: ThrottleTicket, _now = Date.now()): Promise<string[]> {
@@ -61,12 +99,14 @@ export class RedisThrottle implements ThrottleStore {
     return []
   }
 
-  async #decide(key: string, windowSeconds: number, now: number, peek: boolean): Promise<ThrottleDecision> {
+  /** mode: '0' decide, '1' peek, '2' tentative (see DECIDE). */
+  async #decide(key: string, windowSeconds: number, now: number, mode: '0' | '1' | '2', givenSendId?: string): Promise<ThrottleDecision> {
     if (!(windowSeconds >= 0)) throw new RangeError(`windowSeconds must be >= 0 (got ${windowSeconds})`)
     const windowMs = Math.round(windowSeconds * 1000)
-    const sendId = peek ? '' : randomBytes(8).toString('hex')
+    const peek = mode === '1'
+    const sendId = peek ? '' : (givenSendId ?? randomBytes(8).toString('hex'))
     const nowMs = Math.trunc(now)
-    const args = [String(nowMs), windowMs, sendId, this.#retentionMs, peek ? '1' : '0']
+    const args = [String(nowMs), windowMs, sendId, this.#retentionMs, mode]
     const reply = (await DECIDE.run(this.#redis, [this.keyFor(key)], args)) as DecideReply
     if (reply[0] === 1) {
       const [, count, since] = reply

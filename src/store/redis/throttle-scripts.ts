@@ -15,7 +15,8 @@ end
 `
 
 /**
- * KEYS[1] state. ARGV now, windowMs, sendId, retentionMs, peek ('1': record nothing).
+ * KEYS[1] state. ARGV now, windowMs, sendId, retentionMs, mode ('1' peek: record nothing; '2' tentative: record a
+ * held-back alert, but not a send, which the caller commits later with mode '0').
  * Returns {1, supCount|nil, supSince|nil} when the alert goes through, {0, supCount, supSince, lastSentAt|nil,
  * mutedUntil|nil} when it is held back.
  */
@@ -23,6 +24,7 @@ export const DECIDE = new LuaScript(`${EXPIRE}
 local now = tonumber(ARGV[1])
 local windowMs = tonumber(ARGV[2])
 local peek = ARGV[5] == '1'
+local tentative = ARGV[5] == '2'
 local s = redis.call('HMGET', KEYS[1], 'lastSentAt', 'supCount', 'supSince', 'mutedUntil')
 local last, count, since, muted = tonumber(s[1]), tonumber(s[2]), tonumber(s[3]), tonumber(s[4])
 local isMuted = muted ~= nil and now < muted
@@ -38,7 +40,7 @@ if isMuted or inWindow then
   end
   return {0, count, since, last or false, muted or false}
 end
-if not peek then
+if not peek and not tentative then
   redis.call('HSET', KEYS[1], 'lastSentAt', ARGV[1], 'sendId', ARGV[3],
     'prevLastSentAt', s[1] or '', 'prevSupCount', s[2] or '', 'prevSupSince', s[3] or '')
   redis.call('HDEL', KEYS[1], 'supCount', 'supSince', 'mutedUntil')
@@ -71,5 +73,12 @@ if untilMs > now then
 else
   redis.call('HDEL', KEYS[1], 'mutedUntil')
 end
+return 1
+`)
+
+/** KEYS[1] state. ARGV lastSentAt, windowMs, retentionMs, now. Opens the window of an alert written down before its run died. */
+export const OPEN_WINDOW = new LuaScript(`${EXPIRE}
+redis.call('HSET', KEYS[1], 'lastSentAt', ARGV[1])
+expire(KEYS[1], tonumber(ARGV[4]), tonumber(ARGV[2]), nil, tonumber(ARGV[3]))
 return 1
 `)
