@@ -77,6 +77,11 @@ export function createAlertSender(options: AlertSenderOptions): AlertSender {
         return {...base, status: 'failed', bot: target.botLabel, exitCode: failure.exitCode, error: failure.message, delivered: 0, warnings: []}
       }
       const refused = result.deliveries.find((delivery) => !delivery.ok && delivery.error)
+      // Sent without a state dir (fail open) and not delivered: nothing keeps it, so the change stays pending.
+      if (result.status === 'unsent') {
+        const error = refused?.error?.message ?? 'not delivered'
+        return {...base, status: 'failed', bot: result.bot, exitCode: result.exitCode, error, delivered: 0, warnings: result.warnings}
+      }
       return {
         ...base,
         status: result.status,

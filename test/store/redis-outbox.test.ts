@@ -7,6 +7,9 @@ import {describeFailure} from '../../src/describe-failure.js'
 import type {OutboxEntry} from '../../src/outbox/index.js'
 import type {ChatDelivery} from '../../src/send/deliver.js'
 import {RedisOutbox} from '../../src/store/index.js'
+import {hostname} from 'node:os'
+
+import {deadPid} from '../throttle/helpers.js'
 import {connectRedis, redisForTests, testPrefix} from './redis-server.js'
 
 const T0 = Date.parse('2025-06-01T14:02:11Z')
@@ -42,6 +45,35 @@ const deliveredNoting =
   }
 
 describe.skipIf(found.skip !== undefined)(`RedisOutbox consumers${found.skip ? ` (${found.skip})` : ''}`, () => {
+  it('an entry held by a dead process of this host is taken over at once; one held by a live consumer elsewhere waits for its lease (60 s by default)', async () => {
+    const redis = (client ??= await connectRedis(found.redis!.url))
+    const prefix = testPrefix()
+    const dead = new RedisOutbox({redis, prefix, consumer: `${hostname()}/${await deadPid()}`, now: () => T0})
+    const elsewhere = new RedisOutbox({redis, prefix, consumer: 'other-host/1', now: () => T0})
+    const flusher = new RedisOutbox({redis, prefix, now: () => T0})
+    const input = (text: string) => ({bot: 'alerts', chatIds: [1], message: {text}, createdAt: new Date(T0)})
+    const left = await dead.hold(input('left by a dead run'))
+    await elsewhere.hold(input('held elsewhere'))
+    const sent: string[] = []
+    const report = await flusher.flush(deliveredNoting(sent, (entry) => [entry.message.text]))
+    expect(sent).toEqual(['left by a dead run'])
+    expect(report.warnings).toEqual([`outbox entry ${left.entry.id} was left claimed by ${hostname()}/${dead.consumer.split('/')[1]}; delivered by ${flusher.consumer}`])
+    expect(report.waiting).toBe(1)
+    expect((await flusher.list()).items).toMatchObject([{entry: {message: {text: 'held elsewhere'}}, claimedBy: 'other-host/1'}])
+  })
+
+  it('a new entry held by the alert that wrote it is not delivered by a flush meanwhile, even of the same consumer', async () => {
+    const {a} = await twoHosts()
+    const held = await a.hold({bot: 'alerts', chatIds: [1], message: {text: 'new'}, createdAt: new Date(T0)})
+    await spool(a, 'waiting')
+    const sent: string[] = []
+    expect((await a.flush(deliveredNoting(sent, (entry) => [entry.message.text]))).waiting).toBe(1)
+    expect(sent).toEqual(['waiting'])
+    expect(await a.deliverHeld(held, deliveredNoting(sent, (entry) => [entry.message.text]))).toMatchObject({delivered: [1], pending: []})
+    expect(sent).toEqual(['waiting', 'new'])
+    expect((await a.list()).items).toEqual([])
+  })
+
   it('lets another host take over an entry whose consumer stopped answering, and keeps the first from bringing it back', async () => {
     const {a, b} = await twoHosts(0)
     const entry = await spool(a, 'stuck')
