@@ -31,7 +31,7 @@ export interface RedisTuning {
   commandTimeoutMs?: number
   /** Once unreachable, Redis is tried again no sooner than this (long-running processes). @default 30_000 */
   retryAfterMs?: number
-  /** An outbox entry held this long by a consumer is taken over by another host. @default 600_000 */
+  /** An outbox entry held this long by a consumer without renewing its claim is taken over by another host. @default 60_000 */
   claimTimeoutMs?: number
   /** Put before every key: several teams or test runs can share one Redis. @default 'fastpay-tg:' */
   prefix?: string
