@@ -17,6 +17,8 @@ export interface SendResult {
   deliveries: Array<{chatId: number | string; ok: boolean; messageIds: number[]; migratedTo?: number; error?: string}>
   /** `--outbox`: the entry that waits for the chats Telegram could not take it for now. */
   spooled?: {id: string; chatIds: Array<number | string>; error: string}
+  /** `--outbox`: why the outbox could not keep the message (it was sent without it where Telegram took it). */
+  outboxProblem?: string
 }
 
 export default class Send extends BaseCommand<typeof Send> {
@@ -153,6 +155,7 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
     const botLabel = botLabelOf(session.resolved)
     const sent = await sendWithOutbox({client: session.client, botLabel, chatIds, message, outbox: store.outbox, outboxDir, migrations: session.migrations})
     for (const note of await persistMigrations(session)) this.warnLine(note)
+    if (sent.outboxProblem) this.warnLine(`--outbox: ${sent.outboxProblem}`)
     // Chats that will get it from the outbox are told by the spool line, not as errors.
     const waiting = new Set((sent.spooled?.chatIds ?? []).map(String))
     const deliveries = this.reportDeliveries(sent.deliveries.filter((delivery) => !waiting.has(String(delivery.migratedTo ?? delivery.chatId))))
@@ -161,6 +164,6 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
       this.log(`spooled to the outbox (${id}) for ${spooledTo.join(', ')}: ${error}; \`fastpay-tg alert flush\` delivers it`)
     }
     process.exitCode = sent.exitCode
-    return {bot, deliveries, ...(sent.spooled ? {spooled: sent.spooled} : {})}
+    return {bot, deliveries, ...(sent.spooled ? {spooled: sent.spooled} : {}), ...(sent.outboxProblem ? {outboxProblem: sent.outboxProblem} : {})}
   }
 }

@@ -64,12 +64,13 @@ export async function sendDigest(options: SendDigestOptions): Promise<DigestDeli
   const sent = await deliverOrSpool({client, botLabel, chatIds, migrations, message, outbox: options.outbox, limiter})
   const {deliveries} = sent
   const spooled = sent.spooled && {id: sent.spooled.id, chatIds: sent.spooled.chatIds}
+  if (sent.outboxProblem) warnings.push(`the outbox cannot keep the digest: ${sent.outboxProblem}`)
   let chart: ChatDelivery[] | undefined
   if (options.chart) {
     const delivered = deliveries.filter((delivery) => delivery.ok).map((delivery) => delivery.migratedTo ?? delivery.chatId)
     chart = await sendChart(target, delivered, options.chart, limiter)
   }
-  const failures = [...sent.refused, ...(chart ?? []).filter((delivery) => !delivery.ok)]
+  const failures = [...sent.failed, ...(chart ?? []).filter((delivery) => !delivery.ok)]
   const exitCode = worstExitCode(failures, spooled !== undefined)
   // Reached no chat and waits for none: the window goes back, so that the next run tries again. A spooled digest
   // keeps it: it is on its way, and another would be a duplicate.

@@ -1,6 +1,7 @@
 import {basename} from 'node:path'
 
 import type {BotApiClient} from '../api/index.js'
+import {describeFailure} from '../describe-failure.js'
 import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
 import type {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {type ChatDelivery, deliverToChats} from '../send/deliver.js'
@@ -24,6 +25,8 @@ export interface DeliverOrSpoolOptions {
   migrations?: ChatMigrations
   /** Called just before the entry is written (what it refers to must outlive the process from then on). */
   beforeSpool?: () => void
+  /** Why the outbox cannot keep this message (its file could not be copied): chats Telegram cannot take it for now fail. */
+  cannotSpool?: string
 }
 
 export interface DeliverOrSpoolResult {
@@ -31,8 +34,13 @@ export interface DeliverOrSpoolResult {
   deliveries: ChatDelivery[]
   /** The chats Telegram could not take it for now: the entry that waits for them, delivered once by a flush. */
   spooled?: {id: string; chatIds: Array<number | string>; error: string}
-  /** The failed deliveries that were not spooled: Telegram refused them for good. */
-  refused: ChatDelivery[]
+  /** The failed deliveries nothing waits for: refused for good, or any, when the outbox could not keep the message. */
+  failed: ChatDelivery[]
+  /**
+   * Why the outbox could not keep the message (a state dir that cannot be written, a full disk): what could be sent
+   * was sent anyway, and the chats that would have waited are in `failed`.
+   */
+  outboxProblem?: string
   /** 0 every chat has it; otherwise the worst refusal (1), else 75 when it waits in the outbox. */
   exitCode: ExitCodeValue
 }
@@ -50,16 +58,28 @@ export async function deliverOrSpool(options: DeliverOrSpoolOptions): Promise<De
   })
   const later = deliveries.filter((delivery) => !delivery.ok && failureKind(delivery.error!) === 'later')
   let spooled: DeliverOrSpoolResult['spooled']
-  if (later.length > 0) {
+  let outboxProblem = options.cannotSpool
+  if (later.length > 0 && outboxProblem === undefined) {
     // A group upgraded on the way is addressed by its new id from now on.
     const chatIds = later.map((delivery) => delivery.migratedTo ?? delivery.chatId)
     const error = later[0]!.error!.message
     options.beforeSpool?.()
-    const entry = await options.outbox.spool({bot: options.botLabel, chatIds, message, attempts: 1, lastError: error})
-    spooled = {id: entry.id, chatIds, error: entry.lastError ?? error}
+    try {
+      const entry = await options.outbox.spool({bot: options.botLabel, chatIds, message, attempts: 1, lastError: error})
+      spooled = {id: entry.id, chatIds, error: entry.lastError ?? error}
+    } catch (spoolError) {
+      // The outbox failing must not hide what happened: the chats served are reported, the others as failed.
+      outboxProblem = describeFailure(spoolError).message
+    }
   }
-  const refused = deliveries.filter((delivery) => !delivery.ok && !later.includes(delivery))
-  return {deliveries, ...(spooled ? {spooled} : {}), refused, exitCode: worstExitCode(refused, spooled !== undefined)}
+  const failed = deliveries.filter((delivery) => !delivery.ok && (spooled === undefined || !later.includes(delivery)))
+  return {
+    deliveries,
+    ...(spooled ? {spooled} : {}),
+    failed,
+    ...(outboxProblem === undefined ? {} : {outboxProblem}),
+    exitCode: worstExitCode(failed, spooled !== undefined),
+  }
 }
 
 /** The worst failure's code (unreachable 3 outranks refused 1), else 75 when something waits in the outbox, else 0. */
@@ -86,16 +106,28 @@ export async function sendWithOutbox(options: SendWithOutboxOptions): Promise<De
   const {message, outboxDir, ...rest} = options
   const source = message.media?.source
   if (source && 'path' in source) {
-    // Only runs that copy files leave copies behind, so they are the ones that tidy up.
-    await removeStrayCopies(outboxDir, (await options.outbox.list()).items.map((item) => item.entry))
+    // Only runs that copy files leave copies behind, so they are the ones that tidy up; as they can: a state dir in
+    // trouble is told by the copy below.
+    await options.outbox
+      .list()
+      .then(({items}) => removeStrayCopies(outboxDir, items.map((item) => item.entry)))
+      .catch(() => undefined)
   }
   let copy: OutboxFileCopy | undefined
   let media: SpooledMedia | undefined
+  let cannotSpool: string | undefined
   if (message.media && source) {
     const {kind} = message.media
     if ('path' in source) {
-      copy = await copyIntoOutbox(outboxDir, source.path)
-      media = {kind, source: {path: copy.path, filename: source.filename ?? basename(source.path)}, size: copy.size, sha256: copy.sha256}
+      const filename = source.filename ?? basename(source.path)
+      try {
+        copy = await copyIntoOutbox(outboxDir, source.path)
+        media = {kind, source: {path: copy.path, filename}, size: copy.size, sha256: copy.sha256}
+      } catch (error) {
+        // Fail open: the message still goes out now from the file as given; only the waiting is lost.
+        cannotSpool = `the outbox cannot keep a copy of "${filename}": ${describeFailure(error).message}`
+        media = {kind, source: {path: source.path, filename}}
+      }
     } else if ('url' in source) {
       media = {kind, source: {url: source.url}}
     } else {
@@ -103,18 +135,18 @@ export async function sendWithOutbox(options: SendWithOutboxOptions): Promise<De
     }
   }
   const {media: _media, text, ...fields} = message
-  let kept = false
-  // Kept before the entry is written, so that a signal between the two cannot take the file from a written entry.
-  const beforeSpool = () => {
-    copy?.keep()
-    kept = true
-  }
   try {
-    return await deliverOrSpool({...rest, message: {...fields, text: text ?? '', ...(media ? {media} : {})}, beforeSpool})
+    const result = await deliverOrSpool({
+      ...rest,
+      message: {...fields, text: text ?? '', ...(media ? {media} : {})},
+      // Kept before the entry is written, so that a signal between the two cannot take the file from a written entry.
+      beforeSpool: () => copy?.keep(),
+      ...(cannotSpool === undefined ? {} : {cannotSpool}),
+    })
+    if (!result.spooled) copy?.remove()
+    return result
   } catch (error) {
     copy?.remove()
     throw error
-  } finally {
-    if (!kept) copy?.remove()
   }
 }

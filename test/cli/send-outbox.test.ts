@@ -108,6 +108,30 @@ describe('send --outbox', () => {
   })
 })
 
+describe('send --outbox when the state dir cannot be written', () => {
+  it('sends anyway with one warning; what could not be sent is an error (exit 3), not a silent loss', async () => {
+    // A regular file where the state dir should be: no outbox can live there.
+    const stateDir = join(world.cli.env.HOME!, 'state-is-a-file')
+    writeFileSync(stateDir, '')
+    const report = join(world.cli.env.HOME!, 'report.csv')
+    writeFileSync(report, 'day,total\n')
+    const env = {...asReports, FASTPAY_TG_STATE_DIR: stateDir}
+    const sent = await world.run(['send', '--outbox', '--document', report, '--chat', String(ON_CALL.id)], {env})
+    expect(sent.exitCode).toBe(0)
+    expect(sent.stdout).toBe(`sent to ${ON_CALL.id}: message 1`)
+    expect(sent.stderr).toBe(
+      `Warning: --outbox: the outbox cannot keep a copy of "report.csv": state dir "${stateDir}/outbox/files" is not writable (ENOTDIR): choose another with --state-dir or FASTPAY_TG_STATE_DIR`,
+    )
+    telegramDown()
+    const down = await world.run(['send', '--outbox', '--chat', String(ON_CALL.id), 'Nightly close done'], {env})
+    expect(down.exitCode).toBe(3)
+    expect(down.stderr.split('\n')).toEqual([
+      `Warning: --outbox: state dir "${stateDir}/outbox" is not writable (ENOTDIR): choose another with --state-dir or FASTPAY_TG_STATE_DIR`,
+      `Error: ${ON_CALL.id}: Call to 'sendMessage' failed: server answered 502 Bad Gateway`,
+    ])
+  })
+})
+
 describe('send --outbox with FASTPAY_TG_STORE=redis://', () => {
   const redis = useRedisForTests()
 
