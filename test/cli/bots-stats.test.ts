@@ -1,6 +1,6 @@
 // Usage stats per bot and door (issue 16, item 6): counted where every door opens its bots, kept in the state dir as
 // appended lines, shown by bots list and bots stats, reset by bots stats --reset. Never a token in the file.
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it, vi} from 'vitest'
 
@@ -95,5 +95,22 @@ describe('usage stats', () => {
     const elsewhere = join(world.cli.env.HOME!, 'elsewhere')
     await world.run(['send', '--token', DEPLOY_BOT.token, '--chat', String(ON_CALL.id), 'counted elsewhere'], {env: {FASTPAY_TG_STATE_DIR: elsewhere}})
     expect(readFileSync(join(elsewhere, 'bot-usage.jsonl'), 'utf8')).toMatch(/^\{"bot":"flag --token","door":"send","sent":1,"failed":0,"lastSentAt":"[^"]+"\}\n$/)
+  })
+
+  it('deploy, digest and monitor count under their own doors too', async () => {
+    writeRegistry(world.cli, TWO_BOTS)
+    const monitors = join(world.cli.env.HOME!, 'monitors.yml')
+    writeFileSync(monitors, 'checks:\n  - {name: api, type: tcp, host: 127.0.0.1, port: 9, failure-threshold: 1, channel: alerts}\n')
+    const deployed = await world.run(['deploy', '--status', 'started', '--repository', 'fastpay/api', '--environment', 'production'])
+    expect(deployed.exitCode, deployed.stderr).toBe(0)
+    const digested = await world.run(['digest', '--since', '24h'])
+    expect(digested.exitCode, digested.stderr).toBe(0)
+    const monitored = await world.run(['monitor', 'run', '--file', monitors])
+    expect(monitored.stderr).not.toContain('Error')
+    const usage = jsonOf(await world.run(['bots', 'stats', '--json'])) as {bots: Array<{bot: string; doors: Record<string, {sent: number}>}>}
+    expect(usage.bots.map((bot) => [bot.bot, Object.fromEntries(Object.entries(bot.doors).map(([door, counts]) => [door, counts.sent]))])).toEqual([
+      ['alerts', {digest: 2, monitor: 2}],
+      ['deploy', {deploy: 1}],
+    ])
   })
 })
