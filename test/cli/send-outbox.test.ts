@@ -81,6 +81,21 @@ describe('send --outbox', () => {
     expect(spooledCopies()).toEqual([])
   })
 
+  it('a --photo file waits the same way and goes out once through sendPhoto, byte for byte', async () => {
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(5000)])
+    const path = join(world.cli.env.HOME!, 'chart.png')
+    writeFileSync(path, png)
+    telegramDown()
+    const down = await world.run(['send', '--outbox', '--photo', path, '--chat', String(ON_CALL.id), '--caption', 'p95 today'], {env: asReports})
+    expect(down.exitCode).toBe(75)
+    world.api.reset()
+    expect((await world.run(['alert', 'flush'], {env: asReports})).exitCode).toBe(0)
+    expect((await world.run(['alert', 'flush'], {env: asReports})).stdout).toBe('outbox empty')
+    const sent = callsOf(world.api, 'sendPhoto')
+    expect(sent.map((request) => [request.status, request.files.map((file) => [file.name, file.size, file.sha256])])).toEqual([[200, [['chart.png', png.length, sha256(png)]]]])
+    expect(spooledCopies()).toEqual([])
+  })
+
   it('delivered now: exit 0 and no copy left; a chat refused for good is exit 1 and not spooled', async () => {
     const report = join(world.cli.env.HOME!, 'report.csv')
     writeFileSync(report, 'day,total\n2026-11-30,42\n')
