@@ -12,6 +12,8 @@ export interface DigestResult {
   alerts: {sent: number; suppressed: number; failed: number}
   chart?: {width: number; height: number; bytes: number; caption: string; path?: string}
   out?: string
+  /** The page --html wrote. */
+  html?: string
   bot?: string
   deliveries?: Array<{chatId: number | string; ok: boolean; messageIds: number[]; error?: string}>
   spooled?: {id: string; chatIds: Array<number | string>}
@@ -31,6 +33,7 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 T
     '<%= config.bin %> digest --since 24h',
     '<%= config.bin %> digest --since 7d --chart --channel alerts',
     '<%= config.bin %> digest --dry-run --out /var/lib/reports/digest.html --chart',
+    '<%= config.bin %> digest --since 7d --dry-run --html /var/www/status/digest.html',
     {description: 'From cron on two hosts: one digest an hour between them.', command: '<%= config.bin %> digest --since 24h --throttle-seconds 3600'},
   ]
 
@@ -41,6 +44,7 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 T
     chart: Flags.boolean({description: 'Also draw a PNG chart and send it with sendPhoto.'}),
     'dry-run': Flags.boolean({description: 'Print the message; send nothing.'}),
     out: Flags.string({description: 'Write the message to this file (the chart next to it, as .png).'}),
+    html: Flags.string({description: 'Write the digest as a self-contained HTML page (the chart inline), replaced atomically; with --dry-run, nothing is sent.', helpValue: 'FILE'}),
     'throttle-seconds': Flags.integer({description: 'One digest per channel and --since in this window; 0 turns it off. [default: TELEGRAM_ALERT_THROTTLE_SECONDS or 60]', min: 0}),
     force: Flags.boolean({description: 'Send even when a digest of this channel and --since went out within the window.'}),
     'state-dir': Flags.string({description: 'Monitor history, throttle and outbox directory.', env: 'FASTPAY_TG_STATE_DIR'}),
@@ -72,9 +76,11 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 T
   private async digestFrom(store: Store, sinceMs: number, windowSeconds: number): Promise<DigestResult> {
     const {flags} = this
     const {buildDigest} = await import('../src/digest/index.js')
-    const built = await buildDigest({store: store.monitor, sinceMs, chart: flags.chart})
+    // The page always has the chart; Telegram gets it with --chart only.
+    const built = await buildDigest({store: store.monitor, sinceMs, chart: flags.chart || flags.html !== undefined})
     for (const warning of built.warnings) this.warnLine(warning)
-    const {digest, text, chart} = built
+    const {digest, text} = built
+    const chart = flags.chart ? built.chart : undefined
     const result: DigestResult = {
       from: new Date(digest.from).toISOString(),
       to: new Date(digest.to).toISOString(),
@@ -84,6 +90,13 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 T
       ...(chart ? {chart: {width: chart.width, height: chart.height, bytes: chart.png.length, caption: chart.caption}} : {}),
     }
     if (flags.out !== undefined) await this.writeOut(flags.out, text, chart?.png, result)
+    if (flags.html !== undefined) {
+      const [{writeDigestPage}, {UserError}] = await Promise.all([import('../src/digest/index.js'), import('../src/user-error.js')])
+      await writeDigestPage(flags.html, digest, built.chart).catch((error: NodeJS.ErrnoException) => {
+        throw new UserError(`--html: cannot write ${JSON.stringify(flags.html)} (${error.code ?? String(error)})`)
+      })
+      result.html = flags.html
+    }
     if (flags['dry-run']) {
       this.log(text)
       if (chart) this.log(`\n[chart: ${chart.width}x${chart.height} PNG, ${chart.png.length} bytes, not sent]\n${chart.caption}`)

@@ -4,21 +4,14 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {FileMonitorStore, monitorDirIn} from '../../src/store/file/file-monitor-store.js'
-import type {HistoryRecord} from '../../src/store/monitor-state.js'
 import {callsOf, closedApiRoot, HEALTH_BOT, ON_CALL, useCliWorld, writeRegistry} from '../cli/fixture.js'
-import {NOW, recordedDay} from './history-fixture.js'
+import {recordedDayEndingAt} from './history-fixture.js'
 
 const world = useCliWorld()
 
 /** The recorded day, moved so that it ends now (the CLI's clock). */
 async function recordDayEndingNow(): Promise<void> {
-  const shift = Date.now() - NOW
-  const moved = recordedDay().map((record): HistoryRecord => {
-    const at = record.at + shift
-    if (record.type !== 'change') return {...record, at}
-    return {...record, at, since: record.since + shift, ...(record.downSince === undefined ? {} : {downSince: record.downSince + shift})}
-  })
-  await new FileMonitorStore({dir: monitorDirIn(world.cli.stateDir)}).appendHistory(moved)
+  await new FileMonitorStore({dir: monitorDirIn(world.cli.stateDir)}).appendHistory(recordedDayEndingAt(Date.now()))
   writeRegistry(world.cli, `bots:\n  - name: health\n    token: ${HEALTH_BOT.token}\n    chat_ids: [${ON_CALL.id}]\n`)
 }
 

@@ -37,3 +37,13 @@ export function recordedDay(): HistoryRecord[] {
   )
   return records
 }
+
+/** The recorded day moved so that it ends at `now` (a spawned CLI's clock is the real one). */
+export function recordedDayEndingAt(now: number): HistoryRecord[] {
+  const shift = now - NOW
+  return recordedDay().map((record): HistoryRecord => {
+    const at = record.at + shift
+    if (record.type !== 'change') return {...record, at}
+    return {...record, at, since: record.since + shift, ...(record.downSince === undefined ? {} : {downSince: record.downSince + shift})}
+  })
+}

@@ -1,6 +1,7 @@
 // Headless Chromium (Debian package `chromium`, which .ci/run installs) through puppeteer-core: puppeteer's own
 // browser download cannot be reached here. Tests skip when it is missing.
-import {existsSync} from 'node:fs'
+import {existsSync, writeFileSync} from 'node:fs'
+import {basename, join} from 'node:path'
 
 import type {Browser} from 'puppeteer-core'
 
@@ -41,11 +42,15 @@ export async function layoutAt(browser: Browser, fileUrl: string, width: number)
     // JavaScript off: the page must not need it.
     await page.setJavaScriptEnabled(false)
     const requests: string[] = []
-    page.on('request', (request) => requests.push(request.url()))
+    // data: URIs (the digest's inline chart) are part of the page, not fetches.
+    page.on('request', (request) => {
+      if (!request.url().startsWith('data:')) requests.push(request.url())
+    })
     await page.goto(fileUrl, {waitUntil: 'load'})
     // A string, run in the page: this project compiles without the DOM's types.
     const layout = (await page.evaluate(MEASURE)) as Layout
     const screenshot = await page.screenshot({fullPage: true, type: 'png'})
+    if (process.env.FASTPAY_TG_SCREENSHOT_DIR) writeFileSync(join(process.env.FASTPAY_TG_SCREENSHOT_DIR, `${basename(fileUrl, '.html')}-${width}.png`), screenshot)
     return {...layout, requests, screenshot: Buffer.from(screenshot)}
   } finally {
     await page.close()
