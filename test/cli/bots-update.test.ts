@@ -2,6 +2,8 @@
 // whatever the update does not change must come back byte for byte, comments and odd spacing included.
 import {describe, expect, it, vi} from 'vitest'
 
+import {runOnTerminal, screenLines} from '../helpers/run-on-terminal.js'
+
 import {
   ALERTS_BOT,
   callsOf,
@@ -145,6 +147,18 @@ describe('bots update: name and token', () => {
       withLines([`    token: ${ALERTS_BOT.token}\n`, '    token: ${PAGER_TOKEN}\n'], [`    token: ${DEPLOY_BOT.token}\n`, `    token: ${HEALTH_BOT.token}\n`]),
     )
     expect(callsOf(world.api, 'getMe').map((request) => request.token)).toEqual([HEALTH_BOT.token])
+  })
+})
+
+describe('bots update --token - on a terminal', () => {
+  it('asks for the token with echo off: it never reaches the screen', async () => {
+    writeRegistry(world.cli, COMMENTED)
+    const args = ['bots', 'update', 'alerts', '--token', '-', '--no-keychain']
+    const {screen, exitCode} = await runOnTerminal(world.cli.env, args, 'Token for alerts (not shown): ', `${HEALTH_BOT.token}\r`)
+    expect(exitCode).toBe(0)
+    expect(screenLines(screen)).toEqual(['Token for alerts (not shown):', `updated bot alerts (@${HEALTH_BOT.username}): token in registry file (literal)`])
+    expect(screen).not.toContain(HEALTH_BOT.token.split(':')[1]!)
+    expect(readRegistry(world.cli)).toBe(withLines([`    token: ${ALERTS_BOT.token}\n`, `    token: ${HEALTH_BOT.token}\n`]))
   })
 })
 
