@@ -118,7 +118,11 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 3 unreachable
     if (flags['dry-run'] && state) return this.printDryRun(await alert.dryRunAlert({target, content, template, throttle, outbox: state.outbox}))
 
     const replyMarkup = buttons && state ? await prepareAlertButtons(key, state.stateDir, {buttons, keyValue: state.keyValue, botId, channel: flags.channel}) : undefined
-    const result = await alert.sendAlert({target, content, template, throttle, outbox: state?.outbox, silent: flags.silent, replyMarkup})
+    const progress = await this.deliveryProgress()
+    const onChatDone = progress?.chatDone
+    const result = await alert
+      .sendAlert({target, content, template, throttle, outbox: state?.outbox, silent: flags.silent, replyMarkup, ...(onChatDone ? {onChatDone} : {})})
+      .finally(() => progress?.end())
     for (const warning of result.warnings) this.warnLine(warning)
     this.printResult(result)
     process.exitCode = result.exitCode

@@ -4,6 +4,8 @@ import {describeFailure} from '../src/describe-failure.js'
 import {redact} from '../src/redact.js'
 import {startUsageStats} from '../src/usage/usage-tally.js'
 import type {ChatDelivery} from '../src/send/deliver.js'
+import {colourOn, paint} from '../src/support/terminal-style.js'
+import type {DeliveryProgress} from './support/delivery-progress.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -81,6 +83,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return {...result, warnings}
   }
 
+  /**
+   * `12/150 sent` on one redrawing stderr line while chats are sent to, on a terminal only (not under --json): pass
+   * its `chatDone` as `onChatDone`, and `end()` it before reporting.
+   */
+  protected async deliveryProgress(): Promise<DeliveryProgress | undefined> {
+    if (this.jsonEnabled()) return undefined
+    const {deliveryProgress} = await import('./support/delivery-progress.js')
+    return deliveryProgress({stdout: process.stdout, stderr: process.stderr, env: process.env})
+  }
+
   /** What every command passes to `openBot`: request traces and the per-request timeout. */
   protected get clientOptions(): {debug?: (line: string) => void; timeoutMs: number} {
     return {debug: this.debugLine, timeoutMs: this.flags.timeout * 1000}
@@ -103,9 +115,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * refused (1), so a script knows whether a retry can help.
    */
   protected reportDeliveries(deliveries: readonly ChatDelivery[], what = 'sent'): Array<Omit<ChatDelivery, 'error'> & {error?: string}> {
+    // On a terminal, the ok word green and the failed one red (see colourOn: never through a pipe, nor with NO_COLOR).
+    const ok = paint(what, 'green', colourOn(process.stdout, process.env))
+    const failure = paint('Error', 'red', colourOn(process.stderr, process.env))
     for (const delivery of deliveries) {
-      if (delivery.ok) this.log(`${what} to ${delivery.chatId}: message ${delivery.messageIds.join(', ')}`)
-      else process.stderr.write(`Error: ${delivery.chatId}: ${delivery.error!.message}\n`)
+      if (delivery.ok) this.log(`${ok} to ${delivery.chatId}: message ${delivery.messageIds.join(', ')}`)
+      else process.stderr.write(`${failure}: ${delivery.chatId}: ${delivery.error!.message}\n`)
     }
     const failed = deliveries.filter((delivery) => !delivery.ok)
     if (failed.length > 0) process.exitCode = Math.max(...failed.map((delivery) => delivery.error!.exitCode))

@@ -5,6 +5,7 @@ import type {OutgoingMessage} from '../src/send/outgoing-message.js'
 import type {Store} from '../src/store/select-store.js'
 import {UserError} from '../src/user-error.js'
 import {BaseCommand} from './base-command.js'
+import type {DeliveryProgress} from './support/delivery-progress.js'
 
 interface OpenedOutbox {
   store: Store
@@ -122,8 +123,12 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
         threadId: session.resolved.threadId?.value,
       }
       const bot = session.resolved.name ?? session.resolved.token.source
-      if (outbox) return await this.sendWithOutbox(session, chatIds, message, outbox, bot)
-      const deliveries = await deliverToChats(session.client, chatIds, message, {migrations: session.migrations})
+      const progress = await this.deliveryProgress()
+      if (outbox) return await this.sendWithOutbox(session, chatIds, message, outbox, bot, progress)
+      const onChatDone = progress?.chatDone
+      const deliveries = await deliverToChats(session.client, chatIds, message, {migrations: session.migrations, ...(onChatDone ? {onChatDone} : {})}).finally(() =>
+        progress?.end(),
+      )
       for (const note of await persistMigrations(session)) this.warnLine(note)
       return {bot, deliveries: this.reportDeliveries(deliveries)}
     } finally {
@@ -145,7 +150,14 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
     return {store, outboxDir: outboxDirIn(stateDir)}
   }
 
-  private async sendWithOutbox(session: BotSession, chatIds: Array<number | string>, message: OutgoingMessage, outbox: OpenedOutbox, bot: string): Promise<SendResult> {
+  private async sendWithOutbox(
+    session: BotSession,
+    chatIds: Array<number | string>,
+    message: OutgoingMessage,
+    outbox: OpenedOutbox,
+    bot: string,
+    progress: DeliveryProgress | undefined,
+  ): Promise<SendResult> {
     const [{sendWithOutbox}, {botLabelOf}, {persistMigrations}] = await Promise.all([
       import('../src/outbox/index.js'),
       import('../src/alert/open-alert-target.js'),
@@ -153,7 +165,16 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
     ])
     const {store, outboxDir} = outbox
     const botLabel = botLabelOf(session.resolved)
-    const sent = await sendWithOutbox({client: session.client, botLabel, chatIds, message, outbox: store.outbox, outboxDir, migrations: session.migrations})
+    const sent = await sendWithOutbox({
+      client: session.client,
+      botLabel,
+      chatIds,
+      message,
+      outbox: store.outbox,
+      outboxDir,
+      migrations: session.migrations,
+      ...(progress ? {onChatDone: progress.chatDone} : {}),
+    }).finally(() => progress?.end())
     for (const note of await persistMigrations(session)) this.warnLine(note)
     if (sent.outboxProblem) this.warnLine(`--outbox: ${sent.outboxProblem}`)
     // Chats that will get it from the outbox are told by the spool line, not as errors.

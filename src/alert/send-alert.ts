@@ -4,7 +4,7 @@ import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
 import {type FlushReport, failureKind, type HeldEntry, type SpooledMessage} from '../outbox/index.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {redact} from '../redact.js'
-import {type ChatDelivery, deliverToChats} from '../send/deliver.js'
+import {type ChatDelivery, type DeliverOptions, deliverToChats} from '../send/deliver.js'
 import {ChatMigrations} from '../send/migrations.js'
 import type {OutboxStore, ThrottleStore} from '../store/types.js'
 import {StateDirError} from '../support/state-dir.js'
@@ -50,6 +50,8 @@ export interface SendAlertOptions {
   replyMarkup?: InlineKeyboardMarkup
   /** Epoch ms: the throttle's clock, and the alert's time unless `content.time` is given. @default Date.now() */
   now?: number
+  /** Told as each chat of this alert (not of the outbox flushed first) is done: see DeliverOptions. */
+  onChatDone?: DeliverOptions['onChatDone']
 }
 
 export type SendAlertStatus = 'sent' | 'suppressed' | 'spooled' | 'refused' | 'unsent'
@@ -102,13 +104,13 @@ export async function sendAlert(options: SendAlertOptions): Promise<SendAlertRes
   const bot = target.botLabel
   const limiter = options.limiter ?? limiterFor(target.client)
   const migrations = target.migrations ?? new ChatMigrations()
-  const send = (chatIds: ReadonlyArray<number | string>, message: SpooledMessage) =>
-    deliverToChats(target.client, chatIds, message, {limiter, migrations})
+  const send = (chatIds: ReadonlyArray<number | string>, message: SpooledMessage, onChatDone?: DeliverOptions['onChatDone']) =>
+    deliverToChats(target.client, chatIds, message, {limiter, migrations, ...(onChatDone ? {onChatDone} : {})})
   const sendEntry = (entry: {chatIds: ReadonlyArray<number | string>; message: SpooledMessage}) => send(entry.chatIds, entry.message)
   const common = {bot, ...(throttle ? {throttleKey: throttle.key} : {})}
   const render = (reportedSuppressed?: {count: number; since: Date}) => renderMessage(options, now, reportedSuppressed)
 
-  if (outbox === undefined) return sendWithoutState(common, render(), send(target.chatIds, render().message), [])
+  if (outbox === undefined) return sendWithoutState(common, render(), send(target.chatIds, render().message, options.onChatDone), [])
   let admission: Admission<HeldEntry>
   try {
     admission = await admit(options, outbox, now, render)
@@ -116,7 +118,7 @@ export async function sendAlert(options: SendAlertOptions): Promise<SendAlertRes
     // A full or read-only disk must not keep a "disk full" alert from going out.
     if (!(error instanceof StateDirError)) throw error
     const warning = `state dir ${JSON.stringify(error.dir)} not writable (${error.code}): alert sent without throttle or outbox`
-    return sendWithoutState(common, render(), send(target.chatIds, render().message), [warning])
+    return sendWithoutState(common, render(), send(target.chatIds, render().message, options.onChatDone), [warning])
   }
 
   const warnings = [...admission.decision.warnings]
@@ -140,7 +142,7 @@ export async function sendAlert(options: SendAlertOptions): Promise<SendAlertRes
   }
 
   let deliveries: ChatDelivery[] = []
-  const delivered = await outbox.deliverHeld(held, async (entry) => (deliveries = await sendEntry(entry)))
+  const delivered = await outbox.deliverHeld(held, async (entry) => (deliveries = await send(entry.chatIds, entry.message, options.onChatDone)))
   // The slice's count included this alert's entry, which waits no more once no chat waits for it.
   if (delivered.pending.length === 0) flushed.waiting = Math.max(0, flushed.waiting - 1)
   if (flushed.entries.length >= HEAD_OF_LINE_SLICE) {

@@ -1,8 +1,6 @@
-/** Where progress goes: a terminal. */
-export interface ProgressStream {
-  isTTY?: boolean
-  write(text: string): unknown
-}
+import {type ProgressLineOptions, type ProgressStream, progressLine} from '../support/progress-line.js'
+
+export type {ProgressStream} from '../support/progress-line.js'
 
 export interface Progress {
   update(done: number, total: number): void
@@ -10,36 +8,17 @@ export interface Progress {
   end(): void
 }
 
-export interface ProgressOptions {
-  /** @default performance.now-based */
-  now?: () => number
-  /** Redraws at most this often; the last check always shows. @default 100 */
-  minIntervalMs?: number
-  /** Nothing is drawn before the pass has run this long: a quick pass leaves no trace. @default 1000 */
-  delayMs?: number
-}
+export type ProgressOptions = ProgressLineOptions
 
 /**
- * `monitor: 120/1000 checks done` on one line that redraws itself, for passes that take a while, on a terminal only:
- * undefined when `stream` is not a TTY (cron, pipes, CI logs), where it would only add noise.
+ * `monitor: 120/1000 checks done` on one line that redraws itself, for passes that take a while (nothing before a
+ * second), on a terminal only: undefined when `stream` is not a TTY (cron, pipes, CI logs).
  */
 export function terminalProgress(stream: ProgressStream, options: ProgressOptions = {}): Progress | undefined {
-  if (!stream.isTTY) return undefined
-  const now = options.now ?? (() => performance.now())
-  const minIntervalMs = options.minIntervalMs ?? 100
-  const showFrom = now() + (options.delayMs ?? 1000)
-  let drawnAt = -Infinity
-  let drawn = false
+  const line = progressLine(stream, options)
+  if (!line) return undefined
   return {
-    update(done, total) {
-      const at = now()
-      if (at < showFrom || (done < total && at - drawnAt < minIntervalMs)) return
-      drawnAt = at
-      drawn = true
-      stream.write(`\r\u001b[2Kmonitor: ${done}/${total} checks done`)
-    },
-    end() {
-      if (drawn) stream.write('\r\u001b[2K')
-    },
+    update: (done, total) => line.update(`monitor: ${done}/${total} checks done`, done >= total),
+    end: () => line.end(),
   }
 }

@@ -4,7 +4,7 @@ import type {BotApiClient} from '../api/index.js'
 import {describeFailure} from '../describe-failure.js'
 import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
 import type {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
-import {type ChatDelivery, deliverToChats} from '../send/deliver.js'
+import {type ChatDelivery, type DeliverOptions, deliverToChats} from '../send/deliver.js'
 import type {ChatMigrations} from '../send/migrations.js'
 import type {OutgoingMessage} from '../send/outgoing-message.js'
 import {failureKind} from './failure-kind.js'
@@ -27,6 +27,8 @@ export interface DeliverOrSpoolOptions {
   beforeSpool?: () => void
   /** Why the outbox cannot keep this message (its file could not be copied): chats Telegram cannot take it for now fail. */
   cannotSpool?: string
+  /** Told as each chat is done: see DeliverOptions. */
+  onChatDone?: DeliverOptions['onChatDone']
 }
 
 export interface DeliverOrSpoolResult {
@@ -55,6 +57,7 @@ export async function deliverOrSpool(options: DeliverOrSpoolOptions): Promise<De
   const deliveries = await deliverToChats(options.client, options.chatIds, message, {
     ...(options.limiter ? {limiter: options.limiter} : {}),
     ...(options.migrations ? {migrations: options.migrations} : {}),
+    ...(options.onChatDone ? {onChatDone: options.onChatDone} : {}),
   })
   const later = deliveries.filter((delivery) => !delivery.ok && failureKind(delivery.error!) === 'later')
   let spooled: DeliverOrSpoolResult['spooled']

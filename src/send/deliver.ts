@@ -26,6 +26,11 @@ export interface DeliverOptions {
   limiter?: TelegramRateLimiter
   /** Where the client records chat upgrades (pass the one given to the client's `onMigrate`). */
   migrations?: ChatMigrations
+  /**
+   * Told as each chat's delivery ends, in the order they end, with the number of chats (a progress line); the
+   * result keeps chat order.
+   */
+  onChatDone?: (delivery: ChatDelivery, total: number) => void
 }
 
 interface Parts {
@@ -50,6 +55,7 @@ export async function deliverToChats(
     parts: planParts(message),
     limiter: options.limiter ?? limiterFor(client),
     migrations: options.migrations ?? new ChatMigrations(),
+    onChatDone: options.onChatDone && ((delivery: ChatDelivery) => options.onChatDone!(delivery, chatIds.length)),
   }
   const source = message.media?.source
   if (source !== undefined && 'stream' in source && chatIds.length > 1) {
@@ -82,6 +88,7 @@ async function deliverUpload(
     if (fileChanged) {
       // Whatever the others would get is not the file the first chats got.
       const rest = chatIds.slice(next).map((chatId): ChatDelivery => ({chatId, ok: false, messageIds: [], error: delivery.error}))
+      for (const skipped of rest) context.onChatDone?.(skipped)
       return [...deliveries, ...rest]
     }
     if (fileId !== undefined) uploaded = {fileId}
@@ -105,9 +112,21 @@ interface DeliveryContext {
   parts: Parts
   limiter: TelegramRateLimiter
   migrations: ChatMigrations
+  onChatDone?: (delivery: ChatDelivery) => void
 }
 
 async function deliverToChat(
+  context: DeliveryContext,
+  chatId: number | string,
+  mediaSource: InputFileSource | undefined,
+  pinned?: UnchangedFile,
+): Promise<ChatDelivery & {fileId?: string; fileChanged?: boolean}> {
+  const {fileId, fileChanged, ...delivery} = await sendToChat(context, chatId, mediaSource, pinned)
+  context.onChatDone?.(delivery)
+  return {...delivery, ...(fileId === undefined ? {} : {fileId}), ...(fileChanged === undefined ? {} : {fileChanged})}
+}
+
+async function sendToChat(
   {client, message, parts, limiter, migrations}: DeliveryContext,
   chatId: number | string,
   mediaSource: InputFileSource | undefined,

@@ -36,3 +36,10 @@ export function screenLines(screen: string): string[] {
     .map((line) => line.trim())
     .filter(Boolean)
 }
+
+/** Runs the built CLI on a real pseudo-terminal (`script`) with nothing typed: what a user at a shell would see. */
+export async function showOnTerminal(env: Record<string, string>, args: string[]): Promise<TerminalRun> {
+  const command = [process.execPath, BIN, ...args].map((part) => `'${part.replaceAll("'", `'\\''`)}'`).join(' ')
+  const result = await execa('script', ['-qfec', command, '/dev/null'], {env, extendEnv: false, reject: false, timeout: 60_000, input: ''})
+  return {screen: result.stdout, exitCode: result.exitCode ?? -1}
+}
