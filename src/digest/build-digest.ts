@@ -1,7 +1,7 @@
 import type {MonitorStore} from '../store/monitor-state.js'
-import {chartSeries} from './chart-data.js'
+import {ChartAccumulator} from './chart-data.js'
 import {type Chart, renderChart} from './chart.js'
-import {computeDigest, type Digest} from './compute-digest.js'
+import {type Digest, DigestAccumulator} from './compute-digest.js'
 import {renderDigest} from './render-digest.js'
 
 /** Time slices of the chart. */
@@ -29,8 +29,14 @@ export interface BuiltDigest {
 export async function buildDigest(options: BuildDigestOptions): Promise<BuiltDigest> {
   const to = options.now ?? Date.now()
   const from = to - options.sinceMs
-  const {records, warnings} = await options.store.readHistory(from, to)
-  const digest = computeDigest(records, from, to)
-  const chart = options.chart ? renderChart(chartSeries(records, from, to, CHART_BUCKETS), options.sinceMs) : undefined
-  return {digest, text: renderDigest(digest), ...(chart ? {chart} : {}), warnings}
+  // Streamed: each record is counted as it is read, never all of the period's history in memory at once.
+  const digest = new DigestAccumulator(from, to)
+  const series = options.chart ? new ChartAccumulator(from, to, CHART_BUCKETS) : undefined
+  const {warnings} = await options.store.scanHistory(from, to, (record) => {
+    digest.add(record)
+    series?.add(record)
+  })
+  const summary = digest.finish()
+  const chart = series ? renderChart(series.finish(), options.sinceMs) : undefined
+  return {digest: summary, text: renderDigest(summary), ...(chart ? {chart} : {}), warnings}
 }

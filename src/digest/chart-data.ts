@@ -1,5 +1,5 @@
 import type {HistoryRecord} from '../store/monitor-state.js'
-import {percentile} from './compute-digest.js'
+import {LatencyCounts} from './compute-digest.js'
 
 /** One check's values per time bucket; undefined where it has no result (or no passing one, for latency). */
 export interface ChartSeries {
@@ -11,26 +11,45 @@ export interface ChartSeries {
 }
 
 /** Splits `[from, to)` into `buckets` equal slices and summarises each check's results in each, by name. */
-export function chartSeries(records: readonly HistoryRecord[], from: number, to: number, buckets: number): ChartSeries[] {
-  const size = (to - from) / buckets
-  const byCheck = new Map<string, Array<{results: number; passed: number; latencies: number[]}>>()
-  for (const record of records) {
-    if (record.type !== 'result' || record.at < from || record.at >= to) continue
-    let slots = byCheck.get(record.check)
-    if (slots === undefined) byCheck.set(record.check, (slots = Array.from({length: buckets}, () => ({results: 0, passed: 0, latencies: []}))))
-    const slot = slots[Math.min(buckets - 1, Math.floor((record.at - from) / size))]!
+export function chartSeries(records: Iterable<HistoryRecord>, from: number, to: number, buckets: number): ChartSeries[] {
+  const chart = new ChartAccumulator(from, to, buckets)
+  for (const record of records) chart.add(record)
+  return chart.finish()
+}
+
+/** `chartSeries` one record at a time, in any order, in memory that does not grow with the number of records. */
+export class ChartAccumulator {
+  readonly #byCheck = new Map<string, Array<{results: number; passed: number; latencies: LatencyCounts}>>()
+  readonly #size: number
+
+  constructor(
+    readonly from: number,
+    readonly to: number,
+    readonly buckets: number,
+  ) {
+    this.#size = (to - from) / buckets
+  }
+
+  add(record: HistoryRecord): void {
+    if (record.type !== 'result' || record.at < this.from || record.at >= this.to) return
+    let slots = this.#byCheck.get(record.check)
+    if (slots === undefined) this.#byCheck.set(record.check, (slots = Array.from({length: this.buckets}, () => ({results: 0, passed: 0, latencies: new LatencyCounts()}))))
+    const slot = slots[Math.min(this.buckets - 1, Math.floor((record.at - this.from) / this.#size))]!
     slot.results++
     if (record.ok) {
       slot.passed++
-      slot.latencies.push(record.ms)
+      slot.latencies.add(record.ms)
     }
   }
-  return [...byCheck.keys()].sort().map((name) => {
-    const slots = byCheck.get(name)!
-    return {
-      name,
-      uptime: slots.map((slot) => (slot.results === 0 ? undefined : (slot.passed / slot.results) * 100)),
-      p95: slots.map((slot) => (slot.latencies.length === 0 ? undefined : percentile(slot.latencies.sort((a, b) => a - b), 95))),
-    }
-  })
+
+  finish(): ChartSeries[] {
+    return [...this.#byCheck.keys()].sort().map((name) => {
+      const slots = this.#byCheck.get(name)!
+      return {
+        name,
+        uptime: slots.map((slot) => (slot.results === 0 ? undefined : (slot.passed / slot.results) * 100)),
+        p95: slots.map((slot) => (slot.latencies.size === 0 ? undefined : slot.latencies.percentile(95))),
+      }
+    })
+  }
 }

@@ -42,52 +42,114 @@ export interface Digest {
 }
 
 /** Summarises the history between `from` and `to` (epoch ms) per check. */
-export function computeDigest(records: readonly HistoryRecord[], from: number, to: number): Digest {
-  const byCheck = new Map<string, {results: number; passed: number; latencies: number[]; incidents: Incident[]; openSince?: number; alerts: AlertCounts}>()
-  const entry = (name: string) => {
-    let found = byCheck.get(name)
-    if (found === undefined) byCheck.set(name, (found = {results: 0, passed: 0, latencies: [], incidents: [], alerts: noAlerts()}))
-    return found
-  }
-  const alerts = noAlerts()
-  for (const record of [...records].sort((a, b) => a.at - b.at)) {
-    if (record.at < from || record.at >= to) continue
+export function computeDigest(records: Iterable<HistoryRecord>, from: number, to: number): Digest {
+  const digest = new DigestAccumulator(from, to)
+  for (const record of records) digest.add(record)
+  return digest.finish()
+}
+
+interface CheckTally {
+  results: number
+  passed: number
+  latencies: LatencyCounts
+  alerts: AlertCounts
+}
+
+/**
+ * The digest built one record at a time, in any order, in memory that does not grow with the number of records
+ * (`digest` over a million lines): counts, latencies as value → count, and only the status changes kept (few), put
+ * in time order at the end to pair each down with its up.
+ */
+export class DigestAccumulator {
+  readonly #byCheck = new Map<string, CheckTally>()
+  readonly #changes: Array<Extract<HistoryRecord, {type: 'change'}>> = []
+  readonly #alerts = noAlerts()
+
+  constructor(
+    readonly from: number,
+    readonly to: number,
+  ) {}
+
+  add(record: HistoryRecord): void {
+    if (record.at < this.from || record.at >= this.to) return
     if (record.type === 'result') {
-      const check = entry(record.check)
+      const check = this.#entry(record.check)
       check.results++
       if (record.ok) {
         check.passed++
-        check.latencies.push(record.ms)
+        check.latencies.add(record.ms)
       }
     } else if (record.type === 'change') {
-      const check = entry(record.check)
-      if (record.to === 'down') check.openSince ??= record.since
-      else {
-        const start = record.downSince ?? check.openSince
-        if (start !== undefined) check.incidents.push({start, end: record.since, durationMs: record.since - start})
-        check.openSince = undefined
-      }
+      this.#entry(record.check)
+      this.#changes.push(record)
     } else {
       const kind = countOf(record.status)
-      alerts[kind]++
-      for (const name of record.checks) entry(name).alerts[kind]++
+      this.#alerts[kind]++
+      for (const name of record.checks) this.#entry(name).alerts[kind]++
     }
   }
-  const checks = [...byCheck].map(([name, check]): CheckDigest => {
-    if (check.openSince !== undefined) check.incidents.push({start: check.openSince, durationMs: to - check.openSince})
-    const sorted = check.latencies.sort((a, b) => a - b)
-    return {
+
+  finish(): Digest {
+    const {from, to} = this
+    const incidents = this.#incidents()
+    const checks = [...this.#byCheck].map(([name, check]): CheckDigest => ({
       name,
       results: check.results,
       passed: check.passed,
       uptimePercent: check.results === 0 ? 100 : Math.floor((check.passed / check.results) * 10_000) / 100,
-      incidents: check.incidents,
-      ...(sorted.length === 0 ? {} : {p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95)}),
+      incidents: incidents.get(name) ?? [],
+      ...(check.latencies.size === 0 ? {} : {p50Ms: check.latencies.percentile(50), p95Ms: check.latencies.percentile(95)}),
       alerts: check.alerts,
+    }))
+    checks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    return {from, to, checks, alerts: {...this.#alerts}, results: checks.reduce((sum, check) => sum + check.results, 0)}
+  }
+
+  #entry(name: string): CheckTally {
+    let found = this.#byCheck.get(name)
+    if (found === undefined) this.#byCheck.set(name, (found = {results: 0, passed: 0, latencies: new LatencyCounts(), alerts: noAlerts()}))
+    return found
+  }
+
+  /** Each check's incidents from its status changes, in time order (a stable sort keeps one instant's order). */
+  #incidents(): Map<string, Incident[]> {
+    const open = new Map<string, number>()
+    const incidents = new Map<string, Incident[]>()
+    const push = (name: string, incident: Incident) => incidents.set(name, [...(incidents.get(name) ?? []), incident])
+    for (const change of [...this.#changes].sort((a, b) => a.at - b.at || a.since - b.since)) {
+      if (change.to === 'down') {
+        if (!open.has(change.check)) open.set(change.check, change.since)
+      } else {
+        const start = change.downSince ?? open.get(change.check)
+        if (start !== undefined) push(change.check, {start, end: change.since, durationMs: change.since - start})
+        open.delete(change.check)
+      }
     }
-  })
-  checks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-  return {from, to, checks, alerts, results: checks.reduce((sum, check) => sum + check.results, 0)}
+    for (const [name, start] of open) push(name, {start, durationMs: this.to - start})
+    return incidents
+  }
+}
+
+/** Durations as value → count: exact nearest-rank percentiles in memory that grows with distinct values only. */
+export class LatencyCounts {
+  readonly #counts = new Map<number, number>()
+  size = 0
+
+  add(ms: number): void {
+    this.#counts.set(ms, (this.#counts.get(ms) ?? 0) + 1)
+    this.size++
+  }
+
+  /** As `percentile` over the sorted values; `size` must not be 0. */
+  percentile(p: number): number {
+    const rank = Math.max(1, Math.ceil((p / 100) * this.size))
+    let seen = 0
+    for (const value of [...this.#counts.keys()].sort((a, b) => a - b)) {
+      seen += this.#counts.get(value)!
+      if (seen >= rank) return value
+    }
+    throw new Error('percentile of no values')
+  }
 }
 
 /** Nearest rank: the smallest value with at least `p`% of the values at or below it. `sorted` ascending, not empty. */

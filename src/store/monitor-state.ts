@@ -76,6 +76,12 @@ export interface MonitorStore {
   appendHistory(records: readonly HistoryRecord[]): Promise<void>
   /** Records with `from <= at < to`, oldest first; lines that cannot be read are skipped and counted. */
   readHistory(from: number, to: number): Promise<{records: HistoryRecord[]; warnings: string[]}>
+  /**
+   * Calls `visit` with each record with `from <= at < to`, reading the history piece by piece (files line by line,
+   * Redis in chunks) so that memory stays flat however long the period (`digest`). In storage order, not sorted;
+   * lines that cannot be read are skipped and counted.
+   */
+  scanHistory(from: number, to: number, visit: (record: HistoryRecord) => void): Promise<{warnings: string[]}>
   /** Deletes history older than `before`; returns what went. */
   pruneHistory(before: number): Promise<string[]>
 }

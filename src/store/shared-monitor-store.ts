@@ -92,6 +92,13 @@ export class SharedMonitorStore implements MonitorStore {
     return {records, warnings: []}
   }
 
+  async scanHistory(from: number, to: number, visit: (record: HistoryRecord) => void): Promise<{warnings: string[]}> {
+    await this.#options.history.scan<HistoryRecord>(`${this.namespace}/history`, this.#options.historyKeep, ({item}) => {
+      if (item.at >= from && item.at < to) visit(item)
+    })
+    return {warnings: []}
+  }
+
   async pruneHistory(_before: number): Promise<string[]> {
     return []
   }

@@ -123,6 +123,8 @@ export interface HistoryStore {
   append<T>(name: string, item: T, options: {keep: number; at?: number}): Promise<void>
   /** The newest `limit` items, newest first. */
   recent<T>(name: string, limit: number): Promise<Array<{at: number; item: T}>>
+  /** `recent`, one item at a time, newest first: read in chunks where the backend can (Redis), not all at once. */
+  scan<T>(name: string, limit: number, visit: (entry: {at: number; item: T}) => void): Promise<void>
 }
 
 /** What `health` shows about shared state. */

@@ -35,6 +35,15 @@ describe('digest over a recorded day', () => {
     ])
   })
 
+  it('comes out the same whatever order the records are read in (digest streams them as stored)', () => {
+    const ordered = recordedDay()
+    // A fixed shuffle: newest first, then every other record moved to the end.
+    const reversed = [...ordered].reverse()
+    const shuffled = [...reversed.filter((_, index) => index % 2 === 0), ...reversed.filter((_, index) => index % 2 === 1)]
+    expect(computeDigest(shuffled, FROM, NOW)).toEqual(computeDigest(ordered, FROM, NOW))
+    expect(chartSeries(shuffled, FROM, NOW, 48)).toEqual(chartSeries(ordered, FROM, NOW, 48))
+  })
+
   it('reads the history from the store and renders one message', async () => {
     const store = new FileMonitorStore({dir: tempDir('fastpay-tg-digest-')})
     // Written in two batches, across the period's two UTC days, as passes would.

@@ -1,4 +1,4 @@
-import {existsSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -23,6 +23,21 @@ describe('file monitor store', () => {
     expect(readdirSync(join(dir, 'history')).sort()).toEqual(['2025-05-18.jsonl', '2025-05-31.jsonl', '2025-06-01.jsonl'])
     const {records} = await store.readHistory(T0 - 2 * DAY, T0 + 1)
     expect(records.map((record) => record.at)).toEqual([T0 - DAY, T0])
+  })
+
+  it('scans a day file line by line: a cut line is skipped and counted, a last line without a newline is read', async () => {
+    const dir = tempDir('fastpay-tg-store-')
+    const store = new FileMonitorStore({dir})
+    await store.appendHistory([{type: 'result', at: T0, check: 'db', ok: true, ms: 1}])
+    const file = join(dir, 'history', '2025-06-01.jsonl')
+    // A line cut short by a killed process, then one written without its newline, longer than a read chunk.
+    const long = {type: 'result', at: T0 + 2, check: 'db', ok: false, ms: 3, error: 'x'.repeat(300_000)}
+    writeFileSync(file, `${readFileSync(file, 'utf8')}{"type":"resu\n${JSON.stringify(long)}`)
+    const visited: unknown[] = []
+    const {warnings} = await store.scanHistory(0, Infinity, (record) => visited.push(record))
+    expect(visited).toEqual([{type: 'result', at: T0, check: 'db', ok: true, ms: 1}, long])
+    expect(warnings).toEqual([`1 unreadable line in ${file} skipped`])
+    expect(await store.readHistory(0, Infinity)).toEqual({records: visited, warnings})
   })
 
   it('reads an unreadable state file as empty, saying so', async () => {

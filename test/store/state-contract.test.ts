@@ -116,6 +116,14 @@ for (const backend of backends) {
       ])
       expect(await history.recent('monitor/history/api', 1)).toEqual([{at: T0 + 5, item: {check: 5}}])
       expect(await history.recent('monitor/history/none', 5)).toEqual([])
+      // scan: the same items, one at a time (Redis reads them in chunks).
+      const scanned = async (limit: number) => {
+        const entries: unknown[] = []
+        await history.scan('monitor/history/api', limit, (entry) => entries.push(entry))
+        return entries
+      }
+      expect(await scanned(10)).toEqual(await history.recent('monitor/history/api', 10))
+      expect(await scanned(2)).toEqual(await history.recent('monitor/history/api', 2))
     })
   })
 }

@@ -51,4 +51,20 @@ export class FallbackHistory implements HistoryStore {
   recent<T>(name: string, limit: number): Promise<Array<{at: number; item: T}>> {
     return this.link.run(() => this.shared.recent<T>(name, limit), () => this.local.recent<T>(name, limit))
   }
+
+  /** Falls back only before the first item: items already visited cannot be taken back, so a later loss is an error. */
+  scan<T>(name: string, limit: number, visit: (entry: {at: number; item: T}) => void): Promise<void> {
+    let visited = false
+    return this.link.run(
+      () =>
+        this.shared.scan<T>(name, limit, (entry) => {
+          visited = true
+          visit(entry)
+        }),
+      () => {
+        if (visited) throw new Error(`Redis went away while history ${name} was being read: run it again`)
+        return this.local.scan<T>(name, limit, visit)
+      },
+    )
+  }
 }

@@ -48,6 +48,11 @@ export class FileHistory implements HistoryStore {
     return this.#items(await readJson(this.dir, jsonPathFor(this.dir, name)), name).slice(0, limit) as Array<{at: number; item: T}>
   }
 
+  // One JSON document per history: read whole, as `recent` does (this store keeps histories short).
+  async scan<T>(name: string, limit: number, visit: (entry: {at: number; item: T}) => void): Promise<void> {
+    for (const entry of await this.recent<T>(name, limit)) visit(entry)
+  }
+
   #items(content: unknown, name: string): HistoryFile['items'] {
     const file = content as Partial<HistoryFile> | undefined
     return file?.format === 1 && file.name === name && Array.isArray(file.items) ? file.items : []

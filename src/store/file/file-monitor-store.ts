@@ -1,3 +1,4 @@
+import {createReadStream} from 'node:fs'
 import {appendFile, readdir, readFile, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
@@ -96,27 +97,31 @@ export class FileMonitorStore implements MonitorStore {
 
   async readHistory(from: number, to: number): Promise<{records: HistoryRecord[]; warnings: string[]}> {
     const records: HistoryRecord[] = []
+    const {warnings} = await this.scanHistory(from, to, (record) => records.push(record))
+    records.sort((a, b) => a.at - b.at)
+    return {records, warnings}
+  }
+
+  async scanHistory(from: number, to: number, visit: (record: HistoryRecord) => void): Promise<{warnings: string[]}> {
     const warnings: string[] = []
     const first = dayOf(from)
     const last = dayOf(to)
     for (const day of await this.#days()) {
       if (day < first || day > last) continue
       const path = join(this.#historyDir, `${day}.jsonl`)
-      const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return ''
-        throw stateDirError(this.#historyDir, error)
-      })
       let unreadable = 0
-      for (const line of text.split('\n')) {
-        if (line.trim() === '') continue
+      const found = await eachLine(path, (line) => {
+        if (line.trim() === '') return
         const record = parseHistoryLine(line)
         if (record === undefined) unreadable++
-        else if (record.at >= from && record.at < to) records.push(record)
-      }
-      if (unreadable > 0) warnings.push(`${unreadable} unreadable line${unreadable === 1 ? '' : 's'} in ${path} skipped`)
+        else if (record.at >= from && record.at < to) visit(record)
+      }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return false
+        throw stateDirError(this.#historyDir, error)
+      })
+      if (found && unreadable > 0) warnings.push(`${unreadable} unreadable line${unreadable === 1 ? '' : 's'} in ${path} skipped`)
     }
-    records.sort((a, b) => a.at - b.at)
-    return {records, warnings}
+    return {warnings}
   }
 
   async pruneHistory(before: number): Promise<string[]> {
@@ -137,6 +142,21 @@ export class FileMonitorStore implements MonitorStore {
     })
     return names.flatMap((name) => DAY_FILE.exec(name)?.[1] ?? []).sort()
   }
+}
+
+/**
+ * Calls `visit` with each line of the file (without its newline; a last line without one too), reading it in chunks
+ * so that a day of history never sits in memory whole. Resolves true once read.
+ */
+async function eachLine(path: string, visit: (line: string) => void): Promise<boolean> {
+  let rest = ''
+  for await (const chunk of createReadStream(path, {encoding: 'utf8', highWaterMark: 256 * 1024})) {
+    const lines = (rest + chunk).split('\n')
+    rest = lines.pop()!
+    for (const line of lines) visit(line)
+  }
+  if (rest !== '') visit(rest)
+  return true
 }
 
 // Clamped to years 1970-9999, which sort as text, so that `readHistory(0, Infinity)` reads everything.

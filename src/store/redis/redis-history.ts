@@ -39,4 +39,16 @@ export class RedisHistory implements HistoryStore {
     const entries = await this.#redis.lrange(this.keyFor(name), 0, limit - 1)
     return entries.map((entry) => JSON.parse(entry) as {at: number; item: T})
   }
+
+  async scan<T>(name: string, limit: number, visit: (entry: {at: number; item: T}) => void): Promise<void> {
+    const key = this.keyFor(name)
+    for (let start = 0; start < limit; start += SCAN_CHUNK) {
+      const entries = await this.#redis.lrange(key, start, Math.min(start + SCAN_CHUNK, limit) - 1)
+      for (const entry of entries) visit(JSON.parse(entry) as {at: number; item: T})
+      if (entries.length < SCAN_CHUNK) return
+    }
+  }
 }
+
+// Items per LRANGE in `scan`: few round trips, and a chunk's strings stay a few hundred kB.
+const SCAN_CHUNK = 2000
