@@ -16,6 +16,7 @@ import {
   sameChatId,
   storeToken,
 } from '../config/index.js'
+import {registerToken} from '../redact.js'
 import {noteRegistryChange} from '../usage/usage-file.js'
 import {UserError} from '../user-error.js'
 import {checkTokenShape, checkWithTelegram, describeStorage, type ShapedToken, storeNewToken, tokenValue} from './new-token.js'
@@ -76,7 +77,11 @@ export async function updateRegistryBot(request: UpdateBotRequest, env: Env = pr
   const warnings: string[] = []
   const username = shaped && !request.noValidate ? await checkWithTelegram(tokenValue(shaped.token, env), env, options, warnings, 'changed') : undefined
   const account = (newName ?? bot.name).toLowerCase()
-  const keychain = shaped ? await replaceInKeychain(account, bot, shaped, request.noKeychain, warnings) : undefined
+  const keychain = shaped
+    ? await replaceInKeychain(account, bot, shaped, request.noKeychain, warnings)
+    : newName === undefined
+      ? undefined
+      : await moveKeychainEntry(bot, account)
   let updated: RegistryBot
   try {
     updated = await changeBot(location, bot.name, {
@@ -148,6 +153,33 @@ async function replaceInKeychain(
     },
     async forgetOld() {
       if (oldAccount !== undefined && stored.token !== bot.token) await deleteToken(oldAccount).catch(() => false)
+    },
+  }
+}
+
+/**
+ * A rename moves the bot's own keychain entry (`keychain:<old name>`) to the new name: left behind, it would be
+ * overwritten by the next `bots add` of the old name. A keychain that cannot be read or written now leaves the
+ * reference as it is (it still works).
+ */
+async function moveKeychainEntry(bot: RegistryBot, newAccount: string): Promise<KeychainChange | undefined> {
+  const oldAccount = bot.name.toLowerCase()
+  if (bot.token !== `${KEYCHAIN_PREFIX}${oldAccount}` || oldAccount === newAccount) return undefined
+  const value = await readToken(oldAccount).catch(() => undefined)
+  if (value === undefined) return undefined
+  registerToken(value)
+  try {
+    await storeToken(newAccount, value)
+  } catch {
+    return undefined
+  }
+  return {
+    token: `${KEYCHAIN_PREFIX}${newAccount}`,
+    undo: async () => {
+      await deleteToken(newAccount).catch(() => false)
+    },
+    forgetOld: async () => {
+      await deleteToken(oldAccount).catch(() => false)
     },
   }
 }
