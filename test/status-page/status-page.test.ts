@@ -7,12 +7,17 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {renderStatusPage} from '../../src/status-page/index.js'
 import type {StatusPageData} from '../../src/status-page/status-data.js'
-import {useCliWorld} from '../cli/fixture.js'
+import {HEALTH_BOT, ON_CALL, useCliWorld, writeRegistry} from '../cli/fixture.js'
 import {spawnCli} from '../metrics/cli-process.js'
+import {freshRedisDatabase, redisForTests} from '../store/redis-server.js'
 import {CHROMIUM, launchChromium, layoutAt, pngSize} from './browser.js'
 import {DEMO_CHECKS, writeDemoState} from './demo-data.js'
 
 const world = useCliWorld()
+const found = await redisForTests()
+afterAll(async () => {
+  await found.redis?.stop()
+})
 
 async function demoPage(): Promise<{page: string; html: string; stdout: string}> {
   const file = await writeDemoState(world.cli.stateDir, Date.now())
@@ -71,6 +76,32 @@ describe('monitor status --html', () => {
     expect(html).toContain('<tr><th scope="row">web-1</th><td data-label="Last pass"><time datetime="2026-01-10T12:00:00.000Z">2026-01-10 12:00 UTC</time></td><td data-label="Failing there"><span>✖ api: refused &#38; &#60;gone&#62;</span><br></td></tr>')
     expect(html).toContain('<tr><th scope="row">web-2</th><td data-label="Last pass"><time datetime="2026-01-10T12:00:00.000Z">2026-01-10 12:00 UTC</time></td><td data-label="Failing there">✔ none</td></tr>')
     expect(html).toContain('<li class="none" title="Jan 10: no data"><span class="sr">Jan 10: no data</span></li>')
+  })
+})
+
+describe.skipIf(found.skip !== undefined)(`monitor status --html on a fleet's Redis${found.skip ? ` (${found.skip})` : ''}`, () => {
+  it("lists each host's last pass and what failed there", async () => {
+    // Database 9 of the test Redis is this file's (see freshRedisDatabase).
+    const store = await freshRedisDatabase(found.redis!.url, 9)
+    writeRegistry(world.cli, `bots:\n  - name: health\n    token: ${HEALTH_BOT.token}\n    chat_ids: [${ON_CALL.id}]\n`)
+    const home = world.cli.env.HOME!
+    for (const [host, command] of [['web-1', 'true'], ['web-2', 'false']] as const) {
+      const file = join(home, `${host}.yml`)
+      writeFileSync(file, `checks:\n  - {name: api, type: command, run: ["${command}"], failure-threshold: 1}\n`)
+      const ran = await world.run(['monitor', 'run', '--file', file, '--state-dir', join(home, host), '--host', host], {env: {FASTPAY_TG_STORE: store}})
+      expect(ran.exitCode).toBe(0)
+    }
+    const page = join(home, 'fleet.html')
+    const status = await world.run(['monitor', 'status', '--file', join(home, 'web-1.yml'), '--state-dir', join(home, 'web-3'), '--html', page], {env: {FASTPAY_TG_STORE: store}})
+    expect({exitCode: status.exitCode, stderr: status.stderr}).toEqual({exitCode: 0, stderr: ''})
+    const html = readFileSync(page, 'utf8')
+    const hosts = html.slice(html.indexOf('<h2 id="hosts-title">Hosts</h2>'))
+    expect(hosts.match(/<tr><th scope="row">[^<]+<\/th>.*<\/tr>/g)!.map((row) => row.replace(/<time[^>]*>[^<]*<\/time>/, 'TIME'))).toEqual([
+      '<tr><th scope="row">web-1</th><td data-label="Last pass">TIME</td><td data-label="Failing there">✔ none</td></tr>',
+      '<tr><th scope="row">web-2</th><td data-label="Last pass">TIME</td><td data-label="Failing there"><span>✖ api: exit code 1, expected 0</span><br></td></tr>',
+    ])
+    // The history both hosts wrote to the shared store: one result each.
+    expect(rowOf(html, 'api')).toContain('24 h <b>50 %</b>')
   })
 })
 
