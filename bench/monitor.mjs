@@ -1,10 +1,10 @@
 // `node bench/monitor.mjs` (after `npm run build`): `monitor run` of the built CLI over 1,000 HTTP checks on
 // loopback (half answered at once, half after BENCH_DELAY_MS) against a bare node:http script making the same
 // requests with the same concurrency (a fresh connection each, as the checks do). Both are whole processes, timed
-// from spawn to exit, run interleaved A B A B … so that the machine's load falls on both alike; prints the median,
-// min and max of each and of the per-pair ratio, CPU time (user + system) and peak RSS. Target (issue 15): the
-// median wall ratio <= 1.3x. The state dir is kept between runs, as under cron (one warm-up pass creates it).
-// BENCH_CHECKS, BENCH_DELAY_MS, BENCH_CONCURRENCY, BENCH_RUNS change the figures.
+// from spawn to exit, interleaved A B A B … with bench/ab.mjs (BENCH_ROUNDS rounds, default 3, of BENCH_RUNS pairs,
+// default 3; a verdict only when three consecutive rounds agree): median, min and max of each and of the per-pair
+// ratio, CPU time (user + system) and peak RSS. Target (issue 15): wall ratio <= 1.3x. The state dir is kept between
+// runs, as under cron (one warm-up pass creates it). BENCH_CHECKS, BENCH_DELAY_MS, BENCH_CONCURRENCY change the load.
 import {spawn} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:http'
@@ -12,10 +12,13 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 
+import {compare} from './ab.mjs'
+
 const CHECKS = Number(process.env.BENCH_CHECKS ?? 1000)
 const DELAY_MS = Number(process.env.BENCH_DELAY_MS ?? 100)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50)
-const RUNS = Number(process.env.BENCH_RUNS ?? 7)
+const RUNS = Number(process.env.BENCH_RUNS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const TARGET = 1.3
 
 const timers = new Set()
@@ -84,35 +87,27 @@ function timed(args, label) {
 }
 
 const monitorRun = (label) => timed([...PROFILE, 'bin/run.js', 'monitor', 'run', '--file', monitorsFile, '--state-dir', join(home, 'state'), '--json'], label)
-const bare = (label) => timed([bareScript], label)
 
-const sorted = (values) => [...values].sort((a, b) => a - b)
-const median = (values) => sorted(values)[Math.floor(values.length / 2)]
-const spread = (values, unit = 'ms', digits = 0) =>
-  `median ${median(values).toFixed(digits)} ${unit} (min ${Math.min(...values).toFixed(digits)}, max ${Math.max(...values).toFixed(digits)})`
+const monitorArgs = [...PROFILE, 'bin/run.js', 'monitor', 'run', '--file', monitorsFile, '--state-dir', join(home, 'state'), '--json']
+const env = {PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, 'config')}
 
 try {
-  console.log(`monitor run vs a bare node:http script: ${CHECKS} HTTP checks on loopback, half answered after ${DELAY_MS} ms, ${CONCURRENCY} at once (node ${process.version}, ${RUNS} interleaved pairs)`)
+  console.log(`monitor run vs a bare node:http script: ${CHECKS} HTTP checks on loopback, half answered after ${DELAY_MS} ms, ${CONCURRENCY} at once (node ${process.version})`)
   const warm = JSON.parse((await monitorRun('warm-up')).stdout)
   const failing = warm.checks.filter((check) => !check.ok).length
   if (failing > 0) throw new Error(`${failing} checks failed in the warm-up pass: the figures would not compare like with like`)
-  const a = []
-  const b = []
-  for (let run = 0; run < RUNS; run++) {
-    a.push(await monitorRun(`a-${run}`))
-    b.push(await bare(`b-${run}`))
-  }
-  const wallRatios = a.map((run, index) => run.wallMs / b[index].wallMs)
-  const cpuRatios = a.map((run, index) => run.cpuMs / b[index].cpuMs)
-  const reports = a.map((run) => JSON.parse(run.stdout))
-  const checksMs = reports.map((report) => report.checksMs)
-  const passMs = reports.map((report) => report.durationMs)
-  console.log(`  A monitor run      wall ${spread(a.map((run) => run.wallMs))}, cpu ${spread(a.map((run) => run.cpuMs))}, peak RSS ${(Math.max(...a.map((run) => run.maxRssKb)) / 1024).toFixed(1)} MiB`)
-  console.log(`                     checks phase ${spread(checksMs)}; whole pass (state, history) ${spread(passMs)}`)
-  console.log(`  B bare node:http   wall ${spread(b.map((run) => run.wallMs))}, cpu ${spread(b.map((run) => run.cpuMs))}, peak RSS ${(Math.max(...b.map((run) => run.maxRssKb)) / 1024).toFixed(1)} MiB`)
-  const verdict = median(wallRatios) <= TARGET ? 'met' : 'MISSED'
-  console.log(`  A/B wall ratio     ${spread(wallRatios, 'x', 2)}  (target <= ${TARGET}x: ${verdict})`)
-  console.log(`  A/B cpu ratio      ${spread(cpuRatios, 'x', 2)}`)
+  await compare({
+    label: `monitor run, ${CHECKS} HTTP checks (${CONCURRENCY} at once, half delayed ${DELAY_MS} ms)`,
+    aLabel: '`fastpay-tg monitor run`',
+    bLabel: 'a bare node:http script, same requests and concurrency',
+    a: {command: process.execPath, args: monitorArgs},
+    b: {command: process.execPath, args: [bareScript]},
+    env,
+    runs: RUNS,
+    rounds: ROUNDS,
+    warmup: 0,
+    target: TARGET,
+  })
 } finally {
   for (const timer of timers) clearTimeout(timer)
   server.closeAllConnections()

@@ -1,8 +1,10 @@
-// `node bench/webhook-load.mjs` (after `npm run build`): 1,000 Telegram updates POSTed to `webhook serve` on
-// loopback, 50 in flight, against the fake Bot API. Checks that every update was answered 200 and every reply
-// reached the fake (none lost), and prints the webhook's answer latency (p50/p90/p99/max) and throughput, next to a
-// bare node:http server that only reads the body and answers 200, hit by the same client: on a small machine the
-// client's own cost dominates both, and the ratio is what serve adds.
+// `node bench/webhook-load.mjs` (after `npm run build`): Telegram updates POSTed to `webhook serve` on loopback,
+// 50 in flight, against the fake Bot API, interleaved with the same load on a minimal node:http server that parses
+// the JSON and answers 200 (its own process): A B A B …, BENCH_ROUNDS rounds (default 3) of BENCH_RUNS pairs
+// (default 1) of BENCH_UPDATES updates (default 500) each. Per pair, serve's throughput over the minimal server's;
+// a verdict only when three consecutive rounds agree (target >= 0.9x); p99 of serve's answers under 50 ms; and
+// every update answered 200 and every reply delivered through the limiter (Telegram's 30 messages/s bound the
+// wait for the last replies, so the updates per round are kept modest).
 import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -10,14 +12,19 @@ import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 
 import {startFakeBotApi} from '../dist/fake-bot-api.js'
+import {recordRow, spread, verdictLine, verdict as verdictOf} from './ab.mjs'
 
-const UPDATES = Number(process.env.BENCH_UPDATES ?? 1000)
+const UPDATES = Number(process.env.BENCH_UPDATES ?? 500)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const RUNS = Number(process.env.BENCH_RUNS ?? 1)
+const THROUGHPUT_TARGET = 0.9
+const P99_TARGET_MS = 50
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 50)
 const CHATS = 100
 const TOKEN = '7012345678:AAHbenchTokenForTheFakeApi_0123456789x'
 const BOT_ID = 7012345678
 const SECRET = 'bench_webhook_secret'
-const WAIT_LIMIT_MS = 60_000
+const WAIT_LIMIT_MS = 180_000
 
 const chats = Array.from({length: CHATS}, (_, index) => ({id: 10_001 + index, type: 'private', first_name: `User${index}`}))
 const api = await startFakeBotApi({bots: [{token: TOKEN, id: BOT_ID, username: 'bench_bot'}], chats})
@@ -81,55 +88,82 @@ async function load(url, bodies, headers) {
   return {sorted: latencies.sort((a, b) => a - b), statuses, totalMs: performance.now() - started, started}
 }
 
-/** The floor: a node:http server doing nothing but reading the body and answering 200, in its own process. */
-async function bareServerFigures(bodies) {
+/** The floor: a node:http server doing nothing but reading the body, parsing it and answering 200, in its own process. */
+async function startBareServer() {
   const code = `const s = require('node:http').createServer((q, r) => { const c = []; q.on('data', (d) => c.push(d)); q.on('end', () => { JSON.parse(Buffer.concat(c)); r.writeHead(200, {'content-length': '0'}); r.end() }) }); s.listen(0, '127.0.0.1', () => console.log(s.address().port))`
   const bare = spawn(process.execPath, ['-e', code], {stdio: ['ignore', 'pipe', 'inherit']})
-  try {
-    const port = await new Promise((resolve) => bare.stdout.once('data', (data) => resolve(String(data).trim())))
-    await load(`http://127.0.0.1:${port}/`, bodies, {})
-    return await load(`http://127.0.0.1:${port}/`, bodies, {})
-  } finally {
-    bare.kill()
-  }
+  const port = await new Promise((resolve) => bare.stdout.once('data', (data) => resolve(String(data).trim())))
+  return {url: `http://127.0.0.1:${port}/`, close: () => bare.kill()}
 }
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
 const ms = (value) => `${value.toFixed(1)} ms`
 let failed = false
 
+let bareServer
+let sentUpdates = 0
 try {
   await waitUntil(() => /^listening on /m.test(stdout), 'serve did not start')
   const url = `${/^listening on (\S+)/m.exec(stdout)[1]}/api/telegram/webhook/${BOT_ID}/`
-  const bodies = Array.from({length: UPDATES}, (_, index) => update(index + 1))
-  // The bare server first, with one unmeasured round to warm the client up, so neither run pays for that.
-  const bare = await bareServerFigures(bodies)
-  const {sorted, statuses, totalMs: postedMs, started} = await load(url, bodies, {'x-telegram-bot-api-secret-token': SECRET})
+  bareServer = await startBareServer()
+  const headers = {'x-telegram-bot-api-secret-token': SECRET}
+  const nextBodies = () => Array.from({length: UPDATES}, () => update(++sentUpdates))
+  // One unmeasured pair warms the client, serve and the minimal server alike.
+  await load(url, nextBodies(), headers)
+  await load(bareServer.url, nextBodies(), {})
+  const rounds = []
+  const latencies = []
+  const statuses = new Map()
+  for (let round = 0; round < ROUNDS; round++) {
+    const pairs = []
+    for (let run = 0; run < RUNS; run++) {
+      const served = await load(url, nextBodies(), headers)
+      const bare = await load(bareServer.url, nextBodies(), {})
+      for (const [status, count] of served.statuses) statuses.set(status, (statuses.get(status) ?? 0) + count)
+      latencies.push(...served.sorted)
+      pairs.push({throughput: bare.totalMs / served.totalMs, served, bare})
+    }
+    rounds.push(pairs)
+  }
+  const servedUpdates = UPDATES * (1 + ROUNDS * RUNS)
   const replied = () => api.requests.filter((request) => request.method === 'sendMessage' && request.status === 200).length
-  await waitUntil(() => replied() >= UPDATES, `only ${replied()} of ${UPDATES} replies reached the fake Bot API`)
-  const repliedMs = performance.now() - started
+  await waitUntil(() => replied() >= servedUpdates, `only ${replied()} of ${servedUpdates} replies reached the fake Bot API`)
 
-  const perChat = new Map()
-  for (const request of api.requests) if (request.method === 'sendMessage') perChat.set(request.params.chat_id, (perChat.get(request.params.chat_id) ?? 0) + 1)
-  const evenlyReplied = [...perChat.values()].every((count) => count === UPDATES / CHATS) && perChat.size === CHATS
+  const all = rounds.flat()
+  const perSecond = (result) => UPDATES / (result.totalMs / 1000)
+  // verdict() holds ratios against "<= target": serve's time over the minimal server's, against 1 / 0.9.
+  const roundTimeRatios = rounds.map((pairs) => spread(pairs.map((pair) => 1 / pair.throughput)).median)
+  const outcome = verdictOf(roundTimeRatios, 1 / THROUGHPUT_TARGET)
+  latencies.sort((a, b) => a - b)
+  const p99 = percentile(latencies, 99)
   const ok = statuses.get(200) ?? 0
-  console.log(`webhook load: ${UPDATES} updates from ${CHATS} chats POSTed to webhook serve, ${IN_FLIGHT} in flight (node ${process.version})`)
-  console.log(`  answered 200: ${ok} of ${UPDATES}${statuses.size > 1 ? ` (other statuses: ${JSON.stringify(Object.fromEntries(statuses))})` : ''}`)
-  console.log(`  replies recorded by the fake Bot API: ${replied()} of ${UPDATES}${evenlyReplied ? `, ${UPDATES / CHATS} per chat` : ' (uneven across chats!)'}`)
-  console.log(`  webhook answer latency: p50 ${ms(percentile(sorted, 50))}, p90 ${ms(percentile(sorted, 90))}, p99 ${ms(percentile(sorted, 99))}, max ${ms(sorted.at(-1))}`)
-  console.log(`  all POSTs answered in ${ms(postedMs)} (${Math.round(UPDATES / (postedMs / 1000))} updates/s); last reply sent ${ms(repliedMs)} after the first POST`)
-  console.log(`  bare node:http server, same client: p50 ${ms(percentile(bare.sorted, 50))}, p99 ${ms(percentile(bare.sorted, 99))}, ${Math.round(UPDATES / (bare.totalMs / 1000))} updates/s`)
-  console.log(`  serve / bare: p50 ${(percentile(sorted, 50) / percentile(bare.sorted, 50)).toFixed(2)}x, p99 ${(percentile(sorted, 99) / percentile(bare.sorted, 99)).toFixed(2)}x, throughput ${(bare.totalMs / postedMs).toFixed(2)}x`)
-  failed = ok !== UPDATES || replied() !== UPDATES || !evenlyReplied
+  const answeredAll = ok === UPDATES * ROUNDS * RUNS
+  const repliedAll = replied() === servedUpdates
+  const throughput = spread(all.map((pair) => pair.throughput))
+  console.log(`webhook load: ${UPDATES} updates from ${CHATS} chats a run, ${IN_FLIGHT} in flight; ${ROUNDS} rounds of ${RUNS} interleaved pairs (node ${process.version})`)
+  console.log(`  A webhook serve: ${spread(all.map((pair) => perSecond(pair.served))).median.toFixed(0)} updates/s (median), answers p50 ${ms(percentile(latencies, 50))}, p99 ${ms(p99)}, max ${ms(latencies.at(-1))}`)
+  console.log(`  B minimal node:http server (parses the JSON, answers 200): ${spread(all.map((pair) => perSecond(pair.bare))).median.toFixed(0)} updates/s (median)`)
+  console.log(`  A/B throughput median ${throughput.median.toFixed(2)}x (min ${throughput.min.toFixed(2)}, max ${throughput.max.toFixed(2)})`)
+  console.log(`  round medians (time A/B): ${roundTimeRatios.map((value) => `${value.toFixed(2)}x`).join(', ')}; ${verdictLine(roundTimeRatios, Number((1 / THROUGHPUT_TARGET).toFixed(3)))}`)
+  console.log(`  answered 200: ${ok} of ${UPDATES * ROUNDS * RUNS}${statuses.size > 1 ? ` (other statuses: ${JSON.stringify(Object.fromEntries(statuses))})` : ''}; replies recorded by the fake Bot API: ${replied()} of ${servedUpdates}`)
+  const met = outcome === 'MET' && p99 < P99_TARGET_MS && answeredAll && repliedAll
+  recordRow({
+    bench: `webhook serve vs a minimal node:http JSON server: ${UPDATES} updates a run, ${IN_FLIGHT} in flight`,
+    measured: `throughput ${throughput.median.toFixed(2)}x; p99 ${p99.toFixed(1)} ms; ${ok}/${UPDATES * ROUNDS * RUNS} answered, ${replied()}/${servedUpdates} replied`,
+    target: `>= ${THROUGHPUT_TARGET}x, p99 < ${P99_TARGET_MS} ms, all replied`,
+    verdict: outcome === undefined ? 'no verdict' : met ? 'MET' : 'MISSED',
+  })
+  failed = !answeredAll || !repliedAll
 } catch (error) {
   console.error(String(error.message ?? error))
   failed = true
 } finally {
   server.kill('SIGTERM')
   const code = await exited
+  bareServer?.close()
   const stoppedLine = stdout.split('\n').find((line) => line.startsWith('stopped after'))
   console.log(`  serve stopped on SIGTERM: exit ${code}, "${stoppedLine ?? 'no stop line'}"`)
-  if (code !== 0 || stoppedLine !== `stopped after ${UPDATES} updates`) failed = true
+  if (code !== 0 || stoppedLine !== `stopped after ${UPDATES * (1 + ROUNDS * RUNS)} updates`) failed = true
   if (stderr.trim() !== '') console.log(`  serve stderr:\n${stderr}`)
   await api.close()
   rmSync(home, {recursive: true, force: true})
