@@ -110,7 +110,11 @@ export async function sendAlert(options: SendAlertOptions): Promise<SendAlertRes
   const common = {bot, ...(throttle ? {throttleKey: throttle.key} : {})}
   const render = (reportedSuppressed?: {count: number; since: Date}) => renderMessage(options, now, reportedSuppressed)
 
-  if (outbox === undefined) return sendWithoutState(common, render(), send(target.chatIds, render().message, options.onChatDone), [])
+  const withoutState = (warnings: string[]) => {
+    const rendered = render()
+    return sendWithoutState(common, rendered, send(target.chatIds, rendered.message, options.onChatDone), warnings)
+  }
+  if (outbox === undefined) return withoutState([])
   let admission: Admission<HeldEntry>
   try {
     admission = await admit(options, outbox, now, render)
@@ -118,7 +122,7 @@ export async function sendAlert(options: SendAlertOptions): Promise<SendAlertRes
     // A full or read-only disk must not keep a "disk full" alert from going out.
     if (!(error instanceof StateDirError)) throw error
     const warning = `state dir ${JSON.stringify(error.dir)} not writable (${error.code}): alert sent without throttle or outbox`
-    return sendWithoutState(common, render(), send(target.chatIds, render().message, options.onChatDone), [warning])
+    return withoutState([warning])
   }
 
   const warnings = [...admission.decision.warnings]
