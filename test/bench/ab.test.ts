@@ -82,6 +82,9 @@ describe('bench A/B statistics', () => {
     })
     expect(tableRow(withRss, [round(1.5, 60 * 1024), round(1.8, 1024), round(1.9, 1024)]).verdict).toBe('MET')
     expect(tableRow({label: 'x', aLabel: 'a', bLabel: 'b'}, [round(1.5, 1024)])).toMatchObject({target: '', verdict: 'figures'})
+    // A memory-only row: the ceiling alone decides.
+    expect(tableRow({label: 'x', aLabel: 'a', bLabel: 'b', peakRssTargetMiB: 65}, [round(3, 60 * 1024)])).toMatchObject({target: '<= 65 MiB', verdict: 'MET'})
+    expect(tableRow({label: 'x', aLabel: 'a', bLabel: 'b', peakRssTargetMiB: 65}, [round(1, 70 * 1024)])).toMatchObject({verdict: 'MISSED'})
     expect(tableLines([{bench: 'b', measured: 'm', target: 't', verdict: 'v'}])).toEqual(['| bench | measured | target | verdict |', '| --- | --- | --- | --- |', '| b | m | t | v |'])
   })
 })
