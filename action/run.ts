@@ -1,5 +1,5 @@
 import {isTokenUnreadable, NO_DEFAULT_CONFIG_ENV_VAR} from '../src/config/index.js'
-import {describeFailure} from '../src/describe-failure.js'
+import {describeFailure, failedOf} from '../src/describe-failure.js'
 import {deployContextFromGitHub, type DeployNoticeResult, formatMessageIds, notifyDeploy} from '../src/deploy/index.js'
 import {redact} from '../src/redact.js'
 import {MissingTokenError} from '../src/user-error.js'
@@ -97,10 +97,10 @@ export async function run(core: ActionCore, github: ActionGitHub, env: NodeJS.Pr
   for (const chat of result.chats) {
     if (chat.ok) core.info(`${chat.outcome} message ${chat.messageId} in chat ${String(chat.migratedTo ?? chat.chatId)}`)
   }
-  const failed = result.chats.filter((chat) => !chat.ok)
+  const failed = failedOf(result.chats)
   await writeSummary(core, summaryLine(result))
   if (failed.length === 0) return
-  const message = `deploy notice not delivered to ${failed.map((chat) => `${String(chat.chatId)} (${chat.error!.message})`).join(', ')}`
+  const message = `deploy notice not delivered to ${failed.map((chat) => `${String(chat.chatId)} (${chat.error.message})`).join(', ')}`
   if (inputs.failOnError) throw new NoticeFailedError(message)
   core.warning(message)
 }

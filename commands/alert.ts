@@ -20,7 +20,7 @@ interface PreparedAlert {
   botId: number
 }
 
-export default class Alert extends BaseCommand<typeof Alert> {
+export default class Alert extends BaseCommand<typeof Alert, SendAlertResult | AlertDryRun> {
   static override summary = 'Send an alert: throttled per key, spooled to the outbox when Telegram is unreachable.'
   static override description = `The alert goes to the channel's bot (a bot name: alerts by default, deploy, health) and its chats, plus chats that linked themselves to the channel. The same key within the throttle window (TELEGRAM_ALERT_THROTTLE_SECONDS, default 60) is suppressed, and the next alert that goes through says how many were. When Telegram cannot be reached the rendered alert waits in the outbox; every later alert, and \`alert flush\`, delivers it first.
 

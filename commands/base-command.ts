@@ -1,6 +1,7 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {describeFailure} from '../src/describe-failure.js'
+import {ExitCode, worstExitCode} from '../src/exit-codes.js'
 import {redact} from '../src/redact.js'
 import {startUsageStats} from '../src/usage/usage-tally.js'
 import type {ChatDelivery} from '../src/send/deliver.js'
@@ -10,11 +11,15 @@ import type {DeliveryProgress} from './support/delivery-progress.js'
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
+/** What `--json` prints for a run that returned `R`: the result, plus every warning the run printed. */
+export type JsonEnvelope<R> = R extends object ? R & {warnings?: string[]} : R
+
 /**
  * Every command: `--json`, the shared bot-selection flags, one-line errors with documented exit codes, and
- * redaction of anything that could carry a token on its way out.
+ * redaction of anything that could carry a token on its way out. `R` is what `run()` returns: the `--json` output,
+ * with the warnings printed on stderr carried under `warnings` (see JsonEnvelope).
  */
-export abstract class BaseCommand<T extends typeof Command> extends Command {
+export abstract class BaseCommand<T extends typeof Command, R = unknown> extends Command {
   static override enableJsonFlag = true
 
   static override baseFlags = {
@@ -24,6 +29,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     timeout: Flags.integer({description: 'Seconds to wait for each Telegram request before retrying.', default: 30, min: 1, max: 86_400, helpGroup: 'GLOBAL'}),
     debug: Flags.boolean({description: 'Print request traces and stack traces (redacted).', helpGroup: 'GLOBAL'}),
   }
+
+  public abstract override run(): Promise<R>
 
   protected flags!: CommandFlags<T>
   protected args!: CommandArgs<T>
@@ -57,30 +64,28 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (!this.jsonEnabled()) process.stdout.write(`${redact(message)}\n`)
   }
 
-  /** One warning line on stderr (also under `--json`, whose stdout stays machine-readable). */
-  public warnLine(message: string): void {
-    process.stderr.write(`Warning: ${redact(message)}\n`)
-  }
-
-  private readonly configWarnings: string[] = []
+  private readonly warnings: string[] = []
 
   /**
-   * Warnings about the configuration a run resolved (the seed fallback, a readable registry): printed like
-   * `warnLine`, and carried by `--json` output under `warnings` too, where scripts look.
+   * One warning line on stderr (also under `--json`, whose stdout stays machine-readable), and carried by `--json`
+   * output under `warnings` too, where scripts look.
    */
-  public warnConfig(lines: readonly string[]): void {
-    for (const line of lines) {
-      this.warnLine(line)
-      if (!this.configWarnings.includes(line)) this.configWarnings.push(line)
-    }
+  public warnLine(message: string): void {
+    process.stderr.write(`Warning: ${redact(message)}\n`)
+    if (!this.warnings.includes(message)) this.warnings.push(message)
   }
 
-  protected override toSuccessJson(result: unknown): unknown {
-    if (this.configWarnings.length === 0 || result === null || typeof result !== 'object' || Array.isArray(result)) return result
+  /** Warnings about the configuration a run resolved (the seed fallback, a readable registry): see warnLine. */
+  public warnConfig(lines: readonly string[]): void {
+    for (const line of lines) this.warnLine(line)
+  }
+
+  protected override toSuccessJson(result: R): JsonEnvelope<R> {
+    if (this.warnings.length === 0 || result === null || typeof result !== 'object' || Array.isArray(result)) return result as JsonEnvelope<R>
     const own = (result as {warnings?: unknown}).warnings
     const warnings = Array.isArray(own) ? [...own] : []
-    for (const line of this.configWarnings) if (!warnings.includes(line)) warnings.push(line)
-    return {...result, warnings}
+    for (const line of this.warnings) if (!warnings.includes(line)) warnings.push(line)
+    return {...result, warnings} as JsonEnvelope<R>
   }
 
   /**
@@ -110,20 +115,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return enabled ? (line: string) => process.stderr.write(`debug: ${redact(line)}\n`) : undefined
   }
 
-  /**
-   * One line per chat; failures on stderr. The worst failure sets the exit code: unreachable (3) outranks
-   * refused (1), so a script knows whether a retry can help.
-   */
+  /** One line per chat; failures on stderr. The worst failure sets the exit code (see worstExitCode). */
   protected reportDeliveries(deliveries: readonly ChatDelivery[], what = 'sent'): Array<Omit<ChatDelivery, 'error'> & {error?: string}> {
     // On a terminal, the ok word green and the failed one red (see colourOn: never through a pipe, nor with NO_COLOR).
     const ok = paint(what, 'green', colourOn(process.stdout, process.env))
     const failure = paint('Error', 'red', colourOn(process.stderr, process.env))
     for (const delivery of deliveries) {
       if (delivery.ok) this.log(`${ok} to ${delivery.chatId}: message ${delivery.messageIds.join(', ')}`)
-      else process.stderr.write(`${failure}: ${delivery.chatId}: ${delivery.error!.message}\n`)
+      else process.stderr.write(`${failure}: ${delivery.chatId}: ${delivery.error.message}\n`)
     }
-    const failed = deliveries.filter((delivery) => !delivery.ok)
-    if (failed.length > 0) process.exitCode = Math.max(...failed.map((delivery) => delivery.error!.exitCode))
+    this.exitWithWorst(deliveries)
     return deliveries.map((delivery) => ({...delivery, error: delivery.error?.message}))
   }
 
@@ -136,6 +137,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** One event of a `jsonLines` command under `--json`: `{"event": name, "time": ISO 8601, ...fields}` on a line. */
   protected jsonEvent(event: string, fields: Record<string, unknown> = {}): void {
     if (this.jsonEnabled()) process.stdout.write(`${redact(JSON.stringify({event, time: new Date().toISOString(), ...fields}))}\n`)
+  }
+
+  /** Sets the exit code of the worst failure among `outcomes`, when one failed (see worstExitCode). */
+  protected exitWithWorst(outcomes: ReadonlyArray<{ok: boolean; error?: {exitCode: number}}>): void {
+    const worst = worstExitCode(outcomes.flatMap((outcome) => (outcome.error ? [outcome.error.exitCode] : [])))
+    if (worst !== ExitCode.ok) process.exitCode = worst
   }
 
   protected override logJson(json: unknown): void {

@@ -7,7 +7,7 @@ export interface CompletionResult {
   script: string
 }
 
-export default class Completion extends BaseCommand<typeof Completion> {
+export default class Completion extends BaseCommand<typeof Completion, CompletionResult> {
   static override summary = 'Print a shell completion script for bash, zsh or fish.'
   static override description = `Completes command words at every level (bots <TAB> lists add, list, …) and each command's flags, from the commands of this version: load it again after an upgrade.
 

@@ -38,7 +38,7 @@ const FLAG_OF: Record<DeployInputName, string> = {
   deadline: '--deadline',
 }
 
-export default class Deploy extends BaseCommand<typeof Deploy> {
+export default class Deploy extends BaseCommand<typeof Deploy, DeployCommandResult> {
   static override summary = 'Post a deploy notice, and update it in place as the deploy moves on.'
   static override description = `Builds the same message as the GitHub Action, from GitHub Actions' or GitLab CI's variables when present, else from the flags. --status started sends a message and prints its ids (chatId:messageId,...); a later status edits that message, found through --message-ids or the run's state file (RUNNER_TEMP, else the state dir, keyed by repository, run id and environment), and sends a new message when the edit fails. Edits never notify, so a failure or cancellation that edits the notice also replies to it (--notify failure, the default; always; never).
 
@@ -132,7 +132,7 @@ Exit codes: 0 delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Tel
       this.warnLine(`deploy notice suppressed: the same notice went out within the window (${result.suppressed.count} held back so far)`)
     }
     for (const chat of result.chats) {
-      if (!chat.ok) process.stderr.write(`Error: ${String(chat.chatId)}: ${chat.error!.message}\n`)
+      if (!chat.ok) process.stderr.write(`Error: ${String(chat.chatId)}: ${chat.error.message}\n`)
     }
     // The only stdout line: scripts capture it for --message-ids.
     if (messageIds !== '') this.log(messageIds)

@@ -21,7 +21,7 @@ export interface DigestResult {
   suppressed?: {key: string; count: number; nextAt: Date}
 }
 
-export default class Digest extends BaseCommand<typeof Digest> {
+export default class Digest extends BaseCommand<typeof Digest, DigestResult> {
   static override summary = 'Summarise the monitor history: uptime, incidents, latency, alerts.'
   static override description = `Per check over --since: uptime (passing results out of all), incidents with their durations, p50 and p95 latency of passing results (nearest rank), and alerts sent and suppressed. Sent as one message (split on line boundaries when long) to --channel's bot; --chart adds a PNG (uptime and p95 latency over the period, one line per check, the caption as legend) sent with sendPhoto. --dry-run prints the message instead of sending it; --out FILE writes it (and the chart to FILE's name with .png).
 
@@ -52,14 +52,14 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 T
 
   public async run(): Promise<DigestResult> {
     const {flags} = this
-    const [{UserError}, {parseDuration, DURATION_EXPECTED}, {resolveStateDir}, {openStore}, {throttleSeconds}] = await Promise.all([
+    const [{UserError}, {parseDurationMs, DURATION_EXPECTED}, {resolveStateDir}, {openStore}, {throttleSeconds}] = await Promise.all([
       import('../src/user-error.js'),
-      import('../src/monitor/duration.js'),
+      import('../src/support/duration.js'),
       import('../src/support/state-dir.js'),
       import('../src/store/select-store.js'),
       import('../src/alert/alert-state.js'),
     ])
-    const sinceMs = parseDuration(flags.since)
+    const sinceMs = parseDurationMs(flags.since)
     if (sinceMs === undefined || sinceMs === 0) throw new UserError(`--since: ${DURATION_EXPECTED} (got ${JSON.stringify(flags.since)})`)
     // Read before anything is built or sent: a bad TELEGRAM_ALERT_THROTTLE_SECONDS is a usage error, exit 2.
     const windowSeconds = flags.force ? 0 : throttleSeconds(flags['throttle-seconds'])

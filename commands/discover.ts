@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import type {DiscoveredChat} from '../src/discover.js'
 import {BaseCommand} from './base-command.js'
 
-export default class Discover extends BaseCommand<typeof Discover> {
+export default class Discover extends BaseCommand<typeof Discover, {chats: DiscoveredChat[]}> {
   static override summary = 'List the chats your bot has seen (ids, types, titles, forum topics).'
   static override description = `Reads pending updates with getUpdates without confirming them, so nothing is consumed. Write a message to the bot (or in the group) first. getUpdates does not work while a webhook is set: use --lookup, or delete the webhook. --lookup @name|ID asks getChat for one chat instead.`
 

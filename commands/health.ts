@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import type {HealthReport} from '../src/health/index.js'
 import {BaseCommand} from './base-command.js'
 
-export default class Health extends BaseCommand<typeof Health> {
+export default class Health extends BaseCommand<typeof Health, HealthReport> {
   static override summary = 'Check the toolkit itself: config, bots, chats, webhooks, state and outbox.'
   static override description = `Reports "configured" when any config layer (the bots registry, TELEGRAM_BOT_CONFIGS, TELEGRAM_BOT_TOKEN) has an active bot, and which; then for each active bot its token (getMe), each chat (getChat) and its webhook (getWebhookInfo); the state, throttle, outbox and monitor directories (writable), the outbox backlog and the monitor's last pass. --bot or --token checks that one bot only.
 

@@ -2,7 +2,7 @@ import {Args, Flags, loadHelpClass} from '@oclif/core'
 
 import {BaseCommand} from './base-command.js'
 
-export default class Help extends BaseCommand<typeof Help> {
+export default class Help extends BaseCommand<typeof Help, unknown> {
   static override summary = 'Show help for fastpay-tg, a topic or a command.'
   static override description =
     'Words name the command as it is typed (help bots list). The same text comes from --help or -h after any command. With --json, prints the command (or every command and topic) as data: summary, description, usage, arguments, flags and examples.'

@@ -22,7 +22,7 @@ export interface SendResult {
   outboxProblem?: string
 }
 
-export default class Send extends BaseCommand<typeof Send> {
+export default class Send extends BaseCommand<typeof Send, SendResult> {
   static override summary = 'Send a message, photo or document to one or more chats.'
   static override description = `The text comes from TEXT, --file, or stdin. Long texts are split on line boundaries (4,096 characters a message, 1,024 a caption) without breaking HTML tags. Several chats are sent concurrently within Telegram's limits.
 

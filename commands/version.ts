@@ -8,7 +8,7 @@ export interface VersionResult {
   arch: string
 }
 
-export default class Version extends BaseCommand<typeof Version> {
+export default class Version extends BaseCommand<typeof Version, VersionResult> {
   static override summary = 'Print the version of fastpay-tg, Node.js and the platform.'
   static override description = 'The same line as --version; with --json, its parts as fields.'
   static override examples = ['<%= config.bin %> version', '<%= config.bin %> version --json']

@@ -13,6 +13,16 @@ export interface FailureDescription {
   telegramErrorCode?: number
 }
 
+/**
+ * A result per chat or per bot that worked or failed, never both: `error` is there exactly when `ok` is false, so
+ * code that checked `ok` reads it without `!`.
+ */
+export type Outcome<Fields> = (Fields & {ok: true; error?: undefined}) | (Fields & {ok: false; error: FailureDescription})
+
+/** The failed ones, typed as such. */
+export const failedOf = <T extends {ok: boolean}>(outcomes: readonly T[]): Array<Extract<T, {ok: false}>> =>
+  outcomes.filter((outcome): outcome is Extract<T, {ok: false}> => !outcome.ok)
+
 /** Turns any thrown value into the one line every door prints, and the exit code scripts branch on. */
 export function describeFailure(error: unknown): FailureDescription {
   if (isUserError(error)) return {code: 'usage', message: oneLine(error.message), exitCode: ExitCode.usage}

@@ -17,3 +17,16 @@ export const ExitCode = {
 } as const
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
+
+/**
+ * The one exit code of a run that did several things (chats, bots, alerts): the worst failure decides, and
+ * unreachable (3) outranks bad input (2) and refused (1), so that a script knows whether a retry can help. Spooled
+ * (75) counts only when nothing failed: what waits in the outbox is on its way.
+ */
+export function worstExitCode(codes: Iterable<number>): ExitCodeValue {
+  let worst: ExitCodeValue = ExitCode.ok
+  for (const code of codes) if (severity(code) > severity(worst)) worst = code as ExitCodeValue
+  return worst
+}
+
+const severity = (code: number) => (code === ExitCode.ok ? 0 : code === ExitCode.spooled ? 1 : 2 + code)

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import type {FlushAlertsReport} from '../../src/alert/index.js'
 import {BaseCommand} from '../base-command.js'
 
-export default class AlertFlush extends BaseCommand<typeof AlertFlush> {
+export default class AlertFlush extends BaseCommand<typeof AlertFlush, FlushAlertsReport> {
   static override summary = 'Deliver the alerts waiting in the outbox, oldest first, each exactly once.'
   static override description = `Also \`fastpay-tg flush\`. An entry leaves the outbox only after Telegram accepted it for every chat. Safe to run from cron next to other alerts and flushes: an entry left claimed by a run that died is taken over at once on its host, else once its 60 s lease runs out. An unreadable entry is moved to outbox/corrupt/ with one warning; throttle keys whose window is over are removed. Exit codes: 0 outbox empty, 75 alerts still waiting, 2 bad input.`
 

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import type {StoredOutboxListing} from '../../src/store/types.js'
 import {BaseCommand} from '../base-command.js'
 
-export default class AlertOutbox extends BaseCommand<typeof AlertOutbox> {
+export default class AlertOutbox extends BaseCommand<typeof AlertOutbox, StoredOutboxListing> {
   static override summary = 'List what waits in the outbox: alerts, digests, `send --outbox` messages.'
   static override examples = ['<%= config.bin %> alert outbox', '<%= config.bin %> alert outbox --json']
   static override flags = {'state-dir': Flags.string({description: 'Throttle and outbox directory.', env: 'FASTPAY_TG_STATE_DIR'})}

@@ -5,7 +5,7 @@ import {textTable} from '../text-table.js'
 
 type ListedWithUsage = ListedBot & {usage: UsageCounts & {doors: BotUsage['doors']}}
 
-export default class BotsList extends BaseCommand<typeof BotsList> {
+export default class BotsList extends BaseCommand<typeof BotsList, {registry: string; bots: ListedWithUsage[]}> {
   static override summary = 'List the bots of every config layer, with masked tokens, where each comes from, and their usage.'
   static override description =
     'Usage (messages sent and failed, the last sent, per door) is kept in the state dir, not in the registry: its columns appear once a bot has sent anything. bots stats shows it per door; --json carries it for every bot.'

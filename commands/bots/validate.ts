@@ -3,7 +3,7 @@ import {Args} from '@oclif/core'
 import type {BotCheck} from '../../src/bots/manage.js'
 import {BaseCommand} from '../base-command.js'
 
-export default class BotsValidate extends BaseCommand<typeof BotsValidate> {
+export default class BotsValidate extends BaseCommand<typeof BotsValidate, {bots: BotCheck[]}> {
   static override summary = "Check bot tokens with getMe: one bot, or every active registry bot."
   static override description = 'Exit codes: 0 all valid, 1 Telegram refused a token, 3 Telegram unreachable.'
   static override examples = ['<%= config.bin %> bots validate', '<%= config.bin %> bots validate alerts']
@@ -13,11 +13,10 @@ export default class BotsValidate extends BaseCommand<typeof BotsValidate> {
     const {validateBots} = await import('../../src/bots/manage.js')
     const checks = await validateBots(this.args.name ?? this.flags.bot, {configPath: this.flags.config, token: this.flags.token, ...this.clientOptions})
     for (const check of checks) {
-      if (check.ok) this.log(`${check.bot}: ok, @${check.me!.username} (id ${check.me!.id})`)
-      else process.stderr.write(`Error: ${check.bot}: ${check.error!.message}\n`)
+      if (check.ok) this.log(`${check.bot}: ok, @${check.me.username} (id ${check.me.id})`)
+      else process.stderr.write(`Error: ${check.bot}: ${check.error.message}\n`)
     }
-    const failed = checks.filter((check) => !check.ok)
-    if (failed.length > 0) process.exitCode = Math.max(...failed.map((check) => check.error!.exitCode))
+    this.exitWithWorst(checks)
     return {bots: checks}
   }
 }

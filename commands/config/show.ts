@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import type {ConfigReport} from '../../src/report/config-report.js'
 import {BaseCommand} from '../base-command.js'
 
-export default class ConfigShow extends BaseCommand<typeof ConfigShow> {
+export default class ConfigShow extends BaseCommand<typeof ConfigShow, ConfigReport> {
   static override summary = 'Show the resolved configuration and where each value comes from (token masked).'
   static override description = `Resolution order: flags > bots registry (YAML) > TELEGRAM_BOT_CONFIGS > TELEGRAM_BOT_TOKEN + TELEGRAM_CHAT_IDS.`
   static override examples = ['<%= config.bin %> config show', '<%= config.bin %> config show --bot alerts --json']

@@ -5,7 +5,7 @@ import {BaseCommand} from '../base-command.js'
 
 export type MonitorExecResult = Omit<ExecJobReport, 'warnings'> & {warnings: string[]}
 
-export default class MonitorExec extends BaseCommand<typeof MonitorExec> {
+export default class MonitorExec extends BaseCommand<typeof MonitorExec, MonitorExecResult> {
   static override summary = 'Run a cron job, record its result as a check, alert on failure and recovery.'
   static override description = `Runs CMD ARGS... (its output goes to ours, as if it ran alone), records its exit code, duration and the tail of its output as a result of check --name, and alerts through the throttle and outbox when the check goes down (--failure-threshold failing runs in a row, default 1) and when it recovers, saying how long it was down. Exits with the job's own code (127 when not found, 126 when not executable, 128+N when signal N ended it), whatever became of the alert.
 
@@ -35,10 +35,10 @@ With --json, the job's stdout goes to stderr, and stdout holds only the result, 
 
   public async run(): Promise<MonitorExecResult> {
     const {flags} = this
-    const [{UserError}, {parseSeverity}, {parseDuration, DURATION_EXPECTED}, {CHECK_NAME}, {execJob}, {passLines}, {redact}] = await Promise.all([
+    const [{UserError}, {parseSeverity}, {parseDurationMs, DURATION_EXPECTED}, {CHECK_NAME}, {execJob}, {passLines}, {redact}] = await Promise.all([
       import('../../src/user-error.js'),
       import('../../src/alert/severity.js'),
-      import('../../src/monitor/duration.js'),
+      import('../../src/support/duration.js'),
       import('../../src/monitor/check-spec.js'),
       import('../../src/monitor/exec-job.js'),
       import('../../src/monitor/report-lines.js'),
@@ -50,7 +50,7 @@ With --json, the job's stdout goes to stderr, and stdout holds only the result, 
     if (!CHECK_NAME.test(flags.name)) throw new UserError(`--name: expected a name: letters, digits, _ . or - (got ${JSON.stringify(flags.name)})`)
     const duration = (flag: string, value: string | undefined) => {
       if (value === undefined) return undefined
-      const ms = parseDuration(value)
+      const ms = parseDurationMs(value)
       if (ms === undefined || ms === 0) throw new UserError(`${flag}: ${DURATION_EXPECTED} (got ${JSON.stringify(value)})`)
       // Past 2^31-1 ms a Node timer fires at once: a month-long timeout would be none.
       if (ms > 24 * 86_400_000) throw new UserError(`${flag}: expected a duration of at most 24d (got ${JSON.stringify(value)})`)

@@ -7,7 +7,7 @@ import {passFlags} from './pass-flags.js'
 
 export type MonitorRunResult = Omit<PassReport, 'warnings'> & {sources: string[]; warnings: string[]}
 
-export default class MonitorRun extends BaseCommand<typeof MonitorRun> {
+export default class MonitorRun extends BaseCommand<typeof MonitorRun, MonitorRunResult> {
   static override summary = 'Run every check of the monitors file once, and alert on changes.'
   static override description = `Runs the checks concurrently (--concurrency, or concurrency: in the file), applies the results to each check's state (kept in the state dir between runs), and alerts through the throttle and outbox only when a check goes down (failure-threshold failing results in a row) or comes back (success-threshold passing ones), with reminders while down when reminder-interval is set. Several checks of one channel going down in one pass share one alert. Passes that overlap take turns on the state, so a change alerts once. Prints one line per change and alert, nothing otherwise (--verbose: every check).
 
@@ -30,12 +30,12 @@ Exit codes: 0 done (whatever the checks found), 1 an alert was refused or could 
 
   public async run(): Promise<MonitorRunResult> {
     const {flags} = this
-    const [{loadMonitors, locateMonitors, selectChecks}, {runPass}, {passLines}, {terminalProgress}, {alertsExitCode}] = await Promise.all([
+    const [{loadMonitors, locateMonitors, selectChecks}, {runPass}, {passLines}, {terminalProgress}, {worstExitCode}] = await Promise.all([
       import('../../src/monitor/load-monitors.js'),
       import('../../src/monitor/run-pass.js'),
       import('../../src/monitor/report-lines.js'),
       import('../../src/monitor/progress.js'),
-      import('../../src/monitor/alert-sender.js'),
+      import('../../src/exit-codes.js'),
     ])
     const config = await loadMonitors(locateMonitors(flags.file))
     const checks = selectChecks(config, flags.check)
@@ -68,7 +68,7 @@ Exit codes: 0 done (whatever the checks found), 1 an alert was refused or could 
     const warnings = [...report.warnings, ...(await runtime.finish()), ...metricsWarnings]
     for (const warning of warnings) this.warnLine(warning)
     for (const line of passLines(report, flags.verbose)) this.log(line)
-    const exitCode = report.evaluated ? alertsExitCode(report.alerts) : 1
+    const exitCode = report.evaluated ? worstExitCode(report.alerts.map((alert) => alert.exitCode)) : 1
     if (exitCode !== 0) process.exitCode = exitCode
     return {...report, sources: config.sources, warnings}
   }

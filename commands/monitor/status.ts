@@ -14,7 +14,7 @@ export interface MonitorStatusResult {
   warnings: string[]
 }
 
-export default class MonitorStatus extends BaseCommand<typeof MonitorStatus> {
+export default class MonitorStatus extends BaseCommand<typeof MonitorStatus, MonitorStatusResult> {
   static override summary = 'Show the current state of every check.'
   static override description = `Reads the state the last passes left (no check runs): each check's status and since when, its last result, and the last pass. Checks of the monitors file that never ran show as pending; when the file cannot be read, the checks the state knows are shown alone, with a warning.`
 

@@ -4,7 +4,7 @@ import {BaseCommand} from '../base-command.js'
 import {htmlFlag, metricsFlag} from '../ops-flags.js'
 import {passFlags} from './pass-flags.js'
 
-export default class MonitorWatch extends BaseCommand<typeof MonitorWatch> {
+export default class MonitorWatch extends BaseCommand<typeof MonitorWatch, void> {
   static override summary = 'Run the checks on their intervals until stopped.'
   static override description = `Like monitor run, in a loop: each check runs every interval (checks due together share a pass), and the monitors file is read again before each pass, so edits apply without a restart (a file that no longer loads is reported once; the last good one stays in use). SIGINT or SIGTERM lets the pass in flight finish, then exits 0.
 

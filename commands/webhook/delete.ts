@@ -4,7 +4,7 @@ import type {WebhookOutcome} from '../../src/webhook/register.js'
 import {BaseCommand} from '../base-command.js'
 import {reportOutcomes} from './report-outcomes.js'
 
-export default class WebhookDelete extends BaseCommand<typeof WebhookDelete> {
+export default class WebhookDelete extends BaseCommand<typeof WebhookDelete, {bots: WebhookOutcome[]}> {
   static override summary = "Remove a bot's webhook, so that getUpdates (discover) works again."
   static override description = 'Exit codes: 0 done, 1 Telegram refused, 2 bad input or config, 3 Telegram unreachable.'
   static override examples = ['<%= config.bin %> webhook delete --bot alerts', '<%= config.bin %> webhook delete --bot alerts --drop-pending-updates']

@@ -2,7 +2,7 @@ import type {WebhookOutcome} from '../../src/webhook/register.js'
 import {BaseCommand} from '../base-command.js'
 import {reportOutcomes} from './report-outcomes.js'
 
-export default class WebhookInfo extends BaseCommand<typeof WebhookInfo> {
+export default class WebhookInfo extends BaseCommand<typeof WebhookInfo, {bots: WebhookOutcome[]}> {
   static override summary = "Show a bot's webhook: URL, pending updates, last error, max connections, allowed updates."
   static override description = 'Exit codes: 0 done, 1 Telegram refused, 2 bad input or config, 3 Telegram unreachable.'
   static override examples = ['<%= config.bin %> webhook info --bot alerts', '<%= config.bin %> webhook info --bot alerts --json']

@@ -11,7 +11,7 @@ export interface LinkTokenResult {
   deepLink?: string
 }
 
-export default class WebhookLinkToken extends BaseCommand<typeof WebhookLinkToken> {
+export default class WebhookLinkToken extends BaseCommand<typeof WebhookLinkToken, LinkTokenResult> {
   static override summary = 'Create a one-time token that links a chat to channels: the chat sends /link TOKEN to the bot.'
   static override description = `webhook serve handles /link: the chat then receives the channels named here (alerts use linkedChatsFor). Only the token's sha256 is stored, under links: in the registry file; a token works once, until --ttl runs out. /stop in the chat unlinks it.`
 
@@ -27,13 +27,13 @@ export default class WebhookLinkToken extends BaseCommand<typeof WebhookLinkToke
 
   public async run(): Promise<LinkTokenResult> {
     const {flags} = this
-    const [{parseChannels, parseDuration, createLinkToken}, {resolveBot, loadRegistry, locateRegistry, findRegistryBot}, {utcDateTime}] = await Promise.all([
+    const [{parseChannels, parseTtlSeconds, createLinkToken}, {resolveBot, loadRegistry, locateRegistry, findRegistryBot}, {utcDateTime}] = await Promise.all([
       import('../../src/webhook/link-tokens.js'),
       import('../../src/config/index.js'),
       import('../../src/webhook/describe-webhook-info.js'),
     ])
     const channels = parseChannels(flags.channels)
-    const ttlSeconds = parseDuration(flags.ttl)
+    const ttlSeconds = parseTtlSeconds(flags.ttl)
     const resolved = await resolveBot({bot: flags.bot, token: flags.token, configPath: flags.config})
     this.warnConfig(resolved.warnings)
     const location = locateRegistry(flags.config)

@@ -1,7 +1,7 @@
 import type {LinkedChat} from '../../src/webhook/registry-sections.js'
 import {BaseCommand} from '../base-command.js'
 
-export default class WebhookLinks extends BaseCommand<typeof WebhookLinks> {
+export default class WebhookLinks extends BaseCommand<typeof WebhookLinks, {linked_chats: LinkedChat[]}> {
   static override summary = 'List the chats that linked themselves with /link TOKEN, and what they receive.'
   static override description = 'Read from linked_chats: in the registry file. --bot keeps the chats linked through that bot.'
   static override examples = ['<%= config.bin %> webhook links', '<%= config.bin %> webhook links --bot alerts --json']

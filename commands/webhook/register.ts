@@ -4,7 +4,7 @@ import type {WebhookOutcome} from '../../src/webhook/register.js'
 import {BaseCommand} from '../base-command.js'
 import {reportOutcomes} from './report-outcomes.js'
 
-export default class WebhookRegister extends BaseCommand<typeof WebhookRegister> {
+export default class WebhookRegister extends BaseCommand<typeof WebhookRegister, {bots: WebhookOutcome[]}> {
   static override summary = 'Point a bot (or every active registry bot) at <base>/api/telegram/webhook/<bot_id>/.'
   static override description = `The base URL comes from --base-url, else TELEGRAM_WEBHOOK_BASE_URL, else SITE_URL; it must be https on port 443, 80, 88 or 8443. <bot_id> is the registry id (a bot outside the registry uses its Telegram id). The secret in TELEGRAM_WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -) is sent as secret_token; Telegram then sends it in the X-Telegram-Bot-Api-Secret-Token header. Without the variable, a random secret is generated once and kept in the store (a 0600 file in the state dir, or Redis), where webhook serve finds it. Prints the resulting getWebhookInfo. While a webhook is set, getUpdates (discover) does not work. Exit codes: 0 all registered, 1 Telegram refused a bot, 2 bad input, 3 unreachable.`
 

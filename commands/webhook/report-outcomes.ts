@@ -1,3 +1,5 @@
+import {failedOf} from '../../src/describe-failure.js'
+import {ExitCode, worstExitCode} from '../../src/exit-codes.js'
 import type {WebhookOutcome} from '../../src/webhook/register.js'
 
 interface Printer {
@@ -12,13 +14,13 @@ export async function reportOutcomes(printer: Printer, outcomes: WebhookOutcome[
   const {describeWebhookInfo} = await import('../../src/webhook/describe-webhook-info.js')
   for (const outcome of outcomes) {
     if (!outcome.ok) {
-      process.stderr.write(`Error: ${outcome.bot}: ${outcome.error!.message}\n`)
+      process.stderr.write(`Error: ${outcome.bot}: ${outcome.error.message}\n`)
       continue
     }
     printer.log(`${outcome.bot}: ${typeof done === 'string' ? done : done(outcome)}`)
     if (typeof done === 'string' && outcome.info) for (const line of describeWebhookInfo(outcome.info)) printer.log(`  ${line}`)
   }
-  const failed = outcomes.filter((outcome) => !outcome.ok)
-  if (failed.length > 0) process.exitCode = Math.max(...failed.map((outcome) => outcome.error!.exitCode))
+  const worst = worstExitCode(failedOf(outcomes).map((outcome) => outcome.error.exitCode))
+  if (worst !== ExitCode.ok) process.exitCode = worst
   return outcomes
 }

@@ -7,7 +7,7 @@ import {metricsFlag} from '../ops-flags.js'
 /** How the store's notes reach logError (`webhook serve` prints them as they come). */
 const WARNING = 'warning: '
 
-export default class WebhookServe extends BaseCommand<typeof WebhookServe> {
+export default class WebhookServe extends BaseCommand<typeof WebhookServe, void> {
   static override summary = 'Receive Telegram updates over HTTP and answer /start, /help, /status, /link, /stop and alert buttons.'
   static override description = `Listens on --host:--port for POSTs to /api/telegram/webhook/<bot_id>/, for every active registry bot (by registry id) or the one --bot/--token bot. A request without the right X-Telegram-Bot-Api-Secret-Token gets 401, whatever its path or method. Each update is answered 200 at once and handled afterwards; replies go through the Bot API.
 

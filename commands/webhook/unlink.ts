@@ -4,7 +4,7 @@ import {UserError} from '../../src/user-error.js'
 import type {Unlinked} from '../../src/webhook/manage-links.js'
 import {BaseCommand} from '../base-command.js'
 
-export default class WebhookUnlink extends BaseCommand<typeof WebhookUnlink> {
+export default class WebhookUnlink extends BaseCommand<typeof WebhookUnlink, {unlinked: Unlinked[]}> {
   static override summary = 'Stop a linked chat from receiving its channels (or one channel), as /stop would.'
   static override description = 'Exit codes: 0 unlinked, 2 bad input or the chat is not linked.'
   static override examples = ['<%= config.bin %> webhook unlink 4242', '<%= config.bin %> webhook unlink -1001234567890 --channel digest']

@@ -225,6 +225,6 @@ async function sendWithoutState(
   const flushed: FlushReport = {entries: [], waiting: 0, warnings: []}
   const result = {...common, text: rendered.text, deliveries, flushed, warnings}
   if (deliveries.every((delivery) => delivery.ok)) return {status: 'sent', exitCode: ExitCode.ok, ...result}
-  const unreachable = deliveries.some((delivery) => !delivery.ok && failureKind(delivery.error!) === 'later')
+  const unreachable = deliveries.some((delivery) => !delivery.ok && failureKind(delivery.error) === 'later')
   return unreachable ? {status: 'unsent', exitCode: ExitCode.unreachable, ...result} : {status: 'refused', exitCode: ExitCode.telegramRefused, ...result}
 }

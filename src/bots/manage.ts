@@ -111,12 +111,8 @@ export async function removeRegistryBot(selector: string, configPath: string | u
   return removed
 }
 
-export interface BotCheck {
-  bot: string
-  ok: boolean
-  me?: Pick<UserFromGetMe, 'id' | 'username' | 'first_name'>
-  error?: FailureDescription
-}
+/** One bot's getMe: who it is (`ok`), or why it failed. */
+export type BotCheck = ({bot: string; ok: true; me: Pick<UserFromGetMe, 'id' | 'username' | 'first_name'>; error?: undefined}) | {bot: string; ok: false; error: FailureDescription}
 
 /**
  * `bots validate`: getMe for one bot, or for every active registry bot. A bot whose token cannot be read (an unset

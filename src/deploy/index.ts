@@ -14,7 +14,6 @@ export {
   DEFAULT_DEADLINE_SECONDS,
 } from './deploy-options.js'
 export {type DeployState, deployStateDir, deployStateKey, DeployStateStore} from './deploy-state.js'
-export {formatDuration} from './duration.js'
 export {deployContextFromGitHub, type GitHubRun, githubRunFromEnv} from './github-context.js'
 export {deployContextFromGitLab} from './gitlab-context.js'
 export {formatMessageIds, type MessageRef, parseMessageIds} from './message-ids.js'

@@ -1,6 +1,6 @@
 import type {ParseMode} from '../format/index.js'
 import type {DeployContext} from './context.js'
-import {formatDuration} from './duration.js'
+import {formatDuration} from '../support/duration.js'
 import {markupFor} from './markup.js'
 import {DEPLOY_STATUS_ICONS, type DeployStatus, deployHeadline, replyHeadline} from './status.js'
 

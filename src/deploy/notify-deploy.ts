@@ -2,8 +2,8 @@ import {access, readFile} from 'node:fs/promises'
 
 import {type BotSession, openBot, persistMigrations} from '../bot-session.js'
 import {type BotRequest, type ChatId, type Env, sameChatId} from '../config/index.js'
-import {describeFailure, type FailureDescription} from '../describe-failure.js'
-import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
+import {describeFailure, type FailureDescription, failedOf} from '../describe-failure.js'
+import {ExitCode, type ExitCodeValue, worstExitCode} from '../exit-codes.js'
 import {fitMessage, type ParseMode} from '../format/index.js'
 import {redact} from '../redact.js'
 import {limiterFor} from '../rate-limit/telegram-limiter.js'
@@ -151,7 +151,7 @@ export async function notifyDeploy(request: DeployNoticeRequest): Promise<Deploy
       })
     }
     warnings.push(...(await persistMigrations(session)))
-    return {...base, text, chats: notices, messages, exitCode: worstExitCode(notices)}
+    return {...base, text, chats: notices, messages, exitCode: worstExitCode(failedOf(notices).map((notice) => notice.error.exitCode))}
   } finally {
     clearTimeout(timer)
   }
@@ -220,7 +220,3 @@ function keepFailedRefs(messages: MessageRef[], notices: readonly ChatNotice[], 
   return [...messages, ...kept]
 }
 
-function worstExitCode(notices: readonly ChatNotice[]): ExitCodeValue {
-  const codes = notices.filter((notice) => !notice.ok).map((notice) => notice.error!.exitCode)
-  return codes.length === 0 ? ExitCode.ok : (Math.max(...codes) as ExitCodeValue)
-}

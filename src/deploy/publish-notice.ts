@@ -1,7 +1,7 @@
 import type {BotApiClient} from '../api/index.js'
 import {isTelegramApiError} from '../api/index.js'
 import type {ChatId} from '../config/index.js'
-import {describeFailure, type FailureDescription} from '../describe-failure.js'
+import {describeFailure, type FailureDescription, type Outcome} from '../describe-failure.js'
 import type {ParseMode} from '../format/index.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {ChatMigrations} from '../send/migrations.js'
@@ -29,10 +29,10 @@ export interface NoticeTarget {
 /** `sent`: a new message. `edited`: the earlier message now says this. `resent`: the edit failed, a new message went. */
 export type NoticeOutcome = 'sent' | 'edited' | 'resent'
 
-export interface ChatNotice {
+/** One chat's notice: shown (`ok`, with its message), or failed with `error`. */
+export type ChatNotice = Outcome<{
   /** The chat as configured or referenced. */
   chatId: ChatId
-  ok: boolean
   outcome?: NoticeOutcome
   /** The message that shows the notice now. */
   messageId?: number
@@ -42,8 +42,7 @@ export interface ChatNotice {
   editError?: string
   /** True when the edit found the text already there (a re-run): nothing changed, nobody is notified again. */
   unchanged?: boolean
-  error?: FailureDescription
-}
+}>
 
 export interface PublishOptions {
   /** @default a new limiter */

@@ -1,4 +1,4 @@
-import {formatSpan} from '../monitor/duration.js'
+import {formatSpan} from '../support/duration.js'
 import {periodLabel} from './render-digest.js'
 import type {ChartSeries} from './chart-data.js'
 import {encodePng} from './png.js'

@@ -1,7 +1,7 @@
 // `digest --html FILE`: the digest as a page of the same kind as the status page (src/html-page): self-contained,
 // no script, the PNG chart inline as a data: URI, a semantic table that turns into cards on a phone.
 import {type Html, html, renderPage} from '../html-page/page.js'
-import {formatDowntime} from '../monitor/duration.js'
+import {formatDowntime} from '../support/duration.js'
 import {writeFileAtomic} from '../support/atomic-write.js'
 import type {Chart} from './chart.js'
 import type {AlertCounts, CheckDigest, Digest} from './compute-digest.js'

@@ -1,5 +1,5 @@
 import {escapeHtml} from '../format/index.js'
-import {formatDowntime, formatSpan} from '../monitor/duration.js'
+import {formatDowntime, formatSpan} from '../support/duration.js'
 import type {AlertCounts, CheckDigest, Digest} from './compute-digest.js'
 
 /** Incident durations listed per check; the rest are counted. */

@@ -3,8 +3,9 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import type {AlertTarget} from '../alert/alert-target.js'
-import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
-import {deliverOrSpool, type Outbox, type SpooledMessage, worstExitCode} from '../outbox/index.js'
+import {failedOf} from '../describe-failure.js'
+import {ExitCode, type ExitCodeValue, worstExitCode} from '../exit-codes.js'
+import {deliverOrSpool, type Outbox, type SpooledMessage} from '../outbox/index.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {type ChatDelivery, deliverToChats} from '../send/deliver.js'
 import type {ThrottleStore} from '../store/types.js'
@@ -70,8 +71,8 @@ export async function sendDigest(options: SendDigestOptions): Promise<DigestDeli
     const delivered = deliveries.filter((delivery) => delivery.ok).map((delivery) => delivery.migratedTo ?? delivery.chatId)
     chart = await sendChart(target, delivered, options.chart, limiter)
   }
-  const failures = [...sent.failed, ...(chart ?? []).filter((delivery) => !delivery.ok)]
-  const exitCode = worstExitCode(failures, spooled !== undefined)
+  const failures = [...sent.failed, ...failedOf(chart ?? [])]
+  const exitCode = worstExitCode([...failures.map((delivery) => delivery.error.exitCode), ...(spooled ? [ExitCode.spooled] : [])])
   // Reached no chat and waits for none: the window goes back, so that the next run tries again. A spooled digest
   // keeps it: it is on its way, and another would be a duplicate.
   if (decision?.ticket && !spooled && deliveries.every((delivery) => !delivery.ok)) {

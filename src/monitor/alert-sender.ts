@@ -1,7 +1,6 @@
 import type {AlertTarget} from '../alert/alert-target.js'
 import {type AlertThrottleSettings, sendAlert, type SendAlertOptions} from '../alert/send-alert.js'
 import {describeFailure} from '../describe-failure.js'
-import {ExitCode} from '../exit-codes.js'
 import {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import type {PlannedAlert} from './plan-alerts.js'
 import type {AlertEvent, AlertRecordStatus} from '../store/monitor-state.js'
@@ -97,9 +96,3 @@ export function createAlertSender(options: AlertSenderOptions): AlertSender {
   }
 }
 
-/** The exit code a pass reports for its alerts: the worst of them, a refusal outranking a spool. */
-export function alertsExitCode(outcomes: readonly AlertOutcome[]): number {
-  const codes = outcomes.map((outcome) => outcome.exitCode).filter((code) => code !== ExitCode.ok)
-  if (codes.length === 0) return ExitCode.ok
-  return codes.filter((code) => code !== ExitCode.spooled).sort((a, b) => b - a)[0] ?? ExitCode.spooled
-}

@@ -7,7 +7,7 @@ import {type ApplyReport, applyResults} from './apply-results.js'
 import type {CheckCommon} from './check-spec.js'
 import {type CheckResult, outputTail} from './check-result.js'
 import {spawnProblem} from './checks/command-check.js'
-import {formatSpan} from './duration.js'
+import {formatSpan} from '../support/duration.js'
 import {OutputTail} from './output-tail.js'
 import type {MonitorStore} from '../store/monitor-state.js'
 

@@ -1,4 +1,4 @@
-export {type AlertOutcome, type AlertSender, type AlertSenderOptions, alertsExitCode, createAlertSender} from './alert-sender.js'
+export {type AlertOutcome, type AlertSender, type AlertSenderOptions, createAlertSender} from './alert-sender.js'
 export {type ApplyOptions, type ApplyReport, applyResults, type CheckReport, type RanCheck} from './apply-results.js'
 export {channelTargets, type ChannelTargetOptions} from './channel-targets.js'
 export {type CheckOutcome, type CheckResult, outputTail} from './check-result.js'
@@ -20,7 +20,6 @@ export {
 } from './check-spec.js'
 export {type CheckContext, runCheck} from './checks/run-check.js'
 export {type TelegramProbe, telegramProbe, type TelegramProbeOptions} from './checks/telegram-check.js'
-export {DURATION_EXPECTED, formatDowntime, formatSpan, parseDuration, utcTime} from './duration.js'
 export {type ExecCheck, execJob, type ExecJobOptions, type ExecJobReport} from './exec-job.js'
 export {defaultMonitorsPath, loadMonitors, loadMonitorsOnce, locateMonitors, type MonitorsCache, MONITORS_ENV, type MonitorsLocation, selectChecks} from './load-monitors.js'
 export {mapConcurrent} from './map-concurrent.js'

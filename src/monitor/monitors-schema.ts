@@ -3,7 +3,7 @@ import {z} from 'zod'
 import {SEVERITIES} from '../alert/severity.js'
 import {BOT_NAME} from '../config/constants.js'
 import {CHECK_NAME, CHECK_TYPES} from './check-spec.js'
-import {DURATION_EXPECTED, looksLikeDuration, parseDuration} from './duration.js'
+import {DURATION_EXPECTED, looksLikeDuration, parseDurationMs} from '../support/duration.js'
 
 // Imported lazily with the monitors file. Messages finish the sentence "<file>: <path>: ...".
 
@@ -20,7 +20,7 @@ const SPAN_MAX_MS = 36_500 * 86_400_000
 
 const durationUpTo = (maxMs: number, max: string) =>
   z.unknown().transform((value, ctx) => {
-    const ms = parseDuration(value)
+    const ms = parseDurationMs(value)
     if (ms === undefined && !looksLikeDuration(value)) ctx.issues.push({code: 'custom', message: DURATION_EXPECTED, input: value})
     else if (ms === undefined || ms > maxMs) ctx.issues.push({code: 'custom', message: `expected a duration of at most ${max}`, input: value})
     else return ms

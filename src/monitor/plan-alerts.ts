@@ -3,7 +3,7 @@ import type {AlertContent} from '../alert/render-alert.js'
 import {type Severity, SEVERITIES} from '../alert/severity.js'
 import type {CheckResult} from './check-result.js'
 import type {CheckCommon} from './check-spec.js'
-import {formatDowntime, utcTime} from './duration.js'
+import {formatDowntime, utcTime} from '../support/duration.js'
 import type {AlertEvent, PendingAlert} from '../store/monitor-state.js'
 
 /** A check that changed (or is due a reminder) in this pass. */

@@ -1,5 +1,5 @@
 import type {ApplyReport} from './apply-results.js'
-import {formatSpan} from './duration.js'
+import {formatSpan} from '../support/duration.js'
 
 /**
  * What a pass prints: one line per change and per alert, nothing when nothing changed (cron mails any output).

@@ -1,5 +1,5 @@
 import type {CheckSpec} from './check-spec.js'
-import {formatDowntime, formatSpan, utcTime} from './duration.js'
+import {formatDowntime, formatSpan, utcTime} from '../support/duration.js'
 import type {CheckStatus, MonitorState, MonitorStore, PendingAlert} from '../store/monitor-state.js'
 
 /** One check as `monitor status` shows it. `pending`: in the monitors file, never run. */

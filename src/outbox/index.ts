@@ -21,4 +21,4 @@ export {
   spooledFilesDirIn,
   STRAY_COPY_AGE_MS,
 } from './spooled-file.js'
-export {deliverOrSpool, type DeliverOrSpoolOptions, type DeliverOrSpoolResult, sendWithOutbox, type SendWithOutboxOptions, worstExitCode} from './send-with-outbox.js'
+export {deliverOrSpool, type DeliverOrSpoolOptions, type DeliverOrSpoolResult, sendWithOutbox, type SendWithOutboxOptions} from './send-with-outbox.js'

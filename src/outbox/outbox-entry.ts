@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto'
 
 import type {OutgoingMessage} from '../send/outgoing-message.js'
+import {isRecord} from '../support/is-record.js'
 
 /**
  * A photo or document of a spooled message (`send --outbox`): a URL for Telegram to fetch, or the outbox's own copy
@@ -83,8 +84,6 @@ export function entryIdOf(fileName: string): string | undefined {
 }
 
 // Checked by hand for the same reason as the throttle state: zod would cost every alert run more than this does.
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
 const optional = (value: unknown, check: (value: unknown) => boolean) => value === undefined || check(value)
 const isBoolean = (value: unknown) => typeof value === 'boolean'
 const isString = (value: unknown) => typeof value === 'string'

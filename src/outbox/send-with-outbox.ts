@@ -1,8 +1,8 @@
 import {basename} from 'node:path'
 
 import type {BotApiClient} from '../api/index.js'
-import {describeFailure} from '../describe-failure.js'
-import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
+import {describeFailure, failedOf} from '../describe-failure.js'
+import {ExitCode, type ExitCodeValue, worstExitCode} from '../exit-codes.js'
 import type {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {type ChatDelivery, type DeliverOptions, deliverToChats} from '../send/deliver.js'
 import type {ChatMigrations} from '../send/migrations.js'
@@ -37,7 +37,7 @@ export interface DeliverOrSpoolResult {
   /** The chats Telegram could not take it for now: the entry that waits for them, delivered once by a flush. */
   spooled?: {id: string; chatIds: Array<number | string>; error: string}
   /** The failed deliveries nothing waits for: refused for good, or any, when the outbox could not keep the message. */
-  failed: ChatDelivery[]
+  failed: Array<Extract<ChatDelivery, {ok: false}>>
   /**
    * Why the outbox could not keep the message (a state dir that cannot be written, a full disk): what could be sent
    * was sent anyway, and the chats that would have waited are in `failed`.
@@ -59,13 +59,13 @@ export async function deliverOrSpool(options: DeliverOrSpoolOptions): Promise<De
     ...(options.migrations ? {migrations: options.migrations} : {}),
     ...(options.onChatDone ? {onChatDone: options.onChatDone} : {}),
   })
-  const later = deliveries.filter((delivery) => !delivery.ok && failureKind(delivery.error!) === 'later')
+  const later = failedOf(deliveries).filter((delivery) => failureKind(delivery.error) === 'later')
   let spooled: DeliverOrSpoolResult['spooled']
   let outboxProblem = options.cannotSpool
   if (later.length > 0 && outboxProblem === undefined) {
     // A group upgraded on the way is addressed by its new id from now on.
     const chatIds = later.map((delivery) => delivery.migratedTo ?? delivery.chatId)
-    const error = later[0]!.error!.message
+    const error = later[0]!.error.message
     options.beforeSpool?.()
     try {
       const entry = await options.outbox.spool({bot: options.botLabel, chatIds, message, attempts: 1, lastError: error})
@@ -75,21 +75,16 @@ export async function deliverOrSpool(options: DeliverOrSpoolOptions): Promise<De
       outboxProblem = describeFailure(spoolError).message
     }
   }
-  const failed = deliveries.filter((delivery) => !delivery.ok && (spooled === undefined || !later.includes(delivery)))
+  const failed = failedOf(deliveries).filter((delivery) => spooled === undefined || !later.includes(delivery))
   return {
     deliveries,
     ...(spooled ? {spooled} : {}),
     failed,
     ...(outboxProblem === undefined ? {} : {outboxProblem}),
-    exitCode: worstExitCode(failed, spooled !== undefined),
+    exitCode: worstExitCode([...failed.map((delivery) => delivery.error.exitCode), ...(spooled ? [ExitCode.spooled] : [])]),
   }
 }
 
-/** The worst failure's code (unreachable 3 outranks refused 1), else 75 when something waits in the outbox, else 0. */
-export function worstExitCode(failures: readonly ChatDelivery[], spooled: boolean): ExitCodeValue {
-  if (failures.length > 0) return Math.max(...failures.map((delivery) => delivery.error!.exitCode)) as ExitCodeValue
-  return spooled ? ExitCode.spooled : ExitCode.ok
-}
 
 export interface SendWithOutboxOptions extends Omit<DeliverOrSpoolOptions, 'message' | 'outbox'> {
   message: OutgoingMessage

@@ -3,23 +3,22 @@ import {basename} from 'node:path'
 import type {Message} from '@grammyjs/types'
 
 import type {BotApiClient, InputFileSource} from '../api/index.js'
-import {describeFailure, type FailureDescription} from '../describe-failure.js'
+import {describeFailure, type Outcome} from '../describe-failure.js'
 import {splitCaption, splitMessage} from '../format/index.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {ChatMigrations} from './migrations.js'
 import type {OutgoingMessage} from './outgoing-message.js'
 import {FileChangedError, UnchangedFile} from './unchanged-file.js'
 
-export interface ChatDelivery {
+/** One chat's delivery: sent (`ok`), or failed with `error` (some messages of a long text may have gone). */
+export type ChatDelivery = Outcome<{
   /** The chat as configured. */
   chatId: number | string
-  ok: boolean
   /** Every message sent to this chat, in order (a long text becomes several). */
   messageIds: number[]
   /** Set when Telegram reported that this group was upgraded to a supergroup. */
   migratedTo?: number
-  error?: FailureDescription
-}
+}>
 
 export interface DeliverOptions {
   /** @default the client's process-wide limiter (`limiterFor(client)`), shared with every other door */
@@ -85,7 +84,7 @@ async function deliverUpload(
   while (uploaded === undefined && next < chatIds.length) {
     const {fileId, fileChanged, ...delivery} = await deliverToChat(context, chatIds[next++]!, upload, pinned)
     deliveries.push(delivery)
-    if (fileChanged) {
+    if (fileChanged && !delivery.ok) {
       // Whatever the others would get is not the file the first chats got.
       const rest = chatIds.slice(next).map((chatId): ChatDelivery => ({chatId, ok: false, messageIds: [], error: delivery.error}))
       for (const skipped of rest) context.onChatDone?.(skipped)

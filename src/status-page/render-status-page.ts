@@ -2,7 +2,7 @@
 // incidents, the last pass and the fleet's hosts. Every colour has its words next to it.
 import {dayBar, dayLegend, formatPercent, sparkline} from '../html-page/graphics.js'
 import {type Html, html, renderPage} from '../html-page/page.js'
-import {formatDowntime, formatSpan} from '../monitor/duration.js'
+import {formatDowntime, formatSpan} from '../support/duration.js'
 import type {PageCheck, PageIncident, StatusPageData} from './status-data.js'
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']

@@ -1,9 +1,8 @@
 // The monitor state file, checked by hand like the throttle's: `monitor run` starts every minute, and zod would
 // cost each pass more than reading the state does.
 import type {CheckState, HistoryRecord, MonitorState, PendingAlert} from './monitor-state.js'
+import {isRecord} from '../support/is-record.js'
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
 const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
 const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0
 const isString = (value: unknown) => typeof value === 'string'

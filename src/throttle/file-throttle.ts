@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {ensureStateDir, stateDirError} from '../support/state-dir.js'
 import {writeFileAtomic} from '../support/atomic-write.js'
 import {compactTimestamp} from '../support/timestamps.js'
-import {type KeyLockOptions, LockTimeoutError, withKeyLock} from './key-lock.js'
+import {type KeyLockOptions, LockTimeoutError, withKeyLock} from '../support/key-lock.js'
 import type {Admission, AdmitSteps} from './admission.js'
 import {freshState, isForgettable, mergeSuppressed, parseThrottleState, type ThrottleState} from './throttle-state.js'
 

@@ -5,4 +5,3 @@ export {
   type ThrottleDecision,
   type ThrottleTicket,
 } from './file-throttle.js'
-export {type KeyLockOptions, LockTimeoutError, withKeyLock} from './key-lock.js'

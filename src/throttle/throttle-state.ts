@@ -1,5 +1,6 @@
 // The file behind one throttle key. Checked by hand rather than with zod: 50 cron runs at once each read one of
 // these, and loading zod would cost each of them more than the whole throttle does.
+import {isRecord} from '../support/is-record.js'
 
 export interface SuppressedSince {
   count: number
@@ -41,8 +42,6 @@ export function parseThrottleState(text: string, key: string): ThrottleState | {
   return value
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
 const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
 const isTimeOrNull = (value: unknown) => value === null || isTime(value)
 

@@ -33,7 +33,7 @@ export {
   type LinkOutcome,
   type NewLinkToken,
   parseChannels,
-  parseDuration,
+  parseTtlSeconds,
   unlinkChat,
 } from './link-tokens.js'
 export {linkedChatsFor, type LinkedChatsOptions} from './linked-chats.js'

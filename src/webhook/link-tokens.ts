@@ -3,6 +3,7 @@
 import {createHash, randomBytes} from 'node:crypto'
 
 import type {RegistryLocation} from '../config/index.js'
+import {parseDurationMs} from '../support/duration.js'
 import {UserError} from '../user-error.js'
 import {editSections, type LinkedChat, type LinkTokenEntry} from './registry-sections.js'
 
@@ -12,8 +13,6 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,64}$/
 /** Used and expired tokens are kept this long, so that a late `/link` hears "already used", not "unknown". */
 const KEEP_SPENT_MS = 7 * 24 * 3600 * 1000
 const CHANNEL = /^[a-z][a-z0-9_.-]{0,63}$/
-const DURATION = /^(\d+)\s*(s|m|h|d)$/
-const UNIT_SECONDS = {s: 1, m: 60, h: 3600, d: 86_400} as const
 
 export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex')
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
@@ -30,11 +29,10 @@ export function parseChannels(value: string, field = '--channels'): string[] {
   return names
 }
 
-/** `30m`, `24h`, `7d`, `90s` as seconds; between 1 minute and 30 days. */
-export function parseDuration(value: string, field = '--ttl'): number {
-  const match = DURATION.exec(value.trim())
-  const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS] : Number.NaN
-  if (!(seconds >= 60 && seconds <= 30 * 86_400)) {
+/** `30m`, `24h`, `7d`, `90s` as whole seconds; between 1 minute and 30 days. */
+export function parseTtlSeconds(value: string, field = '--ttl'): number {
+  const seconds = (parseDurationMs(value) ?? Number.NaN) / 1000
+  if (!(Number.isInteger(seconds) && seconds >= 60 && seconds <= 30 * 86_400)) {
     throw new UserError(`${field}: expected a duration from 1m to 30d like 30m, 24h or 7d, got ${JSON.stringify(value)}`)
   }
   return seconds

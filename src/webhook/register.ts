@@ -3,7 +3,7 @@ import type {WebhookInfo} from '@grammyjs/types'
 import type {MethodParams} from '../api/index.js'
 import {type BotSession, openBot, type OpenBotOptions} from '../bot-session.js'
 import {type Env, loadRegistry, locateRegistry} from '../config/index.js'
-import {describeFailure, type FailureDescription} from '../describe-failure.js'
+import {describeFailure, type Outcome} from '../describe-failure.js'
 import {registerSecret} from '../redact.js'
 import {UserError} from '../user-error.js'
 import {resolveStateDir} from '../support/state-dir.js'
@@ -37,15 +37,18 @@ export interface WebhookOptions extends OpenBotOptions {
 }
 
 /** One bot's outcome; `--all` reports one per bot. */
-export interface WebhookOutcome {
-  /** The bot's name, else where its token came from. */
-  bot: string
-  ok: boolean
+/** What a webhook call found out about one bot. */
+export interface WebhookDone {
   /** The id in the webhook path: the registry id, else the bot's Telegram id. */
   webhookId?: number
   info?: WebhookInfo
-  error?: FailureDescription
 }
+
+/** One bot's webhook call: done (`ok`), or failed with `error`. */
+export type WebhookOutcome = Outcome<WebhookDone & {
+  /** The bot's name, else where its token came from. */
+  bot: string
+}>
 
 export interface WebhookReport {
   outcomes: WebhookOutcome[]
@@ -77,7 +80,7 @@ async function selectors(choice: BotChoice, env: Env): Promise<Array<string | un
 async function forEachBot(
   choice: BotChoice,
   options: WebhookOptions,
-  action: (session: BotSession) => Promise<Omit<WebhookOutcome, 'bot' | 'ok'>>,
+  action: (session: BotSession) => Promise<WebhookDone>,
 ): Promise<{outcomes: WebhookOutcome[]; warnings: string[]}> {
   const env = options.env ?? process.env
   const outcomes: WebhookOutcome[] = []

@@ -166,7 +166,7 @@ bots:
     expect(textsIn(UPGRADED_GROUP_ID)).toEqual(['deploy 1.4.2 done', 'deploy 1.4.3 done'])
   })
 
-  it('a --chat flag: delivered to the new id, and the user is told to use it from now on', async () => {
+  it('a --chat flag: delivered to the new id, and the user is told to use it from now on (in --json too)', async () => {
     world.api.migrateChat(LEGACY_GROUP.id, UPGRADED_GROUP_ID)
     const result = await world.run(['send', '--token', ALERTS_BOT.token, '--chat', String(LEGACY_GROUP.id), '--json', 'hello'])
     expect(result.exitCode).toBe(0)
@@ -174,6 +174,8 @@ bots:
     expect(JSON.parse(result.stdout)).toEqual({
       bot: 'flag --token',
       deliveries: [{chatId: LEGACY_GROUP.id, ok: true, messageIds: [1], migratedTo: UPGRADED_GROUP_ID}],
+      // Every warning the run printed on stderr rides in the JSON envelope, where scripts look.
+      warnings: [`chat -4001 was upgraded to a supergroup; now ${UPGRADED_GROUP_ID}: use the new id from now on`],
     })
     expect(textsIn(UPGRADED_GROUP_ID)).toEqual(['hello'])
   })

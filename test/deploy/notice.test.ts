@@ -5,7 +5,6 @@ import {describe, expect, it} from 'vitest'
 import {
   checkTemplate,
   type DeployContext,
-  formatDuration,
   formatMessageIds,
   type NoticeFacts,
   noticeValues,
@@ -14,6 +13,7 @@ import {
   renderDefaultNotice,
   renderTemplate,
 } from '../../src/deploy/index.js'
+import {formatDuration} from '../../src/support/duration.js'
 
 /** The message of what `run` throws, to compare whole (toThrow(string) only looks for a part). */
 function thrownMessage(run: () => unknown): string {

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {deliveryProgress} from '../../commands/support/delivery-progress.js'
 import {colourOn, paint, progressOn} from '../../src/support/terminal-style.js'
+import type {ChatDelivery} from '../../src/send/deliver.js'
 
 const tty = {isTTY: true}
 const pipe = {isTTY: false}
@@ -37,8 +38,8 @@ describe('paint', () => {
 })
 
 describe('deliveryProgress', () => {
-  const ok = {chatId: 1, ok: true, messageIds: [1]}
-  const failed = {chatId: 2, ok: false, messageIds: []}
+  const ok: ChatDelivery = {chatId: 1, ok: true, messageIds: [1]}
+  const failed: ChatDelivery = {chatId: 2, ok: false, messageIds: [], error: {code: 'telegram', message: 'Forbidden', exitCode: 1}}
 
   it('redraws the count at most every 100 ms after a 200 ms wait, always the last, then clears', () => {
     const written: string[] = []

@@ -4,7 +4,7 @@ import {performance} from 'node:perf_hooks'
 
 import type {HttpCheck} from '../check-spec.js'
 import {type CheckOutcome, fail, pass} from '../check-result.js'
-import {formatSpan} from '../duration.js'
+import {formatSpan} from '../../support/duration.js'
 import {valueAtJsonPath} from './json-path.js'
 import {describeNetworkError} from './network-error.js'
 

@@ -3,7 +3,7 @@ import {connect} from 'node:tls'
 
 import type {TlsCheck} from '../check-spec.js'
 import {type CheckOutcome, fail, pass} from '../check-result.js'
-import {formatDowntime, formatSpan} from '../duration.js'
+import {formatDowntime, formatSpan} from '../../support/duration.js'
 import {describeNetworkError} from './network-error.js'
 
 /**

@@ -1,6 +1,6 @@
 import type {KeyValueStore} from '../../store/types.js'
 import type {CheckReport} from '../apply-results.js'
-import {utcTime} from '../duration.js'
+import {utcTime} from '../../support/duration.js'
 
 /** One host's last pass as it saw it, for `monitor status`: `monitor/hosts/<host>`. */
 export interface HostView {

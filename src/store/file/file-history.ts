@@ -1,4 +1,4 @@
-import type {KeyLockOptions} from '../../throttle/index.js'
+import type {KeyLockOptions} from '../../support/key-lock.js'
 import type {HistoryStore} from '../types.js'
 import {jsonPathFor, readJson, updateJson} from './locked-json.js'
 

@@ -1,7 +1,7 @@
 import {readdir} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import type {KeyLockOptions} from '../../throttle/index.js'
+import type {KeyLockOptions} from '../../support/key-lock.js'
 import type {CompareAndSetResult, KeyValueStore, Versioned, WriteOptions} from '../types.js'
 import {jsonPathFor, readJson, updateJson} from './locked-json.js'
 

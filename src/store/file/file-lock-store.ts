@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto'
 import {hostname} from 'node:os'
 
-import type {KeyLockOptions} from '../../throttle/index.js'
+import type {KeyLockOptions} from '../../support/key-lock.js'
 import type {LockLease, LockStore} from '../types.js'
 import {jsonPathFor, readJson, updateJson} from './locked-json.js'
 

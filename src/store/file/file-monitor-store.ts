@@ -4,7 +4,7 @@ import {join} from 'node:path'
 
 import {ensureStateDir, stateDirError} from '../../support/state-dir.js'
 import {writeFileAtomic} from '../../support/atomic-write.js'
-import {type KeyLockOptions, LockTimeoutError, withKeyLock} from '../../throttle/key-lock.js'
+import {type KeyLockOptions, LockTimeoutError, withKeyLock} from '../../support/key-lock.js'
 import {parseHistoryLine, parseMonitorState} from '../monitor-state-file.js'
 import {emptyState, type HistoryRecord, type MonitorState, type MonitorStore, StateLockTimeout} from '../monitor-state.js'
 

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 
 import {ensureStateDir, stateDirError} from '../../support/state-dir.js'
 import {writeFileAtomic} from '../../support/atomic-write.js'
-import {type KeyLockOptions, withKeyLock} from '../../throttle/index.js'
+import {type KeyLockOptions, withKeyLock} from '../../support/key-lock.js'
 
 /** One small JSON file per name, named by a hash of it: any name is a safe file name, and names never collide. */
 export function jsonPathFor(dir: string, name: string): string {

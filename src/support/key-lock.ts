@@ -1,6 +1,6 @@
 import {open, unlink} from 'node:fs/promises'
 
-import {isProcessAlive} from '../support/process-alive.js'
+import {isProcessAlive} from './process-alive.js'
 
 export interface KeyLockOptions {
   /** A lock whose owner still runs is taken over after this long (a stopped process, a reused pid). @default 30_000 */

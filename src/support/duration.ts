@@ -1,4 +1,5 @@
-import {formatDuration} from '../deploy/duration.js'
+// Durations read from flags and files, and written for people. Units are in the names: a parsed duration is in
+// milliseconds (`parseDurationMs`); callers that need seconds divide, and say so in their own names.
 
 const UNIT_MS: Readonly<Record<string, number>> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000}
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/
@@ -10,7 +11,7 @@ export const DURATION_EXPECTED = 'expected a duration like 500ms, 30s, 5m, 1h or
  * Reads `500ms`, `30s`, `5m`, `1h`, `14d` (a bare number is seconds) as milliseconds; undefined for anything else,
  * negative values included.
  */
-export function parseDuration(input: unknown): number | undefined {
+export function parseDurationMs(input: unknown): number | undefined {
   if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? safe(Math.round(input * 1000)) : undefined
   if (typeof input !== 'string') return undefined
   const text = input.trim()
@@ -28,6 +29,17 @@ export function looksLikeDuration(input: unknown): boolean {
 
 // `99999999999999999999d` is no duration anyone means, and past 2^53 the arithmetic lies.
 const safe = (ms: number) => (Number.isSafeInteger(ms) ? ms : undefined)
+
+/** `45s`, `3m 12s`, `1h 04m`: seconds stop mattering once a deploy takes an hour. Negative spans read as `0s`. */
+export function formatDuration(ms: number): string {
+  const totalSeconds = Math.max(0, Math.floor(ms / 1000))
+  const hours = Math.floor(totalSeconds / 3600)
+  const minutes = Math.floor((totalSeconds % 3600) / 60)
+  const seconds = totalSeconds % 60
+  if (hours > 0) return `${hours}h ${String(minutes).padStart(2, '0')}m`
+  if (minutes > 0) return `${minutes}m ${String(seconds).padStart(2, '0')}s`
+  return `${seconds}s`
+}
 
 /** `250ms`, `10s`, `5m`, `2h`, `14d` when exact, else `1.25s`, `4m 10s`, `1h 04m`: how settings and timeouts read. */
 export function formatSpan(ms: number): string {
