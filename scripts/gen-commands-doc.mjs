@@ -92,7 +92,7 @@ function document() {
     '',
     ...commands.map((command) => `- [\`${BIN} ${words(command.id)}\`](#${anchor(command)}): ${prose(render(command.summary ?? command.description?.split('\n')[0], command))}`),
     '',
-    'Topics group commands: ' + topics.map(([name, topic]) => `\`${name}\` (${prose(topic.description)})`).join(', ') + '.',
+    `Topics group commands: ${topics.map(([name, topic]) => `\`${name}\` (${prose(topic.description)})`).join(', ')}.`,
     '',
     '## Flags every command takes',
     '',
