@@ -1,4 +1,4 @@
-import type {LinkedChat} from '../../src/webhook/registry-sections.js'
+import type {LinkedChat} from '../../src/config/registry-sections.js'
 import {BaseCommand} from '../base-command.js'
 
 export default class WebhookLinks extends BaseCommand<typeof WebhookLinks, {linked_chats: LinkedChat[]}> {

@@ -40,6 +40,7 @@ Guarantee: one reply per accepted update (a repeated update_id is skipped), with
     const {flags} = this
     const json = this.jsonEnabled()
     const {describeServedBot, servedBotFields, startServe, WEBHOOK_EXCLUDES_POLLING} = await import('../../src/webhook/serve.js')
+    const {monitorStatusSections} = await import('../../src/monitor/status.js')
     let running: Awaited<ReturnType<typeof startServe>> | undefined
     const metrics = flags.metrics === undefined ? undefined : await (await import('../../src/metrics/index.js')).serveOpsMetrics(flags.metrics, {publicPort: {flag: '--port', port: flags.port}, outbox: () => running?.outbox, logError: (line) => this.warnLine(line)})
     running = await startServe(
@@ -63,6 +64,8 @@ Guarantee: one reply per accepted update (a repeated update_id is skipped), with
           else this.jsonEvent('error', {message: line})
         },
         ...(metrics ? {onOutcome: metrics.recordWebhookUpdate} : {}),
+        // /status shows the monitor's last results next to the bots.
+        monitorStatus: (monitor) => monitorStatusSections({store: monitor}),
       },
     ).catch(async (error: unknown) => {
       await metrics?.close()

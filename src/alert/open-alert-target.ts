@@ -1,7 +1,7 @@
 import {openBot, type OpenBotOptions} from '../bot-session.js'
 import {type BotRequest, type Env, requireChats, type ResolvedBot} from '../config/index.js'
 import {UserError} from '../user-error.js'
-import {linkedChatsFor} from '../webhook/linked-chats.js'
+import {linkedChatsFor} from '../config/linked-chats.js'
 import type {AlertTarget} from './alert-target.js'
 
 export interface AlertChannelRequest extends Omit<BotRequest, 'defaultBot'> {

@@ -10,7 +10,7 @@ import {monitorDirIn} from '../store/file/file-monitor-store.js'
 import type {MonitorStore} from '../store/monitor-state.js'
 import type {Store} from '../store/select-store.js'
 import type {OutboxStore} from '../store/types.js'
-import {pendingText} from '../monitor/status.js'
+import {pendingText} from '../store/monitor-state.js'
 import {type HealthItem, item} from './health-item.js'
 
 /**

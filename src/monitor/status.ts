@@ -1,6 +1,6 @@
 import type {CheckSpec} from './check-spec.js'
 import {formatDowntime, formatSpan, utcTime} from '../support/duration.js'
-import type {CheckStatus, MonitorState, MonitorStore, PendingAlert} from '../store/monitor-state.js'
+import {type CheckStatus, type MonitorState, type MonitorStore, pendingText} from '../store/monitor-state.js'
 
 /** One check as `monitor status` shows it. `pending`: in the monitors file, never run. */
 export interface StatusRow {
@@ -83,10 +83,6 @@ function detailOf(row: StatusRow): string {
   return `${row.message ?? ''}${failing}${removed}${pending}`
 }
 
-/** `registry bot "alerts": token ${ALERTS_TOKEN} is not set (down alert, 3 attempts)`. */
-export function pendingText(pending: PendingAlert): string {
-  return `${pending.reason} (${pending.event} alert, ${pending.attempts} attempt${pending.attempts === 1 ? '' : 's'})`
-}
 
 export interface StatusSectionsOptions {
   /** The opened store's `monitor`. */

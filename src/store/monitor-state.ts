@@ -40,6 +40,11 @@ export interface PendingAlert {
   attempts: number
 }
 
+/** `registry bot "alerts": token ${ALERTS_TOKEN} is not set (down alert, 3 attempts)`. */
+export function pendingText(pending: PendingAlert): string {
+  return `${pending.reason} (${pending.event} alert, ${pending.attempts} attempt${pending.attempts === 1 ? '' : 's'})`
+}
+
 export interface MonitorState {
   version: 1
   checks: Record<string, CheckState>

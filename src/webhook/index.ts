@@ -36,7 +36,7 @@ export {
   parseTtlSeconds,
   unlinkChat,
 } from './link-tokens.js'
-export {linkedChatsFor, type LinkedChatsOptions} from './linked-chats.js'
+export {linkedChatsFor, type LinkedChatsOptions} from '../config/linked-chats.js'
 export {
   type BotChoice,
   deleteWebhooks,
@@ -47,7 +47,7 @@ export {
   type WebhookOutcome,
   type WebhookReport,
 } from './register.js'
-export {editSections, type LinkedChat, type LinkTokenEntry, readSections, type RegistrySections} from './registry-sections.js'
+export {editSections, type LinkedChat, type LinkTokenEntry, readSections, type RegistrySections} from '../config/registry-sections.js'
 export {type AlertMuter, openServedBots, type ServedBot, type UpdateContext} from './served-bot.js'
 export {describeServedBot, type RunningServe, type ServeOptions, type ServeRequest, startServe, WEBHOOK_EXCLUDES_POLLING} from './serve.js'
 export {UpdateQueue, type UpdateQueueOptions} from './update-queue.js'

@@ -5,7 +5,7 @@ import {createHash, randomBytes} from 'node:crypto'
 import type {RegistryLocation} from '../config/index.js'
 import {parseDurationMs} from '../support/duration.js'
 import {UserError} from '../user-error.js'
-import {editSections, type LinkedChat, type LinkTokenEntry} from './registry-sections.js'
+import {editSections, type LinkedChat, type LinkTokenEntry} from '../config/registry-sections.js'
 
 /** 24 random bytes, base64url: 32 characters, which a t.me `?start=` deep link can carry (64 at most). */
 const TOKEN_BYTES = 24

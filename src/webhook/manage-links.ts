@@ -2,7 +2,7 @@
 // to remove one (a chat that left the company, a group deleted) without editing the registry by hand.
 import {type Env, locateRegistry} from '../config/index.js'
 import {unlinkChat} from './link-tokens.js'
-import {type LinkedChat, readSections} from './registry-sections.js'
+import {type LinkedChat, readSections} from '../config/registry-sections.js'
 
 /** Linked chats, oldest first; only those linked through `bot` (any case) when given. */
 export async function listLinkedChats(options: {configPath?: string; env?: Env; bot?: string}): Promise<LinkedChat[]> {

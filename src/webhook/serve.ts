@@ -1,10 +1,10 @@
 import {resolveStateDir} from '../support/state-dir.js'
-import {monitorStatusSections} from '../monitor/status.js'
 import {pruneButtonKeys} from './alert-buttons.js'
 import {handleUpdate, updateLane} from './handle-update.js'
 import type {BotChoice, WebhookOptions} from './register.js'
 import {type AlertMuter, openServedBots, type ServedBot, type UpdateContext} from './served-bot.js'
 import {type HandledUpdate, startWebhookServer, type WebhookOutcome, type WebhookServer} from './webhook-server.js'
+import type {MonitorStore} from '../store/monitor-state.js'
 import type {KeyValueStore, OutboxStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
 import {findWebhookSecret} from './webhook-secret.js'
@@ -41,8 +41,13 @@ export interface ServeOptions extends WebhookOptions {
   muter?: AlertMuter
   /** Button signing keys and a stored webhook secret. @default the configured store's */
   keyValue?: KeyValueStore
-  /** @default the monitor's last results in the configured store: see UpdateContext.statusSections */
+  /** @default `monitorStatus` of the configured store's monitor state, if given: see UpdateContext.statusSections */
   statusSections?: UpdateContext['statusSections']
+  /**
+   * What /status adds from the monitor's state (the door passes monitor's `monitorStatusSections`): the webhook
+   * feature does not reach into the monitor itself. @default nothing
+   */
+  monitorStatus?: (monitor: MonitorStore) => UpdateContext['statusSections']
   /** Told what became of each request, by bot name (`unknown` when no served bot is sure): the metrics. */
   onOutcome?: (bot: string, outcome: WebhookOutcome) => void
 }
@@ -72,7 +77,7 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
     muter ??= store.throttle
     keyValue ??= store.kv
     // /status shows the monitor's last results next to the bots, from the same store.
-    statusSections ??= monitorStatusSections({store: store.monitor})
+    statusSections ??= options.monitorStatus?.(store.monitor)
     outbox = store.outbox
     closeStore = () => store.close()
   }

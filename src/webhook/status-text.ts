@@ -1,5 +1,5 @@
 import {loadCurrentRegistry, type RegistryBot, sameChatId} from '../config/index.js'
-import {type LinkedChat, readSections} from './registry-sections.js'
+import {type LinkedChat, readSections} from '../config/registry-sections.js'
 import type {ServedBot, UpdateContext} from './served-bot.js'
 import {utcClock} from './time-text.js'
 

@@ -7,7 +7,7 @@ import {loadCurrentRegistry, sameChatId} from '../config/index.js'
 import {readEnvBotConfigs, readEnvChatIds} from '../config/env-layers.js'
 import type {AlertButtonAction} from './alert-buttons.js'
 import {existingButtonSigningKey, macMatches} from './button-signing.js'
-import {readSections} from './registry-sections.js'
+import {readSections} from '../config/registry-sections.js'
 import type {ServedBot, UpdateContext} from './served-bot.js'
 
 /** The channels every install knows, whatever its registry says. */

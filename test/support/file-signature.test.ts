@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {loadCurrentRegistry} from '../../src/config/index.js'
-import {readSections} from '../../src/webhook/registry-sections.js'
+import {readSections} from '../../src/config/registry-sections.js'
 import {fileSignature, ParsedFileCache} from '../../src/support/file-signature.js'
 
 let dir: string

@@ -4,7 +4,7 @@ import {createHash} from 'node:crypto'
 
 import {describe, expect, it} from 'vitest'
 
-import {linkedChatsFor} from '../../src/webhook/linked-chats.js'
+import {linkedChatsFor} from '../../src/config/linked-chats.js'
 import {ALERTS_BOT, ANA, ANA_CHAT, BOB, BOB_CHAT, callsOf, expectUsageError, messageUpdate, readRegistry, REGISTRY, SECRET, useWorld, writeRegistry} from './fixture.js'
 import {type ServeProcess, useServeProcesses} from './serve-process.js'
 

@@ -4,10 +4,10 @@
 import type {Document, YAMLMap, YAMLSeq} from 'yaml'
 
 import {realTarget, writeFileAtomic} from '../support/atomic-write.js'
-import {type LockOptions, withFileLock} from '../config/file-lock.js'
-import {locate, preview} from '../config/issues.js'
-import {type RegistryLocation, toLocation} from '../config/paths.js'
-import {parseRegistryText, readRegistryText, rememberRegistry} from '../config/registry-file.js'
+import {type LockOptions, withFileLock} from './file-lock.js'
+import {locate, preview} from './issues.js'
+import {type RegistryLocation, toLocation} from './paths.js'
+import {parseRegistryText, readRegistryText, rememberRegistry} from './registry-file.js'
 import {ParsedFileCache} from '../support/file-signature.js'
 import {UserError} from '../user-error.js'
 
@@ -139,7 +139,7 @@ export function readSections(file: RegistryLocation | string): Promise<RegistryS
 async function parseSectionsOf(location: RegistryLocation): Promise<RegistrySections> {
   const current = await readRegistryText(location)
   if (current === undefined) return {links: [], linkedChats: []}
-  const {parseDocument, toPlainData} = await import('../config/yaml-lib.js')
+  const {parseDocument, toPlainData} = await import('./yaml-lib.js')
   const doc = parseDocument(current.text, {uniqueKeys: true})
   if (doc.errors.length > 0) throw new UserError(`${location.display}: YAML syntax error: ${doc.errors[0]!.message.split('\n')[0]}`)
   return parseSections(toPlainData(doc, location.display), location.display)

@@ -1,4 +1,4 @@
-import {type Env, locateRegistry} from '../config/index.js'
+import {type Env, locateRegistry} from './paths.js'
 import {type LinkedChat, readSections} from './registry-sections.js'
 
 export interface LinkedChatsOptions {
