@@ -130,7 +130,12 @@ var init_redact = __esm({
 });
 
 // src/exit-codes.ts
-var ExitCode2;
+function worstExitCode(codes) {
+  let worst = ExitCode2.ok;
+  for (const code of codes) if (severity(code) > severity(worst)) worst = code;
+  return worst;
+}
+var ExitCode2, severity;
 var init_exit_codes = __esm({
   "src/exit-codes.ts"() {
     "use strict";
@@ -148,6 +153,7 @@ var init_exit_codes = __esm({
        */
       spooled: 75
     };
+    severity = (code) => code === ExitCode2.ok ? 0 : code === ExitCode2.spooled ? 1 : 2 + code;
   }
 });
 
@@ -2350,9 +2356,9 @@ function parseURLObject(trimmed, def) {
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname6) {
-  hostname6.lastIndex = 0;
-  return hostname6.test(url2.hostname);
+function urlHostnameOk(url2, hostname7) {
+  hostname7.lastIndex = 0;
+  return hostname7.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -4757,7 +4763,7 @@ function isRef(value) {
 function cloneIssues(issues) {
   return issues.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
 }
-function isRecursive(inst, stack, resolve3) {
+function isRecursive(inst, stack, resolve4) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -4767,7 +4773,7 @@ function isRecursive(inst, stack, resolve3) {
   let result = NONE;
   const check2 = (child2) => {
     if (result !== PROVEN && child2?._zod) {
-      const answer = isRecursive(child2, stack, resolve3);
+      const answer = isRecursive(child2, stack, resolve4);
       if (answer > result)
         result = answer;
     }
@@ -4778,7 +4784,7 @@ function isRecursive(inst, stack, resolve3) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
       if (child2 > answer)
         answer = child2;
     }
@@ -4842,7 +4848,7 @@ function isRecursive(inst, stack, resolve3) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -20761,7 +20767,7 @@ var init_xdg = __esm({
 // src/support/state-dir.ts
 import { constants as constants3 } from "node:fs";
 import { access as access2, mkdir as mkdir2 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { dirname as dirname3, join as join4 } from "node:path";
 function defaultStateDir(env = process.env) {
   return join4(xdgDir(env, "XDG_STATE_HOME", [".local", "state"]), "fastpay-tg");
 }
@@ -20772,20 +20778,29 @@ function resolveStateDir(flag, env = process.env) {
 }
 async function ensureStateDir(dir) {
   try {
-    await mkdir2(dir, { recursive: true, mode: 448 });
+    await mkdir2(dir, { recursive: true, mode: 448 }).catch((error63) => {
+      if (error63.code !== "ENOENT") throw error63;
+      return makeLevelByLevel(dir);
+    });
     await access2(dir, constants3.W_OK | constants3.X_OK);
   } catch (error63) {
     throw stateDirError(dir, error63);
   }
 }
+async function makeLevelByLevel(dir) {
+  const parent = dirname3(dir);
+  if (parent !== dir && !await access2(parent).then(() => true, () => false)) await makeLevelByLevel(parent);
+  await mkdir2(dir, { mode: 448 }).catch((error63) => {
+    if (error63.code !== "EEXIST") throw error63;
+  });
+}
 function stateDirError(dir, error63) {
+  if (error63 instanceof StateDirError) return error63;
   const code = error63?.code;
   if (code === void 0 || !UNUSABLE_DIR_CODES.has(code)) return error63;
-  return new UserError(
-    `state dir ${JSON.stringify(dir)} is not writable (${code}): choose another with --state-dir or ${STATE_DIR_ENV}`
-  );
+  return new StateDirError(dir, code);
 }
-var STATE_DIR_ENV, throttleDirIn, outboxDirIn, UNUSABLE_DIR_CODES;
+var STATE_DIR_ENV, throttleDirIn, outboxDirIn, UNUSABLE_DIR_CODES, StateDirError;
 var init_state_dir = __esm({
   "src/support/state-dir.ts"() {
     "use strict";
@@ -20795,6 +20810,15 @@ var init_state_dir = __esm({
     throttleDirIn = (stateDir) => join4(stateDir, "throttle");
     outboxDirIn = (stateDir) => join4(stateDir, "outbox");
     UNUSABLE_DIR_CODES = /* @__PURE__ */ new Set(["EACCES", "EPERM", "EROFS", "ENOTDIR", "EEXIST", "ENOSPC", "EDQUOT"]);
+    StateDirError = class extends UserError {
+      constructor(dir, code) {
+        super(`state dir ${JSON.stringify(dir)} is not writable (${code}): choose another with --state-dir or ${STATE_DIR_ENV}`);
+        this.dir = dir;
+        this.code = code;
+      }
+      dir;
+      code;
+    };
   }
 });
 
@@ -20825,6 +20849,23 @@ var init_paths = __esm({
     init_state_dir();
     CONFIG_ENV_VAR = "FASTPAY_TG_CONFIG";
     NO_DEFAULT_CONFIG_ENV_VAR = "FASTPAY_TG_NO_DEFAULT_CONFIG";
+  }
+});
+
+// src/support/file-signature.ts
+import { stat as stat2 } from "node:fs/promises";
+async function fileSignature(path6) {
+  try {
+    const info2 = await stat2(path6);
+    return `${info2.ino}:${info2.mtimeMs}:${info2.size}`;
+  } catch (error63) {
+    const code = error63.code;
+    return code === "ENOENT" || code === "ENOTDIR" ? "missing" : `unreadable:${code ?? "unknown"}`;
+  }
+}
+var init_file_signature = __esm({
+  "src/support/file-signature.ts"() {
+    "use strict";
   }
 });
 
@@ -28211,7 +28252,7 @@ var init_yaml_lib = __esm({
 });
 
 // src/config/registry-file.ts
-import { open as open3, stat as stat2 } from "node:fs/promises";
+import { open as open3, stat as stat3 } from "node:fs/promises";
 import { resolve as resolve2 } from "node:path";
 function isLiteralToken(token) {
   return !ENV_REFERENCE.test(token) && !token.startsWith(KEYCHAIN_PREFIX);
@@ -28284,7 +28325,7 @@ function missingRegistryError(location) {
 async function requireNamedRegistry(location) {
   if (!location.explicit) return;
   try {
-    await stat2(location.path);
+    await stat3(location.path);
   } catch (error63) {
     if (error63.code === "ENOENT") throw missingRegistryError(location);
   }
@@ -28312,26 +28353,38 @@ function loadRegistry(file2) {
   }
   return pending;
 }
+async function loadCurrentRegistry(file2) {
+  const location = toLocation(file2);
+  const key = cacheKey(location);
+  const signature = await fileSignature(location.path);
+  if (signatures.get(key) !== signature) {
+    loaded.delete(key);
+    signatures.set(key, signature);
+  }
+  return loadRegistry(location);
+}
 function rememberRegistry(registry2) {
   loaded.set(cacheKey(registry2.location), Promise.resolve(registry2));
 }
-var loaded;
+var loaded, signatures;
 var init_registry_file = __esm({
   "src/config/registry-file.ts"() {
     "use strict";
     init_redact();
+    init_file_signature();
     init_user_error();
     init_issues();
     init_paths();
     init_constants();
     loaded = /* @__PURE__ */ new Map();
+    signatures = /* @__PURE__ */ new Map();
   }
 });
 
 // src/support/atomic-write.ts
 import { randomBytes } from "node:crypto";
 import { mkdir as mkdir3, open as open4, realpath, rename as rename2, unlink as unlink2 } from "node:fs/promises";
-import { basename as basename3, dirname as dirname3, join as join6 } from "node:path";
+import { basename as basename3, dirname as dirname4, join as join6 } from "node:path";
 async function realTarget(path6) {
   try {
     return await realpath(path6);
@@ -28340,7 +28393,7 @@ async function realTarget(path6) {
   }
 }
 async function writeFileAtomic(path6, text2, mode = 384) {
-  const dir = dirname3(path6);
+  const dir = dirname4(path6);
   await mkdir3(dir, { recursive: true, mode: 448 });
   const temporary = join6(dir, `.${basename3(path6)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   const handle = await open4(temporary, "wx", mode);
@@ -28374,6 +28427,131 @@ var init_atomic_write = __esm({
   }
 });
 
+// src/support/process-alive.ts
+function isProcessAlive(pid) {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error63) {
+    return error63.code === "EPERM";
+  }
+}
+var init_process_alive = __esm({
+  "src/support/process-alive.ts"() {
+    "use strict";
+  }
+});
+
+// src/support/key-lock.ts
+import { open as open5, unlink as unlink3 } from "node:fs/promises";
+function unhold(lockPath) {
+  const count = (heldHere.get(lockPath) ?? 0) - 1;
+  if (count > 0) heldHere.set(lockPath, count);
+  else heldHere.delete(lockPath);
+}
+async function withKeyLock(lockPath, action, options = {}) {
+  const { staleMs = 3e4, timeoutMs = 3e4, retryDelayMs = 5, sleep = realSleep, now = Date.now } = options;
+  const startedAt = now();
+  let ino;
+  while ((ino = await tryCreate(lockPath)) === void 0) {
+    const broken = await breakIfStale(lockPath, staleMs, now);
+    if (now() - startedAt >= timeoutMs) throw new LockTimeoutError(lockPath, (await readLock(lockPath, now))?.pid);
+    if (!broken) await sleep(retryDelayMs * (1 + Math.random()));
+  }
+  try {
+    return await action();
+  } finally {
+    const current = await readLock(lockPath, now).catch(() => void 0);
+    if (current?.ino === ino && current.pid === process.pid) await unlink3(lockPath).catch(() => void 0);
+    unhold(lockPath);
+  }
+}
+async function tryCreate(lockPath) {
+  let handle;
+  try {
+    handle = await open5(lockPath, "wx", 384);
+  } catch (error63) {
+    if (error63.code === "EEXIST") return void 0;
+    throw error63;
+  }
+  hold(lockPath);
+  try {
+    await handle.writeFile(`${process.pid}
+`);
+    return (await handle.stat()).ino;
+  } catch (error63) {
+    await unlink3(lockPath).catch(() => void 0);
+    unhold(lockPath);
+    throw error63;
+  } finally {
+    await handle.close();
+  }
+}
+async function readLock(lockPath, now) {
+  let handle;
+  try {
+    handle = await open5(lockPath, "r");
+  } catch (error63) {
+    if (error63.code === "ENOENT") return void 0;
+    throw error63;
+  }
+  try {
+    const [stats, text2] = await Promise.all([handle.stat(), handle.readFile("utf8")]);
+    const pid = /^\d+$/.test(text2.trim()) ? Number(text2.trim()) : void 0;
+    return { ino: stats.ino, ageMs: now() - stats.mtimeMs, pid };
+  } finally {
+    await handle.close();
+  }
+}
+function isStale(lockPath, lock, staleMs) {
+  if (lock.pid === void 0) return lock.ageMs > EMPTY_LOCK_GRACE_MS;
+  if (lock.pid === process.pid && !heldHere.has(lockPath)) return true;
+  return !isProcessAlive(lock.pid) || lock.ageMs > staleMs;
+}
+async function breakIfStale(lockPath, staleMs, now) {
+  const seen = await readLock(lockPath, now);
+  if (seen === void 0) return true;
+  if (!isStale(lockPath, seen, staleMs)) return false;
+  const breaker2 = `${lockPath}.break`;
+  if (await tryCreate(breaker2) === void 0) {
+    const stuck = await readLock(breaker2, now);
+    if (stuck !== void 0 && isStale(breaker2, stuck, staleMs)) await unlink3(breaker2).catch(() => void 0);
+    return false;
+  }
+  try {
+    const current = await readLock(lockPath, now);
+    if (current === void 0) return true;
+    if (current.ino !== seen.ino || !isStale(lockPath, current, staleMs)) return false;
+    await unlink3(lockPath).catch(() => void 0);
+    return true;
+  } finally {
+    unhold(breaker2);
+    await unlink3(breaker2).catch(() => void 0);
+  }
+}
+var LockTimeoutError, EMPTY_LOCK_GRACE_MS, heldHere, hold, realSleep;
+var init_key_lock = __esm({
+  "src/support/key-lock.ts"() {
+    "use strict";
+    init_process_alive();
+    LockTimeoutError = class extends Error {
+      constructor(lockPath, ownerPid) {
+        super(`${lockPath} stayed locked${ownerPid === void 0 ? "" : ` by pid ${ownerPid}`}`);
+        this.lockPath = lockPath;
+        this.ownerPid = ownerPid;
+      }
+      lockPath;
+      ownerPid;
+      name = "LockTimeoutError";
+    };
+    EMPTY_LOCK_GRACE_MS = 1e3;
+    heldHere = /* @__PURE__ */ new Map();
+    hold = (lockPath) => void heldHere.set(lockPath, (heldHere.get(lockPath) ?? 0) + 1);
+    realSleep = (ms) => new Promise((resolve4) => setTimeout(resolve4, ms));
+  }
+});
+
 // src/api/errors.ts
 function isTelegramApiError(error63) {
   return error63 instanceof TelegramApiError;
@@ -28381,8 +28559,8 @@ function isTelegramApiError(error63) {
 function isTelegramNetworkError(error63) {
   return error63 instanceof TelegramNetworkError;
 }
-function hintFor(errorCode2, description, parameters) {
-  switch (errorCode2) {
+function hintFor(errorCode, description, parameters) {
+  switch (errorCode) {
     case 401:
       return "the bot token is wrong (ask @BotFather)";
     case 403:
@@ -28425,13 +28603,13 @@ var init_errors3 = __esm({
     "use strict";
     init_redact();
     TelegramApiError = class extends Error {
-      constructor(method, errorCode2, description, parameters = {}) {
-        super(redact(`Call to '${method}' failed (${errorCode2}: ${description})`));
+      constructor(method, errorCode, description, parameters = {}) {
+        super(redact(`Call to '${method}' failed (${errorCode}: ${description})`));
         this.method = method;
-        this.errorCode = errorCode2;
+        this.errorCode = errorCode;
         this.description = description;
         this.parameters = parameters;
-        this.hint = hintFor(errorCode2, description, parameters);
+        this.hint = hintFor(errorCode, description, parameters);
       }
       method;
       errorCode;
@@ -28485,7 +28663,7 @@ function oneLine(text2) {
   const firstLine3 = text2.split("\n").find((line) => line.trim() !== "") ?? text2;
   return redact(firstLine3.trim());
 }
-var COLOUR_CODES;
+var failedOf, COLOUR_CODES;
 var init_describe_failure = __esm({
   "src/describe-failure.ts"() {
     "use strict";
@@ -28493,7 +28671,854 @@ var init_describe_failure = __esm({
     init_exit_codes();
     init_redact();
     init_user_error();
+    failedOf = (outcomes) => outcomes.filter((outcome) => !outcome.ok);
     COLOUR_CODES = /\u001b\[[0-9;]*m/g;
+  }
+});
+
+// src/format/escape.ts
+function escapeHtml(text2) {
+  return text2.replace(HTML_TEXT_SPECIAL, (char) => HTML_REPLACEMENTS[char]);
+}
+function escapeHtmlAttribute(value) {
+  return value.replace(HTML_ATTRIBUTE_SPECIAL, (char) => HTML_REPLACEMENTS[char]);
+}
+function escapeMarkdownV2(text2) {
+  return text2.replace(MARKDOWN_V2_SPECIAL, "\\$&");
+}
+function escapeMarkdownV2Code(text2) {
+  return text2.replace(MARKDOWN_V2_CODE_SPECIAL, "\\$&");
+}
+function escapeMarkdownV2Url(url2) {
+  return url2.replace(MARKDOWN_V2_URL_SPECIAL, "\\$&");
+}
+var HTML_REPLACEMENTS, HTML_TEXT_SPECIAL, HTML_ATTRIBUTE_SPECIAL, MARKDOWN_V2_SPECIAL, MARKDOWN_V2_CODE_SPECIAL, MARKDOWN_V2_URL_SPECIAL;
+var init_escape = __esm({
+  "src/format/escape.ts"() {
+    "use strict";
+    HTML_REPLACEMENTS = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+    HTML_TEXT_SPECIAL = /[&<>]/g;
+    HTML_ATTRIBUTE_SPECIAL = /[&<>"]/g;
+    MARKDOWN_V2_SPECIAL = /[_*[\]()~`>#+\-=|{}.!\\]/g;
+    MARKDOWN_V2_CODE_SPECIAL = /[`\\]/g;
+    MARKDOWN_V2_URL_SPECIAL = /[)\\]/g;
+  }
+});
+
+// src/format/split-tokens.ts
+function codePointAt(text2, index) {
+  const code = text2.charCodeAt(index);
+  if (code >= 55296 && code <= 56319 && index + 1 < text2.length) {
+    const next = text2.charCodeAt(index + 1);
+    if (next >= 56320 && next <= 57343) return text2.slice(index, index + 2);
+  }
+  return text2.charAt(index);
+}
+function codePointToken(text2, index) {
+  const char = codePointAt(text2, index);
+  return { raw: char, visible: char };
+}
+var plainSyntax;
+var init_split_tokens = __esm({
+  "src/format/split-tokens.ts"() {
+    "use strict";
+    plainSyntax = {
+      tokenize(text2) {
+        const tokens = [];
+        for (let index = 0; index < text2.length; ) {
+          const token = codePointToken(text2, index);
+          tokens.push(token);
+          index += token.raw.length;
+        }
+        return tokens;
+      },
+      reopen: () => "",
+      close: () => ""
+    };
+  }
+});
+
+// src/format/html-syntax.ts
+function matchAt(pattern, text2, index) {
+  pattern.lastIndex = index;
+  return pattern.exec(text2);
+}
+function tagToken(match, openNames) {
+  const [raw, slash, rawName = "", attributes = ""] = match;
+  const name = rawName.toLowerCase();
+  if (slash) {
+    if (openNames.at(-1) !== name) return { raw, visible: "" };
+    openNames.pop();
+    return { raw, visible: "", closes: true };
+  }
+  if (attributes.trimEnd().endsWith("/")) return { raw, visible: "" };
+  openNames.push(name);
+  const marker = { name, open: raw, close: `</${name}>` };
+  return { raw, visible: "", opens: marker };
+}
+function tokenizeHtml(text2) {
+  const tokens = [];
+  const openNames = [];
+  let index = 0;
+  while (index < text2.length) {
+    const char = text2[index];
+    const tag = char === "<" ? matchAt(TAG, text2, index) : null;
+    const entity = char === "&" ? matchAt(ENTITY, text2, index) : null;
+    let token;
+    if (tag) token = tagToken(tag, openNames);
+    else if (entity) token = { raw: entity[0], visible: entity[0] };
+    else token = codePointToken(text2, index);
+    tokens.push(token);
+    index += token.raw.length;
+  }
+  return tokens;
+}
+var TAG, ENTITY, htmlSyntax;
+var init_html_syntax = __esm({
+  "src/format/html-syntax.ts"() {
+    "use strict";
+    init_split_tokens();
+    TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^<>"']|"[^"]*"|'[^']*')*)>/y;
+    ENTITY = /&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);/y;
+    htmlSyntax = {
+      tokenize: tokenizeHtml,
+      reopen: (stack) => stack.map((marker) => marker.open).join(""),
+      close: (stack) => stack.map((marker) => marker.close).reverse().join("")
+    };
+  }
+});
+
+// src/format/markdown-v2-syntax.ts
+function unescapedIndexOf(text2, char, from) {
+  for (let index = from; index < text2.length; index++) {
+    if (text2[index] === "\\") index++;
+    else if (text2[index] === char) return index;
+  }
+  return -1;
+}
+function linkAt(text2, index) {
+  const labelStart = text2[index] === "!" ? index + 1 : index;
+  if (text2[labelStart] !== "[") return void 0;
+  const labelEnd = unescapedIndexOf(text2, "]", labelStart + 1);
+  if (labelEnd < 0 || text2[labelEnd + 1] !== "(") return void 0;
+  const urlEnd = unescapedIndexOf(text2, ")", labelEnd + 2);
+  return urlEnd < 0 ? void 0 : text2.slice(index, urlEnd + 1);
+}
+function fenceToken(text2, index) {
+  let languageEnd = index + 3;
+  while (languageEnd < text2.length && !/[\s`]/.test(text2[languageEnd])) languageEnd++;
+  const hasLanguage = languageEnd > index + 3 && languageEnd < text2.length && text2[languageEnd] !== "`";
+  const language = hasLanguage ? text2.slice(index + 3, languageEnd) : "";
+  let end = hasLanguage ? languageEnd : index + 3;
+  if (text2.startsWith("\r\n", end)) end += 2;
+  else if (text2[end] === "\n") end += 1;
+  const marker = { name: "pre", open: `\`\`\`${language}
+`, close: "```" };
+  return { raw: text2.slice(index, end), visible: "", opens: marker };
+}
+function isExpandableQuoteEnd(text2, index, top) {
+  if (top?.name === "spoiler" || !text2.startsWith("||", index)) return false;
+  const after = index + 2;
+  if (after < text2.length && text2[after] !== "\n" && text2[after] !== "\r") return false;
+  const lineStart = text2.lastIndexOf("\n", index - 1) + 1;
+  return text2.startsWith(">", lineStart) || text2.startsWith("**>", lineStart);
+}
+function delimiterToken(delimiter3, name, stack) {
+  if (stack.at(-1)?.name === name) {
+    stack.pop();
+    return { raw: delimiter3, visible: "", closes: true };
+  }
+  const marker = { name, open: delimiter3, close: delimiter3 };
+  stack.push(marker);
+  return { raw: delimiter3, visible: "", opens: marker };
+}
+function nextToken(text2, index, stack) {
+  const top = stack.at(-1);
+  if (text2[index] === "\\" && index + 1 < text2.length) {
+    const escaped = codePointAt(text2, index + 1);
+    return { raw: `\\${escaped}`, visible: escaped };
+  }
+  if (top?.name === "pre" || top?.name === "code") {
+    const closer = top.name === "pre" ? "```" : "`";
+    if (!text2.startsWith(closer, index)) return codePointToken(text2, index);
+    stack.pop();
+    return { raw: closer, visible: "", closes: true };
+  }
+  if (text2.startsWith("```", index)) {
+    const fence = fenceToken(text2, index);
+    stack.push(fence.opens);
+    return fence;
+  }
+  if (text2[index] === "`") return delimiterToken("`", "code", stack);
+  const link = linkAt(text2, index);
+  if (link) return { raw: link, visible: link };
+  if (isExpandableQuoteEnd(text2, index, top)) return { raw: "||", visible: "" };
+  const delimiter3 = DELIMITERS.find(([candidate]) => text2.startsWith(candidate, index));
+  return delimiter3 ? delimiterToken(delimiter3[0], delimiter3[1], stack) : codePointToken(text2, index);
+}
+function tokenizeMarkdownV2(text2) {
+  const tokens = [];
+  const stack = [];
+  for (let index = 0; index < text2.length; ) {
+    const token = nextToken(text2, index, stack);
+    tokens.push(token);
+    index += token.raw.length;
+  }
+  return tokens;
+}
+function joinDelimiters(delimiters) {
+  let joined = "";
+  for (const delimiter3 of delimiters) {
+    if (joined.endsWith("_") && delimiter3.startsWith("_")) joined += UNDERSCORE_SEPARATOR;
+    joined += delimiter3;
+  }
+  return joined;
+}
+var DELIMITERS, UNDERSCORE_SEPARATOR, isDelimiter, markdownV2Syntax;
+var init_markdown_v2_syntax = __esm({
+  "src/format/markdown-v2-syntax.ts"() {
+    "use strict";
+    init_split_tokens();
+    DELIMITERS = [
+      ["__", "underline"],
+      ["||", "spoiler"],
+      ["*", "bold"],
+      ["_", "italic"],
+      ["~", "strike"]
+    ];
+    UNDERSCORE_SEPARATOR = "**";
+    isDelimiter = (token) => token?.opens !== void 0 || token?.closes === true;
+    markdownV2Syntax = {
+      tokenize: tokenizeMarkdownV2,
+      reopen(stack, next) {
+        const opening = joinDelimiters(stack.map((marker) => marker.open));
+        const touches = isDelimiter(next) && opening.endsWith("_") && next.raw.startsWith("_");
+        return touches ? opening + UNDERSCORE_SEPARATOR : opening;
+      },
+      close(stack, previous) {
+        const closing = joinDelimiters(stack.map((marker) => marker.close).reverse());
+        const touches = isDelimiter(previous) && previous.raw.endsWith("_") && closing.startsWith("_");
+        return touches ? UNDERSCORE_SEPARATOR + closing : closing;
+      }
+    };
+  }
+});
+
+// src/format/split-engine.ts
+var init_split_engine = __esm({
+  "src/format/split-engine.ts"() {
+    "use strict";
+    init_redact();
+    init_user_error();
+  }
+});
+
+// src/format/split-message.ts
+var MESSAGE_LIMIT;
+var init_split_message = __esm({
+  "src/format/split-message.ts"() {
+    "use strict";
+    init_html_syntax();
+    init_markdown_v2_syntax();
+    init_split_engine();
+    init_split_tokens();
+    MESSAGE_LIMIT = 4096;
+  }
+});
+
+// src/format/fit-message.ts
+function syntaxFor(parseMode) {
+  if (parseMode === "HTML") return htmlSyntax;
+  if (parseMode === "MarkdownV2") return markdownV2Syntax;
+  return plainSyntax;
+}
+function shownLength(token, parseMode) {
+  if (parseMode === "HTML" && token.raw.length > 1 && token.raw.startsWith("&") && token.visible === token.raw) return 1;
+  return token.visible.length;
+}
+function fitMessage(text2, options = {}) {
+  const { parseMode } = options;
+  const limit = options.limit ?? MESSAGE_LIMIT;
+  const syntax = syntaxFor(parseMode);
+  const tokens = syntax.tokenize(text2);
+  const lengths = tokens.map((token) => shownLength(token, parseMode));
+  if (lengths.reduce((sum, length) => sum + length, 0) <= limit) return { text: text2, cut: false };
+  const budget = limit - ELLIPSIS.length;
+  let shown = 0;
+  let end = 0;
+  while (end < tokens.length && shown + lengths[end] <= budget) shown += lengths[end++];
+  end = preferBreak(tokens, end, budget, shown, lengths);
+  const stack = [];
+  for (const token of tokens.slice(0, end)) {
+    if (token.opens) stack.push(token.opens);
+    else if (token.closes) stack.pop();
+  }
+  const kept = tokens.slice(0, end).map((token) => token.raw).join("").replace(/\s+$/, "");
+  return { text: kept + ELLIPSIS + syntax.close(stack, void 0), cut: true };
+}
+function preferBreak(tokens, end, budget, shown, lengths) {
+  let lost = 0;
+  for (let index = end; index > 0; index--) {
+    if (/\s$/.test(tokens[index - 1].visible)) return index;
+    lost += lengths[index - 1];
+    if (lost > budget * MAX_BACKTRACK || shown - lost <= 0) break;
+  }
+  return end;
+}
+var ELLIPSIS, MAX_BACKTRACK;
+var init_fit_message = __esm({
+  "src/format/fit-message.ts"() {
+    "use strict";
+    init_html_syntax();
+    init_markdown_v2_syntax();
+    init_split_message();
+    init_split_tokens();
+    ELLIPSIS = "\u2026";
+    MAX_BACKTRACK = 0.2;
+  }
+});
+
+// src/format/inline-keyboard.ts
+var init_inline_keyboard = __esm({
+  "src/format/inline-keyboard.ts"() {
+    "use strict";
+    init_user_error();
+  }
+});
+
+// src/format/parse-mode.ts
+var init_parse_mode = __esm({
+  "src/format/parse-mode.ts"() {
+    "use strict";
+    init_user_error();
+  }
+});
+
+// src/format/index.ts
+var init_format = __esm({
+  "src/format/index.ts"() {
+    "use strict";
+    init_escape();
+    init_fit_message();
+    init_inline_keyboard();
+    init_parse_mode();
+    init_split_message();
+  }
+});
+
+// src/api/proxy-env.ts
+function proxyVariable(env, ...names) {
+  for (const name of names) {
+    const value = env[name]?.trim();
+    if (value) return parseProxyUrl(name, value);
+  }
+  return void 0;
+}
+function proxySettingsFromEnv(env = process.env) {
+  const parsedHttp = proxyVariable(env, "http_proxy", "HTTP_PROXY");
+  const parsedHttps = proxyVariable(env, "https_proxy", "HTTPS_PROXY") ?? parsedHttp;
+  const bypass = noProxyMatcher(env.no_proxy ?? env.NO_PROXY ?? "");
+  return {
+    configured: parsedHttp !== void 0 || parsedHttps !== void 0,
+    proxyFor(url2) {
+      const proxy = url2.protocol === "https:" ? parsedHttps : parsedHttp;
+      if (proxy === void 0 || bypass(url2)) return void 0;
+      return proxy;
+    }
+  };
+}
+function parseProxyUrl(variable, value) {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+  let url2;
+  try {
+    url2 = new URL(withScheme);
+  } catch {
+    throw new UserError(`${variable} is not a proxy URL: ${JSON.stringify(displayProxy(value))}`);
+  }
+  if (url2.protocol !== "http:" && url2.protocol !== "https:") {
+    throw new UserError(`${variable}: only http:// and https:// proxies are supported, got ${displayProxy(url2)}`);
+  }
+  return url2;
+}
+function displayProxy(proxy) {
+  if (typeof proxy === "string") return proxy.replace(/\/\/[^/@]*@/, "//");
+  return `${proxy.protocol}//${proxy.host}`;
+}
+function noProxyMatcher(value) {
+  const entries = value.split(/[\s,]+/).map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== "");
+  if (entries.includes("*")) return () => true;
+  const rules = entries.map(parseNoProxyEntry);
+  return (url2) => {
+    const host = url2.hostname.toLowerCase().replace(/^\[|\]$/g, "");
+    const port = defaultPort(url2);
+    return rules.some((rule) => (rule.port === void 0 || rule.port === port) && (host === rule.host || host.endsWith(`.${rule.host}`)));
+  };
+}
+function parseNoProxyEntry(entry) {
+  let host = entry;
+  let port;
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+  if (bracketed) [, host = entry, port] = bracketed;
+  else if (entry.indexOf(":") === entry.lastIndexOf(":")) [host = entry, port] = entry.split(":");
+  return { host: host.replace(/^\*?\./, ""), port: port || void 0 };
+}
+var defaultPort;
+var init_proxy_env = __esm({
+  "src/api/proxy-env.ts"() {
+    "use strict";
+    init_user_error();
+    defaultPort = (url2) => url2.port || (url2.protocol === "https:" ? "443" : "80");
+  }
+});
+
+// src/api/proxy-errors.ts
+var ProxyRefusedError, ProxyUnreachableError;
+var init_proxy_errors = __esm({
+  "src/api/proxy-errors.ts"() {
+    "use strict";
+    init_proxy_env();
+    ProxyRefusedError = class extends Error {
+      constructor(proxy, status, statusText) {
+        super(`proxy ${displayProxy(proxy)} refused the tunnel: ${`${status} ${statusText}`.trim()}`);
+        this.status = status;
+      }
+      status;
+      name = "ProxyRefusedError";
+    };
+    ProxyUnreachableError = class extends Error {
+      name = "ProxyUnreachableError";
+      constructor(proxy, cause) {
+        super(`proxy ${displayProxy(proxy)} unreachable: ${cause.message || cause.code || "connection failed"}`, { cause });
+      }
+    };
+  }
+});
+
+// src/api/multipart.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
+function partSize(part) {
+  if ("content" in part) return part.content.length;
+  if ("blob" in part) return part.blob.size;
+  return part.file.size;
+}
+function escapeQuoted(value) {
+  return value.replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/"/g, "%22");
+}
+var CRLF, MultipartForm;
+var init_multipart = __esm({
+  "src/api/multipart.ts"() {
+    "use strict";
+    CRLF = Buffer.from("\r\n");
+    MultipartForm = class {
+      boundary = `----fastpay-tg-${randomBytes2(16).toString("hex")}`;
+      #parts = [];
+      append(name, value, filename) {
+        if (typeof value === "string") {
+          this.#parts.push({ head: this.#head(name), content: Buffer.from(value) });
+        } else {
+          this.#parts.push({ head: this.#head(name, filename ?? "blob", value.type), blob: value });
+        }
+      }
+      /** A file part read from `path` when the body is sent; exactly `size` bytes are sent. */
+      appendFile(name, file2, filename) {
+        this.#parts.push({ head: this.#head(name, filename, file2.type), file: { path: file2.path, size: file2.size } });
+      }
+      get contentType() {
+        return `multipart/form-data; boundary=${this.boundary}`;
+      }
+      get length() {
+        let total = this.#tail().length;
+        for (const part of this.#parts) total += part.head.length + partSize(part) + CRLF.length;
+        return total;
+      }
+      stream() {
+        const parts = this.#parts;
+        const tail = this.#tail();
+        return Readable.from(
+          (async function* () {
+            for (const part of parts) {
+              yield part.head;
+              if ("content" in part) yield part.content;
+              else if ("blob" in part) yield* Readable.fromWeb(part.blob.stream());
+              else if (part.file.size > 0) yield* createReadStream(part.file.path, { start: 0, end: part.file.size - 1, highWaterMark: 64 * 1024 });
+              yield CRLF;
+            }
+            yield tail;
+          })(),
+          { objectMode: false }
+        );
+      }
+      #head(name, filename, type) {
+        const disposition = `form-data; name="${escapeQuoted(name)}"${filename === void 0 ? "" : `; filename="${escapeQuoted(filename)}"`}`;
+        const typeLine = filename === void 0 ? "" : `Content-Type: ${type || "application/octet-stream"}\r
+`;
+        return Buffer.from(`--${this.boundary}\r
+Content-Disposition: ${disposition}\r
+${typeLine}\r
+`);
+      }
+      #tail() {
+        return Buffer.from(`--${this.boundary}--\r
+`);
+      }
+    };
+  }
+});
+
+// src/api/proxy-tunnel.ts
+import * as http from "node:http";
+import * as https from "node:https";
+import { connect as tlsConnect } from "node:tls";
+function proxyAuthorization(proxy) {
+  if (!proxy.username && !proxy.password) return {};
+  const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+  return { "proxy-authorization": `Basic ${Buffer.from(credentials).toString("base64")}` };
+}
+var TunnelingAgent;
+var init_proxy_tunnel = __esm({
+  "src/api/proxy-tunnel.ts"() {
+    "use strict";
+    init_proxy_errors();
+    TunnelingAgent = class extends https.Agent {
+      constructor(proxy, options) {
+        super(options);
+        this.proxy = proxy;
+      }
+      proxy;
+      createConnection(requestOptions, callback) {
+        const options = requestOptions;
+        const target = `${options.host}:${options.port}`;
+        const proxy = this.proxy;
+        const secureProxy = proxy.protocol === "https:";
+        const connectRequest = (secureProxy ? https : http).request({
+          host: proxy.hostname.replace(/^\[|\]$/g, ""),
+          port: proxy.port || (secureProxy ? 443 : 80),
+          method: "CONNECT",
+          path: target,
+          headers: { host: target, ...proxyAuthorization(proxy) },
+          agent: false,
+          signal: options.tunnelSignal
+        });
+        let settled = false;
+        const settle2 = (error63, socket) => {
+          if (settled) return;
+          settled = true;
+          callback?.(error63, socket);
+        };
+        connectRequest.once("connect", (answer, socket, head) => {
+          if (answer.statusCode !== 200) {
+            socket.destroy();
+            settle2(new ProxyRefusedError(proxy, answer.statusCode ?? 0, answer.statusMessage ?? ""));
+            return;
+          }
+          if (head.length > 0) socket.unshift(head);
+          const { tunnelSignal: _signal, ...tlsOptions } = options;
+          settle2(null, tlsConnect({ ...tlsOptions, socket }));
+        });
+        connectRequest.once("response", (answer) => {
+          answer.resume();
+          settle2(new ProxyRefusedError(proxy, answer.statusCode ?? 0, answer.statusMessage ?? ""));
+        });
+        connectRequest.once("error", (error63) => {
+          settle2(options.tunnelSignal?.aborted ? error63 : new ProxyUnreachableError(proxy, error63));
+        });
+        connectRequest.end();
+        return void 0;
+      }
+    };
+  }
+});
+
+// src/api/transport.ts
+var transport_exports = {};
+__export(transport_exports, {
+  createTransport: () => createTransport,
+  proxyFromEnv: () => proxyFromEnv
+});
+import * as http2 from "node:http";
+import * as https2 from "node:https";
+function proxyFromEnv(env = process.env) {
+  for (const name of PROXY_VARIABLES) {
+    const value = env[name];
+    if (value) return value;
+  }
+  return void 0;
+}
+function pooled(key, create) {
+  let agent = agents.get(key);
+  if (agent === void 0) {
+    agent = create();
+    agents.set(key, agent);
+  }
+  return agent;
+}
+async function createTransport(env = process.env) {
+  const settings = proxySettingsFromEnv(env);
+  const proxy = proxyFromEnv(env);
+  return {
+    fetch: (url2, init) => {
+      const target = new URL(url2);
+      return send(target, settings.proxyFor(target), init);
+    },
+    createFormData: () => new MultipartForm(),
+    proxy: proxy === void 0 ? void 0 : displayProxy(proxy),
+    proxyFor(url2) {
+      const via = settings.proxyFor(new URL(url2));
+      return via === void 0 ? void 0 : displayProxy(via);
+    }
+  };
+}
+function send(target, proxy, init) {
+  const headers = { ...init.headers };
+  let payload;
+  if (init.body instanceof MultipartForm) {
+    headers["content-type"] = init.body.contentType;
+    headers["content-length"] = String(init.body.length);
+    payload = init.body;
+  } else if (typeof init.body === "string") {
+    headers["content-length"] = String(Buffer.byteLength(init.body));
+    payload = init.body;
+  } else if (init.body !== void 0) {
+    throw new TypeError("this transport sends strings and forms it created");
+  }
+  const secure = target.protocol === "https:";
+  const port = target.port || (secure ? "443" : "80");
+  let options;
+  let module = secure ? https2 : http2;
+  if (proxy === void 0) {
+    options = { agent: pooled(target.protocol, () => secure ? new https2.Agent(AGENT_OPTIONS) : new http2.Agent(AGENT_OPTIONS)) };
+  } else if (secure) {
+    options = { agent: pooled(`tunnel ${proxy.href}`, () => new TunnelingAgent(proxy, AGENT_OPTIONS)), tunnelSignal: init.signal };
+  } else {
+    const secureProxy = proxy.protocol === "https:";
+    module = secureProxy ? https2 : http2;
+    return request(module, {
+      host: proxy.hostname.replace(/^\[|\]$/g, ""),
+      port: proxy.port || (secureProxy ? 443 : 80),
+      path: target.href,
+      method: init.method,
+      headers: { ...headers, host: target.host, ...proxyAuthorization(proxy) },
+      agent: pooled(`forward ${proxy.href}`, () => secureProxy ? new https2.Agent(AGENT_OPTIONS) : new http2.Agent(AGENT_OPTIONS)),
+      signal: init.signal
+    }, payload);
+  }
+  return request(module, {
+    ...options,
+    host: target.hostname.replace(/^\[|\]$/g, ""),
+    port,
+    path: `${target.pathname}${target.search}`,
+    method: init.method,
+    headers,
+    signal: init.signal
+  }, payload);
+}
+function request(module, options, payload) {
+  return new Promise((resolve4, reject) => {
+    const fail = (error63) => reject(new TypeError("fetch failed", { cause: error63 }));
+    const outgoing = module.request(options, (incoming) => {
+      const chunks = [];
+      incoming.on("data", (chunk) => chunks.push(chunk));
+      incoming.once("error", fail);
+      incoming.once("aborted", () => fail(new Error("the connection closed before the answer was complete")));
+      incoming.once("end", () => {
+        const text2 = Buffer.concat(chunks).toString("utf8");
+        resolve4({ status: incoming.statusCode ?? 0, statusText: incoming.statusMessage ?? "", text: async () => text2 });
+      });
+    });
+    outgoing.once("error", fail);
+    if (payload instanceof MultipartForm) {
+      const body = payload.stream();
+      body.once("error", (error63) => outgoing.destroy(error63));
+      body.pipe(outgoing);
+    } else {
+      outgoing.end(payload);
+    }
+  });
+}
+var PROXY_VARIABLES, AGENT_OPTIONS, agents;
+var init_transport = __esm({
+  "src/api/transport.ts"() {
+    "use strict";
+    init_multipart();
+    init_proxy_env();
+    init_proxy_tunnel();
+    PROXY_VARIABLES = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"];
+    AGENT_OPTIONS = { keepAlive: true, scheduling: "lifo" };
+    agents = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/send/migrations.ts
+var ChatMigrations;
+var init_migrations = __esm({
+  "src/send/migrations.ts"() {
+    "use strict";
+    ChatMigrations = class {
+      moved = /* @__PURE__ */ new Map();
+      record = (fromChatId, toChatId) => {
+        this.moved.set(String(fromChatId), toChatId);
+      };
+      /** The chat to use now for a chat id from the config. */
+      current(chatId) {
+        return this.moved.get(String(chatId)) ?? chatId;
+      }
+      movedTo(chatId) {
+        return this.moved.get(String(chatId));
+      }
+      entries() {
+        return [...this.moved].map(([from, to]) => ({ from, to }));
+      }
+    };
+  }
+});
+
+// src/rate-limit/window-budget.ts
+var WindowBudget, endOf;
+var init_window_budget = __esm({
+  "src/rate-limit/window-budget.ts"() {
+    "use strict";
+    WindowBudget = class {
+      constructor(limit, windowMs) {
+        this.limit = limit;
+        this.windowMs = windowMs;
+        if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer (got ${limit})`);
+        if (!(windowMs > 0)) throw new RangeError(`windowMs must be positive (got ${windowMs})`);
+      }
+      limit;
+      windowMs;
+      uses = [];
+      /** Whether one more request may leave at `now`. */
+      hasRoom(now) {
+        this.prune(now);
+        return this.uses.length < this.limit;
+      }
+      take(use) {
+        this.uses.push(use);
+      }
+      /** When room appears if nothing else is answered: the first counted request leaving the window; else Infinity. */
+      nextRoomAt(now) {
+        this.prune(now);
+        if (this.uses.length < this.limit) return now;
+        return Math.min(...this.uses.map((use) => endOf(use) + this.windowMs));
+      }
+      /** Requests counted now (in flight, or answered within the window). */
+      counted(now) {
+        this.prune(now);
+        return this.uses.length;
+      }
+      prune(now) {
+        if (this.uses.some((use) => endOf(use) + this.windowMs <= now)) {
+          this.uses = this.uses.filter((use) => endOf(use) + this.windowMs > now);
+        }
+      }
+    };
+    endOf = (use) => Math.min(use.answeredAt, use.assumeAnsweredBy);
+  }
+});
+
+// src/rate-limit/telegram-limiter.ts
+function limiterFor(client) {
+  return getOrCreate(shared, client, () => new TelegramRateLimiter());
+}
+function getOrCreate(map2, key, create) {
+  let value = map2.get(key);
+  if (value === void 0) {
+    value = create();
+    map2.set(key, value);
+  }
+  return value;
+}
+var realClock, TelegramRateLimiter, shared;
+var init_telegram_limiter = __esm({
+  "src/rate-limit/telegram-limiter.ts"() {
+    "use strict";
+    init_window_budget();
+    realClock = {
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((resolve4) => setTimeout(resolve4, ms))
+    };
+    TelegramRateLimiter = class {
+      constructor(limits = {}, clock = realClock) {
+        this.clock = clock;
+        this.limits = { perBotPerSecond: 30, perChatBurst: 3, chatBurstWindowMs: 3e3, perGroupPerMinute: 20, timeScale: 1, unreportedSlotMs: 1e3, ...limits };
+        this.bot = new WindowBudget(this.limits.perBotPerSecond, 1e3 * this.limits.timeScale);
+      }
+      clock;
+      bot;
+      chats = /* @__PURE__ */ new Map();
+      groups = /* @__PURE__ */ new Map();
+      limits;
+      waiting = [];
+      wakeAt = Infinity;
+      /** Sends one request to `chatId` when the limits allow, and counts it until `windowMs` after its answer. */
+      async run(chatId, send2) {
+        const slot = await this.take(chatId, Infinity);
+        try {
+          return await send2();
+        } finally {
+          slot.done();
+        }
+      }
+      /**
+       * Waits for, and takes, a slot to send one request to `chatId`. Prefer `run()`; a caller of `acquire` should call
+       * `done()` when the request is answered, else the slot counts as answered after `unreportedSlotMs`.
+       */
+      acquire(chatId) {
+        return this.take(chatId, this.limits.unreportedSlotMs);
+      }
+      take(chatId, unreportedMs) {
+        const budgets = this.budgetsFor(String(chatId));
+        return new Promise((grant) => {
+          this.waiting.push({ budgets, unreportedMs, grant });
+          this.pump();
+        });
+      }
+      /** Grants every waiter whose budgets all have room, oldest first, then sleeps until the next room can appear. */
+      pump() {
+        const now = this.clock.now();
+        for (let index = 0; index < this.waiting.length; ) {
+          const waiter = this.waiting[index];
+          if (!waiter.budgets.every((budget) => budget.hasRoom(now))) {
+            index++;
+            continue;
+          }
+          this.waiting.splice(index, 1);
+          const use = { answeredAt: Infinity, assumeAnsweredBy: now + waiter.unreportedMs };
+          for (const budget of waiter.budgets) budget.take(use);
+          let reported = false;
+          waiter.grant({
+            done: () => {
+              if (reported) return;
+              reported = true;
+              use.answeredAt = this.clock.now();
+              this.pump();
+            }
+          });
+        }
+        this.scheduleWake(now);
+      }
+      scheduleWake(now) {
+        let next = Infinity;
+        for (const waiter of this.waiting) next = Math.min(next, Math.max(...waiter.budgets.map((budget) => budget.nextRoomAt(now))));
+        if (next === Infinity || next >= this.wakeAt) return;
+        this.wakeAt = next;
+        void this.clock.sleep(Math.max(0, next - now)).then(() => {
+          if (this.wakeAt === next) this.wakeAt = Infinity;
+          this.pump();
+        });
+      }
+      budgetsFor(chatId) {
+        const scale = this.limits.timeScale;
+        const budgets = [this.bot, getOrCreate(this.chats, chatId, () => new WindowBudget(this.limits.perChatBurst, this.limits.chatBurstWindowMs * scale))];
+        if (chatId.startsWith("-") || chatId.startsWith("@")) {
+          budgets.push(getOrCreate(this.groups, chatId, () => new WindowBudget(this.limits.perGroupPerMinute, 6e4 * scale)));
+        }
+        return budgets;
+      }
+    };
+    shared = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -28501,9 +29526,9 @@ var init_describe_failure = __esm({
 function failureKind(failure2) {
   if (failure2.code === "usage") return "bot-refused";
   if (failure2.code !== "telegram") return "later";
-  const errorCode2 = failure2.telegramErrorCode ?? 0;
-  if (errorCode2 === 429 || errorCode2 >= 500) return "later";
-  if (errorCode2 === 401 || errorCode2 === 404) return "bot-refused";
+  const errorCode = failure2.telegramErrorCode ?? 0;
+  if (errorCode === 429 || errorCode >= 500) return "later";
+  if (errorCode === 401 || errorCode === 404) return "bot-refused";
   return "chat-refused";
 }
 var init_failure_kind = __esm({
@@ -28512,49 +29537,27 @@ var init_failure_kind = __esm({
   }
 });
 
-// src/support/timestamps.ts
-function compactTimestamp(epochMs) {
-  return new Date(epochMs).toISOString().replace(/[-:]/g, "");
-}
-var init_timestamps = __esm({
-  "src/support/timestamps.ts"() {
-    "use strict";
-  }
-});
-
-// src/support/process-alive.ts
-function isProcessAlive(pid) {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error63) {
-    return error63.code === "EPERM";
-  }
-}
-var init_process_alive = __esm({
-  "src/support/process-alive.ts"() {
-    "use strict";
-  }
-});
-
 // src/outbox/claims.ts
-import { readdir as readdir3, rename as rename3 } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { readdir as readdir3, rename as rename3, unlink as unlink5 } from "node:fs/promises";
+import { dirname as dirname7, join as join10 } from "node:path";
 function claimName(id, now) {
   return `${id}.${process.pid}.${now}.claim`;
 }
-async function claim2(entryPath, claimedDir, id, now) {
-  const path6 = join9(claimedDir, claimName(id, now));
+function holdClaim(claimedDir, id, now) {
+  const path6 = join10(claimedDir, claimName(id, now));
   claimedHere.add(path6);
+  return { id, pid: process.pid, claimedAt: now, path: path6 };
+}
+async function claim2(entryPath, claimedDir, id, now) {
+  const claimed = holdClaim(claimedDir, id, now);
   try {
-    await rename3(entryPath, path6);
+    await rename3(entryPath, claimed.path);
   } catch (error63) {
-    claimedHere.delete(path6);
+    claimedHere.delete(claimed.path);
     if (error63.code === "ENOENT") return void 0;
     throw error63;
   }
-  return { id, pid: process.pid, claimedAt: now, path: path6 };
+  return claimed;
 }
 async function unclaim(claimed, entryPath) {
   await rename3(claimed.path, entryPath);
@@ -28562,6 +29565,42 @@ async function unclaim(claimed, entryPath) {
 }
 function forgetClaim(claimed) {
   claimedHere.delete(claimed.path);
+}
+function startLease(claimed, intervalMs, now) {
+  let renewing = Promise.resolve();
+  const renew = async () => {
+    const renewedAt = now();
+    const path6 = join10(dirname7(claimed.path), claimName(claimed.id, renewedAt));
+    if (path6 === claimed.path) return;
+    claimedHere.add(path6);
+    try {
+      await rename3(claimed.path, path6);
+    } catch {
+      claimedHere.delete(path6);
+      return;
+    }
+    claimedHere.delete(claimed.path);
+    claimed.path = path6;
+    claimed.claimedAt = renewedAt;
+  };
+  const timer = setInterval(() => {
+    renewing = renewing.then(renew);
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await renewing;
+    }
+  };
+}
+async function withLease(claimed, intervalMs, now, work) {
+  const lease = startLease(claimed, intervalMs, now);
+  try {
+    return await work();
+  } finally {
+    await lease.stop();
+  }
 }
 async function listClaims(claimedDir) {
   const names = await readdir3(claimedDir).catch((error63) => {
@@ -28572,7 +29611,7 @@ async function listClaims(claimedDir) {
   for (const name of names) {
     const match = CLAIM_FILE.exec(name);
     if (match === null) continue;
-    claims.push({ id: match[1], pid: Number(match[2]), claimedAt: Number(match[3]), path: join9(claimedDir, name) });
+    claims.push({ id: match[1], pid: Number(match[2]), claimedAt: Number(match[3]), path: join10(claimedDir, name) });
   }
   return claims;
 }
@@ -28580,20 +29619,78 @@ function isAbandoned(claimed, now, timeoutMs) {
   if (claimed.pid === process.pid) return !claimedHere.has(claimed.path);
   return !isProcessAlive(claimed.pid) || now - claimed.claimedAt > timeoutMs;
 }
-var CLAIM_FILE, claimedHere;
+async function removeDeadTemporaries(dir) {
+  const names = await readdir3(dir).catch(() => []);
+  for (const name of names) {
+    const pid = TEMPORARY_FILE.exec(name)?.[1];
+    if (pid !== void 0 && Number(pid) !== process.pid && !isProcessAlive(Number(pid))) {
+      await unlink5(join10(dir, name)).catch(() => void 0);
+    }
+  }
+}
+var CLAIM_FILE, TEMPORARY_FILE, claimedHere;
 var init_claims = __esm({
   "src/outbox/claims.ts"() {
     "use strict";
     init_process_alive();
     CLAIM_FILE = /^(.+)\.(\d+)\.(\d+)\.claim$/;
+    TEMPORARY_FILE = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/;
     claimedHere = /* @__PURE__ */ new Set();
   }
 });
 
+// src/input/temporary-files.ts
+var init_temporary_files = __esm({
+  "src/input/temporary-files.ts"() {
+    "use strict";
+  }
+});
+
+// src/outbox/spooled-file.ts
+import { createHash as createHash2, randomBytes as randomBytes3 } from "node:crypto";
+import { createReadStream as createReadStream2, createWriteStream as createWriteStream2, rmSync } from "node:fs";
+import { open as open6, readdir as readdir4, rm as rm3, stat as stat7 } from "node:fs/promises";
+import { dirname as dirname8, join as join11, resolve as resolve3 } from "node:path";
+async function spooledFileProblem(media) {
+  if (media === void 0 || !("path" in media.source) || media.sha256 === void 0) return void 0;
+  const { path: path6, filename } = media.source;
+  const hash2 = createHash2("sha256");
+  let size = 0;
+  try {
+    for await (const chunk of createReadStream2(path6)) {
+      size += chunk.length;
+      hash2.update(chunk);
+    }
+  } catch (error63) {
+    if (error63.code === "ENOENT") return `the outbox's copy of "${filename}" (${path6}) is gone: not sent`;
+    throw error63;
+  }
+  if (size === media.size && hash2.digest("hex") === media.sha256) return void 0;
+  return `the outbox's copy of "${filename}" (${path6}) changed since it was spooled: not sent`;
+}
+async function removeSpooledFile(media, outboxDir) {
+  if (media === void 0 || !("path" in media.source)) return;
+  const path6 = resolve3(media.source.path);
+  if (dirname8(path6) !== resolve3(spooledFilesDirIn(outboxDir))) return;
+  await rm3(path6, { force: true });
+}
+var spooledFilesDirIn, STRAY_COPY_AGE_MS;
+var init_spooled_file = __esm({
+  "src/outbox/spooled-file.ts"() {
+    "use strict";
+    init_temporary_files();
+    init_state_dir();
+    spooledFilesDirIn = (outboxDir) => join11(outboxDir, "files");
+    STRAY_COPY_AGE_MS = 24 * 36e5;
+  }
+});
+
 // src/outbox/deliver-entry.ts
-async function deliverEntry(entry, deliver) {
+async function deliverEntry(entry, deliver, kind = "waiting") {
   let deliveries;
   try {
+    const problem = await spooledFileProblem(entry.message.media);
+    if (problem !== void 0) return { flushed: { id: entry.id, bot: entry.bot, delivered: [], refused: entry.chatIds.map((chatId) => ({ chatId, error: problem })), pending: [] } };
     deliveries = await deliver(entry);
   } catch (error63) {
     const failure2 = describeFailure(error63);
@@ -28604,7 +29701,7 @@ async function deliverEntry(entry, deliver) {
   for (const chatId of entry.chatIds) {
     const delivery = results.get(String(chatId));
     if (delivery?.ok) flushed.delivered.push(chatId);
-    else if (delivery?.error && failureKind(delivery.error) === "chat-refused") {
+    else if (delivery?.error && isRefused(failureKind(delivery.error), kind)) {
       flushed.refused.push({ chatId, error: delivery.error.message });
     } else {
       const error63 = delivery?.error?.message ?? "no delivery result for this chat";
@@ -28620,17 +29717,29 @@ async function deliverEntry(entry, deliver) {
   };
   return { flushed, kept };
 }
+var isRefused;
 var init_deliver_entry = __esm({
   "src/outbox/deliver-entry.ts"() {
     "use strict";
     init_describe_failure();
     init_failure_kind();
+    init_spooled_file();
     init_redact();
+    isRefused = (failure2, kind) => failure2 === "chat-refused" || kind === "new" && failure2 === "bot-refused";
+  }
+});
+
+// src/support/is-record.ts
+var isRecord;
+var init_is_record = __esm({
+  "src/support/is-record.ts"() {
+    "use strict";
+    isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
   }
 });
 
 // src/outbox/outbox-entry.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
+import { randomBytes as randomBytes4 } from "node:crypto";
 function entryId(createdAtMs, random) {
   return `${String(createdAtMs).padStart(15, "0")}-${process.pid}-${random}`;
 }
@@ -28638,7 +29747,7 @@ function newOutboxEntry(input2, nowMs) {
   const createdAt = input2.createdAt ?? new Date(nowMs);
   return {
     version: 1,
-    id: entryId(createdAt.getTime(), randomBytes3(4).toString("hex")),
+    id: entryId(createdAt.getTime(), randomBytes4(4).toString("hex")),
     bot: input2.bot,
     chatIds: [...input2.chatIds],
     message: input2.message,
@@ -28653,7 +29762,13 @@ function entryIdOf(fileName) {
 }
 function isMessage(value) {
   if (!isRecord(value) || typeof value.text !== "string") return false;
-  return optional3(value.parseMode, (mode) => mode === "HTML" || mode === "MarkdownV2") && optional3(value.silent, isBoolean) && optional3(value.protect, isBoolean) && optional3(value.noPreview, isBoolean) && optional3(value.threadId, Number.isSafeInteger) && optional3(value.replyMarkup, (markup) => isRecord(markup) && Array.isArray(markup.inline_keyboard));
+  return optional3(value.parseMode, (mode) => mode === "HTML" || mode === "MarkdownV2") && optional3(value.silent, isBoolean) && optional3(value.protect, isBoolean) && optional3(value.noPreview, isBoolean) && optional3(value.threadId, Number.isSafeInteger) && optional3(value.replyMarkup, (markup) => isRecord(markup) && Array.isArray(markup.inline_keyboard)) && optional3(value.media, isMedia);
+}
+function isMedia(value) {
+  if (!isRecord(value) || value.kind !== "photo" && value.kind !== "document" || !isRecord(value.source)) return false;
+  const { source } = value;
+  const fromCopy = isString(source.path) && isString(source.filename);
+  return (fromCopy || isString(source.url)) && optional3(value.size, Number.isSafeInteger) && optional3(value.sha256, isString);
 }
 function parseOutboxEntry(text2, id) {
   let value;
@@ -28665,12 +29780,12 @@ function parseOutboxEntry(text2, id) {
   const valid = isRecord(value) && value.version === 1 && value.id === id && typeof value.bot === "string" && Array.isArray(value.chatIds) && value.chatIds.every(isChatId) && isMessage(value.message) && optional3(value.throttleKey, isString) && typeof value.createdAt === "string" && Number.isSafeInteger(value.attempts) && optional3(value.lastError, isString);
   return valid ? value : { problem: "not an outbox entry" };
 }
-var ENTRY_FILE, isRecord, optional3, isBoolean, isString, isChatId;
+var ENTRY_FILE, optional3, isBoolean, isString, isChatId;
 var init_outbox_entry = __esm({
   "src/outbox/outbox-entry.ts"() {
     "use strict";
+    init_is_record();
     ENTRY_FILE = /^(\d{15}-\d+-[0-9a-f]+)\.json$/;
-    isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
     optional3 = (value, check2) => value === void 0 || check2(value);
     isBoolean = (value) => typeof value === "boolean";
     isString = (value) => typeof value === "string";
@@ -28678,34 +29793,145 @@ var init_outbox_entry = __esm({
   }
 });
 
-// src/outbox/outbox.ts
-import { readdir as readdir4, readFile as readFile2, rename as rename4, unlink as unlink5 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+// src/outbox/outbox-files.ts
+import { readdir as readdir5, readFile as readFile2 } from "node:fs/promises";
+import { join as join12 } from "node:path";
 function ignoreMissing(error63) {
   if (error63.code === "ENOENT") return void 0;
   throw error63;
 }
-var Outbox;
+async function waitingIds(dir) {
+  const names = await readdir5(dir).catch((error63) => {
+    if (error63.code === "ENOENT") return [];
+    throw stateDirError(dir, error63);
+  });
+  return names.flatMap((name) => entryIdOf(name) ?? []).sort();
+}
+async function scanOutbox(dir, claimedDir) {
+  const warnings = [];
+  const items = /* @__PURE__ */ new Map();
+  let vanished = false;
+  const claimsBefore = await listClaims(claimedDir);
+  for (const id of await waitingIds(dir)) {
+    const path6 = join12(dir, `${id}.json`);
+    const text2 = await readFile2(path6, "utf8").catch(ignoreMissing);
+    if (text2 === void 0) {
+      vanished = true;
+      continue;
+    }
+    const entry = parseOutboxEntry(text2, id);
+    if (!("problem" in entry)) items.set(entry.id, { entry, path: path6 });
+    else warnings.push(`outbox entry ${path6} is unreadable (${entry.problem}); the next flush sets it aside`);
+  }
+  const claimsAfter = await listClaims(claimedDir);
+  const names = (claims) => claims.map((claimed) => claimed.path).sort().join("\n");
+  if (names(claimsBefore) !== names(claimsAfter)) vanished = true;
+  for (const claimed of [...claimsBefore, ...claimsAfter]) {
+    if (items.has(claimed.id)) continue;
+    const text2 = await readFile2(claimed.path, "utf8").catch(ignoreMissing);
+    if (text2 === void 0) vanished = true;
+    const entry = text2 === void 0 ? void 0 : parseOutboxEntry(text2, claimed.id);
+    if (entry !== void 0 && !("problem" in entry)) items.set(entry.id, { entry, path: claimed.path, claimedBy: claimed.pid });
+  }
+  return { items: [...items.values()], warnings, vanished };
+}
+async function newestPending(dir, claimedDir, wanted) {
+  const recent = (id) => Number(id.slice(0, 15)) > wanted.sinceMs;
+  const candidates = [
+    ...(await waitingIds(dir)).filter(recent).map((id) => ({ id, path: join12(dir, `${id}.json`) })),
+    ...(await listClaims(claimedDir)).filter((claimed) => recent(claimed.id))
+  ];
+  let newest;
+  for (const { id, path: path6 } of candidates) {
+    const text2 = await readFile2(path6, "utf8").catch(ignoreMissing);
+    const entry = text2 === void 0 ? void 0 : parseOutboxEntry(text2, id);
+    if (entry === void 0 || "problem" in entry || entry.bot !== wanted.bot || entry.throttleKey !== wanted.throttleKey) continue;
+    newest = Math.max(newest ?? 0, Date.parse(entry.createdAt));
+  }
+  return newest;
+}
+var init_outbox_files = __esm({
+  "src/outbox/outbox-files.ts"() {
+    "use strict";
+    init_state_dir();
+    init_claims();
+    init_outbox_entry();
+  }
+});
+
+// src/outbox/outbox.ts
+import { mkdir as mkdir5, readFile as readFile3, rename as rename4, unlink as unlink6 } from "node:fs/promises";
+import { join as join13 } from "node:path";
+var DEFAULT_CLAIM_TIMEOUT_MS, Outbox;
 var init_outbox = __esm({
   "src/outbox/outbox.ts"() {
     "use strict";
     init_state_dir();
     init_atomic_write();
     init_redact();
-    init_timestamps();
     init_claims();
     init_deliver_entry();
+    init_spooled_file();
     init_outbox_entry();
+    init_outbox_files();
+    DEFAULT_CLAIM_TIMEOUT_MS = 6e4;
     Outbox = class {
       dir;
       #claimedDir;
       #claimTimeoutMs;
       #now;
+      #held = /* @__PURE__ */ new WeakMap();
       constructor(options) {
         this.dir = options.dir;
-        this.#claimedDir = join10(options.dir, "claimed");
-        this.#claimTimeoutMs = options.claimTimeoutMs ?? 6e5;
+        this.#claimedDir = join13(options.dir, "claimed");
+        this.#claimTimeoutMs = options.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS;
         this.#now = options.now ?? Date.now;
+      }
+      /**
+       * Writes a new entry ahead of its first delivery, durably (fsync'd, with its directory), held by this process:
+       * see HeldEntry. `deliverHeld` or `releaseHeld` finishes it.
+       */
+      async hold(input2) {
+        await ensureStateDir(this.#claimedDir);
+        const entry = newOutboxEntry({ attempts: 0, ...input2 }, this.#now());
+        const text2 = redact(JSON.stringify(entry, null, 2));
+        const claimed = holdClaim(this.#claimedDir, entry.id, this.#now());
+        try {
+          await this.#write(claimed.path, text2);
+        } catch (error63) {
+          forgetClaim(claimed);
+          throw error63;
+        }
+        const held = { entry: JSON.parse(text2) };
+        this.#held.set(held, { claimed, lease: startLease(claimed, this.#claimTimeoutMs / 3, this.#now) });
+        return held;
+      }
+      /** Delivers a held entry: removed when no chat waits for it any more, else kept for those and left to flushes. */
+      async deliverHeld(held, deliver) {
+        const { claimed, lease } = this.#heldClaim(held);
+        await lease.stop();
+        return this.#deliverClaimed(held.entry, claimed, deliver, "new");
+      }
+      /** Leaves a held entry to the flushes without trying it (it must not overtake older ones that could not go). */
+      async releaseHeld(held, lastError) {
+        const { claimed, lease } = this.#heldClaim(held);
+        await lease.stop();
+        await this.#write(claimed.path, JSON.stringify({ ...held.entry, lastError: redact(lastError) }, null, 2));
+        await unclaim(claimed, this.#entryPath(held.entry.id));
+      }
+      /**
+       * The creation time (epoch ms) of the newest entry of `bot` and `throttleKey` created after `sinceMs` that still
+       * waits or is being delivered: a run killed after writing it and before recording its throttle window left it,
+       * and it stands for that window.
+       */
+      async pendingSince(bot, throttleKey, sinceMs) {
+        return newestPending(this.dir, this.#claimedDir, { bot, throttleKey, sinceMs });
+      }
+      #heldClaim(held) {
+        const claimed = this.#held.get(held);
+        if (claimed === void 0) throw new Error(`outbox entry ${held.entry.id} is not held by this outbox`);
+        this.#held.delete(held);
+        return claimed;
       }
       /** Writes a new entry atomically and returns it as stored. */
       async spool(input2) {
@@ -28718,43 +29944,13 @@ var init_outbox = __esm({
       /** What is waiting, oldest first, including entries a flush is delivering right now. Changes nothing. */
       async list(options = {}) {
         for (let attempt = 1; ; attempt++) {
-          const scan = await this.#scan();
+          const scan = await scanOutbox(this.dir, this.#claimedDir);
           if (!scan.vanished || attempt === 20) {
             const selected = scan.items.filter((item) => options.bot === void 0 || item.entry.bot === options.bot);
             selected.sort((a, b) => a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0);
             return { items: selected, warnings: scan.warnings };
           }
         }
-      }
-      // Claims are listed before and after the folder, so an entry that moves either way during the scan is seen
-      // at least once; a changed claim list, or a file gone before it was read, asks for another scan.
-      async #scan() {
-        const warnings = [];
-        const items = /* @__PURE__ */ new Map();
-        let vanished = false;
-        const claimsBefore = await listClaims(this.#claimedDir);
-        for (const id of await this.#waitingIds()) {
-          const path6 = this.#entryPath(id);
-          const text2 = await readFile2(path6, "utf8").catch(ignoreMissing);
-          if (text2 === void 0) {
-            vanished = true;
-            continue;
-          }
-          const entry = parseOutboxEntry(text2, id);
-          if (!("problem" in entry)) items.set(entry.id, { entry, path: path6 });
-          else warnings.push(`outbox entry ${path6} is unreadable (${entry.problem}); the next flush sets it aside`);
-        }
-        const claimsAfter = await listClaims(this.#claimedDir);
-        const names = (claims) => claims.map((claimed) => claimed.path).sort().join("\n");
-        if (names(claimsBefore) !== names(claimsAfter)) vanished = true;
-        for (const claimed of [...claimsBefore, ...claimsAfter]) {
-          if (items.has(claimed.id)) continue;
-          const text2 = await readFile2(claimed.path, "utf8").catch(ignoreMissing);
-          if (text2 === void 0) vanished = true;
-          const entry = text2 === void 0 ? void 0 : parseOutboxEntry(text2, claimed.id);
-          if (entry !== void 0 && !("problem" in entry)) items.set(entry.id, { entry, path: claimed.path, claimedBy: claimed.pid });
-        }
-        return { items: [...items.values()], warnings, vanished };
       }
       /** Delivers waiting entries oldest first, each by one flush only, and stops at the first failure that may pass. */
       async flush(deliver, options = {}) {
@@ -28763,6 +29959,7 @@ var init_outbox = __esm({
         const warnings = await this.#takeBackAbandoned();
         const report = { entries: [], waiting: 0, warnings };
         for (const id of await this.#waitingIds()) {
+          if (report.entries.length >= (options.limit ?? Number.POSITIVE_INFINITY)) break;
           const claimed = await this.#claimIfSelected(id, options, warnings);
           if (claimed === void 0) continue;
           const flushed = await this.#deliverClaimed(claimed.entry, claimed, deliver);
@@ -28781,13 +29978,13 @@ var init_outbox = __esm({
        */
       async #claimIfSelected(id, options, warnings) {
         const path6 = this.#entryPath(id);
-        const text2 = await readFile2(path6, "utf8").catch(ignoreMissing);
+        const text2 = await readFile3(path6, "utf8").catch(ignoreMissing);
         if (text2 === void 0) return void 0;
         const selected = (entry2) => "problem" in entry2 || options.bot === void 0 || entry2.bot === options.bot;
         if (!selected(parseOutboxEntry(text2, id))) return void 0;
         const claimed = await claim2(path6, this.#claimedDir, id, this.#now());
         if (claimed === void 0) return void 0;
-        const entry = parseOutboxEntry(await readFile2(claimed.path, "utf8"), id);
+        const entry = parseOutboxEntry(await readFile3(claimed.path, "utf8"), id);
         if ("problem" in entry) {
           await this.#setAside(claimed, warnings);
           return void 0;
@@ -28798,11 +29995,13 @@ var init_outbox = __esm({
         }
         return { ...claimed, entry };
       }
-      async #deliverClaimed(entry, claimed, deliver) {
-        const { flushed, kept } = await deliverEntry(entry, deliver);
+      async #deliverClaimed(entry, claimed, deliver, kind = "waiting") {
+        const lease = this.#claimTimeoutMs / 3;
+        const { flushed, kept } = await withLease(claimed, lease, this.#now, () => deliverEntry(entry, deliver, kind));
         if (kept === void 0) {
-          await unlink5(claimed.path);
+          await unlink6(claimed.path);
           forgetClaim(claimed);
+          await removeSpooledFile(entry.message.media, this.dir);
           return flushed;
         }
         await this.#write(claimed.path, JSON.stringify(kept, null, 2));
@@ -28812,6 +30011,7 @@ var init_outbox = __esm({
       async #takeBackAbandoned() {
         const warnings = [];
         const now = this.#now();
+        await removeDeadTemporaries(this.#claimedDir);
         for (const claimed of await listClaims(this.#claimedDir)) {
           if (!isAbandoned(claimed, now, this.#claimTimeoutMs)) continue;
           try {
@@ -28823,22 +30023,36 @@ var init_outbox = __esm({
         }
         return warnings;
       }
+      /**
+       * Moves every unreadable waiting entry to `corrupt/`, one warning each: a listing then no longer repeats it. A
+       * flush does it for the entries it meets; `alert flush` calls this, so that an outbox holding nothing else
+       * readable is cleaned too.
+       */
+      async setAsideUnreadable() {
+        const warnings = [];
+        for (const id of await this.#waitingIds()) {
+          const text2 = await readFile3(this.#entryPath(id), "utf8").catch(ignoreMissing);
+          if (text2 === void 0 || !("problem" in parseOutboxEntry(text2, id))) continue;
+          await ensureStateDir(this.#claimedDir);
+          const claimed = await claim2(this.#entryPath(id), this.#claimedDir, id, this.#now());
+          if (claimed !== void 0) await this.#setAside(claimed, warnings);
+        }
+        return warnings;
+      }
       async #setAside(claimed, warnings) {
         const path6 = this.#entryPath(claimed.id);
-        const aside = `${path6}.corrupt-${compactTimestamp(this.#now())}`;
+        const corruptDir = join13(this.dir, "corrupt");
+        await mkdir5(corruptDir, { recursive: true, mode: 448 });
+        const aside = join13(corruptDir, `${claimed.id}.json`);
         await rename4(claimed.path, aside);
         forgetClaim(claimed);
         warnings.push(`outbox entry ${path6} was unreadable; set aside as ${aside}`);
       }
-      async #waitingIds() {
-        const names = await readdir4(this.dir).catch((error63) => {
-          if (error63.code === "ENOENT") return [];
-          throw stateDirError(this.dir, error63);
-        });
-        return names.flatMap((name) => entryIdOf(name) ?? []).sort();
+      #waitingIds() {
+        return waitingIds(this.dir);
       }
       #entryPath(id) {
-        return join10(this.dir, `${id}.json`);
+        return join13(this.dir, `${id}.json`);
       }
       async #write(path6, text2) {
         try {
@@ -28852,121 +30066,56 @@ var init_outbox = __esm({
   }
 });
 
+// src/send/unchanged-file.ts
+var init_unchanged_file = __esm({
+  "src/send/unchanged-file.ts"() {
+    "use strict";
+    init_user_error();
+  }
+});
+
+// src/send/deliver.ts
+var init_deliver = __esm({
+  "src/send/deliver.ts"() {
+    "use strict";
+    init_describe_failure();
+    init_format();
+    init_telegram_limiter();
+    init_migrations();
+    init_unchanged_file();
+  }
+});
+
+// src/outbox/send-with-outbox.ts
+var init_send_with_outbox = __esm({
+  "src/outbox/send-with-outbox.ts"() {
+    "use strict";
+    init_describe_failure();
+    init_exit_codes();
+    init_deliver();
+    init_failure_kind();
+    init_spooled_file();
+  }
+});
+
 // src/outbox/index.ts
 var init_outbox2 = __esm({
   "src/outbox/index.ts"() {
     "use strict";
     init_failure_kind();
     init_outbox();
+    init_spooled_file();
+    init_send_with_outbox();
   }
 });
 
-// src/throttle/key-lock.ts
-import { open as open6, unlink as unlink6 } from "node:fs/promises";
-function unhold(lockPath) {
-  const count = (heldHere.get(lockPath) ?? 0) - 1;
-  if (count > 0) heldHere.set(lockPath, count);
-  else heldHere.delete(lockPath);
+// src/support/timestamps.ts
+function compactTimestamp(epochMs) {
+  return new Date(epochMs).toISOString().replace(/[-:]/g, "");
 }
-async function withKeyLock(lockPath, action, options = {}) {
-  const { staleMs = 3e4, timeoutMs = 1e4, retryDelayMs = 5, sleep = realSleep3, now = Date.now } = options;
-  const startedAt = now();
-  let ino;
-  while ((ino = await tryCreate2(lockPath)) === void 0) {
-    const broken = await breakIfStale(lockPath, staleMs, now);
-    if (now() - startedAt >= timeoutMs) throw new LockTimeoutError(lockPath, (await readLock(lockPath, now))?.pid);
-    if (!broken) await sleep(retryDelayMs * (1 + Math.random()));
-  }
-  try {
-    return await action();
-  } finally {
-    const current = await readLock(lockPath, now).catch(() => void 0);
-    if (current?.ino === ino && current.pid === process.pid) await unlink6(lockPath).catch(() => void 0);
-    unhold(lockPath);
-  }
-}
-async function tryCreate2(lockPath) {
-  let handle;
-  try {
-    handle = await open6(lockPath, "wx", 384);
-  } catch (error63) {
-    if (error63.code === "EEXIST") return void 0;
-    throw error63;
-  }
-  hold(lockPath);
-  try {
-    await handle.writeFile(`${process.pid}
-`);
-    return (await handle.stat()).ino;
-  } catch (error63) {
-    await unlink6(lockPath).catch(() => void 0);
-    unhold(lockPath);
-    throw error63;
-  } finally {
-    await handle.close();
-  }
-}
-async function readLock(lockPath, now) {
-  let handle;
-  try {
-    handle = await open6(lockPath, "r");
-  } catch (error63) {
-    if (error63.code === "ENOENT") return void 0;
-    throw error63;
-  }
-  try {
-    const [stats, text2] = await Promise.all([handle.stat(), handle.readFile("utf8")]);
-    const pid = /^\d+$/.test(text2.trim()) ? Number(text2.trim()) : void 0;
-    return { ino: stats.ino, ageMs: now() - stats.mtimeMs, pid };
-  } finally {
-    await handle.close();
-  }
-}
-function isStale(lockPath, lock, staleMs) {
-  if (lock.pid === void 0) return lock.ageMs > EMPTY_LOCK_GRACE_MS;
-  if (lock.pid === process.pid && !heldHere.has(lockPath)) return true;
-  return !isProcessAlive(lock.pid) || lock.ageMs > staleMs;
-}
-async function breakIfStale(lockPath, staleMs, now) {
-  const seen = await readLock(lockPath, now);
-  if (seen === void 0) return true;
-  if (!isStale(lockPath, seen, staleMs)) return false;
-  const breaker2 = `${lockPath}.break`;
-  if (await tryCreate2(breaker2) === void 0) {
-    const stuck = await readLock(breaker2, now);
-    if (stuck !== void 0 && isStale(breaker2, stuck, staleMs)) await unlink6(breaker2).catch(() => void 0);
-    return false;
-  }
-  try {
-    const current = await readLock(lockPath, now);
-    if (current === void 0) return true;
-    if (current.ino !== seen.ino || !isStale(lockPath, current, staleMs)) return false;
-    await unlink6(lockPath).catch(() => void 0);
-    return true;
-  } finally {
-    unhold(breaker2);
-    await unlink6(breaker2).catch(() => void 0);
-  }
-}
-var LockTimeoutError, EMPTY_LOCK_GRACE_MS, heldHere, hold, realSleep3;
-var init_key_lock = __esm({
-  "src/throttle/key-lock.ts"() {
+var init_timestamps = __esm({
+  "src/support/timestamps.ts"() {
     "use strict";
-    init_process_alive();
-    LockTimeoutError = class extends Error {
-      constructor(lockPath, ownerPid) {
-        super(`${lockPath} stayed locked${ownerPid === void 0 ? "" : ` by pid ${ownerPid}`}`);
-        this.lockPath = lockPath;
-        this.ownerPid = ownerPid;
-      }
-      lockPath;
-      ownerPid;
-      name = "LockTimeoutError";
-    };
-    EMPTY_LOCK_GRACE_MS = 1e3;
-    heldHere = /* @__PURE__ */ new Map();
-    hold = (lockPath) => void heldHere.set(lockPath, (heldHere.get(lockPath) ?? 0) + 1);
-    realSleep3 = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
   }
 });
 
@@ -28987,36 +30136,44 @@ function parseThrottleState(text2, key) {
 }
 function isSuppressedOrNull(value) {
   if (value === null) return true;
-  return isRecord2(value) && Number.isSafeInteger(value.count) && value.count > 0 && isTime(value.since);
+  return isRecord(value) && Number.isSafeInteger(value.count) && value.count > 0 && isTime(value.since);
 }
 function isState(value) {
-  if (!isRecord2(value) || value.version !== 1 || typeof value.key !== "string") return false;
+  if (!isRecord(value) || value.version !== 1 || typeof value.key !== "string") return false;
   if (!isTimeOrNull(value.lastSentAt) || !isTimeOrNull(value.mutedUntil)) return false;
   if (value.sendId !== null && typeof value.sendId !== "string") return false;
   if (!isSuppressedOrNull(value.suppressed)) return false;
+  if (value.windowMs !== void 0 && !isTime(value.windowMs)) return false;
   const previous = value.previous;
   if (previous === null) return true;
-  return isRecord2(previous) && isTimeOrNull(previous.lastSentAt) && isSuppressedOrNull(previous.suppressed);
+  return isRecord(previous) && isTimeOrNull(previous.lastSentAt) && isSuppressedOrNull(previous.suppressed);
 }
 function mergeSuppressed(a, b) {
   if (a === null) return b;
   if (b === null) return a;
   return { count: a.count + b.count, since: Math.min(a.since, b.since) };
 }
-var isRecord2, isTime, isTimeOrNull;
+function isForgettable(state, now) {
+  if (state.mutedUntil !== null && state.mutedUntil > now) return false;
+  if (state.lastSentAt !== null && now - state.lastSentAt < (state.windowMs ?? DAY_MS)) return false;
+  return state.suppressed === null || now - state.suppressed.since >= SUPPRESSED_RETENTION_MS;
+}
+var isTime, isTimeOrNull, DAY_MS, SUPPRESSED_RETENTION_MS;
 var init_throttle_state = __esm({
   "src/throttle/throttle-state.ts"() {
     "use strict";
-    isRecord2 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+    init_is_record();
     isTime = (value) => typeof value === "number" && Number.isFinite(value);
     isTimeOrNull = (value) => value === null || isTime(value);
+    DAY_MS = 24 * 3600 * 1e3;
+    SUPPRESSED_RETENTION_MS = 30 * DAY_MS;
   }
 });
 
 // src/throttle/file-throttle.ts
-import { createHash as createHash2, randomBytes as randomBytes4 } from "node:crypto";
-import { readFile as readFile3, rename as rename5 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { createHash as createHash3, randomBytes as randomBytes5 } from "node:crypto";
+import { readdir as readdir6, readFile as readFile4, rename as rename5, unlink as unlink7 } from "node:fs/promises";
+import { join as join14 } from "node:path";
 function decideOn(state, windowMs, now, warnings) {
   const muted = state.mutedUntil !== null && now < state.mutedUntil;
   const inWindow = state.lastSentAt !== null && Math.abs(now - state.lastSentAt) < windowMs;
@@ -29034,18 +30191,27 @@ function decideOn(state, windowMs, now, warnings) {
     };
     return { state: { ...state, suppressed: suppressed2 }, result };
   }
-  const sendId = randomBytes4(8).toString("hex");
+  const sendId = randomBytes5(8).toString("hex");
   const next = {
     ...state,
     lastSentAt: now,
     sendId,
     suppressed: null,
     previous: { lastSentAt: state.lastSentAt, suppressed: state.suppressed },
-    mutedUntil: null
+    mutedUntil: null,
+    windowMs
   };
   const suppressed = state.suppressed && { count: state.suppressed.count, since: new Date(state.suppressed.since) };
   const ticket = { key: state.key, sendId };
   return { state: next, result: { send: true, ...suppressed ? { suppressed } : {}, ticket, warnings } };
+}
+function keyIn(text2) {
+  try {
+    const value = JSON.parse(text2);
+    return typeof value.key === "string" ? value.key : void 0;
+  } catch {
+    return void 0;
+  }
 }
 var FileThrottle;
 var init_file_throttle = __esm({
@@ -29065,7 +30231,7 @@ var init_file_throttle = __esm({
       }
       /** The file that holds `key`'s state. */
       pathFor(key) {
-        return join11(this.dir, `${createHash2("sha256").update(key).digest("hex").slice(0, 32)}.json`);
+        return join14(this.dir, `${createHash3("sha256").update(key).digest("hex").slice(0, 32)}.json`);
       }
       /** Lets one alert of `key` through per `windowSeconds` (and none while muted), counting the others. */
       async decide(key, windowSeconds, now = Date.now()) {
@@ -29078,6 +30244,49 @@ var init_file_throttle = __esm({
           const owner = error63.ownerPid === void 0 ? "" : ` by pid ${error63.ownerPid}`;
           return { send: true, warnings: [`throttle state ${path6} stayed locked${owner}; sent without throttling`] };
         }
+      }
+      /** See ThrottleStore.admit. */
+      async admit(key, windowSeconds, now, steps) {
+        if (!(windowSeconds >= 0)) throw new RangeError(`windowSeconds must be >= 0 (got ${windowSeconds})`);
+        const windowMs = windowSeconds * 1e3;
+        try {
+          return await this.#update(key, now, async (state, warnings) => {
+            let decided = decideOn(state, windowMs, now, warnings);
+            if (decided.result.send) {
+              const pendingAt = await steps.pendingSince(now - windowMs);
+              if (pendingAt !== void 0) decided = decideOn({ ...state, lastSentAt: pendingAt, windowMs }, windowMs, now, warnings);
+            }
+            const { result: decision } = decided;
+            if (!decision.send) return { state: decided.state, result: { admitted: false, decision } };
+            return { state: decided.state, result: { admitted: true, decision, recorded: await steps.record(decision) } };
+          });
+        } catch (error63) {
+          if (!(error63 instanceof LockTimeoutError)) throw error63;
+          const owner = error63.ownerPid === void 0 ? "" : ` by pid ${error63.ownerPid}`;
+          const decision = { send: true, warnings: [`throttle state ${this.pathFor(key)} stayed locked${owner}; sent without throttling`] };
+          return { admitted: true, decision, recorded: await steps.record(decision) };
+        }
+      }
+      /**
+       * Removes the files of keys whose window is over, not muted, and with no count of held-back alerts left to
+       * report (or one older than 30 days). A key locked by a run right now is left for next time. Returns how many.
+       */
+      async prune(now = Date.now()) {
+        const names = await readdir6(this.dir).catch(() => []);
+        let removed = 0;
+        for (const name of names.filter((candidate) => /^[0-9a-f]{32}\.json$/.test(candidate))) {
+          const path6 = join14(this.dir, name);
+          const key = keyIn(await readFile4(path6, "utf8").catch(() => ""));
+          if (key === void 0 || this.pathFor(key) !== path6) continue;
+          const forget = async () => {
+            const state = parseThrottleState(await readFile4(path6, "utf8"), key);
+            if ("problem" in state || !isForgettable(state, now)) return;
+            await unlink7(path6);
+            removed++;
+          };
+          await withKeyLock(path6.replace(/\.json$/, ".lock"), forget, { ...this.#lock, timeoutMs: 0 }).catch(() => void 0);
+        }
+        return removed;
       }
       /** Gives back the window `ticket` opened, keeping any count of suppressed alerts for the next one that goes through. */
       async release(ticket, now = Date.now()) {
@@ -29106,7 +30315,7 @@ var init_file_throttle = __esm({
         const path6 = this.pathFor(key);
         const warnings = [];
         let state = freshState(key);
-        const text2 = await readFile3(path6, "utf8").catch((error63) => {
+        const text2 = await readFile4(path6, "utf8").catch((error63) => {
           if (error63.code === "ENOENT") return void 0;
           throw stateDirError(this.dir, error63);
         });
@@ -29127,7 +30336,7 @@ var init_file_throttle = __esm({
             async () => {
               const warnings = [];
               const state = await this.#read(path6, key, now, warnings);
-              const { state: next, result } = change(state, warnings);
+              const { state: next, result } = await change(state, warnings);
               if (next !== void 0) await writeFileAtomic(path6, `${JSON.stringify(next)}
 `, 384);
               return result;
@@ -29141,7 +30350,7 @@ var init_file_throttle = __esm({
       async #read(path6, key, now, warnings) {
         let text2;
         try {
-          text2 = await readFile3(path6, "utf8");
+          text2 = await readFile4(path6, "utf8");
         } catch (error63) {
           const code = error63.code;
           if (code === "ENOENT") return freshState(key);
@@ -29164,19 +30373,18 @@ var init_throttle = __esm({
   "src/throttle/index.ts"() {
     "use strict";
     init_file_throttle();
-    init_key_lock();
   }
 });
 
 // src/store/file/locked-json.ts
-import { createHash as createHash3 } from "node:crypto";
-import { readFile as readFile4, unlink as unlink7 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { createHash as createHash4 } from "node:crypto";
+import { readFile as readFile5, unlink as unlink8 } from "node:fs/promises";
+import { join as join15 } from "node:path";
 function jsonPathFor(dir, name) {
-  return join12(dir, `${createHash3("sha256").update(name).digest("hex").slice(0, 32)}.json`);
+  return join15(dir, `${createHash4("sha256").update(name).digest("hex").slice(0, 32)}.json`);
 }
 async function readJson(dir, path6) {
-  const text2 = await readFile4(path6, "utf8").catch((error63) => {
+  const text2 = await readFile5(path6, "utf8").catch((error63) => {
     if (error63.code === "ENOENT" || error63.code === "EISDIR") return void 0;
     throw stateDirError(dir, error63);
   });
@@ -29194,7 +30402,7 @@ async function updateJson(dir, path6, change, lock = {}) {
       path6.replace(/\.json$/, ".lock"),
       async () => {
         const { write, result } = await change(await readJson(dir, path6));
-        if (write === null) await unlink7(path6).catch(() => void 0);
+        if (write === null) await unlink8(path6).catch(() => void 0);
         else if (write !== void 0) await writeFileAtomic(path6, `${JSON.stringify(write)}
 `, 384);
         return result;
@@ -29210,7 +30418,7 @@ var init_locked_json = __esm({
     "use strict";
     init_state_dir();
     init_atomic_write();
-    init_throttle();
+    init_key_lock();
   }
 });
 
@@ -29245,6 +30453,10 @@ var init_file_history = __esm({
         if (limit <= 0) return [];
         return this.#items(await readJson(this.dir, jsonPathFor(this.dir, name)), name).slice(0, limit);
       }
+      // One JSON document per history: read whole, as `recent` does (this store keeps histories short).
+      async scan(name, limit, visit2) {
+        for (const entry of await this.recent(name, limit)) visit2(entry);
+      }
       #items(content, name) {
         const file2 = content;
         return file2?.format === 1 && file2.name === name && Array.isArray(file2.items) ? file2.items : [];
@@ -29253,9 +30465,225 @@ var init_file_history = __esm({
   }
 });
 
+// src/store/monitor-state-file.ts
+function isCheckState(value) {
+  if (!isRecord(value) || !["up", "down", "unknown"].includes(value.status)) return false;
+  if (!isTime2(value.since) || !isTime2(value.streakSince) || !isCount(value.failures) || !isCount(value.successes)) return false;
+  if (!isString2(value.target) || !isString2(value.channel)) return false;
+  if (value.lastAlertAt !== void 0 && !isTime2(value.lastAlertAt)) return false;
+  const last = value.last;
+  return isRecord(last) && typeof last.ok === "boolean" && isTime2(last.at) && isTime2(last.durationMs) && isString2(last.message);
+}
+function parseMonitorState(text2) {
+  let value;
+  try {
+    value = JSON.parse(text2);
+  } catch {
+    return { problem: "not JSON" };
+  }
+  if (!isRecord(value) || value.version !== 1 || !isRecord(value.checks)) return { problem: "not a monitor state" };
+  const checks = {};
+  const problems = [];
+  for (const [name, check2] of Object.entries(value.checks)) {
+    if (!isCheckState(check2)) {
+      problems.push(name);
+      continue;
+    }
+    if (check2.pendingAlert !== void 0 && readPending(check2.pendingAlert) === void 0) delete check2.pendingAlert;
+    checks[name] = check2;
+  }
+  const state = { version: 1, checks };
+  const lastPass = value.lastPass;
+  if (isRecord(lastPass) && isTime2(lastPass.at) && isTime2(lastPass.durationMs) && Array.isArray(lastPass.down)) {
+    state.lastPass = lastPass;
+  }
+  return { state, problems };
+}
+function parseHistoryLine(line) {
+  let value;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return void 0;
+  }
+  if (!isRecord(value) || !isTime2(value.at)) return void 0;
+  if (value.type === "result") return isString2(value.check) && typeof value.ok === "boolean" && isTime2(value.ms) ? value : void 0;
+  if (value.type === "change") return isString2(value.check) && (value.to === "up" || value.to === "down") && isTime2(value.since) ? value : void 0;
+  if (value.type === "alert") return Array.isArray(value.checks) && isString2(value.event) && isString2(value.status) ? value : void 0;
+  return void 0;
+}
+function readPending(value) {
+  if (typeof value !== "object" || value === null) return void 0;
+  const pending = value;
+  const time3 = (field) => typeof field === "number" && Number.isFinite(field);
+  if (!["down", "recovered", "outage"].includes(pending.event)) return void 0;
+  if (!time3(pending.downSince) || !time3(pending.firstAt) || typeof pending.reason !== "string" || !Number.isSafeInteger(pending.attempts)) return void 0;
+  if (pending.upSince !== void 0 && !time3(pending.upSince)) return void 0;
+  return pending;
+}
+var isTime2, isCount, isString2;
+var init_monitor_state_file = __esm({
+  "src/store/monitor-state-file.ts"() {
+    "use strict";
+    init_is_record();
+    isTime2 = (value) => typeof value === "number" && Number.isFinite(value);
+    isCount = (value) => Number.isSafeInteger(value) && value >= 0;
+    isString2 = (value) => typeof value === "string";
+  }
+});
+
+// src/store/monitor-state.ts
+var StateLockTimeout, emptyState;
+var init_monitor_state = __esm({
+  "src/store/monitor-state.ts"() {
+    "use strict";
+    StateLockTimeout = class extends Error {
+      name = "StateLockTimeout";
+    };
+    emptyState = () => ({ version: 1, checks: {} });
+  }
+});
+
+// src/store/file/file-monitor-store.ts
+import { createReadStream as createReadStream3 } from "node:fs";
+import { appendFile as appendFile2, readdir as readdir7, readFile as readFile6, unlink as unlink9 } from "node:fs/promises";
+import { join as join16 } from "node:path";
+async function eachLine(path6, visit2) {
+  let rest = "";
+  for await (const chunk of createReadStream3(path6, { encoding: "utf8", highWaterMark: 256 * 1024 })) {
+    const lines = (rest + chunk).split("\n");
+    rest = lines.pop();
+    for (const line of lines) visit2(line);
+  }
+  if (rest !== "") visit2(rest);
+  return true;
+}
+function dayOf(epochMs) {
+  return new Date(Math.min(Math.max(epochMs, 0), LAST_DAY_MS)).toISOString().slice(0, 10);
+}
+var monitorDirIn, DAY_FILE, DAY_MS2, FileMonitorStore, LAST_DAY_MS;
+var init_file_monitor_store = __esm({
+  "src/store/file/file-monitor-store.ts"() {
+    "use strict";
+    init_state_dir();
+    init_atomic_write();
+    init_key_lock();
+    init_monitor_state_file();
+    init_monitor_state();
+    monitorDirIn = (stateDir) => join16(stateDir, "monitor");
+    DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
+    DAY_MS2 = 864e5;
+    FileMonitorStore = class {
+      dir;
+      #historyDir;
+      #lock;
+      constructor(options) {
+        this.dir = options.dir;
+        this.#historyDir = join16(options.dir, "history");
+        this.#lock = { timeoutMs: 3e5, staleMs: 6e5, retryDelayMs: 20, ...options.lock };
+      }
+      get statePath() {
+        return join16(this.dir, "state.json");
+      }
+      async withStateLock(action) {
+        await ensureStateDir(this.dir);
+        try {
+          return await withKeyLock(join16(this.dir, "state.lock"), action, this.#lock);
+        } catch (error63) {
+          if (!(error63 instanceof LockTimeoutError)) throw stateDirError(this.dir, error63);
+          const owner = error63.ownerPid === void 0 ? "" : ` (pid ${error63.ownerPid})`;
+          throw new StateLockTimeout(`another monitor pass${owner} held ${error63.lockPath} for too long`);
+        }
+      }
+      async readState() {
+        let text2;
+        try {
+          text2 = await readFile6(this.statePath, "utf8");
+        } catch (error63) {
+          if (error63.code === "ENOENT") return { state: emptyState(), warnings: [] };
+          throw stateDirError(this.dir, error63);
+        }
+        const parsed = parseMonitorState(text2);
+        if ("problem" in parsed) {
+          return { state: emptyState(), warnings: [`monitor state ${this.statePath} is unreadable (${parsed.problem}); starting afresh`] };
+        }
+        const warnings = parsed.problems.map((name) => `monitor state of check "${name}" in ${this.statePath} is unreadable; starting afresh`);
+        return { state: parsed.state, warnings };
+      }
+      async writeState(state) {
+        try {
+          await writeFileAtomic(this.statePath, `${JSON.stringify(state)}
+`, 384);
+        } catch (error63) {
+          throw stateDirError(this.dir, error63);
+        }
+      }
+      async appendHistory(records) {
+        const byDay = /* @__PURE__ */ new Map();
+        for (const record2 of records) {
+          const day = dayOf(record2.at);
+          byDay.set(day, [...byDay.get(day) ?? [], JSON.stringify(record2)]);
+        }
+        if (byDay.size === 0) return;
+        try {
+          await ensureStateDir(this.#historyDir);
+          for (const [day, lines] of byDay) await appendFile2(join16(this.#historyDir, `${day}.jsonl`), `${lines.join("\n")}
+`, { mode: 384 });
+        } catch (error63) {
+          throw stateDirError(this.#historyDir, error63);
+        }
+      }
+      async readHistory(from, to) {
+        const records = [];
+        const { warnings } = await this.scanHistory(from, to, (record2) => records.push(record2));
+        records.sort((a, b) => a.at - b.at);
+        return { records, warnings };
+      }
+      async scanHistory(from, to, visit2) {
+        const warnings = [];
+        const first = dayOf(from);
+        const last = dayOf(to);
+        for (const day of await this.#days()) {
+          if (day < first || day > last) continue;
+          const path6 = join16(this.#historyDir, `${day}.jsonl`);
+          let unreadable = 0;
+          const found = await eachLine(path6, (line) => {
+            if (line.trim() === "") return;
+            const record2 = parseHistoryLine(line);
+            if (record2 === void 0) unreadable++;
+            else if (record2.at >= from && record2.at < to) visit2(record2);
+          }).catch((error63) => {
+            if (error63.code === "ENOENT") return false;
+            throw stateDirError(this.#historyDir, error63);
+          });
+          if (found && unreadable > 0) warnings.push(`${unreadable} unreadable line${unreadable === 1 ? "" : "s"} in ${path6} skipped`);
+        }
+        return { warnings };
+      }
+      async pruneHistory(before) {
+        const removed = [];
+        for (const day of await this.#days()) {
+          if (Date.parse(`${day}T00:00:00Z`) + DAY_MS2 > before) continue;
+          await unlink9(join16(this.#historyDir, `${day}.jsonl`)).catch(() => void 0);
+          removed.push(`${day}.jsonl`);
+        }
+        return removed;
+      }
+      async #days() {
+        const names = await readdir7(this.#historyDir).catch((error63) => {
+          if (error63.code === "ENOENT") return [];
+          throw stateDirError(this.#historyDir, error63);
+        });
+        return names.flatMap((name) => DAY_FILE.exec(name)?.[1] ?? []).sort();
+      }
+    };
+    LAST_DAY_MS = Date.parse("9999-12-31T00:00:00Z");
+  }
+});
+
 // src/store/file/file-key-value.ts
-import { readdir as readdir5 } from "node:fs/promises";
-import { join as join13 } from "node:path";
+import { readdir as readdir8 } from "node:fs/promises";
+import { join as join17 } from "node:path";
 var FileKeyValue;
 var init_file_key_value = __esm({
   "src/store/file/file-key-value.ts"() {
@@ -29284,13 +30712,13 @@ var init_file_key_value = __esm({
         await updateJson(this.dir, jsonPathFor(this.dir, key), async () => ({ write: null, result: void 0 }), this.#lock);
       }
       async list(prefix) {
-        const names = await readdir5(this.dir).catch((error63) => {
+        const names = await readdir8(this.dir).catch((error63) => {
           if (error63.code === "ENOENT") return [];
           throw error63;
         });
         const found = [];
         for (const name of names.filter((file2) => /^[0-9a-f]{32}\.json$/.test(file2))) {
-          const file2 = await readJson(this.dir, join13(this.dir, name));
+          const file2 = await readJson(this.dir, join17(this.dir, name));
           if (typeof file2?.key !== "string" || !file2.key.startsWith(prefix)) continue;
           const document2 = this.#live(file2, file2.key);
           if (document2) found.push({ key: file2.key, ...document2 });
@@ -29325,7 +30753,7 @@ var init_file_key_value = __esm({
 });
 
 // src/store/file/file-lock-store.ts
-import { randomBytes as randomBytes5 } from "node:crypto";
+import { randomBytes as randomBytes6 } from "node:crypto";
 import { hostname as hostname3 } from "node:os";
 function leaseIn(content, name) {
   const value = content;
@@ -29354,7 +30782,7 @@ var init_file_lock_store = __esm({
       async acquire(name, ttlMs) {
         return this.#update(name, async (current, now) => {
           if (current !== void 0 && current.expiresAt > now) return { result: void 0 };
-          const lease = { name, token: randomBytes5(12).toString("hex"), holder: this.#holder, expiresAt: now + ttlMs };
+          const lease = { name, token: randomBytes6(12).toString("hex"), holder: this.#holder, expiresAt: now + ttlMs };
           return { write: { version: 1, ...lease }, result: lease };
         });
       }
@@ -29423,11 +30851,41 @@ var init_fallback_outbox = __esm({
       shared;
       local;
       link;
+      #heldLocally = /* @__PURE__ */ new WeakSet();
       async spool(input2) {
         return this.link.run(
           () => this.shared.spool(input2),
           () => this.local.spool(input2)
         );
+      }
+      async hold(input2) {
+        return this.link.run(
+          () => this.shared.hold(input2),
+          async () => {
+            const held = await this.local.hold(input2);
+            this.#heldLocally.add(held);
+            return held;
+          }
+        );
+      }
+      // A held entry is finished where it was written: it cannot move while its delivery runs.
+      async deliverHeld(held, deliver) {
+        return (this.#heldLocally.has(held) ? this.local : this.shared).deliverHeld(held, deliver);
+      }
+      async releaseHeld(held, lastError) {
+        return (this.#heldLocally.has(held) ? this.local : this.shared).releaseHeld(held, lastError);
+      }
+      async pendingSince(bot, throttleKey, sinceMs) {
+        const local = await this.local.pendingSince(bot, throttleKey, sinceMs);
+        const shared2 = await this.link.run(
+          () => this.shared.pendingSince(bot, throttleKey, sinceMs),
+          async () => void 0
+        );
+        return local === void 0 || shared2 === void 0 ? local ?? shared2 : Math.max(local, shared2);
+      }
+      async setAsideUnreadable() {
+        const local = await this.local.setAsideUnreadable();
+        return [...local, ...await this.link.run(() => this.shared.setAsideUnreadable(), async () => [])];
       }
       async list(options = {}) {
         const local = await this.local.list(options);
@@ -29584,6 +31042,20 @@ var init_fallback_state = __esm({
       recent(name, limit) {
         return this.link.run(() => this.shared.recent(name, limit), () => this.local.recent(name, limit));
       }
+      /** Falls back only before the first item: items already visited cannot be taken back, so a later loss is an error. */
+      scan(name, limit, visit2) {
+        let visited = false;
+        return this.link.run(
+          () => this.shared.scan(name, limit, (entry) => {
+            visited = true;
+            visit2(entry);
+          }),
+          () => {
+            if (visited) throw new Error(`Redis went away while history ${name} was being read: run it again`);
+            return this.local.scan(name, limit, visit2);
+          }
+        );
+      }
     };
   }
 });
@@ -29613,6 +31085,31 @@ var init_fallback_throttle = __esm({
           }
         );
       }
+      async admit(key, windowSeconds, now, steps) {
+        let recorded;
+        const once = {
+          pendingSince: steps.pendingSince,
+          record: async (decision) => {
+            recorded = { value: await steps.record(decision), decision };
+            return recorded.value;
+          }
+        };
+        return this.link.run(
+          () => this.shared.admit(key, windowSeconds, now, once),
+          async () => {
+            if (recorded !== void 0) {
+              const warning2 = `throttle window of ${JSON.stringify(key)} not recorded: ${this.link.display} became unreachable`;
+              return { admitted: true, decision: { ...recorded.decision, warnings: [...recorded.decision.warnings, warning2] }, recorded: recorded.value };
+            }
+            const admitted = await this.local.admit(key, windowSeconds, now, steps);
+            if (admitted.decision.send && admitted.decision.ticket) this.#fromLocal.add(admitted.decision.ticket);
+            return admitted;
+          }
+        );
+      }
+      async prune(now = Date.now()) {
+        return this.local.prune(now);
+      }
       async release(ticket, now = Date.now()) {
         if (this.#fromLocal.has(ticket)) return this.local.release(ticket, now);
         return this.link.run(
@@ -29640,7 +31137,7 @@ var init_fallback_throttle = __esm({
 });
 
 // src/store/redis/redis-history.ts
-var RedisHistory;
+var RedisHistory, SCAN_CHUNK;
 var init_redis_history = __esm({
   "src/store/redis/redis-history.ts"() {
     "use strict";
@@ -29668,12 +31165,21 @@ var init_redis_history = __esm({
         const entries = await this.#redis.lrange(this.keyFor(name), 0, limit - 1);
         return entries.map((entry) => JSON.parse(entry));
       }
+      async scan(name, limit, visit2) {
+        const key = this.keyFor(name);
+        for (let start = 0; start < limit; start += SCAN_CHUNK) {
+          const entries = await this.#redis.lrange(key, start, Math.min(start + SCAN_CHUNK, limit) - 1);
+          for (const entry of entries) visit2(JSON.parse(entry));
+          if (entries.length < SCAN_CHUNK) return;
+        }
+      }
     };
+    SCAN_CHUNK = 2e3;
   }
 });
 
 // src/store/redis/lua-script.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 var LuaScript;
 var init_lua_script = __esm({
   "src/store/redis/lua-script.ts"() {
@@ -29681,7 +31187,7 @@ var init_lua_script = __esm({
     LuaScript = class {
       constructor(source) {
         this.source = source;
-        this.sha = createHash4("sha1").update(source).digest("hex");
+        this.sha = createHash5("sha1").update(source).digest("hex");
       }
       source;
       sha;
@@ -35110,7 +36616,7 @@ var require_Command = __commonJS({
         }
       }
       initPromise() {
-        const promise2 = new Promise((resolve3, reject) => {
+        const promise2 = new Promise((resolve4, reject) => {
           if (!this.transformed) {
             this.transformed = true;
             const transformer = _Command._transformer.argument[this.name];
@@ -35119,7 +36625,7 @@ var require_Command = __commonJS({
             }
             this.stringifyArguments();
           }
-          this.resolve = this._convertValue(resolve3);
+          this.resolve = this._convertValue(resolve4);
           this.reject = (err) => {
             this._clearTimers();
             if (this.errorStack) {
@@ -35152,11 +36658,11 @@ var require_Command = __commonJS({
       /**
        * Convert the value from buffer to the target encoding.
        */
-      _convertValue(resolve3) {
+      _convertValue(resolve4) {
         return (value) => {
           try {
             this._clearTimers();
-            resolve3(this.transformReply(value));
+            resolve4(this.transformReply(value));
             this.isResolved = true;
           } catch (err) {
             this.reject(err);
@@ -35449,13 +36955,13 @@ var require_autoPipelining = __commonJS({
       if (client.isCluster && !client.slots.length) {
         if (client.status === "wait")
           client.connect().catch(lodash_1.noop);
-        return (0, standard_as_callback_1.default)(new Promise(function(resolve3, reject) {
+        return (0, standard_as_callback_1.default)(new Promise(function(resolve4, reject) {
           client.delayUntilReady((err) => {
             if (err) {
               reject(err);
               return;
             }
-            executeWithAutoPipelining(client, functionName, commandName, args, null).then(resolve3, reject);
+            executeWithAutoPipelining(client, functionName, commandName, args, null).then(resolve4, reject);
           });
         }), callback);
       }
@@ -35476,13 +36982,13 @@ var require_autoPipelining = __commonJS({
         pipeline2[exports.kExec] = true;
         setImmediate(executeAutoPipeline, client, slotKey);
       }
-      const autoPipelinePromise = new Promise(function(resolve3, reject) {
+      const autoPipelinePromise = new Promise(function(resolve4, reject) {
         pipeline2[exports.kCallbacks].push(function(err, value) {
           if (err) {
             reject(err);
             return;
           }
-          resolve3(value);
+          resolve4(value);
         });
         if (functionName === "call") {
           args.unshift(commandName);
@@ -35721,8 +37227,8 @@ var require_Pipeline = __commonJS({
           this[name] = redis[name];
           this[name + "Buffer"] = redis[name + "Buffer"];
         });
-        this.promise = new Promise((resolve3, reject) => {
-          this.resolve = resolve3;
+        this.promise = new Promise((resolve4, reject) => {
+          this.resolve = resolve4;
           this.reject = reject;
         });
         const _this = this;
@@ -36114,13 +37620,13 @@ var require_transaction = __commonJS({
           if (this.isCluster && !this.redis.slots.length) {
             if (this.redis.status === "wait")
               this.redis.connect().catch(utils_1.noop);
-            return (0, standard_as_callback_1.default)(new Promise((resolve3, reject) => {
+            return (0, standard_as_callback_1.default)(new Promise((resolve4, reject) => {
               this.redis.delayUntilReady((err) => {
                 if (err) {
                   reject(err);
                   return;
                 }
-                this.exec(pipeline2).then(resolve3, reject);
+                this.exec(pipeline2).then(resolve4, reject);
               });
             }), callback);
           }
@@ -37580,7 +39086,7 @@ var require_cluster = __commonJS({
        * Connect to a cluster
        */
       connect() {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           if (this.status === "connecting" || this.status === "connect" || this.status === "ready") {
             reject(new Error("Redis is already connecting/connected"));
             return;
@@ -37609,7 +39115,7 @@ var require_cluster = __commonJS({
               this.retryAttempts = 0;
               this.executeOfflineCommands();
               this.resetNodesRefreshInterval();
-              resolve3();
+              resolve4();
             };
             let closeListener = void 0;
             const refreshListener = () => {
@@ -38224,9 +39730,9 @@ var require_cluster = __commonJS({
           }
         });
       }
-      resolveSrv(hostname6) {
-        return new Promise((resolve3, reject) => {
-          this.options.resolveSrv(hostname6, (err, records) => {
+      resolveSrv(hostname7) {
+        return new Promise((resolve4, reject) => {
+          this.options.resolveSrv(hostname7, (err, records) => {
             if (err) {
               return reject(err);
             }
@@ -38239,7 +39745,7 @@ var require_cluster = __commonJS({
               if (!group2.records.length) {
                 sortedKeys.shift();
               }
-              self.dnsLookup(record2.name).then((host) => resolve3({
+              self.dnsLookup(record2.name).then((host) => resolve4({
                 host,
                 port: record2.port
               }), tryFirstOne);
@@ -38248,15 +39754,15 @@ var require_cluster = __commonJS({
           });
         });
       }
-      dnsLookup(hostname6) {
-        return new Promise((resolve3, reject) => {
-          this.options.dnsLookup(hostname6, (err, address) => {
+      dnsLookup(hostname7) {
+        return new Promise((resolve4, reject) => {
+          this.options.dnsLookup(hostname7, (err, address) => {
             if (err) {
-              debug2("failed to resolve hostname %s to IP: %s", hostname6, err.message);
+              debug2("failed to resolve hostname %s to IP: %s", hostname7, err.message);
               reject(err);
             } else {
-              debug2("resolved hostname %s to IP %s", hostname6, address);
-              resolve3(address);
+              debug2("resolved hostname %s to IP %s", hostname7, address);
+              resolve4(address);
             }
           });
         });
@@ -38413,7 +39919,7 @@ var require_StandaloneConnector = __commonJS({
         if (options.tls) {
           Object.assign(connectionOptions, options.tls);
         }
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           process.nextTick(() => {
             if (!this.connecting) {
               reject(new Error(utils_1.CONNECTION_CLOSED_ERROR_MSG));
@@ -38432,7 +39938,7 @@ var require_StandaloneConnector = __commonJS({
             this.stream.once("error", (err) => {
               this.firstError = err;
             });
-            resolve3(this.stream);
+            resolve4(this.stream);
           });
         });
       }
@@ -38591,7 +40097,7 @@ var require_SentinelConnector = __commonJS({
             const error63 = new Error(errorMsg);
             if (typeof retryDelay === "number") {
               eventEmitter("error", error63);
-              await new Promise((resolve3) => setTimeout(resolve3, retryDelay));
+              await new Promise((resolve4) => setTimeout(resolve4, retryDelay));
               return connectToNext();
             } else {
               throw error63;
@@ -39930,7 +41436,7 @@ var require_Redis = __commonJS({
         return (0, standard_as_callback_1.default)(promise2, callback);
       }
       _connect() {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           if (this.status === "connecting" || this.status === "connect" || this.status === "ready") {
             reject(new Error("Redis is already connecting/connected"));
             return;
@@ -40009,7 +41515,7 @@ var require_Redis = __commonJS({
             }
             const connectionReadyHandler = function() {
               _this.removeListener("close", connectionCloseHandler);
-              resolve3();
+              resolve4();
             };
             var connectionCloseHandler = function() {
               _this.removeListener("ready", connectionReadyHandler);
@@ -40102,10 +41608,10 @@ var require_Redis = __commonJS({
           monitor: true,
           lazyConnect: false
         });
-        return (0, standard_as_callback_1.default)(new Promise(function(resolve3, reject) {
+        return (0, standard_as_callback_1.default)(new Promise(function(resolve4, reject) {
           monitorInstance.once("error", reject);
           monitorInstance.once("monitoring", function() {
-            resolve3(monitorInstance);
+            resolve4(monitorInstance);
           });
         }), callback);
       }
@@ -40756,7 +42262,7 @@ var init_redis_link = __esm({
 });
 
 // src/store/redis/redis-lock.ts
-import { randomBytes as randomBytes6 } from "node:crypto";
+import { randomBytes as randomBytes7 } from "node:crypto";
 import { hostname as hostname4 } from "node:os";
 var RENEW, RELEASE, RedisLock;
 var init_redis_lock = __esm({
@@ -40788,7 +42294,7 @@ return 1
         return `${this.prefix}lock:${name}`;
       }
       async acquire(name, ttlMs) {
-        const token = randomBytes6(12).toString("hex");
+        const token = randomBytes7(12).toString("hex");
         const taken = await this.#redis.set(this.keyFor(name), `${token} ${this.#holder}`, "PX", Math.ceil(ttlMs), "NX");
         if (taken !== "OK") return void 0;
         return { name, token, holder: this.#holder, expiresAt: this.#now() + ttlMs };
@@ -40814,7 +42320,7 @@ return 1
 });
 
 // src/store/redis/outbox-scripts.ts
-var GROUP, SPOOL, CLAIM, ACK, GIVE_BACK, SET_ASIDE, SWEEP_CONSUMERS;
+var GROUP, SPOOL, HOLD, RENEW2, GIVE_BACK_DEAD, SET_ASIDE_DOCUMENT, CLAIM, ACK, GIVE_BACK, SET_ASIDE, SWEEP_CONSUMERS;
 var init_outbox_scripts = __esm({
   "src/store/redis/outbox-scripts.ts"() {
     "use strict";
@@ -40829,6 +42335,35 @@ redis.pcall('XGROUP', 'CREATE', KEYS[1], '${GROUP}', '0', 'MKSTREAM')
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('XADD', KEYS[1], '*', 'id', ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[3])
+return 1
+`);
+    HOLD = new LuaScript(`
+redis.pcall('XGROUP', 'CREATE', KEYS[1], '${GROUP}', '0', 'MKSTREAM')
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+local streamId = redis.call('XADD', KEYS[1], '*', 'id', ARGV[1])
+redis.call('SADD', KEYS[3], ARGV[3])
+redis.call('XCLAIM', KEYS[1], '${GROUP}', ARGV[4], 0, streamId, 'FORCE', 'JUSTID')
+redis.call('HSET', KEYS[4], ARGV[1], ARGV[4])
+return streamId
+`);
+    RENEW2 = new LuaScript(`
+if redis.call('HGET', KEYS[2], ARGV[2]) ~= ARGV[3] then return 0 end
+redis.call('XCLAIM', KEYS[1], '${GROUP}', ARGV[3], 0, ARGV[1], 'JUSTID')
+return 1
+`);
+    GIVE_BACK_DEAD = new LuaScript(`
+local pending = redis.call('XPENDING', KEYS[1], '${GROUP}', '-', '+', 1000, ARGV[1])
+for _, item in ipairs(pending) do
+  redis.call('XCLAIM', KEYS[1], '${GROUP}', ARGV[1], 0, item[1], 'IDLE', ARGV[2], 'JUSTID')
+end
+return #pending
+`);
+    SET_ASIDE_DOCUMENT = new LuaScript(`
+local json = redis.call('HGET', KEYS[1], ARGV[1])
+if not json then return 0 end
+redis.call('HSET', KEYS[3], ARGV[1], json)
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
 return 1
 `);
     CLAIM = new LuaScript(`
@@ -40849,6 +42384,11 @@ if not streamId then return {nextCursor} end
 local entryId = fields[2]
 local json = redis.call('HGET', KEYS[2], entryId)
 local previous = redis.call('HGET', KEYS[3], entryId)
+if ARGV[3] == '' and previous then
+  -- Read as new, yet held: written ahead by an alert that delivers it itself. Its claim stays its holder's.
+  redis.call('XCLAIM', KEYS[1], '${GROUP}', previous, 0, streamId, 'JUSTID')
+  return {nextCursor, false}
+end
 redis.call('HSET', KEYS[3], entryId, ARGV[1])
 return {nextCursor, streamId, entryId, json, previous}
 `);
@@ -40894,16 +42434,59 @@ return removed
   }
 });
 
-// src/store/redis/redis-outbox.ts
+// src/store/redis/redis-key-lock.ts
+import { randomBytes as randomBytes8 } from "node:crypto";
 import { hostname as hostname5 } from "node:os";
+function isDeadHere(consumer) {
+  const slash = consumer.lastIndexOf("/");
+  const pid = Number(consumer.slice(slash + 1));
+  return slash > 0 && consumer.slice(0, slash) === hostname5() && Number.isSafeInteger(pid) && pid !== process.pid && !isProcessAlive(pid);
+}
+async function withRedisKeyLock(redis, key, timeoutMs, action) {
+  const value = `${randomBytes8(8).toString("hex")} ${hostname5()}/${process.pid}`;
+  const startedAt = Date.now();
+  while (await redis.set(key, value, "PX", LOCK_TTL_MS, "NX") !== "OK") {
+    const holder = await redis.get(key);
+    if (holder !== null && isDeadHere(holder.slice(holder.indexOf(" ") + 1))) {
+      await DELETE_IF.run(redis, [key], [holder]);
+      continue;
+    }
+    if (Date.now() - startedAt >= timeoutMs) return "timeout";
+    await new Promise((resolve4) => setTimeout(resolve4, 5 + Math.random() * 5));
+  }
+  try {
+    return await action();
+  } finally {
+    await DELETE_IF.run(redis, [key], [value]).catch(() => void 0);
+  }
+}
+var DELETE_IF, LOCK_TTL_MS;
+var init_redis_key_lock = __esm({
+  "src/store/redis/redis-key-lock.ts"() {
+    "use strict";
+    init_process_alive();
+    init_lua_script();
+    DELETE_IF = new LuaScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1
+`);
+    LOCK_TTL_MS = 15e3;
+  }
+});
+
+// src/store/redis/redis-outbox.ts
+import { hostname as hostname6 } from "node:os";
 var GIVEN_BACK_IDLE_MS, RedisOutbox;
 var init_redis_outbox = __esm({
   "src/store/redis/redis-outbox.ts"() {
     "use strict";
+    init_outbox2();
     init_outbox_entry();
     init_redact();
     init_deliver_entry();
     init_outbox_scripts();
+    init_redis_key_lock();
     GIVEN_BACK_IDLE_MS = 10 * 365 * 24 * 3600 * 1e3;
     RedisOutbox = class {
       prefix;
@@ -40912,11 +42495,12 @@ var init_redis_outbox = __esm({
       #claimTimeoutMs;
       #adoptMemoryMs;
       #now;
+      #held = /* @__PURE__ */ new WeakMap();
       constructor(options) {
         this.#redis = options.redis;
         this.prefix = options.prefix ?? "fastpay-tg:";
-        this.consumer = options.consumer ?? `${hostname5()}/${process.pid}`;
-        this.#claimTimeoutMs = options.claimTimeoutMs ?? 6e5;
+        this.consumer = options.consumer ?? `${hostname6()}/${process.pid}`;
+        this.#claimTimeoutMs = options.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS;
         this.#adoptMemoryMs = options.adoptMemoryMs ?? 30 * 24 * 3600 * 1e3;
         this.#now = options.now ?? Date.now;
       }
@@ -40929,6 +42513,70 @@ var init_redis_outbox = __esm({
         const json2 = redact(JSON.stringify(entry));
         await this.#add(entry.bot, entry.id, json2, false);
         return JSON.parse(json2);
+      }
+      /** The stream entry, written ahead of the first delivery and held by this consumer: see OutboxStore.hold. */
+      async hold(input2) {
+        const entry = newOutboxEntry({ attempts: 0, ...input2 }, this.#now());
+        const json2 = redact(JSON.stringify(entry));
+        const keys = this.#keys(entry.bot);
+        const streamId = await HOLD.run(this.#redis, [keys.stream, keys.entries, keys.bots, keys.holders], [entry.id, json2, entry.bot, this.consumer]);
+        const held = { entry: JSON.parse(json2) };
+        const timer = this.#renewEvery(keys, streamId, entry.id);
+        this.#held.set(held, { bot: entry.bot, streamId, timer });
+        return held;
+      }
+      async deliverHeld(held, deliver) {
+        const { bot, streamId, timer } = this.#takeHeld(held);
+        try {
+          const report = { entries: [], waiting: 0, warnings: [] };
+          const claimed = { streamId, id: held.entry.id, json: JSON.stringify(held.entry), previousHolder: null };
+          await this.#deliverClaimed(bot, this.#keys(bot), claimed, deliver, report, "new");
+          return report.entries[0];
+        } finally {
+          clearInterval(timer);
+        }
+      }
+      async releaseHeld(held, lastError) {
+        const { bot, streamId, timer } = this.#takeHeld(held);
+        clearInterval(timer);
+        const keys = this.#keys(bot);
+        const json2 = redact(JSON.stringify({ ...held.entry, lastError }));
+        await GIVE_BACK.run(this.#redis, [keys.stream, keys.entries, keys.holders], [streamId, held.entry.id, json2, this.consumer, GIVEN_BACK_IDLE_MS]);
+      }
+      async pendingSince(bot, throttleKey, sinceMs) {
+        let newest;
+        for (const [id, json2] of Object.entries(await this.#redis.hgetall(this.#keys(bot).entries))) {
+          if (!(Number(id.slice(0, 15)) > sinceMs)) continue;
+          const entry = parseOutboxEntry(json2, id);
+          if (!("problem" in entry) && entry.throttleKey === throttleKey) newest = Math.max(newest ?? 0, Date.parse(entry.createdAt));
+        }
+        return newest;
+      }
+      async setAsideUnreadable() {
+        const warnings = [];
+        for (const bot of await this.#redis.smembers(`${this.prefix}outbox-bots`)) {
+          const keys = this.#keys(bot);
+          for (const [id, json2] of Object.entries(await this.#redis.hgetall(keys.entries))) {
+            if (!("problem" in parseOutboxEntry(json2, id))) continue;
+            if (await SET_ASIDE_DOCUMENT.run(this.#redis, [keys.entries, keys.holders, keys.setAside], [id]) === 1) {
+              warnings.push(`outbox entry ${keys.stream} ${id} was unreadable; set aside in ${keys.setAside}`);
+            }
+          }
+        }
+        return warnings;
+      }
+      #renewEvery(keys, streamId, id) {
+        const timer = setInterval(() => {
+          RENEW2.run(this.#redis, [keys.stream, keys.holders], [streamId, id, this.consumer]).catch(() => void 0);
+        }, this.#claimTimeoutMs / 3);
+        timer.unref();
+        return timer;
+      }
+      #takeHeld(held) {
+        const found = this.#held.get(held);
+        if (found === void 0) throw new Error(`outbox entry ${held.entry.id} is not held by this outbox`);
+        this.#held.delete(held);
+        return found;
       }
       /**
        * Takes over an entry spooled elsewhere (this host's files while Redis was away), keeping its id, age and
@@ -40957,7 +42605,7 @@ var init_redis_outbox = __esm({
       async flush(deliver, options = {}) {
         const report = { entries: [], waiting: 0, warnings: [] };
         for (const bot of await this.#bots(options)) {
-          const stoppedBy = await this.#flushBot(bot, deliver, report);
+          const stoppedBy = await this.#flushBot(bot, deliver, report, options.limit ?? Number.POSITIVE_INFINITY);
           if (stoppedBy !== void 0) {
             report.stoppedBy = stoppedBy;
             break;
@@ -40967,11 +42615,12 @@ var init_redis_outbox = __esm({
         return report;
       }
       /** Delivers one bot's entries: first those taken back (given back, or left by a dead consumer), then new ones. */
-      async #flushBot(bot, deliver, report) {
+      async #flushBot(bot, deliver, report, limit) {
         const keys = this.#keys(bot);
         let cursor = "0-0";
+        await this.#giveBackDeadHere(keys);
         try {
-          for (; ; ) {
+          while (report.entries.length < limit) {
             const claimed = await this.#claimNext(keys, cursor);
             if (claimed === "none") return void 0;
             cursor = claimed.cursor;
@@ -40979,6 +42628,7 @@ var init_redis_outbox = __esm({
             const stoppedBy = await this.#deliverClaimed(bot, keys, claimed.entry, deliver, report);
             if (stoppedBy !== void 0) return stoppedBy;
           }
+          return void 0;
         } finally {
           await SWEEP_CONSUMERS.run(this.#redis, [keys.stream], [this.consumer, this.#claimTimeoutMs]);
         }
@@ -40995,10 +42645,11 @@ var init_redis_outbox = __esm({
         }
         const [next, streamId, id, json2, previousHolder] = reply;
         if (streamId === void 0) return cursor === "" ? "none" : { cursor: next === "0-0" ? "" : next };
+        if (streamId === null) return { cursor: "" };
         const entry = { streamId, id, json: json2 ?? null, previousHolder: previousHolder ?? null };
         return { cursor: cursor === "" || next === "0-0" ? "" : next, entry };
       }
-      async #deliverClaimed(bot, keys, claimed, deliver, report) {
+      async #deliverClaimed(bot, keys, claimed, deliver, report, kind = "waiting") {
         const finish = [keys.stream, keys.entries, keys.holders, keys.bots];
         if (claimed.previousHolder !== null && claimed.previousHolder !== this.consumer) {
           report.warnings.push(`outbox entry ${claimed.id} was left claimed by ${claimed.previousHolder}; delivered by ${this.consumer}`);
@@ -41013,7 +42664,8 @@ var init_redis_outbox = __esm({
           report.warnings.push(`outbox entry ${keys.stream} ${claimed.id} was unreadable; set aside in ${keys.setAside}`);
           return void 0;
         }
-        const { flushed, kept } = await deliverEntry(entry, deliver);
+        const renewal = this.#renewEvery(keys, claimed.streamId, claimed.id);
+        const { flushed, kept } = await deliverEntry(entry, deliver, kind).finally(() => clearInterval(renewal));
         report.entries.push(flushed);
         if (kept === void 0) {
           await ACK.run(this.#redis, finish, [claimed.streamId, claimed.id, bot]);
@@ -41023,6 +42675,13 @@ var init_redis_outbox = __esm({
         const givenBack = await GIVE_BACK.run(this.#redis, [keys.stream, keys.entries, keys.holders], args);
         if (givenBack !== 1) report.warnings.push(`outbox entry ${claimed.id} was taken over by another consumer while ${this.consumer} delivered it`);
         return flushed.pending[0].error;
+      }
+      /** Entries held by consumers of this host whose process is gone are taken over now, not after a lease. */
+      async #giveBackDeadHere(keys) {
+        const holders = new Set(Object.values(await this.#redis.hgetall(keys.holders)));
+        for (const holder of holders) {
+          if (holder !== this.consumer && isDeadHere(holder)) await GIVE_BACK_DEAD.run(this.#redis, [keys.stream], [holder, GIVEN_BACK_IDLE_MS]);
+        }
       }
       async #add(bot, id, json2, adopt) {
         const keys = this.#keys(bot);
@@ -41046,7 +42705,7 @@ var init_redis_outbox = __esm({
 });
 
 // src/store/redis/throttle-scripts.ts
-var EXPIRE, DECIDE, RELEASE2, MUTE;
+var EXPIRE, DECIDE, RELEASE2, MUTE, OPEN_WINDOW;
 var init_throttle_scripts = __esm({
   "src/store/redis/throttle-scripts.ts"() {
     "use strict";
@@ -41062,6 +42721,7 @@ end
 local now = tonumber(ARGV[1])
 local windowMs = tonumber(ARGV[2])
 local peek = ARGV[5] == '1'
+local tentative = ARGV[5] == '2'
 local s = redis.call('HMGET', KEYS[1], 'lastSentAt', 'supCount', 'supSince', 'mutedUntil')
 local last, count, since, muted = tonumber(s[1]), tonumber(s[2]), tonumber(s[3]), tonumber(s[4])
 local isMuted = muted ~= nil and now < muted
@@ -41077,7 +42737,7 @@ if isMuted or inWindow then
   end
   return {0, count, since, last or false, muted or false}
 end
-if not peek then
+if not peek and not tentative then
   redis.call('HSET', KEYS[1], 'lastSentAt', ARGV[1], 'sendId', ARGV[3],
     'prevLastSentAt', s[1] or '', 'prevSupCount', s[2] or '', 'prevSupSince', s[3] or '')
   redis.call('HDEL', KEYS[1], 'supCount', 'supSince', 'mutedUntil')
@@ -41108,35 +42768,73 @@ else
 end
 return 1
 `);
+    OPEN_WINDOW = new LuaScript(`${EXPIRE}
+redis.call('HSET', KEYS[1], 'lastSentAt', ARGV[1])
+expire(KEYS[1], tonumber(ARGV[4]), tonumber(ARGV[2]), nil, tonumber(ARGV[3]))
+return 1
+`);
   }
 });
 
 // src/store/redis/redis-throttle.ts
-import { randomBytes as randomBytes7 } from "node:crypto";
+import { randomBytes as randomBytes9 } from "node:crypto";
 var THIRTY_DAYS_MS, RedisThrottle;
 var init_redis_throttle = __esm({
   "src/store/redis/redis-throttle.ts"() {
     "use strict";
+    init_redis_key_lock();
     init_throttle_scripts();
     THIRTY_DAYS_MS = 30 * 24 * 3600 * 1e3;
     RedisThrottle = class {
       prefix;
       #redis;
       #retentionMs;
+      #lockTimeoutMs;
       constructor(options) {
         this.#redis = options.redis;
         this.prefix = options.prefix ?? "fastpay-tg:";
         this.#retentionMs = options.retentionMs ?? THIRTY_DAYS_MS;
+        this.#lockTimeoutMs = options.lockTimeoutMs ?? 3e4;
       }
       /** The hash that holds `key`'s state. */
       keyFor(key) {
         return `${this.prefix}throttle:${key}`;
       }
       async decide(key, windowSeconds, now = Date.now()) {
-        return this.#decide(key, windowSeconds, now, false);
+        return this.#decide(key, windowSeconds, now, "0");
+      }
+      /**
+       * See ThrottleStore.admit: under a lock of the key (a lease in Redis, taken over at once from a dead process of
+       * this host), decides without committing a send, lets `steps.record` write the entry, then commits the window.
+       */
+      async admit(key, windowSeconds, now, steps) {
+        const lockKey = `${this.prefix}throttle-lock:${key}`;
+        const admitted = await withRedisKeyLock(this.#redis, lockKey, this.#lockTimeoutMs, async () => {
+          const sendId = randomBytes9(8).toString("hex");
+          let decision2 = await this.#decide(key, windowSeconds, now, "2", sendId);
+          if (decision2.send) {
+            const windowMs = Math.round(windowSeconds * 1e3);
+            const pendingAt = await steps.pendingSince(now - windowMs);
+            if (pendingAt !== void 0) {
+              await OPEN_WINDOW.run(this.#redis, [this.keyFor(key)], [String(Math.trunc(pendingAt)), windowMs, this.#retentionMs, String(Math.trunc(now))]);
+              decision2 = await this.#decide(key, windowSeconds, now, "0");
+            }
+          }
+          if (!decision2.send) return { admitted: false, decision: decision2 };
+          const recorded = await steps.record(decision2);
+          await this.#decide(key, windowSeconds, now, "0", sendId);
+          return { admitted: true, decision: decision2, recorded };
+        });
+        if (admitted !== "timeout") return admitted;
+        const decision = { send: true, warnings: [`throttle key ${JSON.stringify(key)} stayed locked in Redis; sent without throttling`] };
+        return { admitted: true, decision, recorded: await steps.record(decision) };
+      }
+      /** Redis forgets a key by itself (PEXPIRE): nothing to do. */
+      async prune() {
+        return 0;
       }
       async peek(key, windowSeconds, now = Date.now()) {
-        return this.#decide(key, windowSeconds, now, true);
+        return this.#decide(key, windowSeconds, now, "1");
       }
       async release(ticket, _now = Date.now()) {
         await RELEASE2.run(this.#redis, [this.keyFor(ticket.key)], [ticket.sendId]);
@@ -41146,12 +42844,14 @@ var init_redis_throttle = __esm({
         await MUTE.run(this.#redis, [this.keyFor(key)], [String(Math.trunc(untilMs)), String(Math.trunc(now)), this.#retentionMs]);
         return [];
       }
-      async #decide(key, windowSeconds, now, peek) {
+      /** mode: '0' decide, '1' peek, '2' tentative (see DECIDE). */
+      async #decide(key, windowSeconds, now, mode, givenSendId) {
         if (!(windowSeconds >= 0)) throw new RangeError(`windowSeconds must be >= 0 (got ${windowSeconds})`);
         const windowMs = Math.round(windowSeconds * 1e3);
-        const sendId = peek ? "" : randomBytes7(8).toString("hex");
+        const peek = mode === "1";
+        const sendId = peek ? "" : givenSendId ?? randomBytes9(8).toString("hex");
         const nowMs = Math.trunc(now);
-        const args = [String(nowMs), windowMs, sendId, this.#retentionMs, peek ? "1" : "0"];
+        const args = [String(nowMs), windowMs, sendId, this.#retentionMs, mode];
         const reply = await DECIDE.run(this.#redis, [this.keyFor(key)], args);
         if (reply[0] === 1) {
           const [, count2, since2] = reply;
@@ -41174,6 +42874,82 @@ var init_redis_throttle = __esm({
           ...muted ? { mutedUntil: new Date(mutedUntil) } : {},
           warnings: []
         };
+      }
+    };
+  }
+});
+
+// src/store/shared-monitor-store.ts
+var defaultSleep, SharedMonitorStore;
+var init_shared_monitor_store = __esm({
+  "src/store/shared-monitor-store.ts"() {
+    "use strict";
+    init_monitor_state_file();
+    init_monitor_state();
+    defaultSleep = (ms) => new Promise((resolve4) => setTimeout(resolve4, ms));
+    SharedMonitorStore = class {
+      namespace;
+      #options;
+      constructor(options) {
+        this.namespace = options.namespace ?? "monitor";
+        this.#options = { lockTimeoutMs: 3e5, lockTtlMs: 6e4, retryDelayMs: 20, historyKeep: 5e4, sleep: defaultSleep, ...options };
+      }
+      get #stateKey() {
+        return `${this.namespace}/state`;
+      }
+      async withStateLock(action) {
+        const { lock, lockTimeoutMs, lockTtlMs, retryDelayMs, sleep } = this.#options;
+        const name = `${this.namespace}/state`;
+        let lease;
+        let waitedMs = 0;
+        while ((lease = await lock.acquire(name, lockTtlMs)) === void 0) {
+          if (waitedMs >= lockTimeoutMs) {
+            const holder = await lock.holder(name);
+            throw new StateLockTimeout(`another monitor pass${holder ? ` (${holder.holder})` : ""} held the shared lock ${name} for too long`);
+          }
+          await sleep(retryDelayMs);
+          waitedMs += Math.max(retryDelayMs, 1);
+        }
+        const held = lease;
+        const renewal = setInterval(() => void lock.renew(held, lockTtlMs).catch(() => false), Math.max(lockTtlMs / 3, 10));
+        renewal.unref();
+        try {
+          return await action();
+        } finally {
+          clearInterval(renewal);
+          await lock.release(held).catch(() => false);
+        }
+      }
+      async readState() {
+        const stored = await this.#options.kv.get(this.#stateKey);
+        if (stored === void 0) return { state: emptyState(), warnings: [] };
+        const parsed = parseMonitorState(JSON.stringify(stored.value));
+        const where = `the shared monitor state (${this.#stateKey})`;
+        if ("problem" in parsed) return { state: emptyState(), warnings: [`${where} is unreadable (${parsed.problem}); starting afresh`] };
+        return { state: parsed.state, warnings: parsed.problems.map((name) => `state of check "${name}" in ${where} is unreadable; starting afresh`) };
+      }
+      async writeState(state) {
+        await this.#options.kv.set(this.#stateKey, state);
+      }
+      async appendHistory(records) {
+        for (const record2 of records) {
+          await this.#options.history.append(`${this.namespace}/history`, record2, { keep: this.#options.historyKeep, at: record2.at });
+        }
+      }
+      async readHistory(from, to) {
+        const items = await this.#options.history.recent(`${this.namespace}/history`, this.#options.historyKeep);
+        const records = items.reverse().map(({ item }) => item).filter((record2) => record2.at >= from && record2.at < to);
+        records.sort((a, b) => a.at - b.at);
+        return { records, warnings: [] };
+      }
+      async scanHistory(from, to, visit2) {
+        await this.#options.history.scan(`${this.namespace}/history`, this.#options.historyKeep, ({ item }) => {
+          if (item.at >= from && item.at < to) visit2(item);
+        });
+        return { warnings: [] };
+      }
+      async pruneHistory(_before) {
+        return [];
       }
     };
   }
@@ -41240,7 +43016,7 @@ var select_store_exports = {};
 __export(select_store_exports, {
   openStore: () => openStore
 });
-import { join as join14 } from "node:path";
+import { join as join18 } from "node:path";
 async function openStore(options) {
   const { stateDir } = options;
   const setting = await readStoreSetting({ configPath: options.configPath, env: options.env ?? process.env });
@@ -41248,9 +43024,10 @@ async function openStore(options) {
   const local = {
     throttle: new FileThrottle({ dir: throttleDirIn(stateDir) }),
     outbox: new Outbox({ dir: outboxDirIn(stateDir), ...tuning.claimTimeoutMs ? { claimTimeoutMs: tuning.claimTimeoutMs } : {} }),
-    lock: new FileLockStore({ dir: join14(stateDir, "locks"), ...tuning.consumer ? { holder: tuning.consumer } : {} }),
-    kv: new FileKeyValue({ dir: join14(stateDir, "state") }),
-    history: new FileHistory({ dir: join14(stateDir, "history") })
+    lock: new FileLockStore({ dir: join18(stateDir, "locks"), ...tuning.consumer ? { holder: tuning.consumer } : {} }),
+    kv: new FileKeyValue({ dir: join18(stateDir, "state") }),
+    history: new FileHistory({ dir: join18(stateDir, "history") }),
+    monitor: new FileMonitorStore({ dir: monitorDirIn(stateDir) })
   };
   const localWaiting = async () => (await local.outbox.list()).items.length;
   if (setting.kind === "file") {
@@ -41276,14 +43053,19 @@ async function openStore(options) {
     local.outbox,
     link
   );
+  const lock = new FallbackLock(new RedisLock({ ...shared2, ...tuning.consumer ? { holder: tuning.consumer } : {} }), local.lock, link);
+  const kv = new FallbackKeyValue(new RedisKeyValue(shared2), local.kv, link);
+  const history = new FallbackHistory(new RedisHistory(shared2), local.history, link);
   await link.available();
   return {
     kind: "redis",
     throttle: new FallbackThrottle(new RedisThrottle(shared2), local.throttle, link),
     outbox,
-    lock: new FallbackLock(new RedisLock({ ...shared2, ...tuning.consumer ? { holder: tuning.consumer } : {} }), local.lock, link),
-    kv: new FallbackKeyValue(new RedisKeyValue(shared2), local.kv, link),
-    history: new FallbackHistory(new RedisHistory(shared2), local.history, link),
+    lock,
+    kv,
+    history,
+    // Every host of a fleet reads and writes one state under one lock: a change is alerted once.
+    monitor: new SharedMonitorStore({ kv, lock, history }),
     describe: async () => {
       const ping = await link.ping();
       const reachable = "latencyMs" in ping;
@@ -41315,6 +43097,7 @@ var init_select_store = __esm({
     init_redact();
     init_throttle();
     init_file_history();
+    init_file_monitor_store();
     init_file_key_value();
     init_file_lock_store();
     init_fallback_outbox();
@@ -41327,6 +43110,7 @@ var init_select_store = __esm({
     init_redis_lock();
     init_redis_outbox();
     init_redis_throttle();
+    init_shared_monitor_store();
     init_store_config();
     printWarning = (line) => void process.stderr.write(`warning: ${redact(line)}
 `);
@@ -41484,11 +43268,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41504,7 +43288,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41806,11 +43590,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41826,7 +43610,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -41930,11 +43714,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -41950,7 +43734,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -42024,11 +43808,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -42044,7 +43828,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -42263,7 +44047,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve3, reject) => __awaiter4(this, void 0, void 0, function* () {
+      return new Promise((resolve4, reject) => __awaiter4(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -42346,7 +44130,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error63) {
             reject(error63);
           } else {
-            resolve3(exitCode);
+            resolve4(exitCode);
           }
         });
         if (this.options.input) {
@@ -42469,11 +44253,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -42489,7 +44273,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -42542,11 +44326,11 @@ function getExecOutput(commandLine, args, options) {
 // node_modules/@actions/core/lib/platform.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -42562,7 +44346,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -42621,11 +44405,11 @@ function getDetails() {
 // node_modules/@actions/core/lib/core.js
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -42641,7 +44425,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -43140,7 +44924,7 @@ async function resolveBot(request2 = {}, env = process.env) {
     };
   }
   const location = locateRegistry(request2.configPath, env);
-  const registry2 = await loadRegistry(location);
+  const registry2 = await loadCurrentRegistry(location);
   const warnings = [...registry2.warnings];
   const candidate = await pick2(new Layers(registry2, env), request2);
   if (candidate.layer === "env-token" && candidate.fallback?.line) warnings.push(candidate.fallback.line);
@@ -43172,69 +44956,83 @@ init_paths();
 
 // src/config/registry.ts
 init_user_error();
-init_atomic_write();
 init_chat_id();
 
-// src/config/file-lock.ts
+// src/config/edit-registry.ts
+init_atomic_write();
 init_user_error();
-import { mkdir as mkdir4, open as open5, stat as stat3, unlink as unlink3 } from "node:fs/promises";
-import { dirname as dirname4 } from "node:path";
-var realSleep = (ms) => new Promise((done) => setTimeout(done, ms));
-function errorCode(error63) {
-  return error63?.code;
-}
-async function tryCreate(lockPath) {
-  try {
-    const handle = await open5(lockPath, "wx", 384);
-    await handle.writeFile(`${process.pid}
-`);
-    await handle.close();
-    return true;
-  } catch (error63) {
-    if (errorCode(error63) === "EEXIST") return false;
-    throw error63;
-  }
-}
-async function removeIfStale(lockPath, staleMs, now) {
-  try {
-    const { mtimeMs } = await stat3(lockPath);
-    if (now - mtimeMs < staleMs) return false;
-    await unlink3(lockPath);
-    return true;
-  } catch (error63) {
-    if (errorCode(error63) === "ENOENT") return true;
-    throw error63;
-  }
-}
+import { isDeepStrictEqual } from "node:util";
+
+// src/config/file-lock.ts
+init_key_lock();
+init_user_error();
+import { mkdir as mkdir4 } from "node:fs/promises";
+import { dirname as dirname5 } from "node:path";
 async function withFileLock(lockPath, describe3, action, options = {}) {
-  const { staleMs = 1e4, timeoutMs = 1e4, retryDelayMs = 20, sleep = realSleep, now = Date.now } = options;
-  await mkdir4(dirname4(lockPath), { recursive: true, mode: 448 });
-  const startedAt = now();
-  while (!await tryCreate(lockPath)) {
-    if (await removeIfStale(lockPath, staleMs, now())) continue;
-    if (now() - startedAt >= timeoutMs) {
-      const advice = "try again, or delete the lock file if no other run is going";
-      throw new UserError(`${describe3} is being changed by another fastpay-tg run (lock ${lockPath}): ${advice}`);
-    }
-    await sleep(retryDelayMs);
-  }
+  await mkdir4(dirname5(lockPath), { recursive: true, mode: 448 });
   try {
-    return await action();
-  } finally {
-    await unlink3(lockPath).catch(() => void 0);
+    return await withKeyLock(lockPath, action, { timeoutMs: 1e4, retryDelayMs: 20, ...options });
+  } catch (error63) {
+    if (!(error63 instanceof LockTimeoutError) || error63.lockPath !== lockPath) throw error63;
+    const advice = "try again, or delete the lock file if no other run is going";
+    throw new UserError(`${describe3} is being changed by another fastpay-tg run (lock ${lockPath}): ${advice}`);
   }
 }
 
-// src/config/registry.ts
+// src/config/keep-layout.ts
+function keepUntouchedLines(original, printedBefore, printedAfter) {
+  const source = original.split("\n");
+  const before = printedBefore.split("\n");
+  const after = printedAfter.split("\n");
+  if (source.length * before.length > MAX_CELLS || before.length * after.length > MAX_CELLS) return printedAfter;
+  const sourceOf = new Array(before.length).fill(-1);
+  for (const step of lineDiff(before.map(loose), source.map(loose))) if (step.kind === "same") sourceOf[step.beforeIndex] = step.afterIndex;
+  const kept = [];
+  let next = 0;
+  const keepThrough = (index, keepIt) => {
+    kept.push(...source.slice(next, index));
+    if (keepIt) kept.push(source[index]);
+    next = index + 1;
+  };
+  for (const step of lineDiff(before, after)) {
+    if (step.kind === "added") kept.push(after[step.afterIndex]);
+    else if (sourceOf[step.beforeIndex] >= 0) keepThrough(sourceOf[step.beforeIndex], step.kind === "same");
+  }
+  kept.push(...source.slice(next));
+  return kept.join("\n");
+}
+var MAX_CELLS = 4e6;
+function loose(line) {
+  return line.replace(/\s+/g, " ").replace(/([[{]) /g, "$1").replace(/ ([\]}])/g, "$1").trimEnd();
+}
+function lineDiff(before, after) {
+  const columns = after.length + 1;
+  const common = new Uint32Array((before.length + 1) * columns);
+  for (let i2 = before.length - 1; i2 >= 0; i2--) {
+    for (let j2 = after.length - 1; j2 >= 0; j2--) {
+      common[i2 * columns + j2] = before[i2] === after[j2] ? common[(i2 + 1) * columns + j2 + 1] + 1 : Math.max(common[(i2 + 1) * columns + j2], common[i2 * columns + j2 + 1]);
+    }
+  }
+  const steps = [];
+  let i = 0;
+  let j = 0;
+  while (i < before.length || j < after.length) {
+    if (i < before.length && j < after.length && before[i] === after[j]) {
+      steps.push({ kind: "same", beforeIndex: i++, afterIndex: j++ });
+    } else if (j < after.length && (i === before.length || common[i * columns + j + 1] >= common[(i + 1) * columns + j])) {
+      steps.push({ kind: "added", afterIndex: j++ });
+    } else {
+      steps.push({ kind: "removed", beforeIndex: i++ });
+    }
+  }
+  return steps;
+}
+
+// src/config/edit-registry.ts
 init_paths();
 init_registry_file();
-init_registry_file();
+var PRINT_OPTIONS = { flowCollectionPadding: false, lineWidth: 0 };
 var NEW_FILE = "# fastpay-tg bots registry. A token is a literal, ${ENV_VAR} or keychain:<account>.\nbots:\n";
-function requireBot(bots, selector, location) {
-  const bot = findRegistryBot(bots, selector);
-  if (!bot) throw new UserError(`unknown bot "${selector}": not in ${location.display}`);
-  return bot;
-}
 async function editRegistry(file2, edit, options) {
   const location = toLocation(file2);
   const target = await realTarget(location.path);
@@ -43251,16 +45049,30 @@ function lockAndEdit(location, target, edit, options) {
     async () => {
       const current = await readRegistryText({ ...location, path: target });
       if (!current && location.explicit && !options.create) throw missingRegistryError(location);
-      const { doc, bots, revalidate } = await parseRegistryText(current?.text ?? NEW_FILE, location);
-      const { result, changed } = edit({ doc, bots, location, yaml: await Promise.resolve().then(() => (init_yaml_lib(), yaml_lib_exports)), revalidate });
+      const text2 = current?.text ?? NEW_FILE;
+      const { doc, bots, revalidate } = await parseRegistryText(text2, location);
+      const printedBefore = doc.toString(PRINT_OPTIONS);
+      const yaml = await Promise.resolve().then(() => (init_yaml_lib(), yaml_lib_exports));
+      const { result, changed } = edit({ doc, bots, location, yaml, revalidate });
       if (!changed) return result;
       const edited = revalidate();
-      await writeFileAtomic(target, doc.toString({ flowCollectionPadding: false, lineWidth: 0 }));
+      const printed = doc.toString(PRINT_OPTIONS);
+      const patched = keepUntouchedLines(text2, printedBefore, printed);
+      const same = patched !== printed && isDeepStrictEqual(yaml.parseDocument(patched).toJS(), doc.toJS());
+      await writeFileAtomic(target, same ? patched : printed);
       rememberRegistry({ location, exists: true, bots: edited, warnings: [] });
       return result;
     },
     options.lock
   );
+}
+
+// src/config/registry.ts
+init_registry_file();
+function requireBot(bots, selector, location) {
+  const bot = findRegistryBot(bots, selector);
+  if (!bot) throw new UserError(`unknown bot "${selector}": not in ${location.display}`);
+  return bot;
 }
 function botMap(doc, bot) {
   return doc.getIn(["bots", bot.index], true);
@@ -43484,7 +45296,7 @@ function replyHeadline(status) {
 // src/deploy/template.ts
 init_user_error();
 
-// src/deploy/duration.ts
+// src/support/duration.ts
 function formatDuration(ms) {
   const totalSeconds = Math.max(0, Math.floor(ms / 1e3));
   const hours = Math.floor(totalSeconds / 3600);
@@ -43495,264 +45307,8 @@ function formatDuration(ms) {
   return `${seconds}s`;
 }
 
-// src/format/escape.ts
-var HTML_REPLACEMENTS = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
-var HTML_TEXT_SPECIAL = /[&<>]/g;
-var HTML_ATTRIBUTE_SPECIAL = /[&<>"]/g;
-var MARKDOWN_V2_SPECIAL = /[_*[\]()~`>#+\-=|{}.!\\]/g;
-var MARKDOWN_V2_CODE_SPECIAL = /[`\\]/g;
-var MARKDOWN_V2_URL_SPECIAL = /[)\\]/g;
-function escapeHtml(text2) {
-  return text2.replace(HTML_TEXT_SPECIAL, (char) => HTML_REPLACEMENTS[char]);
-}
-function escapeHtmlAttribute(value) {
-  return value.replace(HTML_ATTRIBUTE_SPECIAL, (char) => HTML_REPLACEMENTS[char]);
-}
-function escapeMarkdownV2(text2) {
-  return text2.replace(MARKDOWN_V2_SPECIAL, "\\$&");
-}
-function escapeMarkdownV2Code(text2) {
-  return text2.replace(MARKDOWN_V2_CODE_SPECIAL, "\\$&");
-}
-function escapeMarkdownV2Url(url2) {
-  return url2.replace(MARKDOWN_V2_URL_SPECIAL, "\\$&");
-}
-
-// src/format/split-tokens.ts
-function codePointAt(text2, index) {
-  const code = text2.charCodeAt(index);
-  if (code >= 55296 && code <= 56319 && index + 1 < text2.length) {
-    const next = text2.charCodeAt(index + 1);
-    if (next >= 56320 && next <= 57343) return text2.slice(index, index + 2);
-  }
-  return text2.charAt(index);
-}
-function codePointToken(text2, index) {
-  const char = codePointAt(text2, index);
-  return { raw: char, visible: char };
-}
-var plainSyntax = {
-  tokenize(text2) {
-    const tokens = [];
-    for (let index = 0; index < text2.length; ) {
-      const token = codePointToken(text2, index);
-      tokens.push(token);
-      index += token.raw.length;
-    }
-    return tokens;
-  },
-  reopen: () => "",
-  close: () => ""
-};
-
-// src/format/html-syntax.ts
-var TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^<>"']|"[^"]*"|'[^']*')*)>/y;
-var ENTITY = /&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);/y;
-function matchAt(pattern, text2, index) {
-  pattern.lastIndex = index;
-  return pattern.exec(text2);
-}
-function tagToken(match, openNames) {
-  const [raw, slash, rawName = "", attributes = ""] = match;
-  const name = rawName.toLowerCase();
-  if (slash) {
-    if (openNames.at(-1) !== name) return { raw, visible: "" };
-    openNames.pop();
-    return { raw, visible: "", closes: true };
-  }
-  if (attributes.trimEnd().endsWith("/")) return { raw, visible: "" };
-  openNames.push(name);
-  const marker = { name, open: raw, close: `</${name}>` };
-  return { raw, visible: "", opens: marker };
-}
-function tokenizeHtml(text2) {
-  const tokens = [];
-  const openNames = [];
-  let index = 0;
-  while (index < text2.length) {
-    const char = text2[index];
-    const tag = char === "<" ? matchAt(TAG, text2, index) : null;
-    const entity = char === "&" ? matchAt(ENTITY, text2, index) : null;
-    let token;
-    if (tag) token = tagToken(tag, openNames);
-    else if (entity) token = { raw: entity[0], visible: entity[0] };
-    else token = codePointToken(text2, index);
-    tokens.push(token);
-    index += token.raw.length;
-  }
-  return tokens;
-}
-var htmlSyntax = {
-  tokenize: tokenizeHtml,
-  reopen: (stack) => stack.map((marker) => marker.open).join(""),
-  close: (stack) => stack.map((marker) => marker.close).reverse().join("")
-};
-
-// src/format/markdown-v2-syntax.ts
-var DELIMITERS = [
-  ["__", "underline"],
-  ["||", "spoiler"],
-  ["*", "bold"],
-  ["_", "italic"],
-  ["~", "strike"]
-];
-var UNDERSCORE_SEPARATOR = "**";
-function unescapedIndexOf(text2, char, from) {
-  for (let index = from; index < text2.length; index++) {
-    if (text2[index] === "\\") index++;
-    else if (text2[index] === char) return index;
-  }
-  return -1;
-}
-function linkAt(text2, index) {
-  const labelStart = text2[index] === "!" ? index + 1 : index;
-  if (text2[labelStart] !== "[") return void 0;
-  const labelEnd = unescapedIndexOf(text2, "]", labelStart + 1);
-  if (labelEnd < 0 || text2[labelEnd + 1] !== "(") return void 0;
-  const urlEnd = unescapedIndexOf(text2, ")", labelEnd + 2);
-  return urlEnd < 0 ? void 0 : text2.slice(index, urlEnd + 1);
-}
-function fenceToken(text2, index) {
-  let languageEnd = index + 3;
-  while (languageEnd < text2.length && !/[\s`]/.test(text2[languageEnd])) languageEnd++;
-  const hasLanguage = languageEnd > index + 3 && languageEnd < text2.length && text2[languageEnd] !== "`";
-  const language = hasLanguage ? text2.slice(index + 3, languageEnd) : "";
-  let end = hasLanguage ? languageEnd : index + 3;
-  if (text2.startsWith("\r\n", end)) end += 2;
-  else if (text2[end] === "\n") end += 1;
-  const marker = { name: "pre", open: `\`\`\`${language}
-`, close: "```" };
-  return { raw: text2.slice(index, end), visible: "", opens: marker };
-}
-function isExpandableQuoteEnd(text2, index, top) {
-  if (top?.name === "spoiler" || !text2.startsWith("||", index)) return false;
-  const after = index + 2;
-  if (after < text2.length && text2[after] !== "\n" && text2[after] !== "\r") return false;
-  const lineStart = text2.lastIndexOf("\n", index - 1) + 1;
-  return text2.startsWith(">", lineStart) || text2.startsWith("**>", lineStart);
-}
-function delimiterToken(delimiter3, name, stack) {
-  if (stack.at(-1)?.name === name) {
-    stack.pop();
-    return { raw: delimiter3, visible: "", closes: true };
-  }
-  const marker = { name, open: delimiter3, close: delimiter3 };
-  stack.push(marker);
-  return { raw: delimiter3, visible: "", opens: marker };
-}
-function nextToken(text2, index, stack) {
-  const top = stack.at(-1);
-  if (text2[index] === "\\" && index + 1 < text2.length) {
-    const escaped = codePointAt(text2, index + 1);
-    return { raw: `\\${escaped}`, visible: escaped };
-  }
-  if (top?.name === "pre" || top?.name === "code") {
-    const closer = top.name === "pre" ? "```" : "`";
-    if (!text2.startsWith(closer, index)) return codePointToken(text2, index);
-    stack.pop();
-    return { raw: closer, visible: "", closes: true };
-  }
-  if (text2.startsWith("```", index)) {
-    const fence = fenceToken(text2, index);
-    stack.push(fence.opens);
-    return fence;
-  }
-  if (text2[index] === "`") return delimiterToken("`", "code", stack);
-  const link = linkAt(text2, index);
-  if (link) return { raw: link, visible: link };
-  if (isExpandableQuoteEnd(text2, index, top)) return { raw: "||", visible: "" };
-  const delimiter3 = DELIMITERS.find(([candidate]) => text2.startsWith(candidate, index));
-  return delimiter3 ? delimiterToken(delimiter3[0], delimiter3[1], stack) : codePointToken(text2, index);
-}
-function tokenizeMarkdownV2(text2) {
-  const tokens = [];
-  const stack = [];
-  for (let index = 0; index < text2.length; ) {
-    const token = nextToken(text2, index, stack);
-    tokens.push(token);
-    index += token.raw.length;
-  }
-  return tokens;
-}
-var isDelimiter = (token) => token?.opens !== void 0 || token?.closes === true;
-function joinDelimiters(delimiters) {
-  let joined = "";
-  for (const delimiter3 of delimiters) {
-    if (joined.endsWith("_") && delimiter3.startsWith("_")) joined += UNDERSCORE_SEPARATOR;
-    joined += delimiter3;
-  }
-  return joined;
-}
-var markdownV2Syntax = {
-  tokenize: tokenizeMarkdownV2,
-  reopen(stack, next) {
-    const opening = joinDelimiters(stack.map((marker) => marker.open));
-    const touches = isDelimiter(next) && opening.endsWith("_") && next.raw.startsWith("_");
-    return touches ? opening + UNDERSCORE_SEPARATOR : opening;
-  },
-  close(stack, previous) {
-    const closing = joinDelimiters(stack.map((marker) => marker.close).reverse());
-    const touches = isDelimiter(previous) && previous.raw.endsWith("_") && closing.startsWith("_");
-    return touches ? UNDERSCORE_SEPARATOR + closing : closing;
-  }
-};
-
-// src/format/split-engine.ts
-init_redact();
-init_user_error();
-
-// src/format/split-message.ts
-var MESSAGE_LIMIT = 4096;
-
-// src/format/fit-message.ts
-var ELLIPSIS = "\u2026";
-var MAX_BACKTRACK = 0.2;
-function syntaxFor(parseMode) {
-  if (parseMode === "HTML") return htmlSyntax;
-  if (parseMode === "MarkdownV2") return markdownV2Syntax;
-  return plainSyntax;
-}
-function shownLength(token, parseMode) {
-  if (parseMode === "HTML" && token.raw.length > 1 && token.raw.startsWith("&") && token.visible === token.raw) return 1;
-  return token.visible.length;
-}
-function fitMessage(text2, options = {}) {
-  const { parseMode } = options;
-  const limit = options.limit ?? MESSAGE_LIMIT;
-  const syntax = syntaxFor(parseMode);
-  const tokens = syntax.tokenize(text2);
-  const lengths = tokens.map((token) => shownLength(token, parseMode));
-  if (lengths.reduce((sum, length) => sum + length, 0) <= limit) return { text: text2, cut: false };
-  const budget = limit - ELLIPSIS.length;
-  let shown = 0;
-  let end = 0;
-  while (end < tokens.length && shown + lengths[end] <= budget) shown += lengths[end++];
-  end = preferBreak(tokens, end, budget, shown, lengths);
-  const stack = [];
-  for (const token of tokens.slice(0, end)) {
-    if (token.opens) stack.push(token.opens);
-    else if (token.closes) stack.pop();
-  }
-  const kept = tokens.slice(0, end).map((token) => token.raw).join("").replace(/\s+$/, "");
-  return { text: kept + ELLIPSIS + syntax.close(stack, void 0), cut: true };
-}
-function preferBreak(tokens, end, budget, shown, lengths) {
-  let lost = 0;
-  for (let index = end; index > 0; index--) {
-    if (/\s$/.test(tokens[index - 1].visible)) return index;
-    lost += lengths[index - 1];
-    if (lost > budget * MAX_BACKTRACK || shown - lost <= 0) break;
-  }
-  return end;
-}
-
-// src/format/inline-keyboard.ts
-init_user_error();
-
-// src/format/parse-mode.ts
-init_user_error();
-
 // src/deploy/markup.ts
+init_format();
 var html = {
   text: escapeHtml,
   bold: (value) => `<b>${escapeHtml(value)}</b>`,
@@ -44157,149 +45713,15 @@ function parseState(text2) {
 }
 
 // src/deploy/notify-deploy.ts
-import { access as access3, readFile as readFile5 } from "node:fs/promises";
+import { access as access3, readFile as readFile7 } from "node:fs/promises";
 
 // src/api/client.ts
 init_redact();
 init_user_error();
-import { performance as performance2 } from "node:perf_hooks";
 
 // src/api/answer.ts
 init_errors3();
-
-// src/api/proxy-tunnel.ts
-import * as http from "node:http";
-import * as https from "node:https";
-import { connect as tlsConnect } from "node:tls";
-
-// src/api/proxy-env.ts
-init_user_error();
-function proxyVariable(env, ...names) {
-  for (const name of names) {
-    const value = env[name]?.trim();
-    if (value) return parseProxyUrl(name, value);
-  }
-  return void 0;
-}
-function proxySettingsFromEnv(env = process.env) {
-  const parsedHttp = proxyVariable(env, "http_proxy", "HTTP_PROXY");
-  const parsedHttps = proxyVariable(env, "https_proxy", "HTTPS_PROXY") ?? parsedHttp;
-  const bypass = noProxyMatcher(env.no_proxy ?? env.NO_PROXY ?? "");
-  return {
-    configured: parsedHttp !== void 0 || parsedHttps !== void 0,
-    proxyFor(url2) {
-      const proxy = url2.protocol === "https:" ? parsedHttps : parsedHttp;
-      if (proxy === void 0 || bypass(url2)) return void 0;
-      return proxy;
-    }
-  };
-}
-function parseProxyUrl(variable, value) {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
-  let url2;
-  try {
-    url2 = new URL(withScheme);
-  } catch {
-    throw new UserError(`${variable} is not a proxy URL: ${JSON.stringify(displayProxy(value))}`);
-  }
-  if (url2.protocol !== "http:" && url2.protocol !== "https:") {
-    throw new UserError(`${variable}: only http:// and https:// proxies are supported, got ${displayProxy(url2)}`);
-  }
-  return url2;
-}
-function displayProxy(proxy) {
-  if (typeof proxy === "string") return proxy.replace(/\/\/[^/@]*@/, "//");
-  return `${proxy.protocol}//${proxy.host}`;
-}
-var defaultPort = (url2) => url2.port || (url2.protocol === "https:" ? "443" : "80");
-function noProxyMatcher(value) {
-  const entries = value.split(/[\s,]+/).map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== "");
-  if (entries.includes("*")) return () => true;
-  const rules = entries.map(parseNoProxyEntry);
-  return (url2) => {
-    const host = url2.hostname.toLowerCase().replace(/^\[|\]$/g, "");
-    const port = defaultPort(url2);
-    return rules.some((rule) => (rule.port === void 0 || rule.port === port) && (host === rule.host || host.endsWith(`.${rule.host}`)));
-  };
-}
-function parseNoProxyEntry(entry) {
-  let host = entry;
-  let port;
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-  if (bracketed) [, host = entry, port] = bracketed;
-  else if (entry.indexOf(":") === entry.lastIndexOf(":")) [host = entry, port] = entry.split(":");
-  return { host: host.replace(/^\*?\./, ""), port: port || void 0 };
-}
-
-// src/api/proxy-tunnel.ts
-var ProxyRefusedError = class extends Error {
-  constructor(proxy, status, statusText) {
-    super(`proxy ${displayProxy(proxy)} refused the tunnel: ${`${status} ${statusText}`.trim()}`);
-    this.status = status;
-  }
-  status;
-  name = "ProxyRefusedError";
-};
-var ProxyUnreachableError = class extends Error {
-  name = "ProxyUnreachableError";
-  constructor(proxy, cause) {
-    super(`proxy ${displayProxy(proxy)} unreachable: ${cause.message || cause.code || "connection failed"}`, { cause });
-  }
-};
-function proxyAuthorization(proxy) {
-  if (!proxy.username && !proxy.password) return {};
-  const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
-  return { "proxy-authorization": `Basic ${Buffer.from(credentials).toString("base64")}` };
-}
-var TunnelingAgent = class extends https.Agent {
-  constructor(proxy, options) {
-    super(options);
-    this.proxy = proxy;
-  }
-  proxy;
-  createConnection(requestOptions, callback) {
-    const options = requestOptions;
-    const target = `${options.host}:${options.port}`;
-    const proxy = this.proxy;
-    const secureProxy = proxy.protocol === "https:";
-    const connectRequest = (secureProxy ? https : http).request({
-      host: proxy.hostname.replace(/^\[|\]$/g, ""),
-      port: proxy.port || (secureProxy ? 443 : 80),
-      method: "CONNECT",
-      path: target,
-      headers: { host: target, ...proxyAuthorization(proxy) },
-      agent: false,
-      signal: options.tunnelSignal
-    });
-    let settled = false;
-    const settle2 = (error63, socket) => {
-      if (settled) return;
-      settled = true;
-      callback?.(error63, socket);
-    };
-    connectRequest.once("connect", (answer, socket, head) => {
-      if (answer.statusCode !== 200) {
-        socket.destroy();
-        settle2(new ProxyRefusedError(proxy, answer.statusCode ?? 0, answer.statusMessage ?? ""));
-        return;
-      }
-      if (head.length > 0) socket.unshift(head);
-      const { tunnelSignal: _signal, ...tlsOptions } = options;
-      settle2(null, tlsConnect({ ...tlsOptions, socket }));
-    });
-    connectRequest.once("response", (answer) => {
-      answer.resume();
-      settle2(new ProxyRefusedError(proxy, answer.statusCode ?? 0, answer.statusMessage ?? ""));
-    });
-    connectRequest.once("error", (error63) => {
-      settle2(options.tunnelSignal?.aborted ? error63 : new ProxyUnreachableError(proxy, error63));
-    });
-    connectRequest.end();
-    return void 0;
-  }
-};
-
-// src/api/answer.ts
+init_proxy_errors();
 function readAnswer(method, status, statusText, text2, viaProxy) {
   let answer;
   try {
@@ -44466,7 +45888,7 @@ async function appendUpload(form, name, upload) {
 // src/api/retry.ts
 init_redact();
 init_errors3();
-var realSleep2 = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
+var realSleep2 = (ms) => new Promise((resolve4) => setTimeout(resolve4, ms));
 function backoffFromEnv(env) {
   const text2 = env.FASTPAY_TG_RETRY_BASE_MS;
   return text2 !== void 0 && /^\d+$/.test(text2) ? { baseDelayMs: Number(text2) } : {};
@@ -44520,180 +45942,6 @@ function backoffDelayMs(retryNumber, options = {}) {
   return Math.round(delay / 2 + random() * delay / 2);
 }
 
-// src/api/transport.ts
-import * as http2 from "node:http";
-import * as https2 from "node:https";
-
-// src/api/multipart.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { Readable } from "node:stream";
-var CRLF = Buffer.from("\r\n");
-var MultipartForm = class {
-  boundary = `----fastpay-tg-${randomBytes2(16).toString("hex")}`;
-  #parts = [];
-  append(name, value, filename) {
-    if (typeof value === "string") {
-      this.#parts.push({ head: this.#head(name), content: Buffer.from(value) });
-    } else {
-      this.#parts.push({ head: this.#head(name, filename ?? "blob", value.type), blob: value });
-    }
-  }
-  /** A file part read from `path` when the body is sent; exactly `size` bytes are sent. */
-  appendFile(name, file2, filename) {
-    this.#parts.push({ head: this.#head(name, filename, file2.type), file: { path: file2.path, size: file2.size } });
-  }
-  get contentType() {
-    return `multipart/form-data; boundary=${this.boundary}`;
-  }
-  get length() {
-    let total = this.#tail().length;
-    for (const part of this.#parts) total += part.head.length + partSize(part) + CRLF.length;
-    return total;
-  }
-  stream() {
-    const parts = this.#parts;
-    const tail = this.#tail();
-    return Readable.from(
-      (async function* () {
-        for (const part of parts) {
-          yield part.head;
-          if ("content" in part) yield part.content;
-          else if ("blob" in part) yield* Readable.fromWeb(part.blob.stream());
-          else if (part.file.size > 0) yield* createReadStream(part.file.path, { start: 0, end: part.file.size - 1, highWaterMark: 64 * 1024 });
-          yield CRLF;
-        }
-        yield tail;
-      })(),
-      { objectMode: false }
-    );
-  }
-  #head(name, filename, type) {
-    const disposition = `form-data; name="${escapeQuoted(name)}"${filename === void 0 ? "" : `; filename="${escapeQuoted(filename)}"`}`;
-    const typeLine = filename === void 0 ? "" : `Content-Type: ${type || "application/octet-stream"}\r
-`;
-    return Buffer.from(`--${this.boundary}\r
-Content-Disposition: ${disposition}\r
-${typeLine}\r
-`);
-  }
-  #tail() {
-    return Buffer.from(`--${this.boundary}--\r
-`);
-  }
-};
-function partSize(part) {
-  if ("content" in part) return part.content.length;
-  if ("blob" in part) return part.blob.size;
-  return part.file.size;
-}
-function escapeQuoted(value) {
-  return value.replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/"/g, "%22");
-}
-
-// src/api/transport.ts
-var PROXY_VARIABLES = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"];
-function proxyFromEnv(env = process.env) {
-  for (const name of PROXY_VARIABLES) {
-    const value = env[name];
-    if (value) return value;
-  }
-  return void 0;
-}
-var AGENT_OPTIONS = { keepAlive: true, scheduling: "lifo" };
-var agents = /* @__PURE__ */ new Map();
-function pooled(key, create) {
-  let agent = agents.get(key);
-  if (agent === void 0) {
-    agent = create();
-    agents.set(key, agent);
-  }
-  return agent;
-}
-async function createTransport(env = process.env) {
-  const settings = proxySettingsFromEnv(env);
-  const proxy = proxyFromEnv(env);
-  return {
-    fetch: (url2, init) => {
-      const target = new URL(url2);
-      return send(target, settings.proxyFor(target), init);
-    },
-    createFormData: () => new MultipartForm(),
-    proxy: proxy === void 0 ? void 0 : displayProxy(proxy),
-    proxyFor(url2) {
-      const via = settings.proxyFor(new URL(url2));
-      return via === void 0 ? void 0 : displayProxy(via);
-    }
-  };
-}
-function send(target, proxy, init) {
-  const headers = { ...init.headers };
-  let payload;
-  if (init.body instanceof MultipartForm) {
-    headers["content-type"] = init.body.contentType;
-    headers["content-length"] = String(init.body.length);
-    payload = init.body;
-  } else if (typeof init.body === "string") {
-    headers["content-length"] = String(Buffer.byteLength(init.body));
-    payload = init.body;
-  } else if (init.body !== void 0) {
-    throw new TypeError("this transport sends strings and forms it created");
-  }
-  const secure = target.protocol === "https:";
-  const port = target.port || (secure ? "443" : "80");
-  let options;
-  let module = secure ? https2 : http2;
-  if (proxy === void 0) {
-    options = { agent: pooled(target.protocol, () => secure ? new https2.Agent(AGENT_OPTIONS) : new http2.Agent(AGENT_OPTIONS)) };
-  } else if (secure) {
-    options = { agent: pooled(`tunnel ${proxy.href}`, () => new TunnelingAgent(proxy, AGENT_OPTIONS)), tunnelSignal: init.signal };
-  } else {
-    const secureProxy = proxy.protocol === "https:";
-    module = secureProxy ? https2 : http2;
-    return request(module, {
-      host: proxy.hostname.replace(/^\[|\]$/g, ""),
-      port: proxy.port || (secureProxy ? 443 : 80),
-      path: target.href,
-      method: init.method,
-      headers: { ...headers, host: target.host, ...proxyAuthorization(proxy) },
-      agent: pooled(`forward ${proxy.href}`, () => secureProxy ? new https2.Agent(AGENT_OPTIONS) : new http2.Agent(AGENT_OPTIONS)),
-      signal: init.signal
-    }, payload);
-  }
-  return request(module, {
-    ...options,
-    host: target.hostname.replace(/^\[|\]$/g, ""),
-    port,
-    path: `${target.pathname}${target.search}`,
-    method: init.method,
-    headers,
-    signal: init.signal
-  }, payload);
-}
-function request(module, options, payload) {
-  return new Promise((resolve3, reject) => {
-    const fail = (error63) => reject(new TypeError("fetch failed", { cause: error63 }));
-    const outgoing = module.request(options, (incoming) => {
-      const chunks = [];
-      incoming.on("data", (chunk) => chunks.push(chunk));
-      incoming.once("error", fail);
-      incoming.once("aborted", () => fail(new Error("the connection closed before the answer was complete")));
-      incoming.once("end", () => {
-        const text2 = Buffer.concat(chunks).toString("utf8");
-        resolve3({ status: incoming.statusCode ?? 0, statusText: incoming.statusMessage ?? "", text: async () => text2 });
-      });
-    });
-    outgoing.once("error", fail);
-    if (payload instanceof MultipartForm) {
-      const body = payload.stream();
-      body.once("error", (error63) => outgoing.destroy(error63));
-      body.pipe(outgoing);
-    } else {
-      outgoing.end(payload);
-    }
-  });
-}
-
 // src/api/client.ts
 var BotApiClient = class {
   #methodUrl;
@@ -44702,6 +45950,7 @@ var BotApiClient = class {
   #debug;
   #onMigrate;
   #signal;
+  #onResult;
   #transport;
   constructor(options) {
     registerToken(options.token);
@@ -44713,10 +45962,22 @@ var BotApiClient = class {
     this.#debug = options.debug;
     this.#onMigrate = options.onMigrate;
     this.#signal = options.signal;
+    this.#onResult = options.onResult;
     this.#transport = options.transport === void 0 ? void 0 : Promise.resolve(options.transport);
   }
   /** Calls any Bot API method. Parameters that are undefined are left out. */
   async call(method, params, options = {}) {
+    if (this.#onResult === void 0) return this.#call(method, params, options);
+    try {
+      const result = await this.#call(method, params, options);
+      this.#onResult(method);
+      return result;
+    } catch (error63) {
+      this.#onResult(method, error63);
+      throw error63;
+    }
+  }
+  async #call(method, params, options) {
     const defined = Object.fromEntries(Object.entries(params ?? {}).filter(([, value]) => value !== void 0));
     const staged = await stageFiles(defined);
     try {
@@ -44777,14 +46038,14 @@ var BotApiClient = class {
   }
   async #attempt(method, params, attemptNumber, callerSignal) {
     callerSignal?.throwIfAborted();
-    this.#transport ??= createTransport();
+    this.#transport ??= Promise.resolve().then(() => (init_transport(), transport_exports)).then(({ createTransport: createTransport2 }) => createTransport2());
     const transport = await this.#transport;
     const longPollMs = method === "getUpdates" ? Math.max(0, Number(params.timeout) || 0) * 1e3 : 0;
     const timeoutMs = this.#timeoutMs + longPollMs;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
-    const started = performance2.now();
-    const elapsed = () => Math.round(performance2.now() - started);
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
     let status;
     let statusText;
     let text2;
@@ -44813,7 +46074,7 @@ var BotApiClient = class {
 function abortableSleep(sleep, signal) {
   return (ms) => {
     signal.throwIfAborted();
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve4, reject) => {
       let timer;
       const onAbort = () => {
         clearTimeout(timer);
@@ -44821,7 +46082,7 @@ function abortableSleep(sleep, signal) {
       };
       const done = () => {
         signal.removeEventListener("abort", onAbort);
-        resolve3();
+        resolve4();
       };
       signal.addEventListener("abort", onAbort, { once: true });
       if (sleep) sleep(ms).then(done, (error63) => {
@@ -44860,23 +46121,87 @@ function migrationTarget(error63, params) {
 // src/api/index.ts
 init_errors3();
 
-// src/send/migrations.ts
-var ChatMigrations = class {
-  moved = /* @__PURE__ */ new Map();
-  record = (fromChatId, toChatId) => {
-    this.moved.set(String(fromChatId), toChatId);
+// src/bot-session.ts
+init_migrations();
+
+// src/usage/usage-tally.ts
+init_describe_failure();
+init_redact();
+
+// src/usage/usage-file.ts
+import { appendFileSync as appendFileSync2, mkdirSync } from "node:fs";
+init_state_dir();
+import { dirname as dirname6, join as join9 } from "node:path";
+
+// src/usage/usage-record.ts
+var emptyCounts = () => ({ sent: 0, failed: 0 });
+function addCounts(into, more) {
+  into.sent += more.sent;
+  into.failed += more.failed;
+  if (more.lastSentAt && (!into.lastSentAt || more.lastSentAt > into.lastSentAt)) into.lastSentAt = more.lastSentAt;
+  if (more.lastError && (!into.lastError || more.lastError.at > into.lastError.at)) into.lastError = more.lastError;
+  return into;
+}
+
+// src/usage/usage-file.ts
+function usageFilePath(env = process.env) {
+  return join9(resolveStateDir(void 0, env), "bot-usage.jsonl");
+}
+function appendUsageLinesSync(path6, lines) {
+  if (lines.length === 0) return;
+  mkdirSync(dirname6(path6), { recursive: true, mode: 448 });
+  appendFileSync2(path6, lines.map((line) => `${JSON.stringify(line)}
+`).join(""), { mode: 384 });
+}
+var COMPACT_BYTES = 256 * 1024;
+
+// src/usage/usage-tally.ts
+var MESSAGE_METHODS = /* @__PURE__ */ new Set([
+  "sendMessage",
+  "sendPhoto",
+  "sendDocument",
+  "sendVideo",
+  "sendAnimation",
+  "sendAudio",
+  "sendVoice",
+  "sendSticker",
+  "sendMediaGroup",
+  "copyMessage",
+  "forwardMessage"
+]);
+var MAX_ERROR_CHARS = 300;
+var FLUSH_EVERY_MS = 6e4;
+var door;
+var tally = /* @__PURE__ */ new Map();
+var flushing = false;
+function usageObserver(bot) {
+  const current = door;
+  if (current === void 0) return void 0;
+  return (method, error63) => {
+    if (!MESSAGE_METHODS.has(method)) return;
+    const key = `${bot}
+${current}`;
+    let entry = tally.get(key);
+    if (!entry) tally.set(key, entry = { bot, door: current, counts: emptyCounts() });
+    const at = (/* @__PURE__ */ new Date()).toISOString();
+    if (error63 === void 0) addCounts(entry.counts, { sent: 1, failed: 0, lastSentAt: at });
+    else addCounts(entry.counts, { sent: 0, failed: 1, lastError: { at, message: redact(describeFailure(error63).message).slice(0, MAX_ERROR_CHARS) } });
+    if (!flushing) {
+      flushing = true;
+      process.once("exit", flushUsage);
+      setInterval(flushUsage, FLUSH_EVERY_MS).unref();
+    }
   };
-  /** The chat to use now for a chat id from the config. */
-  current(chatId) {
-    return this.moved.get(String(chatId)) ?? chatId;
+}
+function flushUsage() {
+  if (tally.size === 0) return;
+  const lines = [...tally.values()].map(({ bot, door: door2, counts }) => ({ bot, door: door2, ...counts }));
+  tally.clear();
+  try {
+    appendUsageLinesSync(usageFilePath(), lines);
+  } catch {
   }
-  movedTo(chatId) {
-    return this.moved.get(String(chatId));
-  }
-  entries() {
-    return [...this.moved].map(([from, to]) => ({ from, to }));
-  }
-};
+}
 
 // src/bot-session.ts
 async function openBot(request2, { env = process.env, debug: debug2, timeoutMs, signal } = {}) {
@@ -44888,7 +46213,9 @@ async function openBot(request2, { env = process.env, debug: debug2, timeoutMs, 
     debug: debug2,
     timeoutMs,
     signal,
-    onMigrate: migrations.record
+    onMigrate: migrations.record,
+    // Every door opens its bots here: the one place messages are counted for `bots list` and `bots stats`.
+    onResult: usageObserver(resolved.name ?? resolved.token.source)
   });
   return { resolved, client, migrations };
 }
@@ -44909,144 +46236,9 @@ async function persistMigrations({ resolved, migrations }) {
 // src/deploy/notify-deploy.ts
 init_describe_failure();
 init_exit_codes();
+init_format();
 init_redact();
-
-// src/rate-limit/window-budget.ts
-var WindowBudget = class {
-  constructor(limit, windowMs) {
-    this.limit = limit;
-    this.windowMs = windowMs;
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer (got ${limit})`);
-    if (!(windowMs > 0)) throw new RangeError(`windowMs must be positive (got ${windowMs})`);
-  }
-  limit;
-  windowMs;
-  uses = [];
-  /** Whether one more request may leave at `now`. */
-  hasRoom(now) {
-    this.prune(now);
-    return this.uses.length < this.limit;
-  }
-  take(use) {
-    this.uses.push(use);
-  }
-  /** When room appears if nothing else is answered: the first counted request leaving the window; else Infinity. */
-  nextRoomAt(now) {
-    this.prune(now);
-    if (this.uses.length < this.limit) return now;
-    return Math.min(...this.uses.map((use) => endOf(use) + this.windowMs));
-  }
-  /** Requests counted now (in flight, or answered within the window). */
-  counted(now) {
-    this.prune(now);
-    return this.uses.length;
-  }
-  prune(now) {
-    if (this.uses.some((use) => endOf(use) + this.windowMs <= now)) {
-      this.uses = this.uses.filter((use) => endOf(use) + this.windowMs > now);
-    }
-  }
-};
-var endOf = (use) => Math.min(use.answeredAt, use.assumeAnsweredBy);
-
-// src/rate-limit/telegram-limiter.ts
-var realClock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve3) => setTimeout(resolve3, ms))
-};
-var TelegramRateLimiter = class {
-  constructor(limits = {}, clock = realClock) {
-    this.clock = clock;
-    this.limits = { perBotPerSecond: 30, perChatBurst: 3, chatBurstWindowMs: 3e3, perGroupPerMinute: 20, timeScale: 1, unreportedSlotMs: 1e3, ...limits };
-    this.bot = new WindowBudget(this.limits.perBotPerSecond, 1e3 * this.limits.timeScale);
-  }
-  clock;
-  bot;
-  chats = /* @__PURE__ */ new Map();
-  groups = /* @__PURE__ */ new Map();
-  limits;
-  waiting = [];
-  wakeAt = Infinity;
-  /** Sends one request to `chatId` when the limits allow, and counts it until `windowMs` after its answer. */
-  async run(chatId, send2) {
-    const slot = await this.take(chatId, Infinity);
-    try {
-      return await send2();
-    } finally {
-      slot.done();
-    }
-  }
-  /**
-   * Waits for, and takes, a slot to send one request to `chatId`. Prefer `run()`; a caller of `acquire` should call
-   * `done()` when the request is answered, else the slot counts as answered after `unreportedSlotMs`.
-   */
-  acquire(chatId) {
-    return this.take(chatId, this.limits.unreportedSlotMs);
-  }
-  take(chatId, unreportedMs) {
-    const budgets = this.budgetsFor(String(chatId));
-    return new Promise((grant) => {
-      this.waiting.push({ budgets, unreportedMs, grant });
-      this.pump();
-    });
-  }
-  /** Grants every waiter whose budgets all have room, oldest first, then sleeps until the next room can appear. */
-  pump() {
-    const now = this.clock.now();
-    for (let index = 0; index < this.waiting.length; ) {
-      const waiter = this.waiting[index];
-      if (!waiter.budgets.every((budget) => budget.hasRoom(now))) {
-        index++;
-        continue;
-      }
-      this.waiting.splice(index, 1);
-      const use = { answeredAt: Infinity, assumeAnsweredBy: now + waiter.unreportedMs };
-      for (const budget of waiter.budgets) budget.take(use);
-      let reported = false;
-      waiter.grant({
-        done: () => {
-          if (reported) return;
-          reported = true;
-          use.answeredAt = this.clock.now();
-          this.pump();
-        }
-      });
-    }
-    this.scheduleWake(now);
-  }
-  scheduleWake(now) {
-    let next = Infinity;
-    for (const waiter of this.waiting) next = Math.min(next, Math.max(...waiter.budgets.map((budget) => budget.nextRoomAt(now))));
-    if (next === Infinity || next >= this.wakeAt) return;
-    this.wakeAt = next;
-    void this.clock.sleep(Math.max(0, next - now)).then(() => {
-      if (this.wakeAt === next) this.wakeAt = Infinity;
-      this.pump();
-    });
-  }
-  budgetsFor(chatId) {
-    const scale = this.limits.timeScale;
-    const budgets = [this.bot, getOrCreate(this.chats, chatId, () => new WindowBudget(this.limits.perChatBurst, this.limits.chatBurstWindowMs * scale))];
-    if (chatId.startsWith("-") || chatId.startsWith("@")) {
-      budgets.push(getOrCreate(this.groups, chatId, () => new WindowBudget(this.limits.perGroupPerMinute, 6e4 * scale)));
-    }
-    return budgets;
-  }
-};
-var shared = /* @__PURE__ */ new WeakMap();
-function limiterFor(client) {
-  return getOrCreate(shared, client, () => new TelegramRateLimiter());
-}
-function getOrCreate(map2, key, create) {
-  let value = map2.get(key);
-  if (value === void 0) {
-    value = create();
-    map2.set(key, value);
-  }
-  return value;
-}
-
-// src/deploy/notify-deploy.ts
+init_telegram_limiter();
 init_user_error();
 
 // src/deploy/notice-attachments.ts
@@ -45117,6 +46309,8 @@ async function pairTargets(client, chatIds, refs, migrations) {
 
 // src/deploy/publish-notice.ts
 init_describe_failure();
+init_telegram_limiter();
+init_migrations();
 var NOT_MODIFIED = /message is not modified/i;
 async function publishNotice(client, targets2, message, options = {}) {
   const limiter = options.limiter ?? limiterFor(client);
@@ -45302,7 +46496,7 @@ async function notifyDeploy(request2) {
       });
     }
     warnings.push(...await persistMigrations(session));
-    return { ...base, text: text2, chats: notices, messages, exitCode: worstExitCode(notices) };
+    return { ...base, text: text2, chats: notices, messages, exitCode: worstExitCode(failedOf(notices).map((notice2) => notice2.error.exitCode)) };
   } finally {
     clearTimeout(timer);
   }
@@ -45323,7 +46517,7 @@ async function loadText(source) {
   if (source.kind !== "message-file") return source;
   let text2;
   try {
-    text2 = await readFile5(source.path, "utf8");
+    text2 = await readFile7(source.path, "utf8");
   } catch (error63) {
     const code = error63.code ?? "unknown error";
     throw new UserError(`${source.label}: cannot read ${JSON.stringify(source.path)} (${code})`);
@@ -45352,10 +46546,6 @@ function currentMessages(notices) {
 function keepFailedRefs(messages, notices, refs) {
   const kept = notices.filter((notice2) => !notice2.ok).flatMap((notice2) => refs.filter((ref) => sameChatId(ref.chatId, notice2.chatId) || sameChatId(ref.chatId, notice2.migratedTo ?? notice2.chatId)));
   return [...messages, ...kept];
-}
-function worstExitCode(notices) {
-  const codes = notices.filter((notice2) => !notice2.ok).map((notice2) => notice2.error.exitCode);
-  return codes.length === 0 ? ExitCode2.ok : Math.max(...codes);
 }
 
 // action/run.ts
@@ -45500,7 +46690,7 @@ async function run(core, github, env = process.env) {
   for (const chat of result.chats) {
     if (chat.ok) core.info(`${chat.outcome} message ${chat.messageId} in chat ${String(chat.migratedTo ?? chat.chatId)}`);
   }
-  const failed = result.chats.filter((chat) => !chat.ok);
+  const failed = failedOf(result.chats);
   await writeSummary(core, summaryLine(result));
   if (failed.length === 0) return;
   const message = `deploy notice not delivered to ${failed.map((chat) => `${String(chat.chatId)} (${chat.error.message})`).join(", ")}`;
