@@ -1,4 +1,5 @@
-import {open, unlink} from 'node:fs/promises'
+import {randomBytes} from 'node:crypto'
+import {link, open, stat, unlink, writeFile} from 'node:fs/promises'
 
 import {isProcessAlive} from './process-alive.js'
 
@@ -35,7 +36,8 @@ interface LockInfo {
   pid: number | undefined
 }
 
-// Writing the pid follows the O_EXCL create by microseconds: an empty lock older than this lost its owner in between.
+// Locks are linked into place with their pid already written; an empty one was left by an older version of this
+// code that created the file first and wrote the pid after, and lost its owner in between.
 const EMPTY_LOCK_GRACE_MS = 1000
 
 /**
@@ -82,26 +84,27 @@ export async function withKeyLock<T>(
   }
 }
 
-/** The lock's inode when we created it (and now hold it), undefined when it exists already. */
+/**
+ * The lock's inode when we created it (and now hold it), undefined when it exists already. The pid is written to a
+ * file of our own first and that file is then linked into place (link fails if the name exists, like O_EXCL): the
+ * lock is never seen empty, so a run starved of CPU between creating and writing cannot have it broken under it.
+ */
 async function tryCreate(lockPath: string): Promise<number | undefined> {
-  let handle
+  const draft = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}`
+  await writeFile(draft, `${process.pid}\n`, {mode: 0o600, flag: 'wx'})
   try {
-    handle = await open(lockPath, 'wx', 0o600)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined
-    throw error
-  }
-  // Before the pid is written: until then the empty file is protected by the grace period.
-  hold(lockPath)
-  try {
-    await handle.writeFile(`${process.pid}\n`)
-    return (await handle.stat()).ino
-  } catch (error) {
-    await unlink(lockPath).catch(() => undefined)
-    unhold(lockPath)
-    throw error
+    const {ino} = await stat(draft)
+    hold(lockPath)
+    try {
+      await link(draft, lockPath)
+    } catch (error) {
+      unhold(lockPath)
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined
+      throw error
+    }
+    return ino
   } finally {
-    await handle.close()
+    await unlink(draft).catch(() => undefined)
   }
 }
 

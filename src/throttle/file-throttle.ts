@@ -6,6 +6,7 @@ import {ensureStateDir, stateDirError} from '../support/state-dir.js'
 import {writeFileAtomic} from '../support/atomic-write.js'
 import {compactTimestamp} from '../support/timestamps.js'
 import {type KeyLockOptions, LockTimeoutError, withKeyLock} from '../support/key-lock.js'
+import {isProcessAlive} from '../support/process-alive.js'
 import type {Admission, AdmitSteps} from './admission.js'
 import {freshState, isForgettable, mergeSuppressed, parseThrottleState, type ThrottleState} from './throttle-state.js'
 
@@ -113,6 +114,11 @@ export class FileThrottle {
   async prune(now = Date.now()): Promise<number> {
     const names = await readdir(this.dir).catch(() => [] as string[])
     let removed = 0
+    // A run killed while taking a lock leaves its pid file beside the lock (see withKeyLock): dead pids' go.
+    for (const name of names) {
+      const pid = /\.lock\.(\d+)\.[0-9a-f]{8}$/.exec(name)?.[1]
+      if (pid !== undefined && !isProcessAlive(Number(pid))) await unlink(join(this.dir, name)).catch(() => undefined)
+    }
     for (const name of names.filter((candidate) => /^[0-9a-f]{32}\.json$/.test(candidate))) {
       const path = join(this.dir, name)
       const key = keyIn(await readFile(path, 'utf8').catch(() => ''))

@@ -59,7 +59,7 @@ describe('alert processes started together', () => {
 })
 
 describe('a process killed while it writes the throttle state', () => {
-  const points: KillPoint[] = ['lock-empty', 'lock-held', 'temp-empty', 'temp-written', 'renamed']
+  const points: KillPoint[] = ['lock-draft', 'lock-held', 'temp-empty', 'temp-written', 'renamed']
   it.each(points)('killed at %s: leaves its lock and no corrupt file; the next run takes the lock over', async (killAt) => {
     const stateDir = tempDir('fastpay-tg-kill-')
     const dir = join(stateDir, 'throttle')
@@ -67,11 +67,16 @@ describe('a process killed while it writes the throttle state', () => {
     const throttle = new FileThrottle({dir, lock: {timeoutMs: 3_000}})
     const run = await runFixture(script, {mode: 'hammer', stateDir, key: 'k', now: T0, killAt})
     expect(run).toMatchObject({signal: 'SIGKILL', stderr: ''})
-    expect(readdirSync(dir).filter((name) => name.endsWith('.lock'))).toHaveLength(1)
+    const isDraft = (name: string) => /\.lock\.\d+\.[0-9a-f]+$/.test(name)
+    // Killed before linking, it leaves its pid file and no lock; anywhere later, the lock with its pid.
+    const left = readdirSync(dir).filter((name) => (killAt === 'lock-draft' ? isDraft(name) : name.endsWith('.lock')))
+    expect(left).toHaveLength(1)
     const decision = await throttle.decide('k', 3_600, T0 + 500_000)
     expect(decision).toMatchObject({send: false, suppressedCount: 1, warnings: []})
     expect(JSON.parse(readFileSync(throttle.pathFor('k'), 'utf8'))).toMatchObject({version: 1, key: 'k'})
     expect(readdirSync(dir).filter((name) => name.includes('.corrupt-') || name.endsWith('.lock'))).toEqual([])
+    await throttle.prune(T0 + 500_000)
+    expect(readdirSync(dir).filter(isDraft)).toEqual([])
   })
 })
 
