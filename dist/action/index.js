@@ -28444,7 +28444,8 @@ var init_process_alive = __esm({
 });
 
 // src/support/key-lock.ts
-import { open as open5, unlink as unlink3 } from "node:fs/promises";
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { link, open as open5, stat as stat4, unlink as unlink3, writeFile as writeFile2 } from "node:fs/promises";
 function unhold(lockPath) {
   const count = (heldHere.get(lockPath) ?? 0) - 1;
   if (count > 0) heldHere.set(lockPath, count);
@@ -28468,24 +28469,22 @@ async function withKeyLock(lockPath, action, options = {}) {
   }
 }
 async function tryCreate(lockPath) {
-  let handle;
+  const draft = `${lockPath}.${process.pid}.${randomBytes2(4).toString("hex")}`;
+  await writeFile2(draft, `${process.pid}
+`, { mode: 384, flag: "wx" });
   try {
-    handle = await open5(lockPath, "wx", 384);
-  } catch (error63) {
-    if (error63.code === "EEXIST") return void 0;
-    throw error63;
-  }
-  hold(lockPath);
-  try {
-    await handle.writeFile(`${process.pid}
-`);
-    return (await handle.stat()).ino;
-  } catch (error63) {
-    await unlink3(lockPath).catch(() => void 0);
-    unhold(lockPath);
-    throw error63;
+    const { ino } = await stat4(draft);
+    hold(lockPath);
+    try {
+      await link(draft, lockPath);
+    } catch (error63) {
+      unhold(lockPath);
+      if (error63.code === "EEXIST") return void 0;
+      throw error63;
+    }
+    return ino;
   } finally {
-    await handle.close();
+    await unlink3(draft).catch(() => void 0);
   }
 }
 async function readLock(lockPath, now) {
@@ -28850,8 +28849,8 @@ function nextToken(text2, index, stack) {
     return fence;
   }
   if (text2[index] === "`") return delimiterToken("`", "code", stack);
-  const link = linkAt(text2, index);
-  if (link) return { raw: link, visible: link };
+  const link2 = linkAt(text2, index);
+  if (link2) return { raw: link2, visible: link2 };
   if (isExpandableQuoteEnd(text2, index, top)) return { raw: "||", visible: "" };
   const delimiter3 = DELIMITERS.find(([candidate]) => text2.startsWith(candidate, index));
   return delimiter3 ? delimiterToken(delimiter3[0], delimiter3[1], stack) : codePointToken(text2, index);
@@ -29095,7 +29094,7 @@ var init_proxy_errors = __esm({
 });
 
 // src/api/multipart.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes as randomBytes3 } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 function partSize(part) {
@@ -29112,7 +29111,7 @@ var init_multipart = __esm({
     "use strict";
     CRLF = Buffer.from("\r\n");
     MultipartForm = class {
-      boundary = `----fastpay-tg-${randomBytes2(16).toString("hex")}`;
+      boundary = `----fastpay-tg-${randomBytes3(16).toString("hex")}`;
       #parts = [];
       append(name, value, filename) {
         if (typeof value === "string") {
@@ -29647,9 +29646,9 @@ var init_temporary_files = __esm({
 });
 
 // src/outbox/spooled-file.ts
-import { createHash as createHash2, randomBytes as randomBytes3 } from "node:crypto";
+import { createHash as createHash2, randomBytes as randomBytes4 } from "node:crypto";
 import { createReadStream as createReadStream2, createWriteStream as createWriteStream2, rmSync } from "node:fs";
-import { open as open6, readdir as readdir4, rm as rm3, stat as stat7 } from "node:fs/promises";
+import { open as open6, readdir as readdir4, rm as rm3, stat as stat8 } from "node:fs/promises";
 import { dirname as dirname8, join as join11, resolve as resolve3 } from "node:path";
 async function spooledFileProblem(media) {
   if (media === void 0 || !("path" in media.source) || media.sha256 === void 0) return void 0;
@@ -29739,7 +29738,7 @@ var init_is_record = __esm({
 });
 
 // src/outbox/outbox-entry.ts
-import { randomBytes as randomBytes4 } from "node:crypto";
+import { randomBytes as randomBytes5 } from "node:crypto";
 function entryId(createdAtMs, random) {
   return `${String(createdAtMs).padStart(15, "0")}-${process.pid}-${random}`;
 }
@@ -29747,7 +29746,7 @@ function newOutboxEntry(input2, nowMs) {
   const createdAt = input2.createdAt ?? new Date(nowMs);
   return {
     version: 1,
-    id: entryId(createdAt.getTime(), randomBytes4(4).toString("hex")),
+    id: entryId(createdAt.getTime(), randomBytes5(4).toString("hex")),
     bot: input2.bot,
     chatIds: [...input2.chatIds],
     message: input2.message,
@@ -30171,7 +30170,7 @@ var init_throttle_state = __esm({
 });
 
 // src/throttle/file-throttle.ts
-import { createHash as createHash3, randomBytes as randomBytes5 } from "node:crypto";
+import { createHash as createHash3, randomBytes as randomBytes6 } from "node:crypto";
 import { readdir as readdir6, readFile as readFile4, rename as rename5, unlink as unlink7 } from "node:fs/promises";
 import { join as join14 } from "node:path";
 function decideOn(state, windowMs, now, warnings) {
@@ -30191,7 +30190,7 @@ function decideOn(state, windowMs, now, warnings) {
     };
     return { state: { ...state, suppressed: suppressed2 }, result };
   }
-  const sendId = randomBytes5(8).toString("hex");
+  const sendId = randomBytes6(8).toString("hex");
   const next = {
     ...state,
     lastSentAt: now,
@@ -30221,6 +30220,7 @@ var init_file_throttle = __esm({
     init_atomic_write();
     init_timestamps();
     init_key_lock();
+    init_process_alive();
     init_throttle_state();
     FileThrottle = class {
       dir;
@@ -30274,6 +30274,10 @@ var init_file_throttle = __esm({
       async prune(now = Date.now()) {
         const names = await readdir6(this.dir).catch(() => []);
         let removed = 0;
+        for (const name of names) {
+          const pid = /\.lock\.(\d+)\.[0-9a-f]{8}$/.exec(name)?.[1];
+          if (pid !== void 0 && !isProcessAlive(Number(pid))) await unlink7(join14(this.dir, name)).catch(() => void 0);
+        }
         for (const name of names.filter((candidate) => /^[0-9a-f]{32}\.json$/.test(candidate))) {
           const path6 = join14(this.dir, name);
           const key = keyIn(await readFile4(path6, "utf8").catch(() => ""));
@@ -30753,7 +30757,7 @@ var init_file_key_value = __esm({
 });
 
 // src/store/file/file-lock-store.ts
-import { randomBytes as randomBytes6 } from "node:crypto";
+import { randomBytes as randomBytes7 } from "node:crypto";
 import { hostname as hostname3 } from "node:os";
 function leaseIn(content, name) {
   const value = content;
@@ -30782,7 +30786,7 @@ var init_file_lock_store = __esm({
       async acquire(name, ttlMs) {
         return this.#update(name, async (current, now) => {
           if (current !== void 0 && current.expiresAt > now) return { result: void 0 };
-          const lease = { name, token: randomBytes6(12).toString("hex"), holder: this.#holder, expiresAt: now + ttlMs };
+          const lease = { name, token: randomBytes7(12).toString("hex"), holder: this.#holder, expiresAt: now + ttlMs };
           return { write: { version: 1, ...lease }, result: lease };
         });
       }
@@ -30843,10 +30847,10 @@ var init_fallback_outbox = __esm({
     "use strict";
     init_redis_errors();
     FallbackOutbox = class {
-      constructor(shared2, local, link) {
+      constructor(shared2, local, link2) {
         this.shared = shared2;
         this.local = local;
-        this.link = link;
+        this.link = link2;
       }
       shared;
       local;
@@ -30957,10 +30961,10 @@ var init_fallback_lock = __esm({
   "src/store/fallback/fallback-lock.ts"() {
     "use strict";
     FallbackLock = class {
-      constructor(shared2, local, link) {
+      constructor(shared2, local, link2) {
         this.shared = shared2;
         this.local = local;
-        this.link = link;
+        this.link = link2;
       }
       shared;
       local;
@@ -31000,10 +31004,10 @@ var init_fallback_state = __esm({
   "src/store/fallback/fallback-state.ts"() {
     "use strict";
     FallbackKeyValue = class {
-      constructor(shared2, local, link) {
+      constructor(shared2, local, link2) {
         this.shared = shared2;
         this.local = local;
-        this.link = link;
+        this.link = link2;
       }
       shared;
       local;
@@ -31028,10 +31032,10 @@ var init_fallback_state = __esm({
       }
     };
     FallbackHistory = class {
-      constructor(shared2, local, link) {
+      constructor(shared2, local, link2) {
         this.shared = shared2;
         this.local = local;
-        this.link = link;
+        this.link = link2;
       }
       shared;
       local;
@@ -31066,10 +31070,10 @@ var init_fallback_throttle = __esm({
   "src/store/fallback/fallback-throttle.ts"() {
     "use strict";
     FallbackThrottle = class {
-      constructor(shared2, local, link) {
+      constructor(shared2, local, link2) {
         this.shared = shared2;
         this.local = local;
-        this.link = link;
+        this.link = link2;
       }
       shared;
       local;
@@ -42262,7 +42266,7 @@ var init_redis_link = __esm({
 });
 
 // src/store/redis/redis-lock.ts
-import { randomBytes as randomBytes7 } from "node:crypto";
+import { randomBytes as randomBytes8 } from "node:crypto";
 import { hostname as hostname4 } from "node:os";
 var RENEW, RELEASE, RedisLock;
 var init_redis_lock = __esm({
@@ -42294,7 +42298,7 @@ return 1
         return `${this.prefix}lock:${name}`;
       }
       async acquire(name, ttlMs) {
-        const token = randomBytes7(12).toString("hex");
+        const token = randomBytes8(12).toString("hex");
         const taken = await this.#redis.set(this.keyFor(name), `${token} ${this.#holder}`, "PX", Math.ceil(ttlMs), "NX");
         if (taken !== "OK") return void 0;
         return { name, token, holder: this.#holder, expiresAt: this.#now() + ttlMs };
@@ -42435,7 +42439,7 @@ return removed
 });
 
 // src/store/redis/redis-key-lock.ts
-import { randomBytes as randomBytes8 } from "node:crypto";
+import { randomBytes as randomBytes9 } from "node:crypto";
 import { hostname as hostname5 } from "node:os";
 function isDeadHere(consumer) {
   const slash = consumer.lastIndexOf("/");
@@ -42443,7 +42447,7 @@ function isDeadHere(consumer) {
   return slash > 0 && consumer.slice(0, slash) === hostname5() && Number.isSafeInteger(pid) && pid !== process.pid && !isProcessAlive(pid);
 }
 async function withRedisKeyLock(redis, key, timeoutMs, action) {
-  const value = `${randomBytes8(8).toString("hex")} ${hostname5()}/${process.pid}`;
+  const value = `${randomBytes9(8).toString("hex")} ${hostname5()}/${process.pid}`;
   const startedAt = Date.now();
   while (await redis.set(key, value, "PX", LOCK_TTL_MS, "NX") !== "OK") {
     const holder = await redis.get(key);
@@ -42777,7 +42781,7 @@ return 1
 });
 
 // src/store/redis/redis-throttle.ts
-import { randomBytes as randomBytes9 } from "node:crypto";
+import { randomBytes as randomBytes10 } from "node:crypto";
 var THIRTY_DAYS_MS, RedisThrottle;
 var init_redis_throttle = __esm({
   "src/store/redis/redis-throttle.ts"() {
@@ -42810,7 +42814,7 @@ var init_redis_throttle = __esm({
       async admit(key, windowSeconds, now, steps) {
         const lockKey = `${this.prefix}throttle-lock:${key}`;
         const admitted = await withRedisKeyLock(this.#redis, lockKey, this.#lockTimeoutMs, async () => {
-          const sendId = randomBytes9(8).toString("hex");
+          const sendId = randomBytes10(8).toString("hex");
           let decision2 = await this.#decide(key, windowSeconds, now, "2", sendId);
           if (decision2.send) {
             const windowMs = Math.round(windowSeconds * 1e3);
@@ -42849,7 +42853,7 @@ var init_redis_throttle = __esm({
         if (!(windowSeconds >= 0)) throw new RangeError(`windowSeconds must be >= 0 (got ${windowSeconds})`);
         const windowMs = Math.round(windowSeconds * 1e3);
         const peek = mode === "1";
-        const sendId = peek ? "" : givenSendId ?? randomBytes9(8).toString("hex");
+        const sendId = peek ? "" : givenSendId ?? randomBytes10(8).toString("hex");
         const nowMs = Math.trunc(now);
         const args = [String(nowMs), windowMs, sendId, this.#retentionMs, mode];
         const reply = await DECIDE.run(this.#redis, [this.keyFor(key)], args);
@@ -43041,25 +43045,25 @@ async function openStore(options) {
     };
   }
   const onWarning = options.onWarning ?? printWarning;
-  const link = await RedisLink.create({
+  const link2 = await RedisLink.create({
     url: setting.url,
     display: setting.display,
     ...pick3(tuning, ["connectTimeoutMs", "commandTimeoutMs", "retryAfterMs"]),
     onDown: (line) => onWarning(`${line}; using the file store in ${stateDir} until it is back`)
   });
-  const shared2 = { redis: link.redis, ...pick3(tuning, ["prefix"]) };
+  const shared2 = { redis: link2.redis, ...pick3(tuning, ["prefix"]) };
   const outbox = new FallbackOutbox(
     new RedisOutbox({ ...shared2, ...pick3(tuning, ["claimTimeoutMs", "consumer"]) }),
     local.outbox,
-    link
+    link2
   );
-  const lock = new FallbackLock(new RedisLock({ ...shared2, ...tuning.consumer ? { holder: tuning.consumer } : {} }), local.lock, link);
-  const kv = new FallbackKeyValue(new RedisKeyValue(shared2), local.kv, link);
-  const history = new FallbackHistory(new RedisHistory(shared2), local.history, link);
-  await link.available();
+  const lock = new FallbackLock(new RedisLock({ ...shared2, ...tuning.consumer ? { holder: tuning.consumer } : {} }), local.lock, link2);
+  const kv = new FallbackKeyValue(new RedisKeyValue(shared2), local.kv, link2);
+  const history = new FallbackHistory(new RedisHistory(shared2), local.history, link2);
+  await link2.available();
   return {
     kind: "redis",
-    throttle: new FallbackThrottle(new RedisThrottle(shared2), local.throttle, link),
+    throttle: new FallbackThrottle(new RedisThrottle(shared2), local.throttle, link2),
     outbox,
     lock,
     kv,
@@ -43067,7 +43071,7 @@ async function openStore(options) {
     // Every host of a fleet reads and writes one state under one lock: a change is alerted once.
     monitor: new SharedMonitorStore({ kv, lock, history }),
     describe: async () => {
-      const ping = await link.ping();
+      const ping = await link2.ping();
       const reachable = "latencyMs" in ping;
       return {
         kind: "redis",
@@ -43080,7 +43084,7 @@ async function openStore(options) {
       };
     },
     drainLocalSpool: () => outbox.drainLocalSpool(),
-    close: () => link.close()
+    close: () => link2.close()
   };
 }
 function pick3(object3, keys) {
@@ -45638,7 +45642,7 @@ function parseDeployOptions(raw, label2) {
 init_state_dir();
 init_atomic_write();
 import { createHash } from "node:crypto";
-import { readdir as readdir2, readFile, stat as stat4, unlink as unlink4 } from "node:fs/promises";
+import { readdir as readdir2, readFile, stat as stat5, unlink as unlink4 } from "node:fs/promises";
 import { join as join7 } from "node:path";
 var KEEP_MS = 7 * 24 * 3600 * 1e3;
 function deployStateDir(env) {
@@ -45687,7 +45691,7 @@ var DeployStateStore = class {
     const names = await readdir2(this.dir).catch(() => []);
     for (const name of names.filter((entry) => entry.endsWith(".json"))) {
       const path6 = join7(this.dir, name);
-      const info2 = await stat4(path6).catch(() => void 0);
+      const info2 = await stat5(path6).catch(() => void 0);
       if (info2 && info2.mtimeMs < cutoff) await unlink4(path6).catch(() => void 0);
     }
   }
@@ -45773,7 +45777,7 @@ init_errors3();
 // src/api/input-file.ts
 init_user_error();
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm as rm2, stat as stat5 } from "node:fs/promises";
+import { mkdtemp, rm as rm2, stat as stat6 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename as basename4, join as join8 } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -45833,7 +45837,7 @@ async function stage(source, temporaryDirectories) {
 async function assertReadableFile(path6) {
   let isFile;
   try {
-    isFile = (await stat5(path6)).isFile();
+    isFile = (await stat6(path6)).isFile();
   } catch (error63) {
     const code = error63.code;
     throw new UserError(`cannot upload ${path6}: ${code === "ENOENT" ? "no such file" : String(code ?? error63)}`);
@@ -45843,7 +45847,7 @@ async function assertReadableFile(path6) {
 
 // src/api/request-body.ts
 import { openAsBlob } from "node:fs";
-import { stat as stat6 } from "node:fs/promises";
+import { stat as stat7 } from "node:fs/promises";
 
 // src/api/media-type.ts
 import { extname as extname2 } from "node:path";
@@ -45881,7 +45885,7 @@ async function buildRequestBody(params, createFormData) {
 }
 async function appendUpload(form, name, upload) {
   const type = mediaTypeOf(upload.filename);
-  if (form.appendFile) form.appendFile(name, { path: upload.path, size: (await stat6(upload.path)).size, type }, upload.filename);
+  if (form.appendFile) form.appendFile(name, { path: upload.path, size: (await stat7(upload.path)).size, type }, upload.filename);
   else form.append(name, await openAsBlob(upload.path, { type }), upload.filename);
 }
 
