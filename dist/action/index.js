@@ -28695,9 +28695,15 @@ var HTML_REPLACEMENTS, HTML_TEXT_SPECIAL, HTML_ATTRIBUTE_SPECIAL, MARKDOWN_V2_SP
 var init_escape = __esm({
   "src/format/escape.ts"() {
     "use strict";
-    HTML_REPLACEMENTS = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+    HTML_REPLACEMENTS = {
+      "&": "&amp;",
+      "<": "&lt;",
+      ">": "&gt;",
+      '"': "&quot;",
+      "'": "&#39;"
+    };
     HTML_TEXT_SPECIAL = /[&<>]/g;
-    HTML_ATTRIBUTE_SPECIAL = /[&<>"]/g;
+    HTML_ATTRIBUTE_SPECIAL = /[&<>"']/g;
     MARKDOWN_V2_SPECIAL = /[_*[\]()~`>#+\-=|{}.!\\]/g;
     MARKDOWN_V2_CODE_SPECIAL = /[`\\]/g;
     MARKDOWN_V2_URL_SPECIAL = /[)\\]/g;
@@ -28985,6 +28991,13 @@ var init_inline_keyboard = __esm({
   }
 });
 
+// src/format/plain-text.ts
+var init_plain_text = __esm({
+  "src/format/plain-text.ts"() {
+    "use strict";
+  }
+});
+
 // src/format/parse-mode.ts
 var init_parse_mode = __esm({
   "src/format/parse-mode.ts"() {
@@ -29000,6 +29013,7 @@ var init_format = __esm({
     init_escape();
     init_fit_message();
     init_inline_keyboard();
+    init_plain_text();
     init_parse_mode();
     init_split_message();
   }
@@ -29090,6 +29104,255 @@ var init_proxy_errors = __esm({
         super(`proxy ${displayProxy(proxy)} unreachable: ${cause.message || cause.code || "connection failed"}`, { cause });
       }
     };
+  }
+});
+
+// src/api/answer.ts
+function readAnswer(method, status, statusText, text2, viaProxy) {
+  let answer;
+  try {
+    const parsed = JSON.parse(text2);
+    if (typeof parsed === "object" && parsed !== null && "ok" in parsed) answer = parsed;
+  } catch {
+  }
+  if (status >= 500) {
+    const reason = answer !== void 0 && !answer.ok && answer.description ? answer.description : statusText;
+    throw new TelegramNetworkError(method, "server", `server answered ${`${status} ${reason}`.trim()}${viaProxy}`, { status });
+  }
+  if (answer === void 0) {
+    throw new TelegramNetworkError(method, "server", `server answered ${status} ${statusText} without Telegram's JSON${viaProxy}`, {
+      status
+    });
+  }
+  if (answer.ok) return checkedResult(method, answer.result, viaProxy);
+  throw new TelegramApiError(method, answer.error_code ?? status, answer.description ?? statusText, answer.parameters);
+}
+function checkedResult(method, result, viaProxy) {
+  const expectsMessage = RETURNS_A_MESSAGE.has(method);
+  const missing = result === void 0 || result === null;
+  const notAMessage = expectsMessage && typeof result?.message_id !== "number";
+  if (missing || notAMessage) {
+    const what = missing ? "without a result" : "a result that is not a message";
+    throw new TelegramNetworkError(method, "server", `server answered ok with ${what}: not the Telegram Bot API?${viaProxy}`, { status: 200 });
+  }
+  return result;
+}
+function connectionFailure(method, error63, viaProxy) {
+  const refusal = causeOfType(error63, ProxyRefusedError);
+  if (refusal !== void 0) return new TelegramNetworkError(method, "server", refusal.message, { cause: error63, status: refusal.status });
+  const reason = describeFetchFailure(error63);
+  return new TelegramNetworkError(method, "network", reason.includes("proxy ") ? reason : `${reason}${viaProxy}`, { cause: error63 });
+}
+function causeOfType(error63, type) {
+  let current = error63;
+  for (let depth = 0; depth < 5 && current !== void 0; depth++) {
+    if (current instanceof type) return current;
+    current = current?.cause;
+  }
+  return void 0;
+}
+var RETURNS_A_MESSAGE;
+var init_answer = __esm({
+  "src/api/answer.ts"() {
+    "use strict";
+    init_errors3();
+    init_proxy_errors();
+    RETURNS_A_MESSAGE = /* @__PURE__ */ new Set(["sendMessage", "sendPhoto", "sendDocument", "sendVideo", "sendAudio", "sendAnimation", "sendVoice", "sendSticker", "forwardMessage", "copyMessage"]);
+  }
+});
+
+// src/api/input-file.ts
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm as rm2, stat as stat6 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename as basename4, join as join8 } from "node:path";
+import { pipeline } from "node:stream/promises";
+function isInputFileSource(value) {
+  if (typeof value !== "object" || value === null) return false;
+  return "path" in value || "url" in value || "fileId" in value || "stream" in value;
+}
+async function stageFiles(params) {
+  const staged = {};
+  const temporaryDirectories = [];
+  const cleanup = async () => {
+    await Promise.all(temporaryDirectories.map((directory) => rm2(directory, { recursive: true, force: true })));
+  };
+  try {
+    for (const [name, value] of Object.entries(params)) {
+      staged[name] = FILE_PARAMETERS.has(name) && isInputFileSource(value) ? await stage(value, temporaryDirectories) : value;
+    }
+  } catch (error63) {
+    await cleanup();
+    throw error63;
+  }
+  return { params: staged, cleanup };
+}
+async function stage(source, temporaryDirectories) {
+  if ("url" in source) return source.url;
+  if ("fileId" in source) return source.fileId;
+  if ("path" in source) {
+    await assertReadableFile(source.path);
+    return new LocalUpload(source.path, source.filename ?? basename4(source.path));
+  }
+  const directory = await mkdtemp(join8(tmpdir(), "fastpay-tg-upload-"));
+  temporaryDirectories.push(directory);
+  const path6 = join8(directory, "upload");
+  await pipeline(source.stream, createWriteStream(path6));
+  return new LocalUpload(path6, source.filename);
+}
+async function assertReadableFile(path6) {
+  let isFile;
+  try {
+    isFile = (await stat6(path6)).isFile();
+  } catch (error63) {
+    const code = error63.code;
+    throw new UserError(`cannot upload ${path6}: ${code === "ENOENT" ? "no such file" : String(code ?? error63)}`);
+  }
+  if (!isFile) throw new UserError(`cannot upload ${path6}: not a regular file`);
+}
+var LocalUpload, FILE_PARAMETERS;
+var init_input_file = __esm({
+  "src/api/input-file.ts"() {
+    "use strict";
+    init_user_error();
+    LocalUpload = class {
+      constructor(path6, filename) {
+        this.path = path6;
+        this.filename = filename;
+      }
+      path;
+      filename;
+    };
+    FILE_PARAMETERS = /* @__PURE__ */ new Set([
+      "photo",
+      "document",
+      "audio",
+      "video",
+      "animation",
+      "voice",
+      "video_note",
+      "sticker",
+      "thumbnail",
+      "certificate"
+    ]);
+  }
+});
+
+// src/api/media-type.ts
+import { extname as extname2 } from "node:path";
+function mediaTypeOf(filename) {
+  return MEDIA_TYPES[extname2(filename).toLowerCase()] ?? "application/octet-stream";
+}
+var MEDIA_TYPES;
+var init_media_type = __esm({
+  "src/api/media-type.ts"() {
+    "use strict";
+    MEDIA_TYPES = {
+      ".png": "image/png",
+      ".jpg": "image/jpeg",
+      ".jpeg": "image/jpeg",
+      ".gif": "image/gif",
+      ".webp": "image/webp",
+      ".mp4": "video/mp4",
+      ".pdf": "application/pdf",
+      ".json": "application/json",
+      ".csv": "text/csv",
+      ".txt": "text/plain",
+      ".log": "text/plain",
+      ".gz": "application/gzip",
+      ".zip": "application/zip"
+    };
+  }
+});
+
+// src/api/request-body.ts
+import { openAsBlob } from "node:fs";
+import { stat as stat7 } from "node:fs/promises";
+async function buildRequestBody(params, createFormData) {
+  const entries = Object.entries(params).filter(([, value]) => value !== void 0);
+  if (!entries.some(([, value]) => value instanceof LocalUpload)) {
+    return { body: JSON.stringify(Object.fromEntries(entries)), headers: { "content-type": "application/json" } };
+  }
+  const form = createFormData();
+  for (const [name, value] of entries) {
+    if (value instanceof LocalUpload) await appendUpload(form, name, value);
+    else form.append(name, typeof value === "object" && value !== null ? JSON.stringify(value) : String(value));
+  }
+  return { body: form, headers: {} };
+}
+async function appendUpload(form, name, upload) {
+  const type = mediaTypeOf(upload.filename);
+  if (form.appendFile) form.appendFile(name, { path: upload.path, size: (await stat7(upload.path)).size, type }, upload.filename);
+  else form.append(name, await openAsBlob(upload.path, { type }), upload.filename);
+}
+var init_request_body = __esm({
+  "src/api/request-body.ts"() {
+    "use strict";
+    init_input_file();
+    init_media_type();
+  }
+});
+
+// src/api/retry.ts
+function backoffFromEnv(env) {
+  const text2 = env.FASTPAY_TG_RETRY_BASE_MS;
+  return text2 !== void 0 && /^\d+$/.test(text2) ? { baseDelayMs: Number(text2) } : {};
+}
+async function withRetries(attempt, options, context2) {
+  const sleep = options.sleep ?? realSleep2;
+  let failures = 0;
+  let rateLimits = 0;
+  for (let attemptNumber = 1; ; attemptNumber++) {
+    try {
+      return await attempt(attemptNumber);
+    } catch (error63) {
+      const decision = decide(error63, options, failures, rateLimits);
+      if (!decision.retry) throw error63;
+      if (decision.rateLimited) rateLimits++;
+      else failures++;
+      const reason = error63 instanceof Error ? error63.message : String(error63);
+      context2.debug?.(redact(`${context2.method}: retrying in ${decision.delayMs} ms after: ${reason}`));
+      await sleep(decision.delayMs);
+    }
+  }
+}
+function decide(error63, options, failures, rateLimits) {
+  if (error63 instanceof TelegramApiError) {
+    if (error63.errorCode === 429) return decideRateLimit(error63, options, failures, rateLimits);
+    if (error63.errorCode >= 500) return decideBackoff(options, failures);
+    return { retry: false };
+  }
+  if (error63 instanceof TelegramNetworkError) {
+    if (error63.kind === "server" && (error63.status ?? 500) < 500) return { retry: false };
+    return decideBackoff(options, failures);
+  }
+  return { retry: false };
+}
+function decideRateLimit(error63, options, failures, rateLimits) {
+  const retryAfter = error63.parameters.retry_after;
+  if (retryAfter === void 0) return decideBackoff(options, failures);
+  if (retryAfter > (options.maxRetryAfterSeconds ?? 60)) return { retry: false };
+  if (rateLimits >= (options.maxRateLimitRetries ?? 5)) return { retry: false };
+  return { retry: true, delayMs: retryAfter * 1e3, rateLimited: true };
+}
+function decideBackoff(options, failures) {
+  if (failures >= (options.maxRetries ?? 3)) return { retry: false };
+  return { retry: true, delayMs: backoffDelayMs(failures + 1, options), rateLimited: false };
+}
+function backoffDelayMs(retryNumber, options = {}) {
+  const base = options.baseDelayMs ?? 500;
+  const cap = options.maxDelayMs ?? 8e3;
+  const delay = Math.min(cap, base * 2 ** (retryNumber - 1));
+  const random = options.random ?? Math.random;
+  return Math.round(delay / 2 + random() * delay / 2);
+}
+var realSleep2;
+var init_retry = __esm({
+  "src/api/retry.ts"() {
+    "use strict";
+    init_redact();
+    init_errors3();
+    realSleep2 = (ms) => new Promise((resolve4) => setTimeout(resolve4, ms));
   }
 });
 
@@ -29346,6 +29609,205 @@ var init_transport = __esm({
     PROXY_VARIABLES = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"];
     AGENT_OPTIONS = { keepAlive: true, scheduling: "lifo" };
     agents = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/api/client.ts
+function abortableSleep(sleep, signal) {
+  return (ms) => {
+    signal.throwIfAborted();
+    return new Promise((resolve4, reject) => {
+      let timer;
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      };
+      const done = () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve4();
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      if (sleep) sleep(ms).then(done, (error63) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error63);
+      });
+      else timer = setTimeout(done, ms);
+    });
+  };
+}
+function checkedTimeoutMs(timeoutMs) {
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
+    const seconds = Number.isFinite(timeoutMs) ? `${timeoutMs / 1e3} s` : String(timeoutMs);
+    throw new UserError(`the request timeout must be between 1 ms and 24 days, got ${seconds}`);
+  }
+  return Math.round(timeoutMs);
+}
+function checkedApiRoot(apiRoot) {
+  let url2;
+  try {
+    url2 = new URL(apiRoot);
+  } catch {
+    url2 = void 0;
+  }
+  if (url2 === void 0 || url2.protocol !== "https:" && url2.protocol !== "http:") {
+    throw new UserError(`the Bot API root must be an http(s) URL, got ${JSON.stringify(apiRoot)}`);
+  }
+  return apiRoot.replace(/\/+$/, "");
+}
+function migrationTarget(error63, params) {
+  if (!(error63 instanceof TelegramApiError) || params.chat_id === void 0) return void 0;
+  return error63.parameters.migrate_to_chat_id;
+}
+var BotApiClient, MAX_TIMEOUT_MS;
+var init_client = __esm({
+  "src/api/client.ts"() {
+    "use strict";
+    init_redact();
+    init_user_error();
+    init_answer();
+    init_errors3();
+    init_input_file();
+    init_request_body();
+    init_retry();
+    BotApiClient = class {
+      #methodUrl;
+      #timeoutMs;
+      #retry;
+      #debug;
+      #onMigrate;
+      #signal;
+      #onResult;
+      #transport;
+      constructor(options) {
+        registerToken(options.token);
+        const apiRoot = checkedApiRoot(options.apiRoot ?? process.env.TELEGRAM_API_BASE_URL ?? "https://api.telegram.org");
+        const token = options.token;
+        this.#methodUrl = (method) => `${apiRoot}/bot${token}/${method}`;
+        this.#timeoutMs = checkedTimeoutMs(options.timeoutMs ?? 3e4);
+        this.#retry = { ...backoffFromEnv(process.env), ...options.retry };
+        this.#debug = options.debug;
+        this.#onMigrate = options.onMigrate;
+        this.#signal = options.signal;
+        this.#onResult = options.onResult;
+        this.#transport = options.transport === void 0 ? void 0 : Promise.resolve(options.transport);
+      }
+      /** Calls any Bot API method. Parameters that are undefined are left out. */
+      async call(method, params, options = {}) {
+        if (this.#onResult === void 0) return this.#call(method, params, options);
+        try {
+          const result = await this.#call(method, params, options);
+          this.#onResult(method);
+          return result;
+        } catch (error63) {
+          this.#onResult(method, error63);
+          throw error63;
+        }
+      }
+      async #call(method, params, options) {
+        const defined = Object.fromEntries(Object.entries(params ?? {}).filter(([, value]) => value !== void 0));
+        const staged = await stageFiles(defined);
+        try {
+          try {
+            return await this.#callWithRetries(method, staged.params, options.signal);
+          } catch (error63) {
+            const toChatId = migrationTarget(error63, staged.params);
+            if (toChatId === void 0) throw error63;
+            const fromChatId = staged.params.chat_id;
+            this.#log(`${method}: chat ${String(fromChatId)} was upgraded to ${toChatId}; sending there`);
+            await this.#onMigrate?.(fromChatId, toChatId, method);
+            const moved = { ...staged.params, chat_id: toChatId };
+            return await this.#callWithRetries(method, moved, options.signal);
+          }
+        } finally {
+          await staged.cleanup();
+        }
+      }
+      getMe() {
+        return this.call("getMe");
+      }
+      getChat(params) {
+        return this.call("getChat", params);
+      }
+      getUpdates(params, options) {
+        return this.call("getUpdates", params, options);
+      }
+      sendMessage(params) {
+        return this.call("sendMessage", params);
+      }
+      sendPhoto(params) {
+        return this.call("sendPhoto", params);
+      }
+      sendDocument(params) {
+        return this.call("sendDocument", params);
+      }
+      editMessageText(params) {
+        return this.call("editMessageText", params);
+      }
+      answerCallbackQuery(params) {
+        return this.call("answerCallbackQuery", params);
+      }
+      setWebhook(params) {
+        return this.call("setWebhook", params);
+      }
+      deleteWebhook(params) {
+        return this.call("deleteWebhook", params);
+      }
+      getWebhookInfo() {
+        return this.call("getWebhookInfo");
+      }
+      #callWithRetries(method, params, callSignal) {
+        const signals = [this.#signal, callSignal].filter((signal2) => signal2 !== void 0);
+        const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+        const attempt = (attemptNumber) => this.#attempt(method, params, attemptNumber, signal);
+        const retry = signal ? { ...this.#retry, sleep: abortableSleep(this.#retry.sleep, signal) } : this.#retry;
+        return withRetries(attempt, retry, { method, debug: this.#debug && ((line) => this.#log(line)) });
+      }
+      async #attempt(method, params, attemptNumber, callerSignal) {
+        callerSignal?.throwIfAborted();
+        this.#transport ??= Promise.resolve().then(() => (init_transport(), transport_exports)).then(({ createTransport: createTransport2 }) => createTransport2());
+        const transport = await this.#transport;
+        const longPollMs = method === "getUpdates" ? Math.max(0, Number(params.timeout) || 0) * 1e3 : 0;
+        const timeoutMs = this.#timeoutMs + longPollMs;
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
+        const started = performance.now();
+        const elapsed = () => Math.round(performance.now() - started);
+        let status;
+        let statusText;
+        let text2;
+        const url2 = this.#methodUrl(method);
+        const proxy = transport.proxyFor?.(url2);
+        const viaProxy = proxy === void 0 ? "" : ` (via proxy ${proxy})`;
+        try {
+          const { body, headers } = await buildRequestBody(params, () => transport.createFormData());
+          const response = await transport.fetch(url2, { method: "POST", headers, body, signal });
+          status = response.status;
+          statusText = response.statusText;
+          text2 = await response.text();
+        } catch (error63) {
+          if (callerSignal?.aborted) throw callerSignal.reason;
+          const failure2 = timeout.aborted ? new TelegramNetworkError(method, "timeout", `request timed out after ${timeoutMs} ms${viaProxy}`, { cause: error63 }) : connectionFailure(method, error63, viaProxy);
+          this.#log(`${method} attempt ${attemptNumber}: ${failure2.kind} error after ${elapsed()} ms`);
+          throw failure2;
+        }
+        this.#log(`${method} attempt ${attemptNumber}: ${status} in ${elapsed()} ms${proxy ? " (via proxy)" : ""}`);
+        return readAnswer(method, status, statusText, text2, viaProxy);
+      }
+      #log(line) {
+        this.#debug?.(redact(line));
+      }
+    };
+    MAX_TIMEOUT_MS = 2147483647;
+  }
+});
+
+// src/api/index.ts
+var init_api2 = __esm({
+  "src/api/index.ts"() {
+    "use strict";
+    init_client();
+    init_errors3();
+    init_retry();
   }
 });
 
@@ -29761,7 +30223,7 @@ function entryIdOf(fileName) {
 }
 function isMessage(value) {
   if (!isRecord(value) || typeof value.text !== "string") return false;
-  return optional3(value.parseMode, (mode) => mode === "HTML" || mode === "MarkdownV2") && optional3(value.silent, isBoolean) && optional3(value.protect, isBoolean) && optional3(value.noPreview, isBoolean) && optional3(value.threadId, Number.isSafeInteger) && optional3(value.replyMarkup, (markup) => isRecord(markup) && Array.isArray(markup.inline_keyboard)) && optional3(value.media, isMedia);
+  return optional3(value.parseMode, (mode) => mode === "HTML" || mode === "MarkdownV2") && optional3(value.silent, isBoolean) && optional3(value.protect, isBoolean) && optional3(value.noPreview, isBoolean) && optional3(value.plainFallback, isBoolean) && optional3(value.threadId, Number.isSafeInteger) && optional3(value.replyMarkup, (markup) => isRecord(markup) && Array.isArray(markup.inline_keyboard)) && optional3(value.media, isMedia);
 }
 function isMedia(value) {
   if (!isRecord(value) || value.kind !== "photo" && value.kind !== "document" || !isRecord(value.source)) return false;
@@ -30077,6 +30539,7 @@ var init_unchanged_file = __esm({
 var init_deliver = __esm({
   "src/send/deliver.ts"() {
     "use strict";
+    init_api2();
     init_describe_failure();
     init_format();
     init_telegram_limiter();
@@ -45719,413 +46182,8 @@ function parseState(text2) {
 // src/deploy/notify-deploy.ts
 import { access as access3, readFile as readFile7 } from "node:fs/promises";
 
-// src/api/client.ts
-init_redact();
-init_user_error();
-
-// src/api/answer.ts
-init_errors3();
-init_proxy_errors();
-function readAnswer(method, status, statusText, text2, viaProxy) {
-  let answer;
-  try {
-    const parsed = JSON.parse(text2);
-    if (typeof parsed === "object" && parsed !== null && "ok" in parsed) answer = parsed;
-  } catch {
-  }
-  if (status >= 500) {
-    const reason = answer !== void 0 && !answer.ok && answer.description ? answer.description : statusText;
-    throw new TelegramNetworkError(method, "server", `server answered ${`${status} ${reason}`.trim()}${viaProxy}`, { status });
-  }
-  if (answer === void 0) {
-    throw new TelegramNetworkError(method, "server", `server answered ${status} ${statusText} without Telegram's JSON${viaProxy}`, {
-      status
-    });
-  }
-  if (answer.ok) return checkedResult(method, answer.result, viaProxy);
-  throw new TelegramApiError(method, answer.error_code ?? status, answer.description ?? statusText, answer.parameters);
-}
-var RETURNS_A_MESSAGE = /* @__PURE__ */ new Set(["sendMessage", "sendPhoto", "sendDocument", "sendVideo", "sendAudio", "sendAnimation", "sendVoice", "sendSticker", "forwardMessage", "copyMessage"]);
-function checkedResult(method, result, viaProxy) {
-  const expectsMessage = RETURNS_A_MESSAGE.has(method);
-  const missing = result === void 0 || result === null;
-  const notAMessage = expectsMessage && typeof result?.message_id !== "number";
-  if (missing || notAMessage) {
-    const what = missing ? "without a result" : "a result that is not a message";
-    throw new TelegramNetworkError(method, "server", `server answered ok with ${what}: not the Telegram Bot API?${viaProxy}`, { status: 200 });
-  }
-  return result;
-}
-function connectionFailure(method, error63, viaProxy) {
-  const refusal = causeOfType(error63, ProxyRefusedError);
-  if (refusal !== void 0) return new TelegramNetworkError(method, "server", refusal.message, { cause: error63, status: refusal.status });
-  const reason = describeFetchFailure(error63);
-  return new TelegramNetworkError(method, "network", reason.includes("proxy ") ? reason : `${reason}${viaProxy}`, { cause: error63 });
-}
-function causeOfType(error63, type) {
-  let current = error63;
-  for (let depth = 0; depth < 5 && current !== void 0; depth++) {
-    if (current instanceof type) return current;
-    current = current?.cause;
-  }
-  return void 0;
-}
-
-// src/api/client.ts
-init_errors3();
-
-// src/api/input-file.ts
-init_user_error();
-import { createWriteStream } from "node:fs";
-import { mkdtemp, rm as rm2, stat as stat6 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { basename as basename4, join as join8 } from "node:path";
-import { pipeline } from "node:stream/promises";
-var LocalUpload = class {
-  constructor(path6, filename) {
-    this.path = path6;
-    this.filename = filename;
-  }
-  path;
-  filename;
-};
-var FILE_PARAMETERS = /* @__PURE__ */ new Set([
-  "photo",
-  "document",
-  "audio",
-  "video",
-  "animation",
-  "voice",
-  "video_note",
-  "sticker",
-  "thumbnail",
-  "certificate"
-]);
-function isInputFileSource(value) {
-  if (typeof value !== "object" || value === null) return false;
-  return "path" in value || "url" in value || "fileId" in value || "stream" in value;
-}
-async function stageFiles(params) {
-  const staged = {};
-  const temporaryDirectories = [];
-  const cleanup = async () => {
-    await Promise.all(temporaryDirectories.map((directory) => rm2(directory, { recursive: true, force: true })));
-  };
-  try {
-    for (const [name, value] of Object.entries(params)) {
-      staged[name] = FILE_PARAMETERS.has(name) && isInputFileSource(value) ? await stage(value, temporaryDirectories) : value;
-    }
-  } catch (error63) {
-    await cleanup();
-    throw error63;
-  }
-  return { params: staged, cleanup };
-}
-async function stage(source, temporaryDirectories) {
-  if ("url" in source) return source.url;
-  if ("fileId" in source) return source.fileId;
-  if ("path" in source) {
-    await assertReadableFile(source.path);
-    return new LocalUpload(source.path, source.filename ?? basename4(source.path));
-  }
-  const directory = await mkdtemp(join8(tmpdir(), "fastpay-tg-upload-"));
-  temporaryDirectories.push(directory);
-  const path6 = join8(directory, "upload");
-  await pipeline(source.stream, createWriteStream(path6));
-  return new LocalUpload(path6, source.filename);
-}
-async function assertReadableFile(path6) {
-  let isFile;
-  try {
-    isFile = (await stat6(path6)).isFile();
-  } catch (error63) {
-    const code = error63.code;
-    throw new UserError(`cannot upload ${path6}: ${code === "ENOENT" ? "no such file" : String(code ?? error63)}`);
-  }
-  if (!isFile) throw new UserError(`cannot upload ${path6}: not a regular file`);
-}
-
-// src/api/request-body.ts
-import { openAsBlob } from "node:fs";
-import { stat as stat7 } from "node:fs/promises";
-
-// src/api/media-type.ts
-import { extname as extname2 } from "node:path";
-var MEDIA_TYPES = {
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".webp": "image/webp",
-  ".mp4": "video/mp4",
-  ".pdf": "application/pdf",
-  ".json": "application/json",
-  ".csv": "text/csv",
-  ".txt": "text/plain",
-  ".log": "text/plain",
-  ".gz": "application/gzip",
-  ".zip": "application/zip"
-};
-function mediaTypeOf(filename) {
-  return MEDIA_TYPES[extname2(filename).toLowerCase()] ?? "application/octet-stream";
-}
-
-// src/api/request-body.ts
-async function buildRequestBody(params, createFormData) {
-  const entries = Object.entries(params).filter(([, value]) => value !== void 0);
-  if (!entries.some(([, value]) => value instanceof LocalUpload)) {
-    return { body: JSON.stringify(Object.fromEntries(entries)), headers: { "content-type": "application/json" } };
-  }
-  const form = createFormData();
-  for (const [name, value] of entries) {
-    if (value instanceof LocalUpload) await appendUpload(form, name, value);
-    else form.append(name, typeof value === "object" && value !== null ? JSON.stringify(value) : String(value));
-  }
-  return { body: form, headers: {} };
-}
-async function appendUpload(form, name, upload) {
-  const type = mediaTypeOf(upload.filename);
-  if (form.appendFile) form.appendFile(name, { path: upload.path, size: (await stat7(upload.path)).size, type }, upload.filename);
-  else form.append(name, await openAsBlob(upload.path, { type }), upload.filename);
-}
-
-// src/api/retry.ts
-init_redact();
-init_errors3();
-var realSleep2 = (ms) => new Promise((resolve4) => setTimeout(resolve4, ms));
-function backoffFromEnv(env) {
-  const text2 = env.FASTPAY_TG_RETRY_BASE_MS;
-  return text2 !== void 0 && /^\d+$/.test(text2) ? { baseDelayMs: Number(text2) } : {};
-}
-async function withRetries(attempt, options, context2) {
-  const sleep = options.sleep ?? realSleep2;
-  let failures = 0;
-  let rateLimits = 0;
-  for (let attemptNumber = 1; ; attemptNumber++) {
-    try {
-      return await attempt(attemptNumber);
-    } catch (error63) {
-      const decision = decide(error63, options, failures, rateLimits);
-      if (!decision.retry) throw error63;
-      if (decision.rateLimited) rateLimits++;
-      else failures++;
-      const reason = error63 instanceof Error ? error63.message : String(error63);
-      context2.debug?.(redact(`${context2.method}: retrying in ${decision.delayMs} ms after: ${reason}`));
-      await sleep(decision.delayMs);
-    }
-  }
-}
-function decide(error63, options, failures, rateLimits) {
-  if (error63 instanceof TelegramApiError) {
-    if (error63.errorCode === 429) return decideRateLimit(error63, options, failures, rateLimits);
-    if (error63.errorCode >= 500) return decideBackoff(options, failures);
-    return { retry: false };
-  }
-  if (error63 instanceof TelegramNetworkError) {
-    if (error63.kind === "server" && (error63.status ?? 500) < 500) return { retry: false };
-    return decideBackoff(options, failures);
-  }
-  return { retry: false };
-}
-function decideRateLimit(error63, options, failures, rateLimits) {
-  const retryAfter = error63.parameters.retry_after;
-  if (retryAfter === void 0) return decideBackoff(options, failures);
-  if (retryAfter > (options.maxRetryAfterSeconds ?? 60)) return { retry: false };
-  if (rateLimits >= (options.maxRateLimitRetries ?? 5)) return { retry: false };
-  return { retry: true, delayMs: retryAfter * 1e3, rateLimited: true };
-}
-function decideBackoff(options, failures) {
-  if (failures >= (options.maxRetries ?? 3)) return { retry: false };
-  return { retry: true, delayMs: backoffDelayMs(failures + 1, options), rateLimited: false };
-}
-function backoffDelayMs(retryNumber, options = {}) {
-  const base = options.baseDelayMs ?? 500;
-  const cap = options.maxDelayMs ?? 8e3;
-  const delay = Math.min(cap, base * 2 ** (retryNumber - 1));
-  const random = options.random ?? Math.random;
-  return Math.round(delay / 2 + random() * delay / 2);
-}
-
-// src/api/client.ts
-var BotApiClient = class {
-  #methodUrl;
-  #timeoutMs;
-  #retry;
-  #debug;
-  #onMigrate;
-  #signal;
-  #onResult;
-  #transport;
-  constructor(options) {
-    registerToken(options.token);
-    const apiRoot = checkedApiRoot(options.apiRoot ?? process.env.TELEGRAM_API_BASE_URL ?? "https://api.telegram.org");
-    const token = options.token;
-    this.#methodUrl = (method) => `${apiRoot}/bot${token}/${method}`;
-    this.#timeoutMs = checkedTimeoutMs(options.timeoutMs ?? 3e4);
-    this.#retry = { ...backoffFromEnv(process.env), ...options.retry };
-    this.#debug = options.debug;
-    this.#onMigrate = options.onMigrate;
-    this.#signal = options.signal;
-    this.#onResult = options.onResult;
-    this.#transport = options.transport === void 0 ? void 0 : Promise.resolve(options.transport);
-  }
-  /** Calls any Bot API method. Parameters that are undefined are left out. */
-  async call(method, params, options = {}) {
-    if (this.#onResult === void 0) return this.#call(method, params, options);
-    try {
-      const result = await this.#call(method, params, options);
-      this.#onResult(method);
-      return result;
-    } catch (error63) {
-      this.#onResult(method, error63);
-      throw error63;
-    }
-  }
-  async #call(method, params, options) {
-    const defined = Object.fromEntries(Object.entries(params ?? {}).filter(([, value]) => value !== void 0));
-    const staged = await stageFiles(defined);
-    try {
-      try {
-        return await this.#callWithRetries(method, staged.params, options.signal);
-      } catch (error63) {
-        const toChatId = migrationTarget(error63, staged.params);
-        if (toChatId === void 0) throw error63;
-        const fromChatId = staged.params.chat_id;
-        this.#log(`${method}: chat ${String(fromChatId)} was upgraded to ${toChatId}; sending there`);
-        await this.#onMigrate?.(fromChatId, toChatId, method);
-        const moved = { ...staged.params, chat_id: toChatId };
-        return await this.#callWithRetries(method, moved, options.signal);
-      }
-    } finally {
-      await staged.cleanup();
-    }
-  }
-  getMe() {
-    return this.call("getMe");
-  }
-  getChat(params) {
-    return this.call("getChat", params);
-  }
-  getUpdates(params, options) {
-    return this.call("getUpdates", params, options);
-  }
-  sendMessage(params) {
-    return this.call("sendMessage", params);
-  }
-  sendPhoto(params) {
-    return this.call("sendPhoto", params);
-  }
-  sendDocument(params) {
-    return this.call("sendDocument", params);
-  }
-  editMessageText(params) {
-    return this.call("editMessageText", params);
-  }
-  answerCallbackQuery(params) {
-    return this.call("answerCallbackQuery", params);
-  }
-  setWebhook(params) {
-    return this.call("setWebhook", params);
-  }
-  deleteWebhook(params) {
-    return this.call("deleteWebhook", params);
-  }
-  getWebhookInfo() {
-    return this.call("getWebhookInfo");
-  }
-  #callWithRetries(method, params, callSignal) {
-    const signals = [this.#signal, callSignal].filter((signal2) => signal2 !== void 0);
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-    const attempt = (attemptNumber) => this.#attempt(method, params, attemptNumber, signal);
-    const retry = signal ? { ...this.#retry, sleep: abortableSleep(this.#retry.sleep, signal) } : this.#retry;
-    return withRetries(attempt, retry, { method, debug: this.#debug && ((line) => this.#log(line)) });
-  }
-  async #attempt(method, params, attemptNumber, callerSignal) {
-    callerSignal?.throwIfAborted();
-    this.#transport ??= Promise.resolve().then(() => (init_transport(), transport_exports)).then(({ createTransport: createTransport2 }) => createTransport2());
-    const transport = await this.#transport;
-    const longPollMs = method === "getUpdates" ? Math.max(0, Number(params.timeout) || 0) * 1e3 : 0;
-    const timeoutMs = this.#timeoutMs + longPollMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
-    const started = performance.now();
-    const elapsed = () => Math.round(performance.now() - started);
-    let status;
-    let statusText;
-    let text2;
-    const url2 = this.#methodUrl(method);
-    const proxy = transport.proxyFor?.(url2);
-    const viaProxy = proxy === void 0 ? "" : ` (via proxy ${proxy})`;
-    try {
-      const { body, headers } = await buildRequestBody(params, () => transport.createFormData());
-      const response = await transport.fetch(url2, { method: "POST", headers, body, signal });
-      status = response.status;
-      statusText = response.statusText;
-      text2 = await response.text();
-    } catch (error63) {
-      if (callerSignal?.aborted) throw callerSignal.reason;
-      const failure2 = timeout.aborted ? new TelegramNetworkError(method, "timeout", `request timed out after ${timeoutMs} ms${viaProxy}`, { cause: error63 }) : connectionFailure(method, error63, viaProxy);
-      this.#log(`${method} attempt ${attemptNumber}: ${failure2.kind} error after ${elapsed()} ms`);
-      throw failure2;
-    }
-    this.#log(`${method} attempt ${attemptNumber}: ${status} in ${elapsed()} ms${proxy ? " (via proxy)" : ""}`);
-    return readAnswer(method, status, statusText, text2, viaProxy);
-  }
-  #log(line) {
-    this.#debug?.(redact(line));
-  }
-};
-function abortableSleep(sleep, signal) {
-  return (ms) => {
-    signal.throwIfAborted();
-    return new Promise((resolve4, reject) => {
-      let timer;
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      };
-      const done = () => {
-        signal.removeEventListener("abort", onAbort);
-        resolve4();
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
-      if (sleep) sleep(ms).then(done, (error63) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error63);
-      });
-      else timer = setTimeout(done, ms);
-    });
-  };
-}
-var MAX_TIMEOUT_MS = 2147483647;
-function checkedTimeoutMs(timeoutMs) {
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
-    const seconds = Number.isFinite(timeoutMs) ? `${timeoutMs / 1e3} s` : String(timeoutMs);
-    throw new UserError(`the request timeout must be between 1 ms and 24 days, got ${seconds}`);
-  }
-  return Math.round(timeoutMs);
-}
-function checkedApiRoot(apiRoot) {
-  let url2;
-  try {
-    url2 = new URL(apiRoot);
-  } catch {
-    url2 = void 0;
-  }
-  if (url2 === void 0 || url2.protocol !== "https:" && url2.protocol !== "http:") {
-    throw new UserError(`the Bot API root must be an http(s) URL, got ${JSON.stringify(apiRoot)}`);
-  }
-  return apiRoot.replace(/\/+$/, "");
-}
-function migrationTarget(error63, params) {
-  if (!(error63 instanceof TelegramApiError) || params.chat_id === void 0) return void 0;
-  return error63.parameters.migrate_to_chat_id;
-}
-
-// src/api/index.ts
-init_errors3();
-
 // src/bot-session.ts
+init_api2();
 init_migrations();
 
 // src/usage/usage-tally.ts
@@ -46312,6 +46370,7 @@ async function pairTargets(client, chatIds, refs, migrations) {
 }
 
 // src/deploy/publish-notice.ts
+init_api2();
 init_describe_failure();
 init_telegram_limiter();
 init_migrations();

@@ -207,6 +207,7 @@ function renderMessage(options: SendAlertOptions, now: number, reportedSuppresse
   const message: SpooledMessage = {
     text,
     parseMode: 'HTML',
+    plainFallback: true,
     ...(options.silent ? {silent: true} : {}),
     ...(options.replyMarkup ? {replyMarkup: options.replyMarkup} : {}),
     ...(target.threadId === undefined ? {} : {threadId: target.threadId}),

@@ -1,5 +1,6 @@
 import {readFile} from 'node:fs/promises'
 
+import {keepSafeLinks} from '../format/index.js'
 import {ParsedFileCache} from '../support/file-signature.js'
 import {UserError} from '../user-error.js'
 import {type AlertContent, alertParts, type AlertParts} from './render-alert.js'
@@ -63,19 +64,25 @@ export function parseTemplate(text: string, source: string, flag = '--template')
 }
 
 /**
- * Fills the template's placeholders with the alert's escaped values. A `{{field.NAME}}` whose field was not given
+ * Fills the template's placeholders with the alert's escaped values (quotes too, inside a tag). A link whose `href`
+ * is not `http(s)://` or `tg://` once filled keeps its text only. A `{{field.NAME}}` whose field was not given
  * becomes empty. Lines left blank by empty placeholders collapse: at most one blank line in a row, none at the ends.
  */
 export function renderTemplate(template: AlertTemplate, content: AlertContent): string {
   const parts = alertParts(content)
-  const filled = template.text.replace(PLACEHOLDER, (_match, name: string) => {
-    if (name.startsWith(FIELD_PREFIX)) return parts.fieldValues.get(name.slice(FIELD_PREFIX.length)) ?? ''
-    return parts[name as SimplePlaceholder]
+  const filled = template.text.replace(PLACEHOLDER, (_match, name: string, offset: number) => {
+    const value = name.startsWith(FIELD_PREFIX) ? (parts.fieldValues.get(name.slice(FIELD_PREFIX.length)) ?? '') : parts[name as SimplePlaceholder]
+    // Inside a tag the value is an attribute's: a quote in it would end the attribute and start another.
+    return isInsideTag(template.text, offset) ? value.replace(/"/g, '&quot;').replace(/'/g, '&#39;') : value
   })
-  return filled
+  return keepSafeLinks(filled)
     .replace(/[ \t]+$/gm, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim()
+}
+
+function isInsideTag(text: string, offset: number): boolean {
+  return text.lastIndexOf('<', offset) > text.lastIndexOf('>', offset)
 }
 
 function isKnownPlaceholder(name: string): boolean {

@@ -1,9 +1,15 @@
 // Telegram refuses a whole message ("can't parse entities") over one stray special character, so any text we did
 // not write ourselves (titles, log lines, error texts) goes through one of these before it joins formatted text.
 
-const HTML_REPLACEMENTS: Readonly<Record<string, string>> = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}
+const HTML_REPLACEMENTS: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
 const HTML_TEXT_SPECIAL = /[&<>]/g
-const HTML_ATTRIBUTE_SPECIAL = /[&<>"]/g
+const HTML_ATTRIBUTE_SPECIAL = /[&<>"']/g
 
 /** Every character the Bot API's "MarkdownV2 style" reserves outside code, plus the backslash itself. */
 const MARKDOWN_V2_SPECIAL = /[_*[\]()~`>#+\-=|{}.!\\]/g
@@ -17,7 +23,7 @@ export function escapeHtml(text: string): string {
   return text.replace(HTML_TEXT_SPECIAL, (char) => HTML_REPLACEMENTS[char]!)
 }
 
-/** Escapes a value for a double-quoted HTML attribute, such as the `href` of `<a href="...">`. */
+/** Escapes a value for a quoted HTML attribute (either quote), such as the `href` of `<a href="...">`. */
 export function escapeHtmlAttribute(value: string): string {
   return value.replace(HTML_ATTRIBUTE_SPECIAL, (char) => HTML_REPLACEMENTS[char]!)
 }

@@ -96,6 +96,7 @@ function isMessage(value: unknown): value is SpooledMessage {
     optional(value.silent, isBoolean) &&
     optional(value.protect, isBoolean) &&
     optional(value.noPreview, isBoolean) &&
+    optional(value.plainFallback, isBoolean) &&
     optional(value.threadId, Number.isSafeInteger) &&
     optional(value.replyMarkup, (markup) => isRecord(markup) && Array.isArray(markup.inline_keyboard)) &&
     optional(value.media, isMedia)

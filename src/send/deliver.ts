@@ -2,9 +2,9 @@ import {basename} from 'node:path'
 
 import type {Message} from '@grammyjs/types'
 
-import type {BotApiClient, InputFileSource} from '../api/index.js'
+import {type BotApiClient, type InputFileSource, TelegramApiError} from '../api/index.js'
 import {describeFailure, type Outcome} from '../describe-failure.js'
-import {splitCaption, splitMessage} from '../format/index.js'
+import {htmlToPlainText, splitCaption, splitMessage} from '../format/index.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {ChatMigrations} from './migrations.js'
 import type {OutgoingMessage} from './outgoing-message.js'
@@ -155,15 +155,20 @@ async function sendToChat(
       await pinned?.check()
     }
     for (const [index, text] of parts.texts.entries()) {
-      const sent = await limiter.run(migrations.current(chatId), () =>
-        client.sendMessage({
-          ...common(),
-          text,
-          parse_mode: message.parseMode,
-          link_preview_options: message.noPreview ? {is_disabled: true} : undefined,
-          reply_markup: markupFor(index === parts.texts.length - 1),
-        }),
-      )
+      const send = (formatted: boolean) =>
+        limiter.run(migrations.current(chatId), () =>
+          client.sendMessage({
+            ...common(),
+            text: formatted ? text : htmlToPlainText(text),
+            parse_mode: formatted ? message.parseMode : undefined,
+            link_preview_options: message.noPreview ? {is_disabled: true} : undefined,
+            reply_markup: markupFor(index === parts.texts.length - 1),
+          }),
+        )
+      const sent = await send(true).catch((error: unknown) => {
+        if (message.plainFallback && message.parseMode === 'HTML' && isMarkupRefusal(error)) return send(false)
+        throw error
+      })
       messageIds.push(sent.message_id)
     }
     return {chatId, ok: true, messageIds, migratedTo: migrations.movedTo(chatId), fileId}
@@ -171,6 +176,10 @@ async function sendToChat(
     const fileChanged = error instanceof FileChangedError || undefined
     return {chatId, ok: false, messageIds, migratedTo: migrations.movedTo(chatId), error: describeFailure(error), fileChanged}
   }
+}
+
+function isMarkupRefusal(error: unknown): boolean {
+  return error instanceof TelegramApiError && error.errorCode === 400 && /can't parse entities/i.test(error.description)
 }
 
 function sentFileId(sent: Message): string | undefined {

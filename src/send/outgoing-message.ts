@@ -16,6 +16,11 @@ export interface OutgoingMessage {
   protect?: boolean
   /** Sends `link_preview_options: {is_disabled: true}`. @default false */
   noPreview?: boolean
+  /**
+   * When Telegram refuses the markup ("can't parse entities"), send the same words as plain text instead of failing:
+   * for alerts, whose markup is filled from values nobody checked. @default false
+   */
+  plainFallback?: boolean
   /** Forum topic (`message_thread_id`). */
   threadId?: number
 }

@@ -5,6 +5,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import type {AlertTarget} from '../../src/alert/alert-target.js'
 import {dryRunAlert} from '../../src/alert/dry-run.js'
 import {sendAlert, type SendAlertOptions} from '../../src/alert/send-alert.js'
+import {parseTemplate} from '../../src/alert/template.js'
 import {BotApiClient} from '../../src/api/index.js'
 import {Outbox, type OutboxEntry} from '../../src/outbox/index.js'
 import {deliverToChats} from '../../src/send/deliver.js'
@@ -60,6 +61,21 @@ describe('sendAlert', () => {
     expect(sentTexts(PRIVATE_CHAT)).toEqual(['❌ Disk <full>\ndisk: /var\n\nweb-1 · 2025-06-01T14:02:11Z'])
   })
 
+  it('sends an alert whose markup Telegram refuses as plain text instead of losing it', async () => {
+    const {alert} = setup()
+    // The template's own HTML is the user's and is not checked: an unclosed <b> is refused by Telegram (400).
+    const template = parseTemplate('<b>{{title}} on <a href="https://wiki.example/disk">the wiki</a>', 'broken.html')
+    const result = await alert('Disk <full>', T0, {template})
+    expect(result).toMatchObject({status: 'sent', exitCode: 0})
+    const attempts = api.requests.filter((request) => request.params.chat_id === PRIVATE_CHAT)
+    expect(attempts.map((request) => [request.status, request.params.parse_mode])).toEqual([
+      [400, 'HTML'],
+      [200, undefined],
+    ])
+    expect(sentTexts(PRIVATE_CHAT)).toEqual(['Disk <full> on the wiki (https://wiki.example/disk)'])
+    expect(sentTexts(GROUP_CHAT)).toEqual(['Disk <full> on the wiki (https://wiki.example/disk)'])
+  })
+
   it('suppresses repeats within the window, then says how many were suppressed since when', async () => {
     const {alert} = setup()
     await alert('CPU hot', T0)
@@ -92,7 +108,7 @@ describe('sendAlert', () => {
         id: spooled.spooled!.id,
         bot: 'alerts',
         chatIds: CHATS,
-        message: {text: spooled.text, parseMode: 'HTML'},
+        message: {text: spooled.text, parseMode: 'HTML', plainFallback: true},
         throttleKey: 'alerts:DB down',
         createdAt: '2025-06-01T14:02:11.000Z',
         attempts: 1,

@@ -79,6 +79,28 @@ describe('alert templates', () => {
     expect(parseTelegramHtml(renderTemplate(template, {...CONTENT, fields}))).toMatchObject({ok: true})
   })
 
+  it('escapes both quotes in values inside a tag, so a field cannot add an attribute', () => {
+    const template = parseTemplate(`<a href="{{field.runbook}}">Runbook</a> <a href='{{field.runbook}}'>again</a>`, 'links.html')
+    const runbook = `https://x" href="https://evil.example/' onclick='x`
+    const text = renderTemplate(template, {...CONTENT, fields: [['runbook', runbook]]})
+    const escaped = 'https://x&quot; href=&quot;https://evil.example/&#39; onclick=&#39;x'
+    expect(text).toBe(`<a href="${escaped}">Runbook</a> <a href='${escaped}'>again</a>`)
+    expect(parseTelegramHtml(text)).toMatchObject({ok: true, text: 'Runbook again'})
+    // Outside tags quotes are text, as written.
+    expect(renderTemplate(parseTemplate('{{field.q}}', 'q.html'), {...CONTENT, fields: [['q', `say "hi"`]]})).toBe('say "hi"')
+  })
+
+  it('keeps a link only when its href is http(s):// or tg:// once filled; otherwise its text stays', () => {
+    const template = parseTemplate('<a href="{{field.url}}">Runbook</a>', 'link.html')
+    const render = (url: string | undefined) =>
+      renderTemplate(template, {...CONTENT, fields: url === undefined ? [] : [['url', url]]})
+    expect(render('https://wiki.example/q')).toBe('<a href="https://wiki.example/q">Runbook</a>')
+    expect(render('tg://resolve?domain=ops')).toBe('<a href="tg://resolve?domain=ops">Runbook</a>')
+    expect(render('javascript:alert(1)')).toBe('Runbook')
+    expect(render('file:///etc/passwd')).toBe('Runbook')
+    expect(render(undefined)).toBe('Runbook')
+  })
+
   it('refuses an empty template', () => {
     expect(() => parseTemplate(' \n', 'blank.tpl')).toThrow('--template: "blank.tpl" is empty')
   })
