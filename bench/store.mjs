@@ -30,7 +30,7 @@ async function main() {
   }
   const redis = await findRedis()
   const [{FileThrottle}, {RedisThrottle}, {startFakeBotApi}] = await Promise.all([
-    load('../src/throttle/index.ts'),
+    load('../src/store/file/file-throttle.ts'),
     load('../src/store/index.ts'),
     load('../test/fake-bot-api/server.ts'),
   ])

@@ -1,6 +1,6 @@
 // What every door and core module asks of shared state, whatever keeps it: the file store (one machine, the
-// default) or Redis (a fleet of hosts). The file classes of src/throttle and src/outbox satisfy the first two
-// interfaces as they are; src/store/redis holds the Redis backends.
+// default) or Redis (a fleet of hosts). src/store/file holds the file backends (`FileThrottle implements
+// ThrottleStore`; the file outbox is still src/outbox/outbox.ts), src/store/redis the Redis ones.
 import type {DeliverEntry, FlushedEntry, FlushOptions, FlushReport, HeldEntry, NewOutboxEntry, OutboxEntry} from '../outbox/index.js'
 import type {Admission, AdmitSteps, ThrottleDecision, ThrottleTicket} from '../throttle/index.js'
 

@@ -1,5 +1,3 @@
-import type {ThrottleDecision} from './file-throttle.js'
-
 export type SendDecision = Extract<ThrottleDecision, {send: true}>
 export type HoldDecision = Extract<ThrottleDecision, {send: false}>
 
@@ -16,3 +14,30 @@ export interface AdmitSteps<T> {
 
 /** Held back (nothing recorded), or let through with what `record` returned. */
 export type Admission<T> = {admitted: false; decision: HoldDecision} | {admitted: true; decision: SendDecision; recorded: T}
+
+/** Hands a window back with `release`. */
+export interface ThrottleTicket {
+  key: string
+  sendId: string
+}
+
+export type ThrottleDecision =
+  | {
+      send: true
+      /** Alerts held back since the last one went through: the one sent now should say so. */
+      suppressed?: {count: number; since: Date}
+      /** Undefined when the state could not be locked in time (then nothing was recorded). */
+      ticket?: ThrottleTicket
+      warnings: string[]
+    }
+  | {
+      send: false
+      /** How many alerts of this key were held back so far, this one included. */
+      suppressedCount: number
+      since: Date
+      /** When the next alert of this key may go through. */
+      nextAt: Date
+      /** Set when a mute, not the window, holds the alert back. */
+      mutedUntil?: Date
+      warnings: string[]
+    }

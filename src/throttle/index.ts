@@ -1,7 +1,1 @@
-export type {Admission, AdmitSteps, HoldDecision, SendDecision} from './admission.js'
-export {
-  FileThrottle,
-  type FileThrottleOptions,
-  type ThrottleDecision,
-  type ThrottleTicket,
-} from './file-throttle.js'
+export type {Admission, AdmitSteps, HoldDecision, SendDecision, ThrottleDecision, ThrottleTicket} from './admission.js'

@@ -2,7 +2,7 @@ import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {FileThrottle} from '../../src/throttle/index.js'
+import {FileThrottle} from '../../src/store/file/file-throttle.js'
 import {closedPort, GROUP_CHAT, PRIVATE_CHAT, startApi, TOKEN} from '../api/fixture.js'
 import type {FakeBotApi} from '../fake-bot-api/server.js'
 import {tempDir} from '../throttle/helpers.js'

@@ -6,7 +6,7 @@ import type {HistoryRecord} from '../../src/store/monitor-state.js'
 import {Outbox} from '../../src/outbox/index.js'
 import type {FakeBotApi} from '../fake-bot-api/server.js'
 import {PRIVATE_CHAT, startApi, testClient} from '../api/fixture.js'
-import {FileThrottle} from '../../src/throttle/index.js'
+import {FileThrottle} from '../../src/store/file/file-throttle.js'
 import {tempDir} from '../throttle/helpers.js'
 import {NOW} from './history-fixture.js'
 

@@ -11,7 +11,7 @@ import {FileMonitorStore, monitorDirIn} from '../../src/store/file/file-monitor-
 import {loadMonitors} from '../../src/monitor/load-monitors.js'
 import {type PassOptions, runPass} from '../../src/monitor/run-pass.js'
 import {Outbox} from '../../src/outbox/index.js'
-import {FileThrottle} from '../../src/throttle/index.js'
+import {FileThrottle} from '../../src/store/file/file-throttle.js'
 import type {FakeBotApi} from '../fake-bot-api/server.js'
 import {PRIVATE_CHAT, startApi, testClient} from '../api/fixture.js'
 import {tempDir} from '../throttle/helpers.js'

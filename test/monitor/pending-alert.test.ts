@@ -6,7 +6,7 @@ import {UserError} from '../../src/user-error.js'
 import {createAlertSender} from '../../src/monitor/alert-sender.js'
 import {statusRows, statusTable} from '../../src/monitor/status.js'
 import {Outbox} from '../../src/outbox/index.js'
-import {FileThrottle} from '../../src/throttle/index.js'
+import {FileThrottle} from '../../src/store/file/file-throttle.js'
 import {PRIVATE_CHAT, testClient} from '../api/fixture.js'
 import {type FlipServer, monitorsFrom, startFlipServer, useMonitorWorld} from './helpers.js'
 

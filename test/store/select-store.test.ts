@@ -2,7 +2,7 @@ import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {FileThrottle} from '../../src/throttle/index.js'
+import {FileThrottle} from '../../src/store/file/file-throttle.js'
 import {openStore, type Store} from '../../src/store/index.js'
 import {closedPort} from '../api/fixture.js'
 import {tempDir} from '../throttle/helpers.js'

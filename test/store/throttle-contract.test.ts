@@ -3,7 +3,7 @@ import type {Redis} from 'ioredis'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {RedisThrottle, type ThrottleStore} from '../../src/store/index.js'
-import {FileThrottle} from '../../src/throttle/index.js'
+import {FileThrottle} from '../../src/store/file/file-throttle.js'
 import {tempDir} from '../throttle/helpers.js'
 import {connectRedis, redisForTests, testPrefix} from './redis-server.js'
 

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {describeFailure} from '../../src/describe-failure.js'
-import {FileThrottle} from '../../src/throttle/index.js'
+import {FileThrottle} from '../../src/store/file/file-throttle.js'
 import {deadPid, tempDir} from './helpers.js'
 
 const T0 = Date.parse('2025-06-01T14:02:11Z')

@@ -7,7 +7,7 @@ import {describe, expect, it} from 'vitest'
 
 import {throttleDirIn} from '../../src/support/state-dir.js'
 import {BotApiClient} from '../../src/api/index.js'
-import {FileThrottle} from '../../src/throttle/index.js'
+import {FileThrottle} from '../../src/store/file/file-throttle.js'
 import {type AlertButtonsOptions, prepareAlertButtons} from '../../src/webhook/alert-buttons.js'
 import {FileKeyValue} from '../../src/store/file/file-key-value.js'
 import {ALERTS_BOT, ANA, BOB, callbackUpdate, callsOf, OPS_GROUP, REGISTRY, SECRET, useWorld, writeRegistry} from './fixture.js'

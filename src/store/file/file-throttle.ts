@@ -2,13 +2,14 @@ import {createHash, randomBytes} from 'node:crypto'
 import {readdir, readFile, rename, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {ensureStateDir, stateDirError} from '../support/state-dir.js'
-import {writeFileAtomic} from '../support/atomic-write.js'
-import {compactTimestamp} from '../support/timestamps.js'
-import {type KeyLockOptions, LockTimeoutError, withKeyLock} from '../support/key-lock.js'
-import {isProcessAlive} from '../support/process-alive.js'
-import type {Admission, AdmitSteps} from './admission.js'
-import {freshState, isForgettable, mergeSuppressed, parseThrottleState, type ThrottleState} from './throttle-state.js'
+import {ensureStateDir, stateDirError} from '../../support/state-dir.js'
+import {writeFileAtomic} from '../../support/atomic-write.js'
+import {compactTimestamp} from '../../support/timestamps.js'
+import {type KeyLockOptions, LockTimeoutError, withKeyLock} from '../../support/key-lock.js'
+import {isProcessAlive} from '../../support/process-alive.js'
+import type {ThrottleStore} from '../types.js'
+import type {Admission, AdmitSteps, ThrottleDecision, ThrottleTicket} from '../../throttle/admission.js'
+import {freshState, isForgettable, mergeSuppressed, parseThrottleState, type ThrottleState} from '../../throttle/throttle-state.js'
 
 export interface FileThrottleOptions {
   /** Where the per-key files live, e.g. `throttleDirIn(resolveStateDir())`: `~/.local/state/fastpay-tg/throttle`. */
@@ -16,33 +17,6 @@ export interface FileThrottleOptions {
   /** @default see KeyLockOptions */
   lock?: KeyLockOptions
 }
-
-/** Hands a window back with `release`. */
-export interface ThrottleTicket {
-  key: string
-  sendId: string
-}
-
-export type ThrottleDecision =
-  | {
-      send: true
-      /** Alerts held back since the last one went through: the one sent now should say so. */
-      suppressed?: {count: number; since: Date}
-      /** Undefined when the state could not be locked in time (then nothing was recorded). */
-      ticket?: ThrottleTicket
-      warnings: string[]
-    }
-  | {
-      send: false
-      /** How many alerts of this key were held back so far, this one included. */
-      suppressedCount: number
-      since: Date
-      /** When the next alert of this key may go through. */
-      nextAt: Date
-      /** Set when a mute, not the window, holds the alert back. */
-      mutedUntil?: Date
-      warnings: string[]
-    }
 
 /**
  * "One alert per key per window", shared by every process on the machine: one small JSON file per key (named by
@@ -55,7 +29,7 @@ export type ThrottleDecision =
  * are duplicates of one already on its way. Only an alert that will never be delivered (Telegram refused it for
  * every chat) gives its window back with `release`, so that the next one tries again.
  */
-export class FileThrottle {
+export class FileThrottle implements ThrottleStore {
   readonly dir: string
   readonly #lock: KeyLockOptions
 
