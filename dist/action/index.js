@@ -30632,7 +30632,7 @@ var init_throttle_state = __esm({
   }
 });
 
-// src/throttle/file-throttle.ts
+// src/store/file/file-throttle.ts
 import { createHash as createHash3, randomBytes as randomBytes6 } from "node:crypto";
 import { readdir as readdir6, readFile as readFile4, rename as rename5, unlink as unlink7 } from "node:fs/promises";
 import { join as join14 } from "node:path";
@@ -30677,7 +30677,7 @@ function keyIn(text2) {
 }
 var FileThrottle;
 var init_file_throttle = __esm({
-  "src/throttle/file-throttle.ts"() {
+  "src/store/file/file-throttle.ts"() {
     "use strict";
     init_state_dir();
     init_atomic_write();
@@ -30832,14 +30832,6 @@ var init_file_throttle = __esm({
         return freshState(key);
       }
     };
-  }
-});
-
-// src/throttle/index.ts
-var init_throttle = __esm({
-  "src/throttle/index.ts"() {
-    "use strict";
-    init_file_throttle();
   }
 });
 
@@ -43562,7 +43554,7 @@ var init_select_store = __esm({
     init_state_dir();
     init_outbox2();
     init_redact();
-    init_throttle();
+    init_file_throttle();
     init_file_history();
     init_file_monitor_store();
     init_file_key_value();

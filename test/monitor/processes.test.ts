@@ -139,7 +139,7 @@ describe('monitor status and watch', () => {
       ['ok', 'pending', '-', '-', 'not run yet'],
       ['broken', 'DOWN', expect.stringMatching(/^\d\d:\d\d:\d\d UTC \(\d+s\)$/), expect.stringMatching(/^\d\d:\d\d:\d\d UTC$/), 'exit code 1, expected 0 (1 failure in a row)'],
     ])
-    expect(lines.slice(3, 5)).toEqual(['', expect.stringMatching(/^last pass \d\d:\d\d:\d\d UTC on .+: 1 check in \d+ms, 1 down \(broken\)$/)])
+    expect(lines.slice(3, 5)).toEqual(['', expect.stringMatching(/^last pass \d\d:\d\d:\d\d UTC on .+: 1 check in \d+(?:\.\d+)?m?s, 1 down \(broken\)$/)])
   })
 
   it('watch runs passes until SIGTERM, then finishes cleanly with exit 0', async () => {
@@ -157,7 +157,7 @@ describe('monitor status and watch', () => {
     const result = await child
     expect(result.exitCode).toBe(0)
     expect(result.stderr).toBe('')
-    expect(result.stdout.replace(/\(\d+ms\)/, '(Nms)').replace(/in \d+ms/, 'in Nms')).toBe(
+    expect(result.stdout.replace(/\(\d+(?:\.\d+)?m?s\)/, '(Nms)').replace(/in \d+(?:\.\d+)?m?s/, 'in Nms')).toBe(
       [`watching 1 check from ${file}`, 'ok     tick: exit code 0 (Nms)', '1 check in Nms: 1 not down, 0 down', 'SIGTERM: stopping after the pass in flight', 'stopped after 1 pass'].join('\n'),
     )
   })
