@@ -200,23 +200,6 @@ describe('Outbox.flush', () => {
     expect((await outbox.list()).items.map((item) => item.entry.bot)).toEqual(['deploy'])
   })
 
-  it('delivers each entry once when two flushes run at once', async () => {
-    const outbox = newOutbox()
-    for (let index = 0; index < 30; index++) await spoolText(outbox, `m${index}`, T0 + index, [1, 2])
-    const {sent, deliver} = recorder()
-    const slow = async (entry: OutboxEntry) => {
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 3))
-      return deliver(entry)
-    }
-    const other = new Outbox({dir: outbox.dir, now: () => T0})
-    const [a, b] = await Promise.all([outbox.flush(slow), other.flush(slow)])
-    expect(a.entries.length + b.entries.length).toBe(30)
-    expect(a.entries.length).toBeGreaterThan(0)
-    expect(b.entries.length).toBeGreaterThan(0)
-    expect(sent).toHaveLength(60)
-    expect(new Set(sent.map((item) => `${item.text}/${item.chatId}`)).size).toBe(60)
-  })
-
   it('sets an unreadable entry aside with a warning and goes on', async () => {
     const outbox = newOutbox()
     const bad = await spoolText(outbox, 'bad', T0)

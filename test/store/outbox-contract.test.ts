@@ -195,11 +195,22 @@ for (const backend of backends) {
       const [outbox, other] = await backend.open()
       for (let index = 0; index < 30; index++) await spoolText(outbox, `m${index}`, T0 + index, [1, 2])
       const {sent, deliver} = recorder()
-      const slow = async (entry: OutboxEntry) => {
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 3))
-        return deliver(entry)
+      // Each flush's first delivery waits until the other holds an entry too: both take part, whatever the timing.
+      let holding = 0
+      let bothHold!: () => void
+      const bothHolding = new Promise<void>((resolve) => (bothHold = resolve))
+      const firstWaits = () => {
+        let first = true
+        return async (entry: OutboxEntry) => {
+          if (first) {
+            first = false
+            if (++holding === 2) bothHold()
+            await bothHolding
+          }
+          return deliver(entry)
+        }
       }
-      const [a, b] = await Promise.all([outbox.flush(slow), other.flush(slow)])
+      const [a, b] = await Promise.all([outbox.flush(firstWaits()), other.flush(firstWaits())])
       expect(a.entries.length + b.entries.length).toBe(30)
       expect(a.entries.length).toBeGreaterThan(0)
       expect(b.entries.length).toBeGreaterThan(0)
