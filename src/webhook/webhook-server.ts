@@ -176,7 +176,9 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
   const refuse = (response: ServerResponse, status: number, reason: string, from: string, bot?: Bot) => {
     count(bot, status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : 'rejected')
     logError(`webhook: ${status} ${reason} (${from})`)
-    answer(response, status, `${reason}\n`, status === 413 ? {connection: 'close'} : {})
+    // No `connection: close` on a 413: closing while the client still writes its body resets the connection, and the
+    // client sees EPIPE instead of the answer. The rest of the body drains (resumed), within the request timeout.
+    answer(response, status, `${reason}\n`)
   }
 
   const receive = async (request: IncomingMessage, response: ServerResponse) => {
