@@ -28470,9 +28470,9 @@ async function withKeyLock(lockPath, action, options = {}) {
 }
 async function tryCreate(lockPath) {
   const draft = `${lockPath}.${process.pid}.${randomBytes2(4).toString("hex")}`;
-  await writeFile2(draft, `${process.pid}
-`, { mode: 384, flag: "wx" });
   try {
+    await writeFile2(draft, `${process.pid}
+`, { mode: 384, flag: "wx" });
     const { ino } = await stat4(draft);
     hold(lockPath);
     try {
@@ -28486,6 +28486,10 @@ async function tryCreate(lockPath) {
   } finally {
     await unlink3(draft).catch(() => void 0);
   }
+}
+function lockDraftPid(name) {
+  const pid = /\.lock\.(\d+)\.[0-9a-f]{8}$/.exec(name)?.[1];
+  return pid === void 0 ? void 0 : Number(pid);
 }
 async function readLock(lockPath, now) {
   let handle;
@@ -30738,8 +30742,8 @@ var init_file_throttle = __esm({
         const names = await readdir6(this.dir).catch(() => []);
         let removed = 0;
         for (const name of names) {
-          const pid = /\.lock\.(\d+)\.[0-9a-f]{8}$/.exec(name)?.[1];
-          if (pid !== void 0 && !isProcessAlive(Number(pid))) await unlink7(join14(this.dir, name)).catch(() => void 0);
+          const pid = lockDraftPid(name);
+          if (pid !== void 0 && !isProcessAlive(pid)) await unlink7(join14(this.dir, name)).catch(() => void 0);
         }
         for (const name of names.filter((candidate) => /^[0-9a-f]{32}\.json$/.test(candidate))) {
           const path6 = join14(this.dir, name);

@@ -91,8 +91,9 @@ export async function withKeyLock<T>(
  */
 async function tryCreate(lockPath: string): Promise<number | undefined> {
   const draft = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}`
-  await writeFile(draft, `${process.pid}\n`, {mode: 0o600, flag: 'wx'})
   try {
+    // Inside the try: a write that fails half way (a full disk) leaves no draft behind either.
+    await writeFile(draft, `${process.pid}\n`, {mode: 0o600, flag: 'wx'})
     const {ino} = await stat(draft)
     hold(lockPath)
     try {
@@ -106,6 +107,15 @@ async function tryCreate(lockPath: string): Promise<number | undefined> {
   } finally {
     await unlink(draft).catch(() => undefined)
   }
+}
+
+/**
+ * The pid in the name of a draft that a run killed between writing and linking it left beside its lock (see
+ * tryCreate), for whoever tidies the directory; undefined for any other name.
+ */
+export function lockDraftPid(name: string): number | undefined {
+  const pid = /\.lock\.(\d+)\.[0-9a-f]{8}$/.exec(name)?.[1]
+  return pid === undefined ? undefined : Number(pid)
 }
 
 async function readLock(lockPath: string, now: () => number): Promise<LockInfo | undefined> {

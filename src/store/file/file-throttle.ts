@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {ensureStateDir, stateDirError} from '../../support/state-dir.js'
 import {writeFileAtomic} from '../../support/atomic-write.js'
 import {compactTimestamp} from '../../support/timestamps.js'
-import {type KeyLockOptions, LockTimeoutError, withKeyLock} from '../../support/key-lock.js'
+import {type KeyLockOptions, LockTimeoutError, lockDraftPid, withKeyLock} from '../../support/key-lock.js'
 import {isProcessAlive} from '../../support/process-alive.js'
 import type {ThrottleStore} from '../types.js'
 import type {Admission, AdmitSteps, ThrottleDecision, ThrottleTicket} from '../../throttle/admission.js'
@@ -90,8 +90,8 @@ export class FileThrottle implements ThrottleStore {
     let removed = 0
     // A run killed while taking a lock leaves its pid file beside the lock (see withKeyLock): dead pids' go.
     for (const name of names) {
-      const pid = /\.lock\.(\d+)\.[0-9a-f]{8}$/.exec(name)?.[1]
-      if (pid !== undefined && !isProcessAlive(Number(pid))) await unlink(join(this.dir, name)).catch(() => undefined)
+      const pid = lockDraftPid(name)
+      if (pid !== undefined && !isProcessAlive(pid)) await unlink(join(this.dir, name)).catch(() => undefined)
     }
     for (const name of names.filter((candidate) => /^[0-9a-f]{32}\.json$/.test(candidate))) {
       const path = join(this.dir, name)
