@@ -8,12 +8,12 @@ import {join} from 'node:path'
 import {tsImport} from 'tsx/esm/api'
 
 const load = (path) => tsImport(path, import.meta.url)
-const [{startFakeBotApi}, {BotApiClient}, {TelegramRateLimiter}, {sendAlert}, {Outbox}, {deliverToChats}] = await Promise.all([
+const [{startFakeBotApi}, {BotApiClient}, {TelegramRateLimiter}, {sendAlert}, {FileOutbox}, {deliverToChats}] = await Promise.all([
   load('../test/fake-bot-api/server.ts'),
   load('../src/api/index.ts'),
   load('../src/rate-limit/telegram-limiter.ts'),
   load('../src/alert/send-alert.ts'),
-  load('../src/outbox/index.ts'),
+  load('../src/store/file/file-outbox.ts'),
   load('../src/send/deliver.ts'),
 ])
 
@@ -43,7 +43,7 @@ async function run(label, limits, {together = false, warm = true} = {}) {
   try {
     const client = new BotApiClient({token: TOKEN, apiRoot: api.url})
     const limiter = new TelegramRateLimiter(limits)
-    const outbox = new Outbox({dir: join(stateDir, 'outbox')})
+    const outbox = new FileOutbox({dir: join(stateDir, 'outbox')})
     const target = {client, botLabel: 'bench', chatIds: CHATS.map((chat) => chat.id)}
     const alert = (index) =>
       sendAlert({target, content: {title: `alert ${index}`, severity: 'info', channel: 'bench', host: null, time: null}, outbox, limiter})

@@ -1,14 +1,14 @@
 import {Flags} from '@oclif/core'
 
-import type {StoredOutboxListing} from '../../src/store/types.js'
+import type {OutboxListing} from '../../src/store/outbox-types.js'
 import {BaseCommand} from '../base-command.js'
 
-export default class AlertOutbox extends BaseCommand<typeof AlertOutbox, StoredOutboxListing> {
+export default class AlertOutbox extends BaseCommand<typeof AlertOutbox, OutboxListing> {
   static override summary = 'List what waits in the outbox: alerts, digests, `send --outbox` messages.'
   static override examples = ['<%= config.bin %> alert outbox', '<%= config.bin %> alert outbox --json']
   static override flags = {'state-dir': Flags.string({description: 'Throttle and outbox directory.', env: 'FASTPAY_TG_STATE_DIR'})}
 
-  public async run(): Promise<StoredOutboxListing> {
+  public async run(): Promise<OutboxListing> {
     const {openAlertState} = await import('../../src/alert/index.js')
     const state = await openAlertState(this.flags['state-dir'], {configPath: this.flags.config, onWarning: (line) => this.warnLine(line)})
     const listing = await state.outbox.list(this.flags.bot ? {bot: this.flags.bot} : {}).finally(() => state.close())

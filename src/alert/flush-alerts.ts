@@ -1,4 +1,4 @@
-import type {FlushReport} from '../outbox/index.js'
+import type {FlushReport} from '../store/outbox-types.js'
 import {limiterFor} from '../rate-limit/telegram-limiter.js'
 import {deliverToChats} from '../send/deliver.js'
 import {ChatMigrations} from '../send/migrations.js'

@@ -1,11 +1,12 @@
 import type {InlineKeyboardMarkup} from '@grammyjs/types'
 
 import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
-import {type FlushReport, failureKind, type HeldEntry, type SpooledMessage} from '../outbox/index.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {redact} from '../redact.js'
 import {type ChatDelivery, type DeliverOptions, deliverToChats} from '../send/deliver.js'
+import {failureKind} from '../send/failure-kind.js'
 import {ChatMigrations} from '../send/migrations.js'
+import type {FlushReport, HeldEntry, SpooledMessage} from '../store/outbox-types.js'
 import type {OutboxStore, ThrottleStore} from '../store/types.js'
 import {StateDirError} from '../support/state-dir.js'
 import type {Admission} from '../throttle/index.js'

@@ -5,10 +5,11 @@ import {join} from 'node:path'
 import type {AlertTarget} from '../alert/alert-target.js'
 import {failedOf} from '../describe-failure.js'
 import {ExitCode, type ExitCodeValue, worstExitCode} from '../exit-codes.js'
-import {deliverOrSpool, type Outbox, type SpooledMessage} from '../outbox/index.js'
+import {deliverOrSpool} from '../outbox/index.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {type ChatDelivery, deliverToChats} from '../send/deliver.js'
-import type {ThrottleStore} from '../store/types.js'
+import type {SpooledMessage} from '../store/outbox-types.js'
+import type {OutboxStore, ThrottleStore} from '../store/types.js'
 
 /**
  * The throttle key of a digest: one per channel and period as given (`--since 24h`), so that two cron hosts or a
@@ -25,7 +26,7 @@ export interface SendDigestOptions {
   /** Sent after the text, with the caption as its legend. */
   chart?: {png: Buffer; caption: string}
   /** Where the text goes for chats Telegram cannot take it now (the chart is not spooled). */
-  outbox: Pick<Outbox, 'spool'>
+  outbox: Pick<OutboxStore, 'spool'>
   /** One digest per key per window (the store alerts use, files or Redis). @default sent whatever came before */
   throttle?: {store: ThrottleStore; key: string; windowSeconds: number}
   /** Epoch ms, the throttle's clock. @default Date.now() */

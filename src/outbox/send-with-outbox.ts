@@ -7,9 +7,9 @@ import type {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {type ChatDelivery, type DeliverOptions, deliverToChats} from '../send/deliver.js'
 import type {ChatMigrations} from '../send/migrations.js'
 import type {OutgoingMessage} from '../send/outgoing-message.js'
-import {failureKind} from './failure-kind.js'
-import type {Outbox} from './outbox.js'
-import type {OutboxEntry, SpooledMedia, SpooledMessage} from './outbox-entry.js'
+import {failureKind} from '../send/failure-kind.js'
+import type {OutboxEntry, SpooledMedia, SpooledMessage} from '../store/outbox-types.js'
+import type {OutboxStore} from '../store/types.js'
 import {copyIntoOutbox, type OutboxFileCopy, removeStrayCopies} from './spooled-file.js'
 
 export interface DeliverOrSpoolOptions {
@@ -19,7 +19,7 @@ export interface DeliverOrSpoolOptions {
   chatIds: ReadonlyArray<number | string>
   message: SpooledMessage
   /** Any outbox backend (files, Redis). */
-  outbox: Pick<Outbox, 'spool'>
+  outbox: Pick<OutboxStore, 'spool'>
   /** @default the client's process-wide limiter */
   limiter?: TelegramRateLimiter
   migrations?: ChatMigrations
@@ -89,7 +89,7 @@ export async function deliverOrSpool(options: DeliverOrSpoolOptions): Promise<De
 export interface SendWithOutboxOptions extends Omit<DeliverOrSpoolOptions, 'message' | 'outbox'> {
   message: OutgoingMessage
   /** Any outbox backend; `list` tells which copies in `outboxDir` entries still refer to. */
-  outbox: Pick<Outbox, 'spool'> & {list(): Promise<{items: ReadonlyArray<{entry: OutboxEntry}>}>}
+  outbox: Pick<OutboxStore, 'spool'> & {list(): Promise<{items: ReadonlyArray<{entry: OutboxEntry}>}>}
   /** The file outbox's directory (`outboxDirIn(stateDir)`): a local file is copied into its `files/` first. */
   outboxDir: string
 }

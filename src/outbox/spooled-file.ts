@@ -1,16 +1,14 @@
 import {createHash, randomBytes} from 'node:crypto'
 import {createReadStream, createWriteStream, rmSync} from 'node:fs'
 import {open, readdir, rm, stat} from 'node:fs/promises'
-import {dirname, join, resolve} from 'node:path'
+import {join, resolve} from 'node:path'
 import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
 import {keepAfterExit, removeAtExit} from '../input/temporary-files.js'
 import {ensureStateDir, stateDirError} from '../support/state-dir.js'
-import type {OutboxEntry, SpooledMedia} from './outbox-entry.js'
-
-/** Where the outbox keeps its copies of files waiting to be sent: `<state>/outbox/files`. */
-export const spooledFilesDirIn = (outboxDir: string) => join(outboxDir, 'files')
+import {spooledFilesDirIn} from '../store/outbox-media.js'
+import type {OutboxEntry} from '../store/outbox-types.js'
 
 export interface OutboxFileCopy {
   /** `<outboxDir>/files/<random>`, mode 0600 in a 0700 directory. */
@@ -57,37 +55,6 @@ export async function copyIntoOutbox(outboxDir: string, sourcePath: string): Pro
     remove()
     throw stateDirError(dir, error)
   }
-}
-
-/**
- * Why the outbox's copy of `media` cannot be sent (gone, or not the bytes spooled), undefined when it can, or when
- * Telegram fetches it by URL. Errors other than "no such file" (a state dir unreadable for now) are thrown: the
- * entry then waits, it is not given up.
- */
-export async function spooledFileProblem(media: SpooledMedia | undefined): Promise<string | undefined> {
-  if (media === undefined || !('path' in media.source) || media.sha256 === undefined) return undefined
-  const {path, filename} = media.source
-  const hash = createHash('sha256')
-  let size = 0
-  try {
-    for await (const chunk of createReadStream(path)) {
-      size += (chunk as Buffer).length
-      hash.update(chunk as Buffer)
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return `the outbox's copy of "${filename}" (${path}) is gone: not sent`
-    throw error
-  }
-  if (size === media.size && hash.digest('hex') === media.sha256) return undefined
-  return `the outbox's copy of "${filename}" (${path}) changed since it was spooled: not sent`
-}
-
-/** Removes the outbox's copy of `media` once its entry is gone; never a file outside `<outboxDir>/files`. */
-export async function removeSpooledFile(media: SpooledMedia | undefined, outboxDir: string): Promise<void> {
-  if (media === undefined || !('path' in media.source)) return
-  const path = resolve(media.source.path)
-  if (dirname(path) !== resolve(spooledFilesDirIn(outboxDir))) return
-  await rm(path, {force: true})
 }
 
 /** A copy no entry refers to is left alone this long: a `send --outbox` may still be sending it, its entry unwritten. */

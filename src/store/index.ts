@@ -1,11 +1,28 @@
-export {deliverEntry} from '../outbox/deliver-entry.js'
+export {deliverEntry} from './deliver-entry.js'
 export {type DrainReport, FallbackOutbox} from './fallback/fallback-outbox.js'
 export {FallbackLock} from './fallback/fallback-lock.js'
 export {FallbackHistory, FallbackKeyValue} from './fallback/fallback-state.js'
 export {FallbackThrottle} from './fallback/fallback-throttle.js'
 export {FileHistory, type FileHistoryOptions} from './file/file-history.js'
+export {FileOutbox, type FileOutboxOptions} from './file/file-outbox.js'
 export {FileKeyValue, type FileKeyValueOptions} from './file/file-key-value.js'
 export {FileLockStore, type FileLockStoreOptions} from './file/file-lock-store.js'
+export {entryIdOf, newOutboxEntry, parseOutboxEntry} from './outbox-entry.js'
+export {removeSpooledFile, spooledFileProblem, spooledFilesDirIn} from './outbox-media.js'
+export {
+  DEFAULT_CLAIM_TIMEOUT_MS,
+  type DeliverEntry,
+  type FlushedEntry,
+  type FlushOptions,
+  type FlushReport,
+  type HeldEntry,
+  type NewOutboxEntry,
+  type OutboxEntry,
+  type OutboxItem,
+  type OutboxListing,
+  type SpooledMedia,
+  type SpooledMessage,
+} from './outbox-types.js'
 export {isRedisUnavailable} from './redis/redis-errors.js'
 export {RedisHistory, type RedisHistoryOptions} from './redis/redis-history.js'
 export {RedisKeyValue, type RedisKeyValueOptions} from './redis/redis-key-value.js'
@@ -22,8 +39,6 @@ export type {
   LockLease,
   LockStore,
   OutboxStore,
-  StoredOutboxItem,
-  StoredOutboxListing,
   StoreDescription,
   ThrottleStore,
   Versioned,

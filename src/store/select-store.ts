@@ -2,9 +2,9 @@ import {join} from 'node:path'
 
 import {outboxDirIn, throttleDirIn} from '../support/state-dir.js'
 import type {Env} from '../config/paths.js'
-import {Outbox} from '../outbox/index.js'
 import {redact} from '../redact.js'
 import {FileThrottle} from './file/file-throttle.js'
+import {FileOutbox} from './file/file-outbox.js'
 import {FileHistory} from './file/file-history.js'
 import {FileMonitorStore, monitorDirIn} from './file/file-monitor-store.js'
 import {FileKeyValue} from './file/file-key-value.js'
@@ -86,7 +86,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const tuning = options.redis ?? {}
   const local = {
     throttle: new FileThrottle({dir: throttleDirIn(stateDir)}),
-    outbox: new Outbox({dir: outboxDirIn(stateDir), ...(tuning.claimTimeoutMs ? {claimTimeoutMs: tuning.claimTimeoutMs} : {})}),
+    outbox: new FileOutbox({dir: outboxDirIn(stateDir), ...(tuning.claimTimeoutMs ? {claimTimeoutMs: tuning.claimTimeoutMs} : {})}),
     lock: new FileLockStore({dir: join(stateDir, 'locks'), ...(tuning.consumer ? {holder: tuning.consumer} : {})}),
     kv: new FileKeyValue({dir: join(stateDir, 'state')}),
     history: new FileHistory({dir: join(stateDir, 'history')}),

@@ -1,7 +1,10 @@
 // What every door and core module asks of shared state, whatever keeps it: the file store (one machine, the
 // default) or Redis (a fleet of hosts). src/store/file holds the file backends (`FileThrottle implements
-// ThrottleStore`; the file outbox is still src/outbox/outbox.ts), src/store/redis the Redis ones.
-import type {DeliverEntry, FlushedEntry, FlushOptions, FlushReport, HeldEntry, NewOutboxEntry, OutboxEntry} from '../outbox/index.js'
+// ThrottleStore`, `FileOutbox implements OutboxStore`, ...), src/store/redis the Redis ones, src/store/fallback the
+// pairs a Redis store uses (Redis while it answers, the state dir while it does not). Only `openStore`
+// (select-store.ts) constructs them (test/architecture/store-construction.test.ts). The data an outbox keeps and
+// reports is typed in outbox-types.ts: the store owns it, and the outbox feature (src/outbox/) imports it.
+import type {DeliverEntry, FlushedEntry, FlushOptions, FlushReport, HeldEntry, NewOutboxEntry, OutboxEntry, OutboxListing} from './outbox-types.js'
 import type {Admission, AdmitSteps, ThrottleDecision, ThrottleTicket} from '../throttle/index.js'
 
 /** "One alert per key per window", counting what it holds back. `FileThrottle` and `RedisThrottle` are ones. */
@@ -24,24 +27,9 @@ export interface ThrottleStore {
   peek(key: string, windowSeconds: number, now?: number): Promise<ThrottleDecision>
 }
 
-/** One waiting message as a listing shows it. */
-export interface StoredOutboxItem {
-  entry: OutboxEntry
-  /** Where it is kept: a file path, or `<stream key> <entry id>` on Redis. */
-  path: string
-  /** Who is delivering it right now: a pid (file store) or a Redis consumer `host/pid`. */
-  claimedBy?: number | string
-}
-
-export interface StoredOutboxListing {
-  /** Oldest first. */
-  items: StoredOutboxItem[]
-  warnings: string[]
-}
-
 /**
  * Messages that could not be delivered yet. Each entry is delivered by one flush at a time and removed only after
- * Telegram accepted it for every chat; a partial delivery keeps the chats still missing it. `Outbox` (files) and
+ * Telegram accepted it for every chat; a partial delivery keeps the chats still missing it. `FileOutbox` and
  * `RedisOutbox` (a stream with a consumer group) are ones.
  */
 export interface OutboxStore {
@@ -57,7 +45,7 @@ export interface OutboxStore {
   /** Moves unreadable entries aside, one warning each, so that they are reported once. */
   setAsideUnreadable(): Promise<string[]>
   /** What is waiting, including entries being delivered right now. Changes nothing. */
-  list(options?: FlushOptions): Promise<StoredOutboxListing>
+  list(options?: FlushOptions): Promise<OutboxListing>
   /** Delivers waiting entries oldest first (not held ones), and stops at the first failure that may pass. */
   flush(deliver: DeliverEntry, options?: FlushOptions): Promise<FlushReport>
 }

@@ -2,7 +2,7 @@ import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {flushAlerts} from '../../src/alert/flush-alerts.js'
-import {Outbox} from '../../src/outbox/index.js'
+import {FileOutbox} from '../../src/store/index.js'
 import {UserError} from '../../src/user-error.js'
 import {GROUP_CHAT, PRIVATE_CHAT, startApi, testClient} from '../api/fixture.js'
 import type {FakeBotApi} from '../fake-bot-api/server.js'
@@ -18,7 +18,7 @@ afterEach(() => api.close())
 
 describe('flushAlerts', () => {
   it('flushes bot by bot, so that a bot that cannot send holds up no other', async () => {
-    const outbox = new Outbox({dir: join(tempDir(), 'outbox')})
+    const outbox = new FileOutbox({dir: join(tempDir(), 'outbox')})
     const spool = (bot: string, text: string, at: number) =>
       outbox.spool({bot, chatIds: [PRIVATE_CHAT, GROUP_CHAT], message: {text, parseMode: 'HTML'}, createdAt: new Date(at)})
     await spool('gone', 'for a bot no longer configured', T0)
@@ -45,7 +45,7 @@ describe('flushAlerts', () => {
   })
 
   it('flushes only the bot it was asked for', async () => {
-    const outbox = new Outbox({dir: join(tempDir(), 'outbox')})
+    const outbox = new FileOutbox({dir: join(tempDir(), 'outbox')})
     await outbox.spool({bot: 'deploy', chatIds: [PRIVATE_CHAT], message: {text: 'd'}, createdAt: new Date(T0)})
     await outbox.spool({bot: 'alerts', chatIds: [PRIVATE_CHAT], message: {text: 'a'}, createdAt: new Date(T0 + 1)})
     const report = await flushAlerts({outbox, bot: 'alerts', openBot: async () => ({client: testClient(api).client})})

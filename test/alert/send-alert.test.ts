@@ -7,7 +7,7 @@ import {dryRunAlert} from '../../src/alert/dry-run.js'
 import {sendAlert, type SendAlertOptions} from '../../src/alert/send-alert.js'
 import {parseTemplate} from '../../src/alert/template.js'
 import {BotApiClient} from '../../src/api/index.js'
-import {Outbox, type OutboxEntry} from '../../src/outbox/index.js'
+import {FileOutbox, type OutboxEntry} from '../../src/store/index.js'
 import {deliverToChats} from '../../src/send/deliver.js'
 import {FileThrottle} from '../../src/store/file/file-throttle.js'
 import type {FakeBotApi} from '../fake-bot-api/server.js'
@@ -27,7 +27,7 @@ afterEach(() => api.close())
 function setup(client = testClient(api).client) {
   const stateDir = tempDir('fastpay-tg-alert-')
   const throttle = new FileThrottle({dir: join(stateDir, 'throttle')})
-  const outbox = new Outbox({dir: join(stateDir, 'outbox')})
+  const outbox = new FileOutbox({dir: join(stateDir, 'outbox')})
   const target: AlertTarget = {client, botLabel: 'alerts', chatIds: CHATS}
   const alert = (title: string, now: number, overrides: Partial<SendAlertOptions> = {}) =>
     sendAlert({
@@ -118,7 +118,7 @@ describe('sendAlert', () => {
     // Its window stands: the same alert again is a duplicate of the one waiting.
     expect((await down.alert('DB down', T0 + 1_000)).status).toBe('suppressed')
 
-    const up = new Outbox({dir: down.outbox.dir})
+    const up = new FileOutbox({dir: down.outbox.dir})
     const client = testClient(api).client
     const deliver = (entry: OutboxEntry) => deliverToChats(client, entry.chatIds, entry.message)
     const first = await up.flush(deliver)

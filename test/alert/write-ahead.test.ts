@@ -9,7 +9,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import type {AlertTarget} from '../../src/alert/alert-target.js'
 import {HEAD_OF_LINE_SLICE, sendAlert} from '../../src/alert/send-alert.js'
-import {Outbox, type OutboxEntry} from '../../src/outbox/index.js'
+import {FileOutbox, type OutboxEntry} from '../../src/store/index.js'
 import {TelegramRateLimiter} from '../../src/rate-limit/telegram-limiter.js'
 import {deliverToChats} from '../../src/send/deliver.js'
 import {FileThrottle} from '../../src/store/file/file-throttle.js'
@@ -34,7 +34,7 @@ function instantLimiter(): TelegramRateLimiter {
 function setup() {
   const stateDir = tempDir('fastpay-tg-write-ahead-')
   const throttle = new FileThrottle({dir: join(stateDir, 'throttle')})
-  const outbox = new Outbox({dir: join(stateDir, 'outbox'), now: () => T0})
+  const outbox = new FileOutbox({dir: join(stateDir, 'outbox'), now: () => T0})
   const {client} = testClient(api)
   const target: AlertTarget = {client, botLabel: 'alerts', chatIds: [PRIVATE_CHAT]}
   const alert = (title: string, now: number) =>
@@ -114,7 +114,7 @@ describe('head of line', () => {
 })
 
 describe('claims left by a flusher that died', () => {
-  const claimedBy = async (outbox: Outbox, pid: number, claimedAt: number) => {
+  const claimedBy = async (outbox: FileOutbox, pid: number, claimedAt: number) => {
     const entry = await outbox.spool({bot: 'alerts', chatIds: [PRIVATE_CHAT], message: {text: 'claimed'}, createdAt: new Date(T0)})
     mkdirSync(join(outbox.dir, 'claimed'), {recursive: true})
     renameSync(join(outbox.dir, `${entry.id}.json`), join(outbox.dir, 'claimed', `${entry.id}.${pid}.${claimedAt}.claim`))
@@ -124,7 +124,7 @@ describe('claims left by a flusher that died', () => {
     const holder = spawn('sleep', ['30'])
     try {
       let now = T0
-      const outbox = new Outbox({dir: tempDir('fastpay-tg-lease-'), now: () => now})
+      const outbox = new FileOutbox({dir: tempDir('fastpay-tg-lease-'), now: () => now})
       await claimedBy(outbox, holder.pid!, T0)
       const {client} = testClient(api)
       const deliver = (entry: OutboxEntry) => deliverToChats(client, entry.chatIds, entry.message)

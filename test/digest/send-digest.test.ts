@@ -3,7 +3,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {computeDigest, renderDigest, sendDigest} from '../../src/digest/index.js'
 import type {HistoryRecord} from '../../src/store/monitor-state.js'
-import {Outbox} from '../../src/outbox/index.js'
+import {FileOutbox} from '../../src/store/index.js'
 import type {FakeBotApi} from '../fake-bot-api/server.js'
 import {PRIVATE_CHAT, startApi, testClient} from '../api/fixture.js'
 import {FileThrottle} from '../../src/store/file/file-throttle.js'
@@ -22,7 +22,7 @@ describe('sending a digest', () => {
     const text = renderDigest(computeDigest(records, NOW - 3_600_000, NOW))
     expect(text.length).toBeGreaterThan(4096)
     const {client} = testClient(api)
-    const result = await sendDigest({target: {client, botLabel: 'health', chatIds: [PRIVATE_CHAT]}, text, outbox: new Outbox({dir: join(tempDir(), 'outbox')})})
+    const result = await sendDigest({target: {client, botLabel: 'health', chatIds: [PRIVATE_CHAT]}, text, outbox: new FileOutbox({dir: join(tempDir(), 'outbox')})})
     expect(result.exitCode).toBe(0)
     const sent = api.requests.filter((request) => request.method === 'sendMessage').map((request) => String(request.params.text))
     expect(sent.length).toBe(2)
@@ -37,7 +37,7 @@ describe('sending a digest', () => {
     const dir = tempDir()
     const throttle = {store: new FileThrottle({dir: join(dir, 'throttle')}), key: 'digest:health:24h', windowSeconds: 60}
     const send = (chatIds: Array<number | string>, now: number) =>
-      sendDigest({target: {client, botLabel: 'health', chatIds}, text: 'digest', outbox: new Outbox({dir: join(dir, 'outbox')}), throttle, now})
+      sendDigest({target: {client, botLabel: 'health', chatIds}, text: 'digest', outbox: new FileOutbox({dir: join(dir, 'outbox')}), throttle, now})
     const refused = await send([999_999], NOW)
     expect([refused.exitCode, refused.suppressed]).toEqual([1, undefined])
     const sent = await send([PRIVATE_CHAT], NOW + 1000)

@@ -10,7 +10,7 @@ import {createAlertSender} from '../../src/monitor/alert-sender.js'
 import {FileMonitorStore, monitorDirIn} from '../../src/store/file/file-monitor-store.js'
 import {loadMonitors} from '../../src/monitor/load-monitors.js'
 import {type PassOptions, runPass} from '../../src/monitor/run-pass.js'
-import {Outbox} from '../../src/outbox/index.js'
+import {FileOutbox} from '../../src/store/index.js'
 import {FileThrottle} from '../../src/store/file/file-throttle.js'
 import type {FakeBotApi} from '../fake-bot-api/server.js'
 import {PRIVATE_CHAT, startApi, testClient} from '../api/fixture.js'
@@ -87,7 +87,7 @@ export function useMonitorWorld(): MonitorWorld {
     const sender = createAlertSender({
       openTarget: async () => ({client, botLabel: 'health', chatIds: [PRIVATE_CHAT]}),
       throttle: new FileThrottle({dir: join(world.stateDir, 'throttle')}),
-      outbox: new Outbox({dir: join(world.stateDir, 'outbox')}),
+      outbox: new FileOutbox({dir: join(world.stateDir, 'outbox')}),
     })
     world.pass = async (checks, overrides = {}) => {
       const report = await runPass({checks, store: world.store, sender, now: () => world.clock.now, host: 'mon-1', ...overrides})

@@ -5,7 +5,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {UserError} from '../../src/user-error.js'
 import {createAlertSender} from '../../src/monitor/alert-sender.js'
 import {statusRows, statusTable} from '../../src/monitor/status.js'
-import {Outbox} from '../../src/outbox/index.js'
+import {FileOutbox} from '../../src/store/index.js'
 import {FileThrottle} from '../../src/store/file/file-throttle.js'
 import {PRIVATE_CHAT, testClient} from '../api/fixture.js'
 import {type FlipServer, monitorsFrom, startFlipServer, useMonitorWorld} from './helpers.js'
@@ -31,7 +31,7 @@ function switchableSender() {
         return {client, botLabel: 'health', chatIds: [PRIVATE_CHAT]}
       },
       throttle: new FileThrottle({dir: join(world.stateDir, 'throttle')}),
-      outbox: new Outbox({dir: join(world.stateDir, 'outbox')}),
+      outbox: new FileOutbox({dir: join(world.stateDir, 'outbox')}),
     })
   return Object.assign(state, {sender})
 }
@@ -143,7 +143,7 @@ describe('an alert that could not be delivered', () => {
     const spooled = await pass()
     expect(spooled.alerts.map(({status, pending}) => [status, pending])).toEqual([['spooled', undefined]])
     expect((await world.store.readState()).state.checks.api!.pendingAlert).toBeUndefined()
-    expect((await new Outbox({dir: join(world.stateDir, 'outbox')}).list()).items).toHaveLength(1)
+    expect((await new FileOutbox({dir: join(world.stateDir, 'outbox')}).list()).items).toHaveLength(1)
     world.api.reset()
     await pass() // the outbox owns it now: the monitor sends nothing of its own
     expect(world.texts()).toHaveLength(0)

@@ -5,16 +5,8 @@ import {existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync}
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {
-  copyIntoOutbox,
-  type OutboxEntry,
-  removeSpooledFile,
-  removeStrayCopies,
-  type SpooledMedia,
-  spooledFileProblem,
-  spooledFilesDirIn,
-  STRAY_COPY_AGE_MS,
-} from '../../src/outbox/index.js'
+import {copyIntoOutbox, removeStrayCopies, STRAY_COPY_AGE_MS} from '../../src/outbox/index.js'
+import {type OutboxEntry, removeSpooledFile, type SpooledMedia, spooledFileProblem, spooledFilesDirIn} from '../../src/store/index.js'
 import {tempDir} from '../throttle/helpers.js'
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')

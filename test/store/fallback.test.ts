@@ -6,7 +6,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 
 import {sendAlert} from '../../src/alert/send-alert.js'
 import {BotApiClient} from '../../src/api/index.js'
-import type {OutboxEntry} from '../../src/outbox/index.js'
+import type {OutboxEntry} from '../../src/store/index.js'
 import {deliverToChats} from '../../src/send/deliver.js'
 import {openStore} from '../../src/store/index.js'
 import {closedPort, PRIVATE_CHAT, startApi, TOKEN} from '../api/fixture.js'

@@ -4,7 +4,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 
 import {TelegramApiError, TelegramNetworkError} from '../../src/api/index.js'
 import {describeFailure} from '../../src/describe-failure.js'
-import {Outbox, type OutboxEntry} from '../../src/outbox/index.js'
+import {FileOutbox, type OutboxEntry} from '../../src/store/index.js'
 import {registerSecret} from '../../src/redact.js'
 import type {ChatDelivery} from '../../src/send/deliver.js'
 import {type OutboxStore, RedisOutbox} from '../../src/store/index.js'
@@ -37,7 +37,7 @@ const backends: Backend[] = [
     name: 'Outbox (files)',
     open: async () => {
       const dir = tempDir('fastpay-tg-outbox-')
-      return [new Outbox({dir, now: () => T0}), new Outbox({dir, now: () => T0})]
+      return [new FileOutbox({dir, now: () => T0}), new FileOutbox({dir, now: () => T0})]
     },
     dump: async (outbox) => JSON.stringify(await outbox.list()),
   },

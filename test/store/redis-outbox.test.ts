@@ -4,7 +4,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 
 import {TelegramNetworkError} from '../../src/api/index.js'
 import {describeFailure} from '../../src/describe-failure.js'
-import type {OutboxEntry} from '../../src/outbox/index.js'
+import type {OutboxEntry} from '../../src/store/index.js'
 import type {ChatDelivery} from '../../src/send/deliver.js'
 import {RedisOutbox} from '../../src/store/index.js'
 import {hostname} from 'node:os'

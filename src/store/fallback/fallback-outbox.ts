@@ -1,8 +1,8 @@
-import type {DeliverEntry, FlushedEntry, FlushOptions, FlushReport, HeldEntry, NewOutboxEntry, OutboxEntry} from '../../outbox/index.js'
+import type {DeliverEntry, FlushedEntry, FlushOptions, FlushReport, HeldEntry, NewOutboxEntry, OutboxEntry, OutboxListing} from '../outbox-types.js'
 import {isRedisUnavailable} from '../redis/redis-errors.js'
 import type {RedisLink} from '../redis/redis-link.js'
 import type {RedisOutbox} from '../redis/redis-outbox.js'
-import type {OutboxStore, StoredOutboxListing} from '../types.js'
+import type {OutboxStore} from '../types.js'
 
 /** What `drainLocalSpool` did. */
 export interface DrainReport {
@@ -71,7 +71,7 @@ export class FallbackOutbox implements OutboxStore {
     return [...local, ...(await this.link.run(() => this.shared.setAsideUnreadable(), async () => []))]
   }
 
-  async list(options: FlushOptions = {}): Promise<StoredOutboxListing> {
+  async list(options: FlushOptions = {}): Promise<OutboxListing> {
     const local = await this.local.list(options)
     return this.link.run(
       async () => {

@@ -1,6 +1,9 @@
 import {hostname} from 'node:os'
 import type {Redis} from 'ioredis'
 
+import {redact} from '../../redact.js'
+import {deliverEntry} from '../deliver-entry.js'
+import {newOutboxEntry, parseOutboxEntry} from '../outbox-entry.js'
 import {
   DEFAULT_CLAIM_TIMEOUT_MS,
   type DeliverEntry,
@@ -10,11 +13,10 @@ import {
   type HeldEntry,
   type NewOutboxEntry,
   type OutboxEntry,
-} from '../../outbox/index.js'
-import {newOutboxEntry, parseOutboxEntry} from '../../outbox/outbox-entry.js'
-import {redact} from '../../redact.js'
-import {deliverEntry} from '../../outbox/deliver-entry.js'
-import type {OutboxStore, StoredOutboxItem, StoredOutboxListing} from '../types.js'
+  type OutboxItem,
+  type OutboxListing,
+} from '../outbox-types.js'
+import type {OutboxStore} from '../types.js'
 import {ACK, CLAIM, GIVE_BACK, GIVE_BACK_DEAD, HOLD, RENEW, SET_ASIDE, SET_ASIDE_DOCUMENT, SPOOL, SWEEP_CONSUMERS} from './outbox-scripts.js'
 import {isDeadHere} from './redis-key-lock.js'
 
@@ -180,9 +182,9 @@ export class RedisOutbox implements OutboxStore {
     return this.#add(entry.bot, entry.id, redact(JSON.stringify(entry)), true)
   }
 
-  async list(options: FlushOptions = {}): Promise<StoredOutboxListing> {
+  async list(options: FlushOptions = {}): Promise<OutboxListing> {
     const warnings: string[] = []
-    const items: StoredOutboxItem[] = []
+    const items: OutboxItem[] = []
     for (const bot of await this.#bots(options)) {
       const keys = this.#keys(bot)
       const [entries, holders] = await Promise.all([this.#redis.hgetall(keys.entries), this.#redis.hgetall(keys.holders)])

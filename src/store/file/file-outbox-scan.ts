@@ -1,10 +1,10 @@
 import {readdir, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {stateDirError} from '../support/state-dir.js'
-import {type Claim, listClaims} from './claims.js'
-import {entryIdOf, parseOutboxEntry} from './outbox-entry.js'
-import type {OutboxItem} from './outbox.js'
+import {stateDirError} from '../../support/state-dir.js'
+import {entryIdOf, parseOutboxEntry} from '../outbox-entry.js'
+import type {OutboxItem} from '../outbox-types.js'
+import {type Claim, listClaims} from './outbox-claims.js'
 
 // Reading the file outbox without changing it: what waits, what is claimed, and which recent entry holds a key.
 

@@ -1,59 +1,8 @@
+// How every outbox backend names, creates and reads back an entry (the types are in outbox-types.ts).
 import {randomBytes} from 'node:crypto'
 
-import type {OutgoingMessage} from '../send/outgoing-message.js'
 import {isRecord} from '../support/is-record.js'
-
-/**
- * A photo or document of a spooled message (`send --outbox`): a URL for Telegram to fetch, or the outbox's own copy
- * of the bytes (`<state>/outbox/files/<id>`, 0600), removed once the entry is. Size and hash are checked before each
- * delivery, so a copy that went missing or changed is reported, never sent in its place.
- */
-export interface SpooledMedia {
-  kind: 'photo' | 'document'
-  source: {path: string; filename: string} | {url: string}
-  /** Of the copy at `source.path`. */
-  size?: number
-  /** Hex SHA-256 of the copy at `source.path`. */
-  sha256?: string
-}
-
-/** A message as the outbox keeps it: what `deliverToChats` takes, a file only as a URL or the outbox's own copy. */
-export type SpooledMessage = Omit<OutgoingMessage, 'media' | 'text'> & {text: string; media?: SpooledMedia}
-
-/** One message waiting in the outbox. The file holds no token: `bot` names the bot for config to resolve again. */
-export interface OutboxEntry {
-  version: 1
-  /** The file name without `.json`: the creation time comes first, so that names sort oldest first. */
-  id: string
-  /**
-   * The bot that sends it, as config can resolve it again: a registry or `TELEGRAM_BOT_CONFIGS` name, or the layer
-   * (`env TELEGRAM_BOT_TOKEN`). Never the token.
-   */
-  bot: string
-  /** The chats still waiting for it. */
-  chatIds: Array<number | string>
-  message: SpooledMessage
-  throttleKey?: string
-  /** ISO 8601. */
-  createdAt: string
-  /** Delivery attempts so far, the one that spooled it included. */
-  attempts: number
-  /** Why the last attempt failed: one line, redacted. */
-  lastError?: string
-}
-
-/** What `spool` takes. */
-export interface NewOutboxEntry {
-  bot: string
-  chatIds: ReadonlyArray<number | string>
-  message: SpooledMessage
-  throttleKey?: string
-  /** @default now */
-  createdAt?: Date
-  /** @default 1 */
-  attempts?: number
-  lastError?: string
-}
+import type {NewOutboxEntry, OutboxEntry, SpooledMedia, SpooledMessage} from './outbox-types.js'
 
 // Creation time in ms, zero-padded so that names sort as times do, then pid and a random part against collisions.
 const ENTRY_FILE = /^(\d{15}-\d+-[0-9a-f]+)\.json$/

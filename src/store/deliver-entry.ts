@@ -1,8 +1,7 @@
 import {describeFailure} from '../describe-failure.js'
-import {type FailureKind, failureKind} from './failure-kind.js'
-import type {DeliverEntry, FlushedEntry} from './outbox.js'
-import type {OutboxEntry} from './outbox-entry.js'
-import {spooledFileProblem} from './spooled-file.js'
+import {type FailureKind, failureKind} from '../send/failure-kind.js'
+import {spooledFileProblem} from './outbox-media.js'
+import type {DeliverEntry, FlushedEntry, OutboxEntry} from './outbox-types.js'
 import {redact} from '../redact.js'
 import type {ChatDelivery} from '../send/deliver.js'
 

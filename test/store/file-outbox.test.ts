@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 
 import {TelegramApiError, TelegramNetworkError} from '../../src/api/index.js'
 import {describeFailure} from '../../src/describe-failure.js'
-import {type OutboxEntry, Outbox} from '../../src/outbox/index.js'
+import {FileOutbox, type OutboxEntry} from '../../src/store/index.js'
 import {registerSecret} from '../../src/redact.js'
 import type {ChatDelivery} from '../../src/send/deliver.js'
 import {deadPid, tempDir} from '../throttle/helpers.js'
@@ -17,10 +17,10 @@ const BAD_TOKEN = describeFailure(new TelegramApiError('sendMessage', 401, 'Unau
 const SLOW_DOWN = describeFailure(new TelegramApiError('sendMessage', 429, 'Too Many Requests: retry after 300', {retry_after: 300}))
 
 function newOutbox(dir = tempDir('fastpay-tg-outbox-')) {
-  return new Outbox({dir, now: () => T0})
+  return new FileOutbox({dir, now: () => T0})
 }
 
-function spoolText(outbox: Outbox, text: string, at: number, chatIds: Array<number | string> = [1], bot = 'alerts') {
+function spoolText(outbox: FileOutbox, text: string, at: number, chatIds: Array<number | string> = [1], bot = 'alerts') {
   return outbox.spool({bot, chatIds, message: {text, parseMode: 'HTML'}, createdAt: new Date(at), lastError: 'down'})
 }
 
@@ -77,7 +77,7 @@ describe('Outbox.spool and list', () => {
     const blocker = join(tempDir(), 'state')
     writeFileSync(blocker, '')
     const dir = join(blocker, 'outbox')
-    const error = await spoolText(new Outbox({dir}), 'x', T0).then(
+    const error = await spoolText(new FileOutbox({dir}), 'x', T0).then(
       () => new Error('expected a rejection'),
       (caught: Error) => caught,
     )
@@ -89,7 +89,7 @@ describe('Outbox.spool and list', () => {
 
   it('lists nothing, and creates nothing, when the outbox does not exist', async () => {
     const dir = join(tempDir(), 'outbox')
-    expect(await new Outbox({dir}).list()).toEqual({items: [], warnings: []})
+    expect(await new FileOutbox({dir}).list()).toEqual({items: [], warnings: []})
     expect(existsSync(dir)).toBe(false)
   })
 })
@@ -218,7 +218,7 @@ describe('Outbox.flush', () => {
 })
 
 describe('Outbox claims left behind', () => {
-  async function claimedBy(outbox: Outbox, pid: number, claimedAt: number): Promise<OutboxEntry> {
+  async function claimedBy(outbox: FileOutbox, pid: number, claimedAt: number): Promise<OutboxEntry> {
     const entry = await spoolText(outbox, 'claimed', T0)
     mkdirSync(join(outbox.dir, 'claimed'), {recursive: true})
     renameSync(join(outbox.dir, `${entry.id}.json`), join(outbox.dir, 'claimed', `${entry.id}.${pid}.${claimedAt}.claim`))
@@ -248,7 +248,7 @@ describe('Outbox claims left behind', () => {
     const holder = spawn('sleep', ['30'])
     try {
       let now = T0
-      const outbox = new Outbox({dir: tempDir(), now: () => now, claimTimeoutMs: 60_000})
+      const outbox = new FileOutbox({dir: tempDir(), now: () => now, claimTimeoutMs: 60_000})
       await claimedBy(outbox, holder.pid!, T0)
       const {sent, deliver} = recorder()
       expect(await outbox.flush(deliver)).toEqual({entries: [], waiting: 1, warnings: []})

@@ -5,7 +5,7 @@ import {mkdirSync, renameSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it, vi} from 'vitest'
 
-import {Outbox} from '../../src/outbox/index.js'
+import {FileOutbox} from '../../src/store/index.js'
 import {tempDir} from '../throttle/helpers.js'
 
 /** Runs once, right after the next listing of `dir` returns. */
@@ -28,7 +28,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 const T0 = Date.parse('2025-06-01T14:02:11Z')
 
 async function outboxWithOneEntry() {
-  const outbox = new Outbox({dir: tempDir('fastpay-tg-outbox-race-'), now: () => T0})
+  const outbox = new FileOutbox({dir: tempDir('fastpay-tg-outbox-race-'), now: () => T0})
   const entry = await outbox.spool({bot: 'alerts', chatIds: [1], message: {text: 'moving', parseMode: 'HTML'}, createdAt: new Date(T0), lastError: 'down'})
   const waitingPath = join(outbox.dir, `${entry.id}.json`)
   const claimedDir = join(outbox.dir, 'claimed')

@@ -1,17 +1,28 @@
 import {mkdir, readFile, rename, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {ensureStateDir, stateDirError} from '../support/state-dir.js'
-import {writeFileAtomic} from '../support/atomic-write.js'
-import {redact} from '../redact.js'
-import type {ChatDelivery} from '../send/deliver.js'
-import {type Claim, claim, forgetClaim, holdClaim, isAbandoned, type Lease, listClaims, removeDeadTemporaries, startLease, unclaim, withLease} from './claims.js'
-import {deliverEntry} from './deliver-entry.js'
-import {removeSpooledFile} from './spooled-file.js'
-import {type NewOutboxEntry, newOutboxEntry, type OutboxEntry, parseOutboxEntry} from './outbox-entry.js'
-import {ignoreMissing, newestPending, scanOutbox, waitingIds} from './outbox-files.js'
+import {redact} from '../../redact.js'
+import {writeFileAtomic} from '../../support/atomic-write.js'
+import {ensureStateDir, stateDirError} from '../../support/state-dir.js'
+import {deliverEntry} from '../deliver-entry.js'
+import {newOutboxEntry, parseOutboxEntry} from '../outbox-entry.js'
+import {removeSpooledFile} from '../outbox-media.js'
+import {
+  DEFAULT_CLAIM_TIMEOUT_MS,
+  type DeliverEntry,
+  type FlushedEntry,
+  type FlushOptions,
+  type FlushReport,
+  type HeldEntry,
+  type NewOutboxEntry,
+  type OutboxEntry,
+  type OutboxListing,
+} from '../outbox-types.js'
+import type {OutboxStore} from '../types.js'
+import {ignoreMissing, newestPending, scanOutbox, waitingIds} from './file-outbox-scan.js'
+import {type Claim, claim, forgetClaim, holdClaim, isAbandoned, type Lease, listClaims, removeDeadTemporaries, startLease, unclaim, withLease} from './outbox-claims.js'
 
-export interface OutboxOptions {
+export interface FileOutboxOptions {
   /** The spool directory, e.g. `outboxDirIn(resolveStateDir())`: `~/.local/state/fastpay-tg/outbox`. */
   dir: string
   /**
@@ -24,64 +35,6 @@ export interface OutboxOptions {
   now?: () => number
 }
 
-export interface OutboxItem {
-  entry: OutboxEntry
-  path: string
-  /** The pid of the flush delivering it right now. */
-  claimedBy?: number
-}
-
-export interface OutboxListing {
-  /** Oldest first. */
-  items: OutboxItem[]
-  warnings: string[]
-}
-
-/** Sends one entry to its chats; the outbox decides from the per-chat results what stays. */
-export type DeliverEntry = (entry: OutboxEntry) => Promise<ChatDelivery[]>
-
-export interface FlushOptions {
-  /** Only entries of this bot (`OutboxEntry.bot`). @default every entry */
-  bot?: string
-  /** Delivers at most this many entries (a new alert waits behind a bounded slice of the outbox). @default all */
-  limit?: number
-}
-
-/**
- * An entry written ahead of its first delivery, held by the process that wrote it: no flush delivers it meanwhile,
- * and a flush takes it over once that process is gone (at once on this host, else when its lease runs out).
- */
-export interface HeldEntry {
-  readonly entry: OutboxEntry
-}
-
-/** The claim lease of a store, in ms. */
-export const DEFAULT_CLAIM_TIMEOUT_MS = 60_000
-
-export interface FlushedEntry {
-  id: string
-  bot: string
-  /** Chats Telegram accepted it for. */
-  delivered: Array<number | string>
-  /** Chats Telegram refused for good (blocked, not found): taken off the entry. */
-  refused: Array<{chatId: number | string; error: string}>
-  /** Chats still waiting: the entry stays for them alone. */
-  pending: Array<{chatId: number | string; error: string}>
-}
-
-export interface FlushReport {
-  /** The entries tried, oldest first. */
-  entries: FlushedEntry[]
-  /**
-   * Why the flush stopped early: a failure that may pass (network down, 429). Later entries were not tried, so
-   * they keep their order and do not each wait out the client's retries.
-   */
-  stoppedBy?: string
-  /** Entries (of `bot`, when given) still waiting after the flush. */
-  waiting: number
-  warnings: string[]
-}
-
 /**
  * Messages on their way, one JSON file each (mode 0600, no token, fsync'd with its directory), named so that they
  * sort oldest first. An alert writes its entry ahead of its first send, held in `claimed/`; a flush claims a waiting
@@ -91,14 +44,14 @@ export interface FlushReport {
  * the entry was removed makes it go out twice (the one case where "exactly once" gives way to "never lost").
  * Concurrent flushes share the work: each goes oldest first, so across them the order holds only roughly.
  */
-export class Outbox {
+export class FileOutbox implements OutboxStore {
   readonly dir: string
   readonly #claimedDir: string
   readonly #claimTimeoutMs: number
   readonly #now: () => number
   readonly #held = new WeakMap<HeldEntry, {claimed: Claim; lease: Lease}>()
 
-  constructor(options: OutboxOptions) {
+  constructor(options: FileOutboxOptions) {
     this.dir = options.dir
     this.#claimedDir = join(options.dir, 'claimed')
     this.#claimTimeoutMs = options.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {TelegramApiError, TelegramNetworkError} from '../../src/api/index.js'
 import {describeFailure} from '../../src/describe-failure.js'
-import {failureKind} from '../../src/outbox/index.js'
+import {failureKind} from '../../src/send/failure-kind.js'
 import {UserError} from '../../src/user-error.js'
 
 describe('failureKind', () => {

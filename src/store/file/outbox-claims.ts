@@ -1,7 +1,7 @@
 import {readdir, rename, unlink} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 
-import {isProcessAlive} from '../support/process-alive.js'
+import {isProcessAlive} from '../../support/process-alive.js'
 
 // A flush claims an entry by renaming it into `claimed/` under a name that records who claimed it and when: a
 // rename succeeds for exactly one of several flushes racing for the same entry. A held entry (written ahead by the
