@@ -115,13 +115,13 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 3 unreachable
     const key = redact(flags['throttle-key'] ?? alert.defaultThrottleKey(flags.channel, args.title))
     const throttle = windowSeconds > 0 && state ? {store: state.throttle, key, windowSeconds} : undefined
     const content = {title: args.title, severity, fields, body, channel: flags.channel, host: flags['no-host'] ? null : hostname()}
-    if (flags['dry-run'] && state) return this.printDryRun(await alert.dryRunAlert({target, content, template, throttle, outbox: state.outbox}))
+    if (flags['dry-run'] && state) return this.printDryRun(await alert.dryRunAlert({target, content, template, throttle, outbox: state.outbox, links: state.links}))
 
     const replyMarkup = buttons && state ? await prepareAlertButtons(key, state.stateDir, {buttons, keyValue: state.keyValue, botId, channel: flags.channel}) : undefined
     const progress = await this.deliveryProgress()
     const onChatDone = progress?.chatDone
     const result = await alert
-      .sendAlert({target, content, template, throttle, outbox: state?.outbox, silent: flags.silent, replyMarkup, ...(onChatDone ? {onChatDone} : {})})
+      .sendAlert({target, content, template, throttle, outbox: state?.outbox, links: state?.links, silent: flags.silent, replyMarkup, ...(onChatDone ? {onChatDone} : {})})
       .finally(() => progress?.end())
     for (const warning of result.warnings) this.warnLine(warning)
     this.printResult(result)

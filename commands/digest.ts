@@ -127,6 +127,7 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 T
       text,
       ...(chart ? {chart: {png: chart.png, caption: chart.caption}} : {}),
       outbox: store.outbox,
+      links: store.links,
       ...(windowSeconds > 0 ? {throttle: {store: store.throttle, key, windowSeconds}} : {}),
     })
     for (const warning of sent.warnings) this.warnLine(warning)

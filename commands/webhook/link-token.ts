@@ -13,7 +13,7 @@ export interface LinkTokenResult {
 
 export default class WebhookLinkToken extends BaseCommand<typeof WebhookLinkToken, LinkTokenResult> {
   static override summary = 'Create a one-time token that links a chat to channels: the chat sends /link TOKEN to the bot.'
-  static override description = `webhook serve handles /link: the chat then receives the channels named here (alerts use linkedChatsFor). Only the token's sha256 is stored, under links: in the registry file; a token works once, until --ttl runs out. /stop in the chat unlinks it.`
+  static override description = `webhook serve handles /link: the chat then receives the channels named here (alert, digest and monitor alerts add it). Only the token's sha256 is stored, in the state store (the state dir, or Redis when FASTPAY_TG_STORE or the registry names it); a token works once, until --ttl runs out. /stop in the chat unlinks it.`
 
   static override examples = [
     '<%= config.bin %> webhook link-token --bot alerts --channels alerts,digest',
@@ -23,12 +23,14 @@ export default class WebhookLinkToken extends BaseCommand<typeof WebhookLinkToke
   static override flags = {
     channels: Flags.string({description: 'Channels the chat will receive, comma-separated (e.g. alerts,digest).', required: true}),
     ttl: Flags.string({description: 'How long the token stays valid: 30m, 24h, 7d (1m-30d).', default: '24h'}),
+    'state-dir': Flags.string({description: 'The file store (when no Redis is configured).', env: 'FASTPAY_TG_STATE_DIR'}),
   }
 
   public async run(): Promise<LinkTokenResult> {
     const {flags} = this
-    const [{parseChannels, parseTtlSeconds, createLinkToken}, {resolveBot, loadRegistry, locateRegistry, findRegistryBot}, {utcDateTime}] = await Promise.all([
+    const [{parseChannels, parseTtlSeconds, createLinkToken}, {withLinkStore}, {resolveBot, loadRegistry, locateRegistry, findRegistryBot}, {utcDateTime}] = await Promise.all([
       import('../../src/webhook/link-tokens.js'),
+      import('../../src/webhook/manage-links.js'),
       import('../../src/config/index.js'),
       import('../../src/webhook/describe-webhook-info.js'),
     ])
@@ -37,7 +39,8 @@ export default class WebhookLinkToken extends BaseCommand<typeof WebhookLinkToke
     const resolved = await resolveBot({bot: flags.bot, token: flags.token, configPath: flags.config})
     this.warnConfig(resolved.warnings)
     const location = locateRegistry(flags.config)
-    const {token, entry} = await createLinkToken(location, {bot: resolved.name, channels, ttlSeconds})
+    const request = {stateDir: flags['state-dir'], configPath: flags.config, onWarning: (line: string) => this.warnLine(line)}
+    const {where, token, entry} = await withLinkStore(request, async (links) => ({where: links.target, ...(await createLinkToken(links, {bot: resolved.name, channels, ttlSeconds}))}))
     const registryBot = resolved.name === undefined ? undefined : findRegistryBot((await loadRegistry(location)).bots, resolved.name)
     const username = registryBot?.info?.username
     const deepLink = username === undefined ? undefined : `https://t.me/${username}?start=${token}`
@@ -47,7 +50,7 @@ export default class WebhookLinkToken extends BaseCommand<typeof WebhookLinkToke
     this.log('In the chat that should receive them, send the bot:')
     this.log(`  ${command}`)
     if (deepLink !== undefined) this.log(`or open ${deepLink}`)
-    this.log(`Only its sha256 is kept, in ${location.display}.`)
+    this.log(`Only its sha256 is kept, in the state store (${where}).`)
     return {token, bot: resolved.name, channels, expiresAt: entry.expires_at, command, ...(deepLink === undefined ? {} : {deepLink})}
   }
 }

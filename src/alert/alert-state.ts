@@ -1,4 +1,5 @@
 import type {Env} from '../config/index.js'
+import type {LinkStore} from '../store/link-store.js'
 import type {KeyValueStore, OutboxStore, ThrottleStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
 import {DEFAULT_THROTTLE_SECONDS} from './send-alert.js'
@@ -11,6 +12,8 @@ export interface AlertState {
   outbox: OutboxStore
   /** Small shared documents: the signing keys of alert buttons. */
   keyValue: KeyValueStore
+  /** The chats linked to a channel (`/link`): read only for an alert that goes out. */
+  links: LinkStore
   /** `file`, or `redis` (which falls back to the files in `stateDir` while Redis does not answer). */
   kind: 'file' | 'redis'
   /** Ends the Redis connection, if any, so that the process can exit. */
@@ -37,7 +40,7 @@ export async function openAlertState(stateDirFlag: string | undefined, options: 
   // Loaded here, not above: the file store needs none of the Redis code.
   const {openStore} = await import('../store/select-store.js')
   const store = await openStore({stateDir, env, configPath: options.configPath, onWarning: options.onWarning})
-  return {stateDir, throttle: store.throttle, outbox: store.outbox, keyValue: store.kv, kind: store.kind, close: () => store.close()}
+  return {stateDir, throttle: store.throttle, outbox: store.outbox, keyValue: store.kv, links: store.links, kind: store.kind, close: () => store.close()}
 }
 
 export const THROTTLE_SECONDS_ENV = 'TELEGRAM_ALERT_THROTTLE_SECONDS'

@@ -9,7 +9,13 @@ export interface AlertTarget {
    * such as `env TELEGRAM_BOT_TOKEN`): stored in outbox entries, shown in results. Never the token.
    */
   botLabel: string
+  /** The configured chats (or `--chat`). */
   chatIds: ReadonlyArray<number | string>
+  /**
+   * The channel and bot whose linked chats (`/link`) the alert also goes to: read from the store only when it goes
+   * out (see targetChats), never for an alert the throttle holds back. Unset with `--chat` or an unnamed bot.
+   */
+  linkedTo?: {channel: string; bot: string}
   /** Forum topic (`message_thread_id`). */
   threadId?: number
   /** Where the bot and the chats came from, for `--dry-run`: `{bot: 'env TELEGRAM_BOT_TOKEN', chats: 'flag --chat'}`. */

@@ -1,19 +1,22 @@
 import {redact} from '../redact.js'
 import type {OutboxStore} from '../store/types.js'
 import type {AlertTarget} from './alert-target.js'
+import {type LinkedChatsSource, targetChats} from './linked-chats.js'
 import {type AlertContent, renderAlert} from './render-alert.js'
 import type {AlertThrottleSettings} from './send-alert.js'
 import {type AlertTemplate, renderTemplate} from './template.js'
 
 export interface DryRunOptions {
   /** No client needed: nothing is sent. */
-  target: Pick<AlertTarget, 'botLabel' | 'chatIds' | 'sources' | 'threadId'>
+  target: Pick<AlertTarget, 'botLabel' | 'chatIds' | 'linkedTo' | 'sources' | 'threadId'>
   content: AlertContent
   template?: AlertTemplate
   /** Read, never written. @default no throttling */
   throttle?: AlertThrottleSettings
   /** Read, never flushed. @default the outbox is not looked at */
   outbox?: OutboxStore
+  /** The chats linked to the channel, read (a real run reads them only when the alert goes out). @default none */
+  links?: LinkedChatsSource
   /** @default Date.now() */
   now?: number
 }
@@ -48,12 +51,15 @@ export async function dryRunAlert(options: DryRunOptions): Promise<AlertDryRun> 
   const text = redact(options.template ? renderTemplate(options.template, content) : renderAlert(content))
   const listing = outbox ? await outbox.list({bot: target.botLabel}) : undefined
   warnings.push(...(listing?.warnings ?? []))
+  const chats = await targetChats(target, options.links)
+  warnings.push(...chats.warnings)
+  const sources = target.sources && (chats.linked > 0 ? {...target.sources, chats: `${target.sources.chats} + ${chats.linked} linked`} : target.sources)
   return {
     text,
     bot: target.botLabel,
-    chatIds: [...target.chatIds],
+    chatIds: chats.chatIds,
     ...(target.threadId === undefined ? {} : {threadId: target.threadId}),
-    ...(target.sources ? {sources: target.sources} : {}),
+    ...(sources ? {sources} : {}),
     ...(throttle && decision
       ? {
           throttle: {

@@ -1,7 +1,6 @@
 import {openBot, type OpenBotOptions} from '../bot-session.js'
 import {type BotRequest, type Env, requireChats, type ResolvedBot} from '../config/index.js'
 import {UserError} from '../user-error.js'
-import {linkedChatsFor} from '../config/linked-chats.js'
 import type {AlertTarget} from './alert-target.js'
 
 export interface AlertChannelRequest extends Omit<BotRequest, 'defaultBot'> {
@@ -11,26 +10,21 @@ export interface AlertChannelRequest extends Omit<BotRequest, 'defaultBot'> {
 
 /**
  * Resolves where an alert on `channel` goes: the channel's bot (or whatever the config layers give instead) with
- * its chats, plus the chats that linked themselves to the channel through that bot (`/link` in `webhook serve`).
+ * its chats, plus (read from the store when it goes out) the chats that linked themselves to the channel through
+ * that bot (`/link` in `webhook serve`).
  */
 export async function openAlertTarget(request: AlertChannelRequest, options: OpenBotOptions = {}): Promise<{target: AlertTarget; resolved: ResolvedBot}> {
   const {channel, ...botRequest} = request
   const session = await openBot({...botRequest, defaultBot: channel}, options)
   const {resolved} = session
-  const configured = requireChats(resolved).map((target) => target.chatId)
-  const linked = resolved.name && request.chats === undefined
-    ? await linkedChatsFor(channel, {configPath: request.configPath, bot: resolved.name, env: options.env})
-    : []
-  const chatIds = [...configured]
-  for (const {chat_id: chatId} of linked) {
-    if (!chatIds.some((known) => String(known) === String(chatId))) chatIds.push(chatId)
-  }
+  const chatIds = requireChats(resolved).map((target) => target.chatId)
   const target: AlertTarget = {
     client: session.client,
     botLabel: botLabelOf(resolved),
     chatIds,
+    ...(resolved.name && request.chats === undefined ? {linkedTo: {channel, bot: resolved.name}} : {}),
     ...(resolved.threadId ? {threadId: resolved.threadId.value} : {}),
-    sources: {bot: resolved.token.source, chats: linked.length > 0 ? `${resolved.chats.source} + ${linked.length} linked` : resolved.chats.source},
+    sources: {bot: resolved.token.source, chats: resolved.chats.source},
     migrations: session.migrations,
   }
   return {target, resolved}

@@ -11,6 +11,7 @@ import type {OutboxStore, ThrottleStore} from '../store/types.js'
 import {StateDirError} from '../support/state-dir.js'
 import type {Admission} from '../throttle/index.js'
 import type {AlertTarget} from './alert-target.js'
+import {type LinkedChatsSource, targetChats} from './linked-chats.js'
 import {type AlertContent, renderAlert} from './render-alert.js'
 import {type AlertTemplate, renderTemplate} from './template.js'
 
@@ -38,6 +39,8 @@ export interface SendAlertOptions {
   template?: AlertTemplate
   /** @default no throttling */
   throttle?: AlertThrottleSettings
+  /** Where the chats linked to the target's channel are read, once the throttle lets the alert through. @default none */
+  links?: LinkedChatsSource
   /**
    * Where the alert is written ahead of its first send. Undefined when the state dir cannot be written: the alert
    * then goes out without throttle or outbox (fail open), and says so.
@@ -111,14 +114,23 @@ export async function sendAlert(options: SendAlertOptions): Promise<SendAlertRes
   const common = {bot, ...(throttle ? {throttleKey: throttle.key} : {})}
   const render = (reportedSuppressed?: {count: number; since: Date}) => renderMessage(options, now, reportedSuppressed)
 
-  const withoutState = (warnings: string[]) => {
+  // Read only for an alert that goes out: a suppressed one never touches the store's links.
+  const linkWarnings: string[] = []
+  const resolveChatIds = async () => {
+    const chats = await targetChats(target, options.links)
+    linkWarnings.push(...chats.warnings)
+    return chats.chatIds
+  }
+
+  const withoutState = async (warnings: string[]) => {
     const rendered = render()
-    return sendWithoutState(common, rendered, send(target.chatIds, rendered.message, options.onChatDone), warnings)
+    const chats = await resolveChatIds()
+    return sendWithoutState(common, rendered, send(chats, rendered.message, options.onChatDone), [...warnings, ...linkWarnings])
   }
   if (outbox === undefined) return withoutState([])
   let admission: Admission<HeldEntry>
   try {
-    admission = await admit(options, outbox, now, render)
+    admission = await admit(options, outbox, now, render, resolveChatIds)
   } catch (error) {
     // A full or read-only disk must not keep a "disk full" alert from going out.
     if (!(error instanceof StateDirError)) throw error
@@ -126,7 +138,7 @@ export async function sendAlert(options: SendAlertOptions): Promise<SendAlertRes
     return withoutState([warning])
   }
 
-  const warnings = [...admission.decision.warnings]
+  const warnings = [...admission.decision.warnings, ...linkWarnings]
   if (!admission.admitted) {
     const flushed = await outbox.flush(sendEntry, {bot})
     const {suppressedCount: count, since, nextAt, mutedUntil} = admission.decision
@@ -179,12 +191,13 @@ async function admit(
   outbox: OutboxStore,
   now: number,
   render: (reportedSuppressed?: {count: number; since: Date}) => Rendered,
+  resolveChatIds: () => Promise<Array<number | string>>,
 ): Promise<Admission<HeldEntry>> {
   const {target, throttle} = options
-  const hold = (reportedSuppressed?: {count: number; since: Date}) =>
+  const hold = async (reportedSuppressed?: {count: number; since: Date}) =>
     outbox.hold({
       bot: target.botLabel,
-      chatIds: target.chatIds,
+      chatIds: await resolveChatIds(),
       message: render(reportedSuppressed).message,
       ...(throttle ? {throttleKey: throttle.key} : {}),
       createdAt: new Date(now),

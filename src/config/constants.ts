@@ -14,3 +14,6 @@ export const KEYCHAIN_PREFIX = 'keychain:'
 
 /** What @BotFather hands out: the bot's numeric id, a colon, and a secret of 30+ URL-safe characters. */
 export const BOT_TOKEN_SHAPE = /^\d+:[A-Za-z0-9_-]{30,}$/
+
+/** Top-level registry sections older versions kept link tokens and linked chats in; moved to the state store now. */
+export const LEGACY_LINK_SECTIONS = ['links', 'linked_chats'] as const

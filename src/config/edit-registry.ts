@@ -5,7 +5,7 @@ import {UserError} from '../user-error.js'
 import {type LockOptions, withFileLock} from './file-lock.js'
 import {keepUntouchedLines} from './keep-layout.js'
 import {type RegistryLocation, toLocation} from './paths.js'
-import {missingRegistryError, parseRegistryText, type RegistryBot, readRegistryText, rememberRegistry} from './registry-file.js'
+import {holdsLegacyLinks, missingRegistryError, parseRegistryText, type RegistryBot, readRegistryText, rememberRegistry} from './registry-file.js'
 
 export interface EditOptions {
   lock?: LockOptions
@@ -38,12 +38,14 @@ export interface EditContext {
 }
 
 /**
- * Re-reads the file under the lock, applies `edit` to its YAML document (so comments and layout survive),
- * validates the outcome and writes it atomically with mode 0600.
+ * The one way the registry file is changed (bots add/remove/update, chat upgrades written back, the link sections
+ * moved to the store): re-reads the file under its lock, applies `edit` to its YAML document (so comments and
+ * layout survive), validates the outcome and writes it atomically with mode 0600. `edit` may be async (it may
+ * store what it takes out of the file before the file is written); two runs editing at once take turns.
  */
 export async function editRegistry<T>(
   file: RegistryLocation | string,
-  edit: (context: EditContext) => Edit<T>,
+  edit: (context: EditContext) => Edit<T> | Promise<Edit<T>>,
   options: EditRegistryOptions,
 ): Promise<T> {
   const location = toLocation(file)
@@ -59,7 +61,7 @@ export async function editRegistry<T>(
 function lockAndEdit<T>(
   location: RegistryLocation,
   target: string,
-  edit: (context: EditContext) => Edit<T>,
+  edit: (context: EditContext) => Edit<T> | Promise<Edit<T>>,
   options: EditRegistryOptions,
 ): Promise<T> {
   return withFileLock(
@@ -72,7 +74,7 @@ function lockAndEdit<T>(
       const {doc, bots, revalidate} = await parseRegistryText(text, location)
       const printedBefore = doc.toString(PRINT_OPTIONS)
       const yaml = await import('./yaml-lib.js')
-      const {result, changed} = edit({doc, bots, location, yaml, revalidate})
+      const {result, changed} = await edit({doc, bots, location, yaml, revalidate})
       if (!changed) return result
       const edited = revalidate()
       const printed = doc.toString(PRINT_OPTIONS)
@@ -80,7 +82,7 @@ function lockAndEdit<T>(
       // The patch is only taken when it reads back as the edited document; else the printed document is written.
       const same = patched !== printed && isDeepStrictEqual(yaml.parseDocument(patched).toJS(), doc.toJS())
       await writeFileAtomic(target, same ? patched : printed)
-      rememberRegistry({location, exists: true, bots: edited, warnings: []})
+      rememberRegistry({location, exists: true, bots: edited, warnings: [], ...(holdsLegacyLinks(doc) ? {legacyLinks: true} : {})})
       return result
     },
     options.lock,

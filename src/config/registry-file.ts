@@ -6,7 +6,7 @@ import {fileSignature} from '../support/file-signature.js'
 import {UserError} from '../user-error.js'
 import {describeZodError} from './issues.js'
 import {type RegistryLocation, toLocation} from './paths.js'
-import {ENV_REFERENCE, KEYCHAIN_PREFIX} from './constants.js'
+import {ENV_REFERENCE, KEYCHAIN_PREFIX, LEGACY_LINK_SECTIONS} from './constants.js'
 import type {RegistryBotFields} from './schema.js'
 
 /** A validated bot of the registry file, with its position in the `bots` list. */
@@ -22,6 +22,13 @@ export interface LoadedRegistry {
   bots: RegistryBot[]
   /** Lines for the doors to print, such as the permissions warning. */
   warnings: string[]
+  /** The file still holds `links:` or `linked_chats:`, which the state store takes over (see legacy-links.ts). */
+  legacyLinks?: boolean
+}
+
+/** Whether a registry document still holds the link sections older versions kept in it. */
+export function holdsLegacyLinks(doc: Document): boolean {
+  return LEGACY_LINK_SECTIONS.some((key) => doc.has(key))
 }
 
 /** A literal token, as opposed to `${ENV_VAR}` or `keychain:<account>`. */
@@ -137,9 +144,9 @@ async function readAndValidate(location: RegistryLocation): Promise<LoadedRegist
   const file = await readRegistryText(location)
   if (!file && location.explicit) throw missingRegistryError(location)
   if (!file) return {location, exists: false, bots: [], warnings: []}
-  const {bots} = await parseRegistryText(file.text, location)
+  const {doc, bots} = await parseRegistryText(file.text, location)
   const warning = permissionsWarning(location, file.mode, bots)
-  return {location, exists: true, bots, warnings: warning ? [warning] : []}
+  return {location, exists: true, bots, warnings: warning ? [warning] : [], ...(holdsLegacyLinks(doc) ? {legacyLinks: true} : {})}
 }
 
 // Each door resolves once per run, but a run may ask several times (resolve, then list): read the file once.

@@ -122,3 +122,42 @@ export type EnvBotFields = z.output<typeof envBotSchema>
 export const envBotListSchema = z.array(envBotSchema, {
   error: 'expected a JSON array like [{"name": "alerts", "token": "...", "chat_ids": [-1001234567890]}]',
 })
+
+// The webhook's link sections, as versions before the state store kept them in the registry file: read once, by
+// the migration that moves them into the store (src/store/link-store.ts), then removed from the file.
+const CHANNEL_NAME = /^[a-z][a-z0-9_.-]{0,63}$/
+const CHANNELS_MESSAGE = 'expected a list of channel names like [alerts, digest]'
+const channelsSchema = z.array(z.string().regex(CHANNEL_NAME), {error: CHANNELS_MESSAGE}).min(1, {error: CHANNELS_MESSAGE})
+const textSchema = z.string({error: EXPECTED_STRING}).min(1, {error: EXPECTED_STRING})
+const integerSchema = z.int({error: 'expected an integer'})
+
+// The fields of LinkTokenEntry and LinkedChat (legacy-links.ts), documented there.
+const linkTokenSchema = z.object(
+  {
+    sha256: textSchema.regex(/^[0-9a-f]{64}$/, {error: 'expected 64 hex digits'}),
+    bot: optional(textSchema),
+    channels: channelsSchema,
+    created_at: textSchema,
+    expires_at: textSchema,
+    used_at: optional(textSchema),
+    used_by_chat: optional(integerSchema),
+  },
+  {error: 'expected a mapping'},
+)
+
+const linkedChatSchema = z.object(
+  {
+    chat_id: integerSchema,
+    bot: optional(textSchema),
+    channels: channelsSchema,
+    linked_at: textSchema,
+    linked_by: optional(textSchema),
+    title: optional(textSchema),
+  },
+  {error: 'expected a mapping'},
+)
+
+export const legacyLinkSectionsSchema = z.looseObject({
+  links: z.array(linkTokenSchema, {error: 'expected a list'}).nullish().transform((links) => links ?? []),
+  linked_chats: z.array(linkedChatSchema, {error: 'expected a list'}).nullish().transform((chats) => chats ?? []),
+})

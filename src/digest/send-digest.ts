@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import type {AlertTarget} from '../alert/alert-target.js'
+import {type LinkedChatsSource, targetChats} from '../alert/linked-chats.js'
 import {failedOf} from '../describe-failure.js'
 import {ExitCode, type ExitCodeValue, worstExitCode} from '../exit-codes.js'
 import {deliverOrSpool} from '../outbox/index.js'
@@ -29,6 +30,8 @@ export interface SendDigestOptions {
   outbox: Pick<OutboxStore, 'spool'>
   /** One digest per key per window (the store alerts use, files or Redis). @default sent whatever came before */
   throttle?: {store: ThrottleStore; key: string; windowSeconds: number}
+  /** Where the chats linked to the target's channel are read, once the throttle lets the digest through. @default none */
+  links?: LinkedChatsSource
   /** Epoch ms, the throttle's clock. @default Date.now() */
   now?: number
 }
@@ -62,7 +65,9 @@ export async function sendDigest(options: SendDigestOptions): Promise<DigestDeli
     noPreview: true,
     ...(target.threadId === undefined ? {} : {threadId: target.threadId}),
   }
-  const {client, botLabel, chatIds, migrations} = target
+  const {client, botLabel, migrations} = target
+  const {chatIds, warnings: linkWarnings} = await targetChats(target, options.links)
+  warnings.push(...linkWarnings)
   const sent = await deliverOrSpool({client, botLabel, chatIds, migrations, message, outbox: options.outbox, limiter})
   const {deliveries} = sent
   const spooled = sent.spooled && {id: sent.spooled.id, chatIds: sent.spooled.chatIds}

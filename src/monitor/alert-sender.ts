@@ -35,6 +35,8 @@ export interface AlertSenderOptions {
   /** The alert throttle: a FileThrottle in the state dir, or whatever store `alert` uses. */
   throttle: AlertThrottleSettings['store']
   outbox: SendAlertOptions['outbox']
+  /** The store's links: alerts also go to the chats linked to their channel. @default none */
+  links?: SendAlertOptions['links']
 }
 
 /** Sends planned alerts with `sendAlert`: through the throttle (and its mutes) and the outbox, paced per bot. */
@@ -67,6 +69,7 @@ export function createAlertSender(options: AlertSenderOptions): AlertSender {
           content: alert.content,
           throttle: {store: options.throttle, key: alert.throttleKey, windowSeconds: alert.windowSeconds},
           outbox: options.outbox,
+          ...(options.links ? {links: options.links} : {}),
           limiter,
           now,
         })
@@ -89,7 +92,7 @@ export function createAlertSender(options: AlertSenderOptions): AlertSender {
         ...(result.text === undefined ? {} : {text: result.text}),
         ...(result.status === 'refused' && refused?.error ? {error: refused.error.message} : {}),
         ...(result.spooled ? {error: result.spooled.error} : {}),
-        delivered: result.status === 'refused' ? result.deliveries.filter((delivery) => delivery.ok).length : target.chatIds.length,
+        delivered: result.status === 'refused' ? result.deliveries.filter((delivery) => delivery.ok).length : result.deliveries.length || target.chatIds.length,
         warnings: result.warnings,
       }
     },

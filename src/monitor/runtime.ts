@@ -83,7 +83,7 @@ export async function openMonitorRuntime(options: MonitorRuntimeOptions = {}): P
     host,
     store: store.monitor,
     ...(shared ? {fleet: {kv: store.kv}} : {}),
-    sender: createAlertSender({openTarget: targets.openTarget, throttle: store.throttle, outbox: store.outbox}),
+    sender: createAlertSender({openTarget: targets.openTarget, throttle: store.throttle, outbox: store.outbox, links: store.links}),
     outbox: store.outbox,
     telegram: telegramProbe({configPath: options.configPath, env, timeoutMs: options.timeoutMs, debug: options.debug}),
     passOptions: shared ? {host, beforeApply: (ran) => applyQuorum(ran, {kv: store.kv, host})} : {host},

@@ -1,7 +1,7 @@
 import {join} from 'node:path'
 
 import {outboxDirIn, throttleDirIn} from '../support/state-dir.js'
-import type {Env} from '../config/paths.js'
+import {type Env, locateRegistry} from '../config/paths.js'
 import {redact} from '../redact.js'
 import {FileThrottle} from './file/file-throttle.js'
 import {FileOutbox} from './file/file-outbox.js'
@@ -9,6 +9,7 @@ import {FileHistory} from './file/file-history.js'
 import {FileMonitorStore, monitorDirIn} from './file/file-monitor-store.js'
 import {FileKeyValue} from './file/file-key-value.js'
 import {FileLockStore} from './file/file-lock-store.js'
+import {LinkStore} from './link-store.js'
 import {type DrainReport, FallbackOutbox} from './fallback/fallback-outbox.js'
 import {FallbackLock} from './fallback/fallback-lock.js'
 import {FallbackHistory, FallbackKeyValue} from './fallback/fallback-state.js'
@@ -65,6 +66,8 @@ export interface Store {
   history: HistoryStore
   /** The monitor's check states, pass lock and history (read by `monitor status`, `digest`, `health`, `/status`). */
   monitor: MonitorStore
+  /** Link tokens and linked chats (`webhook link-token`, `/link`), in `kv`; moved out of an old registry on first use. */
+  links: LinkStore
   /** For `health`: the backend in use, and whether Redis answers (it is asked now). */
   describe(): Promise<StoreDescription>
   /** Hands alerts this host spooled while Redis was unreachable over to Redis (flushes do it too). */
@@ -93,10 +96,12 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     monitor: new FileMonitorStore({dir: monitorDirIn(stateDir)}),
   }
   const localWaiting = async () => (await local.outbox.list()).items.length
+  const registry = locateRegistry(options.configPath, options.env ?? process.env)
   if (setting.kind === 'file') {
     return {
       kind: 'file',
       ...local,
+      links: new LinkStore({kv: local.kv, target: stateDir, registry}),
       describe: async () => ({kind: 'file', active: 'file', target: stateDir, source: setting.source, reachable: true}),
       drainLocalSpool: async () => ({handedOver: 0, alreadyThere: 0, waiting: await localWaiting(), warnings: []}),
       close: async () => {},
@@ -117,7 +122,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     link,
   )
   const lock = new FallbackLock(new RedisLock({...shared, ...(tuning.consumer ? {holder: tuning.consumer} : {})}), local.lock, link)
-  const kv = new FallbackKeyValue(new RedisKeyValue(shared), local.kv, link)
+  const redisKv = new RedisKeyValue(shared)
+  const kv = new FallbackKeyValue(redisKv, local.kv, link)
   const history = new FallbackHistory(new RedisHistory(shared), local.history, link)
   // Connecting now: the one warning, if any, comes before the run's own output.
   await link.available()
@@ -130,6 +136,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     history,
     // Every host of a fleet reads and writes one state under one lock: a change is alerted once.
     monitor: new SharedMonitorStore({kv, lock, history}),
+    // Moved out of the registry into Redis itself, never into one host's fallback files.
+    links: new LinkStore({kv, target: setting.display, registry, moveInto: async () => ((await link.available()) ? redisKv : undefined)}),
     describe: async () => {
       const ping = await link.ping()
       const reachable = 'latencyMs' in ping

@@ -72,7 +72,7 @@ function linkReply(outcome: LinkOutcome): string {
 
 async function link(bot: ServedBot, message: Message, token: string, context: UpdateContext): Promise<string> {
   if (token === '') return 'Usage: /link TOKEN (an operator creates one with: fastpay-tg webhook link-token)'
-  const outcome = await consumeLinkToken(context.registry, token, {
+  const outcome = await consumeLinkToken(context.links, token, {
     chatId: message.chat.id,
     bot: bot.name,
     linkedBy: message.from ? userLabel(message.from) : undefined,
@@ -84,7 +84,7 @@ async function link(bot: ServedBot, message: Message, token: string, context: Up
 
 /** `/stop` leaves every linked channel of this chat; `/stop CHANNEL` only that one. */
 async function stop(bot: ServedBot, chatId: number, channel: string, context: UpdateContext): Promise<string> {
-  const left = await unlinkChat(context.registry, chatId, bot.name, channel === '' ? undefined : channel)
+  const left = await unlinkChat(context.links, chatId, bot.name, channel === '' ? undefined : channel)
   if (left === undefined) return 'This chat was not linked: nothing to stop.'
   if (left.length === 0) return `This chat is not linked to ${channel}: nothing to stop. /status shows what it receives.`
   return `Unlinked: this chat no longer receives ${left.join(', ')}.`

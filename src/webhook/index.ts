@@ -1,5 +1,5 @@
-// The webhook door's core. The alert path needs only `alertButtons`/`prepareAlertButtons` (alert-buttons.ts) and
-// `linkedChatsFor` (linked-chats.ts): import those files directly to keep node:http and the server out of its load.
+// The webhook door's core. The alert path needs only `alertButtons`/`prepareAlertButtons` (alert-buttons.ts): import
+// that file directly to keep node:http and the server out of its load. Linked chats live in the store (link-store.ts).
 export {
   alertButtons,
   type AlertButtonAction,
@@ -36,7 +36,6 @@ export {
   parseTtlSeconds,
   unlinkChat,
 } from './link-tokens.js'
-export {linkedChatsFor, type LinkedChatsOptions} from '../config/linked-chats.js'
 export {
   type BotChoice,
   deleteWebhooks,
@@ -47,7 +46,7 @@ export {
   type WebhookOutcome,
   type WebhookReport,
 } from './register.js'
-export {editSections, type LinkedChat, type LinkTokenEntry, readSections, type RegistrySections} from '../config/registry-sections.js'
+export {listLinkedChats, type LinkStoreRequest, type Unlinked, unlinkLinkedChat, withLinkStore} from './manage-links.js'
 export {type AlertMuter, openServedBots, type ServedBot, type UpdateContext} from './served-bot.js'
 export {describeServedBot, type RunningServe, type ServeOptions, type ServeRequest, startServe, WEBHOOK_EXCLUDES_POLLING} from './serve.js'
 export {UpdateQueue, type UpdateQueueOptions} from './update-queue.js'

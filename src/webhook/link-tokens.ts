@@ -2,16 +2,13 @@
 // `/link TOKEN` (or opens t.me/<bot>?start=TOKEN) and from then on also receives those channels.
 import {createHash, randomBytes} from 'node:crypto'
 
-import type {RegistryLocation} from '../config/index.js'
+import {type LinkedChat, type LinkStore, type LinkTokenEntry, tokenKeepMs} from '../store/link-store.js'
 import {parseDurationMs} from '../support/duration.js'
 import {UserError} from '../user-error.js'
-import {editSections, type LinkedChat, type LinkTokenEntry} from '../config/registry-sections.js'
 
 /** 24 random bytes, base64url: 32 characters, which a t.me `?start=` deep link can carry (64 at most). */
 const TOKEN_BYTES = 24
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,64}$/
-/** Used and expired tokens are kept this long, so that a late `/link` hears "already used", not "unknown". */
-const KEEP_SPENT_MS = 7 * 24 * 3600 * 1000
 const CHANNEL = /^[a-z][a-z0-9_.-]{0,63}$/
 
 export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex')
@@ -54,8 +51,8 @@ export interface CreateLinkTokenOptions {
   now?: number
 }
 
-/** Stores a new one-time token (hashed) in the registry's `links:` section, dropping long-spent ones. */
-export async function createLinkToken(file: RegistryLocation | string, options: CreateLinkTokenOptions): Promise<NewLinkToken> {
+/** Stores a new one-time token (its sha256 only) in the store; it is forgotten a week after it expires or is used. */
+export async function createLinkToken(links: LinkStore, options: CreateLinkTokenOptions): Promise<NewLinkToken> {
   const now = options.now ?? Date.now()
   const token = randomBytes(TOKEN_BYTES).toString('base64url')
   const entry: LinkTokenEntry = {
@@ -65,16 +62,8 @@ export async function createLinkToken(file: RegistryLocation | string, options: 
     created_at: iso(now),
     expires_at: iso(now + (options.ttlSeconds ?? 86_400) * 1000),
   }
-  await editSections(file, (sections) => {
-    const kept = sections.links.filter((link) => !isLongSpent(link, now))
-    return {result: undefined, next: {...sections, links: [...kept, entry]}}
-  })
+  await links.addToken(entry, tokenKeepMs(entry, now))
   return {token, entry}
-}
-
-function isLongSpent(link: LinkTokenEntry, now: number): boolean {
-  const spentAt = link.used_at ?? (Date.parse(link.expires_at) < now ? link.expires_at : undefined)
-  return spentAt !== undefined && now - Date.parse(spentAt) > KEEP_SPENT_MS
 }
 
 /** Who is linking, and where. */
@@ -96,21 +85,28 @@ export type LinkOutcome =
   | {kind: 'other-bot'; bot: string}
 
 /**
- * `/link TOKEN`: spends the token and records the chat in `linked_chats:` (a chat already linked through this bot
- * gains the token's channels). Runs under the registry lock, so a token links one chat only.
+ * `/link TOKEN`: spends the token, then records the chat among the chats of this bot (a chat already linked through
+ * it gains the token's channels). The token is spent with compare-and-set: of two `/link`s of one token at once,
+ * on one host or two, one links and the other hears "already used".
  */
-export function consumeLinkToken(file: RegistryLocation | string, token: string, chat: LinkingChat): Promise<LinkOutcome> {
+export async function consumeLinkToken(links: LinkStore, token: string, chat: LinkingChat): Promise<LinkOutcome> {
   const now = chat.now ?? Date.now()
-  if (!TOKEN_SHAPE.test(token)) return Promise.resolve({kind: 'unknown'})
-  const hash = sha256Hex(token)
-  return editSections<LinkOutcome>(file, (sections) => {
-    const link = sections.links.find((candidate) => candidate.sha256 === hash)
-    if (link === undefined) return {result: {kind: 'unknown'}}
-    if (link.used_at !== undefined) return {result: {kind: 'used', usedAt: link.used_at}}
-    if (Date.parse(link.expires_at) <= now) return {result: {kind: 'expired', expiredAt: link.expires_at}}
-    if (link.bot !== undefined && !sameBot(link.bot, chat.bot)) return {result: {kind: 'other-bot', bot: link.bot}}
-    const spent: LinkTokenEntry = {...link, used_at: iso(now), used_by_chat: chat.chatId}
-    const existing = sections.linkedChats.find((linked) => linked.chat_id === chat.chatId && sameBot(linked.bot, chat.bot))
+  if (!TOKEN_SHAPE.test(token)) return {kind: 'unknown'}
+  const stored = await links.token(sha256Hex(token))
+  if (stored === undefined) return {kind: 'unknown'}
+  const link = stored.value
+  if (link.used_at !== undefined) return {kind: 'used', usedAt: link.used_at}
+  if (Date.parse(link.expires_at) <= now) return {kind: 'expired', expiredAt: link.expires_at}
+  if (link.bot !== undefined && !sameBot(link.bot, chat.bot)) return {kind: 'other-bot', bot: link.bot}
+  const spent: LinkTokenEntry = {...link, used_at: iso(now), used_by_chat: chat.chatId}
+  if (!(await links.spendToken(spent, stored.version, tokenKeepMs(spent, now)))) {
+    const winner = (await links.token(link.sha256))?.value
+    return {kind: 'used', usedAt: winner?.used_at ?? iso(now)}
+  }
+  // Spent first, linked second: a run stopped in between leaves a used token and no link (ask for a new token),
+  // never a token that links twice.
+  return links.editChats(chat.bot, (chats) => {
+    const existing = chats.find((linked) => linked.chat_id === chat.chatId)
     const channels = [...new Set([...(existing?.channels ?? []), ...link.channels])]
     const linked: LinkedChat = {
       chat_id: chat.chatId,
@@ -120,29 +116,22 @@ export function consumeLinkToken(file: RegistryLocation | string, token: string,
       ...(chat.linkedBy === undefined ? {} : {linked_by: chat.linkedBy}),
       ...(chat.title === undefined ? {} : {title: chat.title}),
     }
-    return {
-      result: {kind: 'linked', channels},
-      next: {
-        links: sections.links.map((candidate) => (candidate === link ? spent : candidate)),
-        linkedChats: existing === undefined
-          ? [...sections.linkedChats, linked]
-          : sections.linkedChats.map((candidate) => (candidate === existing ? linked : candidate)),
-      },
-    }
+    const next = existing === undefined ? [...chats, linked] : chats.map((candidate) => (candidate === existing ? linked : candidate))
+    return {chats: next, result: {kind: 'linked', channels}}
   })
 }
 
 /** `/stop`: forgets the chat's link through this bot; returns the channels it received, or undefined if none. */
-export function unlinkChat(file: RegistryLocation | string, chatId: number, bot: string | undefined, channel?: string): Promise<string[] | undefined> {
-  return editSections(file, (sections) => {
-    const existing = sections.linkedChats.find((linked) => linked.chat_id === chatId && sameBot(linked.bot, bot))
+export function unlinkChat(links: LinkStore, chatId: number, bot: string | undefined, channel?: string): Promise<string[] | undefined> {
+  return links.editChats<string[] | undefined>(bot, (chats) => {
+    const existing = chats.find((linked) => linked.chat_id === chatId)
     if (existing === undefined) return {result: undefined}
     const leaving = channel === undefined ? existing.channels : existing.channels.filter((name) => name === channel.toLowerCase())
     if (leaving.length === 0) return {result: []}
     const staying = existing.channels.filter((name) => !leaving.includes(name))
-    const linkedChats = staying.length === 0
-      ? sections.linkedChats.filter((linked) => linked !== existing)
-      : sections.linkedChats.map((linked) => (linked === existing ? {...linked, channels: staying} : linked))
-    return {result: leaving, next: {...sections, linkedChats}}
+    const next = staying.length === 0
+      ? chats.filter((linked) => linked !== existing)
+      : chats.map((linked) => (linked === existing ? {...linked, channels: staying} : linked))
+    return {chats: next, result: leaving}
   })
 }

@@ -1,14 +1,38 @@
 // `webhook links` and `webhook unlink`: the operator's view of the chats that linked themselves with /link, and a way
-// to remove one (a chat that left the company, a group deleted) without editing the registry by hand.
-import {type Env, locateRegistry} from '../config/index.js'
+// to remove one (a chat that left the company, a group deleted) without touching the store by hand.
+import type {Env} from '../config/paths.js'
+import type {LinkedChat, LinkStore} from '../store/link-store.js'
+import {ensureStateDir, resolveStateDir} from '../support/state-dir.js'
 import {unlinkChat} from './link-tokens.js'
-import {type LinkedChat, readSections} from '../config/registry-sections.js'
+
+export interface LinkStoreRequest {
+  /** `--state-dir`. @default FASTPAY_TG_STATE_DIR, else ~/.local/state/fastpay-tg */
+  stateDir?: string
+  /** `--config`: the registry whose `store:` may name Redis, and whose old link sections are moved. */
+  configPath?: string
+  /** @default process.env */
+  env?: Env
+  /** One line when Redis is unreachable. @default printed on stderr */
+  onWarning?: (line: string) => void
+}
+
+/** Opens the configured store (files in the state dir, or Redis) for `use`, and closes it after. */
+export async function withLinkStore<T>(request: LinkStoreRequest, use: (links: LinkStore) => Promise<T>): Promise<T> {
+  const env = request.env ?? process.env
+  const stateDir = resolveStateDir(request.stateDir, env)
+  await ensureStateDir(stateDir)
+  const {openStore} = await import('../store/select-store.js')
+  const store = await openStore({stateDir, env, configPath: request.configPath, onWarning: request.onWarning})
+  try {
+    return await use(store.links)
+  } finally {
+    await store.close()
+  }
+}
 
 /** Linked chats, oldest first; only those linked through `bot` (any case) when given. */
-export async function listLinkedChats(options: {configPath?: string; env?: Env; bot?: string}): Promise<LinkedChat[]> {
-  const {linkedChats} = await readSections(locateRegistry(options.configPath, options.env ?? process.env))
-  const bot = options.bot?.toLowerCase()
-  return linkedChats.filter((linked) => bot === undefined || linked.bot?.toLowerCase() === bot)
+export function listLinkedChats(links: LinkStore, options: {bot?: string} = {}): Promise<LinkedChat[]> {
+  return links.chats(options)
 }
 
 export interface Unlinked {
@@ -19,12 +43,11 @@ export interface Unlinked {
 }
 
 /** Unlinks `chatId` (through `bot`, else through every bot) from `channel`, else from all its channels. */
-export async function unlinkLinkedChat(chatId: number, options: {configPath?: string; env?: Env; bot?: string; channel?: string}): Promise<Unlinked[]> {
-  const location = locateRegistry(options.configPath, options.env ?? process.env)
-  const entries = (await listLinkedChats(options)).filter((linked) => linked.chat_id === chatId)
+export async function unlinkLinkedChat(links: LinkStore, chatId: number, options: {bot?: string; channel?: string} = {}): Promise<Unlinked[]> {
+  const entries = (await links.chats({bot: options.bot})).filter((linked) => linked.chat_id === chatId)
   const done: Unlinked[] = []
   for (const entry of entries) {
-    const channels = (await unlinkChat(location, chatId, entry.bot, options.channel)) ?? []
+    const channels = (await unlinkChat(links, chatId, entry.bot, options.channel)) ?? []
     if (channels.length > 0) done.push({chat_id: chatId, ...(entry.bot ? {bot: entry.bot} : {}), channels})
   }
   return done

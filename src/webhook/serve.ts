@@ -5,6 +5,7 @@ import type {BotChoice, WebhookOptions} from './register.js'
 import {type AlertMuter, openServedBots, type ServedBot, type UpdateContext} from './served-bot.js'
 import {type HandledUpdate, startWebhookServer, type WebhookOutcome, type WebhookServer} from './webhook-server.js'
 import type {MonitorStore} from '../store/monitor-state.js'
+import type {LinkStore} from '../store/link-store.js'
 import type {KeyValueStore, OutboxStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
 import {findWebhookSecret} from './webhook-secret.js'
@@ -41,6 +42,8 @@ export interface ServeOptions extends WebhookOptions {
   muter?: AlertMuter
   /** Button signing keys and a stored webhook secret. @default the configured store's */
   keyValue?: KeyValueStore
+  /** Link tokens and linked chats (/link, /stop). @default the configured store's */
+  links?: LinkStore
   /** @default `monitorStatus` of the configured store's monitor state, if given: see UpdateContext.statusSections */
   statusSections?: UpdateContext['statusSections']
   /**
@@ -68,19 +71,22 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
   const env = options.env ?? process.env
   const stateDir = resolveStateDir(request.stateDir, env)
   // Mute writes where `alert` reads: the shared store (Redis for a fleet) when one is configured, else the files.
-  let {muter, keyValue, statusSections} = options
+  let {muter, keyValue, links, statusSections} = options
   let closeStore = async () => {}
   let outbox: OutboxStore | undefined
-  if (muter === undefined || keyValue === undefined || statusSections === undefined) {
+  if (muter === undefined || keyValue === undefined || links === undefined || statusSections === undefined) {
     const {openStore} = await import('../store/select-store.js')
     const store = await openStore({stateDir, env, configPath: request.configPath, onWarning: (line) => options.logError?.(`warning: ${line}`)})
     muter ??= store.throttle
     keyValue ??= store.kv
+    links ??= store.links
     // /status shows the monitor's last results next to the bots, from the same store.
     statusSections ??= options.monitorStatus?.(store.monitor)
     outbox = store.outbox
     closeStore = () => store.close()
   }
+  // Unreachable (the store was opened just above when none was given): narrows the type.
+  if (links === undefined) throw new Error('webhook serve: no link store')
   try {
     const secret = await findWebhookSecret(keyValue, env)
     if (secret === undefined && !request.insecureNoSecret) {
@@ -90,6 +96,7 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
     if (secret === undefined) warnings.push(`--insecure-no-secret: every request is accepted, whoever sends it`)
     const context: UpdateContext = {
       registry,
+      links,
       stateDir,
       muter,
       keyValue,

@@ -4,6 +4,7 @@ import type {BotApiClient} from '../api/index.js'
 import {type BotSession, openBot} from '../bot-session.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {type Env, isTokenUnreadable, loadRegistry, locateRegistry, type RegistryLocation} from '../config/index.js'
+import type {LinkStore} from '../store/link-store.js'
 import type {KeyValueStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
 import type {BotChoice, WebhookOptions} from './register.js'
@@ -35,8 +36,10 @@ export interface AlertMuter {
 
 /** What handling an update needs besides the bot. */
 export interface UpdateContext {
-  /** The bots registry: bots for /status, `links:` and `linked_chats:` for /link and /stop. */
+  /** The bots registry: bots for /status. */
   registry: RegistryLocation
+  /** Link tokens and linked chats (/link, /stop, /status, which chats a button press may come from). */
+  links: LinkStore
   /** Where alert-button keys too long for callback data are looked up (see alert-buttons.ts). */
   stateDir: string
   /** Called by `Mute`; without one, Mute answers that muting is not available. @default undefined */

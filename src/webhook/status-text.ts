@@ -1,5 +1,5 @@
 import {loadCurrentRegistry, type RegistryBot, sameChatId} from '../config/index.js'
-import {type LinkedChat, readSections} from '../config/registry-sections.js'
+import type {LinkedChat} from '../store/link-store.js'
 import type {ServedBot, UpdateContext} from './served-bot.js'
 import {utcClock} from './time-text.js'
 
@@ -24,7 +24,7 @@ function channelCounts(linkedChats: readonly LinkedChat[]): string {
  */
 export async function statusText(bot: ServedBot, chatId: number, context: UpdateContext): Promise<string> {
   // `webhook serve` runs for days: the file as it is now, not as it was at start (parsed again only when it changed).
-  const [{bots}, {linkedChats}] = await Promise.all([loadCurrentRegistry(context.registry), readSections(context.registry)])
+  const [{bots}, linkedChats] = await Promise.all([loadCurrentRegistry(context.registry), context.links.chats()])
   const registryChannels = bots.filter((candidate) => candidate.active && candidate.chat_ids.some((id) => sameChatId(id, chatId)))
   const linkedHere = linkedChats.filter((linked) => linked.chat_id === chatId)
   if (registryChannels.length === 0 && linkedHere.length === 0) {

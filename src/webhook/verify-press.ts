@@ -7,7 +7,6 @@ import {loadCurrentRegistry, sameChatId} from '../config/index.js'
 import {readEnvBotConfigs, readEnvChatIds} from '../config/env-layers.js'
 import type {AlertButtonAction} from './alert-buttons.js'
 import {existingButtonSigningKey, macMatches} from './button-signing.js'
-import {readSections} from '../config/registry-sections.js'
 import type {ServedBot, UpdateContext} from './served-bot.js'
 
 /** The channels every install knows, whatever its registry says. */
@@ -26,7 +25,7 @@ const onMessage = (markup: InlineKeyboardMarkup | undefined, data: string) =>
 async function channelsFor(bot: ServedBot, chatId: number, context: UpdateContext): Promise<{known: Set<string>; received: Set<string>}> {
   const env = context.env ?? process.env
   // `webhook serve` runs for days: the file as it is now, not as it was at start (parsed again only when it changed).
-  const [{bots}, {linkedChats}, envBots] = await Promise.all([loadCurrentRegistry(context.registry), readSections(context.registry), readEnvBotConfigs(env)])
+  const [{bots}, linkedChats, envBots] = await Promise.all([loadCurrentRegistry(context.registry), context.links.chats(), readEnvBotConfigs(env)])
   const named = [...bots.map((entry) => ({name: entry.name, chats: entry.active ? entry.chat_ids : []})), ...envBots.flatMap((entry) => (entry.name ? [{name: entry.name, chats: entry.chatIds}] : []))]
   const known = new Set([...STANDARD_CHANNELS, ...named.map((entry) => entry.name.toLowerCase()), ...linkedChats.flatMap((linked) => linked.channels)])
   const received = new Set<string>()

@@ -6,7 +6,6 @@ import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {loadCurrentRegistry} from '../../src/config/index.js'
-import {readSections} from '../../src/config/registry-sections.js'
 import {fileSignature, ParsedFileCache} from '../../src/support/file-signature.js'
 
 let dir: string
@@ -70,19 +69,16 @@ describe('ParsedFileCache', () => {
 })
 
 describe('the registry in long-running processes', () => {
-  const registry = (chat: string) => `bots:\n  - name: alerts\n    id: 1\n    token: \${ALERTS_TOKEN}\n    chat_ids: [${chat}]\nlinked_chats:\n  - {chat_id: ${chat}, channels: [alerts], linked_at: "2026-01-01T00:00:00Z"}\n`
+  const registry = (chat: string) => `bots:\n  - name: alerts\n    id: 1\n    token: \${ALERTS_TOKEN}\n    chat_ids: [${chat}]\n`
 
-  it('loadCurrentRegistry and readSections parse again only after the file changed', async () => {
+  it('loadCurrentRegistry parses again only after the file changed', async () => {
     const path = join(dir, 'config.yml')
     await writeAt(path, registry('111'), 1_800_000_000)
     expect((await loadCurrentRegistry(path)).bots[0]!.chat_ids).toEqual([111])
-    expect((await readSections(path)).linkedChats.map((linked) => linked.chat_id)).toEqual([111])
     // Same inode, mtime and size: the parsed registry is reused, though the bytes differ.
     await writeAt(path, registry('222'), 1_800_000_000)
     expect((await loadCurrentRegistry(path)).bots[0]!.chat_ids).toEqual([111])
-    expect((await readSections(path)).linkedChats.map((linked) => linked.chat_id)).toEqual([111])
     await utimes(path, 1_800_000_001, 1_800_000_001)
     expect((await loadCurrentRegistry(path)).bots[0]!.chat_ids).toEqual([222])
-    expect((await readSections(path)).linkedChats.map((linked) => linked.chat_id)).toEqual([222])
   })
 })

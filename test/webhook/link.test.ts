@@ -1,10 +1,14 @@
-// One-time link tokens end to end: `webhook link-token` stores a hash in the registry, a chat sends `/link TOKEN`
-// to `webhook serve`, the registry records the chat, `linkedChatsFor` finds it, `/stop` forgets it.
+// One-time link tokens end to end: `webhook link-token` stores a hash in the state store, a chat sends
+// `/link TOKEN` to `webhook serve`, the store records the chat, an alert's lookup finds it, `/stop` forgets it.
+// The registry file is never written.
 import {createHash} from 'node:crypto'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {linkedChatsFor} from '../../src/config/linked-chats.js'
+import type {LinkedChat} from '../../src/store/link-store.js'
+import {openStore} from '../../src/store/select-store.js'
 import {ALERTS_BOT, ANA, ANA_CHAT, BOB, BOB_CHAT, callsOf, expectUsageError, messageUpdate, readRegistry, REGISTRY, SECRET, useWorld, writeRegistry} from './fixture.js'
 import {type ServeProcess, useServeProcesses} from './serve-process.js'
 
@@ -15,6 +19,24 @@ const HEADER = {'X-Telegram-Bot-Api-Secret-Token': SECRET}
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/
 const REGISTRY_WITH_COMMENT = REGISTRY.replace('bots:\n', '# ops bots, kept by hand\nbots:\n').replace('    id: 1\n', '    id: 1\n    info: {username: fastpay_alerts_bot}\n')
+
+/** The chats linked to `channel` through `bot` (alerts by default), as the alert path reads them from the store. */
+async function linkedChatsFor(channel: string, bot = 'alerts'): Promise<LinkedChat[]> {
+  const store = await openStore({stateDir: world.cli.stateDir, configPath: world.cli.configPath, env: world.cli.env})
+  try {
+    return await store.links.chatsFor(channel, bot)
+  } finally {
+    await store.close()
+  }
+}
+
+/** Every file the state dir holds, with its text. */
+function stateFiles(dir = world.cli.stateDir): Array<{path: string; text: string}> {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir, {withFileTypes: true, recursive: true})
+    .filter((entry) => entry.isFile())
+    .map((entry) => ({path: join(entry.parentPath, entry.name), text: readFileSync(join(entry.parentPath, entry.name), 'utf8')}))
+}
 
 interface LinkToken {
   token: string
@@ -45,7 +67,7 @@ async function say(server: ServeProcess, updateId: number, chat: typeof ANA_CHAT
 }
 
 describe('webhook link-token', () => {
-  it('prints the /link command and a t.me link, and stores only the sha256', async () => {
+  it('prints the /link command and a t.me link, and stores only the sha256, in the state store', async () => {
     writeRegistry(world.cli, REGISTRY_WITH_COMMENT)
     const result = await world.run(['webhook', 'link-token', '--bot', 'alerts', '--channels', 'alerts, Digest,alerts'])
     expect(result.exitCode, result.stderr).toBe(0)
@@ -56,21 +78,25 @@ describe('webhook link-token', () => {
       'In the chat that should receive them, send the bot:',
       `  /link ${token}`,
       `or open https://t.me/fastpay_alerts_bot?start=${token}`,
-      'Only its sha256 is kept, in ~/config/fastpay-tg/config.yml.',
+      `Only its sha256 is kept, in the state store (${world.cli.stateDir}).`,
     ])
-    const yaml = readRegistry(world.cli)
-    expect(yaml).not.toContain(token)
-    expect(yaml.startsWith('# ops bots, kept by hand\nbots:\n')).toBe(true)
-    const links = /\nlinks:\n {2}- sha256: ([0-9a-f]{64})\n {4}bot: alerts\n {4}channels: \[alerts, digest\]\n {4}created_at: (\S+)\n {4}expires_at: (\S+)\n$/.exec(yaml)
-    expect(links?.[1]).toBe(sha256(token))
-    expect((Date.parse(links![3]!) - Date.parse(links![2]!)) / 1000).toBe(86_400)
+    expect(readRegistry(world.cli)).toBe(REGISTRY_WITH_COMMENT)
+    const files = stateFiles()
+    expect(files.filter((file) => file.text.includes(token))).toEqual([])
+    const stored = files.map((file) => JSON.parse(file.text) as {key?: string; value?: Record<string, unknown>}).find((file) => file.key?.startsWith('links/tokens/'))
+    expect(stored?.key).toBe(`links/tokens/${sha256(token)}`)
+    expect(stored?.value).toEqual({sha256: sha256(token), bot: 'alerts', channels: ['alerts', 'digest'], created_at: expect.stringMatching(ISO), expires_at: expect.stringMatching(ISO)})
+    expect((Date.parse(String(stored!.value!.expires_at)) - Date.parse(String(stored!.value!.created_at))) / 1000).toBe(86_400)
+    // Nothing an operator lists later shows it either.
+    const listed = await world.run(['webhook', 'links', '--json'])
+    expect([listed.exitCode, listed.stdout.includes(token)]).toEqual([0, false])
   })
 
   it('--ttl sets the expiry; --json gives the token and the command', async () => {
     writeRegistry(world.cli, REGISTRY)
     const link = await newToken(['--bot', 'deploy', '--channels', 'deploy', '--ttl', '30m'])
     expect(link).toEqual({token: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/), bot: 'deploy', channels: ['deploy'], expiresAt: expect.stringMatching(ISO), command: `/link ${link.token}`})
-    const createdAt = /created_at: (\S+)/.exec(readRegistry(world.cli))![1]!
+    const createdAt = /"created_at":"([^"]+)"/.exec(stateFiles().map((file) => file.text).join('\n'))![1]!
     expect((Date.parse(link.expiresAt) - Date.parse(createdAt)) / 1000).toBe(1800)
   })
 
@@ -83,23 +109,22 @@ describe('webhook link-token', () => {
     writeRegistry(world.cli, REGISTRY)
     expectUsageError(await world.run(['webhook', 'link-token', '--bot', 'alerts', ...args]), line)
     expect(readRegistry(world.cli)).toBe(REGISTRY)
+    expect(stateFiles().filter((file) => file.text.includes('links/'))).toEqual([])
   })
 })
 
 describe('/link, /status and /stop through webhook serve', () => {
-  it('links a chat once: valid, then used, then unknown; linkedChatsFor finds it; /stop forgets it', async () => {
+  it('links a chat once: valid, then used, then unknown; the alert lookup finds it; /stop forgets it', async () => {
     writeRegistry(world.cli, REGISTRY_WITH_COMMENT)
     const link = await newToken(['--bot', 'alerts', '--channels', 'alerts,digest'])
     const server = await startServe(world.cli, [], {TELEGRAM_WEBHOOK_SECRET: SECRET})
 
     expect(await say(server, 1, ANA_CHAT, `/link ${link.token}`)).toBe('Linked: this chat now receives alerts, digest. Send /stop to undo.')
-    const yaml = readRegistry(world.cli)
-    expect(yaml).toMatch(/\nlinked_chats:\n {2}- chat_id: 4242\n {4}bot: alerts\n {4}channels: \[alerts, digest\]\n {4}linked_at: \S+Z\n {4}linked_by: "@ana_oncall \(id 4242\)"\n {4}title: Ana\n$/)
-    expect(yaml).toMatch(/ {4}used_at: \S+Z\n {4}used_by_chat: 4242\n/)
-    const lookup = {configPath: world.cli.configPath, env: world.cli.env}
-    expect(await linkedChatsFor('digest', lookup)).toEqual([{chat_id: 4242, bot: 'alerts', channels: ['alerts', 'digest'], linked_at: expect.stringMatching(ISO), linked_by: '@ana_oncall (id 4242)', title: 'Ana'}])
-    expect(await linkedChatsFor('deploy', lookup)).toEqual([])
-    expect(await linkedChatsFor('alerts', {...lookup, bot: 'deploy'})).toEqual([])
+    expect(readRegistry(world.cli)).toBe(REGISTRY_WITH_COMMENT)
+    expect(stateFiles().map((file) => file.text).join('\n')).toMatch(/"used_at":"\S+Z","used_by_chat":4242/)
+    expect(await linkedChatsFor('digest')).toEqual([{chat_id: 4242, bot: 'alerts', channels: ['alerts', 'digest'], linked_at: expect.stringMatching(ISO), linked_by: '@ana_oncall (id 4242)', title: 'Ana'}])
+    expect(await linkedChatsFor('deploy')).toEqual([])
+    expect(await linkedChatsFor('alerts', 'deploy')).toEqual([])
 
     expect(await say(server, 2, BOB_CHAT, `/link ${link.token}`)).toMatch(/^This link token was already used \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)\. Tokens work once: ask an operator for a new one\.$/)
     expect(await say(server, 3, BOB_CHAT, '/link AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).toBe('This link token is not known. Check it, or ask an operator for a new one (fastpay-tg webhook link-token).')
@@ -109,10 +134,12 @@ describe('/link, /status and /stop through webhook serve', () => {
     expect(status.slice(-2)).toEqual(['Linked chats: 1 (alerts: 1, digest: 1)', 'This chat receives: alerts (linked), digest (linked)'])
 
     expect(await say(server, 6, ANA_CHAT, '/stop')).toBe('Unlinked: this chat no longer receives alerts, digest.')
-    expect(readRegistry(world.cli)).not.toContain('linked_chats')
-    expect(await linkedChatsFor('alerts', lookup)).toEqual([])
+    expect(await linkedChatsFor('alerts')).toEqual([])
     expect(await say(server, 7, ANA_CHAT, '/stop')).toBe('This chat was not linked: nothing to stop.')
-    expect(readRegistry(world.cli).startsWith('# ops bots, kept by hand\nbots:\n')).toBe(true)
+    expect(readRegistry(world.cli)).toBe(REGISTRY_WITH_COMMENT)
+    const printed = `${server.stdout()}\n${server.stderr()}`
+    expect(printed).not.toContain(link.token)
+    expect(stateFiles().filter((file) => file.text.includes(link.token))).toEqual([])
   })
 
   it('/stop CHANNEL leaves that channel only; /status lists what stays; /stop then leaves the rest', async () => {
@@ -121,13 +148,12 @@ describe('/link, /status and /stop through webhook serve', () => {
     const server = await startServe(world.cli, [], {TELEGRAM_WEBHOOK_SECRET: SECRET})
     expect(await say(server, 1, ANA_CHAT, `/link ${link.token}`)).toBe('Linked: this chat now receives alerts, digest. Send /stop to undo.')
     expect(await say(server, 2, ANA_CHAT, '/stop Digest')).toBe('Unlinked: this chat no longer receives digest.')
-    const lookup = {configPath: world.cli.configPath, env: world.cli.env}
-    expect(await linkedChatsFor('digest', lookup)).toEqual([])
-    expect((await linkedChatsFor('alerts', lookup)).map((chat) => [chat.chat_id, chat.channels])).toEqual([[4242, ['alerts']]])
+    expect(await linkedChatsFor('digest')).toEqual([])
+    expect((await linkedChatsFor('alerts')).map((chat) => [chat.chat_id, chat.channels])).toEqual([[4242, ['alerts']]])
     expect((await say(server, 3, ANA_CHAT, '/status')).split('\n').slice(-2)).toEqual(['Linked chats: 1 (alerts: 1)', 'This chat receives: alerts (linked)'])
     expect(await say(server, 4, ANA_CHAT, '/stop deploy')).toBe('This chat is not linked to deploy: nothing to stop. /status shows what it receives.')
     expect(await say(server, 5, ANA_CHAT, '/stop')).toBe('Unlinked: this chat no longer receives alerts.')
-    expect(readRegistry(world.cli)).not.toContain('linked_chats')
+    expect(await linkedChatsFor('alerts')).toEqual([])
   })
 
   it('webhook links lists linked chats (--bot filters); webhook unlink CHAT [--channel C] removes them; bad input is one line', async () => {
@@ -144,7 +170,7 @@ describe('/link, /status and /stop through webhook serve', () => {
 
     const one = await world.run(['webhook', 'unlink', '4242', '--channel', 'digest'])
     expect([one.exitCode, one.stdout]).toEqual([0, 'unlinked 4242 (via alerts): no longer receives digest'])
-    expect((await linkedChatsFor('alerts', {configPath: world.cli.configPath, env: world.cli.env})).map((chat) => chat.channels)).toEqual([['alerts']])
+    expect((await linkedChatsFor('alerts')).map((chat) => chat.channels)).toEqual([['alerts']])
     expect((await world.run(['webhook', 'unlink', '4242'])).stdout).toBe('unlinked 4242 (via alerts): no longer receives alerts')
     expectUsageError(await world.run(['webhook', 'unlink', '4242']), 'Error: chat 4242 is not linked')
     expectUsageError(await world.run(['webhook', 'unlink', 'abc']), 'Error: CHAT: expected a numeric chat id, got "abc"')
@@ -158,7 +184,7 @@ describe('/link, /status and /stop through webhook serve', () => {
     const server = await startServe(world.cli, [], {TELEGRAM_WEBHOOK_SECRET: SECRET})
     expect(await say(server, 1, ANA_CHAT, `/start ${first.token}`)).toBe('Linked: this chat now receives alerts. Send /stop to undo.')
     expect(await say(server, 2, ANA_CHAT, `/link ${second.token}`)).toBe('Linked: this chat now receives alerts, digest. Send /stop to undo.')
-    const linked = await linkedChatsFor('alerts', {configPath: world.cli.configPath, env: world.cli.env})
+    const linked = await linkedChatsFor('alerts')
     expect(linked.map((chat) => [chat.chat_id, chat.channels])).toEqual([[4242, ['alerts', 'digest']]])
   })
 
@@ -170,21 +196,25 @@ describe('/link, /status and /stop through webhook serve', () => {
       `  - sha256: ${sha256(token)}\n    bot: alerts\n    channels: [alerts]\n    created_at: 2025-01-01T10:00:00Z\n    expires_at: ${expiresAt}\n`
     writeRegistry(world.cli, `${REGISTRY}links:\n${entry(ancient, '2025-01-02T10:00:00Z')}${entry(expired, hourAgo)}`)
     const forDeploy = await newToken(['--bot', 'deploy', '--channels', 'deploy'])
-    // Creating a token drops those spent more than 7 days ago, and keeps the recent ones so they can say why.
-    expect(readRegistry(world.cli)).not.toContain(sha256(ancient))
+    // The first run moved the file's tokens into the store, except those spent more than 7 days ago; the recent ones
+    // are kept so that they can say why.
+    expect(readRegistry(world.cli)).not.toContain('links:')
+    const stored = stateFiles().map((file) => file.text).join('\n')
+    expect([stored.includes(sha256(ancient)), stored.includes(sha256(expired))]).toEqual([false, true])
     const server = await startServe(world.cli, [], {TELEGRAM_WEBHOOK_SECRET: SECRET})
     const shown = `${hourAgo.slice(0, 10)} ${hourAgo.slice(11, 19)} UTC`
     expect(await say(server, 1, ANA_CHAT, `/link ${expired}`)).toBe(`This link token expired on ${shown}. Ask an operator for a new one.`)
     expect(await say(server, 2, ANA_CHAT, `/link ${ancient}`)).toBe('This link token is not known. Check it, or ask an operator for a new one (fastpay-tg webhook link-token).')
     expect(await say(server, 3, ANA_CHAT, `/link ${forDeploy.token}`)).toBe('This link token is for the bot "deploy", not this one.')
-    expect(readRegistry(world.cli)).not.toContain('linked_chats')
+    expect(await linkedChatsFor('alerts')).toEqual([])
     expect(callsOf(world.api, 'sendMessage').every((request) => request.token === ALERTS_BOT.token)).toBe(true)
   })
 
-  it('a malformed linked_chats section: linkedChatsFor names the file and the field', async () => {
-    writeRegistry(world.cli, `${REGISTRY}linked_chats:\n  - chat_id: "4242x"\n    channels: [alerts]\n    linked_at: 2025-01-01T10:00:00Z\n`)
-    await expect(linkedChatsFor('alerts', {configPath: world.cli.configPath, env: world.cli.env})).rejects.toThrow(
-      `${world.cli.configPath}: linked_chats[0].chat_id: expected an integer, got "4242x"`,
-    )
+  it('a malformed linked_chats section left by an old version: one line naming the file and the field; nothing moves', async () => {
+    const yaml = `${REGISTRY}linked_chats:\n  - chat_id: "4242x"\n    channels: [alerts]\n    linked_at: 2025-01-01T10:00:00Z\n`
+    writeRegistry(world.cli, yaml)
+    expectUsageError(await world.run(['webhook', 'links']), 'Error: ~/config/fastpay-tg/config.yml: linked_chats[0].chat_id: expected an integer, got "4242x"')
+    expect(readRegistry(world.cli)).toBe(yaml)
+    expect(stateFiles().filter((file) => file.text.includes('links/'))).toEqual([])
   })
 })
