@@ -57,7 +57,8 @@ Guarantee: one reply per accepted update (a repeated update_id is skipped), with
       },
       {
         ...this.clientOptions,
-        log: (line, about) => (json ? this.jsonEvent('update', {...about, message: line}) : this.log(line)),
+        // One line per handled update: written straight, as `log` would, without asking oclif about --json each time.
+        log: json ? (line, about) => this.jsonEvent('update', {...about, message: line}) : (line) => process.stdout.write(`${redact(line)}\n`),
         logError: (line) => {
           if (!json) process.stderr.write(`${redact(line)}\n`)
           else if (line.startsWith(WARNING)) this.jsonEvent('warning', {message: line.slice(WARNING.length)})

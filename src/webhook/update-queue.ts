@@ -20,6 +20,7 @@ export class UpdateQueue {
   #running = 0
   #pending = 0
   #idleWaiters: Array<() => void> = []
+  #pumpScheduled = false
 
   constructor(options: UpdateQueueOptions) {
     this.#concurrency = options.concurrency ?? 16
@@ -40,7 +41,15 @@ export class UpdateQueue {
     tasks.push(task)
     this.#pending++
     if (tasks.length === 1 && !this.#active.has(lane)) this.#ready.push(lane)
-    this.#pump()
+    // Tasks start after the I/O callbacks of this turn: every request that arrived with this one is answered first,
+    // and handling (replies, logging) never runs inside a request's callback.
+    if (!this.#pumpScheduled) {
+      this.#pumpScheduled = true
+      setImmediate(() => {
+        this.#pumpScheduled = false
+        this.#pump()
+      })
+    }
   }
 
   /** Resolves true once every task has finished, or false when `timeoutMs` passed first. */

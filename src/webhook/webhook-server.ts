@@ -84,6 +84,22 @@ export function webhookRoute(pathPrefix = ''): RegExp {
   return new RegExp(`^${prefix === '' ? '' : `(?:${prefix})?`}${WEBHOOK_ROUTE_TAIL}$`)
 }
 
+/** Paths the URL parser leaves as they are: no dot segments, escapes, backslashes, fragments or leading `//` (a host). */
+const PLAIN_PATH = /^\/(?!\/)[\w\-/]*$/
+
+/**
+ * The path of a request target as the URL parser gives it, without its cost for the plain origin-form paths Telegram
+ * and proxies send (`/api/telegram/webhook/1/?x`); anything else (absolute-form, dot segments) goes through URL.
+ */
+export function requestPath(target = '/'): string {
+  const query = target.indexOf('?')
+  const path = query === -1 ? target : target.slice(0, query)
+  return PLAIN_PATH.test(path) ? path : new URL(target, 'http://localhost').pathname
+}
+
+/** An accepted update's answer: an empty 200, as Telegram needs nothing more. */
+const OK_HEADERS = {'content-length': '0'}
+
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest()
 
 function answer(response: ServerResponse, status: number, body = '', headers: Record<string, string> = {}): void {
@@ -99,17 +115,28 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
+    // 'close' follows every request, also one read whole: an Error (and its stack) only when the body was cut short.
+    let settled = false
     request.on('data', (chunk: Buffer) => {
       size += chunk.length
       if (size > maxBytes) {
+        settled = true
         request.removeAllListeners('data')
         request.resume()
         reject(new BodyTooLarge())
       } else chunks.push(chunk)
     })
-    request.on('end', () => resolve(Buffer.concat(chunks)))
-    request.on('error', () => reject(new BodyCutShort()))
-    request.on('close', () => reject(new BodyCutShort()))
+    request.on('end', () => {
+      settled = true
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
+    })
+    const cutShort = () => {
+      if (settled) return
+      settled = true
+      reject(new BodyCutShort())
+    }
+    request.on('error', cutShort)
+    request.on('close', cutShort)
   })
 }
 
@@ -173,19 +200,20 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
   let accepted = 0
 
   const count = (bot: Bot | undefined, outcome: WebhookOutcome) => options.onOutcome?.(bot, outcome)
-  const refuse = (response: ServerResponse, status: number, reason: string, from: string, bot?: Bot) => {
+  const refuse = (response: ServerResponse, status: number, reason: string, from: () => string, bot?: Bot) => {
     count(bot, status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : 'rejected')
-    logError(`webhook: ${status} ${reason} (${from})`)
+    logError(`webhook: ${status} ${reason} (${from()})`)
     // No `connection: close` on a 413: closing while the client still writes its body resets the connection, and the
     // client sees EPIPE instead of the answer. The rest of the body drains (resumed), within the request timeout.
     answer(response, status, `${reason}\n`)
   }
 
   const receive = async (request: IncomingMessage, response: ServerResponse) => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname
+    const path = requestPath(request.url)
     const webhookId = Number(route.exec(path)?.[1])
     const bot = options.bots.get(webhookId)
-    const from = `${request.socket.remoteAddress ?? '?'} ${request.method ?? '?'} ${path}`
+    // Only refusals name the peer: an accepted update does not pay for the text.
+    const from = () => `${request.socket.remoteAddress ?? '?'} ${request.method ?? '?'} ${path}`
     // The secret comes first: without it, neither the status (404, 405) nor the time taken tells which bots are served.
     if (expectedSecret !== undefined) {
       const given = request.headers[SECRET_HEADER]
@@ -211,13 +239,14 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
       body = await readBody(request, maxBodyBytes)
     } catch (error) {
       if (error instanceof BodyTooLarge) return refuse(response, 413, `body over ${maxBodyBytes} bytes`, from, bot)
-      if (error instanceof BodyCutShort) return logError(`webhook: request cut short or timed out before its body arrived (${from})`)
+      if (error instanceof BodyCutShort) return logError(`webhook: request cut short or timed out before its body arrived (${from()})`)
       throw error
     }
     const update = parseUpdate(body)
     if (typeof update === 'string') return refuse(response, 400, update, from, bot)
     if (queue.size >= maxQueued) return refuse(response, 503, 'too many updates waiting; Telegram will retry', from, bot)
-    answer(response, 200)
+    response.writeHead(200, OK_HEADERS)
+    response.end()
     if (!recent.isNew(webhookId, update.update_id)) return count(bot, 'duplicate')
     accepted++
     queue.push(options.laneOf(webhookId, update), async () => {

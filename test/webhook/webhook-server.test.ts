@@ -4,7 +4,7 @@ import {connect} from 'node:net'
 import type {Update} from '@grammyjs/types'
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {startWebhookServer, type WebhookServer, type WebhookServerOptions} from '../../src/webhook/webhook-server.js'
+import {requestPath, startWebhookServer, type WebhookServer, type WebhookServerOptions} from '../../src/webhook/webhook-server.js'
 
 const servers: WebhookServer[] = []
 afterEach(async () => {
@@ -96,5 +96,28 @@ describe('startWebhookServer', () => {
     await closing
     expect(recorder.handled).toEqual([1])
     expect(server.accepted).toBe(1)
+  })
+})
+
+describe('requestPath', () => {
+  it('gives the path the URL parser gives, whatever the request target (it routes, so a difference would open a path)', () => {
+    const targets = [
+      '/api/telegram/webhook/1/',
+      '/api/telegram/webhook/1/?a=b',
+      '/tg/api/telegram/webhook/1',
+      '/evil/../api/telegram/webhook/1/',
+      '/api/telegram/./webhook/1/',
+      '/api/telegram/webhook/1/#x',
+      '/a#b?c',
+      'http://host/api/telegram/webhook/1/',
+      '//host/api/telegram/webhook/1/',
+      '/a//b',
+      '/api%2ftelegram/webhook/1/',
+      '/api\\telegram\\webhook\\1\\',
+      '/caf\u00e9',
+      '*',
+      '',
+    ]
+    expect(targets.map((target) => requestPath(target))).toEqual(targets.map((target) => new URL(target, 'http://localhost').pathname))
   })
 })
