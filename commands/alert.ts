@@ -117,7 +117,7 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input, 3 unreachable
     const content = {title: args.title, severity, fields, body, channel: flags.channel, host: flags['no-host'] ? null : hostname()}
     if (flags['dry-run'] && state) return this.printDryRun(await alert.dryRunAlert({target, content, template, throttle, outbox: state.outbox, links: state.links}))
 
-    const replyMarkup = buttons && state ? await prepareAlertButtons(key, state.stateDir, {buttons, keyValue: state.keyValue, botId, channel: flags.channel}) : undefined
+    const replyMarkup = buttons && state ? await prepareAlertButtons(key, {buttons, keyValue: state.keyValue, botId, channel: flags.channel}) : undefined
     const progress = await this.deliveryProgress()
     const onChatDone = progress?.chatDone
     const result = await alert

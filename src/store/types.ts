@@ -103,6 +103,11 @@ export interface KeyValueStore {
   delete(key: string): Promise<void>
   /** Every live key that starts with `prefix`, in key order. */
   list<T>(prefix: string): Promise<Array<{key: string} & Versioned<T>>>
+  /**
+   * Removes what is left of the keys under `prefix` whose time to live is over: the file store keeps their files
+   * until then (nothing reads them), Redis expires keys by itself. Housekeeping, e.g. by `webhook serve` hourly.
+   */
+  removeExpired(prefix: string): Promise<void>
 }
 
 /** An append-only list that keeps its newest items (a check's history for `monitor status`). */

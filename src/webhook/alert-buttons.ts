@@ -3,21 +3,20 @@
 // Callback data holds 64 bytes at most: `ack:<ref>:<mac>` and `mute:<ref>:<seconds>:<mac>`, where <mac> signs the
 // channel, the action, the ref and the seconds with the bot's key (button-signing.ts), so `webhook serve` honours
 // only buttons the toolkit made, in chats that receive that channel. <ref> is the alert's throttle key as is when
-// the longest form fits; otherwise `#` and 32 hex digits of the key's sha256, and `prepareAlertButtons` writes the
-// key to `<state dir>/button-keys/<hex>.key`, where `webhook serve` looks it up. A key starting with `#` is always
-// hashed, so the two forms never clash. Those files are pruned after BUTTON_KEYS_KEPT_MS.
+// the longest form fits; otherwise `#` and 32 hex digits of the key's sha256, and `prepareAlertButtons` records the
+// key in the store (button-keys.ts), where `webhook serve` on any host sharing it looks it up. A key starting with `#`
+// is always hashed, so the two forms never clash.
 import {createHash} from 'node:crypto'
-import {mkdir, readdir, readFile, stat, unlink} from 'node:fs/promises'
-import {join} from 'node:path'
 
 import type {InlineKeyboardButton, InlineKeyboardMarkup} from '@grammyjs/types'
 
-import {writeFileAtomic} from '../support/atomic-write.js'
 import type {KeyValueStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
+import {type ButtonKeyLookup, lookUpButtonKey, recordButtonKey} from './button-keys.js'
 import {buttonMac, buttonSigningKey, MAC_CHARS} from './button-signing.js'
 
 export {botIdOfToken} from './button-signing.js'
+export {BUTTON_KEYS_KEPT_MS, pruneButtonKeys} from './button-keys.js'
 import {shortDuration} from './time-text.js'
 
 const CALLBACK_DATA_MAX_BYTES = 64
@@ -27,12 +26,6 @@ export const DEFAULT_MUTE_SECONDS = 3600
 export const MAX_MUTE_SECONDS = 7 * 86_400
 const HASH_PREFIX = '#'
 const HASH_HEX_DIGITS = 32
-/**
- * How long a long key's map entry is kept. Telegram shows the bot a pressed message only for 48 hours (after that
- * the press cannot be checked against the message and is refused), so a week is ample.
- */
-export const BUTTON_KEYS_KEPT_MS = 7 * 86_400_000
-
 export type AlertButtonAction =
   | {kind: 'ack'; ref: string; mac: string}
   | {kind: 'mute'; ref: string; seconds: number; mac: string}
@@ -79,55 +72,33 @@ export function alertButtons(throttleKey: string, signer: ButtonSigner, options:
   return {inline_keyboard: [row]}
 }
 
-/** The button-key map's directory inside a state dir (`~/.local/state/fastpay-tg/button-keys`). */
-export const buttonKeysDirIn = (stateDir: string) => join(stateDir, 'button-keys')
-
 export interface PrepareAlertButtonsOptions extends AlertButtonsOptions {
-  /** Where the bot's signing key lives: the configured store's key-value part. */
+  /** Where the bot's signing key and long keys' map live: the configured store's key-value part. */
   keyValue: KeyValueStore
   /** The sending bot's Telegram id (`botIdOfToken`). */
   botId: number
   /** The alert's channel: only chats that receive it may press. */
   channel: string
-  /** @default Date.now */
-  now?: () => number
 }
 
-/** `alertButtons` with the bot's signing key, plus the key recorded under `stateDir` when the buttons carry its hash. */
-export async function prepareAlertButtons(throttleKey: string, stateDir: string, options: PrepareAlertButtonsOptions): Promise<InlineKeyboardMarkup> {
+/** `alertButtons` with the bot's signing key, plus the key recorded in the store when the buttons carry its hash. */
+export async function prepareAlertButtons(throttleKey: string, options: PrepareAlertButtonsOptions): Promise<InlineKeyboardMarkup> {
   const key = await buttonSigningKey(options.keyValue, options.botId)
   const markup = alertButtons(throttleKey, {key, channel: options.channel}, options)
   const ref = keyRef(throttleKey)
-  if (ref.startsWith(HASH_PREFIX)) {
-    const dir = buttonKeysDirIn(stateDir)
-    await mkdir(dir, {recursive: true, mode: 0o700})
-    await writeFileAtomic(join(dir, `${ref.slice(1)}.key`), throttleKey, 0o600)
-    await pruneButtonKeys(stateDir, (options.now ?? Date.now)())
-  }
+  if (ref.startsWith(HASH_PREFIX)) await recordButtonKey(options.keyValue, ref.slice(1), throttleKey)
   return markup
 }
 
-/** Removes map entries written more than BUTTON_KEYS_KEPT_MS before `now`; returns how many went. */
-export async function pruneButtonKeys(stateDir: string, now = Date.now(), keptMs = BUTTON_KEYS_KEPT_MS): Promise<number> {
-  const dir = buttonKeysDirIn(stateDir)
-  const names = await readdir(dir).catch(() => [] as string[])
-  let removed = 0
-  for (const name of names.filter((file) => file.endsWith('.key'))) {
-    const path = join(dir, name)
-    const info = await stat(path).catch(() => undefined)
-    if (info === undefined || now - info.mtimeMs <= keptMs) continue
-    // Another process may prune the same file at once: gone is gone.
-    if (await unlink(path).then(() => true, () => false)) removed++
-  }
-  return removed
-}
-
-/** The throttle key behind a ref, or undefined when its map entry is missing (another machine, pruned, wiped). */
-export async function resolveKeyRef(ref: string, stateDir: string): Promise<string | undefined> {
+/**
+ * The throttle key behind a ref, or undefined when its map entry is missing (a store this server does not share,
+ * expired, wiped) or is not the key hashed (a file edited by hand).
+ */
+export async function resolveKeyRef(ref: string, where: ButtonKeyLookup): Promise<string | undefined> {
   if (!ref.startsWith(HASH_PREFIX)) return ref
   const hex = ref.slice(1)
   if (!new RegExp(`^[0-9a-f]{${HASH_HEX_DIGITS}}$`).test(hex)) return undefined
-  const key = await readFile(join(buttonKeysDirIn(stateDir), `${hex}.key`), 'utf8').catch(() => undefined)
+  const key = await lookUpButtonKey(hex, where)
   return key !== undefined && hashHex(key) === hex ? key : undefined
 }
 

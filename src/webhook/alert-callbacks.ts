@@ -58,7 +58,7 @@ export async function handleCallbackQuery(bot: ServedBot, query: CallbackQuery, 
     await bot.client.answerCallbackQuery({callback_query_id: query.id, text: verdict.answer, show_alert: true})
     return `${label}: refused ${action.kind} ${JSON.stringify(data)} from ${who} (id ${query.from.id})${chat}: ${verdict.reason}`
   }
-  const key = await resolveKeyRef(action.ref, context.stateDir)
+  const key = await resolveKeyRef(action.ref, context)
   if (key === undefined) {
     const text = "This alert's key is not known on this server (a different machine or state dir): nothing was changed."
     await bot.client.answerCallbackQuery({callback_query_id: query.id, text, show_alert: true})

@@ -5,7 +5,6 @@ export {
   type AlertButtonAction,
   type AlertButtonsOptions,
   BUTTON_KEYS_KEPT_MS,
-  buttonKeysDirIn,
   type ButtonSigner,
   DEFAULT_MUTE_SECONDS,
   keyRef,

@@ -133,7 +133,7 @@ const PRUNE_EVERY_MS = 3_600_000
 
 async function listen(request: ServeRequest, options: ServeOptions, {bots, warnings, context, secret, pathPrefix, closeStore}: Prepared): Promise<RunningServe> {
   // Long alert keys' map entries outlive their use: prune now and every hour while serving.
-  const prune = () => pruneButtonKeys(context.stateDir).catch((error: unknown) => options.logError?.(`webhook: pruning button keys failed: ${String(error)}`))
+  const prune = () => pruneButtonKeys(context).catch((error: unknown) => options.logError?.(`webhook: pruning button keys failed: ${String(error)}`))
   await prune()
   const pruning = setInterval(() => void prune(), PRUNE_EVERY_MS).unref()
   const server = await startWebhookServer<ServedBot>({

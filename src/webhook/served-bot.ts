@@ -40,11 +40,14 @@ export interface UpdateContext {
   registry: RegistryLocation
   /** Link tokens and linked chats (/link, /stop, /status, which chats a button press may come from). */
   links: LinkStore
-  /** Where alert-button keys too long for callback data are looked up (see alert-buttons.ts). */
+  /** The state dir, whose `button-keys/` files of older versions are still read (see button-keys.ts). */
   stateDir: string
   /** Called by `Mute`; without one, Mute answers that muting is not available. @default undefined */
   muter?: AlertMuter
-  /** Where each bot's button signing key lives (see button-signing.ts); without it, no alert button is honoured. */
+  /**
+   * Where each bot's button signing key and the long keys' map live (button-signing.ts, button-keys.ts); without it,
+   * no alert button is honoured.
+   */
   keyValue?: KeyValueStore
   /** TELEGRAM_BOT_CONFIGS and TELEGRAM_CHAT_IDS, for which chats receive a channel. @default process.env */
   env?: Env

@@ -1,10 +1,11 @@
 // `alert` end to end: what the message says (severity icon, fields, body from stdin, escaping, host and time),
 // where it goes (channels through the config layers, linked chats), buttons for `webhook serve`, and --dry-run.
-import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, readdirSync, writeFileSync} from 'node:fs'
 import {hostname} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
+import {FileKeyValue} from '../../src/store/file/file-key-value.js'
 import {
   ALERTS_BOT,
   callsOf,
@@ -227,16 +228,16 @@ describe('--buttons for webhook serve', () => {
     })
   })
 
-  it('a key too long for callback data travels as a hash, and the key is kept in the state dir for serve', async () => {
+  it("a key too long for callback data travels as a hash, and the key is kept in the store's key-value part for serve", async () => {
     const key = `payments/eu-1/${'settlement-batch-'.repeat(4)}lag`
     const result = await world.run(['alert', 'Settlement lag', ...toOnCall, '--no-host', '--buttons', 'mute', '--throttle-key', key])
     expect(result.exitCode, result.stderr).toBe(0)
     const markup = onlyMessage().params.reply_markup as {inline_keyboard: Array<Array<{text: string; callback_data: string}>>}
     expect(markup.inline_keyboard).toEqual([[{text: 'Mute 1h', callback_data: expect.stringMatching(/^mute:#[0-9a-f]{32}:3600:[A-Za-z0-9_-]{16}$/)}]])
     const hex = /#([0-9a-f]{32})/.exec(markup.inline_keyboard[0]![0]!.callback_data)![1]
-    const keysDir = join(world.cli.stateDir, 'button-keys')
-    expect(readdirSync(keysDir)).toEqual([`${hex}.key`])
-    expect(readFileSync(join(keysDir, `${hex}.key`), 'utf8')).toBe(key)
+    const stored = await new FileKeyValue({dir: join(world.cli.stateDir, 'state')}).get(`button-keys/${hex}`)
+    expect(stored?.value).toBe(key)
+    expect(existsSync(join(world.cli.stateDir, 'button-keys'))).toBe(false)
   })
 })
 

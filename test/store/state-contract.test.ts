@@ -1,4 +1,6 @@
 // Key-value documents and histories (monitor state, per-host observations) behave alike on files and on Redis.
+import {readdirSync, readFileSync} from 'node:fs'
+
 import type {Redis} from 'ioredis'
 import {afterAll, describe, expect, it} from 'vitest'
 
@@ -18,7 +20,14 @@ afterAll(async () => {
 interface Backend {
   name: string
   skip?: string
-  open: () => Promise<{kv: KeyValueStore; history: HistoryStore; expire: (key: string) => Promise<void>; ttlOf: (key: string) => Promise<number | null>}>
+  open: () => Promise<{
+    kv: KeyValueStore
+    history: HistoryStore
+    expire: (key: string) => Promise<void>
+    ttlOf: (key: string) => Promise<number | null>
+    /** How many keys under the prefix the backend still keeps anything of (files, Redis keys), expired or not. */
+    kept: (prefix: string) => Promise<number>
+  }>
 }
 
 const backends: Backend[] = [
@@ -35,6 +44,10 @@ const backends: Backend[] = [
         ttlOf: async (key) => {
           const documents = await kv.list(key)
           return documents.length === 0 ? null : 1
+        },
+        kept: async (prefix) => {
+          const files = readdirSync(`${dir}/state`).filter((name) => name.endsWith('.json'))
+          return files.filter((name) => (JSON.parse(readFileSync(`${dir}/state/${name}`, 'utf8')) as {key: string}).key.startsWith(prefix)).length
         },
       }
     },
@@ -57,6 +70,7 @@ const backends: Backend[] = [
           const ttl = await redis.pttl(kv.keyFor(key))
           return ttl === -2 ? null : ttl
         },
+        kept: async (prefix) => (await redis.keys(`${kv.keyFor(prefix)}*`)).length,
       }
     },
   },
@@ -104,6 +118,17 @@ for (const backend of backends) {
       await expire('monitor/seen/api/1000/host-b')
       expect(await kv.list('monitor/seen/api/1000/')).toEqual([])
       expect((await kv.list('monitor/seen/api/')).map(({key}) => key)).toEqual(['monitor/seen/api/2000/host-a'])
+    })
+
+    it('removeExpired leaves nothing of the expired keys under its prefix, and keeps the live ones', async () => {
+      const {kv, expire, kept} = await backend.open()
+      await kv.set('button-keys/aa', 'a long throttle key', {ttlMs: 120_000})
+      await kv.set('button-keys/bb', 'another long throttle key')
+      await expire('button-keys/aa')
+      await kv.removeExpired('button-keys/')
+      expect(await kept('button-keys/')).toBe(1)
+      expect((await kv.get('button-keys/bb'))?.value).toBe('another long throttle key')
+      expect(await kv.get('button-keys/aa')).toBeUndefined()
     })
 
     it('keeps the newest items of a history, newest first', async () => {

@@ -1,4 +1,4 @@
-import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -105,36 +105,63 @@ describe('the signing key and the key map', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600)
   })
 
-  it('prepareAlertButtons writes the key only when hashed; resolveKeyRef reads it back and checks it', async () => {
+  it('prepareAlertButtons records the key in the store only when hashed, for a week; resolveKeyRef reads it back and checks it', async () => {
     const stateDir = tempDir()
-    const signing = {keyValue: new FileKeyValue({dir: join(stateDir, 'state')}), botId: 7012345678, channel: 'alerts'}
+    const keyValue = new FileKeyValue({dir: join(stateDir, 'state')})
+    const signing = {keyValue, botId: 7012345678, channel: 'alerts'}
     const longKey = `payments:${'x'.repeat(80)}`
-    await prepareAlertButtons('db:down', stateDir, signing)
-    await prepareAlertButtons(longKey, stateDir, signing)
+    await prepareAlertButtons('db:down', signing)
+    const before = Date.now()
+    await prepareAlertButtons(longKey, signing)
     const ref = keyRef(longKey)
-    expect(readdirSync(join(stateDir, 'button-keys'))).toEqual([`${ref.slice(1)}.key`])
-    expect(readFileSync(join(stateDir, 'button-keys', `${ref.slice(1)}.key`), 'utf8')).toBe(longKey)
-    expect(statSync(join(stateDir, 'button-keys', `${ref.slice(1)}.key`)).mode & 0o777).toBe(0o600)
-    expect(await resolveKeyRef(ref, stateDir)).toBe(longKey)
-    expect(await resolveKeyRef('db:down', stateDir)).toBe('db:down')
-    expect(await resolveKeyRef(`#${'a'.repeat(32)}`, stateDir)).toBeUndefined()
-    expect(await resolveKeyRef('#../../etc/passwd', stateDir)).toBeUndefined()
+    expect((await keyValue.list('button-keys/')).map(({key, value}) => [key, value])).toEqual([[`button-keys/${ref.slice(1)}`, longKey]])
+    const file = JSON.parse(readFileSync(jsonPathFor(join(stateDir, 'state'), `button-keys/${ref.slice(1)}`), 'utf8')) as {expiresAt: number}
+    expect(file.expiresAt - before).toBeGreaterThanOrEqual(BUTTON_KEYS_KEPT_MS)
+    expect(file.expiresAt - before).toBeLessThan(BUTTON_KEYS_KEPT_MS + 60_000)
+    // Nothing in the directory older versions wrote.
+    expect(existsSync(join(stateDir, 'button-keys'))).toBe(false)
+    const where = {keyValue, stateDir}
+    expect(await resolveKeyRef(ref, where)).toBe(longKey)
+    expect(await resolveKeyRef('db:down', where)).toBe('db:down')
+    expect(await resolveKeyRef(`#${'a'.repeat(32)}`, where)).toBeUndefined()
+    expect(await resolveKeyRef('#../../etc/passwd', where)).toBeUndefined()
+    // A store that does not hold the entry (another machine's files) does not know the key.
+    expect(await resolveKeyRef(ref, {keyValue: new FileKeyValue({dir: join(tempDir(), 'state')}), stateDir: tempDir()})).toBeUndefined()
   })
 
-  it('map entries are pruned once older than their window, younger ones kept', async () => {
+  it("an older version's <state dir>/button-keys/<hex>.key is still read, and only when it holds the key hashed", async () => {
     const stateDir = tempDir()
-    const signing = {keyValue: new FileKeyValue({dir: join(stateDir, 'state')}), botId: 7012345678, channel: 'alerts'}
-    const [oldKey, newKey] = [`old:${'x'.repeat(60)}`, `new:${'x'.repeat(60)}`]
-    await prepareAlertButtons(oldKey, stateDir, signing)
-    const oldFile = join(stateDir, 'button-keys', `${keyRef(oldKey).slice(1)}.key`)
-    const written = Date.now() / 1000 - BUTTON_KEYS_KEPT_MS / 1000 - 60
-    utimesSync(oldFile, written, written)
-    // Writing another entry prunes on the way.
-    await prepareAlertButtons(newKey, stateDir, signing)
-    expect(readdirSync(join(stateDir, 'button-keys'))).toEqual([`${keyRef(newKey).slice(1)}.key`])
-    expect(await resolveKeyRef(keyRef(oldKey), stateDir)).toBeUndefined()
-    expect(await pruneButtonKeys(stateDir, Date.now() + BUTTON_KEYS_KEPT_MS - 60_000)).toBe(0)
-    expect(await pruneButtonKeys(stateDir, Date.now() + BUTTON_KEYS_KEPT_MS + 60_000)).toBe(1)
+    const where = {keyValue: new FileKeyValue({dir: join(stateDir, 'state')}), stateDir}
+    const [longKey, other] = [`payments:${'x'.repeat(80)}`, `payments:${'y'.repeat(80)}`]
+    mkdirSync(join(stateDir, 'button-keys'), {mode: 0o700})
+    writeFileSync(join(stateDir, 'button-keys', `${keyRef(longKey).slice(1)}.key`), longKey, {mode: 0o600})
+    writeFileSync(join(stateDir, 'button-keys', `${keyRef(other).slice(1)}.key`), 'edited by hand', {mode: 0o600})
+    expect(await resolveKeyRef(keyRef(longKey), where)).toBe(longKey)
+    expect(await resolveKeyRef(keyRef(other), where)).toBeUndefined()
+  })
+
+  it('pruning removes expired store entries and older versions\' files past the week, keeping younger ones', async () => {
+    const stateDir = tempDir()
+    let now = Date.now()
+    const keyValue = new FileKeyValue({dir: join(stateDir, 'state'), now: () => now})
+    const where = {keyValue, stateDir}
+    const [oldKey, newKey, legacyKey] = [`old:${'x'.repeat(60)}`, `new:${'x'.repeat(60)}`, `legacy:${'x'.repeat(60)}`]
+    await prepareAlertButtons(oldKey, {keyValue, botId: 7012345678, channel: 'alerts'})
+    now += BUTTON_KEYS_KEPT_MS - 60_000
+    await prepareAlertButtons(newKey, {keyValue, botId: 7012345678, channel: 'alerts'})
+    now += 120_000
+    mkdirSync(join(stateDir, 'button-keys'), {mode: 0o700})
+    const legacyFile = join(stateDir, 'button-keys', `${keyRef(legacyKey).slice(1)}.key`)
+    writeFileSync(legacyFile, legacyKey, {mode: 0o600})
+    const stateFiles = () => readdirSync(join(stateDir, 'state')).filter((name) => name.endsWith('.json')).length
+    // The signing key and two entries, the old one past its week.
+    expect(stateFiles()).toBe(3)
+    expect(await resolveKeyRef(keyRef(oldKey), where)).toBeUndefined()
+    expect(await pruneButtonKeys(where, Date.now() + BUTTON_KEYS_KEPT_MS - 60_000)).toBe(0)
+    expect(stateFiles()).toBe(2)
+    expect(await resolveKeyRef(keyRef(newKey), where)).toBe(newKey)
+    expect(await resolveKeyRef(keyRef(legacyKey), where)).toBe(legacyKey)
+    expect(await pruneButtonKeys(where, Date.now() + BUTTON_KEYS_KEPT_MS + 60_000)).toBe(1)
     expect(readdirSync(join(stateDir, 'button-keys'))).toEqual([])
   })
 })

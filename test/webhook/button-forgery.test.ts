@@ -21,7 +21,7 @@ const HEADER = {'X-Telegram-Bot-Api-Secret-Token': SECRET}
 type Bot = typeof ALERTS_BOT
 
 const signed = (key: string, options: AlertButtonsOptions & {bot?: Bot; channel?: string} = {}) =>
-  prepareAlertButtons(key, world.cli.stateDir, {
+  prepareAlertButtons(key, {
     keyValue: new FileKeyValue({dir: join(world.cli.stateDir, 'state')}),
     botId: (options.bot ?? ALERTS_BOT).id,
     channel: options.channel ?? 'alerts',

@@ -2,8 +2,8 @@
 // `webhook serve`, then what the fake Bot API received and what the throttle (shared with `alert`) now decides.
 import {join} from 'node:path'
 
-import type {Message, MessageEntity} from '@grammyjs/types'
-import {describe, expect, it} from 'vitest'
+import type {InlineKeyboardMarkup, Message, MessageEntity} from '@grammyjs/types'
+import {describe, expect, it, type TestContext} from 'vitest'
 
 import {throttleDirIn} from '../../src/support/state-dir.js'
 import {BotApiClient} from '../../src/api/index.js'
@@ -12,6 +12,7 @@ import {type AlertButtonsOptions, prepareAlertButtons} from '../../src/webhook/a
 import {FileKeyValue} from '../../src/store/file/file-key-value.js'
 import {ALERTS_BOT, ANA, BOB, callbackUpdate, callsOf, OPS_GROUP, REGISTRY, SECRET, useWorld, writeRegistry} from './fixture.js'
 import {useServeProcesses} from './serve-process.js'
+import type {CliSandbox} from '../helpers/run-cli.js'
 
 const world = useWorld()
 const startServe = useServeProcesses()
@@ -28,8 +29,9 @@ async function sendAlert(text: string, replyMarkup: Message['reply_markup']): Pr
 }
 
 /** Buttons as `alert --buttons` makes them: signed with the alerts bot's key from the sandbox's store. */
+const keyValue = () => new FileKeyValue({dir: join(world.cli.stateDir, 'state')})
 const buttons = (key: string, options: AlertButtonsOptions = {}) =>
-  prepareAlertButtons(key, world.cli.stateDir, {keyValue: new FileKeyValue({dir: join(world.cli.stateDir, 'state')}), botId: ALERTS_BOT.id, channel: 'alerts', ...options})
+  prepareAlertButtons(key, {keyValue: keyValue(), botId: ALERTS_BOT.id, channel: 'alerts', ...options})
 
 const dataOf = (markup: Message['reply_markup'], index: number) => (markup!.inline_keyboard[0]![index] as {callback_data: string}).callback_data
 
@@ -110,12 +112,27 @@ describe('alert buttons through webhook serve', () => {
     expect((await throttle().decide(key, 0)).send).toBe(false)
   })
 
+  it("a hashed key an older version wrote to <state dir>/button-keys/<hex>.key still reaches its key", async () => {
+    const key = `legacy-api:/v1/refunds:${'p99-latency-over-budget:'.repeat(3)}`
+    const markup = await buttons(key, {buttons: ['mute']})
+    const hex = dataOf(markup, 0).split(':')[1]!.slice(1)
+    // As an older version left it: the map entry as a file, none in the store.
+    await keyValue().delete(`button-keys/${hex}`)
+    const {mkdirSync, writeFileSync} = await import('node:fs')
+    mkdirSync(join(world.cli.stateDir, 'button-keys'), {recursive: true, mode: 0o700})
+    writeFileSync(join(world.cli.stateDir, 'button-keys', `${hex}.key`), key, {mode: 0o600})
+    const server = await serve()
+    const alert = await sendAlert('Refund latency over budget', markup)
+    await server.post(1, callbackUpdate(6, alert, ANA, dataOf(markup, 0)), HEADER)
+    await server.waitForLine(/^alerts: muted for 1h "legacy-api:/)
+    expect((await throttle().decide(key, 0)).send).toBe(false)
+  })
+
   it('a signed hash whose key map entry is gone, and a non-alert button: answered, nothing edited or muted', async () => {
     const server = await serve()
     const key = `gone:${'x'.repeat(60)}`
     const markup = await buttons(key, {buttons: ['mute']})
-    const {rmSync} = await import('node:fs')
-    rmSync(join(world.cli.stateDir, 'button-keys'), {recursive: true})
+    await keyValue().delete(`button-keys/${dataOf(markup, 0).split(':')[1]!.slice(1)}`)
     const alert = await sendAlert('DB down on db-1', {inline_keyboard: [...markup.inline_keyboard, [{text: 'Approve', callback_data: 'deploy-approve'}]]})
     await server.post(1, callbackUpdate(4, alert, ANA, dataOf(markup, 0)), HEADER)
     await server.waitForLine(/^alerts: mute for unknown key ref #[0-9a-f]{32}: answered$/)
@@ -130,23 +147,60 @@ describe('alert buttons through webhook serve', () => {
 })
 
 describe('alert buttons on the shared store', () => {
-  it('Mute through webhook serve holds back the alert of that key on another host sharing Redis', async (context) => {
+  type Fleet = {
+    otherHost: CliSandbox
+    store: {FASTPAY_TG_STORE: string}
+    server: Awaited<ReturnType<typeof serve>>
+    /** Buttons as `alert --buttons mute` on the other host makes them: signed and recorded in Redis. */
+    buttonsOnOtherHost: (key: string) => Promise<InlineKeyboardMarkup>
+  }
+
+  /** webhook serve on this sandbox and another host's sandbox, sharing only Redis (skipped without one). */
+  async function onSharedRedis(context: TestContext, work: (fleet: Fleet) => Promise<void>) {
     const {redisForTests} = await import('../store/redis-server.js')
     const available = await redisForTests()
     if (!available.redis) return context.skip(available.skip)
     const {createCliSandbox} = await import('../helpers/run-cli.js')
     const otherHost = createCliSandbox(world.api.url)
     try {
-      // A key of its own, so a Redis shared with other runs holds no mute for it.
-      const key = `db:down:${Date.now().toString(36)}`
       const store = {FASTPAY_TG_STORE: available.redis.url}
       writeRegistry(world.cli, REGISTRY)
       const server = await startServe(world.cli, [], {TELEGRAM_WEBHOOK_SECRET: SECRET, ...store})
       // The signing key lives in Redis too: a sandbox that shares only Redis with serve signs with the same key.
       const {openStore} = await import('../../src/store/select-store.js')
-      const shared = await openStore({stateDir: otherHost.stateDir, env: store})
-      const markup = await prepareAlertButtons(key, otherHost.stateDir, {keyValue: shared.kv, botId: ALERTS_BOT.id, channel: 'alerts', buttons: ['mute']})
-      await shared.close()
+      const buttonsOnOtherHost = async (key: string) => {
+        const shared = await openStore({stateDir: otherHost.stateDir, env: store})
+        try {
+          return await prepareAlertButtons(key, {keyValue: shared.kv, botId: ALERTS_BOT.id, channel: 'alerts', buttons: ['mute']})
+        } finally {
+          await shared.close()
+        }
+      }
+      await work({otherHost, store, server, buttonsOnOtherHost})
+    } finally {
+      otherHost.cleanup()
+      if (available.redis.own) await available.redis.stop()
+    }
+  }
+
+  it("a hashed key recorded by an alert on another host sharing Redis is resolved by this host's webhook serve", (context) =>
+    onSharedRedis(context, async ({otherHost, server, buttonsOnOtherHost}) => {
+      const key = `fleet-api:/v2/payments:${Date.now().toString(36)}:${'p99-latency-over-budget:'.repeat(3)}`
+      const markup = await buttonsOnOtherHost(key)
+      expect(dataOf(markup, 0)).toMatch(/^mute:#[0-9a-f]{32}:/)
+      const alert = await sendAlert('Payments latency over budget', markup)
+      await server.post(1, callbackUpdate(8, alert, BOB, dataOf(markup, 0)), HEADER)
+      await server.waitForLine(/^alerts: muted for 1h "fleet-api:/)
+      // Neither state dir holds the map: it came from Redis.
+      const {existsSync} = await import('node:fs')
+      expect([existsSync(join(world.cli.stateDir, 'button-keys')), existsSync(join(otherHost.stateDir, 'button-keys'))]).toEqual([false, false])
+    }))
+
+  it('Mute through webhook serve holds back the alert of that key on another host sharing Redis', (context) =>
+    onSharedRedis(context, async ({otherHost, store, server, buttonsOnOtherHost}) => {
+      // A key of its own, so a Redis shared with other runs holds no mute for it.
+      const key = `db:down:${Date.now().toString(36)}`
+      const markup = await buttonsOnOtherHost(key)
       const alert = await sendAlert('DB down on db-1', markup)
       await server.post(1, callbackUpdate(7, alert, BOB, dataOf(markup, 0)), HEADER)
       await server.waitForLine(new RegExp(`^alerts: muted for 1h "${key}" by Bob`))
@@ -154,9 +208,5 @@ describe('alert buttons on the shared store', () => {
       const held = await otherHost.run(['alert', 'DB down', '--throttle-key', key, '--no-host'], {env})
       expect([held.exitCode, held.stderr]).toEqual([0, ''])
       expect(held.stdout).toMatch(new RegExp(`^suppressed: 1 alert\\(s\\) with key "${key}" held back`))
-    } finally {
-      otherHost.cleanup()
-      if (available.redis.own) await available.redis.stop()
-    }
-  })
+    }))
 })

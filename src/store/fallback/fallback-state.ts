@@ -34,6 +34,12 @@ export class FallbackKeyValue implements KeyValueStore {
   list<T>(prefix: string): Promise<Array<{key: string} & Versioned<T>>> {
     return this.link.run(() => this.shared.list<T>(prefix), () => this.local.list<T>(prefix))
   }
+
+  // Both: this host's files keep what was written while Redis was away.
+  async removeExpired(prefix: string): Promise<void> {
+    await this.local.removeExpired(prefix)
+    await this.link.run(() => this.shared.removeExpired(prefix), async () => {})
+  }
 }
 
 /** Redis's histories while Redis answers, this host's files while it does not (each keeps what it was given). */

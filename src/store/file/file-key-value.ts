@@ -54,18 +54,33 @@ export class FileKeyValue implements KeyValueStore {
   }
 
   async list<T>(prefix: string): Promise<Array<{key: string} & Versioned<T>>> {
-    const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return [] as string[]
-      throw error
-    })
     const found: Array<{key: string} & Versioned<T>> = []
-    for (const name of names.filter((file) => /^[0-9a-f]{32}\.json$/.test(file))) {
-      const file = (await readJson(this.dir, join(this.dir, name))) as Partial<DocumentFile> | undefined
-      if (typeof file?.key !== 'string' || !file.key.startsWith(prefix)) continue
+    for (const file of await this.#documents(prefix)) {
       const document = this.#live(file, file.key)
       if (document) found.push({key: file.key, ...(document as Versioned<T>)})
     }
     return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  }
+
+  async removeExpired(prefix: string): Promise<void> {
+    for (const {key} of await this.#documents(prefix)) {
+      // Under the key's lock, and only if still expired: a write may have brought it back meanwhile.
+      await updateJson(this.dir, jsonPathFor(this.dir, key), async (content) => ({write: this.#live(content, key) ? undefined : null, result: undefined}), this.#lock)
+    }
+  }
+
+  /** The document files of the keys under `prefix`, live or expired. */
+  async #documents(prefix: string): Promise<Array<Partial<DocumentFile> & {key: string}>> {
+    const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [] as string[]
+      throw error
+    })
+    const found: Array<Partial<DocumentFile> & {key: string}> = []
+    for (const name of names.filter((file) => /^[0-9a-f]{32}\.json$/.test(file))) {
+      const file = (await readJson(this.dir, join(this.dir, name))) as Partial<DocumentFile> | undefined
+      if (typeof file?.key === 'string' && file.key.startsWith(prefix)) found.push(file as Partial<DocumentFile> & {key: string})
+    }
+    return found
   }
 
   async #write<T>(key: string, expected: number | 'any', value: T, options: WriteOptions): Promise<CompareAndSetResult<T>> {

@@ -84,6 +84,9 @@ export class RedisKeyValue implements KeyValueStore {
     return documents.flat()
   }
 
+  /** Nothing to do: Redis removes a key once its time to live is over. */
+  async removeExpired(_prefix: string): Promise<void> {}
+
   async #write(key: string, expected: string, value: unknown, options: WriteOptions): Promise<WriteReply> {
     const ttl = options.ttlMs === undefined ? '' : String(Math.ceil(options.ttlMs))
     return (await WRITE.run(this.#redis, [this.keyFor(key)], [expected, JSON.stringify(value), String(this.#now()), ttl])) as WriteReply
