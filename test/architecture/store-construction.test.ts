@@ -1,7 +1,8 @@
 // Only openStore (src/store/select-store.ts) constructs store backends: a door or feature that built its own (as
 // digest once did, and read an empty file history while monitor run wrote to Redis) would bypass the configured
 // store. A backend is any class that implements one of the store's interfaces, found by reading src/, so that a new
-// backend is covered without editing this test; RedisLink (the connection) counts too.
+// backend is covered without editing this test; RedisLink (the connection) and LinkStore (links over the key-value
+// part) count too.
 import {readdirSync, readFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -9,7 +10,7 @@ import {describe, expect, it} from 'vitest'
 const ROOT = join(import.meta.dirname, '..', '..')
 const OPENER = 'src/store/select-store.ts'
 const STORE_INTERFACES = ['ThrottleStore', 'OutboxStore', 'LockStore', 'KeyValueStore', 'HistoryStore', 'MonitorStore']
-const ALSO_BACKENDS = ['RedisLink']
+const ALSO_BACKENDS = ['RedisLink', 'LinkStore']
 
 interface SourceFile {
   path: string
@@ -58,7 +59,7 @@ describe('store backends are constructed by openStore alone', () => {
   const classes = backendClasses(files)
 
   it('finds the backends by what they implement', () => {
-    for (const name of ['FileThrottle', 'FileOutbox', 'FileKeyValue', 'RedisOutbox', 'FallbackOutbox', 'SharedMonitorStore', 'RedisLink']) {
+    for (const name of ['FileThrottle', 'FileOutbox', 'FileKeyValue', 'RedisOutbox', 'FallbackOutbox', 'SharedMonitorStore', 'RedisLink', 'LinkStore']) {
       expect(classes.has(name), name).toBe(true)
     }
     expect(classes.get('FileOutbox')).toBe('src/store/file/file-outbox.ts')

@@ -44,6 +44,7 @@ function readTogether(kv: KeyValueStore, readers: number): KeyValueStore {
     set: (key, value, options) => kv.set(key, value, options),
     delete: (key) => kv.delete(key),
     list: (prefix) => kv.list(prefix),
+    removeExpired: (prefix) => kv.removeExpired(prefix),
   }
 }
 
