@@ -7,6 +7,17 @@ export {FileHistory, type FileHistoryOptions} from './file/file-history.js'
 export {FileOutbox, type FileOutboxOptions} from './file/file-outbox.js'
 export {FileKeyValue, type FileKeyValueOptions} from './file/file-key-value.js'
 export {FileLockStore, type FileLockStoreOptions} from './file/file-lock-store.js'
+export {
+  editChatsIn,
+  KEEP_SPENT_TOKENS_MS,
+  type LinkedChat,
+  linkedChatsKey,
+  LinkStore,
+  type LinkStoreOptions,
+  type LinkTokenEntry,
+  linkTokenKey,
+  tokenKeepMs,
+} from './link-store.js'
 export {entryIdOf, newOutboxEntry, parseOutboxEntry} from './outbox-entry.js'
 export {removeSpooledFile, spooledFileProblem, spooledFilesDirIn} from './outbox-media.js'
 export {

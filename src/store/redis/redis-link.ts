@@ -21,7 +21,8 @@ export interface RedisLinkOptions {
 }
 
 /**
- * One connection to Redis that knows whether Redis is there, for stores that fall back to files without it.
+ * One connection to Redis that knows whether Redis is there, for stores that fall back to files without it. (The
+ * link to Redis: nothing to do with the webhook's link tokens and linked chats, which are in link-store.ts.)
  * ioredis never reconnects by itself here (no endless loop keeping a CLI run alive, no queue of commands waiting
  * for a server that is gone): a failure marks Redis down, and the next use after `retryAfterMs` connects again.
  */
