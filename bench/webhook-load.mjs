@@ -1,12 +1,20 @@
 // `node bench/webhook-load.mjs` (after `npm run build`): Telegram updates POSTed to `webhook serve` on loopback,
 // 50 in flight, against the fake Bot API, interleaved with the same load on a minimal node:http server that parses
-// the JSON and answers 200 (its own process): A B A B …, BENCH_ROUNDS rounds (default 3) of BENCH_RUNS pairs
-// (default 1) of BENCH_UPDATES updates (default 500) each. Per pair, serve's throughput over the minimal server's;
-// a verdict only when three consecutive rounds agree (target >= 0.9x); p99 of serve's answers under 50 ms; and
-// every update answered 200 and every reply delivered through the limiter (Telegram's 30 messages/s bound the
-// wait for the last replies, so the updates per round are kept modest).
+// the JSON and answers 200 (its own process): BENCH_ROUNDS rounds (default 3) of BENCH_RUNS pairs (default 3) of
+// BENCH_UPDATES updates (default 250) each, the pairs' order alternating (A B, B A, …) so neither side always runs
+// right after the other. Per pair, serve's throughput over the minimal server's; a verdict only when three
+// consecutive rounds agree (target >= 0.9x); p99 of serve's answers under 50 ms, measured by the client on every
+// request (the minimal server's p99 beside it: the floor on this machine at this moment); each server's CPU per
+// request (its whole process, from /proc, during its own runs); and every update answered 200 and every reply
+// delivered through the limiter (Telegram's 30 messages/s bound the wait for the last replies, so the updates per
+// run are kept modest).
+//
+// The client is node:http with a keep-alive agent of 50 sockets per server, the same for both: global fetch cost
+// the client about 0.9 ms of CPU a request here against 0.1 ms for node:http, so with fetch both sides measured
+// mostly the client (about 220 answers/s each at load average 25).
 import {spawn} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {Agent, request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
@@ -14,9 +22,9 @@ import {performance} from 'node:perf_hooks'
 import {startFakeBotApi} from '../dist/fake-bot-api.js'
 import {recordRow, spread, verdictLine, verdict as verdictOf} from './ab.mjs'
 
-const UPDATES = Number(process.env.BENCH_UPDATES ?? 500)
+const UPDATES = Number(process.env.BENCH_UPDATES ?? 250)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
-const RUNS = Number(process.env.BENCH_RUNS ?? 1)
+const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 const THROUGHPUT_TARGET = 0.9
 const P99_TARGET_MS = 50
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 50)
@@ -68,24 +76,50 @@ function update(updateId) {
   })
 }
 
-/** POSTs every body with IN_FLIGHT requests at a time; latency of each answer, statuses, total time. */
-async function load(url, bodies, headers) {
+/** One POST over `agent`; resolves with the status once the whole answer is read. */
+function post(url, agent, body, headers) {
+  return new Promise((resolve, reject) => {
+    const sent = request(url, {method: 'POST', agent, headers: {'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers}}, (response) => {
+      response.resume()
+      response.once('end', () => resolve(response.statusCode))
+      response.once('error', reject)
+    })
+    sent.once('error', reject)
+    sent.end(body)
+  })
+}
+
+/** CPU time (user + system) of a process so far, in ms, from /proc; undefined where there is no /proc. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+  } catch {
+    return undefined
+  }
+}
+
+/** POSTs every body with IN_FLIGHT requests at a time; latency of each answer, statuses, total time, the server's CPU. */
+async function load({url, agent, pid}, bodies, headers) {
   const latencies = []
   const statuses = new Map()
   let next = 0
+  const cpuBefore = cpuMs(pid)
   const started = performance.now()
   const worker = async () => {
     while (next < bodies.length) {
       const body = bodies[next++]
       const sentAt = performance.now()
-      const response = await fetch(url, {method: 'POST', headers: {'content-type': 'application/json', ...headers}, body})
-      await response.arrayBuffer()
+      const status = await post(url, agent, body, headers)
       latencies.push(performance.now() - sentAt)
-      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
+      statuses.set(status, (statuses.get(status) ?? 0) + 1)
     }
   }
   await Promise.all(Array.from({length: IN_FLIGHT}, worker))
-  return {sorted: latencies.sort((a, b) => a - b), statuses, totalMs: performance.now() - started, started}
+  const totalMs = performance.now() - started
+  const cpuAfter = cpuMs(pid)
+  const cpuPerRequestMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / bodies.length
+  return {sorted: latencies.sort((a, b) => a - b), statuses, totalMs, cpuPerRequestMs}
 }
 
 /** The floor: a node:http server doing nothing but reading the body, parsing it and answering 200, in its own process. */
@@ -93,7 +127,7 @@ async function startBareServer() {
   const code = `const s = require('node:http').createServer((q, r) => { const c = []; q.on('data', (d) => c.push(d)); q.on('end', () => { JSON.parse(Buffer.concat(c)); r.writeHead(200, {'content-length': '0'}); r.end() }) }); s.listen(0, '127.0.0.1', () => console.log(s.address().port))`
   const bare = spawn(process.execPath, ['-e', code], {stdio: ['ignore', 'pipe', 'inherit']})
   const port = await new Promise((resolve) => bare.stdout.once('data', (data) => resolve(String(data).trim())))
-  return {url: `http://127.0.0.1:${port}/`, close: () => bare.kill()}
+  return {url: `http://127.0.0.1:${port}/`, pid: bare.pid, close: () => bare.kill()}
 }
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
@@ -107,21 +141,29 @@ try {
   const url = `${/^listening on (\S+)/m.exec(stdout)[1]}/api/telegram/webhook/${BOT_ID}/`
   bareServer = await startBareServer()
   const headers = {'x-telegram-bot-api-secret-token': SECRET}
+  const agentOptions = {keepAlive: true, maxSockets: IN_FLIGHT}
+  const served = {url, agent: new Agent(agentOptions), pid: server.pid, headers}
+  const bare = {url: bareServer.url, agent: new Agent(agentOptions), pid: bareServer.pid, headers: {}}
   const nextBodies = () => Array.from({length: UPDATES}, () => update(++sentUpdates))
-  // One unmeasured pair warms the client, serve and the minimal server alike.
-  await load(url, nextBodies(), headers)
-  await load(bareServer.url, nextBodies(), {})
+  const run = (side) => load(side, nextBodies(), side.headers)
+  // One unmeasured pair warms the client, serve and the minimal server alike (and opens the keep-alive sockets).
+  await run(served)
+  await run(bare)
   const rounds = []
-  const latencies = []
-  const statuses = new Map()
+  const latencies = {served: [], bare: []}
+  const statuses = {served: new Map(), bare: new Map()}
   for (let round = 0; round < ROUNDS; round++) {
     const pairs = []
-    for (let run = 0; run < RUNS; run++) {
-      const served = await load(url, nextBodies(), headers)
-      const bare = await load(bareServer.url, nextBodies(), {})
-      for (const [status, count] of served.statuses) statuses.set(status, (statuses.get(status) ?? 0) + count)
-      latencies.push(...served.sorted)
-      pairs.push({throughput: bare.totalMs / served.totalMs, served, bare})
+    for (let index = 0; index < RUNS; index++) {
+      const servedFirst = (round * RUNS + index) % 2 === 0
+      const first = await run(servedFirst ? served : bare)
+      const second = await run(servedFirst ? bare : served)
+      const pair = servedFirst ? {served: first, bare: second} : {served: second, bare: first}
+      for (const side of ['served', 'bare']) {
+        for (const [status, count] of pair[side].statuses) statuses[side].set(status, (statuses[side].get(status) ?? 0) + count)
+        latencies[side].push(...pair[side].sorted)
+      }
+      pairs.push({throughput: pair.bare.totalMs / pair.served.totalMs, ...pair})
     }
     rounds.push(pairs)
   }
@@ -134,22 +176,30 @@ try {
   // verdict() holds ratios against "<= target": serve's time over the minimal server's, against 1 / 0.9.
   const roundTimeRatios = rounds.map((pairs) => spread(pairs.map((pair) => 1 / pair.throughput)).median)
   const outcome = verdictOf(roundTimeRatios, 1 / THROUGHPUT_TARGET)
-  latencies.sort((a, b) => a - b)
-  const p99 = percentile(latencies, 99)
-  const ok = statuses.get(200) ?? 0
-  const answeredAll = ok === UPDATES * ROUNDS * RUNS
+  for (const side of ['served', 'bare']) latencies[side].sort((a, b) => a - b)
+  const p99 = percentile(latencies.served, 99)
+  const measured = UPDATES * ROUNDS * RUNS
+  const ok = statuses.served.get(200) ?? 0
+  const answeredAll = ok === measured && statuses.bare.get(200) === measured
   const repliedAll = replied() === servedUpdates
   const throughput = spread(all.map((pair) => pair.throughput))
+  const cpu = all.every((pair) => pair.served.cpuPerRequestMs !== undefined && pair.bare.cpuPerRequestMs !== undefined)
+    ? {served: spread(all.map((pair) => pair.served.cpuPerRequestMs)), bare: spread(all.map((pair) => pair.bare.cpuPerRequestMs))}
+    : undefined
+  const cpuRatio = cpu && cpu.bare.median > 0 ? cpu.served.median / cpu.bare.median : undefined
+  const answers = (sorted) => `answers p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}, max ${ms(sorted.at(-1))}`
+  const cpuText = (side) => (cpu ? `; CPU ${(cpu[side].median * 1000).toFixed(0)} µs a request (median)` : '')
+  const otherStatuses = (side) => (statuses[side].size > 1 ? ` (statuses: ${JSON.stringify(Object.fromEntries(statuses[side]))})` : '')
   console.log(`webhook load: ${UPDATES} updates from ${CHATS} chats a run, ${IN_FLIGHT} in flight; ${ROUNDS} rounds of ${RUNS} interleaved pairs (node ${process.version})`)
-  console.log(`  A webhook serve: ${spread(all.map((pair) => perSecond(pair.served))).median.toFixed(0)} updates/s (median), answers p50 ${ms(percentile(latencies, 50))}, p99 ${ms(p99)}, max ${ms(latencies.at(-1))}`)
-  console.log(`  B minimal node:http server (parses the JSON, answers 200): ${spread(all.map((pair) => perSecond(pair.bare))).median.toFixed(0)} updates/s (median)`)
-  console.log(`  A/B throughput median ${throughput.median.toFixed(2)}x (min ${throughput.min.toFixed(2)}, max ${throughput.max.toFixed(2)})`)
+  console.log(`  A webhook serve: ${spread(all.map((pair) => perSecond(pair.served))).median.toFixed(0)} updates/s (median), ${answers(latencies.served)}${cpuText('served')}`)
+  console.log(`  B minimal node:http server (parses the JSON, answers 200): ${spread(all.map((pair) => perSecond(pair.bare))).median.toFixed(0)} updates/s (median), ${answers(latencies.bare)}${cpuText('bare')}`)
+  console.log(`  A/B throughput median ${throughput.median.toFixed(2)}x (min ${throughput.min.toFixed(2)}, max ${throughput.max.toFixed(2)})${cpuRatio === undefined ? '' : `; CPU a request A/B ${cpuRatio.toFixed(2)}x`}`)
   console.log(`  round medians (time A/B): ${roundTimeRatios.map((value) => `${value.toFixed(2)}x`).join(', ')}; ${verdictLine(roundTimeRatios, Number((1 / THROUGHPUT_TARGET).toFixed(3)))}`)
-  console.log(`  answered 200: ${ok} of ${UPDATES * ROUNDS * RUNS}${statuses.size > 1 ? ` (other statuses: ${JSON.stringify(Object.fromEntries(statuses))})` : ''}; replies recorded by the fake Bot API: ${replied()} of ${servedUpdates}`)
+  console.log(`  answered 200: A ${ok} of ${measured}${otherStatuses('served')}, B ${statuses.bare.get(200) ?? 0} of ${measured}${otherStatuses('bare')}; replies recorded by the fake Bot API: ${replied()} of ${servedUpdates}`)
   const met = outcome === 'MET' && p99 < P99_TARGET_MS && answeredAll && repliedAll
   recordRow({
     bench: `webhook serve vs a minimal node:http JSON server: ${UPDATES} updates a run, ${IN_FLIGHT} in flight`,
-    measured: `throughput ${throughput.median.toFixed(2)}x; p99 ${p99.toFixed(1)} ms; ${ok}/${UPDATES * ROUNDS * RUNS} answered, ${replied()}/${servedUpdates} replied`,
+    measured: `throughput ${throughput.median.toFixed(2)}x${cpuRatio === undefined ? '' : `; **CPU** ${cpuRatio.toFixed(2)}x`}; p99 ${p99.toFixed(1)} ms (minimal server ${percentile(latencies.bare, 99).toFixed(1)} ms); ${ok}/${measured} answered, ${replied()}/${servedUpdates} replied`,
     target: `>= ${THROUGHPUT_TARGET}x, p99 < ${P99_TARGET_MS} ms, all replied`,
     verdict: outcome === undefined ? 'no verdict' : met ? 'MET' : 'MISSED',
   })
