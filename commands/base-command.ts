@@ -1,12 +1,10 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
-import {describeFailure} from '../src/describe-failure.js'
-import {ExitCode, worstExitCode} from '../src/exit-codes.js'
 import {redact} from '../src/redact.js'
 import {startUsageStats} from '../src/usage/usage-tally.js'
 import type {ChatDelivery} from '../src/send/deliver.js'
-import {colourOn, paint} from '../src/support/terminal-style.js'
 import type {DeliveryProgress} from './support/delivery-progress.js'
+import {DoorOutput} from './support/door-output.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -54,25 +52,25 @@ export abstract class BaseCommand<T extends typeof Command, R = unknown> extends
 
   private readonly defaultedFlags = new Set<string>()
 
+  /** What this command prints, and how (shared with the alert fast path, which runs without oclif). */
+  private readonly output = new DoorOutput({json: () => this.jsonEnabled(), argv: () => this.argv, logJson: (json) => this.logJson(json)})
+
   /** True when the user gave the flag (or its env variable), false when it holds its default. */
-  protected flagGiven(name: string): boolean {
+  public flagGiven(name: string): boolean {
     return !this.defaultedFlags.has(name) && (this.flags as Record<string, unknown>)[name] !== undefined
   }
 
   /** Human output: suppressed under `--json`, always redacted. */
   public override log(message = ''): void {
-    if (!this.jsonEnabled()) process.stdout.write(`${redact(message)}\n`)
+    this.output.log(message)
   }
-
-  private readonly warnings: string[] = []
 
   /**
    * One warning line on stderr (also under `--json`, whose stdout stays machine-readable), and carried by `--json`
    * output under `warnings` too, where scripts look.
    */
   public warnLine(message: string): void {
-    process.stderr.write(`Warning: ${redact(message)}\n`)
-    if (!this.warnings.includes(message)) this.warnings.push(message)
+    this.output.warnLine(message)
   }
 
   /** Warnings about the configuration a run resolved (the seed fallback, a readable registry): see warnLine. */
@@ -81,10 +79,11 @@ export abstract class BaseCommand<T extends typeof Command, R = unknown> extends
   }
 
   protected override toSuccessJson(result: R): JsonEnvelope<R> {
-    if (this.warnings.length === 0 || result === null || typeof result !== 'object' || Array.isArray(result)) return result as JsonEnvelope<R>
+    const {warnings: printed} = this.output
+    if (printed.length === 0 || result === null || typeof result !== 'object' || Array.isArray(result)) return result as JsonEnvelope<R>
     const own = (result as {warnings?: unknown}).warnings
     const warnings = Array.isArray(own) ? [...own] : []
-    for (const line of this.warnings) if (!warnings.includes(line)) warnings.push(line)
+    for (const line of printed) if (!warnings.includes(line)) warnings.push(line)
     return {...result, warnings} as JsonEnvelope<R>
   }
 
@@ -92,14 +91,12 @@ export abstract class BaseCommand<T extends typeof Command, R = unknown> extends
    * `12/150 sent` on one redrawing stderr line while chats are sent to, on a terminal only (not under --json): pass
    * its `chatDone` as `onChatDone`, and `end()` it before reporting.
    */
-  protected async deliveryProgress(): Promise<DeliveryProgress | undefined> {
-    if (this.jsonEnabled()) return undefined
-    const {deliveryProgress} = await import('./support/delivery-progress.js')
-    return deliveryProgress({stdout: process.stdout, stderr: process.stderr, env: process.env})
+  public deliveryProgress(): Promise<DeliveryProgress | undefined> {
+    return this.output.deliveryProgress()
   }
 
   /** What every command passes to `openBot`: request traces and the per-request timeout. */
-  protected get clientOptions(): {debug?: (line: string) => void; timeoutMs: number} {
+  public get clientOptions(): {debug?: (line: string) => void; timeoutMs: number} {
     return {debug: this.debugLine, timeoutMs: this.flags.timeout * 1000}
   }
 
@@ -111,21 +108,12 @@ export abstract class BaseCommand<T extends typeof Command, R = unknown> extends
 
   /** A `DEBUG`/`--debug` trace line for the API client; never carries the token. */
   protected get debugLine(): ((line: string) => void) | undefined {
-    const enabled = this.argv.includes('--debug') || /(^|,)fastpay-tg(:|,|$)|^\*$/.test(process.env.DEBUG ?? '')
-    return enabled ? (line: string) => process.stderr.write(`debug: ${redact(line)}\n`) : undefined
+    return this.output.debugLine
   }
 
   /** One line per chat; failures on stderr. The worst failure sets the exit code (see worstExitCode). */
-  protected reportDeliveries(deliveries: readonly ChatDelivery[], what = 'sent'): Array<Omit<ChatDelivery, 'error'> & {error?: string}> {
-    // On a terminal, the ok word green and the failed one red (see colourOn: never through a pipe, nor with NO_COLOR).
-    const ok = paint(what, 'green', colourOn(process.stdout, process.env))
-    const failure = paint('Error', 'red', colourOn(process.stderr, process.env))
-    for (const delivery of deliveries) {
-      if (delivery.ok) this.log(`${ok} to ${delivery.chatId}: message ${delivery.messageIds.join(', ')}`)
-      else process.stderr.write(`${failure}: ${delivery.chatId}: ${delivery.error.message}\n`)
-    }
-    this.exitWithWorst(deliveries)
-    return deliveries.map((delivery) => ({...delivery, error: delivery.error?.message}))
+  public reportDeliveries(deliveries: readonly ChatDelivery[], what = 'sent'): Array<Omit<ChatDelivery, 'error'> & {error?: string}> {
+    return this.output.reportDeliveries(deliveries, what)
   }
 
   /**
@@ -141,8 +129,7 @@ export abstract class BaseCommand<T extends typeof Command, R = unknown> extends
 
   /** Sets the exit code of the worst failure among `outcomes`, when one failed (see worstExitCode). */
   protected exitWithWorst(outcomes: ReadonlyArray<{ok: boolean; error?: {exitCode: number}}>): void {
-    const worst = worstExitCode(outcomes.flatMap((outcome) => (outcome.error ? [outcome.error.exitCode] : [])))
-    if (worst !== ExitCode.ok) process.exitCode = worst
+    this.output.exitWithWorst(outcomes)
   }
 
   protected override logJson(json: unknown): void {
@@ -153,14 +140,7 @@ export abstract class BaseCommand<T extends typeof Command, R = unknown> extends
   }
 
   protected override async catch(error: Interfaces.CommandError): Promise<never> {
-    const failure = describeFailure(error)
-    if (this.jsonEnabled()) {
-      this.logJson({error: {code: failure.code, message: failure.message, exitCode: failure.exitCode}})
-    } else {
-      process.stderr.write(`Error: ${failure.message}\n`)
-    }
-    if (this.argv.includes('--debug') && error.stack) process.stderr.write(`${redact(error.stack)}\n`)
-    return this.exit(failure.exitCode)
+    return this.exit(this.output.reportFailure(error))
   }
 }
 

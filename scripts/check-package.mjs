@@ -32,13 +32,16 @@ try {
   // Asynchronous: the fake Bot API answers from this process's event loop.
   const send = ['send', '--token', TOKEN, '--chat', '4242', 'installed from the tarball']
   const {stdout: out} = await promisify(execFile)(join(prefix, 'bin', 'fastpay-tg'), send, {cwd: tmpdir(), env})
+  // A plain alert runs on its own fast path (dist/chunks/alert-fast.cjs, without oclif): from the tarball too.
+  const alert = ['alert', 'installed alert', '--token', TOKEN, '--chat', '4242', '--no-host']
+  const {stdout: alerted} = await promisify(execFile)(join(prefix, 'bin', 'fastpay-tg'), alert, {cwd: tmpdir(), env})
   const received = api.messages(4242).map((message) => message.text)
-  if (received.join() !== 'installed from the tarball') throw new Error(`the fake Bot API received ${JSON.stringify(received)}`)
+  if (received[0] !== 'installed from the tarball' || !/installed alert/.test(received[1] ?? '')) throw new Error(`the fake Bot API received ${JSON.stringify(received)}`)
   const modules = readdirSync(join(prefix, 'lib', 'node_modules', 'fastpay-tg', 'node_modules'), {recursive: false})
   const size = execFileSync('du', ['-sk', join(prefix, 'lib', 'node_modules', 'fastpay-tg')], {encoding: 'utf8'}).split('\t')[0]
   console.log(`package: ${packed.filename}, ${shipped.length} files, ${Math.round(packed.size / 1024)} kB packed`)
   console.log(`installed with --omit=dev: ${Math.round(Number(size) / 1024 * 10) / 10} MB (node_modules: ${modules.join(', ')})`)
-  console.log(`installed binary sent a message from another directory: ${out.trim()}`)
+  console.log(`installed binary sent a message from another directory: ${out.trim()}; an alert: ${alerted.trim()}`)
 } finally {
   await api.close()
   rmSync(work, {recursive: true, force: true})

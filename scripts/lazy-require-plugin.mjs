@@ -2,6 +2,9 @@
 // modules listed, the bundle gets a stand-in that loads the real module on first use, from a file of its own
 // (dist/chunks/lazy/NAME-HASH.cjs, bundled separately): kept out of the bundle, it is neither read nor parsed by a
 // start that never touches it. (Inside the bundle, a module that is never run is still parsed at every start.)
+// With `eager`, for a bundle without chunks (the alert fast path), any import of the module (not only `require`) is
+// the real module, loaded from its own file when the bundle's module that imports it first runs: an `import {z}`
+// needs the real exports, which a stand-in cannot list before loading them.
 import {build as esbuild} from 'esbuild'
 import {createHash} from 'node:crypto'
 import {join} from 'node:path'
@@ -29,6 +32,9 @@ module.exports = new Proxy(function lazyModule() {}, {
 })
 `
 
+/** For a CommonJS bundle in the chunks folder (the alert fast path): the same lazy folder, from `__dirname`. */
+export const LAZY_BANNER_CJS = `const __fastpayLazyDir = require('node:path').join(__dirname, '${LAZY_DIR}/');`
+
 const namesFilter = (names) => new RegExp(`^(${names.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`)
 
 /**
@@ -37,7 +43,7 @@ const namesFilter = (names) => new RegExp(`^(${names.map((name) => name.replace(
  * stdin and node:perf_hooks for its opt-in timings, and each costs every start). `chunksDir`: where the bundle's
  * chunks go (the lazy files go in its `lazy/` folder).
  */
-export function lazyRequirePlugin(moduleNames, {builtins = [], chunksDir}) {
+export function lazyRequirePlugin(moduleNames, {builtins = [], chunksDir, eager = false}) {
   const filter = namesFilter(moduleNames)
   // Resolved path of each real module → its file name; one file per resolved path (two versions stay two files).
   const files = new Map()
@@ -45,13 +51,16 @@ export function lazyRequirePlugin(moduleNames, {builtins = [], chunksDir}) {
     name: 'lazy-require',
     setup(build) {
       build.onResolve({filter}, async (args) => {
-        if (args.kind !== 'require-call' || args.pluginData?.real) return undefined
+        if ((args.kind !== 'require-call' && !eager) || args.pluginData?.real) return undefined
         const resolved = await build.resolve(args.path, {kind: 'require-call', resolveDir: args.resolveDir, pluginData: {real: true}})
         if (resolved.errors.length > 0) return {errors: resolved.errors}
         if (!files.has(resolved.path)) files.set(resolved.path, `${args.path}-${createHash('sha256').update(resolved.path).digest('hex').slice(0, 8)}.cjs`)
         return {path: resolved.path, namespace: 'lazy-require'}
       })
-      build.onLoad({filter: /.*/, namespace: 'lazy-require'}, (args) => ({contents: STAND_IN(`require(__fastpayLazyDir + ${JSON.stringify(files.get(args.path))})`), loader: 'js', resolveDir: '/'}))
+      build.onLoad({filter: /.*/, namespace: 'lazy-require'}, (args) => {
+        const load = `require(__fastpayLazyDir + ${JSON.stringify(files.get(args.path))})`
+        return {contents: eager ? `module.exports = ${load}` : STAND_IN(load), loader: 'js', resolveDir: '/'}
+      })
       if (builtins.length > 0) {
         build.onResolve({filter: namesFilter(builtins)}, (args) => (args.kind === 'require-call' ? {path: args.path, namespace: 'lazy-builtin'} : undefined))
         build.onLoad({filter: /.*/, namespace: 'lazy-builtin'}, (args) => ({contents: STAND_IN(`require(${JSON.stringify(args.path)})`), loader: 'js', resolveDir: '/'}))

@@ -1,0 +1,46 @@
+// The alert fast path, a bundle entry of its own (scripts/build.mjs): bin/run.js calls it for `alert …` before
+// loading the CLI. A plain command line (see parseAlertLine) runs here, without oclif, through the same runAlert and
+// the same door output as the Alert command; anything else returns false, and oclif runs the command as always.
+import {startUsageStats} from '../src/usage/usage-tally.js'
+import {parseAlertLine} from './support/alert-argv.js'
+import {DoorOutput} from './support/door-output.js'
+
+/** Runs `argv` (`alert`, then the rest) when it is a plain alert; false when oclif must run it. */
+export async function runAlertFast(argv: readonly string[]): Promise<boolean> {
+  const parsed = parseAlertLine(argv, process.env)
+  if (parsed === undefined) return false
+  // What oclif does for every command before it runs: the same warning for a deleted working directory, stdout
+  // closed early (`| head`) is no error, and the variable that marks a redirected run is not passed on.
+  try {
+    process.cwd()
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') process.stderr.write('WARNING: current directory does not exist\n')
+  }
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+  })
+  delete process.env.FASTPAY_TG_REDIRECTED
+  startUsageStats('alert')
+
+  const {flags, args, given} = parsed
+  const output = new DoorOutput({json: () => false, argv: () => argv, logJson: () => {}})
+  const door = {
+    log: (message?: string) => output.log(message),
+    warnLine: (message: string) => output.warnLine(message),
+    warnConfig: (lines: readonly string[]) => {
+      for (const line of lines) output.warnLine(line)
+    },
+    flagGiven: (name: string) => given.has(name),
+    clientOptions: {debug: output.debugLine, timeoutMs: flags.timeout * 1000},
+    deliveryProgress: () => output.deliveryProgress(),
+    reportDeliveries: (deliveries: Parameters<DoorOutput['reportDeliveries']>[0]) => output.reportDeliveries(deliveries),
+  }
+  const {runAlert} = await import('./support/alert-run.js')
+  try {
+    await runAlert(door, flags, args)
+  } catch (error) {
+    // As oclif ends a failed command: its one line, then exit at once with its code.
+    process.exit(output.reportFailure(error))
+  }
+  return true
+}
