@@ -1,15 +1,20 @@
-// `node bench/monitors-yaml.mjs`: why the monitors file is read with js-yaml. A file of 1,000 checks (BENCH_CHECKS)
-// parsed into plain data by each library, A = `yaml` (parseDocument + toJS, as load-monitors did) and B = js-yaml
-// (load, core schema, as monitors-yaml.ts does): from a cold process (require + parse, what each `monitor run`
-// pays) and warm in one process, interleaved A B A B …; prints median, min, max of each and of the ratio.
-import {execFileSync} from 'node:child_process'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+// `node bench/monitors-yaml.mjs` (also part of `npm run bench`): why the monitors file is read with js-yaml. A file
+// of 1,000 checks (BENCH_CHECKS) parsed into plain data by each library, A = js-yaml (load, core schema, as
+// monitors-yaml.ts does) and B = `yaml` (parseDocument + toJS, as load-monitors once did): whole processes that
+// require the library and parse the file (what a `monitor run` whose parse cache misses pays), interleaved A B A B …
+// with bench/ab.mjs (BENCH_ROUNDS rounds, default 3, of BENCH_RUNS pairs, default 10), wall and CPU; then both warm
+// in this process, for the parse alone. Target: the library chosen is not the slower one (A/B <= 1x).
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {compare, spread} from './ab.mjs'
+
 const CHECKS = Number(process.env.BENCH_CHECKS ?? 1000)
-const RUNS = Number(process.env.BENCH_RUNS ?? 9)
+const RUNS = Number(process.env.BENCH_RUNS ?? 10)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const WARM_RUNS = 9
 const require = createRequire(import.meta.url)
 const dir = mkdtempSync(join(tmpdir(), 'fastpay-tg-yaml-bench-'))
 const file = join(dir, 'monitors.yml')
@@ -19,43 +24,46 @@ for (let index = 0; index < CHECKS; index++) {
 }
 writeFileSync(file, `${lines.join('\n')}\n`)
 
-const yamlPath = require.resolve('yaml')
-const jsYamlPath = require.resolve('js-yaml')
-const cold = {
-  A: `const t=performance.now();const Y=require(${JSON.stringify(yamlPath)});const d=Y.parseDocument(require('fs').readFileSync(${JSON.stringify(file)},'utf8'),{uniqueKeys:true});if(d.errors.length)throw d.errors[0];d.toJS();console.log(performance.now()-t)`,
-  B: `const t=performance.now();const J=require(${JSON.stringify(jsYamlPath)});J.load(require('fs').readFileSync(${JSON.stringify(file)},'utf8'),{schema:J.CORE_SCHEMA});console.log(performance.now()-t)`,
-}
-const runCold = (script) => Number(execFileSync(process.execPath, ['-e', script]))
+const yamlPath = JSON.stringify(require.resolve('yaml'))
+const jsYamlPath = JSON.stringify(require.resolve('js-yaml'))
+const text = readFileSync(file, 'utf8')
+const read = `require('node:fs').readFileSync(${JSON.stringify(file)}, 'utf8')`
+const jsYamlScript = `const J = require(${jsYamlPath}); J.load(${read}, {schema: J.CORE_SCHEMA})`
+const yamlScript = `const Y = require(${yamlPath}); const d = Y.parseDocument(${read}, {uniqueKeys: true}); if (d.errors.length) throw d.errors[0]; d.toJS()`
 
 const Y = require('yaml')
 const J = require('js-yaml')
-const text = require('node:fs').readFileSync(file, 'utf8')
-const warmA = () => Y.parseDocument(text, {uniqueKeys: true}).toJS()
-const warmB = () => J.load(text, {schema: J.CORE_SCHEMA})
-if (JSON.stringify(warmA()) !== JSON.stringify(warmB())) throw new Error('the two libraries read the file differently')
+const warmYaml = () => Y.parseDocument(text, {uniqueKeys: true}).toJS()
+const warmJsYaml = () => J.load(text, {schema: J.CORE_SCHEMA})
+if (JSON.stringify(warmYaml()) !== JSON.stringify(warmJsYaml())) throw new Error('the two libraries read the file differently')
+
 const timeOf = (fn) => {
   const started = performance.now()
   fn()
   return performance.now() - started
 }
+const figures = ({median, min, max}, unit, digits) => `median ${median.toFixed(digits)}${unit} (min ${min.toFixed(digits)}, max ${max.toFixed(digits)})`
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
-const spread = (values, unit, digits) => `median ${median(values).toFixed(digits)}${unit} (min ${Math.min(...values).toFixed(digits)}, max ${Math.max(...values).toFixed(digits)})`
 try {
-  console.log(`monitors file of ${CHECKS} checks (${(text.length / 1024).toFixed(0)} KiB), A = yaml parseDocument+toJS, B = js-yaml load; ${RUNS} interleaved pairs`)
-  for (const [label, a, b] of [
-    ['cold process (require + parse)', () => runCold(cold.A), () => runCold(cold.B)],
-    ['warm (parse only)', () => timeOf(warmA), () => timeOf(warmB)],
-  ]) {
-    const as = []
-    const bs = []
-    for (let run = 0; run < RUNS; run++) {
-      as.push(a())
-      bs.push(b())
-    }
-    const ratios = as.map((value, index) => value / bs[index])
-    console.log(`  ${label}: A ${spread(as, ' ms', 1)}, B ${spread(bs, ' ms', 1)}, A/B ${spread(ratios, 'x', 1)}`)
+  console.log(`monitors file of ${CHECKS} checks (${(text.length / 1024).toFixed(0)} KiB): js-yaml vs yaml (node ${process.version})`)
+  await compare({
+    label: `monitors file of ${CHECKS} checks, required and parsed in a fresh process`,
+    aLabel: 'js-yaml `load` (what monitor run uses)',
+    bLabel: '`yaml` `parseDocument` + `toJS`',
+    a: {command: process.execPath, args: ['-e', jsYamlScript]},
+    b: {command: process.execPath, args: ['-e', yamlScript]},
+    runs: RUNS,
+    rounds: ROUNDS,
+    target: 1,
+  })
+  const as = []
+  const bs = []
+  for (let run = 0; run < WARM_RUNS; run++) {
+    as.push(timeOf(warmJsYaml))
+    bs.push(timeOf(warmYaml))
   }
+  const ratios = as.map((value, index) => value / bs[index])
+  console.log(`  warm, parse only (${WARM_RUNS} interleaved pairs in this process): js-yaml ${figures(spread(as), ' ms', 1)}, yaml ${figures(spread(bs), ' ms', 1)}, A/B ${figures(spread(ratios), 'x', 2)}`)
 } finally {
   rmSync(dir, {recursive: true, force: true})
 }

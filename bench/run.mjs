@@ -21,7 +21,7 @@ const only = process.env.BENCH_ONLY?.split(',')
 const wanted = (name) => only === undefined || only.includes(name)
 
 // The benches run as their own processes, in this order, after the CLI rows (each takes well under a minute).
-const CHILD_BENCHES = ['send-stats', 'monitor', 'webhook-load', 'digest']
+const CHILD_BENCHES = ['send-stats', 'monitor', 'monitors-yaml', 'webhook-load', 'digest']
 
 const home = mkdtempSync(join(tmpdir(), 'fastpay-tg-bench-run-'))
 const tableFile = join(home, 'table.jsonl')

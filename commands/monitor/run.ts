@@ -30,14 +30,16 @@ Exit codes: 0 done (whatever the checks found), 1 an alert was refused or could 
 
   public async run(): Promise<MonitorRunResult> {
     const {flags} = this
-    const [{loadMonitors, locateMonitors, selectChecks}, {runPass}, {passLines}, {terminalProgress}, {worstExitCode}] = await Promise.all([
+    const [{loadMonitors, locateMonitors, selectChecks}, {runPass}, {passLines}, {terminalProgress}, {worstExitCode}, {resolveStateDir}] = await Promise.all([
       import('../../src/monitor/load-monitors.js'),
       import('../../src/monitor/run-pass.js'),
       import('../../src/monitor/report-lines.js'),
       import('../../src/monitor/progress.js'),
       import('../../src/exit-codes.js'),
+      import('../../src/support/state-dir.js'),
     ])
-    const config = await loadMonitors(locateMonitors(flags.file))
+    // Under cron the file is the same run after run: its validated data is kept in the state dir.
+    const config = await loadMonitors(locateMonitors(flags.file), process.env, {stateDir: resolveStateDir(flags['state-dir']), debug: this.debugLine})
     const checks = selectChecks(config, flags.check)
     const {openMonitorRuntime} = await import('../../src/monitor/runtime.js')
     const runtime = await openMonitorRuntime({...this.botOptions, stateDir: flags['state-dir'], host: flags.host, onWarning: (line) => this.warnLine(line)})

@@ -36,6 +36,15 @@ export default class MonitorStatus extends BaseCommand<typeof MonitorStatus, Mon
     ])
     const {openMonitorRuntime} = await import('../../src/monitor/runtime.js')
     const runtime = await openMonitorRuntime({...this.botOptions, stateDir: flags['state-dir'], onWarning: (line) => this.warnLine(line)})
+    // Read once, for the page and the table; from the parse cache while the file is the one `monitor run` read.
+    const monitors = loadMonitors(locateMonitors(flags.file), process.env, {stateDir: runtime.stateDir, debug: this.debugLine}).then(
+      (config) => ({ok: true as const, checks: config.checks}),
+      (error: unknown) => ({ok: false as const, error}),
+    )
+    const listed = async () => {
+      const loaded = await monitors
+      return loaded.ok ? loaded.checks : undefined
+    }
     let hosts: HostView[] | undefined
     let read
     try {
@@ -43,19 +52,15 @@ export default class MonitorStatus extends BaseCommand<typeof MonitorStatus, Mon
       if (runtime.fleet) hosts = await fleet.readHostViews(runtime.fleet.kv)
       if (flags.html !== undefined) {
         const {statusPageWriter} = await import('../../src/status-page/index.js')
-        const listed = await loadMonitors(locateMonitors(flags.file)).then((config) => config.checks, () => undefined)
-        read.warnings.push(...(await statusPageWriter(flags.html, runtime)(listed)))
+        read.warnings.push(...(await statusPageWriter(flags.html, runtime)(await listed())))
       }
     } finally {
       await runtime.close()
     }
     const {state, warnings} = read
-    let checks
-    try {
-      checks = (await loadMonitors(locateMonitors(flags.file))).checks
-    } catch (error) {
-      warnings.push(describeFailure(error).message)
-    }
+    const loaded = await monitors
+    const checks = loaded.ok ? loaded.checks : undefined
+    if (!loaded.ok) warnings.push(describeFailure(loaded.error).message)
     for (const warning of warnings) this.warnLine(warning)
     const rows = statusRows(state, checks)
     const now = Date.now()

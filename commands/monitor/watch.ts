@@ -29,17 +29,20 @@ Prints one line per change and alert. With --json, prints one JSON object a line
 
   public async run(): Promise<void> {
     const {flags} = this
-    const [{loadMonitorsOnce, locateMonitors, selectChecks}, {runPass}, {passLines}, {watchMonitors}] = await Promise.all([
+    const [{loadMonitorsOnce, locateMonitors, selectChecks}, {runPass}, {passLines}, {watchMonitors}, {resolveStateDir}] = await Promise.all([
       import('../../src/monitor/load-monitors.js'),
       import('../../src/monitor/run-pass.js'),
       import('../../src/monitor/report-lines.js'),
       import('../../src/monitor/watch.js'),
+      import('../../src/support/state-dir.js'),
     ])
     const location = locateMonitors(flags.file)
-    // Parsed and validated again only when the file changes (path, mtime, size): a watch reloads before every pass.
+    // Parsed and validated again only when the file changes (path, inode, mtime, size): a watch reloads before every
+    // pass. The first load may come from the parse cache `monitor run` keeps in the state dir.
     const cache = {}
+    const loadOptions = {stateDir: resolveStateDir(flags['state-dir']), debug: this.debugLine}
     const load = async () => {
-      const config = await loadMonitorsOnce(location, cache)
+      const config = await loadMonitorsOnce(location, cache, process.env, loadOptions)
       return {...config, checks: selectChecks(config, flags.check)}
     }
     const first = await load()
@@ -53,14 +56,25 @@ Prints one line per change and alert. With --json, prints one JSON object a line
     if (metrics) this.log(`metrics on ${metrics.url}`)
     const page = flags.html === undefined ? undefined : (await import('../../src/status-page/index.js')).statusPageWriter(flags.html, runtime, {softFail: true})
     const stop = new AbortController()
-    const onSignal = (signal: string) => {
-      if (stop.signal.aborted) return
+    // Listening until the end, not once: while a command check runs, execa's exit hook listens too, and it re-raises
+    // a signal that no one else listens to, which killed the watch (exit 143) in the middle of stopping cleanly. A
+    // second signal still ends the process at once, as it would without us.
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stop.signal.aborted) {
+        stopListening()
+        process.kill(process.pid, signal)
+        return
+      }
       this.log(`${signal}: stopping after the pass in flight`)
       this.jsonEvent('stopping', {signal})
       stop.abort()
     }
-    process.once('SIGINT', () => onSignal('SIGINT'))
-    process.once('SIGTERM', () => onSignal('SIGTERM'))
+    const stopListening = () => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
     this.log(`watching ${first.checks.length} check${first.checks.length === 1 ? '' : 's'} from ${first.sources.join(', ')}`)
     this.jsonEvent('started', {checks: first.checks.map((check) => check.name), sources: first.sources})
     let loaded: typeof first | undefined = first
@@ -97,6 +111,7 @@ Prints one line per change and alert. With --json, prints one JSON object a line
         this.jsonEvent('reload-failed', {message})
       },
     })
+    stopListening()
     await runtime.close()
     await metrics?.close()
     const warnings = await runtime.finish()

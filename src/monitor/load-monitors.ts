@@ -1,11 +1,13 @@
-import {readdir, readFile, stat} from 'node:fs/promises'
+import {open, readdir, stat} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 
 import {defaultConfigPath, displayPath, type Env} from '../config/paths.js'
 import {describeZodError, locate, preview} from '../config/issues.js'
 import {redact} from '../redact.js'
+import {fileSignature} from '../support/file-signature.js'
 import {UserError} from '../user-error.js'
 import {type CheckSpec, DEFAULT_CONCURRENCY, DEFAULT_HISTORY_RETENTION_MS, type MonitorConfig} from './check-spec.js'
+import {type MonitorsFileKey, parseCacheDirIn, readKeyed, readParseCache, writeParseCache} from './monitors-parse-cache.js'
 import type {MonitorsFile} from './monitors-schema.js'
 import {normalizeCheck} from './normalize-check.js'
 
@@ -32,35 +34,29 @@ export function locateMonitors(flag?: string, env: Env = process.env): MonitorsL
   return {path, display: displayPath(path, env), explicit: false}
 }
 
+export interface LoadMonitorsOptions {
+  /**
+   * Keeps each file's validated data in `<stateDir>/monitor/parsed` and reuses it while the file and the build are
+   * unchanged (monitors-parse-cache.ts): what a `monitor run` each cron minute would otherwise parse every time.
+   * @default none: parsed every time
+   */
+  stateDir?: string
+  /** Told, per file, whether it was parsed and validated or came from the parse cache (`--debug`). */
+  debug?: (line: string) => void
+}
+
 /**
  * Reads and checks the monitors file, or every `*.yml` / `*.yaml` file of a directory (in name order). Throws a
  * one-line UserError naming the file and the offending path: `monitors.yml: checks[2].type: unknown check type`.
  */
-export async function loadMonitors(location: MonitorsLocation, env: Env = process.env): Promise<MonitorConfig> {
+export async function loadMonitors(location: MonitorsLocation, env: Env = process.env, options: LoadMonitorsOptions = {}): Promise<MonitorConfig> {
   const files = await filesOf(location)
-  const [{parseMonitorsYaml}, {monitorsFileSchema, UNKNOWN_CHECK_TYPE, KNOWN_CHECK_TYPES}] = await Promise.all([
-    import('./monitors-yaml.js'),
-    import('./monitors-schema.js'),
-  ])
   const config: MonitorConfig = {sources: [], checks: [], concurrency: DEFAULT_CONCURRENCY, historyRetentionMs: DEFAULT_HISTORY_RETENTION_MS}
   const named = new Map<string, string>()
   let concurrency: number | undefined
   let retention: number | undefined
   for (const file of files) {
-    const text = await readText(file)
-    const json: unknown = parseMonitorsYaml(text, file.display) ?? {}
-    const parsed = monitorsFileSchema.safeParse(json)
-    if (!parsed.success) {
-      const [first] = parsed.error.issues
-      if (first?.code === 'invalid_union' && first.message === UNKNOWN_CHECK_TYPE) {
-        const value = valueAt(json, first.path)
-        const got = value === undefined ? '' : ` ${preview(value)}`
-        const what = value === undefined ? `required: a check type (one of ${KNOWN_CHECK_TYPES})` : `unknown check type${got} (expected one of ${KNOWN_CHECK_TYPES})`
-        throw new UserError(redact(`${locate(file.display, first.path)}: ${what}`))
-      }
-      throw new UserError(describeZodError(file.display, parsed.error, json))
-    }
-    const data: MonitorsFile = parsed.data
+    const data = await readMonitorsFile(file, options)
     const baseDir = dirname(resolve(file.path))
     for (const [index, raw] of data.checks.entries()) {
       const where = `${file.display}: checks[${index}]`
@@ -78,6 +74,46 @@ export async function loadMonitors(location: MonitorsLocation, env: Env = proces
   return config
 }
 
+// What tells apart the builds that parse differently, for the parse cache: in the bundle this module's chunk is
+// named by a hash of its content, which holds the hashed names of the YAML reader and schema chunks imported below.
+const PARSER_BUILD = import.meta.url
+
+/** One file's validated data: from the parse cache when it holds this very version, else parsed and validated. */
+async function readMonitorsFile(file: MonitorsFileRef, options: LoadMonitorsOptions): Promise<MonitorsFile> {
+  const {text, key} = await readText(file)
+  const cacheDir = options.stateDir === undefined ? undefined : parseCacheDirIn(options.stateDir)
+  if (cacheDir !== undefined) {
+    const cached = await readParseCache(cacheDir, key)
+    if (cached !== undefined) {
+      options.debug?.(`${file.display}: validated data from the parse cache`)
+      return cached as MonitorsFile
+    }
+  }
+  const started = performance.now()
+  const data = await parseMonitorsFile(text, file.display)
+  options.debug?.(`${file.display}: parsed and validated in ${Math.round(performance.now() - started)} ms`)
+  if (cacheDir !== undefined) await writeParseCache(cacheDir, key, data)
+  return data
+}
+
+async function parseMonitorsFile(text: string, display: string): Promise<MonitorsFile> {
+  const [{parseMonitorsYaml}, {monitorsFileSchema, UNKNOWN_CHECK_TYPE, KNOWN_CHECK_TYPES}] = await Promise.all([
+    import('./monitors-yaml.js'),
+    import('./monitors-schema.js'),
+  ])
+  const json: unknown = parseMonitorsYaml(text, display) ?? {}
+  const parsed = monitorsFileSchema.safeParse(json)
+  if (parsed.success) return parsed.data
+  const [first] = parsed.error.issues
+  if (first?.code === 'invalid_union' && first.message === UNKNOWN_CHECK_TYPE) {
+    const value = valueAt(json, first.path)
+    const got = value === undefined ? '' : ` ${preview(value)}`
+    const what = value === undefined ? `required: a check type (one of ${KNOWN_CHECK_TYPES})` : `unknown check type${got} (expected one of ${KNOWN_CHECK_TYPES})`
+    throw new UserError(redact(`${locate(display, first.path)}: ${what}`))
+  }
+  throw new UserError(describeZodError(display, parsed.error, json))
+}
+
 /** What `loadMonitorsOnce` remembers between calls: the files' identities and the config they gave. */
 export interface MonitorsCache {
   signature?: string
@@ -86,16 +122,16 @@ export interface MonitorsCache {
 
 /**
  * `loadMonitors` for a process that reads the file again and again (`monitor watch`): the file (or each file of the
- * directory) is parsed and validated again only when its path, mtime or size changed. A file that fails to load is
+ * directory) is parsed and validated again only when its path, device, inode, mtime or size changed. A file that fails to load is
  * not remembered, so the next call tells the problem again.
  */
-export async function loadMonitorsOnce(location: MonitorsLocation, cache: MonitorsCache, env: Env = process.env): Promise<MonitorConfig> {
+export async function loadMonitorsOnce(location: MonitorsLocation, cache: MonitorsCache, env: Env = process.env, options: LoadMonitorsOptions = {}): Promise<MonitorConfig> {
   const files = await filesOf(location)
-  const stats = await Promise.all(files.map((file) => stat(file.path).then((info) => `${file.path}\0${info.mtimeMs}\0${info.size}`, () => `${file.path}\0gone`)))
-  const signature = stats.join('\n')
+  const signatures = await Promise.all(files.map(async (file) => `${resolve(file.path)}\0${await fileSignature(file.path)}`))
+  const signature = signatures.join('\n')
   if (cache.config !== undefined && cache.signature === signature) return cache.config
   cache.config = undefined
-  const config = await loadMonitors(location, env)
+  const config = await loadMonitors(location, env, options)
   cache.signature = signature
   cache.config = config
   return config
@@ -135,9 +171,14 @@ async function filesOf(location: MonitorsLocation): Promise<MonitorsFileRef[]> {
   return names.map((name) => ({path: join(location.path, name), display: join(location.display, name)}))
 }
 
-async function readText(file: MonitorsFileRef): Promise<string> {
+async function readText(file: MonitorsFileRef): Promise<{text: string; key: MonitorsFileKey}> {
   try {
-    return await readFile(file.path, 'utf8')
+    const handle = await open(file.path)
+    try {
+      return await readKeyed(handle, file.path, PARSER_BUILD)
+    } finally {
+      await handle.close()
+    }
   } catch (error) {
     throw new UserError(`${file.display}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
   }

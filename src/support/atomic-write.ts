@@ -16,13 +16,13 @@ export async function realTarget(path: string): Promise<string> {
  * temporary file in the same directory, fsyncs it, renames it over the target. Creates the directory (0700) if needed.
  * @param mode permissions of the written file @default 0o600
  */
-export async function writeFileAtomic(path: string, text: string, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(path: string, text: string | Uint8Array, mode = 0o600): Promise<void> {
   const dir = dirname(path)
   await mkdir(dir, {recursive: true, mode: 0o700})
   const temporary = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
   const handle = await open(temporary, 'wx', mode)
   try {
-    await handle.writeFile(text, 'utf8')
+    await handle.writeFile(text)
     await handle.chmod(mode)
     await handle.sync()
     await handle.close()

@@ -2,13 +2,14 @@ import {stat} from 'node:fs/promises'
 import {resolve} from 'node:path'
 
 /**
- * A file's identity for "parse again only when it changed": inode, mtime and size, or `missing`. A save by rename
- * (editors, our own atomic writes) always changes the inode; an edit in place changes mtime, and usually size.
+ * A file's identity for "parse again only when it changed": device, inode, mtime (in ns) and size, or `missing`. A
+ * save by rename (editors, our own atomic writes) always changes the inode; an edit in place changes mtime, and
+ * usually size; two edits within one second differ in mtime's nanoseconds where the file system keeps them.
  */
 export async function fileSignature(path: string): Promise<string> {
   try {
-    const info = await stat(path)
-    return `${info.ino}:${info.mtimeMs}:${info.size}`
+    const info = await stat(path, {bigint: true})
+    return `${info.dev}:${info.ino}:${info.mtimeNs}:${info.size}`
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : `unreadable:${code ?? 'unknown'}`
@@ -17,7 +18,7 @@ export async function fileSignature(path: string): Promise<string> {
 
 /**
  * What long-running processes (`webhook serve`, `monitor watch`) parse from files, parsed and validated once per
- * file version: `get` stats the file and parses again only when its path, inode, mtime or size changed. A parse that
+ * file version: `get` stats the file and parses again only when its path, device, inode, mtime or size changed. A parse that
  * fails is not kept, so the next call reports the problem again.
  */
 export class ParsedFileCache<T> {

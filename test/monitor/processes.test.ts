@@ -1,5 +1,5 @@
 // The built CLI in real processes, as cron starts it: overlapping passes, `monitor exec`, `status`, `watch`.
-import {writeFileSync} from 'node:fs'
+import {renameSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {join, resolve} from 'node:path'
@@ -160,5 +160,43 @@ describe('monitor status and watch', () => {
     expect(result.stdout.replace(/\(\d+(?:\.\d+)?m?s\)/, '(Nms)').replace(/in \d+(?:\.\d+)?m?s/, 'in Nms')).toBe(
       [`watching 1 check from ${file}`, 'ok     tick: exit code 0 (Nms)', '1 check in Nms: 1 not down, 0 down', 'SIGTERM: stopping after the pass in flight', 'stopped after 1 pass'].join('\n'),
     )
+  })
+
+  it('watch parses the monitors file once per version of it, however many passes read it (issue 15)', async () => {
+    useHealthBot()
+    const file = monitorsFile(`checks:\n  - {name: tick, type: command, run: ["true"], interval: 100ms}\n`)
+    // No SIGKILL 5 s after the SIGTERM (execa's default): on a loaded machine the pass in flight may take that long.
+    // Passes every 100 ms keep a command check in flight at most times, as when a SIGTERM once killed the watch.
+    const child = execa(process.execPath, [BIN, 'monitor', 'watch', '--file', file, '--json', '--debug'], {env: world.cli.env, extendEnv: false, reject: false, forceKillAfterDelay: false})
+    const passes: string[][] = []
+    let edited = false
+    let buffered = ''
+    await new Promise<void>((done) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString()
+        const lines = buffered.split('\n')
+        buffered = lines.pop()!
+        for (const line of lines) {
+          const event = JSON.parse(line) as {event: string; checks?: Array<{name: string}>}
+          if (event.event !== 'pass') continue
+          passes.push(event.checks!.map((check) => check.name))
+          // Three passes on the first version, then an edit (a save by rename, as editors do), then three more.
+          if (passes.length === 3 && !edited) {
+            edited = true
+            writeFileSync(`${file}.new`, `checks:\n  - {name: tock, type: command, run: ["true"], interval: 100ms}\n`)
+            renameSync(`${file}.new`, file)
+          }
+          if (passes.filter((names) => names.includes('tock')).length === 3) done()
+        }
+      })
+    })
+    child.kill('SIGTERM')
+    const result = await child
+    expect({exitCode: result.exitCode, signal: result.signal, stderr: result.stderr.split('\n').filter((line) => !line.includes('debug: '))}).toEqual({exitCode: 0, signal: undefined, stderr: []})
+    const parses = result.stderr.split('\n').filter((line) => line.includes('monitors.yml: parsed and validated'))
+    // Every pass loads the file again (edits apply without a restart); only the two versions were parsed.
+    expect(parses).toHaveLength(2)
+    expect(passes.length).toBeGreaterThanOrEqual(6)
+    expect(passes.slice(0, 3)).toEqual([['tick'], ['tick'], ['tick']])
   })
 })
