@@ -22,6 +22,11 @@ export interface BotApiClientOptions {
   timeoutMs?: number
   /** @default see RetryOptions */
   retry?: RetryOptions
+  /**
+   * Makes each attempt's deadline from `timeoutMs`. Tests pass their own, so that a deadline passes when they say and
+   * never because the machine is slow. @default AbortSignal.timeout
+   */
+  timeoutSignal?: (timeoutMs: number) => AbortSignal
   /** Receives one line per attempt and retry (method, attempt, status, elapsed ms), already redacted. */
   debug?: (line: string) => void
   /**
@@ -52,6 +57,7 @@ export interface CallOptions {
 export class BotApiClient {
   readonly #methodUrl: (method: string) => string
   readonly #timeoutMs: number
+  readonly #timeoutSignal: (timeoutMs: number) => AbortSignal
   readonly #retry: RetryOptions
   readonly #debug: ((line: string) => void) | undefined
   readonly #onMigrate: BotApiClientOptions['onMigrate']
@@ -66,6 +72,7 @@ export class BotApiClient {
     // The only place the token goes: everything else names the method, never the URL.
     this.#methodUrl = (method) => `${apiRoot}/bot${token}/${method}`
     this.#timeoutMs = checkedTimeoutMs(options.timeoutMs ?? 30_000)
+    this.#timeoutSignal = options.timeoutSignal ?? ((timeoutMs) => AbortSignal.timeout(timeoutMs))
     this.#retry = {...backoffFromEnv(process.env), ...options.retry}
     this.#debug = options.debug
     this.#onMigrate = options.onMigrate
@@ -166,7 +173,7 @@ export class BotApiClient {
     const transport = await this.#transport
     const longPollMs = method === 'getUpdates' ? Math.max(0, Number(params.timeout) || 0) * 1000 : 0
     const timeoutMs = this.#timeoutMs + longPollMs
-    const timeout = AbortSignal.timeout(timeoutMs)
+    const timeout = this.#timeoutSignal(timeoutMs)
     const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout
     const started = performance.now()
     const elapsed = () => Math.round(performance.now() - started)

@@ -1,4 +1,4 @@
-import {afterAll, beforeEach, describe, expect, it} from 'vitest'
+import {afterAll, beforeEach, describe, expect, it, vi} from 'vitest'
 import {BotApiClient, isTelegramApiError, TelegramApiError} from '../../src/api/index.js'
 import {UserError} from '../../src/user-error.js'
 import type {FakeBotApi} from '../fake-bot-api/server.js'
@@ -74,9 +74,17 @@ describe('BotApiClient calls', () => {
   })
 
   it('getUpdates waits its long-poll timeout on top of timeoutMs instead of timing out', async () => {
-    const {client} = testClient(api, {timeoutMs: 300, retry: {maxRetries: 0}})
-    const updates = client.getUpdates({timeout: 1})
-    setTimeout(() => api.pushUpdate({message: {message_id: 1, date: 0, chat: {id: 42, type: 'private', first_name: 'Ann'}, from: {id: 42, is_bot: false, first_name: 'Ann'}, text: 'hi'}}), 500)
+    // The deadline asked for is read, and none passes: how slow the machine is decides nothing here.
+    const deadlines: number[] = []
+    const timeoutSignal = (timeoutMs: number) => {
+      deadlines.push(timeoutMs)
+      return new AbortController().signal
+    }
+    const {client} = testClient(api, {timeoutMs: 300, retry: {maxRetries: 0}, timeoutSignal})
+    const updates = client.getUpdates({timeout: 30})
+    await vi.waitFor(() => expect(api.requests).toHaveLength(1), {timeout: 20_000, interval: 10})
+    expect(deadlines).toEqual([30_300])
+    api.pushUpdate({message: {message_id: 1, date: 0, chat: {id: 42, type: 'private', first_name: 'Ann'}, from: {id: 42, is_bot: false, first_name: 'Ann'}, text: 'hi'}})
     const [update] = await updates
     expect(update).toMatchObject({update_id: 1, message: {text: 'hi'}})
   })

@@ -83,8 +83,20 @@ describe('retry policy against the fake server', () => {
 
   it('timeout: a hanging answer is given up after timeoutMs and retried', async () => {
     api.failNext({kind: {hang: true}})
-    const {client, sleeps, debugLines} = testClient(api, {timeoutMs: 250})
-    await expect(client.getMe()).resolves.toMatchObject({id: 700000001})
+    // The first attempt's deadline passes once the server holds it; the second has none: a slow machine cannot
+    // make the answer that should succeed time out too.
+    const deadlines: Array<{timeoutMs: number; controller: AbortController}> = []
+    const timeoutSignal = (timeoutMs: number) => {
+      const controller = new AbortController()
+      deadlines.push({timeoutMs, controller})
+      return controller.signal
+    }
+    const {client, sleeps, debugLines} = testClient(api, {timeoutMs: 250, timeoutSignal})
+    const call = client.getMe()
+    await vi.waitFor(() => expect(api.requests).toHaveLength(1), {timeout: 20_000, interval: 10})
+    deadlines[0]!.controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'))
+    await expect(call).resolves.toMatchObject({id: 700000001})
+    expect(deadlines.map((deadline) => deadline.timeoutMs)).toEqual([250, 250])
     expect(sleeps).toEqual([375])
     expect(api.requests.map((request) => request.status)).toEqual([undefined, 200])
     expect(debugLines[0]).toMatch(/^getMe attempt 1: timeout error after \d+ ms$/)
@@ -131,7 +143,10 @@ describe('retry policy against the fake server', () => {
     const {client, sleeps} = testClient(api)
     const controller = new AbortController()
     const call = client.call('getMe', {}, {signal: controller.signal})
-    setTimeout(() => controller.abort(new Error('operator pressed ctrl-c')), 50)
+    // Aborted once the server holds the request: after a fixed pause the request could still be on its way, and land
+    // (answered 200, the hang fault reset) among the next test's requests.
+    await vi.waitFor(() => expect(api.requests).toHaveLength(1), {timeout: 20_000, interval: 10})
+    controller.abort(new Error('operator pressed ctrl-c'))
     const error = await rejectionOf(call)
     expect(error.message).toBe('operator pressed ctrl-c')
     expect(sleeps).toEqual([])

@@ -1,5 +1,5 @@
 import type {Update} from '@grammyjs/types'
-import {afterAll, beforeEach, describe, expect, it} from 'vitest'
+import {afterAll, beforeEach, describe, expect, it, vi} from 'vitest'
 import {type FakeBotApi, startFakeBotApi} from './server.js'
 
 const TOKEN = '800000002:AAE-fake_server_test_token_0123456789'
@@ -161,10 +161,12 @@ describe('updates and webhooks', () => {
   })
 
   it('a long poll is woken by pushUpdate, and a second poll terminates the first with 409', async () => {
+    // Each step waits until the server holds the poll (it registers it as it records the request): no fixed pause.
+    const polls = (count: number) => vi.waitFor(() => expect(api.requests).toHaveLength(count), {timeout: 20_000, interval: 10})
     const first = json('getUpdates', {timeout: 30})
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await polls(1)
     const second = json('getUpdates', {timeout: 30})
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await polls(2)
     api.pushUpdate(message('wake'))
     expect(await first).toEqual({
       ok: false,
@@ -247,7 +249,8 @@ describe('fault injection', () => {
     const own = await startFakeBotApi({bots: [{token: TOKEN, id: 1, username: 'b'}]})
     own.failNext({kind: {hang: true}})
     const hanging = fetch(`${own.url}/bot${TOKEN}/getMe`).catch((error: Error) => error)
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    // Closed once the server holds the request (a fixed pause lost that race under load).
+    await vi.waitFor(() => expect(own.requests).toHaveLength(1), {timeout: 20_000, interval: 10})
     await own.close()
     expect(await hanging).toBeInstanceOf(TypeError)
     expect(own.requests.map((request) => [request.method, request.status])).toEqual([['getMe', undefined]])
