@@ -1,19 +1,23 @@
-// The file Outbox and RedisOutbox deliver alike: the same cases run against both.
+// FileOutbox and RedisOutbox keep and deliver alike: the same cases run against both. What only one backend has
+// (files, claims by pid, consumers) is in file-outbox.test.ts and redis-outbox.test.ts.
+import {readdirSync} from 'node:fs'
+import {join} from 'node:path'
+
 import type {Redis} from 'ioredis'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {TelegramApiError, TelegramNetworkError} from '../../src/api/index.js'
 import {describeFailure} from '../../src/describe-failure.js'
-import {FileOutbox, type OutboxEntry} from '../../src/store/index.js'
 import {registerSecret} from '../../src/redact.js'
 import type {ChatDelivery} from '../../src/send/deliver.js'
-import {type OutboxStore, RedisOutbox} from '../../src/store/index.js'
+import {FileOutbox, type OutboxEntry, type OutboxStore, RedisOutbox} from '../../src/store/index.js'
 import {tempDir} from '../throttle/helpers.js'
 import {connectRedis, redisForTests, testPrefix} from './redis-server.js'
 
 const T0 = Date.parse('2025-06-01T14:02:11Z')
 const NETWORK_DOWN = describeFailure(new TelegramNetworkError('sendMessage', 'network', 'connect ECONNREFUSED 127.0.0.1:9'))
 const BLOCKED = describeFailure(new TelegramApiError('sendMessage', 403, 'Forbidden: bot was blocked by the user'))
+const BAD_TOKEN = describeFailure(new TelegramApiError('sendMessage', 401, 'Unauthorized'))
 const SLOW_DOWN = describeFailure(new TelegramApiError('sendMessage', 429, 'Too Many Requests: retry after 300', {retry_after: 300}))
 
 const found = await redisForTests()
@@ -30,6 +34,8 @@ interface Backend {
   open: () => Promise<[OutboxStore, OutboxStore]>
   /** Everything the backend stores, to look for a token in it. */
   dump: (outbox: OutboxStore) => Promise<string>
+  /** What the backend still keeps of entries (files, claims; stream entries, documents, holders): none once all went. */
+  leftovers: (outbox: OutboxStore) => Promise<string[]>
 }
 
 const backends: Backend[] = [
@@ -40,6 +46,10 @@ const backends: Backend[] = [
       return [new FileOutbox({dir, now: () => T0}), new FileOutbox({dir, now: () => T0})]
     },
     dump: async (outbox) => JSON.stringify(await outbox.list()),
+    leftovers: async (outbox) => {
+      const {dir} = outbox as FileOutbox
+      return [...readdirSync(dir).filter((name) => name !== 'claimed'), ...readdirSync(join(dir, 'claimed'))]
+    },
   },
   {
     name: 'RedisOutbox',
@@ -57,6 +67,12 @@ const backends: Backend[] = [
       const keys = await redis.keys(`${(outbox as RedisOutbox).prefix}*`)
       const values = await Promise.all(keys.map(async (key) => ((await redis.type(key)) === 'hash' ? JSON.stringify(await redis.hgetall(key)) : '')))
       return values.join('\n')
+    },
+    leftovers: async (outbox) => {
+      const redis = client!
+      const stream = (outbox as RedisOutbox).streamFor('alerts')
+      const stored = [`${stream} ${await redis.xlen(stream)}`, ...(await redis.hkeys(`${stream}:entries`)), ...(await redis.hkeys(`${stream}:holders`))]
+      return stored.filter((item) => item !== `${stream} 0`)
     },
   },
 ]
@@ -84,19 +100,30 @@ for (const backend of backends) {
       const token = '700000009:AAE-outbox_secret_token_0123456789ab'
       registerSecret(token)
       const [outbox] = await backend.open()
-      await spoolText(outbox, `second, quoting ${token}`, T0 + 5_000, [-100, '@ops'])
-      const first = await outbox.spool({bot: 'alerts', chatIds: [42], message: {text: 'first', parseMode: 'HTML', silent: true}, throttleKey: 'alerts:Disk', createdAt: new Date(T0)})
+      expect(await outbox.list()).toEqual({items: [], warnings: []})
+      const later = await spoolText(outbox, `second, quoting ${token}`, T0 + 5_000, [-100, '@ops'])
+      expect(later.message.text).toBe('second, quoting 700000009:AA…ab')
+      const first = await outbox.spool({
+        bot: 'alerts',
+        chatIds: [42],
+        message: {text: 'first', parseMode: 'HTML', silent: true, threadId: 7},
+        throttleKey: 'alerts:Disk',
+        createdAt: new Date(T0),
+        lastError: `Call failed for bot${token}`,
+      })
       expect(first).toEqual({
         version: 1,
         id: expect.stringMatching(new RegExp(`^00${T0}-${process.pid}-[0-9a-f]{8}$`)),
         bot: 'alerts',
         chatIds: [42],
-        message: {text: 'first', parseMode: 'HTML', silent: true},
+        message: {text: 'first', parseMode: 'HTML', silent: true, threadId: 7},
         throttleKey: 'alerts:Disk',
         createdAt: '2025-06-01T14:02:11.000Z',
         attempts: 1,
+        lastError: 'Call failed for bot700000009:AA…ab',
       })
       const listing = await outbox.list()
+      expect(listing.items.map((item) => item.entry)).toEqual([first, later])
       expect(listing.items.map((item) => item.entry.message.text)).toEqual(['first', 'second, quoting 700000009:AA…ab'])
       expect(listing.items[1]!.entry.chatIds).toEqual([-100, '@ops'])
       expect(listing.warnings).toEqual([])
@@ -119,6 +146,7 @@ for (const backend of backends) {
       expect(report).toMatchObject({waiting: 0, warnings: []})
       expect(report.entries.map((entry) => entry.delivered)).toEqual([[1], [1], [1, 2]])
       expect(report).not.toHaveProperty('stoppedBy')
+      expect(await backend.leftovers(outbox)).toEqual([])
       expect(await outbox.flush(deliver)).toEqual({entries: [], waiting: 0, warnings: []})
       expect(sent).toHaveLength(4)
     })
@@ -150,15 +178,19 @@ for (const backend of backends) {
       expect((await outbox.list()).items).toEqual([])
     })
 
-    it('keeps an entry after a 429 longer than the client waits, and after a delivery that threw', async () => {
+    it('keeps an entry after a 429 longer than the client waits, a wrong token (401, fixed in config later) and a delivery that threw', async () => {
       const [outbox] = await backend.open()
       await spoolText(outbox, 'x', T0)
       expect((await outbox.flush(recorder(() => SLOW_DOWN).deliver)).stoppedBy).toBe(SLOW_DOWN.message)
+      expect((await outbox.list()).items.map((item) => item.entry.attempts)).toEqual([2])
+      expect((await outbox.flush(recorder(() => BAD_TOKEN).deliver)).stoppedBy).toBe(BAD_TOKEN.message)
+      expect((await outbox.list()).items.map((item) => item.entry.attempts)).toEqual([3])
       const report = await outbox.flush(async () => {
         throw new TelegramNetworkError('sendMessage', 'timeout', 'request timed out after 30000 ms')
       })
       expect(report.stoppedBy).toBe("Call to 'sendMessage' failed: request timed out after 30000 ms")
-      expect((await outbox.list()).items.map((item) => item.entry.attempts)).toEqual([3])
+      expect(report.waiting).toBe(1)
+      expect((await outbox.list()).items.map((item) => item.entry.attempts)).toEqual([4])
     })
 
     it('drops an entry every chat refused for good', async () => {

@@ -14,25 +14,9 @@ function throttleIn(dir = tempDir()) {
   return new FileThrottle({dir})
 }
 
-describe('FileThrottle.decide', () => {
-  it('lets one alert through per window and reports the suppressed ones with the next', async () => {
-    const throttle = throttleIn()
-    expect(await throttle.decide('disk', WINDOW, T0)).toMatchObject({send: true, warnings: []})
-    expect(await throttle.decide('disk', WINDOW, T0 + 1_000)).toEqual({
-      send: false,
-      suppressedCount: 1,
-      since: new Date(T0 + 1_000),
-      nextAt: new Date(T0 + 60_000),
-      warnings: [],
-    })
-    expect(await throttle.decide('disk', WINDOW, T0 + 59_999)).toMatchObject({send: false, suppressedCount: 2})
-    const next = await throttle.decide('disk', WINDOW, T0 + 60_000)
-    expect(next).toMatchObject({send: true, suppressed: {count: 2, since: new Date(T0 + 1_000)}})
-    const quiet = await throttle.decide('disk', WINDOW, T0 + 120_000)
-    expect(quiet.send).toBe(true)
-    expect(quiet).not.toHaveProperty('suppressed')
-  })
-
+// What only the file throttle has: its files, and recovering them. Deciding, muting, releasing and peeking as both
+// backends do them: test/store/throttle-contract.test.ts.
+describe('FileThrottle files', () => {
   it('keeps keys apart, one file per key named by its hash', async () => {
     const dir = tempDir()
     const throttle = throttleIn(dir)
@@ -50,73 +34,7 @@ describe('FileThrottle.decide', () => {
     })
   })
 
-  it('lets exactly one of many concurrent calls through', async () => {
-    const throttle = throttleIn()
-    const decisions = await Promise.all(Array.from({length: 25}, () => throttle.decide('k', WINDOW, T0)))
-    expect(decisions.filter((decision) => decision.send)).toHaveLength(1)
-    const counts = decisions.flatMap((decision) => (decision.send ? [] : [decision.suppressedCount]))
-    expect(counts.sort((a, b) => a - b)).toEqual(Array.from({length: 24}, (_, index) => index + 1))
-  })
-
-  it('does not hold alerts back for a day when the clock was set back by a day', async () => {
-    const throttle = throttleIn()
-    await throttle.decide('k', WINDOW, T0)
-    expect(await throttle.decide('k', WINDOW, T0 - 86_400_000)).toMatchObject({send: true})
-  })
-})
-
-describe('FileThrottle.mute', () => {
-  it('suppresses every alert of the key until then, and counts them for the next one', async () => {
-    const throttle = throttleIn()
-    expect(await throttle.mute('k', T0 + 3_600_000, T0)).toEqual([])
-    expect(await throttle.decide('k', WINDOW, T0 + 10)).toEqual({
-      send: false,
-      suppressedCount: 1,
-      since: new Date(T0 + 10),
-      nextAt: new Date(T0 + 3_600_000),
-      mutedUntil: new Date(T0 + 3_600_000),
-      warnings: [],
-    })
-    expect(await throttle.decide('k', WINDOW, T0 + 3_600_000)).toMatchObject({
-      send: true,
-      suppressed: {count: 1, since: new Date(T0 + 10)},
-    })
-  })
-
-  it('lifts a mute given a time in the past', async () => {
-    const throttle = throttleIn()
-    await throttle.mute('k', T0 + 3_600_000, T0)
-    await throttle.mute('k', 0, T0 + 1)
-    expect(await throttle.decide('k', WINDOW, T0 + 2)).toMatchObject({send: true})
-  })
-})
-
-describe('FileThrottle.release', () => {
-  it('gives the window back and keeps the count of alerts suppressed meanwhile', async () => {
-    const throttle = throttleIn()
-    await throttle.decide('k', WINDOW, T0)
-    await throttle.decide('k', WINDOW, T0 + 1_000)
-    const refused = await throttle.decide('k', WINDOW, T0 + 61_000)
-    expect(refused).toMatchObject({send: true, suppressed: {count: 1}})
-    await throttle.decide('k', WINDOW, T0 + 62_000)
-    expect(refused.send && (await throttle.release(refused.ticket!, T0 + 63_000))).toEqual([])
-    expect(await throttle.decide('k', WINDOW, T0 + 64_000)).toMatchObject({
-      send: true,
-      suppressed: {count: 2, since: new Date(T0 + 1_000)},
-    })
-  })
-
-  it('leaves a later window alone', async () => {
-    const throttle = throttleIn()
-    const first = await throttle.decide('k', WINDOW, T0)
-    await throttle.decide('k', WINDOW, T0 + 61_000)
-    await throttle.release(first.send ? first.ticket! : fail(), T0 + 62_000)
-    expect(await throttle.decide('k', WINDOW, T0 + 63_000)).toMatchObject({send: false, suppressedCount: 1})
-  })
-})
-
-describe('FileThrottle.peek', () => {
-  it('answers like decide and writes nothing', async () => {
+  it('peek writes nothing: no file for a new key, the same bytes for a known one', async () => {
     const dir = tempDir()
     const throttle = throttleIn(dir)
     expect(await throttle.peek('k', WINDOW, T0)).toMatchObject({send: true})
