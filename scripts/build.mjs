@@ -2,7 +2,9 @@
 // handful of files instead of resolving hundreds of modules.
 import {build} from 'esbuild'
 import {execFileSync} from 'node:child_process'
-import {rmSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
 import {buildActionBundle} from './action-bundle.mjs'
 import {LAZY_BANNER, LAZY_BANNER_CJS, lazyRequirePlugin} from './lazy-require-plugin.mjs'
@@ -100,3 +102,15 @@ execFileSync(process.execPath, ['node_modules/oclif/bin/run.js', 'manifest'], {
   // The manifest needs no network: skip oclif's own update check.
   env: {...process.env, OCLIF_SKIP_NEW_VERSION_CHECK: 'true'},
 })
+
+// Every command's help, as oclif prints it into a pipe (scripts/render-help.mjs): stdout a pipe, and an empty home
+// and no variables of the user's, so that no terminal width, colour or theme gets into it.
+const emptyHome = mkdtempSync(join(tmpdir(), 'fastpay-tg-help-'))
+try {
+  execFileSync(process.execPath, ['scripts/render-help.mjs'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {PATH: process.env.PATH, HOME: emptyHome, XDG_CONFIG_HOME: join(emptyHome, 'config')},
+  })
+} finally {
+  rmSync(emptyHome, {recursive: true, force: true})
+}
