@@ -11,7 +11,7 @@ export {
   editChatsIn,
   KEEP_SPENT_TOKENS_MS,
   type LinkedChat,
-  linkedChatsKey,
+  LINKED_CHATS_KEY,
   LinkStore,
   type LinkStoreOptions,
   type LinkTokenEntry,

@@ -1,9 +1,9 @@
 // Link tokens and linked chats (`webhook link-token`, `/link TOKEN`, `/stop`) as documents of the store's
 // key-value part, so that every host of a fleet sees one set (Redis) and the user's config file holds no runtime
 // state. Two kinds of key:
-//   links/tokens/<sha256>      one per token (never the token itself), expiring a week after it was spent
-//   links/chats/<bot>          the chats linked through one bot (lower-cased, URI-encoded name): one read per alert
-//   links/unnamed-bot-chats    chats linked through a bot known only by its token
+//   links/tokens/<sha256>   one per token (never the token itself), gone a week after it was used or expired
+//   links/chats             every linked chat, each naming the bot it linked through: one read for an alert, for
+//                           /status or a button press, for `webhook links` (a handful of chats, changed by people)
 // Registries written by earlier versions keep both in `links:`/`linked_chats:`: the first use moves them here.
 import type {LinkedChat, LinkTokenEntry} from '../config/legacy-links.js'
 import type {RegistryLocation} from '../config/paths.js'
@@ -12,8 +12,7 @@ import type {KeyValueStore, Versioned} from './types.js'
 export type {LinkedChat, LinkTokenEntry} from '../config/legacy-links.js'
 
 const TOKENS = 'links/tokens/'
-const CHATS = 'links/chats/'
-const UNNAMED_BOT_CHATS = 'links/unnamed-bot-chats'
+export const LINKED_CHATS_KEY = 'links/chats'
 /** A document written by another host between our read and our write is read again, this many times at most. */
 const MAX_ATTEMPTS = 20
 
@@ -41,10 +40,8 @@ export interface ChatsEdit<T> {
   result: T
 }
 
-/** The key of the chats linked through `bot` (any case; undefined: a bot known only by its token). */
-export function linkedChatsKey(bot: string | undefined): string {
-  return bot === undefined ? UNNAMED_BOT_CHATS : `${CHATS}${encodeURIComponent(bot.toLowerCase())}`
-}
+/** Bot names ignore case; undefined (a bot known only by its token) is a bot of its own. */
+const sameBot = (a: string | undefined, b: string | undefined) => (a === undefined) === (b === undefined) && a?.toLowerCase() === b?.toLowerCase()
 
 export const linkTokenKey = (sha256: string) => `${TOKENS}${sha256}`
 
@@ -91,12 +88,11 @@ export class LinkStore {
     return written.ok
   }
 
-  /** The chats linked through `bot` (any case), or through every bot when `bot` is not given; oldest first. */
+  /** The chats linked through `bot` (any case), or through every bot when `bot` is not given; in the order they linked. */
   async chats(options: {bot?: string} = {}): Promise<LinkedChat[]> {
     await this.#moveOnce()
-    if (options.bot !== undefined) return (await this.#kv.get<ChatsDocument>(linkedChatsKey(options.bot)))?.value.chats ?? []
-    const documents = [...(await this.#kv.list<ChatsDocument>(CHATS)), ...[await this.#kv.get<ChatsDocument>(UNNAMED_BOT_CHATS)].filter((found) => found !== undefined)]
-    return documents.flatMap((document) => document.value.chats).sort((a, b) => (a.linked_at < b.linked_at ? -1 : a.linked_at > b.linked_at ? 1 : 0))
+    const chats = (await this.#kv.get<ChatsDocument>(LINKED_CHATS_KEY))?.value.chats ?? []
+    return options.bot === undefined ? chats : chats.filter((linked) => sameBot(linked.bot, options.bot))
   }
 
   /** The chats that linked themselves to `channel` through `bot`: what an alert on that channel adds. */
@@ -134,15 +130,26 @@ export class LinkStore {
   }
 }
 
-/** `LinkStore.editChats` on a key-value store: compare-and-set, read again when another writer came first. */
+/**
+ * `LinkStore.editChats` on a key-value store: `edit` sees the chats of `bot` only, and the others stay where they
+ * are. Compare-and-set, read again when another writer came first.
+ */
 export async function editChatsIn<T>(kv: KeyValueStore, bot: string | undefined, edit: (chats: readonly LinkedChat[]) => ChatsEdit<T>): Promise<T> {
-  const key = linkedChatsKey(bot)
   for (let attempt = 1; ; attempt++) {
-    const current = await kv.get<ChatsDocument>(key)
-    const {chats, result} = edit(current?.value.chats ?? [])
+    const current = await kv.get<ChatsDocument>(LINKED_CHATS_KEY)
+    const all = current?.value.chats ?? []
+    const {chats, result} = edit(all.filter((linked) => sameBot(linked.bot, bot)))
     if (chats === undefined) return result
-    // No compare-and-delete: a bot whose last chat left keeps an empty list, which reads as no chats.
-    if ((await kv.compareAndSet<ChatsDocument>(key, current?.version ?? 0, {chats})).ok) return result
+    // No compare-and-delete: when the last chat leaves, an empty list stays, which reads as no chats.
+    if ((await kv.compareAndSet<ChatsDocument>(LINKED_CHATS_KEY, current?.version ?? 0, {chats: replaceBotChats(all, bot, chats)})).ok) return result
     if (attempt >= MAX_ATTEMPTS) throw new Error(`linked chats of ${bot ?? 'the unnamed bot'}: changed by other runs ${MAX_ATTEMPTS} times in a row`)
   }
+}
+
+/** `all` with the chats of `bot` replaced by `chats`, at the place of the first of them (else at the end). */
+function replaceBotChats(all: readonly LinkedChat[], bot: string | undefined, chats: readonly LinkedChat[]): LinkedChat[] {
+  const first = all.findIndex((linked) => sameBot(linked.bot, bot))
+  const others = all.filter((linked) => !sameBot(linked.bot, bot))
+  const at = first < 0 ? others.length : all.slice(0, first).filter((linked) => !sameBot(linked.bot, bot)).length
+  return [...others.slice(0, at), ...chats, ...others.slice(at)]
 }

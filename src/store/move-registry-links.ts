@@ -24,11 +24,13 @@ async function store(kv: KeyValueStore, {links, linkedChats}: LegacyLinkSections
     // Spent over a week ago: `link-token` would have dropped it from the file.
     if (keepMs > 0) await kv.compareAndSet(linkTokenKey(link.sha256), 0, link, {ttlMs: keepMs})
   }
-  const byBot = new Map<string, {bot: string | undefined; chats: LinkedChat[]}>()
+  // One edit per bot (names ignore case; no name is a bot of its own), `undefined` kept apart from every name.
+  const byBot = new Map<string | undefined, {bot: string | undefined; chats: LinkedChat[]}>()
   for (const linked of linkedChats) {
-    const group = byBot.get(linked.bot?.toLowerCase() ?? '') ?? {bot: linked.bot, chats: []}
+    const name = linked.bot?.toLowerCase()
+    const group = byBot.get(name) ?? {bot: linked.bot, chats: []}
     group.chats.push(linked)
-    byBot.set(linked.bot?.toLowerCase() ?? '', group)
+    byBot.set(name, group)
   }
   for (const {bot, chats: moving} of byBot.values()) {
     await editChatsIn(kv, bot, (stored) => {

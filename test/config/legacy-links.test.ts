@@ -48,7 +48,7 @@ describe('moveRegistryLinks', () => {
     })
     expect(await readFile(path, 'utf8')).toBe(`${BOTS}\n${COMMENT}\n`)
     expect((await kv.get(`links/tokens/${SHA}`))?.value).toMatchObject({sha256: SHA, channels: ['alerts']})
-    expect((await kv.get('links/chats/alerts'))?.value).toEqual({chats: [{chat_id: 4242, bot: 'Alerts', channels: ['alerts', 'digest'], linked_at: '2026-11-30T11:00:00Z'}]})
+    expect((await kv.get('links/chats'))?.value).toEqual({chats: [{chat_id: 4242, bot: 'Alerts', channels: ['alerts', 'digest'], linked_at: '2026-11-30T11:00:00Z'}]})
     expect((await loadRegistry(path)).legacyLinks).toBeUndefined()
   })
 
@@ -63,10 +63,10 @@ describe('moveRegistryLinks', () => {
     const before = await stat(path)
     expect(await move()).toBeUndefined()
     expect((await stat(path)).mtimeMs).toBe(before.mtimeMs)
-    await kv.set('links/chats/alerts', {chats: [{chat_id: 4242, bot: 'alerts', channels: ['deploy'], linked_at: '2026-11-01T00:00:00Z'}]})
+    await kv.set('links/chats', {chats: [{chat_id: 4242, bot: 'alerts', channels: ['deploy'], linked_at: '2026-11-01T00:00:00Z'}]})
     await writeFile(path, `${BOTS}\n${LINKS}`)
     await move()
-    expect((await kv.get('links/chats/alerts'))?.value).toEqual({chats: [{chat_id: 4242, bot: 'alerts', channels: ['deploy', 'alerts', 'digest'], linked_at: '2026-11-01T00:00:00Z'}]})
+    expect((await kv.get('links/chats'))?.value).toEqual({chats: [{chat_id: 4242, bot: 'alerts', channels: ['deploy', 'alerts', 'digest'], linked_at: '2026-11-01T00:00:00Z'}]})
   })
 
   it('a malformed section: one line naming the file and the field; the file and the store untouched', async () => {
