@@ -197,6 +197,7 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
     onError: (error) => logError(`webhook: handling an update failed: ${error instanceof Error ? error.message : String(error)}`),
   })
   const recent = new RecentUpdates()
+  const peers = new WeakMap<Socket, string>()
   let accepted = 0
 
   const count = (bot: Bot | undefined, outcome: WebhookOutcome) => options.onOutcome?.(bot, outcome)
@@ -213,7 +214,7 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
     const webhookId = Number(route.exec(path)?.[1])
     const bot = options.bots.get(webhookId)
     // Only refusals name the peer: an accepted update does not pay for the text.
-    const from = () => `${request.socket.remoteAddress ?? '?'} ${request.method ?? '?'} ${path}`
+    const from = () => `${peers.get(request.socket) ?? '?'} ${request.method ?? '?'} ${path}`
     // The secret comes first: without it, neither the status (404, 405) nor the time taken tells which bots are served.
     if (expectedSecret !== undefined) {
       const given = request.headers[SECRET_HEADER]
@@ -272,6 +273,9 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
       })
     },
   )
+  // The peer's address, read once a connection (not once a request) and still known after it is gone: a request cut
+  // short is logged after its socket closed.
+  server.on('connection', (socket: Socket) => peers.set(socket, socket.remoteAddress ?? '?'))
   // A peer that vanishes mid-request must not take the server down.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') logError('webhook: 408 request not received in time')

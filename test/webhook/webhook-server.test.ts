@@ -2,7 +2,7 @@
 import {connect} from 'node:net'
 
 import type {Update} from '@grammyjs/types'
-import {afterEach, describe, expect, it} from 'vitest'
+import {afterEach, describe, expect, it, vi} from 'vitest'
 
 import {requestPath, startWebhookServer, type WebhookServer, type WebhookServerOptions} from '../../src/webhook/webhook-server.js'
 
@@ -84,6 +84,20 @@ describe('startWebhookServer', () => {
     })
     expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request')
     expect(await post(1)).toEqual([200, ''])
+  })
+
+  it('a request whose peer goes away before its body arrives is one line naming the peer, and nothing is handled', async () => {
+    const {server, recorder, post} = await start(async () => undefined)
+    const socket = connect(server.port, '127.0.0.1')
+    // `100 Continue` says the server has the request; then part of the body, and the peer is gone. The socket is closed
+    // by the time the server learns the body will not come: the peer is named all the same.
+    socket.write('POST /api/telegram/webhook/1/ HTTP/1.1\r\nhost: x\r\nexpect: 100-continue\r\ncontent-length: 100\r\n\r\n')
+    await new Promise((resolve) => socket.once('data', resolve))
+    socket.end('{"update_id": 1')
+    socket.destroy()
+    await vi.waitFor(() => expect(recorder.errors).toEqual(['webhook: request cut short or timed out before its body arrived (127.0.0.1 POST /api/telegram/webhook/1/)']), {timeout: 10_000})
+    expect(await post(2)).toEqual([200, ''])
+    expect(recorder.handled).toEqual([2])
   })
 
   it('close() stops accepting but lets queued updates finish', async () => {
