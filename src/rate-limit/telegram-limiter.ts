@@ -116,8 +116,19 @@ export class TelegramRateLimiter {
   }
 
   private scheduleWake(now: number): void {
+    // Every waiter shares the bot's budget: each budget's next room is worked out once a pass, not once a waiter
+    // (this runs on every send, answer and wake).
+    const roomAt = new Map<WindowBudget, number>()
     let next = Infinity
-    for (const waiter of this.waiting) next = Math.min(next, Math.max(...waiter.budgets.map((budget) => budget.nextRoomAt(now))))
+    for (const waiter of this.waiting) {
+      let waiterRoomAt = -Infinity
+      for (const budget of waiter.budgets) {
+        let at = roomAt.get(budget)
+        if (at === undefined) roomAt.set(budget, (at = budget.nextRoomAt(now)))
+        waiterRoomAt = Math.max(waiterRoomAt, at)
+      }
+      next = Math.min(next, waiterRoomAt)
+    }
     // Infinity: every waiter waits for an answer, and `done()` pumps again.
     if (next === Infinity || next >= this.wakeAt) return
     this.wakeAt = next

@@ -38,7 +38,9 @@ export class WindowBudget {
   nextRoomAt(now: number): number {
     this.prune(now)
     if (this.uses.length < this.limit) return now
-    return Math.min(...this.uses.map((use) => endOf(use) + this.windowMs))
+    let first = Infinity
+    for (const use of this.uses) first = Math.min(first, endOf(use) + this.windowMs)
+    return first
   }
 
   /** Requests counted now (in flight, or answered within the window). */
