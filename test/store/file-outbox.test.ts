@@ -32,7 +32,7 @@ function recorder(outcome: (chatId: number | string, entry: OutboxEntry) => Chat
   return {sent, deliver}
 }
 
-// What only the file outbox has: its files, a state dir it cannot write, corrupt entries set aside in corrupt/, and
+// What only the file outbox has: its files, a state dir it cannot write, creation-time order, and
 // claims by pid. Spooling, listing and flushing as both backends do them: outbox-contract.test.ts.
 describe('FileOutbox files', () => {
   it('writes one private JSON file per entry, named by its id, holding the entry as spooled (token masked)', async () => {
@@ -81,22 +81,6 @@ describe('FileOutbox files', () => {
       {text: 'c', chatId: 1},
       {text: 'c', chatId: 2},
     ])
-  })
-
-  it('sets an unreadable entry aside with a warning and goes on', async () => {
-    const outbox = newOutbox()
-    const bad = await spoolText(outbox, 'bad', T0)
-    await spoolText(outbox, 'good', T0 + 1)
-    const path = join(outbox.dir, `${bad.id}.json`)
-    writeFileSync(path, '{"version":1,"id":')
-    expect((await outbox.list()).warnings).toEqual([`outbox entry ${path} is unreadable (not JSON); the next flush sets it aside`])
-    const {sent, deliver} = recorder()
-    const report = await outbox.flush(deliver)
-    const aside = join(outbox.dir, 'corrupt', `${bad.id}.json`)
-    expect(report.warnings).toEqual([`outbox entry ${path} was unreadable; set aside as ${aside}`])
-    expect(readFileSync(aside, 'utf8')).toBe('{"version":1,"id":')
-    expect(sent.map((item) => item.text)).toEqual(['good'])
-    expect(await outbox.list()).toEqual({items: [], warnings: []})
   })
 })
 

@@ -1,6 +1,6 @@
 // FileOutbox and RedisOutbox keep and deliver alike: the same cases run against both. What only one backend has
 // (files, claims by pid, consumers) is in file-outbox.test.ts and redis-outbox.test.ts.
-import {readdirSync} from 'node:fs'
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {Redis} from 'ioredis'
@@ -36,7 +36,15 @@ interface Backend {
   dump: (outbox: OutboxStore) => Promise<string>
   /** What the backend still keeps of entries (files, claims; stream entries, documents, holders): none once all went. */
   leftovers: (outbox: OutboxStore) => Promise<string[]>
+  /** Overwrites what is stored of entry `id` (of bot alerts) with `text`. */
+  corrupt: (outbox: OutboxStore, id: string) => Promise<void>
+  /** Where entry `id` is kept, as warnings name it. */
+  placeOf: (outbox: OutboxStore, id: string) => string
+  /** Where an unreadable entry goes, as warnings name it, and what is kept there. */
+  setAside: (outbox: OutboxStore, id: string) => {where: string; read: () => Promise<string | undefined>}
 }
+
+const UNREADABLE = '{"version":1,"id":'
 
 const backends: Backend[] = [
   {
@@ -49,6 +57,12 @@ const backends: Backend[] = [
     leftovers: async (outbox) => {
       const {dir} = outbox as FileOutbox
       return [...readdirSync(dir).filter((name) => name !== 'claimed'), ...readdirSync(join(dir, 'claimed'))]
+    },
+    corrupt: async (outbox, id) => writeFileSync(join((outbox as FileOutbox).dir, `${id}.json`), UNREADABLE),
+    placeOf: (outbox, id) => join((outbox as FileOutbox).dir, `${id}.json`),
+    setAside: (outbox, id) => {
+      const path = join((outbox as FileOutbox).dir, 'corrupt', `${id}.json`)
+      return {where: `as ${path}`, read: async () => readFileSync(path, 'utf8')}
     },
   },
   {
@@ -73,6 +87,12 @@ const backends: Backend[] = [
       const stream = (outbox as RedisOutbox).streamFor('alerts')
       const stored = [`${stream} ${await redis.xlen(stream)}`, ...(await redis.hkeys(`${stream}:entries`)), ...(await redis.hkeys(`${stream}:holders`))]
       return stored.filter((item) => item !== `${stream} 0`)
+    },
+    corrupt: async (outbox, id) => void (await client!.hset(`${(outbox as RedisOutbox).streamFor('alerts')}:entries`, id, UNREADABLE)),
+    placeOf: (outbox, id) => `${(outbox as RedisOutbox).streamFor('alerts')} ${id}`,
+    setAside: (outbox, id) => {
+      const key = `${(outbox as RedisOutbox).streamFor('alerts')}:set-aside`
+      return {where: `in ${key}`, read: async () => (await client!.hget(key, id)) ?? undefined}
     },
   },
 ]
@@ -221,6 +241,22 @@ for (const backend of backends) {
       expect(report.waiting).toBe(0)
       expect((await outbox.list()).items.map((item) => item.entry.bot)).toEqual(['deploy'])
       expect((await outbox.list({bot: 'alerts'})).items).toEqual([])
+    })
+
+    it('sets an unreadable entry aside with a warning and goes on', async () => {
+      const [outbox] = await backend.open()
+      const bad = await spoolText(outbox, 'bad', T0)
+      await spoolText(outbox, 'good', T0 + 1)
+      await backend.corrupt(outbox, bad.id)
+      const place = backend.placeOf(outbox, bad.id)
+      expect((await outbox.list()).warnings).toEqual([`outbox entry ${place} is unreadable (not JSON); the next flush sets it aside`])
+      const {sent, deliver} = recorder()
+      const report = await outbox.flush(deliver)
+      const aside = backend.setAside(outbox, bad.id)
+      expect(report.warnings).toEqual([`outbox entry ${place} was unreadable; set aside ${aside.where}`])
+      expect(await aside.read()).toBe(UNREADABLE)
+      expect(sent.map((item) => item.text)).toEqual(['good'])
+      expect(await outbox.list()).toEqual({items: [], warnings: []})
     })
 
     it('delivers each entry once when two hosts flush at once', async () => {

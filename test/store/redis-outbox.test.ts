@@ -154,21 +154,6 @@ describe.skipIf(found.skip !== undefined)(`RedisOutbox consumers${found.skip ? `
     expect(sent).toEqual([7])
   })
 
-  it('sets an unreadable entry aside with a warning and goes on', async () => {
-    const {redis, a} = await twoHosts()
-    const bad = await spool(a, 'bad')
-    await spool(a, 'good')
-    const entries = `${a.streamFor('alerts')}:entries`
-    await redis.hset(entries, bad.id, '{"version":1,"id":')
-    expect((await a.list()).warnings).toEqual([`outbox entry ${a.streamFor('alerts')} ${bad.id} is unreadable (not JSON); the next flush sets it aside`])
-    const sent: string[] = []
-    const report = await a.flush(deliveredNoting(sent, (entry) => [entry.message.text]))
-    expect(report.warnings).toEqual([`outbox entry ${a.streamFor('alerts')} ${bad.id} was unreadable; set aside in ${a.streamFor('alerts')}:set-aside`])
-    expect(sent).toEqual(['good'])
-    expect(await redis.hget(`${a.streamFor('alerts')}:set-aside`, bad.id)).toBe('{"version":1,"id":')
-    expect(await a.list()).toEqual({items: [], warnings: []})
-  })
-
   it('names a bot label with spaces and colons in its keys without reaching another bot', async () => {
     const {a} = await twoHosts()
     expect(a.streamFor('env TELEGRAM_BOT_TOKEN (bot 12)')).toBe(`${a.prefix}outbox:env%20TELEGRAM_BOT_TOKEN%20(bot%2012)`)
