@@ -1,7 +1,7 @@
 import {join} from 'node:path'
 
 import {outboxDirIn, throttleDirIn} from '../support/state-dir.js'
-import {type Env, locateRegistry} from '../config/paths.js'
+import {displayPath, type Env, locateRegistry} from '../config/paths.js'
 import {redact} from '../redact.js'
 import {FileThrottle} from './file/file-throttle.js'
 import {FileOutbox} from './file/file-outbox.js'
@@ -101,7 +101,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     return {
       kind: 'file',
       ...local,
-      links: new LinkStore({kv: local.kv, target: stateDir, registry}),
+      links: new LinkStore({kv: local.kv, target: displayPath(stateDir, options.env ?? process.env), registry}),
       describe: async () => ({kind: 'file', active: 'file', target: stateDir, source: setting.source, reachable: true}),
       drainLocalSpool: async () => ({handedOver: 0, alreadyThere: 0, waiting: await localWaiting(), warnings: []}),
       close: async () => {},

@@ -82,7 +82,7 @@ describe('link sections of an old registry file', () => {
     writeRegistry(world.cli, OLD_REGISTRY)
     const first = await world.run(['webhook', 'links'])
     expect(first).toEqual({stdout: LISTED, stderr: '', exitCode: 0})
-    expect(registryText()).toBe(migrated(world.cli.stateDir))
+    expect(registryText()).toBe(migrated('~/state/fastpay-tg'))
     expect(await storedToken()).toEqual({sha256: sha256(TOKEN), bot: 'alerts', channels: ['alerts'], created_at: '2025-06-01T10:00:00Z', expires_at: inADay})
 
     const alert = await world.run(['alert', 'Settlement late', '--no-host'])
@@ -100,7 +100,7 @@ describe('link sections of an old registry file', () => {
     expect(runs[0]).toEqual({stdout: LISTED, stderr: '', exitCode: 0})
     expect([runs[1].exitCode, runs[1].stderr]).toEqual([0, ''])
     expect((JSON.parse(runs[1].stdout) as {linked_chats: Array<{chat_id: number}>}).linked_chats.map((chat) => chat.chat_id)).toEqual([ANA_CHAT.id])
-    expect(registryText()).toBe(migrated(world.cli.stateDir))
+    expect(registryText()).toBe(migrated('~/state/fastpay-tg'))
   })
 
   it('a suppressed alert leaves them where they are: the store\'s links are read only for an alert that goes out', async () => {
@@ -111,7 +111,7 @@ describe('link sections of an old registry file', () => {
     expect([suppressed.exitCode, suppressed.stdout]).toEqual([0, expect.stringMatching(/^suppressed: 1 alert\(s\) with key "alerts:Settlement late" held back/)])
     expect(readRegistry(world.cli)).toBe(OLD_REGISTRY)
     expect((await world.run(['alert', 'Settlement late', '--no-host', '--throttle-key', 'other'])).stdout).toBe(`sent to ${OPS_GROUP.id}: message 2\nsent to ${ANA_CHAT.id}: message 1`)
-    expect(registryText()).toBe(migrated(world.cli.stateDir))
+    expect(registryText()).toBe(migrated('~/state/fastpay-tg'))
   })
 
   it('move to Redis when the store is Redis: the comment names it (no password), the state dir holds none of them', async (context) => {

@@ -62,6 +62,8 @@ describe.each(['file', 'redis'] as const)('two /link of one token at once (%s st
     if (kind === 'redis' && !available.redis) return context.skip(available.skip)
     const store = await openFor(kind)
     const {token} = await createLinkToken(store.links, {bot: 'alerts', channels: ['alerts']})
+    // Only the token's sha256 is stored.
+    expect(JSON.stringify(await store.kv.list(''))).not.toContain(token)
     const racing = new LinkStore({kv: readTogether(store.kv, 2), target: 'test'})
     const outcomes: LinkOutcome[] = await Promise.all(
       [4242, 5151].map((chatId) => consumeLinkToken(racing, token, {chatId, bot: 'alerts'})),

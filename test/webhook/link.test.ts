@@ -78,7 +78,7 @@ describe('webhook link-token', () => {
       'In the chat that should receive them, send the bot:',
       `  /link ${token}`,
       `or open https://t.me/fastpay_alerts_bot?start=${token}`,
-      `Only its sha256 is kept, in the state store (${world.cli.stateDir}).`,
+      'Only its sha256 is kept, in the state store (~/state/fastpay-tg).',
     ])
     expect(readRegistry(world.cli)).toBe(REGISTRY_WITH_COMMENT)
     const files = stateFiles()
