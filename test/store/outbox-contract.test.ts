@@ -48,7 +48,7 @@ const UNREADABLE = '{"version":1,"id":'
 
 const backends: Backend[] = [
   {
-    name: 'Outbox (files)',
+    name: 'FileOutbox',
     open: async () => {
       const dir = tempDir('fastpay-tg-outbox-')
       return [new FileOutbox({dir, now: () => T0}), new FileOutbox({dir, now: () => T0})]
