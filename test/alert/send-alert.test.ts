@@ -11,7 +11,7 @@ import {FileOutbox, type OutboxEntry} from '../../src/store/index.js'
 import {deliverToChats} from '../../src/send/deliver.js'
 import {FileThrottle} from '../../src/store/file/file-throttle.js'
 import type {FakeBotApi} from '../fake-bot-api/server.js'
-import {closedPort, GROUP_CHAT, PRIVATE_CHAT, startApi, testClient, TOKEN} from '../api/fixture.js'
+import {closedPort, FORUM_CHAT, GROUP_CHAT, PRIVATE_CHAT, startApi, testClient, TOKEN} from '../api/fixture.js'
 import {tempDir} from '../throttle/helpers.js'
 
 const T0 = Date.parse('2025-06-01T14:02:11Z')
@@ -189,6 +189,33 @@ describe('sendAlert', () => {
     expect(result).toMatchObject({status: 'refused', exitCode: 1})
     expect(result.deliveries[0]?.error?.message).toBe("Call to 'sendMessage' failed (401: Unauthorized): the bot token is wrong (ask @BotFather)")
     expect((await outbox.list()).items).toEqual([])
+  })
+})
+
+describe('chats linked to the channel', () => {
+  it('are read from the store only for an alert that goes out, never for one the throttle holds back', async () => {
+    const {alert, target} = setup()
+    const asked: string[] = []
+    const links = {
+      chatsFor: async (channel: string, bot: string) => {
+        asked.push(`${channel} via ${bot}`)
+        return [{chat_id: GROUP_CHAT, channels: ['alerts'], linked_at: '2025-06-01T00:00:00Z'}, {chat_id: FORUM_CHAT, channels: ['alerts'], linked_at: '2025-06-01T00:00:00Z'}]
+      },
+    }
+    const linkedTarget: AlertTarget = {...target, linkedTo: {channel: 'alerts', bot: 'alerts'}}
+    const sent = await alert('Disk full', T0, {target: linkedTarget, links})
+    expect([sent.status, sent.deliveries.map((delivery) => delivery.chatId)]).toEqual(['sent', [PRIVATE_CHAT, GROUP_CHAT, FORUM_CHAT]])
+    expect(asked).toEqual(['alerts via alerts'])
+    const held = await alert('Disk full', T0 + 1000, {target: linkedTarget, links})
+    expect(held.status).toBe('suppressed')
+    expect(asked).toEqual(['alerts via alerts'])
+  })
+
+  it('a store that cannot be read costs the linked chats (one warning), not the alert', async () => {
+    const {alert, target} = setup()
+    const links = {chatsFor: async () => Promise.reject(new Error('store gone'))}
+    const sent = await alert('Disk full', T0, {target: {...target, linkedTo: {channel: 'alerts', bot: 'alerts'}}, links})
+    expect([sent.status, sent.deliveries.length, sent.warnings]).toEqual(['sent', 2, ['linked chats of alerts not added: unexpected error: store gone']])
   })
 })
 
