@@ -8,7 +8,7 @@ import {fileSignature} from '../support/file-signature.js'
 import {UserError} from '../user-error.js'
 import {type CheckSpec, DEFAULT_CONCURRENCY, DEFAULT_HISTORY_RETENTION_MS, type MonitorConfig} from './check-spec.js'
 import {type MonitorsFileKey, parseCacheDirIn, readKeyed, readParseCache, writeParseCache} from './monitors-parse-cache.js'
-import type {MonitorsFile} from './monitors-schema.js'
+import type {MonitorsFile, RawCheck} from './monitors-schema.js'
 import {normalizeCheck} from './normalize-check.js'
 
 /** Overrides where the monitors file is looked for. */
@@ -56,15 +56,19 @@ export async function loadMonitors(location: MonitorsLocation, env: Env = proces
   let concurrency: number | undefined
   let retention: number | undefined
   for (const file of files) {
-    const data = await readMonitorsFile(file, options)
+    const {data, kept, keep} = await readMonitorsFile(file, options)
     const baseDir = dirname(resolve(file.path))
+    const defaults = {...(data.quorum === undefined ? {} : {quorum: data.quorum}), ...data.defaults}
+    const checks: CheckSpec[] = []
     for (const [index, raw] of data.checks.entries()) {
       const where = `${file.display}: checks[${index}]`
       const earlier = named.get(raw.name)
       if (earlier !== undefined) throw new UserError(`${where}.name: duplicate check name "${raw.name}" (also ${earlier})`)
       named.set(raw.name, files.length > 1 ? `${file.display} checks[${index}]` : `checks[${index}]`)
-      config.checks.push(await normalizeCheck(raw, {...(data.quorum === undefined ? {} : {quorum: data.quorum}), ...data.defaults}, {where, source: file.display, baseDir, env}))
+      checks.push(kept[index] ?? (await normalizeCheck(raw, defaults, {where, source: file.display, baseDir, env})))
     }
+    await keep?.(checks)
+    config.checks.push(...checks)
     if (data.concurrency !== undefined) concurrency = Math.max(concurrency ?? 0, data.concurrency)
     if (data['history-retention'] !== undefined) retention = Math.max(retention ?? 0, data['history-retention'])
     config.sources.push(file.display)
@@ -78,22 +82,51 @@ export async function loadMonitors(location: MonitorsLocation, env: Env = proces
 // named by a hash of its content, which holds the hashed names of the YAML reader and schema chunks imported below.
 const PARSER_BUILD = import.meta.url
 
+/**
+ * What the parse cache keeps of a file: its validated data, and each check as loaded when loading it took nothing
+ * but the file (no `${VAR}`, no CA file), so that a run of a large file redoes neither parse nor normalization.
+ */
+interface KeptFile {
+  file: MonitorsFile
+  /** The name the checks were loaded under (their `source`): the same path may be named otherwise next time. */
+  source: string
+  checks: Array<CheckSpec | undefined>
+}
+
+interface ReadFile {
+  data: MonitorsFile
+  /** Checks loaded before, by index; the others are normalized now. */
+  kept: Array<CheckSpec | undefined>
+  /** After a parse: keeps the data and the checks loaded from it for the next run. */
+  keep?: (checks: CheckSpec[]) => Promise<void>
+}
+
 /** One file's validated data: from the parse cache when it holds this very version, else parsed and validated. */
-async function readMonitorsFile(file: MonitorsFileRef, options: LoadMonitorsOptions): Promise<MonitorsFile> {
+async function readMonitorsFile(file: MonitorsFileRef, options: LoadMonitorsOptions): Promise<ReadFile> {
   const {text, key} = await readText(file)
   const cacheDir = options.stateDir === undefined ? undefined : parseCacheDirIn(options.stateDir)
   if (cacheDir !== undefined) {
-    const cached = await readParseCache(cacheDir, key)
+    const cached = (await readParseCache(cacheDir, key)) as KeptFile | undefined
     if (cached !== undefined) {
       options.debug?.(`${file.display}: validated data from the parse cache`)
-      return cached as MonitorsFile
+      return {data: cached.file, kept: cached.source === file.display ? cached.checks : []}
     }
   }
   const started = performance.now()
   const data = await parseMonitorsFile(text, file.display)
   options.debug?.(`${file.display}: parsed and validated in ${Math.round(performance.now() - started)} ms`)
-  if (cacheDir !== undefined) await writeParseCache(cacheDir, key, data)
-  return data
+  if (cacheDir === undefined) return {data, kept: []}
+  const keep = async (checks: CheckSpec[]) => {
+    const kept: KeptFile = {file: data, source: file.display, checks: data.checks.map((raw, index) => (takesOnlyTheFile(raw) ? checks[index] : undefined))}
+    await writeParseCache(cacheDir, key, kept)
+  }
+  return {data, kept: [], keep}
+}
+
+// A check loaded from the file alone: no `${VAR}` anywhere in it (whose value must never be written down, and may
+// change between runs) and no CA file (which may change on its own).
+function takesOnlyTheFile(raw: RawCheck): boolean {
+  return !('ca' in raw && raw.ca !== undefined) && !JSON.stringify(raw).includes('${')
 }
 
 async function parseMonitorsFile(text: string, display: string): Promise<MonitorsFile> {

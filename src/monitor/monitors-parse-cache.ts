@@ -1,9 +1,9 @@
 // `monitor run` starts afresh every cron minute, and reading a monitors file of 1,000 checks (js-yaml, then zod) was
 // most of what it did besides the checks themselves (issue 15). The validated data of each file is kept in the state
 // dir between runs and used only when everything it was made from is unchanged: the file (path, device, inode, mtime
-// in ns, size and the sha256 of the very bytes read) and the build that parsed it. What is kept is the file's own
-// data after validation, before `defaults:`, `${VAR}` and CA files are applied (normalize-check.ts does that on every
-// run): no value from the environment is written here.
+// in ns, size and the sha256 of the very bytes read) and the build that parsed it. What is kept is made from the
+// file alone (load-monitors.ts): its data after validation, and the checks that take no `${VAR}` and no CA file as
+// loaded; the others are loaded again on every run, so no value from the environment is written here.
 import {createHash} from 'node:crypto'
 import type {FileHandle} from 'node:fs/promises'
 import {readFile} from 'node:fs/promises'
@@ -16,7 +16,7 @@ import {writeFileAtomic} from '../support/atomic-write.js'
 export const parseCacheDirIn = (stateDir: string) => join(stateDir, 'monitor', 'parsed')
 
 // Bumped when what is stored changes shape; a build that parses differently has another `build` anyway.
-const FORMAT = 1
+const FORMAT = 2
 
 const DIGEST_BYTES = 32
 

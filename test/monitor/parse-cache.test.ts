@@ -118,6 +118,32 @@ describe('the parse cache of monitor run', () => {
     expect(rotatedCheck.type === 'http' && rotatedCheck.headers.authorization).toBe('Bearer token-rotated-1234')
   })
 
+  it('keeps checks loaded from the file alone as loaded; those with ${VAR} or a CA file are loaded again each run', async () => {
+    const world = setUp()
+    writeFileSync(join(world.dir, 'ca.pem'), 'CA ONE')
+    writeFileSync(
+      world.path,
+      'defaults: {timeout: 5s}\nquorum: 2\nchecks:\n  - {name: plain, type: http, url: "https://user:pw@127.0.0.1:1/", severity: critical}\n  - {name: keyed, type: http, url: "https://127.0.0.1:1/?k=${API_KEY}"}\n  - {name: pinned, type: tls, host: 127.0.0.1, ca: ca.pem}\n  - {name: job, type: command, run: ["true"], cwd: jobs}\n',
+    )
+    const first = await world.load({API_KEY: 'key-one-0123'})
+    writeFileSync(join(world.dir, 'ca.pem'), 'CA TWO')
+    const second = await world.load({API_KEY: 'key-two-4567'})
+    expect(how(world.lines)).toEqual([PARSED, CACHED])
+    expect(second).toEqual(await loadMonitors(world.location, {API_KEY: 'key-two-4567'}))
+    expect(second.checks[0]).toEqual(first.checks[0])
+    expect(second.checks.map((check) => [check.name, check.timeoutMs, check.quorum])).toEqual([['plain', 5000, 2], ['keyed', 5000, 2], ['pinned', 5000, 2], ['job', 5000, 2]])
+    const [, keyed, pinned] = second.checks
+    expect(keyed!.type === 'http' && keyed!.url).toBe('https://127.0.0.1:1/?k=key-two-4567')
+    expect(pinned!.type === 'tls' && pinned!.ca).toBe('CA TWO')
+    const cached = readFileSync(world.entries()[0]!).toString('latin1')
+    expect(cached).not.toContain('key-one-0123')
+    expect(cached).not.toContain('CA ONE')
+
+    // The same file named otherwise: the checks say the name they are loaded under now.
+    const other = await loadMonitors({...world.location, display: world.path}, {API_KEY: 'k'}, {stateDir: world.stateDir})
+    expect(other.checks.map((check) => check.source)).toEqual([world.path, world.path, world.path, world.path])
+  })
+
   it('a state dir it cannot write in only means no cache', async () => {
     const world = setUp()
     writeFileSync(world.stateDir, 'a file where the state dir should be')

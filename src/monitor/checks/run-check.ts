@@ -27,12 +27,22 @@ export async function runCheck(check: CheckSpec, context: CheckContext = {}): Pr
   const startedAt = now()
   const started = performance.now()
   const deadline = new AbortController()
-  const timer = setTimeout(() => deadline.abort(new Error(`timed out after ${formatSpan(check.timeoutMs)}`)), check.timeoutMs)
+  // The race guards against a probe that would not honour the signal. The timer ends it directly rather than through
+  // a listener on the signal: a pass of 1,000 checks adds 1,000 listeners less (Node's EventTarget is not cheap).
+  let expire!: (reason: Error) => void
+  const expired = new Promise<never>((_resolve, reject) => {
+    expire = reject
+  })
+  const timer = setTimeout(() => {
+    const reason = new Error(`timed out after ${formatSpan(check.timeoutMs)}`)
+    deadline.abort(reason)
+    expire(reason)
+  }, check.timeoutMs)
   const signal = context.signal ? AbortSignal.any([deadline.signal, context.signal]) : deadline.signal
+  const guards = context.signal ? [expired, aborted(context.signal)] : [expired]
   let outcome: CheckOutcome
   try {
-    // The race guards against a probe that would not honour the signal.
-    outcome = await Promise.race([probe(check, signal, now, context.telegram), aborted(signal)])
+    outcome = await Promise.race([probe(check, signal, now, context.telegram), ...guards])
   } catch (error) {
     outcome = fail(signal.aborted ? reasonOf(signal) : describeNetworkError(error))
   } finally {
