@@ -7,8 +7,9 @@ export interface KeyLockOptions {
   /** A lock whose owner still runs is taken over after this long (a stopped process, a reused pid). @default 30_000 */
   staleMs?: number
   /**
-   * How long to wait for other runs before giving up with LockTimeoutError. Long enough for 50 cron runs of one key
-   * started together on a loaded machine to take their turns. @default 30_000
+   * How long one holder may keep the lock before a waiter gives up with LockTimeoutError. Counted per holder, not
+   * per wait: while the lock changes hands, runs are taking their turns and waiting on is right, however many are
+   * queued (50 cron runs of one key started together on a loaded machine wait longer than this in all). @default 30_000
    */
   timeoutMs?: number
   /** Pause between two attempts, plus up to as much again of jitter so that waiting runs spread out. @default 5 */
@@ -32,9 +33,13 @@ export class LockTimeoutError extends Error {
 
 interface LockInfo {
   ino: number
+  mtimeMs: number
   ageMs: number
   pid: number | undefined
 }
+
+/** One holding of a lock: inodes of removed locks are reused at once, so the pid and the time written go with it. */
+const holdingOf = (lock: LockInfo | undefined) => (lock === undefined ? undefined : `${lock.ino}/${lock.pid}/${lock.mtimeMs}`)
 
 // Locks are linked into place with their pid already written; an empty one was left by an older version of this
 // code that created the file first and wrote the pid after, and lost its owner in between.
@@ -67,11 +72,13 @@ export async function withKeyLock<T>(
   options: KeyLockOptions = {},
 ): Promise<T> {
   const {staleMs = 30_000, timeoutMs = 30_000, retryDelayMs = 5, sleep = realSleep, now = Date.now} = options
-  const startedAt = now()
+  // The holding we are waiting for to end, and since when we have seen it.
+  let waitingFor: {holding: string | undefined; since: number} = {holding: undefined, since: now()}
   let ino: number | undefined
   while ((ino = await tryCreate(lockPath)) === undefined) {
-    const broken = await breakIfStale(lockPath, staleMs, now)
-    if (now() - startedAt >= timeoutMs) throw new LockTimeoutError(lockPath, (await readLock(lockPath, now))?.pid)
+    const {broken, seen} = await breakIfStale(lockPath, staleMs, now)
+    if (holdingOf(seen) !== waitingFor.holding) waitingFor = {holding: holdingOf(seen), since: now()}
+    else if (now() - waitingFor.since >= timeoutMs) throw new LockTimeoutError(lockPath, seen?.pid)
     if (!broken) await sleep(retryDelayMs * (1 + Math.random()))
   }
   try {
@@ -129,7 +136,7 @@ async function readLock(lockPath: string, now: () => number): Promise<LockInfo |
   try {
     const [stats, text] = await Promise.all([handle.stat(), handle.readFile('utf8')])
     const pid = /^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined
-    return {ino: stats.ino, ageMs: now() - stats.mtimeMs, pid}
+    return {ino: stats.ino, mtimeMs: stats.mtimeMs, ageMs: now() - stats.mtimeMs, pid}
   } finally {
     await handle.close()
   }
@@ -142,26 +149,26 @@ function isStale(lockPath: string, lock: LockInfo, staleMs: number): boolean {
 }
 
 /**
- * Removes a stale lock; true when it did. Breakers take turns through a second O_EXCL file and look again once
- * they hold it: otherwise a slow breaker could remove the fresh lock that a faster one had just taken.
+ * Removes a stale lock (`broken`), and says which lock it saw. Breakers take turns through a second O_EXCL file and
+ * look again once they hold it: otherwise a slow breaker could remove the fresh lock that a faster one had just taken.
  */
-async function breakIfStale(lockPath: string, staleMs: number, now: () => number): Promise<boolean> {
+async function breakIfStale(lockPath: string, staleMs: number, now: () => number): Promise<{broken: boolean; seen?: LockInfo}> {
   const seen = await readLock(lockPath, now)
-  if (seen === undefined) return true
-  if (!isStale(lockPath, seen, staleMs)) return false
+  if (seen === undefined) return {broken: true}
+  if (!isStale(lockPath, seen, staleMs)) return {broken: false, seen}
   const breaker = `${lockPath}.break`
   if ((await tryCreate(breaker)) === undefined) {
     // A breaker holds its file for a moment only; one left by a run killed in that moment is removed here.
     const stuck = await readLock(breaker, now)
     if (stuck !== undefined && isStale(breaker, stuck, staleMs)) await unlink(breaker).catch(() => undefined)
-    return false
+    return {broken: false, seen}
   }
   try {
     const current = await readLock(lockPath, now)
-    if (current === undefined) return true
-    if (current.ino !== seen.ino || !isStale(lockPath, current, staleMs)) return false
+    if (current === undefined) return {broken: true}
+    if (current.ino !== seen.ino || !isStale(lockPath, current, staleMs)) return {broken: false, seen: current}
     await unlink(lockPath).catch(() => undefined)
-    return true
+    return {broken: true}
   } finally {
     unhold(breaker)
     await unlink(breaker).catch(() => undefined)
