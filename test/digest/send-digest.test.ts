@@ -5,7 +5,7 @@ import {computeDigest, renderDigest, sendDigest} from '../../src/digest/index.js
 import type {HistoryRecord} from '../../src/store/monitor-state.js'
 import {FileOutbox} from '../../src/store/index.js'
 import type {FakeBotApi} from '../fake-bot-api/server.js'
-import {PRIVATE_CHAT, startApi, testClient} from '../api/fixture.js'
+import {GROUP_CHAT, PRIVATE_CHAT, startApi, testClient} from '../api/fixture.js'
 import {FileThrottle} from '../../src/store/file/file-throttle.js'
 import {tempDir} from '../throttle/helpers.js'
 import {NOW} from './history-fixture.js'
@@ -30,6 +30,24 @@ describe('sending a digest', () => {
     expect(sent.join('')).toBe(text)
     expect(sent[0]!.endsWith('ms\n')).toBe(true)
     expect(sent[1]!.startsWith('✅ <b>service-')).toBe(true)
+  })
+
+  it('goes to the chats linked to its channel too, read only once the throttle lets it through', async () => {
+    const {client} = testClient(api)
+    const dir = tempDir()
+    const throttle = {store: new FileThrottle({dir: join(dir, 'throttle')}), key: 'digest:health:24h', windowSeconds: 60}
+    let asked = 0
+    const links = {
+      chatsFor: async () => {
+        asked++
+        return [{chat_id: GROUP_CHAT, channels: ['health'], linked_at: '2025-06-01T00:00:00Z'}]
+      },
+    }
+    const target = {client, botLabel: 'health', chatIds: [PRIVATE_CHAT], linkedTo: {channel: 'health', bot: 'health'}}
+    const send = (now: number) => sendDigest({target, text: 'digest', outbox: new FileOutbox({dir: join(dir, 'outbox')}), throttle, links, now})
+    expect((await send(NOW)).deliveries.map((delivery) => delivery.chatId)).toEqual([PRIVATE_CHAT, GROUP_CHAT])
+    expect((await send(NOW + 1000)).suppressed).toMatchObject({key: 'digest:health:24h'})
+    expect(asked).toBe(1)
   })
 
   it('a digest that reached no chat gives its throttle window back; one that reached a chat keeps it', async () => {
