@@ -1,6 +1,7 @@
 // The alert fast path, a bundle entry of its own (scripts/build.mjs): bin/run.js calls it for `alert …` before
 // loading the CLI. A plain command line (see parseAlertLine) runs here, without oclif, through the same runAlert and
 // the same door output as the Alert command; anything else returns false, and oclif runs the command as always.
+import {redact} from '../src/redact.js'
 import {startUsageStats} from '../src/usage/usage-tally.js'
 import {parseAlertLine} from './support/alert-argv.js'
 import {DoorOutput} from './support/door-output.js'
@@ -22,8 +23,10 @@ export async function runAlertFast(argv: readonly string[]): Promise<boolean> {
   delete process.env.FASTPAY_TG_REDIRECTED
   startUsageStats('alert')
 
-  const {flags, args, given} = parsed
-  const output = new DoorOutput({json: () => false, argv: () => argv, logJson: () => {}})
+  const {flags, args, given, json} = parsed
+  // As BaseCommand.logJson prints it: indented, redacted.
+  const logJson = (value: unknown) => process.stdout.write(`${redact(JSON.stringify(value, null, 2))}\n`)
+  const output = new DoorOutput({json: () => json, argv: () => argv, logJson})
   const door = {
     log: (message?: string) => output.log(message),
     warnLine: (message: string) => output.warnLine(message),
@@ -37,7 +40,8 @@ export async function runAlertFast(argv: readonly string[]): Promise<boolean> {
   }
   const {runAlert} = await import('./support/alert-run.js')
   try {
-    await runAlert(door, flags, args)
+    const result = await runAlert(door, flags, args)
+    if (json) logJson(output.successJson(result))
   } catch (error) {
     // As oclif ends a failed command: its one line, then exit at once with its code.
     process.exit(output.reportFailure(error))

@@ -79,12 +79,7 @@ export abstract class BaseCommand<T extends typeof Command, R = unknown> extends
   }
 
   protected override toSuccessJson(result: R): JsonEnvelope<R> {
-    const {warnings: printed} = this.output
-    if (printed.length === 0 || result === null || typeof result !== 'object' || Array.isArray(result)) return result as JsonEnvelope<R>
-    const own = (result as {warnings?: unknown}).warnings
-    const warnings = Array.isArray(own) ? [...own] : []
-    for (const line of printed) if (!warnings.includes(line)) warnings.push(line)
-    return {...result, warnings} as JsonEnvelope<R>
+    return this.output.successJson(result) as JsonEnvelope<R>
   }
 
   /**

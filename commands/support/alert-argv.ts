@@ -1,7 +1,8 @@
 // A plain `alert` command line, parsed without oclif, for the fast path (alert-fast.ts): cron jobs and scripts run
 // `alert` often, and loading oclif would more than double its cost. Only lines whose meaning is beyond doubt are
 // parsed here; anything else (help, --json, --debug, a mistake, an unusual form) gets `undefined`, and oclif parses
-// it as always, with its own errors and exit codes. What is parsed comes out as oclif's parser gives it.
+// it as always, with its own errors and exit codes. What is parsed comes out as oclif's parser gives it; `--json`
+// (a boolean no run reads: it asks for JSON output) comes out as `json`.
 // test/cli/alert-fast-argv.test.ts holds FLAGS to Alert's flag definitions.
 import type {AlertFlags} from './alert-run.js'
 
@@ -51,6 +52,8 @@ export interface ParsedAlertLine {
   args: {title: string}
   /** Flags given on the line or by their variable (not defaulted): BaseCommand.flagGiven. */
   given: ReadonlySet<string>
+  /** `--json` was given: the result (or the error) is printed as JSON. */
+  json: boolean
 }
 
 /** `argv` as bin/run.js gets it (`alert`, then the rest); undefined when oclif must parse it. */
@@ -60,6 +63,7 @@ export function parseAlertLine(argv: readonly string[], env: NodeJS.ProcessEnv):
   const values: Record<string, string | number | boolean | string[]> = {}
   const given = new Set<string>()
   let title: string | undefined
+  let json = false
   for (let index = 1; index < argv.length; index++) {
     const token = argv[index]!
     if (!token.startsWith('-')) {
@@ -68,8 +72,12 @@ export function parseAlertLine(argv: readonly string[], env: NodeJS.ProcessEnv):
       title = token
       continue
     }
-    // `-`, `--`, short flags, --json, --debug, --help, --no-…, unknown flags: oclif's.
+    // `-`, `--`, short flags, --debug, --help, --no-…, unknown flags: oclif's.
     if (!token.startsWith('--')) return undefined
+    if (token === '--json') {
+      json = true
+      continue
+    }
     const equals = token.indexOf('=')
     const name = token.slice(2, equals === -1 ? undefined : equals)
     const spec = Object.hasOwn(FLAGS, name) ? FLAGS[name] : undefined
@@ -107,7 +115,7 @@ export function parseAlertLine(argv: readonly string[], env: NodeJS.ProcessEnv):
       values[name] = spec.default
     }
   }
-  return {flags: values as unknown as AlertFlags, args: {title}, given}
+  return {flags: values as unknown as AlertFlags, args: {title}, given, json}
 }
 
 /** A whole number within the flag's bounds, as oclif's integer flag reads it; undefined for its error cases. */

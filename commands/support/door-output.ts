@@ -65,6 +65,15 @@ export class DoorOutput {
     if (worst !== ExitCode.ok) process.exitCode = worst
   }
 
+  /** What `--json` prints for a run's result: the result, plus every warning printed (see JsonEnvelope). */
+  successJson<R>(result: R): R | (R & {warnings: string[]}) {
+    if (this.warnings.length === 0 || result === null || typeof result !== 'object' || Array.isArray(result)) return result
+    const own = (result as {warnings?: unknown}).warnings
+    const warnings = Array.isArray(own) ? [...own] : []
+    for (const line of this.warnings) if (!warnings.includes(line)) warnings.push(line)
+    return {...result, warnings}
+  }
+
   /** A failed run: its one line (or `{"error": …}` under --json), the stack under --debug; returns the exit code. */
   reportFailure(error: unknown): ExitCodeValue {
     const failure = describeFailure(error)
