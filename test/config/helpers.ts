@@ -1,7 +1,6 @@
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {afterEach} from 'vitest'
 import {forgetLoadedRegistries} from '../../src/config/index.js'
 
 /** Bot-API-shaped fake tokens: `redact` masks these shapes, so tests can check that too. */
@@ -12,10 +11,14 @@ export const TOKEN_D = '444444:DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD'
 
 const made: string[] = []
 
-afterEach(async () => {
+/**
+ * After each test of every file (test/setup-file.ts): files share workers and this module, so a hook registered here
+ * would run for the first file that imported it only.
+ */
+export async function forgetConfigTestState(): Promise<void> {
   forgetLoadedRegistries()
   await Promise.all(made.splice(0).map((dir) => rm(dir, {recursive: true, force: true})))
-})
+}
 
 /** A fresh temporary directory, removed after the test. */
 export async function tempDir(): Promise<string> {

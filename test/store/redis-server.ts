@@ -88,9 +88,11 @@ async function startOwnRedis(): Promise<TestRedis> {
 
 const prefixes: string[] = []
 
-// A shared Redis (REDIS_URL) outlives the tests: their keys go when the importing file is done. Our own servers are
-// simply stopped.
-afterAll(async () => {
+/**
+ * After each test file (test/setup-file.ts): a shared Redis (REDIS_URL) outlives the tests, so the keys they made go
+ * when their file is done. Our own servers are simply stopped.
+ */
+export async function removeTestKeys(): Promise<void> {
   const url = process.env.REDIS_URL
   if (!url || prefixes.length === 0) return
   const redis = await connectRedis(url)
@@ -106,7 +108,7 @@ afterAll(async () => {
   } finally {
     await redis.quit()
   }
-})
+}
 
 /** Keys of one test run: they never meet another run's in a shared Redis. */
 export function testPrefix(): string {

@@ -2,13 +2,13 @@ import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {afterAll} from 'vitest'
 
 const created: string[] = []
-// Registered while the importing test file is collected: its temporary dirs go when its tests are done.
-afterAll(() => {
+
+/** After each test file (test/setup-file.ts): the temporary dirs it made go when its tests are done. */
+export function removeTempDirs(): void {
   for (const dir of created.splice(0)) rmSync(dir, {recursive: true, force: true})
-})
+}
 
 export function tempDir(prefix = 'fastpay-tg-throttle-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
