@@ -20635,7 +20635,7 @@ var init_zod = __esm({
 });
 
 // src/config/constants.ts
-var CHAT_TYPES, BOT_NAME, ENV_REFERENCE, KEYCHAIN_PREFIX;
+var CHAT_TYPES, BOT_NAME, ENV_REFERENCE, KEYCHAIN_PREFIX, LEGACY_LINK_SECTIONS;
 var init_constants = __esm({
   "src/config/constants.ts"() {
     "use strict";
@@ -20643,6 +20643,7 @@ var init_constants = __esm({
     BOT_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
     ENV_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
     KEYCHAIN_PREFIX = "keychain:";
+    LEGACY_LINK_SECTIONS = ["links", "linked_chats"];
   }
 });
 
@@ -20652,13 +20653,14 @@ __export(schema_exports, {
   botInfoSchema: () => botInfoSchema,
   envBotListSchema: () => envBotListSchema,
   envBotSchema: () => envBotSchema,
+  legacyLinkSectionsSchema: () => legacyLinkSectionsSchema,
   registryBotSchema: () => registryBotSchema,
   registryFileSchema: () => registryFileSchema
 });
 function optional2(schema2) {
   return schema2.nullish().transform((value) => value ?? void 0);
 }
-var EXPECTED_STRING, EXPECTED_POSITIVE_INTEGER, CHAT_ID_MESSAGE, CHAT_IDS_MESSAGE, chatIdListSchema, botNameSchema, ENV_REFERENCE_START, tokenSchema, positiveIntegerSchema, chatInfoSchema, botInfoSchema, REGISTRY_BOT_KEYS, KNOWN_KEYS, registryBotSchema, registryFileSchema, envBotSchema, envBotListSchema;
+var EXPECTED_STRING, EXPECTED_POSITIVE_INTEGER, CHAT_ID_MESSAGE, CHAT_IDS_MESSAGE, chatIdListSchema, botNameSchema, ENV_REFERENCE_START, tokenSchema, positiveIntegerSchema, chatInfoSchema, botInfoSchema, REGISTRY_BOT_KEYS, KNOWN_KEYS, registryBotSchema, registryFileSchema, envBotSchema, envBotListSchema, CHANNEL_NAME, CHANNELS_MESSAGE, channelsSchema, textSchema, integerSchema, linkTokenSchema, linkedChatSchema, legacyLinkSectionsSchema;
 var init_schema = __esm({
   "src/config/schema.ts"() {
     "use strict";
@@ -20741,6 +20743,38 @@ var init_schema = __esm({
     );
     envBotListSchema = external_exports.array(envBotSchema, {
       error: 'expected a JSON array like [{"name": "alerts", "token": "...", "chat_ids": [-1001234567890]}]'
+    });
+    CHANNEL_NAME = /^[a-z][a-z0-9_.-]{0,63}$/;
+    CHANNELS_MESSAGE = "expected a list of channel names like [alerts, digest]";
+    channelsSchema = external_exports.array(external_exports.string().regex(CHANNEL_NAME), { error: CHANNELS_MESSAGE }).min(1, { error: CHANNELS_MESSAGE });
+    textSchema = external_exports.string({ error: EXPECTED_STRING }).min(1, { error: EXPECTED_STRING });
+    integerSchema = external_exports.int({ error: "expected an integer" });
+    linkTokenSchema = external_exports.object(
+      {
+        sha256: textSchema.regex(/^[0-9a-f]{64}$/, { error: "expected 64 hex digits" }),
+        bot: optional2(textSchema),
+        channels: channelsSchema,
+        created_at: textSchema,
+        expires_at: textSchema,
+        used_at: optional2(textSchema),
+        used_by_chat: optional2(integerSchema)
+      },
+      { error: "expected a mapping" }
+    );
+    linkedChatSchema = external_exports.object(
+      {
+        chat_id: integerSchema,
+        bot: optional2(textSchema),
+        channels: channelsSchema,
+        linked_at: textSchema,
+        linked_by: optional2(textSchema),
+        title: optional2(textSchema)
+      },
+      { error: "expected a mapping" }
+    );
+    legacyLinkSectionsSchema = external_exports.looseObject({
+      links: external_exports.array(linkTokenSchema, { error: "expected a list" }).nullish().transform((links) => links ?? []),
+      linked_chats: external_exports.array(linkedChatSchema, { error: "expected a list" }).nullish().transform((chats) => chats ?? [])
     });
   }
 });
@@ -20856,8 +20890,8 @@ var init_paths = __esm({
 import { stat as stat2 } from "node:fs/promises";
 async function fileSignature(path6) {
   try {
-    const info2 = await stat2(path6);
-    return `${info2.ino}:${info2.mtimeMs}:${info2.size}`;
+    const info2 = await stat2(path6, { bigint: true });
+    return `${info2.dev}:${info2.ino}:${info2.mtimeNs}:${info2.size}`;
   } catch (error63) {
     const code = error63.code;
     return code === "ENOENT" || code === "ENOTDIR" ? "missing" : `unreadable:${code ?? "unknown"}`;
@@ -28252,8 +28286,25 @@ var init_yaml_lib = __esm({
 });
 
 // src/config/registry-file.ts
+var registry_file_exports = {};
+__export(registry_file_exports, {
+  forgetLoadedRegistries: () => forgetLoadedRegistries,
+  holdsLegacyLinks: () => holdsLegacyLinks,
+  isLiteralToken: () => isLiteralToken,
+  loadCurrentRegistry: () => loadCurrentRegistry,
+  loadRegistry: () => loadRegistry,
+  missingRegistryError: () => missingRegistryError,
+  parseRegistryText: () => parseRegistryText,
+  permissionsWarning: () => permissionsWarning,
+  readRegistryText: () => readRegistryText,
+  rememberRegistry: () => rememberRegistry,
+  requireNamedRegistry: () => requireNamedRegistry
+});
 import { open as open3, stat as stat3 } from "node:fs/promises";
 import { resolve as resolve2 } from "node:path";
+function holdsLegacyLinks(doc) {
+  return LEGACY_LINK_SECTIONS.some((key) => doc.has(key));
+}
 function isLiteralToken(token) {
   return !ENV_REFERENCE.test(token) && !token.startsWith(KEYCHAIN_PREFIX);
 }
@@ -28334,9 +28385,9 @@ async function readAndValidate(location) {
   const file2 = await readRegistryText(location);
   if (!file2 && location.explicit) throw missingRegistryError(location);
   if (!file2) return { location, exists: false, bots: [], warnings: [] };
-  const { bots } = await parseRegistryText(file2.text, location);
+  const { doc, bots } = await parseRegistryText(file2.text, location);
   const warning2 = permissionsWarning(location, file2.mode, bots);
-  return { location, exists: true, bots, warnings: warning2 ? [warning2] : [] };
+  return { location, exists: true, bots, warnings: warning2 ? [warning2] : [], ...holdsLegacyLinks(doc) ? { legacyLinks: true } : {} };
 }
 function cacheKey(location) {
   return `${resolve2(location.path)}
@@ -28365,6 +28416,15 @@ async function loadCurrentRegistry(file2) {
 }
 function rememberRegistry(registry2) {
   loaded.set(cacheKey(registry2.location), Promise.resolve(registry2));
+}
+function forgetLoadedRegistries(path6) {
+  if (path6 === void 0) {
+    loaded.clear();
+    return;
+  }
+  const prefix = `${resolve2(path6)}
+`;
+  for (const key of loaded.keys()) if (key.startsWith(prefix)) loaded.delete(key);
 }
 var loaded, signatures;
 var init_registry_file = __esm({
@@ -28398,7 +28458,7 @@ async function writeFileAtomic(path6, text2, mode = 384) {
   const temporary = join6(dir, `.${basename3(path6)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   const handle = await open4(temporary, "wx", mode);
   try {
-    await handle.writeFile(text2, "utf8");
+    await handle.writeFile(text2);
     await handle.chmod(mode);
     await handle.sync();
     await handle.close();
@@ -28453,11 +28513,12 @@ function unhold(lockPath) {
 }
 async function withKeyLock(lockPath, action, options = {}) {
   const { staleMs = 3e4, timeoutMs = 3e4, retryDelayMs = 5, sleep = realSleep, now = Date.now } = options;
-  const startedAt = now();
+  let waitingFor = { holding: void 0, since: now() };
   let ino;
   while ((ino = await tryCreate(lockPath)) === void 0) {
-    const broken = await breakIfStale(lockPath, staleMs, now);
-    if (now() - startedAt >= timeoutMs) throw new LockTimeoutError(lockPath, (await readLock(lockPath, now))?.pid);
+    const { broken, seen } = await breakIfStale(lockPath, staleMs, now);
+    if (holdingOf(seen) !== waitingFor.holding) waitingFor = { holding: holdingOf(seen), since: now() };
+    else if (now() - waitingFor.since >= timeoutMs) throw new LockTimeoutError(lockPath, seen?.pid);
     if (!broken) await sleep(retryDelayMs * (1 + Math.random()));
   }
   try {
@@ -28502,7 +28563,7 @@ async function readLock(lockPath, now) {
   try {
     const [stats, text2] = await Promise.all([handle.stat(), handle.readFile("utf8")]);
     const pid = /^\d+$/.test(text2.trim()) ? Number(text2.trim()) : void 0;
-    return { ino: stats.ino, ageMs: now() - stats.mtimeMs, pid };
+    return { ino: stats.ino, mtimeMs: stats.mtimeMs, ageMs: now() - stats.mtimeMs, pid };
   } finally {
     await handle.close();
   }
@@ -28514,26 +28575,26 @@ function isStale(lockPath, lock, staleMs) {
 }
 async function breakIfStale(lockPath, staleMs, now) {
   const seen = await readLock(lockPath, now);
-  if (seen === void 0) return true;
-  if (!isStale(lockPath, seen, staleMs)) return false;
+  if (seen === void 0) return { broken: true };
+  if (!isStale(lockPath, seen, staleMs)) return { broken: false, seen };
   const breaker2 = `${lockPath}.break`;
   if (await tryCreate(breaker2) === void 0) {
     const stuck = await readLock(breaker2, now);
     if (stuck !== void 0 && isStale(breaker2, stuck, staleMs)) await unlink3(breaker2).catch(() => void 0);
-    return false;
+    return { broken: false, seen };
   }
   try {
     const current = await readLock(lockPath, now);
-    if (current === void 0) return true;
-    if (current.ino !== seen.ino || !isStale(lockPath, current, staleMs)) return false;
+    if (current === void 0) return { broken: true };
+    if (current.ino !== seen.ino || !isStale(lockPath, current, staleMs)) return { broken: false, seen: current };
     await unlink3(lockPath).catch(() => void 0);
-    return true;
+    return { broken: true };
   } finally {
     unhold(breaker2);
     await unlink3(breaker2).catch(() => void 0);
   }
 }
-var LockTimeoutError, EMPTY_LOCK_GRACE_MS, heldHere, hold, realSleep;
+var LockTimeoutError, holdingOf, EMPTY_LOCK_GRACE_MS, heldHere, hold, realSleep;
 var init_key_lock = __esm({
   "src/support/key-lock.ts"() {
     "use strict";
@@ -28548,10 +28609,137 @@ var init_key_lock = __esm({
       ownerPid;
       name = "LockTimeoutError";
     };
+    holdingOf = (lock) => lock === void 0 ? void 0 : `${lock.ino}/${lock.pid}/${lock.mtimeMs}`;
     EMPTY_LOCK_GRACE_MS = 1e3;
     heldHere = /* @__PURE__ */ new Map();
     hold = (lockPath) => void heldHere.set(lockPath, (heldHere.get(lockPath) ?? 0) + 1);
     realSleep = (ms) => new Promise((resolve4) => setTimeout(resolve4, ms));
+  }
+});
+
+// src/config/file-lock.ts
+import { mkdir as mkdir4 } from "node:fs/promises";
+import { dirname as dirname5 } from "node:path";
+async function withFileLock(lockPath, describe3, action, options = {}) {
+  await mkdir4(dirname5(lockPath), { recursive: true, mode: 448 });
+  try {
+    return await withKeyLock(lockPath, action, { timeoutMs: 1e4, retryDelayMs: 20, ...options });
+  } catch (error63) {
+    if (!(error63 instanceof LockTimeoutError) || error63.lockPath !== lockPath) throw error63;
+    const advice = "try again, or delete the lock file if no other run is going";
+    throw new UserError(`${describe3} is being changed by another fastpay-tg run (lock ${lockPath}): ${advice}`);
+  }
+}
+var init_file_lock = __esm({
+  "src/config/file-lock.ts"() {
+    "use strict";
+    init_key_lock();
+    init_user_error();
+  }
+});
+
+// src/config/keep-layout.ts
+function keepUntouchedLines(original, printedBefore, printedAfter) {
+  const source = original.split("\n");
+  const before = printedBefore.split("\n");
+  const after = printedAfter.split("\n");
+  if (source.length * before.length > MAX_CELLS || before.length * after.length > MAX_CELLS) return printedAfter;
+  const sourceOf = new Array(before.length).fill(-1);
+  for (const step of lineDiff(before.map(loose), source.map(loose))) if (step.kind === "same") sourceOf[step.beforeIndex] = step.afterIndex;
+  const kept = [];
+  let next = 0;
+  const keepThrough = (index, keepIt) => {
+    kept.push(...source.slice(next, index));
+    if (keepIt) kept.push(source[index]);
+    next = index + 1;
+  };
+  for (const step of lineDiff(before, after)) {
+    if (step.kind === "added") kept.push(after[step.afterIndex]);
+    else if (sourceOf[step.beforeIndex] >= 0) keepThrough(sourceOf[step.beforeIndex], step.kind === "same");
+  }
+  kept.push(...source.slice(next));
+  return kept.join("\n");
+}
+function loose(line) {
+  return line.replace(/\s+/g, " ").replace(/([[{]) /g, "$1").replace(/ ([\]}])/g, "$1").trimEnd();
+}
+function lineDiff(before, after) {
+  const columns = after.length + 1;
+  const common = new Uint32Array((before.length + 1) * columns);
+  for (let i2 = before.length - 1; i2 >= 0; i2--) {
+    for (let j2 = after.length - 1; j2 >= 0; j2--) {
+      common[i2 * columns + j2] = before[i2] === after[j2] ? common[(i2 + 1) * columns + j2 + 1] + 1 : Math.max(common[(i2 + 1) * columns + j2], common[i2 * columns + j2 + 1]);
+    }
+  }
+  const steps = [];
+  let i = 0;
+  let j = 0;
+  while (i < before.length || j < after.length) {
+    if (i < before.length && j < after.length && before[i] === after[j]) {
+      steps.push({ kind: "same", beforeIndex: i++, afterIndex: j++ });
+    } else if (j < after.length && (i === before.length || common[i * columns + j + 1] >= common[(i + 1) * columns + j])) {
+      steps.push({ kind: "added", afterIndex: j++ });
+    } else {
+      steps.push({ kind: "removed", beforeIndex: i++ });
+    }
+  }
+  return steps;
+}
+var MAX_CELLS;
+var init_keep_layout = __esm({
+  "src/config/keep-layout.ts"() {
+    "use strict";
+    MAX_CELLS = 4e6;
+  }
+});
+
+// src/config/edit-registry.ts
+import { isDeepStrictEqual } from "node:util";
+async function editRegistry(file2, edit, options) {
+  const location = toLocation(file2);
+  const target = await realTarget(location.path);
+  return lockAndEdit(location, target, edit, options).catch((error63) => {
+    const code = error63?.code;
+    if (error63 instanceof UserError || typeof code !== "string") throw error63;
+    throw new UserError(`${location.display}: cannot write (${code})`);
+  });
+}
+function lockAndEdit(location, target, edit, options) {
+  return withFileLock(
+    `${target}.lock`,
+    location.display,
+    async () => {
+      const current = await readRegistryText({ ...location, path: target });
+      if (!current && location.explicit && !options.create) throw missingRegistryError(location);
+      const text2 = current?.text ?? NEW_FILE;
+      const { doc, bots, revalidate } = await parseRegistryText(text2, location);
+      const printedBefore = doc.toString(PRINT_OPTIONS);
+      const yaml = await Promise.resolve().then(() => (init_yaml_lib(), yaml_lib_exports));
+      const { result, changed } = await edit({ doc, bots, location, yaml, revalidate });
+      if (!changed) return result;
+      const edited = revalidate();
+      const printed = doc.toString(PRINT_OPTIONS);
+      const patched = keepUntouchedLines(text2, printedBefore, printed);
+      const same = patched !== printed && isDeepStrictEqual(yaml.parseDocument(patched).toJS(), doc.toJS());
+      await writeFileAtomic(target, same ? patched : printed);
+      rememberRegistry({ location, exists: true, bots: edited, warnings: [], ...holdsLegacyLinks(doc) ? { legacyLinks: true } : {} });
+      return result;
+    },
+    options.lock
+  );
+}
+var PRINT_OPTIONS, NEW_FILE;
+var init_edit_registry = __esm({
+  "src/config/edit-registry.ts"() {
+    "use strict";
+    init_atomic_write();
+    init_user_error();
+    init_file_lock();
+    init_keep_layout();
+    init_paths();
+    init_registry_file();
+    PRINT_OPTIONS = { flowCollectionPadding: false, lineWidth: 0 };
+    NEW_FILE = "# fastpay-tg bots registry. A token is a literal, ${ENV_VAR} or keychain:<account>.\nbots:\n";
   }
 });
 
@@ -28679,350 +28867,6 @@ var init_describe_failure = __esm({
   }
 });
 
-// src/format/escape.ts
-function escapeHtml(text2) {
-  return text2.replace(HTML_TEXT_SPECIAL, (char) => HTML_REPLACEMENTS[char]);
-}
-function escapeHtmlAttribute(value) {
-  return value.replace(HTML_ATTRIBUTE_SPECIAL, (char) => HTML_REPLACEMENTS[char]);
-}
-function escapeMarkdownV2(text2) {
-  return text2.replace(MARKDOWN_V2_SPECIAL, "\\$&");
-}
-function escapeMarkdownV2Code(text2) {
-  return text2.replace(MARKDOWN_V2_CODE_SPECIAL, "\\$&");
-}
-function escapeMarkdownV2Url(url2) {
-  return url2.replace(MARKDOWN_V2_URL_SPECIAL, "\\$&");
-}
-var HTML_REPLACEMENTS, HTML_TEXT_SPECIAL, HTML_ATTRIBUTE_SPECIAL, MARKDOWN_V2_SPECIAL, MARKDOWN_V2_CODE_SPECIAL, MARKDOWN_V2_URL_SPECIAL;
-var init_escape = __esm({
-  "src/format/escape.ts"() {
-    "use strict";
-    HTML_REPLACEMENTS = {
-      "&": "&amp;",
-      "<": "&lt;",
-      ">": "&gt;",
-      '"': "&quot;",
-      "'": "&#39;"
-    };
-    HTML_TEXT_SPECIAL = /[&<>]/g;
-    HTML_ATTRIBUTE_SPECIAL = /[&<>"']/g;
-    MARKDOWN_V2_SPECIAL = /[_*[\]()~`>#+\-=|{}.!\\]/g;
-    MARKDOWN_V2_CODE_SPECIAL = /[`\\]/g;
-    MARKDOWN_V2_URL_SPECIAL = /[)\\]/g;
-  }
-});
-
-// src/format/split-tokens.ts
-function codePointAt(text2, index) {
-  const code = text2.charCodeAt(index);
-  if (code >= 55296 && code <= 56319 && index + 1 < text2.length) {
-    const next = text2.charCodeAt(index + 1);
-    if (next >= 56320 && next <= 57343) return text2.slice(index, index + 2);
-  }
-  return text2.charAt(index);
-}
-function codePointToken(text2, index) {
-  const char = codePointAt(text2, index);
-  return { raw: char, visible: char };
-}
-var plainSyntax;
-var init_split_tokens = __esm({
-  "src/format/split-tokens.ts"() {
-    "use strict";
-    plainSyntax = {
-      tokenize(text2) {
-        const tokens = [];
-        for (let index = 0; index < text2.length; ) {
-          const token = codePointToken(text2, index);
-          tokens.push(token);
-          index += token.raw.length;
-        }
-        return tokens;
-      },
-      reopen: () => "",
-      close: () => ""
-    };
-  }
-});
-
-// src/format/html-syntax.ts
-function matchAt(pattern, text2, index) {
-  pattern.lastIndex = index;
-  return pattern.exec(text2);
-}
-function tagToken(match, openNames) {
-  const [raw, slash, rawName = "", attributes = ""] = match;
-  const name = rawName.toLowerCase();
-  if (slash) {
-    if (openNames.at(-1) !== name) return { raw, visible: "" };
-    openNames.pop();
-    return { raw, visible: "", closes: true };
-  }
-  if (attributes.trimEnd().endsWith("/")) return { raw, visible: "" };
-  openNames.push(name);
-  const marker = { name, open: raw, close: `</${name}>` };
-  return { raw, visible: "", opens: marker };
-}
-function tokenizeHtml(text2) {
-  const tokens = [];
-  const openNames = [];
-  let index = 0;
-  while (index < text2.length) {
-    const char = text2[index];
-    const tag = char === "<" ? matchAt(TAG, text2, index) : null;
-    const entity = char === "&" ? matchAt(ENTITY, text2, index) : null;
-    let token;
-    if (tag) token = tagToken(tag, openNames);
-    else if (entity) token = { raw: entity[0], visible: entity[0] };
-    else token = codePointToken(text2, index);
-    tokens.push(token);
-    index += token.raw.length;
-  }
-  return tokens;
-}
-var TAG, ENTITY, htmlSyntax;
-var init_html_syntax = __esm({
-  "src/format/html-syntax.ts"() {
-    "use strict";
-    init_split_tokens();
-    TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^<>"']|"[^"]*"|'[^']*')*)>/y;
-    ENTITY = /&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);/y;
-    htmlSyntax = {
-      tokenize: tokenizeHtml,
-      reopen: (stack) => stack.map((marker) => marker.open).join(""),
-      close: (stack) => stack.map((marker) => marker.close).reverse().join("")
-    };
-  }
-});
-
-// src/format/markdown-v2-syntax.ts
-function unescapedIndexOf(text2, char, from) {
-  for (let index = from; index < text2.length; index++) {
-    if (text2[index] === "\\") index++;
-    else if (text2[index] === char) return index;
-  }
-  return -1;
-}
-function linkAt(text2, index) {
-  const labelStart = text2[index] === "!" ? index + 1 : index;
-  if (text2[labelStart] !== "[") return void 0;
-  const labelEnd = unescapedIndexOf(text2, "]", labelStart + 1);
-  if (labelEnd < 0 || text2[labelEnd + 1] !== "(") return void 0;
-  const urlEnd = unescapedIndexOf(text2, ")", labelEnd + 2);
-  return urlEnd < 0 ? void 0 : text2.slice(index, urlEnd + 1);
-}
-function fenceToken(text2, index) {
-  let languageEnd = index + 3;
-  while (languageEnd < text2.length && !/[\s`]/.test(text2[languageEnd])) languageEnd++;
-  const hasLanguage = languageEnd > index + 3 && languageEnd < text2.length && text2[languageEnd] !== "`";
-  const language = hasLanguage ? text2.slice(index + 3, languageEnd) : "";
-  let end = hasLanguage ? languageEnd : index + 3;
-  if (text2.startsWith("\r\n", end)) end += 2;
-  else if (text2[end] === "\n") end += 1;
-  const marker = { name: "pre", open: `\`\`\`${language}
-`, close: "```" };
-  return { raw: text2.slice(index, end), visible: "", opens: marker };
-}
-function isExpandableQuoteEnd(text2, index, top) {
-  if (top?.name === "spoiler" || !text2.startsWith("||", index)) return false;
-  const after = index + 2;
-  if (after < text2.length && text2[after] !== "\n" && text2[after] !== "\r") return false;
-  const lineStart = text2.lastIndexOf("\n", index - 1) + 1;
-  return text2.startsWith(">", lineStart) || text2.startsWith("**>", lineStart);
-}
-function delimiterToken(delimiter3, name, stack) {
-  if (stack.at(-1)?.name === name) {
-    stack.pop();
-    return { raw: delimiter3, visible: "", closes: true };
-  }
-  const marker = { name, open: delimiter3, close: delimiter3 };
-  stack.push(marker);
-  return { raw: delimiter3, visible: "", opens: marker };
-}
-function nextToken(text2, index, stack) {
-  const top = stack.at(-1);
-  if (text2[index] === "\\" && index + 1 < text2.length) {
-    const escaped = codePointAt(text2, index + 1);
-    return { raw: `\\${escaped}`, visible: escaped };
-  }
-  if (top?.name === "pre" || top?.name === "code") {
-    const closer = top.name === "pre" ? "```" : "`";
-    if (!text2.startsWith(closer, index)) return codePointToken(text2, index);
-    stack.pop();
-    return { raw: closer, visible: "", closes: true };
-  }
-  if (text2.startsWith("```", index)) {
-    const fence = fenceToken(text2, index);
-    stack.push(fence.opens);
-    return fence;
-  }
-  if (text2[index] === "`") return delimiterToken("`", "code", stack);
-  const link2 = linkAt(text2, index);
-  if (link2) return { raw: link2, visible: link2 };
-  if (isExpandableQuoteEnd(text2, index, top)) return { raw: "||", visible: "" };
-  const delimiter3 = DELIMITERS.find(([candidate]) => text2.startsWith(candidate, index));
-  return delimiter3 ? delimiterToken(delimiter3[0], delimiter3[1], stack) : codePointToken(text2, index);
-}
-function tokenizeMarkdownV2(text2) {
-  const tokens = [];
-  const stack = [];
-  for (let index = 0; index < text2.length; ) {
-    const token = nextToken(text2, index, stack);
-    tokens.push(token);
-    index += token.raw.length;
-  }
-  return tokens;
-}
-function joinDelimiters(delimiters) {
-  let joined = "";
-  for (const delimiter3 of delimiters) {
-    if (joined.endsWith("_") && delimiter3.startsWith("_")) joined += UNDERSCORE_SEPARATOR;
-    joined += delimiter3;
-  }
-  return joined;
-}
-var DELIMITERS, UNDERSCORE_SEPARATOR, isDelimiter, markdownV2Syntax;
-var init_markdown_v2_syntax = __esm({
-  "src/format/markdown-v2-syntax.ts"() {
-    "use strict";
-    init_split_tokens();
-    DELIMITERS = [
-      ["__", "underline"],
-      ["||", "spoiler"],
-      ["*", "bold"],
-      ["_", "italic"],
-      ["~", "strike"]
-    ];
-    UNDERSCORE_SEPARATOR = "**";
-    isDelimiter = (token) => token?.opens !== void 0 || token?.closes === true;
-    markdownV2Syntax = {
-      tokenize: tokenizeMarkdownV2,
-      reopen(stack, next) {
-        const opening = joinDelimiters(stack.map((marker) => marker.open));
-        const touches = isDelimiter(next) && opening.endsWith("_") && next.raw.startsWith("_");
-        return touches ? opening + UNDERSCORE_SEPARATOR : opening;
-      },
-      close(stack, previous) {
-        const closing = joinDelimiters(stack.map((marker) => marker.close).reverse());
-        const touches = isDelimiter(previous) && previous.raw.endsWith("_") && closing.startsWith("_");
-        return touches ? UNDERSCORE_SEPARATOR + closing : closing;
-      }
-    };
-  }
-});
-
-// src/format/split-engine.ts
-var init_split_engine = __esm({
-  "src/format/split-engine.ts"() {
-    "use strict";
-    init_redact();
-    init_user_error();
-  }
-});
-
-// src/format/split-message.ts
-var MESSAGE_LIMIT;
-var init_split_message = __esm({
-  "src/format/split-message.ts"() {
-    "use strict";
-    init_html_syntax();
-    init_markdown_v2_syntax();
-    init_split_engine();
-    init_split_tokens();
-    MESSAGE_LIMIT = 4096;
-  }
-});
-
-// src/format/fit-message.ts
-function syntaxFor(parseMode) {
-  if (parseMode === "HTML") return htmlSyntax;
-  if (parseMode === "MarkdownV2") return markdownV2Syntax;
-  return plainSyntax;
-}
-function shownLength(token, parseMode) {
-  if (parseMode === "HTML" && token.raw.length > 1 && token.raw.startsWith("&") && token.visible === token.raw) return 1;
-  return token.visible.length;
-}
-function fitMessage(text2, options = {}) {
-  const { parseMode } = options;
-  const limit = options.limit ?? MESSAGE_LIMIT;
-  const syntax = syntaxFor(parseMode);
-  const tokens = syntax.tokenize(text2);
-  const lengths = tokens.map((token) => shownLength(token, parseMode));
-  if (lengths.reduce((sum, length) => sum + length, 0) <= limit) return { text: text2, cut: false };
-  const budget = limit - ELLIPSIS.length;
-  let shown = 0;
-  let end = 0;
-  while (end < tokens.length && shown + lengths[end] <= budget) shown += lengths[end++];
-  end = preferBreak(tokens, end, budget, shown, lengths);
-  const stack = [];
-  for (const token of tokens.slice(0, end)) {
-    if (token.opens) stack.push(token.opens);
-    else if (token.closes) stack.pop();
-  }
-  const kept = tokens.slice(0, end).map((token) => token.raw).join("").replace(/\s+$/, "");
-  return { text: kept + ELLIPSIS + syntax.close(stack, void 0), cut: true };
-}
-function preferBreak(tokens, end, budget, shown, lengths) {
-  let lost = 0;
-  for (let index = end; index > 0; index--) {
-    if (/\s$/.test(tokens[index - 1].visible)) return index;
-    lost += lengths[index - 1];
-    if (lost > budget * MAX_BACKTRACK || shown - lost <= 0) break;
-  }
-  return end;
-}
-var ELLIPSIS, MAX_BACKTRACK;
-var init_fit_message = __esm({
-  "src/format/fit-message.ts"() {
-    "use strict";
-    init_html_syntax();
-    init_markdown_v2_syntax();
-    init_split_message();
-    init_split_tokens();
-    ELLIPSIS = "\u2026";
-    MAX_BACKTRACK = 0.2;
-  }
-});
-
-// src/format/inline-keyboard.ts
-var init_inline_keyboard = __esm({
-  "src/format/inline-keyboard.ts"() {
-    "use strict";
-    init_user_error();
-  }
-});
-
-// src/format/plain-text.ts
-var init_plain_text = __esm({
-  "src/format/plain-text.ts"() {
-    "use strict";
-  }
-});
-
-// src/format/parse-mode.ts
-var init_parse_mode = __esm({
-  "src/format/parse-mode.ts"() {
-    "use strict";
-    init_user_error();
-  }
-});
-
-// src/format/index.ts
-var init_format = __esm({
-  "src/format/index.ts"() {
-    "use strict";
-    init_escape();
-    init_fit_message();
-    init_inline_keyboard();
-    init_plain_text();
-    init_parse_mode();
-    init_split_message();
-  }
-});
-
 // src/api/proxy-env.ts
 function proxyVariable(env, ...names) {
   for (const name of names) {
@@ -29108,255 +28952,6 @@ var init_proxy_errors = __esm({
         super(`proxy ${displayProxy(proxy)} unreachable: ${cause.message || cause.code || "connection failed"}`, { cause });
       }
     };
-  }
-});
-
-// src/api/answer.ts
-function readAnswer(method, status, statusText, text2, viaProxy) {
-  let answer;
-  try {
-    const parsed = JSON.parse(text2);
-    if (typeof parsed === "object" && parsed !== null && "ok" in parsed) answer = parsed;
-  } catch {
-  }
-  if (status >= 500) {
-    const reason = answer !== void 0 && !answer.ok && answer.description ? answer.description : statusText;
-    throw new TelegramNetworkError(method, "server", `server answered ${`${status} ${reason}`.trim()}${viaProxy}`, { status });
-  }
-  if (answer === void 0) {
-    throw new TelegramNetworkError(method, "server", `server answered ${status} ${statusText} without Telegram's JSON${viaProxy}`, {
-      status
-    });
-  }
-  if (answer.ok) return checkedResult(method, answer.result, viaProxy);
-  throw new TelegramApiError(method, answer.error_code ?? status, answer.description ?? statusText, answer.parameters);
-}
-function checkedResult(method, result, viaProxy) {
-  const expectsMessage = RETURNS_A_MESSAGE.has(method);
-  const missing = result === void 0 || result === null;
-  const notAMessage = expectsMessage && typeof result?.message_id !== "number";
-  if (missing || notAMessage) {
-    const what = missing ? "without a result" : "a result that is not a message";
-    throw new TelegramNetworkError(method, "server", `server answered ok with ${what}: not the Telegram Bot API?${viaProxy}`, { status: 200 });
-  }
-  return result;
-}
-function connectionFailure(method, error63, viaProxy) {
-  const refusal = causeOfType(error63, ProxyRefusedError);
-  if (refusal !== void 0) return new TelegramNetworkError(method, "server", refusal.message, { cause: error63, status: refusal.status });
-  const reason = describeFetchFailure(error63);
-  return new TelegramNetworkError(method, "network", reason.includes("proxy ") ? reason : `${reason}${viaProxy}`, { cause: error63 });
-}
-function causeOfType(error63, type) {
-  let current = error63;
-  for (let depth = 0; depth < 5 && current !== void 0; depth++) {
-    if (current instanceof type) return current;
-    current = current?.cause;
-  }
-  return void 0;
-}
-var RETURNS_A_MESSAGE;
-var init_answer = __esm({
-  "src/api/answer.ts"() {
-    "use strict";
-    init_errors3();
-    init_proxy_errors();
-    RETURNS_A_MESSAGE = /* @__PURE__ */ new Set(["sendMessage", "sendPhoto", "sendDocument", "sendVideo", "sendAudio", "sendAnimation", "sendVoice", "sendSticker", "forwardMessage", "copyMessage"]);
-  }
-});
-
-// src/api/input-file.ts
-import { createWriteStream } from "node:fs";
-import { mkdtemp, rm as rm2, stat as stat6 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { basename as basename4, join as join8 } from "node:path";
-import { pipeline } from "node:stream/promises";
-function isInputFileSource(value) {
-  if (typeof value !== "object" || value === null) return false;
-  return "path" in value || "url" in value || "fileId" in value || "stream" in value;
-}
-async function stageFiles(params) {
-  const staged = {};
-  const temporaryDirectories = [];
-  const cleanup = async () => {
-    await Promise.all(temporaryDirectories.map((directory) => rm2(directory, { recursive: true, force: true })));
-  };
-  try {
-    for (const [name, value] of Object.entries(params)) {
-      staged[name] = FILE_PARAMETERS.has(name) && isInputFileSource(value) ? await stage(value, temporaryDirectories) : value;
-    }
-  } catch (error63) {
-    await cleanup();
-    throw error63;
-  }
-  return { params: staged, cleanup };
-}
-async function stage(source, temporaryDirectories) {
-  if ("url" in source) return source.url;
-  if ("fileId" in source) return source.fileId;
-  if ("path" in source) {
-    await assertReadableFile(source.path);
-    return new LocalUpload(source.path, source.filename ?? basename4(source.path));
-  }
-  const directory = await mkdtemp(join8(tmpdir(), "fastpay-tg-upload-"));
-  temporaryDirectories.push(directory);
-  const path6 = join8(directory, "upload");
-  await pipeline(source.stream, createWriteStream(path6));
-  return new LocalUpload(path6, source.filename);
-}
-async function assertReadableFile(path6) {
-  let isFile;
-  try {
-    isFile = (await stat6(path6)).isFile();
-  } catch (error63) {
-    const code = error63.code;
-    throw new UserError(`cannot upload ${path6}: ${code === "ENOENT" ? "no such file" : String(code ?? error63)}`);
-  }
-  if (!isFile) throw new UserError(`cannot upload ${path6}: not a regular file`);
-}
-var LocalUpload, FILE_PARAMETERS;
-var init_input_file = __esm({
-  "src/api/input-file.ts"() {
-    "use strict";
-    init_user_error();
-    LocalUpload = class {
-      constructor(path6, filename) {
-        this.path = path6;
-        this.filename = filename;
-      }
-      path;
-      filename;
-    };
-    FILE_PARAMETERS = /* @__PURE__ */ new Set([
-      "photo",
-      "document",
-      "audio",
-      "video",
-      "animation",
-      "voice",
-      "video_note",
-      "sticker",
-      "thumbnail",
-      "certificate"
-    ]);
-  }
-});
-
-// src/api/media-type.ts
-import { extname as extname2 } from "node:path";
-function mediaTypeOf(filename) {
-  return MEDIA_TYPES[extname2(filename).toLowerCase()] ?? "application/octet-stream";
-}
-var MEDIA_TYPES;
-var init_media_type = __esm({
-  "src/api/media-type.ts"() {
-    "use strict";
-    MEDIA_TYPES = {
-      ".png": "image/png",
-      ".jpg": "image/jpeg",
-      ".jpeg": "image/jpeg",
-      ".gif": "image/gif",
-      ".webp": "image/webp",
-      ".mp4": "video/mp4",
-      ".pdf": "application/pdf",
-      ".json": "application/json",
-      ".csv": "text/csv",
-      ".txt": "text/plain",
-      ".log": "text/plain",
-      ".gz": "application/gzip",
-      ".zip": "application/zip"
-    };
-  }
-});
-
-// src/api/request-body.ts
-import { openAsBlob } from "node:fs";
-import { stat as stat7 } from "node:fs/promises";
-async function buildRequestBody(params, createFormData) {
-  const entries = Object.entries(params).filter(([, value]) => value !== void 0);
-  if (!entries.some(([, value]) => value instanceof LocalUpload)) {
-    return { body: JSON.stringify(Object.fromEntries(entries)), headers: { "content-type": "application/json" } };
-  }
-  const form = createFormData();
-  for (const [name, value] of entries) {
-    if (value instanceof LocalUpload) await appendUpload(form, name, value);
-    else form.append(name, typeof value === "object" && value !== null ? JSON.stringify(value) : String(value));
-  }
-  return { body: form, headers: {} };
-}
-async function appendUpload(form, name, upload) {
-  const type = mediaTypeOf(upload.filename);
-  if (form.appendFile) form.appendFile(name, { path: upload.path, size: (await stat7(upload.path)).size, type }, upload.filename);
-  else form.append(name, await openAsBlob(upload.path, { type }), upload.filename);
-}
-var init_request_body = __esm({
-  "src/api/request-body.ts"() {
-    "use strict";
-    init_input_file();
-    init_media_type();
-  }
-});
-
-// src/api/retry.ts
-function backoffFromEnv(env) {
-  const text2 = env.FASTPAY_TG_RETRY_BASE_MS;
-  return text2 !== void 0 && /^\d+$/.test(text2) ? { baseDelayMs: Number(text2) } : {};
-}
-async function withRetries(attempt, options, context2) {
-  const sleep = options.sleep ?? realSleep2;
-  let failures = 0;
-  let rateLimits = 0;
-  for (let attemptNumber = 1; ; attemptNumber++) {
-    try {
-      return await attempt(attemptNumber);
-    } catch (error63) {
-      const decision = decide(error63, options, failures, rateLimits);
-      if (!decision.retry) throw error63;
-      if (decision.rateLimited) rateLimits++;
-      else failures++;
-      const reason = error63 instanceof Error ? error63.message : String(error63);
-      context2.debug?.(redact(`${context2.method}: retrying in ${decision.delayMs} ms after: ${reason}`));
-      await sleep(decision.delayMs);
-    }
-  }
-}
-function decide(error63, options, failures, rateLimits) {
-  if (error63 instanceof TelegramApiError) {
-    if (error63.errorCode === 429) return decideRateLimit(error63, options, failures, rateLimits);
-    if (error63.errorCode >= 500) return decideBackoff(options, failures);
-    return { retry: false };
-  }
-  if (error63 instanceof TelegramNetworkError) {
-    if (error63.kind === "server" && (error63.status ?? 500) < 500) return { retry: false };
-    return decideBackoff(options, failures);
-  }
-  return { retry: false };
-}
-function decideRateLimit(error63, options, failures, rateLimits) {
-  const retryAfter = error63.parameters.retry_after;
-  if (retryAfter === void 0) return decideBackoff(options, failures);
-  if (retryAfter > (options.maxRetryAfterSeconds ?? 60)) return { retry: false };
-  if (rateLimits >= (options.maxRateLimitRetries ?? 5)) return { retry: false };
-  return { retry: true, delayMs: retryAfter * 1e3, rateLimited: true };
-}
-function decideBackoff(options, failures) {
-  if (failures >= (options.maxRetries ?? 3)) return { retry: false };
-  return { retry: true, delayMs: backoffDelayMs(failures + 1, options), rateLimited: false };
-}
-function backoffDelayMs(retryNumber, options = {}) {
-  const base = options.baseDelayMs ?? 500;
-  const cap = options.maxDelayMs ?? 8e3;
-  const delay = Math.min(cap, base * 2 ** (retryNumber - 1));
-  const random = options.random ?? Math.random;
-  return Math.round(delay / 2 + random() * delay / 2);
-}
-var realSleep2;
-var init_retry = __esm({
-  "src/api/retry.ts"() {
-    "use strict";
-    init_redact();
-    init_errors3();
-    realSleep2 = (ms) => new Promise((resolve4) => setTimeout(resolve4, ms));
   }
 });
 
@@ -29616,378 +29211,280 @@ var init_transport = __esm({
   }
 });
 
-// src/api/client.ts
-function abortableSleep(sleep, signal) {
-  return (ms) => {
-    signal.throwIfAborted();
-    return new Promise((resolve4, reject) => {
-      let timer;
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      };
-      const done = () => {
-        signal.removeEventListener("abort", onAbort);
-        resolve4();
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
-      if (sleep) sleep(ms).then(done, (error63) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error63);
-      });
-      else timer = setTimeout(done, ms);
-    });
-  };
+// src/support/timestamps.ts
+function compactTimestamp(epochMs) {
+  return new Date(epochMs).toISOString().replace(/[-:]/g, "");
 }
-function checkedTimeoutMs(timeoutMs) {
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
-    const seconds = Number.isFinite(timeoutMs) ? `${timeoutMs / 1e3} s` : String(timeoutMs);
-    throw new UserError(`the request timeout must be between 1 ms and 24 days, got ${seconds}`);
+var init_timestamps = __esm({
+  "src/support/timestamps.ts"() {
+    "use strict";
   }
-  return Math.round(timeoutMs);
+});
+
+// src/support/is-record.ts
+var isRecord;
+var init_is_record = __esm({
+  "src/support/is-record.ts"() {
+    "use strict";
+    isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+  }
+});
+
+// src/throttle/throttle-state.ts
+function freshState(key) {
+  return { version: 1, key, lastSentAt: null, sendId: null, suppressed: null, previous: null, mutedUntil: null };
 }
-function checkedApiRoot(apiRoot) {
-  let url2;
+function parseThrottleState(text2, key) {
+  let value;
   try {
-    url2 = new URL(apiRoot);
+    value = JSON.parse(text2);
   } catch {
-    url2 = void 0;
+    return { problem: "not JSON" };
   }
-  if (url2 === void 0 || url2.protocol !== "https:" && url2.protocol !== "http:") {
-    throw new UserError(`the Bot API root must be an http(s) URL, got ${JSON.stringify(apiRoot)}`);
-  }
-  return apiRoot.replace(/\/+$/, "");
-}
-function migrationTarget(error63, params) {
-  if (!(error63 instanceof TelegramApiError) || params.chat_id === void 0) return void 0;
-  return error63.parameters.migrate_to_chat_id;
-}
-var BotApiClient, MAX_TIMEOUT_MS;
-var init_client = __esm({
-  "src/api/client.ts"() {
-    "use strict";
-    init_redact();
-    init_user_error();
-    init_answer();
-    init_errors3();
-    init_input_file();
-    init_request_body();
-    init_retry();
-    BotApiClient = class {
-      #methodUrl;
-      #timeoutMs;
-      #retry;
-      #debug;
-      #onMigrate;
-      #signal;
-      #onResult;
-      #transport;
-      constructor(options) {
-        registerToken(options.token);
-        const apiRoot = checkedApiRoot(options.apiRoot ?? process.env.TELEGRAM_API_BASE_URL ?? "https://api.telegram.org");
-        const token = options.token;
-        this.#methodUrl = (method) => `${apiRoot}/bot${token}/${method}`;
-        this.#timeoutMs = checkedTimeoutMs(options.timeoutMs ?? 3e4);
-        this.#retry = { ...backoffFromEnv(process.env), ...options.retry };
-        this.#debug = options.debug;
-        this.#onMigrate = options.onMigrate;
-        this.#signal = options.signal;
-        this.#onResult = options.onResult;
-        this.#transport = options.transport === void 0 ? void 0 : Promise.resolve(options.transport);
-      }
-      /** Calls any Bot API method. Parameters that are undefined are left out. */
-      async call(method, params, options = {}) {
-        if (this.#onResult === void 0) return this.#call(method, params, options);
-        try {
-          const result = await this.#call(method, params, options);
-          this.#onResult(method);
-          return result;
-        } catch (error63) {
-          this.#onResult(method, error63);
-          throw error63;
-        }
-      }
-      async #call(method, params, options) {
-        const defined = Object.fromEntries(Object.entries(params ?? {}).filter(([, value]) => value !== void 0));
-        const staged = await stageFiles(defined);
-        try {
-          try {
-            return await this.#callWithRetries(method, staged.params, options.signal);
-          } catch (error63) {
-            const toChatId = migrationTarget(error63, staged.params);
-            if (toChatId === void 0) throw error63;
-            const fromChatId = staged.params.chat_id;
-            this.#log(`${method}: chat ${String(fromChatId)} was upgraded to ${toChatId}; sending there`);
-            await this.#onMigrate?.(fromChatId, toChatId, method);
-            const moved = { ...staged.params, chat_id: toChatId };
-            return await this.#callWithRetries(method, moved, options.signal);
-          }
-        } finally {
-          await staged.cleanup();
-        }
-      }
-      getMe() {
-        return this.call("getMe");
-      }
-      getChat(params) {
-        return this.call("getChat", params);
-      }
-      getUpdates(params, options) {
-        return this.call("getUpdates", params, options);
-      }
-      sendMessage(params) {
-        return this.call("sendMessage", params);
-      }
-      sendPhoto(params) {
-        return this.call("sendPhoto", params);
-      }
-      sendDocument(params) {
-        return this.call("sendDocument", params);
-      }
-      editMessageText(params) {
-        return this.call("editMessageText", params);
-      }
-      answerCallbackQuery(params) {
-        return this.call("answerCallbackQuery", params);
-      }
-      setWebhook(params) {
-        return this.call("setWebhook", params);
-      }
-      deleteWebhook(params) {
-        return this.call("deleteWebhook", params);
-      }
-      getWebhookInfo() {
-        return this.call("getWebhookInfo");
-      }
-      #callWithRetries(method, params, callSignal) {
-        const signals = [this.#signal, callSignal].filter((signal2) => signal2 !== void 0);
-        const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-        const attempt = (attemptNumber) => this.#attempt(method, params, attemptNumber, signal);
-        const retry = signal ? { ...this.#retry, sleep: abortableSleep(this.#retry.sleep, signal) } : this.#retry;
-        return withRetries(attempt, retry, { method, debug: this.#debug && ((line) => this.#log(line)) });
-      }
-      async #attempt(method, params, attemptNumber, callerSignal) {
-        callerSignal?.throwIfAborted();
-        this.#transport ??= Promise.resolve().then(() => (init_transport(), transport_exports)).then(({ createTransport: createTransport2 }) => createTransport2());
-        const transport = await this.#transport;
-        const longPollMs = method === "getUpdates" ? Math.max(0, Number(params.timeout) || 0) * 1e3 : 0;
-        const timeoutMs = this.#timeoutMs + longPollMs;
-        const timeout = AbortSignal.timeout(timeoutMs);
-        const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
-        const started = performance.now();
-        const elapsed = () => Math.round(performance.now() - started);
-        let status;
-        let statusText;
-        let text2;
-        const url2 = this.#methodUrl(method);
-        const proxy = transport.proxyFor?.(url2);
-        const viaProxy = proxy === void 0 ? "" : ` (via proxy ${proxy})`;
-        try {
-          const { body, headers } = await buildRequestBody(params, () => transport.createFormData());
-          const response = await transport.fetch(url2, { method: "POST", headers, body, signal });
-          status = response.status;
-          statusText = response.statusText;
-          text2 = await response.text();
-        } catch (error63) {
-          if (callerSignal?.aborted) throw callerSignal.reason;
-          const failure2 = timeout.aborted ? new TelegramNetworkError(method, "timeout", `request timed out after ${timeoutMs} ms${viaProxy}`, { cause: error63 }) : connectionFailure(method, error63, viaProxy);
-          this.#log(`${method} attempt ${attemptNumber}: ${failure2.kind} error after ${elapsed()} ms`);
-          throw failure2;
-        }
-        this.#log(`${method} attempt ${attemptNumber}: ${status} in ${elapsed()} ms${proxy ? " (via proxy)" : ""}`);
-        return readAnswer(method, status, statusText, text2, viaProxy);
-      }
-      #log(line) {
-        this.#debug?.(redact(line));
-      }
-    };
-    MAX_TIMEOUT_MS = 2147483647;
-  }
-});
-
-// src/api/index.ts
-var init_api2 = __esm({
-  "src/api/index.ts"() {
-    "use strict";
-    init_client();
-    init_errors3();
-    init_retry();
-  }
-});
-
-// src/send/migrations.ts
-var ChatMigrations;
-var init_migrations = __esm({
-  "src/send/migrations.ts"() {
-    "use strict";
-    ChatMigrations = class {
-      moved = /* @__PURE__ */ new Map();
-      record = (fromChatId, toChatId) => {
-        this.moved.set(String(fromChatId), toChatId);
-      };
-      /** The chat to use now for a chat id from the config. */
-      current(chatId) {
-        return this.moved.get(String(chatId)) ?? chatId;
-      }
-      movedTo(chatId) {
-        return this.moved.get(String(chatId));
-      }
-      entries() {
-        return [...this.moved].map(([from, to]) => ({ from, to }));
-      }
-    };
-  }
-});
-
-// src/rate-limit/window-budget.ts
-var WindowBudget, endOf;
-var init_window_budget = __esm({
-  "src/rate-limit/window-budget.ts"() {
-    "use strict";
-    WindowBudget = class {
-      constructor(limit, windowMs) {
-        this.limit = limit;
-        this.windowMs = windowMs;
-        if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer (got ${limit})`);
-        if (!(windowMs > 0)) throw new RangeError(`windowMs must be positive (got ${windowMs})`);
-      }
-      limit;
-      windowMs;
-      uses = [];
-      /** Whether one more request may leave at `now`. */
-      hasRoom(now) {
-        this.prune(now);
-        return this.uses.length < this.limit;
-      }
-      take(use) {
-        this.uses.push(use);
-      }
-      /** When room appears if nothing else is answered: the first counted request leaving the window; else Infinity. */
-      nextRoomAt(now) {
-        this.prune(now);
-        if (this.uses.length < this.limit) return now;
-        return Math.min(...this.uses.map((use) => endOf(use) + this.windowMs));
-      }
-      /** Requests counted now (in flight, or answered within the window). */
-      counted(now) {
-        this.prune(now);
-        return this.uses.length;
-      }
-      prune(now) {
-        if (this.uses.some((use) => endOf(use) + this.windowMs <= now)) {
-          this.uses = this.uses.filter((use) => endOf(use) + this.windowMs > now);
-        }
-      }
-    };
-    endOf = (use) => Math.min(use.answeredAt, use.assumeAnsweredBy);
-  }
-});
-
-// src/rate-limit/telegram-limiter.ts
-function limiterFor(client) {
-  return getOrCreate(shared, client, () => new TelegramRateLimiter());
-}
-function getOrCreate(map2, key, create) {
-  let value = map2.get(key);
-  if (value === void 0) {
-    value = create();
-    map2.set(key, value);
-  }
+  if (!isState(value)) return { problem: "not a throttle state" };
+  if (value.key !== key) return { problem: "state of another key" };
   return value;
 }
-var realClock, TelegramRateLimiter, shared;
-var init_telegram_limiter = __esm({
-  "src/rate-limit/telegram-limiter.ts"() {
+function isSuppressedOrNull(value) {
+  if (value === null) return true;
+  return isRecord(value) && Number.isSafeInteger(value.count) && value.count > 0 && isTime(value.since);
+}
+function isState(value) {
+  if (!isRecord(value) || value.version !== 1 || typeof value.key !== "string") return false;
+  if (!isTimeOrNull(value.lastSentAt) || !isTimeOrNull(value.mutedUntil)) return false;
+  if (value.sendId !== null && typeof value.sendId !== "string") return false;
+  if (!isSuppressedOrNull(value.suppressed)) return false;
+  if (value.windowMs !== void 0 && !isTime(value.windowMs)) return false;
+  const previous = value.previous;
+  if (previous === null) return true;
+  return isRecord(previous) && isTimeOrNull(previous.lastSentAt) && isSuppressedOrNull(previous.suppressed);
+}
+function mergeSuppressed(a, b) {
+  if (a === null) return b;
+  if (b === null) return a;
+  return { count: a.count + b.count, since: Math.min(a.since, b.since) };
+}
+function isForgettable(state, now) {
+  if (state.mutedUntil !== null && state.mutedUntil > now) return false;
+  if (state.lastSentAt !== null && now - state.lastSentAt < (state.windowMs ?? DAY_MS)) return false;
+  return state.suppressed === null || now - state.suppressed.since >= SUPPRESSED_RETENTION_MS;
+}
+var isTime, isTimeOrNull, DAY_MS, SUPPRESSED_RETENTION_MS;
+var init_throttle_state = __esm({
+  "src/throttle/throttle-state.ts"() {
     "use strict";
-    init_window_budget();
-    realClock = {
-      now: () => Date.now(),
-      sleep: (ms) => new Promise((resolve4) => setTimeout(resolve4, ms))
+    init_is_record();
+    isTime = (value) => typeof value === "number" && Number.isFinite(value);
+    isTimeOrNull = (value) => value === null || isTime(value);
+    DAY_MS = 24 * 3600 * 1e3;
+    SUPPRESSED_RETENTION_MS = 30 * DAY_MS;
+  }
+});
+
+// src/store/file/file-throttle.ts
+import { createHash as createHash2, randomBytes as randomBytes4 } from "node:crypto";
+import { readdir as readdir3, readFile as readFile2, rename as rename3, unlink as unlink5 } from "node:fs/promises";
+import { join as join10 } from "node:path";
+function decideOn(state, windowMs, now, warnings) {
+  const muted = state.mutedUntil !== null && now < state.mutedUntil;
+  const inWindow = state.lastSentAt !== null && Math.abs(now - state.lastSentAt) < windowMs;
+  if (muted || inWindow) {
+    const suppressed2 = mergeSuppressed(state.suppressed, { count: 1, since: now });
+    const windowEnd = inWindow ? state.lastSentAt + windowMs : now;
+    const nextAt = new Date(Math.max(windowEnd, muted ? state.mutedUntil : now));
+    const result = {
+      send: false,
+      suppressedCount: suppressed2.count,
+      since: new Date(suppressed2.since),
+      nextAt,
+      ...muted ? { mutedUntil: new Date(state.mutedUntil) } : {},
+      warnings
     };
-    TelegramRateLimiter = class {
-      constructor(limits = {}, clock = realClock) {
-        this.clock = clock;
-        this.limits = { perBotPerSecond: 30, perChatBurst: 3, chatBurstWindowMs: 3e3, perGroupPerMinute: 20, timeScale: 1, unreportedSlotMs: 1e3, ...limits };
-        this.bot = new WindowBudget(this.limits.perBotPerSecond, 1e3 * this.limits.timeScale);
+    return { state: { ...state, suppressed: suppressed2 }, result };
+  }
+  const sendId = randomBytes4(8).toString("hex");
+  const next = {
+    ...state,
+    lastSentAt: now,
+    sendId,
+    suppressed: null,
+    previous: { lastSentAt: state.lastSentAt, suppressed: state.suppressed },
+    mutedUntil: null,
+    windowMs
+  };
+  const suppressed = state.suppressed && { count: state.suppressed.count, since: new Date(state.suppressed.since) };
+  const ticket = { key: state.key, sendId };
+  return { state: next, result: { send: true, ...suppressed ? { suppressed } : {}, ticket, warnings } };
+}
+function keyIn(text2) {
+  try {
+    const value = JSON.parse(text2);
+    return typeof value.key === "string" ? value.key : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var FileThrottle;
+var init_file_throttle = __esm({
+  "src/store/file/file-throttle.ts"() {
+    "use strict";
+    init_state_dir();
+    init_atomic_write();
+    init_timestamps();
+    init_key_lock();
+    init_process_alive();
+    init_throttle_state();
+    FileThrottle = class {
+      dir;
+      #lock;
+      constructor(options) {
+        this.dir = options.dir;
+        this.#lock = options.lock ?? {};
       }
-      clock;
-      bot;
-      chats = /* @__PURE__ */ new Map();
-      groups = /* @__PURE__ */ new Map();
-      limits;
-      waiting = [];
-      wakeAt = Infinity;
-      /** Sends one request to `chatId` when the limits allow, and counts it until `windowMs` after its answer. */
-      async run(chatId, send2) {
-        const slot = await this.take(chatId, Infinity);
+      /** The file that holds `key`'s state. */
+      pathFor(key) {
+        return join10(this.dir, `${createHash2("sha256").update(key).digest("hex").slice(0, 32)}.json`);
+      }
+      /** Lets one alert of `key` through per `windowSeconds` (and none while muted), counting the others. */
+      async decide(key, windowSeconds, now = Date.now()) {
+        if (!(windowSeconds >= 0)) throw new RangeError(`windowSeconds must be >= 0 (got ${windowSeconds})`);
+        const path6 = this.pathFor(key);
         try {
-          return await send2();
-        } finally {
-          slot.done();
+          return await this.#update(key, now, (state, warnings) => decideOn(state, windowSeconds * 1e3, now, warnings));
+        } catch (error63) {
+          if (!(error63 instanceof LockTimeoutError)) throw error63;
+          const owner = error63.ownerPid === void 0 ? "" : ` by pid ${error63.ownerPid}`;
+          return { send: true, warnings: [`throttle state ${path6} stayed locked${owner}; sent without throttling`] };
+        }
+      }
+      /** See ThrottleStore.admit. */
+      async admit(key, windowSeconds, now, steps) {
+        if (!(windowSeconds >= 0)) throw new RangeError(`windowSeconds must be >= 0 (got ${windowSeconds})`);
+        const windowMs = windowSeconds * 1e3;
+        try {
+          return await this.#update(key, now, async (state, warnings) => {
+            let decided = decideOn(state, windowMs, now, warnings);
+            if (decided.result.send) {
+              const pendingAt = await steps.pendingSince(now - windowMs);
+              if (pendingAt !== void 0) decided = decideOn({ ...state, lastSentAt: pendingAt, windowMs }, windowMs, now, warnings);
+            }
+            const { result: decision } = decided;
+            if (!decision.send) return { state: decided.state, result: { admitted: false, decision } };
+            return { state: decided.state, result: { admitted: true, decision, recorded: await steps.record(decision) } };
+          });
+        } catch (error63) {
+          if (!(error63 instanceof LockTimeoutError)) throw error63;
+          const owner = error63.ownerPid === void 0 ? "" : ` by pid ${error63.ownerPid}`;
+          const decision = { send: true, warnings: [`throttle state ${this.pathFor(key)} stayed locked${owner}; sent without throttling`] };
+          return { admitted: true, decision, recorded: await steps.record(decision) };
         }
       }
       /**
-       * Waits for, and takes, a slot to send one request to `chatId`. Prefer `run()`; a caller of `acquire` should call
-       * `done()` when the request is answered, else the slot counts as answered after `unreportedSlotMs`.
+       * Removes the files of keys whose window is over, not muted, and with no count of held-back alerts left to
+       * report (or one older than 30 days). A key locked by a run right now is left for next time. Returns how many.
        */
-      acquire(chatId) {
-        return this.take(chatId, this.limits.unreportedSlotMs);
+      async prune(now = Date.now()) {
+        const names = await readdir3(this.dir).catch(() => []);
+        let removed = 0;
+        for (const name of names) {
+          const pid = lockDraftPid(name);
+          if (pid !== void 0 && !isProcessAlive(pid)) await unlink5(join10(this.dir, name)).catch(() => void 0);
+        }
+        for (const name of names.filter((candidate) => /^[0-9a-f]{32}\.json$/.test(candidate))) {
+          const path6 = join10(this.dir, name);
+          const key = keyIn(await readFile2(path6, "utf8").catch(() => ""));
+          if (key === void 0 || this.pathFor(key) !== path6) continue;
+          const forget = async () => {
+            const state = parseThrottleState(await readFile2(path6, "utf8"), key);
+            if ("problem" in state || !isForgettable(state, now)) return;
+            await unlink5(path6);
+            removed++;
+          };
+          await withKeyLock(path6.replace(/\.json$/, ".lock"), forget, { ...this.#lock, timeoutMs: 0 }).catch(() => void 0);
+        }
+        return removed;
       }
-      take(chatId, unreportedMs) {
-        const budgets = this.budgetsFor(String(chatId));
-        return new Promise((grant) => {
-          this.waiting.push({ budgets, unreportedMs, grant });
-          this.pump();
+      /** Gives back the window `ticket` opened, keeping any count of suppressed alerts for the next one that goes through. */
+      async release(ticket, now = Date.now()) {
+        return await this.#update(ticket.key, now, (state, warnings) => {
+          if (state.sendId !== ticket.sendId || state.previous === null) return { result: warnings };
+          const { previous } = state;
+          const next = {
+            ...state,
+            lastSentAt: previous.lastSentAt,
+            sendId: null,
+            suppressed: mergeSuppressed(previous.suppressed, state.suppressed),
+            previous: null
+          };
+          return { state: next, result: warnings };
         });
       }
-      /** Grants every waiter whose budgets all have room, oldest first, then sleeps until the next room can appear. */
-      pump() {
-        const now = this.clock.now();
-        for (let index = 0; index < this.waiting.length; ) {
-          const waiter = this.waiting[index];
-          if (!waiter.budgets.every((budget) => budget.hasRoom(now))) {
-            index++;
-            continue;
-          }
-          this.waiting.splice(index, 1);
-          const use = { answeredAt: Infinity, assumeAnsweredBy: now + waiter.unreportedMs };
-          for (const budget of waiter.budgets) budget.take(use);
-          let reported = false;
-          waiter.grant({
-            done: () => {
-              if (reported) return;
-              reported = true;
-              use.answeredAt = this.clock.now();
-              this.pump();
-            }
-          });
-        }
-        this.scheduleWake(now);
+      /** Suppresses every alert of `key` until `untilMs` (epoch ms); a time in the past lifts the mute. */
+      async mute(key, untilMs, now = Date.now()) {
+        return this.#update(key, now, (state, warnings) => ({
+          state: { ...state, mutedUntil: untilMs > now ? untilMs : null },
+          result: warnings
+        }));
       }
-      scheduleWake(now) {
-        let next = Infinity;
-        for (const waiter of this.waiting) next = Math.min(next, Math.max(...waiter.budgets.map((budget) => budget.nextRoomAt(now))));
-        if (next === Infinity || next >= this.wakeAt) return;
-        this.wakeAt = next;
-        void this.clock.sleep(Math.max(0, next - now)).then(() => {
-          if (this.wakeAt === next) this.wakeAt = Infinity;
-          this.pump();
+      /** What `decide` would answer, without recording anything (for `--dry-run`). */
+      async peek(key, windowSeconds, now = Date.now()) {
+        const path6 = this.pathFor(key);
+        const warnings = [];
+        let state = freshState(key);
+        const text2 = await readFile2(path6, "utf8").catch((error63) => {
+          if (error63.code === "ENOENT") return void 0;
+          throw stateDirError(this.dir, error63);
         });
-      }
-      budgetsFor(chatId) {
-        const scale = this.limits.timeScale;
-        const budgets = [this.bot, getOrCreate(this.chats, chatId, () => new WindowBudget(this.limits.perChatBurst, this.limits.chatBurstWindowMs * scale))];
-        if (chatId.startsWith("-") || chatId.startsWith("@")) {
-          budgets.push(getOrCreate(this.groups, chatId, () => new WindowBudget(this.limits.perGroupPerMinute, 6e4 * scale)));
+        if (text2 !== void 0) {
+          const parsed = parseThrottleState(text2, key);
+          if (!("problem" in parsed)) state = parsed;
+          else warnings.push(`throttle state ${path6} is unreadable (${parsed.problem}); the next alert sets it aside`);
         }
-        return budgets;
+        return decideOn(state, windowSeconds * 1e3, now, warnings).result;
+      }
+      /** Runs `change` on the key's current state under its lock, and writes what it returns. */
+      async #update(key, now, change) {
+        await ensureStateDir(this.dir);
+        const path6 = this.pathFor(key);
+        try {
+          return await withKeyLock(
+            path6.replace(/\.json$/, ".lock"),
+            async () => {
+              const warnings = [];
+              const state = await this.#read(path6, key, now, warnings);
+              const { state: next, result } = await change(state, warnings);
+              if (next !== void 0) await writeFileAtomic(path6, `${JSON.stringify(next)}
+`, 384);
+              return result;
+            },
+            this.#lock
+          );
+        } catch (error63) {
+          throw stateDirError(this.dir, error63);
+        }
+      }
+      async #read(path6, key, now, warnings) {
+        let text2;
+        try {
+          text2 = await readFile2(path6, "utf8");
+        } catch (error63) {
+          const code = error63.code;
+          if (code === "ENOENT") return freshState(key);
+          if (code !== "EISDIR") throw error63;
+          text2 = "";
+        }
+        const parsed = parseThrottleState(text2, key);
+        if (!("problem" in parsed)) return parsed;
+        const aside = `${path6}.corrupt-${compactTimestamp(now)}`;
+        await rename3(path6, aside);
+        warnings.push(`throttle state ${path6} was unreadable; set aside as ${aside}`);
+        return freshState(key);
       }
     };
-    shared = /* @__PURE__ */ new WeakMap();
   }
 });
 
-// src/outbox/failure-kind.ts
+// src/send/failure-kind.ts
 function failureKind(failure2) {
   if (failure2.code === "usage") return "bot-refused";
   if (failure2.code !== "telegram") return "later";
@@ -29997,129 +29494,20 @@ function failureKind(failure2) {
   return "chat-refused";
 }
 var init_failure_kind = __esm({
-  "src/outbox/failure-kind.ts"() {
+  "src/send/failure-kind.ts"() {
     "use strict";
   }
 });
 
-// src/outbox/claims.ts
-import { readdir as readdir3, rename as rename3, unlink as unlink5 } from "node:fs/promises";
-import { dirname as dirname7, join as join10 } from "node:path";
-function claimName(id, now) {
-  return `${id}.${process.pid}.${now}.claim`;
-}
-function holdClaim(claimedDir, id, now) {
-  const path6 = join10(claimedDir, claimName(id, now));
-  claimedHere.add(path6);
-  return { id, pid: process.pid, claimedAt: now, path: path6 };
-}
-async function claim2(entryPath, claimedDir, id, now) {
-  const claimed = holdClaim(claimedDir, id, now);
-  try {
-    await rename3(entryPath, claimed.path);
-  } catch (error63) {
-    claimedHere.delete(claimed.path);
-    if (error63.code === "ENOENT") return void 0;
-    throw error63;
-  }
-  return claimed;
-}
-async function unclaim(claimed, entryPath) {
-  await rename3(claimed.path, entryPath);
-  claimedHere.delete(claimed.path);
-}
-function forgetClaim(claimed) {
-  claimedHere.delete(claimed.path);
-}
-function startLease(claimed, intervalMs, now) {
-  let renewing = Promise.resolve();
-  const renew = async () => {
-    const renewedAt = now();
-    const path6 = join10(dirname7(claimed.path), claimName(claimed.id, renewedAt));
-    if (path6 === claimed.path) return;
-    claimedHere.add(path6);
-    try {
-      await rename3(claimed.path, path6);
-    } catch {
-      claimedHere.delete(path6);
-      return;
-    }
-    claimedHere.delete(claimed.path);
-    claimed.path = path6;
-    claimed.claimedAt = renewedAt;
-  };
-  const timer = setInterval(() => {
-    renewing = renewing.then(renew);
-  }, intervalMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await renewing;
-    }
-  };
-}
-async function withLease(claimed, intervalMs, now, work) {
-  const lease = startLease(claimed, intervalMs, now);
-  try {
-    return await work();
-  } finally {
-    await lease.stop();
-  }
-}
-async function listClaims(claimedDir) {
-  const names = await readdir3(claimedDir).catch((error63) => {
-    if (error63.code === "ENOENT") return [];
-    throw error63;
-  });
-  const claims = [];
-  for (const name of names) {
-    const match = CLAIM_FILE.exec(name);
-    if (match === null) continue;
-    claims.push({ id: match[1], pid: Number(match[2]), claimedAt: Number(match[3]), path: join10(claimedDir, name) });
-  }
-  return claims;
-}
-function isAbandoned(claimed, now, timeoutMs) {
-  if (claimed.pid === process.pid) return !claimedHere.has(claimed.path);
-  return !isProcessAlive(claimed.pid) || now - claimed.claimedAt > timeoutMs;
-}
-async function removeDeadTemporaries(dir) {
-  const names = await readdir3(dir).catch(() => []);
-  for (const name of names) {
-    const pid = TEMPORARY_FILE.exec(name)?.[1];
-    if (pid !== void 0 && Number(pid) !== process.pid && !isProcessAlive(Number(pid))) {
-      await unlink5(join10(dir, name)).catch(() => void 0);
-    }
-  }
-}
-var CLAIM_FILE, TEMPORARY_FILE, claimedHere;
-var init_claims = __esm({
-  "src/outbox/claims.ts"() {
-    "use strict";
-    init_process_alive();
-    CLAIM_FILE = /^(.+)\.(\d+)\.(\d+)\.claim$/;
-    TEMPORARY_FILE = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/;
-    claimedHere = /* @__PURE__ */ new Set();
-  }
-});
-
-// src/input/temporary-files.ts
-var init_temporary_files = __esm({
-  "src/input/temporary-files.ts"() {
-    "use strict";
-  }
-});
-
-// src/outbox/spooled-file.ts
-import { createHash as createHash2, randomBytes as randomBytes4 } from "node:crypto";
-import { createReadStream as createReadStream2, createWriteStream as createWriteStream2, rmSync } from "node:fs";
-import { open as open6, readdir as readdir4, rm as rm3, stat as stat8 } from "node:fs/promises";
-import { dirname as dirname8, join as join11, resolve as resolve3 } from "node:path";
+// src/store/outbox-media.ts
+import { createHash as createHash3 } from "node:crypto";
+import { createReadStream as createReadStream2 } from "node:fs";
+import { rm as rm3 } from "node:fs/promises";
+import { dirname as dirname7, join as join11, resolve as resolve3 } from "node:path";
 async function spooledFileProblem(media) {
   if (media === void 0 || !("path" in media.source) || media.sha256 === void 0) return void 0;
   const { path: path6, filename } = media.source;
-  const hash2 = createHash2("sha256");
+  const hash2 = createHash3("sha256");
   let size = 0;
   try {
     for await (const chunk of createReadStream2(path6)) {
@@ -30136,21 +29524,18 @@ async function spooledFileProblem(media) {
 async function removeSpooledFile(media, outboxDir) {
   if (media === void 0 || !("path" in media.source)) return;
   const path6 = resolve3(media.source.path);
-  if (dirname8(path6) !== resolve3(spooledFilesDirIn(outboxDir))) return;
+  if (dirname7(path6) !== resolve3(spooledFilesDirIn(outboxDir))) return;
   await rm3(path6, { force: true });
 }
-var spooledFilesDirIn, STRAY_COPY_AGE_MS;
-var init_spooled_file = __esm({
-  "src/outbox/spooled-file.ts"() {
+var spooledFilesDirIn;
+var init_outbox_media = __esm({
+  "src/store/outbox-media.ts"() {
     "use strict";
-    init_temporary_files();
-    init_state_dir();
     spooledFilesDirIn = (outboxDir) => join11(outboxDir, "files");
-    STRAY_COPY_AGE_MS = 24 * 36e5;
   }
 });
 
-// src/outbox/deliver-entry.ts
+// src/store/deliver-entry.ts
 async function deliverEntry(entry, deliver, kind = "waiting") {
   let deliveries;
   try {
@@ -30184,26 +29569,17 @@ async function deliverEntry(entry, deliver, kind = "waiting") {
 }
 var isRefused;
 var init_deliver_entry = __esm({
-  "src/outbox/deliver-entry.ts"() {
+  "src/store/deliver-entry.ts"() {
     "use strict";
     init_describe_failure();
     init_failure_kind();
-    init_spooled_file();
+    init_outbox_media();
     init_redact();
     isRefused = (failure2, kind) => failure2 === "chat-refused" || kind === "new" && failure2 === "bot-refused";
   }
 });
 
-// src/support/is-record.ts
-var isRecord;
-var init_is_record = __esm({
-  "src/support/is-record.ts"() {
-    "use strict";
-    isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
-  }
-});
-
-// src/outbox/outbox-entry.ts
+// src/store/outbox-entry.ts
 import { randomBytes as randomBytes5 } from "node:crypto";
 function entryId(createdAtMs, random) {
   return `${String(createdAtMs).padStart(15, "0")}-${process.pid}-${random}`;
@@ -30247,7 +29623,7 @@ function parseOutboxEntry(text2, id) {
 }
 var ENTRY_FILE, optional3, isBoolean, isString, isChatId;
 var init_outbox_entry = __esm({
-  "src/outbox/outbox-entry.ts"() {
+  "src/store/outbox-entry.ts"() {
     "use strict";
     init_is_record();
     ENTRY_FILE = /^(\d{15}-\d+-[0-9a-f]+)\.json$/;
@@ -30258,9 +29634,120 @@ var init_outbox_entry = __esm({
   }
 });
 
-// src/outbox/outbox-files.ts
-import { readdir as readdir5, readFile as readFile2 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+// src/store/outbox-types.ts
+var DEFAULT_CLAIM_TIMEOUT_MS;
+var init_outbox_types = __esm({
+  "src/store/outbox-types.ts"() {
+    "use strict";
+    DEFAULT_CLAIM_TIMEOUT_MS = 6e4;
+  }
+});
+
+// src/store/file/outbox-claims.ts
+import { readdir as readdir4, rename as rename4, unlink as unlink6 } from "node:fs/promises";
+import { dirname as dirname8, join as join12 } from "node:path";
+function claimName(id, now) {
+  return `${id}.${process.pid}.${now}.claim`;
+}
+function holdClaim(claimedDir, id, now) {
+  const path6 = join12(claimedDir, claimName(id, now));
+  claimedHere.add(path6);
+  return { id, pid: process.pid, claimedAt: now, path: path6 };
+}
+async function claim2(entryPath, claimedDir, id, now) {
+  const claimed = holdClaim(claimedDir, id, now);
+  try {
+    await rename4(entryPath, claimed.path);
+  } catch (error63) {
+    claimedHere.delete(claimed.path);
+    if (error63.code === "ENOENT") return void 0;
+    throw error63;
+  }
+  return claimed;
+}
+async function unclaim(claimed, entryPath) {
+  await rename4(claimed.path, entryPath);
+  claimedHere.delete(claimed.path);
+}
+function forgetClaim(claimed) {
+  claimedHere.delete(claimed.path);
+}
+function startLease(claimed, intervalMs, now) {
+  let renewing = Promise.resolve();
+  const renew = async () => {
+    const renewedAt = now();
+    const path6 = join12(dirname8(claimed.path), claimName(claimed.id, renewedAt));
+    if (path6 === claimed.path) return;
+    claimedHere.add(path6);
+    try {
+      await rename4(claimed.path, path6);
+    } catch {
+      claimedHere.delete(path6);
+      return;
+    }
+    claimedHere.delete(claimed.path);
+    claimed.path = path6;
+    claimed.claimedAt = renewedAt;
+  };
+  const timer = setInterval(() => {
+    renewing = renewing.then(renew);
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await renewing;
+    }
+  };
+}
+async function withLease(claimed, intervalMs, now, work) {
+  const lease = startLease(claimed, intervalMs, now);
+  try {
+    return await work();
+  } finally {
+    await lease.stop();
+  }
+}
+async function listClaims(claimedDir) {
+  const names = await readdir4(claimedDir).catch((error63) => {
+    if (error63.code === "ENOENT") return [];
+    throw error63;
+  });
+  const claims = [];
+  for (const name of names) {
+    const match = CLAIM_FILE.exec(name);
+    if (match === null) continue;
+    claims.push({ id: match[1], pid: Number(match[2]), claimedAt: Number(match[3]), path: join12(claimedDir, name) });
+  }
+  return claims;
+}
+function isAbandoned(claimed, now, timeoutMs) {
+  if (claimed.pid === process.pid) return !claimedHere.has(claimed.path);
+  return !isProcessAlive(claimed.pid) || now - claimed.claimedAt > timeoutMs;
+}
+async function removeDeadTemporaries(dir) {
+  const names = await readdir4(dir).catch(() => []);
+  for (const name of names) {
+    const pid = TEMPORARY_FILE.exec(name)?.[1];
+    if (pid !== void 0 && Number(pid) !== process.pid && !isProcessAlive(Number(pid))) {
+      await unlink6(join12(dir, name)).catch(() => void 0);
+    }
+  }
+}
+var CLAIM_FILE, TEMPORARY_FILE, claimedHere;
+var init_outbox_claims = __esm({
+  "src/store/file/outbox-claims.ts"() {
+    "use strict";
+    init_process_alive();
+    CLAIM_FILE = /^(.+)\.(\d+)\.(\d+)\.claim$/;
+    TEMPORARY_FILE = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/;
+    claimedHere = /* @__PURE__ */ new Set();
+  }
+});
+
+// src/store/file/file-outbox-scan.ts
+import { readdir as readdir5, readFile as readFile3 } from "node:fs/promises";
+import { join as join13 } from "node:path";
 function ignoreMissing(error63) {
   if (error63.code === "ENOENT") return void 0;
   throw error63;
@@ -30278,8 +29765,8 @@ async function scanOutbox(dir, claimedDir) {
   let vanished = false;
   const claimsBefore = await listClaims(claimedDir);
   for (const id of await waitingIds(dir)) {
-    const path6 = join12(dir, `${id}.json`);
-    const text2 = await readFile2(path6, "utf8").catch(ignoreMissing);
+    const path6 = join13(dir, `${id}.json`);
+    const text2 = await readFile3(path6, "utf8").catch(ignoreMissing);
     if (text2 === void 0) {
       vanished = true;
       continue;
@@ -30293,7 +29780,7 @@ async function scanOutbox(dir, claimedDir) {
   if (names(claimsBefore) !== names(claimsAfter)) vanished = true;
   for (const claimed of [...claimsBefore, ...claimsAfter]) {
     if (items.has(claimed.id)) continue;
-    const text2 = await readFile2(claimed.path, "utf8").catch(ignoreMissing);
+    const text2 = await readFile3(claimed.path, "utf8").catch(ignoreMissing);
     if (text2 === void 0) vanished = true;
     const entry = text2 === void 0 ? void 0 : parseOutboxEntry(text2, claimed.id);
     if (entry !== void 0 && !("problem" in entry)) items.set(entry.id, { entry, path: claimed.path, claimedBy: claimed.pid });
@@ -30303,44 +29790,44 @@ async function scanOutbox(dir, claimedDir) {
 async function newestPending(dir, claimedDir, wanted) {
   const recent = (id) => Number(id.slice(0, 15)) > wanted.sinceMs;
   const candidates = [
-    ...(await waitingIds(dir)).filter(recent).map((id) => ({ id, path: join12(dir, `${id}.json`) })),
+    ...(await waitingIds(dir)).filter(recent).map((id) => ({ id, path: join13(dir, `${id}.json`) })),
     ...(await listClaims(claimedDir)).filter((claimed) => recent(claimed.id))
   ];
   let newest;
   for (const { id, path: path6 } of candidates) {
-    const text2 = await readFile2(path6, "utf8").catch(ignoreMissing);
+    const text2 = await readFile3(path6, "utf8").catch(ignoreMissing);
     const entry = text2 === void 0 ? void 0 : parseOutboxEntry(text2, id);
     if (entry === void 0 || "problem" in entry || entry.bot !== wanted.bot || entry.throttleKey !== wanted.throttleKey) continue;
     newest = Math.max(newest ?? 0, Date.parse(entry.createdAt));
   }
   return newest;
 }
-var init_outbox_files = __esm({
-  "src/outbox/outbox-files.ts"() {
+var init_file_outbox_scan = __esm({
+  "src/store/file/file-outbox-scan.ts"() {
     "use strict";
     init_state_dir();
-    init_claims();
     init_outbox_entry();
+    init_outbox_claims();
   }
 });
 
-// src/outbox/outbox.ts
-import { mkdir as mkdir5, readFile as readFile3, rename as rename4, unlink as unlink6 } from "node:fs/promises";
-import { join as join13 } from "node:path";
-var DEFAULT_CLAIM_TIMEOUT_MS, Outbox;
-var init_outbox = __esm({
-  "src/outbox/outbox.ts"() {
+// src/store/file/file-outbox.ts
+import { mkdir as mkdir5, readFile as readFile4, rename as rename5, unlink as unlink7 } from "node:fs/promises";
+import { join as join14 } from "node:path";
+var FileOutbox;
+var init_file_outbox = __esm({
+  "src/store/file/file-outbox.ts"() {
     "use strict";
-    init_state_dir();
-    init_atomic_write();
     init_redact();
-    init_claims();
+    init_atomic_write();
+    init_state_dir();
     init_deliver_entry();
-    init_spooled_file();
     init_outbox_entry();
-    init_outbox_files();
-    DEFAULT_CLAIM_TIMEOUT_MS = 6e4;
-    Outbox = class {
+    init_outbox_media();
+    init_outbox_types();
+    init_file_outbox_scan();
+    init_outbox_claims();
+    FileOutbox = class {
       dir;
       #claimedDir;
       #claimTimeoutMs;
@@ -30348,7 +29835,7 @@ var init_outbox = __esm({
       #held = /* @__PURE__ */ new WeakMap();
       constructor(options) {
         this.dir = options.dir;
-        this.#claimedDir = join13(options.dir, "claimed");
+        this.#claimedDir = join14(options.dir, "claimed");
         this.#claimTimeoutMs = options.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS;
         this.#now = options.now ?? Date.now;
       }
@@ -30443,13 +29930,13 @@ var init_outbox = __esm({
        */
       async #claimIfSelected(id, options, warnings) {
         const path6 = this.#entryPath(id);
-        const text2 = await readFile3(path6, "utf8").catch(ignoreMissing);
+        const text2 = await readFile4(path6, "utf8").catch(ignoreMissing);
         if (text2 === void 0) return void 0;
         const selected = (entry2) => "problem" in entry2 || options.bot === void 0 || entry2.bot === options.bot;
         if (!selected(parseOutboxEntry(text2, id))) return void 0;
         const claimed = await claim2(path6, this.#claimedDir, id, this.#now());
         if (claimed === void 0) return void 0;
-        const entry = parseOutboxEntry(await readFile3(claimed.path, "utf8"), id);
+        const entry = parseOutboxEntry(await readFile4(claimed.path, "utf8"), id);
         if ("problem" in entry) {
           await this.#setAside(claimed, warnings);
           return void 0;
@@ -30464,7 +29951,7 @@ var init_outbox = __esm({
         const lease = this.#claimTimeoutMs / 3;
         const { flushed, kept } = await withLease(claimed, lease, this.#now, () => deliverEntry(entry, deliver, kind));
         if (kept === void 0) {
-          await unlink6(claimed.path);
+          await unlink7(claimed.path);
           forgetClaim(claimed);
           await removeSpooledFile(entry.message.media, this.dir);
           return flushed;
@@ -30480,7 +29967,7 @@ var init_outbox = __esm({
         for (const claimed of await listClaims(this.#claimedDir)) {
           if (!isAbandoned(claimed, now, this.#claimTimeoutMs)) continue;
           try {
-            await rename4(claimed.path, this.#entryPath(claimed.id));
+            await rename5(claimed.path, this.#entryPath(claimed.id));
             warnings.push(`outbox entry ${claimed.id} was left claimed by pid ${claimed.pid}; it waits again`);
           } catch (error63) {
             if (error63.code !== "ENOENT") throw error63;
@@ -30496,7 +29983,7 @@ var init_outbox = __esm({
       async setAsideUnreadable() {
         const warnings = [];
         for (const id of await this.#waitingIds()) {
-          const text2 = await readFile3(this.#entryPath(id), "utf8").catch(ignoreMissing);
+          const text2 = await readFile4(this.#entryPath(id), "utf8").catch(ignoreMissing);
           if (text2 === void 0 || !("problem" in parseOutboxEntry(text2, id))) continue;
           await ensureStateDir(this.#claimedDir);
           const claimed = await claim2(this.#entryPath(id), this.#claimedDir, id, this.#now());
@@ -30506,10 +29993,10 @@ var init_outbox = __esm({
       }
       async #setAside(claimed, warnings) {
         const path6 = this.#entryPath(claimed.id);
-        const corruptDir = join13(this.dir, "corrupt");
+        const corruptDir = join14(this.dir, "corrupt");
         await mkdir5(corruptDir, { recursive: true, mode: 448 });
-        const aside = join13(corruptDir, `${claimed.id}.json`);
-        await rename4(claimed.path, aside);
+        const aside = join14(corruptDir, `${claimed.id}.json`);
+        await rename5(claimed.path, aside);
         forgetClaim(claimed);
         warnings.push(`outbox entry ${path6} was unreadable; set aside as ${aside}`);
       }
@@ -30517,7 +30004,7 @@ var init_outbox = __esm({
         return waitingIds(this.dir);
       }
       #entryPath(id) {
-        return join13(this.dir, `${id}.json`);
+        return join14(this.dir, `${id}.json`);
       }
       async #write(path6, text2) {
         try {
@@ -30526,314 +30013,6 @@ var init_outbox = __esm({
         } catch (error63) {
           throw stateDirError(this.dir, error63);
         }
-      }
-    };
-  }
-});
-
-// src/send/unchanged-file.ts
-var init_unchanged_file = __esm({
-  "src/send/unchanged-file.ts"() {
-    "use strict";
-    init_user_error();
-  }
-});
-
-// src/send/deliver.ts
-var init_deliver = __esm({
-  "src/send/deliver.ts"() {
-    "use strict";
-    init_api2();
-    init_describe_failure();
-    init_format();
-    init_telegram_limiter();
-    init_migrations();
-    init_unchanged_file();
-  }
-});
-
-// src/outbox/send-with-outbox.ts
-var init_send_with_outbox = __esm({
-  "src/outbox/send-with-outbox.ts"() {
-    "use strict";
-    init_describe_failure();
-    init_exit_codes();
-    init_deliver();
-    init_failure_kind();
-    init_spooled_file();
-  }
-});
-
-// src/outbox/index.ts
-var init_outbox2 = __esm({
-  "src/outbox/index.ts"() {
-    "use strict";
-    init_failure_kind();
-    init_outbox();
-    init_spooled_file();
-    init_send_with_outbox();
-  }
-});
-
-// src/support/timestamps.ts
-function compactTimestamp(epochMs) {
-  return new Date(epochMs).toISOString().replace(/[-:]/g, "");
-}
-var init_timestamps = __esm({
-  "src/support/timestamps.ts"() {
-    "use strict";
-  }
-});
-
-// src/throttle/throttle-state.ts
-function freshState(key) {
-  return { version: 1, key, lastSentAt: null, sendId: null, suppressed: null, previous: null, mutedUntil: null };
-}
-function parseThrottleState(text2, key) {
-  let value;
-  try {
-    value = JSON.parse(text2);
-  } catch {
-    return { problem: "not JSON" };
-  }
-  if (!isState(value)) return { problem: "not a throttle state" };
-  if (value.key !== key) return { problem: "state of another key" };
-  return value;
-}
-function isSuppressedOrNull(value) {
-  if (value === null) return true;
-  return isRecord(value) && Number.isSafeInteger(value.count) && value.count > 0 && isTime(value.since);
-}
-function isState(value) {
-  if (!isRecord(value) || value.version !== 1 || typeof value.key !== "string") return false;
-  if (!isTimeOrNull(value.lastSentAt) || !isTimeOrNull(value.mutedUntil)) return false;
-  if (value.sendId !== null && typeof value.sendId !== "string") return false;
-  if (!isSuppressedOrNull(value.suppressed)) return false;
-  if (value.windowMs !== void 0 && !isTime(value.windowMs)) return false;
-  const previous = value.previous;
-  if (previous === null) return true;
-  return isRecord(previous) && isTimeOrNull(previous.lastSentAt) && isSuppressedOrNull(previous.suppressed);
-}
-function mergeSuppressed(a, b) {
-  if (a === null) return b;
-  if (b === null) return a;
-  return { count: a.count + b.count, since: Math.min(a.since, b.since) };
-}
-function isForgettable(state, now) {
-  if (state.mutedUntil !== null && state.mutedUntil > now) return false;
-  if (state.lastSentAt !== null && now - state.lastSentAt < (state.windowMs ?? DAY_MS)) return false;
-  return state.suppressed === null || now - state.suppressed.since >= SUPPRESSED_RETENTION_MS;
-}
-var isTime, isTimeOrNull, DAY_MS, SUPPRESSED_RETENTION_MS;
-var init_throttle_state = __esm({
-  "src/throttle/throttle-state.ts"() {
-    "use strict";
-    init_is_record();
-    isTime = (value) => typeof value === "number" && Number.isFinite(value);
-    isTimeOrNull = (value) => value === null || isTime(value);
-    DAY_MS = 24 * 3600 * 1e3;
-    SUPPRESSED_RETENTION_MS = 30 * DAY_MS;
-  }
-});
-
-// src/store/file/file-throttle.ts
-import { createHash as createHash3, randomBytes as randomBytes6 } from "node:crypto";
-import { readdir as readdir6, readFile as readFile4, rename as rename5, unlink as unlink7 } from "node:fs/promises";
-import { join as join14 } from "node:path";
-function decideOn(state, windowMs, now, warnings) {
-  const muted = state.mutedUntil !== null && now < state.mutedUntil;
-  const inWindow = state.lastSentAt !== null && Math.abs(now - state.lastSentAt) < windowMs;
-  if (muted || inWindow) {
-    const suppressed2 = mergeSuppressed(state.suppressed, { count: 1, since: now });
-    const windowEnd = inWindow ? state.lastSentAt + windowMs : now;
-    const nextAt = new Date(Math.max(windowEnd, muted ? state.mutedUntil : now));
-    const result = {
-      send: false,
-      suppressedCount: suppressed2.count,
-      since: new Date(suppressed2.since),
-      nextAt,
-      ...muted ? { mutedUntil: new Date(state.mutedUntil) } : {},
-      warnings
-    };
-    return { state: { ...state, suppressed: suppressed2 }, result };
-  }
-  const sendId = randomBytes6(8).toString("hex");
-  const next = {
-    ...state,
-    lastSentAt: now,
-    sendId,
-    suppressed: null,
-    previous: { lastSentAt: state.lastSentAt, suppressed: state.suppressed },
-    mutedUntil: null,
-    windowMs
-  };
-  const suppressed = state.suppressed && { count: state.suppressed.count, since: new Date(state.suppressed.since) };
-  const ticket = { key: state.key, sendId };
-  return { state: next, result: { send: true, ...suppressed ? { suppressed } : {}, ticket, warnings } };
-}
-function keyIn(text2) {
-  try {
-    const value = JSON.parse(text2);
-    return typeof value.key === "string" ? value.key : void 0;
-  } catch {
-    return void 0;
-  }
-}
-var FileThrottle;
-var init_file_throttle = __esm({
-  "src/store/file/file-throttle.ts"() {
-    "use strict";
-    init_state_dir();
-    init_atomic_write();
-    init_timestamps();
-    init_key_lock();
-    init_process_alive();
-    init_throttle_state();
-    FileThrottle = class {
-      dir;
-      #lock;
-      constructor(options) {
-        this.dir = options.dir;
-        this.#lock = options.lock ?? {};
-      }
-      /** The file that holds `key`'s state. */
-      pathFor(key) {
-        return join14(this.dir, `${createHash3("sha256").update(key).digest("hex").slice(0, 32)}.json`);
-      }
-      /** Lets one alert of `key` through per `windowSeconds` (and none while muted), counting the others. */
-      async decide(key, windowSeconds, now = Date.now()) {
-        if (!(windowSeconds >= 0)) throw new RangeError(`windowSeconds must be >= 0 (got ${windowSeconds})`);
-        const path6 = this.pathFor(key);
-        try {
-          return await this.#update(key, now, (state, warnings) => decideOn(state, windowSeconds * 1e3, now, warnings));
-        } catch (error63) {
-          if (!(error63 instanceof LockTimeoutError)) throw error63;
-          const owner = error63.ownerPid === void 0 ? "" : ` by pid ${error63.ownerPid}`;
-          return { send: true, warnings: [`throttle state ${path6} stayed locked${owner}; sent without throttling`] };
-        }
-      }
-      /** See ThrottleStore.admit. */
-      async admit(key, windowSeconds, now, steps) {
-        if (!(windowSeconds >= 0)) throw new RangeError(`windowSeconds must be >= 0 (got ${windowSeconds})`);
-        const windowMs = windowSeconds * 1e3;
-        try {
-          return await this.#update(key, now, async (state, warnings) => {
-            let decided = decideOn(state, windowMs, now, warnings);
-            if (decided.result.send) {
-              const pendingAt = await steps.pendingSince(now - windowMs);
-              if (pendingAt !== void 0) decided = decideOn({ ...state, lastSentAt: pendingAt, windowMs }, windowMs, now, warnings);
-            }
-            const { result: decision } = decided;
-            if (!decision.send) return { state: decided.state, result: { admitted: false, decision } };
-            return { state: decided.state, result: { admitted: true, decision, recorded: await steps.record(decision) } };
-          });
-        } catch (error63) {
-          if (!(error63 instanceof LockTimeoutError)) throw error63;
-          const owner = error63.ownerPid === void 0 ? "" : ` by pid ${error63.ownerPid}`;
-          const decision = { send: true, warnings: [`throttle state ${this.pathFor(key)} stayed locked${owner}; sent without throttling`] };
-          return { admitted: true, decision, recorded: await steps.record(decision) };
-        }
-      }
-      /**
-       * Removes the files of keys whose window is over, not muted, and with no count of held-back alerts left to
-       * report (or one older than 30 days). A key locked by a run right now is left for next time. Returns how many.
-       */
-      async prune(now = Date.now()) {
-        const names = await readdir6(this.dir).catch(() => []);
-        let removed = 0;
-        for (const name of names) {
-          const pid = lockDraftPid(name);
-          if (pid !== void 0 && !isProcessAlive(pid)) await unlink7(join14(this.dir, name)).catch(() => void 0);
-        }
-        for (const name of names.filter((candidate) => /^[0-9a-f]{32}\.json$/.test(candidate))) {
-          const path6 = join14(this.dir, name);
-          const key = keyIn(await readFile4(path6, "utf8").catch(() => ""));
-          if (key === void 0 || this.pathFor(key) !== path6) continue;
-          const forget = async () => {
-            const state = parseThrottleState(await readFile4(path6, "utf8"), key);
-            if ("problem" in state || !isForgettable(state, now)) return;
-            await unlink7(path6);
-            removed++;
-          };
-          await withKeyLock(path6.replace(/\.json$/, ".lock"), forget, { ...this.#lock, timeoutMs: 0 }).catch(() => void 0);
-        }
-        return removed;
-      }
-      /** Gives back the window `ticket` opened, keeping any count of suppressed alerts for the next one that goes through. */
-      async release(ticket, now = Date.now()) {
-        return await this.#update(ticket.key, now, (state, warnings) => {
-          if (state.sendId !== ticket.sendId || state.previous === null) return { result: warnings };
-          const { previous } = state;
-          const next = {
-            ...state,
-            lastSentAt: previous.lastSentAt,
-            sendId: null,
-            suppressed: mergeSuppressed(previous.suppressed, state.suppressed),
-            previous: null
-          };
-          return { state: next, result: warnings };
-        });
-      }
-      /** Suppresses every alert of `key` until `untilMs` (epoch ms); a time in the past lifts the mute. */
-      async mute(key, untilMs, now = Date.now()) {
-        return this.#update(key, now, (state, warnings) => ({
-          state: { ...state, mutedUntil: untilMs > now ? untilMs : null },
-          result: warnings
-        }));
-      }
-      /** What `decide` would answer, without recording anything (for `--dry-run`). */
-      async peek(key, windowSeconds, now = Date.now()) {
-        const path6 = this.pathFor(key);
-        const warnings = [];
-        let state = freshState(key);
-        const text2 = await readFile4(path6, "utf8").catch((error63) => {
-          if (error63.code === "ENOENT") return void 0;
-          throw stateDirError(this.dir, error63);
-        });
-        if (text2 !== void 0) {
-          const parsed = parseThrottleState(text2, key);
-          if (!("problem" in parsed)) state = parsed;
-          else warnings.push(`throttle state ${path6} is unreadable (${parsed.problem}); the next alert sets it aside`);
-        }
-        return decideOn(state, windowSeconds * 1e3, now, warnings).result;
-      }
-      /** Runs `change` on the key's current state under its lock, and writes what it returns. */
-      async #update(key, now, change) {
-        await ensureStateDir(this.dir);
-        const path6 = this.pathFor(key);
-        try {
-          return await withKeyLock(
-            path6.replace(/\.json$/, ".lock"),
-            async () => {
-              const warnings = [];
-              const state = await this.#read(path6, key, now, warnings);
-              const { state: next, result } = await change(state, warnings);
-              if (next !== void 0) await writeFileAtomic(path6, `${JSON.stringify(next)}
-`, 384);
-              return result;
-            },
-            this.#lock
-          );
-        } catch (error63) {
-          throw stateDirError(this.dir, error63);
-        }
-      }
-      async #read(path6, key, now, warnings) {
-        let text2;
-        try {
-          text2 = await readFile4(path6, "utf8");
-        } catch (error63) {
-          const code = error63.code;
-          if (code === "ENOENT") return freshState(key);
-          if (code !== "EISDIR") throw error63;
-          text2 = "";
-        }
-        const parsed = parseThrottleState(text2, key);
-        if (!("problem" in parsed)) return parsed;
-        const aside = `${path6}.corrupt-${compactTimestamp(now)}`;
-        await rename5(path6, aside);
-        warnings.push(`throttle state ${path6} was unreadable; set aside as ${aside}`);
-        return freshState(key);
       }
     };
   }
@@ -31009,7 +30188,7 @@ var init_monitor_state = __esm({
 
 // src/store/file/file-monitor-store.ts
 import { createReadStream as createReadStream3 } from "node:fs";
-import { appendFile as appendFile2, readdir as readdir7, readFile as readFile6, unlink as unlink9 } from "node:fs/promises";
+import { appendFile as appendFile2, readdir as readdir6, readFile as readFile6, unlink as unlink9 } from "node:fs/promises";
 import { join as join16 } from "node:path";
 async function eachLine(path6, visit2) {
   let rest = "";
@@ -31133,7 +30312,7 @@ var init_file_monitor_store = __esm({
         return removed;
       }
       async #days() {
-        const names = await readdir7(this.#historyDir).catch((error63) => {
+        const names = await readdir6(this.#historyDir).catch((error63) => {
           if (error63.code === "ENOENT") return [];
           throw stateDirError(this.#historyDir, error63);
         });
@@ -31145,7 +30324,7 @@ var init_file_monitor_store = __esm({
 });
 
 // src/store/file/file-key-value.ts
-import { readdir as readdir8 } from "node:fs/promises";
+import { readdir as readdir7 } from "node:fs/promises";
 import { join as join17 } from "node:path";
 var FileKeyValue;
 var init_file_key_value = __esm({
@@ -31175,18 +30354,30 @@ var init_file_key_value = __esm({
         await updateJson(this.dir, jsonPathFor(this.dir, key), async () => ({ write: null, result: void 0 }), this.#lock);
       }
       async list(prefix) {
-        const names = await readdir8(this.dir).catch((error63) => {
+        const found = [];
+        for (const file2 of await this.#documents(prefix)) {
+          const document2 = this.#live(file2, file2.key);
+          if (document2) found.push({ key: file2.key, ...document2 });
+        }
+        return found.sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+      }
+      async removeExpired(prefix) {
+        for (const { key } of await this.#documents(prefix)) {
+          await updateJson(this.dir, jsonPathFor(this.dir, key), async (content) => ({ write: this.#live(content, key) ? void 0 : null, result: void 0 }), this.#lock);
+        }
+      }
+      /** The document files of the keys under `prefix`, live or expired. */
+      async #documents(prefix) {
+        const names = await readdir7(this.dir).catch((error63) => {
           if (error63.code === "ENOENT") return [];
           throw error63;
         });
         const found = [];
         for (const name of names.filter((file2) => /^[0-9a-f]{32}\.json$/.test(file2))) {
           const file2 = await readJson(this.dir, join17(this.dir, name));
-          if (typeof file2?.key !== "string" || !file2.key.startsWith(prefix)) continue;
-          const document2 = this.#live(file2, file2.key);
-          if (document2) found.push({ key: file2.key, ...document2 });
+          if (typeof file2?.key === "string" && file2.key.startsWith(prefix)) found.push(file2);
         }
-        return found.sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+        return found;
       }
       async #write(key, expected, value, options) {
         return updateJson(
@@ -31216,7 +30407,7 @@ var init_file_key_value = __esm({
 });
 
 // src/store/file/file-lock-store.ts
-import { randomBytes as randomBytes7 } from "node:crypto";
+import { randomBytes as randomBytes6 } from "node:crypto";
 import { hostname as hostname3 } from "node:os";
 function leaseIn(content, name) {
   const value = content;
@@ -31245,7 +30436,7 @@ var init_file_lock_store = __esm({
       async acquire(name, ttlMs) {
         return this.#update(name, async (current, now) => {
           if (current !== void 0 && current.expiresAt > now) return { result: void 0 };
-          const lease = { name, token: randomBytes7(12).toString("hex"), holder: this.#holder, expiresAt: now + ttlMs };
+          const lease = { name, token: randomBytes6(12).toString("hex"), holder: this.#holder, expiresAt: now + ttlMs };
           return { write: { version: 1, ...lease }, result: lease };
         });
       }
@@ -31269,6 +30460,202 @@ var init_file_lock_store = __esm({
       }
       async #update(name, change) {
         return updateJson(this.dir, this.pathFor(name), (content) => change(leaseIn(content, name), this.#now()), this.#lock);
+      }
+    };
+  }
+});
+
+// src/config/legacy-links.ts
+function definedOnly(value) {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== void 0));
+}
+function moveLegacyLinkSections(file2, keep, comment) {
+  const location = toLocation(file2);
+  return editRegistry(
+    location,
+    async ({ doc, yaml }) => {
+      if (!holdsLegacyLinks(doc)) return { result: void 0, changed: false };
+      const json2 = yaml.toPlainData(doc, location.display);
+      const { legacyLinkSectionsSchema: legacyLinkSectionsSchema2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
+      const parsed = legacyLinkSectionsSchema2.safeParse(json2);
+      if (!parsed.success) throw new UserError(describeZodError(location.display, parsed.error, json2));
+      const sections = {
+        links: parsed.data.links.map((link2) => definedOnly(link2)),
+        linkedChats: parsed.data.linked_chats.map((linked) => definedOnly(linked))
+      };
+      await keep(sections);
+      replaceSectionsWithComment(doc, comment);
+      return { result: sections, changed: true };
+    },
+    {}
+  );
+}
+function replaceSectionsWithComment(doc, comment) {
+  const map2 = doc.contents;
+  const keyOf = (pair) => pair.key?.value;
+  const isSection = (pair) => LEGACY_LINK_SECTIONS.includes(keyOf(pair));
+  const first = map2.items.findIndex(isSection);
+  map2.items = map2.items.filter((pair) => !isSection(pair));
+  const next = map2.items[first]?.key;
+  const line = ` ${comment}`;
+  if (next === void 0) {
+    doc.comment = doc.comment ? `${doc.comment}
+${line}` : line;
+    return;
+  }
+  next.commentBefore = next.commentBefore ? `${line}
+${next.commentBefore}` : line;
+  next.spaceBefore = true;
+}
+var init_legacy_links = __esm({
+  "src/config/legacy-links.ts"() {
+    "use strict";
+    init_user_error();
+    init_constants();
+    init_edit_registry();
+    init_issues();
+    init_paths();
+    init_registry_file();
+  }
+});
+
+// src/store/move-registry-links.ts
+var move_registry_links_exports = {};
+__export(move_registry_links_exports, {
+  moveRegistryLinks: () => moveRegistryLinks
+});
+function moveRegistryLinks(kv, registry2, target, now = Date.now()) {
+  const day = new Date(now).toISOString().slice(0, 10);
+  const comment = `links and linked_chats moved to the state store (${target}) by fastpay-tg on ${day}`;
+  return moveLegacyLinkSections(registry2, (sections) => store(kv, sections, now), comment);
+}
+async function store(kv, { links, linkedChats }, now) {
+  for (const link2 of links) {
+    const keepMs = tokenKeepMs(link2, now);
+    if (keepMs > 0) await kv.compareAndSet(linkTokenKey(link2.sha256), 0, link2, { ttlMs: keepMs });
+  }
+  const byBot = /* @__PURE__ */ new Map();
+  for (const linked of linkedChats) {
+    const name = linked.bot?.toLowerCase();
+    const group2 = byBot.get(name) ?? { bot: linked.bot, chats: [] };
+    group2.chats.push(linked);
+    byBot.set(name, group2);
+  }
+  for (const { bot, chats: moving } of byBot.values()) {
+    await editChatsIn(kv, bot, (stored) => {
+      const merged = [...stored];
+      for (const linked of moving) {
+        const index = merged.findIndex((candidate) => candidate.chat_id === linked.chat_id);
+        if (index < 0) merged.push(linked);
+        else merged[index] = { ...merged[index], channels: [.../* @__PURE__ */ new Set([...merged[index].channels, ...linked.channels])] };
+      }
+      return { chats: merged, result: void 0 };
+    });
+  }
+}
+var init_move_registry_links = __esm({
+  "src/store/move-registry-links.ts"() {
+    "use strict";
+    init_legacy_links();
+    init_link_store();
+  }
+});
+
+// src/store/link-store.ts
+function tokenKeepMs(entry, now) {
+  return Date.parse(entry.used_at ?? entry.expires_at) + KEEP_SPENT_TOKENS_MS - now;
+}
+async function editChatsIn(kv, bot, edit) {
+  for (let attempt = 1; ; attempt++) {
+    const current = await kv.get(LINKED_CHATS_KEY);
+    const all = current?.value.chats ?? [];
+    const { chats, result } = edit(all.filter((linked) => sameBot(linked.bot, bot)));
+    if (chats === void 0) return result;
+    if ((await kv.compareAndSet(LINKED_CHATS_KEY, current?.version ?? 0, { chats: replaceBotChats(all, bot, chats) })).ok) return result;
+    if (attempt >= MAX_ATTEMPTS) throw new Error(`linked chats of ${bot ?? "the unnamed bot"}: changed by other runs ${MAX_ATTEMPTS} times in a row`);
+  }
+}
+function replaceBotChats(all, bot, chats) {
+  const first = all.findIndex((linked) => sameBot(linked.bot, bot));
+  const others = all.filter((linked) => !sameBot(linked.bot, bot));
+  const at = first < 0 ? others.length : all.slice(0, first).filter((linked) => !sameBot(linked.bot, bot)).length;
+  return [...others.slice(0, at), ...chats, ...others.slice(at)];
+}
+var TOKENS, LINKED_CHATS_KEY, MAX_ATTEMPTS, sameBot, linkTokenKey, KEEP_SPENT_TOKENS_MS, LinkStore;
+var init_link_store = __esm({
+  "src/store/link-store.ts"() {
+    "use strict";
+    TOKENS = "links/tokens/";
+    LINKED_CHATS_KEY = "links/chats";
+    MAX_ATTEMPTS = 20;
+    sameBot = (a, b) => a === void 0 === (b === void 0) && a?.toLowerCase() === b?.toLowerCase();
+    linkTokenKey = (sha256) => `${TOKENS}${sha256}`;
+    KEEP_SPENT_TOKENS_MS = 7 * 24 * 3600 * 1e3;
+    LinkStore = class {
+      target;
+      #kv;
+      #registry;
+      #moveInto;
+      #moved;
+      constructor(options) {
+        this.#kv = options.kv;
+        this.target = options.target;
+        this.#registry = options.registry;
+        this.#moveInto = options.moveInto ?? (async () => options.kv);
+      }
+      /** A token by the sha256 of its text, with the version `spendToken` needs. */
+      async token(sha256) {
+        await this.#moveOnce();
+        return this.#kv.get(linkTokenKey(sha256));
+      }
+      /** Stores a new token; it disappears `keepMs` after now (its expiry plus a week). */
+      async addToken(entry, keepMs) {
+        await this.#moveOnce();
+        await this.#kv.compareAndSet(linkTokenKey(entry.sha256), 0, entry, { ttlMs: keepMs });
+      }
+      /**
+       * Marks a token spent, if nobody else did since it was read at `version`: of two `/link`s of one token at once,
+       * exactly one gets true.
+       */
+      async spendToken(spent, version2, keepMs) {
+        const written = await this.#kv.compareAndSet(linkTokenKey(spent.sha256), version2, spent, { ttlMs: keepMs });
+        return written.ok;
+      }
+      /** The chats linked through `bot` (any case), or through every bot when `bot` is not given; in the order they linked. */
+      async chats(options = {}) {
+        await this.#moveOnce();
+        const chats = (await this.#kv.get(LINKED_CHATS_KEY))?.value.chats ?? [];
+        return options.bot === void 0 ? chats : chats.filter((linked) => sameBot(linked.bot, options.bot));
+      }
+      /** The chats that linked themselves to `channel` through `bot`: what an alert on that channel adds. */
+      async chatsFor(channel, bot) {
+        const wanted = channel.toLowerCase();
+        return (await this.chats({ bot })).filter((linked) => linked.channels.includes(wanted));
+      }
+      /** Changes the chats linked through `bot`, read again and retried when another run changed them meanwhile. */
+      async editChats(bot, edit) {
+        await this.#moveOnce();
+        return editChatsIn(this.#kv, bot, edit);
+      }
+      /**
+       * Moves the registry's old sections here, once per process: only when the registry still holds them (known
+       * from the parse every run does anyway), under the registry's lock, so that two runs at once move them once.
+       */
+      #moveOnce() {
+        this.#moved ??= this.#moveFromRegistry().catch((error63) => {
+          this.#moved = void 0;
+          throw error63;
+        });
+        return this.#moved;
+      }
+      async #moveFromRegistry() {
+        if (this.#registry === void 0) return;
+        const { loadRegistry: loadRegistry2 } = await Promise.resolve().then(() => (init_registry_file(), registry_file_exports));
+        if (!(await loadRegistry2(this.#registry)).legacyLinks) return;
+        const into = await this.#moveInto();
+        if (into === void 0) return;
+        const { moveRegistryLinks: moveRegistryLinks2 } = await Promise.resolve().then(() => (init_move_registry_links(), move_registry_links_exports));
+        await moveRegistryLinks2(into, this.#registry, this.target);
       }
     };
   }
@@ -31488,6 +30875,12 @@ var init_fallback_state = __esm({
       }
       list(prefix) {
         return this.link.run(() => this.shared.list(prefix), () => this.local.list(prefix));
+      }
+      // Both: this host's files keep what was written while Redis was away.
+      async removeExpired(prefix) {
+        await this.local.removeExpired(prefix);
+        await this.link.run(() => this.shared.removeExpired(prefix), async () => {
+        });
       }
     };
     FallbackHistory = class {
@@ -31730,6 +31123,9 @@ return {1, version + 1}
           return document2 === void 0 ? [] : [{ key, ...document2 }];
         }));
         return documents.flat();
+      }
+      /** Nothing to do: Redis removes a key once its time to live is over. */
+      async removeExpired(_prefix) {
       }
       async #write(key, expected, value, options) {
         const ttl = options.ttlMs === void 0 ? "" : String(Math.ceil(options.ttlMs));
@@ -40458,7 +39854,7 @@ var require_FailoverDetector = __commonJS({
     exports.FailoverDetector = void 0;
     var utils_1 = require_utils2();
     var debug2 = (0, utils_1.Debug)("FailoverDetector");
-    var CHANNEL_NAME = "+switch-master";
+    var CHANNEL_NAME2 = "+switch-master";
     var FailoverDetector = class {
       // sentinels can't be used for regular commands after this
       constructor(connector, sentinels) {
@@ -40476,12 +39872,12 @@ var require_FailoverDetector = __commonJS({
         debug2("Starting FailoverDetector");
         const promises3 = [];
         for (const sentinel of this.sentinels) {
-          const promise2 = sentinel.client.subscribe(CHANNEL_NAME).catch((err) => {
+          const promise2 = sentinel.client.subscribe(CHANNEL_NAME2).catch((err) => {
             debug2("Failed to subscribe to failover messages on sentinel %s:%s (%s)", sentinel.address.host || "127.0.0.1", sentinel.address.port || 26739, err.message);
           });
           promises3.push(promise2);
           sentinel.client.on("message", (channel) => {
-            if (!this.isDisconnected && channel === CHANNEL_NAME) {
+            if (!this.isDisconnected && channel === CHANNEL_NAME2) {
               this.disconnect();
             }
           });
@@ -42725,7 +42121,7 @@ var init_redis_link = __esm({
 });
 
 // src/store/redis/redis-lock.ts
-import { randomBytes as randomBytes8 } from "node:crypto";
+import { randomBytes as randomBytes7 } from "node:crypto";
 import { hostname as hostname4 } from "node:os";
 var RENEW, RELEASE, RedisLock;
 var init_redis_lock = __esm({
@@ -42757,7 +42153,7 @@ return 1
         return `${this.prefix}lock:${name}`;
       }
       async acquire(name, ttlMs) {
-        const token = randomBytes8(12).toString("hex");
+        const token = randomBytes7(12).toString("hex");
         const taken = await this.#redis.set(this.keyFor(name), `${token} ${this.#holder}`, "PX", Math.ceil(ttlMs), "NX");
         if (taken !== "OK") return void 0;
         return { name, token, holder: this.#holder, expiresAt: this.#now() + ttlMs };
@@ -42898,7 +42294,7 @@ return removed
 });
 
 // src/store/redis/redis-key-lock.ts
-import { randomBytes as randomBytes9 } from "node:crypto";
+import { randomBytes as randomBytes8 } from "node:crypto";
 import { hostname as hostname5 } from "node:os";
 function isDeadHere(consumer) {
   const slash = consumer.lastIndexOf("/");
@@ -42906,7 +42302,7 @@ function isDeadHere(consumer) {
   return slash > 0 && consumer.slice(0, slash) === hostname5() && Number.isSafeInteger(pid) && pid !== process.pid && !isProcessAlive(pid);
 }
 async function withRedisKeyLock(redis, key, timeoutMs, action) {
-  const value = `${randomBytes9(8).toString("hex")} ${hostname5()}/${process.pid}`;
+  const value = `${randomBytes8(8).toString("hex")} ${hostname5()}/${process.pid}`;
   const startedAt = Date.now();
   while (await redis.set(key, value, "PX", LOCK_TTL_MS, "NX") !== "OK") {
     const holder = await redis.get(key);
@@ -42944,10 +42340,10 @@ var GIVEN_BACK_IDLE_MS, RedisOutbox;
 var init_redis_outbox = __esm({
   "src/store/redis/redis-outbox.ts"() {
     "use strict";
-    init_outbox2();
-    init_outbox_entry();
     init_redact();
     init_deliver_entry();
+    init_outbox_entry();
+    init_outbox_types();
     init_outbox_scripts();
     init_redis_key_lock();
     GIVEN_BACK_IDLE_MS = 10 * 365 * 24 * 3600 * 1e3;
@@ -43240,7 +42636,7 @@ return 1
 });
 
 // src/store/redis/redis-throttle.ts
-import { randomBytes as randomBytes10 } from "node:crypto";
+import { randomBytes as randomBytes9 } from "node:crypto";
 var THIRTY_DAYS_MS, RedisThrottle;
 var init_redis_throttle = __esm({
   "src/store/redis/redis-throttle.ts"() {
@@ -43273,7 +42669,7 @@ var init_redis_throttle = __esm({
       async admit(key, windowSeconds, now, steps) {
         const lockKey = `${this.prefix}throttle-lock:${key}`;
         const admitted = await withRedisKeyLock(this.#redis, lockKey, this.#lockTimeoutMs, async () => {
-          const sendId = randomBytes10(8).toString("hex");
+          const sendId = randomBytes9(8).toString("hex");
           let decision2 = await this.#decide(key, windowSeconds, now, "2", sendId);
           if (decision2.send) {
             const windowMs = Math.round(windowSeconds * 1e3);
@@ -43312,7 +42708,7 @@ var init_redis_throttle = __esm({
         if (!(windowSeconds >= 0)) throw new RangeError(`windowSeconds must be >= 0 (got ${windowSeconds})`);
         const windowMs = Math.round(windowSeconds * 1e3);
         const peek = mode === "1";
-        const sendId = peek ? "" : givenSendId ?? randomBytes10(8).toString("hex");
+        const sendId = peek ? "" : givenSendId ?? randomBytes9(8).toString("hex");
         const nowMs = Math.trunc(now);
         const args = [String(nowMs), windowMs, sendId, this.#retentionMs, mode];
         const reply = await DECIDE.run(this.#redis, [this.keyFor(key)], args);
@@ -43486,17 +42882,19 @@ async function openStore(options) {
   const tuning = options.redis ?? {};
   const local = {
     throttle: new FileThrottle({ dir: throttleDirIn(stateDir) }),
-    outbox: new Outbox({ dir: outboxDirIn(stateDir), ...tuning.claimTimeoutMs ? { claimTimeoutMs: tuning.claimTimeoutMs } : {} }),
+    outbox: new FileOutbox({ dir: outboxDirIn(stateDir), ...tuning.claimTimeoutMs ? { claimTimeoutMs: tuning.claimTimeoutMs } : {} }),
     lock: new FileLockStore({ dir: join18(stateDir, "locks"), ...tuning.consumer ? { holder: tuning.consumer } : {} }),
     kv: new FileKeyValue({ dir: join18(stateDir, "state") }),
     history: new FileHistory({ dir: join18(stateDir, "history") }),
     monitor: new FileMonitorStore({ dir: monitorDirIn(stateDir) })
   };
   const localWaiting = async () => (await local.outbox.list()).items.length;
+  const registry2 = locateRegistry(options.configPath, options.env ?? process.env);
   if (setting.kind === "file") {
     return {
       kind: "file",
       ...local,
+      links: new LinkStore({ kv: local.kv, target: displayPath(stateDir, options.env ?? process.env), registry: registry2 }),
       describe: async () => ({ kind: "file", active: "file", target: stateDir, source: setting.source, reachable: true }),
       drainLocalSpool: async () => ({ handedOver: 0, alreadyThere: 0, waiting: await localWaiting(), warnings: [] }),
       close: async () => {
@@ -43517,7 +42915,8 @@ async function openStore(options) {
     link2
   );
   const lock = new FallbackLock(new RedisLock({ ...shared2, ...tuning.consumer ? { holder: tuning.consumer } : {} }), local.lock, link2);
-  const kv = new FallbackKeyValue(new RedisKeyValue(shared2), local.kv, link2);
+  const redisKv = new RedisKeyValue(shared2);
+  const kv = new FallbackKeyValue(redisKv, local.kv, link2);
   const history = new FallbackHistory(new RedisHistory(shared2), local.history, link2);
   await link2.available();
   return {
@@ -43529,6 +42928,8 @@ async function openStore(options) {
     history,
     // Every host of a fleet reads and writes one state under one lock: a change is alerted once.
     monitor: new SharedMonitorStore({ kv, lock, history }),
+    // Moved out of the registry into Redis itself, never into one host's fallback files.
+    links: new LinkStore({ kv, target: setting.display, registry: registry2, moveInto: async () => await link2.available() ? redisKv : void 0 }),
     describe: async () => {
       const ping = await link2.ping();
       const reachable = "latencyMs" in ping;
@@ -43556,13 +42957,15 @@ var init_select_store = __esm({
   "src/store/select-store.ts"() {
     "use strict";
     init_state_dir();
-    init_outbox2();
+    init_paths();
     init_redact();
     init_file_throttle();
+    init_file_outbox();
     init_file_history();
     init_file_monitor_store();
     init_file_key_value();
     init_file_lock_store();
+    init_link_store();
     init_fallback_outbox();
     init_fallback_lock();
     init_fallback_state();
@@ -45420,117 +44823,7 @@ init_paths();
 // src/config/registry.ts
 init_user_error();
 init_chat_id();
-
-// src/config/edit-registry.ts
-init_atomic_write();
-init_user_error();
-import { isDeepStrictEqual } from "node:util";
-
-// src/config/file-lock.ts
-init_key_lock();
-init_user_error();
-import { mkdir as mkdir4 } from "node:fs/promises";
-import { dirname as dirname5 } from "node:path";
-async function withFileLock(lockPath, describe3, action, options = {}) {
-  await mkdir4(dirname5(lockPath), { recursive: true, mode: 448 });
-  try {
-    return await withKeyLock(lockPath, action, { timeoutMs: 1e4, retryDelayMs: 20, ...options });
-  } catch (error63) {
-    if (!(error63 instanceof LockTimeoutError) || error63.lockPath !== lockPath) throw error63;
-    const advice = "try again, or delete the lock file if no other run is going";
-    throw new UserError(`${describe3} is being changed by another fastpay-tg run (lock ${lockPath}): ${advice}`);
-  }
-}
-
-// src/config/keep-layout.ts
-function keepUntouchedLines(original, printedBefore, printedAfter) {
-  const source = original.split("\n");
-  const before = printedBefore.split("\n");
-  const after = printedAfter.split("\n");
-  if (source.length * before.length > MAX_CELLS || before.length * after.length > MAX_CELLS) return printedAfter;
-  const sourceOf = new Array(before.length).fill(-1);
-  for (const step of lineDiff(before.map(loose), source.map(loose))) if (step.kind === "same") sourceOf[step.beforeIndex] = step.afterIndex;
-  const kept = [];
-  let next = 0;
-  const keepThrough = (index, keepIt) => {
-    kept.push(...source.slice(next, index));
-    if (keepIt) kept.push(source[index]);
-    next = index + 1;
-  };
-  for (const step of lineDiff(before, after)) {
-    if (step.kind === "added") kept.push(after[step.afterIndex]);
-    else if (sourceOf[step.beforeIndex] >= 0) keepThrough(sourceOf[step.beforeIndex], step.kind === "same");
-  }
-  kept.push(...source.slice(next));
-  return kept.join("\n");
-}
-var MAX_CELLS = 4e6;
-function loose(line) {
-  return line.replace(/\s+/g, " ").replace(/([[{]) /g, "$1").replace(/ ([\]}])/g, "$1").trimEnd();
-}
-function lineDiff(before, after) {
-  const columns = after.length + 1;
-  const common = new Uint32Array((before.length + 1) * columns);
-  for (let i2 = before.length - 1; i2 >= 0; i2--) {
-    for (let j2 = after.length - 1; j2 >= 0; j2--) {
-      common[i2 * columns + j2] = before[i2] === after[j2] ? common[(i2 + 1) * columns + j2 + 1] + 1 : Math.max(common[(i2 + 1) * columns + j2], common[i2 * columns + j2 + 1]);
-    }
-  }
-  const steps = [];
-  let i = 0;
-  let j = 0;
-  while (i < before.length || j < after.length) {
-    if (i < before.length && j < after.length && before[i] === after[j]) {
-      steps.push({ kind: "same", beforeIndex: i++, afterIndex: j++ });
-    } else if (j < after.length && (i === before.length || common[i * columns + j + 1] >= common[(i + 1) * columns + j])) {
-      steps.push({ kind: "added", afterIndex: j++ });
-    } else {
-      steps.push({ kind: "removed", beforeIndex: i++ });
-    }
-  }
-  return steps;
-}
-
-// src/config/edit-registry.ts
-init_paths();
-init_registry_file();
-var PRINT_OPTIONS = { flowCollectionPadding: false, lineWidth: 0 };
-var NEW_FILE = "# fastpay-tg bots registry. A token is a literal, ${ENV_VAR} or keychain:<account>.\nbots:\n";
-async function editRegistry(file2, edit, options) {
-  const location = toLocation(file2);
-  const target = await realTarget(location.path);
-  return lockAndEdit(location, target, edit, options).catch((error63) => {
-    const code = error63?.code;
-    if (error63 instanceof UserError || typeof code !== "string") throw error63;
-    throw new UserError(`${location.display}: cannot write (${code})`);
-  });
-}
-function lockAndEdit(location, target, edit, options) {
-  return withFileLock(
-    `${target}.lock`,
-    location.display,
-    async () => {
-      const current = await readRegistryText({ ...location, path: target });
-      if (!current && location.explicit && !options.create) throw missingRegistryError(location);
-      const text2 = current?.text ?? NEW_FILE;
-      const { doc, bots, revalidate } = await parseRegistryText(text2, location);
-      const printedBefore = doc.toString(PRINT_OPTIONS);
-      const yaml = await Promise.resolve().then(() => (init_yaml_lib(), yaml_lib_exports));
-      const { result, changed } = edit({ doc, bots, location, yaml, revalidate });
-      if (!changed) return result;
-      const edited = revalidate();
-      const printed = doc.toString(PRINT_OPTIONS);
-      const patched = keepUntouchedLines(text2, printedBefore, printed);
-      const same = patched !== printed && isDeepStrictEqual(yaml.parseDocument(patched).toJS(), doc.toJS());
-      await writeFileAtomic(target, same ? patched : printed);
-      rememberRegistry({ location, exists: true, bots: edited, warnings: [] });
-      return result;
-    },
-    options.lock
-  );
-}
-
-// src/config/registry.ts
+init_edit_registry();
 init_registry_file();
 function requireBot(bots, selector, location) {
   const bot = findRegistryBot(bots, selector);
@@ -45770,8 +45063,270 @@ function formatDuration(ms) {
   return `${seconds}s`;
 }
 
+// src/format/escape.ts
+var HTML_REPLACEMENTS = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+};
+var HTML_TEXT_SPECIAL = /[&<>]/g;
+var HTML_ATTRIBUTE_SPECIAL = /[&<>"']/g;
+var MARKDOWN_V2_SPECIAL = /[_*[\]()~`>#+\-=|{}.!\\]/g;
+var MARKDOWN_V2_CODE_SPECIAL = /[`\\]/g;
+var MARKDOWN_V2_URL_SPECIAL = /[)\\]/g;
+function escapeHtml(text2) {
+  return text2.replace(HTML_TEXT_SPECIAL, (char) => HTML_REPLACEMENTS[char]);
+}
+function escapeHtmlAttribute(value) {
+  return value.replace(HTML_ATTRIBUTE_SPECIAL, (char) => HTML_REPLACEMENTS[char]);
+}
+function escapeMarkdownV2(text2) {
+  return text2.replace(MARKDOWN_V2_SPECIAL, "\\$&");
+}
+function escapeMarkdownV2Code(text2) {
+  return text2.replace(MARKDOWN_V2_CODE_SPECIAL, "\\$&");
+}
+function escapeMarkdownV2Url(url2) {
+  return url2.replace(MARKDOWN_V2_URL_SPECIAL, "\\$&");
+}
+
+// src/format/split-tokens.ts
+function codePointAt(text2, index) {
+  const code = text2.charCodeAt(index);
+  if (code >= 55296 && code <= 56319 && index + 1 < text2.length) {
+    const next = text2.charCodeAt(index + 1);
+    if (next >= 56320 && next <= 57343) return text2.slice(index, index + 2);
+  }
+  return text2.charAt(index);
+}
+function codePointToken(text2, index) {
+  const char = codePointAt(text2, index);
+  return { raw: char, visible: char };
+}
+var plainSyntax = {
+  tokenize(text2) {
+    const tokens = [];
+    for (let index = 0; index < text2.length; ) {
+      const token = codePointToken(text2, index);
+      tokens.push(token);
+      index += token.raw.length;
+    }
+    return tokens;
+  },
+  reopen: () => "",
+  close: () => ""
+};
+
+// src/format/html-syntax.ts
+var TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^<>"']|"[^"]*"|'[^']*')*)>/y;
+var ENTITY = /&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);/y;
+function matchAt(pattern, text2, index) {
+  pattern.lastIndex = index;
+  return pattern.exec(text2);
+}
+function tagToken(match, openNames) {
+  const [raw, slash, rawName = "", attributes = ""] = match;
+  const name = rawName.toLowerCase();
+  if (slash) {
+    if (openNames.at(-1) !== name) return { raw, visible: "" };
+    openNames.pop();
+    return { raw, visible: "", closes: true };
+  }
+  if (attributes.trimEnd().endsWith("/")) return { raw, visible: "" };
+  openNames.push(name);
+  const marker = { name, open: raw, close: `</${name}>` };
+  return { raw, visible: "", opens: marker };
+}
+function tokenizeHtml(text2) {
+  const tokens = [];
+  const openNames = [];
+  let index = 0;
+  while (index < text2.length) {
+    const char = text2[index];
+    const tag = char === "<" ? matchAt(TAG, text2, index) : null;
+    const entity = char === "&" ? matchAt(ENTITY, text2, index) : null;
+    let token;
+    if (tag) token = tagToken(tag, openNames);
+    else if (entity) token = { raw: entity[0], visible: entity[0] };
+    else token = codePointToken(text2, index);
+    tokens.push(token);
+    index += token.raw.length;
+  }
+  return tokens;
+}
+var htmlSyntax = {
+  tokenize: tokenizeHtml,
+  reopen: (stack) => stack.map((marker) => marker.open).join(""),
+  close: (stack) => stack.map((marker) => marker.close).reverse().join("")
+};
+
+// src/format/markdown-v2-syntax.ts
+var DELIMITERS = [
+  ["__", "underline"],
+  ["||", "spoiler"],
+  ["*", "bold"],
+  ["_", "italic"],
+  ["~", "strike"]
+];
+var UNDERSCORE_SEPARATOR = "**";
+function unescapedIndexOf(text2, char, from) {
+  for (let index = from; index < text2.length; index++) {
+    if (text2[index] === "\\") index++;
+    else if (text2[index] === char) return index;
+  }
+  return -1;
+}
+function linkAt(text2, index) {
+  const labelStart = text2[index] === "!" ? index + 1 : index;
+  if (text2[labelStart] !== "[") return void 0;
+  const labelEnd = unescapedIndexOf(text2, "]", labelStart + 1);
+  if (labelEnd < 0 || text2[labelEnd + 1] !== "(") return void 0;
+  const urlEnd = unescapedIndexOf(text2, ")", labelEnd + 2);
+  return urlEnd < 0 ? void 0 : text2.slice(index, urlEnd + 1);
+}
+function fenceToken(text2, index) {
+  let languageEnd = index + 3;
+  while (languageEnd < text2.length && !/[\s`]/.test(text2[languageEnd])) languageEnd++;
+  const hasLanguage = languageEnd > index + 3 && languageEnd < text2.length && text2[languageEnd] !== "`";
+  const language = hasLanguage ? text2.slice(index + 3, languageEnd) : "";
+  let end = hasLanguage ? languageEnd : index + 3;
+  if (text2.startsWith("\r\n", end)) end += 2;
+  else if (text2[end] === "\n") end += 1;
+  const marker = { name: "pre", open: `\`\`\`${language}
+`, close: "```" };
+  return { raw: text2.slice(index, end), visible: "", opens: marker };
+}
+function isExpandableQuoteEnd(text2, index, top) {
+  if (top?.name === "spoiler" || !text2.startsWith("||", index)) return false;
+  const after = index + 2;
+  if (after < text2.length && text2[after] !== "\n" && text2[after] !== "\r") return false;
+  const lineStart = text2.lastIndexOf("\n", index - 1) + 1;
+  return text2.startsWith(">", lineStart) || text2.startsWith("**>", lineStart);
+}
+function delimiterToken(delimiter3, name, stack) {
+  if (stack.at(-1)?.name === name) {
+    stack.pop();
+    return { raw: delimiter3, visible: "", closes: true };
+  }
+  const marker = { name, open: delimiter3, close: delimiter3 };
+  stack.push(marker);
+  return { raw: delimiter3, visible: "", opens: marker };
+}
+function nextToken(text2, index, stack) {
+  const top = stack.at(-1);
+  if (text2[index] === "\\" && index + 1 < text2.length) {
+    const escaped = codePointAt(text2, index + 1);
+    return { raw: `\\${escaped}`, visible: escaped };
+  }
+  if (top?.name === "pre" || top?.name === "code") {
+    const closer = top.name === "pre" ? "```" : "`";
+    if (!text2.startsWith(closer, index)) return codePointToken(text2, index);
+    stack.pop();
+    return { raw: closer, visible: "", closes: true };
+  }
+  if (text2.startsWith("```", index)) {
+    const fence = fenceToken(text2, index);
+    stack.push(fence.opens);
+    return fence;
+  }
+  if (text2[index] === "`") return delimiterToken("`", "code", stack);
+  const link2 = linkAt(text2, index);
+  if (link2) return { raw: link2, visible: link2 };
+  if (isExpandableQuoteEnd(text2, index, top)) return { raw: "||", visible: "" };
+  const delimiter3 = DELIMITERS.find(([candidate]) => text2.startsWith(candidate, index));
+  return delimiter3 ? delimiterToken(delimiter3[0], delimiter3[1], stack) : codePointToken(text2, index);
+}
+function tokenizeMarkdownV2(text2) {
+  const tokens = [];
+  const stack = [];
+  for (let index = 0; index < text2.length; ) {
+    const token = nextToken(text2, index, stack);
+    tokens.push(token);
+    index += token.raw.length;
+  }
+  return tokens;
+}
+var isDelimiter = (token) => token?.opens !== void 0 || token?.closes === true;
+function joinDelimiters(delimiters) {
+  let joined = "";
+  for (const delimiter3 of delimiters) {
+    if (joined.endsWith("_") && delimiter3.startsWith("_")) joined += UNDERSCORE_SEPARATOR;
+    joined += delimiter3;
+  }
+  return joined;
+}
+var markdownV2Syntax = {
+  tokenize: tokenizeMarkdownV2,
+  reopen(stack, next) {
+    const opening = joinDelimiters(stack.map((marker) => marker.open));
+    const touches = isDelimiter(next) && opening.endsWith("_") && next.raw.startsWith("_");
+    return touches ? opening + UNDERSCORE_SEPARATOR : opening;
+  },
+  close(stack, previous) {
+    const closing = joinDelimiters(stack.map((marker) => marker.close).reverse());
+    const touches = isDelimiter(previous) && previous.raw.endsWith("_") && closing.startsWith("_");
+    return touches ? UNDERSCORE_SEPARATOR + closing : closing;
+  }
+};
+
+// src/format/split-engine.ts
+init_redact();
+init_user_error();
+
+// src/format/split-message.ts
+var MESSAGE_LIMIT = 4096;
+
+// src/format/fit-message.ts
+var ELLIPSIS = "\u2026";
+var MAX_BACKTRACK = 0.2;
+function syntaxFor(parseMode) {
+  if (parseMode === "HTML") return htmlSyntax;
+  if (parseMode === "MarkdownV2") return markdownV2Syntax;
+  return plainSyntax;
+}
+function shownLength(token, parseMode) {
+  if (parseMode === "HTML" && token.raw.length > 1 && token.raw.startsWith("&") && token.visible === token.raw) return 1;
+  return token.visible.length;
+}
+function fitMessage(text2, options = {}) {
+  const { parseMode } = options;
+  const limit = options.limit ?? MESSAGE_LIMIT;
+  const syntax = syntaxFor(parseMode);
+  const tokens = syntax.tokenize(text2);
+  const lengths = tokens.map((token) => shownLength(token, parseMode));
+  if (lengths.reduce((sum, length) => sum + length, 0) <= limit) return { text: text2, cut: false };
+  const budget = limit - ELLIPSIS.length;
+  let shown = 0;
+  let end = 0;
+  while (end < tokens.length && shown + lengths[end] <= budget) shown += lengths[end++];
+  end = preferBreak(tokens, end, budget, shown, lengths);
+  const stack = [];
+  for (const token of tokens.slice(0, end)) {
+    if (token.opens) stack.push(token.opens);
+    else if (token.closes) stack.pop();
+  }
+  const kept = tokens.slice(0, end).map((token) => token.raw).join("").replace(/\s+$/, "");
+  return { text: kept + ELLIPSIS + syntax.close(stack, void 0), cut: true };
+}
+function preferBreak(tokens, end, budget, shown, lengths) {
+  let lost = 0;
+  for (let index = end; index > 0; index--) {
+    if (/\s$/.test(tokens[index - 1].visible)) return index;
+    lost += lengths[index - 1];
+    if (lost > budget * MAX_BACKTRACK || shown - lost <= 0) break;
+  }
+  return end;
+}
+
+// src/format/inline-keyboard.ts
+init_user_error();
+
+// src/format/parse-mode.ts
+init_user_error();
+
 // src/deploy/markup.ts
-init_format();
 var html = {
   text: escapeHtml,
   bold: (value) => `<b>${escapeHtml(value)}</b>`,
@@ -46178,9 +45733,431 @@ function parseState(text2) {
 // src/deploy/notify-deploy.ts
 import { access as access3, readFile as readFile7 } from "node:fs/promises";
 
-// src/bot-session.ts
-init_api2();
-init_migrations();
+// src/api/client.ts
+init_redact();
+init_user_error();
+
+// src/api/answer.ts
+init_errors3();
+init_proxy_errors();
+function readAnswer(method, status, statusText, text2, viaProxy) {
+  let answer;
+  try {
+    const parsed = JSON.parse(text2);
+    if (typeof parsed === "object" && parsed !== null && "ok" in parsed) answer = parsed;
+  } catch {
+  }
+  if (status >= 500) {
+    const reason = answer !== void 0 && !answer.ok && answer.description ? answer.description : statusText;
+    throw new TelegramNetworkError(method, "server", `server answered ${`${status} ${reason}`.trim()}${viaProxy}`, { status });
+  }
+  if (answer === void 0) {
+    throw new TelegramNetworkError(method, "server", `server answered ${status} ${statusText} without Telegram's JSON${viaProxy}`, {
+      status
+    });
+  }
+  if (answer.ok) return checkedResult(method, answer.result, viaProxy);
+  throw new TelegramApiError(method, answer.error_code ?? status, answer.description ?? statusText, answer.parameters);
+}
+var RETURNS_A_MESSAGE = /* @__PURE__ */ new Set(["sendMessage", "sendPhoto", "sendDocument", "sendVideo", "sendAudio", "sendAnimation", "sendVoice", "sendSticker", "forwardMessage", "copyMessage"]);
+function checkedResult(method, result, viaProxy) {
+  const expectsMessage = RETURNS_A_MESSAGE.has(method);
+  const missing = result === void 0 || result === null;
+  const notAMessage = expectsMessage && typeof result?.message_id !== "number";
+  if (missing || notAMessage) {
+    const what = missing ? "without a result" : "a result that is not a message";
+    throw new TelegramNetworkError(method, "server", `server answered ok with ${what}: not the Telegram Bot API?${viaProxy}`, { status: 200 });
+  }
+  return result;
+}
+function connectionFailure(method, error63, viaProxy) {
+  const refusal = causeOfType(error63, ProxyRefusedError);
+  if (refusal !== void 0) return new TelegramNetworkError(method, "server", refusal.message, { cause: error63, status: refusal.status });
+  const reason = describeFetchFailure(error63);
+  return new TelegramNetworkError(method, "network", reason.includes("proxy ") ? reason : `${reason}${viaProxy}`, { cause: error63 });
+}
+function causeOfType(error63, type) {
+  let current = error63;
+  for (let depth = 0; depth < 5 && current !== void 0; depth++) {
+    if (current instanceof type) return current;
+    current = current?.cause;
+  }
+  return void 0;
+}
+
+// src/api/client.ts
+init_errors3();
+
+// src/api/input-file.ts
+init_user_error();
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm as rm2, stat as stat6 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename as basename4, join as join8 } from "node:path";
+import { pipeline } from "node:stream/promises";
+var LocalUpload = class {
+  constructor(path6, filename) {
+    this.path = path6;
+    this.filename = filename;
+  }
+  path;
+  filename;
+};
+var FILE_PARAMETERS = /* @__PURE__ */ new Set([
+  "photo",
+  "document",
+  "audio",
+  "video",
+  "animation",
+  "voice",
+  "video_note",
+  "sticker",
+  "thumbnail",
+  "certificate"
+]);
+function isInputFileSource(value) {
+  if (typeof value !== "object" || value === null) return false;
+  return "path" in value || "url" in value || "fileId" in value || "stream" in value;
+}
+async function stageFiles(params) {
+  const staged = {};
+  const temporaryDirectories = [];
+  const cleanup = async () => {
+    await Promise.all(temporaryDirectories.map((directory) => rm2(directory, { recursive: true, force: true })));
+  };
+  try {
+    for (const [name, value] of Object.entries(params)) {
+      staged[name] = FILE_PARAMETERS.has(name) && isInputFileSource(value) ? await stage(value, temporaryDirectories) : value;
+    }
+  } catch (error63) {
+    await cleanup();
+    throw error63;
+  }
+  return { params: staged, cleanup };
+}
+async function stage(source, temporaryDirectories) {
+  if ("url" in source) return source.url;
+  if ("fileId" in source) return source.fileId;
+  if ("path" in source) {
+    await assertReadableFile(source.path);
+    return new LocalUpload(source.path, source.filename ?? basename4(source.path));
+  }
+  const directory = await mkdtemp(join8(tmpdir(), "fastpay-tg-upload-"));
+  temporaryDirectories.push(directory);
+  const path6 = join8(directory, "upload");
+  await pipeline(source.stream, createWriteStream(path6));
+  return new LocalUpload(path6, source.filename);
+}
+async function assertReadableFile(path6) {
+  let isFile;
+  try {
+    isFile = (await stat6(path6)).isFile();
+  } catch (error63) {
+    const code = error63.code;
+    throw new UserError(`cannot upload ${path6}: ${code === "ENOENT" ? "no such file" : String(code ?? error63)}`);
+  }
+  if (!isFile) throw new UserError(`cannot upload ${path6}: not a regular file`);
+}
+
+// src/api/request-body.ts
+import { openAsBlob } from "node:fs";
+import { stat as stat7 } from "node:fs/promises";
+
+// src/api/media-type.ts
+import { extname as extname2 } from "node:path";
+var MEDIA_TYPES = {
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".webp": "image/webp",
+  ".mp4": "video/mp4",
+  ".pdf": "application/pdf",
+  ".json": "application/json",
+  ".csv": "text/csv",
+  ".txt": "text/plain",
+  ".log": "text/plain",
+  ".gz": "application/gzip",
+  ".zip": "application/zip"
+};
+function mediaTypeOf(filename) {
+  return MEDIA_TYPES[extname2(filename).toLowerCase()] ?? "application/octet-stream";
+}
+
+// src/api/request-body.ts
+async function buildRequestBody(params, createFormData) {
+  const entries = Object.entries(params).filter(([, value]) => value !== void 0);
+  if (!entries.some(([, value]) => value instanceof LocalUpload)) {
+    return { body: JSON.stringify(Object.fromEntries(entries)), headers: { "content-type": "application/json" } };
+  }
+  const form = createFormData();
+  for (const [name, value] of entries) {
+    if (value instanceof LocalUpload) await appendUpload(form, name, value);
+    else form.append(name, typeof value === "object" && value !== null ? JSON.stringify(value) : String(value));
+  }
+  return { body: form, headers: {} };
+}
+async function appendUpload(form, name, upload) {
+  const type = mediaTypeOf(upload.filename);
+  if (form.appendFile) form.appendFile(name, { path: upload.path, size: (await stat7(upload.path)).size, type }, upload.filename);
+  else form.append(name, await openAsBlob(upload.path, { type }), upload.filename);
+}
+
+// src/api/retry.ts
+init_redact();
+init_errors3();
+var realSleep2 = (ms) => new Promise((resolve4) => setTimeout(resolve4, ms));
+function backoffFromEnv(env) {
+  const text2 = env.FASTPAY_TG_RETRY_BASE_MS;
+  return text2 !== void 0 && /^\d+$/.test(text2) ? { baseDelayMs: Number(text2) } : {};
+}
+async function withRetries(attempt, options, context2) {
+  const sleep = options.sleep ?? realSleep2;
+  let failures = 0;
+  let rateLimits = 0;
+  for (let attemptNumber = 1; ; attemptNumber++) {
+    try {
+      return await attempt(attemptNumber);
+    } catch (error63) {
+      const decision = decide(error63, options, failures, rateLimits);
+      if (!decision.retry) throw error63;
+      if (decision.rateLimited) rateLimits++;
+      else failures++;
+      const reason = error63 instanceof Error ? error63.message : String(error63);
+      context2.debug?.(redact(`${context2.method}: retrying in ${decision.delayMs} ms after: ${reason}`));
+      await sleep(decision.delayMs);
+    }
+  }
+}
+function decide(error63, options, failures, rateLimits) {
+  if (error63 instanceof TelegramApiError) {
+    if (error63.errorCode === 429) return decideRateLimit(error63, options, failures, rateLimits);
+    if (error63.errorCode >= 500) return decideBackoff(options, failures);
+    return { retry: false };
+  }
+  if (error63 instanceof TelegramNetworkError) {
+    if (error63.kind === "server" && (error63.status ?? 500) < 500) return { retry: false };
+    return decideBackoff(options, failures);
+  }
+  return { retry: false };
+}
+function decideRateLimit(error63, options, failures, rateLimits) {
+  const retryAfter = error63.parameters.retry_after;
+  if (retryAfter === void 0) return decideBackoff(options, failures);
+  if (retryAfter > (options.maxRetryAfterSeconds ?? 60)) return { retry: false };
+  if (rateLimits >= (options.maxRateLimitRetries ?? 5)) return { retry: false };
+  return { retry: true, delayMs: retryAfter * 1e3, rateLimited: true };
+}
+function decideBackoff(options, failures) {
+  if (failures >= (options.maxRetries ?? 3)) return { retry: false };
+  return { retry: true, delayMs: backoffDelayMs(failures + 1, options), rateLimited: false };
+}
+function backoffDelayMs(retryNumber, options = {}) {
+  const base = options.baseDelayMs ?? 500;
+  const cap = options.maxDelayMs ?? 8e3;
+  const delay = Math.min(cap, base * 2 ** (retryNumber - 1));
+  const random = options.random ?? Math.random;
+  return Math.round(delay / 2 + random() * delay / 2);
+}
+
+// src/api/client.ts
+var BotApiClient = class {
+  #methodUrl;
+  #timeoutMs;
+  #timeoutSignal;
+  #retry;
+  #debug;
+  #onMigrate;
+  #signal;
+  #onResult;
+  #transport;
+  constructor(options) {
+    registerToken(options.token);
+    const apiRoot = checkedApiRoot(options.apiRoot ?? process.env.TELEGRAM_API_BASE_URL ?? "https://api.telegram.org");
+    const token = options.token;
+    this.#methodUrl = (method) => `${apiRoot}/bot${token}/${method}`;
+    this.#timeoutMs = checkedTimeoutMs(options.timeoutMs ?? 3e4);
+    this.#timeoutSignal = options.timeoutSignal ?? ((timeoutMs) => AbortSignal.timeout(timeoutMs));
+    this.#retry = { ...backoffFromEnv(process.env), ...options.retry };
+    this.#debug = options.debug;
+    this.#onMigrate = options.onMigrate;
+    this.#signal = options.signal;
+    this.#onResult = options.onResult;
+    this.#transport = options.transport === void 0 ? void 0 : Promise.resolve(options.transport);
+  }
+  /** Calls any Bot API method. Parameters that are undefined are left out. */
+  async call(method, params, options = {}) {
+    if (this.#onResult === void 0) return this.#call(method, params, options);
+    try {
+      const result = await this.#call(method, params, options);
+      this.#onResult(method);
+      return result;
+    } catch (error63) {
+      this.#onResult(method, error63);
+      throw error63;
+    }
+  }
+  async #call(method, params, options) {
+    const defined = Object.fromEntries(Object.entries(params ?? {}).filter(([, value]) => value !== void 0));
+    const staged = await stageFiles(defined);
+    try {
+      try {
+        return await this.#callWithRetries(method, staged.params, options.signal);
+      } catch (error63) {
+        const toChatId = migrationTarget(error63, staged.params);
+        if (toChatId === void 0) throw error63;
+        const fromChatId = staged.params.chat_id;
+        this.#log(`${method}: chat ${String(fromChatId)} was upgraded to ${toChatId}; sending there`);
+        await this.#onMigrate?.(fromChatId, toChatId, method);
+        const moved = { ...staged.params, chat_id: toChatId };
+        return await this.#callWithRetries(method, moved, options.signal);
+      }
+    } finally {
+      await staged.cleanup();
+    }
+  }
+  getMe() {
+    return this.call("getMe");
+  }
+  getChat(params) {
+    return this.call("getChat", params);
+  }
+  getUpdates(params, options) {
+    return this.call("getUpdates", params, options);
+  }
+  sendMessage(params) {
+    return this.call("sendMessage", params);
+  }
+  sendPhoto(params) {
+    return this.call("sendPhoto", params);
+  }
+  sendDocument(params) {
+    return this.call("sendDocument", params);
+  }
+  editMessageText(params) {
+    return this.call("editMessageText", params);
+  }
+  answerCallbackQuery(params) {
+    return this.call("answerCallbackQuery", params);
+  }
+  setWebhook(params) {
+    return this.call("setWebhook", params);
+  }
+  deleteWebhook(params) {
+    return this.call("deleteWebhook", params);
+  }
+  getWebhookInfo() {
+    return this.call("getWebhookInfo");
+  }
+  #callWithRetries(method, params, callSignal) {
+    const signals = [this.#signal, callSignal].filter((signal2) => signal2 !== void 0);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const attempt = (attemptNumber) => this.#attempt(method, params, attemptNumber, signal);
+    const retry = signal ? { ...this.#retry, sleep: abortableSleep(this.#retry.sleep, signal) } : this.#retry;
+    return withRetries(attempt, retry, { method, debug: this.#debug && ((line) => this.#log(line)) });
+  }
+  async #attempt(method, params, attemptNumber, callerSignal) {
+    callerSignal?.throwIfAborted();
+    this.#transport ??= Promise.resolve().then(() => (init_transport(), transport_exports)).then(({ createTransport: createTransport2 }) => createTransport2());
+    const transport = await this.#transport;
+    const longPollMs = method === "getUpdates" ? Math.max(0, Number(params.timeout) || 0) * 1e3 : 0;
+    const timeoutMs = this.#timeoutMs + longPollMs;
+    const timeout = this.#timeoutSignal(timeoutMs);
+    const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    let status;
+    let statusText;
+    let text2;
+    const url2 = this.#methodUrl(method);
+    const proxy = transport.proxyFor?.(url2);
+    const viaProxy = proxy === void 0 ? "" : ` (via proxy ${proxy})`;
+    try {
+      const { body, headers } = await buildRequestBody(params, () => transport.createFormData());
+      const response = await transport.fetch(url2, { method: "POST", headers, body, signal });
+      status = response.status;
+      statusText = response.statusText;
+      text2 = await response.text();
+    } catch (error63) {
+      if (callerSignal?.aborted) throw callerSignal.reason;
+      const failure2 = timeout.aborted ? new TelegramNetworkError(method, "timeout", `request timed out after ${timeoutMs} ms${viaProxy}`, { cause: error63 }) : connectionFailure(method, error63, viaProxy);
+      this.#log(`${method} attempt ${attemptNumber}: ${failure2.kind} error after ${elapsed()} ms`);
+      throw failure2;
+    }
+    this.#log(`${method} attempt ${attemptNumber}: ${status} in ${elapsed()} ms${proxy ? " (via proxy)" : ""}`);
+    return readAnswer(method, status, statusText, text2, viaProxy);
+  }
+  #log(line) {
+    this.#debug?.(redact(line));
+  }
+};
+function abortableSleep(sleep, signal) {
+  return (ms) => {
+    signal.throwIfAborted();
+    return new Promise((resolve4, reject) => {
+      let timer;
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      };
+      const done = () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve4();
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      if (sleep) sleep(ms).then(done, (error63) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error63);
+      });
+      else timer = setTimeout(done, ms);
+    });
+  };
+}
+var MAX_TIMEOUT_MS = 2147483647;
+function checkedTimeoutMs(timeoutMs) {
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
+    const seconds = Number.isFinite(timeoutMs) ? `${timeoutMs / 1e3} s` : String(timeoutMs);
+    throw new UserError(`the request timeout must be between 1 ms and 24 days, got ${seconds}`);
+  }
+  return Math.round(timeoutMs);
+}
+function checkedApiRoot(apiRoot) {
+  let url2;
+  try {
+    url2 = new URL(apiRoot);
+  } catch {
+    url2 = void 0;
+  }
+  if (url2 === void 0 || url2.protocol !== "https:" && url2.protocol !== "http:") {
+    throw new UserError(`the Bot API root must be an http(s) URL, got ${JSON.stringify(apiRoot)}`);
+  }
+  return apiRoot.replace(/\/+$/, "");
+}
+function migrationTarget(error63, params) {
+  if (!(error63 instanceof TelegramApiError) || params.chat_id === void 0) return void 0;
+  return error63.parameters.migrate_to_chat_id;
+}
+
+// src/api/index.ts
+init_errors3();
+
+// src/send/migrations.ts
+var ChatMigrations = class {
+  moved = /* @__PURE__ */ new Map();
+  record = (fromChatId, toChatId) => {
+    this.moved.set(String(fromChatId), toChatId);
+  };
+  /** The chat to use now for a chat id from the config. */
+  current(chatId) {
+    return this.moved.get(String(chatId)) ?? chatId;
+  }
+  movedTo(chatId) {
+    return this.moved.get(String(chatId));
+  }
+  entries() {
+    return [...this.moved].map(([from, to]) => ({ from, to }));
+  }
+};
 
 // src/usage/usage-tally.ts
 init_describe_failure();
@@ -46294,9 +46271,155 @@ async function persistMigrations({ resolved, migrations }) {
 // src/deploy/notify-deploy.ts
 init_describe_failure();
 init_exit_codes();
-init_format();
 init_redact();
-init_telegram_limiter();
+
+// src/rate-limit/window-budget.ts
+var WindowBudget = class {
+  constructor(limit, windowMs) {
+    this.limit = limit;
+    this.windowMs = windowMs;
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer (got ${limit})`);
+    if (!(windowMs > 0)) throw new RangeError(`windowMs must be positive (got ${windowMs})`);
+  }
+  limit;
+  windowMs;
+  uses = [];
+  /** Whether one more request may leave at `now`. */
+  hasRoom(now) {
+    this.prune(now);
+    return this.uses.length < this.limit;
+  }
+  take(use) {
+    this.uses.push(use);
+  }
+  /** When room appears if nothing else is answered: the first counted request leaving the window; else Infinity. */
+  nextRoomAt(now) {
+    this.prune(now);
+    if (this.uses.length < this.limit) return now;
+    let first = Infinity;
+    for (const use of this.uses) first = Math.min(first, endOf(use) + this.windowMs);
+    return first;
+  }
+  /** Requests counted now (in flight, or answered within the window). */
+  counted(now) {
+    this.prune(now);
+    return this.uses.length;
+  }
+  prune(now) {
+    if (this.uses.some((use) => endOf(use) + this.windowMs <= now)) {
+      this.uses = this.uses.filter((use) => endOf(use) + this.windowMs > now);
+    }
+  }
+};
+var endOf = (use) => Math.min(use.answeredAt, use.assumeAnsweredBy);
+
+// src/rate-limit/telegram-limiter.ts
+var realClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve4) => setTimeout(resolve4, ms))
+};
+var TelegramRateLimiter = class {
+  constructor(limits = {}, clock = realClock) {
+    this.clock = clock;
+    this.limits = { perBotPerSecond: 30, perChatBurst: 3, chatBurstWindowMs: 3e3, perGroupPerMinute: 20, timeScale: 1, unreportedSlotMs: 1e3, ...limits };
+    this.bot = new WindowBudget(this.limits.perBotPerSecond, 1e3 * this.limits.timeScale);
+  }
+  clock;
+  bot;
+  chats = /* @__PURE__ */ new Map();
+  groups = /* @__PURE__ */ new Map();
+  limits;
+  waiting = [];
+  wakeAt = Infinity;
+  /** Sends one request to `chatId` when the limits allow, and counts it until `windowMs` after its answer. */
+  async run(chatId, send2) {
+    const slot = await this.take(chatId, Infinity);
+    try {
+      return await send2();
+    } finally {
+      slot.done();
+    }
+  }
+  /**
+   * Waits for, and takes, a slot to send one request to `chatId`. Prefer `run()`; a caller of `acquire` should call
+   * `done()` when the request is answered, else the slot counts as answered after `unreportedSlotMs`.
+   */
+  acquire(chatId) {
+    return this.take(chatId, this.limits.unreportedSlotMs);
+  }
+  take(chatId, unreportedMs) {
+    const budgets = this.budgetsFor(String(chatId));
+    return new Promise((grant) => {
+      this.waiting.push({ budgets, unreportedMs, grant });
+      this.pump();
+    });
+  }
+  /** Grants every waiter whose budgets all have room, oldest first, then sleeps until the next room can appear. */
+  pump() {
+    const now = this.clock.now();
+    for (let index = 0; index < this.waiting.length; ) {
+      const waiter = this.waiting[index];
+      if (!waiter.budgets.every((budget) => budget.hasRoom(now))) {
+        index++;
+        continue;
+      }
+      this.waiting.splice(index, 1);
+      const use = { answeredAt: Infinity, assumeAnsweredBy: now + waiter.unreportedMs };
+      for (const budget of waiter.budgets) budget.take(use);
+      let reported = false;
+      waiter.grant({
+        done: () => {
+          if (reported) return;
+          reported = true;
+          use.answeredAt = this.clock.now();
+          this.pump();
+        }
+      });
+    }
+    this.scheduleWake(now);
+  }
+  scheduleWake(now) {
+    const roomAt = /* @__PURE__ */ new Map();
+    let next = Infinity;
+    for (const waiter of this.waiting) {
+      let waiterRoomAt = -Infinity;
+      for (const budget of waiter.budgets) {
+        let at = roomAt.get(budget);
+        if (at === void 0) roomAt.set(budget, at = budget.nextRoomAt(now));
+        waiterRoomAt = Math.max(waiterRoomAt, at);
+      }
+      next = Math.min(next, waiterRoomAt);
+    }
+    if (next === Infinity || next >= this.wakeAt) return;
+    this.wakeAt = next;
+    void this.clock.sleep(Math.max(0, next - now)).then(() => {
+      if (this.wakeAt === next) this.wakeAt = Infinity;
+      this.pump();
+    });
+  }
+  budgetsFor(chatId) {
+    const scale = this.limits.timeScale;
+    const budgets = [this.bot, getOrCreate(this.chats, chatId, () => new WindowBudget(this.limits.perChatBurst, this.limits.chatBurstWindowMs * scale))];
+    if (chatId.startsWith("-") || chatId.startsWith("@")) {
+      budgets.push(getOrCreate(this.groups, chatId, () => new WindowBudget(this.limits.perGroupPerMinute, 6e4 * scale)));
+    }
+    return budgets;
+  }
+};
+var shared = /* @__PURE__ */ new WeakMap();
+function limiterFor(client) {
+  return getOrCreate(shared, client, () => new TelegramRateLimiter());
+}
+function getOrCreate(map2, key, create) {
+  let value = map2.get(key);
+  if (value === void 0) {
+    value = create();
+    map2.set(key, value);
+  }
+  return value;
+}
+
+// src/deploy/notify-deploy.ts
 init_user_error();
 
 // src/deploy/notice-attachments.ts
@@ -46366,10 +46489,7 @@ async function pairTargets(client, chatIds, refs, migrations) {
 }
 
 // src/deploy/publish-notice.ts
-init_api2();
 init_describe_failure();
-init_telegram_limiter();
-init_migrations();
 var NOT_MODIFIED = /message is not modified/i;
 async function publishNotice(client, targets2, message, options = {}) {
   const limiter = options.limiter ?? limiterFor(client);
@@ -46460,15 +46580,15 @@ function deployThrottleKey(facts) {
 async function throttleNotice(options) {
   const { openStore: openStore2 } = await Promise.resolve().then(() => (init_select_store(), select_store_exports));
   const withStore = async (use, warnings2) => {
-    const store = await openStore2({ stateDir: resolveStateDir(void 0, options.env), env: options.env, configPath: options.configPath, onWarning: (line) => warnings2.push(line) });
+    const store2 = await openStore2({ stateDir: resolveStateDir(void 0, options.env), env: options.env, configPath: options.configPath, onWarning: (line) => warnings2.push(line) });
     try {
-      return await use(store);
+      return await use(store2);
     } finally {
-      await store.close();
+      await store2.close();
     }
   };
   const warnings = [];
-  const decision = await withStore((store) => store.throttle.decide(deployThrottleKey(options.facts), options.windowSeconds, options.now), warnings);
+  const decision = await withStore((store2) => store2.throttle.decide(deployThrottleKey(options.facts), options.windowSeconds, options.now), warnings);
   warnings.push(...decision.warnings);
   if (!decision.send) {
     return { suppressed: { count: decision.suppressedCount, nextAt: decision.nextAt }, warnings, release: async () => [] };
@@ -46477,7 +46597,7 @@ async function throttleNotice(options) {
   const release = async () => {
     if (!ticket) return [];
     const released = [];
-    released.push(...await withStore((store) => store.throttle.release(ticket, options.now), released));
+    released.push(...await withStore((store2) => store2.throttle.release(ticket, options.now), released));
     return released;
   };
   return { warnings, release };
@@ -46506,8 +46626,8 @@ async function notifyDeploy(request2) {
     warnings.push(...session?.resolved.warnings ?? []);
     const bot = session ? session.resolved.name ?? session.resolved.token.source : "none";
     const stateKey = deployStateKey(context2.repository, context2.runId, environment);
-    const store = new DeployStateStore(request2.stateDir ?? deployStateDir(env), now);
-    const state = stateKey ? await store.read(stateKey, warnings) : void 0;
+    const store2 = new DeployStateStore(request2.stateDir ?? deployStateDir(env), now);
+    const state = stateKey ? await store2.read(stateKey, warnings) : void 0;
     const refs = options.messageRefs.length > 0 ? options.messageRefs : options.status !== "started" ? state?.messages ?? [] : [];
     const startedAt = options.status === "started" ? now() : state?.startedAt;
     const durationMs = options.status !== "started" && startedAt !== void 0 ? now() - startedAt : void 0;
@@ -46550,8 +46670,8 @@ async function notifyDeploy(request2) {
     const messages = currentMessages(notices);
     if (stateKey) {
       const next = { key: stateKey, status: options.status, startedAt, messages: keepFailedRefs(messages, notices, refs) };
-      await store.write(next).catch((error63) => {
-        warnings.push(`could not save the deploy state in ${store.dir} (${error63.code ?? error63.message}): a later step will send a new message`);
+      await store2.write(next).catch((error63) => {
+        warnings.push(`could not save the deploy state in ${store2.dir} (${error63.code ?? error63.message}): a later step will send a new message`);
       });
     }
     warnings.push(...await persistMigrations(session));
