@@ -2,23 +2,11 @@
 // edits the YAML document, validates and writes only the changed lines. bots add/remove/update/enable/disable, chat
 // upgrades written back and the move of old link sections all go through it; a second copy of that skeleton (as the
 // webhook's link sections once had, with its own validator) would drift from it.
-import {readdirSync, readFileSync} from 'node:fs'
-import {join, relative} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-const ROOT = join(import.meta.dirname, '..', '..')
+import {type SourceFile, sourceFiles} from './source-files.js'
+
 const SKELETON = 'src/config/edit-registry.ts'
-
-interface SourceFile {
-  path: string
-  text: string
-}
-
-function sourceFiles(dir: string): SourceFile[] {
-  return readdirSync(join(ROOT, dir), {recursive: true, encoding: 'utf8'})
-    .filter((name) => name.endsWith('.ts'))
-    .map((name) => ({path: relative(ROOT, join(ROOT, dir, name)), text: readFileSync(join(ROOT, dir, name), 'utf8')}))
-}
 
 /** Files other than the skeleton that read the registry's text and also write a file or take the file lock. */
 function otherWriters(files: SourceFile[]): string[] {

@@ -3,25 +3,13 @@
 // store. A backend is any class that implements one of the store's interfaces, found by reading src/, so that a new
 // backend is covered without editing this test; RedisLink (the connection) and LinkStore (links over the key-value
 // part) count too.
-import {readdirSync, readFileSync} from 'node:fs'
-import {join, relative} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-const ROOT = join(import.meta.dirname, '..', '..')
+import {type SourceFile, sourceFiles} from './source-files.js'
+
 const OPENER = 'src/store/select-store.ts'
 const STORE_INTERFACES = ['ThrottleStore', 'OutboxStore', 'LockStore', 'KeyValueStore', 'HistoryStore', 'MonitorStore']
 const ALSO_BACKENDS = ['RedisLink', 'LinkStore']
-
-interface SourceFile {
-  path: string
-  text: string
-}
-
-function sourceFiles(dir: string): SourceFile[] {
-  return readdirSync(join(ROOT, dir), {recursive: true, encoding: 'utf8'})
-    .filter((name) => name.endsWith('.ts'))
-    .map((name) => ({path: relative(ROOT, join(ROOT, dir, name)), text: readFileSync(join(ROOT, dir, name), 'utf8')}))
-}
 
 /** Class name → the file that declares it, for every class implementing a store interface. */
 function backendClasses(files: SourceFile[]): Map<string, string> {

@@ -4,8 +4,9 @@ import {readFile} from 'node:fs/promises'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {updateRegistryBot} from '../../src/bots/update-bot.js'
-import {forgetLoadedRegistries, type KeyringModule, setKeyringLoader} from '../../src/config/index.js'
+import {forgetLoadedRegistries, setKeyringLoader} from '../../src/config/index.js'
 import {isolatedEnv, writeConfig} from '../config/helpers.js'
+import {memoryKeyring} from '../helpers/memory-keyring.js'
 
 afterEach(() => {
   setKeyringLoader()
@@ -14,25 +15,6 @@ afterEach(() => {
 
 const TOKEN = '7012345678:AAF-q_Zk3xLm9Rt2Vb8Nc4Hd6Jp0Ws5Ye1U'
 const NEW_TOKEN = '5123987654:AAE7c_Xw2Qm-9Lk4Jh8Gf3Ds6Az1Px5Vn0R'
-
-function memoryKeyring(store: Map<string, string>): KeyringModule {
-  class AsyncEntry {
-    private readonly key: string
-    constructor(service: string, account: string) {
-      this.key = `${service}/${account}`
-    }
-    async getPassword(): Promise<string | null> {
-      return store.get(this.key) ?? null
-    }
-    async setPassword(password: string): Promise<void> {
-      store.set(this.key, password)
-    }
-    async deletePassword(): Promise<boolean> {
-      return store.delete(this.key)
-    }
-  }
-  return {AsyncEntry} as unknown as KeyringModule
-}
 
 describe('bots update and the keychain', () => {
   it('--rename moves keychain:<old name> to the new name, so a later bot of the old name cannot overwrite it', async () => {

@@ -15,6 +15,7 @@ import {
 } from '../../src/config/index.js'
 import {runFixture} from './fixtures/run-ts.js'
 import {isolatedEnv, tempDir, TOKEN_A, writeConfig} from './helpers.js'
+import {memoryKeyring} from '../helpers/memory-keyring.js'
 
 afterEach(() => setKeyringLoader())
 
@@ -32,27 +33,6 @@ function failingKeyring(message: string): KeyringModule {
     }
     async deletePassword(): Promise<boolean> {
       throw new Error(message)
-    }
-  }
-  return {AsyncEntry} as unknown as KeyringModule
-}
-
-/** An in-memory keyring that records which service, account and options were used. */
-function memoryKeyring(store: Map<string, string>, calls: string[]): KeyringModule {
-  class AsyncEntry {
-    private readonly key: string
-    constructor(service: string, account: string, options: unknown) {
-      this.key = `${service}/${account}`
-      calls.push(`${this.key} ${JSON.stringify(options)}`)
-    }
-    async getPassword(): Promise<string | null> {
-      return store.get(this.key) ?? null
-    }
-    async setPassword(password: string): Promise<void> {
-      store.set(this.key, password)
-    }
-    async deletePassword(): Promise<boolean> {
-      return store.delete(this.key)
     }
   }
   return {AsyncEntry} as unknown as KeyringModule

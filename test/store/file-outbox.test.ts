@@ -6,8 +6,8 @@ import {describe, expect, it} from 'vitest'
 import {describeFailure} from '../../src/describe-failure.js'
 import {FileOutbox, type OutboxEntry} from '../../src/store/index.js'
 import {registerSecret} from '../../src/redact.js'
-import type {ChatDelivery} from '../../src/send/deliver.js'
 import {deadPid, tempDir} from '../throttle/helpers.js'
+import {recorder, spoolText} from './outbox-helpers.js'
 
 const T0 = Date.parse('2025-06-01T14:02:11Z')
 
@@ -15,22 +15,6 @@ function newOutbox(dir = tempDir('fastpay-tg-outbox-')) {
   return new FileOutbox({dir, now: () => T0})
 }
 
-function spoolText(outbox: FileOutbox, text: string, at: number, chatIds: Array<number | string> = [1], bot = 'alerts') {
-  return outbox.spool({bot, chatIds, message: {text, parseMode: 'HTML'}, createdAt: new Date(at), lastError: 'down'})
-}
-
-/** Delivers every chat, recording what went where. */
-function recorder(outcome: (chatId: number | string, entry: OutboxEntry) => ChatDelivery['error'] | undefined = () => undefined) {
-  const sent: Array<{text: string; chatId: number | string}> = []
-  const deliver = async (entry: OutboxEntry): Promise<ChatDelivery[]> =>
-    entry.chatIds.map((chatId) => {
-      const error = outcome(chatId, entry)
-      if (error) return {chatId, ok: false, messageIds: [], error}
-      sent.push({text: entry.message.text, chatId})
-      return {chatId, ok: true, messageIds: [sent.length]}
-    })
-  return {sent, deliver}
-}
 
 // What only the file outbox has: its files, a state dir it cannot write, creation-time order, and
 // claims by pid. Spooling, listing and flushing as both backends do them: outbox-contract.test.ts.

@@ -9,10 +9,10 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {TelegramApiError, TelegramNetworkError} from '../../src/api/index.js'
 import {describeFailure} from '../../src/describe-failure.js'
 import {registerSecret} from '../../src/redact.js'
-import type {ChatDelivery} from '../../src/send/deliver.js'
 import {FileOutbox, type OutboxEntry, type OutboxStore, RedisOutbox} from '../../src/store/index.js'
 import {tempDir} from '../throttle/helpers.js'
 import {connectRedis, redisForTests, testPrefix} from './redis-server.js'
+import {recorder, spoolText} from './outbox-helpers.js'
 
 const T0 = Date.parse('2025-06-01T14:02:11Z')
 const NETWORK_DOWN = describeFailure(new TelegramNetworkError('sendMessage', 'network', 'connect ECONNREFUSED 127.0.0.1:9'))
@@ -97,22 +97,6 @@ const backends: Backend[] = [
   },
 ]
 
-function spoolText(outbox: OutboxStore, text: string, at: number, chatIds: Array<number | string> = [1], bot = 'alerts') {
-  return outbox.spool({bot, chatIds, message: {text, parseMode: 'HTML'}, createdAt: new Date(at), lastError: 'down'})
-}
-
-/** Delivers every chat, recording what went where. */
-function recorder(outcome: (chatId: number | string, entry: OutboxEntry) => ChatDelivery['error'] | undefined = () => undefined) {
-  const sent: Array<{text: string; chatId: number | string}> = []
-  const deliver = async (entry: OutboxEntry): Promise<ChatDelivery[]> =>
-    entry.chatIds.map((chatId) => {
-      const error = outcome(chatId, entry)
-      if (error) return {chatId, ok: false, messageIds: [], error}
-      sent.push({text: entry.message.text, chatId})
-      return {chatId, ok: true, messageIds: [sent.length]}
-    })
-  return {sent, deliver}
-}
 
 for (const backend of backends) {
   describe.skipIf(backend.skip !== undefined)(`${backend.name}${backend.skip ? ` (${backend.skip})` : ''}`, () => {
