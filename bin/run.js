@@ -1,43 +1,87 @@
 #!/usr/bin/env node
+// CommonJS (bin/package.json): an ES module entry would start Node's ESM loader, a cost of its own at every start.
 // The whole CLI is one bundle (scripts/build.mjs): resolving hundreds of small modules costs more than the work.
 // The most frequent lines are answered before it loads (loading oclif alone costs about a start of node): the
 // version, a command's help into a pipe, and a plain `alert`. Anything else, and any line oclif must judge, runs
 // through oclif.
-import {readFileSync} from 'node:fs'
-import {createRequire} from 'node:module'
-import {release} from 'node:os'
+'use strict'
+const {readFileSync} = require('node:fs')
+const {join} = require('node:path')
 
-const argv = process.argv.slice(2)
+const CLI_BUNDLE = join(__dirname, '../dist/cli.cjs')
 
 /**
  * `<command> --help` (or -h) as oclif printed it at build time (scripts/render-help.mjs: into a pipe, no colour),
  * when this run would print the same: stdout not a terminal, no OCLIF_COLUMNS, FORCE_COLOR or debug output asked
  * for, and the working directory still there (else oclif warns). Undefined otherwise, or for a line of other words.
  */
-function prerenderedHelp() {
+function prerenderedHelp(argv) {
   const words = argv.slice(0, -1)
   if (!['--help', '-h'].includes(argv.at(-1)) || words.length === 0 || !words.every((word) => /^[a-z][a-z0-9-]*$/.test(word))) return undefined
   const {env} = process
   if (process.stdout.isTTY || env.OCLIF_COLUMNS || env.FORCE_COLOR !== undefined || env.DEBUG || env.FASTPAY_TG_DEBUG) return undefined
   try {
     process.cwd()
-    return readFileSync(new URL(`../dist/chunks/help/${words.join('.')}.txt`, import.meta.url), 'utf8')
+    return readFileSync(join(__dirname, `../dist/chunks/help/${words.join('.')}.txt`), 'utf8')
   } catch {
     return undefined
   }
 }
 
-const help = prerenderedHelp()
-if (argv[0] === '--version') {
-  // In oclif's own words: NAME/VERSION PLATFORM-ARCH node-NODEVERSION, with oclif's `wsl` for Windows' Linux.
-  const {name, version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
-  const platform = process.platform === 'linux' && /microsoft/i.test(release()) ? 'wsl' : process.platform
-  const arch = process.arch === 'ia32' ? 'x86' : process.arch
-  process.stdout.write(`${name}/${version} ${platform}-${arch} node-${process.version}\n`)
-} else if (help !== undefined) {
-  process.stdout.write(help)
-} else if (argv[0] !== 'alert' || !(await createRequire(import.meta.url)('../dist/chunks/alert-fast.cjs').runAlertFast(argv))) {
-  // (A plain alert ran above, without oclif: see commands/alert-fast.ts.)
-  const {run} = await import('../dist/cli.js')
-  await run(argv, import.meta.url)
+/**
+ * The bundle's module, as `require` would give it, compiled with the V8 code cache that the build made for it
+ * (dist/cli.cjs.cache, by this Node: scripts/warm-code-cache.mjs) instead of from its source: compiling the bundle was
+ * the largest part of a start. A cache that another Node or other V8 flags made is rejected by V8, which then
+ * compiles from the source as `require` does; nothing is written here. oclif loads the bundle too (package.json
+ * names its commands, hooks and help class in it): it gets this module from require's cache.
+ * `script` is for the build, which makes the cache from it.
+ */
+function loadCli() {
+  const cached = require.cache[CLI_BUNDLE]
+  if (cached) return {exports: cached.exports}
+  const Module = require('node:module')
+  const {Script} = require('node:vm')
+  const source = readFileSync(CLI_BUNDLE, 'utf8')
+  let cachedData
+  try {
+    cachedData = readFileSync(`${CLI_BUNDLE}.cache`)
+  } catch {}
+  // As Module.wrap, plus `import()` from a module Node compiled itself: a script compiled through node:vm cannot
+  // import without an experimental flag (scripts/build.mjs routes the bundle's `import()` calls here).
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __fastpayImport) {${source}\n})`
+  const script = new Script(wrapped, {filename: CLI_BUNDLE, cachedData})
+  const bundle = new Module(CLI_BUNDLE, module)
+  bundle.filename = CLI_BUNDLE
+  require.cache[CLI_BUNDLE] = bundle
+  try {
+    const dirname = join(CLI_BUNDLE, '..')
+    script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(CLI_BUNDLE), bundle, CLI_BUNDLE, dirname, (specifier) => import(specifier))
+  } catch (error) {
+    delete require.cache[CLI_BUNDLE]
+    throw error
+  }
+  bundle.loaded = true
+  return {exports: bundle.exports, script}
 }
+
+async function main(argv) {
+  const help = prerenderedHelp(argv)
+  if (argv[0] === '--version') {
+    // In oclif's own words: NAME/VERSION PLATFORM-ARCH node-NODEVERSION, with oclif's `wsl` for Windows' Linux.
+    const {name, version} = JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8'))
+    const platform = process.platform === 'linux' && /microsoft/i.test(require('node:os').release()) ? 'wsl' : process.platform
+    const arch = process.arch === 'ia32' ? 'x86' : process.arch
+    process.stdout.write(`${name}/${version} ${platform}-${arch} node-${process.version}\n`)
+  } else if (help !== undefined) {
+    process.stdout.write(help)
+  } else if (argv[0] !== 'alert' || !(await require('../dist/chunks/alert-fast.cjs').runAlertFast(argv))) {
+    // (A plain alert ran above, without oclif: see commands/alert-fast.ts.)
+    // oclif finds the package from here: the folder with package.json (bin/ has one of its own, for the module type).
+    await loadCli().exports.run(argv, join(__dirname, '..'))
+  }
+}
+
+// A rejection is left unhandled, as an ES module's top-level await left it: Node prints it and exits with 1.
+if (require.main === module) main(process.argv.slice(2))
+
+module.exports = {loadCli}

@@ -85,9 +85,10 @@ export const commandNotFound: Hook<'command_not_found'> = async ({id, argv, conf
   reportUnknownCommand(id, argv ?? [], config)
 }
 
-export async function run(argv: string[], binUrl: string): Promise<void> {
+/** Runs a command line through oclif; `root` is the package's folder (bin/run.js's parent). */
+export async function run(argv: string[], root: string): Promise<void> {
   try {
-    await runOclif(argv, binUrl)
+    await runOclif(argv, root)
     await flush()
   } catch (error) {
     // What fails outside a command (`config show <stray argument>` becomes "command config:show:<argument> not

@@ -1,5 +1,6 @@
-// Builds the CLI as one ESM bundle (plus lazily loaded chunks) and the oclif manifest, so that start-up reads a
-// handful of files instead of resolving hundreds of modules.
+// Builds the CLI as one CommonJS bundle with a V8 code cache (plus the files its large libraries load from, when
+// first used) and the oclif manifest, so that start-up reads a handful of files instead of resolving hundreds of
+// modules, and compiles little.
 import {build} from 'esbuild'
 import {execFileSync} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
@@ -7,9 +8,13 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {buildActionBundle} from './action-bundle.mjs'
-import {LAZY_BANNER, LAZY_BANNER_CJS, lazyRequirePlugin} from './lazy-require-plugin.mjs'
+import {finishCliBundle, PARSER_BUILD_PLACEHOLDER} from './finish-cli-bundle.mjs'
+import {lazyBanner, lazyRequirePlugin} from './lazy-require-plugin.mjs'
+import {oclifStartPlugin} from './oclif-start-plugin.mjs'
 
 rmSync('dist/cli.js', {force: true})
+rmSync('dist/cli.cjs', {force: true})
+rmSync('dist/cli.cjs.cache', {force: true})
 rmSync('dist/chunks', {recursive: true, force: true})
 rmSync('dist/fake-bot-api.js', {force: true})
 
@@ -35,32 +40,40 @@ export const powerShellPath = async () => (await import('wsl-utils')).powerShell
   },
 }
 
-const requireShim = "import {createRequire as __fastpayCreateRequire} from 'node:module'; const require = __fastpayCreateRequire(import.meta.url);"
-
+// The CLI (bin/run.js loads it through node:vm, with its code cache): one CommonJS file, because a CommonJS file is
+// read and compiled in one step where every ES module costs a resolve, a read and a link of its own, and because
+// only a script can use a V8 code cache on Node 20. A module of it runs only when first imported. The large
+// libraries are files of their own in the lazy folder, read only when a run needs them: eagerly imported (zod,
+// yaml, ioredis, execa, prom-client, js-yaml), or through a stand-in that loads them on first use (oclif's helpers,
+// which it requires at load whether a run needs them or not).
 await build({
   entryPoints: {cli: 'commands/index.ts'},
   outdir: 'dist',
-  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: {'.js': '.cjs'},
   bundle: true,
-  splitting: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   minify: true,
   sourcemap: false,
   legalComments: 'none',
-  banner: {js: `${requireShim} ${LAZY_BANNER}`},
+  banner: {js: lazyBanner('chunks')},
+  // The one `import.meta` of the sources names the build for the monitors parse cache (finish-cli-bundle.mjs).
+  define: {'import.meta.url': JSON.stringify(PARSER_BUILD_PLACEHOLDER)},
   // oclif probes for these to run TypeScript sources; a bundled CLI never does.
   external: ['typescript', 'ts-node', 'tsx', '@napi-rs/keyring'],
   logLevel: 'warning',
   plugins: [
     wslAnswerFirst,
+    oclifStartPlugin,
+    lazyRequirePlugin(['zod', 'yaml', 'ioredis', 'execa', 'prom-client', 'js-yaml'], {chunksDir: 'dist/chunks', eager: true}),
     lazyRequirePlugin(
       ['semver', 'debug', 'tinyglobby', 'lilconfig', 'ejs', 'cli-spinners', 'wrap-ansi', 'widest-line', 'string-width', 'indent-string', 'clean-stack', 'minimatch'],
       {builtins: ['node:child_process', 'node:readline', 'node:perf_hooks'], chunksDir: 'dist/chunks'},
     ),
   ],
 })
+finishCliBundle('dist/cli.cjs')
 
 // The alert fast path (bin/run.js runs a plain `alert` line without oclif): one CommonJS file, required, not
 // imported, because every ES module costs a start a resolve, a read and a link of its own (the chunks of the
@@ -77,7 +90,7 @@ await build({
   target: 'node20',
   minify: true,
   legalComments: 'none',
-  banner: {js: LAZY_BANNER_CJS},
+  banner: {js: lazyBanner('.')},
   external: ['@napi-rs/keyring'],
   logLevel: 'warning',
   plugins: [lazyRequirePlugin(['zod', 'yaml', 'ioredis'], {chunksDir: 'dist/chunks', eager: true})],
@@ -114,3 +127,6 @@ try {
 } finally {
   rmSync(emptyHome, {recursive: true, force: true})
 }
+
+// Last, once the manifest is there: the code cache, made by this Node from runs of the frequent commands.
+execFileSync(process.execPath, ['scripts/warm-code-cache.mjs'], {stdio: ['ignore', 'inherit', 'inherit'], env: {PATH: process.env.PATH}})

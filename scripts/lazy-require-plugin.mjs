@@ -11,13 +11,6 @@ import {join} from 'node:path'
 
 const LAZY_DIR = 'lazy'
 
-/**
- * For the bundle's banner: the lazy folder's absolute path, as seen from each output file (the entry sits in dist/,
- * every other output file in dist/chunks/, as scripts/build.mjs names them). Absolute, because a stand-in's
- * `require` may be another output file's; in the banner, because a stand-in is CommonJS, without `import.meta`.
- */
-export const LAZY_BANNER = `import {fileURLToPath as __fastpayFileURLToPath} from 'node:url'; const __fastpayLazyDir = __fastpayFileURLToPath(new URL(import.meta.url.endsWith('/cli.js') ? './chunks/${LAZY_DIR}/' : './${LAZY_DIR}/', import.meta.url));`
-
 // `load` is the expression that loads the real module.
 const STAND_IN = (load) => `
 let real
@@ -32,8 +25,14 @@ module.exports = new Proxy(function lazyModule() {}, {
 })
 `
 
-/** For a CommonJS bundle in the chunks folder (the alert fast path): the same lazy folder, from `__dirname`. */
-export const LAZY_BANNER_CJS = `const __fastpayLazyDir = require('node:path').join(__dirname, '${LAZY_DIR}/');`
+/**
+ * For a CommonJS bundle's banner: the lazy folder's absolute path, from the bundle's `__dirname` (`chunksDir`: the
+ * chunks folder, relative to the bundle's folder: `chunks` for dist/cli.cjs, `.` for dist/chunks/alert-fast.cjs).
+ * Absolute, because a stand-in's `require` may be another file's.
+ */
+export const lazyBanner = (chunksDir) => `const __fastpayLazyDir = require('node:path').join(__dirname, '${chunksDir}', '${LAZY_DIR}/');`
+
+let instances = 0
 
 const namesFilter = (names) => new RegExp(`^(${names.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`)
 
@@ -45,6 +44,8 @@ const namesFilter = (names) => new RegExp(`^(${names.map((name) => name.replace(
  */
 export function lazyRequirePlugin(moduleNames, {builtins = [], chunksDir, eager = false}) {
   const filter = namesFilter(moduleNames)
+  // One namespace per plugin: a bundle may use two (oclif's helpers as stand-ins, large libraries eager).
+  const namespace = `lazy-require-${++instances}`
   // Resolved path of each real module → its file name; one file per resolved path (two versions stay two files).
   const files = new Map()
   return {
@@ -55,9 +56,9 @@ export function lazyRequirePlugin(moduleNames, {builtins = [], chunksDir, eager 
         const resolved = await build.resolve(args.path, {kind: 'require-call', resolveDir: args.resolveDir, pluginData: {real: true}})
         if (resolved.errors.length > 0) return {errors: resolved.errors}
         if (!files.has(resolved.path)) files.set(resolved.path, `${args.path}-${createHash('sha256').update(resolved.path).digest('hex').slice(0, 8)}.cjs`)
-        return {path: resolved.path, namespace: 'lazy-require'}
+        return {path: resolved.path, namespace}
       })
-      build.onLoad({filter: /.*/, namespace: 'lazy-require'}, (args) => {
+      build.onLoad({filter: /.*/, namespace}, (args) => {
         const load = `require(__fastpayLazyDir + ${JSON.stringify(files.get(args.path))})`
         return {contents: eager ? `module.exports = ${load}` : STAND_IN(load), loader: 'js', resolveDir: '/'}
       })

@@ -4,9 +4,11 @@
 // debug variables): oclif's config, help classes and an ejs compile per example cost such a start over twice node's.
 // scripts/build.mjs runs it with stdout a pipe and an empty home, so that neither the terminal nor a theme shows.
 import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {resolve} from 'node:path'
 
 const HELP_DIR = 'dist/chunks/help'
-const {run, COMMANDS} = await import('../dist/cli.js')
+const {run, COMMANDS} = createRequire(import.meta.url)('../dist/cli.cjs')
 
 // Every command and every topic above one (`bots`), as typed: words.
 const ids = new Set()
@@ -20,7 +22,7 @@ mkdirSync(HELP_DIR, {recursive: true})
 const write = process.stdout.write
 // Each run's flush waits for a 'drain' that a captured write never needs.
 process.stdout.setMaxListeners(ids.size + 10)
-const binUrl = new URL('../bin/run.js', import.meta.url)
+const root = resolve(import.meta.dirname, '..')
 for (const id of ids) {
   let text = ''
   process.stdout.write = (chunk, ...rest) => {
@@ -29,7 +31,7 @@ for (const id of ids) {
     return true
   }
   try {
-    await run([...id.split(':'), '--help'], binUrl.href)
+    await run([...id.split(':'), '--help'], root)
   } finally {
     process.stdout.write = write
   }

@@ -17,9 +17,9 @@ describe('fastpay-tg --version', () => {
     const fast = await sandbox.run(['--version'])
     expect(fast).toEqual({stdout: `${name}/${version} ${process.platform}-${process.arch} node-${process.version}`, stderr: '', exitCode: 0})
 
-    // oclif's own answer, from the bundle, for the same bin path.
-    const script = `const {run} = await import(${JSON.stringify(resolve(ROOT, 'dist/cli.js'))}); await run(['--version'], ${JSON.stringify(`file://${resolve(ROOT, 'bin/run.js')}`)})`
-    const oclif = await execa(process.execPath, ['--input-type=module', '-e', script], {env: sandbox.env, extendEnv: false})
+    // oclif's own answer, from the bundle, for the same package.
+    const script = `require(${JSON.stringify(resolve(ROOT, 'dist/cli.cjs'))}).run(['--version'], ${JSON.stringify(ROOT)})`
+    const oclif = await execa(process.execPath, ['-e', script], {env: sandbox.env, extendEnv: false})
     expect(oclif.stdout).toBe(fast.stdout)
   })
 

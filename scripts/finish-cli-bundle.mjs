@@ -1,0 +1,43 @@
+// What esbuild leaves for scripts/build.mjs to do to dist/cli.cjs before its code cache is made.
+import {createHash} from 'node:crypto'
+import {readFileSync, writeFileSync} from 'node:fs'
+import ts from 'typescript'
+
+/**
+ * What `import.meta.url` becomes in the bundle (src/monitor/load-monitors.ts names the build that parsed a monitors
+ * file with it): replaced by a hash of the bundle, so that another build parses again.
+ */
+export const PARSER_BUILD_PLACEHOLDER = 'dist/cli.cjs#0000000000000000'
+
+// The name the bundle calls `import()` by. bin/run.js passes it in (an `import()` written in a script compiled
+// through node:vm needs an experimental flag on Node 20); a plain `require` of the bundle gets Node's own.
+const IMPORT = '__fastpayImport'
+const IMPORT_FALLBACK = `var ${IMPORT} = typeof ${IMPORT} == 'function' ? ${IMPORT} : (specifier) => import(specifier);\n`
+
+/** Routes the bundle's `import()` calls through `__fastpayImport` and names the build; rewrites `path` in place. */
+export function finishCliBundle(path) {
+  let text = readFileSync(path, 'utf8')
+  const calls = importCalls(text)
+  // From the end, so that earlier offsets stay right.
+  for (const {start, end} of calls.reverse()) text = `${text.slice(0, start)}${IMPORT}${text.slice(end)}`
+  // Strict, as the ES modules it was built from: esbuild's "use strict" comes after the banner, where it is no
+  // directive.
+  text = `'use strict';\n${IMPORT_FALLBACK}${text}`
+  if (text.split(PARSER_BUILD_PLACEHOLDER).length !== 2) throw new Error(`${path}: expected the build name placeholder once`)
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16)
+  writeFileSync(path, text.replace(PARSER_BUILD_PLACEHOLDER, PARSER_BUILD_PLACEHOLDER.replace(/0+$/, hash)))
+}
+
+/** Where the `import` keyword of each `import(…)` call is (parsed: the word in a string or a name is not one). */
+function importCalls(text) {
+  const source = ts.createSourceFile('cli.cjs', text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS)
+  const calls = []
+  const visit = (node) => {
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      calls.push({start: node.expression.getStart(source), end: node.expression.end})
+    }
+    ts.forEachChild(node, visit)
+  }
+  visit(source)
+  return calls
+}

@@ -1,0 +1,53 @@
+// Makes dist/cli.cjs.cache, the V8 code cache bin/run.js compiles the CLI bundle with (scripts/build.mjs runs this
+// last, with this Node and no flags: V8 rejects a cache made by another version or with other flags). The bundle is
+// loaded as bin/run.js loads it, then runs the lines the suite and scripts run most, in this process, against the
+// fake Bot API: the cache then holds every function those runs compiled, and a start compiles none of them again.
+// Whatever the lines print is swallowed; a line that fails fails the build.
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+
+import {startFakeBotApi} from '../dist/fake-bot-api.js'
+
+const ROOT = resolve(import.meta.dirname, '..')
+const TOKEN = '7012345678:AAHwarmCodeCacheToken_0123456789abcdef'
+const CHAT = 4242
+const LINES = [['config', 'show'], ['bots', 'list'], ['send', '--chat', String(CHAT), 'warm-up']]
+
+const home = mkdtempSync(join(tmpdir(), 'fastpay-tg-warm-'))
+const api = await startFakeBotApi({bots: [{token: TOKEN, id: 7012345678, username: 'warm_bot'}], chats: [{id: CHAT, type: 'private', first_name: 'Warm'}]})
+Object.assign(process.env, {
+  HOME: home,
+  XDG_CONFIG_HOME: join(home, 'config'),
+  XDG_STATE_HOME: join(home, 'state'),
+  TELEGRAM_API_BASE_URL: api.url,
+  TELEGRAM_BOT_TOKEN: TOKEN,
+})
+const {exit} = process
+const writes = {stdout: process.stdout.write, stderr: process.stderr.write}
+try {
+  const {exports: cli, script} = createRequire(import.meta.url)('../bin/run.js').loadCli()
+  for (const line of LINES) {
+    let printed = ''
+    process.exit = (code) => {
+      throw new Error(`warm-code-cache: \`${line.join(' ')}\` exited ${code}: ${printed}`)
+    }
+    for (const stream of ['stdout', 'stderr']) {
+      process[stream].write = (chunk, ...rest) => {
+        printed += String(chunk)
+        rest.find((argument) => typeof argument === 'function')?.()
+        return true
+      }
+    }
+    await cli.run(line, ROOT)
+    if (process.exitCode) throw new Error(`warm-code-cache: \`${line.join(' ')}\` set exit code ${process.exitCode}: ${printed}`)
+  }
+  writeFileSync(join(ROOT, 'dist/cli.cjs.cache'), script.createCachedData())
+} finally {
+  Object.assign(process, {exit})
+  Object.assign(process.stdout, {write: writes.stdout})
+  Object.assign(process.stderr, {write: writes.stderr})
+  await api.close()
+  rmSync(home, {recursive: true, force: true})
+}
