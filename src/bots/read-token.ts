@@ -27,8 +27,9 @@ export async function readTokenFromStdin(input: NodeJS.ReadableStream): Promise<
  * the scrollback. Enter ends it; Ctrl-C or Ctrl-D on an empty line cancels.
  */
 export function promptHiddenToken(question: string, input: HiddenInput, output: NodeJS.WritableStream): Promise<string> {
-  output.write(question)
+  // Echo off before the question shows: a reply typed as soon as it shows must not be echoed.
   input.setRawMode?.(true)
+  output.write(question)
   input.setEncoding?.('utf8')
   input.resume()
   return new Promise((resolve, reject) => {
