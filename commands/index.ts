@@ -1,6 +1,6 @@
 // The CLI's single entry: every command class, for oclif's explicit command discovery, and the runner bin/ calls.
 // Command classes are thin; whatever they need from src/ is imported lazily inside run().
-import {flush, handle, type Hook, run as runOclif} from '@oclif/core'
+import {flush, handle, type Hook, type Interfaces, run as runOclif} from '@oclif/core'
 
 import {redact} from '../src/redact.js'
 
@@ -85,10 +85,25 @@ export const commandNotFound: Hook<'command_not_found'> = async ({id, argv, conf
   reportUnknownCommand(id, argv ?? [], config)
 }
 
+/**
+ * oclif logs through the `debug` package at every start, which prints only what DEBUG names; loading it costs a
+ * start about as much as oclif's own config. Without DEBUG nothing oclif logs is printed: this logger prints
+ * nothing too, and loads nothing. With DEBUG set (to anything), oclif's own logger as always.
+ */
+const QUIET_LOGGER: Interfaces.Logger = {
+  debug: () => {},
+  error: () => {},
+  info: () => {},
+  trace: () => {},
+  warn: () => {},
+  child: () => QUIET_LOGGER,
+  namespace: 'oclif',
+}
+
 /** Runs a command line through oclif; `root` is the package's folder (bin/run.js's parent). */
 export async function run(argv: string[], root: string): Promise<void> {
   try {
-    await runOclif(argv, root)
+    await runOclif(argv, process.env.DEBUG ? root : {root, logger: QUIET_LOGGER})
     await flush()
   } catch (error) {
     // What fails outside a command (`config show <stray argument>` becomes "command config:show:<argument> not

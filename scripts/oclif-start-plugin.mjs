@@ -12,6 +12,27 @@ const EDITS = [
     from: '\ncheckNodeVersion();\n',
     to: '\n',
   },
+  {
+    // The order oclif keeps a plugin's commands in, read from the manifest: sorted with localeCompare, whose first
+    // call builds ICU's collator, about a tenth of a start. Nothing shows that order: oclif's help sorts commands and
+    // topics again (by code point), this CLI's lists sort with localeCompare when they are printed, and a command is
+    // found by its id. The ids, [a-z:-] only, come out in the same order by code point in the default collation.
+    file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/,
+    from: '.sort((a, b) => a.id.localeCompare(b.id));',
+    to: '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));',
+  },
+  {
+    // Each Config.load (twice a run: Command.run loads it again) makes a default logger, which loads the `debug`
+    // package, before finding that a logger is set already and dropping it. It is made only when none is set; when
+    // one is set, set() drops it unseen. (commands/index.ts sets a quiet logger when DEBUG is not set.)
+    file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]logger\.js$/,
+    from: `    else {
+        set(makeLogger(OCLIF_NS));
+    }`,
+    to: `    else if (!cachedLoggers.has('root')) {
+        set(makeLogger(OCLIF_NS));
+    }`,
+  },
 ]
 
 export const oclifStartPlugin = {
