@@ -45,7 +45,9 @@ const env = {
   TELEGRAM_API_BASE_URL: api.url,
   TELEGRAM_WEBHOOK_SECRET: SECRET,
 }
-const server = spawn(process.execPath, ['bin/run.js', 'webhook', 'serve', '--port', '0', '--token', TOKEN], {env, stdio: ['ignore', 'pipe', 'pipe']})
+// BENCH_SERVE_NODE_ARGS: node flags for the serve process only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+const serveNodeArgs = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean)
+const server = spawn(process.execPath, [...serveNodeArgs, 'bin/run.js', 'webhook', 'serve', '--port', '0', '--token', TOKEN], {env, stdio: ['ignore', 'pipe', 'pipe']})
 let stdout = ''
 let stderr = ''
 server.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk))

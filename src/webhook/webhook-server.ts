@@ -1,6 +1,6 @@
 // The HTTP side of `webhook serve`: Telegram's POSTs in, 200 out as soon as the update is read and queued. The
 // update is handled afterwards and replies go through the Bot API, so Telegram never waits on our replies.
-import {createHash, timingSafeEqual} from 'node:crypto'
+import {hash, timingSafeEqual} from 'node:crypto'
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {AddressInfo, Socket} from 'node:net'
 
@@ -8,6 +8,7 @@ import type {Update} from '@grammyjs/types'
 
 import {redact} from '../redact.js'
 import {UserError} from '../user-error.js'
+import {type NoBody, parseUpdate, readBody} from './read-update.js'
 import {UpdateQueue} from './update-queue.js'
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token'
@@ -100,44 +101,12 @@ export function requestPath(target = '/'): string {
 /** An accepted update's answer: an empty 200, as Telegram needs nothing more. */
 const OK_HEADERS = {'content-length': '0'}
 
-const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest()
+// One-shot: no Hash object (and its native handle) a request.
+const digest = (text: string) => hash('sha256', text, 'buffer')
 
 function answer(response: ServerResponse, status: number, body = '', headers: Record<string, string> = {}): void {
   response.writeHead(status, {'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), ...headers})
   response.end(body)
-}
-
-class BodyTooLarge extends Error {}
-/** The peer went away, or the request timeout cut it off, before the whole body arrived. */
-class BodyCutShort extends Error {}
-
-function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    // 'close' follows every request, also one read whole: an Error (and its stack) only when the body was cut short.
-    let settled = false
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > maxBytes) {
-        settled = true
-        request.removeAllListeners('data')
-        request.resume()
-        reject(new BodyTooLarge())
-      } else chunks.push(chunk)
-    })
-    request.on('end', () => {
-      settled = true
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
-    })
-    const cutShort = () => {
-      if (settled) return
-      settled = true
-      reject(new BodyCutShort())
-    }
-    request.on('error', cutShort)
-    request.on('close', cutShort)
-  })
 }
 
 /** What node:http itself would answer to a malformed or too slow request, had we not listened to clientError. */
@@ -145,20 +114,6 @@ function clientErrorResponse(code: string | undefined): string {
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return 'HTTP/1.1 408 Request Timeout\r\nconnection: close\r\n\r\n'
   if (code === 'HPE_HEADER_OVERFLOW') return 'HTTP/1.1 431 Request Header Fields Too Large\r\nconnection: close\r\n\r\n'
   return 'HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n'
-}
-
-function parseUpdate(body: Buffer): Update | string {
-  let value: unknown
-  try {
-    value = JSON.parse(body.toString('utf8'))
-  } catch (error) {
-    return `malformed JSON (${(error as Error).message.slice(0, 120)})`
-  }
-  const updateId = (value as {update_id?: unknown} | null)?.update_id
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Number.isSafeInteger(updateId)) {
-    return 'not a Telegram update (no integer update_id)'
-  }
-  return value as Update
 }
 
 /** Remembers recent update ids per bot: Telegram re-sends an update it thinks we missed. */
@@ -201,31 +156,65 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
   let accepted = 0
 
   const count = (bot: Bot | undefined, outcome: WebhookOutcome) => options.onOutcome?.(bot, outcome)
-  const refuse = (response: ServerResponse, status: number, reason: string, from: () => string, bot?: Bot) => {
+  // Only refusals name the peer: an accepted update does not pay for the text.
+  const from = (request: IncomingMessage, path: string) => `${peers.get(request.socket) ?? '?'} ${request.method ?? '?'} ${path}`
+  const refuse = (response: ServerResponse, status: number, reason: string, request: IncomingMessage, path: string, bot?: Bot) => {
     count(bot, status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : 'rejected')
-    logError(`webhook: ${status} ${reason} (${from()})`)
+    logError(`webhook: ${status} ${reason} (${from(request, path)})`)
     // No `connection: close` on a 413: closing while the client still writes its body resets the connection, and the
     // client sees EPIPE instead of the answer. The rest of the body drains (resumed), within the request timeout.
     answer(response, status, `${reason}\n`)
   }
+  const failed = (response: ServerResponse, error: unknown) => {
+    logError(`webhook: 500 ${error instanceof Error ? error.message : String(error)}`)
+    if (!response.headersSent) answer(response, 500, 'internal error\n')
+    else response.destroy()
+  }
 
-  const receive = async (request: IncomingMessage, response: ServerResponse) => {
+  const handle = async (bot: Bot, webhookId: number, update: Update) => {
+    try {
+      const line = await options.handle(bot, update)
+      count(bot, 'handled')
+      if (line !== undefined) log(line, {updateId: update.update_id, webhookId})
+    } catch (error) {
+      count(bot, 'failed')
+      logError(`webhook: update ${update.update_id} for bot ${webhookId} failed: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+  // Its own function, so the queued task holds the update and its bot only: a closure made in `receive` would keep
+  // the request (headers, stream state) alive, and copied by the GC, until the update is handled.
+  const enqueue = (bot: Bot, webhookId: number, update: Update) => {
+    accepted++
+    queue.push(options.laneOf(webhookId, update), () => handle(bot, webhookId, update))
+  }
+
+  const received = (request: IncomingMessage, response: ServerResponse, path: string, webhookId: number, bot: Bot, body: Buffer | NoBody) => {
+    if (body === 'too-large') return refuse(response, 413, `body over ${maxBodyBytes} bytes`, request, path, bot)
+    if (body === 'cut-short') return logError(`webhook: request cut short or timed out before its body arrived (${from(request, path)})`)
+    const update = parseUpdate(body)
+    if (typeof update === 'string') return refuse(response, 400, update, request, path, bot)
+    if (queue.size >= maxQueued) return refuse(response, 503, 'too many updates waiting; Telegram will retry', request, path, bot)
+    response.writeHead(200, OK_HEADERS)
+    response.end()
+    if (!recent.isNew(webhookId, update.update_id)) return count(bot, 'duplicate')
+    enqueue(bot, webhookId, update)
+  }
+
+  const receive = (request: IncomingMessage, response: ServerResponse) => {
     const path = requestPath(request.url)
     const webhookId = Number(route.exec(path)?.[1])
     const bot = options.bots.get(webhookId)
-    // Only refusals name the peer: an accepted update does not pay for the text.
-    const from = () => `${peers.get(request.socket) ?? '?'} ${request.method ?? '?'} ${path}`
     // The secret comes first: without it, neither the status (404, 405) nor the time taken tells which bots are served.
     if (expectedSecret !== undefined) {
       const given = request.headers[SECRET_HEADER]
       if (typeof given !== 'string' || !timingSafeEqual(digest(given), expectedSecret)) {
         request.resume()
-        return refuse(response, 401, 'wrong or missing secret token header', from)
+        return refuse(response, 401, 'wrong or missing secret token header', request, path)
       }
     }
     if (bot === undefined) {
       request.resume()
-      return refuse(response, 404, 'no bot is served at this path', from)
+      return refuse(response, 404, 'no bot is served at this path', request, path)
     }
     if (request.method !== 'POST') {
       request.resume()
@@ -233,31 +222,13 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
     }
     if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) {
       request.resume()
-      return refuse(response, 413, `body over ${maxBodyBytes} bytes`, from, bot)
+      return refuse(response, 413, `body over ${maxBodyBytes} bytes`, request, path, bot)
     }
-    let body: Buffer
-    try {
-      body = await readBody(request, maxBodyBytes)
-    } catch (error) {
-      if (error instanceof BodyTooLarge) return refuse(response, 413, `body over ${maxBodyBytes} bytes`, from, bot)
-      if (error instanceof BodyCutShort) return logError(`webhook: request cut short or timed out before its body arrived (${from()})`)
-      throw error
-    }
-    const update = parseUpdate(body)
-    if (typeof update === 'string') return refuse(response, 400, update, from, bot)
-    if (queue.size >= maxQueued) return refuse(response, 503, 'too many updates waiting; Telegram will retry', from, bot)
-    response.writeHead(200, OK_HEADERS)
-    response.end()
-    if (!recent.isNew(webhookId, update.update_id)) return count(bot, 'duplicate')
-    accepted++
-    queue.push(options.laneOf(webhookId, update), async () => {
+    readBody(request, maxBodyBytes, (body) => {
       try {
-        const line = await options.handle(bot, update)
-        count(bot, 'handled')
-        if (line !== undefined) log(line, {updateId: update.update_id, webhookId})
+        received(request, response, path, webhookId, bot, body)
       } catch (error) {
-        count(bot, 'failed')
-        logError(`webhook: update ${update.update_id} for bot ${webhookId} failed: ${error instanceof Error ? error.message : String(error)}`)
+        failed(response, error)
       }
     })
   }
@@ -266,11 +237,11 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
   const server = createServer(
     {requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs)},
     (request, response) => {
-      receive(request, response).catch((error: unknown) => {
-        logError(`webhook: 500 ${error instanceof Error ? error.message : String(error)}`)
-        if (!response.headersSent) answer(response, 500, 'internal error\n')
-        else response.destroy()
-      })
+      try {
+        receive(request, response)
+      } catch (error) {
+        failed(response, error)
+      }
     },
   )
   // The peer's address, read once a connection (not once a request) and still known after it is gone: a request cut

@@ -1,0 +1,50 @@
+// Reading one webhook request's body and the update in it, for webhook-server.ts.
+import type {IncomingMessage} from 'node:http'
+
+import type {Update} from '@grammyjs/types'
+
+/** Why a request has no body to handle: over the size limit, or cut short (the peer went away, or the timeout hit). */
+export type NoBody = 'too-large' | 'cut-short'
+
+/**
+ * Calls `done` once, with the whole body or why there is none. A callback, not a promise: the update is answered from
+ * the 'end' event itself, as a bare server would, with no promise or microtask in between.
+ */
+export function readBody(request: IncomingMessage, maxBytes: number, done: (body: Buffer | NoBody) => void): void {
+  const chunks: Buffer[] = []
+  let size = 0
+  // 'close' follows every request, also one read whole: only the first outcome counts.
+  let settled = false
+  const settle = (body: Buffer | NoBody) => {
+    if (settled) return
+    settled = true
+    done(body)
+  }
+  request.on('data', (chunk: Buffer) => {
+    size += chunk.length
+    if (size > maxBytes) {
+      request.removeAllListeners('data')
+      request.resume()
+      settle('too-large')
+    } else chunks.push(chunk)
+  })
+  request.on('end', () => settle(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)))
+  const cutShort = () => settle('cut-short')
+  request.on('error', cutShort)
+  request.on('close', cutShort)
+}
+
+/** The update in a body, or why it is none (a line for the 400 answer and the log). */
+export function parseUpdate(body: Buffer): Update | string {
+  let value: unknown
+  try {
+    value = JSON.parse(body.toString('utf8'))
+  } catch (error) {
+    return `malformed JSON (${(error as Error).message.slice(0, 120)})`
+  }
+  const updateId = (value as {update_id?: unknown} | null)?.update_id
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Number.isSafeInteger(updateId)) {
+    return 'not a Telegram update (no integer update_id)'
+  }
+  return value as Update
+}
