@@ -9,6 +9,7 @@ const {readFileSync} = require('node:fs')
 const {join} = require('node:path')
 
 const CLI_BUNDLE = join(__dirname, '../dist/cli.cjs')
+const ALERT_BUNDLE = join(__dirname, '../dist/chunks/alert-fast.cjs')
 
 /**
  * `<command> --help` (or -h) as oclif printed it at build time (scripts/render-help.mjs: into a pipe, no colour),
@@ -29,40 +30,43 @@ function prerenderedHelp(argv) {
 }
 
 /**
- * The bundle's module, as `require` would give it, compiled with the V8 code cache that the build made for it
- * (dist/cli.cjs.cache, by this Node: scripts/warm-code-cache.mjs) instead of from its source: compiling the bundle was
- * the largest part of a start. A cache that another Node or other V8 flags made is rejected by V8, which then
- * compiles from the source as `require` does; nothing is written here. oclif loads the bundle too (package.json
- * names its commands, hooks and help class in it): it gets this module from require's cache.
- * `script` is for the build, which makes the cache from it.
+ * A bundle's module (dist/cli.cjs, or the alert fast path's), as `require` would give it, compiled with the V8 code
+ * cache the build made for it (`<bundle>.cache`, by this Node: scripts/warm-code-cache.mjs) instead of from its
+ * source: compiling the bundle was the largest part of a start. A cache that another Node or other V8 flags made is
+ * rejected by V8, which then compiles from the source as `require` does; nothing is written here. oclif loads the
+ * CLI bundle too (package.json names its commands, hooks and help class in it): it gets this module from require's
+ * cache. `script` is for the build, which makes the cache from it.
  */
-function loadCli() {
-  const cached = require.cache[CLI_BUNDLE]
+function loadBundle(filename) {
+  const cached = require.cache[filename]
   if (cached) return {exports: cached.exports}
   const Module = require('node:module')
   const {Script} = require('node:vm')
-  const source = readFileSync(CLI_BUNDLE, 'utf8')
+  const source = readFileSync(filename, 'utf8')
   let cachedData
   try {
-    cachedData = readFileSync(`${CLI_BUNDLE}.cache`)
+    cachedData = readFileSync(`${filename}.cache`)
   } catch {}
   // As Module.wrap, plus `import()` from a module Node compiled itself: a script compiled through node:vm cannot
-  // import without an experimental flag (scripts/build.mjs routes the bundle's `import()` calls here).
+  // import without an experimental flag (scripts/finish-bundle.mjs routes the bundle's `import()` calls here).
   const wrapped = `(function (exports, require, module, __filename, __dirname, __fastpayImport) {${source}\n})`
-  const script = new Script(wrapped, {filename: CLI_BUNDLE, cachedData})
-  const bundle = new Module(CLI_BUNDLE, module)
-  bundle.filename = CLI_BUNDLE
-  require.cache[CLI_BUNDLE] = bundle
+  const script = new Script(wrapped, {filename, cachedData})
+  const bundle = new Module(filename, module)
+  bundle.filename = filename
+  require.cache[filename] = bundle
   try {
-    const dirname = join(CLI_BUNDLE, '..')
-    script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(CLI_BUNDLE), bundle, CLI_BUNDLE, dirname, (specifier) => import(specifier))
+    const dirname = join(filename, '..')
+    script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(filename), bundle, filename, dirname, (specifier) => import(specifier))
   } catch (error) {
-    delete require.cache[CLI_BUNDLE]
+    delete require.cache[filename]
     throw error
   }
   bundle.loaded = true
   return {exports: bundle.exports, script}
 }
+
+const loadCli = () => loadBundle(CLI_BUNDLE)
+const loadAlertFast = () => loadBundle(ALERT_BUNDLE)
 
 async function main(argv) {
   const help = prerenderedHelp(argv)
@@ -74,7 +78,7 @@ async function main(argv) {
     process.stdout.write(`${name}/${version} ${platform}-${arch} node-${process.version}\n`)
   } else if (help !== undefined) {
     process.stdout.write(help)
-  } else if (argv[0] !== 'alert' || !(await require('../dist/chunks/alert-fast.cjs').runAlertFast(argv))) {
+  } else if (argv[0] !== 'alert' || !(await loadAlertFast().exports.runAlertFast(argv))) {
     // (A plain alert ran above, without oclif: see commands/alert-fast.ts.)
     // oclif finds the package from here: the folder with package.json (bin/ has one of its own, for the module type).
     await loadCli().exports.run(argv, join(__dirname, '..'))
@@ -84,4 +88,4 @@ async function main(argv) {
 // A rejection is left unhandled, as an ES module's top-level await left it: Node prints it and exits with 1.
 if (require.main === module) main(process.argv.slice(2))
 
-module.exports = {loadCli}
+module.exports = {loadCli, loadAlertFast}

@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {buildActionBundle} from './action-bundle.mjs'
-import {finishCliBundle, PARSER_BUILD_PLACEHOLDER} from './finish-cli-bundle.mjs'
+import {finishBundle, PARSER_BUILD_PLACEHOLDER} from './finish-bundle.mjs'
 import {lazyBanner, lazyRequirePlugin} from './lazy-require-plugin.mjs'
 import {oclifStartPlugin} from './oclif-start-plugin.mjs'
 
@@ -58,7 +58,7 @@ await build({
   sourcemap: false,
   legalComments: 'none',
   banner: {js: lazyBanner('chunks')},
-  // The one `import.meta` of the sources names the build for the monitors parse cache (finish-cli-bundle.mjs).
+  // The one `import.meta` of the sources names the build for the monitors parse cache (finish-bundle.mjs).
   define: {'import.meta.url': JSON.stringify(PARSER_BUILD_PLACEHOLDER)},
   // oclif probes for these to run TypeScript sources; a bundled CLI never does.
   external: ['typescript', 'ts-node', 'tsx', '@napi-rs/keyring'],
@@ -73,13 +73,12 @@ await build({
     ),
   ],
 })
-finishCliBundle('dist/cli.cjs')
+finishBundle('dist/cli.cjs', {namesBuild: true})
 
-// The alert fast path (bin/run.js runs a plain `alert` line without oclif): one CommonJS file, required, not
-// imported, because every ES module costs a start a resolve, a read and a link of its own (the chunks of the
-// bundle above cost a plain alert more than its work), and a CommonJS file is read and compiled in one step. Its
-// modules that a run may not need are in the file but run only when first imported; the large libraries they use
-// (zod, yaml, ioredis: registry files, Redis) are files of their own in the lazy folder, read only then.
+// The alert fast path (bin/run.js runs a plain `alert` line without oclif): one CommonJS file too, loaded as the CLI
+// bundle is, with a code cache of its own. Its modules that a run may not need are in the file but run only when
+// first imported; the large libraries they use (zod, yaml, ioredis: registry files, Redis) are files of their own in
+// the lazy folder, read only then.
 await build({
   entryPoints: {'alert-fast': 'commands/alert-fast.ts'},
   outdir: 'dist/chunks',
@@ -95,6 +94,7 @@ await build({
   logLevel: 'warning',
   plugins: [lazyRequirePlugin(['zod', 'yaml', 'ioredis'], {chunksDir: 'dist/chunks', eager: true})],
 })
+finishBundle('dist/chunks/alert-fast.cjs')
 
 // The fake Bot API, for `npm run demo` and the benchmarks: a user's machine needs no bot and no internet.
 await build({
@@ -128,5 +128,5 @@ try {
   rmSync(emptyHome, {recursive: true, force: true})
 }
 
-// Last, once the manifest is there: the code cache, made by this Node from runs of the frequent commands.
+// Last, once the manifest is there: the code caches, made by this Node from runs of the frequent lines.
 execFileSync(process.execPath, ['scripts/warm-code-cache.mjs'], {stdio: ['ignore', 'inherit', 'inherit'], env: {PATH: process.env.PATH}})

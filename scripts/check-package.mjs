@@ -37,16 +37,18 @@ try {
   const {stdout: alerted} = await promisify(execFile)(join(prefix, 'bin', 'fastpay-tg'), alert, {cwd: tmpdir(), env})
   const received = api.messages(4242).map((message) => message.text)
   if (received[0] !== 'installed from the tarball' || !/installed alert/.test(received[1] ?? '')) throw new Error(`the fake Bot API received ${JSON.stringify(received)}`)
-  // The code cache the build made is the one V8 takes for the installed bundle (rejected, it would compile from source).
+  // The code caches the build made are the ones V8 takes for the installed bundles (rejected, they would compile from
+  // source).
   const installed = join(prefix, 'lib', 'node_modules', 'fastpay-tg')
-  const probe = `process.stdout.write(String(require(${JSON.stringify(join(installed, 'bin', 'run.js'))}).loadCli().script.cachedDataRejected))`
+  const bin = JSON.stringify(join(installed, 'bin', 'run.js'))
+  const probe = `const b = require(${bin}); process.stdout.write(String([b.loadCli(), b.loadAlertFast()].map(({script}) => script.cachedDataRejected)))`
   const rejected = execFileSync(process.execPath, ['-e', probe], {cwd: tmpdir(), env, encoding: 'utf8'})
-  if (rejected !== 'false') throw new Error(`V8 rejected the installed bundle's code cache (cachedDataRejected: ${rejected})`)
+  if (rejected !== 'false,false') throw new Error(`V8 rejected an installed bundle's code cache (cachedDataRejected of the CLI, the alert fast path: ${rejected})`)
   const modules = readdirSync(join(prefix, 'lib', 'node_modules', 'fastpay-tg', 'node_modules'), {recursive: false})
   const size = execFileSync('du', ['-sk', join(prefix, 'lib', 'node_modules', 'fastpay-tg')], {encoding: 'utf8'}).split('\t')[0]
   console.log(`package: ${packed.filename}, ${shipped.length} files, ${Math.round(packed.size / 1024)} kB packed`)
   console.log(`installed with --omit=dev: ${Math.round(Number(size) / 1024 * 10) / 10} MB (node_modules: ${modules.join(', ')})`)
-  console.log(`installed binary sent a message from another directory: ${out.trim()}; an alert: ${alerted.trim()}; code cache taken`)
+  console.log(`installed binary sent a message from another directory: ${out.trim()}; an alert: ${alerted.trim()}; code caches taken`)
 } finally {
   await api.close()
   rmSync(work, {recursive: true, force: true})

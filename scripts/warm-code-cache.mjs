@@ -1,8 +1,9 @@
-// Makes dist/cli.cjs.cache, the V8 code cache bin/run.js compiles the CLI bundle with (scripts/build.mjs runs this
-// last, with this Node and no flags: V8 rejects a cache made by another version or with other flags). The bundle is
-// loaded as bin/run.js loads it, then runs the lines the suite and scripts run most, in this process, against the
-// fake Bot API: the cache then holds every function those runs compiled, and a start compiles none of them again.
-// Whatever the lines print is swallowed; a line that fails fails the build.
+// Makes dist/cli.cjs.cache and dist/chunks/alert-fast.cjs.cache, the V8 code caches bin/run.js compiles the CLI
+// bundle and the alert fast path with (scripts/build.mjs runs this last, with this Node and no flags: V8 rejects a
+// cache made by another version or with other flags). Each bundle is loaded as bin/run.js loads it, then runs the
+// lines the suite and scripts run most, in this process, against the fake Bot API: a cache then holds every function
+// those runs compiled, and a start compiles none of them again. Whatever the lines print is swallowed; a line that
+// fails fails the build.
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
@@ -13,7 +14,9 @@ import {startFakeBotApi} from '../dist/fake-bot-api.js'
 const ROOT = resolve(import.meta.dirname, '..')
 const TOKEN = '7012345678:AAHwarmCodeCacheToken_0123456789abcdef'
 const CHAT = 4242
-const LINES = [['config', 'show'], ['bots', 'list'], ['send', '--chat', String(CHAT), 'warm-up']]
+const CLI_LINES = [['config', 'show'], ['bots', 'list'], ['send', '--chat', String(CHAT), 'warm-up']]
+// Sent, then held back by the throttle, then a dry run.
+const ALERT_LINES = [['alert', 'warm-up', '--chat', String(CHAT)], ['alert', 'warm-up', '--chat', String(CHAT)], ['alert', 'warm-up', '--chat', String(CHAT), '--dry-run']]
 
 const home = mkdtempSync(join(tmpdir(), 'fastpay-tg-warm-'))
 const api = await startFakeBotApi({bots: [{token: TOKEN, id: 7012345678, username: 'warm_bot'}], chats: [{id: CHAT, type: 'private', first_name: 'Warm'}]})
@@ -26,24 +29,35 @@ Object.assign(process.env, {
 })
 const {exit} = process
 const writes = {stdout: process.stdout.write, stderr: process.stderr.write}
-try {
-  const {exports: cli, script} = createRequire(import.meta.url)('../bin/run.js').loadCli()
-  for (const line of LINES) {
-    let printed = ''
-    process.exit = (code) => {
-      throw new Error(`warm-code-cache: \`${line.join(' ')}\` exited ${code}: ${printed}`)
-    }
-    for (const stream of ['stdout', 'stderr']) {
-      process[stream].write = (chunk, ...rest) => {
-        printed += String(chunk)
-        rest.find((argument) => typeof argument === 'function')?.()
-        return true
-      }
-    }
-    await cli.run(line, ROOT)
-    if (process.exitCode) throw new Error(`warm-code-cache: \`${line.join(' ')}\` set exit code ${process.exitCode}: ${printed}`)
+/** Runs `line` through `run`, its output swallowed; an exit or an exit code is an error. */
+async function warm(line, run) {
+  let printed = ''
+  process.exit = (code) => {
+    throw new Error(`warm-code-cache: \`${line.join(' ')}\` exited ${code}: ${printed}`)
   }
-  writeFileSync(join(ROOT, 'dist/cli.cjs.cache'), script.createCachedData())
+  for (const stream of ['stdout', 'stderr']) {
+    process[stream].write = (chunk, ...rest) => {
+      printed += String(chunk)
+      rest.find((argument) => typeof argument === 'function')?.()
+      return true
+    }
+  }
+  await run()
+  if (process.exitCode) throw new Error(`warm-code-cache: \`${line.join(' ')}\` set exit code ${process.exitCode}: ${printed}`)
+}
+
+try {
+  const {loadCli, loadAlertFast} = createRequire(import.meta.url)('../bin/run.js')
+  const cli = loadCli()
+  for (const line of CLI_LINES) await warm(line, () => cli.exports.run(line, ROOT))
+  const alert = loadAlertFast()
+  for (const line of ALERT_LINES) {
+    await warm(line, async () => {
+      if (!(await alert.exports.runAlertFast(line))) throw new Error(`warm-code-cache: \`${line.join(' ')}\` is not a fast-path line`)
+    })
+  }
+  writeFileSync(join(ROOT, 'dist/cli.cjs.cache'), cli.script.createCachedData())
+  writeFileSync(join(ROOT, 'dist/chunks/alert-fast.cjs.cache'), alert.script.createCachedData())
 } finally {
   Object.assign(process, {exit})
   Object.assign(process.stdout, {write: writes.stdout})

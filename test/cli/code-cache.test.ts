@@ -1,7 +1,8 @@
-// bin/run.js compiles the CLI bundle with the V8 code cache the build made (dist/cli.cjs.cache): V8 must take it, and
-// a cache it rejects (another Node, other flags, a damaged file) must change nothing but the cost.
+// bin/run.js compiles the CLI bundle and the alert fast path with the V8 code caches the build made (dist/cli.cjs.cache,
+// dist/chunks/alert-fast.cjs.cache): V8 must take them, and a cache it rejects (another Node, other flags, a damaged
+// file) must change nothing but the cost.
 import {execa} from 'execa'
-import {cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
@@ -16,29 +17,28 @@ afterAll(() => {
   rmSync(copy, {recursive: true, force: true})
 })
 
-/** `cachedDataRejected` of the bundle as bin/run.js (of the package at `root`) compiles it. */
+/** `cachedDataRejected` of the CLI bundle and of the alert fast path, as bin/run.js (of the package at `root`) compiles them. */
 async function rejected(root: string, nodeOptions: string[] = []): Promise<string> {
-  const probe = `process.stdout.write(String(require(${JSON.stringify(join(root, 'bin/run.js'))}).loadCli().script.cachedDataRejected))`
+  const bin = JSON.stringify(join(root, 'bin/run.js'))
+  const probe = `const b = require(${bin}); process.stdout.write(String([b.loadCli(), b.loadAlertFast()].map(({script}) => script.cachedDataRejected)))`
   return (await execa(process.execPath, [...nodeOptions, '-e', probe], {env: sandbox.env, extendEnv: false})).stdout
 }
 
-describe('the code cache of the CLI bundle', () => {
-  it('is taken by this Node; with other V8 flags it is rejected', async () => {
-    expect(await rejected(ROOT)).toBe('false')
-    expect(await rejected(ROOT, ['--no-opt'])).toBe('true')
+describe('the code caches of the bundles', () => {
+  it('are taken by this Node; with other V8 flags they are rejected', async () => {
+    expect(await rejected(ROOT)).toBe('false,false')
+    expect(await rejected(ROOT, ['--no-opt'])).toBe('true,true')
   })
 
-  it('rejected, it changes nothing a user sees', async () => {
-    // The package as built, with a cache that is not one.
-    for (const path of ['package.json', 'oclif.manifest.json', 'bin']) cpSync(join(ROOT, path), join(copy, path), {recursive: true})
-    mkdirSync(join(copy, 'dist'))
-    cpSync(join(ROOT, 'dist/cli.cjs'), join(copy, 'dist/cli.cjs'))
-    symlinkSync(join(ROOT, 'dist/chunks'), join(copy, 'dist/chunks'))
+  it('rejected, they change nothing a user sees', async () => {
+    // The package as built, with caches that are not ones.
+    for (const path of ['package.json', 'oclif.manifest.json', 'bin', 'dist/cli.cjs', 'dist/chunks']) cpSync(join(ROOT, path), join(copy, path), {recursive: true})
     symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'))
-    writeFileSync(join(copy, 'dist/cli.cjs.cache'), 'not a code cache')
-    expect(await rejected(copy)).toBe('true')
+    for (const cache of ['dist/cli.cjs.cache', 'dist/chunks/alert-fast.cjs.cache']) writeFileSync(join(copy, cache), 'not a code cache')
+    expect(await rejected(copy)).toBe('true,true')
 
-    const lines = [['config', 'show', '--token', '7012345678:AAHcodeCacheTestToken_0123456789abcdef'], ['bots', 'list'], ['sned'], ['config']]
+    const token = '7012345678:AAHcodeCacheTestToken_0123456789abcdef'
+    const lines = [['config', 'show', '--token', token], ['bots', 'list'], ['sned'], ['config'], ['alert', 'code cache', '--token', token, '--chat', '42', '--dry-run', '--no-host']]
     for (const line of lines) {
       const [built, damaged] = await Promise.all([run(ROOT, line), run(copy, line)])
       expect(damaged).toEqual(built)
@@ -46,7 +46,9 @@ describe('the code cache of the CLI bundle', () => {
   })
 })
 
+/** A run's output, its timestamps (an alert's) made alike. */
 async function run(root: string, args: string[]) {
   const {stdout, stderr, exitCode} = await execa(process.execPath, [join(root, 'bin/run.js'), ...args], {env: sandbox.env, extendEnv: false, reject: false})
-  return {stdout, stderr, exitCode}
+  const timeless = (text: string) => text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, 'TIME')
+  return {stdout: timeless(stdout), stderr: timeless(stderr), exitCode}
 }

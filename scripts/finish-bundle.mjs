@@ -1,4 +1,5 @@
-// What esbuild leaves for scripts/build.mjs to do to dist/cli.cjs before its code cache is made.
+// What esbuild leaves for scripts/build.mjs to do to the bundles bin/run.js loads (dist/cli.cjs, the alert fast path)
+// before their code caches are made.
 import {createHash} from 'node:crypto'
 import {readFileSync, writeFileSync} from 'node:fs'
 import ts from 'typescript'
@@ -14,8 +15,11 @@ export const PARSER_BUILD_PLACEHOLDER = 'dist/cli.cjs#0000000000000000'
 const IMPORT = '__fastpayImport'
 const IMPORT_FALLBACK = `var ${IMPORT} = typeof ${IMPORT} == 'function' ? ${IMPORT} : (specifier) => import(specifier);\n`
 
-/** Routes the bundle's `import()` calls through `__fastpayImport` and names the build; rewrites `path` in place. */
-export function finishCliBundle(path) {
+/**
+ * Makes the bundle strict, routes its `import()` calls through `__fastpayImport` and, with `namesBuild`, replaces
+ * PARSER_BUILD_PLACEHOLDER by a hash of the bundle; rewrites `path` in place.
+ */
+export function finishBundle(path, {namesBuild = false} = {}) {
   let text = readFileSync(path, 'utf8')
   const calls = importCalls(text)
   // From the end, so that earlier offsets stay right.
@@ -23,6 +27,7 @@ export function finishCliBundle(path) {
   // Strict, as the ES modules it was built from: esbuild's "use strict" comes after the banner, where it is no
   // directive.
   text = `'use strict';\n${IMPORT_FALLBACK}${text}`
+  if (!namesBuild) return writeFileSync(path, text)
   if (text.split(PARSER_BUILD_PLACEHOLDER).length !== 2) throw new Error(`${path}: expected the build name placeholder once`)
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16)
   writeFileSync(path, text.replace(PARSER_BUILD_PLACEHOLDER, PARSER_BUILD_PLACEHOLDER.replace(/0+$/, hash)))
@@ -30,7 +35,7 @@ export function finishCliBundle(path) {
 
 /** Where the `import` keyword of each `import(…)` call is (parsed: the word in a string or a name is not one). */
 function importCalls(text) {
-  const source = ts.createSourceFile('cli.cjs', text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS)
+  const source = ts.createSourceFile('bundle.cjs', text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS)
   const calls = []
   const visit = (node) => {
     if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
