@@ -1,19 +1,27 @@
 // `node bench/webhook-load.mjs` (after `npm run build`): Telegram updates POSTed to `webhook serve` on loopback,
 // 50 in flight, against the fake Bot API, interleaved with the same load on a minimal node:http server that parses
 // the JSON and answers 200 (its own process): BENCH_ROUNDS rounds (default 3) of BENCH_RUNS pairs (default 3) of
-// BENCH_UPDATES updates (default 250) each, the pairs' order alternating (A B, B A, …) so neither side always runs
-// right after the other. Per pair, serve's throughput over the minimal server's; a verdict only when three
-// consecutive rounds agree (target >= 0.9x); p99 of serve's answers under 50 ms, measured by the client on every
-// request (the minimal server's p99 beside it: the floor on this machine at this moment); each server's CPU per
-// request (its whole process, from /proc, during its own runs); and every update answered 200 and every reply
-// delivered through the limiter (Telegram's 30 messages/s bound the wait for the last replies, so the updates per
-// run are kept modest).
+// BENCH_UPDATES updates (default 1000) each, the pairs' order alternating (A B, B A, …) so neither side always runs
+// right after the other. Per pair, serve's throughput (updates answered 200 a second, timed by the client from the
+// first POST to the last answer) over the minimal server's; a verdict only when three consecutive rounds agree
+// (target >= 0.9x); p99 of serve's answers under 50 ms, measured by the client on every request (the minimal
+// server's p99 beside it: the floor on this machine at this moment); each server's CPU per request (its whole
+// process, from /proc, during its own runs); and every update answered 200 and every reply delivered through the
+// limiter. Both servers get the same client, the same bodies, paths and headers (the minimal server ignores the
+// path and the secret header).
+//
+// serve serves BENCH_BOTS registry bots (default 10), the updates spread over their paths in turn: Telegram lets
+// each bot send 30 messages a second, and every reply goes through its bot's limiter, so with one bot the replies
+// of 10,000 updates would take over 5 minutes to drain (and pass serve's 10,000 queued updates, answered 503). A
+// reply is sent after its update was answered, so most replies go out after the timed runs: the bench waits for
+// all of them, untimed, then reports serve's CPU all told per update (answer, reply through the limiter, log line)
+// from the first update to the last reply, beside the timed figures.
 //
 // The client is node:http with a keep-alive agent of 50 sockets per server, the same for both: global fetch cost
 // the client about 0.9 ms of CPU a request here against 0.1 ms for node:http, so with fetch both sides measured
 // mostly the client (about 220 answers/s each at load average 25).
 import {spawn} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {Agent, request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -22,21 +30,26 @@ import {performance} from 'node:perf_hooks'
 import {startFakeBotApi} from '../dist/fake-bot-api.js'
 import {recordRow, spread, verdictLine, verdict as verdictOf} from './ab.mjs'
 
-const UPDATES = Number(process.env.BENCH_UPDATES ?? 250)
+const UPDATES = Number(process.env.BENCH_UPDATES ?? 1000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 const THROUGHPUT_TARGET = 0.9
 const P99_TARGET_MS = 50
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 50)
 const CHATS = 100
-const TOKEN = '7012345678:AAHbenchTokenForTheFakeApi_0123456789x'
-const BOT_ID = 7012345678
+const BOTS = Number(process.env.BENCH_BOTS ?? 10)
 const SECRET = 'bench_webhook_secret'
-const WAIT_LIMIT_MS = 180_000
+// The replies drain at about 70 a second (see README): 10,000 take about 2.5 minutes.
+const WAIT_LIMIT_MS = 600_000
 
 const chats = Array.from({length: CHATS}, (_, index) => ({id: 10_001 + index, type: 'private', first_name: `User${index}`}))
-const api = await startFakeBotApi({bots: [{token: TOKEN, id: BOT_ID, username: 'bench_bot'}], chats})
+// Registry ids 1…BOTS: serve answers bot n at /api/telegram/webhook/n/.
+const bots = Array.from({length: BOTS}, (_, index) => ({registryId: index + 1, token: `${7_012_345_600 + index}:AAHbenchTokenForTheFakeApi_0123456789x`, id: 7_012_345_600 + index, username: `bench_${index + 1}_bot`}))
+const api = await startFakeBotApi({bots: bots.map(({token, id, username}) => ({token, id, username})), chats})
 const home = mkdtempSync(join(tmpdir(), 'fastpay-tg-webhook-bench-'))
+mkdirSync(join(home, 'config', 'fastpay-tg'), {recursive: true})
+const registry = `bots:\n${bots.map((bot) => `  - name: bench${bot.registryId}\n    id: ${bot.registryId}\n    token: ${bot.token}\n`).join('')}`
+writeFileSync(join(home, 'config', 'fastpay-tg', 'config.yml'), registry, {mode: 0o600})
 const env = {
   PATH: process.env.PATH ?? '/usr/bin:/bin',
   HOME: home,
@@ -47,7 +60,7 @@ const env = {
 }
 // BENCH_SERVE_NODE_ARGS: node flags for the serve process only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
 const serveNodeArgs = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean)
-const server = spawn(process.execPath, [...serveNodeArgs, 'bin/run.js', 'webhook', 'serve', '--port', '0', '--token', TOKEN], {env, stdio: ['ignore', 'pipe', 'pipe']})
+const server = spawn(process.execPath, [...serveNodeArgs, 'bin/run.js', 'webhook', 'serve', '--port', '0'], {env, stdio: ['ignore', 'pipe', 'pipe']})
 let stdout = ''
 let stderr = ''
 server.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk))
@@ -63,9 +76,14 @@ async function waitUntil(condition, what) {
   }
 }
 
+/**
+ * Update n: from chat n mod CHATS, to the bots in turn a hundred updates each (every bot hears from every chat, so
+ * each bot's 30 a second binds, not the one a second per chat), a /start or a /help (each answered with a reply).
+ */
 function update(updateId) {
   const chat = chats[updateId % CHATS]
-  return JSON.stringify({
+  const path = `/api/telegram/webhook/${bots[Math.floor(updateId / CHATS) % BOTS].registryId}/`
+  return {path, body: JSON.stringify({
     update_id: updateId,
     message: {
       message_id: updateId,
@@ -75,13 +93,13 @@ function update(updateId) {
       text: updateId % 2 === 0 ? '/help' : '/start',
       entities: [{type: 'bot_command', offset: 0, length: updateId % 2 === 0 ? 5 : 6}],
     },
-  })
+  })}
 }
 
 /** One POST over `agent`; resolves with the status once the whole answer is read. */
-function post(url, agent, body, headers) {
+function post({hostname, port}, agent, path, body, headers) {
   return new Promise((resolve, reject) => {
-    const sent = request(url, {method: 'POST', agent, headers: {'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers}}, (response) => {
+    const sent = request({hostname, port, path, method: 'POST', agent, headers: {'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers}}, (response) => {
       response.resume()
       response.once('end', () => resolve(response.statusCode))
       response.once('error', reject)
@@ -102,17 +120,17 @@ function cpuMs(pid) {
 }
 
 /** POSTs every body with IN_FLIGHT requests at a time; latency of each answer, statuses, total time, the server's CPU. */
-async function load({url, agent, pid}, bodies, headers) {
+async function load({origin, agent, pid}, updates, headers) {
   const latencies = []
   const statuses = new Map()
   let next = 0
   const cpuBefore = cpuMs(pid)
   const started = performance.now()
   const worker = async () => {
-    while (next < bodies.length) {
-      const body = bodies[next++]
+    while (next < updates.length) {
+      const {path, body} = updates[next++]
       const sentAt = performance.now()
-      const status = await post(url, agent, body, headers)
+      const status = await post(origin, agent, path, body, headers)
       latencies.push(performance.now() - sentAt)
       statuses.set(status, (statuses.get(status) ?? 0) + 1)
     }
@@ -120,7 +138,7 @@ async function load({url, agent, pid}, bodies, headers) {
   await Promise.all(Array.from({length: IN_FLIGHT}, worker))
   const totalMs = performance.now() - started
   const cpuAfter = cpuMs(pid)
-  const cpuPerRequestMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / bodies.length
+  const cpuPerRequestMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / updates.length
   return {sorted: latencies.sort((a, b) => a - b), statuses, totalMs, cpuPerRequestMs}
 }
 
@@ -129,7 +147,7 @@ async function startBareServer() {
   const code = `const s = require('node:http').createServer((q, r) => { const c = []; q.on('data', (d) => c.push(d)); q.on('end', () => { JSON.parse(Buffer.concat(c)); r.writeHead(200, {'content-length': '0'}); r.end() }) }); s.listen(0, '127.0.0.1', () => console.log(s.address().port))`
   const bare = spawn(process.execPath, ['-e', code], {stdio: ['ignore', 'pipe', 'inherit']})
   const port = await new Promise((resolve) => bare.stdout.once('data', (data) => resolve(String(data).trim())))
-  return {url: `http://127.0.0.1:${port}/`, pid: bare.pid, close: () => bare.kill()}
+  return {origin: new URL(`http://127.0.0.1:${port}`), pid: bare.pid, close: () => bare.kill()}
 }
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
@@ -140,14 +158,16 @@ let bareServer
 let sentUpdates = 0
 try {
   await waitUntil(() => /^listening on /m.test(stdout), 'serve did not start')
-  const url = `${/^listening on (\S+)/m.exec(stdout)[1]}/api/telegram/webhook/${BOT_ID}/`
+  const origin = new URL(/^listening on (\S+)/m.exec(stdout)[1])
   bareServer = await startBareServer()
   const headers = {'x-telegram-bot-api-secret-token': SECRET}
   const agentOptions = {keepAlive: true, maxSockets: IN_FLIGHT}
-  const served = {url, agent: new Agent(agentOptions), pid: server.pid, headers}
-  const bare = {url: bareServer.url, agent: new Agent(agentOptions), pid: bareServer.pid, headers: {}}
-  const nextBodies = () => Array.from({length: UPDATES}, () => update(++sentUpdates))
-  const run = (side) => load(side, nextBodies(), side.headers)
+  const served = {origin, agent: new Agent(agentOptions), pid: server.pid}
+  const bare = {origin: bareServer.origin, agent: new Agent(agentOptions), pid: bareServer.pid}
+  const nextUpdates = () => Array.from({length: UPDATES}, () => update(++sentUpdates))
+  const run = (side) => load(side, nextUpdates(), headers)
+  // serve's CPU all told, from before its first update to after its last reply (the replies' wait is not timed).
+  const servedCpuAtStart = cpuMs(server.pid)
   // One unmeasured pair warms the client, serve and the minimal server alike (and opens the keep-alive sockets).
   await run(served)
   await run(bare)
@@ -172,6 +192,8 @@ try {
   const servedUpdates = UPDATES * (1 + ROUNDS * RUNS)
   const replied = () => api.requests.filter((request) => request.method === 'sendMessage' && request.status === 200).length
   await waitUntil(() => replied() >= servedUpdates, `only ${replied()} of ${servedUpdates} replies reached the fake Bot API`)
+  const servedCpuAtEnd = cpuMs(server.pid)
+  const cpuAllTold = servedCpuAtStart === undefined || servedCpuAtEnd === undefined ? undefined : (servedCpuAtEnd - servedCpuAtStart) / servedUpdates
 
   const all = rounds.flat()
   const perSecond = (result) => UPDATES / (result.totalMs / 1000)
@@ -192,15 +214,16 @@ try {
   const answers = (sorted) => `answers p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}, max ${ms(sorted.at(-1))}`
   const cpuText = (side) => (cpu ? `; CPU ${(cpu[side].median * 1000).toFixed(0)} µs a request (median)` : '')
   const otherStatuses = (side) => (statuses[side].size > 1 ? ` (statuses: ${JSON.stringify(Object.fromEntries(statuses[side]))})` : '')
-  console.log(`webhook load: ${UPDATES} updates from ${CHATS} chats a run, ${IN_FLIGHT} in flight; ${ROUNDS} rounds of ${RUNS} interleaved pairs (node ${process.version})`)
+  console.log(`webhook load: ${UPDATES} updates from ${CHATS} chats to ${BOTS} bots a run, ${IN_FLIGHT} in flight; ${ROUNDS} rounds of ${RUNS} interleaved pairs (node ${process.version})`)
   console.log(`  A webhook serve: ${spread(all.map((pair) => perSecond(pair.served))).median.toFixed(0)} updates/s (median), ${answers(latencies.served)}${cpuText('served')}`)
   console.log(`  B minimal node:http server (parses the JSON, answers 200): ${spread(all.map((pair) => perSecond(pair.bare))).median.toFixed(0)} updates/s (median), ${answers(latencies.bare)}${cpuText('bare')}`)
   console.log(`  A/B throughput median ${throughput.median.toFixed(2)}x (min ${throughput.min.toFixed(2)}, max ${throughput.max.toFixed(2)})${cpuRatio === undefined ? '' : `; CPU a request A/B ${cpuRatio.toFixed(2)}x`}`)
   console.log(`  round medians (time A/B): ${roundTimeRatios.map((value) => `${value.toFixed(2)}x`).join(', ')}; ${verdictLine(roundTimeRatios, Number((1 / THROUGHPUT_TARGET).toFixed(3)))}`)
+  if (cpuAllTold !== undefined) console.log(`  serve's CPU all told (answer, reply through the limiter, log line; replies not timed): ${(cpuAllTold * 1000).toFixed(0)} µs an update`)
   console.log(`  answered 200: A ${ok} of ${measured}${otherStatuses('served')}, B ${statuses.bare.get(200) ?? 0} of ${measured}${otherStatuses('bare')}; replies recorded by the fake Bot API: ${replied()} of ${servedUpdates}`)
   const met = outcome === 'MET' && p99 < P99_TARGET_MS && answeredAll && repliedAll
   recordRow({
-    bench: `webhook serve vs a minimal node:http JSON server: ${UPDATES} updates a run, ${IN_FLIGHT} in flight`,
+    bench: `webhook serve vs a minimal node:http JSON server: ${UPDATES} updates a run to ${BOTS} bots, ${IN_FLIGHT} in flight`,
     measured: `throughput ${throughput.median.toFixed(2)}x${cpuRatio === undefined ? '' : `; **CPU** ${cpuRatio.toFixed(2)}x`}; p99 ${p99.toFixed(1)} ms (minimal server ${percentile(latencies.bare, 99).toFixed(1)} ms); ${ok}/${measured} answered, ${replied()}/${servedUpdates} replied`,
     target: `>= ${THROUGHPUT_TARGET}x, p99 < ${P99_TARGET_MS} ms, all replied`,
     verdict: outcome === undefined ? 'no verdict' : met ? 'MET' : 'MISSED',
@@ -213,9 +236,13 @@ try {
   server.kill('SIGTERM')
   const code = await exited
   bareServer?.close()
-  const stoppedLine = stdout.split('\n').find((line) => line.startsWith('stopped after'))
-  console.log(`  serve stopped on SIGTERM: exit ${code}, "${stoppedLine ?? 'no stop line'}"`)
-  if (code !== 0 || stoppedLine !== `stopped after ${UPDATES * (1 + ROUNDS * RUNS)} updates`) failed = true
+  const lines = stdout.split('\n')
+  const stoppedLine = lines.find((line) => line.startsWith('stopped after'))
+  // One log line per reply, each before the stop lines: none lost, none written after serve said it stopped.
+  const repliedLines = lines.filter((line) => / in chat \d+: replied$/.test(line)).length
+  const logInOrder = lines.findIndex((line) => / in chat \d+: replied$/.test(line)) < lines.findIndex((line) => /^SIGTERM: /.test(line)) && lines.findLastIndex((line) => / in chat \d+: replied$/.test(line)) < lines.indexOf(stoppedLine)
+  console.log(`  serve stopped on SIGTERM: exit ${code}, "${stoppedLine ?? 'no stop line'}"; ${repliedLines} "replied" log lines${logInOrder ? ', all before the stop lines' : ', NOT all before the stop lines'}`)
+  if (code !== 0 || stoppedLine !== `stopped after ${UPDATES * (1 + ROUNDS * RUNS)} updates` || repliedLines !== UPDATES * (1 + ROUNDS * RUNS) || !logInOrder) failed = true
   if (stderr.trim() !== '') console.log(`  serve stderr:\n${stderr}`)
   await api.close()
   rmSync(home, {recursive: true, force: true})

@@ -119,7 +119,12 @@ export abstract class BaseCommand<T extends typeof Command, R = unknown> extends
 
   /** One event of a `jsonLines` command under `--json`: `{"event": name, "time": ISO 8601, ...fields}` on a line. */
   protected jsonEvent(event: string, fields: Record<string, unknown> = {}): void {
-    if (this.jsonEnabled()) process.stdout.write(`${redact(JSON.stringify({event, time: new Date().toISOString(), ...fields}))}\n`)
+    if (this.jsonEnabled()) process.stdout.write(this.jsonEventLine(event, fields))
+  }
+
+  /** The line `jsonEvent` prints, for a command that gathers its events before writing them. */
+  protected jsonEventLine(event: string, fields: Record<string, unknown> = {}): string {
+    return `${redact(JSON.stringify({event, time: new Date().toISOString(), ...fields}))}\n`
   }
 
   /** Sets the exit code of the worst failure among `outcomes`, when one failed (see worstExitCode). */

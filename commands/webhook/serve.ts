@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {redact} from '../../src/redact.js'
 import {BaseCommand} from '../base-command.js'
+import {turnWriter} from '../support/turn-writer.js'
 import {metricsFlag} from '../ops-flags.js'
 
 /** How the store's notes reach logError (`webhook serve` prints them as they come). */
@@ -42,6 +43,9 @@ Guarantee: one reply per accepted update (a repeated update_id is skipped), with
     const {describeServedBot, servedBotFields, startServe, WEBHOOK_EXCLUDES_POLLING} = await import('../../src/webhook/serve.js')
     const {monitorStatusSections} = await import('../../src/monitor/status.js')
     let running: Awaited<ReturnType<typeof startServe>> | undefined
+    // Update lines (and, under --json, error events, which share stdout) are written once a turn; anything else
+    // printed while serving flushes them first, so every line keeps its place.
+    const lines = turnWriter(process.stdout)
     const metrics = flags.metrics === undefined ? undefined : await (await import('../../src/metrics/index.js')).serveOpsMetrics(flags.metrics, {publicPort: {flag: '--port', port: flags.port}, outbox: () => running?.outbox, logError: (line) => this.warnLine(line)})
     running = await startServe(
       {
@@ -57,21 +61,25 @@ Guarantee: one reply per accepted update (a repeated update_id is skipped), with
       },
       {
         ...this.clientOptions,
-        // One line per handled update: written straight, as `log` would, without asking oclif about --json each time.
-        log: json ? (line, about) => this.jsonEvent('update', {...about, message: line}) : (line) => process.stdout.write(`${redact(line)}\n`),
+        // One line per handled update: written as `log` would, without asking oclif about --json each time.
+        log: json ? (line, about) => lines.write(this.jsonEventLine('update', {...about, message: line})) : (line) => lines.write(`${redact(line)}\n`),
         logError: (line) => {
-          if (!json) process.stderr.write(`${redact(line)}\n`)
-          else if (line.startsWith(WARNING)) this.jsonEvent('warning', {message: line.slice(WARNING.length)})
-          else this.jsonEvent('error', {message: line})
+          if (!json) {
+            lines.flush()
+            process.stderr.write(`${redact(line)}\n`)
+          } else if (line.startsWith(WARNING)) lines.write(this.jsonEventLine('warning', {message: line.slice(WARNING.length)}))
+          else lines.write(this.jsonEventLine('error', {message: line}))
         },
         ...(metrics ? {onOutcome: metrics.recordWebhookUpdate} : {}),
         // /status shows the monitor's last results next to the bots.
         monitorStatus: (monitor) => monitorStatusSections({store: monitor}),
       },
     ).catch(async (error: unknown) => {
+      lines.flush()
       await metrics?.close()
       throw error
     })
+    lines.flush()
     for (const warning of running.warnings) this.warnLine(warning)
     this.log(`Note: ${WEBHOOK_EXCLUDES_POLLING}`)
     for (const bot of running.bots) this.log(`serving ${describeServedBot(bot)}`)
@@ -82,10 +90,12 @@ Guarantee: one reply per accepted update (a repeated update_id is skipped), with
       process.once('SIGINT', () => resolve('SIGINT'))
       process.once('SIGTERM', () => resolve('SIGTERM'))
     })
+    lines.flush()
     this.log(`${signal}: finishing queued updates`)
     this.jsonEvent('stopping', {signal})
     await running.close()
     await metrics?.close()
+    lines.flush()
     this.log(`stopped after ${running.server.accepted} updates`)
     this.jsonEvent('stopped', {updates: running.server.accepted})
   }
