@@ -29,10 +29,13 @@ function prerenderedHelp(argv) {
   }
 }
 
+/** Every bundle and lazy file this process compiled, by file name: the build makes their code caches from them. */
+const scripts = new Map()
+
 /**
- * A bundle's module (dist/cli.cjs, or the alert fast path's), as `require` would give it, compiled with the V8 code
- * cache the build made for it (`<bundle>.cache`, by this Node: scripts/warm-code-cache.mjs) instead of from its
- * source: compiling the bundle was the largest part of a start. A cache that another Node or other V8 flags made is
+ * A bundle's module (dist/cli.cjs, the alert fast path's, or a lazy file of theirs), as `require` would give it,
+ * compiled with the V8 code cache the build made for it (`<file>.cache`, by this Node: scripts/warm-code-cache.mjs)
+ * instead of from its source: compiling the bundle was the largest part of a start (and zod's, with a registry). A cache that another Node or other V8 flags made is
  * rejected by V8, which then compiles from the source as `require` does; nothing is written here. oclif loads the
  * CLI bundle too (package.json names its commands, hooks and help class in it): it gets this module from require's
  * cache. `script` is for the build, which makes the cache from it.
@@ -49,19 +52,22 @@ function loadBundle(filename) {
   } catch {}
   // As Module.wrap, plus `import()` from a module Node compiled itself: a script compiled through node:vm cannot
   // import without an experimental flag (scripts/finish-bundle.mjs routes the bundle's `import()` calls here).
-  const wrapped = `(function (exports, require, module, __filename, __dirname, __fastpayImport) {${source}\n})`
+  // And `__fastpayLoad`, which loads the bundle's lazy files (dist/chunks/lazy/) as this loads the bundle.
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __fastpayImport, __fastpayLoad) {${source}\n})`
   const script = new Script(wrapped, {filename, cachedData})
   const bundle = new Module(filename, module)
   bundle.filename = filename
   require.cache[filename] = bundle
   try {
     const dirname = join(filename, '..')
-    script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(filename), bundle, filename, dirname, (specifier) => import(specifier))
+    const load = (path) => loadBundle(path).exports
+    script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(filename), bundle, filename, dirname, (specifier) => import(specifier), load)
   } catch (error) {
     delete require.cache[filename]
     throw error
   }
   bundle.loaded = true
+  scripts.set(filename, script)
   return {exports: bundle.exports, script}
 }
 
@@ -88,4 +94,4 @@ async function main(argv) {
 // A rejection is left unhandled, as an ES module's top-level await left it: Node prints it and exits with 1.
 if (require.main === module) main(process.argv.slice(2))
 
-module.exports = {loadCli, loadAlertFast}
+module.exports = {loadCli, loadAlertFast, scripts}

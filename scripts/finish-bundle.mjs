@@ -17,16 +17,24 @@ const IMPORT_FALLBACK = `var ${IMPORT} = typeof ${IMPORT} == 'function' ? ${IMPO
 
 /**
  * Makes the bundle strict, routes its `import()` calls through `__fastpayImport` and, with `namesBuild`, replaces
- * PARSER_BUILD_PLACEHOLDER by a hash of the bundle; rewrites `path` in place.
+ * PARSER_BUILD_PLACEHOLDER by a hash of the bundle; rewrites `path` in place. A lazy file (`lazy`: a library bundled
+ * on its own, loaded as a bundle is) keeps its own strictness and is left as it is when it has no `import()`.
  */
-export function finishBundle(path, {namesBuild = false} = {}) {
+export function finishBundle(path, {namesBuild = false, lazy = false} = {}) {
   let text = readFileSync(path, 'utf8')
-  const calls = importCalls(text)
+  const calls = text.includes('import(') ? importCalls(text) : []
+  if (lazy && calls.length === 0) return
   // From the end, so that earlier offsets stay right.
   for (const {start, end} of calls.reverse()) text = `${text.slice(0, start)}${IMPORT}${text.slice(end)}`
-  // Strict, as the ES modules it was built from: esbuild's "use strict" comes after the banner, where it is no
-  // directive.
-  text = `'use strict';\n${IMPORT_FALLBACK}${text}`
+  if (lazy) {
+    // After its "use strict", which must stay first to be a directive.
+    const directive = /^"use strict";/.exec(text)?.[0] ?? ''
+    text = `${directive}${IMPORT_FALLBACK}${text.slice(directive.length)}`
+  } else {
+    // Strict, as the ES modules it was built from: esbuild's "use strict" comes after the banner, where it is no
+    // directive.
+    text = `'use strict';\n${IMPORT_FALLBACK}${text}`
+  }
   if (!namesBuild) return writeFileSync(path, text)
   if (text.split(PARSER_BUILD_PLACEHOLDER).length !== 2) throw new Error(`${path}: expected the build name placeholder once`)
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16)

@@ -9,6 +9,8 @@ import {build as esbuild} from 'esbuild'
 import {createHash} from 'node:crypto'
 import {join} from 'node:path'
 
+import {finishBundle} from './finish-bundle.mjs'
+
 const LAZY_DIR = 'lazy'
 
 // `load` is the expression that loads the real module.
@@ -30,7 +32,13 @@ module.exports = new Proxy(function lazyModule() {}, {
  * chunks folder, relative to the bundle's folder: `chunks` for dist/cli.cjs, `.` for dist/chunks/alert-fast.cjs).
  * Absolute, because a stand-in's `require` may be another file's.
  */
-export const lazyBanner = (chunksDir) => `const __fastpayLazyDir = require('node:path').join(__dirname, '${chunksDir}', '${LAZY_DIR}/');`
+export const lazyBanner = (chunksDir) =>
+  `const __fastpayLazyDir = require('node:path').join(__dirname, '${chunksDir}', '${LAZY_DIR}/'); ${REQUIRE_LAZY}`
+
+// How the bundle loads a lazy file: through bin/run.js's loader when bin/run.js loaded the bundle (`__fastpayLoad`, a
+// parameter of its wrapper: the file compiles from its code cache, when the build made one), else `require`.
+const REQUIRE_LAZY = "const __fastpayRequireLazy = (file) => (typeof __fastpayLoad == 'function' ? __fastpayLoad : require)(__fastpayLazyDir + file);"
+
 
 let instances = 0
 
@@ -59,7 +67,7 @@ export function lazyRequirePlugin(moduleNames, {builtins = [], chunksDir, eager 
         return {path: resolved.path, namespace}
       })
       build.onLoad({filter: /.*/, namespace}, (args) => {
-        const load = `require(__fastpayLazyDir + ${JSON.stringify(files.get(args.path))})`
+        const load = `__fastpayRequireLazy(${JSON.stringify(files.get(args.path))})`
         return {contents: eager ? `module.exports = ${load}` : STAND_IN(load), loader: 'js', resolveDir: '/'}
       })
       if (builtins.length > 0) {
@@ -69,10 +77,11 @@ export function lazyRequirePlugin(moduleNames, {builtins = [], chunksDir, eager 
       build.onEnd(async (result) => {
         if (result.errors.length > 0) return
         await Promise.all(
-          [...files].map(([path, file]) =>
-            esbuild({
+          [...files].map(async ([path, file]) => {
+            const outfile = join(chunksDir, LAZY_DIR, file)
+            await esbuild({
               entryPoints: [path],
-              outfile: join(chunksDir, LAZY_DIR, file),
+              outfile,
               bundle: true,
               platform: 'node',
               format: 'cjs',
@@ -80,8 +89,10 @@ export function lazyRequirePlugin(moduleNames, {builtins = [], chunksDir, eager 
               minify: build.initialOptions.minify,
               legalComments: 'none',
               logLevel: 'warning',
-            }),
-          ),
+            })
+            // Loaded as the bundles are (bin/run.js): its `import()` calls routed as theirs.
+            finishBundle(outfile, {lazy: true})
+          }),
         )
       })
     },

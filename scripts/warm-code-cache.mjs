@@ -1,6 +1,7 @@
-// Makes dist/cli.cjs.cache and dist/chunks/alert-fast.cjs.cache, the V8 code caches bin/run.js compiles the CLI
-// bundle and the alert fast path with (scripts/build.mjs runs this last, with this Node and no flags: V8 rejects a
-// cache made by another version or with other flags). Each bundle is loaded as bin/run.js loads it, then runs the
+// Makes dist/cli.cjs.cache, dist/chunks/alert-fast.cjs.cache and dist/chunks/lazy/*.cjs.cache (of the lazy files the
+// lines below read), the V8 code caches bin/run.js compiles the CLI bundle, the alert fast path and their lazy files
+// with (scripts/build.mjs runs this last, with this Node and no flags: V8 rejects a cache made by another version or
+// with other flags). Each bundle is loaded as bin/run.js loads it, then runs the
 // lines the suite and scripts run most, in this process, against the fake Bot API: a cache then holds every function
 // those runs compiled, and a start compiles none of them again. Whatever the lines print is swallowed; a line that
 // fails fails the build.
@@ -14,7 +15,16 @@ import {startFakeBotApi} from '../dist/fake-bot-api.js'
 const ROOT = resolve(import.meta.dirname, '..')
 const TOKEN = '7012345678:AAHwarmCodeCacheToken_0123456789abcdef'
 const CHAT = 4242
-const CLI_LINES = [['config', 'show'], ['bots', 'list'], ['send', '--chat', String(CHAT), 'warm-up']]
+// Without a registry, then with one (zod and yaml, lazy files of their own, read it).
+const CLI_LINES = [
+  ['config', 'show'],
+  ['bots', 'list'],
+  ['send', '--chat', String(CHAT), 'warm-up'],
+  ['bots', 'add', 'alerts', '--token', TOKEN, '--chat', String(CHAT), '--no-keychain'],
+  ['bots', 'list'],
+  ['config', 'show', '--bot', 'alerts'],
+  ['send', '--bot', 'alerts', 'warm-up'],
+]
 // Sent, then held back by the throttle, then a dry run.
 const ALERT_LINES = [['alert', 'warm-up', '--chat', String(CHAT)], ['alert', 'warm-up', '--chat', String(CHAT)], ['alert', 'warm-up', '--chat', String(CHAT), '--dry-run']]
 
@@ -47,7 +57,7 @@ async function warm(line, run) {
 }
 
 try {
-  const {loadCli, loadAlertFast} = createRequire(import.meta.url)('../bin/run.js')
+  const {loadCli, loadAlertFast, scripts} = createRequire(import.meta.url)('../bin/run.js')
   const cli = loadCli()
   for (const line of CLI_LINES) await warm(line, () => cli.exports.run(line, ROOT))
   const alert = loadAlertFast()
@@ -56,8 +66,8 @@ try {
       if (!(await alert.exports.runAlertFast(line))) throw new Error(`warm-code-cache: \`${line.join(' ')}\` is not a fast-path line`)
     })
   }
-  writeFileSync(join(ROOT, 'dist/cli.cjs.cache'), cli.script.createCachedData())
-  writeFileSync(join(ROOT, 'dist/chunks/alert-fast.cjs.cache'), alert.script.createCachedData())
+  // Every file the lines compiled: the two bundles and the lazy files they read.
+  for (const [filename, script] of scripts) writeFileSync(`${filename}.cache`, script.createCachedData())
 } finally {
   Object.assign(process, {exit})
   Object.assign(process.stdout, {write: writes.stdout})
