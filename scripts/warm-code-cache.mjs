@@ -15,6 +15,12 @@ import {startFakeBotApi} from '../dist/fake-bot-api.js'
 const ROOT = resolve(import.meta.dirname, '..')
 const TOKEN = '7012345678:AAHwarmCodeCacheToken_0123456789abcdef'
 const CHAT = 4242
+const home = mkdtempSync(join(tmpdir(), 'fastpay-tg-warm-'))
+const api = await startFakeBotApi({bots: [{token: TOKEN, id: 7012345678, username: 'warm_bot'}], chats: [{id: CHAT, type: 'private', first_name: 'Warm'}]})
+// A monitors file (js-yaml, a lazy file, reads it) of two checks that pass against the fake Bot API.
+const monitors = join(home, 'monitors.yml')
+const {hostname, port} = new URL(api.url)
+writeFileSync(monitors, `checks:\n  - {name: api, type: tcp, host: ${hostname}, port: ${port}}\n  - {name: web, type: http, url: ${api.url}/health, expect: {status: 404}}\n`)
 // Without a registry, then with one (zod and yaml, lazy files of their own, read it).
 const CLI_LINES = [
   ['config', 'show'],
@@ -24,12 +30,11 @@ const CLI_LINES = [
   ['bots', 'list'],
   ['config', 'show', '--bot', 'alerts'],
   ['send', '--bot', 'alerts', 'warm-up'],
+  ['monitor', 'run', '--file', monitors, '--state-dir', join(home, 'monitor-state')],
 ]
 // Sent, then held back by the throttle, then a dry run.
 const ALERT_LINES = [['alert', 'warm-up', '--chat', String(CHAT)], ['alert', 'warm-up', '--chat', String(CHAT)], ['alert', 'warm-up', '--chat', String(CHAT), '--dry-run']]
 
-const home = mkdtempSync(join(tmpdir(), 'fastpay-tg-warm-'))
-const api = await startFakeBotApi({bots: [{token: TOKEN, id: 7012345678, username: 'warm_bot'}], chats: [{id: CHAT, type: 'private', first_name: 'Warm'}]})
 Object.assign(process.env, {
   HOME: home,
   XDG_CONFIG_HOME: join(home, 'config'),
