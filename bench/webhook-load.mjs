@@ -8,7 +8,8 @@
 // server's p99 beside it: the floor on this machine at this moment); each server's CPU per request (its whole
 // process, from /proc, during its own runs); and every update answered 200 and every reply delivered through the
 // limiter. Both servers get the same client, the same bodies, paths and headers (the minimal server ignores the
-// path and the secret header).
+// path and the secret header); the fake Bot API that serve's replies go to runs on a thread of its own, so the
+// client's thread does the same work in both sides' runs.
 //
 // serve serves BENCH_BOTS registry bots (default 10), the updates spread over their paths in turn: Telegram lets
 // each bot send 30 messages a second, and every reply goes through its bot's limiter, so with one bot the replies
@@ -27,8 +28,8 @@ import {Agent, request} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
+import {Worker} from 'node:worker_threads'
 
-import {startFakeBotApi} from '../dist/fake-bot-api.js'
 import {recordRow, spread, verdictLine, verdict as verdictOf} from './ab.mjs'
 
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 2000)
@@ -46,7 +47,18 @@ const WAIT_LIMIT_MS = 120_000
 const chats = Array.from({length: CHATS}, (_, index) => ({id: 10_001 + index, type: 'private', first_name: `User${index}`}))
 // Registry ids 1…BOTS: serve answers bot n at /api/telegram/webhook/n/.
 const bots = Array.from({length: BOTS}, (_, index) => ({registryId: index + 1, token: `${7_012_345_600 + index}:AAHbenchTokenForTheFakeApi_0123456789x`, id: 7_012_345_600 + index, username: `bench_${index + 1}_bot`}))
-const api = await startFakeBotApi({bots: bots.map(({token, id, username}) => ({token, id, username})), chats})
+// The fake Bot API answers serve's replies on a thread of its own (see fake-bot-api-worker.mjs); it reports how many
+// replies it answered so far.
+const apiWorker = new Worker(new URL('./fake-bot-api-worker.mjs', import.meta.url), {workerData: {bots: bots.map(({token, id, username}) => ({token, id, username})), chats}})
+let repliedSoFar = 0
+const api = await new Promise((resolve, reject) => {
+  apiWorker.once('error', reject)
+  apiWorker.on('message', (message) => {
+    if (message.url !== undefined) resolve({url: message.url})
+    if (message.replies !== undefined) repliedSoFar = message.replies
+  })
+})
+const replied = () => repliedSoFar
 const home = mkdtempSync(join(tmpdir(), 'fastpay-tg-webhook-bench-'))
 mkdirSync(join(home, 'config', 'fastpay-tg'), {recursive: true})
 const registry = `bots:\n${bots.map((bot) => `  - name: bench${bot.registryId}\n    id: ${bot.registryId}\n    token: ${bot.token}\n`).join('')}`
@@ -167,16 +179,6 @@ try {
   const served = {origin, agent: new Agent(agentOptions), pid: server.pid}
   const bare = {origin: bareServer.origin, agent: new Agent(agentOptions), pid: bareServer.pid}
   const nextUpdates = () => Array.from({length: UPDATES}, () => update(++sentUpdates))
-  // Replies counted as the fake Bot API records them (read from where the last count stopped).
-  let repliedSoFar = 0
-  let recordsRead = 0
-  const replied = () => {
-    for (; recordsRead < api.requests.length; recordsRead++) {
-      const request = api.requests[recordsRead]
-      if (request.method === 'sendMessage' && request.status === 200) repliedSoFar++
-    }
-    return repliedSoFar
-  }
   let sentToServe = 0
   // Each run starts once serve has sent every reply so far (untimed): neither side's run shares the machine with
   // serve's replies to earlier runs.
@@ -263,7 +265,10 @@ try {
   console.log(`  serve stopped on SIGTERM: exit ${code}, "${stoppedLine ?? 'no stop line'}"; ${repliedLines} "replied" log lines${logInOrder ? ', all before the stop lines' : ', NOT all before the stop lines'}`)
   if (code !== 0 || stoppedLine !== `stopped after ${UPDATES * (1 + ROUNDS * RUNS)} updates` || repliedLines !== UPDATES * (1 + ROUNDS * RUNS) || !logInOrder) failed = true
   if (stderr.trim() !== '') console.log(`  serve stderr:\n${stderr}`)
-  await api.close()
+  const closed = new Promise((resolve) => apiWorker.on('message', (message) => message.closed && resolve()))
+  apiWorker.postMessage('close')
+  await closed
+  await apiWorker.terminate()
   rmSync(home, {recursive: true, force: true})
 }
 if (failed) process.exitCode = 1
