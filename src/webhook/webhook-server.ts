@@ -42,9 +42,12 @@ export interface WebhookServerOptions<Bot> {
   maxBodyBytes?: number
   /** A request not fully received by then gets 408. @default 10000 */
   requestTimeoutMs?: number
-  /** Updates handled at once. @default 16 */
+  /**
+   * Updates of one bot handled at once. Per bot: an update waiting for its bot's rate limiter holds a slot, and a
+   * burst to one bot must not hold back the others' replies. @default 16
+   */
   concurrency?: number
-  /** Beyond this many queued updates, 503 asks Telegram to retry later. @default 10000 */
+  /** Beyond this many queued updates (all bots together), 503 asks Telegram to retry later. @default 10000 */
   maxQueuedUpdates?: number
   /** One line per handled update, with the update it is about. @default nothing */
   log?: (line: string, about: HandledUpdate) => void
@@ -147,10 +150,24 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
   // Every line may carry what a peer sent (a path, a name, a parse error quoting the body): one line each, always.
   const log = (line: string, about: HandledUpdate) => options.log?.(oneLine(line), about)
   const logError = (line: string) => options.logError?.(oneLine(redact(line)))
-  const queue = new UpdateQueue({
-    concurrency: options.concurrency,
-    onError: (error) => logError(`webhook: handling an update failed: ${error instanceof Error ? error.message : String(error)}`),
-  })
+  // One queue per bot (see `concurrency`), made on its first update.
+  const queues = new Map<number, UpdateQueue>()
+  const queueOf = (webhookId: number) => {
+    let queue = queues.get(webhookId)
+    if (queue === undefined) {
+      queue = new UpdateQueue({
+        concurrency: options.concurrency,
+        onError: (error) => logError(`webhook: handling an update failed: ${error instanceof Error ? error.message : String(error)}`),
+      })
+      queues.set(webhookId, queue)
+    }
+    return queue
+  }
+  const waiting = () => {
+    let size = 0
+    for (const queue of queues.values()) size += queue.size
+    return size
+  }
   const recent = new RecentUpdates()
   const peers = new WeakMap<Socket, string>()
   let accepted = 0
@@ -185,7 +202,7 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
   // the request (headers, stream state) alive, and copied by the GC, until the update is handled.
   const enqueue = (bot: Bot, webhookId: number, update: Update) => {
     accepted++
-    queue.push(options.laneOf(webhookId, update), () => handle(bot, webhookId, update))
+    queueOf(webhookId).push(options.laneOf(webhookId, update), () => handle(bot, webhookId, update))
   }
 
   const received = (request: IncomingMessage, response: ServerResponse, path: string, webhookId: number, bot: Bot, body: Buffer | NoBody) => {
@@ -193,7 +210,7 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
     if (body === 'cut-short') return logError(`webhook: request cut short or timed out before its body arrived (${from(request, path)})`)
     const update = parseUpdate(body)
     if (typeof update === 'string') return refuse(response, 400, update, request, path, bot)
-    if (queue.size >= maxQueued) return refuse(response, 503, 'too many updates waiting; Telegram will retry', request, path, bot)
+    if (waiting() >= maxQueued) return refuse(response, 503, 'too many updates waiting; Telegram will retry', request, path, bot)
     response.writeHead(200, OK_HEADERS)
     response.end()
     if (!recent.isNew(webhookId, update.update_id)) return count(bot, 'duplicate')
@@ -274,7 +291,7 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
     async close(graceMs = 10_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
-      await queue.drain(graceMs)
+      await Promise.all([...queues.values()].map((queue) => queue.drain(graceMs)))
       server.closeAllConnections()
       await closed
     },

@@ -73,6 +73,32 @@ describe('startWebhookServer', () => {
     expect(await post(2)).toEqual([200, ''])
   })
 
+  it("a bot whose updates all wait (on its rate limiter) does not hold back another bot's updates", async () => {
+    const release = gate()
+    const handled: string[] = []
+    const server = await startWebhookServer<string>({
+      bots: new Map([
+        [1, 'alerts'],
+        [2, 'deploy'],
+      ]),
+      handle: async (bot, update) => {
+        if (bot === 'alerts') await release.opened
+        handled.push(`${bot} ${update.update_id}`)
+        return undefined
+      },
+      laneOf: (webhookId, update) => `${webhookId}:${update.update_id}`,
+      port: 0,
+      concurrency: 2,
+    })
+    servers.push(server)
+    const post = (botId: number, updateId: number) => fetch(`${server.url}/api/telegram/webhook/${botId}/`, {method: 'POST', body: JSON.stringify({update_id: updateId})}).then((response) => response.status)
+    for (const updateId of [1, 2, 3]) expect(await post(1, updateId)).toBe(200)
+    expect(await post(2, 4)).toBe(200)
+    await vi.waitFor(() => expect(handled).toEqual(['deploy 4']), {timeout: 10_000})
+    release.open()
+    await vi.waitFor(() => expect(handled.sort()).toEqual(['alerts 1', 'alerts 2', 'alerts 3', 'deploy 4']), {timeout: 10_000})
+  })
+
   it('a request that is not HTTP gets 400 and the server goes on', async () => {
     const {server, post} = await start(async () => undefined)
     const socket = connect(server.port, '127.0.0.1')
