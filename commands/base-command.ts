@@ -1,4 +1,4 @@
-import {Command, Flags, type Interfaces} from '@oclif/core'
+import {Command, Config, Flags, type Interfaces} from '@oclif/core'
 
 import {redact} from '../src/redact.js'
 import {startUsageStats} from '../src/usage/usage-tally.js'
@@ -26,6 +26,24 @@ export abstract class BaseCommand<T extends typeof Command, R = unknown> extends
     config: Flags.string({description: 'Bots registry file.', env: 'FASTPAY_TG_CONFIG', helpGroup: 'BOT'}),
     timeout: Flags.integer({description: 'Seconds to wait for each Telegram request before retrying.', default: 30, min: 1, max: 86_400, helpGroup: 'GLOBAL'}),
     debug: Flags.boolean({description: 'Print request traces and stack traces (redacted).', helpGroup: 'GLOBAL'}),
+  }
+
+  /**
+   * oclif's run hands the command the Config it loaded (Config.runCommand), and Command.run would load a second
+   * one from it at every start. With a loaded Config the command runs on it; anything else goes to oclif as before.
+   */
+  public static override async run<C extends Command>(
+    this: new (argv: string[], config: Config) => C,
+    argv: string[] = process.argv.slice(2),
+    opts?: Interfaces.LoadOptions,
+  ): Promise<ReturnType<C['run']>> {
+    // biome-ignore lint/complexity/noThisInStatic: the command's own class, as in oclif's Command.run
+    if (!(opts instanceof Config)) return Command.run.call(this, argv, opts) as Promise<ReturnType<C['run']>>
+    const command = new this(argv, opts)
+    // As Command.run names a command its class left without an id.
+    // biome-ignore lint/complexity/noThisInStatic: the command's own class, as in oclif's Command.run
+    if (!command.id) command.id = (this as unknown as {id?: string}).id = this.name.toLowerCase()
+    return (command as unknown as {_run(): Promise<ReturnType<C['run']>>})._run()
   }
 
   public abstract override run(): Promise<R>
