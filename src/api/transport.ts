@@ -1,8 +1,15 @@
 import * as http from 'node:http'
-import * as https from 'node:https'
+import type * as https from 'node:https'
 import {MultipartForm} from './multipart.js'
 import {displayProxy, proxySettingsFromEnv} from './proxy-env.js'
-import {proxyAuthorization, type TunnelRequestOptions, TunnelingAgent} from './proxy-tunnel.js'
+import {createTunnelingAgent, proxyAuthorization, type TunnelRequestOptions} from './proxy-tunnel.js'
+
+/**
+ * node:https, taken on the first https:// call or proxy (process.getBuiltinModule: the object `import` gives, which
+ * nock patches): it loads node:tls and Node's crypto, ~10 M instructions a start that an http:// API root (the suite's
+ * fake Bot API, a local Bot API server) never uses.
+ */
+const httpsModule = (): typeof https => process.getBuiltinModule('node:https')
 
 /** The parts of a fetch answer the client reads. */
 export interface FetchAnswer {
@@ -96,22 +103,22 @@ function send(target: URL, proxy: URL | undefined, init: FetchInit): Promise<Fet
   const secure = target.protocol === 'https:'
   const port = target.port || (secure ? '443' : '80')
   let options: TunnelRequestOptions
-  let module: typeof http | typeof https = secure ? https : http
+  let module: typeof http | typeof https = secure ? httpsModule() : http
   if (proxy === undefined) {
-    options = {agent: pooled(target.protocol, () => (secure ? new https.Agent(AGENT_OPTIONS) : new http.Agent(AGENT_OPTIONS)))}
+    options = {agent: pooled(target.protocol, () => (secure ? new (httpsModule().Agent)(AGENT_OPTIONS) : new http.Agent(AGENT_OPTIONS)))}
   } else if (secure) {
-    options = {agent: pooled(`tunnel ${proxy.href}`, () => new TunnelingAgent(proxy, AGENT_OPTIONS)), tunnelSignal: init.signal}
+    options = {agent: pooled(`tunnel ${proxy.href}`, () => createTunnelingAgent(proxy, AGENT_OPTIONS)), tunnelSignal: init.signal}
   } else {
     // Absolute form (`POST http://host/path`) to the proxy, as curl does for http:// targets.
     const secureProxy = proxy.protocol === 'https:'
-    module = secureProxy ? https : http
+    module = secureProxy ? httpsModule() : http
     return request(module, {
       host: proxy.hostname.replace(/^\[|\]$/g, ''),
       port: proxy.port || (secureProxy ? 443 : 80),
       path: target.href,
       method: init.method,
       headers: {...headers, host: target.host, ...proxyAuthorization(proxy)},
-      agent: pooled(`forward ${proxy.href}`, () => (secureProxy ? new https.Agent(AGENT_OPTIONS) : new http.Agent(AGENT_OPTIONS))),
+      agent: pooled(`forward ${proxy.href}`, () => (secureProxy ? new (httpsModule().Agent)(AGENT_OPTIONS) : new http.Agent(AGENT_OPTIONS))),
       signal: init.signal,
     }, payload)
   }
