@@ -29029,20 +29029,21 @@ ${typeLine}\r
 });
 
 // src/api/proxy-tunnel.ts
-import * as http from "node:http";
-import * as https from "node:https";
-import { connect as tlsConnect } from "node:tls";
 function proxyAuthorization(proxy) {
   if (!proxy.username && !proxy.password) return {};
   const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
   return { "proxy-authorization": `Basic ${Buffer.from(credentials).toString("base64")}` };
 }
-var TunnelingAgent;
+function createTunnelingAgent(proxy, options) {
+  tunnelingAgentClass ??= defineTunnelingAgent(process.getBuiltinModule("node:https").Agent);
+  return new tunnelingAgentClass(proxy, options);
+}
+var tunnelingAgentClass, defineTunnelingAgent;
 var init_proxy_tunnel = __esm({
   "src/api/proxy-tunnel.ts"() {
     "use strict";
     init_proxy_errors();
-    TunnelingAgent = class extends https.Agent {
+    defineTunnelingAgent = (Agent2) => class TunnelingAgent extends Agent2 {
       constructor(proxy, options) {
         super(options);
         this.proxy = proxy;
@@ -29053,7 +29054,7 @@ var init_proxy_tunnel = __esm({
         const target = `${options.host}:${options.port}`;
         const proxy = this.proxy;
         const secureProxy = proxy.protocol === "https:";
-        const connectRequest = (secureProxy ? https : http).request({
+        const connectRequest = (secureProxy ? process.getBuiltinModule("node:https") : process.getBuiltinModule("node:http")).request({
           host: proxy.hostname.replace(/^\[|\]$/g, ""),
           port: proxy.port || (secureProxy ? 443 : 80),
           method: "CONNECT",
@@ -29076,7 +29077,7 @@ var init_proxy_tunnel = __esm({
           }
           if (head.length > 0) socket.unshift(head);
           const { tunnelSignal: _signal, ...tlsOptions } = options;
-          settle2(null, tlsConnect({ ...tlsOptions, socket }));
+          settle2(null, process.getBuiltinModule("node:tls").connect({ ...tlsOptions, socket }));
         });
         connectRequest.once("response", (answer) => {
           answer.resume();
@@ -29098,8 +29099,7 @@ __export(transport_exports, {
   createTransport: () => createTransport,
   proxyFromEnv: () => proxyFromEnv
 });
-import * as http2 from "node:http";
-import * as https2 from "node:https";
+import * as http from "node:http";
 function proxyFromEnv(env = process.env) {
   for (const name of PROXY_VARIABLES) {
     const value = env[name];
@@ -29147,21 +29147,21 @@ function send(target, proxy, init) {
   const secure = target.protocol === "https:";
   const port = target.port || (secure ? "443" : "80");
   let options;
-  let module = secure ? https2 : http2;
+  let module = secure ? httpsModule() : http;
   if (proxy === void 0) {
-    options = { agent: pooled(target.protocol, () => secure ? new https2.Agent(AGENT_OPTIONS) : new http2.Agent(AGENT_OPTIONS)) };
+    options = { agent: pooled(target.protocol, () => secure ? new (httpsModule()).Agent(AGENT_OPTIONS) : new http.Agent(AGENT_OPTIONS)) };
   } else if (secure) {
-    options = { agent: pooled(`tunnel ${proxy.href}`, () => new TunnelingAgent(proxy, AGENT_OPTIONS)), tunnelSignal: init.signal };
+    options = { agent: pooled(`tunnel ${proxy.href}`, () => createTunnelingAgent(proxy, AGENT_OPTIONS)), tunnelSignal: init.signal };
   } else {
     const secureProxy = proxy.protocol === "https:";
-    module = secureProxy ? https2 : http2;
+    module = secureProxy ? httpsModule() : http;
     return request(module, {
       host: proxy.hostname.replace(/^\[|\]$/g, ""),
       port: proxy.port || (secureProxy ? 443 : 80),
       path: target.href,
       method: init.method,
       headers: { ...headers, host: target.host, ...proxyAuthorization(proxy) },
-      agent: pooled(`forward ${proxy.href}`, () => secureProxy ? new https2.Agent(AGENT_OPTIONS) : new http2.Agent(AGENT_OPTIONS)),
+      agent: pooled(`forward ${proxy.href}`, () => secureProxy ? new (httpsModule()).Agent(AGENT_OPTIONS) : new http.Agent(AGENT_OPTIONS)),
       signal: init.signal
     }, payload);
   }
@@ -29198,13 +29198,14 @@ function request(module, options, payload) {
     }
   });
 }
-var PROXY_VARIABLES, AGENT_OPTIONS, agents;
+var httpsModule, PROXY_VARIABLES, AGENT_OPTIONS, agents;
 var init_transport = __esm({
   "src/api/transport.ts"() {
     "use strict";
     init_multipart();
     init_proxy_env();
     init_proxy_tunnel();
+    httpsModule = () => process.getBuiltinModule("node:https");
     PROXY_VARIABLES = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"];
     AGENT_OPTIONS = { keepAlive: true, scheduling: "lifo" };
     agents = /* @__PURE__ */ new Map();
