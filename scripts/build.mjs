@@ -46,9 +46,8 @@ export const powerShellPath = async () => (await import('wsl-utils')).powerShell
 // libraries are files of their own in the lazy folder, read only when a run needs them: eagerly imported (zod,
 // yaml, ioredis, execa, prom-client, js-yaml), or through a stand-in that loads them on first use (oclif's helpers,
 // which it requires at load whether a run needs them or not).
-await build({
-  entryPoints: {cli: 'commands/index.ts'},
-  outdir: 'dist',
+/** What bin/run.js loads through node:vm with a code cache: one minified CommonJS file for Node 20. */
+const SCRIPT_BUNDLE = {
   outExtension: {'.js': '.cjs'},
   bundle: true,
   platform: 'node',
@@ -57,12 +56,18 @@ await build({
   minify: true,
   sourcemap: false,
   legalComments: 'none',
+  logLevel: 'warning',
+}
+
+await build({
+  ...SCRIPT_BUNDLE,
+  entryPoints: {cli: 'commands/index.ts'},
+  outdir: 'dist',
   banner: {js: lazyBanner('chunks')},
   // The one `import.meta` of the sources names the build for the monitors parse cache (finish-bundle.mjs).
   define: {'import.meta.url': JSON.stringify(PARSER_BUILD_PLACEHOLDER)},
   // oclif probes for these to run TypeScript sources; a bundled CLI never does.
   external: ['typescript', 'ts-node', 'tsx', '@napi-rs/keyring'],
-  logLevel: 'warning',
   plugins: [
     wslAnswerFirst,
     oclifStartPlugin,
@@ -80,18 +85,11 @@ finishBundle('dist/cli.cjs', {namesBuild: true})
 // first imported; the large libraries they use (zod, yaml, ioredis: registry files, Redis) are files of their own in
 // the lazy folder, read only then.
 await build({
+  ...SCRIPT_BUNDLE,
   entryPoints: {'alert-fast': 'commands/alert-fast.ts'},
   outdir: 'dist/chunks',
-  outExtension: {'.js': '.cjs'},
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  minify: true,
-  legalComments: 'none',
   banner: {js: lazyBanner('.')},
   external: ['@napi-rs/keyring'],
-  logLevel: 'warning',
   plugins: [lazyRequirePlugin(['zod', 'yaml', 'ioredis'], {chunksDir: 'dist/chunks', eager: true})],
 })
 finishBundle('dist/chunks/alert-fast.cjs')
