@@ -2,8 +2,9 @@ import type {ApiMethods, Opts} from '@grammyjs/types'
 import {redact, registerToken} from '../redact.js'
 import {UserError} from '../user-error.js'
 import {connectionFailure, readAnswer} from './answer.js'
+import {isRequestTimeout} from './request-timeout.js'
 import {TelegramApiError, TelegramNetworkError} from './errors.js'
-import {type InputFileSource, stageFiles} from './input-file.js'
+import {hasFileSource, type InputFileSource, stageFiles} from './input-file.js'
 import {buildRequestBody} from './request-body.js'
 import {backoffFromEnv, type RetryOptions, withRetries} from './retry.js'
 import type {Transport} from './transport.js'
@@ -24,7 +25,8 @@ export interface BotApiClientOptions {
   retry?: RetryOptions
   /**
    * Makes each attempt's deadline from `timeoutMs`. Tests pass their own, so that a deadline passes when they say and
-   * never because the machine is slow. @default AbortSignal.timeout
+   * never because the machine is slow. @default the transport's own timer (`timeoutMs` of FetchInit): no AbortSignal
+   * a call, which costs a busy `webhook serve` more than the rest of sending a reply
    */
   timeoutSignal?: (timeoutMs: number) => AbortSignal
   /** Receives one line per attempt and retry (method, attempt, status, elapsed ms), already redacted. */
@@ -57,7 +59,7 @@ export interface CallOptions {
 export class BotApiClient {
   readonly #methodUrl: (method: string) => string
   readonly #timeoutMs: number
-  readonly #timeoutSignal: (timeoutMs: number) => AbortSignal
+  readonly #timeoutSignal: ((timeoutMs: number) => AbortSignal) | undefined
   readonly #retry: RetryOptions
   readonly #debug: ((line: string) => void) | undefined
   readonly #onMigrate: BotApiClientOptions['onMigrate']
@@ -72,7 +74,7 @@ export class BotApiClient {
     // The only place the token goes: everything else names the method, never the URL.
     this.#methodUrl = (method) => `${apiRoot}/bot${token}/${method}`
     this.#timeoutMs = checkedTimeoutMs(options.timeoutMs ?? 30_000)
-    this.#timeoutSignal = options.timeoutSignal ?? ((timeoutMs) => AbortSignal.timeout(timeoutMs))
+    this.#timeoutSignal = options.timeoutSignal
     this.#retry = {...backoffFromEnv(process.env), ...options.retry}
     this.#debug = options.debug
     this.#onMigrate = options.onMigrate
@@ -96,21 +98,27 @@ export class BotApiClient {
 
   async #call<M extends keyof Methods>(method: M, params: MethodParams<M> | undefined, options: CallOptions): Promise<MethodResult<M>> {
     const defined = Object.fromEntries(Object.entries(params ?? {}).filter(([, value]) => value !== undefined))
+    // Most calls carry no file: they skip staging and its cleanup (two awaits a call, in a busy `webhook serve`).
+    if (!hasFileSource(defined)) return (await this.#callMigrating(method, defined, options.signal)) as MethodResult<M>
     const staged = await stageFiles(defined)
     try {
-      try {
-        return (await this.#callWithRetries(method, staged.params, options.signal)) as MethodResult<M>
-      } catch (error) {
-        const toChatId = migrationTarget(error, staged.params)
-        if (toChatId === undefined) throw error
-        const fromChatId = staged.params.chat_id as number | string
-        this.#log(`${method}: chat ${String(fromChatId)} was upgraded to ${toChatId}; sending there`)
-        await this.#onMigrate?.(fromChatId, toChatId, method)
-        const moved = {...staged.params, chat_id: toChatId}
-        return (await this.#callWithRetries(method, moved, options.signal)) as MethodResult<M>
-      }
+      return (await this.#callMigrating(method, staged.params, options.signal)) as MethodResult<M>
     } finally {
       await staged.cleanup()
+    }
+  }
+
+  /** The call with its retries; re-sent once to the new chat when Telegram says a group became a supergroup. */
+  async #callMigrating(method: string, params: Record<string, unknown>, signal: AbortSignal | undefined): Promise<unknown> {
+    try {
+      return await this.#callWithRetries(method, params, signal)
+    } catch (error) {
+      const toChatId = migrationTarget(error, params)
+      if (toChatId === undefined) throw error
+      const fromChatId = params.chat_id as number | string
+      this.#log(`${method}: chat ${String(fromChatId)} was upgraded to ${toChatId}; sending there`)
+      await this.#onMigrate?.(fromChatId, toChatId, method)
+      return this.#callWithRetries(method, {...params, chat_id: toChatId}, signal)
     }
   }
 
@@ -173,8 +181,10 @@ export class BotApiClient {
     const transport = await this.#transport
     const longPollMs = method === 'getUpdates' ? Math.max(0, Number(params.timeout) || 0) * 1000 : 0
     const timeoutMs = this.#timeoutMs + longPollMs
-    const timeout = this.#timeoutSignal(timeoutMs)
-    const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout
+    // An injected deadline is a signal; by default the transport times the request itself (see timeoutSignal).
+    const timeout = this.#timeoutSignal?.(timeoutMs)
+    const signals = [timeout, callerSignal].filter((signal) => signal !== undefined)
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0]
     const started = performance.now()
     const elapsed = () => Math.round(performance.now() - started)
     let status: number
@@ -185,19 +195,20 @@ export class BotApiClient {
     const viaProxy = proxy === undefined ? '' : ` (via proxy ${proxy})`
     try {
       const {body, headers} = await buildRequestBody(params, () => transport.createFormData())
-      const response = await transport.fetch(url, {method: 'POST', headers, body, signal})
+      const response = await transport.fetch(url, timeout === undefined ? {method: 'POST', headers, body, signal, timeoutMs} : {method: 'POST', headers, body, signal})
       status = response.status
       statusText = response.statusText
       text = await response.text()
     } catch (error) {
       if (callerSignal?.aborted) throw callerSignal.reason
-      const failure = timeout.aborted
+      const timedOut = timeout === undefined ? isRequestTimeout(error) : timeout.aborted
+      const failure = timedOut
         ? new TelegramNetworkError(method, 'timeout', `request timed out after ${timeoutMs} ms${viaProxy}`, {cause: error})
         : connectionFailure(method, error, viaProxy)
       this.#log(`${method} attempt ${attemptNumber}: ${failure.kind} error after ${elapsed()} ms`)
       throw failure
     }
-    this.#log(`${method} attempt ${attemptNumber}: ${status} in ${elapsed()} ms${proxy ? ' (via proxy)' : ''}`)
+    if (this.#debug) this.#log(`${method} attempt ${attemptNumber}: ${status} in ${elapsed()} ms${proxy ? ' (via proxy)' : ''}`)
     return readAnswer(method, status, statusText, text, viaProxy)
   }
 

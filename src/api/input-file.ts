@@ -30,6 +30,12 @@ export function isInputFileSource(value: unknown): value is InputFileSource {
   return 'path' in value || 'url' in value || 'fileId' in value || 'stream' in value
 }
 
+/** Whether any parameter is a file to stage: most calls (every sendMessage) have none, and skip staging. */
+export function hasFileSource(params: Record<string, unknown>): boolean {
+  for (const name in params) if (FILE_PARAMETERS.has(name) && isInputFileSource(params[name])) return true
+  return false
+}
+
 export interface StagedParams {
   params: Record<string, unknown>
   /** Removes the temporary copies of streams. */

@@ -15,10 +15,11 @@ export async function buildRequestBody(
   params: Record<string, unknown>,
   createFormData: () => FormDataLike,
 ): Promise<RequestBody> {
+  let uploads = false
+  for (const name in params) if (params[name] instanceof LocalUpload) uploads = true
+  // JSON leaves out undefined values itself, in the same order: no copy of the parameters needed.
+  if (!uploads) return {body: JSON.stringify(params), headers: {'content-type': 'application/json'}}
   const entries = Object.entries(params).filter(([, value]) => value !== undefined)
-  if (!entries.some(([, value]) => value instanceof LocalUpload)) {
-    return {body: JSON.stringify(Object.fromEntries(entries)), headers: {'content-type': 'application/json'}}
-  }
   const form = createFormData()
   for (const [name, value] of entries) {
     if (value instanceof LocalUpload) await appendUpload(form, name, value)

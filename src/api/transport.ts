@@ -3,6 +3,7 @@ import type * as https from 'node:https'
 import {MultipartForm} from './multipart.js'
 import {displayProxy, proxySettingsFromEnv} from './proxy-env.js'
 import {createTunnelingAgent, proxyAuthorization, type TunnelRequestOptions} from './proxy-tunnel.js'
+import {RequestTimeoutError} from './request-timeout.js'
 
 /**
  * node:https, taken on the first https:// call or proxy (process.getBuiltinModule: the object `import` gives, which
@@ -23,6 +24,12 @@ export interface FetchInit {
   headers?: Record<string, string>
   body?: string | FormDataLike
   signal?: AbortSignal
+  /**
+   * A deadline for the whole request (connect, send, the whole answer): past it, the request is destroyed and fails
+   * with a RequestTimeoutError as its cause. One timer, where an `AbortSignal.timeout` per call costs a signal, its
+   * listeners on the request and a weak reference for the GC. @default none
+   */
+  timeoutMs?: number
 }
 
 export interface FormDataLike {
@@ -73,21 +80,42 @@ function pooled<A extends http.Agent>(key: string, create: () => A): A {
 export async function createTransport(env: NodeJS.ProcessEnv = process.env): Promise<Transport> {
   const settings = proxySettingsFromEnv(env)
   const proxy = proxyFromEnv(env)
-  return {
-    fetch: (url, init) => {
+  // A client calls the same few method URLs over and over: each is parsed, and its proxy chosen, once.
+  const routes = new Map<string, Route>()
+  const routeOf = (url: string): Route => {
+    let route = routes.get(url)
+    if (route === undefined) {
       const target = new URL(url)
-      return send(target, settings.proxyFor(target), init)
-    },
+      route = {target, proxy: settings.proxyFor(target)}
+      if (routes.size >= ROUTES_KEPT) routes.clear()
+      routes.set(url, route)
+    }
+    return route
+  }
+  return {
+    fetch: (url, init) => send(routeOf(url), init),
     createFormData: () => new MultipartForm(),
     proxy: proxy === undefined ? undefined : displayProxy(proxy),
     proxyFor(url) {
-      const via = settings.proxyFor(new URL(url))
+      const via = routeOf(url).proxy
       return via === undefined ? undefined : displayProxy(via)
     },
   }
 }
 
-function send(target: URL, proxy: URL | undefined, init: FetchInit): Promise<FetchAnswer> {
+/** A request target, parsed, and the proxy it goes through (undefined: direct). */
+interface Route {
+  target: URL
+  proxy: URL | undefined
+  /** Without a proxy: the request's module and options but the call's own, worked out on the first call. */
+  direct?: {module: typeof http | typeof https; options: TunnelRequestOptions}
+}
+
+/** Method URLs of a process: a few per bot. Beyond this many, the cache starts over (it only saves parsing). */
+const ROUTES_KEPT = 256
+
+function send(route: Route, init: FetchInit): Promise<FetchAnswer> {
+  const {target, proxy} = route
   const headers: Record<string, string> = {...init.headers}
   let payload: string | MultipartForm | undefined
   if (init.body instanceof MultipartForm) {
@@ -100,54 +128,81 @@ function send(target: URL, proxy: URL | undefined, init: FetchInit): Promise<Fet
   } else if (init.body !== undefined) {
     throw new TypeError('this transport sends strings and forms it created')
   }
-  const secure = target.protocol === 'https:'
-  const port = target.port || (secure ? '443' : '80')
-  let options: TunnelRequestOptions
-  let module: typeof http | typeof https = secure ? httpsModule() : http
   if (proxy === undefined) {
-    options = {agent: pooled(target.protocol, () => (secure ? new (httpsModule().Agent)(AGENT_OPTIONS) : new http.Agent(AGENT_OPTIONS)))}
-  } else if (secure) {
-    options = {agent: pooled(`tunnel ${proxy.href}`, () => createTunnelingAgent(proxy, AGENT_OPTIONS)), tunnelSignal: init.signal}
-  } else {
-    // Absolute form (`POST http://host/path`) to the proxy, as curl does for http:// targets.
-    const secureProxy = proxy.protocol === 'https:'
-    module = secureProxy ? httpsModule() : http
-    return request(module, {
-      host: proxy.hostname.replace(/^\[|\]$/g, ''),
-      port: proxy.port || (secureProxy ? 443 : 80),
-      path: target.href,
-      method: init.method,
-      headers: {...headers, host: target.host, ...proxyAuthorization(proxy)},
-      agent: pooled(`forward ${proxy.href}`, () => (secureProxy ? new (httpsModule().Agent)(AGENT_OPTIONS) : new http.Agent(AGENT_OPTIONS))),
-      signal: init.signal,
-    }, payload)
+    route.direct ??= directRequest(target)
+    const {module, options} = route.direct
+    return request(module, {...options, method: init.method, headers, signal: init.signal}, payload, init.timeoutMs)
   }
-  return request(module, {
-    ...options,
-    host: target.hostname.replace(/^\[|\]$/g, ''),
-    port,
-    path: `${target.pathname}${target.search}`,
+  if (target.protocol === 'https:') {
+    const options = {agent: pooled(`tunnel ${proxy.href}`, () => createTunnelingAgent(proxy, AGENT_OPTIONS)), tunnelSignal: tunnelSignal(init)}
+    return request(httpsModule(), {...options, ...targetOptions(target), method: init.method, headers, signal: init.signal}, payload, init.timeoutMs)
+  }
+  // Absolute form (`POST http://host/path`) to the proxy, as curl does for http:// targets.
+  const secureProxy = proxy.protocol === 'https:'
+  return request(secureProxy ? httpsModule() : http, {
+    host: proxy.hostname.replace(/^\[|\]$/g, ''),
+    port: proxy.port || (secureProxy ? 443 : 80),
+    path: target.href,
     method: init.method,
-    headers,
+    headers: {...headers, host: target.host, ...proxyAuthorization(proxy)},
+    agent: pooled(`forward ${proxy.href}`, () => (secureProxy ? new (httpsModule().Agent)(AGENT_OPTIONS) : new http.Agent(AGENT_OPTIONS))),
     signal: init.signal,
-  }, payload)
+  }, payload, init.timeoutMs)
 }
 
-/** One request and its whole answer. Failures are wrapped as fetch wraps them (`fetch failed`, cause: the reason). */
-function request(module: typeof http | typeof https, options: TunnelRequestOptions, payload: string | MultipartForm | undefined): Promise<FetchAnswer> {
+/** Where a request to `target` connects, and which path it asks for. */
+function targetOptions(target: URL): {host: string; port: string; path: string} {
+  const port = target.port || (target.protocol === 'https:' ? '443' : '80')
+  return {host: target.hostname.replace(/^\[|\]$/g, ''), port, path: `${target.pathname}${target.search}`}
+}
+
+function directRequest(target: URL): NonNullable<Route['direct']> {
+  const secure = target.protocol === 'https:'
+  const agent = pooled(target.protocol, () => (secure ? new (httpsModule().Agent)(AGENT_OPTIONS) : new http.Agent(AGENT_OPTIONS)))
+  return {module: secure ? httpsModule() : http, options: {agent, ...targetOptions(target)}}
+}
+
+/**
+ * What ends a tunnel's CONNECT, which runs before the request has a socket to destroy: the call's signal, and the
+ * deadline. Only a proxied https call pays for a signal of its own.
+ */
+function tunnelSignal({signal, timeoutMs}: FetchInit): AbortSignal | undefined {
+  if (timeoutMs === undefined) return signal
+  const deadline = AbortSignal.timeout(timeoutMs)
+  return signal === undefined ? deadline : AbortSignal.any([signal, deadline])
+}
+
+/**
+ * One request and its whole answer, within `timeoutMs` if given. Failures are wrapped as fetch wraps them (`fetch
+ * failed`, cause: the reason).
+ */
+function request(module: typeof http | typeof https, options: TunnelRequestOptions, payload: string | MultipartForm | undefined, timeoutMs?: number): Promise<FetchAnswer> {
   return new Promise((resolve, reject) => {
-    const fail = (error: Error) => reject(new TypeError('fetch failed', {cause: error}))
+    let deadline: NodeJS.Timeout | undefined
+    const fail = (error: Error) => {
+      clearTimeout(deadline)
+      reject(new TypeError('fetch failed', {cause: error}))
+    }
     const outgoing = module.request(options, (incoming) => {
       const chunks: Buffer[] = []
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
       incoming.once('error', fail)
       incoming.once('aborted', () => fail(new Error('the connection closed before the answer was complete')))
       incoming.once('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
+        clearTimeout(deadline)
+        const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')
         resolve({status: incoming.statusCode ?? 0, statusText: incoming.statusMessage ?? '', text: async () => text})
       })
     })
     outgoing.once('error', fail)
+    if (timeoutMs !== undefined) {
+      deadline = setTimeout(() => {
+        // The timeout is the reason, whatever the destroyed request reports after it (a reset, 'aborted').
+        const timedOut = new RequestTimeoutError(timeoutMs)
+        fail(timedOut)
+        outgoing.destroy(timedOut)
+      }, timeoutMs)
+    }
     if (payload instanceof MultipartForm) {
       const body = payload.stream()
       body.once('error', (error) => outgoing.destroy(error))

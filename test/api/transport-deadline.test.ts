@@ -1,0 +1,82 @@
+// The transport's own deadline (one timer a request, no AbortSignal) and its cache of parsed method URLs.
+import {createServer, type Server} from 'node:http'
+import type {AddressInfo, Socket} from 'node:net'
+import {afterEach, describe, expect, it, vi} from 'vitest'
+
+import {RequestTimeoutError} from '../../src/api/request-timeout.js'
+import {createTransport} from '../../src/api/transport.js'
+import {PRIVATE_CHAT, rejectionOf, startApi, testClient} from './fixture.js'
+
+const servers: Server[] = []
+afterEach(async () => {
+  vi.restoreAllMocks()
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  }
+})
+
+/** A loopback server; `answer` decides what each request gets (never calling `end` holds it). */
+async function serve(answer: Parameters<typeof createServer>[1]): Promise<{url: string; sockets: Socket[]}> {
+  const sockets: Socket[] = []
+  const server = createServer(answer)
+  server.on('connection', (socket) => sockets.push(socket))
+  servers.push(server)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, sockets}
+}
+
+const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length
+
+describe('the transport deadline (timeoutMs)', () => {
+  it('a request not answered in time fails with RequestTimeoutError as its cause, and its connection is closed', async () => {
+    const held = await serve(() => {})
+    const transport = await createTransport({})
+    const error = await rejectionOf(transport.fetch(`${held.url}/botX/getMe`, {method: 'POST', body: '{}', timeoutMs: 50}))
+    expect(error).toBeInstanceOf(TypeError)
+    expect(error.message).toBe('fetch failed')
+    expect(error.cause).toBeInstanceOf(RequestTimeoutError)
+    expect((error.cause as Error).message).toBe('request timed out after 50 ms')
+    await vi.waitFor(() => expect(held.sockets.map((socket) => socket.destroyed)).toEqual([true]), {timeout: 20_000, interval: 10})
+  })
+
+  it('an answer in time leaves no timer behind', async () => {
+    const quick = await serve((_request, response) => response.end('{"ok":true,"result":true}'))
+    const transport = await createTransport({})
+    const before = timers()
+    const answer = await transport.fetch(`${quick.url}/botX/getMe`, {method: 'POST', body: '{}', timeoutMs: 600_000})
+    expect(await answer.text()).toBe('{"ok":true,"result":true}')
+    expect(timers()).toBe(before)
+  })
+
+  it('the client makes no AbortSignal a call unless asked to, and still times out', async () => {
+    const timeout = vi.spyOn(AbortSignal, 'timeout')
+    const any = vi.spyOn(AbortSignal, 'any')
+    const api = await startApi()
+    try {
+      const {client} = testClient(api)
+      await expect(client.sendMessage({chat_id: PRIVATE_CHAT, text: 'no signal'})).resolves.toMatchObject({text: 'no signal'})
+      expect(timeout).not.toHaveBeenCalled()
+      expect(any).not.toHaveBeenCalled()
+      api.failNext({kind: {hang: true}})
+      const {client: impatient} = testClient(api, {timeoutMs: 50, retry: {maxRetries: 0}})
+      const error = await rejectionOf(impatient.getMe())
+      expect(error.message).toBe("Call to 'getMe' failed: request timed out after 50 ms")
+      expect(error).toMatchObject({kind: 'timeout'})
+      expect(timeout).not.toHaveBeenCalled()
+    } finally {
+      await api.close()
+    }
+  })
+})
+
+describe('method URLs, parsed once each', () => {
+  it('more URLs than the cache keeps still each reach their own path', async () => {
+    const echo = await serve((request, response) => response.end(request.url))
+    const transport = await createTransport({})
+    const paths = Array.from({length: 300}, (_, index) => `/bot${index}:x/getMe`)
+    const answers: string[] = []
+    for (const path of [...paths, ...paths.slice(0, 5)]) answers.push(await (await transport.fetch(`${echo.url}${path}`, {method: 'POST', body: '{}'})).text())
+    expect(answers).toEqual([...paths, ...paths.slice(0, 5)])
+  })
+})
