@@ -1,7 +1,7 @@
 // `node bench/action.mjs`: the GitHub Action's wall time, from process start to exit, run as the runner runs it
 // (the committed bundle in a checkout without node_modules, INPUT_* and GITHUB_* variables, output files) against
 // the fake Bot API on 127.0.0.1. Median of BENCH_RUNS runs (default 20). Target: under 1 s per step.
-import {copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -22,9 +22,8 @@ const api = await startFakeBotApi({
 })
 const root = mkdtempSync(join(tmpdir(), 'fastpay-tg-bench-action-'))
 const action = join(root, 'checkout', 'dist', 'action', 'index.js')
-mkdirSync(join(root, 'checkout', 'dist', 'action'), {recursive: true})
+cpSync('dist/action', join(root, 'checkout', 'dist', 'action'), {recursive: true})
 mkdirSync(join(root, 'runner-temp'))
-copyFileSync('dist/action/index.js', action)
 // The runner creates these files before each step; the Action appends to them.
 writeFileSync(join(root, 'output'), '')
 writeFileSync(join(root, 'summary'), '')

@@ -1,16 +1,16 @@
-// Runs the bundled Action (dist/action/index.js, built by `npm test`) the way the runner does: a child process with
+// Runs the bundled Action (dist/action/, built by `npm test`) the way the runner does: a child process with
 // INPUT_* variables (upper-cased, hyphens kept), GITHUB_* variables, an event payload file, and GITHUB_OUTPUT /
 // GITHUB_STEP_SUMMARY files, against a fake Bot API on 127.0.0.1. The bundle is copied into a checkout of its own,
 // without node_modules, as the runner has it. One job = one RUNNER_TEMP: the steps of a test share it.
 import {execa} from 'execa'
-import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {afterEach, beforeEach} from 'vitest'
 
 import {type FakeBot, type FakeBotApi, type FakeChat, type RecordedRequest, startFakeBotApi} from '../fake-bot-api/server.js'
 
-export const ACTION = resolve(import.meta.dirname, '../../dist/action/index.js')
+export const ACTION_DIR = resolve(import.meta.dirname, '../../dist/action')
 export const FIXTURES = resolve(import.meta.dirname, 'fixtures')
 
 export const DEPLOY_BOT = {token: '6098765432:AAGm4Tq8Wz1Xc5Vb9Nr3Ke7Lp2Hs6Dj0Fy8', id: 6098765432, username: 'fastpay_deploy_bot'} satisfies FakeBot
@@ -79,9 +79,9 @@ export function useActionJob(event: FixtureEvent = 'push'): ActionJob {
     job.runnerTemp = join(job.root, 'runner-temp')
     job.workspace = join(job.root, 'workspace')
     const checkout = join(job.root, '_actions', 'fastpay', 'fastpay-tg', 'v1')
-    for (const dir of [job.home, job.runnerTemp, job.workspace, join(checkout, 'dist', 'action')]) mkdirSync(dir, {recursive: true})
+    for (const dir of [job.home, job.runnerTemp, job.workspace]) mkdirSync(dir, {recursive: true})
+    cpSync(ACTION_DIR, join(checkout, 'dist', 'action'), {recursive: true})
     const action = join(checkout, 'dist', 'action', 'index.js')
-    copyFileSync(ACTION, action)
     let stepNumber = 0
     job.step = async (inputs, env = {}) => {
       stepNumber++
