@@ -1,6 +1,6 @@
 // `digest --html FILE`: the digest as a page of the same kind as the status page (src/html-page): self-contained,
 // no script, the PNG chart inline as a data: URI, a semantic table that turns into cards on a phone.
-import {type Html, html, renderPage} from '../html-page/page.js'
+import {type Html, html, MARK, renderPage} from '../html-page/page.js'
 import {formatDowntime} from '../support/duration.js'
 import {writeFileAtomic} from '../support/atomic-write.js'
 import type {Chart} from './chart.js'
@@ -11,9 +11,9 @@ const utcMinute = (at: number) => `${new Date(at).toISOString().slice(0, 16).rep
 const timeTag = (at: number) => html`<time datetime="${new Date(at).toISOString()}">${utcMinute(at)}</time>`
 
 function verdict(check: CheckDigest): Html {
-  if (check.incidents.some((incident) => incident.end === undefined)) return html`<span class="state down">✖ Down now</span>`
-  if (check.incidents.length > 0 || check.passed < check.results) return html`<span class="state unknown">⚠ Had failures</span>`
-  return html`<span class="state up">✔ All passed</span>`
+  if (check.incidents.some((incident) => incident.end === undefined)) return html`<span class="state down">${MARK.down} Down now</span>`
+  if (check.incidents.length > 0 || check.passed < check.results) return html`<span class="state unknown">${MARK.warning} Had failures</span>`
+  return html`<span class="state up">${MARK.ok} All passed</span>`
 }
 
 const alertsText = (counts: AlertCounts) =>
@@ -24,7 +24,7 @@ export function renderDigestPage(digest: Digest, chart?: Chart): string {
   const incidents = digest.checks.flatMap((check) => check.incidents.map((incident) => ({check: check.name, ...incident}))).sort((a, b) => b.start - a.start)
   const body = html`<header>
 <h1>${title}</h1>
-<p class="muted">${timeTag(digest.from)} to ${timeTag(digest.to)} · ${digest.checks.length} check${digest.checks.length === 1 ? '' : 's'} · ${digest.results.toLocaleString('en-US')} results · alerts: ${alertsText(digest.alerts)}</p>
+<p class="muted">${timeTag(digest.from)} to ${timeTag(digest.to)} ${MARK.dot} ${digest.checks.length} check${digest.checks.length === 1 ? '' : 's'} ${MARK.dot} ${digest.results.toLocaleString('en-US')} results ${MARK.dot} alerts: ${alertsText(digest.alerts)}</p>
 </header>
 <section aria-labelledby="checks-title">
 <h2 id="checks-title">Checks</h2>
@@ -63,7 +63,7 @@ ${
 <tbody>
 ${incidents.map(
   (incident) => html`<tr><th scope="row">${incident.check}</th><td data-label="Down since">${timeTag(incident.start)}</td><td data-label="Back up">${
-    incident.end === undefined ? html`<span class="state down">✖ still down</span>` : timeTag(incident.end)
+    incident.end === undefined ? html`<span class="state down">${MARK.down} still down</span>` : timeTag(incident.end)
   }</td><td data-label="Lasted">${formatDowntime(incident.durationMs)}${incident.end === undefined ? ' so far' : ''}</td></tr>
 `,
 )}

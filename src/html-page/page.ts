@@ -16,6 +16,12 @@ export class Html {
 
 export const raw = (text: string) => new Html(text)
 
+/**
+ * The pages' symbols, for `${}` values of `html` templates: esbuild writes those of a string literal as `\u` escapes
+ * but keeps a tagged template's characters as they are, and the CLI bundle must stay ASCII (scripts/finish-bundle.mjs).
+ */
+export const MARK = {ok: '✔', down: '✖', warning: '⚠', dot: '·'} as const
+
 type Value = Html | string | number | undefined | null | false | readonly Value[]
 
 function serialize(value: Value): string {

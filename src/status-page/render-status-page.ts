@@ -1,7 +1,7 @@
 // The status page as HTML: a summary line, the checks (a semantic table that turns into cards on a phone),
 // incidents, the last pass and the fleet's hosts. Every colour has its words next to it.
 import {dayBar, dayLegend, formatPercent, sparkline} from '../html-page/graphics.js'
-import {type Html, html, renderPage} from '../html-page/page.js'
+import {type Html, html, MARK, renderPage} from '../html-page/page.js'
 import {formatDowntime, formatSpan} from '../support/duration.js'
 import type {PageCheck, PageIncident, StatusPageData} from './status-data.js'
 
@@ -29,8 +29,8 @@ export function renderStatusPage(data: StatusPageData, options: StatusPageOption
     total === 0
       ? html`<p class="summary">No checks yet: run <code>fastpay-tg monitor run</code>.</p>`
       : down.length === 0
-        ? html`<p class="summary ok">✔ All ${total} check${total === 1 ? ' is' : 's are'} up or waiting for a result.</p>`
-        : html`<p class="summary bad">✖ ${down.length} of ${total} check${total === 1 ? '' : 's'} ${down.length === 1 ? 'is' : 'are'} down: ${down.map((check) => check.name).join(', ')}.</p>`
+        ? html`<p class="summary ok">${MARK.ok} All ${total} check${total === 1 ? ' is' : 's are'} up or waiting for a result.</p>`
+        : html`<p class="summary bad">${MARK.down} ${down.length} of ${total} check${total === 1 ? '' : 's'} ${down.length === 1 ? 'is' : 'are'} down: ${down.map((check) => check.name).join(', ')}.</p>`
   const body = html`<header>
 <h1>${title}</h1>
 ${summary}
@@ -66,7 +66,7 @@ function checkRow(check: PageCheck, now: number): Html {
 <th scope="row">${check.name}${check.target ? html`<br><small class="muted">${check.target}</small>` : ''}${check.configured ? '' : html`<br><small class="muted">not in the monitors file</small>`}</th>
 <td data-label="State"><span class="state ${check.status}">${STATE_TEXT[check.status]}</span>${check.status === 'down' && check.message ? html`<br><small>${check.message}</small>` : ''}${check.alertPending ? html`<br><small>alert pending: ${check.alertPending}</small>` : ''}</td>
 <td data-label="Since">${check.since === undefined ? '–' : html`${timeTag(check.since)}<br><small class="muted">for ${formatDowntime(Math.max(0, now - check.since))}</small>`}</td>
-<td data-label="Uptime">${uptime('24 h', check.uptime.day)} · ${uptime('7 d', check.uptime.week)} · ${uptime('30 d', check.uptime.month)}
+<td data-label="Uptime">${uptime('24 h', check.uptime.day)} ${MARK.dot} ${uptime('7 d', check.uptime.week)} ${MARK.dot} ${uptime('30 d', check.uptime.month)}
 ${dayBar(
   check.days.map((day) => ({label: dayLabel(day.day), ...(day.uptimePercent === undefined ? {} : {uptimePercent: day.uptimePercent})})),
   `${check.name}: uptime per day, the last ${check.days.length} days`,
@@ -96,7 +96,7 @@ function incidentTable(incidents: readonly PageIncident[], now: number, caption:
 ${incidents.map(
   (incident) => html`<tr><th scope="row">${incident.check}${incident.message ? html`<br><small>${incident.message}</small>` : ''}</th>
 <td data-label="Down since">${timeTag(incident.start)}</td>
-<td data-label="Back up">${incident.end === undefined ? html`<span class="state down">✖ still down</span>` : timeTag(incident.end)}</td>
+<td data-label="Back up">${incident.end === undefined ? html`<span class="state down">${MARK.down} still down</span>` : timeTag(incident.end)}</td>
 <td data-label="Lasted">${formatDowntime(Math.max(0, (incident.end ?? now) - incident.start))}${incident.end === undefined ? ' so far' : ''}</td></tr>
 `,
 )}
@@ -115,7 +115,7 @@ function hostsSection(data: StatusPageData): Html | string {
 ${data.hosts.map((view) => {
   const failing = Object.entries(view.checks).filter(([, seen]) => !seen.ok)
   return html`<tr><th scope="row">${view.host}</th><td data-label="Last pass">${timeTag(view.at)}</td><td data-label="Failing there">${
-    failing.length === 0 ? '✔ none' : failing.map(([name, seen]) => html`<span>✖ ${name}: ${seen.message}</span><br>`)
+    failing.length === 0 ? '✔ none' : failing.map(([name, seen]) => html`<span>${MARK.down} ${name}: ${seen.message}</span><br>`)
   }</td></tr>
 `
 })}

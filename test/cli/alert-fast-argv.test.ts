@@ -1,6 +1,7 @@
 // The alert fast path parses plain `alert` lines itself (bin/run.js, before oclif loads): what it parses must come
 // out exactly as oclif's parser gives it, and whatever it cannot be sure of must go to oclif.
 import {Flags, Parser} from '@oclif/core'
+import {createRequire} from 'node:module'
 import {describe, expect, it} from 'vitest'
 
 import Alert from '../../commands/alert.js'
@@ -55,6 +56,8 @@ describe('the alert fast path: parsing a plain alert line', () => {
   it('leaves `alert flush` and `alert outbox` to oclif: its subcommands are exactly those', () => {
     const subcommands = Object.keys(COMMANDS).filter((id) => id.startsWith('alert:')).map((id) => id.slice('alert:'.length))
     expect([...ALERT_SUBCOMMANDS].sort()).toEqual(subcommands.sort())
+    // bin/run.js sends them to oclif before loading the fast path.
+    expect([...createRequire(import.meta.url)('../../bin/run.js').ALERT_SUBCOMMANDS].sort()).toEqual(subcommands.sort())
     for (const word of subcommands) expect(parseAlertLine(['alert', word], {})).toBeUndefined()
   })
 
