@@ -1,7 +1,7 @@
-import {randomBytes} from 'node:crypto'
 import {createReadStream} from 'node:fs'
 import {Readable} from 'node:stream'
 import type {FormDataLike} from './transport.js'
+import {nodeCrypto} from '../support/node-crypto.js'
 
 type Part =
   | {head: Buffer; content: Buffer}
@@ -15,7 +15,7 @@ const CRLF = Buffer.from('\r\n')
  * whatever the file's size, and sending it again (a retry) reads the file again.
  */
 export class MultipartForm implements FormDataLike {
-  readonly boundary = `----fastpay-tg-${randomBytes(16).toString('hex')}`
+  readonly boundary = `----fastpay-tg-${nodeCrypto().randomBytes(16).toString('hex')}`
   readonly #parts: Part[] = []
 
   append(name: string, value: string | Blob, filename?: string): void {

@@ -1,4 +1,3 @@
-import {createHash} from 'node:crypto'
 import {readdir, readFile, stat, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
@@ -7,6 +6,7 @@ import {writeFileAtomic} from '../support/atomic-write.js'
 import {type Env, parseChatId} from '../config/index.js'
 import type {MessageRef} from './message-ids.js'
 import {type DeployStatus, isDeployStatus} from './status.js'
+import {nodeCrypto} from '../support/node-crypto.js'
 
 /**
  * What `started` leaves for the later steps of the same run: when it began, and the messages to edit. One JSON
@@ -42,7 +42,7 @@ export class DeployStateStore {
   ) {}
 
   pathFor(key: string): string {
-    return join(this.dir, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`)
+    return join(this.dir, `${nodeCrypto().createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`)
   }
 
   /** The state of `key`; undefined when there is none. A file that is not a state reads as none, with a warning. */

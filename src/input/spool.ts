@@ -1,4 +1,3 @@
-import {createHash} from 'node:crypto'
 import {createWriteStream} from 'node:fs'
 import {chmod, mkdtemp} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
@@ -9,6 +8,7 @@ import {pipeline} from 'node:stream/promises'
 import {UserError} from '../user-error.js'
 import {formatBytes} from './byte-limit.js'
 import {removeAtExit} from './temporary-files.js'
+import {nodeCrypto} from '../support/node-crypto.js'
 
 export interface SpooledFile {
   /** A regular file nobody else can read or change (0600 in a fresh 0700 directory). */
@@ -39,7 +39,7 @@ export async function spoolToPrivateFile(stream: NodeJS.ReadableStream, {field, 
   try {
     await chmod(directory, 0o700)
     const path = join(directory, 'upload')
-    const hash = createHash('sha256')
+    const hash = nodeCrypto().createHash('sha256')
     let size = 0
     const measure = new Transform({
       transform(chunk: Buffer, _encoding, callback) {

@@ -4,13 +4,13 @@
 // in ns, size and the sha256 of the very bytes read) and the build that parsed it. What is kept is made from the
 // file alone (load-monitors.ts): its data after validation, and the checks that take no `${VAR}` and no CA file as
 // loaded; the others are loaded again on every run, so no value from the environment is written here.
-import {createHash} from 'node:crypto'
 import type {FileHandle} from 'node:fs/promises'
 import {readFile} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 import {deserialize, serialize} from 'node:v8'
 
 import {writeFileAtomic} from '../support/atomic-write.js'
+import {nodeCrypto} from '../support/node-crypto.js'
 
 /** `<state dir>/monitor/parsed`: one file per monitors file, named by the hash of its absolute path. */
 export const parseCacheDirIn = (stateDir: string) => join(stateDir, 'monitor', 'parsed')
@@ -36,11 +36,11 @@ export interface MonitorsFileKey {
 export async function readKeyed(handle: FileHandle, path: string, build: string): Promise<{text: string; key: MonitorsFileKey}> {
   const info = await handle.stat({bigint: true})
   const bytes = await handle.readFile()
-  const key = {build: `${build} node ${process.version}`, path: resolve(path), dev: info.dev, ino: info.ino, mtimeNs: info.mtimeNs, size: info.size, sha256: createHash('sha256').update(bytes).digest('hex')}
+  const key = {build: `${build} node ${process.version}`, path: resolve(path), dev: info.dev, ino: info.ino, mtimeNs: info.mtimeNs, size: info.size, sha256: nodeCrypto().createHash('sha256').update(bytes).digest('hex')}
   return {text: bytes.toString('utf8'), key}
 }
 
-const entryPath = (dir: string, key: MonitorsFileKey) => join(dir, `${createHash('sha256').update(key.path).digest('hex').slice(0, 32)}.v8`)
+const entryPath = (dir: string, key: MonitorsFileKey) => join(dir, `${nodeCrypto().createHash('sha256').update(key.path).digest('hex').slice(0, 32)}.v8`)
 
 /**
  * The validated data kept for this version of the file, or undefined: no entry, another version, another build, or
@@ -50,7 +50,7 @@ export async function readParseCache(dir: string, key: MonitorsFileKey): Promise
   try {
     const bytes = await readFile(entryPath(dir, key))
     const payload = bytes.subarray(DIGEST_BYTES)
-    if (bytes.length <= DIGEST_BYTES || !createHash('sha256').update(payload).digest().equals(bytes.subarray(0, DIGEST_BYTES))) return undefined
+    if (bytes.length <= DIGEST_BYTES || !nodeCrypto().createHash('sha256').update(payload).digest().equals(bytes.subarray(0, DIGEST_BYTES))) return undefined
     const entry = deserialize(payload) as {format?: unknown; key?: Partial<MonitorsFileKey>; data?: unknown}
     if (entry.format !== FORMAT || !sameKey(entry.key, key)) return undefined
     return entry.data
@@ -63,7 +63,7 @@ export async function readParseCache(dir: string, key: MonitorsFileKey): Promise
 export async function writeParseCache(dir: string, key: MonitorsFileKey, data: unknown): Promise<void> {
   try {
     const payload = serialize({format: FORMAT, key, data})
-    await writeFileAtomic(entryPath(dir, key), Buffer.concat([createHash('sha256').update(payload).digest(), payload]))
+    await writeFileAtomic(entryPath(dir, key), Buffer.concat([nodeCrypto().createHash('sha256').update(payload).digest(), payload]))
   } catch {
     // A read-only or full state dir: the next run parses again, as without a cache.
   }

@@ -1,4 +1,3 @@
-import {createHash, randomBytes} from 'node:crypto'
 import {createReadStream, createWriteStream, rmSync} from 'node:fs'
 import {open, readdir, rm, stat} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
@@ -9,6 +8,7 @@ import {keepAfterExit, removeAtExit} from '../input/temporary-files.js'
 import {ensureStateDir, stateDirError} from '../support/state-dir.js'
 import {spooledFilesDirIn} from '../store/outbox-media.js'
 import type {OutboxEntry} from '../store/outbox-types.js'
+import {nodeCrypto} from '../support/node-crypto.js'
 
 export interface OutboxFileCopy {
   /** `<outboxDir>/files/<random>`, mode 0600 in a 0700 directory. */
@@ -31,14 +31,14 @@ export interface OutboxFileCopy {
 export async function copyIntoOutbox(outboxDir: string, sourcePath: string): Promise<OutboxFileCopy> {
   const dir = spooledFilesDirIn(outboxDir)
   await ensureStateDir(dir)
-  const path = join(dir, randomBytes(12).toString('hex'))
+  const path = join(dir, nodeCrypto().randomBytes(12).toString('hex'))
   const removeLater = removeAtExit(path)
   const remove = () => {
     removeLater()
     rmSync(path, {force: true})
   }
   try {
-    const hash = createHash('sha256')
+    const hash = nodeCrypto().createHash('sha256')
     let size = 0
     const measure = new Transform({
       transform(chunk: Buffer, _encoding, callback) {

@@ -1,8 +1,8 @@
 // How every outbox backend names, creates and reads back an entry (the types are in outbox-types.ts).
-import {randomBytes} from 'node:crypto'
 
 import {isRecord} from '../support/is-record.js'
 import type {NewOutboxEntry, OutboxEntry, SpooledMedia, SpooledMessage} from './outbox-types.js'
+import {nodeCrypto} from '../support/node-crypto.js'
 
 // Creation time in ms, zero-padded so that names sort as times do, then pid and a random part against collisions.
 const ENTRY_FILE = /^(\d{15}-\d+-[0-9a-f]+)\.json$/
@@ -16,7 +16,7 @@ export function newOutboxEntry(input: NewOutboxEntry, nowMs: number): OutboxEntr
   const createdAt = input.createdAt ?? new Date(nowMs)
   return {
     version: 1,
-    id: entryId(createdAt.getTime(), randomBytes(4).toString('hex')),
+    id: entryId(createdAt.getTime(), nodeCrypto().randomBytes(4).toString('hex')),
     bot: input.bot,
     chatIds: [...input.chatIds],
     message: input.message,

@@ -1,11 +1,11 @@
 // The outbox's copies of files waiting to be sent (`send --outbox`, see src/outbox/spooled-file.ts) as every
 // backend meets them: checked before each delivery, removed with the file outbox's entry.
-import {createHash} from 'node:crypto'
 import {createReadStream} from 'node:fs'
 import {rm} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 
 import type {SpooledMedia} from './outbox-types.js'
+import {nodeCrypto} from '../support/node-crypto.js'
 
 /** Where the outbox keeps its copies of files waiting to be sent: `<state>/outbox/files`. */
 export const spooledFilesDirIn = (outboxDir: string) => join(outboxDir, 'files')
@@ -18,7 +18,7 @@ export const spooledFilesDirIn = (outboxDir: string) => join(outboxDir, 'files')
 export async function spooledFileProblem(media: SpooledMedia | undefined): Promise<string | undefined> {
   if (media === undefined || !('path' in media.source) || media.sha256 === undefined) return undefined
   const {path, filename} = media.source
-  const hash = createHash('sha256')
+  const hash = nodeCrypto().createHash('sha256')
   let size = 0
   try {
     for await (const chunk of createReadStream(path)) {

@@ -1,6 +1,6 @@
-import {randomBytes} from 'node:crypto'
 import {mkdir, open, realpath, rename, unlink} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
+import {nodeCrypto} from './node-crypto.js'
 
 /** The real file behind `path`, so that a symlinked config (dotfiles repos) stays a symlink after a write. */
 export async function realTarget(path: string): Promise<string> {
@@ -19,7 +19,7 @@ export async function realTarget(path: string): Promise<string> {
 export async function writeFileAtomic(path: string, text: string | Uint8Array, mode = 0o600): Promise<void> {
   const dir = dirname(path)
   await mkdir(dir, {recursive: true, mode: 0o700})
-  const temporary = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+  const temporary = join(dir, `.${basename(path)}.${process.pid}.${nodeCrypto().randomBytes(6).toString('hex')}.tmp`)
   const handle = await open(temporary, 'wx', mode)
   try {
     await handle.writeFile(text)

@@ -1,7 +1,7 @@
-import {randomBytes} from 'node:crypto'
 import {link, open, stat, unlink, writeFile} from 'node:fs/promises'
 
 import {isProcessAlive} from './process-alive.js'
+import {nodeCrypto} from './node-crypto.js'
 
 export interface KeyLockOptions {
   /** A lock whose owner still runs is taken over after this long (a stopped process, a reused pid). @default 30_000 */
@@ -97,7 +97,7 @@ export async function withKeyLock<T>(
  * lock is never seen empty, so a run starved of CPU between creating and writing cannot have it broken under it.
  */
 async function tryCreate(lockPath: string): Promise<number | undefined> {
-  const draft = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}`
+  const draft = `${lockPath}.${process.pid}.${nodeCrypto().randomBytes(4).toString('hex')}`
   try {
     // Inside the try: a write that fails half way (a full disk) leaves no draft behind either.
     await writeFile(draft, `${process.pid}\n`, {mode: 0o600, flag: 'wx'})

@@ -6,7 +6,6 @@
 // the longest form fits; otherwise `#` and 32 hex digits of the key's sha256, and `prepareAlertButtons` records the
 // key in the store (button-keys.ts), where `webhook serve` on any host sharing it looks it up. A key starting with `#`
 // is always hashed, so the two forms never clash.
-import {createHash} from 'node:crypto'
 
 import type {InlineKeyboardButton, InlineKeyboardMarkup} from '@grammyjs/types'
 
@@ -18,6 +17,7 @@ import {buttonMac, buttonSigningKey, MAC_CHARS} from './button-signing.js'
 export {botIdOfToken} from './button-signing.js'
 export {BUTTON_KEYS_KEPT_MS, pruneButtonKeys} from './button-keys.js'
 import {shortDuration} from './time-text.js'
+import {nodeCrypto} from '../support/node-crypto.js'
 
 const CALLBACK_DATA_MAX_BYTES = 64
 /** @default mute length of the `Mute 1h` button */
@@ -36,7 +36,7 @@ export interface ButtonSigner {
   channel: string
 }
 
-const hashHex = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex').slice(0, HASH_HEX_DIGITS)
+const hashHex = (key: string) => nodeCrypto().createHash('sha256').update(key, 'utf8').digest('hex').slice(0, HASH_HEX_DIGITS)
 
 /** What the callback data carries for `throttleKey`: the key itself when it fits, else `#<32 hex digits>`. */
 export function keyRef(throttleKey: string): string {

@@ -1,9 +1,9 @@
 // Alert buttons are signed: Telegram does not check that a press carries data of a button the bot made (any client
 // can send any callback data for any message with a keyboard). Each bot has its own random key in the store (a
 // 0600 file in the state dir, or Redis for a fleet), made by whichever of `alert` and `webhook serve` needs it first.
-import {createHmac, randomBytes, timingSafeEqual} from 'node:crypto'
 
 import type {KeyValueStore} from '../store/types.js'
+import {nodeCrypto} from '../support/node-crypto.js'
 
 /** 12 bytes of HMAC-SHA256 as base64url: 96 bits, far beyond guessing by pressing buttons. */
 export const MAC_CHARS = 16
@@ -25,7 +25,7 @@ export async function buttonSigningKey(kv: KeyValueStore, botId: number): Promis
   if (!Number.isSafeInteger(botId) || botId <= 0) throw new RangeError(`button signing needs the bot's id (got ${botId})`)
   const existing = await readKey(kv, botId)
   if (existing !== undefined) return existing
-  const key = randomBytes(32)
+  const key = nodeCrypto().randomBytes(32)
   const written = await kv.compareAndSet(keyName(botId), 0, {key: key.toString('base64url'), created_at: new Date().toISOString()})
   if (written.ok) return key
   const winner = await readKey(kv, botId)
@@ -47,10 +47,10 @@ export interface SignedFields {
 
 export function buttonMac(key: Buffer, fields: SignedFields): string {
   const text = ['fastpay-tg button v1', fields.channel.toLowerCase(), fields.kind, fields.ref, String(fields.seconds ?? '')].join('\n')
-  return createHmac('sha256', key).update(text, 'utf8').digest('base64url').slice(0, MAC_CHARS)
+  return nodeCrypto().createHmac('sha256', key).update(text, 'utf8').digest('base64url').slice(0, MAC_CHARS)
 }
 
 export function macMatches(key: Buffer, fields: SignedFields, mac: string): boolean {
   if (!MAC_SHAPE.test(mac)) return false
-  return timingSafeEqual(Buffer.from(buttonMac(key, fields)), Buffer.from(mac))
+  return nodeCrypto().timingSafeEqual(Buffer.from(buttonMac(key, fields)), Buffer.from(mac))
 }

@@ -1,17 +1,17 @@
 // One-time link tokens: `webhook link-token` creates one for a bot and a set of channels; a chat sends
 // `/link TOKEN` (or opens t.me/<bot>?start=TOKEN) and from then on also receives those channels.
-import {createHash, randomBytes} from 'node:crypto'
 
 import {type LinkedChat, type LinkStore, type LinkTokenEntry, tokenKeepMs} from '../store/link-store.js'
 import {parseDurationMs} from '../support/duration.js'
 import {UserError} from '../user-error.js'
+import {nodeCrypto} from '../support/node-crypto.js'
 
 /** 24 random bytes, base64url: 32 characters, which a t.me `?start=` deep link can carry (64 at most). */
 const TOKEN_BYTES = 24
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,64}$/
 const CHANNEL = /^[a-z][a-z0-9_.-]{0,63}$/
 
-export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex')
+export const sha256Hex = (text: string) => nodeCrypto().createHash('sha256').update(text, 'utf8').digest('hex')
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 const sameBot = (a: string | undefined, b: string | undefined) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase()
 
@@ -54,7 +54,7 @@ export interface CreateLinkTokenOptions {
 /** Stores a new one-time token (its sha256 only) in the store; it is forgotten a week after it expires or is used. */
 export async function createLinkToken(links: LinkStore, options: CreateLinkTokenOptions): Promise<NewLinkToken> {
   const now = options.now ?? Date.now()
-  const token = randomBytes(TOKEN_BYTES).toString('base64url')
+  const token = nodeCrypto().randomBytes(TOKEN_BYTES).toString('base64url')
   const entry: LinkTokenEntry = {
     sha256: sha256Hex(token),
     ...(options.bot === undefined ? {} : {bot: options.bot}),

@@ -1,12 +1,12 @@
 // The secret Telegram sends in `X-Telegram-Bot-Api-Secret-Token`: TELEGRAM_WEBHOOK_SECRET when set, else one that
 // `webhook register` generated and kept in the store (a 0600 file in the state dir, or Redis for a fleet), where
 // `webhook serve` finds it. A webhook without a secret lets anyone who learns the URL post updates.
-import {randomBytes} from 'node:crypto'
 
 import type {Env} from '../config/index.js'
 import {registerSecret} from '../redact.js'
 import type {KeyValueStore} from '../store/types.js'
 import {readWebhookSecret, SECRET_VAR} from './webhook-url.js'
+import {nodeCrypto} from '../support/node-crypto.js'
 
 /** Where the generated secret lives in the store. */
 export const STORED_SECRET_KEY = 'webhook/secret'
@@ -18,7 +18,7 @@ export interface WebhookSecret {
 }
 
 /** 32 random bytes as base64url: 43 characters Telegram accepts (A-Z a-z 0-9 _ -). */
-export const generateWebhookSecret = () => randomBytes(32).toString('base64url')
+export const generateWebhookSecret = () => nodeCrypto().randomBytes(32).toString('base64url')
 
 async function storedSecret(kv: KeyValueStore): Promise<string | undefined> {
   const stored = await kv.get<{secret?: unknown}>(STORED_SECRET_KEY)

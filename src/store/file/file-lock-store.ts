@@ -1,9 +1,9 @@
-import {randomBytes} from 'node:crypto'
 import {hostname} from 'node:os'
 
 import type {KeyLockOptions} from '../../support/key-lock.js'
 import type {LockLease, LockStore} from '../types.js'
 import {jsonPathFor, readJson, updateJson} from './locked-json.js'
+import {nodeCrypto} from '../../support/node-crypto.js'
 
 export interface FileLockStoreOptions {
   /** Where the lease files live, e.g. `<state dir>/locks`. */
@@ -49,7 +49,7 @@ export class FileLockStore implements LockStore {
   async acquire(name: string, ttlMs: number): Promise<LockLease | undefined> {
     return this.#update(name, async (current, now) => {
       if (current !== undefined && current.expiresAt > now) return {result: undefined}
-      const lease: LockLease = {name, token: randomBytes(12).toString('hex'), holder: this.#holder, expiresAt: now + ttlMs}
+      const lease: LockLease = {name, token: nodeCrypto().randomBytes(12).toString('hex'), holder: this.#holder, expiresAt: now + ttlMs}
       return {write: {version: 1, ...lease}, result: lease}
     })
   }

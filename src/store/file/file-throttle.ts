@@ -1,4 +1,3 @@
-import {createHash, randomBytes} from 'node:crypto'
 import {readdir, readFile, rename, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
@@ -10,6 +9,7 @@ import {isProcessAlive} from '../../support/process-alive.js'
 import type {ThrottleStore} from '../types.js'
 import type {Admission, AdmitSteps, ThrottleDecision, ThrottleTicket} from '../../throttle/admission.js'
 import {freshState, isForgettable, mergeSuppressed, parseThrottleState, type ThrottleState} from '../../throttle/throttle-state.js'
+import {nodeCrypto} from '../../support/node-crypto.js'
 
 export interface FileThrottleOptions {
   /** Where the per-key files live, e.g. `throttleDirIn(resolveStateDir())`: `~/.local/state/fastpay-tg/throttle`. */
@@ -40,7 +40,7 @@ export class FileThrottle implements ThrottleStore {
 
   /** The file that holds `key`'s state. */
   pathFor(key: string): string {
-    return join(this.dir, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`)
+    return join(this.dir, `${nodeCrypto().createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`)
   }
 
   /** Lets one alert of `key` through per `windowSeconds` (and none while muted), counting the others. */
@@ -218,7 +218,7 @@ function decideOn(
     }
     return {state: {...state, suppressed}, result}
   }
-  const sendId = randomBytes(8).toString('hex')
+  const sendId = nodeCrypto().randomBytes(8).toString('hex')
   const next: ThrottleState = {
     ...state,
     lastSentAt: now,

@@ -1,14 +1,14 @@
-import {createHash} from 'node:crypto'
 import {readFile, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {ensureStateDir, stateDirError} from '../../support/state-dir.js'
 import {writeFileAtomic} from '../../support/atomic-write.js'
 import {type KeyLockOptions, withKeyLock} from '../../support/key-lock.js'
+import {nodeCrypto} from '../../support/node-crypto.js'
 
 /** One small JSON file per name, named by a hash of it: any name is a safe file name, and names never collide. */
 export function jsonPathFor(dir: string, name: string): string {
-  return join(dir, `${createHash('sha256').update(name).digest('hex').slice(0, 32)}.json`)
+  return join(dir, `${nodeCrypto().createHash('sha256').update(name).digest('hex').slice(0, 32)}.json`)
 }
 
 /** The parsed file; undefined when it is missing or not JSON (the next write replaces it). */

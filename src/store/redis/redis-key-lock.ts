@@ -1,9 +1,9 @@
-import {randomBytes} from 'node:crypto'
 import {hostname} from 'node:os'
 import type {Redis} from 'ioredis'
 
 import {isProcessAlive} from '../../support/process-alive.js'
 import {LuaScript} from './lua-script.js'
+import {nodeCrypto} from '../../support/node-crypto.js'
 
 const DELETE_IF = new LuaScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -27,7 +27,7 @@ export function isDeadHere(consumer: string): boolean {
  * held it for `timeoutMs`.
  */
 export async function withRedisKeyLock<T>(redis: Redis, key: string, timeoutMs: number, action: () => Promise<T>): Promise<T | 'timeout'> {
-  const value = `${randomBytes(8).toString('hex')} ${hostname()}/${process.pid}`
+  const value = `${nodeCrypto().randomBytes(8).toString('hex')} ${hostname()}/${process.pid}`
   const startedAt = Date.now()
   while ((await redis.set(key, value, 'PX', LOCK_TTL_MS, 'NX')) !== 'OK') {
     const holder = await redis.get(key)

@@ -1,9 +1,9 @@
-import {randomBytes} from 'node:crypto'
 import {hostname} from 'node:os'
 import type {Redis} from 'ioredis'
 
 import type {LockLease, LockStore} from '../types.js'
 import {LuaScript} from './lua-script.js'
+import {nodeCrypto} from '../../support/node-crypto.js'
 
 export interface RedisLockOptions {
   redis: Redis
@@ -50,7 +50,7 @@ export class RedisLock implements LockStore {
   }
 
   async acquire(name: string, ttlMs: number): Promise<LockLease | undefined> {
-    const token = randomBytes(12).toString('hex')
+    const token = nodeCrypto().randomBytes(12).toString('hex')
     const taken = await this.#redis.set(this.keyFor(name), `${token} ${this.#holder}`, 'PX', Math.ceil(ttlMs), 'NX')
     if (taken !== 'OK') return undefined
     return {name, token, holder: this.#holder, expiresAt: this.#now() + ttlMs}

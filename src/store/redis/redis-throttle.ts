@@ -1,10 +1,10 @@
-import {randomBytes} from 'node:crypto'
 import type {Redis} from 'ioredis'
 
 import type {Admission, AdmitSteps, ThrottleDecision, ThrottleTicket} from '../../throttle/index.js'
 import type {ThrottleStore} from '../types.js'
 import {withRedisKeyLock} from './redis-key-lock.js'
 import {DECIDE, MUTE, OPEN_WINDOW, RELEASE} from './throttle-scripts.js'
+import {nodeCrypto} from '../../support/node-crypto.js'
 
 export interface RedisThrottleOptions {
   /** A client: connected, or one that RedisLink connects. */
@@ -59,7 +59,7 @@ export class RedisThrottle implements ThrottleStore {
   async admit<T>(key: string, windowSeconds: number, now: number, steps: AdmitSteps<T>): Promise<Admission<T>> {
     const lockKey = `${this.prefix}throttle-lock:${key}`
     const admitted = await withRedisKeyLock(this.#redis, lockKey, this.#lockTimeoutMs, async (): Promise<Admission<T>> => {
-      const sendId = randomBytes(8).toString('hex')
+      const sendId = nodeCrypto().randomBytes(8).toString('hex')
       let decision = await this.#decide(key, windowSeconds, now, '2', sendId)
       if (decision.send) {
         const windowMs = Math.round(windowSeconds * 1000)
@@ -104,7 +104,7 @@ export class RedisThrottle implements ThrottleStore {
     if (!(windowSeconds >= 0)) throw new RangeError(`windowSeconds must be >= 0 (got ${windowSeconds})`)
     const windowMs = Math.round(windowSeconds * 1000)
     const peek = mode === '1'
-    const sendId = peek ? '' : (givenSendId ?? randomBytes(8).toString('hex'))
+    const sendId = peek ? '' : (givenSendId ?? nodeCrypto().randomBytes(8).toString('hex'))
     const nowMs = Math.trunc(now)
     const args = [String(nowMs), windowMs, sendId, this.#retentionMs, mode]
     const reply = (await DECIDE.run(this.#redis, [this.keyFor(key)], args)) as DecideReply
