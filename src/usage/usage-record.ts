@@ -63,7 +63,18 @@ export function mergeUsage(text: string): BotUsage[] {
       addCounts(doorCounts(tallies(line.bot), line.door), line)
     }
   }
-  return [...bots.values()].map(toBotUsage).sort((a, b) => a.bot.localeCompare(b.bot))
+  return [...bots.values()].map(toBotUsage).sort((a, b) => byName(a.bot, b.bot))
+}
+
+/**
+ * Code-point order of the lower-cased names (bot names are case-insensitive), then of the names: the same order in
+ * every locale, without localeCompare, whose first call builds ICU's collator (about 70 M instructions, a third of a
+ * `bots list` run).
+ */
+function byName(a: string, b: string): number {
+  const [lowerA, lowerB] = [a.toLowerCase(), b.toLowerCase()]
+  if (lowerA !== lowerB) return lowerA < lowerB ? -1 : 1
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 function doorCounts(bot: Tallies, door: string): UsageCounts {
@@ -74,7 +85,7 @@ function doorCounts(bot: Tallies, door: string): UsageCounts {
 
 function toBotUsage({name, doors}: Tallies): BotUsage {
   const usage: BotUsage = {bot: name, ...emptyCounts(), doors: {}}
-  for (const [door, counts] of [...doors].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [door, counts] of [...doors].sort(([a], [b]) => byName(a, b))) {
     usage.doors[door] = counts
     addCounts(usage, counts)
   }

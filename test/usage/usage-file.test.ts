@@ -29,6 +29,13 @@ describe('mergeUsage', () => {
       {bot: 'releases', sent: 5, failed: 0, doors: {deploy: {sent: 1, failed: 0}, send: {sent: 4, failed: 0}}},
     ])
   })
+
+  it('lists bots and doors by name, case-insensitively, the same in every locale (code points, no collator)', () => {
+    const text = ['deploy', 'Zeta', 'alerts', 'Beta', 'beta2'].map((bot) => line(bot, bot === 'alerts' ? 'webhook' : 'send', 1, 0)).join('\n')
+    const usage = mergeUsage(`${text}\n${line('alerts', 'alert', 1, 0)}\n${line('alerts', 'send', 1, 0)}\n`)
+    expect(usage.map((bot) => bot.bot)).toEqual(['alerts', 'Beta', 'beta2', 'deploy', 'Zeta'])
+    expect(Object.keys(usage[0]!.doors)).toEqual(['alert', 'send', 'webhook'])
+  })
 })
 
 describe('readUsage', () => {
