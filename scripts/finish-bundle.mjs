@@ -45,6 +45,9 @@ export function finishBundle(path, {namesBuild = false, lazy = false} = {}) {
 
 const NON_ASCII = /[^\0-\x7f]/
 
+/** `text` with each UTF-16 unit beyond ASCII written as `\uXXXX` (the same in a JSON string or a regular expression). */
+export const escapeBeyondAscii = (text) => text.replace(/[^\0-\x7f]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+
 /**
  * `text` with every character beyond ASCII in its regular expression literals written as `\uXXXX` (one per UTF-16
  * unit: the same pattern with or without the u flag); with `strict`, throws when one is left elsewhere. bin/run.js reads an ASCII
@@ -65,7 +68,7 @@ function asciiRegExps(text, path, {strict}) {
     const literal = text.slice(start, end)
     // `\·` would become `\\u00b7`, another pattern: not expected in a bundle, so not handled.
     if (/\\[^\0-\x7f]/.test(literal)) throw new Error(`${path}: an escaped character beyond ASCII in ${literal}`)
-    const escaped = literal.replace(/[^\0-\x7f]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    const escaped = escapeBeyondAscii(literal)
     text = `${text.slice(0, start)}${escaped}${text.slice(end)}`
   }
   const left = text.search(NON_ASCII)
