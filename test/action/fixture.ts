@@ -2,12 +2,12 @@
 // INPUT_* variables (upper-cased, hyphens kept), GITHUB_* variables, an event payload file, and GITHUB_OUTPUT /
 // GITHUB_STEP_SUMMARY files, against a fake Bot API on 127.0.0.1. The bundle is copied into a checkout of its own,
 // without node_modules, as the runner has it. One job = one RUNNER_TEMP: the steps of a test share it.
-import {execa} from 'execa'
 import {cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {afterEach, beforeEach} from 'vitest'
 
+import {spawnCapture} from '../helpers/spawn-capture.js'
 import {type FakeBot, type FakeBotApi, type FakeChat, type RecordedRequest, startFakeBotApi} from '../fake-bot-api/server.js'
 
 export const ACTION_DIR = resolve(import.meta.dirname, '../../dist/action')
@@ -106,11 +106,11 @@ export function useActionJob(event: FixtureEvent = 'push'): ActionJob {
         if (value === undefined) delete merged[name]
         else merged[name] = value
       }
-      const result = await execa(process.execPath, [action], {env: merged, extendEnv: false, reject: false, timeout: 60_000, cwd: job.workspace})
+      const result = await spawnCapture(process.execPath, [action], {env: merged, timeoutMs: 60_000, cwd: job.workspace})
       return {
         stdout: result.stdout,
         stderr: result.stderr,
-        exitCode: result.exitCode ?? -1,
+        exitCode: result.exitCode,
         outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
         summary: readFileSync(summaryFile, 'utf8'),
       }

@@ -1,7 +1,8 @@
-import {execa} from 'execa'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
+
+import {spawnCapture} from './spawn-capture.js'
 
 const BIN = resolve(import.meta.dirname, '../../bin/run.js')
 
@@ -44,14 +45,7 @@ export function createCliSandbox(apiRoot?: string): CliSandbox {
         if (value === undefined) delete merged[key]
         else merged[key] = value
       }
-      const result = await execa(process.execPath, [BIN, ...args], {
-        env: merged,
-        extendEnv: false,
-        input: options.input ?? '',
-        reject: false,
-        timeout: 60_000,
-      })
-      return {stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? -1}
+      return spawnCapture(process.execPath, [BIN, ...args], {env: merged, input: options.input ?? '', timeoutMs: 60_000})
     },
     cleanup() {
       rmSync(home, {recursive: true, force: true})
