@@ -17,8 +17,8 @@ export interface CaptureOptions {
 
 /**
  * Runs `file` with exactly `env` (nothing inherited), feeds it `input`, and gives back its output as strings with
- * one final newline taken off, as execa does. The suite starts about 1,200 processes, and execa cost each start
- * about twice the test worker's CPU of a plain spawn (16 ms against 7.5 ms a start; measured on this machine): this is the plain spawn.
+ * one final newline taken off, as execa does. The suite starts about 1,200 processes, and execa cost the test
+ * worker about twice the CPU of a plain spawn (16 ms against 7.5 ms a start, measured on this machine).
  */
 export function spawnCapture(file: string, args: string[], options: CaptureOptions): Promise<CapturedRun> {
   return new Promise((resolve) => {
