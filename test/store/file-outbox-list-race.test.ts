@@ -1,6 +1,6 @@
 // Outbox.list against an entry that a concurrent flush moves in the middle of the scan. The move is made at an
 // exact point (right after a directory listing returns) instead of racing a real flush, so the test is
-// deterministic: the old scan (folder, then claimed/) missed the entry in both places.
+// deterministic: the old scan (folder, then claimed/) missed the entry in both places. pendingSince likewise.
 import {mkdirSync, renameSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it, vi} from 'vitest'
@@ -29,7 +29,7 @@ const T0 = Date.parse('2025-06-01T14:02:11Z')
 
 async function outboxWithOneEntry() {
   const outbox = new FileOutbox({dir: tempDir('fastpay-tg-outbox-race-'), now: () => T0})
-  const entry = await outbox.spool({bot: 'alerts', chatIds: [1], message: {text: 'moving', parseMode: 'HTML'}, createdAt: new Date(T0), lastError: 'down'})
+  const entry = await outbox.spool({bot: 'alerts', chatIds: [1], message: {text: 'moving', parseMode: 'HTML'}, throttleKey: 'alerts:moving', createdAt: new Date(T0), lastError: 'down'})
   const waitingPath = join(outbox.dir, `${entry.id}.json`)
   const claimedDir = join(outbox.dir, 'claimed')
   mkdirSync(claimedDir, {recursive: true})
@@ -59,5 +59,21 @@ describe('Outbox.list while a flush moves the entry', () => {
     afterListing.set(claimedDir, () => renameSync(waitingPath, claimedPath))
     const listing = await outbox.list()
     expect(listing.items.map((item) => item.entry.id)).toEqual([entry.id])
+  })
+})
+
+// pendingSince is how a killed alert's entry stands for its window (ThrottleStore.admit): missed, the retry sends again.
+describe('Outbox.pendingSince while a flush moves the entry', () => {
+  it('sees an entry given back to the folder just after the folder was listed', async () => {
+    const {outbox, waitingPath, claimedPath} = await outboxWithOneEntry()
+    renameSync(waitingPath, claimedPath)
+    afterListing.set(outbox.dir, () => renameSync(claimedPath, waitingPath))
+    expect(await outbox.pendingSince('alerts', 'alerts:moving', T0 - 60_000)).toBe(T0)
+  })
+
+  it('sees an entry claimed just after claimed/ was listed', async () => {
+    const {outbox, waitingPath, claimedDir, claimedPath} = await outboxWithOneEntry()
+    afterListing.set(claimedDir, () => renameSync(waitingPath, claimedPath))
+    expect(await outbox.pendingSince('alerts', 'alerts:moving', T0 - 60_000)).toBe(T0)
   })
 })

@@ -58,7 +58,9 @@ export async function scanOutbox(dir: string, claimedDir: string): Promise<{item
 
 /**
  * The creation time of the newest entry of `bot` and `throttleKey` created after `sinceMs`, waiting or claimed.
- * Reads only the entries whose name (creation time first) says they are recent enough: usually none.
+ * Reads only the entries whose name (creation time first) says they are recent enough: usually none. Claims are
+ * listed before and after the folder, as in scanOutbox, and a file gone before it was read makes it look again: an
+ * entry a flush claims or gives back meanwhile must not slip between the two listings.
  */
 export async function newestPending(
   dir: string,
@@ -66,16 +68,20 @@ export async function newestPending(
   wanted: {bot: string; throttleKey: string; sinceMs: number},
 ): Promise<number | undefined> {
   const recent = (id: string) => Number(id.slice(0, 15)) > wanted.sinceMs
-  const candidates = [
-    ...(await waitingIds(dir)).filter(recent).map((id) => ({id, path: join(dir, `${id}.json`)})),
-    ...(await listClaims(claimedDir)).filter((claimed) => recent(claimed.id)),
-  ]
-  let newest: number | undefined
-  for (const {id, path} of candidates) {
-    const text = await readFile(path, 'utf8').catch(ignoreMissing)
-    const entry = text === undefined ? undefined : parseOutboxEntry(text, id)
-    if (entry === undefined || 'problem' in entry || entry.bot !== wanted.bot || entry.throttleKey !== wanted.throttleKey) continue
-    newest = Math.max(newest ?? 0, Date.parse(entry.createdAt))
+  for (let attempt = 1; ; attempt++) {
+    const claimsBefore = (await listClaims(claimedDir)).filter((claimed) => recent(claimed.id))
+    const waiting = (await waitingIds(dir)).filter(recent).map((id) => ({id, path: join(dir, `${id}.json`)}))
+    const claimsAfter = (await listClaims(claimedDir)).filter((claimed) => recent(claimed.id))
+    const candidates = new Map([...claimsBefore, ...waiting, ...claimsAfter].map(({id, path}) => [path, id]))
+    let newest: number | undefined
+    let vanished = false
+    for (const [path, id] of candidates) {
+      const text = await readFile(path, 'utf8').catch(ignoreMissing)
+      vanished ||= text === undefined
+      const entry = text === undefined ? undefined : parseOutboxEntry(text, id)
+      if (entry === undefined || 'problem' in entry || entry.bot !== wanted.bot || entry.throttleKey !== wanted.throttleKey) continue
+      newest = Math.max(newest ?? 0, Date.parse(entry.createdAt))
+    }
+    if (!vanished || attempt === 20) return newest
   }
-  return newest
 }
