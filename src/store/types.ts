@@ -40,7 +40,10 @@ export interface OutboxStore {
   deliverHeld(held: HeldEntry, deliver: DeliverEntry): Promise<FlushedEntry>
   /** Leaves a held entry to the flushes without trying it. */
   releaseHeld(held: HeldEntry, lastError: string): Promise<void>
-  /** The creation time of the newest entry of `bot` and `throttleKey` created after `sinceMs` still on its way. */
+  /**
+   * The creation time of the newest entry of `bot` and `throttleKey` created after `sinceMs` still on its way, or
+   * delivered by a flush that took it over (see deliveredMark): either stands for a window its run did not commit.
+   */
   pendingSince(bot: string, throttleKey: string, sinceMs: number): Promise<number | undefined>
   /** Moves unreadable entries aside, one warning each, so that they are reported once. */
   setAsideUnreadable(): Promise<string[]>

@@ -10,12 +10,12 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import type {AlertTarget} from '../../src/alert/alert-target.js'
 import {HEAD_OF_LINE_SLICE, sendAlert} from '../../src/alert/send-alert.js'
 import {FileOutbox, type OutboxEntry} from '../../src/store/index.js'
-import {TelegramRateLimiter} from '../../src/rate-limit/telegram-limiter.js'
 import {deliverToChats} from '../../src/send/deliver.js'
 import {FileThrottle} from '../../src/store/file/file-throttle.js'
 import {PRIVATE_CHAT, startApi, testClient} from '../api/fixture.js'
 import type {FakeBotApi} from '../fake-bot-api/server.js'
 import {tempDir} from '../throttle/helpers.js'
+import {alertSender} from './alert-sender.js'
 
 const T0 = Date.parse('2025-06-01T14:02:11Z')
 
@@ -25,27 +25,13 @@ beforeEach(async () => {
 })
 afterEach(() => api.close())
 
-/** A limiter on a clock of its own that sleeps by moving the clock: Telegram's pacing, counted, never waited out. */
-function instantLimiter(): TelegramRateLimiter {
-  let now = T0
-  return new TelegramRateLimiter({}, {now: () => now, sleep: async (ms) => void (now += ms)})
-}
-
 function setup() {
   const stateDir = tempDir('fastpay-tg-write-ahead-')
   const throttle = new FileThrottle({dir: join(stateDir, 'throttle')})
   const outbox = new FileOutbox({dir: join(stateDir, 'outbox'), now: () => T0})
   const {client} = testClient(api)
   const target: AlertTarget = {client, botLabel: 'alerts', chatIds: [PRIVATE_CHAT]}
-  const alert = (title: string, now: number) =>
-    sendAlert({
-      target,
-      content: {title, severity: 'error', channel: 'alerts', host: null},
-      throttle: {store: throttle, key: `alerts:${title}`, windowSeconds: 60},
-      outbox,
-      limiter: instantLimiter(),
-      now,
-    })
+  const alert = alertSender(target, throttle, outbox, T0)
   return {stateDir, throttle, outbox, client, alert}
 }
 

@@ -1,10 +1,10 @@
 import {mkdir, readFile, rename, unlink} from 'node:fs/promises'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 
 import {redact} from '../../redact.js'
 import {writeFileAtomic} from '../../support/atomic-write.js'
 import {ensureStateDir, stateDirError} from '../../support/state-dir.js'
-import {deliverEntry} from '../deliver-entry.js'
+import {deliveredMark, deliverEntry} from '../deliver-entry.js'
 import {newOutboxEntry, parseOutboxEntry} from '../outbox-entry.js'
 import {removeSpooledFile} from '../outbox-media.js'
 import {
@@ -19,6 +19,7 @@ import {
   type OutboxListing,
 } from '../outbox-types.js'
 import type {OutboxStore} from '../types.js'
+import {deliveredMarkPath, readDeliveredMark} from './delivered-marks.js'
 import {ignoreMissing, newestPending, scanOutbox, waitingIds} from './file-outbox-scan.js'
 import {type Claim, claim, forgetClaim, holdClaim, isAbandoned, type Lease, listClaims, removeDeadTemporaries, startLease, unclaim, withLease} from './outbox-claims.js'
 
@@ -97,10 +98,13 @@ export class FileOutbox implements OutboxStore {
   /**
    * The creation time (epoch ms) of the newest entry of `bot` and `throttleKey` created after `sinceMs` that still
    * waits or is being delivered: a run killed after writing it and before recording its throttle window left it,
-   * and it stands for that window.
+   * and it stands for that window. So does the mark a flush leaves when it delivers such an entry (deliveredMark):
+   * read after the entries, as it is written before the entry goes.
    */
   async pendingSince(bot: string, throttleKey: string, sinceMs: number): Promise<number | undefined> {
-    return newestPending(this.dir, this.#claimedDir, {bot, throttleKey, sinceMs})
+    const pending = await newestPending(this.dir, this.#claimedDir, {bot, throttleKey, sinceMs})
+    const marked = await readDeliveredMark(deliveredMarkPath(this.dir, bot, throttleKey))
+    return marked === undefined || marked <= sinceMs ? pending : Math.max(pending ?? 0, marked)
   }
 
   #heldClaim(held: HeldEntry): {claimed: Claim; lease: Lease} {
@@ -188,6 +192,8 @@ export class FileOutbox implements OutboxStore {
     const lease = this.#claimTimeoutMs / 3
     const {flushed, kept} = await withLease(claimed, lease, this.#now, () => deliverEntry(entry, deliver, kind))
     if (kept === undefined) {
+      const markedAt = deliveredMark(entry, flushed, kind)
+      if (markedAt !== undefined) await this.#markDelivered(entry, markedAt)
       await unlink(claimed.path)
       forgetClaim(claimed)
       // After the entry: a crash in between leaves a stray copy, never an entry without its file.
@@ -198,6 +204,14 @@ export class FileOutbox implements OutboxStore {
     await this.#write(claimed.path, JSON.stringify(kept, null, 2))
     await unclaim(claimed, this.#entryPath(entry.id))
     return flushed
+  }
+
+  /** Never moves a mark back in time: of two entries of a key, the newer one's creation stands. */
+  async #markDelivered(entry: OutboxEntry, markedAt: number): Promise<void> {
+    const path = deliveredMarkPath(this.dir, entry.bot, entry.throttleKey!)
+    if (((await readDeliveredMark(path)) ?? Number.NEGATIVE_INFINITY) >= markedAt) return
+    await ensureStateDir(dirname(path))
+    await this.#write(path, String(markedAt))
   }
 
   async #takeBackAbandoned(): Promise<string[]> {

@@ -100,8 +100,16 @@ redis.call('HSET', KEYS[3], entryId, ARGV[1])
 return {nextCursor, streamId, entryId, json, previous}
 `)
 
-/** KEYS stream, entries, holders, bots. ARGV stream id, entry id, bot. Telegram took it: gone for good. */
+/**
+ * KEYS stream, entries, holders, bots, and optionally the delivered mark of the entry's throttle key. ARGV stream id,
+ * entry id, bot, and with the mark: its time (epoch ms) and how long it is kept (ms). Telegram took it: gone for good.
+ * The mark is set in the same step (never older than it was), so that pendingSince sees the entry or its mark.
+ */
 export const ACK = new LuaScript(`
+if KEYS[5] then
+  local marked = tonumber(redis.call('GET', KEYS[5]))
+  if not marked or marked < tonumber(ARGV[4]) then redis.call('SET', KEYS[5], ARGV[4], 'PX', ARGV[5]) end
+end
 redis.call('XACK', KEYS[1], '${GROUP}', ARGV[1])
 redis.call('XDEL', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[2])

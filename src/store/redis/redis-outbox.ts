@@ -2,7 +2,7 @@ import {hostname} from 'node:os'
 import type {Redis} from 'ioredis'
 
 import {redact} from '../../redact.js'
-import {deliverEntry} from '../deliver-entry.js'
+import {deliveredMark, deliverEntry} from '../deliver-entry.js'
 import {newOutboxEntry, parseOutboxEntry} from '../outbox-entry.js'
 import {
   DEFAULT_CLAIM_TIMEOUT_MS,
@@ -19,6 +19,7 @@ import {
 import type {OutboxStore} from '../types.js'
 import {ACK, CLAIM, GIVE_BACK, GIVE_BACK_DEAD, HOLD, RENEW, SET_ASIDE, SET_ASIDE_DOCUMENT, SPOOL, SWEEP_CONSUMERS} from './outbox-scripts.js'
 import {isDeadHere} from './redis-key-lock.js'
+import {deliveredMarkKey, newestPendingOrMarked} from './redis-pending-since.js'
 
 export interface RedisOutboxOptions {
   redis: Redis
@@ -34,6 +35,11 @@ export interface RedisOutboxOptions {
   consumer?: string
   /** How long an entry handed over by `adopt` is remembered, so that it is never added twice. @default 30 days */
   adoptMemoryMs?: number
+  /**
+   * How long a flush's delivery of an entry with a throttle key still counts for `pendingSince`: longer than any
+   * throttle window. @default 30 days
+   */
+  deliveredMemoryMs?: number
   /** @default Date.now */
   now?: () => number
 }
@@ -77,6 +83,7 @@ export class RedisOutbox implements OutboxStore {
   readonly #redis: Redis
   readonly #claimTimeoutMs: number
   readonly #adoptMemoryMs: number
+  readonly #deliveredMemoryMs: number
   readonly #now: () => number
   readonly #held = new WeakMap<HeldEntry, Held>()
 
@@ -86,6 +93,7 @@ export class RedisOutbox implements OutboxStore {
     this.consumer = options.consumer ?? `${hostname()}/${process.pid}`
     this.#claimTimeoutMs = options.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS
     this.#adoptMemoryMs = options.adoptMemoryMs ?? 30 * 24 * 3600 * 1000
+    this.#deliveredMemoryMs = options.deliveredMemoryMs ?? 30 * 24 * 3600 * 1000
     this.#now = options.now ?? Date.now
   }
 
@@ -135,13 +143,7 @@ export class RedisOutbox implements OutboxStore {
   }
 
   async pendingSince(bot: string, throttleKey: string, sinceMs: number): Promise<number | undefined> {
-    let newest: number | undefined
-    for (const [id, json] of Object.entries(await this.#redis.hgetall(this.#keys(bot).entries))) {
-      if (!(Number(id.slice(0, 15)) > sinceMs)) continue
-      const entry = parseOutboxEntry(json, id)
-      if (!('problem' in entry) && entry.throttleKey === throttleKey) newest = Math.max(newest ?? 0, Date.parse(entry.createdAt))
-    }
-    return newest
+    return newestPendingOrMarked(this.#redis, this.#keys(bot).stream, throttleKey, sinceMs)
   }
 
   async setAsideUnreadable(): Promise<string[]> {
@@ -278,7 +280,12 @@ export class RedisOutbox implements OutboxStore {
     const {flushed, kept} = await deliverEntry(entry, deliver, kind).finally(() => clearInterval(renewal))
     report.entries.push(flushed)
     if (kept === undefined) {
-      await ACK.run(this.#redis, finish, [claimed.streamId, claimed.id, bot])
+      const markedAt = deliveredMark(entry, flushed, kind)
+      if (markedAt === undefined) await ACK.run(this.#redis, finish, [claimed.streamId, claimed.id, bot])
+      else {
+        const mark = deliveredMarkKey(keys.stream, entry.throttleKey!)
+        await ACK.run(this.#redis, [...finish, mark], [claimed.streamId, claimed.id, bot, String(markedAt), this.#deliveredMemoryMs])
+      }
       return undefined
     }
     const args = [claimed.streamId, claimed.id, JSON.stringify(kept), this.consumer, GIVEN_BACK_IDLE_MS]
