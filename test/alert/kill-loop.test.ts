@@ -92,7 +92,9 @@ async function killLoop(storeEnv: Record<string, string>, seed: number): Promise
     }
 
     const failedSends = api.requests.filter((request) => request.method === 'sendMessage').length - sendsBefore
+    const loopRequests = [...api.requests]
     api.reset()
+    const resetAt = Date.now()
     const finals = await Promise.all(titles.map((title) => run(['alert', title, '--no-host', '--throttle-seconds', '3600'])))
     expect(finals.map((final) => final.exitCode)).toEqual(titles.map(() => 0))
     const flush = await run(['flush'])
@@ -100,6 +102,13 @@ async function killLoop(storeEnv: Record<string, string>, seed: number): Promise
 
     const received = api.messages(ON_CALL.id).map((message) => message.text?.split('\n')[0])
     const counts = titles.map((title) => received.filter((text) => text === `❌ ${title}`).length)
+    if (counts.some((count) => count > 1)) {
+      const log = (requests: typeof api.requests) =>
+        requests
+          .filter((request) => request.method === 'sendMessage')
+          .map((request) => `${request.time - resetAt} ms ${request.status} ${String(request.params.text).split('\n')[0]}`)
+      console.log(`DOUBLE seed ${seed}: counts ${JSON.stringify(counts)}\nafter reset:\n${log(api.requests).join('\n')}\nlast loop requests:\n${log(loopRequests).slice(-8).join('\n')}`)
+    }
     return {
       iterations: TITLES * ROUNDS,
       killed,
