@@ -1,7 +1,7 @@
 // `node bench/webhook-load.mjs` (after `npm run build`): Telegram updates POSTed to `webhook serve` on loopback,
 // 50 in flight, against the fake Bot API, interleaved with the same load on a minimal node:http server that parses
 // the JSON and answers 200 (its own process): BENCH_ROUNDS rounds (default 3) of BENCH_RUNS pairs (default 3) of
-// BENCH_UPDATES updates (default 2000) each, the pairs' order alternating (A B, B A, …) so neither side always runs
+// BENCH_UPDATES updates (default 10,000) each, the pairs' order alternating (A B, B A, …) so neither side always runs
 // right after the other. Per pair, serve's throughput (updates answered 200 a second, timed by the client from the
 // first POST to the last answer) over the minimal server's; a verdict only when three consecutive rounds agree
 // (target >= 0.9x); p99 of serve's answers under 50 ms, measured by the client on every request (the minimal
@@ -11,13 +11,19 @@
 // path and the secret header); the fake Bot API that serve's replies go to runs on a thread of its own, so the
 // client's thread does the same work in both sides' runs.
 //
+// Why 10,000 updates a run: a run of 2,000 lasted about 140 ms, so a few ms of another process on this shared
+// 2-core machine moved a pair by half (0.50x to 1.67x) and the round medians flipped across the target; a run of
+// 10,000 lasts about 0.7 s, long enough for such a stall to be a small part of it. More is not better here: every
+// update gets a reply, and the replies drain at 30 a second per bot after the run (see below), about 33 s a run.
+//
 // serve serves BENCH_BOTS registry bots (default 10), the updates spread over their paths in turn: Telegram lets
 // each bot send 30 messages a second, and every reply goes through its bot's limiter, so with one bot the replies
-// of 20,000 updates would take 11 minutes to drain. A reply is sent after its update was answered: a few go out
-// during serve's run (its CPU a request includes them), the rest after it. Every run, of either side, starts once
-// serve has sent all the replies of its earlier runs (an untimed wait, about 7 s after each of serve's runs), so no
-// run shares the machine with them. At the end the bench reports serve's CPU all told per update (answer, reply
-// through the limiter, log line) from the first update to the last reply, beside the timed figures.
+// of 10,000 updates would take 6 minutes to drain. A reply is sent after its update was answered: those the limiters
+// let out during serve's run (the first 30 per bot at once, then 30 a second per bot) are in its timed run and its
+// CPU a request, counted and printed; the rest go out after it. Every run, of either side, starts once serve has sent
+// all the replies of its earlier runs (an untimed wait), so no run shares the machine with them. One unmeasured pair
+// of 2,000 updates warms both sides first. At the end the bench reports serve's CPU all told per update (answer,
+// reply through the limiter, log line) from the first update to the last reply, beside the timed figures.
 //
 // The client is node:http with a keep-alive agent of 50 sockets per server, the same for both: global fetch cost
 // the client about 0.9 ms of CPU a request here against 0.1 ms for node:http, so with fetch both sides measured
@@ -32,7 +38,9 @@ import {Worker} from 'node:worker_threads'
 
 import {recordRow, spread, verdictLine, verdict as verdictOf} from './ab.mjs'
 
-const UPDATES = Number(process.env.BENCH_UPDATES ?? 2000)
+const UPDATES = Number(process.env.BENCH_UPDATES ?? 10_000)
+// The unmeasured warm-up pair: enough for the JIT and the keep-alive sockets, and its replies drain in about 7 s.
+const WARMUP_UPDATES = Math.min(UPDATES, 2000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 const THROUGHPUT_TARGET = 0.9
@@ -56,9 +64,16 @@ const api = await new Promise((resolve, reject) => {
   apiWorker.on('message', (message) => {
     if (message.url !== undefined) resolve({url: message.url})
     if (message.replies !== undefined) repliedSoFar = message.replies
+    if (message.count !== undefined) counted.shift()?.(message.count)
   })
 })
 const replied = () => repliedSoFar
+// The exact count now (the reports above come every 20 ms): how many replies went out during a timed run.
+const counted = []
+const repliesNow = () => new Promise((resolve) => {
+  counted.push(resolve)
+  apiWorker.postMessage('count')
+})
 const home = mkdtempSync(join(tmpdir(), 'fastpay-tg-webhook-bench-'))
 mkdirSync(join(home, 'config', 'fastpay-tg'), {recursive: true})
 const registry = `bots:\n${bots.map((bot) => `  - name: bench${bot.registryId}\n    id: ${bot.registryId}\n    token: ${bot.token}\n`).join('')}`
@@ -178,21 +193,25 @@ try {
   const agentOptions = {keepAlive: true, maxSockets: IN_FLIGHT}
   const served = {origin, agent: new Agent(agentOptions), pid: server.pid}
   const bare = {origin: bareServer.origin, agent: new Agent(agentOptions), pid: bareServer.pid}
-  const nextUpdates = () => Array.from({length: UPDATES}, () => update(++sentUpdates))
+  const nextUpdates = (count) => Array.from({length: count}, () => update(++sentUpdates))
   let sentToServe = 0
   // Each run starts once serve has sent every reply so far (untimed): neither side's run shares the machine with
-  // serve's replies to earlier runs.
-  const run = async (side) => {
+  // serve's replies to earlier runs. A run of serve counts the replies it sent while timed: they are in its figures.
+  const run = async (side, count = UPDATES) => {
     await waitUntil(() => replied() >= sentToServe, `only ${replied()} of ${sentToServe} replies reached the fake Bot API`)
-    const result = await load(side, nextUpdates(), headers)
-    if (side === served) sentToServe += UPDATES
+    const repliesBefore = side === served ? await repliesNow() : 0
+    const result = await load(side, nextUpdates(count), headers)
+    if (side === served) {
+      result.repliesTimed = (await repliesNow()) - repliesBefore
+      sentToServe += count
+    }
     return result
   }
   // serve's CPU all told, from before its first update to after its last reply (the replies' wait is not timed).
   const servedCpuAtStart = cpuMs(server.pid)
   // One unmeasured pair warms the client, serve and the minimal server alike (and opens the keep-alive sockets).
-  await run(served)
-  await run(bare)
+  await run(served, WARMUP_UPDATES)
+  await run(bare, WARMUP_UPDATES)
   const rounds = []
   const latencies = {served: [], bare: []}
   const statuses = {served: new Map(), bare: new Map()}
@@ -211,7 +230,7 @@ try {
     }
     rounds.push(pairs)
   }
-  const servedUpdates = UPDATES * (1 + ROUNDS * RUNS)
+  const servedUpdates = WARMUP_UPDATES + UPDATES * ROUNDS * RUNS
   await waitUntil(() => replied() >= servedUpdates, `only ${replied()} of ${servedUpdates} replies reached the fake Bot API`)
   const servedCpuAtEnd = cpuMs(server.pid)
   const cpuAllTold = servedCpuAtStart === undefined || servedCpuAtEnd === undefined ? undefined : (servedCpuAtEnd - servedCpuAtStart) / servedUpdates
@@ -240,6 +259,8 @@ try {
   console.log(`  B minimal node:http server (parses the JSON, answers 200): ${spread(all.map((pair) => perSecond(pair.bare))).median.toFixed(0)} updates/s (median), ${answers(latencies.bare)}${cpuText('bare')}`)
   console.log(`  A/B throughput median ${throughput.median.toFixed(2)}x (min ${throughput.min.toFixed(2)}, max ${throughput.max.toFixed(2)})${cpuRatio === undefined ? '' : `; CPU a request A/B ${cpuRatio.toFixed(2)}x`}`)
   console.log(`  round medians (time A/B): ${roundTimeRatios.map((value) => `${value.toFixed(2)}x`).join(', ')}; ${verdictLine(roundTimeRatios, Number((1 / THROUGHPUT_TARGET).toFixed(3)))}`)
+  const timedReplies = spread(all.map((pair) => pair.served.repliesTimed))
+  console.log(`  replies serve sent during its timed runs (through its bots' limiters, 30/s each): median ${timedReplies.median} a run (min ${timedReplies.min}, max ${timedReplies.max}); the rest after, untimed`)
   if (cpuAllTold !== undefined) console.log(`  serve's CPU all told (answer, reply through the limiter, log line; replies not timed): ${(cpuAllTold * 1000).toFixed(0)} µs an update`)
   console.log(`  answered 200: A ${ok} of ${measured}${otherStatuses('served')}, B ${statuses.bare.get(200) ?? 0} of ${measured}${otherStatuses('bare')}; replies recorded by the fake Bot API: ${replied()} of ${servedUpdates}`)
   const met = outcome === 'MET' && p99 < P99_TARGET_MS && answeredAll && repliedAll
@@ -263,7 +284,8 @@ try {
   const repliedLines = lines.filter((line) => / in chat \d+: replied$/.test(line)).length
   const logInOrder = lines.findIndex((line) => / in chat \d+: replied$/.test(line)) < lines.findIndex((line) => /^SIGTERM: /.test(line)) && lines.findLastIndex((line) => / in chat \d+: replied$/.test(line)) < lines.indexOf(stoppedLine)
   console.log(`  serve stopped on SIGTERM: exit ${code}, "${stoppedLine ?? 'no stop line'}"; ${repliedLines} "replied" log lines${logInOrder ? ', all before the stop lines' : ', NOT all before the stop lines'}`)
-  if (code !== 0 || stoppedLine !== `stopped after ${UPDATES * (1 + ROUNDS * RUNS)} updates` || repliedLines !== UPDATES * (1 + ROUNDS * RUNS) || !logInOrder) failed = true
+  const total = WARMUP_UPDATES + UPDATES * ROUNDS * RUNS
+  if (code !== 0 || stoppedLine !== `stopped after ${total} updates` || repliedLines !== total || !logInOrder) failed = true
   if (stderr.trim() !== '') console.log(`  serve stderr:\n${stderr}`)
   const closed = new Promise((resolve) => apiWorker.on('message', (message) => message.closed && resolve()))
   apiWorker.postMessage('close')
