@@ -35,10 +35,10 @@ const scripts = new Map()
 /**
  * A bundle's module (dist/cli.cjs, the alert fast path's, or a lazy file of theirs), as `require` would give it,
  * compiled with the V8 code cache the build made for it (`<file>.cache`, by this Node: scripts/warm-code-cache.mjs)
- * instead of from its source: compiling the bundle was the largest part of a start (and zod's, with a registry). A cache that another Node or other V8 flags made is
- * rejected by V8, which then compiles from the source as `require` does; nothing is written here. oclif loads the
- * CLI bundle too (package.json names its commands, hooks and help class in it): it gets this module from require's
- * cache. `script` is for the build, which makes the cache from it.
+ * instead of from its source: compiling the bundle was the largest part of a start (and zod's, with a registry). A
+ * cache that another Node or other V8 flags made is rejected by V8, which then compiles from the source as `require`
+ * does; nothing is written here. oclif loads the CLI bundle too (package.json names its commands, hooks and help
+ * class in it): it gets this module from require's cache. `script` is for the build, which makes the cache from it.
  */
 function loadBundle(filename) {
   const cached = require.cache[filename]
@@ -76,7 +76,8 @@ function loadBundle(filename) {
 
 /**
  * `alert WORD` where `alert:WORD` is a command: oclif's, so the alert fast path's bundle is not even loaded for it
- * (about 25 M instructions). commands/support/alert-argv.ts leaves them to oclif too; a test holds both to the manifest.
+ * (about 25 M instructions). commands/support/alert-argv.ts leaves them to oclif too; a test holds both to the
+ * manifest.
  */
 const ALERT_SUBCOMMANDS = ['flush', 'outbox']
 

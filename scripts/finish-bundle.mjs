@@ -50,11 +50,12 @@ export const escapeBeyondAscii = (text) => text.replace(/[^\0-\x7f]/g, (unit) =>
 
 /**
  * `text` with every character beyond ASCII in its regular expression literals written as `\uXXXX` (one per UTF-16
- * unit: the same pattern with or without the u flag); with `strict`, throws when one is left elsewhere. bin/run.js reads an ASCII
- * file as latin1, which costs next to nothing, where decoding UTF-8 cost a start of the CLI about 15 M instructions
- * (and made its source a two-byte string); a file left with such characters (a lazy one) is decoded as UTF-8. esbuild escapes such characters in strings and plain templates, but
- * leaves them in regular expressions and tagged templates (whose raw text the tag may read): give a tagged template
- * its symbols as `${...}` values of string literals.
+ * unit: the same pattern with or without the u flag); with `strict`, throws when one is left elsewhere. bin/run.js
+ * reads an ASCII file as latin1, which costs next to nothing, where decoding UTF-8 cost a start of the CLI about 15 M
+ * instructions (and made its source a two-byte string); a file left with such characters (a lazy one) is decoded as
+ * UTF-8. esbuild escapes such characters in strings and plain templates, but leaves them in regular expressions and
+ * tagged templates (whose raw text the tag may read): give a tagged template its symbols as `${...}` values of string
+ * literals.
  */
 function asciiRegExps(text, path, {strict}) {
   const source = ts.createSourceFile('bundle.cjs', text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS)
