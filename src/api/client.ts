@@ -195,7 +195,7 @@ export class BotApiClient {
     const viaProxy = proxy === undefined ? '' : ` (via proxy ${proxy})`
     try {
       const {body, headers} = await buildRequestBody(params, () => transport.createFormData())
-      const response = await transport.fetch(url, timeout === undefined ? {method: 'POST', headers, body, signal, timeoutMs} : {method: 'POST', headers, body, signal})
+      const response = await transport.fetch(url, {method: 'POST', headers, body, signal, ...(timeout === undefined ? {timeoutMs} : {})})
       status = response.status
       statusText = response.statusText
       text = await response.text()

@@ -145,7 +145,7 @@ function send(route: Route, init: FetchInit): Promise<FetchAnswer> {
     path: target.href,
     method: init.method,
     headers: {...headers, host: target.host, ...proxyAuthorization(proxy)},
-    agent: pooled(`forward ${proxy.href}`, () => (secureProxy ? new (httpsModule().Agent)(AGENT_OPTIONS) : new http.Agent(AGENT_OPTIONS))),
+    agent: pooled(`forward ${proxy.href}`, () => keepAliveAgent(secureProxy)),
     signal: init.signal,
   }, payload, init.timeoutMs)
 }
@@ -156,9 +156,13 @@ function targetOptions(target: URL): {host: string; port: string; path: string} 
   return {host: target.hostname.replace(/^\[|\]$/g, ''), port, path: `${target.pathname}${target.search}`}
 }
 
+function keepAliveAgent(secure: boolean): http.Agent {
+  return secure ? new (httpsModule().Agent)(AGENT_OPTIONS) : new http.Agent(AGENT_OPTIONS)
+}
+
 function directRequest(target: URL): NonNullable<Route['direct']> {
   const secure = target.protocol === 'https:'
-  const agent = pooled(target.protocol, () => (secure ? new (httpsModule().Agent)(AGENT_OPTIONS) : new http.Agent(AGENT_OPTIONS)))
+  const agent = pooled(target.protocol, () => keepAliveAgent(secure))
   return {module: secure ? httpsModule() : http, options: {agent, ...targetOptions(target)}}
 }
 

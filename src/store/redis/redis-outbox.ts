@@ -143,7 +143,7 @@ export class RedisOutbox implements OutboxStore {
   }
 
   async pendingSince(bot: string, throttleKey: string, sinceMs: number): Promise<number | undefined> {
-    return newestPendingOrMarked(this.#redis, this.#keys(bot).stream, throttleKey, sinceMs)
+    return newestPendingOrMarked(this.#redis, this.#keys(bot), throttleKey, sinceMs)
   }
 
   async setAsideUnreadable(): Promise<string[]> {

@@ -13,8 +13,13 @@ export function deliveredMarkKey(stream: string, throttleKey: string): string {
  * See OutboxStore.pendingSince: the entries of the stream and the mark of the key, read at one moment (MULTI), as
  * ACK removes an entry and sets its mark in one step: the newest of either is found.
  */
-export async function newestPendingOrMarked(redis: Redis, stream: string, throttleKey: string, sinceMs: number): Promise<number | undefined> {
-  const replies = await redis.multi().hgetall(`${stream}:entries`).get(deliveredMarkKey(stream, throttleKey)).exec()
+export async function newestPendingOrMarked(
+  redis: Redis,
+  keys: {stream: string; entries: string},
+  throttleKey: string,
+  sinceMs: number,
+): Promise<number | undefined> {
+  const replies = await redis.multi().hgetall(keys.entries).get(deliveredMarkKey(keys.stream, throttleKey)).exec()
   const failed = replies?.find(([error]) => error)?.[0]
   if (failed) throw failed
   const [[, documents], [, mark]] = replies as [[null, Record<string, string>], [null, string | null]]
