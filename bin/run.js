@@ -2,14 +2,15 @@
 // CommonJS (bin/package.json): an ES module entry would start Node's ESM loader, a cost of its own at every start.
 // The whole CLI is one bundle (scripts/build.mjs): resolving hundreds of small modules costs more than the work.
 // The most frequent lines are answered before it loads (loading oclif alone costs about a start of node): the
-// version, a command's help into a pipe, and a plain `alert`. Anything else, and any line oclif must judge, runs
-// through oclif.
+// version, a command's help into a pipe, a plain `alert`, and a plain line of any other command (the fast path:
+// commands/fast.ts). Anything else, and any line oclif must judge, runs through oclif.
 'use strict'
 const {readFileSync} = require('node:fs')
 const {join} = require('node:path')
 
 const CLI_BUNDLE = join(__dirname, '../dist/cli.cjs')
 const ALERT_BUNDLE = join(__dirname, '../dist/chunks/alert-fast.cjs')
+const FAST_BUNDLE = join(__dirname, '../dist/chunks/fast.cjs')
 
 /**
  * `<command> --help` (or -h) as oclif printed it at build time (scripts/render-help.mjs: into a pipe, no colour),
@@ -83,6 +84,7 @@ const ALERT_SUBCOMMANDS = ['flush', 'outbox']
 
 const loadCli = () => loadBundle(CLI_BUNDLE)
 const loadAlertFast = () => loadBundle(ALERT_BUNDLE)
+const loadFast = () => loadBundle(FAST_BUNDLE)
 
 async function main(argv) {
   const help = prerenderedHelp(argv)
@@ -94,8 +96,9 @@ async function main(argv) {
     process.stdout.write(`${name}/${version} ${platform}-${arch} node-${process.version}\n`)
   } else if (help !== undefined) {
     process.stdout.write(help)
-  } else if (argv[0] !== 'alert' || ALERT_SUBCOMMANDS.includes(argv[1]) || !(await loadAlertFast().exports.runAlertFast(argv))) {
-    // (A plain alert ran above, without oclif: see commands/alert-fast.ts.)
+  } else if (argv[0] === 'alert' && !ALERT_SUBCOMMANDS.includes(argv[1]) && (await loadAlertFast().exports.runAlertFast(argv))) {
+    // A plain alert ran, without oclif: see commands/alert-fast.ts.
+  } else if (!(await loadFast().exports.runFast(argv))) {
     // oclif finds the package from here: the folder with package.json (bin/ has one of its own, for the module type).
     await loadCli().exports.run(argv, join(__dirname, '..'))
   }
@@ -104,4 +107,4 @@ async function main(argv) {
 // A rejection is left unhandled, as an ES module's top-level await left it: Node prints it and exits with 1.
 if (require.main === module) main(process.argv.slice(2))
 
-module.exports = {loadCli, loadAlertFast, scripts, ALERT_SUBCOMMANDS}
+module.exports = {loadCli, loadAlertFast, loadFast, scripts, ALERT_SUBCOMMANDS}

@@ -5,22 +5,13 @@ import {redact} from '../src/redact.js'
 import {startUsageStats} from '../src/usage/usage-tally.js'
 import {parseAlertLine} from './support/alert-argv.js'
 import {DoorOutput} from './support/door-output.js'
+import {startLikeOclif} from './support/start-like-oclif.js'
 
 /** Runs `argv` (`alert`, then the rest) when it is a plain alert; false when oclif must run it. */
 export async function runAlertFast(argv: readonly string[]): Promise<boolean> {
   const parsed = parseAlertLine(argv, process.env)
   if (parsed === undefined) return false
-  // What oclif does for every command before it runs: the same warning for a deleted working directory, stdout
-  // closed early (`| head`) is no error, and the variable that marks a redirected run is not passed on.
-  try {
-    process.cwd()
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') process.stderr.write('WARNING: current directory does not exist\n')
-  }
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error
-  })
-  delete process.env.FASTPAY_TG_REDIRECTED
+  startLikeOclif()
   startUsageStats('alert')
 
   const {flags, args, given, json} = parsed

@@ -6,6 +6,8 @@ import {readdirSync, rmSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {ZOD_ENTRY} from './lazy-require-plugin.mjs'
+
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 /**
@@ -31,6 +33,15 @@ const slimToolkitPlugin = {
       contents: `export class OidcClient {\n  static getIDToken() {\n    throw new Error('getIDToken is not bundled in this action')\n  }\n}\n`,
       loader: 'js',
     }))
+  },
+}
+
+/** `zod` as the sources use it (ZOD_ENTRY): the whole package, every locale with it, was most of the Action's start. */
+const usedZodPlugin = {
+  name: 'used-zod',
+  setup(build) {
+    build.onResolve({filter: /^zod$/}, (args) => (args.namespace === 'used-zod' ? undefined : {path: 'zod', namespace: 'used-zod'}))
+    build.onLoad({filter: /.*/, namespace: 'used-zod'}, () => ({contents: ZOD_ENTRY, resolveDir: ROOT, loader: 'js'}))
   },
 }
 
@@ -65,7 +76,7 @@ export async function buildActionBundle(outdir = 'dist/action') {
     // Native, so it cannot be bundled: in the Action a keychain token fails with "keychain unavailable".
     external: ['@napi-rs/keyring'],
     logLevel: 'warning',
-    plugins: [slimToolkitPlugin],
+    plugins: [slimToolkitPlugin, usedZodPlugin],
   })
 }
 

@@ -9,7 +9,7 @@ import {join} from 'node:path'
 
 import {buildActionBundle} from './action-bundle.mjs'
 import {escapeBeyondAscii, finishBundle, PARSER_BUILD_PLACEHOLDER} from './finish-bundle.mjs'
-import {lazyBanner, lazyRequirePlugin} from './lazy-require-plugin.mjs'
+import {lazyBanner, lazyRequirePlugin, ZOD_ENTRY} from './lazy-require-plugin.mjs'
 import {oclifStartPlugin} from './oclif-start-plugin.mjs'
 
 rmSync('dist/cli.js', {force: true})
@@ -71,7 +71,7 @@ await build({
   plugins: [
     wslAnswerFirst,
     oclifStartPlugin,
-    lazyRequirePlugin(['zod', 'yaml', 'ioredis', 'execa', 'prom-client', 'js-yaml'], {chunksDir: 'dist/chunks', eager: true}),
+    lazyRequirePlugin(['zod', 'yaml', 'ioredis', 'execa', 'prom-client', 'js-yaml'], {chunksDir: 'dist/chunks', eager: true, entries: {zod: ZOD_ENTRY}}),
     lazyRequirePlugin(
       ['semver', 'debug', 'tinyglobby', 'lilconfig', 'ejs', 'cli-spinners', 'wrap-ansi', 'widest-line', 'string-width', 'indent-string', 'clean-stack', 'minimatch'],
       {builtins: ['node:child_process', 'node:readline', 'node:perf_hooks'], chunksDir: 'dist/chunks'},
@@ -90,9 +90,29 @@ await build({
   outdir: 'dist/chunks',
   banner: {js: lazyBanner('.')},
   external: ['@napi-rs/keyring'],
-  plugins: [lazyRequirePlugin(['zod', 'yaml', 'ioredis'], {chunksDir: 'dist/chunks', eager: true})],
+  plugins: [lazyRequirePlugin(['zod', 'yaml', 'ioredis'], {chunksDir: 'dist/chunks', eager: true, entries: {zod: ZOD_ENTRY}})],
 })
 finishBundle('dist/chunks/alert-fast.cjs')
+
+// The fast path (bin/run.js runs a plain line of any command without oclif): the command classes again, with
+// '@oclif/core' mapped to commands/support/oclif-lite.ts (plain flag definitions and a Command that runs a parsed
+// line as oclif's does), loaded as the CLI bundle is, with a code cache of its own.
+const oclifLite = {
+  name: 'oclif-lite',
+  setup(build) {
+    build.onResolve({filter: /^@oclif\/core$/}, () => ({path: join(process.cwd(), 'commands/support/oclif-lite.ts')}))
+  },
+}
+await build({
+  ...SCRIPT_BUNDLE,
+  entryPoints: {fast: 'commands/fast.ts'},
+  outdir: 'dist/chunks',
+  banner: {js: lazyBanner('.')},
+  define: {'import.meta.url': JSON.stringify(PARSER_BUILD_PLACEHOLDER)},
+  external: ['@napi-rs/keyring'],
+  plugins: [oclifLite, lazyRequirePlugin(['zod', 'yaml', 'ioredis', 'execa', 'prom-client', 'js-yaml'], {chunksDir: 'dist/chunks', eager: true, entries: {zod: ZOD_ENTRY}})],
+})
+finishBundle('dist/chunks/fast.cjs', {namesBuild: true})
 
 // The fake Bot API, for `npm run demo` and the benchmarks: a user's machine needs no bot and no internet.
 await build({

@@ -48,9 +48,10 @@ const namesFilter = (names) => new RegExp(`^(${names.map((name) => name.replace(
  * `moduleNames`: packages to load on first use, from a file of their own; `builtins`: Node modules (as required,
  * `node:readline`) to load on first use (oclif requires node:child_process for a Windows shell, node:readline for
  * stdin and node:perf_hooks for its opt-in timings, and each costs every start). `chunksDir`: where the bundle's
- * chunks go (the lazy files go in its `lazy/` folder).
+ * chunks go (the lazy files go in its `lazy/` folder). `entries`: for a package, the ES module its lazy file is built
+ * from instead of the package (ZOD_ENTRY: only the parts of zod the sources use).
  */
-export function lazyRequirePlugin(moduleNames, {builtins = [], chunksDir, eager = false}) {
+export function lazyRequirePlugin(moduleNames, {builtins = [], chunksDir, eager = false, entries = {}}) {
   const filter = namesFilter(moduleNames)
   // One namespace per plugin: a bundle may use two (oclif's helpers as stand-ins, large libraries eager).
   const namespace = `lazy-require-${++instances}`
@@ -61,7 +62,10 @@ export function lazyRequirePlugin(moduleNames, {builtins = [], chunksDir, eager 
     setup(build) {
       build.onResolve({filter}, async (args) => {
         if ((args.kind !== 'require-call' && !eager) || args.pluginData?.real) return undefined
-        const resolved = await build.resolve(args.path, {kind: 'require-call', resolveDir: args.resolveDir, pluginData: {real: true}})
+        const entry = entries[args.path]
+        const resolved = entry
+          ? {path: `entry:${args.path}`, errors: []}
+          : await build.resolve(args.path, {kind: 'require-call', resolveDir: args.resolveDir, pluginData: {real: true}})
         if (resolved.errors.length > 0) return {errors: resolved.errors}
         if (!files.has(resolved.path)) files.set(resolved.path, `${args.path}-${createHash('sha256').update(resolved.path).digest('hex').slice(0, 8)}.cjs`)
         return {path: resolved.path, namespace}
@@ -79,8 +83,9 @@ export function lazyRequirePlugin(moduleNames, {builtins = [], chunksDir, eager 
         await Promise.all(
           [...files].map(async ([path, file]) => {
             const outfile = join(chunksDir, LAZY_DIR, file)
+            const entry = path.startsWith('entry:') ? entries[path.slice('entry:'.length)] : undefined
             await esbuild({
-              entryPoints: [path],
+              ...(entry ? {stdin: {contents: entry, resolveDir: process.cwd(), sourcefile: path}} : {entryPoints: [path]}),
               outfile,
               bundle: true,
               platform: 'node',
@@ -98,3 +103,14 @@ export function lazyRequirePlugin(moduleNames, {builtins = [], chunksDir, eager 
     },
   }
 }
+
+/**
+ * What the sources use of zod, as `z` (the only name they import from it). Built from zod's ES modules, the lazy file
+ * holds these and what they need: the whole package (every locale, JSON schema conversion, codecs) was 563 kB, and
+ * loading it about a third of a `send --bot` start. A member missing here fails every test that builds a schema.
+ */
+export const ZOD_ENTRY = `import {array, boolean, discriminatedUnion, enum as enumOf, int, literal, looseObject, NEVER, number, object, record,
+  strictObject, string, union, unknown, ZodError, ZodType} from 'zod'
+export const z = {array, boolean, discriminatedUnion, enum: enumOf, int, literal, looseObject, NEVER, number, object, record,
+  strictObject, string, union, unknown, ZodError, ZodType}
+`

@@ -62,9 +62,18 @@ async function warm(line, run) {
 }
 
 try {
-  const {loadCli, loadAlertFast, scripts} = createRequire(import.meta.url)('../bin/run.js')
+  const {loadCli, loadAlertFast, loadFast, scripts} = createRequire(import.meta.url)('../bin/run.js')
   const cli = loadCli()
   for (const line of CLI_LINES) await warm(line, () => cli.exports.run(line, ROOT))
+  // The same lines again through the fast path, which runs them in a real start (state and registry reset first).
+  rmSync(join(home, 'config'), {recursive: true, force: true})
+  rmSync(join(home, 'state'), {recursive: true, force: true})
+  const fast = loadFast()
+  for (const line of CLI_LINES) {
+    await warm(line, async () => {
+      if (!(await fast.exports.runFast(line))) throw new Error(`warm-code-cache: \`${line.join(' ')}\` is not a fast-path line`)
+    })
+  }
   const alert = loadAlertFast()
   for (const line of ALERT_LINES) {
     await warm(line, async () => {

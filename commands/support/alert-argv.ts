@@ -45,7 +45,7 @@ export const ALERT_SUBCOMMANDS: readonly string[] = ['flush', 'outbox']
  * Variables that change what oclif prints or how it runs (debug output, --json by environment): with any of them
  * set, oclif runs the command.
  */
-const OCLIF_VARIABLES = ['DEBUG', 'FASTPAY_TG_DEBUG', 'FASTPAY_TG_CONTENT_TYPE', 'CLI_FLAGS_DEBUG']
+export const OCLIF_VARIABLES: readonly string[] = ['DEBUG', 'FASTPAY_TG_DEBUG', 'FASTPAY_TG_CONTENT_TYPE', 'CLI_FLAGS_DEBUG']
 
 export interface ParsedAlertLine {
   flags: AlertFlags
