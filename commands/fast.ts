@@ -1,8 +1,8 @@
 // The fast path, a bundle entry of its own (scripts/build.mjs builds it with '@oclif/core' mapped to
 // support/oclif-lite.ts): bin/run.js hands it a line before loading oclif. A plain line of a command (see
-// parsePlainLine) runs here, through the same command class, BaseCommand and door output as under oclif; anything else
-// returns false before anything ran, and oclif runs the line as always. Loading oclif and its config was half the
-// cost of a start of `send`, `config show` or `bots list`.
+// parsePlainLine) runs here, through the same command class, BaseCommand and door output as under oclif; anything
+// else returns false before anything ran, and oclif runs the line as always. Loading oclif and its config was more
+// than half of what a start of `config show` or `bots list` cost beyond Node's own.
 import {redact} from '../src/redact.js'
 import {COMMANDS} from './all-commands.js'
 import {OCLIF_VARIABLES} from './support/alert-argv.js'
