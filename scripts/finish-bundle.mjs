@@ -1,4 +1,4 @@
-// What esbuild leaves for scripts/build.mjs to do to the bundles bin/run.js loads (dist/cli.cjs, the alert fast path)
+// What esbuild leaves for scripts/build.mjs to do to the bundles bin/run.js loads (dist/cli.cjs, the two fast paths)
 // before their code caches are made.
 import {createHash} from 'node:crypto'
 import {readFileSync, writeFileSync} from 'node:fs'

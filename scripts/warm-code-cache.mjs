@@ -1,10 +1,10 @@
-// Makes dist/cli.cjs.cache, dist/chunks/alert-fast.cjs.cache and dist/chunks/lazy/*.cjs.cache (of the lazy files the
-// lines below read), the V8 code caches bin/run.js compiles the CLI bundle, the alert fast path and their lazy files
-// with (scripts/build.mjs runs this last, with this Node and no flags: V8 rejects a cache made by another version or
-// with other flags). Each bundle is loaded as bin/run.js loads it, then runs the
-// lines the suite and scripts run most, in this process, against the fake Bot API: a cache then holds every function
-// those runs compiled, and a start compiles none of them again. Whatever the lines print is swallowed; a line that
-// fails fails the build.
+// Makes dist/cli.cjs.cache, dist/chunks/fast.cjs.cache, dist/chunks/alert-fast.cjs.cache and the caches of the lazy
+// files the lines below read (dist/chunks/lazy/*.cjs.cache): the V8 code caches bin/run.js compiles the CLI bundle,
+// the two fast paths and their lazy files with (scripts/build.mjs runs this last, with this Node and no flags: V8
+// rejects a cache made by another version or with other flags). Each bundle is loaded as bin/run.js loads it, then
+// runs the lines the suite and scripts run most, in this process, against the fake Bot API: a cache then holds every
+// function those runs compiled, and a start compiles none of them again. Whatever the lines print is swallowed; a
+// line that fails fails the build.
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
@@ -80,7 +80,7 @@ try {
       if (!(await alert.exports.runAlertFast(line))) throw new Error(`warm-code-cache: \`${line.join(' ')}\` is not a fast-path line`)
     })
   }
-  // Every file the lines compiled: the two bundles and the lazy files they read.
+  // Every file the lines compiled: the three bundles and the lazy files they read.
   for (const [filename, script] of scripts) writeFileSync(`${filename}.cache`, script.createCachedData())
 } finally {
   Object.assign(process, {exit})
