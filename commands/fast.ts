@@ -6,14 +6,17 @@
 import {redact} from '../src/redact.js'
 import {COMMANDS} from './all-commands.js'
 import {OCLIF_VARIABLES} from './support/alert-argv.js'
-import {allFlags, ExitError, type Command as LiteCommand} from './support/oclif-lite.js'
+import {allFlags, ExitError, type Command as LiteCommand, NotPlain} from './support/oclif-lite.js'
 import {parsePlainLine} from './support/plain-line.js'
+import {startLikeOclif} from './support/start-like-oclif.js'
 
 // For test/cli/plain-line.test.ts, which holds the built fast path to oclif's parser.
 export {allFlags, COMMANDS, parsePlainLine}
-import {startLikeOclif} from './support/start-like-oclif.js'
 
-/** Commands that need oclif's config (help, the command list) or take any words (`monitor exec -- CMD`). */
+/**
+ * Commands that need oclif's config (help, the command list). A command that takes any words (`monitor exec --
+ * CMD`, strict = false) is oclif's too.
+ */
 const OCLIF_ONLY = new Set(['help', 'version', 'completion'])
 
 type CommandClass = typeof LiteCommand & (new (argv: string[], config: unknown) => LiteCommand)
@@ -30,6 +33,8 @@ export async function runFast(argv: readonly string[]): Promise<boolean> {
   try {
     await command._run()
   } catch (error) {
+    // The command's own parse read the line otherwise than plainCommand did: nothing ran yet, oclif's to run.
+    if (error instanceof NotPlain) return false
     // As oclif's handle: BaseCommand reports a failure and exits with its code; anything else is printed as is.
     if (error instanceof ExitError) process.exit(error.oclif.exit)
     process.stderr.write(`${redact(error instanceof Error ? String(error.stack) : String(error))}\n`)
