@@ -19,7 +19,9 @@ export {allFlags, COMMANDS, parsePlainLine}
  */
 const OCLIF_ONLY = new Set(['help', 'version', 'completion'])
 
-type CommandClass = typeof LiteCommand & (new (argv: string[], config: unknown) => LiteCommand)
+/** A command class as the fast path builds it: its statics, and a constructor (BaseCommand's subclasses are concrete). */
+type CommandClass = Pick<typeof LiteCommand, 'flags' | 'baseFlags' | 'args' | 'strict' | 'enableJsonFlag'> &
+  (new (argv: string[], config: unknown) => LiteCommand)
 
 /** Runs `argv` when it is a plain line of a command; false when oclif must run it. */
 export async function runFast(argv: readonly string[]): Promise<boolean> {

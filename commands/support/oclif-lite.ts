@@ -57,8 +57,11 @@ export function allFlags(options: ParseOptions): Record<string, PlainFlag> {
   return {...options.baseFlags, ...options.flags, ...(options.enableJsonFlag ? {json: JSON_FLAG} : {})}
 }
 
-/** The parts of oclif's Command the commands use, doing what oclif's does for a line parsePlainLine reads. */
-export class Command {
+/**
+ * The parts of oclif's Command the commands use, doing what oclif's does for a line parsePlainLine reads. Every
+ * command extends BaseCommand, which prints (log, logJson, toSuccessJson) and reports a failure (catch) itself.
+ */
+export abstract class Command {
   static id: string | undefined
   static flags: Record<string, PlainFlag> = {}
   static baseFlags: Record<string, PlainFlag> = {}
@@ -79,27 +82,26 @@ export class Command {
     return this.constructor as typeof Command
   }
 
-  /** As oclif's `_run`: init (which parses), run, catch, finally, then the result under --json. */
+  abstract run(): Promise<unknown>
+  protected abstract catch(error: Error): Promise<unknown>
+  protected abstract logJson(json: unknown): void
+  protected abstract toSuccessJson(result: unknown): unknown
+
+  /**
+   * As oclif's `_run`: init (which parses), run, catch, then the result under --json. (What oclif does before it,
+   * commands/fast.ts has done: startLikeOclif.)
+   */
   async _run(): Promise<unknown> {
-    let error: unknown
     let result: unknown
     try {
-      delete process.env.FASTPAY_TG_REDIRECTED
       await this.init()
       result = await this.run()
     } catch (caught) {
       if (caught instanceof NotPlain) throw caught
-      error = caught
-      await this.catch(caught as Error & {exitCode?: number})
-    } finally {
-      await this.finally(error)
+      await this.catch(caught as Error)
     }
     if (result && this.jsonEnabled()) this.logJson(this.toSuccessJson(result))
     return result
-  }
-
-  async run(): Promise<unknown> {
-    return undefined
   }
 
   async init(): Promise<void> {}
@@ -119,32 +121,7 @@ export class Command {
     return json !== -1 && (dashes === -1 || json < dashes)
   }
 
-  async catch(error: Error & {exitCode?: number}): Promise<unknown> {
-    process.exitCode = process.exitCode ?? error.exitCode ?? 1
-    if (!this.jsonEnabled()) throw error
-    this.logJson(this.toErrorJson(error))
-    return undefined
-  }
-
-  async finally(_error: unknown): Promise<void> {}
-
   exit(code = 0): never {
     throw new ExitError(code)
-  }
-
-  log(message = ''): void {
-    if (!this.jsonEnabled()) process.stdout.write(`${message}\n`)
-  }
-
-  logJson(json: unknown): void {
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
-  }
-
-  toSuccessJson(result: unknown): unknown {
-    return result
-  }
-
-  toErrorJson(error: unknown): unknown {
-    return {error: error instanceof Error ? {...error, message: error.message, name: error.name} : error}
   }
 }
