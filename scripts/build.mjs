@@ -59,19 +59,28 @@ const SCRIPT_BUNDLE = {
   logLevel: 'warning',
 }
 
+/**
+ * The large libraries as files of their own in dist/chunks/lazy/, each loaded when a bundle's module that imports it
+ * first runs (zod as only the parts the sources use: ZOD_ENTRY).
+ */
+const largeLibraries = (names) => lazyRequirePlugin(names, {chunksDir: 'dist/chunks', eager: true, entries: {zod: ZOD_ENTRY}})
+/** What the command classes import of them: the CLI bundle's and the fast path's. */
+const COMMAND_LIBRARIES = ['zod', 'yaml', 'ioredis', 'execa', 'prom-client', 'js-yaml']
+// The one `import.meta` of the sources names the build for the monitors parse cache (finish-bundle.mjs).
+const NAMES_BUILD = {'import.meta.url': JSON.stringify(PARSER_BUILD_PLACEHOLDER)}
+
 await build({
   ...SCRIPT_BUNDLE,
   entryPoints: {cli: 'commands/index.ts'},
   outdir: 'dist',
   banner: {js: lazyBanner('chunks')},
-  // The one `import.meta` of the sources names the build for the monitors parse cache (finish-bundle.mjs).
-  define: {'import.meta.url': JSON.stringify(PARSER_BUILD_PLACEHOLDER)},
+  define: NAMES_BUILD,
   // oclif probes for these to run TypeScript sources; a bundled CLI never does.
   external: ['typescript', 'ts-node', 'tsx', '@napi-rs/keyring'],
   plugins: [
     wslAnswerFirst,
     oclifStartPlugin,
-    lazyRequirePlugin(['zod', 'yaml', 'ioredis', 'execa', 'prom-client', 'js-yaml'], {chunksDir: 'dist/chunks', eager: true, entries: {zod: ZOD_ENTRY}}),
+    largeLibraries(COMMAND_LIBRARIES),
     lazyRequirePlugin(
       ['semver', 'debug', 'tinyglobby', 'lilconfig', 'ejs', 'cli-spinners', 'wrap-ansi', 'widest-line', 'string-width', 'indent-string', 'clean-stack', 'minimatch'],
       {builtins: ['node:child_process', 'node:readline', 'node:perf_hooks'], chunksDir: 'dist/chunks'},
@@ -90,7 +99,7 @@ await build({
   outdir: 'dist/chunks',
   banner: {js: lazyBanner('.')},
   external: ['@napi-rs/keyring'],
-  plugins: [lazyRequirePlugin(['zod', 'yaml', 'ioredis'], {chunksDir: 'dist/chunks', eager: true, entries: {zod: ZOD_ENTRY}})],
+  plugins: [largeLibraries(['zod', 'yaml', 'ioredis'])],
 })
 finishBundle('dist/chunks/alert-fast.cjs')
 
@@ -108,9 +117,9 @@ await build({
   entryPoints: {fast: 'commands/fast.ts'},
   outdir: 'dist/chunks',
   banner: {js: lazyBanner('.')},
-  define: {'import.meta.url': JSON.stringify(PARSER_BUILD_PLACEHOLDER)},
+  define: NAMES_BUILD,
   external: ['@napi-rs/keyring'],
-  plugins: [oclifLite, lazyRequirePlugin(['zod', 'yaml', 'ioredis', 'execa', 'prom-client', 'js-yaml'], {chunksDir: 'dist/chunks', eager: true, entries: {zod: ZOD_ENTRY}})],
+  plugins: [oclifLite, largeLibraries(COMMAND_LIBRARIES)],
 })
 finishBundle('dist/chunks/fast.cjs', {namesBuild: true})
 
