@@ -3,6 +3,8 @@ import {UserError} from '../user-error.js'
 import {CHAT_ID_EXPECTED, type ChatId, parseChatId, splitChatList} from './chat-id.js'
 import {describeZodError} from './issues.js'
 import type {Env} from './paths.js'
+import {acceptEnvBotList} from './plain-registry.js'
+import type {EnvBotFields} from './schema.js'
 
 export const BOT_CONFIGS_VAR = 'TELEGRAM_BOT_CONFIGS'
 export const BOT_TOKEN_VAR = 'TELEGRAM_BOT_TOKEN'
@@ -40,11 +42,8 @@ export async function readEnvBotConfigs(env: Env): Promise<EnvBot[]> {
   } catch (error) {
     throw new UserError(redact(`${BOT_CONFIGS_VAR}: not valid JSON (${jsonProblem(error)})`))
   }
-  const {envBotListSchema} = await import('./schema.js')
-  const parsed = envBotListSchema.safeParse(json)
-  if (!parsed.success) throw new UserError(describeZodError(BOT_CONFIGS_VAR, parsed.error, json))
   const seen = new Map<string, number>()
-  return parsed.data.map((entry, index) => {
+  return (acceptEnvBotList(json) ?? (await parseEnvBotList(json))).map((entry, index) => {
     if (entry.name !== undefined) {
       const key = entry.name.toLowerCase()
       const earlier = seen.get(key)
@@ -64,6 +63,14 @@ export async function readEnvBotConfigs(env: Env): Promise<EnvBot[]> {
       source: `env ${BOT_CONFIGS_VAR}[${index}]${label}`,
     }
   })
+}
+
+/** The zod schema's reading, for a value `acceptEnvBotList` was not sure of: its errors are the messages. */
+async function parseEnvBotList(json: unknown): Promise<EnvBotFields[]> {
+  const {envBotListSchema} = await import('./schema.js')
+  const parsed = envBotListSchema.safeParse(json)
+  if (!parsed.success) throw new UserError(describeZodError(BOT_CONFIGS_VAR, parsed.error, json))
+  return parsed.data
 }
 
 /** `TELEGRAM_BOT_TOKEN`, or undefined when unset or empty. */

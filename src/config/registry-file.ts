@@ -6,6 +6,8 @@ import {fileSignature} from '../support/file-signature.js'
 import {UserError} from '../user-error.js'
 import {describeZodError} from './issues.js'
 import {type RegistryLocation, toLocation} from './paths.js'
+import {acceptRegistryData} from './plain-registry.js'
+import {readPlainYaml} from './plain-yaml.js'
 import {ENV_REFERENCE, KEYCHAIN_PREFIX, LEGACY_LINK_SECTIONS} from './constants.js'
 import type {RegistryBotFields} from './schema.js'
 
@@ -53,7 +55,12 @@ function validateDocument(yaml: YamlLib, schemas: Schemas, doc: Document, locati
   const json: unknown = yaml.toPlainData(doc, location.display) ?? {}
   const parsed = schemas.registryFileSchema.safeParse(json)
   if (!parsed.success) throw new UserError(describeZodError(location.display, parsed.error, json))
-  const bots = parsed.data.bots.map((bot, index) => ({...bot, index}))
+  return numberBots(parsed.data.bots, location)
+}
+
+/** The bots with their positions; a name (ignoring case) or an id used twice is a one-line UserError. */
+function numberBots(fields: RegistryBotFields[], location: RegistryLocation): RegistryBot[] {
+  const bots = fields.map((bot, index) => ({...bot, index}))
   const names = new Map<string, number>()
   const ids = new Map<number, number>()
   for (const bot of bots) {
@@ -72,6 +79,19 @@ function validateDocument(yaml: YamlLib, schemas: Schemas, doc: Document, locati
     ids.set(bot.id, bot.index)
   }
   return bots
+}
+
+/**
+ * A registry in the YAML most files are written in (plain-yaml.ts) that the schema surely accepts
+ * (plain-registry.ts), read without loading `yaml` or zod; undefined for any other, which `parseRegistryText` reads.
+ */
+function readPlainRegistry(text: string, location: RegistryLocation): {bots: RegistryBot[]; legacyLinks: boolean} | undefined {
+  const data = readPlainYaml(text)
+  if (data === undefined) return undefined
+  const fields = acceptRegistryData(data ?? {})
+  if (!fields) return undefined
+  const legacyLinks = typeof data === 'object' && data !== null && LEGACY_LINK_SECTIONS.some((key) => key in data)
+  return {bots: numberBots(fields, location), legacyLinks}
 }
 
 export interface ParsedRegistry {
@@ -144,9 +164,14 @@ async function readAndValidate(location: RegistryLocation): Promise<LoadedRegist
   const file = await readRegistryText(location)
   if (!file && location.explicit) throw missingRegistryError(location)
   if (!file) return {location, exists: false, bots: [], warnings: []}
-  const {doc, bots} = await parseRegistryText(file.text, location)
+  const {bots, legacyLinks} = readPlainRegistry(file.text, location) ?? (await parseFullRegistry(file.text, location))
   const warning = permissionsWarning(location, file.mode, bots)
-  return {location, exists: true, bots, warnings: warning ? [warning] : [], ...(holdsLegacyLinks(doc) ? {legacyLinks: true} : {})}
+  return {location, exists: true, bots, warnings: warning ? [warning] : [], ...(legacyLinks ? {legacyLinks: true} : {})}
+}
+
+async function parseFullRegistry(text: string, location: RegistryLocation): Promise<{bots: RegistryBot[]; legacyLinks: boolean}> {
+  const {doc, bots} = await parseRegistryText(text, location)
+  return {bots, legacyLinks: holdsLegacyLinks(doc)}
 }
 
 // Each door resolves once per run, but a run may ask several times (resolve, then list): read the file once.

@@ -12,6 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {ALERTS_BOT, ON_CALL, startTestApi} from '../cli/fixture.js'
 import type {FakeBotApi} from '../fake-bot-api/server.js'
 import {type CliSandbox, createCliSandbox} from '../helpers/run-cli.js'
+import {seeded} from '../helpers/seeded-random.js'
 import {connectRedis, redisForTests, type RedisForTests} from '../store/redis-server.js'
 
 const BIN = resolve(import.meta.dirname, '../../bin/run.js')
@@ -30,16 +31,6 @@ afterAll(async () => {
   if (available?.redis?.own) await available.redis.stop()
 })
 
-/** A small deterministic generator (mulberry32): the same kill points on every run of the test. */
-function seeded(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Starts the CLI and kills it with SIGKILL after `killAfterMs`, unless it exited before. */
 function runAndKill(sandbox: CliSandbox, env: Record<string, string>, args: string[], killAfterMs: number): Promise<{outcome: 'killed' | number; ms: number}> {
