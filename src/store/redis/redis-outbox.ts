@@ -17,7 +17,8 @@ import {
   type OutboxListing,
 } from '../outbox-types.js'
 import type {OutboxStore} from '../types.js'
-import {ACK, CLAIM, GIVE_BACK, GIVE_BACK_DEAD, HOLD, RENEW, SET_ASIDE, SET_ASIDE_DOCUMENT, SPOOL, SWEEP_CONSUMERS} from './outbox-scripts.js'
+import {type BotKeys, type Claimed, claimNext, outboxKeys} from './outbox-claim.js'
+import {ACK, GIVE_BACK, GIVE_BACK_DEAD, HOLD, RENEW, SET_ASIDE, SET_ASIDE_DOCUMENT, SPOOL, SWEEP_CONSUMERS} from './outbox-scripts.js'
 import {isDeadHere} from './redis-key-lock.js'
 import {deliveredMarkKey, newestPendingOrMarked} from './redis-pending-since.js'
 
@@ -43,23 +44,6 @@ export interface RedisOutboxOptions {
   /** @default Date.now */
   now?: () => number
 }
-
-interface BotKeys {
-  stream: string
-  entries: string
-  holders: string
-  setAside: string
-  bots: string
-}
-
-interface Claimed {
-  streamId: string
-  id: string
-  json: string | null
-  previousHolder: string | null
-}
-
-type ClaimReply = [string] | [string, null] | [string, string, string, string | null, string | null]
 
 interface Held {
   bot: string
@@ -99,7 +83,7 @@ export class RedisOutbox implements OutboxStore {
 
   /** The stream that holds `bot`'s entries. */
   streamFor(bot: string): string {
-    return this.#keys(bot).stream
+    return outboxKeys(this.prefix, bot).stream
   }
 
   async spool(input: NewOutboxEntry): Promise<OutboxEntry> {
@@ -114,7 +98,7 @@ export class RedisOutbox implements OutboxStore {
   async hold(input: NewOutboxEntry): Promise<HeldEntry> {
     const entry = newOutboxEntry({attempts: 0, ...input}, this.#now())
     const json = redact(JSON.stringify(entry))
-    const keys = this.#keys(entry.bot)
+    const keys = outboxKeys(this.prefix, entry.bot)
     const streamId = (await HOLD.run(this.#redis, [keys.stream, keys.entries, keys.bots, keys.holders], [entry.id, json, entry.bot, this.consumer])) as string
     const held: HeldEntry = {entry: JSON.parse(json) as OutboxEntry}
     const timer = this.#renewEvery(keys, streamId, entry.id)
@@ -127,7 +111,7 @@ export class RedisOutbox implements OutboxStore {
     try {
       const report: FlushReport = {entries: [], waiting: 0, warnings: []}
       const claimed = {streamId, id: held.entry.id, json: JSON.stringify(held.entry), previousHolder: null}
-      await this.#deliverClaimed(bot, this.#keys(bot), claimed, deliver, report, 'new')
+      await this.#deliverClaimed(bot, outboxKeys(this.prefix, bot), claimed, deliver, report, 'new')
       return report.entries[0]!
     } finally {
       clearInterval(timer)
@@ -137,19 +121,19 @@ export class RedisOutbox implements OutboxStore {
   async releaseHeld(held: HeldEntry, lastError: string): Promise<void> {
     const {bot, streamId, timer} = this.#takeHeld(held)
     clearInterval(timer)
-    const keys = this.#keys(bot)
+    const keys = outboxKeys(this.prefix, bot)
     const json = redact(JSON.stringify({...held.entry, lastError}))
     await GIVE_BACK.run(this.#redis, [keys.stream, keys.entries, keys.holders], [streamId, held.entry.id, json, this.consumer, GIVEN_BACK_IDLE_MS])
   }
 
   async pendingSince(bot: string, throttleKey: string, sinceMs: number): Promise<number | undefined> {
-    return newestPendingOrMarked(this.#redis, this.#keys(bot), throttleKey, sinceMs)
+    return newestPendingOrMarked(this.#redis, outboxKeys(this.prefix, bot), throttleKey, sinceMs)
   }
 
   async setAsideUnreadable(): Promise<string[]> {
     const warnings: string[] = []
     for (const bot of await this.#redis.smembers(`${this.prefix}outbox-bots`)) {
-      const keys = this.#keys(bot)
+      const keys = outboxKeys(this.prefix, bot)
       for (const [id, json] of Object.entries(await this.#redis.hgetall(keys.entries))) {
         if (!('problem' in parseOutboxEntry(json, id))) continue
         if ((await SET_ASIDE_DOCUMENT.run(this.#redis, [keys.entries, keys.holders, keys.setAside], [id])) === 1) {
@@ -188,7 +172,7 @@ export class RedisOutbox implements OutboxStore {
     const warnings: string[] = []
     const items: OutboxItem[] = []
     for (const bot of await this.#bots(options)) {
-      const keys = this.#keys(bot)
+      const keys = outboxKeys(this.prefix, bot)
       const [entries, holders] = await Promise.all([this.#redis.hgetall(keys.entries), this.#redis.hgetall(keys.holders)])
       for (const [id, json] of Object.entries(entries)) {
         const entry = parseOutboxEntry(json, id)
@@ -216,12 +200,12 @@ export class RedisOutbox implements OutboxStore {
 
   /** Delivers one bot's entries: first those taken back (given back, or left by a dead consumer), then new ones. */
   async #flushBot(bot: string, deliver: DeliverEntry, report: FlushReport, limit: number): Promise<string | undefined> {
-    const keys = this.#keys(bot)
+    const keys = outboxKeys(this.prefix, bot)
     let cursor = '0-0'
     await this.#giveBackDeadHere(keys)
     try {
       while (report.entries.length < limit) {
-        const claimed = await this.#claimNext(keys, cursor)
+        const claimed = await claimNext(this.#redis, keys, {consumer: this.consumer, claimTimeoutMs: this.#claimTimeoutMs}, cursor)
         if (claimed === 'none') return undefined
         cursor = claimed.cursor
         if (claimed.entry === undefined) continue
@@ -232,25 +216,6 @@ export class RedisOutbox implements OutboxStore {
     } finally {
       await SWEEP_CONSUMERS.run(this.#redis, [keys.stream], [this.consumer, this.#claimTimeoutMs])
     }
-  }
-
-  /** The next entry to deliver; `cursor` '' once the entries to take back are done. */
-  async #claimNext(keys: BotKeys, cursor: string): Promise<'none' | {cursor: string; entry?: Claimed}> {
-    let reply: ClaimReply
-    try {
-      const args = [this.consumer, this.#claimTimeoutMs, cursor]
-      reply = (await CLAIM.run(this.#redis, [keys.stream, keys.entries, keys.holders], args)) as ClaimReply
-    } catch (error) {
-      // No stream or group yet: nothing was ever spooled for this bot.
-      if (error instanceof Error && error.message.includes('NOGROUP')) return 'none'
-      throw error
-    }
-    const [next, streamId, id, json, previousHolder] = reply
-    if (streamId === undefined) return cursor === '' ? 'none' : {cursor: next === '0-0' ? '' : next}
-    // A new entry held by the alert that wrote it: the next one.
-    if (streamId === null) return {cursor: ''}
-    const entry = {streamId, id: id!, json: json ?? null, previousHolder: previousHolder ?? null}
-    return {cursor: cursor === '' || next === '0-0' ? '' : next, entry}
   }
 
   async #deliverClaimed(
@@ -303,7 +268,7 @@ export class RedisOutbox implements OutboxStore {
   }
 
   async #add(bot: string, id: string, json: string, adopt: boolean): Promise<boolean> {
-    const keys = this.#keys(bot)
+    const keys = outboxKeys(this.prefix, bot)
     const marker = `${this.prefix}outbox-adopted:${id}`
     const added = await SPOOL.run(this.#redis, [keys.stream, keys.entries, keys.bots, marker], [id, json, bot, adopt ? '1' : '0', this.#adoptMemoryMs])
     return added === 1
@@ -313,13 +278,7 @@ export class RedisOutbox implements OutboxStore {
   async #bots(options: FlushOptions): Promise<string[]> {
     if (options.bot !== undefined) return [options.bot]
     const bots = await this.#redis.smembers(`${this.prefix}outbox-bots`)
-    const oldest = await Promise.all(bots.map(async (bot) => (await this.#redis.hkeys(this.#keys(bot).entries)).sort()[0] ?? '~'))
+    const oldest = await Promise.all(bots.map(async (bot) => (await this.#redis.hkeys(outboxKeys(this.prefix, bot).entries)).sort()[0] ?? '~'))
     return bots.map((bot, index) => ({bot, oldest: oldest[index]!})).sort((a, b) => (a.oldest < b.oldest ? -1 : a.oldest > b.oldest ? 1 : 0)).map(({bot}) => bot)
-  }
-
-  #keys(bot: string): BotKeys {
-    // Encoded, so that no bot label (`env TELEGRAM_BOT_TOKEN`, a name with a colon) can reach another bot's keys.
-    const base = `${this.prefix}outbox:${encodeURIComponent(bot)}`
-    return {stream: base, entries: `${base}:entries`, holders: `${base}:holders`, setAside: `${base}:set-aside`, bots: `${this.prefix}outbox-bots`}
   }
 }
