@@ -1,6 +1,12 @@
-import {z} from 'zod'
-
-import {booleanInput, DEPLOY_INPUTS, type DeployOptions, describeInputIssues, parseDeployOptions, secondsInput} from '../src/deploy/index.js'
+import {
+  booleanInput,
+  DEPLOY_INPUTS,
+  type DeployOptions,
+  describeInputIssues,
+  type InputReader,
+  parseDeployOptions,
+  secondsInput,
+} from '../src/deploy/index.js'
 import {UserError} from '../src/user-error.js'
 import type {ActionCore} from './action-core.js'
 
@@ -53,11 +59,9 @@ export function readInputs(core: ActionCore, defaultStatus?: string): ActionInpu
 }
 
 /** One input of the Action's own (not shared with the CLI), checked on its own. */
-function readOne<T>(core: ActionCore, name: string, schema: z.ZodType<T, string | undefined>): T {
+function readOne<T>(core: ActionCore, name: string, read: InputReader<T>): T {
   const text = core.getInput(name)
-  const parsed = schema.safeParse(text)
-  if (parsed.success) return parsed.data
-  // A lone field's schema reports an empty path: name the input.
-  const error = new z.ZodError(parsed.error.issues.map((issue) => ({...issue, path: [name, ...issue.path]})))
-  throw new UserError(describeInputIssues(error, {[name]: text}, label))
+  const reading = read(text)
+  if (reading.ok) return reading.value
+  throw new UserError(describeInputIssues([{name, message: reading.message, quiet: reading.quiet}], {[name]: text}, label))
 }

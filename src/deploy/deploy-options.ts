@@ -1,5 +1,3 @@
-import {z} from 'zod'
-
 import {CHAT_ID_EXPECTED, parseChatId, splitChatList} from '../config/index.js'
 import {preview} from '../config/issues.js'
 import type {ParseMode} from '../format/index.js'
@@ -7,8 +5,6 @@ import {UserError} from '../user-error.js'
 import {type MessageRef, parseMessageIds} from './message-ids.js'
 import {DEPLOY_STATUSES, type DeployStatus, NOTIFY_MODES, type NotifyMode, toDeployStatus} from './status.js'
 import {checkTemplate} from './template.js'
-
-// zod loads slowly: the CLI imports this module only inside `deploy`'s run(); the Action bundles it anyway.
 
 /** The settings both doors share, named as the Action's inputs; the CLI maps its flags onto them. */
 export const DEPLOY_INPUTS = [
@@ -91,110 +87,135 @@ export const DEFAULT_DEADLINE_SECONDS = 45
 const TRUE = ['true', 'True', 'TRUE']
 const FALSE = ['false', 'False', 'FALSE']
 
-/** Marks an issue whose message already quotes the bad part, so the whole value is not repeated. */
-const QUIET = {quiet: true}
+/**
+ * One input's reading: its value, or what is wrong with it. `quiet` marks a message that already quotes the bad
+ * part, so the whole value is not repeated.
+ */
+export type InputReading<T> = {ok: true; value: T} | {ok: false; message: string; quiet?: boolean}
+/** Reads one input as the door got it: text, or undefined when not given. */
+export type InputReader<T> = (value: string | undefined) => InputReading<T>
+
+const ok = <T>(value: T): InputReading<T> => ({ok: true, value})
+const wrong = (message: string, quiet = false): InputReading<never> => ({ok: false, message, quiet})
 
 const given = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value)
 
 /** A YAML 1.2 core boolean, the way `core.getBooleanInput` reads one, with a default for a blank input. */
-export function booleanInput(defaultValue: boolean) {
-  return z.string().optional().transform((value, ctx) => {
+export function booleanInput(defaultValue: boolean): InputReader<boolean> {
+  return (value) => {
     const text = given(value)?.trim()
-    if (text === undefined) return defaultValue
-    if (TRUE.includes(text)) return true
-    if (FALSE.includes(text)) return false
-    ctx.issues.push({code: 'custom', message: 'expected true or false', input: value})
-    return z.NEVER
-  })
+    if (text === undefined) return ok(defaultValue)
+    if (TRUE.includes(text)) return ok(true)
+    if (FALSE.includes(text)) return ok(false)
+    return wrong('expected true or false')
+  }
 }
 
-function integerInput(min: number, expected: string) {
-  return z.string().optional().transform((value, ctx) => {
+function integerInput(min: number, expected: string): InputReader<number | undefined> {
+  return (value) => {
     const text = given(value)?.trim()
-    if (text === undefined) return undefined
+    if (text === undefined) return ok(undefined)
     const number = /^\d+$/.test(text) ? Number(text) : Number.NaN
-    if (Number.isSafeInteger(number) && number >= min) return number
-    ctx.issues.push({code: 'custom', message: expected, input: value})
-    return z.NEVER
-  })
+    return Number.isSafeInteger(number) && number >= min ? ok(number) : wrong(expected)
+  }
 }
 
 /** Seconds, fractions allowed (`0.5`), above zero. */
-export function secondsInput(expected: string) {
-  return z.string().optional().transform((value, ctx) => {
+export function secondsInput(expected: string): InputReader<number | undefined> {
+  return (value) => {
     const text = given(value)?.trim()
-    if (text === undefined) return undefined
+    if (text === undefined) return ok(undefined)
     const number = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN
-    if (Number.isFinite(number) && number > 0) return number
-    ctx.issues.push({code: 'custom', message: expected, input: value})
-    return z.NEVER
-  })
+    return Number.isFinite(number) && number > 0 ? ok(number) : wrong(expected)
+  }
 }
 
-const optionalText = z.string().optional().transform((value) => given(value))
+const optionalText: InputReader<string | undefined> = (value) => ok(given(value))
+const trimmedText: InputReader<string | undefined> = (value) => ok(given(value)?.trim())
 
-const schema = z.object({
-  status: z.string().optional().transform((value, ctx) => {
+/** Every input, in the order problems are reported. */
+const INPUT_READERS = {
+  status: (value: string | undefined) => {
     const text = given(value)?.trim().toLowerCase()
     const status = text === undefined ? undefined : toDeployStatus(text)
-    if (status !== undefined) return status
+    if (status !== undefined) return ok(status)
     const expected = `expected one of ${DEPLOY_STATUSES.join(', ')}`
-    ctx.issues.push({code: 'custom', message: text === undefined ? `required: ${expected}` : expected, input: value})
-    return z.NEVER
-  }),
-  environment: optionalText.transform((value) => value?.trim()),
-  'message-ids': z.string().optional().transform((value, ctx) => {
+    return wrong(text === undefined ? `required: ${expected}` : expected)
+  },
+  environment: trimmedText,
+  'message-ids': (value: string | undefined) => {
     const parsed = parseMessageIds(value ?? '')
-    if (Array.isArray(parsed)) return parsed
-    ctx.issues.push({code: 'custom', message: parsed.problem, input: value, params: QUIET})
-    return z.NEVER
-  }),
-  'chat-ids': z.string().optional().transform((value, ctx) => {
+    return Array.isArray(parsed) ? ok(parsed) : wrong(parsed.problem, true)
+  },
+  'chat-ids': (value: string | undefined) => {
     // One per line is as welcome as comma-separated: YAML block scalars make lists that way.
     const entries = splitChatList((value ?? '').replace(/\s*\n\s*/g, ','))
     const bad = entries.find((entry) => parseChatId(entry) === undefined)
-    if (bad === undefined) return entries
-    ctx.issues.push({code: 'custom', message: `${JSON.stringify(bad)} is not ${CHAT_ID_EXPECTED}`, input: value, params: QUIET})
-    return z.NEVER
-  }),
+    return bad === undefined ? ok(entries) : wrong(`${JSON.stringify(bad)} is not ${CHAT_ID_EXPECTED}`, true)
+  },
   'thread-id': integerInput(1, 'expected a positive integer (a forum topic id)'),
   message: optionalText,
-  'message-file': optionalText.transform((value) => value?.trim()),
+  'message-file': trimmedText,
   template: optionalText,
-  'parse-mode': z.string().optional().transform((value, ctx): ParseMode | undefined => {
+  'parse-mode': (value: string | undefined): InputReading<ParseMode | undefined> => {
     const text = given(value)?.trim().toLowerCase() ?? 'html'
-    if (text === 'html') return 'HTML'
-    if (text === 'markdownv2') return 'MarkdownV2'
-    if (text === 'none' || text === 'plain') return undefined
-    ctx.issues.push({code: 'custom', message: 'expected one of html, markdownv2, none', input: value})
-    return z.NEVER
-  }),
+    if (text === 'html') return ok('HTML')
+    if (text === 'markdownv2') return ok('MarkdownV2')
+    if (text === 'none' || text === 'plain') return ok(undefined)
+    return wrong('expected one of html, markdownv2, none')
+  },
   'disable-notification': booleanInput(false),
   'throttle-seconds': integerInput(0, 'expected a whole number of seconds (0 turns throttling off)'),
-  notify: z.string().optional().transform((value, ctx): NotifyMode => {
+  notify: (value: string | undefined) => {
     const text = given(value)?.trim().toLowerCase() ?? 'failure'
-    if ((NOTIFY_MODES as readonly string[]).includes(text)) return text as NotifyMode
-    ctx.issues.push({code: 'custom', message: `expected one of ${NOTIFY_MODES.join(', ')}`, input: value})
-    return z.NEVER
-  }),
+    return (NOTIFY_MODES as readonly string[]).includes(text) ? ok(text as NotifyMode) : wrong(`expected one of ${NOTIFY_MODES.join(', ')}`)
+  },
   'link-preview': booleanInput(false),
   'protect-content': booleanInput(false),
-  document: optionalText.transform((value) => value?.trim()),
-  photo: optionalText.transform((value) => value?.trim()),
+  document: trimmedText,
+  photo: trimmedText,
   'dry-run': booleanInput(false),
   deadline: secondsInput('expected a number of seconds above 0'),
-})
+} satisfies Record<DeployInputName, InputReader<unknown>>
+
+type ReadInputs<R extends Record<string, InputReader<unknown>>> = {
+  [Name in keyof R]: Extract<ReturnType<R[Name]>, {ok: true}>['value']
+}
+
+/** An input the door got wrong: its name and what is wrong. */
+export interface InputProblem {
+  name: string
+  message: string
+  quiet?: boolean
+}
+
+/** Reads every input of `readers` from `raw`; every problem is collected, in the readers' order. */
+export function readInputs<R extends Record<string, InputReader<unknown>>>(
+  readers: R,
+  raw: Readonly<Record<string, string | undefined>>,
+): {values: ReadInputs<R>; problems: InputProblem[]} {
+  const values: Record<string, unknown> = {}
+  const problems: InputProblem[] = []
+  for (const [name, read] of Object.entries(readers)) {
+    const reading = read(raw[name])
+    if (reading.ok) values[name] = reading.value
+    else problems.push({name, message: reading.message, quiet: reading.quiet})
+  }
+  return {values: values as ReadInputs<R>, problems}
+}
 
 /** One line for the first problem: `input status: expected one of started, success, failure, cancelled, got "deployed"`. */
-export function describeInputIssues(error: z.ZodError, raw: Readonly<Record<string, string | undefined>>, label: (name: string) => string): string {
-  const [first, ...rest] = error.issues
+export function describeInputIssues(
+  problems: readonly InputProblem[],
+  raw: Readonly<Record<string, string | undefined>>,
+  label: (name: string) => string,
+): string {
+  const [first, ...rest] = problems
   if (first === undefined) return 'invalid input'
-  const name = String(first.path[0] ?? '')
-  const value = raw[name]
-  const quiet = (first as {params?: {quiet?: boolean}}).params?.quiet === true
-  const shown = !quiet && value !== undefined && value.trim() !== '' ? `, got ${preview(value)}` : ''
+  const value = raw[first.name]
+  const shown = !first.quiet && value !== undefined && value.trim() !== '' ? `, got ${preview(value)}` : ''
   const more = rest.length === 0 ? '' : ` (and ${rest.length} more ${rest.length === 1 ? 'problem' : 'problems'})`
-  return `${label(name)}: ${first.message}${shown}${more}`
+  return `${label(first.name)}: ${first.message}${shown}${more}`
 }
 
 /**
@@ -202,9 +223,8 @@ export function describeInputIssues(error: z.ZodError, raw: Readonly<Record<stri
  * `--status`). Throws a one-line UserError.
  */
 export function parseDeployOptions(raw: RawDeployInputs, label: (name: DeployInputName) => string): DeployOptions {
-  const parsed = schema.safeParse(raw)
-  if (!parsed.success) throw new UserError(describeInputIssues(parsed.error, raw, label as (name: string) => string))
-  const inputs = parsed.data
+  const {values: inputs, problems} = readInputs(INPUT_READERS, raw)
+  if (problems.length > 0) throw new UserError(describeInputIssues(problems, raw, label as (name: string) => string))
   const sources = (['message', 'message-file', 'template'] as const).filter((name) => inputs[name] !== undefined)
   if (sources.length > 1) {
     throw new UserError(`${sources.map(label).join(' and ')} exclude each other: give one (or none, for the default message)`)

@@ -6,6 +6,7 @@ export {
   type DeployInputName,
   type DeployOptions,
   describeInputIssues,
+  type InputReader,
   type NoticeText,
   parseDeployOptions,
   type RawDeployInputs,

@@ -181,6 +181,13 @@ describe('parseDeployOptions', () => {
     [{status: 'failure', deadline: '0'}, 'input deadline: expected a number of seconds above 0, got "0"'],
     [{status: 'failure', deadline: '45s'}, 'input deadline: expected a number of seconds above 0, got "45s"'],
     [{status: 'nope', 'thread-id': 'x'}, 'input status: expected one of started, success, failure, cancelled, got "nope" (and 1 more problem)'],
+    [{}, 'input status: required: expected one of started, success, failure, cancelled'],
+    // These messages quote the bad part themselves: the whole value is not repeated.
+    [{status: 'success', 'chat-ids': '42, ops room'}, 'input chat-ids: "ops room" is not a chat id (integer or @username)'],
+    [
+      {status: 'success', 'message-ids': 'x', 'chat-ids': 'y', notify: 'z'},
+      'input message-ids: expected chatId:messageId pairs separated by commas, like -1001234567890:17, got "x" (and 2 more problems)',
+    ],
     [{status: 'success', message: 'a', 'message-file': 'b.md', template: '{{title}}'}, 'input message and input message-file and input template exclude each other: give one (or none, for the default message)'],
   ])('%j → %s', (raw, message) => {
     expect(thrownMessage(() => parseDeployOptions(raw, label))).toBe(message)
