@@ -30,6 +30,17 @@ const OTHER_NUMBER =
 /** Characters a plain scalar may not start with (YAML's indicators); `-` only when a space or nothing follows. */
 const INDICATOR_START = /^(?:[?:,[\]{}#&*!|>'"%@`]|-(?: |$))/
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/
+/** The spaces of Unicode that JavaScript's trim takes for blanks and YAML does not, and a byte order mark. */
+const UNICODE_SPACES = /[\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/
+
+/** Tabs, carriage returns, other control characters, NBSP and the spaces above: a text with any is left to `yaml`. */
+function hasUnusualCharacters(text: string): boolean {
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at)
+    if (code !== 0x0a && (code < 0x20 || (code >= 0x7f && code <= 0xa0))) return true
+  }
+  return UNICODE_SPACES.test(text)
+}
 /** Keys that mean something else to `yaml` or to an object: left to `yaml`. */
 const SPECIAL_KEY = /^(?:__proto__|constructor|prototype|null|Null|NULL|true|True|TRUE|false|False|FALSE)$/
 
@@ -38,7 +49,7 @@ const SPECIAL_KEY = /^(?:__proto__|constructor|prototype|null|Null|NULL|true|Tru
  * subset described above and has no error; undefined otherwise (then nothing here was decided).
  */
 export function readPlainYaml(text: string): unknown {
-  if (/[\t\r\0\uFEFF]/.test(text)) return undefined
+  if (hasUnusualCharacters(text)) return undefined
   try {
     const tokens = tokenize(text)
     if (tokens.length === 0) return null

@@ -51,6 +51,9 @@ const PLAIN = [
 const LEFT_TO_YAML = [
   `bots:\n\t- name: tab\n`,
   `bots:\r\n  - name: crlf\r\n`,
+  `bots:\n  - name: nbsp\u00a0\n`,
+  `bots:\n\u00a0 - name: nbsp-indent\n`,
+  `bots:\n  - name: bell\u0007\n`,
   `bots: &list\n  - name: anchor\nother: *list\n`,
   `bots:\n  - name: !!str tagged\n`,
   `bots:\n  - name: a\n    name: b\n`,
