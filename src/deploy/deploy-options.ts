@@ -190,7 +190,7 @@ export interface InputProblem {
 }
 
 /** Reads every input of `readers` from `raw`; every problem is collected, in the readers' order. */
-export function readInputs<R extends Record<string, InputReader<unknown>>>(
+function readEveryInput<R extends Record<string, InputReader<unknown>>>(
   readers: R,
   raw: Readonly<Record<string, string | undefined>>,
 ): {values: ReadInputs<R>; problems: InputProblem[]} {
@@ -223,7 +223,7 @@ export function describeInputIssues(
  * `--status`). Throws a one-line UserError.
  */
 export function parseDeployOptions(raw: RawDeployInputs, label: (name: DeployInputName) => string): DeployOptions {
-  const {values: inputs, problems} = readInputs(INPUT_READERS, raw)
+  const {values: inputs, problems} = readEveryInput(INPUT_READERS, raw)
   if (problems.length > 0) throw new UserError(describeInputIssues(problems, raw, label as (name: string) => string))
   const sources = (['message', 'message-file', 'template'] as const).filter((name) => inputs[name] !== undefined)
   if (sources.length > 1) {
