@@ -42,7 +42,7 @@ export function acceptEnvBotList(json: unknown): EnvBotFields[] | undefined {
       if (!isMapping(entry)) return reject()
       // A plain object in the schema: other keys are dropped.
       const accepted: Fields = {}
-      if ('name' in entry) accepted.name = entry.name === null ? undefined : nonEmptyString(entry.name)
+      if (Object.hasOwn(entry, 'name')) accepted.name = entry.name === null ? undefined : nonEmptyString(entry.name)
       accepted.token = nonEmptyString(entry.token)
       accepted.chat_ids = chatIds(entry.chat_ids)
       return accepted as unknown as EnvBotFields
@@ -61,7 +61,7 @@ function acceptBot(bot: unknown): RegistryBotFields {
   const accepted: Fields = {name}
   // `optional()` in schema.ts: a key left blank (null) is kept, as undefined; an absent key stays absent.
   const optional = (key: string, accept: (value: unknown) => unknown) => {
-    if (!(key in bot)) return
+    if (!Object.hasOwn(bot, key)) return
     const value = bot[key]
     accepted[key] = value === null ? undefined : accept(value)
   }
@@ -103,9 +103,13 @@ function loose(value: unknown, known: Record<string, (value: unknown) => unknown
   if (!isMapping(value)) return reject()
   const accepted: Fields = {}
   for (const [key, accept] of Object.entries(known)) {
-    if (key in value) accepted[key] = accept(value[key])
+    if (Object.hasOwn(value, key)) accepted[key] = accept(value[key])
   }
-  for (const [key, entry] of Object.entries(value)) if (!(key in known)) accepted[key] = entry
+  for (const [key, entry] of Object.entries(value)) {
+    // Own keys only: `toString` is a key like any other here. `__proto__` would set the prototype: left to zod.
+    if (key === '__proto__') reject()
+    if (!Object.hasOwn(known, key)) accepted[key] = entry
+  }
   return accepted
 }
 

@@ -117,6 +117,7 @@ const FIELDS: Record<string, unknown[]> = {
     {chats: null},
     {chats: {1: 'x'}},
     {chats: {1: {title: null}}},
+    {toString: 'kept', constructor: 1, chats: {'-100123': {hasOwnProperty: 'kept'}}},
   ],
   extra: ['x'],
 }
