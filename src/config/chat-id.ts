@@ -30,6 +30,18 @@ export function splitChatList(text: string): string[] {
     .filter((part) => part !== '')
 }
 
+/**
+ * The entries of a `chat_ids` value as old deployments hold it, each with its position in a list: a list (each string
+ * in it split at commas), a comma-separated string, or a single number. Undefined for any other kind of value.
+ * The registry's schema reports each bad entry; the plain reader (plain-registry.ts) accepts only good ones.
+ */
+export function chatIdEntries(value: unknown): Array<{entry: unknown; path: number[]}> | undefined {
+  const split = (text: unknown, path: number[]) => (typeof text === 'string' ? splitChatList(text) : [text]).map((entry) => ({entry, path}))
+  if (Array.isArray(value)) return value.flatMap((entry, index) => split(entry, [index]))
+  if (typeof value === 'string' || typeof value === 'number') return split(value, [])
+  return undefined
+}
+
 /** Two ids name the same chat: `-100123` and `"-100123"`, `@Name` and `@name` (usernames ignore case). */
 export function sameChatId(a: ChatId, b: ChatId): boolean {
   if (typeof a === 'number' || typeof b === 'number') return parseChatId(a) === parseChatId(b)

@@ -17,3 +17,6 @@ export const BOT_TOKEN_SHAPE = /^\d+:[A-Za-z0-9_-]{30,}$/
 
 /** Top-level registry sections older versions kept link tokens and linked chats in; moved to the state store now. */
 export const LEGACY_LINK_SECTIONS = ['links', 'linked_chats'] as const
+
+/** The keys a bot of the registry may have, in the order messages list them. */
+export const REGISTRY_BOT_KEYS: readonly string[] = ['name', 'id', 'token', 'chat_ids', 'chat_type', 'message_thread_id', 'active', 'info']

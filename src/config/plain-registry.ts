@@ -3,8 +3,8 @@
 // accepts: a value it is not sure of gives undefined, and the zod schema reads it as before, with its messages. The
 // value it gives is the one the schema's parse would (keys, their order, defaults): test/config/plain-registry.test.ts
 // holds them equal.
-import {type ChatId, parseChatId, splitChatList} from './chat-id.js'
-import {BOT_NAME, CHAT_TYPES, ENV_REFERENCE, KEYCHAIN_PREFIX} from './constants.js'
+import {type ChatId, chatIdEntries, parseChatId} from './chat-id.js'
+import {BOT_NAME, CHAT_TYPES, ENV_REFERENCE, KEYCHAIN_PREFIX, REGISTRY_BOT_KEYS} from './constants.js'
 import type {BotInfo, EnvBotFields, RegistryBotFields} from './schema.js'
 
 class NotAccepted extends Error {}
@@ -18,7 +18,7 @@ type Fields = Record<string, unknown>
 const isMapping = (value: unknown): value is Fields =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype
 
-const BOT_KEYS = new Set(['name', 'id', 'token', 'chat_ids', 'chat_type', 'message_thread_id', 'active', 'info'])
+const BOT_KEYS = new Set(REGISTRY_BOT_KEYS)
 
 /** The registry's bots, as `registryFileSchema.parse(data).bots` gives them; undefined when not sure they pass. */
 export function acceptRegistryData(data: unknown): RegistryBotFields[] | undefined {
@@ -91,8 +91,7 @@ function acceptToken(token: unknown): string {
 
 function chatIds(value: unknown): ChatId[] {
   if (value === undefined || value === null) return []
-  const entries = Array.isArray(value) ? value : typeof value === 'string' || typeof value === 'number' ? [value] : reject()
-  return entries.flatMap((entry) => (typeof entry === 'string' ? splitChatList(entry) : [entry])).map((entry) => parseChatId(entry) ?? reject())
+  return (chatIdEntries(value) ?? reject()).map(({entry}) => parseChatId(entry) ?? reject())
 }
 
 const optionalString = (value: unknown): string | undefined =>

@@ -1,6 +1,6 @@
 import {z} from 'zod'
-import {type ChatId, parseChatId, splitChatList} from './chat-id.js'
-import {BOT_NAME, CHAT_TYPES, ENV_REFERENCE, KEYCHAIN_PREFIX} from './constants.js'
+import {type ChatId, chatIdEntries, parseChatId} from './chat-id.js'
+import {BOT_NAME, CHAT_TYPES, ENV_REFERENCE, KEYCHAIN_PREFIX, REGISTRY_BOT_KEYS} from './constants.js'
 
 // Imported lazily (zod is slow to load): only runs that read the registry or TELEGRAM_BOT_CONFIGS need it.
 // Messages below finish the sentence "<file>: <field>: expected ...": the formatter in issues.ts adds the rest.
@@ -23,21 +23,16 @@ const CHAT_IDS_MESSAGE = 'expected chat ids: a list like [-1001234567890, "@chan
  */
 const chatIdListSchema = z.unknown().optional().transform((value, ctx): ChatId[] => {
   if (value === null || value === undefined) return []
-  const ids: ChatId[] = []
-  const take = (text: unknown, path: number[]) => {
-    const entries = typeof text === 'string' ? splitChatList(text) : [text]
-    for (const entry of entries) {
-      const chatId = parseChatId(entry)
-      if (chatId === undefined) ctx.issues.push({code: 'custom', message: CHAT_ID_MESSAGE, input: entry, path, params: {element: entry}})
-      else ids.push(chatId)
-    }
-  }
-  if (Array.isArray(value)) {
-    for (const [index, entry] of value.entries()) take(entry, [index])
-  } else if (typeof value === 'string' || typeof value === 'number') {
-    take(value, [])
-  } else {
+  const entries = chatIdEntries(value)
+  if (entries === undefined) {
     ctx.issues.push({code: 'custom', message: CHAT_IDS_MESSAGE, input: value})
+    return []
+  }
+  const ids: ChatId[] = []
+  for (const {entry, path} of entries) {
+    const chatId = parseChatId(entry)
+    if (chatId === undefined) ctx.issues.push({code: 'custom', message: CHAT_ID_MESSAGE, input: entry, path, params: {element: entry}})
+    else ids.push(chatId)
   }
   return ids
 })
@@ -79,7 +74,6 @@ export const botInfoSchema = z.looseObject(
 )
 export type BotInfo = z.output<typeof botInfoSchema>
 
-const REGISTRY_BOT_KEYS = ['name', 'id', 'token', 'chat_ids', 'chat_type', 'message_thread_id', 'active', 'info']
 const KNOWN_KEYS = REGISTRY_BOT_KEYS.join(', ')
 
 export const registryBotSchema = z.strictObject(
