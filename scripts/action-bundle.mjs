@@ -36,7 +36,10 @@ const slimToolkitPlugin = {
   },
 }
 
-/** `zod` as the sources use it (ZOD_ENTRY): the whole package, every locale with it, was most of the Action's start. */
+/**
+ * `zod` as the sources use it (ZOD_ENTRY), for a registry the plain reader leaves to it: the whole package, every
+ * locale with it, was most of the Action's start when its inputs were read with zod.
+ */
 const usedZodPlugin = {
   name: 'used-zod',
   setup(build) {

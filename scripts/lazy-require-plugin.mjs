@@ -105,12 +105,13 @@ export function lazyRequirePlugin(moduleNames, {builtins = [], chunksDir, eager 
 }
 
 /**
- * What the sources use of zod, as `z` (the only name they import from it). Built from zod's ES modules, the lazy file
- * holds these and what they need: the whole package (every locale, JSON schema conversion, codecs) was 563 kB, and
- * loading it about a third of a `send --bot` start. A member missing here fails every test that builds a schema.
+ * What the sources use of zod at run time, as `z` (the only name they import from it; `z.ZodError` and `z.ZodType`
+ * appear in types only). Built from zod's ES modules, the lazy file holds these and what they need: the whole package
+ * (every locale, JSON schema conversion, codecs) was 563 kB, and loading it about a third of a `send --bot` start. A
+ * member missing here fails every test that builds a schema.
  */
 export const ZOD_ENTRY = `import {array, boolean, discriminatedUnion, enum as enumOf, int, literal, looseObject, NEVER, number, object, record,
-  strictObject, string, union, unknown, ZodError, ZodType} from 'zod'
+  strictObject, string, union, unknown} from 'zod'
 export const z = {array, boolean, discriminatedUnion, enum: enumOf, int, literal, looseObject, NEVER, number, object, record,
-  strictObject, string, union, unknown, ZodError, ZodType}
+  strictObject, string, union, unknown}
 `
