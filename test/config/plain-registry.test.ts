@@ -5,27 +5,56 @@ import {describe, expect, it} from 'vitest'
 
 import {acceptEnvBotList, acceptRegistryData} from '../../src/config/plain-registry.js'
 import {envBotListSchema, registryFileSchema} from '../../src/config/schema.js'
-import {keyOrderShape, seeded} from '../helpers/seeded-random.js'
+import {keyOrderShape} from '../helpers/key-order-shape.js'
+import {seeded} from '../helpers/seeded-random.js'
 
+/** A plain reader and the zod schema it stands in for; `parse` gives the schema's value, undefined when it refuses. */
+interface Reader {
+  accept: (value: unknown) => unknown
+  parse: (value: unknown) => {value: unknown} | undefined
+}
 
-function expectSameAsSchema(data: unknown, parsed = registryFileSchema.safeParse(data)): boolean {
-  const accepted = acceptRegistryData(data)
+const REGISTRY: Reader = {
+  accept: acceptRegistryData,
+  parse: (value) => {
+    const parsed = registryFileSchema.safeParse(value)
+    return parsed.success ? {value: parsed.data.bots} : undefined
+  },
+}
+
+const ENV_LIST: Reader = {
+  accept: acceptEnvBotList,
+  parse: (value) => {
+    const parsed = envBotListSchema.safeParse(value)
+    return parsed.success ? {value: parsed.data} : undefined
+  },
+}
+
+/** Whether the reader accepted `value`; what it accepted must be the schema's value, keys in the same order. */
+function expectSameAsSchema(reader: Reader, value: unknown, parsed = reader.parse(value)): boolean {
+  const accepted = reader.accept(value)
   if (accepted === undefined) return false
-  if (!parsed.success) expect.fail(`the schema refuses what was accepted: ${JSON.stringify(data)}`)
+  if (parsed === undefined) expect.fail(`the schema refuses what was accepted: ${JSON.stringify(value)}`)
   // expect's own comparison, for its message, only when they differ: thousands of cases pass through here.
-  const [mine, theirs] = [keyOrderShape(accepted), keyOrderShape(parsed.data!.bots)]
-  if (!isDeepStrictEqual(mine, theirs)) expect(mine, JSON.stringify(data)).toStrictEqual(theirs)
+  const [mine, theirs] = [keyOrderShape(accepted), keyOrderShape(parsed.value)]
+  if (!isDeepStrictEqual(mine, theirs)) expect(mine, JSON.stringify(value)).toStrictEqual(theirs)
   return true
 }
 
-function expectEnvSameAsSchema(json: unknown, parsed = envBotListSchema.safeParse(json)): boolean {
-  const accepted = acceptEnvBotList(json)
-  if (accepted === undefined) return false
-  if (!parsed.success) expect.fail(`the schema refuses what was accepted: ${JSON.stringify(json)}`)
-  // expect's own comparison, for its message, only when they differ: thousands of cases pass through here.
-  const [mine, theirs] = [keyOrderShape(accepted), keyOrderShape(parsed.data)]
-  if (!isDeepStrictEqual(mine, theirs)) expect(mine, JSON.stringify(json)).toStrictEqual(theirs)
-  return true
+/** Generated values: the reader accepts exactly what the schema accepts among them, each as the schema reads it. */
+function expectAgreementOn(reader: Reader, seed: number, generate: (random: () => number) => unknown): void {
+  const random = seeded(seed)
+  let accepted = 0
+  let schemaAccepts = 0
+  for (let i = 0; i < 4000; i++) {
+    const value = generate(random)
+    const parsed = reader.parse(value)
+    if (expectSameAsSchema(reader, value, parsed)) accepted++
+    if (parsed) schemaAccepts++
+  }
+  // Everything the schema accepts is accepted here too: these are the values config holds.
+  expect(accepted).toBe(schemaAccepts)
+  expect(accepted).toBeGreaterThan(400)
 }
 
 const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw'
@@ -38,7 +67,7 @@ describe('acceptRegistryData', () => {
       {name: 'health', token: 'keychain:health', id: null, chat_type: null, active: null},
       {name: 'info', token: TOKEN, info: {username: 'x_bot', extra: 1, chats: {'-100123': {title: 'Ops', note: 'kept'}, 42: {}}}},
     ]
-    for (const data of [{bots}, {bots: null}, {}, {bots: [], links: [], other: {a: 1}}]) expect(expectSameAsSchema(data)).toBe(true)
+    for (const data of [{bots}, {bots: null}, {}, {bots: [], links: [], other: {a: 1}}]) expect(expectSameAsSchema(REGISTRY, data)).toBe(true)
     expect(acceptRegistryData({bots})![1]).toStrictEqual({
       name: 'deploy',
       token: '${DEPLOY_TOKEN}',
@@ -66,38 +95,16 @@ describe('acceptRegistryData', () => {
   })
 
   it('agrees with the schema on thousands of generated registries', () => {
-    const random = seeded(20261202)
-    let accepted = 0
-    let schemaAccepts = 0
-    for (let i = 0; i < 4000; i++) {
-      const data = generatedRegistry(random)
-      const parsed = registryFileSchema.safeParse(data)
-      if (expectSameAsSchema(data, parsed)) accepted++
-      if (parsed.success) schemaAccepts++
-    }
-    // Everything the schema accepts is accepted here too: these are the values registries hold.
-    expect(accepted).toBe(schemaAccepts)
-    expect(accepted).toBeGreaterThan(400)
+    expectAgreementOn(REGISTRY, 20261202, generatedRegistry)
   })
 })
 
 describe('acceptEnvBotList', () => {
   it('agrees with the schema on thousands of generated TELEGRAM_BOT_CONFIGS', () => {
-    const random = seeded(20261203)
-    let accepted = 0
-    let schemaAccepts = 0
-    for (let i = 0; i < 4000; i++) {
-      const json = generatedEnvList(random)
-      const parsed = envBotListSchema.safeParse(json)
-      if (expectEnvSameAsSchema(json, parsed)) accepted++
-      if (parsed.success) schemaAccepts++
-    }
-    expect(accepted).toBe(schemaAccepts)
-    expect(accepted).toBeGreaterThan(400)
+    expectAgreementOn(ENV_LIST, 20261203, generatedEnvList)
     expect(acceptEnvBotList([{token: TOKEN, chat_ids: '1, 2', other: 'dropped'}])).toStrictEqual([{token: TOKEN, chat_ids: [1, 2]}])
   })
 })
-
 
 /** Each field's values, right ones first: the first two are picked most often. */
 const FIELDS: Record<string, unknown[]> = {

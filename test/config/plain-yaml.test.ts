@@ -5,7 +5,8 @@ import {describe, expect, it} from 'vitest'
 import {parseDocument} from 'yaml'
 
 import {readPlainYaml} from '../../src/config/plain-yaml.js'
-import {keyOrderShape, seeded} from '../helpers/seeded-random.js'
+import {keyOrderShape} from '../helpers/key-order-shape.js'
+import {seeded} from '../helpers/seeded-random.js'
 
 /** `yaml`'s reading, as registry-file.ts makes it; undefined when `yaml` reports an error. */
 function yamlReading(text: string): {value: unknown} | undefined {

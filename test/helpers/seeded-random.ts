@@ -11,10 +11,3 @@ export function seeded(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
-
-/** Keys in order, all the way down: toStrictEqual does not compare the order of an object's keys. */
-export function keyOrderShape(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(keyOrderShape)
-  if (value !== null && typeof value === 'object') return Object.entries(value).map(([key, entry]) => [key, keyOrderShape(entry)])
-  return value
-}
