@@ -61,6 +61,15 @@ async function warm(line, run) {
   if (process.exitCode) throw new Error(`warm-code-cache: \`${line.join(' ')}\` set exit code ${process.exitCode}: ${printed}`)
 }
 
+/** Runs `lines` through a fast path (`runFast`, `runAlertFast`); a line it leaves to oclif is an error. */
+async function warmFastPath(lines, run) {
+  for (const line of lines) {
+    await warm(line, async () => {
+      if (!(await run(line))) throw new Error(`warm-code-cache: \`${line.join(' ')}\` is not a fast-path line`)
+    })
+  }
+}
+
 try {
   const {loadCli, loadAlertFast, loadFast, scripts} = createRequire(import.meta.url)('../bin/run.js')
   const cli = loadCli()
@@ -68,18 +77,8 @@ try {
   // The same lines again through the fast path, which runs them in a real start (state and registry reset first).
   rmSync(join(home, 'config'), {recursive: true, force: true})
   rmSync(join(home, 'state'), {recursive: true, force: true})
-  const fast = loadFast()
-  for (const line of CLI_LINES) {
-    await warm(line, async () => {
-      if (!(await fast.exports.runFast(line))) throw new Error(`warm-code-cache: \`${line.join(' ')}\` is not a fast-path line`)
-    })
-  }
-  const alert = loadAlertFast()
-  for (const line of ALERT_LINES) {
-    await warm(line, async () => {
-      if (!(await alert.exports.runAlertFast(line))) throw new Error(`warm-code-cache: \`${line.join(' ')}\` is not a fast-path line`)
-    })
-  }
+  await warmFastPath(CLI_LINES, loadFast().exports.runFast)
+  await warmFastPath(ALERT_LINES, loadAlertFast().exports.runAlertFast)
   // Every file the lines compiled: the three bundles and the lazy files they read.
   for (const [filename, script] of scripts) writeFileSync(`${filename}.cache`, script.createCachedData())
 } finally {
