@@ -99,6 +99,8 @@ export function useActionJob(event: FixtureEvent = 'push'): ActionJob {
         TELEGRAM_API_BASE_URL: job.api.url,
         // Retries still happen, without the real backoff between them (see backoffFromEnv); 429's retry_after stays.
         FASTPAY_TG_RETRY_BASE_MS: '0',
+        // Telegram's limits in a hundredth of the time, as for the CLI (see limitsFromEnv).
+        FASTPAY_TG_RATE_TIME_SCALE: '0.01',
         ...githubEnv(event),
       }
       for (const [name, value] of Object.entries(inputs)) merged[`INPUT_${name.toUpperCase()}`] = value

@@ -1,9 +1,9 @@
 // The limiter on a virtual clock: requests "arrive" at a simulated server somewhere between leaving and being
 // answered, with latencies chosen to bunch them (cold connections first, then warm ones), and no window of arrivals
 // may exceed a limit. The same is measured against the fake Bot API in test/rate-limit/arrivals.test.ts.
-import {describe, expect, it} from 'vitest'
+import {afterEach, describe, expect, it, vi} from 'vitest'
 
-import {type LimiterClock, limiterFor, TelegramRateLimiter} from '../../src/rate-limit/telegram-limiter.js'
+import {type LimiterClock, limiterFor, limitsFromEnv, TelegramRateLimiter} from '../../src/rate-limit/telegram-limiter.js'
 import {WindowBudget} from '../../src/rate-limit/window-budget.js'
 import {maxInAnyWindow} from './windows.js'
 
@@ -113,6 +113,22 @@ describe('limiterFor', () => {
     const client = {}
     expect(limiterFor(client)).toBe(limiterFor(client))
     expect(limiterFor({})).not.toBe(limiterFor(client))
+  })
+})
+
+describe('FASTPAY_TG_RATE_TIME_SCALE, the test suites\' knob for the limits', () => {
+  afterEach(() => vi.unstubAllEnvs())
+
+  it('takes a factor in (0, 1] and ignores anything else: Telegram\'s time', () => {
+    expect([limitsFromEnv({FASTPAY_TG_RATE_TIME_SCALE: '0.01'}), limitsFromEnv({FASTPAY_TG_RATE_TIME_SCALE: '1'}), limitsFromEnv({FASTPAY_TG_RATE_TIME_SCALE: '.5'})]).toEqual([{timeScale: 0.01}, {timeScale: 1}, {timeScale: 0.5}])
+    for (const ignored of [undefined, '', '0', '2', '-0.5', '1e-3', 'fast', '0.5s', ' 0.5']) expect(limitsFromEnv({FASTPAY_TG_RATE_TIME_SCALE: ignored})).toEqual({})
+  })
+
+  // Without the knob the fourth message to one chat waits out Telegram's 3 s window, past this test's time limit.
+  it('scales the windows of the limiters limiterFor makes while it is set', {timeout: 2000}, async () => {
+    vi.stubEnv('FASTPAY_TG_RATE_TIME_SCALE', '0.001')
+    const limiter = limiterFor({})
+    for (let message = 0; message < 4; message++) (await limiter.acquire(42)).done()
   })
 })
 
