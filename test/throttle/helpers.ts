@@ -16,9 +16,9 @@ export function tempDir(prefix = 'fastpay-tg-throttle-'): string {
   return dir
 }
 
-/** The pid of a process that has exited (and been reaped): nothing runs under it now. */
+/** The pid of a process that has exited (and been reaped): nothing runs under it now. `true`, not a Node start. */
 export async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', '0'])
+  const child = spawn('true')
   await new Promise((resolve) => child.on('exit', resolve))
   return child.pid!
 }
