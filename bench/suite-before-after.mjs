@@ -3,8 +3,8 @@
 // (default 2). One run takes minutes and this machine's speed drifts by 10–25% between runs, so a change is judged by
 // the pairs' ratios, not by one run against a figure from another hour. Also prints the files whose own time moved
 // most (the median of their A/B differences), which tells where a change acted. The ref is exported with git archive
-// into a temporary folder that borrows this checkout's node_modules, and built there. Runs what the suite needs
-// (REDIS_URL, the keychain's session) from the environment it is started in, as `.ci/run` provides it.
+// into a temporary folder that borrows this checkout's node_modules, and built there. What the suite needs beyond npm
+// (REDIS_URL, the keychain's session) comes from the environment this runs in, as `.ci/run` provides it.
 // Usage: npm run build && BASE_REF=<commit> node bench/suite-before-after.mjs
 import {execFileSync, spawnSync} from 'node:child_process'
 import {chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync} from 'node:fs'
