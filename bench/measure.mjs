@@ -7,24 +7,33 @@ import {join} from 'node:path'
 
 // The child's CPU time and peak RSS come from the child itself: a preloaded probe writes its process.resourceUsage()
 // at exit (Node cannot read a child's rusage). It reads the file name and removes it from the environment at once,
-// so processes the child starts do not overwrite the figures. Both sides of a comparison carry it alike.
-const probeDir = mkdtempSync(join(tmpdir(), 'fastpay-tg-bench-'))
-const probe = join(probeDir, 'usage.cjs')
-writeFileSync(
-  probe,
-  `const file = process.env.BENCH_USAGE_FILE
+// so processes the child starts do not overwrite the figures. Both sides of a comparison carry it alike. Written at
+// the first measurement, not on import: the suite imports bench/ab.mjs for its arithmetic, in a worker that is ended
+// without an exit event, and would leave the folder behind at every run.
+let probeDir
+let sequence = 0
+
+function probeFile() {
+  if (probeDir === undefined) {
+    probeDir = mkdtempSync(join(tmpdir(), 'fastpay-tg-bench-'))
+    writeFileSync(
+      join(probeDir, 'usage.cjs'),
+      `const file = process.env.BENCH_USAGE_FILE
 delete process.env.BENCH_USAGE_FILE
 if (file) process.on('exit', () => {
   const u = process.resourceUsage()
   require('node:fs').writeFileSync(file, JSON.stringify({maxRssKb: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000}))
 })
 `,
-)
-process.on('exit', () => rmSync(probeDir, {recursive: true, force: true}))
-let sequence = 0
+    )
+    process.on('exit', () => rmSync(probeDir, {recursive: true, force: true}))
+  }
+  return join(probeDir, 'usage.cjs')
+}
 
 /** Runs a node script once; resolves `{wallMs, cpuMs, maxRssKb}` of the child, rejects when it exits non-zero. */
 export function measureProcess(command, args, {env = process.env, input} = {}) {
+  const probe = probeFile()
   const usageFile = join(probeDir, `usage-${sequence++}.json`)
   const nodeOptions = [env.NODE_OPTIONS, `--require ${probe}`].filter(Boolean).join(' ')
   return new Promise((resolve, reject) => {

@@ -87,4 +87,6 @@ try {
   Object.assign(process.stderr, {write: writes.stderr})
   await api.close()
   rmSync(home, {recursive: true, force: true})
+  // A run appends to its usage log after its line has answered (bot-usage.jsonl, in the state dir): gone at exit.
+  process.on('exit', () => rmSync(home, {recursive: true, force: true}))
 }

@@ -1,13 +1,13 @@
 // `digest` reads the history wherever `monitor run` wrote it: on a Redis store it used to read the state dir's files
 // and say "No monitor results in this period" (issue 14). Both commands run as the built CLI.
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {HEALTH_BOT, ON_CALL, useCliWorld, writeRegistry} from '../cli/fixture.js'
 import {type FlipServer, startFlipServer} from '../monitor/helpers.js'
 import {freshRedisDatabase, redisForTests} from '../store/redis-server.js'
+import {tempDir} from '../throttle/helpers.js'
 
 const found = await redisForTests()
 const world = useCliWorld()
@@ -29,7 +29,7 @@ describe.skipIf(found.skip !== undefined)(`digest on a Redis store${found.skip ?
   it('sees the history monitor run wrote to Redis, from another state dir; the file store of that dir has none', async () => {
     const storeUrl = await freshRedisDatabase(found.redis!.url, 14)
     writeRegistry(world.cli, `bots:\n  - name: health\n    token: ${HEALTH_BOT.token}\n    chat_ids: [${ON_CALL.id}]\n`)
-    const home = mkdtempSync(join(tmpdir(), 'fastpay-tg-digest-redis-'))
+    const home = tempDir('fastpay-tg-digest-redis-')
     const file = join(home, 'monitors.yml')
     writeFileSync(file, `checks:\n  - {name: api, type: http, url: "${failing.url}/health", failure-threshold: 1}\n`)
     const onRedis = {env: {FASTPAY_TG_STORE: storeUrl}}

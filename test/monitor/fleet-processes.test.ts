@@ -1,6 +1,5 @@
 // Three monitor hosts (separate state dirs, separate `monitor run` processes of the built CLI) sharing one Redis.
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -8,6 +7,7 @@ import {freshRedisDatabase, redisForTests} from '../store/redis-server.js'
 import {callsOf, HEALTH_BOT, ON_CALL, useCliWorld, writeRegistry} from '../cli/fixture.js'
 import {closedPort} from '../api/fixture.js'
 import {type FlipServer, startFlipServer} from './helpers.js'
+import {tempDir} from '../throttle/helpers.js'
 
 const found = await redisForTests()
 const world = useCliWorld()
@@ -34,7 +34,7 @@ afterAll(async () => {
  */
 function useFleet(storeUrl: string, quorum?: number) {
   writeRegistry(world.cli, `bots:\n  - name: health\n    token: ${HEALTH_BOT.token}\n    chat_ids: [${ON_CALL.id}]\n`)
-  const home = mkdtempSync(join(tmpdir(), 'fastpay-tg-fleet-'))
+  const home = tempDir('fastpay-tg-fleet-')
   const run = (host: Host, sees: 'failing' | 'passing', extra: string[] = []) => {
     const url = sees === 'failing' ? failing.url : passing.url
     const file = join(home, `${host}.yml`)

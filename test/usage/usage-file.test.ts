@@ -1,11 +1,11 @@
 // The usage stats file: appended lines merged in order, torn lines skipped, renames and resets, compaction.
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {readUsage} from '../../src/usage/usage-file.js'
 import {mergeUsage} from '../../src/usage/usage-record.js'
+import {tempDir} from '../throttle/helpers.js'
 
 const line = (bot: string, door: string, sent: number, failed: number, at?: string) =>
   JSON.stringify({bot, door, sent, failed, ...(at ? {lastSentAt: at} : {})})
@@ -40,7 +40,7 @@ describe('mergeUsage', () => {
 
 describe('readUsage', () => {
   it('folds a file past its size limit into one line per bot and door, with the same totals', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'fastpay-tg-usage-')), 'bot-usage.jsonl')
+    const path = join(tempDir('fastpay-tg-usage-'), 'bot-usage.jsonl')
     const runs = Array.from({length: 8000}, (_, index) => line(index % 2 ? 'alerts' : 'deploy', 'send', 1, index % 10 === 0 ? 1 : 0))
     writeFileSync(path, `${runs.join('\n')}\n`)
     const usage = await readUsage(path)
