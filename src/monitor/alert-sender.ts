@@ -1,7 +1,7 @@
 import type {AlertTarget} from '../alert/alert-target.js'
 import {type AlertThrottleSettings, sendAlert, type SendAlertOptions} from '../alert/send-alert.js'
 import {describeFailure} from '../describe-failure.js'
-import {limitsFromEnv, TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
+import {newTelegramLimiter, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import type {PlannedAlert} from './plan-alerts.js'
 import type {AlertEvent, AlertRecordStatus} from '../store/monitor-state.js'
 
@@ -61,7 +61,7 @@ export function createAlertSender(options: AlertSenderOptions): AlertSender {
         return {...base, status: 'failed', exitCode: failure.exitCode, error: failure.message, delivered: 0, warnings: []}
       }
       let limiter = limiters.get(target.botLabel)
-      if (limiter === undefined) limiters.set(target.botLabel, (limiter = new TelegramRateLimiter(limitsFromEnv(process.env))))
+      if (limiter === undefined) limiters.set(target.botLabel, (limiter = newTelegramLimiter()))
       let result
       try {
         result = await sendAlert({

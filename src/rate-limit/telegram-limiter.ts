@@ -160,6 +160,11 @@ export function limitsFromEnv(env: Record<string, string | undefined>): Pick<Tel
   return scale > 0 && scale <= 1 ? {timeScale: scale} : {}
 }
 
+/** A limiter with this process's limits: Telegram's, or the test suites' scale of them (`limitsFromEnv`). */
+export function newTelegramLimiter(): TelegramRateLimiter {
+  return new TelegramRateLimiter(limitsFromEnv(process.env))
+}
+
 const shared = new WeakMap<object, TelegramRateLimiter>()
 
 /**
@@ -167,7 +172,7 @@ const shared = new WeakMap<object, TelegramRateLimiter>()
  * and the outbox flush next to it, a webhook reply) counts against the same limits.
  */
 export function limiterFor(client: object): TelegramRateLimiter {
-  return getOrCreate(shared, client, () => new TelegramRateLimiter(limitsFromEnv(process.env)))
+  return getOrCreate(shared, client, newTelegramLimiter)
 }
 
 function getOrCreate<K, V>(map: {get(key: K): V | undefined; set(key: K, value: V): unknown}, key: K, create: () => V): V {
