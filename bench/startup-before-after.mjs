@@ -1,17 +1,14 @@
 // Start-up before and after a change: this checkout's built CLI (A) against the one built from a git ref (B,
 // BASE_REF, default main), interleaved with bench/ab.mjs, for `--version`, `send --help` and an alert the throttle
 // holds back (each side's own state dir, its window opened by one unmeasured alert to a fake Bot API; a held-back
-// alert touches no network). The ref is exported
-// with git archive into a temporary folder that borrows this checkout's node_modules, and built there.
+// alert touches no network). The ref is built in a temporary folder (bench/ref-checkout.mjs).
 // Usage: npm run build && BASE_REF=<commit> node bench/startup-before-after.mjs
-import {execFileSync} from 'node:child_process'
-import {mkdtempSync, rmSync, symlinkSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join, resolve} from 'node:path'
+import {join} from 'node:path'
 
 import {startFakeBotApi} from '../dist/fake-bot-api.js'
 import {compare} from './ab.mjs'
 import {measureProcess} from './measure.mjs'
+import {buildRefCheckout, removeRefCheckout} from './ref-checkout.mjs'
 
 const baseRef = process.env.BASE_REF ?? 'main'
 const runs = Number(process.env.BENCH_RUNS ?? 10)
@@ -19,13 +16,8 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
 // No verdict target: a ratio near 1.00 is the finding; MISSED against 1.05 would flag a slower start.
 const target = Number(process.env.BENCH_TARGET ?? 1.05)
 
-const baseDir = mkdtempSync(join(tmpdir(), 'fastpay-tg-base-'))
+const baseDir = buildRefCheckout(baseRef, 'fastpay-tg-base-')
 try {
-  execFileSync('git', ['archive', '--format=tar', '-o', join(baseDir, 'base.tar'), baseRef])
-  execFileSync('tar', ['-x', '-C', baseDir, '-f', join(baseDir, 'base.tar')])
-  symlinkSync(resolve('node_modules'), join(baseDir, 'node_modules'))
-  execFileSync(process.execPath, ['scripts/build.mjs'], {cwd: baseDir, stdio: ['ignore', 'ignore', 'inherit']})
-
   const env = {...process.env, HOME: '/nonexistent', XDG_CONFIG_HOME: '/nonexistent'}
   for (const key of Object.keys(env)) if (/^(TELEGRAM_|FASTPAY_TG_)/.test(key)) delete env[key]
   const node = process.execPath
@@ -51,5 +43,5 @@ try {
     await api.close()
   }
 } finally {
-  rmSync(baseDir, {recursive: true, force: true})
+  removeRefCheckout(baseDir)
 }

@@ -1,15 +1,15 @@
 // The test suite's time before and after a change: `vitest run` in this checkout (A) and in one built from a git ref
-// (B, BASE_REF, default main), interleaved (B, A, A, B, B, A, ...: neither side always runs first), SUITE_PAIRS pairs
-// (default 2). One run takes minutes and this machine's speed drifts by 10–25% between runs, so a change is judged by
+// (B, BASE_REF, default main; bench/ref-checkout.mjs), interleaved (B, A, A, B, B, A, ...: neither side always runs
+// first), SUITE_PAIRS pairs (default 2). One run takes minutes and this machine's speed drifts by 10–25% between runs, so a change is judged by
 // the pairs' ratios, not by one run against a figure from another hour. Also prints the files whose own time moved
-// most (the median of their A/B differences), which tells where a change acted. The ref is exported with git archive
-// into a temporary folder that borrows this checkout's node_modules, and built there. What the suite needs beyond npm
+// most (the median of their A/B differences), which tells where a change acted. What the suite needs beyond npm
 // (REDIS_URL, the keychain's session) comes from the environment this runs in, as `.ci/run` provides it.
 // Usage: npm run build && BASE_REF=<commit> node bench/suite-before-after.mjs
-import {execFileSync, spawnSync} from 'node:child_process'
-import {chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join, relative, resolve} from 'node:path'
+import {spawnSync} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import {join, relative} from 'node:path'
+
+import {buildRefCheckout, removeRefCheckout} from './ref-checkout.mjs'
 
 const baseRef = process.env.BASE_REF ?? 'main'
 const pairs = Number(process.env.SUITE_PAIRS ?? 2)
@@ -30,15 +30,8 @@ function runSuite(root) {
   return {seconds, exitCode: run.status, passed: report.numPassedTests, failed: report.numFailedTests, files}
 }
 
-const baseDir = mkdtempSync(join(tmpdir(), 'fastpay-tg-suite-base-'))
-// Readable by all, as a checkout is: a test runs the CLI as nobody (a config dir it may not write).
-chmodSync(baseDir, 0o755)
+const baseDir = buildRefCheckout(baseRef, 'fastpay-tg-suite-base-')
 try {
-  execFileSync('git', ['archive', '--format=tar', '-o', join(baseDir, 'base.tar'), baseRef])
-  execFileSync('tar', ['-x', '-C', baseDir, '-f', join(baseDir, 'base.tar')])
-  symlinkSync(resolve('node_modules'), join(baseDir, 'node_modules'))
-  execFileSync(process.execPath, ['scripts/build.mjs'], {cwd: baseDir, stdio: ['ignore', 'ignore', 'inherit']})
-
   console.log(`vitest run, this checkout (A) vs ${baseRef} (B): ${pairs} interleaved pairs, node ${process.version}`)
   const ratios = []
   const moved = new Map()
@@ -62,5 +55,5 @@ try {
   console.log('files whose own time moved most (median A − B):')
   for (const [file, delta] of extremes.filter(([, change]) => Math.abs(change) >= 0.5)) console.log(`  ${delta > 0 ? '+' : ''}${delta.toFixed(1)} s  ${file}`)
 } finally {
-  rmSync(baseDir, {recursive: true, force: true})
+  removeRefCheckout(baseDir)
 }
