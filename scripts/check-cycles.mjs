@@ -1,7 +1,8 @@
 // Fails when the folders of src/ import each other in a cycle. Every import counts, type-only and dynamic ones
 // included: a type-only cycle still means neither folder can be read, moved or tested without the other.
 // A node is a top-level folder of src/ (src/monitor/checks/x.ts belongs to `monitor`); a file directly in src/ is a
-// node of its own. Prints each cycle (strongly connected group of nodes) with the file imports that close it.
+// node of its own. Prints each cycle (strongly connected group of nodes) with the file imports that close it, and
+// fails too when the graph docs/architecture.md shows is not today's.
 //
 //   node scripts/check-cycles.mjs            exit 1 when a cycle exists
 //   node scripts/check-cycles.mjs --graph    also prints the folder graph (docs/architecture.md shows it)
@@ -97,17 +98,33 @@ function connect(node) {
 }
 for (const node of nodes) if (!index.has(node)) connect(node)
 
+const graphLines = nodes.map((node) => {
+  const targets = [...(edges.get(node)?.keys() ?? [])].sort()
+  return `${node} -> ${targets.length ? targets.join(', ') : '(nothing in src)'}`
+})
 if (args.has('--graph')) {
   console.log('folder graph of src/ (from -> to):')
-  for (const node of nodes) {
-    const targets = [...(edges.get(node)?.keys() ?? [])].sort()
-    console.log(`  ${node} -> ${targets.length ? targets.join(', ') : '(nothing in src)'}`)
-  }
+  for (const line of graphLines) console.log(`  ${line}`)
+}
+
+// docs/architecture.md shows the graph to the next engineer: a copy that no longer matches misleads them.
+const DOC = resolve(import.meta.dirname, '..', 'docs', 'architecture.md')
+const documented = /```\nfolder graph of src\/ \(from -> to\):\n([\s\S]*?)```/.exec(readFileSync(DOC, 'utf8'))?.[1]
+const shown =
+  documented
+    ?.split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean) ?? []
+if (shown.join('\n') !== graphLines.join('\n')) {
+  console.log(
+    `docs/architecture.md: its folder graph is not src/'s: paste the output of \`node scripts/check-cycles.mjs --graph\``,
+  )
+  process.exitCode = 1
 }
 
 if (groups.length === 0) {
   console.log(`no folder-level import cycles in src/ (${nodes.length} folders and root files, ${files.length} files)`)
-  process.exit(0)
+  process.exit()
 }
 
 for (const group of groups) {
@@ -125,7 +142,7 @@ const beyond = groups.filter((group) => group.some((node) => !allowed.has(node))
 console.log(`${groups.length} folder-level import cycle(s) in src/`)
 if (beyond.length === 0) {
   console.log(`allowed for now (--allow ${[...allowed].join(',')}): untie them, then shrink the list`)
-  process.exit(0)
+  process.exit()
 }
 const outside = new Set(beyond.flat().filter((node) => !allowed.has(node)))
 if (allowed.size > 0) console.log(`beyond --allow: ${[...outside].join(', ')}`)

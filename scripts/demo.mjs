@@ -5,37 +5,25 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {startFakeBotApi} from '../dist/fake-bot-api.js'
+import {DEMO_TOKEN, describeRequest, ON_CALL, OPS_GROUP, startDemoApi} from './demo-world.mjs'
 
-const TOKEN = '7012345678:AAHdemoTokenForTheFakeApi_0123456789xy'
-const OPS_GROUP = -1001234567890
-const ON_CALL = 4242
-
-const api = await startFakeBotApi({
-  bots: [{token: TOKEN, id: 7012345678, username: 'fastpay_ops_bot', first_name: 'FastPay Ops'}],
-  chats: [
-    {id: OPS_GROUP, type: 'supergroup', title: 'FastPay Ops', is_forum: true},
-    {id: ON_CALL, type: 'private', first_name: 'Ana', last_name: 'Oncall', username: 'ana_oncall'},
-  ],
-})
-// What getUpdates returns after someone wrote to the bot in a forum topic and in a private chat.
-const ana = {id: ON_CALL, is_bot: false, first_name: 'Ana', username: 'ana_oncall'}
-const date = Math.floor(Date.now() / 1000)
-api.pushUpdate({message: {message_id: 1, date, from: ana, chat: {id: OPS_GROUP, type: 'supergroup', title: 'FastPay Ops', is_forum: true}, message_thread_id: 7, is_topic_message: true, forum_topic_created: {name: 'Deploys', icon_color: 7322096}}}, TOKEN)
-api.pushUpdate({message: {message_id: 2, date, from: ana, chat: {id: ON_CALL, type: 'private', first_name: 'Ana', last_name: 'Oncall', username: 'ana_oncall'}, text: '/start'}}, TOKEN)
+const api = await startDemoApi()
 
 const home = mkdtempSync(join(tmpdir(), 'fastpay-tg-demo-'))
 const env = {
   PATH: process.env.PATH,
   HOME: home,
-  XDG_CONFIG_HOME: join(home, 'config'),
-  XDG_STATE_HOME: join(home, 'state'),
+  XDG_CONFIG_HOME: join(home, '.config'),
+  XDG_STATE_HOME: join(home, '.local', 'state'),
   TELEGRAM_API_BASE_URL: api.url,
-  DEMO_TOKEN: TOKEN,
+  DEMO_TOKEN,
 }
 
+/** As a shell would need it typed: `'${DEMO_TOKEN}'` stays a reference for the registry, not the token itself. */
+const shellWord = (arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`)
+
 function fastpayTg(args, input) {
-  process.stdout.write(`\n$ fastpay-tg ${args.map((arg) => (/\s|'/.test(arg) ? JSON.stringify(arg) : arg)).join(' ')}\n`)
+  process.stdout.write(`\n$ fastpay-tg ${args.map(shellWord).join(' ')}\n`)
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['bin/run.js', ...args], {env, stdio: ['pipe', 'inherit', 'inherit']})
     child.on('close', (code) => {
@@ -52,7 +40,8 @@ const step = async (args, input) => {
 }
 
 try {
-  console.log(`Fake Telegram Bot API listening on ${api.url} (TELEGRAM_API_BASE_URL); registry in ${env.XDG_CONFIG_HOME}`)
+  console.log(`Fake Telegram Bot API listening on ${api.url} (TELEGRAM_API_BASE_URL), and a HOME of its own (~ below),`)
+  console.log('removed at the end. `npm run fake-api` keeps such a fake running for trying commands by hand.')
   await step(['bots', 'add', 'alerts', '--token', '${DEMO_TOKEN}', '--chat', String(OPS_GROUP), '--thread', '7'])
   await step(['bots', 'validate', 'alerts'])
   await step(['discover', '--bot', 'alerts'])
@@ -65,10 +54,8 @@ try {
   await step(['config', 'show', '--bot', 'alerts'])
   const sent = api.requests.filter((request) => request.method.startsWith('send'))
   console.log(`\nThe fake Bot API received ${api.requests.length} requests, ${sent.length} of them sends:`)
-  for (const request of sent) {
-    const what = request.params.text ?? request.params.caption ?? ''
-    console.log(`  ${request.method} → chat ${request.params.chat_id}: ${String(what).slice(0, 60)}`)
-  }
+  // Indented line by line: an alert's text has several lines.
+  for (const request of sent) console.log(`  ${describeRequest(request).replaceAll('\n', '\n    ')}`)
 } finally {
   await api.close()
   rmSync(home, {recursive: true, force: true})

@@ -1,6 +1,7 @@
 import {isTelegramApiError, isTelegramNetworkError} from './api/errors.js'
 import {ExitCode, type ExitCodeValue} from './exit-codes.js'
 import {redact} from './redact.js'
+import {isUnreachableError} from './unreachable-error.js'
 import {isUserError} from './user-error.js'
 
 export interface FailureDescription {
@@ -30,7 +31,7 @@ export function describeFailure(error: unknown): FailureDescription {
     const message = error.hint ? `${error.message}: ${error.hint}` : error.message
     return {code: 'telegram', message: oneLine(message), exitCode: ExitCode.telegramRefused, telegramErrorCode: error.errorCode}
   }
-  if (isTelegramNetworkError(error)) {
+  if (isTelegramNetworkError(error) || isUnreachableError(error)) {
     return {code: 'unreachable', message: oneLine(error.message), exitCode: ExitCode.unreachable}
   }
   // oclif's parser errors (unknown flag, missing argument) carry their own exit code 2.

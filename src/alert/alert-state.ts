@@ -24,15 +24,15 @@ export interface AlertStateOptions {
   /** `--config`: where a registry's `store:` may name Redis. */
   configPath?: string
   env?: Env
-  /** One line when Redis is unreachable. @default printed on stderr */
-  onWarning?: (line: string) => void
+  /** One line when Redis is unreachable, for the door to print. */
+  onWarning: (line: string) => void
 }
 
 /**
  * `--state-dir`, else `FASTPAY_TG_STATE_DIR`, else the XDG state dir (created 0700, checked writable), and the
  * store `FASTPAY_TG_STORE` or the registry's `store:` names: the files there by default, Redis for a fleet.
  */
-export async function openAlertState(stateDirFlag: string | undefined, options: AlertStateOptions = {}): Promise<AlertState> {
+export async function openAlertState(stateDirFlag: string | undefined, options: AlertStateOptions): Promise<AlertState> {
   const env = options.env ?? process.env
   const stateDir = resolveStateDir(stateDirFlag, env)
   await ensureStateDir(stateDir)

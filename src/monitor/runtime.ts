@@ -26,8 +26,8 @@ export interface MonitorRuntimeOptions {
   debug?: (line: string) => void
   /** Per Telegram request. @default 30000 */
   timeoutMs?: number
-  /** One line when Redis is unreachable. @default printed on stderr */
-  onWarning?: (line: string) => void
+  /** One line when Redis is unreachable, for the door to print. */
+  onWarning: (line: string) => void
 }
 
 export interface MonitorRuntime {
@@ -58,7 +58,7 @@ export interface MonitorRuntime {
  * (`FASTPAY_TG_STORE` or the registry's `store:`), this host's name, and alerts through the store's throttle and
  * outbox to each channel's bot.
  */
-export async function openMonitorRuntime(options: MonitorRuntimeOptions = {}): Promise<MonitorRuntime> {
+export async function openMonitorRuntime(options: MonitorRuntimeOptions): Promise<MonitorRuntime> {
   const env = options.env ?? process.env
   const host = resolveHost(options.host, env)
   const stateDir = resolveStateDir(options.stateDir, env)

@@ -2,7 +2,6 @@ import {join} from 'node:path'
 
 import {outboxDirIn, throttleDirIn} from '../support/state-dir.js'
 import {displayPath, type Env, locateRegistry} from '../config/paths.js'
-import {redact} from '../redact.js'
 import {FileThrottle} from './file/file-throttle.js'
 import {FileOutbox} from './file/file-outbox.js'
 import {FileHistory} from './file/file-history.js'
@@ -47,8 +46,8 @@ export interface OpenStoreOptions {
   env?: Env
   /** The state dir (`resolveStateDir`): the file store, and this host's fallback when Redis is unreachable. */
   stateDir: string
-  /** Told, one line each time, when Redis becomes unreachable. @default prints `warning: <line>` on stderr */
-  onWarning?: (line: string) => void
+  /** Told, one line each time, when Redis becomes unreachable: the door prints it (and carries it in --json). */
+  onWarning: (line: string) => void
   /** @default see RedisTuning */
   redis?: RedisTuning
 }
@@ -75,8 +74,6 @@ export interface Store {
   /** Ends the Redis connection, so that the process can exit. */
   close(): Promise<void>
 }
-
-const printWarning = (line: string) => void process.stderr.write(`warning: ${redact(line)}\n`)
 
 /**
  * Opens the store chosen by `FASTPAY_TG_STORE` or the registry's `store:` (see readStoreSetting). With Redis,
@@ -108,7 +105,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     }
   }
 
-  const onWarning = options.onWarning ?? printWarning
+  const {onWarning} = options
   const link = await RedisLink.create({
     url: setting.url,
     display: setting.display,

@@ -12,8 +12,8 @@ export interface LinkStoreRequest {
   configPath?: string
   /** @default process.env */
   env?: Env
-  /** One line when Redis is unreachable. @default printed on stderr */
-  onWarning?: (line: string) => void
+  /** One line when Redis is unreachable, for the door to print. */
+  onWarning: (line: string) => void
 }
 
 /** Opens the configured store (files in the state dir, or Redis) for `use`, and closes it after. */

@@ -5,10 +5,11 @@ import {type BotSession, openBot, type OpenBotOptions} from '../bot-session.js'
 import {type Env, loadRegistry, locateRegistry} from '../config/index.js'
 import {describeFailure, type Outcome} from '../describe-failure.js'
 import {registerSecret} from '../redact.js'
+import {UnreachableError} from '../unreachable-error.js'
 import {UserError} from '../user-error.js'
 import {resolveStateDir} from '../support/state-dir.js'
 import {ensureWebhookSecret, type WebhookSecret} from './webhook-secret.js'
-import {checkMaxConnections, parseAllowedUpdates, readWebhookSecret, resolveWebhookBase, webhookUrl} from './webhook-url.js'
+import {checkMaxConnections, parseAllowedUpdates, readWebhookSecret, resolveWebhookBase, SECRET_VAR, webhookUrl} from './webhook-url.js'
 
 /** Which bot or bots: what `--bot`, `--token`, `--all` and `--config` say. */
 export interface BotChoice {
@@ -115,7 +116,7 @@ export async function registerWebhooks(request: RegisterRequest, options: Webhoo
   readWebhookSecret(env)
   const maxConnections = checkMaxConnections(request.maxConnections)
   const {allowedUpdates, warnings} = parseAllowedUpdates(request.allowedUpdates)
-  const {secret, notes} = await secretForRegister(request, env)
+  const {secret, notes, storeWarnings} = await secretForRegister(request, env)
   const report = await forEachBot(request, {...options, env}, async (session) => {
     const webhookId = await webhookBotId(session)
     await session.client.setWebhook({
@@ -127,24 +128,34 @@ export async function registerWebhooks(request: RegisterRequest, options: Webhoo
     })
     return {webhookId, info: await session.client.getWebhookInfo()}
   })
-  return {outcomes: report.outcomes, warnings: [...warnings, ...report.warnings], notes}
+  return {outcomes: report.outcomes, warnings: [...warnings, ...storeWarnings, ...report.warnings], notes}
 }
 
 /** TELEGRAM_WEBHOOK_SECRET, else the one in the store (generated now if there is none): a webhook always has one. */
-async function secretForRegister(request: RegisterRequest, env: Env): Promise<{secret: WebhookSecret; notes: string[]}> {
+async function secretForRegister(request: RegisterRequest, env: Env): Promise<{secret: WebhookSecret; notes: string[]; storeWarnings: string[]}> {
   const fromEnv = readWebhookSecret(env)
   if (fromEnv !== undefined) {
     registerSecret(fromEnv)
-    return {secret: {value: fromEnv, source: 'env'}, notes: []}
+    return {secret: {value: fromEnv, source: 'env'}, notes: [], storeWarnings: []}
   }
   const stateDir = resolveStateDir(request.stateDir, env)
   const {openStore} = await import('../store/select-store.js')
-  const store = await openStore({stateDir, env, configPath: request.configPath})
+  // Redis unreachable is the door's warning to print (and to carry in --json), as for every other command.
+  const storeWarnings: string[] = []
+  const store = await openStore({stateDir, env, configPath: request.configPath, onWarning: (line) => storeWarnings.push(line)})
   try {
+    // Serve reads the secret from Redis: one generated while Redis is unreachable would be this host's alone, and
+    // Telegram would be sent a secret that every server of the fleet refuses.
+    const now = store.kind === 'redis' ? await store.describe() : undefined
+    if (now !== undefined && now.active !== 'redis') {
+      throw new UnreachableError(
+        `store ${now.target} unreachable (${now.problem ?? 'no answer'}), and the webhook secret is kept there: nothing was registered; run again once it answers, or set ${SECRET_VAR}`,
+      )
+    }
     const secret = await ensureWebhookSecret(store.kv, env)
     const where = store.kind === 'redis' ? 'the Redis store' : `${stateDir} (0600)`
     const said = secret.source === 'generated' ? 'generated a webhook secret and stored it in' : 'using the webhook secret stored in'
-    return {secret, notes: [`${said} ${where}; webhook serve reads it there (or set TELEGRAM_WEBHOOK_SECRET)`]}
+    return {secret, notes: [`${said} ${where}; webhook serve reads it there (or set TELEGRAM_WEBHOOK_SECRET)`], storeWarnings}
   } finally {
     await store.close()
   }

@@ -168,7 +168,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', resolve)
+    server.listen(options.port ?? 0, '127.0.0.1', resolve)
   })
   const {port} = server.address() as AddressInfo
 

@@ -107,6 +107,8 @@ export interface FakeBotApiOptions {
   coldConnectionDelayMs?: number
   /** Clock for message dates, rate limits and recorded request times. @default Date.now */
   now?: () => number
+  /** The loopback port to listen on (`npm run fake-api --port`). @default 0: a free one */
+  port?: number
 }
 
 export type {Update}

@@ -169,7 +169,7 @@ describe('alert buttons on the shared store', () => {
       // The signing key lives in Redis too: a sandbox that shares only Redis with serve signs with the same key.
       const {openStore} = await import('../../src/store/select-store.js')
       const buttonsOnOtherHost = async (key: string) => {
-        const shared = await openStore({stateDir: otherHost.stateDir, env: store})
+        const shared = await openStore({stateDir: otherHost.stateDir, env: store, onWarning: (line) => expect.fail(line)})
         try {
           return await prepareAlertButtons(key, {keyValue: shared.kv, botId: ALERTS_BOT.id, channel: 'alerts', buttons: ['mute']})
         } finally {

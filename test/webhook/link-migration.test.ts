@@ -69,7 +69,7 @@ function stateTexts(): string[] {
 }
 
 async function storedToken(env: Record<string, string> = {}) {
-  const store = await openStore({stateDir: world.cli.stateDir, configPath: world.cli.configPath, env: {...world.cli.env, ...env}})
+  const store = await openStore({stateDir: world.cli.stateDir, configPath: world.cli.configPath, env: {...world.cli.env, ...env}, onWarning: (line) => expect.fail(line)})
   try {
     return (await store.links.token(sha256(TOKEN)))?.value
   } finally {

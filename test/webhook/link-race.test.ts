@@ -52,7 +52,7 @@ async function openFor(kind: 'file' | 'redis'): Promise<Store> {
   const dir = mkdtempSync(join(tmpdir(), 'fastpay-tg-link-race-'))
   dirs.push(dir)
   const env = {XDG_CONFIG_HOME: join(dir, 'config'), ...(kind === 'redis' ? {FASTPAY_TG_STORE: available.redis!.url} : {})}
-  const store = await openStore({stateDir: join(dir, 'state'), env, redis: {prefix: `fastpay-tg-test:${randomBytes(6).toString('hex')}:`}})
+  const store = await openStore({stateDir: join(dir, 'state'), env, onWarning: (line) => expect.fail(line), redis: {prefix: `fastpay-tg-test:${randomBytes(6).toString('hex')}:`}})
   stores.push(store)
   return store
 }

@@ -22,7 +22,7 @@ const REGISTRY_WITH_COMMENT = REGISTRY.replace('bots:\n', '# ops bots, kept by h
 
 /** The chats linked to `channel` through `bot` (alerts by default), as the alert path reads them from the store. */
 async function linkedChatsFor(channel: string, bot = 'alerts'): Promise<LinkedChat[]> {
-  const store = await openStore({stateDir: world.cli.stateDir, configPath: world.cli.configPath, env: world.cli.env})
+  const store = await openStore({stateDir: world.cli.stateDir, configPath: world.cli.configPath, env: world.cli.env, onWarning: (line) => expect.fail(line)})
   try {
     return await store.links.chatsFor(channel, bot)
   } finally {

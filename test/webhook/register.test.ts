@@ -1,11 +1,12 @@
 // `webhook register | info | delete` as a user runs them: the built CLI against the fake Bot API. Every check looks
 // at what Telegram received, and inputs Telegram would refuse never reach it.
-import {statSync} from 'node:fs'
+import {existsSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
 import {jsonPathFor} from '../../src/store/file/locked-json.js'
+import {closedPort} from '../api/fixture.js'
 import {STORED_SECRET_KEY} from '../../src/webhook/webhook-secret.js'
 import {ALERTS_BOT, ANA, ANA_CHAT, callsOf, DEPLOY_BOT, expectNoToken, expectUsageError, HEALTH_BOT, messageUpdate, REGISTRY, SECRET, useWorld, writeRegistry} from './fixture.js'
 import {useServeProcesses} from './serve-process.js'
@@ -124,6 +125,27 @@ describe('webhook register: the secret and the options', () => {
     await server.waitForLine(/\/help in chat 4242: replied$/)
     const stopped = await server.stop()
     expect(`${stopped.stdout}${stopped.stderr}`).not.toContain(generated)
+  })
+
+  it('Redis unreachable: nothing is registered, exit 3, since the fleet\'s secret lives there', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const store = `redis://:s3cret-pass@127.0.0.2:${await closedPort()}/0`
+    const plain = await world.run(base, {FASTPAY_TG_STORE: store})
+    const json = await world.run([...base, '--json'], {FASTPAY_TG_STORE: store})
+    const line = new RegExp(
+      '^store redis://:\\*\\*\\*@127\\.0\\.0\\.2:\\d+/0 unreachable \\(.+\\), and the webhook secret is kept there: ' +
+        'nothing was registered; run again once it answers, or set TELEGRAM_WEBHOOK_SECRET$',
+    )
+    expect([plain.exitCode, plain.stdout]).toEqual([3, ''])
+    expect(plain.stderr).toMatch(/^Error: /)
+    expect(plain.stderr.slice('Error: '.length)).toMatch(line)
+    const {error} = JSON.parse(json.stdout) as {error: {code: string; message: string; exitCode: number}}
+    expect([json.exitCode, json.stderr, error.code, error.exitCode]).toEqual([3, '', 'unreachable', 3])
+    expect(error.message).toMatch(line)
+    // Telegram was not asked, and no secret was made on this host alone.
+    expect(world.api.requests).toEqual([])
+    expect(existsSync(jsonPathFor(join(world.cli.stateDir, 'state'), STORED_SECRET_KEY))).toBe(false)
+    for (const text of [plain.stderr, json.stdout]) expect(text).not.toContain('s3cret-pass')
   })
 
   it('--drop-pending-updates, --allowed-updates and --max-connections reach Telegram and show in the info', async () => {
