@@ -1,4 +1,4 @@
-import type {ApplyReport} from './apply-results.js'
+import type {ApplyReport, RanCheck} from './apply-results.js'
 import {formatSpan} from '../support/duration.js'
 
 /**
@@ -28,5 +28,20 @@ export function passLines(report: ApplyReport & {checksMs?: number}, verbose = f
     const took = report.checksMs === undefined ? '' : ` in ${formatSpan(report.checksMs)}`
     lines.push(`${report.checks.length} check${report.checks.length === 1 ? '' : 's'}${took}: ${report.checks.length - down} not down, ${down} down`)
   }
+  return lines
+}
+
+/**
+ * What `monitor run --dry-run` prints: every check's finding and a summary that says nothing else happened.
+ *
+ *     ok     api: 200 OK (12ms)
+ *     fail   db: connect ECONNREFUSED 127.0.0.1:5432 (3ms)
+ *     2 checks in 15ms: 1 passing, 1 failing (dry run: no state changed, no alert sent, nothing recorded)
+ */
+export function dryRunLines(checked: readonly RanCheck[], checksMs: number): string[] {
+  const lines = checked.map(({check, result}) => `${(result.ok ? 'ok' : 'fail').padEnd(6)} ${check.name}: ${result.message} (${result.durationMs}ms)`)
+  const failing = checked.filter(({result}) => !result.ok).length
+  const count = `${checked.length} check${checked.length === 1 ? '' : 's'}`
+  lines.push(`${count} in ${formatSpan(checksMs)}: ${checked.length - failing} passing, ${failing} failing (dry run: no state changed, no alert sent, nothing recorded)`)
   return lines
 }

@@ -41,14 +41,13 @@ export interface PassReport extends ApplyReport {
   pruned: string[]
 }
 
-/** One monitor pass: every check concurrently (bounded), then the results applied under the state lock. */
-export async function runPass(options: PassOptions): Promise<PassReport> {
-  const now = options.now ?? Date.now
-  const host = options.host ?? hostname()
-  const startedAt = now()
+export type ChecksOptions = Pick<PassOptions, 'checks' | 'concurrency' | 'now' | 'signal' | 'onProgress' | 'telegram'>
+
+/** Every check concurrently (bounded), nothing applied: a pass's first half, and all of `monitor run --dry-run`. */
+export async function runChecks(options: ChecksOptions): Promise<{checked: RanCheck[]; checksMs: number}> {
   const started = performance.now()
   const total = options.checks.length
-  const context = {now, signal: options.signal, telegram: options.telegram}
+  const context = {now: options.now ?? Date.now, signal: options.signal, telegram: options.telegram}
   const results = await mapConcurrent(
     options.checks,
     options.concurrency ?? DEFAULT_CONCURRENCY,
@@ -56,7 +55,16 @@ export async function runPass(options: PassOptions): Promise<PassReport> {
     options.onProgress && ((done) => options.onProgress!(done, total)),
   )
   const checksMs = Math.round(performance.now() - started)
-  const checked: RanCheck[] = options.checks.map((check, index) => ({check, target: describeTarget(check), result: results[index]!}))
+  return {checked: options.checks.map((check, index) => ({check, target: describeTarget(check), result: results[index]!})), checksMs}
+}
+
+/** One monitor pass: every check concurrently (bounded), then the results applied under the state lock. */
+export async function runPass(options: PassOptions): Promise<PassReport> {
+  const now = options.now ?? Date.now
+  const host = options.host ?? hostname()
+  const startedAt = now()
+  const started = performance.now()
+  const {checked, checksMs} = await runChecks({...options, now})
   const ran = options.beforeApply ? await options.beforeApply(checked) : checked
   const applied = await applyResults(ran, {store: options.store, sender: options.sender, now, host, pass: {startedAt, durationMs: checksMs}})
   const pruned = options.historyRetentionMs === undefined ? [] : await options.store.pruneHistory(now() - options.historyRetentionMs)
