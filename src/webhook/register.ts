@@ -5,11 +5,10 @@ import {type BotSession, openBot, type OpenBotOptions} from '../bot-session.js'
 import {type Env, loadRegistry, locateRegistry} from '../config/index.js'
 import {describeFailure, type Outcome} from '../describe-failure.js'
 import {registerSecret} from '../redact.js'
-import {UnreachableError} from '../unreachable-error.js'
 import {UserError} from '../user-error.js'
 import {resolveStateDir} from '../support/state-dir.js'
-import {ensureWebhookSecret, type WebhookSecret} from './webhook-secret.js'
-import {checkMaxConnections, parseAllowedUpdates, readWebhookSecret, resolveWebhookBase, SECRET_VAR, webhookUrl} from './webhook-url.js'
+import {ensureWebhookSecret, requireSecretStore, type WebhookSecret} from './webhook-secret.js'
+import {checkMaxConnections, parseAllowedUpdates, readWebhookSecret, resolveWebhookBase, webhookUrl} from './webhook-url.js'
 
 /** Which bot or bots: what `--bot`, `--token`, `--all` and `--config` say. */
 export interface BotChoice {
@@ -144,14 +143,7 @@ async function secretForRegister(request: RegisterRequest, env: Env): Promise<{s
   const storeWarnings: string[] = []
   const store = await openStore({stateDir, env, configPath: request.configPath, onWarning: (line) => storeWarnings.push(line)})
   try {
-    // Serve reads the secret from Redis: one generated while Redis is unreachable would be this host's alone, and
-    // Telegram would be sent a secret that every server of the fleet refuses.
-    const now = store.kind === 'redis' ? await store.describe() : undefined
-    if (now !== undefined && now.active !== 'redis') {
-      throw new UnreachableError(
-        `store ${now.target} unreachable (${now.problem ?? 'no answer'}), and the webhook secret is kept there: nothing was registered; run again once it answers, or set ${SECRET_VAR}`,
-      )
-    }
+    await requireSecretStore(store, env, 'nothing was registered')
     const secret = await ensureWebhookSecret(store.kv, env)
     const where = store.kind === 'redis' ? 'the Redis store' : `${stateDir} (0600)`
     const said = secret.source === 'generated' ? 'generated a webhook secret and stored it in' : 'using the webhook secret stored in'

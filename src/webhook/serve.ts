@@ -5,10 +5,11 @@ import type {BotChoice, WebhookOptions} from './register.js'
 import {type AlertMuter, openServedBots, type ServedBot, type UpdateContext} from './served-bot.js'
 import {type HandledUpdate, startWebhookServer, type WebhookOutcome, type WebhookServer} from './webhook-server.js'
 import type {MonitorStore} from '../store/monitor-state.js'
+import type {Store} from '../store/select-store.js'
 import type {LinkStore} from '../store/link-store.js'
 import type {KeyValueStore, OutboxStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
-import {findWebhookSecret} from './webhook-secret.js'
+import {findWebhookSecret, requireSecretStore} from './webhook-secret.js'
 import {resolveWebhookBase, SECRET_VAR, webhookPath} from './webhook-url.js'
 
 /** Said at start and in the README: operators lose hours to a webhook that silently swallows getUpdates. */
@@ -74,9 +75,11 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
   let {muter, keyValue, links, statusSections} = options
   let closeStore = async () => {}
   let outbox: OutboxStore | undefined
+  let opened: Store | undefined
   if (muter === undefined || keyValue === undefined || links === undefined || statusSections === undefined) {
     const {openStore} = await import('../store/select-store.js')
     const store = await openStore({stateDir, env, configPath: request.configPath, onWarning: (line) => options.logError?.(`warning: ${line}`)})
+    opened = store
     muter ??= store.throttle
     keyValue ??= store.kv
     links ??= store.links
@@ -88,6 +91,7 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
   // Unreachable (the store was opened just above when none was given): narrows the type.
   if (links === undefined) throw new Error('webhook serve: no link store')
   try {
+    if (opened !== undefined) await requireSecretStore(opened, env, 'not serving')
     const secret = await findWebhookSecret(keyValue, env)
     if (secret === undefined && !request.insecureNoSecret) {
       throw new UserError(`no webhook secret: set ${SECRET_VAR}, or run \`webhook register\` (it generates one), or pass --insecure-no-secret`)

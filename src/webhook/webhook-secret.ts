@@ -4,7 +4,8 @@
 
 import type {Env} from '../config/index.js'
 import {registerSecret} from '../redact.js'
-import type {KeyValueStore} from '../store/types.js'
+import type {KeyValueStore, StoreDescription} from '../store/types.js'
+import {UnreachableError} from '../unreachable-error.js'
 import {readWebhookSecret, SECRET_VAR} from './webhook-url.js'
 import {nodeCrypto} from '../support/node-crypto.js'
 
@@ -51,4 +52,16 @@ export async function ensureWebhookSecret(kv: KeyValueStore, env: Env = process.
   if (winner === undefined) throw new Error(`could not store a generated webhook secret; set ${SECRET_VAR} instead`)
   registerSecret(winner)
   return {value: winner, source: 'stored'}
+}
+
+/**
+ * Without TELEGRAM_WEBHOOK_SECRET the secret lives in the store, and on Redis it is the fleet's: while Redis is
+ * unreachable, one read or made on this host's files would be refused by every other server (or would refuse
+ * Telegram's requests). `store` is the one `openStore` gave; `doing` says what was not done.
+ */
+export async function requireSecretStore(store: {kind: 'file' | 'redis'; describe(): Promise<StoreDescription>}, env: Env, doing: string): Promise<void> {
+  if (store.kind !== 'redis' || readWebhookSecret(env) !== undefined) return
+  const now = await store.describe()
+  if (now.active === 'redis') return
+  throw new UnreachableError(`store ${now.target} unreachable (${now.problem ?? 'no answer'}), and the webhook secret is kept there: ${doing}; run again once it answers, or set ${SECRET_VAR}`)
 }

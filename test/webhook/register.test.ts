@@ -148,6 +148,28 @@ describe('webhook register: the secret and the options', () => {
     for (const text of [plain.stderr, json.stdout]) expect(text).not.toContain('s3cret-pass')
   })
 
+  it('Redis unreachable: serve does not start on a secret of this host alone (exit 3), but does with the variable', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const store = `redis://:s3cret-pass@127.0.0.2:${await closedPort()}/0`
+    const refused = await world.run(['webhook', 'serve', '--port', '0'], {FASTPAY_TG_STORE: store, TELEGRAM_WEBHOOK_SECRET: undefined})
+    expect([refused.exitCode, refused.stdout]).toEqual([3, ''])
+    // Serve's log line as Redis goes down, then the one error line.
+    expect(refused.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^warning: store redis:\/\/:\*\*\*@127\.0\.0\.2:\d+\/0 unreachable \(.+\); using the file store in .+ until it is back$/),
+      expect.stringMatching(
+        /^Error: store redis:\/\/:\*\*\*@127\.0\.0\.2:\d+\/0 unreachable \(.+\), and the webhook secret is kept there: not serving; run again once it answers, or set TELEGRAM_WEBHOOK_SECRET$/,
+      ),
+    ])
+    expect(refused.stderr).not.toContain('s3cret-pass')
+
+    const server = await startServe(world.cli, [], {FASTPAY_TG_STORE: store, TELEGRAM_WEBHOOK_SECRET: SECRET})
+    const help = messageUpdate(1, ANA_CHAT, ANA, '/help')
+    expect(await server.post(1, help, {'X-Telegram-Bot-Api-Secret-Token': SECRET})).toEqual({status: 200, text: ''})
+    await server.waitForLine(/\/help in chat 4242: replied$/)
+    expect(server.stderr()).toMatch(/unreachable .*; using the file store in /)
+    await server.stop()
+  })
+
   it('--drop-pending-updates, --allowed-updates and --max-connections reach Telegram and show in the info', async () => {
     writeRegistry(world.cli, REGISTRY)
     const result = await world.run([...base, '--drop-pending-updates', '--allowed-updates', 'message, callback_query', '--max-connections', '5'], {TELEGRAM_WEBHOOK_SECRET: SECRET})
