@@ -126,7 +126,7 @@ async function runHost(job) {
     load('../src/alert/send-alert.ts'),
     load('../src/api/index.ts'),
   ])
-  const store = await openStore({configPath: '/nonexistent/config.yml', env: {FASTPAY_TG_STORE: job.storeUrl}, stateDir: job.stateDir, redis: {prefix: job.prefix}})
+  const store = await openStore({configPath: '/nonexistent/config.yml', env: {FASTPAY_TG_STORE: job.storeUrl}, stateDir: job.stateDir, onWarning: (line) => process.stderr.write(`warning: ${line}\n`), redis: {prefix: job.prefix}})
   const client = new BotApiClient({token: TOKEN, apiRoot: job.apiRoot})
   process.stdout.write('ready\n')
   await new Promise((resolve) => process.stdin.once('data', resolve))

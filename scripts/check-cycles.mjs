@@ -109,22 +109,37 @@ if (args.has('--graph')) {
 
 // docs/architecture.md shows the graph to the next engineer: a copy that no longer matches misleads them.
 const DOC = resolve(import.meta.dirname, '..', 'docs', 'architecture.md')
-const documented = /```\nfolder graph of src\/ \(from -> to\):\n([\s\S]*?)```/.exec(readFileSync(DOC, 'utf8'))?.[1]
+const documented = /```\r?\nfolder graph of src\/ \(from -> to\):\r?\n([\s\S]*?)```/.exec(
+  readFileSync(DOC, 'utf8'),
+)?.[1]
 const shown =
-  documented
-    ?.split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean) ?? []
-if (shown.join('\n') !== graphLines.join('\n')) {
-  console.log(
-    `docs/architecture.md: its folder graph is not src/'s: paste the output of \`node scripts/check-cycles.mjs --graph\``,
-  )
-  process.exitCode = 1
+  documented === undefined
+    ? undefined
+    : documented
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean)
+const paste = 'paste the output of `node scripts/check-cycles.mjs --graph`'
+let docProblem
+if (shown === undefined) {
+  docProblem = `docs/architecture.md: no block starting "folder graph of src/ (from -> to):" in a plain fence: ${paste}`
+} else if (shown.join('\n') !== graphLines.join('\n')) {
+  const at = graphLines.findIndex((line, index) => shown[index] !== line)
+  const first =
+    at < 0
+      ? `an extra line: ${shown[graphLines.length]}`
+      : `"${shown[at] ?? '(nothing)'}" where src/ has "${graphLines[at]}"`
+  docProblem = `docs/architecture.md: its folder graph is not src/'s (${first}): ${paste}`
+}
+/** The doc's problem, if any, is said last and fails the run, whatever the cycles. */
+function exitSayingDoc(code) {
+  if (docProblem !== undefined) console.log(docProblem)
+  process.exit(docProblem === undefined ? code : 1)
 }
 
 if (groups.length === 0) {
   console.log(`no folder-level import cycles in src/ (${nodes.length} folders and root files, ${files.length} files)`)
-  process.exit()
+  exitSayingDoc(0)
 }
 
 for (const group of groups) {
@@ -142,8 +157,8 @@ const beyond = groups.filter((group) => group.some((node) => !allowed.has(node))
 console.log(`${groups.length} folder-level import cycle(s) in src/`)
 if (beyond.length === 0) {
   console.log(`allowed for now (--allow ${[...allowed].join(',')}): untie them, then shrink the list`)
-  process.exit()
+  exitSayingDoc(0)
 }
 const outside = new Set(beyond.flat().filter((node) => !allowed.has(node)))
 if (allowed.size > 0) console.log(`beyond --allow: ${[...outside].join(', ')}`)
-process.exit(1)
+exitSayingDoc(1)

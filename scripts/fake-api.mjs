@@ -9,7 +9,7 @@ let port
 try {
   const {values} = parseArgs({options: {port: {type: 'string'}}})
   port = values.port === undefined ? 0 : Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: expected 0-65535`)
+  if (!/^\d{1,5}$/.test(values.port ?? '0') || port > 65535) throw new Error(`--port ${values.port}: expected 0-65535`)
 } catch (error) {
   console.error(error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? `${error.message}: the only option is --port N` : error.message)
   process.exit(2)
@@ -29,12 +29,14 @@ console.log(`Fake Telegram Bot API on ${api.url} (Ctrl-C stops it). In another s
 Requests as they arrive:`)
 
 let shown = 0
-const timer = setInterval(() => {
+const showNew = () => {
   for (; shown < api.requests.length; shown++) console.log(`  ${describeRequest(api.requests[shown]).replaceAll('\n', '\n    ')}`)
-}, 100)
+}
+const timer = setInterval(showNew, 100)
 
 const stop = async () => {
   clearInterval(timer)
+  showNew()
   await api.close()
   process.exit(0)
 }

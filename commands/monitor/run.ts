@@ -52,8 +52,10 @@ Exit codes: 0 done (whatever the checks found), 1 an alert was refused or could 
       import('../../src/exit-codes.js'),
       import('../../src/support/state-dir.js'),
     ])
-    // Under cron the file is the same run after run: its validated data is kept in the state dir.
-    const config = await loadMonitors(locateMonitors(flags.file), process.env, {stateDir: resolveStateDir(flags['state-dir']), debug: this.debugLine})
+    // Under cron the file is the same run after run: its validated data is kept in the state dir (a dry run writes
+    // nothing, that cache included).
+    const stateDir = flags['dry-run'] ? undefined : resolveStateDir(flags['state-dir'])
+    const config = await loadMonitors(locateMonitors(flags.file), process.env, {stateDir, debug: this.debugLine})
     const checks = selectChecks(config, flags.check)
     if (flags['dry-run']) return this.dryRun(checks, flags.concurrency ?? config.concurrency, config.sources)
     const {openMonitorRuntime} = await import('../../src/monitor/runtime.js')

@@ -7,7 +7,7 @@ import {describeFailure, type Outcome} from '../describe-failure.js'
 import {registerSecret} from '../redact.js'
 import {UserError} from '../user-error.js'
 import {resolveStateDir} from '../support/state-dir.js'
-import {ensureWebhookSecret, requireSecretStore, type WebhookSecret} from './webhook-secret.js'
+import {ensureWebhookSecret, secretStoreError, unreachableSecretStore, type WebhookSecret} from './webhook-secret.js'
 import {checkMaxConnections, parseAllowedUpdates, readWebhookSecret, resolveWebhookBase, webhookUrl} from './webhook-url.js'
 
 /** Which bot or bots: what `--bot`, `--token`, `--all` and `--config` say. */
@@ -143,8 +143,13 @@ async function secretForRegister(request: RegisterRequest, env: Env): Promise<{s
   const storeWarnings: string[] = []
   const store = await openStore({stateDir, env, configPath: request.configPath, onWarning: (line) => storeWarnings.push(line)})
   try {
-    await requireSecretStore(store, env, 'nothing was registered')
+    const unreachable = await unreachableSecretStore(store, env)
+    if (unreachable !== undefined) throw secretStoreError(unreachable, 'nothing was registered')
     const secret = await ensureWebhookSecret(store.kv, env)
+    // Redis stopped answering between the check and the write: the secret may be on this host's files alone.
+    if (store.kind === 'redis' && storeWarnings.length > 0) {
+      throw secretStoreError(`store ${(await store.describe()).target} stopped answering`, 'nothing was registered')
+    }
     const where = store.kind === 'redis' ? 'the Redis store' : `${stateDir} (0600)`
     const said = secret.source === 'generated' ? 'generated a webhook secret and stored it in' : 'using the webhook secret stored in'
     return {secret, notes: [`${said} ${where}; webhook serve reads it there (or set TELEGRAM_WEBHOOK_SECRET)`], storeWarnings}

@@ -9,7 +9,7 @@ import type {Store} from '../store/select-store.js'
 import type {LinkStore} from '../store/link-store.js'
 import type {KeyValueStore, OutboxStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
-import {findWebhookSecret, requireSecretStore} from './webhook-secret.js'
+import {findWebhookSecret, secretStoreError, unreachableSecretStore} from './webhook-secret.js'
 import {resolveWebhookBase, SECRET_VAR, webhookPath} from './webhook-url.js'
 
 /** Said at start and in the README: operators lose hours to a webhook that silently swallows getUpdates. */
@@ -91,8 +91,12 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
   // Unreachable (the store was opened just above when none was given): narrows the type.
   if (links === undefined) throw new Error('webhook serve: no link store')
   try {
-    if (opened !== undefined) await requireSecretStore(opened, env, 'not serving')
-    const secret = await findWebhookSecret(keyValue, env)
+    // On a fleet's Redis that does not answer, no secret is read from this host's files: none, or a stale one.
+    const unreachable = opened === undefined ? undefined : await unreachableSecretStore(opened, env)
+    if (unreachable !== undefined && !request.insecureNoSecret) {
+      throw secretStoreError(unreachable, 'not serving (--insecure-no-secret serves without one)')
+    }
+    const secret = unreachable === undefined ? await findWebhookSecret(keyValue, env) : undefined
     if (secret === undefined && !request.insecureNoSecret) {
       throw new UserError(`no webhook secret: set ${SECRET_VAR}, or run \`webhook register\` (it generates one), or pass --insecure-no-secret`)
     }

@@ -57,11 +57,15 @@ export async function ensureWebhookSecret(kv: KeyValueStore, env: Env = process.
 /**
  * Without TELEGRAM_WEBHOOK_SECRET the secret lives in the store, and on Redis it is the fleet's: while Redis is
  * unreachable, one read or made on this host's files would be refused by every other server (or would refuse
- * Telegram's requests). `store` is the one `openStore` gave; `doing` says what was not done.
+ * Telegram's requests). Says which store does not answer and why, or undefined when the secret can be had.
  */
-export async function requireSecretStore(store: {kind: 'file' | 'redis'; describe(): Promise<StoreDescription>}, env: Env, doing: string): Promise<void> {
-  if (store.kind !== 'redis' || readWebhookSecret(env) !== undefined) return
+export async function unreachableSecretStore(store: {kind: 'file' | 'redis'; describe(): Promise<StoreDescription>}, env: Env): Promise<string | undefined> {
+  if (store.kind !== 'redis' || readWebhookSecret(env) !== undefined) return undefined
   const now = await store.describe()
-  if (now.active === 'redis') return
-  throw new UnreachableError(`store ${now.target} unreachable (${now.problem ?? 'no answer'}), and the webhook secret is kept there: ${doing}; run again once it answers, or set ${SECRET_VAR}`)
+  return now.active === 'redis' ? undefined : `store ${now.target} unreachable (${now.problem ?? 'no answer'})`
+}
+
+/** Exit 3 for `unreachableSecretStore`'s answer; `notDone` says what was not done. */
+export function secretStoreError(unreachable: string, notDone: string): UnreachableError {
+  return new UnreachableError(`${unreachable}, and the webhook secret is kept there: ${notDone}; run again once it answers, or set ${SECRET_VAR}`)
 }

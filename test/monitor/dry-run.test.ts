@@ -1,25 +1,15 @@
 // `monitor run --dry-run`: a monitors file tried without state or alerts, as a newcomer tries monitors/ from the
 // README, or an operator a new file before cron runs it. The built CLI against the fake Bot API.
-import {readdirSync, writeFileSync} from 'node:fs'
-import {join, relative} from 'node:path'
+import {writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {closedPort} from '../api/fixture.js'
 import {callsOf, HEALTH_BOT, ON_CALL, useCliWorld, writeRegistry} from '../cli/fixture.js'
+import {filesUnder} from '../helpers/files-under.js'
 import {startFlipServer} from './helpers.js'
 
 const world = useCliWorld()
-
-/** Every file under `dir`, relative to it; none when it does not exist. */
-function filesUnder(dir: string): string[] {
-  try {
-    return readdirSync(dir, {recursive: true, withFileTypes: true})
-      .filter((entry) => entry.isFile())
-      .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
-  } catch {
-    return []
-  }
-}
 
 async function monitorsWorld() {
   writeRegistry(world.cli, `bots:\n  - name: health\n    token: ${HEALTH_BOT.token}\n    chat_ids: [${ON_CALL.id}]\n`)
@@ -50,8 +40,8 @@ describe('monitor run --dry-run', () => {
       ])
       expect(server.hits).toBe(1)
       expect(world.api.requests).toEqual([])
-      // The validated file may be cached (monitor/parsed/); no state, history, throttle or outbox.
-      expect(filesUnder(world.cli.stateDir).filter((path) => !path.startsWith('monitor/parsed/'))).toEqual([])
+      // No state, history, throttle or outbox, nor the validated file's cache.
+      expect(filesUnder(world.cli.stateDir)).toEqual([])
 
       const real = await world.run(['monitor', 'run', '--file', file], {env})
       expect(real.exitCode).toBe(0)

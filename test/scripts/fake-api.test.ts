@@ -65,6 +65,8 @@ describe('npm run fake-api', () => {
   it.each([
     [['--port', 'http'], '--port http: expected 0-65535'],
     [['--port', '70000'], '--port 70000: expected 0-65535'],
+    [['--port', '0x50'], '--port 0x50: expected 0-65535'],
+    [['--port='], '--port : expected 0-65535'],
     [['--prot', '1'], "Unknown option '--prot': the only option is --port N"],
   ])('a bad option (%j) is one line on stderr, exit 2', async (args, line) => {
     const result = await spawnCapture(process.execPath, [SCRIPT, ...args], {env: {PATH: process.env.PATH ?? '/usr/bin:/bin'}, timeoutMs: 30_000})

@@ -7,6 +7,9 @@ import {describe, expect, it} from 'vitest'
 
 import {jsonPathFor} from '../../src/store/file/locked-json.js'
 import {closedPort} from '../api/fixture.js'
+import {filesUnder} from '../helpers/files-under.js'
+import {createCliSandbox} from '../helpers/run-cli.js'
+import {connectRedis, redisForTests} from '../store/redis-server.js'
 import {STORED_SECRET_KEY} from '../../src/webhook/webhook-secret.js'
 import {ALERTS_BOT, ANA, ANA_CHAT, callsOf, DEPLOY_BOT, expectNoToken, expectUsageError, HEALTH_BOT, messageUpdate, REGISTRY, SECRET, useWorld, writeRegistry} from './fixture.js'
 import {useServeProcesses} from './serve-process.js'
@@ -157,7 +160,7 @@ describe('webhook register: the secret and the options', () => {
     expect(refused.stderr.split('\n')).toEqual([
       expect.stringMatching(/^warning: store redis:\/\/:\*\*\*@127\.0\.0\.2:\d+\/0 unreachable \(.+\); using the file store in .+ until it is back$/),
       expect.stringMatching(
-        /^Error: store redis:\/\/:\*\*\*@127\.0\.0\.2:\d+\/0 unreachable \(.+\), and the webhook secret is kept there: not serving; run again once it answers, or set TELEGRAM_WEBHOOK_SECRET$/,
+        /^Error: store redis:\/\/:\*\*\*@127\.0\.0\.2:\d+\/0 unreachable \(.+\), and the webhook secret is kept there: not serving \(--insecure-no-secret serves without one\); run again once it answers, or set TELEGRAM_WEBHOOK_SECRET$/,
       ),
     ])
     expect(refused.stderr).not.toContain('s3cret-pass')
@@ -168,6 +171,45 @@ describe('webhook register: the secret and the options', () => {
     await server.waitForLine(/\/help in chat 4242: replied$/)
     expect(server.stderr()).toMatch(/unreachable .*; using the file store in /)
     await server.stop()
+
+    const insecure = await startServe(world.cli, ['--insecure-no-secret'], {FASTPAY_TG_STORE: store, TELEGRAM_WEBHOOK_SECRET: undefined})
+    expect(await insecure.post(1, messageUpdate(2, ANA_CHAT, ANA, '/help'))).toEqual({status: 200, text: ''})
+    await insecure.waitForLine(/\/help in chat 4242: replied$/)
+    await insecure.stop()
+  })
+
+  it('Redis reachable and no variable: register keeps the secret there, and serve on another host sharing only Redis uses it', async (context) => {
+    const available = await redisForTests()
+    if (!available.redis) return context.skip(available.skip)
+    const redis = await connectRedis(available.redis.url)
+    // The secret's key under the CLI's own prefix: start from none (a shared Redis may hold an earlier run's).
+    const forget = async () => {
+      const keys = await redis.keys('fastpay-tg:*webhook/secret*')
+      if (keys.length > 0) await redis.del(...keys)
+    }
+    const otherHost = createCliSandbox(world.api.url)
+    try {
+      await forget()
+      writeRegistry(world.cli, REGISTRY)
+      writeRegistry(otherHost, REGISTRY)
+      const store = {FASTPAY_TG_STORE: available.redis.url, TELEGRAM_WEBHOOK_SECRET: undefined}
+      const registered = await world.run(base, store)
+      expect([registered.exitCode, registered.stderr]).toEqual([0, ''])
+      expect(registered.stdout.split('\n')[0]).toBe('generated a webhook secret and stored it in the Redis store; webhook serve reads it there (or set TELEGRAM_WEBHOOK_SECRET)')
+      const secret = String(callsOf(world.api, 'setWebhook')[0]!.params.secret_token)
+      expect(filesUnder(world.cli.stateDir).filter((path) => path.includes('secret'))).toEqual([])
+
+      const server = await startServe(otherHost, [], store)
+      const help = messageUpdate(3, ANA_CHAT, ANA, '/help')
+      expect(await server.post(1, help)).toEqual({status: 401, text: 'wrong or missing secret token header\n'})
+      expect(await server.post(1, help, {'X-Telegram-Bot-Api-Secret-Token': secret})).toEqual({status: 200, text: ''})
+      await server.waitForLine(/\/help in chat 4242: replied$/)
+      await server.stop()
+    } finally {
+      await forget()
+      await redis.quit()
+      otherHost.cleanup()
+    }
   })
 
   it('--drop-pending-updates, --allowed-updates and --max-connections reach Telegram and show in the info', async () => {
