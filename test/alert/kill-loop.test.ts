@@ -32,16 +32,27 @@ afterAll(async () => {
 })
 
 
+interface KilledRun {
+  outcome: 'killed' | number
+  ms: number
+  /** What it printed, for the message of a run that ended otherwise than expected. */
+  output: string
+}
+
 /** Starts the CLI and kills it with SIGKILL after `killAfterMs`, unless it exited before. */
-function runAndKill(sandbox: CliSandbox, env: Record<string, string>, args: string[], killAfterMs: number): Promise<{outcome: 'killed' | number; ms: number}> {
+function runAndKill(sandbox: CliSandbox, env: Record<string, string>, args: string[], killAfterMs: number): Promise<KilledRun> {
   return new Promise((resolvePromise, reject) => {
     const startedAt = performance.now()
-    const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {env: {...sandbox.env, ...env}, stdio: 'ignore'})
+    const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {env: {...sandbox.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']})
+    let output = ''
+    const keep = (chunk: Buffer) => (output += chunk.toString())
+    child.stdout?.on('data', keep)
+    child.stderr?.on('data', keep)
     const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs)
     child.on('error', reject)
     child.on('close', (code, signal) => {
       clearTimeout(timer)
-      resolvePromise({outcome: signal === 'SIGKILL' ? 'killed' : (code ?? -1), ms: performance.now() - startedAt})
+      resolvePromise({outcome: signal === 'SIGKILL' ? 'killed' : (code ?? -1), ms: performance.now() - startedAt, output})
     })
   })
 }
@@ -76,10 +87,10 @@ async function killLoop(storeEnv: Record<string, string>, seed: number): Promise
       const runs = await Promise.all(
         titles.map((title) => runAndKill(sandbox, env, ['alert', title, '--no-host', '--throttle-seconds', '3600'], random() * runMs * KILL_WITHIN_RUN_SHARE)),
       )
-      const outcomes = runs.map((run) => run.outcome)
-      killed += outcomes.filter((outcome) => outcome === 'killed').length
+      killed += runs.filter((run) => run.outcome === 'killed').length
       // A run that was not killed either spooled its alert (75) or was suppressed behind the one waiting (0).
-      expect(outcomes.filter((outcome) => outcome !== 'killed' && outcome !== 0 && outcome !== 75)).toEqual([])
+      const odd = runs.filter((run) => run.outcome !== 'killed' && run.outcome !== 0 && run.outcome !== 75)
+      expect(odd.map((run) => `exit ${run.outcome} in round ${round}: ${run.output.trim()}`)).toEqual([])
     }
 
     const failedSends = api.requests.filter((request) => request.method === 'sendMessage').length - sendsBefore
