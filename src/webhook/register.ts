@@ -145,9 +145,10 @@ async function secretForRegister(request: RegisterRequest, env: Env): Promise<{s
   try {
     const unreachable = await unreachableSecretStore(store, env)
     if (unreachable !== undefined) throw secretStoreError(unreachable, 'nothing was registered')
+    const warnedBefore = storeWarnings.length
     const secret = await ensureWebhookSecret(store.kv, env)
     // Redis stopped answering between the check and the write: the secret may be on this host's files alone.
-    if (store.kind === 'redis' && storeWarnings.length > 0) {
+    if (store.kind === 'redis' && storeWarnings.length > warnedBefore) {
       throw secretStoreError(`store ${(await store.describe()).target} stopped answering`, 'nothing was registered')
     }
     const where = store.kind === 'redis' ? 'the Redis store' : `${stateDir} (0600)`
