@@ -8,14 +8,20 @@ const job = useActionJob('push')
 const notice = {token: DEPLOY_BOT.token, 'chat-ids': `${OPS_FORUM.id},${ON_CALL.id}`, environment: 'production'}
 const RUN_LINK = '<b>run</b>: <a href="https://github.com/fastpay/fastpay-api/actions/runs/9876543210">Deploy #57</a>'
 
-/** What the bot API received, in order: method, chat, message or reply target, first line. */
+/**
+ * What the bot API received, chat by chat in the order of chat-ids, each chat's calls in the order they arrived
+ * (chats are sent to at once, so calls of two chats may arrive either way round): method, chat, message or reply
+ * target, first line.
+ */
 function traffic() {
-  return job.api.requests.map((request) => [
+  const calls = job.api.requests.map((request) => [
     request.method,
     request.params.chat_id,
     (request.params.reply_parameters as {message_id?: number} | undefined)?.message_id ?? request.params.message_id ?? null,
     String(request.params.text).split('\n')[0],
   ])
+  const chatOrder = [OPS_FORUM.id, ON_CALL.id]
+  return calls.sort((a, b) => chatOrder.indexOf(a[1] as number) - chatOrder.indexOf(b[1] as number))
 }
 
 describe('notify: failure (the default)', () => {
@@ -28,10 +34,10 @@ describe('notify: failure (the default)', () => {
     const failedHeadline = '❌ <b>Deploy of fastpay/fastpay-api to production failed</b>'
     expect(traffic()).toEqual([
       ['sendMessage', OPS_FORUM.id, null, '🚀 <b>Deploying fastpay/fastpay-api to production</b>'],
-      ['sendMessage', ON_CALL.id, null, '🚀 <b>Deploying fastpay/fastpay-api to production</b>'],
       ['editMessageText', OPS_FORUM.id, 1, failedHeadline],
-      ['editMessageText', ON_CALL.id, 1, failedHeadline],
       ['sendMessage', OPS_FORUM.id, 1, '❌ Deploy failed — see above'],
+      ['sendMessage', ON_CALL.id, null, '🚀 <b>Deploying fastpay/fastpay-api to production</b>'],
+      ['editMessageText', ON_CALL.id, 1, failedHeadline],
       ['sendMessage', ON_CALL.id, 1, '❌ Deploy failed — see above'],
     ])
     for (const reply of callsOf(job.api, 'sendMessage').slice(2)) {
