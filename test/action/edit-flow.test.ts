@@ -3,7 +3,7 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
-import {callsOf, DEPLOY_BOT, ON_CALL, OPS_FORUM, stateFiles, useActionJob} from './fixture.js'
+import {byChat, callsOf, DEPLOY_BOT, ON_CALL, OPS_FORUM, stateFiles, useActionJob} from './fixture.js'
 
 const job = useActionJob('push')
 const bothChats = {token: DEPLOY_BOT.token, 'chat-ids': `${OPS_FORUM.id},${ON_CALL.id}`, environment: 'production'}
@@ -104,7 +104,8 @@ describe('across jobs: the message-ids output of started', () => {
     )
     expect(result.exitCode).toBe(0)
     // No chat-ids input and no chats in the config: the chats come from message-ids.
-    expect(callsOf(job.api, 'editMessageText').map((request) => [request.params.chat_id, request.params.message_id, request.params.text])).toEqual([
+    const edits = callsOf(job.api, 'editMessageText').map((request) => [request.params.chat_id, request.params.message_id, request.params.text])
+    expect(byChat(edits, (edit) => edit[0])).toEqual([
       [OPS_FORUM.id, 1, `✅ <b>Deployed fastpay/fastpay-api to production</b>\n${BODY}`],
       [ON_CALL.id, 1, `✅ <b>Deployed fastpay/fastpay-api to production</b>\n${BODY}`],
     ])

@@ -17,6 +17,15 @@ export const DEPLOY_BOT = {token: '6098765432:AAGm4Tq8Wz1Xc5Vb9Nr3Ke7Lp2Hs6Dj0Fy
 export const OPS_FORUM = {id: -1001234567890, type: 'supergroup', title: 'FastPay Ops', is_forum: true} satisfies FakeChat
 export const ON_CALL = {id: 4242, type: 'private', first_name: 'Ana'} satisfies FakeChat
 
+/**
+ * `rows` chat by chat, OPS_FORUM's before ON_CALL's, each chat's in the order they came: a notice goes to its chats
+ * at once, so under load the calls of two chats arrive either way round, while each chat's own order is kept.
+ */
+export function byChat<T>(rows: T[], chatOf: (row: T) => unknown): T[] {
+  const order: unknown[] = [OPS_FORUM.id, ON_CALL.id]
+  return [...rows].sort((a, b) => order.indexOf(chatOf(a)) - order.indexOf(chatOf(b)))
+}
+
 export const PUSH_SHA = '9f3c2d1e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e'
 export const PR_MERGE_SHA = 'c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3'
 

@@ -2,17 +2,13 @@
 // pings the chat. `notify` says which statuses do: failure (failed and cancelled deploys, the default), always, never.
 import {describe, expect, it} from 'vitest'
 
-import {callsOf, DEPLOY_BOT, ON_CALL, OPS_FORUM, useActionJob} from './fixture.js'
+import {byChat, callsOf, DEPLOY_BOT, ON_CALL, OPS_FORUM, useActionJob} from './fixture.js'
 
 const job = useActionJob('push')
 const notice = {token: DEPLOY_BOT.token, 'chat-ids': `${OPS_FORUM.id},${ON_CALL.id}`, environment: 'production'}
 const RUN_LINK = '<b>run</b>: <a href="https://github.com/fastpay/fastpay-api/actions/runs/9876543210">Deploy #57</a>'
 
-/**
- * What the bot API received, chat by chat in the order of chat-ids, each chat's calls in the order they arrived
- * (chats are sent to at once, so calls of two chats may arrive either way round): method, chat, message or reply
- * target, first line.
- */
+/** What the bot API received, chat by chat (`byChat`): method, chat, message or reply target, first line. */
 function traffic() {
   const calls = job.api.requests.map((request) => [
     request.method,
@@ -20,8 +16,7 @@ function traffic() {
     (request.params.reply_parameters as {message_id?: number} | undefined)?.message_id ?? request.params.message_id ?? null,
     String(request.params.text).split('\n')[0],
   ])
-  const chatOrder = [OPS_FORUM.id, ON_CALL.id]
-  return calls.sort((a, b) => chatOrder.indexOf(a[1] as number) - chatOrder.indexOf(b[1] as number))
+  return byChat(calls, (call) => call[1])
 }
 
 describe('notify: failure (the default)', () => {

@@ -7,7 +7,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {parseTelegramHtml} from '../fake-bot-api/server.js'
-import {callsOf, DEPLOY_BOT, FIXTURES, ON_CALL, OPS_FORUM, useActionJob} from './fixture.js'
+import {byChat, callsOf, DEPLOY_BOT, FIXTURES, ON_CALL, OPS_FORUM, useActionJob} from './fixture.js'
 
 const job = useActionJob('push')
 const notice = {token: DEPLOY_BOT.token, 'chat-ids': `${OPS_FORUM.id},${ON_CALL.id}`, environment: 'production'}
@@ -36,8 +36,9 @@ describe('fields are cut to fit', () => {
     const success = await job.step({...notice, status: 'success'}, event)
     expect([started.exitCode, success.exitCode]).toEqual([0, 0])
 
-    expect(callsOf(job.api, 'sendMessage').map((request) => request.params.chat_id)).toEqual([OPS_FORUM.id, ON_CALL.id])
-    expect(callsOf(job.api, 'editMessageText').map((request) => [request.params.chat_id, request.params.message_id, request.status])).toEqual([
+    expect(byChat(callsOf(job.api, 'sendMessage'), (request) => request.params.chat_id).map((request) => request.params.chat_id)).toEqual([OPS_FORUM.id, ON_CALL.id])
+    const edits = callsOf(job.api, 'editMessageText').map((request) => [request.params.chat_id, request.params.message_id, request.status])
+    expect(byChat(edits, (edit) => edit[0])).toEqual([
       [OPS_FORUM.id, 1, 200],
       [ON_CALL.id, 1, 200],
     ])
