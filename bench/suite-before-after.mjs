@@ -9,16 +9,11 @@ import {spawnSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
 
+import {median} from './ab.mjs'
 import {buildRefCheckout, removeRefCheckout} from './ref-checkout.mjs'
 
 const baseRef = process.env.BASE_REF ?? 'main'
 const pairs = Number(process.env.SUITE_PAIRS ?? 2)
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
 
 /** One `vitest run` in `root`: its wall time, its counts, and each file's own time, from the JSON report. */
 function runSuite(root) {

@@ -54,8 +54,7 @@ try {
   await step(['config', 'show', '--bot', 'alerts'])
   const sent = api.requests.filter((request) => request.method.startsWith('send'))
   console.log(`\nThe fake Bot API received ${api.requests.length} requests, ${sent.length} of them sends:`)
-  // Indented line by line: an alert's text has several lines.
-  for (const request of sent) console.log(`  ${describeRequest(request).replaceAll('\n', '\n    ')}`)
+  for (const request of sent) console.log(`  ${describeRequest(request)}`)
 } finally {
   await api.close()
   rmSync(home, {recursive: true, force: true})

@@ -30,7 +30,7 @@ Requests as they arrive:`)
 
 let shown = 0
 const showNew = () => {
-  for (; shown < api.requests.length; shown++) console.log(`  ${describeRequest(api.requests[shown]).replaceAll('\n', '\n    ')}`)
+  for (; shown < api.requests.length; shown++) console.log(`  ${describeRequest(api.requests[shown])}`)
 }
 const timer = setInterval(showNew, 100)
 
