@@ -27,7 +27,7 @@ import {ExitCode} from '../exit-codes.js'
 import {deliverToChats, type ChatDelivery} from '../send/deliver.js'
 import {noteRegistryChange} from '../usage/usage-file.js'
 import {UserError} from '../user-error.js'
-import {checkTokenShape, checkWithTelegram, describeStorage, storeNewToken, tokenValue} from './new-token.js'
+import {checkTokenShape, checkWithTelegram, describeStorage, ownerInfo, storeNewToken, tokenValue} from './new-token.js'
 
 export interface AddBotRequest {
   name: string
@@ -68,7 +68,7 @@ export async function addRegistryBot(request: AddBotRequest, env: Env = process.
   const existing = await registryIfPresent(location)
   const taken = existing.find((bot) => bot.name.toLowerCase() === name)
   if (taken) throw new UserError(`bot "${taken.name}" already exists in ${location.display} (bots[${taken.index}])`)
-  const username = request.noValidate ? undefined : await checkWithTelegram(tokenValue(shaped.token, env), env, options, warnings, 'added')
+  const owner = request.noValidate ? undefined : await checkWithTelegram(tokenValue(shaped.token, env), env, options, warnings, 'added')
   const {token, keychainAccount} = await storeNewToken(name, shaped, request.noKeychain, warnings)
   try {
     const bot = await addBot(location, {
@@ -78,8 +78,9 @@ export async function addRegistryBot(request: AddBotRequest, env: Env = process.
       chat_type: request.chatType,
       message_thread_id: request.thread,
       active: request.active,
+      info: ownerInfo(owner),
     })
-    return {bot, tokenStorage: describeStorage(token), ...(username === undefined ? {} : {username}), warnings}
+    return {bot, tokenStorage: describeStorage(token), ...(owner?.username === undefined ? {} : {username: owner.username}), warnings}
   } catch (error) {
     // The file refused the bot (a bad name, a concurrent add): take the token back out of the keychain.
     if (keychainAccount !== undefined) await deleteToken(keychainAccount).catch(() => false)

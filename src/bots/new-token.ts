@@ -1,7 +1,7 @@
 // A token given to `bots add` or `bots update`: checked the same way by both, before anything is written.
 import {BotApiClient} from '../api/index.js'
 import type {OpenBotOptions} from '../bot-session.js'
-import {BOT_TOKEN_SHAPE, ENV_REFERENCE, type Env, KEYCHAIN_PREFIX, saveToken} from '../config/index.js'
+import {BOT_TOKEN_SHAPE, type BotInfo, ENV_REFERENCE, type Env, KEYCHAIN_PREFIX, saveToken} from '../config/index.js'
 import {describeFailure} from '../describe-failure.js'
 import {registerToken} from '../redact.js'
 import {UserError} from '../user-error.js'
@@ -32,9 +32,15 @@ export function tokenValue(token: string, env: Env): string | undefined {
   return token.startsWith(KEYCHAIN_PREFIX) ? undefined : token
 }
 
+/** Who a token belongs to, as getMe answered: what `bots list` shows without asking Telegram again. */
+export interface TokenOwner {
+  username?: string
+  firstName: string
+}
+
 /**
- * getMe with the new token: its @username. Telegram refusing it is a usage error ("…; nothing was added"); no answer
- * is only a warning ("added without checking"). `verb` is what the command does with the bot.
+ * getMe with the new token: who it belongs to. Telegram refusing it is a usage error ("…; nothing was added"); no
+ * answer is only a warning ("added without checking"). `verb` is what the command does with the bot.
  */
 export async function checkWithTelegram(
   token: string | undefined,
@@ -42,12 +48,13 @@ export async function checkWithTelegram(
   options: OpenBotOptions,
   warnings: string[],
   verb: 'added' | 'changed',
-): Promise<string | undefined> {
+): Promise<TokenOwner | undefined> {
   if (token === undefined) return undefined
   registerToken(token)
   const client = new BotApiClient({token, apiRoot: env.TELEGRAM_API_BASE_URL || undefined, debug: options.debug, timeoutMs: options.timeoutMs, retry: {maxRetries: 1}})
   try {
-    return (await client.getMe()).username
+    const me = await client.getMe()
+    return {username: me.username, firstName: me.first_name}
   } catch (error) {
     const failure = describeFailure(error)
     if (failure.code === 'telegram' && (failure.telegramErrorCode === 401 || failure.telegramErrorCode === 404)) {
@@ -56,6 +63,24 @@ export async function checkWithTelegram(
     warnings.push(`could not check the token with Telegram (${failure.message}): ${verb} without checking`)
     return undefined
   }
+}
+
+/**
+ * What getMe told `bots add` about a new token, kept as `sync-info` keeps it: `bots list` then names the bot without
+ * asking Telegram. The chats' names are left to `sync-info`.
+ */
+export function ownerInfo(owner: TokenOwner | undefined): BotInfo | undefined {
+  return owner && {...(owner.username === undefined ? {} : {username: owner.username}), first_name: owner.firstName}
+}
+
+/**
+ * `bots update --token`: the bot's cached names, now the new token's. A bot with none cached gets none (its file
+ * changes only where asked); one whose token went unchecked keeps what it had.
+ */
+export function refreshedOwnerInfo(owner: TokenOwner | undefined, info: BotInfo | undefined): BotInfo | undefined {
+  if (owner === undefined || info === undefined) return undefined
+  const {username: _username, first_name: _firstName, ...rest} = info
+  return {...ownerInfo(owner), ...rest}
 }
 
 /**

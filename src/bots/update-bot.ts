@@ -19,7 +19,7 @@ import {
 import {registerToken} from '../redact.js'
 import {noteRegistryChange} from '../usage/usage-file.js'
 import {UserError} from '../user-error.js'
-import {checkTokenShape, checkWithTelegram, describeStorage, type ShapedToken, storeNewToken, tokenValue} from './new-token.js'
+import {checkTokenShape, checkWithTelegram, describeStorage, refreshedOwnerInfo, type ShapedToken, storeNewToken, tokenValue} from './new-token.js'
 
 export interface UpdateBotRequest {
   /** The bot: a name (any case) or a registry id. */
@@ -75,7 +75,7 @@ export async function updateRegistryBot(request: UpdateBotRequest, env: Env = pr
   if (taken) throw new UserError(`--rename: bot "${taken.name}" already exists in ${location.display} (bots[${taken.index}])`)
 
   const warnings: string[] = []
-  const username = shaped && !request.noValidate ? await checkWithTelegram(tokenValue(shaped.token, env), env, options, warnings, 'changed') : undefined
+  const owner = shaped && !request.noValidate ? await checkWithTelegram(tokenValue(shaped.token, env), env, options, warnings, 'changed') : undefined
   const account = (newName ?? bot.name).toLowerCase()
   const keychain = shaped
     ? await replaceInKeychain(account, bot, shaped, request.noKeychain, warnings)
@@ -90,6 +90,7 @@ export async function updateRegistryBot(request: UpdateBotRequest, env: Env = pr
         token: keychain?.token,
         chat_type: request.chatType,
         message_thread_id: request.removeThread ? null : request.thread,
+        info: refreshedOwnerInfo(owner, bot.info),
       },
       addChats,
       removeChats,
@@ -104,7 +105,7 @@ export async function updateRegistryBot(request: UpdateBotRequest, env: Env = pr
     bot: updated,
     changes: [...describeChanges(bot, updated), ...(keychain ? [`token in ${describeStorage(keychain.token)}`] : [])],
     ...(keychain ? {tokenStorage: describeStorage(keychain.token)} : {}),
-    ...(username === undefined ? {} : {username}),
+    ...(owner?.username === undefined ? {} : {username: owner.username}),
     warnings,
   }
 }

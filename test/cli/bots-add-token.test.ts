@@ -28,6 +28,11 @@ describe('bots add --token -', () => {
     })
     expect(storedToken()).toBe(ALERTS_BOT.token)
     expect(callsOf(world.api, 'getMe').map((request) => request.token)).toEqual([ALERTS_BOT.token])
+    // What getMe said is kept, as sync-info keeps it: the listing names the bot without asking Telegram again.
+    expect(readRegistry(world.cli)).toContain(`    info:\n      username: ${ALERTS_BOT.username}\n      first_name: ${ALERTS_BOT.first_name}\n`)
+    const listed = await world.run(['bots', 'list'])
+    expect(listed.stdout.split('\n').find((line) => line.startsWith('* alerts'))).toContain(`@${ALERTS_BOT.username}`)
+    expect(callsOf(world.api, 'getMe')).toHaveLength(1)
   })
 
   it('--json carries the username; --no-validate asks Telegram nothing', async () => {

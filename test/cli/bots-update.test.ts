@@ -128,6 +128,17 @@ describe('bots update: name and token', () => {
     expect(callsOf(world.api, 'sendMessage').map((request) => request.token)).toEqual([HEALTH_BOT.token])
   })
 
+  it('--token VALUE renames the cached bot (sync-info, or add) to the new token\'s; the chats\' names stay', async () => {
+    const cached = `    info:\n      username: ${ALERTS_BOT.username}\n      first_name: ${ALERTS_BOT.first_name}\n      synced_at: 2026-11-30T10:00:00.000Z\n      chats:\n        "${ON_CALL.id}":\n          title: Ana Oncall\n          type: private\n`
+    writeRegistry(world.cli, COMMENTED.replace('    message_thread_id: 7 # incidents topic\n', `    message_thread_id: 7 # incidents topic\n${cached}`))
+    const updated = await world.run(['bots', 'update', 'alerts', '--token', HEALTH_BOT.token, '--no-keychain'])
+    expect(updated.exitCode, updated.stderr).toBe(0)
+    const info = / {4}info:\n(?: {6}.*\n)+/.exec(readRegistry(world.cli))?.[0]
+    expect(info).toBe(cached.replace(ALERTS_BOT.username, HEALTH_BOT.username).replace(ALERTS_BOT.first_name, HEALTH_BOT.first_name))
+    const listed = await world.run(['bots', 'list'])
+    expect(listed.stdout.split('\n').find((line) => line.startsWith('* alerts'))).toContain(`@${HEALTH_BOT.username}`)
+  })
+
   it('--token - reads stdin (never echoed); --no-validate asks Telegram nothing; a ${VAR} is stored as written', async () => {
     writeRegistry(world.cli, COMMENTED)
     const fromStdin = await world.run(['bots', 'update', 'deploy', '--token', '-', '--no-keychain', '--json'], {input: `${HEALTH_BOT.token}\n`})

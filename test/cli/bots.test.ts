@@ -60,6 +60,9 @@ describe('bots add', () => {
     chat_type: supergroup
     message_thread_id: 7
     active: true
+    info:
+      username: ${ALERTS_BOT.username}
+      first_name: ${ALERTS_BOT.first_name}
 `)
     expect(statSync(world.cli.configPath).mode & 0o777).toBe(0o600)
 
@@ -93,7 +96,7 @@ describe('bots add', () => {
     writeRegistry(world.cli, twoBots)
     const added = await world.run(['bots', 'add', 'health', '--token', HEALTH_BOT.token, '--no-keychain'])
     expect(added).toEqual({stdout: `added bot health (id 3, @${HEALTH_BOT.username}); token in registry file (literal); chats: none`, stderr: '', exitCode: 0})
-    expect(readRegistry(world.cli)).toBe(`${twoBots}  - name: health\n    id: 3\n    token: ${HEALTH_BOT.token}\n    chat_ids: []\n    active: true\n`)
+    expect(readRegistry(world.cli)).toBe(`${twoBots}  - name: health\n    id: 3\n    token: ${HEALTH_BOT.token}\n    chat_ids: []\n    active: true\n    info:\n      username: ${HEALTH_BOT.username}\n      first_name: ${HEALTH_BOT.first_name}\n`)
   })
 
   it('a name that exists (in any case) is refused, and the existing bot keeps its token (keychain included)', async () => {
