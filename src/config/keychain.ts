@@ -21,7 +21,7 @@ export function setKeyringLoader(load?: () => Promise<KeyringModule>): void {
 /** No usable OS keychain: callers may fall back (e.g. store the token literally) and print the message. */
 export class KeychainUnavailableError extends UserError {
   constructor(detail: string) {
-    super(`keychain unavailable (no Secret Service running): ${detail}`)
+    super(`keychain unavailable: ${detail}`)
   }
 }
 
@@ -47,9 +47,25 @@ function firstLine(error: unknown): string {
   return redact(message.split('\n')[0]!.replace(/^Platform failure: /, '').trim())
 }
 
+/**
+ * keyring-rs passes D-Bus's own words on ("Using X11 for dbus-daemon autolaunch was disabled at compile time, set
+ * your DBUS_SESSION_BUS_ADDRESS instead"): the common causes are said in the user's terms, anything else as it came.
+ */
+const PLAIN_REASONS: Array<[RegExp, string]> = [
+  [/autolaunch|DBUS_SESSION_BUS_ADDRESS/, 'no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)'],
+  [/Failed to connect to socket/, 'the D-Bus session bus is not running (nothing listens at DBUS_SESSION_BUS_ADDRESS)'],
+  [/org\.freedesktop\.secrets/, 'no Secret Service on the session bus (gnome-keyring, KeePassXC or the like is not running)'],
+  [/unlock prompt was dismissed/i, 'the keyring is locked and its unlock prompt was dismissed'],
+]
+
+function unavailableReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  return PLAIN_REASONS.find(([pattern]) => pattern.test(message))?.[1] ?? firstLine(error)
+}
+
 function translate(error: unknown, account: string): Error {
   if (UNAVAILABLE.test(error instanceof Error ? error.message : String(error))) {
-    return new KeychainUnavailableError(firstLine(error))
+    return new KeychainUnavailableError(unavailableReason(error))
   }
   return new Error(`keychain ${KEYCHAIN_SERVICE}/${account}: ${firstLine(error)}`)
 }

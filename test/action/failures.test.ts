@@ -115,7 +115,7 @@ describe('invalid inputs fail the step, whatever fail-on-error says', () => {
     const result = await job.step({status: 'started', config: 'bots.yml'})
     expect(result.exitCode).toBe(1)
     expect(result.stdout).toMatch(
-      /^::error::bot "deploy" in bots\.yml: keychain unavailable .*the keyring module did not load .*; the Action cannot read the OS keychain: give the token input, or token: \$\{ENV_VAR\} in the registry$/,
+      /^::error::bot "deploy" in bots\.yml: keychain unavailable: the keyring module did not load .*; the Action cannot read the OS keychain: give the token input, or token: \$\{ENV_VAR\} in the registry$/,
     )
     expect(job.api.requests).toEqual([])
   })

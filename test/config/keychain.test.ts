@@ -46,7 +46,7 @@ describe('without a Secret Service', () => {
       HOME: await tempDir(),
       DBUS_SESSION_BUS_ADDRESS: `unix:path=${bus}`,
     })
-    const reason = `keychain unavailable (no Secret Service running): DBus error: Failed to connect to socket ${bus}: No such file or directory`
+    const reason = 'keychain unavailable: the D-Bus session bus is not running (nothing listens at DBUS_SESSION_BUS_ADDRESS)'
     expect(JSON.parse(stdout)).toEqual({
       problem: reason,
       saved: {token: 'odd-shaped-secret-token', warning: `${reason}; the token is stored in the registry file instead`},
@@ -54,16 +54,19 @@ describe('without a Secret Service', () => {
   })
 
   it('tells each known failure apart from a working keychain', async () => {
-    for (const message of [
-      NO_SECRET_SERVICE,
-      "Couldn't access platform storage: AccessDenied",
-      'Platform failure: unlock prompt was dismissed',
+    // What keyring-rs says, and the line the user reads.
+    for (const [message, reason] of [
+      [NO_SECRET_SERVICE, 'no Secret Service on the session bus (gnome-keyring, KeePassXC or the like is not running)'],
+      [
+        'Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time, set your DBUS_SESSION_BUS_ADDRESS instead',
+        'no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)',
+      ],
+      ["Couldn't access platform storage: AccessDenied", "Couldn't access platform storage: AccessDenied"],
+      ['Platform failure: unlock prompt was dismissed', 'the keyring is locked and its unlock prompt was dismissed'],
     ]) {
-      setKeyringLoader(async () => failingKeyring(message))
+      setKeyringLoader(async () => failingKeyring(message!))
       expect([message, await keychainAvailable()]).toEqual([message, false])
-      expect(await keychainProblem()).toBe(
-        `keychain unavailable (no Secret Service running): ${message.replace('Platform failure: ', '')}`,
-      )
+      expect([message, await keychainProblem()]).toEqual([message, `keychain unavailable: ${reason}`])
     }
     setKeyringLoader(async () => memoryKeyring(new Map(), []))
     expect([await keychainAvailable(), await keychainProblem()]).toEqual([true, undefined])
@@ -74,7 +77,7 @@ describe('without a Secret Service', () => {
       throw new Error("Cannot find module '@napi-rs/keyring-linux-x64-gnu'")
     })
     expect(await keychainProblem()).toBe(
-      "keychain unavailable (no Secret Service running): the keyring module did not load (Cannot find module '@napi-rs/keyring-linux-x64-gnu')",
+      "keychain unavailable: the keyring module did not load (Cannot find module '@napi-rs/keyring-linux-x64-gnu')",
     )
   })
 
@@ -83,7 +86,7 @@ describe('without a Secret Service', () => {
     expect(await saveToken('alerts', TOKEN_A)).toEqual({
       token: TOKEN_A,
       warning:
-        'keychain unavailable (no Secret Service running): DBus error: The name org.freedesktop.secrets was not provided by any .service files; the token is stored in the registry file instead',
+        'keychain unavailable: no Secret Service on the session bus (gnome-keyring, KeePassXC or the like is not running); the token is stored in the registry file instead',
     })
   })
 
@@ -91,7 +94,7 @@ describe('without a Secret Service', () => {
     setKeyringLoader(async () => failingKeyring(NO_SECRET_SERVICE))
     const configPath = await writeConfig('bots:\n  - name: alerts\n    token: keychain:alerts\n')
     await expect(resolveBot({configPath}, await isolatedEnv())).rejects.toThrow(
-      `bot "alerts" in ${configPath}: keychain unavailable (no Secret Service running): DBus error: The name org.freedesktop.secrets was not provided by any .service files`,
+      `bot "alerts" in ${configPath}: keychain unavailable: no Secret Service on the session bus (gnome-keyring, KeePassXC or the like is not running)`,
     )
   })
 
