@@ -92,6 +92,9 @@ export interface HeldEntry {
 /** The claim lease of a store, in ms. */
 export const DEFAULT_CLAIM_TIMEOUT_MS = 60_000
 
+/** How long a delivered mark (see deliveredMark) is kept: longer than any throttle window. 30 days, in ms. */
+export const DEFAULT_DELIVERED_MEMORY_MS = 30 * 24 * 3600 * 1000
+
 export interface FlushedEntry {
   id: string
   bot: string

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {describeFailure} from '../../src/describe-failure.js'
+import {deliveredMarkPath} from '../../src/store/file/delivered-marks.js'
 import {FileOutbox, type OutboxEntry} from '../../src/store/index.js'
 import {registerSecret} from '../../src/redact.js'
 import {deadPid, tempDir} from '../throttle/helpers.js'
@@ -112,3 +113,50 @@ describe('FileOutbox claims left behind', () => {
   })
 })
 
+
+// A flush that delivers a waiting entry with a throttle key leaves a mark (deliveredMark); the Redis store's expire.
+describe('FileOutbox delivered marks', () => {
+  const DAY = 24 * 3600 * 1000
+  const NOW = T0 + 40 * DAY
+  const markOf = (dir: string, key: string) => deliveredMarkPath(dir, 'alerts', key)
+  const write = (path: string, markedAt: number) => {
+    mkdirSync(join(path, '..'), {recursive: true})
+    writeFileSync(path, String(markedAt))
+  }
+
+  it('a flush that marks a key removes the marks no throttle window reaches (30 days), and what killed processes left', async () => {
+    const outbox = new FileOutbox({dir: tempDir('fastpay-tg-outbox-'), now: () => NOW})
+    const delivered = join(outbox.dir, 'delivered')
+    const [old, young, edge] = [markOf(outbox.dir, 'alerts:old'), markOf(outbox.dir, 'alerts:young'), markOf(outbox.dir, 'alerts:edge')]
+    write(old, NOW - 31 * DAY)
+    write(young, NOW - DAY)
+    write(edge, NOW - 30 * DAY)
+    const pid = await deadPid()
+    // A pruner killed after taking a mark aside: a fresh one goes back, a stale one goes.
+    const takenFresh = markOf(outbox.dir, 'alerts:taken-fresh')
+    const takenStale = markOf(outbox.dir, 'alerts:taken-stale')
+    write(join(delivered, `.${takenFresh.split('/').at(-1)}.${pid}.pruning`), NOW - 3600_000)
+    write(join(delivered, `.${takenStale.split('/').at(-1)}.${pid}.pruning`), NOW - 32 * DAY)
+    writeFileSync(join(delivered, `.${old.split('/').at(-1)}.${pid}.0a1b2c.tmp`), '1')
+
+    await outbox.spool({bot: 'alerts', chatIds: [1], message: {text: 'disk', parseMode: 'HTML'}, throttleKey: 'alerts:Disk', createdAt: new Date(NOW - 10_000), lastError: 'down'})
+    const {sent, deliver} = recorder()
+    await outbox.flush(deliver)
+    expect(sent).toEqual([{text: 'disk', chatId: 1}])
+
+    const disk = markOf(outbox.dir, 'alerts:Disk')
+    expect(readdirSync(delivered).sort()).toEqual([disk, young, edge, takenFresh].map((path) => path.split('/').at(-1)).sort())
+    expect(readFileSync(takenFresh, 'utf8')).toBe(String(NOW - 3600_000))
+    expect(await outbox.pendingSince('alerts', 'alerts:Disk', NOW - 60_000)).toBe(NOW - 10_000)
+    expect(await outbox.pendingSince('alerts', 'alerts:young', NOW - 2 * DAY)).toBe(NOW - DAY)
+    expect(await outbox.pendingSince('alerts', 'alerts:old', NOW - 40 * DAY)).toBeUndefined()
+  })
+
+  it('deliveredMemoryMs sets how long a mark is kept', async () => {
+    const outbox = new FileOutbox({dir: tempDir('fastpay-tg-outbox-'), now: () => NOW, deliveredMemoryMs: 3600_000})
+    write(markOf(outbox.dir, 'alerts:young'), NOW - 2 * 3600_000)
+    await outbox.spool({bot: 'alerts', chatIds: [1], message: {text: 'disk', parseMode: 'HTML'}, throttleKey: 'alerts:Disk', createdAt: new Date(NOW - 10_000), lastError: 'down'})
+    await outbox.flush(recorder().deliver)
+    expect(readdirSync(join(outbox.dir, 'delivered'))).toEqual([markOf(outbox.dir, 'alerts:Disk').split('/').at(-1)])
+  })
+})

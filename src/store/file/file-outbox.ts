@@ -9,6 +9,7 @@ import {newOutboxEntry, parseOutboxEntry} from '../outbox-entry.js'
 import {removeSpooledFile} from '../outbox-media.js'
 import {
   DEFAULT_CLAIM_TIMEOUT_MS,
+  DEFAULT_DELIVERED_MEMORY_MS,
   type DeliverEntry,
   type FlushedEntry,
   type FlushOptions,
@@ -19,7 +20,7 @@ import {
   type OutboxListing,
 } from '../outbox-types.js'
 import type {OutboxStore} from '../types.js'
-import {deliveredMarkPath, readDeliveredMark} from './delivered-marks.js'
+import {deliveredMarkPath, pruneDeliveredMarks, readDeliveredMark} from './delivered-marks.js'
 import {ignoreMissing, newestPending, scanOutbox, waitingIds} from './file-outbox-scan.js'
 import {type Claim, claim, forgetClaim, holdClaim, isAbandoned, type Lease, listClaims, removeDeadTemporaries, startLease, unclaim, withLease} from './outbox-claims.js'
 
@@ -32,6 +33,8 @@ export interface FileOutboxOptions {
    * a stopped or hung process loses it). @default 60_000
    */
   claimTimeoutMs?: number
+  /** How long a delivered mark is kept (see deliveredMark): longer than any throttle window. @default 30 days */
+  deliveredMemoryMs?: number
   /** @default Date.now */
   now?: () => number
 }
@@ -49,13 +52,16 @@ export class FileOutbox implements OutboxStore {
   readonly dir: string
   readonly #claimedDir: string
   readonly #claimTimeoutMs: number
+  readonly #deliveredMemoryMs: number
   readonly #now: () => number
+  #marksPruned = false
   readonly #held = new WeakMap<HeldEntry, {claimed: Claim; lease: Lease}>()
 
   constructor(options: FileOutboxOptions) {
     this.dir = options.dir
     this.#claimedDir = join(options.dir, 'claimed')
     this.#claimTimeoutMs = options.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS
+    this.#deliveredMemoryMs = options.deliveredMemoryMs ?? DEFAULT_DELIVERED_MEMORY_MS
     this.#now = options.now ?? Date.now
   }
 
@@ -206,12 +212,19 @@ export class FileOutbox implements OutboxStore {
     return flushed
   }
 
-  /** Never moves a mark back in time: of two entries of a key, the newer one's creation stands. */
+  /**
+   * Never moves a mark back in time: of two entries of a key, the newer one's creation stands. The marks outlived by
+   * every throttle window go, once a process (the Redis store's expire by themselves).
+   */
   async #markDelivered(entry: OutboxEntry, markedAt: number): Promise<void> {
     const path = deliveredMarkPath(this.dir, entry.bot, entry.throttleKey!)
-    if (((await readDeliveredMark(path)) ?? Number.NEGATIVE_INFINITY) >= markedAt) return
-    await ensureStateDir(dirname(path))
-    await this.#write(path, String(markedAt))
+    if (((await readDeliveredMark(path)) ?? Number.NEGATIVE_INFINITY) < markedAt) {
+      await ensureStateDir(dirname(path))
+      await this.#write(path, String(markedAt))
+    }
+    if (this.#marksPruned) return
+    this.#marksPruned = true
+    await pruneDeliveredMarks(this.dir, this.#now() - this.#deliveredMemoryMs)
   }
 
   async #takeBackAbandoned(): Promise<string[]> {

@@ -6,6 +6,7 @@ import {deliveredMark, deliverEntry} from '../deliver-entry.js'
 import {newOutboxEntry, parseOutboxEntry} from '../outbox-entry.js'
 import {
   DEFAULT_CLAIM_TIMEOUT_MS,
+  DEFAULT_DELIVERED_MEMORY_MS,
   type DeliverEntry,
   type FlushedEntry,
   type FlushOptions,
@@ -77,7 +78,7 @@ export class RedisOutbox implements OutboxStore {
     this.consumer = options.consumer ?? `${hostname()}/${process.pid}`
     this.#claimTimeoutMs = options.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS
     this.#adoptMemoryMs = options.adoptMemoryMs ?? 30 * 24 * 3600 * 1000
-    this.#deliveredMemoryMs = options.deliveredMemoryMs ?? 30 * 24 * 3600 * 1000
+    this.#deliveredMemoryMs = options.deliveredMemoryMs ?? DEFAULT_DELIVERED_MEMORY_MS
     this.#now = options.now ?? Date.now
   }
 
