@@ -14,7 +14,7 @@ export default class WebhookServe extends BaseCommand<typeof WebhookServe, void>
 
 The secret is TELEGRAM_WEBHOOK_SECRET, else the one webhook register generated and stored; without either it refuses to start (unless --insecure-no-secret). A stored secret on a Redis store that does not answer is not read from this host's files: serve exits 3 (unless --insecure-no-secret), and is started again once Redis answers. Put it behind your https proxy and point Telegram at it with webhook register. A webhook and getUpdates exclude each other: while one is registered, discover cannot read updates.
 
-Stops on SIGINT or SIGTERM after finishing queued updates. With --json, prints one JSON object a line: started (url, port, bots), update (each handled update), error (each refused request or failed update), stopping, stopped.
+Stops on SIGINT or SIGTERM after finishing queued updates (--drain-seconds; those not started by then are kept in the store for the next start). With --json, prints one JSON object a line: started (url, port, bots), update (each handled update), error (each refused request or failed update), stopping, stopped.
 
 Guarantee: one reply per accepted update (a repeated update_id is skipped), within Telegram's limits through the rate limiter every door shares; a reply that still fails after retries is logged, not queued. Not guaranteed: updates Telegram gave up on while serve was down.`
 
@@ -32,6 +32,7 @@ Guarantee: one reply per accepted update (a repeated update_id is skipped), with
     host: Flags.string({description: 'Address to listen on.', default: '127.0.0.1'}),
     'state-dir': Flags.string({description: 'Throttle state for Mute, shared with alert.', env: 'FASTPAY_TG_STATE_DIR'}),
     'request-timeout': Flags.integer({description: 'Seconds a request may take to arrive before 408.', default: 10, min: 1}),
+    'drain-seconds': Flags.integer({description: 'On SIGINT or SIGTERM, seconds queued updates may take; those not started by then are kept in the store, and the next serve of their bot handles them.', default: 10, min: 0}),
     'insecure-no-secret': Flags.boolean({description: 'Start without any secret: anyone who reaches the port can post updates.'}),
     'path-prefix': Flags.string({description: 'Path your proxy keeps before /api/telegram/webhook/. [default: the path of TELEGRAM_WEBHOOK_BASE_URL or SITE_URL]'}),
     metrics: metricsFlag,
@@ -56,6 +57,7 @@ Guarantee: one reply per accepted update (a repeated update_id is skipped), with
         host: flags.host,
         stateDir: flags['state-dir'],
         requestTimeoutMs: flags['request-timeout'] * 1000,
+        drainMs: flags['drain-seconds'] * 1000,
         insecureNoSecret: flags['insecure-no-secret'],
         pathPrefix: flags['path-prefix'],
       },
@@ -83,9 +85,10 @@ Guarantee: one reply per accepted update (a repeated update_id is skipped), with
     for (const warning of running.warnings) this.warnLine(warning)
     this.log(`Note: ${WEBHOOK_EXCLUDES_POLLING}`)
     for (const bot of running.bots) this.log(`serving ${describeServedBot(bot)}`)
+    if (running.keptAtStart > 0) this.log(`handling ${running.keptAtStart} updates kept at the last stop`)
     this.log(`listening on ${running.server.url}`)
     if (metrics) this.log(`metrics on ${metrics.url}`)
-    this.jsonEvent('started', {url: running.server.url, port: running.server.port, bots: running.bots.map(servedBotFields), ...(metrics ? {metrics: metrics.url} : {}), warnings: running.warnings})
+    this.jsonEvent('started', {url: running.server.url, port: running.server.port, bots: running.bots.map(servedBotFields), ...(metrics ? {metrics: metrics.url} : {}), keptAtStart: running.keptAtStart, warnings: running.warnings})
     const signal = await new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'))
       process.once('SIGTERM', () => resolve('SIGTERM'))
@@ -93,10 +96,14 @@ Guarantee: one reply per accepted update (a repeated update_id is skipped), with
     lines.flush()
     this.log(`${signal}: finishing queued updates`)
     this.jsonEvent('stopping', {signal})
-    await running.close()
+    const {kept, abandoned} = await running.close()
     await metrics?.close()
     lines.flush()
+    if (kept > 0) this.log(`kept ${kept} updates not handled within --drain-seconds: the next webhook serve handles them`)
     this.log(`stopped after ${running.server.accepted} updates`)
-    this.jsonEvent('stopped', {updates: running.server.accepted})
+    this.jsonEvent('stopped', {updates: running.server.accepted, kept})
+    // A reply still on its way would hold the process until its call times out (30 s), past a service manager's
+    // patience; it was named above. stdout and stderr are written synchronously to pipes and terminals on Linux.
+    if (abandoned > 0) process.exit()
   }
 }

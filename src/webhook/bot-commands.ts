@@ -70,8 +70,17 @@ function linkReply(outcome: LinkOutcome): string {
   }
 }
 
+/**
+ * What a `/link TOKEN` (or `/start TOKEN`) kept across a restart of serve holds instead of its token: link tokens are
+ * never stored (kept-updates.ts), so the chat is asked to send it again.
+ */
+export const LINK_TOKEN_NOT_KEPT = '(token not kept)'
+
 async function link(bot: ServedBot, message: Message, token: string, context: UpdateContext): Promise<string> {
   if (token === '') return 'Usage: /link TOKEN (an operator creates one with: fastpay-tg webhook link-token)'
+  if (token === LINK_TOKEN_NOT_KEPT) {
+    return 'Your /link arrived while this bot was restarting, and its token is never stored: please send it again (it was not used).'
+  }
   const outcome = await consumeLinkToken(context.links, token, {
     chatId: message.chat.id,
     bot: bot.name,

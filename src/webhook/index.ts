@@ -49,7 +49,8 @@ export {listLinkedChats, type LinkStoreRequest, type Unlinked, unlinkLinkedChat,
 export {type AlertMuter, openServedBots, type ServedBot, type UpdateContext} from './served-bot.js'
 export {describeServedBot, type RunningServe, type ServeOptions, type ServeRequest, startServe, WEBHOOK_EXCLUDES_POLLING} from './serve.js'
 export {UpdateQueue, type UpdateQueueOptions} from './update-queue.js'
-export {oneLine, startWebhookServer, webhookRoute, type WebhookServer, type WebhookServerOptions} from './webhook-server.js'
+export {startWebhookServer, type WebhookServer, type WebhookServerOptions} from './webhook-server.js'
+export {oneLine, webhookRoute} from './webhook-route.js'
 export {
   BASE_URL_VAR,
   checkMaxConnections,

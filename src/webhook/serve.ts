@@ -1,6 +1,7 @@
 import {resolveStateDir} from '../support/state-dir.js'
 import {pruneButtonKeys} from './alert-buttons.js'
 import {handleUpdate, updateLane} from './handle-update.js'
+import {keepUpdates, takeKeptUpdates} from './kept-updates.js'
 import type {BotChoice, WebhookOptions} from './register.js'
 import {type AlertMuter, openServedBots, type ServedBot, type UpdateContext} from './served-bot.js'
 import {type HandledUpdate, startWebhookServer, type WebhookOutcome, type WebhookServer} from './webhook-server.js'
@@ -32,6 +33,8 @@ export interface ServeRequest extends BotChoice {
   insecureNoSecret?: boolean
   /** A path the proxy keeps before `/api/telegram/webhook/<id>/`. @default the path of TELEGRAM_WEBHOOK_BASE_URL or SITE_URL */
   pathPrefix?: string
+  /** How long a stop waits for queued updates before it keeps the rest in the store for the next start. @default 10000 */
+  drainMs?: number
 }
 
 export interface ServeOptions extends WebhookOptions {
@@ -63,8 +66,14 @@ export interface RunningServe {
   warnings: string[]
   /** The configured store's outbox, when serve opened the store (the metrics count its entries). */
   outbox?: OutboxStore
-  /** Stops the server (queued updates finish first), then the store connection. */
-  close(): Promise<void>
+  /** Updates an earlier serve kept at its stop, handled first by this one. */
+  keptAtStart: number
+  /**
+   * Stops the server: queued updates finish within the drain time; those not started by then are kept in the store
+   * (counted in `kept`), those still being handled are named in an error line (counted in `abandoned`: their calls
+   * still hold the process). Then the store connection.
+   */
+  close(): Promise<{kept: number; abandoned: number}>
 }
 
 /** `webhook serve`: opens the bots (getMe each), then listens. Nothing about the webhook registration changes. */
@@ -144,6 +153,8 @@ async function listen(request: ServeRequest, options: ServeOptions, {bots, warni
   const prune = () => pruneButtonKeys(context).catch((error: unknown) => options.logError?.(`webhook: pruning button keys failed: ${String(error)}`))
   await prune()
   const pruning = setInterval(() => void prune(), PRUNE_EVERY_MS).unref()
+  const {keyValue} = context
+  const kept = keyValue ? await takeKeptUpdates(keyValue, bots.map((bot) => bot.webhookId)) : []
   const server = await startWebhookServer<ServedBot>({
     bots: new Map(bots.map((bot) => [bot.webhookId, bot])),
     handle: (bot, update) => handleUpdate(bot, update, context),
@@ -157,15 +168,36 @@ async function listen(request: ServeRequest, options: ServeOptions, {bots, warni
     log: options.log,
     logError: options.logError,
     ...(options.onOutcome ? {onOutcome: (bot: ServedBot | undefined, outcome: WebhookOutcome) => options.onOutcome!(bot?.name ?? bot?.me.username ?? 'unknown', outcome)} : {}),
+  }).catch(async (error: unknown) => {
+    // Not serving after all (a port taken): what was taken goes back for the next start.
+    if (keyValue && kept.length > 0) await keepUpdates(keyValue, kept)
+    clearInterval(pruning)
+    throw error
   })
+  // Queued in the turn the server starts listening: before any new update of the same chat.
+  let keptAtStart = 0
+  for (const update of kept) keptAtStart += server.handleKept(update) ? 1 : 0
   return {
     server,
     bots,
     warnings,
+    keptAtStart,
     close: async () => {
       clearInterval(pruning)
-      await server.close()
-      await closeStore()
+      try {
+        const left = await server.close(request.drainMs)
+        if (left.running.length > 0) {
+          const ids = left.running.map(({update}) => update.update_id).join(', ')
+          options.logError(`webhook: stopped while handling update ${ids}: what it was replying may not have gone out`)
+        }
+        const abandoned = left.running.length
+        if (left.waiting.length === 0) return {kept: 0, abandoned}
+        if (!keyValue) throw new Error(`${left.waiting.length} updates not handled and no store to keep them in`)
+        await keepUpdates(keyValue, left.waiting)
+        return {kept: left.waiting.length, abandoned}
+      } finally {
+        await closeStore()
+      }
     },
   }
 }

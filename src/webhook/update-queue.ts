@@ -1,4 +1,7 @@
-type Task = () => Promise<void>
+interface Task<Item> {
+  item: Item
+  run: () => Promise<void>
+}
 
 export interface UpdateQueueOptions {
   /** Tasks running at once, across lanes. @default 16 */
@@ -9,12 +12,14 @@ export interface UpdateQueueOptions {
 
 /**
  * Runs tasks with bounded concurrency, in order within a lane (one lane per chat: a `/link` is handled before the
- * `/status` sent right after it), lanes taking turns.
+ * `/status` sent right after it), lanes taking turns. Each task carries an item (the update it handles), so that a
+ * server stopping can tell which updates were never started and which were left running.
  */
-export class UpdateQueue {
+export class UpdateQueue<Item = undefined> {
   readonly #concurrency: number
   readonly #onError: (error: unknown) => void
-  readonly #lanes = new Map<string, Task[]>()
+  readonly #lanes = new Map<string, Array<Task<Item>>>()
+  readonly #runningItems = new Set<Task<Item>>()
   readonly #active = new Set<string>()
   readonly #ready: string[] = []
   #running = 0
@@ -32,13 +37,13 @@ export class UpdateQueue {
     return this.#pending
   }
 
-  push(lane: string, task: Task): void {
+  push(lane: string, item: Item, run: () => Promise<void>): void {
     let tasks = this.#lanes.get(lane)
     if (tasks === undefined) {
       tasks = []
       this.#lanes.set(lane, tasks)
     }
-    tasks.push(task)
+    tasks.push({item, run})
     this.#pending++
     if (tasks.length === 1 && !this.#active.has(lane)) this.#ready.push(lane)
     // Tasks start after the I/O callbacks of this turn: every request that arrived with this one is answered first,
@@ -64,6 +69,22 @@ export class UpdateQueue {
     })
   }
 
+  /**
+   * Takes every task not started yet out of the queue (they will not run) and returns their items, each lane's in
+   * order, with the items of the tasks still running.
+   */
+  stop(): {waiting: Item[]; running: Item[]} {
+    const waiting: Item[] = []
+    for (const [lane, tasks] of this.#lanes) {
+      waiting.push(...tasks.splice(0).map((task) => task.item))
+      if (!this.#active.has(lane)) this.#lanes.delete(lane)
+    }
+    this.#ready.length = 0
+    this.#pending -= waiting.length
+    if (this.#pending === 0) for (const wake of this.#idleWaiters.splice(0)) wake()
+    return {waiting, running: [...this.#runningItems].map((task) => task.item)}
+  }
+
   #pump(): void {
     while (this.#running < this.#concurrency && this.#ready.length > 0) {
       const lane = this.#ready.shift()!
@@ -71,7 +92,9 @@ export class UpdateQueue {
       const task = tasks.shift()!
       this.#active.add(lane)
       this.#running++
-      void this.#run(task).finally(() => {
+      this.#runningItems.add(task)
+      void this.#run(task.run).finally(() => {
+        this.#runningItems.delete(task)
         this.#running--
         this.#pending--
         this.#active.delete(lane)
@@ -83,7 +106,7 @@ export class UpdateQueue {
     }
   }
 
-  async #run(task: Task): Promise<void> {
+  async #run(task: () => Promise<void>): Promise<void> {
     try {
       await task()
     } catch (error) {

@@ -10,9 +10,9 @@ import {redact} from '../redact.js'
 import {UserError} from '../user-error.js'
 import {type NoBody, parseUpdate, readBody} from './read-update.js'
 import {UpdateQueue} from './update-queue.js'
+import {oneLine, requestPath, webhookRoute} from './webhook-route.js'
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token'
-const WEBHOOK_ROUTE_TAIL = '/api/telegram/webhook/(\\d+)/?'
 const RECENT_UPDATES_KEPT = 2048
 
 /**
@@ -64,41 +64,32 @@ export interface HandledUpdate {
   webhookId: number
 }
 
+/** An update answered 200 and queued for handling. */
+export interface QueuedUpdate {
+  /** The bot's id in the webhook path. */
+  webhookId: number
+  update: Update
+}
+
+/** What a stop left: updates never started (Telegram has them answered), and those stopped while being handled. */
+export interface LeftUpdates {
+  waiting: QueuedUpdate[]
+  running: QueuedUpdate[]
+}
+
 export interface WebhookServer {
   /** `http://127.0.0.1:40123` */
   url: string
   port: number
   /** Updates accepted (answered 200) so far. */
   readonly accepted: number
-  /** Stops accepting, waits up to `graceMs` for queued updates, then closes every connection. @default 10000 */
-  close(graceMs?: number): Promise<void>
-}
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what oneLine escapes
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
-
-/** One line whatever a peer sent: control characters (a newline that would forge a log line) become `\\u000a`. */
-export function oneLine(text: string): string {
-  return text.replace(CONTROL_CHARACTERS, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`)
-}
-
-/** `^(/tg)?/api/telegram/webhook/(\d+)/?$`: anchored at both ends, so `/evil/api/telegram/webhook/1/` is no route. */
-export function webhookRoute(pathPrefix = ''): RegExp {
-  const prefix = pathPrefix.replace(/\/+$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  return new RegExp(`^${prefix === '' ? '' : `(?:${prefix})?`}${WEBHOOK_ROUTE_TAIL}$`)
-}
-
-/** Paths the URL parser leaves as they are: no dot segments, escapes, backslashes, fragments or leading `//` (a host). */
-const PLAIN_PATH = /^\/(?!\/)[\w\-/]*$/
-
-/**
- * The path of a request target as the URL parser gives it, without its cost for the plain origin-form paths Telegram
- * and proxies send (`/api/telegram/webhook/1/?x`); anything else (absolute-form, dot segments) goes through URL.
- */
-export function requestPath(target = '/'): string {
-  const query = target.indexOf('?')
-  const path = query === -1 ? target : target.slice(0, query)
-  return PLAIN_PATH.test(path) ? path : new URL(target, 'http://localhost').pathname
+  /** Queues an update that an earlier server kept (see `close`); false when its bot is not served here. */
+  handleKept(kept: QueuedUpdate): boolean
+  /**
+   * Stops accepting, waits up to `graceMs` for queued updates, then closes every connection and returns the updates
+   * that did not finish: Telegram has them answered, so only the caller can keep them. @default 10000
+   */
+  close(graceMs?: number): Promise<LeftUpdates>
 }
 
 /** An accepted update's answer: an empty 200, as Telegram needs nothing more. */
@@ -151,11 +142,11 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
   const log = (line: string, about: HandledUpdate) => options.log?.(oneLine(line), about)
   const logError = (line: string) => options.logError?.(oneLine(redact(line)))
   // One queue per bot (see `concurrency`), made on its first update.
-  const queues = new Map<number, UpdateQueue>()
+  const queues = new Map<number, UpdateQueue<QueuedUpdate>>()
   const queueOf = (webhookId: number) => {
     let queue = queues.get(webhookId)
     if (queue === undefined) {
-      queue = new UpdateQueue({
+      queue = new UpdateQueue<QueuedUpdate>({
         concurrency: options.concurrency,
         onError: (error) => logError(`webhook: handling an update failed: ${error instanceof Error ? error.message : String(error)}`),
       })
@@ -202,7 +193,7 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
   // the request (headers, stream state) alive, and copied by the GC, until the update is handled.
   const enqueue = (bot: Bot, webhookId: number, update: Update) => {
     accepted++
-    queueOf(webhookId).push(options.laneOf(webhookId, update), () => handle(bot, webhookId, update))
+    queueOf(webhookId).push(options.laneOf(webhookId, update), {webhookId, update}, () => handle(bot, webhookId, update))
   }
 
   const received = (request: IncomingMessage, response: ServerResponse, path: string, webhookId: number, bot: Bot, body: Buffer | NoBody) => {
@@ -288,12 +279,26 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
     get accepted() {
       return accepted
     },
+    handleKept({webhookId, update}) {
+      const bot = options.bots.get(webhookId)
+      if (bot === undefined) return false
+      recent.isNew(webhookId, update.update_id)
+      enqueue(bot, webhookId, update)
+      return true
+    },
     async close(graceMs = 10_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
       await Promise.all([...queues.values()].map((queue) => queue.drain(graceMs)))
+      const left: LeftUpdates = {waiting: [], running: []}
+      for (const queue of queues.values()) {
+        const {waiting, running} = queue.stop()
+        left.waiting.push(...waiting)
+        left.running.push(...running)
+      }
       server.closeAllConnections()
       await closed
+      return left
     },
   }
 }

@@ -36,12 +36,13 @@ describe('webhook serve --json', () => {
           {name: 'alerts', username: 'fastpay_alerts_bot', webhookId: 1, path: '/api/telegram/webhook/1/'},
           {name: 'deploy', username: 'fastpay_deploy_bot', webhookId: 2, path: '/api/telegram/webhook/2/'},
         ],
+        keptAtStart: 0,
         warnings: [],
       },
       {event: 'update', updateId: 1, webhookId: 1, message: 'alerts: /help in chat 4242: replied'},
       {event: 'error', message: 'webhook: 401 wrong or missing secret token header (127.0.0.1 POST /api/telegram/webhook/1/)'},
       {event: 'stopping', signal: 'SIGTERM'},
-      {event: 'stopped', updates: 1},
+      {event: 'stopped', updates: 1, kept: 0},
     ])
   })
 

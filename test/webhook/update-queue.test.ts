@@ -26,10 +26,10 @@ describe('UpdateQueue', () => {
     const a2 = gate(log, 'a2')
     const b1 = gate(log, 'b1')
     const c1 = gate(log, 'c1')
-    queue.push('a', a1.task)
-    queue.push('a', a2.task)
-    queue.push('b', b1.task)
-    queue.push('c', c1.task)
+    queue.push('a', undefined, a1.task)
+    queue.push('a', undefined, a2.task)
+    queue.push('b', undefined, b1.task)
+    queue.push('c', undefined, c1.task)
     await settle()
     expect(log).toEqual(['start a1', 'start b1'])
     expect(queue.size).toBe(4)
@@ -50,10 +50,10 @@ describe('UpdateQueue', () => {
     const errors: unknown[] = []
     const done: string[] = []
     const queue = new UpdateQueue({onError: (error) => errors.push(error)})
-    queue.push('a', async () => {
+    queue.push('a', undefined, async () => {
       throw new Error('boom')
     })
-    queue.push('a', async () => {
+    queue.push('a', undefined, async () => {
       done.push('second')
     })
     expect(await queue.drain()).toBe(true)
@@ -62,7 +62,27 @@ describe('UpdateQueue', () => {
 
   it('drain gives up after its timeout and says so', async () => {
     const queue = new UpdateQueue({onError: () => undefined})
-    queue.push('a', () => new Promise(() => undefined))
+    queue.push('a', undefined, () => new Promise(() => undefined))
     expect(await queue.drain(0)).toBe(false)
+  })
+
+  it('stop takes out what has not started, each lane in order, and names what still runs; the lane then goes on', async () => {
+    const log: string[] = []
+    const queue = new UpdateQueue<string>({concurrency: 1, onError: () => undefined})
+    const tasks = Object.fromEntries(['a1', 'a2', 'b1', 'a3'].map((name) => [name, gate(log, name)]))
+    for (const name of ['a1', 'a2', 'b1', 'a3']) queue.push(name[0]!, name, tasks[name]!.task)
+    await settle()
+    const drained = queue.drain()
+    expect(queue.stop()).toEqual({waiting: ['a2', 'a3', 'b1'], running: ['a1']})
+    expect(queue.size).toBe(1)
+    tasks.a1!.release()
+    expect(await drained).toBe(true)
+    expect(log).toEqual(['start a1', 'end a1'])
+    const after = gate(log, 'a4')
+    queue.push('a', 'a4', after.task)
+    await settle()
+    after.release()
+    expect(await queue.drain()).toBe(true)
+    expect(log).toEqual(['start a1', 'end a1', 'start a4', 'end a4'])
   })
 })

@@ -4,7 +4,8 @@ import {connect} from 'node:net'
 import type {Update} from '@grammyjs/types'
 import {afterEach, describe, expect, it, vi} from 'vitest'
 
-import {requestPath, startWebhookServer, type WebhookServer, type WebhookServerOptions} from '../../src/webhook/webhook-server.js'
+import {requestPath} from '../../src/webhook/webhook-route.js'
+import {startWebhookServer, type WebhookServer, type WebhookServerOptions} from '../../src/webhook/webhook-server.js'
 
 const servers: WebhookServer[] = []
 afterEach(async () => {

@@ -1,0 +1,50 @@
+// The updates a stopping `webhook serve` keeps (kept-updates.ts), on both stores: each batch is handled by exactly
+// one of the serves that start at once, oldest first, and only by a serve of its own bot.
+import type {Redis} from 'ioredis'
+import {afterAll, describe, expect, it} from 'vitest'
+
+import {FileKeyValue, type KeyValueStore, RedisKeyValue} from '../../src/store/index.js'
+import {keepUpdates, takeKeptUpdates} from '../../src/webhook/kept-updates.js'
+import type {QueuedUpdate} from '../../src/webhook/webhook-server.js'
+import {connectRedis, redisForTests, testPrefix} from '../store/redis-server.js'
+import {tempDir} from '../throttle/helpers.js'
+
+const T0 = Date.parse('2025-06-01T14:02:11Z')
+const found = await redisForTests()
+let client: Redis | undefined
+afterAll(async () => {
+  await client?.quit()
+  await found.redis?.stop()
+})
+
+const backends: Array<{name: string; skip?: string; open: () => Promise<KeyValueStore>}> = [
+  {name: 'files', open: async () => new FileKeyValue({dir: tempDir('fastpay-tg-kept-')})},
+  {name: 'Redis', skip: found.skip, open: async () => new RedisKeyValue({redis: (client ??= await connectRedis(found.redis!.url)), prefix: testPrefix()})},
+]
+
+const update = (webhookId: number, updateId: number): QueuedUpdate => ({webhookId, update: {update_id: updateId}})
+
+for (const backend of backends) {
+  describe.skipIf(backend.skip !== undefined)(`kept updates on ${backend.name}${backend.skip ? ` (${backend.skip})` : ''}`, () => {
+    it('two stops, then serves starting at once: every update handled by exactly one, oldest stop first', async () => {
+      const kv = await backend.open()
+      await keepUpdates(kv, [update(1, 10), update(2, 20), update(1, 11)], T0)
+      await keepUpdates(kv, [update(1, 12)], T0 + 1_000)
+      const takers = await Promise.all([1, 2, 3, 4].map(() => takeKeptUpdates(kv, [1, 2])))
+      const taken = takers.flat().map(({webhookId, update}) => `${webhookId}:${update.update_id}`)
+      expect(taken.toSorted()).toEqual(['1:10', '1:11', '1:12', '2:20'])
+      for (const one of takers) {
+        const ofBot1 = one.filter(({webhookId}) => webhookId === 1).map(({update}) => update.update_id)
+        expect(ofBot1).toEqual(ofBot1.toSorted())
+      }
+      expect(await takeKeptUpdates(kv, [1, 2])).toEqual([])
+    })
+
+    it('a serve takes only its own bots\' updates; the others wait for theirs', async () => {
+      const kv = await backend.open()
+      await keepUpdates(kv, [update(1, 10), update(2, 20)], T0)
+      expect(await takeKeptUpdates(kv, [2])).toEqual([update(2, 20)])
+      expect(await takeKeptUpdates(kv, [1])).toEqual([update(1, 10)])
+    })
+  })
+}

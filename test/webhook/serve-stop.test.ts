@@ -1,0 +1,86 @@
+// `webhook serve` stopped with updates still queued: Telegram got its 200 for each and will not send them again, so
+// what was not started within --drain-seconds is kept in the store and the next serve handles it, once.
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import {filesUnder} from '../helpers/files-under.js'
+import {ANA, ANA_CHAT, BOB, BOB_CHAT, callsOf, expectNoToken, messageUpdate, REGISTRY, SECRET, useWorld, writeRegistry} from './fixture.js'
+import {useServeProcesses} from './serve-process.js'
+
+const world = useWorld()
+const startServe = useServeProcesses()
+const withSecret = {'X-Telegram-Bot-Api-Secret-Token': SECRET}
+const env = {TELEGRAM_WEBHOOK_SECRET: SECRET}
+
+/** The update each reply answered, from the text /help echoes back nothing of: the chat and the order suffice. */
+const repliesTo = (chatId: number) => callsOf(world.api, 'sendMessage').filter((request) => request.params.chat_id === chatId)
+
+describe('webhook serve stopped with updates queued', () => {
+  it('keeps the updates not started within --drain-seconds; the next serve handles each once, before new ones', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const made = await world.run(['webhook', 'link-token', '--bot', 'alerts', '--channels', 'alerts', '--json'])
+    const {token} = JSON.parse(made.stdout) as {token: string}
+    // Ana's first reply hangs: her next two updates wait behind it in her chat's lane.
+    world.api.failNext({method: 'sendMessage', kind: {hang: true}})
+    const first = await startServe(world.cli, ['--drain-seconds', '0'], env)
+    for (const [updateId, text] of [[1, '/help'], [2, '/help'], [3, `/link ${token}`]] as const) {
+      expect(await first.post(1, messageUpdate(updateId, ANA_CHAT, ANA, text), withSecret)).toEqual({status: 200, text: ''})
+    }
+    await waitFor(() => repliesTo(ANA_CHAT.id).length === 1)
+    const stopped = await first.stop()
+    expect(stopped.exitCode).toBe(0)
+    expect(stopped.stdout.split('\n').slice(-3)).toEqual([
+      'kept 2 updates not handled within --drain-seconds: the next webhook serve handles them',
+      'stopped after 3 updates',
+      '',
+    ])
+    expect(stopped.stderr).toBe('webhook: stopped while handling update 1: what it was replying may not have gone out\n')
+    expectNoToken(stopped.stdout, stopped.stderr)
+    // Kept without the link token: only its sha256 is ever stored.
+    const stored = filesUnder(world.cli.stateDir).map((path) => readFileSync(join(world.cli.stateDir, path), 'utf8')).join('\n')
+    expect(stored).toContain('(token not kept)')
+    expect(stored).not.toContain(token)
+
+    const second = await startServe(world.cli, [], env)
+    expect(second.stdout()).toContain('handling 2 updates kept at the last stop\nlistening on ')
+    expect(await second.post(1, messageUpdate(4, ANA_CHAT, ANA, '/help'), withSecret)).toEqual({status: 200, text: ''})
+    expect(await second.post(1, messageUpdate(5, BOB_CHAT, BOB, '/help'), withSecret)).toEqual({status: 200, text: ''})
+    await second.waitForLine(/^alerts: \/help in chat 5151: replied$/)
+    await second.waitForLine(/^alerts: \/\w+ in chat 4242: replied$/, 'stdout', 3)
+    const handled = await second.stop()
+    expect(handled.stdout.split('\n').filter((line) => line.startsWith('alerts:'))).toHaveLength(4)
+    // 1 hung, 2 and 3 kept and handled, then 4: Ana's chat got one reply per update, the kept ones before the new one.
+    expect(repliesTo(ANA_CHAT.id)).toHaveLength(4)
+    expect(repliesTo(BOB_CHAT.id)).toHaveLength(1)
+    expect(String(repliesTo(ANA_CHAT.id)[2]!.params.text)).toBe(
+      'Your /link arrived while this bot was restarting, and its token is never stored: please send it again (it was not used).',
+    )
+
+    // Nothing is kept twice: a third serve finds nothing to handle.
+    const third = await startServe(world.cli, ['--json'], env)
+    expect(JSON.parse(third.stdout().split('\n')[0]!)).toMatchObject({event: 'started', keptAtStart: 0})
+    // The token was not spent: sent again, it links the chat.
+    expect(await third.post(1, messageUpdate(6, ANA_CHAT, ANA, `/link ${token}`), withSecret)).toEqual({status: 200, text: ''})
+    await third.waitForLine(/"event":"update"/)
+    expect(String(repliesTo(ANA_CHAT.id).at(-1)!.params.text)).toMatch(/^Linked: this chat now receives alerts\./)
+    const last = await third.stop()
+    expect(JSON.parse(last.stdout.trim().split('\n').at(-1)!)).toMatchObject({event: 'stopped', updates: 1, kept: 0})
+    expect(repliesTo(ANA_CHAT.id)).toHaveLength(5)
+  })
+
+  it('--drain-seconds must be a whole number of seconds: one line, exit 2', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const result = await world.run(['webhook', 'serve', '--port', '0', '--drain-seconds', 'soon'], env)
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(result.stderr).toContain('--drain-seconds')
+  })
+})
+
+/** Polls the fake Bot API's record (no fixed sleep: each turn waits for the next event-loop round). */
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 5_000 && !condition(); turn++) await new Promise((resolve) => setTimeout(resolve, 5))
+  expect(condition()).toBe(true)
+}
