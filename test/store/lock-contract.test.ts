@@ -1,20 +1,14 @@
 // FileLockStore and RedisLock grant leases alike: the same cases run against both.
-import type {Redis} from 'ioredis'
-import {afterAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {FileLockStore, type LockStore, RedisLock} from '../../src/store/index.js'
 import {tempDir} from '../throttle/helpers.js'
-import {connectRedis, redisForTests, testPrefix} from './redis-server.js'
+import {redisForFile, testPrefix} from './redis-server.js'
 
 const T0 = Date.parse('2025-06-01T14:02:11Z')
 const TTL = 30_000
 
-const found = await redisForTests()
-let client: Redis | undefined
-afterAll(async () => {
-  await client?.quit()
-  await found.redis?.stop()
-})
+const sharedRedis = await redisForFile()
 
 interface Backend {
   name: string
@@ -40,9 +34,9 @@ const backends: Backend[] = [
   },
   {
     name: 'RedisLock',
-    skip: found.skip,
+    skip: sharedRedis.skip,
     open: async () => {
-      const redis = (client ??= await connectRedis(found.redis!.url))
+      const redis = await sharedRedis.client()
       const prefix = testPrefix()
       const a = new RedisLock({redis, prefix, holder: 'host-a/1', now: () => T0})
       // Redis expires the key by itself; deleting it is that moment, without waiting for it.

@@ -3,15 +3,14 @@
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import type {Redis} from 'ioredis'
-import {afterAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {TelegramApiError, TelegramNetworkError} from '../../src/api/index.js'
 import {describeFailure} from '../../src/describe-failure.js'
 import {registerSecret} from '../../src/redact.js'
 import {FileOutbox, type OutboxEntry, type OutboxStore, RedisOutbox} from '../../src/store/index.js'
 import {tempDir} from '../throttle/helpers.js'
-import {connectRedis, redisForTests, testPrefix} from './redis-server.js'
+import {redisForFile, testPrefix} from './redis-server.js'
 import {recorder, spoolText} from './outbox-helpers.js'
 
 const T0 = Date.parse('2025-06-01T14:02:11Z')
@@ -20,12 +19,7 @@ const BLOCKED = describeFailure(new TelegramApiError('sendMessage', 403, 'Forbid
 const BAD_TOKEN = describeFailure(new TelegramApiError('sendMessage', 401, 'Unauthorized'))
 const SLOW_DOWN = describeFailure(new TelegramApiError('sendMessage', 429, 'Too Many Requests: retry after 300', {retry_after: 300}))
 
-const found = await redisForTests()
-let client: Redis | undefined
-afterAll(async () => {
-  await client?.quit()
-  await found.redis?.stop()
-})
+const sharedRedis = await redisForFile()
 
 interface Backend {
   name: string
@@ -67,9 +61,9 @@ const backends: Backend[] = [
   },
   {
     name: 'RedisOutbox',
-    skip: found.skip,
+    skip: sharedRedis.skip,
     open: async () => {
-      const redis = (client ??= await connectRedis(found.redis!.url))
+      const redis = await sharedRedis.client()
       const prefix = testPrefix()
       return [
         new RedisOutbox({redis, prefix, consumer: 'host-a/1', now: () => T0}),
@@ -77,22 +71,22 @@ const backends: Backend[] = [
       ]
     },
     dump: async (outbox) => {
-      const redis = client!
+      const redis = await sharedRedis.client()
       const keys = await redis.keys(`${(outbox as RedisOutbox).prefix}*`)
       const values = await Promise.all(keys.map(async (key) => ((await redis.type(key)) === 'hash' ? JSON.stringify(await redis.hgetall(key)) : '')))
       return values.join('\n')
     },
     leftovers: async (outbox) => {
-      const redis = client!
+      const redis = await sharedRedis.client()
       const stream = (outbox as RedisOutbox).streamFor('alerts')
       const stored = [`${stream} ${await redis.xlen(stream)}`, ...(await redis.hkeys(`${stream}:entries`)), ...(await redis.hkeys(`${stream}:holders`))]
       return stored.filter((item) => item !== `${stream} 0`)
     },
-    corrupt: async (outbox, id) => void (await client!.hset(`${(outbox as RedisOutbox).streamFor('alerts')}:entries`, id, UNREADABLE)),
+    corrupt: async (outbox, id) => void (await (await sharedRedis.client()).hset(`${(outbox as RedisOutbox).streamFor('alerts')}:entries`, id, UNREADABLE)),
     placeOf: (outbox, id) => `${(outbox as RedisOutbox).streamFor('alerts')} ${id}`,
     setAside: (outbox, id) => {
       const key = `${(outbox as RedisOutbox).streamFor('alerts')}:set-aside`
-      return {where: `in ${key}`, read: async () => (await client!.hget(key, id)) ?? undefined}
+      return {where: `in ${key}`, read: async () => (await (await sharedRedis.client()).hget(key, id)) ?? undefined}
     },
   },
 ]

@@ -1,6 +1,5 @@
 // What only the Redis outbox has: consumers that die holding an entry, entries adopted from a host's files.
-import type {Redis} from 'ioredis'
-import {afterAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {TelegramNetworkError} from '../../src/api/index.js'
 import {describeFailure} from '../../src/describe-failure.js'
@@ -10,20 +9,15 @@ import {RedisOutbox} from '../../src/store/index.js'
 import {hostname} from 'node:os'
 
 import {deadPid} from '../throttle/helpers.js'
-import {connectRedis, redisForTests, testPrefix} from './redis-server.js'
+import {redisForFile, testPrefix} from './redis-server.js'
 
 const T0 = Date.parse('2025-06-01T14:02:11Z')
 const NETWORK_DOWN = describeFailure(new TelegramNetworkError('sendMessage', 'network', 'connect ECONNREFUSED 127.0.0.1:9'))
 
-const found = await redisForTests()
-let client: Redis | undefined
-afterAll(async () => {
-  await client?.quit()
-  await found.redis?.stop()
-})
+const sharedRedis = await redisForFile()
 
 async function twoHosts(takeOverAfterMs = 600_000) {
-  const redis = (client ??= await connectRedis(found.redis!.url))
+  const redis = await sharedRedis.client()
   const prefix = testPrefix()
   return {
     redis,
@@ -44,9 +38,9 @@ const deliveredNoting =
     return delivered(entry)
   }
 
-describe.skipIf(found.skip !== undefined)(`RedisOutbox consumers${found.skip ? ` (${found.skip})` : ''}`, () => {
+describe.skipIf(sharedRedis.skip !== undefined)(`RedisOutbox consumers${sharedRedis.skip ? ` (${sharedRedis.skip})` : ''}`, () => {
   it('an entry held by a dead process of this host is taken over at once; one held by a live consumer elsewhere waits for its lease (60 s by default)', async () => {
-    const redis = (client ??= await connectRedis(found.redis!.url))
+    const redis = await sharedRedis.client()
     const prefix = testPrefix()
     const dead = new RedisOutbox({redis, prefix, consumer: `${hostname()}/${await deadPid()}`, now: () => T0})
     const elsewhere = new RedisOutbox({redis, prefix, consumer: 'other-host/1', now: () => T0})

@@ -2,6 +2,7 @@
 // free loopback port, without persistence. Tests that stop and restart Redis always need their own server.
 import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
+import type {Redis} from 'ioredis'
 import {afterAll, beforeAll} from 'vitest'
 
 import {closedPort} from '../api/fixture.js'
@@ -52,6 +53,20 @@ export function useRedisForTests(): {current(): RedisForTests} {
     if (available.redis?.own) await available.redis.stop()
   })
   return {current: () => available}
+}
+
+/**
+ * For a test file's top level: a Redis (or why there is none, `skip`) and one client to it, connected on first use.
+ * After the file's tests the client quits and a Redis of our own stops.
+ */
+export async function redisForFile(): Promise<{skip?: string; client(): Promise<Redis>}> {
+  const found = await redisForTests()
+  let client: Redis | undefined
+  afterAll(async () => {
+    await client?.quit()
+    await found.redis?.stop()
+  })
+  return {skip: found.skip, client: async () => (client ??= await connectRedis(found.redis!.url))}
 }
 
 async function startOwnRedis(): Promise<TestRedis> {

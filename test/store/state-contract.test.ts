@@ -1,21 +1,15 @@
 // Key-value documents and histories (monitor state, per-host observations) behave alike on files and on Redis.
 import {readdirSync, readFileSync} from 'node:fs'
 
-import type {Redis} from 'ioredis'
-import {afterAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {FileHistory, FileKeyValue, type HistoryStore, type KeyValueStore, RedisHistory, RedisKeyValue} from '../../src/store/index.js'
 import {tempDir} from '../throttle/helpers.js'
-import {connectRedis, redisForTests, testPrefix} from './redis-server.js'
+import {redisForFile, testPrefix} from './redis-server.js'
 
 const T0 = Date.parse('2025-06-01T14:02:11Z')
 
-const found = await redisForTests()
-let client: Redis | undefined
-afterAll(async () => {
-  await client?.quit()
-  await found.redis?.stop()
-})
+const sharedRedis = await redisForFile()
 
 interface Backend {
   name: string
@@ -54,9 +48,9 @@ const backends: Backend[] = [
   },
   {
     name: 'RedisKeyValue, RedisHistory',
-    skip: found.skip,
+    skip: sharedRedis.skip,
     open: async () => {
-      const redis = (client ??= await connectRedis(found.redis!.url))
+      const redis = await sharedRedis.client()
       const prefix = testPrefix()
       const kv = new RedisKeyValue({redis, prefix, now: () => T0})
       return {

@@ -1,28 +1,22 @@
 // FileThrottle and RedisThrottle answer alike: the same cases run against both.
-import type {Redis} from 'ioredis'
-import {afterAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {RedisThrottle, type ThrottleStore} from '../../src/store/index.js'
 import {FileThrottle} from '../../src/store/file/file-throttle.js'
 import {tempDir} from '../throttle/helpers.js'
-import {connectRedis, redisForTests, testPrefix} from './redis-server.js'
+import {redisForFile, testPrefix} from './redis-server.js'
 
 const T0 = Date.parse('2025-06-01T14:02:11Z')
 const WINDOW = 60
 
-const found = await redisForTests()
-let client: Redis | undefined
-afterAll(async () => {
-  await client?.quit()
-  await found.redis?.stop()
-})
+const sharedRedis = await redisForFile()
 
 const backends: Array<{name: string; skip?: string; open: () => Promise<ThrottleStore>}> = [
   {name: 'FileThrottle', open: async () => new FileThrottle({dir: tempDir()})},
   {
     name: 'RedisThrottle',
-    skip: found.skip,
-    open: async () => new RedisThrottle({redis: (client ??= await connectRedis(found.redis!.url)), prefix: testPrefix()}),
+    skip: sharedRedis.skip,
+    open: async () => new RedisThrottle({redis: await sharedRedis.client(), prefix: testPrefix()}),
   },
 ]
 
@@ -111,9 +105,9 @@ for (const backend of backends) {
   })
 }
 
-describe.skipIf(found.skip !== undefined)(`RedisThrottle keys${found.skip ? ` (${found.skip})` : ''}`, () => {
+describe.skipIf(sharedRedis.skip !== undefined)(`RedisThrottle keys${sharedRedis.skip ? ` (${sharedRedis.skip})` : ''}`, () => {
   it('keeps a key for its window plus the retention, so that an idle key goes away by itself', async () => {
-    const redis = (client ??= await connectRedis(found.redis!.url))
+    const redis = await sharedRedis.client()
     const throttle = new RedisThrottle({redis, prefix: testPrefix(), retentionMs: 3_600_000})
     await throttle.decide('k', WINDOW, T0)
     const ttl = await redis.pttl(throttle.keyFor('k'))

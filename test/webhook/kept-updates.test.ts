@@ -1,25 +1,19 @@
 // The updates a stopping `webhook serve` keeps (kept-updates.ts), on both stores: each batch is handled by exactly
 // one of the serves that start at once, oldest first, and only by a serve of its own bot.
-import type {Redis} from 'ioredis'
-import {afterAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {FileKeyValue, type KeyValueStore, RedisKeyValue} from '../../src/store/index.js'
 import {keepUpdates, takeKeptUpdates} from '../../src/webhook/kept-updates.js'
 import type {QueuedUpdate} from '../../src/webhook/webhook-server.js'
-import {connectRedis, redisForTests, testPrefix} from '../store/redis-server.js'
+import {redisForFile, testPrefix} from '../store/redis-server.js'
 import {tempDir} from '../throttle/helpers.js'
 
 const T0 = Date.parse('2025-06-01T14:02:11Z')
-const found = await redisForTests()
-let client: Redis | undefined
-afterAll(async () => {
-  await client?.quit()
-  await found.redis?.stop()
-})
+const sharedRedis = await redisForFile()
 
 const backends: Array<{name: string; skip?: string; open: () => Promise<KeyValueStore>}> = [
   {name: 'files', open: async () => new FileKeyValue({dir: tempDir('fastpay-tg-kept-')})},
-  {name: 'Redis', skip: found.skip, open: async () => new RedisKeyValue({redis: (client ??= await connectRedis(found.redis!.url)), prefix: testPrefix()})},
+  {name: 'Redis', skip: sharedRedis.skip, open: async () => new RedisKeyValue({redis: await sharedRedis.client(), prefix: testPrefix()})},
 ]
 
 const update = (webhookId: number, updateId: number): QueuedUpdate => ({webhookId, update: {update_id: updateId}})
