@@ -10,6 +10,11 @@ import type {QueuedUpdate} from './webhook-server.js'
 const PREFIX = 'webhook/kept-updates/'
 /** As long as Telegram itself keeps an update nobody took: 24 hours. */
 const KEPT_MS = 24 * 3600 * 1000
+/**
+ * A batch still there this long after a serve claimed it: that serve died between its claim and the delete that
+ * comes right after (it queues the updates only after the delete), so another may take the batch.
+ */
+const CLAIM_LEFT_MS = 60_000
 
 interface KeptBatch {
   updates: QueuedUpdate['update'][]
@@ -44,12 +49,12 @@ export async function keepUpdates(kv: KeyValueStore, left: readonly QueuedUpdate
  * Takes the batches kept for these bots, oldest first. Each is claimed by compare-and-set before it is deleted, so
  * that of two serves starting at once only one handles a batch.
  */
-export async function takeKeptUpdates(kv: KeyValueStore, webhookIds: readonly number[]): Promise<QueuedUpdate[]> {
+export async function takeKeptUpdates(kv: KeyValueStore, webhookIds: readonly number[], now = Date.now()): Promise<QueuedUpdate[]> {
   const taken: QueuedUpdate[] = []
   const me = `${hostname()}/${process.pid}`
   for (const webhookId of webhookIds) {
     for (const batch of await kv.list<KeptBatch>(batchPrefix(webhookId))) {
-      if (batch.value.takenBy !== undefined) continue
+      if (batch.value.takenBy !== undefined && now - batch.updatedAt < CLAIM_LEFT_MS) continue
       const claimed = await kv.compareAndSet<KeptBatch>(batch.key, batch.version, {...batch.value, takenBy: me}, {ttlMs: KEPT_MS})
       if (!claimed.ok) continue
       await kv.delete(batch.key)

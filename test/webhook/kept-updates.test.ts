@@ -34,6 +34,16 @@ for (const backend of backends) {
       expect(await takeKeptUpdates(kv, [1, 2])).toEqual([])
     })
 
+    it('a batch whose taker died between its claim and its delete is taken again after a minute, not before', async () => {
+      const kv = await backend.open()
+      const key = 'webhook/kept-updates/1/000000000000001-gone-host-4242'
+      await kv.set(key, {updates: [{update_id: 10}], takenBy: 'gone-host/4242'})
+      const claimedAt = (await kv.get(key))!.updatedAt
+      expect(await takeKeptUpdates(kv, [1], claimedAt + 59_000)).toEqual([])
+      expect(await takeKeptUpdates(kv, [1], claimedAt + 60_000)).toEqual([update(1, 10)])
+      expect(await kv.get(key)).toBeUndefined()
+    })
+
     it('a serve takes only its own bots\' updates; the others wait for theirs', async () => {
       const kv = await backend.open()
       await keepUpdates(kv, [update(1, 10), update(2, 20)], T0)
