@@ -1,6 +1,7 @@
 // Updates that `webhook serve` answered 200 but had not started handling when it was stopped (SIGTERM after the
-// drain time). Telegram will not send them again, so they are kept in the store, per bot, and the next serve of that
-// bot handles them first: on a fleet (Redis) whichever server starts next, exactly one of them.
+// drain time). Telegram will not send them again, so they are kept in the store, per bot, and a serve of that bot
+// handles them, exactly one: the next to start, or one already running (a rolling deploy starts the new serve before
+// it stops the old), which watches one small key that says when updates were last kept.
 import {hostname} from 'node:os'
 
 import type {KeyValueStore} from '../store/types.js'
@@ -23,6 +24,10 @@ interface KeptBatch {
 }
 
 const batchPrefix = (webhookId: number) => `${PREFIX}${webhookId}/`
+/** Rewritten whenever a serve keeps updates: its version tells a running serve to look (one read, not a scan). */
+const KEPT_SIGNAL = 'webhook/kept-updates-signal'
+/** How often a running serve reads the signal. @default 10 s; `FASTPAY_TG_KEPT_UPDATES_POLL_MS` for test suites. */
+const POLL_MS = 10_000
 
 // `/link TOKEN`, `/start TOKEN`, `/link@bot TOKEN`: the argument is a link token.
 const LINK_WITH_TOKEN = /^(\s*\/(?:link|start)(?:@[A-Za-z0-9_]{3,64})?)\s+\S[\s\S]*$/i
@@ -43,6 +48,46 @@ export async function keepUpdates(kv: KeyValueStore, left: readonly QueuedUpdate
     const key = `${batchPrefix(webhookId)}${String(now).padStart(15, '0')}-${hostname()}-${process.pid}`
     await kv.set<KeptBatch>(key, {updates}, {ttlMs: KEPT_MS})
   }
+  if (byBot.size > 0) await kv.set(KEPT_SIGNAL, {at: now}, {ttlMs: KEPT_MS})
+}
+
+/** The signal's version now: read before the batches are taken at start, it is what `watchKeptUpdates` starts from. */
+export async function keptSignal(kv: KeyValueStore): Promise<number> {
+  return (await kv.get(KEPT_SIGNAL))?.version ?? 0
+}
+
+/**
+ * While a serve runs: each time another serve keeps updates (the signal moved on from `seen`), takes those of these
+ * bots and hands them to `handle`. Returns the stop function. A failed look goes to `onError`; the next tick retries.
+ */
+export function watchKeptUpdates(
+  kv: KeyValueStore,
+  webhookIds: readonly number[],
+  handle: (kept: QueuedUpdate) => void,
+  options: {seen: number; env: Readonly<Record<string, string | undefined>>; onError: (error: unknown) => void},
+): () => void {
+  let {seen} = options
+  let looking = false
+  const look = async () => {
+    if (looking) return
+    looking = true
+    try {
+      const version = await keptSignal(kv)
+      if (version !== seen) for (const kept of await takeKeptUpdates(kv, webhookIds)) handle(kept)
+      seen = version
+    } catch (error) {
+      options.onError(error)
+    } finally {
+      looking = false
+    }
+  }
+  const timer = setInterval(() => void look(), pollMs(options.env)).unref()
+  return () => clearInterval(timer)
+}
+
+function pollMs(env: Readonly<Record<string, string | undefined>>): number {
+  const value = Number(env.FASTPAY_TG_KEPT_UPDATES_POLL_MS)
+  return Number.isSafeInteger(value) && value > 0 ? value : POLL_MS
 }
 
 /**

@@ -1,7 +1,7 @@
 import {resolveStateDir} from '../support/state-dir.js'
 import {pruneButtonKeys} from './alert-buttons.js'
 import {handleUpdate, updateLane} from './handle-update.js'
-import {keepUpdates, takeKeptUpdates} from './kept-updates.js'
+import {keepUpdates, keptSignal, takeKeptUpdates, watchKeptUpdates} from './kept-updates.js'
 import type {BotChoice, WebhookOptions} from './register.js'
 import {type AlertMuter, openServedBots, type ServedBot, type UpdateContext} from './served-bot.js'
 import {type HandledUpdate, startWebhookServer, type WebhookOutcome, type WebhookServer} from './webhook-server.js'
@@ -154,7 +154,9 @@ async function listen(request: ServeRequest, options: ServeOptions, {bots, warni
   await prune()
   const pruning = setInterval(() => void prune(), PRUNE_EVERY_MS).unref()
   const {keyValue} = context
-  const kept = keyValue ? await takeKeptUpdates(keyValue, bots.map((bot) => bot.webhookId)) : []
+  const webhookIds = bots.map((bot) => bot.webhookId)
+  const seen = keyValue ? await keptSignal(keyValue) : 0
+  const kept = keyValue ? await takeKeptUpdates(keyValue, webhookIds) : []
   const server = await startWebhookServer<ServedBot>({
     bots: new Map(bots.map((bot) => [bot.webhookId, bot])),
     handle: (bot, update) => handleUpdate(bot, update, context),
@@ -177,6 +179,13 @@ async function listen(request: ServeRequest, options: ServeOptions, {bots, warni
   // Queued in the turn the server starts listening: before any new update of the same chat.
   let keptAtStart = 0
   for (const update of kept) keptAtStart += server.handleKept(update) ? 1 : 0
+  const stopWatching = keyValue
+    ? watchKeptUpdates(keyValue, webhookIds, (update) => server.handleKept(update), {
+        seen,
+        env: context.env ?? process.env,
+        onError: (error) => options.logError(`webhook: looking for updates kept by a stopped serve failed: ${error instanceof Error ? error.message : String(error)}`),
+      })
+    : () => undefined
   return {
     server,
     bots,
@@ -184,6 +193,7 @@ async function listen(request: ServeRequest, options: ServeOptions, {bots, warni
     keptAtStart,
     close: async () => {
       clearInterval(pruning)
+      stopWatching()
       try {
         const left = await server.close(request.drainMs)
         if (left.running.length > 0) {

@@ -70,6 +70,25 @@ describe('webhook serve stopped with updates queued', () => {
     expect(repliesTo(ANA_CHAT.id)).toHaveLength(5)
   })
 
+  it('a rolling deploy: the serve already running takes what the stopping one kept, without a restart', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const watching = {...env, FASTPAY_TG_KEPT_UPDATES_POLL_MS: '20'}
+    const newer = await startServe(world.cli, [], watching)
+    world.api.failNext({method: 'sendMessage', kind: {hang: true}})
+    const older = await startServe(world.cli, ['--drain-seconds', '0'], watching)
+    for (const updateId of [1, 2, 3]) {
+      expect(await older.post(1, messageUpdate(updateId, ANA_CHAT, ANA, '/help'), withSecret)).toEqual({status: 200, text: ''})
+    }
+    await waitFor(() => repliesTo(ANA_CHAT.id).length === 1)
+    expect((await older.stop()).stdout).toContain('kept 2 updates not handled within --drain-seconds')
+    await newer.waitForLine(/^alerts: \/help in chat 4242: replied$/, 'stdout', 2)
+    expect(repliesTo(ANA_CHAT.id)).toHaveLength(3)
+    // Taken once: a serve started now finds nothing.
+    const next = await startServe(world.cli, [], env)
+    expect(next.stdout()).not.toContain('kept at the last stop')
+    expect(repliesTo(ANA_CHAT.id)).toHaveLength(3)
+  })
+
   it('--drain-seconds must be a whole number of seconds: one line, exit 2', async () => {
     writeRegistry(world.cli, REGISTRY)
     const result = await world.run(['webhook', 'serve', '--port', '0', '--drain-seconds', 'soon'], env)
