@@ -19,8 +19,8 @@ export class UpdateQueue<Item = undefined> {
   readonly #concurrency: number
   readonly #onError: (error: unknown) => void
   readonly #lanes = new Map<string, Array<Task<Item>>>()
-  readonly #runningItems = new Set<Task<Item>>()
-  readonly #active = new Set<string>()
+  /** The task each busy lane runs (one at a time per lane). */
+  readonly #active = new Map<string, Task<Item>>()
   readonly #ready: string[] = []
   #running = 0
   #pending = 0
@@ -82,7 +82,7 @@ export class UpdateQueue<Item = undefined> {
     this.#ready.length = 0
     this.#pending -= waiting.length
     if (this.#pending === 0) for (const wake of this.#idleWaiters.splice(0)) wake()
-    return {waiting, running: [...this.#runningItems].map((task) => task.item)}
+    return {waiting, running: [...this.#active.values()].map((task) => task.item)}
   }
 
   #pump(): void {
@@ -90,11 +90,9 @@ export class UpdateQueue<Item = undefined> {
       const lane = this.#ready.shift()!
       const tasks = this.#lanes.get(lane)!
       const task = tasks.shift()!
-      this.#active.add(lane)
+      this.#active.set(lane, task)
       this.#running++
-      this.#runningItems.add(task)
       void this.#run(task.run).finally(() => {
-        this.#runningItems.delete(task)
         this.#running--
         this.#pending--
         this.#active.delete(lane)
