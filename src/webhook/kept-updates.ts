@@ -51,6 +51,11 @@ export async function keepUpdates(kv: KeyValueStore, left: readonly QueuedUpdate
   if (byBot.size > 0) await kv.set(KEPT_SIGNAL, {at: now}, {ttlMs: KEPT_MS})
 }
 
+/** Removes what is left of batches and signals whose day is over (the file store keeps their files until then). */
+export async function pruneKeptUpdates(kv: KeyValueStore): Promise<void> {
+  await kv.removeExpired('webhook/kept-updates')
+}
+
 /** The signal's version now: read before the batches are taken at start, it is what `watchKeptUpdates` starts from. */
 export async function keptSignal(kv: KeyValueStore): Promise<number> {
   return (await kv.get(KEPT_SIGNAL))?.version ?? 0

@@ -1,7 +1,7 @@
 import {resolveStateDir} from '../support/state-dir.js'
 import {pruneButtonKeys} from './alert-buttons.js'
 import {handleUpdate, updateLane} from './handle-update.js'
-import {keepUpdates, keptSignal, takeKeptUpdates, watchKeptUpdates} from './kept-updates.js'
+import {keepUpdates, keptSignal, pruneKeptUpdates, takeKeptUpdates, watchKeptUpdates} from './kept-updates.js'
 import type {BotChoice, WebhookOptions} from './register.js'
 import {type AlertMuter, openServedBots, type ServedBot, type UpdateContext} from './served-bot.js'
 import {type HandledUpdate, startWebhookServer, type WebhookOutcome, type WebhookServer} from './webhook-server.js'
@@ -149,8 +149,11 @@ interface Prepared {
 const PRUNE_EVERY_MS = 3_600_000
 
 async function listen(request: ServeRequest, options: ServeOptions, {bots, warnings, context, secret, pathPrefix, closeStore}: Prepared): Promise<RunningServe> {
-  // Long alert keys' map entries outlive their use: prune now and every hour while serving.
-  const prune = () => pruneButtonKeys(context).catch((error: unknown) => options.logError?.(`webhook: pruning button keys failed: ${String(error)}`))
+  // Long alert keys' map entries and kept updates nobody took outlive their use: prune now and every hour while serving.
+  const prune = () =>
+    Promise.all([pruneButtonKeys(context), context.keyValue && pruneKeptUpdates(context.keyValue)]).catch((error: unknown) =>
+      options.logError?.(`webhook: pruning expired keys failed: ${String(error)}`),
+    )
   await prune()
   const pruning = setInterval(() => void prune(), PRUNE_EVERY_MS).unref()
   const {keyValue} = context

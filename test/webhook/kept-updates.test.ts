@@ -1,9 +1,11 @@
 // The updates a stopping `webhook serve` keeps (kept-updates.ts), on both stores: each batch is handled by exactly
 // one of the serves that start at once, oldest first, and only by a serve of its own bot.
+import {readdirSync} from 'node:fs'
+
 import {describe, expect, it} from 'vitest'
 
 import {FileKeyValue, type KeyValueStore, RedisKeyValue} from '../../src/store/index.js'
-import {keepUpdates, takeKeptUpdates} from '../../src/webhook/kept-updates.js'
+import {keepUpdates, pruneKeptUpdates, takeKeptUpdates} from '../../src/webhook/kept-updates.js'
 import type {QueuedUpdate} from '../../src/webhook/webhook-server.js'
 import {redisForFile, testPrefix} from '../store/redis-server.js'
 import {tempDir} from '../throttle/helpers.js'
@@ -52,3 +54,17 @@ for (const backend of backends) {
     })
   })
 }
+
+describe('kept updates nobody took', () => {
+  it('are gone after a day; serve\'s hourly prune removes their files', async () => {
+    let now = T0
+    const dir = tempDir('fastpay-tg-kept-')
+    const kv = new FileKeyValue({dir, now: () => now})
+    await keepUpdates(kv, [update(1, 10)], T0)
+    expect(readdirSync(dir).filter((name) => name.endsWith('.json'))).toHaveLength(2)
+    now += 24 * 3600 * 1000
+    expect(await takeKeptUpdates(kv, [1], now)).toEqual([])
+    await pruneKeptUpdates(kv)
+    expect(readdirSync(dir).filter((name) => name.endsWith('.json'))).toEqual([])
+  })
+})
