@@ -14,7 +14,7 @@ export default class WebhookServe extends BaseCommand<typeof WebhookServe, void>
 
 The secret is TELEGRAM_WEBHOOK_SECRET, else the one webhook register generated and stored; without either it refuses to start (unless --insecure-no-secret). A stored secret on a Redis store that does not answer is not read from this host's files: serve exits 3 (unless --insecure-no-secret), and is started again once Redis answers. Put it behind your https proxy and point Telegram at it with webhook register. A webhook and getUpdates exclude each other: while one is registered, discover cannot read updates.
 
-Stops on SIGINT or SIGTERM after finishing queued updates (--drain-seconds; those not started by then are kept in the store for the next start). With --json, prints one JSON object a line: started (url, port, bots), update (each handled update), error (each refused request or failed update), stopping, stopped.
+Stops on SIGINT or SIGTERM after finishing queued updates (--drain-seconds; those not started by then are kept in the store for the next serve). With --json, prints one JSON object a line: started (url, port, bots, keptAtStart), update (each handled update), error (each refused request or failed update), stopping, stopped (updates, kept).
 
 Guarantee: one reply per accepted update (a repeated update_id is skipped), within Telegram's limits through the rate limiter every door shares; a reply that still fails after retries is logged, not queued. Not guaranteed: updates Telegram gave up on while serve was down.`
 
@@ -32,7 +32,7 @@ Guarantee: one reply per accepted update (a repeated update_id is skipped), with
     host: Flags.string({description: 'Address to listen on.', default: '127.0.0.1'}),
     'state-dir': Flags.string({description: 'Throttle state for Mute, shared with alert.', env: 'FASTPAY_TG_STATE_DIR'}),
     'request-timeout': Flags.integer({description: 'Seconds a request may take to arrive before 408.', default: 10, min: 1}),
-    'drain-seconds': Flags.integer({description: 'On SIGINT or SIGTERM, seconds queued updates may take; those not started by then are kept in the store, and the next serve of their bot handles them.', default: 10, min: 0}),
+    'drain-seconds': Flags.integer({description: "On SIGINT or SIGTERM, seconds queued updates may take; those not started by then are kept in the store for the next serve of their bot. Keep it below your service manager's stop timeout (Docker's is 10 s, systemd's 90 s).", default: 5, min: 0}),
     'insecure-no-secret': Flags.boolean({description: 'Start without any secret: anyone who reaches the port can post updates.'}),
     'path-prefix': Flags.string({description: 'Path your proxy keeps before /api/telegram/webhook/. [default: the path of TELEGRAM_WEBHOOK_BASE_URL or SITE_URL]'}),
     metrics: metricsFlag,
@@ -103,7 +103,11 @@ Guarantee: one reply per accepted update (a repeated update_id is skipped), with
     this.log(`stopped after ${running.server.accepted} updates`)
     this.jsonEvent('stopped', {updates: running.server.accepted, kept})
     // A reply still on its way would hold the process until its call times out (30 s), past a service manager's
-    // patience; it was named above. stdout and stderr are written synchronously to pipes and terminals on Linux.
-    if (abandoned > 0) process.exit()
+    // patience; it was named above. The exit waits for what stdout and stderr still hold (pipes are asynchronous on
+    // macOS).
+    if (abandoned > 0) {
+      await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))))
+      process.exit()
+    }
   }
 }

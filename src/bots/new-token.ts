@@ -74,13 +74,15 @@ export function ownerInfo(owner: TokenOwner | undefined): BotInfo | undefined {
 }
 
 /**
- * `bots update --token`: the bot's cached names, now the new token's. A bot with none cached gets none (its file
- * changes only where asked); one whose token went unchecked keeps what it had.
+ * `bots update --token`: the bot's cached names become the new token's. A bot with none cached gets none (its file
+ * changes only where asked); with a token not checked (--no-validate, a reference, Telegram unreachable) the names
+ * are dropped, since they may be another bot's now. The chats' names stay. `null` removes the whole `info`.
  */
-export function refreshedOwnerInfo(owner: TokenOwner | undefined, info: BotInfo | undefined): BotInfo | undefined {
-  if (owner === undefined || info === undefined) return undefined
+export function refreshedOwnerInfo(owner: TokenOwner | undefined, info: BotInfo | undefined): BotInfo | null | undefined {
+  if (info === undefined) return undefined
   const {username: _username, first_name: _firstName, ...rest} = info
-  return {...ownerInfo(owner), ...rest}
+  const refreshed = {...ownerInfo(owner), ...rest}
+  return Object.keys(refreshed).length > 0 ? refreshed : null
 }
 
 /**

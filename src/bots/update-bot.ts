@@ -90,7 +90,7 @@ export async function updateRegistryBot(request: UpdateBotRequest, env: Env = pr
         token: keychain?.token,
         chat_type: request.chatType,
         message_thread_id: request.removeThread ? null : request.thread,
-        info: refreshedOwnerInfo(owner, bot.info),
+        info: shaped ? refreshedOwnerInfo(owner, bot.info) : undefined,
       },
       addChats,
       removeChats,

@@ -1,7 +1,8 @@
 import {resolveStateDir} from '../support/state-dir.js'
 import {pruneButtonKeys} from './alert-buttons.js'
 import {handleUpdate, updateLane} from './handle-update.js'
-import {keepUpdates, keptSignal, pruneKeptUpdates, takeKeptUpdates, watchKeptUpdates} from './kept-updates.js'
+import {pruneKeptUpdates} from './kept-updates.js'
+import {openKeptUpdates} from './kept-updates-watch.js'
 import type {BotChoice, WebhookOptions} from './register.js'
 import {type AlertMuter, openServedBots, type ServedBot, type UpdateContext} from './served-bot.js'
 import {type HandledUpdate, startWebhookServer, type WebhookOutcome, type WebhookServer} from './webhook-server.js'
@@ -33,7 +34,7 @@ export interface ServeRequest extends BotChoice {
   insecureNoSecret?: boolean
   /** A path the proxy keeps before `/api/telegram/webhook/<id>/`. @default the path of TELEGRAM_WEBHOOK_BASE_URL or SITE_URL */
   pathPrefix?: string
-  /** How long a stop waits for queued updates before it keeps the rest in the store for the next start. @default 10000 */
+  /** How long a stop waits for queued updates before it keeps the rest in the store for the next serve. @default 10000 (the door passes --drain-seconds) */
   drainMs?: number
 }
 
@@ -156,10 +157,11 @@ async function listen(request: ServeRequest, options: ServeOptions, {bots, warni
     )
   await prune()
   const pruning = setInterval(() => void prune(), PRUNE_EVERY_MS).unref()
-  const {keyValue} = context
-  const webhookIds = bots.map((bot) => bot.webhookId)
-  const seen = keyValue ? await keptSignal(keyValue) : 0
-  const kept = keyValue ? await takeKeptUpdates(keyValue, webhookIds) : []
+  const kept = await openKeptUpdates(
+    context.keyValue,
+    bots.map((bot) => bot.webhookId),
+    {env: context.env ?? process.env, logError: options.logError},
+  )
   const server = await startWebhookServer<ServedBot>({
     bots: new Map(bots.map((bot) => [bot.webhookId, bot])),
     handle: (bot, update) => handleUpdate(bot, update, context),
@@ -175,20 +177,14 @@ async function listen(request: ServeRequest, options: ServeOptions, {bots, warni
     ...(options.onOutcome ? {onOutcome: (bot: ServedBot | undefined, outcome: WebhookOutcome) => options.onOutcome!(bot?.name ?? bot?.me.username ?? 'unknown', outcome)} : {}),
   }).catch(async (error: unknown) => {
     // Not serving after all (a port taken): what was taken goes back for the next start.
-    if (keyValue && kept.length > 0) await keepUpdates(keyValue, kept)
+    await kept.keep(kept.atStart)
     clearInterval(pruning)
     throw error
   })
   // Queued in the turn the server starts listening: before any new update of the same chat.
   let keptAtStart = 0
-  for (const update of kept) keptAtStart += server.handleKept(update) ? 1 : 0
-  const stopWatching = keyValue
-    ? watchKeptUpdates(keyValue, webhookIds, (update) => server.handleKept(update), {
-        seen,
-        env: context.env ?? process.env,
-        onError: (error) => options.logError(`webhook: looking for updates kept by a stopped serve failed: ${error instanceof Error ? error.message : String(error)}`),
-      })
-    : () => undefined
+  for (const update of kept.atStart) keptAtStart += server.handleKept(update) ? 1 : 0
+  kept.watch((update) => server.handleKept(update))
   return {
     server,
     bots,
@@ -196,18 +192,15 @@ async function listen(request: ServeRequest, options: ServeOptions, {bots, warni
     keptAtStart,
     close: async () => {
       clearInterval(pruning)
-      stopWatching()
       try {
+        // Before the server stops: what a look takes in the meantime is queued, then handled or kept like the rest.
+        await kept.stop()
         const left = await server.close(request.drainMs)
         if (left.running.length > 0) {
           const ids = left.running.map(({update}) => update.update_id).join(', ')
           options.logError(`webhook: stopped while handling update ${ids}: what it was replying may not have gone out`)
         }
-        const abandoned = left.running.length
-        if (left.waiting.length === 0) return {kept: 0, abandoned}
-        if (!keyValue) throw new Error(`${left.waiting.length} updates not handled and no store to keep them in`)
-        await keepUpdates(keyValue, left.waiting)
-        return {kept: left.waiting.length, abandoned}
+        return {kept: await kept.keep(left.waiting), abandoned: left.running.length}
       } finally {
         await closeStore()
       }

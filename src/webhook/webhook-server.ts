@@ -10,10 +10,10 @@ import {redact} from '../redact.js'
 import {UserError} from '../user-error.js'
 import {type NoBody, parseUpdate, readBody} from './read-update.js'
 import {UpdateQueue} from './update-queue.js'
+import {RecentUpdates} from './recent-updates.js'
 import {oneLine, requestPath, webhookRoute} from './webhook-route.js'
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token'
-const RECENT_UPDATES_KEPT = 2048
 
 /**
  * What became of one request, for the metrics. `rejected`: a served bot's path, but a body refused (400, 413) or no
@@ -81,9 +81,9 @@ export interface WebhookServer {
   /** `http://127.0.0.1:40123` */
   url: string
   port: number
-  /** Updates accepted (answered 200) so far. */
+  /** Updates accepted so far: answered 200, or taken over from a stopped server (`handleKept`). */
   readonly accepted: number
-  /** Queues an update that an earlier server kept (see `close`); false when its bot is not served here. */
+  /** Queues an update that a stopped server kept (see `close`); false when its bot is not served here, or it came here too. */
   handleKept(kept: QueuedUpdate): boolean
   /**
    * Stops accepting, waits up to `graceMs` for queued updates, then closes every connection and returns the updates
@@ -110,19 +110,6 @@ function clientErrorResponse(code: string | undefined): string {
   return 'HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n'
 }
 
-/** Remembers recent update ids per bot: Telegram re-sends an update it thinks we missed. */
-class RecentUpdates {
-  readonly #seen = new Map<number, Set<number>>()
-
-  isNew(webhookId: number, updateId: number): boolean {
-    let seen = this.#seen.get(webhookId)
-    if (seen === undefined) this.#seen.set(webhookId, (seen = new Set()))
-    if (seen.has(updateId)) return false
-    seen.add(updateId)
-    if (seen.size > RECENT_UPDATES_KEPT) seen.delete(seen.values().next().value!)
-    return true
-  }
-}
 
 /** A port taken or not ours to bind is the user's to fix: one line naming --port/--host. */
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
@@ -281,8 +268,8 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
     },
     handleKept({webhookId, update}) {
       const bot = options.bots.get(webhookId)
-      if (bot === undefined) return false
-      recent.isNew(webhookId, update.update_id)
+      // Also kept by a serve that stopped after Telegram, getting no answer, sent it here too: handled once.
+      if (bot === undefined || !recent.isNew(webhookId, update.update_id)) return false
       enqueue(bot, webhookId, update)
       return true
     },

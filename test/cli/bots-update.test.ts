@@ -137,6 +137,11 @@ describe('bots update: name and token', () => {
     expect(info).toBe(cached.replace(ALERTS_BOT.username, HEALTH_BOT.username).replace(ALERTS_BOT.first_name, HEALTH_BOT.first_name))
     const listed = await world.run(['bots', 'list'])
     expect(listed.stdout.split('\n').find((line) => line.startsWith('* alerts'))).toContain(`@${HEALTH_BOT.username}`)
+    // A token not checked may be another bot's: the names go, the chats' stay.
+    const unchecked = await world.run(['bots', 'update', 'alerts', '--token', ALERTS_BOT.token, '--no-keychain', '--no-validate'])
+    expect(unchecked.exitCode, unchecked.stderr).toBe(0)
+    const left = / {4}info:\n(?: {6}.*\n)+/.exec(readRegistry(world.cli))?.[0]
+    expect(left).toBe(`    info:\n${cached.split('\n').slice(3).join('\n')}`)
   })
 
   it('--token - reads stdin (never echoed); --no-validate asks Telegram nothing; a ${VAR} is stored as written', async () => {

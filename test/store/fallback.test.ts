@@ -11,6 +11,8 @@ import {deliverToChats} from '../../src/send/deliver.js'
 import {openStore} from '../../src/store/index.js'
 import {closedPort, PRIVATE_CHAT, startApi, TOKEN} from '../api/fixture.js'
 import {tempDir} from '../throttle/helpers.js'
+import {keepUpdates, takeKeptUpdates} from '../../src/webhook/kept-updates.js'
+import type {QueuedUpdate} from '../../src/webhook/webhook-server.js'
 import {redisForTests, testPrefix} from './redis-server.js'
 
 const T0 = Date.parse('2025-06-01T14:02:11Z')
@@ -68,6 +70,33 @@ describe.skipIf(found.skip !== undefined)(`a store whose Redis stops mid-run${fo
     } finally {
       await store.close()
       await api.close()
+    }
+  })
+
+  it('webhook updates kept while Redis was away are taken from this host\'s files once it is back, once', async () => {
+    const store = await openStore({
+      configPath: '/nonexistent/config.yml',
+      env: {FASTPAY_TG_STORE: found.redis!.url},
+      stateDir: tempDir('fastpay-tg-fallback-'),
+      onWarning: () => undefined,
+      redis: {prefix: testPrefix(), retryAfterMs: 0},
+    })
+    const kept = (updateId: number): QueuedUpdate => ({webhookId: 1, update: {update_id: updateId, message: {message_id: updateId, date: 1, chat: {id: 4242, type: 'private', first_name: 'Ana'}, from: {id: 4242, is_bot: false, first_name: 'Ana'}, text: '/help'}}})
+    const take = async () => {
+      const taken: number[] = []
+      expect((await takeKeptUpdates(store.kv, [1], ({update}) => taken.push(update.update_id))).failures).toEqual([])
+      return taken
+    }
+    try {
+      await found.redis!.stop()
+      await keepUpdates(store.kv, [kept(2)])
+      // Back (this test's Redis keeps nothing across a restart), and a stop keeps one more there.
+      await found.redis!.start()
+      await keepUpdates(store.kv, [kept(1)])
+      expect((await take()).toSorted()).toEqual([1, 2])
+      expect(await take()).toEqual([])
+    } finally {
+      await store.close()
     }
   })
 })

@@ -61,12 +61,13 @@ export function useRedisForTests(): {current(): RedisForTests} {
  */
 export async function redisForFile(): Promise<{skip?: string; client(): Promise<Redis>}> {
   const found = await redisForTests()
-  let client: Redis | undefined
+  // The promise, not the client: two tests asking at once share one connection.
+  let client: Promise<Redis> | undefined
   afterAll(async () => {
-    await client?.quit()
+    await (await client)?.quit()
     await found.redis?.stop()
   })
-  return {skip: found.skip, client: async () => (client ??= await connectRedis(found.redis!.url))}
+  return {skip: found.skip, client: () => (client ??= connectRedis(found.redis!.url))}
 }
 
 async function startOwnRedis(): Promise<TestRedis> {

@@ -18,7 +18,18 @@ const backends: Array<{name: string; skip?: string; open: () => Promise<KeyValue
   {name: 'Redis', skip: sharedRedis.skip, open: async () => new RedisKeyValue({redis: await sharedRedis.client(), prefix: testPrefix()})},
 ]
 
-const update = (webhookId: number, updateId: number): QueuedUpdate => ({webhookId, update: {update_id: updateId}})
+const update = (webhookId: number, updateId: number): QueuedUpdate => ({
+  webhookId,
+  update: {update_id: updateId, message: {message_id: updateId, date: 1, chat: {id: 4242, type: 'private', first_name: 'Ana'}, from: {id: 4242, is_bot: false, first_name: 'Ana'}, text: '/help'}},
+})
+
+/** What a serve taking now gets, in the order handed on; every batch taken without a failure. */
+async function take(kv: KeyValueStore, webhookIds: number[], now?: number): Promise<QueuedUpdate[]> {
+  const taken: QueuedUpdate[] = []
+  const {failures} = await takeKeptUpdates(kv, webhookIds, (kept) => taken.push(kept), now)
+  expect(failures).toEqual([])
+  return taken
+}
 
 for (const backend of backends) {
   describe.skipIf(backend.skip !== undefined)(`kept updates on ${backend.name}${backend.skip ? ` (${backend.skip})` : ''}`, () => {
@@ -26,45 +37,94 @@ for (const backend of backends) {
       const kv = await backend.open()
       await keepUpdates(kv, [update(1, 10), update(2, 20), update(1, 11)], T0)
       await keepUpdates(kv, [update(1, 12)], T0 + 1_000)
-      const takers = await Promise.all([1, 2, 3, 4].map(() => takeKeptUpdates(kv, [1, 2])))
+      const takers = await Promise.all([1, 2, 3, 4].map(() => take(kv, [1, 2])))
       const taken = takers.flat().map(({webhookId, update}) => `${webhookId}:${update.update_id}`)
       expect(taken.toSorted()).toEqual(['1:10', '1:11', '1:12', '2:20'])
       for (const one of takers) {
         const ofBot1 = one.filter(({webhookId}) => webhookId === 1).map(({update}) => update.update_id)
         expect(ofBot1).toEqual(ofBot1.toSorted())
       }
-      expect(await takeKeptUpdates(kv, [1, 2])).toEqual([])
+      expect(await take(kv, [1, 2])).toEqual([])
     })
 
-    it('a batch whose taker died between its claim and its delete is taken again after a minute, not before', async () => {
+    it('a batch whose taker died between its claim and its delete is taken again after ten minutes, not before', async () => {
       const kv = await backend.open()
       const key = 'webhook/kept-updates/1/000000000000001-gone-host-4242'
-      await kv.set(key, {updates: [{update_id: 10}], takenBy: 'gone-host/4242'})
+      await kv.set(key, {updates: [update(1, 10).update], takenBy: 'gone-host/4242'})
       const claimedAt = (await kv.get(key))!.updatedAt
-      expect(await takeKeptUpdates(kv, [1], claimedAt + 59_000)).toEqual([])
-      expect(await takeKeptUpdates(kv, [1], claimedAt + 60_000)).toEqual([update(1, 10)])
+      expect(await take(kv, [1], claimedAt + 599_000)).toEqual([])
+      expect(await take(kv, [1], claimedAt + 600_000)).toEqual([update(1, 10)])
       expect(await kv.get(key)).toBeUndefined()
     })
 
     it('a serve takes only its own bots\' updates; the others wait for theirs', async () => {
       const kv = await backend.open()
       await keepUpdates(kv, [update(1, 10), update(2, 20)], T0)
-      expect(await takeKeptUpdates(kv, [2])).toEqual([update(2, 20)])
-      expect(await takeKeptUpdates(kv, [1])).toEqual([update(1, 10)])
+      expect(await take(kv, [2])).toEqual([update(2, 20)])
+      expect(await take(kv, [1])).toEqual([update(1, 10)])
+    })
+
+    it('a batch whose delete fails stays for the next look; the failure is returned and the other batches are taken', async () => {
+      const kv = await backend.open()
+      await keepUpdates(kv, [update(1, 10)], T0)
+      await keepUpdates(kv, [update(1, 11)], T0 + 1)
+      let failOnce = true
+      const flaky: KeyValueStore = {
+        get: (key) => kv.get(key),
+        compareAndSet: (key, version, value, options) => kv.compareAndSet(key, version, value, options),
+        set: (key, value, options) => kv.set(key, value, options),
+        list: (prefix) => kv.list(prefix),
+        removeExpired: (prefix) => kv.removeExpired(prefix),
+        delete: async (key) => {
+          if (failOnce) {
+            failOnce = false
+            throw new Error('disk full')
+          }
+          return kv.delete(key)
+        },
+      }
+      const taken: QueuedUpdate[] = []
+      const {failures} = await takeKeptUpdates(flaky, [1], (kept) => taken.push(kept))
+      expect([taken, failures.map(String)]).toEqual([[update(1, 11)], ['Error: disk full']])
+      // Claimed by the look that failed: taken again once the claim is old.
+      expect(await take(kv, [1], Date.now() + 600_000)).toEqual([update(1, 10)])
     })
   })
 }
 
+describe('what is kept of an update', () => {
+  it('no link token (only its sha256 is ever stored), no quoted or replied-to message; kinds serve ignores are not kept', async () => {
+    const kv = new FileKeyValue({dir: tempDir('fastpay-tg-kept-')})
+    const chat = {id: 4242, type: 'private' as const, first_name: 'Ana'}
+    const quoted = {message_id: 1, date: 1, chat, text: '/link Zx9_secret-token-0123456789abcd'}
+    const message = (text: string) => ({message_id: 2, date: 2, chat, text, reply_to_message: quoted})
+    await keepUpdates(kv, [
+      {webhookId: 1, update: {update_id: 10, message: message('/link@fastpay_alerts_bot Zx9_secret-token-0123456789abcd')}},
+      {webhookId: 1, update: {update_id: 11, message: message('/status')}},
+      {webhookId: 1, update: {update_id: 12, edited_message: message('/link Zx9_secret-token-0123456789abcd')}},
+      {webhookId: 1, update: {update_id: 13, callback_query: {id: 'q', from: {id: 4242, is_bot: false, first_name: 'Ana'}, chat_instance: 'c', data: 'ack', message: message('alert')}}},
+    ] as QueuedUpdate[])
+    const stored = JSON.stringify(await kv.list(''))
+    expect(stored).not.toContain('secret-token')
+    expect(stored).not.toContain('reply_to_message')
+    const taken = await take(kv, [1])
+    expect(taken.map(({update}) => update.update_id)).toEqual([10, 11, 13])
+    expect(taken.map(({update}) => update.message?.text ?? update.callback_query?.data)).toEqual(['/link@fastpay_alerts_bot (token not kept)', '/status', 'ack'])
+  })
+})
+
 describe('kept updates nobody took', () => {
-  it('are gone after a day; serve\'s hourly prune removes their files', async () => {
+  it('are gone after a day; serve\'s hourly prune removes their files (the signal stays)', async () => {
     let now = T0
     const dir = tempDir('fastpay-tg-kept-')
     const kv = new FileKeyValue({dir, now: () => now})
     await keepUpdates(kv, [update(1, 10)], T0)
-    expect(readdirSync(dir).filter((name) => name.endsWith('.json'))).toHaveLength(2)
+    const files = () => readdirSync(dir).filter((name) => name.endsWith('.json'))
+    expect(files()).toHaveLength(2)
     now += 24 * 3600 * 1000
-    expect(await takeKeptUpdates(kv, [1], now)).toEqual([])
+    expect(await take(kv, [1], now)).toEqual([])
     await pruneKeptUpdates(kv)
-    expect(readdirSync(dir).filter((name) => name.endsWith('.json'))).toEqual([])
+    expect(files()).toHaveLength(1)
+    expect(await kv.list('webhook/kept-updates/')).toEqual([])
   })
 })
