@@ -152,6 +152,17 @@ describe('FileOutbox delivered marks', () => {
     expect(await outbox.pendingSince('alerts', 'alerts:old', NOW - 40 * DAY)).toBeUndefined()
   })
 
+  it('a pruning that fails (here a directory where a mark should be) leaves the delivery as it was: entry gone, mark kept', async () => {
+    const outbox = new FileOutbox({dir: tempDir('fastpay-tg-outbox-'), now: () => NOW})
+    mkdirSync(markOf(outbox.dir, 'alerts:odd'), {recursive: true})
+    await outbox.spool({bot: 'alerts', chatIds: [1], message: {text: 'disk', parseMode: 'HTML'}, throttleKey: 'alerts:Disk', createdAt: new Date(NOW - 10_000), lastError: 'down'})
+    const {sent, deliver} = recorder()
+    expect(await outbox.flush(deliver)).toMatchObject({waiting: 0, warnings: []})
+    expect(sent).toHaveLength(1)
+    expect((await outbox.list()).items).toEqual([])
+    expect(await outbox.pendingSince('alerts', 'alerts:Disk', NOW - 60_000)).toBe(NOW - 10_000)
+  })
+
   it('deliveredMemoryMs sets how long a mark is kept', async () => {
     const outbox = new FileOutbox({dir: tempDir('fastpay-tg-outbox-'), now: () => NOW, deliveredMemoryMs: 3600_000})
     write(markOf(outbox.dir, 'alerts:young'), NOW - 2 * 3600_000)

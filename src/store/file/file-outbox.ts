@@ -204,6 +204,7 @@ export class FileOutbox implements OutboxStore {
       forgetClaim(claimed)
       // After the entry: a crash in between leaves a stray copy, never an entry without its file.
       await removeSpooledFile(entry.message.media, this.dir)
+      if (markedAt !== undefined) await this.#pruneMarks()
       return flushed
     }
     // Rewritten while still claimed, then put back: at every moment exactly one file holds the entry.
@@ -212,19 +213,22 @@ export class FileOutbox implements OutboxStore {
     return flushed
   }
 
-  /**
-   * Never moves a mark back in time: of two entries of a key, the newer one's creation stands. The marks outlived by
-   * every throttle window go, once a process (the Redis store's expire by themselves).
-   */
+  /** Never moves a mark back in time: of two entries of a key, the newer one's creation stands. */
   async #markDelivered(entry: OutboxEntry, markedAt: number): Promise<void> {
     const path = deliveredMarkPath(this.dir, entry.bot, entry.throttleKey!)
-    if (((await readDeliveredMark(path)) ?? Number.NEGATIVE_INFINITY) < markedAt) {
-      await ensureStateDir(dirname(path))
-      await this.#write(path, String(markedAt))
-    }
+    if (((await readDeliveredMark(path)) ?? Number.NEGATIVE_INFINITY) >= markedAt) return
+    await ensureStateDir(dirname(path))
+    await this.#write(path, String(markedAt))
+  }
+
+  /**
+   * The marks outlived by every throttle window go, once a process, after a delivered entry is gone (the Redis
+   * store's expire by themselves). Housekeeping: a failure is left for the next process, never the delivery's.
+   */
+  async #pruneMarks(): Promise<void> {
     if (this.#marksPruned) return
     this.#marksPruned = true
-    await pruneDeliveredMarks(this.dir, this.#now() - this.#deliveredMemoryMs)
+    await pruneDeliveredMarks(this.dir, this.#now() - this.#deliveredMemoryMs).catch(() => undefined)
   }
 
   async #takeBackAbandoned(): Promise<string[]> {
