@@ -6,6 +6,7 @@ import {describe, expect, it} from 'vitest'
 
 import {FileKeyValue, type KeyValueStore, RedisKeyValue} from '../../src/store/index.js'
 import {keepUpdates, pruneKeptUpdates, takeKeptUpdates} from '../../src/webhook/kept-updates.js'
+import {openKeptUpdates} from '../../src/webhook/kept-updates-watch.js'
 import type {QueuedUpdate} from '../../src/webhook/webhook-server.js'
 import {redisForFile, testPrefix} from '../store/redis-server.js'
 import {tempDir} from '../throttle/helpers.js'
@@ -126,5 +127,57 @@ describe('kept updates nobody took', () => {
     await pruneKeptUpdates(kv)
     expect(files()).toHaveLength(1)
     expect(await kv.list('webhook/kept-updates/')).toEqual([])
+  })
+})
+
+/** The file store, with one method replaced. */
+function withMethod(kv: KeyValueStore, name: keyof KeyValueStore, replacement: (...args: never[]) => Promise<unknown>): KeyValueStore {
+  const plain: KeyValueStore = {
+    get: (key) => kv.get(key),
+    compareAndSet: (key, version, value, options) => kv.compareAndSet(key, version, value, options),
+    set: (key, value, options) => kv.set(key, value, options),
+    list: (prefix) => kv.list(prefix),
+    removeExpired: (prefix) => kv.removeExpired(prefix),
+    delete: (key) => kv.delete(key),
+  }
+  return {...plain, [name]: replacement} as KeyValueStore
+}
+
+describe('a serve\'s handover of kept updates', () => {
+  it('a stop whose store refuses the updates names each one lost, in one line', async () => {
+    const lines: string[] = []
+    const refusing = withMethod(new FileKeyValue({dir: tempDir('fastpay-tg-kept-')}), 'set', async () => {
+      throw new Error('disk full')
+    })
+    const handover = await openKeptUpdates(refusing, [1], {env: {}, logError: (line) => lines.push(line)})
+    expect(await handover.keep([update(1, 10), update(1, 11)])).toBe(0)
+    expect(lines).toEqual(['webhook: could not keep updates 10, 11 for the next serve (disk full): they are lost'])
+  })
+
+  it('a running serve takes what another kept; its stop waits for a look in progress, whose updates are handed on', async () => {
+    const kv = new FileKeyValue({dir: tempDir('fastpay-tg-kept-')})
+    let release: () => void = () => undefined
+    let listing: () => void = () => undefined
+    const listed = new Promise<void>((resolve) => (listing = resolve))
+    let gated = false
+    const slow = withMethod(kv, 'list', async (prefix: string) => {
+      if (!gated) return kv.list(prefix)
+      listing()
+      await new Promise<void>((resolve) => (release = resolve))
+      return kv.list(prefix)
+    })
+    const watched = await openKeptUpdates(slow, [1], {env: {FASTPAY_TG_KEPT_UPDATES_POLL_MS: '5'}, logError: (line) => expect.fail(line)})
+    const handed: QueuedUpdate[] = []
+    gated = true
+    watched.watch((kept) => handed.push(kept))
+    await keepUpdates(kv, [update(1, 10)])
+    await listed
+    let stopped = false
+    const stopping = watched.stop().then(() => (stopped = true))
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve))
+    expect([stopped, handed]).toEqual([false, []])
+    release()
+    await stopping
+    expect(handed).toEqual([update(1, 10)])
   })
 })
