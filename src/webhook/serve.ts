@@ -10,6 +10,7 @@ import type {MonitorStore} from '../store/monitor-state.js'
 import type {Store} from '../store/select-store.js'
 import type {LinkStore} from '../store/link-store.js'
 import type {KeyValueStore, OutboxStore} from '../store/types.js'
+import {UnreachableError} from '../unreachable-error.js'
 import {UserError} from '../user-error.js'
 import {findWebhookSecret, secretStoreError, unreachableSecretStore} from './webhook-secret.js'
 import {resolveWebhookBase, SECRET_VAR, webhookPath} from './webhook-url.js'
@@ -86,9 +87,17 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
   let closeStore = async () => {}
   let outbox: OutboxStore | undefined
   let opened: Store | undefined
+  // Held until serve listens: a start refused because the store is unreachable says so in its error, once.
+  let heldWarnings: string[] | undefined = []
+  const warn = (line: string) => (heldWarnings ? heldWarnings.push(line) : options.logError?.(`warning: ${line}`))
+  const releaseWarnings = () => {
+    const lines = heldWarnings ?? []
+    heldWarnings = undefined
+    for (const line of lines) warn(line)
+  }
   if (muter === undefined || keyValue === undefined || links === undefined || statusSections === undefined) {
     const {openStore} = await import('../store/select-store.js')
-    const store = await openStore({stateDir, env, configPath: request.configPath, onWarning: (line) => options.logError?.(`warning: ${line}`)})
+    const store = await openStore({stateDir, env, configPath: request.configPath, onWarning: warn})
     opened = store
     muter ??= store.throttle
     keyValue ??= store.kv
@@ -122,8 +131,10 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
       statusSections,
     }
     const running = await listen(request, options, {bots, warnings, context, secret: secret?.value, closeStore, pathPrefix: request.pathPrefix ?? basePath(env)})
+    releaseWarnings()
     return outbox ? {...running, outbox} : running
   } catch (error) {
+    if (!(error instanceof UnreachableError)) releaseWarnings()
     await closeStore()
     throw error
   }
