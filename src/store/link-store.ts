@@ -79,6 +79,11 @@ export class LinkStore {
     await this.#kv.compareAndSet(linkTokenKey(entry.sha256), 0, entry, {ttlMs: keepMs})
   }
 
+  /** Removes what is left of tokens a week past their use or expiry (the file store keeps their files until then). */
+  async removeExpiredTokens(): Promise<void> {
+    await this.#kv.removeExpired(TOKENS)
+  }
+
   /**
    * Marks a token spent, if nobody else did since it was read at `version`: of two `/link`s of one token at once,
    * exactly one gets true.

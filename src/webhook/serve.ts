@@ -161,9 +161,10 @@ interface Prepared {
 const PRUNE_EVERY_MS = 3_600_000
 
 async function listen(request: ServeRequest, options: ServeOptions, {bots, warnings, context, secret, pathPrefix, closeStore}: Prepared): Promise<RunningServe> {
-  // Long alert keys' map entries and kept updates nobody took outlive their use: prune now and every hour while serving.
+  // Long alert keys' map entries, kept updates nobody took and spent link tokens outlive their use: prune now and
+  // every hour while serving.
   const prune = () =>
-    Promise.all([pruneButtonKeys(context), context.keyValue && pruneKeptUpdates(context.keyValue)]).catch((error: unknown) =>
+    Promise.all([pruneButtonKeys(context), context.keyValue && pruneKeptUpdates(context.keyValue), context.links.removeExpiredTokens()]).catch((error: unknown) =>
       options.logError?.(`webhook: pruning expired keys failed: ${String(error)}`),
     )
   await prune()

@@ -8,6 +8,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import type {LinkedChat} from '../../src/store/link-store.js'
+import {FileKeyValue} from '../../src/store/index.js'
 import {openStore} from '../../src/store/select-store.js'
 import {ALERTS_BOT, ANA, ANA_CHAT, BOB, BOB_CHAT, callsOf, expectUsageError, messageUpdate, readRegistry, REGISTRY, SECRET, useWorld, writeRegistry} from './fixture.js'
 import {type ServeProcess, useServeProcesses} from './serve-process.js'
@@ -208,6 +209,18 @@ describe('/link, /status and /stop through webhook serve', () => {
     expect(await say(server, 3, ANA_CHAT, `/link ${forDeploy.token}`)).toBe('This link token is for the bot "deploy", not this one.')
     expect(await linkedChatsFor('alerts')).toEqual([])
     expect(callsOf(world.api, 'sendMessage').every((request) => request.token === ALERTS_BOT.token)).toBe(true)
+  })
+
+  it('webhook serve removes the files of tokens a week past their use or expiry (hourly, and as it starts)', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const gone = sha256('GoneTokenGoneTokenGoneTokenGone0')
+    const old = new FileKeyValue({dir: join(world.cli.stateDir, 'state'), now: () => Date.parse('2025-01-01T10:00:00Z')})
+    await old.compareAndSet(`links/tokens/${gone}`, 0, {sha256: gone, channels: ['alerts'], created_at: '2025-01-01T10:00:00Z', expires_at: '2025-01-02T10:00:00Z'}, {ttlMs: 8 * 24 * 3600_000})
+    const kept = await newToken(['--bot', 'alerts', '--channels', 'alerts'])
+    expect(stateFiles().filter((file) => file.text.includes('links/tokens/'))).toHaveLength(2)
+    const server = await startServe(world.cli, [], {TELEGRAM_WEBHOOK_SECRET: SECRET})
+    expect(stateFiles().filter((file) => file.text.includes('links/tokens/')).map((file) => file.text.includes(sha256(kept.token)))).toEqual([true])
+    await server.stop()
   })
 
   it('a malformed linked_chats section left by an old version: one line naming the file and the field; nothing moves', async () => {
