@@ -65,7 +65,7 @@ export interface KeptUpdatesHandover {
   watch(handle: (kept: QueuedUpdate) => void): void
   /** Stops watching; a look in progress first hands its updates on. */
   stop(): Promise<void>
-  /** Keeps what a stop left for the next serve; a failure is one line naming the updates lost. Returns how many. */
+  /** Keeps what a stop left for the next serve; a bot's batch that fails is one line naming its updates, lost. Returns how many were kept. */
   keep(left: readonly QueuedUpdate[]): Promise<number>
 }
 
@@ -77,9 +77,15 @@ export async function openKeptUpdates(
   const said = (error: unknown) => (error instanceof Error ? error.message : String(error))
   const onError = (error: unknown) => options.logError(`webhook: taking the updates a stopped serve kept failed (they wait for the next look): ${said(error)}`)
   const atStart: QueuedUpdate[] = []
+  let seen = 0
   // The signal is read first: updates kept while the batches are being taken move it, and the watch then looks again.
-  const seen = kv ? await keptSignal(kv) : 0
-  if (kv) for (const failure of (await takeKeptUpdates(kv, webhookIds, (kept) => atStart.push(kept))).failures) onError(failure)
+  // A store that fails here does not stop serve: the watch looks again.
+  try {
+    if (kv) seen = await keptSignal(kv)
+    if (kv) for (const failure of (await takeKeptUpdates(kv, webhookIds, (kept) => atStart.push(kept))).failures) onError(failure)
+  } catch (error) {
+    onError(error)
+  }
   let watching: KeptUpdatesWatch | undefined
   return {
     atStart,
@@ -91,15 +97,12 @@ export async function openKeptUpdates(
     },
     async keep(left) {
       if (left.length === 0) return 0
-      try {
-        if (!kv) throw new Error('no store to keep them in')
-        await keepUpdates(kv, left)
-        return left.length
-      } catch (error) {
-        const ids = left.map(({update}) => update.update_id).join(', ')
+      const {kept, lost} = kv ? await keepUpdates(kv, left) : {kept: 0, lost: [{updates: [...left], error: new Error('no store to keep them in')}]}
+      for (const {updates, error} of lost) {
+        const ids = updates.map(({update}) => update.update_id).join(', ')
         options.logError(`webhook: could not keep updates ${ids} for the next serve (${said(error)}): they are lost`)
-        return 0
       }
+      return kept
     },
   }
 }

@@ -47,7 +47,9 @@ function keptForm(update: QueuedUpdate['update']): QueuedUpdate['update'] | unde
   if (message !== undefined) {
     const command = message.text === undefined ? undefined : LINK_WITH_TOKEN.exec(message.text)?.[1]
     const text = command === undefined ? {} : {text: `${command} ${LINK_TOKEN_NOT_KEPT}`, entities: []}
-    return {update_id, message: {...withoutQuoted(message), ...text} as Message}
+    // A command is a message's text: its caption (a photo's) is never read.
+    const {caption: _caption, caption_entities: _captionEntities, ...rest} = withoutQuoted(message) as Message & Record<string, unknown>
+    return {update_id, message: {...rest, ...text} as Message}
   }
   if (callback_query !== undefined) {
     const pressed = callback_query.message === undefined ? {} : {message: withoutQuoted(callback_query.message as Message)}
@@ -61,18 +63,36 @@ function withoutQuoted(message: Message): Message {
   return kept as Message
 }
 
-/** Writes one batch per bot. Keys sort by time, so batches of several stops are handled oldest first. */
-export async function keepUpdates(kv: KeyValueStore, left: readonly QueuedUpdate[], now = Date.now()): Promise<void> {
-  const byBot = new Map<number, QueuedUpdate['update'][]>()
-  for (const {webhookId, update} of left) {
-    const kept = keptForm(update)
-    if (kept !== undefined) byBot.set(webhookId, [...(byBot.get(webhookId) ?? []), kept])
+/**
+ * Writes one batch per bot (keys sort by time: batches of several stops are handled oldest first), then moves the
+ * signal. Returns how many updates were kept, and those of the bots whose batch could not be written, with why.
+ */
+export async function keepUpdates(
+  kv: KeyValueStore,
+  left: readonly QueuedUpdate[],
+  now = Date.now(),
+): Promise<{kept: number; lost: Array<{updates: QueuedUpdate[]; error: unknown}>}> {
+  const byBot = new Map<number, Array<{queued: QueuedUpdate; kept: QueuedUpdate['update']}>>()
+  for (const queued of left) {
+    const kept = keptForm(queued.update)
+    if (kept === undefined) continue
+    let batch = byBot.get(queued.webhookId)
+    if (batch === undefined) byBot.set(queued.webhookId, (batch = []))
+    batch.push({queued, kept})
   }
-  for (const [webhookId, updates] of byBot) {
+  const result = {kept: 0, lost: [] as Array<{updates: QueuedUpdate[]; error: unknown}>}
+  for (const [webhookId, batch] of byBot) {
     const key = `${batchPrefix(webhookId)}${String(now).padStart(15, '0')}-${hostname()}-${process.pid}`
-    await kv.set<KeptBatch>(key, {updates}, {ttlMs: KEPT_MS})
+    try {
+      await kv.set<KeptBatch>(key, {updates: batch.map(({kept}) => kept)}, {ttlMs: KEPT_MS})
+      result.kept += batch.length
+    } catch (error) {
+      result.lost.push({updates: batch.map(({queued}) => queued), error})
+    }
   }
-  if (byBot.size > 0) await kv.set(KEPT_SIGNAL, {at: now})
+  // Without it, running serves find the batches at their hourly look, or the next at its start.
+  if (result.kept > 0) await kv.set(KEPT_SIGNAL, {at: now}).catch(() => undefined)
+  return result
 }
 
 /** Removes what is left of batches and signals whose day is over (the file store keeps their files until then). */

@@ -104,13 +104,14 @@ describe('what is kept of an update', () => {
       {webhookId: 1, update: {update_id: 11, message: message('/status')}},
       {webhookId: 1, update: {update_id: 12, edited_message: message('/link Zx9_secret-token-0123456789abcd')}},
       {webhookId: 1, update: {update_id: 13, callback_query: {id: 'q', from: {id: 4242, is_bot: false, first_name: 'Ana'}, chat_instance: 'c', data: 'ack', message: message('alert')}}},
+      {webhookId: 1, update: {update_id: 14, message: {message_id: 3, date: 3, chat, photo: [], caption: '/link Zx9_secret-token-0123456789abcd'}}},
     ] as QueuedUpdate[])
     const stored = JSON.stringify(await kv.list(''))
     expect(stored).not.toContain('secret-token')
     expect(stored).not.toContain('reply_to_message')
     const taken = await take(kv, [1])
-    expect(taken.map(({update}) => update.update_id)).toEqual([10, 11, 13])
-    expect(taken.map(({update}) => update.message?.text ?? update.callback_query?.data)).toEqual(['/link@fastpay_alerts_bot (token not kept)', '/status', 'ack'])
+    expect(taken.map(({update}) => update.update_id)).toEqual([10, 11, 13, 14])
+    expect(taken.map(({update}) => update.message?.text ?? update.callback_query?.data)).toEqual(['/link@fastpay_alerts_bot (token not kept)', '/status', 'ack', undefined])
   })
 })
 
@@ -144,14 +145,17 @@ function withMethod(kv: KeyValueStore, name: keyof KeyValueStore, replacement: (
 }
 
 describe('a serve\'s handover of kept updates', () => {
-  it('a stop whose store refuses the updates names each one lost, in one line', async () => {
+  it('a stop whose store refuses a bot\'s batch names that batch\'s updates lost, in one line; the others are kept', async () => {
     const lines: string[] = []
-    const refusing = withMethod(new FileKeyValue({dir: tempDir('fastpay-tg-kept-')}), 'set', async () => {
-      throw new Error('disk full')
+    const kv = new FileKeyValue({dir: tempDir('fastpay-tg-kept-')})
+    const refusing = withMethod(kv, 'set', async (key: string, value: unknown, options: undefined) => {
+      if (key.startsWith('webhook/kept-updates/2/')) throw new Error('disk full')
+      return kv.set(key, value, options)
     })
-    const handover = await openKeptUpdates(refusing, [1], {env: {}, logError: (line) => lines.push(line)})
-    expect(await handover.keep([update(1, 10), update(1, 11)])).toBe(0)
-    expect(lines).toEqual(['webhook: could not keep updates 10, 11 for the next serve (disk full): they are lost'])
+    const handover = await openKeptUpdates(refusing, [1, 2], {env: {}, logError: (line) => lines.push(line)})
+    expect(await handover.keep([update(2, 10), update(1, 11), update(2, 12)])).toBe(1)
+    expect(lines).toEqual(['webhook: could not keep updates 10, 12 for the next serve (disk full): they are lost'])
+    expect(await take(kv, [1, 2])).toEqual([update(1, 11)])
   })
 
   it('a running serve takes what another kept; its stop waits for a look in progress, whose updates are handed on', async () => {
