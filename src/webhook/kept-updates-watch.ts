@@ -79,12 +79,14 @@ export async function openKeptUpdates(
   const atStart: QueuedUpdate[] = []
   let seen = 0
   // The signal is read first: updates kept while the batches are being taken move it, and the watch then looks again.
-  // A store that fails here does not stop serve: the watch looks again.
+  // A store that fails here does not stop serve: the watch looks again at its first tick.
   try {
     if (kv) seen = await keptSignal(kv)
     if (kv) for (const failure of (await takeKeptUpdates(kv, webhookIds, (kept) => atStart.push(kept))).failures) onError(failure)
   } catch (error) {
     onError(error)
+    // Batches may still be there: the first tick looks, whatever the signal says.
+    seen = Number.NaN
   }
   let watching: KeptUpdatesWatch | undefined
   return {
@@ -97,10 +99,15 @@ export async function openKeptUpdates(
     },
     async keep(left) {
       if (left.length === 0) return 0
-      const {kept, lost} = kv ? await keepUpdates(kv, left) : {kept: 0, lost: [{updates: [...left], error: new Error('no store to keep them in')}]}
+      const {kept, lost, signalError} = kv
+        ? await keepUpdates(kv, left)
+        : {kept: 0, lost: [{updates: [...left], error: new Error('no store to keep them in')}], signalError: undefined}
       for (const {updates, error} of lost) {
         const ids = updates.map(({update}) => update.update_id).join(', ')
         options.logError(`webhook: could not keep updates ${ids} for the next serve (${said(error)}): they are lost`)
+      }
+      if (signalError !== undefined) {
+        options.logError(`webhook: kept ${kept} updates, but could not tell running serves (${said(signalError)}): one finds them within the hour, or the next to start`)
       }
       return kept
     },

@@ -65,13 +65,14 @@ function withoutQuoted(message: Message): Message {
 
 /**
  * Writes one batch per bot (keys sort by time: batches of several stops are handled oldest first), then moves the
- * signal. Returns how many updates were kept, and those of the bots whose batch could not be written, with why.
+ * signal. Returns how many updates were kept, those of the bots whose batch could not be written with why, and why
+ * the signal could not be moved.
  */
 export async function keepUpdates(
   kv: KeyValueStore,
   left: readonly QueuedUpdate[],
   now = Date.now(),
-): Promise<{kept: number; lost: Array<{updates: QueuedUpdate[]; error: unknown}>}> {
+): Promise<{kept: number; lost: Array<{updates: QueuedUpdate[]; error: unknown}>; signalError?: unknown}> {
   const byBot = new Map<number, Array<{queued: QueuedUpdate; kept: QueuedUpdate['update']}>>()
   for (const queued of left) {
     const kept = keptForm(queued.update)
@@ -80,7 +81,7 @@ export async function keepUpdates(
     if (batch === undefined) byBot.set(queued.webhookId, (batch = []))
     batch.push({queued, kept})
   }
-  const result = {kept: 0, lost: [] as Array<{updates: QueuedUpdate[]; error: unknown}>}
+  const result: {kept: number; lost: Array<{updates: QueuedUpdate[]; error: unknown}>; signalError?: unknown} = {kept: 0, lost: []}
   for (const [webhookId, batch] of byBot) {
     const key = `${batchPrefix(webhookId)}${String(now).padStart(15, '0')}-${hostname()}-${process.pid}`
     try {
@@ -91,7 +92,11 @@ export async function keepUpdates(
     }
   }
   // Without it, running serves find the batches at their hourly look, or the next at its start.
-  if (result.kept > 0) await kv.set(KEPT_SIGNAL, {at: now}).catch(() => undefined)
+  if (result.kept > 0) {
+    await kv.set(KEPT_SIGNAL, {at: now}).catch((error: unknown) => {
+      result.signalError = error
+    })
+  }
   return result
 }
 

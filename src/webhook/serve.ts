@@ -10,7 +10,6 @@ import type {MonitorStore} from '../store/monitor-state.js'
 import type {Store} from '../store/select-store.js'
 import type {LinkStore} from '../store/link-store.js'
 import type {KeyValueStore, OutboxStore} from '../store/types.js'
-import {UnreachableError} from '../unreachable-error.js'
 import {UserError} from '../user-error.js'
 import {findWebhookSecret, secretStoreError, unreachableSecretStore} from './webhook-secret.js'
 import {resolveWebhookBase, SECRET_VAR, webhookPath} from './webhook-url.js'
@@ -87,7 +86,7 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
   let closeStore = async () => {}
   let outbox: OutboxStore | undefined
   let opened: Store | undefined
-  // Held until serve listens: a start refused because the store is unreachable says so in its error, once.
+  // Held until serve listens (or fails to): a start refused because the store is unreachable says so in its error.
   let heldWarnings: string[] | undefined = []
   const warn = (line: string) => (heldWarnings ? heldWarnings.push(line) : options.logError?.(`warning: ${line}`))
   const releaseWarnings = () => {
@@ -113,6 +112,8 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
     // On a fleet's Redis that does not answer, no secret is read from this host's files: none, or a stale one.
     const unreachable = opened === undefined ? undefined : await unreachableSecretStore(opened, env)
     if (unreachable !== undefined && !request.insecureNoSecret) {
+      // Its one line names the store: the fallback warning would say it twice.
+      heldWarnings = undefined
       throw secretStoreError(unreachable, 'not serving (--insecure-no-secret serves without one)')
     }
     const secret = unreachable === undefined ? await findWebhookSecret(keyValue, env) : undefined
@@ -134,7 +135,7 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
     releaseWarnings()
     return outbox ? {...running, outbox} : running
   } catch (error) {
-    if (!(error instanceof UnreachableError)) releaseWarnings()
+    releaseWarnings()
     await closeStore()
     throw error
   }

@@ -158,6 +158,38 @@ describe('a serve\'s handover of kept updates', () => {
     expect(await take(kv, [1, 2])).toEqual([update(1, 11)])
   })
 
+  it('a kept batch whose signal cannot be written is kept, and said so', async () => {
+    const lines: string[] = []
+    const kv = new FileKeyValue({dir: tempDir('fastpay-tg-kept-')})
+    const noSignal = withMethod(kv, 'set', async (key: string, value: unknown, options: undefined) => {
+      if (key === 'webhook/kept-updates-signal') throw new Error('disk full')
+      return kv.set(key, value, options)
+    })
+    const handover = await openKeptUpdates(noSignal, [1], {env: {}, logError: (line) => lines.push(line)})
+    expect(await handover.keep([update(1, 10)])).toBe(1)
+    expect(lines).toEqual(['webhook: kept 1 updates, but could not tell running serves (disk full): one finds them within the hour, or the next to start'])
+    expect(await take(kv, [1])).toEqual([update(1, 10)])
+  })
+
+  it('a start whose look fails (the store refused) looks again at the first tick, whatever the signal says', async () => {
+    const lines: string[] = []
+    const kv = new FileKeyValue({dir: tempDir('fastpay-tg-kept-')})
+    await keepUpdates(kv, [update(1, 10)])
+    let failing = true
+    const once = withMethod(kv, 'list', async (prefix: string) => {
+      if (failing) {
+        failing = false
+        throw new Error('EACCES')
+      }
+      return kv.list(prefix)
+    })
+    const handover = await openKeptUpdates(once, [1], {env: {FASTPAY_TG_KEPT_UPDATES_POLL_MS: '5'}, logError: (line) => lines.push(line)})
+    expect([handover.atStart, lines]).toEqual([[], ['webhook: taking the updates a stopped serve kept failed (they wait for the next look): EACCES']])
+    const handed = await new Promise<QueuedUpdate>((resolve) => handover.watch(resolve))
+    await handover.stop()
+    expect(handed).toEqual(update(1, 10))
+  })
+
   it('a running serve takes what another kept; its stop waits for a look in progress, whose updates are handed on', async () => {
     const kv = new FileKeyValue({dir: tempDir('fastpay-tg-kept-')})
     let release: () => void = () => undefined

@@ -211,7 +211,7 @@ describe('/link, /status and /stop through webhook serve', () => {
     expect(callsOf(world.api, 'sendMessage').every((request) => request.token === ALERTS_BOT.token)).toBe(true)
   })
 
-  it('webhook serve removes the files of tokens a week past their use or expiry (hourly, and as it starts)', async () => {
+  it('webhook serve removes the files of tokens a week past their use or expiry as it starts (and hourly after)', async () => {
     writeRegistry(world.cli, REGISTRY)
     const gone = sha256('GoneTokenGoneTokenGoneTokenGone0')
     const old = new FileKeyValue({dir: join(world.cli.stateDir, 'state'), now: () => Date.parse('2025-01-01T10:00:00Z')})
