@@ -65,7 +65,10 @@ export interface KeptUpdatesHandover {
   watch(handle: (kept: QueuedUpdate) => void): void
   /** Stops watching; a look in progress first hands its updates on. */
   stop(): Promise<void>
-  /** Keeps what a stop left for the next serve; a bot's batch that fails is one line naming its updates, lost. Returns how many were kept. */
+  /**
+   * Keeps what a stop left for the next serve; a bot's batch that fails is one line naming its updates, lost. Returns
+   * how many were kept.
+   */
   keep(left: readonly QueuedUpdate[]): Promise<number>
 }
 

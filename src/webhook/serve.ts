@@ -34,7 +34,10 @@ export interface ServeRequest extends BotChoice {
   insecureNoSecret?: boolean
   /** A path the proxy keeps before `/api/telegram/webhook/<id>/`. @default the path of TELEGRAM_WEBHOOK_BASE_URL or SITE_URL */
   pathPrefix?: string
-  /** How long a stop waits for queued updates before it keeps the rest in the store for the next serve. @default 10000 (the door passes --drain-seconds) */
+  /**
+   * How long a stop waits for queued updates before it keeps the rest in the store for the next serve.
+   * @default 10000 (the door passes --drain-seconds)
+   */
   drainMs?: number
 }
 
