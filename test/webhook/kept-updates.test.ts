@@ -70,20 +70,13 @@ for (const backend of backends) {
       await keepUpdates(kv, [update(1, 10)], T0)
       await keepUpdates(kv, [update(1, 11)], T0 + 1)
       let failOnce = true
-      const flaky: KeyValueStore = {
-        get: (key) => kv.get(key),
-        compareAndSet: (key, version, value, options) => kv.compareAndSet(key, version, value, options),
-        set: (key, value, options) => kv.set(key, value, options),
-        list: (prefix) => kv.list(prefix),
-        removeExpired: (prefix) => kv.removeExpired(prefix),
-        delete: async (key) => {
-          if (failOnce) {
-            failOnce = false
-            throw new Error('disk full')
-          }
-          return kv.delete(key)
-        },
-      }
+      const flaky = withMethod(kv, 'delete', async (key: string) => {
+        if (failOnce) {
+          failOnce = false
+          throw new Error('disk full')
+        }
+        return kv.delete(key)
+      })
       const taken: QueuedUpdate[] = []
       const {failures} = await takeKeptUpdates(flaky, [1], (kept) => taken.push(kept))
       expect([taken, failures.map(String)]).toEqual([[update(1, 11)], ['Error: disk full']])
@@ -131,7 +124,7 @@ describe('kept updates nobody took', () => {
   })
 })
 
-/** The file store, with one method replaced. */
+/** `kv`, with one method replaced. */
 function withMethod(kv: KeyValueStore, name: keyof KeyValueStore, replacement: (...args: never[]) => Promise<unknown>): KeyValueStore {
   const plain: KeyValueStore = {
     get: (key) => kv.get(key),
