@@ -63,7 +63,9 @@ export class FileKeyValue implements KeyValueStore {
   }
 
   async removeExpired(prefix: string): Promise<void> {
-    for (const {key} of await this.#documents(prefix)) {
+    // Only what read as expired is locked: serve prunes at every start, and a lock for each live key would make a
+    // start cost a lock round per key kept.
+    for (const {key} of (await this.#documents(prefix)).filter((file) => !this.#live(file, file.key))) {
       // Under the key's lock, and only if still expired: a write may have brought it back meanwhile.
       await updateJson(this.dir, jsonPathFor(this.dir, key), async (content) => ({write: this.#live(content, key) ? undefined : null, result: undefined}), this.#lock)
     }
