@@ -18,7 +18,7 @@ export async function reportOutcomes(printer: Printer, outcomes: WebhookOutcome[
       continue
     }
     printer.log(`${outcome.bot}: ${typeof done === 'string' ? done : done(outcome)}`)
-    if (typeof done === 'string' && outcome.info) for (const line of describeWebhookInfo(outcome.info)) printer.log(`  ${line}`)
+    if (typeof done === 'string' && outcome.info) for (const line of describeWebhookInfo(outcome.info, outcome.kept)) printer.log(`  ${line}`)
   }
   const worst = worstExitCode(failedOf(outcomes).map((outcome) => outcome.error.exitCode))
   if (worst !== ExitCode.ok) process.exitCode = worst

@@ -8,12 +8,14 @@ export function utcDateTime(epochSeconds: number): string {
   return `${new Date(epochSeconds * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`
 }
 
-/** getWebhookInfo as aligned `label  value` lines, for people. */
-export function describeWebhookInfo(info: WebhookInfo): string[] {
+/** getWebhookInfo as aligned `label  value` lines, for people, with the updates a stopped serve kept when known. */
+export function describeWebhookInfo(info: WebhookInfo, kept?: {updates: number; since?: string}): string[] {
+  const keptLines = kept === undefined ? [] : [`kept updates      ${describeKept(kept)}`]
   if (info.url === '') {
     return [
       'url               none: no webhook is set (getUpdates and `discover` work)',
       `pending updates   ${info.pending_update_count}`,
+      ...keptLines,
     ]
   }
   const lastError = info.last_error_date === undefined
@@ -30,5 +32,11 @@ export function describeWebhookInfo(info: WebhookInfo): string[] {
     lines.push(`last sync error   ${utcDateTime(info.last_synchronization_error_date)}`)
   }
   if (info.ip_address !== undefined) lines.push(`ip address        ${info.ip_address}`)
-  return lines
+  return [...lines, ...keptLines]
+}
+
+function describeKept({updates, since}: {updates: number; since?: string}): string {
+  if (updates === 0) return 'none'
+  const when = since === undefined ? '' : ` since ${utcDateTime(Date.parse(since) / 1000)}`
+  return `${updates}${when}: answered by a serve that stopped before handling them; the next serve of this bot does`
 }

@@ -142,11 +142,28 @@ export async function takeKeptUpdates(
       }
     }
   }
-  if (kv instanceof FallbackKeyValue) {
-    await kv.link.run(() => takeFrom(kv.shared), async () => {})
-    await takeFrom(kv.local)
-  } else {
-    await takeFrom(kv)
-  }
+  await forEachHalf(kv, takeFrom)
   return found
+}
+
+/** For `webhook info`: how many updates wait for a serve of this bot, and since when (epoch ms). */
+export async function keptUpdatesWaiting(kv: KeyValueStore, webhookId: number): Promise<{updates: number; since?: number}> {
+  const waiting: {updates: number; since?: number} = {updates: 0}
+  await forEachHalf(kv, async (store) => {
+    for (const batch of await store.list<KeptBatch>(batchPrefix(webhookId))) {
+      waiting.updates += batch.value.updates.length
+      waiting.since = Math.min(waiting.since ?? batch.updatedAt, batch.updatedAt)
+    }
+  })
+  return waiting
+}
+
+/** A fallback store's two halves (Redis when it answers, then this host's files); any other store as it is. */
+async function forEachHalf(kv: KeyValueStore, visit: (store: KeyValueStore) => Promise<void>): Promise<void> {
+  if (kv instanceof FallbackKeyValue) {
+    await kv.link.run(() => visit(kv.shared), async () => {})
+    await visit(kv.local)
+  } else {
+    await visit(kv)
+  }
 }

@@ -42,6 +42,8 @@ export interface WebhookDone {
   /** The id in the webhook path: the registry id, else the bot's Telegram id. */
   webhookId?: number
   info?: WebhookInfo
+  /** `webhook info`: updates a stopped serve kept for the next (`since`: when the oldest was kept, ISO 8601). */
+  kept?: {updates: number; since?: string}
 }
 
 /** One bot's webhook call: done (`ok`), or failed with `error`. */
@@ -159,9 +161,33 @@ async function secretForRegister(request: RegisterRequest, env: Env): Promise<{s
   }
 }
 
-/** `webhook info`: getWebhookInfo for each chosen bot. */
-export function readWebhookInfo(choice: BotChoice, options: WebhookOptions = {}): Promise<WebhookReport> {
-  return forEachBot(choice, options, async (session) => ({info: await session.client.getWebhookInfo()}))
+export interface InfoRequest extends BotChoice {
+  /** The file store, where a stopped serve keeps the updates it had not handled. @default as for the other doors */
+  stateDir?: string
+}
+
+/** `webhook info`: getWebhookInfo for each chosen bot, and the updates a stopped serve kept for it in the store. */
+export async function readWebhookInfo(request: InfoRequest, options: WebhookOptions = {}): Promise<WebhookReport> {
+  const env = options.env ?? process.env
+  const [{openStore}, {keptUpdatesWaiting}] = await Promise.all([import('../store/select-store.js'), import('./kept-updates.js')])
+  const warnings: string[] = []
+  const store = await openStore({stateDir: resolveStateDir(request.stateDir, env), env, configPath: request.configPath, onWarning: (line) => warnings.push(line)})
+  try {
+    const report = await forEachBot(request, {...options, env}, async (session) => {
+      const info = await session.client.getWebhookInfo()
+      const webhookId = await webhookBotId(session)
+      // What Telegram says comes first: a store that cannot be read costs only this line.
+      const waiting = await keptUpdatesWaiting(store.kv, webhookId).catch((error: unknown) => {
+        warnings.push(`${botLabel(session)}: kept updates not read: ${error instanceof Error ? error.message : String(error)}`)
+        return undefined
+      })
+      const kept = waiting && {updates: waiting.updates, ...(waiting.since === undefined ? {} : {since: new Date(waiting.since).toISOString()})}
+      return {webhookId, info, kept}
+    })
+    return {outcomes: report.outcomes, warnings: [...warnings, ...report.warnings]}
+  } finally {
+    await store.close()
+  }
 }
 
 /**

@@ -302,7 +302,7 @@ describe('webhook info and delete', () => {
     const lines = result.stdout.split('\n')
     expect(lines.slice(0, 3)).toEqual(['alerts: webhook', '  url               https://ops.example.com/api/telegram/webhook/1/', '  pending updates   1'])
     expect(lines[3]).toMatch(/^ {2}last error {8}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: Wrong response from the webhook: 502 Bad Gateway$/)
-    expect(lines.slice(4)).toEqual(['  max connections   40', '  allowed updates   message', '  ip address        149.154.167.220'])
+    expect(lines.slice(4)).toEqual(['  max connections   40', '  allowed updates   message', '  ip address        149.154.167.220', '  kept updates      none'])
   })
 
   it('delete says what was set, passes --drop-pending-updates, and info then shows none', async () => {
@@ -314,7 +314,12 @@ describe('webhook info and delete', () => {
     const again = await world.run(['webhook', 'delete', '--bot', 'deploy'])
     expect(again.stdout).toBe('deploy: no webhook was set')
     const info = await world.run(['webhook', 'info', '--bot', 'deploy'])
-    expect(info.stdout.split('\n')).toEqual(['deploy: webhook', '  url               none: no webhook is set (getUpdates and `discover` work)', '  pending updates   0'])
+    expect(info.stdout.split('\n')).toEqual([
+      'deploy: webhook',
+      '  url               none: no webhook is set (getUpdates and `discover` work)',
+      '  pending updates   0',
+      '  kept updates      none',
+    ])
   })
 
   it('a revoked token: one line with the hint, exit 1, no token', async () => {

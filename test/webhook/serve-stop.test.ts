@@ -42,6 +42,11 @@ describe('webhook serve stopped with updates queued', () => {
     const stored = filesUnder(world.cli.stateDir).map((path) => readFileSync(join(world.cli.stateDir, path), 'utf8')).join('\n')
     expect(stored).toContain('(token not kept)')
     expect(stored).not.toContain(token)
+    // An operator sees them waiting in `webhook info`, as the store holds them.
+    const info = await world.run(['webhook', 'info', '--bot', 'alerts'], env)
+    expect(info.stdout.split('\n').at(-1)).toMatch(
+      /^ {2}kept updates {6}2 since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: answered by a serve that stopped before handling them; the next serve of this bot does$/,
+    )
 
     const second = await startServe(world.cli, [], env)
     expect(second.stdout()).toContain('handling 2 updates kept at the last stop\nlistening on ')
@@ -54,6 +59,8 @@ describe('webhook serve stopped with updates queued', () => {
     // 1 hung, 2 and 3 kept and handled, then 4: Ana's chat got one reply per update, the kept ones before the new one.
     expect(repliesTo(ANA_CHAT.id)).toHaveLength(4)
     expect(repliesTo(BOB_CHAT.id)).toHaveLength(1)
+    const none = await world.run(['webhook', 'info', '--bot', 'alerts', '--json'], env)
+    expect(JSON.parse(none.stdout)).toMatchObject({bots: [{bot: 'alerts', webhookId: 1, kept: {updates: 0}}]})
     expect(String(repliesTo(ANA_CHAT.id)[2]!.params.text)).toBe(
       'Your /link arrived while this bot was restarting, and its token is never stored: please send it again (it was not used).',
     )
