@@ -3,6 +3,7 @@ import {ExitCode, type ExitCodeValue} from './exit-codes.js'
 import {redact} from './redact.js'
 import {isUnreachableError} from './unreachable-error.js'
 import {isUserError} from './user-error.js'
+import {errorMessage} from './support/error-message.js'
 
 export interface FailureDescription {
   /** Stable machine-readable kind, for `--json` and the Action's outputs. */
@@ -39,7 +40,7 @@ export function describeFailure(error: unknown): FailureDescription {
   if (oclifExit === ExitCode.usage) {
     return {code: 'usage', message: parserLine(String((error as Error).message)), exitCode: ExitCode.usage}
   }
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   return {code: 'internal', message: oneLine(`unexpected error: ${message}`), exitCode: ExitCode.telegramRefused}
 }
 

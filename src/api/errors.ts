@@ -1,5 +1,6 @@
 import type {ResponseParameters} from '@grammyjs/types'
 import {redact} from '../redact.js'
+import {errorMessage} from '../support/error-message.js'
 
 /** Telegram answered `ok: false`: it understood the call and refused it. */
 export class TelegramApiError extends Error {
@@ -95,6 +96,6 @@ export function describeFetchFailure(error: unknown): string {
     current = cause
   }
   if (current instanceof AggregateError && current.errors[0] instanceof Error) current = current.errors[0]
-  const message = current instanceof Error ? current.message : String(current)
+  const message = errorMessage(current)
   return redact(message || 'connection failed')
 }

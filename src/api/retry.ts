@@ -1,5 +1,6 @@
 import {redact} from '../redact.js'
 import {TelegramApiError, TelegramNetworkError} from './errors.js'
+import {errorMessage} from '../support/error-message.js'
 
 export interface RetryOptions {
   /** Retries after a network error, a timeout or a 5xx answer. @default 3 */
@@ -57,7 +58,7 @@ export async function withRetries<T>(
       if (!decision.retry) throw error
       if (decision.rateLimited) rateLimits++
       else failures++
-      const reason = error instanceof Error ? error.message : String(error)
+      const reason = errorMessage(error)
       context.debug?.(redact(`${context.method}: retrying in ${decision.delayMs} ms after: ${reason}`))
       await sleep(decision.delayMs)
     }

@@ -5,6 +5,7 @@ import {describeZodError} from './issues.js'
 import type {Env} from './paths.js'
 import {acceptEnvBotList} from './plain-registry.js'
 import type {EnvBotFields} from './schema.js'
+import {errorMessage} from '../support/error-message.js'
 
 export const BOT_CONFIGS_VAR = 'TELEGRAM_BOT_CONFIGS'
 export const BOT_TOKEN_VAR = 'TELEGRAM_BOT_TOKEN'
@@ -28,7 +29,7 @@ function envValue(env: Env, name: string): string | undefined {
 // V8 quotes the input in its message (the start, or `..."a window"...` around the error); that text may hold a token
 // or a piece of one, which `redact` cannot recognise, so it stays out of ours.
 function jsonProblem(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   return message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '')
 }
 

@@ -1,5 +1,6 @@
 import {redact} from '../redact.js'
 import {UserError} from '../user-error.js'
+import {errorMessage} from '../support/error-message.js'
 
 /** The service every token is stored under: `fastpay-tg/<account>`. */
 export const KEYCHAIN_SERVICE = 'fastpay-tg'
@@ -43,7 +44,7 @@ const UNAVAILABLE = new RegExp(
 )
 
 function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   return redact(message.split('\n')[0]!.replace(/^Platform failure: /, '').trim())
 }
 
@@ -59,12 +60,12 @@ const PLAIN_REASONS: Array<[RegExp, string]> = [
 ]
 
 function unavailableReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   return PLAIN_REASONS.find(([pattern]) => pattern.test(message))?.[1] ?? firstLine(error)
 }
 
 function translate(error: unknown, account: string): Error {
-  if (UNAVAILABLE.test(error instanceof Error ? error.message : String(error))) {
+  if (UNAVAILABLE.test(errorMessage(error))) {
     return new KeychainUnavailableError(unavailableReason(error))
   }
   return new Error(`keychain ${KEYCHAIN_SERVICE}/${account}: ${firstLine(error)}`)

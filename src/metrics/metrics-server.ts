@@ -4,6 +4,7 @@ import type {AddressInfo} from 'node:net'
 
 import {UserError} from '../user-error.js'
 import type {OpsMetrics} from './ops-metrics.js'
+import {errorMessage} from '../support/error-message.js'
 
 export interface ListenAddress {
   host: string
@@ -38,7 +39,7 @@ export async function startMetricsServer(address: ListenAddress, metrics: OpsMet
     metrics.text().then(
       (body) => response.writeHead(200, {'content-type': metrics.registry.contentType, 'content-length': String(Buffer.byteLength(body))}).end(request.method === 'HEAD' ? undefined : body),
       (error: unknown) => {
-        logError(`metrics: collecting failed: ${error instanceof Error ? error.message : String(error)}`)
+        logError(`metrics: collecting failed: ${errorMessage(error)}`)
         response.writeHead(500, {'content-type': 'text/plain; charset=utf-8'}).end('collecting metrics failed\n')
       },
     )

@@ -1,5 +1,6 @@
 import type {CheckSpec, MonitorConfig} from './check-spec.js'
 import type {PassReport} from './run-pass.js'
+import {errorMessage} from '../support/error-message.js'
 
 export interface WatchOptions {
   /** Reads the monitors file; called before every pass, so edits apply without a restart. */
@@ -34,7 +35,7 @@ export async function watchMonitors(options: WatchOptions): Promise<{passes: num
       lastProblem = undefined
     } catch (error) {
       if (config === undefined) throw error
-      const message = error instanceof Error ? error.message : String(error)
+      const message = errorMessage(error)
       if (message !== lastProblem) options.onReloadError?.(message)
       lastProblem = message
     }

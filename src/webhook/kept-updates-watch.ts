@@ -5,6 +5,7 @@
 import type {KeyValueStore} from '../store/types.js'
 import {keepUpdates, keptSignal, takeKeptUpdates} from './kept-updates.js'
 import type {QueuedUpdate} from './webhook-server.js'
+import {errorMessage} from '../support/error-message.js'
 
 /** How often the signal is read. `FASTPAY_TG_KEPT_UPDATES_POLL_MS` sets it for test suites. */
 const POLL_MS = 10_000
@@ -77,8 +78,7 @@ export async function openKeptUpdates(
   webhookIds: readonly number[],
   options: {env: Readonly<Record<string, string | undefined>>; logError: (line: string) => void},
 ): Promise<KeptUpdatesHandover> {
-  const said = (error: unknown) => (error instanceof Error ? error.message : String(error))
-  const onError = (error: unknown) => options.logError(`webhook: taking the updates a stopped serve kept failed (they wait for the next look): ${said(error)}`)
+  const onError = (error: unknown) => options.logError(`webhook: taking the updates a stopped serve kept failed (they wait for the next look): ${errorMessage(error)}`)
   const atStart: QueuedUpdate[] = []
   let seen = 0
   // The signal is read first: updates kept while the batches are being taken move it, and the watch then looks again.
@@ -107,10 +107,10 @@ export async function openKeptUpdates(
         : {kept: 0, lost: [{updates: [...left], error: new Error('no store to keep them in')}], signalError: undefined}
       for (const {updates, error} of lost) {
         const ids = updates.map(({update}) => update.update_id).join(', ')
-        options.logError(`webhook: could not keep updates ${ids} for the next serve (${said(error)}): they are lost`)
+        options.logError(`webhook: could not keep updates ${ids} for the next serve (${errorMessage(error)}): they are lost`)
       }
       if (signalError !== undefined) {
-        options.logError(`webhook: kept ${kept} updates, but could not tell running serves (${said(signalError)}): one finds them within the hour, or the next to start`)
+        options.logError(`webhook: kept ${kept} updates, but could not tell running serves (${errorMessage(signalError)}): one finds them within the hour, or the next to start`)
       }
       return kept
     },

@@ -9,6 +9,7 @@ import {UserError} from '../user-error.js'
 import {resolveStateDir} from '../support/state-dir.js'
 import {ensureWebhookSecret, secretStoreError, unreachableSecretStore, type WebhookSecret} from './webhook-secret.js'
 import {checkMaxConnections, parseAllowedUpdates, readWebhookSecret, resolveWebhookBase, webhookUrl} from './webhook-url.js'
+import {errorMessage} from '../support/error-message.js'
 
 /** Which bot or bots: what `--bot`, `--token`, `--all` and `--config` say. */
 export interface BotChoice {
@@ -178,7 +179,7 @@ export async function readWebhookInfo(request: InfoRequest, options: WebhookOpti
       const webhookId = await webhookBotId(session)
       // What Telegram says comes first: a store that cannot be read costs only this line.
       const waiting = await keptUpdatesWaiting(store.kv, webhookId).catch((error: unknown) => {
-        warnings.push(`${botLabel(session)}: kept updates not read: ${error instanceof Error ? error.message : String(error)}`)
+        warnings.push(`${botLabel(session)}: kept updates not read: ${errorMessage(error)}`)
         return undefined
       })
       const kept = waiting && {updates: waiting.updates, ...(waiting.since === undefined ? {} : {since: new Date(waiting.since).toISOString()})}

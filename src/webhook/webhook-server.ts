@@ -12,6 +12,7 @@ import {type NoBody, parseUpdate, readBody} from './read-update.js'
 import {UpdateQueue} from './update-queue.js'
 import {RecentUpdates} from './recent-updates.js'
 import {oneLine, requestPath, webhookRoute} from './webhook-route.js'
+import {errorMessage} from '../support/error-message.js'
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token'
 
@@ -135,7 +136,7 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
     if (queue === undefined) {
       queue = new UpdateQueue<QueuedUpdate>({
         concurrency: options.concurrency,
-        onError: (error) => logError(`webhook: handling an update failed: ${error instanceof Error ? error.message : String(error)}`),
+        onError: (error) => logError(`webhook: handling an update failed: ${errorMessage(error)}`),
       })
       queues.set(webhookId, queue)
     }
@@ -161,7 +162,7 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
     answer(response, status, `${reason}\n`)
   }
   const failed = (response: ServerResponse, error: unknown) => {
-    logError(`webhook: 500 ${error instanceof Error ? error.message : String(error)}`)
+    logError(`webhook: 500 ${errorMessage(error)}`)
     if (!response.headersSent) answer(response, 500, 'internal error\n')
     else response.destroy()
   }
@@ -173,7 +174,7 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
       if (line !== undefined) log(line, {updateId: update.update_id, webhookId})
     } catch (error) {
       count(bot, 'failed')
-      logError(`webhook: update ${update.update_id} for bot ${webhookId} failed: ${error instanceof Error ? error.message : String(error)}`)
+      logError(`webhook: update ${update.update_id} for bot ${webhookId} failed: ${errorMessage(error)}`)
     }
   }
   // Its own function, so the queued task holds the update and its bot only: a closure made in `receive` would keep

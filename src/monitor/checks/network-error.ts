@@ -1,4 +1,5 @@
 import {redact} from '../../redact.js'
+import {errorMessage} from '../../support/error-message.js'
 
 const SOCKET_ERRORS: Readonly<Record<string, string>> = {
   ECONNREFUSED: 'connection refused',
@@ -24,6 +25,6 @@ export function describeNetworkError(error: unknown, target?: string): string {
   const known = code === undefined ? undefined : SOCKET_ERRORS[code]
   const where = target === undefined ? '' : ` (${target})`
   if (known !== undefined) return `${known}${where}`
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   return redact(`${message.split('\n')[0]}${where}`)
 }

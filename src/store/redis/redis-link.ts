@@ -2,6 +2,7 @@ import type {Redis} from 'ioredis'
 
 import {redact} from '../../redact.js'
 import {isRedisUnavailable} from './redis-errors.js'
+import {errorMessage} from '../../support/error-message.js'
 
 export interface RedisLinkOptions {
   /** `redis://...`, password included. */
@@ -163,7 +164,7 @@ function isConnectionGone(error: unknown): boolean {
 }
 
 function oneLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error)
+  const text = errorMessage(error)
   return redact(text.split('\n')[0]!.trim())
 }
 
