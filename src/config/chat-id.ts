@@ -47,3 +47,8 @@ export function sameChatId(a: ChatId, b: ChatId): boolean {
   if (typeof a === 'number' || typeof b === 'number') return parseChatId(a) === parseChatId(b)
   return a.toLowerCase() === b.toLowerCase()
 }
+
+/** The ids in their order, each chat once: a chat listed twice (`"4242,4242"`, `4242` and `"4242"`) gets one message. */
+export function distinctChatIds<T extends ChatId>(chatIds: readonly T[]): T[] {
+  return chatIds.filter((chatId, index) => chatIds.findIndex((other) => sameChatId(other, chatId)) === index)
+}

@@ -1,4 +1,4 @@
-export {type ChatId, CHAT_ID_EXPECTED, parseChatId, sameChatId, splitChatList} from './chat-id.js'
+export {type ChatId, CHAT_ID_EXPECTED, distinctChatIds, parseChatId, sameChatId, splitChatList} from './chat-id.js'
 export {
   BOT_CONFIGS_VAR,
   BOT_TOKEN_VAR,

@@ -1,6 +1,6 @@
 import {registerToken} from '../redact.js'
 import {MissingTokenError, UserError} from '../user-error.js'
-import type {ChatId} from './chat-id.js'
+import {type ChatId, distinctChatIds} from './chat-id.js'
 import {
   BOT_CONFIGS_VAR,
   BOT_TOKEN_VAR,
@@ -38,7 +38,7 @@ export function registrySource(location: RegistryLocation, bot: RegistryBot): st
 
 function targets(chatIds: readonly ChatId[], fromRegistry: boolean, source: string): Sourced<ChatTarget[]> {
   if (chatIds.length === 0) return NO_CHATS
-  return {value: chatIds.map((chatId) => ({chatId, fromRegistry})), source}
+  return {value: distinctChatIds(chatIds).map((chatId) => ({chatId, fromRegistry})), source}
 }
 
 function checkThread(thread: number): Sourced<number> {
@@ -65,6 +65,8 @@ class Layers {
   async findNamed(selector: string): Promise<Candidate | {disabled: RegistryBot} | undefined> {
     const registryBot = findRegistryBot(this.registry.bots, selector)
     if (registryBot?.active) return {layer: 'registry', bot: registryBot}
+    // An id names that registry bot alone: disabled, it is refused, not answered by another layer's bot of its name.
+    if (registryBot && isRegistryId(selector)) return {disabled: registryBot}
     const name = (registryBot?.name ?? selector).toLowerCase()
     const envBot = (await this.envConfigs()).find((bot) => bot.name?.toLowerCase() === name)
     if (envBot) return {layer: 'env-configs', bot: envBot}
@@ -90,7 +92,7 @@ class Layers {
  */
 async function seedFallback(layers: Layers, asked: string, named: boolean, disabled?: RegistryBot): Promise<Candidate | undefined> {
   const token = readEnvToken(layers.env)
-  if (token === undefined || (disabled === undefined && /^\d+$/.test(asked.trim()))) return undefined
+  if (token === undefined || isRegistryId(asked)) return undefined
   const name = disabled?.name ?? asked.trim()
   const announce = named || disabled !== undefined || layers.registry.bots.length > 0 || (await layers.envConfigs()).some((bot) => bot.name)
   if (!announce) return {layer: 'env-token', token, fallback: {name}}
@@ -99,6 +101,8 @@ async function seedFallback(layers: Layers, asked: string, named: boolean, disab
     : `no bot named "${name}" in any layer: using ${BOT_TOKEN_VAR}`
   return {layer: 'env-token', token, fallback: {name, line}}
 }
+
+const isRegistryId = (selector: string) => /^\d+$/.test(selector.trim())
 
 async function pick(layers: Layers, request: BotRequest): Promise<Candidate> {
   const display = layers.registry.location.display

@@ -3,6 +3,7 @@ import {basename} from 'node:path'
 import type {Message} from '@grammyjs/types'
 
 import {type BotApiClient, type InputFileSource, TelegramApiError} from '../api/index.js'
+import {distinctChatIds} from '../config/chat-id.js'
 import {describeFailure, type Outcome} from '../describe-failure.js'
 import {htmlToPlainText, splitCaption, splitMessage} from '../format/index.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
@@ -38,16 +39,18 @@ interface Parts {
 }
 
 /**
- * Sends one message to every chat, concurrently within Telegram's limits. One chat failing does not stop the
- * others: each chat gets its own result. A file is uploaded once and reused by its `file_id`; every upload (another
- * chat after a refusal, a retry, an answer without `file_id`) sends the same bytes, or fails if the file changed.
+ * Sends one message to every chat (a chat listed twice, once), concurrently within Telegram's limits. One chat
+ * failing does not stop the others: each chat gets its own result. A file is uploaded once and reused by its
+ * `file_id`; every upload (another chat after a refusal, a retry, an answer without `file_id`) sends the same bytes,
+ * or fails if the file changed.
  */
 export async function deliverToChats(
   client: BotApiClient,
-  chatIds: ReadonlyArray<number | string>,
+  listed: ReadonlyArray<number | string>,
   message: OutgoingMessage,
   options: DeliverOptions = {},
 ): Promise<ChatDelivery[]> {
+  const chatIds = distinctChatIds(listed)
   const context: DeliveryContext = {
     client,
     message,

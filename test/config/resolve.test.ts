@@ -161,13 +161,12 @@ describe('lookup', () => {
     }
   })
 
-  it('skips an inactive registry bot for a same-named bot in a lower layer', async () => {
+  it('skips an inactive registry bot for a same-named bot in a lower layer; its registry id names it alone', async () => {
     const configPath = await writeConfig(TWO_BOTS.replace('    message_thread_id: 7\n', '    active: false\n'))
     const env = await isolatedEnv({TELEGRAM_BOT_CONFIGS: ENV_CONFIGS})
-    for (const bot of ['alerts', '1']) {
-      const resolved = await resolveBot({bot, configPath}, env)
-      expect([bot, resolved.layer, resolved.token.source]).toEqual([bot, 'env-configs', 'env TELEGRAM_BOT_CONFIGS[1] (Alerts)'])
-    }
+    const resolved = await resolveBot({bot: 'alerts', configPath}, env)
+    expect([resolved.layer, resolved.token.source]).toEqual(['env-configs', 'env TELEGRAM_BOT_CONFIGS[1] (Alerts)'])
+    await expect(resolveBot({bot: '1', configPath}, env)).rejects.toThrow(/^bot "alerts" is disabled in /)
   })
 
   it('skips an inactive registry bot when picking the default', async () => {
