@@ -52,7 +52,7 @@ export class DoorOutput {
     const ok = paint(what, 'green', colourOn(process.stdout, process.env))
     const failure = paint('Error', 'red', colourOn(process.stderr, process.env))
     for (const delivery of deliveries) {
-      if (delivery.ok) this.log(`${ok} to ${delivery.chatId}: message ${delivery.messageIds.join(', ')}`)
+      if (delivery.ok) this.log(`${ok} to ${describeChat(delivery)}`)
       else process.stderr.write(`${failure}: ${delivery.chatId}: ${delivery.error.message}\n`)
     }
     this.exitWithWorst(deliveries)
@@ -86,4 +86,10 @@ export class DoorOutput {
     if (this.options.argv().includes('--debug') && stack) process.stderr.write(`${redact(stack)}\n`)
     return failure.exitCode
   }
+}
+
+/** `4242: message 7`; an upgraded group names its new id: `-4001 (now -100555): message 8`. */
+function describeChat({chatId, migratedTo, messageIds}: {chatId: number | string; migratedTo?: number; messageIds: number[]}): string {
+  const moved = migratedTo === undefined ? '' : ` (now ${migratedTo}${messageIds.length === 0 ? ', listed too: sent there once' : ''})`
+  return `${chatId}${moved}${messageIds.length === 0 ? '' : `: message ${messageIds.join(', ')}`}`
 }

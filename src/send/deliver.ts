@@ -7,7 +7,7 @@ import {distinctChatIds} from '../config/chat-id.js'
 import {describeFailure, type Outcome} from '../describe-failure.js'
 import {htmlToPlainText, splitCaption, splitMessage} from '../format/index.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
-import {ChatMigrations} from './migrations.js'
+import {ChatMigrations, ListedTooError, whileDeliveringTo} from './migrations.js'
 import type {OutgoingMessage} from './outgoing-message.js'
 import {FileChangedError, UnchangedFile} from './unchanged-file.js'
 
@@ -64,11 +64,13 @@ export async function deliverToChats(
     // Read once, a stream would leave every chat after the first an empty file.
     throw new TypeError('deliverToChats: a stream can be uploaded to one chat only; spool it to a file first (openInputFile)')
   }
-  if (source === undefined || !('path' in source)) {
-    return Promise.all(chatIds.map((chatId) => deliverToChat(context, chatId, source)))
-  }
-  const pinned = await UnchangedFile.pin(source.path, source.filename ?? basename(source.path))
-  return deliverUpload(context, chatIds, source, pinned)
+  return whileDeliveringTo(chatIds, async () => {
+    if (source === undefined || !('path' in source)) {
+      return Promise.all(chatIds.map((chatId) => deliverToChat(context, chatId, source)))
+    }
+    const pinned = await UnchangedFile.pin(source.path, source.filename ?? basename(source.path))
+    return deliverUpload(context, chatIds, source, pinned)
+  })
 }
 
 /**
@@ -176,6 +178,8 @@ async function sendToChat(
     }
     return {chatId, ok: true, messageIds, migratedTo: migrations.movedTo(chatId), fileId}
   } catch (error) {
+    // Upgraded to a chat this delivery also lists: that chat's own send is its one message.
+    if (error instanceof ListedTooError) return {chatId, ok: true, messageIds, migratedTo: error.toChatId, fileId}
     const fileChanged = error instanceof FileChangedError || undefined
     return {chatId, ok: false, messageIds, migratedTo: migrations.movedTo(chatId), error: describeFailure(error), fileChanged}
   }

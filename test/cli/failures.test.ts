@@ -138,7 +138,7 @@ bots:
 
     const first = await world.run(['send', '--bot', 'alerts', 'deploy 1.4.2 done'])
     expect(first).toEqual({
-      stdout: 'sent to -4001: message 1\nsent to 4242: message 1',
+      stdout: `sent to -4001 (now ${UPGRADED_GROUP_ID}): message 1\nsent to 4242: message 1`,
       stderr: `Warning: chat -4001 was upgraded to a supergroup; now ${UPGRADED_GROUP_ID} (updated in ${REGISTRY_DISPLAY})`,
       exitCode: 0,
     })
@@ -178,5 +178,15 @@ bots:
       warnings: [`chat -4001 was upgraded to a supergroup; now ${UPGRADED_GROUP_ID}: use the new id from now on`],
     })
     expect(textsIn(UPGRADED_GROUP_ID)).toEqual(['hello'])
+  })
+
+  it('the new id listed beside the old one (as that warning asks, where the old cannot be rewritten): one message there', async () => {
+    world.api.migrateChat(LEGACY_GROUP.id, UPGRADED_GROUP_ID)
+    const env = {TELEGRAM_BOT_TOKEN: ALERTS_BOT.token, TELEGRAM_CHAT_IDS: `${LEGACY_GROUP.id},${UPGRADED_GROUP_ID}`}
+    for (const text of ['first run', 'every run after']) {
+      const result = await world.run(['send', text], {env})
+      expect([result.exitCode, result.stdout.split('\n')]).toEqual([0, [`sent to -4001 (now ${UPGRADED_GROUP_ID}, listed too: sent there once)`, `sent to ${UPGRADED_GROUP_ID}: message ${text === 'first run' ? 1 : 2}`]])
+    }
+    expect(textsIn(UPGRADED_GROUP_ID)).toEqual(['first run', 'every run after'])
   })
 })
