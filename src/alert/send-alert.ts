@@ -8,6 +8,7 @@ import {failureKind} from '../send/failure-kind.js'
 import {ChatMigrations} from '../send/migrations.js'
 import type {FlushReport, HeldEntry, SpooledMessage} from '../store/outbox-types.js'
 import type {OutboxStore, ThrottleStore} from '../store/types.js'
+import {channelKey} from '../support/channel-key.js'
 import {StateDirError} from '../support/state-dir.js'
 import type {Admission} from '../throttle/index.js'
 import type {AlertTarget} from './alert-target.js'
@@ -18,10 +19,10 @@ import {type AlertTemplate, renderTemplate} from './template.js'
 /** `TELEGRAM_ALERT_THROTTLE_SECONDS` when unset. */
 export const DEFAULT_THROTTLE_SECONDS = 60
 
-/** `--throttle-key` when not given: the same title on the same channel is the same alert. */
+/** `--throttle-key` when not given: the same title on the same channel (in any case) is the same alert. */
 export function defaultThrottleKey(channel: string, title: string): string {
   // Bot names cannot hold a colon, so no two (channel, title) pairs share a key.
-  return `${channel}:${title}`
+  return `${channelKey(channel)}:${title}`
 }
 
 export interface AlertThrottleSettings {

@@ -11,13 +11,14 @@ import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limit
 import {type ChatDelivery, deliverToChats} from '../send/deliver.js'
 import type {SpooledMessage} from '../store/outbox-types.js'
 import type {OutboxStore, ThrottleStore} from '../store/types.js'
+import {channelKey} from '../support/channel-key.js'
 
 /**
  * The throttle key of a digest: one per channel and period as given (`--since 24h`), so that two cron hosts or a
  * retried job send one digest, while a daily and a weekly digest of one channel never hold each other back.
  */
 export function digestThrottleKey(channel: string, since: string): string {
-  return `digest:${channel}:${since.trim()}`
+  return `digest:${channelKey(channel)}:${since.trim()}`
 }
 
 export interface SendDigestOptions {

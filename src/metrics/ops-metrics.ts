@@ -4,6 +4,7 @@ import {collectDefaultMetrics, Counter, Gauge, Histogram, Registry} from 'prom-c
 
 import type {AlertOutcome} from '../monitor/alert-sender.js'
 import type {CheckReport} from '../monitor/apply-results.js'
+import {channelKey} from '../support/channel-key.js'
 import type {WebhookOutcome} from '../webhook/webhook-server.js'
 
 /** How `fastpay_tg_alerts_total` counts an alert: refused by Telegram, or not attempted at all, is `failed`. */
@@ -102,7 +103,7 @@ export function createOpsMetrics(options: OpsMetricsOptions): OpsMetrics {
         // Zero is a value too: a check that never failed still has a series to graph and alert on.
         failures.inc(labels, check.ok ? 0 : 1)
       }
-      for (const alert of report.alerts) alerts.inc({channel: alert.channel, outcome: alertMetricOutcome(alert)})
+      for (const alert of report.alerts) alerts.inc({channel: channelKey(alert.channel), outcome: alertMetricOutcome(alert)})
     },
     recordWebhookUpdate(bot, outcome) {
       updates.inc({bot, outcome})

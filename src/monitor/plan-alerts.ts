@@ -3,6 +3,7 @@ import type {AlertContent} from '../alert/render-alert.js'
 import {type Severity, SEVERITIES} from '../alert/severity.js'
 import type {CheckResult} from './check-result.js'
 import type {CheckCommon} from './check-spec.js'
+import {channelKey} from '../support/channel-key.js'
 import {formatDowntime, utcTime} from '../support/duration.js'
 import type {AlertEvent, PendingAlert} from '../store/monitor-state.js'
 
@@ -46,7 +47,7 @@ const TITLES: Readonly<Record<AlertEvent, (subject: string, plural: boolean) => 
 export function planAlerts(events: readonly CheckEvent[], now: number): PlannedAlert[] {
   const groups = new Map<string, CheckEvent[]>()
   for (const event of events) {
-    const key = `${event.check.channel}\n${event.kind}`
+    const key = `${channelKey(event.check.channel)}\n${event.kind}`
     groups.set(key, [...(groups.get(key) ?? []), event])
   }
   return [...groups.values()].map((group) => (group.length === 1 ? single(group[0]!, now) : grouped(group, now)))

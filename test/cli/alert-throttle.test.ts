@@ -5,7 +5,7 @@ import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {ALERTS_BOT, callsOf, jsonOf, ON_CALL, useCliWorld} from './fixture.js'
+import {ALERTS_BOT, callsOf, envConfigs, jsonOf, ON_CALL, useCliWorld} from './fixture.js'
 
 const world = useCliWorld()
 const toOnCall = ['--token', ALERTS_BOT.token, '--chat', String(ON_CALL.id), '--no-host']
@@ -115,5 +115,24 @@ describe('alert processes started together', () => {
       expect.stringMatching(/^suppressed: 1 alert\(s\) with key "alerts:Cert expiring" held back; /),
     ])
     expect(readdirSync(join(elsewhere, 'throttle')).filter((name) => name.endsWith('.json'))).toHaveLength(1)
+  })
+
+  it('a channel is a bot name in any case: OPS, ops and Ops share one window, and the Mute button carries that key', async () => {
+    const env = {TELEGRAM_BOT_CONFIGS: envConfigs({name: 'ops', token: ALERTS_BOT.token, chat_ids: [ON_CALL.id]})}
+    const first = await world.run(['alert', 'same title', '--channel', 'OPS', '--no-host', '--buttons', 'mute'], {env})
+    expect(first).toEqual({stdout: `sent to ${ON_CALL.id}: message 1`, stderr: '', exitCode: 0})
+    const dryRun = await world.run(['alert', 'same title', '--channel', 'Ops', '--no-host', '--dry-run'], {env})
+    expect(dryRun.stdout).toMatch(/^throttle: key "ops:same title", 60 s window: would be suppressed until /m)
+    const held = [await world.run(['alert', 'same title', '--channel', 'ops', '--no-host'], {env}), await world.run(['alert', 'same title', '--channel', 'Ops', '--no-host'], {env})]
+    expect(held.map((run) => [run.exitCode, run.stderr, run.stdout.replace(/ at \S+$/, '')])).toEqual([
+      [0, '', 'suppressed: 1 alert(s) with key "ops:same title" held back; the next can go'],
+      [0, '', 'suppressed: 2 alert(s) with key "ops:same title" held back; the next can go'],
+    ])
+    const sent = callsOf(world.api, 'sendMessage')
+    expect(sent).toHaveLength(1)
+    // A lowercase channel's key is the one it always had, so windows and mutes written before still apply.
+    expect((JSON.parse(readFileSync(throttleFile(), 'utf8')) as StoredWindow).key).toBe('ops:same title')
+    const markup = sent[0]!.params.reply_markup as {inline_keyboard: Array<Array<{callback_data: string}>>}
+    expect(markup.inline_keyboard[0]![0]!.callback_data).toMatch(/^mute:ops:same title:3600:[\w-]{16}$/)
   })
 })

@@ -13,10 +13,11 @@ const asHealth = {TELEGRAM_BOT_CONFIGS: JSON.stringify([{name: 'health', token: 
 const SUPPRESSED = /^suppressed: a digest with key "digest:health:24h" went out within the last 60 s; the next can go at \d{4}-\d\d-\d\dT[\d:.]+Z \(--force sends anyway\)$/
 
 describe('digest throttle', () => {
-  it('two runs in a row send one digest; the second says so in one line and exits 0', async () => {
+  it('two runs in a row send one digest (the channel in any case); the second says so in one line and exits 0', async () => {
     const first = await world.run(['digest', '--since', '24h'], {env: asHealth})
     expect([first.exitCode, first.stderr, first.stdout]).toEqual([0, '', `digest sent to ${ON_CALL.id}: message 1`])
-    const second = await world.run(['digest', '--since', '24h'], {env: asHealth})
+    // Bot names are case-insensitive: HEALTH is the health channel, and its window.
+    const second = await world.run(['digest', '--since', '24h', '--channel', 'HEALTH'], {env: asHealth})
     expect([second.exitCode, second.stderr]).toEqual([0, ''])
     expect(second.stdout).toMatch(SUPPRESSED)
     const third = await world.run(['digest', '--since', '24h', '--json'], {env: asHealth})

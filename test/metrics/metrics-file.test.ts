@@ -44,13 +44,13 @@ describe('parseMetricsText', () => {
 })
 
 describe('writeMetricsFile', () => {
-  it('adds this run to the last one: counters and histograms sum, gauges take the newer value', async () => {
+  it('adds this run to the last one: counters and histograms sum, gauges take the newer value; OPS is channel ops', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fastpay-tg-metrics-'))
     dirs.push(dir)
     const path = join(dir, 'x.prom')
     for (const [ok, ms] of [[false, 40], [true, 2000]] as const) {
       const metrics = createOpsMetrics({processMetrics: false, countOutbox: async () => (ok ? 0 : 4)})
-      metrics.recordPass({checks: [check('api', ok, ms)], alerts: [{channel: 'ops', event: 'down', checks: ['api'], status: 'refused', exitCode: 1, delivered: 0, warnings: []}]})
+      metrics.recordPass({checks: [check('api', ok, ms)], alerts: [{channel: ok ? 'ops' : 'OPS', event: 'down', checks: ['api'], status: 'refused', exitCode: 1, delivered: 0, warnings: []}]})
       await writeMetricsFile(path, metrics)
     }
     const lines = readFileSync(path, 'utf8').split('\n')

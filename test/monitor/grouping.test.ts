@@ -59,6 +59,19 @@ checks:
     expect(world.texts().map((text) => text.split('\n')[0])).toEqual(['❌ 2 checks are down', '❌ payments is down'])
   })
 
+  it('groups a channel named in any case as one: health and Health are the same bot', async () => {
+    const [a, b] = [await closedPort(), await closedPort()]
+    const {config} = await monitorsFrom(`
+defaults: {failure-threshold: 1}
+checks:
+  - {name: db, type: tcp, host: 127.0.0.1, port: ${a}}
+  - {name: cache, type: tcp, host: 127.0.0.1, port: ${b}, channel: Health}
+`)
+    const report = await world.pass(config.checks)
+    expect(report.alerts.map((alert) => [alert.channel, alert.checks])).toEqual([['health', ['db', 'cache']]])
+    expect(world.texts().map((text) => text.split('\n')[0])).toEqual(['❌ 2 checks are down'])
+  })
+
   it('applies a result older than the one the state holds (an overlapping pass finished first) to nothing', async () => {
     const port = await closedPort()
     const {config} = await monitorsFrom(`checks:\n  - {name: db, type: tcp, host: 127.0.0.1, port: ${port}, failure-threshold: 1}`)
