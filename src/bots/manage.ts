@@ -6,6 +6,8 @@ import type {UserFromGetMe} from '@grammyjs/types'
 import {
   addBot,
   type BotInfo,
+  type BotRequest,
+  BOT_TOKEN_VAR,
   type ChatId,
   deleteToken,
   type Env,
@@ -15,6 +17,8 @@ import {
   loadRegistry,
   locateRegistry,
   parseChatList,
+  readEnvBotConfigs,
+  readEnvToken,
   removeBot,
   requireChats,
   type RegistryBot,
@@ -116,36 +120,57 @@ export async function removeRegistryBot(selector: string, configPath: string | u
 export type BotCheck = ({bot: string; ok: true; me: Pick<UserFromGetMe, 'id' | 'username' | 'first_name'>; error?: undefined}) | {bot: string; ok: false; error: FailureDescription}
 
 /**
- * `bots validate`: getMe for one bot, or for every active registry bot. A bot whose token cannot be read (an unset
- * `${ENV}`, a locked keychain) is a failed check of its own (exit 1): the other bots are still validated.
+ * `bots validate`: getMe for one bot, or for every bot `bots list` shows in use: the active registry bots, the
+ * `TELEGRAM_BOT_CONFIGS` bots no active registry bot of the same name hides, and `TELEGRAM_BOT_TOKEN`. A bot whose
+ * token cannot be read (an unset `${ENV}`, a locked keychain) is a failed check of its own (exit 1): the other bots
+ * are still validated.
  */
 export async function validateBots(selector: string | undefined, options: {configPath?: string; token?: string} & OpenBotOptions): Promise<BotCheck[]> {
-  const selectors = selector || options.token ? [selector] : await activeRegistryBotNames(options.configPath, options.env)
+  const targets: ValidationTarget[] = selector || options.token ? [{request: {bot: selector, token: options.token}}] : await botsInUse(options.configPath, options.env)
   return Promise.all(
-    selectors.map(async (name) => {
+    targets.map(async ({request, label}) => {
       let session: BotSession
       try {
-        session = await openBot({bot: name, token: options.token, configPath: options.configPath}, options)
+        session = await openBot({...request, configPath: options.configPath}, options)
       } catch (error) {
         if (!isTokenUnreadable(error)) throw error
         return {bot: error.botName, ok: false, error: {code: 'usage', message: error.problem, exitCode: ExitCode.telegramRefused}}
       }
-      const label = session.resolved.name ?? session.resolved.token.source
+      const bot = label ?? session.resolved.name ?? session.resolved.token.source
       try {
         const me = await session.client.getMe()
-        return {bot: label, ok: true, me: {id: me.id, username: me.username, first_name: me.first_name}}
+        return {bot, ok: true, me: {id: me.id, username: me.username, first_name: me.first_name}}
       } catch (error) {
-        return {bot: label, ok: false, error: describeFailure(error)}
+        return {bot, ok: false, error: describeFailure(error)}
       }
     }),
   )
 }
 
-async function activeRegistryBotNames(configPath: string | undefined, env: Env = process.env): Promise<Array<string | undefined>> {
+/** A bot to validate: by name, or (a bot no name reaches) by its token, shown as its source. */
+interface ValidationTarget {
+  request: Pick<BotRequest, 'bot' | 'token'>
+  label?: string
+}
+
+// The bots listBots shows as used, in its order and with its shadowing rule (a name is served by its highest active
+// layer). Tokens are read by openBot, not here, so one unreadable token fails its own check only.
+async function botsInUse(configPath: string | undefined, env: Env = process.env): Promise<ValidationTarget[]> {
   const registry = await loadRegistry(locateRegistry(configPath, env))
-  const names = registry.bots.filter((bot) => bot.active).map((bot) => bot.name)
-  // No registry bots: validate whatever the lower layers resolve to.
-  return names.length > 0 ? names : [undefined]
+  const named = new Set<string>()
+  const targets: ValidationTarget[] = []
+  for (const bot of registry.bots.filter((entry) => entry.active)) {
+    named.add(bot.name.toLowerCase())
+    targets.push({request: {bot: bot.name}})
+  }
+  for (const bot of await readEnvBotConfigs(env)) {
+    if (bot.name === undefined) targets.push({request: {token: bot.token}, label: bot.source})
+    else if (!named.has(bot.name.toLowerCase())) targets.push({request: {bot: bot.name}})
+  }
+  const seed = readEnvToken(env)
+  if (seed !== undefined) targets.push({request: {token: seed}, label: `env ${BOT_TOKEN_VAR}`})
+  // No bot at all: resolving the default says so (no bot token: …, exit 2).
+  return targets.length > 0 ? targets : [{request: {}}]
 }
 
 /** `bots sync-info`: caches the bot's and its chats' names in the registry, so listings need no network. */

@@ -199,6 +199,37 @@ describe('bots validate', () => {
     expect(callsOf(world.api, 'getMe').map((request) => request.token).sort()).toEqual([REVOKED_TOKEN, ALERTS_BOT.token].sort())
   })
 
+  it('without a registry, every TELEGRAM_BOT_CONFIGS bot: a broken token among them sets the exit code, in --json too', async () => {
+    const env = {TELEGRAM_BOT_CONFIGS: envConfigs({name: 'c', token: HEALTH_BOT.token, chat_ids: [ON_CALL.id]}, {name: 'd', token: REVOKED_TOKEN, chat_ids: [ON_CALL.id]})}
+    const [human, json] = await Promise.all([world.run(['bots', 'validate'], {env}), world.run(['bots', 'validate', '--json'], {env})])
+    expect(human).toEqual({
+      stdout: `c: ok, @fastpay_health_bot (id ${HEALTH_BOT.id})`,
+      stderr: "Error: d: Call to 'getMe' failed (401: Unauthorized): the bot token is wrong (ask @BotFather)",
+      exitCode: 1,
+    })
+    expect(json.exitCode).toBe(1)
+    expect((jsonOf(json) as {bots: Array<{bot: string; ok: boolean}>}).bots.map(({bot, ok}) => [bot, ok])).toEqual([['c', true], ['d', false]])
+  })
+
+  it('with a registry: its active bots, the TELEGRAM_BOT_CONFIGS bots it does not hide (an unnamed one too), TELEGRAM_BOT_TOKEN', async () => {
+    writeRegistry(world.cli, twoBots)
+    // ALERTS is hidden by the registry's alerts (bots list says so), so its token is never used and not checked.
+    const configs = envConfigs({name: 'ALERTS', token: REVOKED_TOKEN}, {name: 'c', token: HEALTH_BOT.token}, {token: REVOKED_TOKEN})
+    const result = await world.run(['bots', 'validate'], {env: {TELEGRAM_BOT_CONFIGS: configs, TELEGRAM_BOT_TOKEN: DEPLOY_BOT.token}})
+    expect(result).toEqual({
+      stdout: [
+        `alerts: ok, @fastpay_alerts_bot (id ${ALERTS_BOT.id})`,
+        `deploy: ok, @fastpay_deploy_bot (id ${DEPLOY_BOT.id})`,
+        `c: ok, @fastpay_health_bot (id ${HEALTH_BOT.id})`,
+        `env TELEGRAM_BOT_TOKEN: ok, @fastpay_deploy_bot (id ${DEPLOY_BOT.id})`,
+      ].join('\n'),
+      stderr: "Error: env TELEGRAM_BOT_CONFIGS[2]: Call to 'getMe' failed (401: Unauthorized): the bot token is wrong (ask @BotFather)",
+      exitCode: 1,
+    })
+    const tokens = callsOf(world.api, 'getMe').map((request) => request.token)
+    expect(tokens.sort()).toEqual([ALERTS_BOT.token, DEPLOY_BOT.token, HEALTH_BOT.token, REVOKED_TOKEN, DEPLOY_BOT.token].sort())
+  })
+
   it('one bot, --json: what getMe said', async () => {
     writeRegistry(world.cli, twoBots)
     const result = await world.run(['bots', 'validate', 'deploy', '--json'])
