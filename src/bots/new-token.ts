@@ -74,12 +74,13 @@ export function ownerInfo(owner: TokenOwner | undefined): BotInfo | undefined {
 }
 
 /**
- * `bots update --token`: the bot's cached names become the new token's. A bot with none cached gets none (its file
- * changes only where asked); with a token not checked (--no-validate, a reference, Telegram unreachable) the names
- * are dropped, since they may be another bot's now. The chats' names stay. `null` removes the whole `info`.
+ * `bots update --token`: the bot's names become the new token's, as `bots add` keeps them (a bot with none cached
+ * gets them too, so `bots list` can name it). With a token not checked (--no-validate, a reference, Telegram
+ * unreachable) the cached names are dropped, since they may be another bot's now. The chats' names stay. `null`
+ * removes the whole `info`; undefined leaves it as it is.
  */
 export function refreshedOwnerInfo(owner: TokenOwner | undefined, info: BotInfo | undefined): BotInfo | null | undefined {
-  if (info === undefined) return undefined
+  if (info === undefined) return ownerInfo(owner)
   const {username: _username, first_name: _firstName, ...rest} = info
   const refreshed = {...ownerInfo(owner), ...rest}
   return Object.keys(refreshed).length > 0 ? refreshed : null

@@ -47,6 +47,10 @@ bots:
 # end of bots
 `
 
+const THREAD_LINE = '    message_thread_id: 7 # incidents topic\n'
+/** What a checked new token of HEALTH_BOT leaves in its bot's entry, as `bots add` would. */
+const HEALTH_INFO = `    info:\n      username: ${HEALTH_BOT.username}\n      first_name: ${HEALTH_BOT.first_name}\n`
+
 /** COMMENTED with `from` replaced by `to`: the only lines an update may touch. */
 function withLines(...replacements: Array<[from: string, to: string]>): string {
   let text = COMMENTED
@@ -118,12 +122,14 @@ describe('bots update: name and token', () => {
     expectUsageError(byOld, `Error: unknown bot "deploy": not in ${REGISTRY_DISPLAY} nor TELEGRAM_BOT_CONFIGS`)
   })
 
-  it('--token VALUE is checked with getMe and replaces the token line; send then uses it', async () => {
+  it('--token VALUE is checked with getMe, replaces the token line and keeps the @username (none was cached); send then uses it', async () => {
     writeRegistry(world.cli, COMMENTED)
     const updated = await world.run(['bots', 'update', 'alerts', '--token', HEALTH_BOT.token, '--no-keychain'])
     expect(updated).toEqual({stdout: `updated bot alerts (@${HEALTH_BOT.username}): token in registry file (literal)`, stderr: '', exitCode: 0})
-    expect(readRegistry(world.cli)).toBe(withLines([`    token: ${ALERTS_BOT.token}\n`, `    token: ${HEALTH_BOT.token}\n`]))
+    expect(readRegistry(world.cli)).toBe(withLines([`    token: ${ALERTS_BOT.token}\n`, `    token: ${HEALTH_BOT.token}\n`], [THREAD_LINE, `${THREAD_LINE}${HEALTH_INFO}`]))
     expect(callsOf(world.api, 'getMe').map((request) => request.token)).toEqual([HEALTH_BOT.token])
+    const listed = await world.run(['bots', 'list'])
+    expect(listed.stdout.split('\n').find((line) => line.startsWith('* alerts'))).toContain(`@${HEALTH_BOT.username}`)
     await world.run(['send', '--bot', 'alerts', '--chat', String(ON_CALL.id), 'new token'])
     expect(callsOf(world.api, 'sendMessage').map((request) => request.token)).toEqual([HEALTH_BOT.token])
   })
@@ -159,8 +165,13 @@ describe('bots update: name and token', () => {
     expect(fromStdin.stdout).not.toContain(HEALTH_BOT.token)
     const unchecked = await world.run(['bots', 'update', 'alerts', '--token', '${PAGER_TOKEN}', '--no-validate'])
     expect(unchecked).toEqual({stdout: 'updated bot alerts: token in environment variable PAGER_TOKEN', stderr: '', exitCode: 0})
+    // deploy's checked token brought its names; alerts' unchecked one had none to drop, and gets none.
     expect(readRegistry(world.cli)).toBe(
-      withLines([`    token: ${ALERTS_BOT.token}\n`, '    token: ${PAGER_TOKEN}\n'], [`    token: ${DEPLOY_BOT.token}\n`, `    token: ${HEALTH_BOT.token}\n`]),
+      withLines(
+        [`    token: ${ALERTS_BOT.token}\n`, '    token: ${PAGER_TOKEN}\n'],
+        [`    token: ${DEPLOY_BOT.token}\n`, `    token: ${HEALTH_BOT.token}\n`],
+        ['    active: true\n', `    active: true\n${HEALTH_INFO}`],
+      ),
     )
     expect(callsOf(world.api, 'getMe').map((request) => request.token)).toEqual([HEALTH_BOT.token])
   })
@@ -174,7 +185,7 @@ describe('bots update --token - on a terminal', () => {
     expect(exitCode).toBe(0)
     expect(screenLines(screen)).toEqual(['Token for alerts (not shown):', `updated bot alerts (@${HEALTH_BOT.username}): token in registry file (literal)`])
     expect(screen).not.toContain(HEALTH_BOT.token.split(':')[1]!)
-    expect(readRegistry(world.cli)).toBe(withLines([`    token: ${ALERTS_BOT.token}\n`, `    token: ${HEALTH_BOT.token}\n`]))
+    expect(readRegistry(world.cli)).toBe(withLines([`    token: ${ALERTS_BOT.token}\n`, `    token: ${HEALTH_BOT.token}\n`], [THREAD_LINE, `${THREAD_LINE}${HEALTH_INFO}`]))
   })
 })
 
