@@ -16,7 +16,7 @@ export default class BotsAdd extends BaseCommand<typeof BotsAdd> {
 
   static override flags = {
     chat: Flags.string({description: 'Chat id or @username; repeatable, or comma-separated.', multiple: true, multipleNonGreedy: true}),
-    thread: Flags.integer({description: 'Forum topic id (message_thread_id).'}),
+    thread: Flags.integer({description: 'Forum topic id (message_thread_id).', min: 1}),
     'chat-type': Flags.option({description: 'What the chats are (cached for listings).', options: ['private', 'group', 'supergroup', 'channel'] as const})(),
     inactive: Flags.boolean({description: 'Add the bot disabled.'}),
     'no-keychain': Flags.boolean({description: 'Keep a literal token in the registry file.'}),

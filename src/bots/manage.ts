@@ -28,6 +28,7 @@ import {
 import {describeFailure, type FailureDescription} from '../describe-failure.js'
 import {type BotSession, openBot, type OpenBotOptions, persistMigrations} from '../bot-session.js'
 import {ExitCode} from '../exit-codes.js'
+import {checkBotName} from './flag-checks.js'
 import {deliverToChats, type ChatDelivery} from '../send/deliver.js'
 import {noteRegistryChange} from '../usage/usage-file.js'
 import {UserError} from '../user-error.js'
@@ -68,6 +69,7 @@ export async function addRegistryBot(request: AddBotRequest, env: Env = process.
   // What can refuse the bot is checked before its token reaches the keychain: a refused add must neither leave a
   // stray secret there nor overwrite the token an existing bot of the same name reads (the account is the name).
   const chatIds: ChatId[] = request.chats ? parseChatList('--chat', request.chats) : []
+  checkBotName('NAME', request.name)
   const name = request.name.toLowerCase()
   const existing = await registryIfPresent(location)
   const taken = existing.find((bot) => bot.name.toLowerCase() === name)

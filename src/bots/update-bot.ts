@@ -1,6 +1,5 @@
 import type {OpenBotOptions} from '../bot-session.js'
 import {
-  BOT_NAME,
   changeBot,
   type ChatId,
   type ChatType,
@@ -19,6 +18,7 @@ import {
 import {registerToken} from '../redact.js'
 import {noteRegistryChange} from '../usage/usage-file.js'
 import {UserError} from '../user-error.js'
+import {checkBotName} from './flag-checks.js'
 import {checkTokenShape, checkWithTelegram, describeStorage, refreshedOwnerInfo, type ShapedToken, storeNewToken, tokenValue} from './new-token.js'
 
 export interface UpdateBotRequest {
@@ -116,9 +116,7 @@ function checkRequest(request: UpdateBotRequest): {addChats: ChatId[]; removeCha
   const both = addChats.find((id) => removeChats.some((other) => sameChatId(other, id)))
   if (both !== undefined) throw new UserError(`--remove-chat: chat ${both} is also given to --chat`)
   if (request.thread !== undefined && request.removeThread) throw new UserError('--remove-thread: cannot be given with --thread')
-  if (request.rename !== undefined && !BOT_NAME.test(request.rename)) {
-    throw new UserError(`--rename: ${JSON.stringify(request.rename)} is not a bot name (a letter, then up to 63 of A-Z a-z 0-9 _ . -)`)
-  }
+  if (request.rename !== undefined) checkBotName('--rename', request.rename)
   const shaped = request.token === undefined ? undefined : checkTokenShape(request.token)
   const given = [request.thread, request.token, request.chatType, request.rename].some((value) => value !== undefined)
   if (!given && !request.removeThread && addChats.length === 0 && removeChats.length === 0) throw new UserError(NOTHING_TO_CHANGE)

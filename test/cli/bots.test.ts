@@ -120,6 +120,17 @@ describe('bots add', () => {
     expect(shown.exitCode).toBe(2)
     expect(shown.stderr).toMatch(/^Error: bot "refunds" in ~\/config\/fastpay-tg\/config\.yml: (no token stored in the keychain under fastpay-tg\/refunds|keychain unavailable: .+)$/)
   })
+
+  it('a bad NAME or --thread names the argument, not the registry file, and nothing is asked of Telegram', async () => {
+    const [name, thread, updated] = await Promise.all([
+      world.run(['bots', 'add', 'bad name', '--token', ALERTS_BOT.token, '--chat', String(ON_CALL.id)]),
+      world.run(['bots', 'add', 'refunds', '--token', ALERTS_BOT.token, '--thread', '-1']),
+      world.run(['bots', 'update', 'refunds', '--thread', '0']),
+    ])
+    expectUsageError(name, 'Error: NAME: "bad name" is not a bot name (a letter, then up to 63 of A-Z a-z 0-9 _ . -)')
+    for (const result of [thread, updated]) expect([result.exitCode, result.stderr]).toEqual([2, expect.stringMatching(/^Error: Parsing --thread: Expected an integer greater than or equal to 1 but received: -?[01]$/)])
+    expect(world.api.requests).toEqual([])
+  })
 })
 
 describe('bots list', () => {
