@@ -1,4 +1,4 @@
-import {BotApiClient} from './api/index.js'
+import {apiRootFromEnv, BotApiClient} from './api/index.js'
 import {type BotRequest, type Env, replaceChatId, type ResolvedBot, resolveBot} from './config/index.js'
 import {ChatMigrations} from './send/migrations.js'
 import {usageObserver} from './usage/usage-tally.js'
@@ -26,7 +26,7 @@ export async function openBot(request: BotRequest, {env = process.env, debug, ti
   const migrations = new ChatMigrations()
   const client = new BotApiClient({
     token: resolved.token.value,
-    apiRoot: env.TELEGRAM_API_BASE_URL || undefined,
+    apiRoot: apiRootFromEnv(env).value,
     debug,
     timeoutMs,
     signal,

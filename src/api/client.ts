@@ -2,6 +2,7 @@ import type {ApiMethods, Opts} from '@grammyjs/types'
 import {redact, registerToken} from '../redact.js'
 import {UserError} from '../user-error.js'
 import {connectionFailure, readAnswer} from './answer.js'
+import {apiRootFromEnv, checkedApiRoot} from './api-root.js'
 import {isRequestTimeout} from './request-timeout.js'
 import {TelegramApiError, TelegramNetworkError} from './errors.js'
 import {hasFileSource, type InputFileSource, stageFiles} from './input-file.js'
@@ -17,7 +18,7 @@ export type MethodResult<M extends keyof Methods> = ReturnType<Methods[M]>
 
 export interface BotApiClientOptions {
   token: string
-  /** @default process.env.TELEGRAM_API_BASE_URL ?? 'https://api.telegram.org' */
+  /** Doors pass `apiRootFromEnv(env).value`. @default process.env.TELEGRAM_API_BASE_URL, else 'https://api.telegram.org' */
   apiRoot?: string
   /** Per attempt; getUpdates adds its long-poll `timeout` to it. @default 30000 */
   timeoutMs?: number
@@ -69,7 +70,7 @@ export class BotApiClient {
 
   constructor(options: BotApiClientOptions) {
     registerToken(options.token)
-    const apiRoot = checkedApiRoot(options.apiRoot ?? process.env.TELEGRAM_API_BASE_URL ?? 'https://api.telegram.org')
+    const apiRoot = options.apiRoot === undefined ? apiRootFromEnv(process.env).value : checkedApiRoot(options.apiRoot, 'apiRoot')
     const token = options.token
     // The only place the token goes: everything else names the method, never the URL.
     this.#methodUrl = (method) => `${apiRoot}/bot${token}/${method}`
@@ -250,20 +251,6 @@ function checkedTimeoutMs(timeoutMs: number): number {
     throw new UserError(`the request timeout must be between 1 ms and 24 days, got ${seconds}`)
   }
   return Math.round(timeoutMs)
-}
-
-/** Caught here, a bad root is one clear line; caught by fetch, it would be retried and quote the token. */
-function checkedApiRoot(apiRoot: string): string {
-  let url: URL | undefined
-  try {
-    url = new URL(apiRoot)
-  } catch {
-    url = undefined
-  }
-  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw new UserError(`the Bot API root must be an http(s) URL, got ${JSON.stringify(apiRoot)}`)
-  }
-  return apiRoot.replace(/\/+$/, '')
 }
 
 /** The new chat id when Telegram refused because the group became a supergroup, and the call names a chat. */

@@ -1,3 +1,4 @@
+export {API_ROOT_VAR, type ApiRoot, apiRootFromEnv, DEFAULT_API_ROOT} from './api-root.js'
 export {BotApiClient, type BotApiClientOptions, type CallOptions, type MethodParams, type MethodResult} from './client.js'
 export {
   isTelegramApiError,

@@ -1,5 +1,5 @@
 // A token given to `bots add` or `bots update`: checked the same way by both, before anything is written.
-import {BotApiClient} from '../api/index.js'
+import {apiRootFromEnv, BotApiClient} from '../api/index.js'
 import type {OpenBotOptions} from '../bot-session.js'
 import {BOT_TOKEN_SHAPE, type BotInfo, ENV_REFERENCE, type Env, KEYCHAIN_PREFIX, saveToken} from '../config/index.js'
 import {describeFailure} from '../describe-failure.js'
@@ -51,7 +51,7 @@ export async function checkWithTelegram(
 ): Promise<TokenOwner | undefined> {
   if (token === undefined) return undefined
   registerToken(token)
-  const client = new BotApiClient({token, apiRoot: env.TELEGRAM_API_BASE_URL || undefined, debug: options.debug, timeoutMs: options.timeoutMs, retry: {maxRetries: 1}})
+  const client = new BotApiClient({token, apiRoot: apiRootFromEnv(env).value, debug: options.debug, timeoutMs: options.timeoutMs, retry: {maxRetries: 1}})
   try {
     const me = await client.getMe()
     return {username: me.username, firstName: me.first_name}

@@ -1,5 +1,5 @@
 import {resolveStateDir} from '../support/state-dir.js'
-import {BotApiClient, type RetryOptions} from '../api/index.js'
+import {apiRootFromEnv, BotApiClient, type RetryOptions} from '../api/index.js'
 import type {Env} from '../config/index.js'
 import type {HealthReport} from './health-item.js'
 import {probeBot} from './probe-bot.js'
@@ -30,7 +30,7 @@ export async function runHealth(options: HealthOptions = {}): Promise<HealthRepo
   const openClient = (token: string) =>
     new BotApiClient({
       token,
-      apiRoot: env.TELEGRAM_API_BASE_URL || undefined,
+      apiRoot: apiRootFromEnv(env).value,
       timeoutMs: options.timeoutMs ?? 10_000,
       debug: options.debug,
       retry: options.retry ?? {maxRetries: 1},

@@ -1,5 +1,7 @@
+// api-root.js, not the api barrel: `config show` has no use for the client and its transport.
+import {apiRootFromEnv} from '../api/api-root.js'
 import {type BotRequest, type Env, type ResolvedBot, resolveBot} from '../config/index.js'
-import {maskToken} from '../redact.js'
+import {maskToken, redact} from '../redact.js'
 
 export interface ConfigReport {
   /** `fallbackFor`: the name asked for, when no layer had it and TELEGRAM_BOT_TOKEN answered (the seed's rule). */
@@ -7,15 +9,15 @@ export interface ConfigReport {
   token: {value: string; source: string}
   chats: {value: Array<number | string>; source: string}
   thread?: {value: number; source: string}
+  /** Redacted (a URL password, a token in its path), as every value here is what may be printed. */
   apiRoot: {value: string; source: string}
   registry?: string
   warnings: string[]
 }
 
-const DEFAULT_API_ROOT = 'https://api.telegram.org'
-
 /** `config show`: the values a command would use, each with its source; the token masked. */
 export async function buildConfigReport(request: BotRequest, env: Env = process.env): Promise<ConfigReport> {
+  const apiRoot = apiRootFromEnv(env)
   const resolved = await resolveBot(request, env)
   return {
     bot: {
@@ -27,9 +29,7 @@ export async function buildConfigReport(request: BotRequest, env: Env = process.
     token: {value: maskToken(resolved.token.value), source: resolved.token.source},
     chats: {value: resolved.chats.value.map((target) => target.chatId), source: resolved.chats.source},
     ...(resolved.threadId ? {thread: resolved.threadId} : {}),
-    apiRoot: env.TELEGRAM_API_BASE_URL
-      ? {value: env.TELEGRAM_API_BASE_URL, source: 'env TELEGRAM_API_BASE_URL'}
-      : {value: DEFAULT_API_ROOT, source: 'default'},
+    apiRoot: {value: redact(apiRoot.value), source: apiRoot.source},
     registry: resolved.registry?.display,
     warnings: resolved.warnings,
   }

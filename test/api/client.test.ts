@@ -89,8 +89,8 @@ describe('BotApiClient calls', () => {
     expect(update).toMatchObject({update_id: 1, message: {text: 'hi'}})
   })
 
-  it('uses TELEGRAM_API_BASE_URL when no apiRoot is given', async () => {
-    process.env.TELEGRAM_API_BASE_URL = `${api.url}/`
+  it('uses TELEGRAM_API_BASE_URL when no apiRoot is given, trimmed', async () => {
+    process.env.TELEGRAM_API_BASE_URL = ` ${api.url}/ \n`
     try {
       const me = await new BotApiClient({token: TOKEN}).getMe()
       expect(me.username).toBe('fastpay_test_bot')
@@ -103,7 +103,7 @@ describe('BotApiClient calls', () => {
 describe('configuration mistakes', () => {
   it('an API root that is not an http(s) URL is a user error, before any request', () => {
     expect(() => new BotApiClient({token: TOKEN, apiRoot: 'api.telegram.org'})).toThrow(
-      new UserError('the Bot API root must be an http(s) URL, got "api.telegram.org"'),
+      new UserError('apiRoot: expected an http(s) URL, got "api.telegram.org"'),
     )
   })
 })

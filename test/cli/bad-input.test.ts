@@ -161,7 +161,28 @@ describe('bots and chats that cannot be used', () => {
       'API root not http(s)': {
         args: ['send', '--token', T, '--chat', '42', 'hi'],
         env: {TELEGRAM_API_BASE_URL: 'api.telegram.org'},
-        line: 'Error: the Bot API root must be an http(s) URL, got "api.telegram.org"',
+        line: 'Error: TELEGRAM_API_BASE_URL: expected an http(s) URL, got "api.telegram.org"',
+      },
+      // A config error, not Telegram being away: alert must not spool it (stdout '' and exit 2, not 75).
+      'API root not a URL, alert': {
+        args: ['alert', 'Disk full', '--no-host', '--token', T, '--chat', '42'],
+        env: {TELEGRAM_API_BASE_URL: ' not a url '},
+        line: 'Error: TELEGRAM_API_BASE_URL: expected an http(s) URL, got "not a url"',
+      },
+      'API root with a query, alert': {
+        args: ['alert', 'Disk full', '--no-host', '--token', T, '--chat', '42'],
+        env: {TELEGRAM_API_BASE_URL: `${world.api.url}/?via=proxy`},
+        line: `Error: TELEGRAM_API_BASE_URL: expected a URL without ?query or #fragment, got "${world.api.url}/?via=proxy"`,
+      },
+      'API root not a URL, config show': {
+        args: ['config', 'show', '--token', T],
+        env: {TELEGRAM_API_BASE_URL: 'not a url'},
+        line: 'Error: TELEGRAM_API_BASE_URL: expected an http(s) URL, got "not a url"',
+      },
+      'API root with a password, not a URL': {
+        args: ['send', '--token', T, '--chat', '42', 'hi'],
+        env: {TELEGRAM_API_BASE_URL: 'http://ops:s3cretpassw0rdXYZ@127.0.0.1:99999'},
+        line: 'Error: TELEGRAM_API_BASE_URL: expected an http(s) URL, got "http://ops:***@127.0.0.1:99999"',
       },
     })
   })

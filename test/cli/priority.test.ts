@@ -201,3 +201,40 @@ describe('an inactive registry bot', () => {
     expect(world.api.requests).toEqual([])
   })
 })
+
+describe('values pasted with spaces around them', () => {
+  it('TELEGRAM_API_BASE_URL is trimmed: config show, send and alert all reach the server', async () => {
+    const env = {TELEGRAM_BOT_TOKEN: HEALTH_BOT.token, TELEGRAM_CHAT_IDS: String(ON_CALL.id), TELEGRAM_API_BASE_URL: `${world.api.url} `}
+    const {report, received} = await showAndSend(world, [], env)
+    expect(report).toMatchObject({apiRoot: API_ROOT()})
+    expect(received).toEqual([{token: HEALTH_BOT.token, chat: ON_CALL.id}])
+    // Before, the space reached fetch as "Invalid URL", which alert took for Telegram being away and spooled (75).
+    const alert = await world.run(['alert', 'Disk full', '--no-host'], {env})
+    expect(alert).toEqual({stdout: `sent to ${ON_CALL.id}: message 2`, stderr: '', exitCode: 0})
+  })
+})
+
+describe('config show', () => {
+  it('aligns its columns on what it prints, so a masked secret in the API root does not show its length', async () => {
+    const env = {TELEGRAM_BOT_TOKEN: HEALTH_BOT.token, TELEGRAM_CHAT_IDS: String(ON_CALL.id)}
+    const port = new URL(world.api.url).port
+    const roots = [
+      [`http://ops:s3cretpassw0rdXYZ@127.0.0.1:${port}`, `http://ops:***@127.0.0.1:${port}`],
+      [`${world.api.url}/bot${DEPLOY_BOT.token}`, `${world.api.url}/bot${masked(DEPLOY_BOT.token)}`],
+    ]
+    for (const [root, printed] of roots) {
+      const shown = await world.run(['config', 'show'], {env: {...env, TELEGRAM_API_BASE_URL: root!}})
+      const row = (key: string, value: string, source: string) => `${key.padEnd(9)} ${value.padEnd(printed!.length)}  ← ${source}`
+      expect(shown).toEqual({
+        stdout: [
+          row('bot', '(unnamed)', 'layer env-token'),
+          row('token', masked(HEALTH_BOT.token), 'env TELEGRAM_BOT_TOKEN'),
+          row('chats', String(ON_CALL.id), 'env TELEGRAM_CHAT_IDS'),
+          row('api root', printed!, 'env TELEGRAM_API_BASE_URL'),
+        ].join('\n'),
+        stderr: '',
+        exitCode: 0,
+      })
+    }
+  })
+})

@@ -1,4 +1,4 @@
-import {BotApiClient} from '../../api/index.js'
+import {apiRootFromEnv, BotApiClient} from '../../api/index.js'
 import type {Env} from '../../config/index.js'
 import type {HealthItem} from '../../health/health-item.js'
 import {probeBot} from '../../health/probe-bot.js'
@@ -24,7 +24,7 @@ export interface TelegramProbeOptions {
 export function telegramProbe(options: TelegramProbeOptions = {}): TelegramProbe {
   const env = options.env ?? process.env
   const openClient = (token: string) =>
-    new BotApiClient({token, apiRoot: env.TELEGRAM_API_BASE_URL || undefined, timeoutMs: options.timeoutMs ?? 10_000, debug: options.debug, retry: {maxRetries: 1}})
+    new BotApiClient({token, apiRoot: apiRootFromEnv(env).value, timeoutMs: options.timeoutMs ?? 10_000, debug: options.debug, retry: {maxRetries: 1}})
   return async (check) => {
     const {targets, items} = await probeTargets({configPath: options.configPath, ...(check.bot === undefined ? {} : {bot: check.bot})}, env)
     const probed = (await Promise.all(targets.map((target) => probeBot(target, openClient)))).flat()
