@@ -75,16 +75,19 @@ function acceptBot(bot: unknown): RegistryBotFields {
   return accepted as unknown as RegistryBotFields
 }
 
+/** Trimmed, as the schema's `.trim()` gives it. */
 function nonEmptyString(value: unknown): string {
-  return typeof value === 'string' && value !== '' ? value : reject()
+  const text = typeof value === 'string' ? value.trim() : ''
+  return text !== '' ? text : reject()
 }
 
 function positiveInteger(value: unknown): number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : reject()
 }
 
-function acceptToken(token: unknown): string {
-  if (typeof token !== 'string' || token === '' || token === KEYCHAIN_PREFIX) return reject()
+function acceptToken(raw: unknown): string {
+  const token = typeof raw === 'string' ? raw.trim() : ''
+  if (token === '' || token === KEYCHAIN_PREFIX) return reject()
   if (token.startsWith('${') && !ENV_REFERENCE.test(token)) reject()
   return token
 }

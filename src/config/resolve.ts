@@ -67,7 +67,7 @@ class Layers {
     if (registryBot?.active) return {layer: 'registry', bot: registryBot}
     // An id names that registry bot alone: disabled, it is refused, not answered by another layer's bot of its name.
     if (registryBot && isRegistryId(selector)) return {disabled: registryBot}
-    const name = (registryBot?.name ?? selector).toLowerCase()
+    const name = (registryBot?.name ?? selector.trim()).toLowerCase()
     const envBot = (await this.envConfigs()).find((bot) => bot.name?.toLowerCase() === name)
     if (envBot) return {layer: 'env-configs', bot: envBot}
     return registryBot ? {disabled: registryBot} : undefined

@@ -43,8 +43,11 @@ const botNameSchema = z
 
 const ENV_REFERENCE_START = '${'
 
+// Tokens and names are trimmed as TELEGRAM_BOT_TOKEN and --token are: a pasted token often carries a space or a
+// newline, which Telegram would answer with 401, and a name with one would be listed but never found.
 const tokenSchema = z
   .string({error: EXPECTED_STRING})
+  .trim()
   .min(1, {error: 'expected a token, ${ENV_VAR} or keychain:<account>'})
   .refine((token) => !token.startsWith(ENV_REFERENCE_START) || ENV_REFERENCE.test(token), {
     error: 'expected ${NAME} with NAME made of letters, digits and _',
@@ -105,8 +108,8 @@ export const registryFileSchema = z.looseObject(
 
 export const envBotSchema = z.object(
   {
-    name: optional(z.string({error: EXPECTED_STRING}).min(1, {error: 'expected a non-empty name'})),
-    token: z.string({error: EXPECTED_STRING}).min(1, {error: 'expected a non-empty token'}),
+    name: optional(z.string({error: EXPECTED_STRING}).trim().min(1, {error: 'expected a non-empty name'})),
+    token: z.string({error: EXPECTED_STRING}).trim().min(1, {error: 'expected a non-empty token'}),
     chat_ids: chatIdListSchema,
   },
   {error: 'expected an object like {"name": "alerts", "token": "...", "chat_ids": [-1001234567890]}'},

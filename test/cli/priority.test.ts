@@ -202,7 +202,7 @@ describe('an inactive registry bot', () => {
   })
 })
 
-describe('values pasted with spaces around them', () => {
+describe('values pasted with spaces or a newline around them', () => {
   it('TELEGRAM_API_BASE_URL is trimmed: config show, send and alert all reach the server', async () => {
     const env = {TELEGRAM_BOT_TOKEN: HEALTH_BOT.token, TELEGRAM_CHAT_IDS: String(ON_CALL.id), TELEGRAM_API_BASE_URL: `${world.api.url} `}
     const {report, received} = await showAndSend(world, [], env)
@@ -211,6 +211,37 @@ describe('values pasted with spaces around them', () => {
     // Before, the space reached fetch as "Invalid URL", which alert took for Telegram being away and spooled (75).
     const alert = await world.run(['alert', 'Disk full', '--no-host'], {env})
     expect(alert).toEqual({stdout: `sent to ${ON_CALL.id}: message 2`, stderr: '', exitCode: 0})
+  })
+
+  it('TELEGRAM_BOT_CONFIGS: name and token are trimmed, so --bot finds the bot and the seed is not used', async () => {
+    const env = {
+      TELEGRAM_BOT_CONFIGS: JSON.stringify([{name: 'alerts ', token: ` ${DEPLOY_BOT.token}\n`, chat_ids: [ON_CALL.id]}]),
+      TELEGRAM_BOT_TOKEN: HEALTH_BOT.token,
+      TELEGRAM_CHAT_IDS: String(STATUS_CHANNEL.id),
+    }
+    const source = 'env TELEGRAM_BOT_CONFIGS[0] (alerts)'
+    const {report, received} = await showAndSend(world, ['--bot', 'alerts'], env)
+    expect(report).toEqual({
+      bot: {name: 'alerts', layer: 'env-configs'},
+      token: {value: masked(DEPLOY_BOT.token), source},
+      chats: {value: [ON_CALL.id], source},
+      apiRoot: API_ROOT(),
+      warnings: [],
+    })
+    expect(received).toEqual([{token: DEPLOY_BOT.token, chat: ON_CALL.id}])
+    const shown = await world.run(['config', 'show', '--bot', ' alerts'], {env})
+    expect(shown.stdout.split('\n')[1]).toBe(`token     ${masked(DEPLOY_BOT.token).padEnd(world.api.url.length)}  ← ${source}`)
+    expect(shown.stdout.split('\n')).toHaveLength(4)
+  })
+
+  it('registry: a quoted token with spaces around it is trimmed, a literal or a ${VAR}', async () => {
+    const registry = `${registryWithAlerts().replace(ALERTS_BOT.token, `" ${ALERTS_BOT.token} "`)}  - name: deploy\n    token: " \${DEPLOY_TOKEN}"\n    chat_ids: [${ON_CALL.id}]\n`
+    writeRegistry(world.cli, registry)
+    const first = await showAndSend(world, [])
+    expect(first.report).toMatchObject({token: {value: masked(ALERTS_BOT.token), source: REGISTRY_SOURCE}})
+    expect(first.received).toEqual([{token: ALERTS_BOT.token, chat: OPS_FORUM.id}])
+    const deploy = await world.run(['config', 'show', '--bot', 'deploy', '--json'], {env: {DEPLOY_TOKEN: DEPLOY_BOT.token}})
+    expect(jsonOf(deploy)).toMatchObject({token: {value: masked(DEPLOY_BOT.token), source: 'env ${DEPLOY_TOKEN}'}})
   })
 })
 

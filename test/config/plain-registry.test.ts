@@ -103,6 +103,8 @@ describe('acceptEnvBotList', () => {
   it('agrees with the schema on thousands of generated TELEGRAM_BOT_CONFIGS', () => {
     expectAgreementOn(ENV_LIST, 20261203, generatedEnvList)
     expect(acceptEnvBotList([{token: TOKEN, chat_ids: '1, 2', other: 'dropped'}])).toStrictEqual([{token: TOKEN, chat_ids: [1, 2]}])
+    // Trimmed as TELEGRAM_BOT_TOKEN is: a pasted token with a space would get 401, a name with one would never match.
+    expect(acceptEnvBotList([{name: 'alerts ', token: ` ${TOKEN}\n`}])).toStrictEqual([{name: 'alerts', token: TOKEN, chat_ids: []}])
   })
 })
 
@@ -110,7 +112,7 @@ describe('acceptEnvBotList', () => {
 const FIELDS: Record<string, unknown[]> = {
   name: ['alerts', 'Deploy.v2', 'x'.repeat(65), '1abc', '', 42, null],
   id: [1, 7, 0, -1, 1.5, '1', 2 ** 53, null],
-  token: [TOKEN, '${ALERTS_TOKEN}', 'keychain:alerts', '${bad-name}', 'keychain:', '', 5, null],
+  token: [TOKEN, '${ALERTS_TOKEN}', 'keychain:alerts', '${bad-name}', 'keychain:', '', 5, null, ` ${TOKEN}\n`, ' ${ALERTS_TOKEN} ', ' keychain: ', ' '],
   chat_ids: [[-100123, '@fastpay_status'], '42, -100123', '1,,@abcdef', 42, [], null, 'x', [null], {}, [1.5], ['@ab'], 2 ** 60],
   chat_type: ['group', 'channel', 'other', null, 1],
   message_thread_id: [7, 1, 0, null, '7'],
@@ -146,8 +148,8 @@ function generatedRegistry(random: () => number): unknown {
 }
 
 const ENV_FIELDS: Record<string, unknown[]> = {
-  name: ['alerts', 'ci', '', null, 5],
-  token: [TOKEN, 'short', '', null, 5],
+  name: ['alerts', 'ci', '', null, 5, 'alerts ', ' \t'],
+  token: [TOKEN, 'short', '', null, 5, ` ${TOKEN}\n`, ' '],
   chat_ids: FIELDS.chat_ids!,
   other: ['dropped'],
 }
