@@ -18,6 +18,9 @@ export function toPlainData(doc: Document, where: string): unknown {
   try {
     json = doc.toJS({maxAliasCount: MAX_ALIAS_COUNT})
   } catch (error) {
+    // yaml says both as a ReferenceError: an alias whose anchor is missing (or comes after it), and the bomb.
+    const unresolved = error instanceof ReferenceError ? /^Unresolved alias .*: (.+)$/.exec(error.message)?.[1] : undefined
+    if (unresolved !== undefined) throw new UserError(`${where}: YAML alias *${unresolved} has no anchor &${unresolved} before it`)
     if (error instanceof ReferenceError) {
       throw new UserError(`${where}: YAML aliases expand too far (over ${MAX_ALIAS_COUNT} nodes through aliases): refused as an alias bomb`)
     }

@@ -73,6 +73,13 @@ describe('registry file', () => {
     expect(duplicateKey.message).toBe(`${duplicateKey.path}: YAML syntax error at line 3, column 5: Map keys must be unique`)
   })
 
+  it('names an alias without its anchor (a typo, or the anchor set after it), rather than calling it an alias bomb', async () => {
+    const typo = await registryError(bot('    active: *nope\n'))
+    expect(typo.message).toBe(`${typo.path}: YAML alias *nope has no anchor &nope before it`)
+    const late = await registryError(`bots:\n  - name: alerts\n    token: ${TOKEN_A}\n    chat_ids: *ids\n  - name: ops\n    token: ${TOKEN_B}\n    chat_ids: &ids [42]\n`)
+    expect(late.message).toBe(`${late.path}: YAML alias *ids has no anchor &ids before it`)
+  })
+
   it('never shows a token in a message, even one put in the wrong field', async () => {
     const token = '1234567890:ABCDEFGHIJKLMNOPQRSTUVWXYZ123456789'
     const {path, message} = await registryError(`bots:\n  - name: alerts\n    token: ${TOKEN_A}\n    active: ${token}\n`)
