@@ -6,6 +6,7 @@ import type {Env} from './paths.js'
 import {acceptEnvBotList} from './plain-registry.js'
 import type {EnvBotFields} from './schema.js'
 import {errorMessage} from '../support/error-message.js'
+import {isRecord} from '../support/is-record.js'
 
 export const BOT_CONFIGS_VAR = 'TELEGRAM_BOT_CONFIGS'
 export const BOT_TOKEN_VAR = 'TELEGRAM_BOT_TOKEN'
@@ -19,7 +20,11 @@ export interface EnvBot {
   chatIds: ChatId[]
   /** `env TELEGRAM_BOT_CONFIGS[1] (alerts)` */
   source: string
+  /** Keys of the entry besides name, token and chat_ids (`message_thread_id`): read nowhere, said when it is used. */
+  ignoredKeys: string[]
 }
+
+const ENV_BOT_KEYS = new Set(['name', 'token', 'chat_ids'])
 
 function envValue(env: Env, name: string): string | undefined {
   const value = env[name]?.trim()
@@ -56,12 +61,14 @@ export async function readEnvBotConfigs(env: Env): Promise<EnvBot[]> {
       seen.set(key, index)
     }
     const label = entry.name === undefined ? '' : ` (${entry.name})`
+    const raw = (json as unknown[])[index]
     return {
       index,
       name: entry.name,
       token: entry.token,
       chatIds: entry.chat_ids,
       source: `env ${BOT_CONFIGS_VAR}[${index}]${label}`,
+      ignoredKeys: isRecord(raw) ? Object.keys(raw).filter((key) => !ENV_BOT_KEYS.has(key)) : [],
     }
   })
 }

@@ -194,6 +194,7 @@ export async function resolveBot(request: BotRequest = {}, env: Env = process.en
   const warnings = [...registry.warnings]
   const candidate = await pick(new Layers(registry, env), request)
   if (candidate.layer === 'env-token' && candidate.fallback?.line) warnings.push(candidate.fallback.line)
+  if (candidate.layer === 'env-configs' && candidate.bot.ignoredKeys.length > 0) warnings.push(ignoredKeysLine(candidate.bot))
   const resolved = fromCandidate(candidate, registry, env)
   let token = tokenFromFlag ?? resolved.token
   if (!token && candidate.layer === 'registry') {
@@ -215,6 +216,12 @@ export async function resolveBot(request: BotRequest = {}, env: Env = process.en
     threadId: flagThread ?? resolved.threadId,
     warnings,
   }
+}
+
+/** An old backend's entry with a key this layer does not read: a forum topic there would be silently lost. */
+function ignoredKeysLine(bot: EnvBot): string {
+  const keys = bot.ignoredKeys.map((key) => JSON.stringify(key)).join(', ')
+  return `${bot.source.replace(/^env /, '')}: ${keys} not read (only name, token and chat_ids are): a topic or chat type goes in the registry (fastpay-tg bots add --thread)`
 }
 
 /** The chats to send to; throws a one-line UserError saying where to add one when there are none. */

@@ -169,6 +169,18 @@ describe('lookup', () => {
     await expect(resolveBot({bot: '1', configPath}, env)).rejects.toThrow(/^bot "alerts" is disabled in /)
   })
 
+  it('says, when a TELEGRAM_BOT_CONFIGS entry is used, which of its keys no layer reads (a forum topic would be lost)', async () => {
+    const configs = JSON.stringify([
+      {name: 'forum', token: TOKEN_A, chat_ids: '-1001234567890', message_thread_id: 7, chat_type: 'supergroup'},
+      {name: 'plain', token: TOKEN_B, chat_ids: [42]},
+    ])
+    const env = await isolatedEnv({TELEGRAM_BOT_CONFIGS: configs})
+    expect((await resolveBot({bot: 'forum'}, env)).warnings).toEqual([
+      'TELEGRAM_BOT_CONFIGS[0] (forum): "message_thread_id", "chat_type" not read (only name, token and chat_ids are): a topic or chat type goes in the registry (fastpay-tg bots add --thread)',
+    ])
+    expect((await resolveBot({bot: 'plain'}, env)).warnings).toEqual([])
+  })
+
   it('skips an inactive registry bot when picking the default', async () => {
     const configPath = await writeConfig(TWO_BOTS.replace('    message_thread_id: 7\n', '    active: false\n'))
     expect((await resolveBot({configPath}, await isolatedEnv())).name).toBe('ops')
