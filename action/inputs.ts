@@ -37,16 +37,17 @@ const label = (name: string) => `input ${name}`
 
 /**
  * Reads and checks every input. The token is masked first, before any other input is read or anything logged, so
- * that no later line can show it. `defaultStatus` stands in for a blank `status` (a deployment_status event's state).
+ * that no later line can show it. `defaultStatus` stands in for a blank `status` (a deployment_status event's state):
+ * asked for after the mask, since it reads the event file.
  */
-export function readInputs(core: ActionCore, defaultStatus?: string): ActionInputs {
+export function readInputs(core: ActionCore, defaultStatus: () => string | undefined = () => undefined): ActionInputs {
   const token = core.getInput('token')
   if (token !== '') core.setSecret(token)
 
   const failOnError = readOne(core, 'fail-on-error', booleanInput(false))
   const timeoutSeconds = readOne(core, 'timeout', secondsInput('expected a number of seconds above 0')) ?? DEFAULT_TIMEOUT_SECONDS
   const raw = Object.fromEntries(DEPLOY_INPUTS.map((name) => [name, core.getInput(name)]))
-  if (raw.status === '' && defaultStatus) raw.status = defaultStatus
+  if (raw.status === '') raw.status = defaultStatus() ?? ''
   return {
     token: token === '' ? undefined : token,
     channel: core.getInput('channel') || 'deploy',

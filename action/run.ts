@@ -1,9 +1,9 @@
 import {isTokenUnreadable, NO_DEFAULT_CONFIG_ENV_VAR} from '../src/config/index.js'
 import {describeFailure, failedOf} from '../src/describe-failure.js'
-import {deployContextFromGitHub, type DeployNoticeResult, formatMessageIds, notifyDeploy} from '../src/deploy/index.js'
+import {deployContextFromGitHub, type DeployNoticeResult, formatMessageIds, type GitHubRun, notifyDeploy} from '../src/deploy/index.js'
 import {redact} from '../src/redact.js'
 import {MissingTokenError} from '../src/user-error.js'
-import type {ActionCore, ActionGitHub} from './action-core.js'
+import type {ActionCore} from './action-core.js'
 import {inActionTerms} from './action-terms.js'
 import {type ActionInputs, readInputs} from './inputs.js'
 import {summaryLine, writeSummary} from './summary.js'
@@ -40,10 +40,14 @@ export function failureText(error: unknown): string {
 /**
  * The Action: reads the inputs, sends or edits the deploy notice, sets the outputs and a job summary line. A
  * notice that cannot be delivered (no token in a fork's pull request, Telegram down, the deadline passed) is a
- * warning unless `fail-on-error` is true; invalid inputs always fail.
+ * warning unless `fail-on-error` is true; invalid inputs always fail. `readRun` reads the run (GITHUB_* and the
+ * event file: githubRunFromEnv), once the token is masked; a broken event file is an invalid input.
  */
-export async function run(core: ActionCore, github: ActionGitHub, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const inputs = readInputs(core, deploymentState(github))
+export async function run(core: ActionCore, readRun: () => GitHubRun, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let read: GitHubRun | undefined
+  const githubRun = () => (read ??= readRun())
+  const inputs = readInputs(core, () => deploymentState(githubRun()))
+  const github = githubRun()
   const {deploy} = inputs
   core.setOutput('status', deploy.status)
   let result: DeployNoticeResult
@@ -51,7 +55,7 @@ export async function run(core: ActionCore, github: ActionGitHub, env: NodeJS.Pr
     result = await notifyDeploy({
       options: deploy,
       bot: {token: inputs.token, defaultBot: inputs.channel, defaultBotGiven: inputs.channelGiven, configPath: inputs.configPath},
-      context: deployContextFromGitHub(github.context, env),
+      context: deployContextFromGitHub(github, env),
       chatsLabel: 'input chat-ids',
       env: registryScope(env, inputs),
       timeoutMs: inputs.timeoutMs,
@@ -66,7 +70,7 @@ export async function run(core: ActionCore, github: ActionGitHub, env: NodeJS.Pr
     if (isEmptyToken(error) && inputs.token === undefined) {
       // `no bot token: ...` says no more than "empty"; a registry's `${VAR}` that is not set is worth naming.
       const detail = /^no bot token/.test(failure.message) ? '' : ` (${inActionTerms(failure.message)})`
-      const why = emptyTokenWhy(github.context.payload)
+      const why = emptyTokenWhy(github.payload)
       const line = `input token is empty${detail}: deploy notice (${about}) not sent; ${why}`
       if (inputs.failOnError) throw new NoticeFailedError(line)
       return notSent(core, line, `⚠️ Telegram deploy notice (${about}) not sent: input token is empty; ${why}.`)
@@ -114,8 +118,8 @@ async function notSent(core: ActionCore, warning: string, summary: string): Prom
 }
 
 /** A deployment_status event's state: what the notice follows when no `status` input is given. */
-function deploymentState(github: ActionGitHub): string | undefined {
-  const status = github.context.payload.deployment_status
+function deploymentState(github: GitHubRun): string | undefined {
+  const status = github.payload.deployment_status
   const state = typeof status === 'object' && status !== null ? (status as {state?: unknown}).state : undefined
   return typeof state === 'string' ? state : undefined
 }

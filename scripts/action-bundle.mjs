@@ -11,24 +11,17 @@ import {ZOD_ENTRY} from './lazy-require-plugin.mjs'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 /**
- * The Action uses the toolkit's run context and workflow commands, never its HTTP clients, yet each of them would
- * bring its own copy of undici (about 0.9 MB each) into the bundle and into every start:
- * - `@actions/github` becomes its `Context` alone: `getOctokit` (the REST client) is left out;
- * - `@actions/core`'s OIDC helper (`getIDToken`, the only user of `@actions/http-client`) becomes a stub that throws.
+ * The Action uses the toolkit's workflow commands, never its HTTP client, which would bring its own copy of undici
+ * (about 0.9 MB) into the bundle and into every start: `@actions/core`'s OIDC helper (`getIDToken`, the only user of
+ * `@actions/http-client`) becomes a stub that throws. (The run context is read by githubRunFromEnv, not
+ * `@actions/github`.)
  */
 const slimToolkitPlugin = {
   name: 'slim-actions-toolkit',
   setup(build) {
-    const contextModule = join(ROOT, 'node_modules/@actions/github/lib/context.js')
-    build.onResolve({filter: /^@actions\/github$/}, () => ({path: 'github-context', namespace: 'slim-toolkit'}))
     build.onResolve({filter: /^\.\/oidc-utils\.js$/}, (args) =>
       /[\\/]@actions[\\/]core[\\/]/.test(args.importer) ? {path: 'oidc-utils', namespace: 'slim-toolkit'} : undefined,
     )
-    build.onLoad({filter: /^github-context$/, namespace: 'slim-toolkit'}, () => ({
-      contents: `import {Context} from ${JSON.stringify(contextModule)}\nexport const context = new Context()\n`,
-      resolveDir: ROOT,
-      loader: 'js',
-    }))
     build.onLoad({filter: /^oidc-utils$/, namespace: 'slim-toolkit'}, () => ({
       contents: `export class OidcClient {\n  static getIDToken() {\n    throw new Error('getIDToken is not bundled in this action')\n  }\n}\n`,
       loader: 'js',

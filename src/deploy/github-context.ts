@@ -5,8 +5,9 @@ import {UserError} from '../user-error.js'
 import {type DeployContext, envText, firstLine, type GitRef, parseGitRef, positiveInteger} from './context.js'
 
 /**
- * The run as GitHub Actions describes it: the shape of `@actions/github`'s `context`, which the Action passes in.
- * The CLI builds the same from the `GITHUB_*` variables with `githubRunFromEnv`, without loading `@actions/github`.
+ * The run as GitHub Actions describes it, in the shape of `@actions/github`'s `context`. Both doors build it from the
+ * `GITHUB_*` variables with `githubRunFromEnv`: the toolkit's context parses the event file at import, where a bad
+ * file can only be a stack trace.
  */
 export interface GitHubRun {
   /** The webhook event (`GITHUB_EVENT_PATH`). */
@@ -40,13 +41,7 @@ export function githubRunFromEnv(env: Env): GitHubRun {
     } catch {
       raw = undefined // as @actions/github does: a missing event file means an empty payload
     }
-    if (raw !== undefined) {
-      try {
-        payload = object(JSON.parse(raw)) ?? {}
-      } catch {
-        throw new UserError(`GITHUB_EVENT_PATH: ${eventPath} is not valid JSON`)
-      }
-    }
+    if (raw !== undefined) payload = parseEvent(raw, eventPath)
   }
   return {
     payload,
@@ -60,6 +55,20 @@ export function githubRunFromEnv(env: Env): GitHubRun {
     runAttempt: positiveInteger(env.GITHUB_RUN_ATTEMPT),
     serverUrl: envText(env, 'GITHUB_SERVER_URL'),
   }
+}
+
+/** The event file's JSON object; anything else is one line naming GITHUB_EVENT_PATH (the runner writes an object). */
+function parseEvent(raw: string, eventPath: string): Json {
+  let json: unknown
+  try {
+    json = JSON.parse(raw)
+  } catch {
+    throw new UserError(`GITHUB_EVENT_PATH: ${eventPath} is not valid JSON`)
+  }
+  const payload = object(json)
+  if (payload) return payload
+  const what = json === null ? 'null' : Array.isArray(json) ? 'an array' : `a ${typeof json}`
+  throw new UserError(`GITHUB_EVENT_PATH: ${eventPath} holds ${what}, not an event object`)
 }
 
 /** What the event adds to the variables: the commit title, the pull request, the real head commit and branch. */

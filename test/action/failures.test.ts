@@ -136,3 +136,19 @@ describe('invalid inputs fail the step, whatever fail-on-error says', () => {
     expectInputError(await job.step({...valid, 'message-file': 'notes/missing.md'}), 'input message-file: cannot read "notes/missing.md" (ENOENT)')
   })
 })
+
+describe('an event file the runner would never write fails the step with one line naming GITHUB_EVENT_PATH', () => {
+  it.each([
+    ['not json', 'is not valid JSON'],
+    ['null', 'holds null, not an event object'],
+    ['[]', 'holds an array, not an event object'],
+  ])('%s: %s', async (content, problem) => {
+    const path = join(job.workspace, '..', 'event.json')
+    writeFileSync(path, `${content}\n`)
+    // A status given or not: the event is read either way (for a deployment_status state, and for the message).
+    for (const status of ['started', '']) {
+      const result = await job.step({...valid, status}, {GITHUB_EVENT_PATH: path})
+      expectInputError(result, `GITHUB_EVENT_PATH: ${path} ${problem}`)
+    }
+  })
+})

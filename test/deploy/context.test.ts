@@ -94,11 +94,15 @@ describe('GitHub Actions', () => {
     expect(githubRunFromEnv(env)).toEqual(run())
   })
 
-  it('an event file that is not JSON is one clear line', () => {
+  it('an event file that is not JSON, or not an object, is one clear line', () => {
     const path = join(tmpdir(), `fastpay-tg-event-${process.pid}.json`)
     writeFileSync(path, '{"ref": ')
     try {
       expect(thrownMessage(() => githubRunFromEnv({GITHUB_EVENT_PATH: path}))).toBe(`GITHUB_EVENT_PATH: ${path} is not valid JSON`)
+      writeFileSync(path, 'null')
+      expect(thrownMessage(() => githubRunFromEnv({GITHUB_EVENT_PATH: path}))).toBe(`GITHUB_EVENT_PATH: ${path} holds null, not an event object`)
+      writeFileSync(path, '"push"')
+      expect(thrownMessage(() => githubRunFromEnv({GITHUB_EVENT_PATH: path}))).toBe(`GITHUB_EVENT_PATH: ${path} holds a string, not an event object`)
     } finally {
       rmSync(path, {force: true})
     }
