@@ -40,7 +40,7 @@ const FLAG_OF: Record<DeployInputName, string> = {
 
 export default class Deploy extends BaseCommand<typeof Deploy, DeployCommandResult> {
   static override summary = 'Post a deploy notice, and update it in place as the deploy moves on.'
-  static override description = `Builds the same message as the GitHub Action, from GitHub Actions' or GitLab CI's variables when present, else from the flags. --status started sends a message and prints its ids (chatId:messageId,...); a later status edits that message, found through --message-ids or the run's state file (RUNNER_TEMP, else the state dir, keyed by repository, run id and environment), and sends a new message when the edit fails. Edits never notify, so a failure or cancellation that edits the notice also replies to it (--notify failure, the default; always; never).
+  static override description = `Builds the same message as the GitHub Action, from GitHub Actions' or GitLab CI's variables when present, else from the flags. --status started sends a message and prints its ids (chatId:messageId,...); a later status edits that message (a started again too: a re-run), found through --message-ids or the run's state file (RUNNER_TEMP, else the state dir, keyed by repository, run id and environment), and sends a new message when the edit fails. Edits never notify, so a failure or cancellation that edits the notice also replies to it (--notify failure, the default; always; never).
 
 Guarantee: one message per chat per deploy, edited in place by later statuses, never re-sent while it is known; chats not reached within --deadline (default 45 s, retries included) are reported as not sent, exit 3: a notice is never spooled. --throttle-seconds (default 0, off) holds back the same notice across processes.
 
@@ -49,7 +49,7 @@ Exit codes: 0 delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Tel
   static override examples = [
     'ids=$(<%= config.bin %> deploy --status started --environment production)',
     '<%= config.bin %> deploy --status success --environment production --message-ids "$ids"',
-    '<%= config.bin %> deploy --status failure --environment production --run-id "$$" --repository fastpay/api',
+    '<%= config.bin %> deploy --status failure --environment production --run-id "$deploy_id" --repository fastpay/api',
   ]
 
   static override flags = {
@@ -76,7 +76,7 @@ Exit codes: 0 delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Tel
     ref: Flags.string({description: 'Branch or tag shown: refs/heads/main, refs/tags/v1.2.0, or a name.', helpGroup: 'CONTEXT'}),
     sha: Flags.string({description: 'Commit shown (default: from the CI).', helpGroup: 'CONTEXT'}),
     actor: Flags.string({description: 'Who deploys (default: from the CI).', helpGroup: 'CONTEXT'}),
-    'run-id': Flags.string({description: 'Ties started and later statuses together outside CI, e.g. "$$" in a script.', helpGroup: 'CONTEXT'}),
+    'run-id': Flags.string({description: 'Ties started and later statuses together outside CI: one id per deploy (a started with an id seen before edits that notice), e.g. deploy_id="$(date +%s)-$$" set once in a script.', helpGroup: 'CONTEXT'}),
   }
 
   public async run(): Promise<DeployCommandResult> {

@@ -47,7 +47,7 @@ export interface DeployOptions {
   status: DeployStatus
   /** @default the CI's environment name (GitLab, GitHub deployment events), else none */
   environment?: string
-  /** Messages to edit. @default [] (the state file of the run, for statuses after `started`) */
+  /** Messages to edit. @default [] (the state file of the run) */
   messageRefs: MessageRef[]
   /** Chat ids as given, each checked; they replace the config's chats. @default [] (the config's) */
   chats: string[]

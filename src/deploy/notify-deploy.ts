@@ -68,10 +68,10 @@ class DeadlineError extends Error {
 }
 
 /**
- * Sends or updates a deploy notice: resolves the bot, finds the run's earlier message (given ids, else the state
- * file), renders the text to fit one message, edits the message in place (a new one when that fails), replies to
- * it when the status should notify, sends the attachments, and records the state for the next step. The whole of
- * it gives up at the deadline: chats not reached by then are reported as not sent.
+ * Sends or updates a deploy notice: resolves the bot, finds the deploy's earlier message (given ids, else the state
+ * file; for `started` too), renders the text to fit one message, edits the message in place (a new one when that
+ * fails), replies to it when the status should notify, sends the attachments, and records the state for the next
+ * step. The whole of it gives up at the deadline: chats not reached by then are reported as not sent.
  */
 export async function notifyDeploy(request: DeployNoticeRequest): Promise<DeployNoticeResult> {
   const {options, context} = request
@@ -99,7 +99,9 @@ export async function notifyDeploy(request: DeployNoticeRequest): Promise<Deploy
     const stateKey = deployStateKey(context.repository, context.runId, environment)
     const store = new DeployStateStore(request.stateDir ?? deployStateDir(env), now)
     const state = stateKey ? await store.read(stateKey, warnings) : undefined
-    const refs = options.messageRefs.length > 0 ? options.messageRefs : options.status !== 'started' ? (state?.messages ?? []) : []
+    // A `started` for a deploy whose notice exists (a re-run, a retried job, the step twice) edits it too: one
+    // message per chat per deploy, whatever status comes again.
+    const refs = options.messageRefs.length > 0 ? options.messageRefs : (state?.messages ?? [])
     const startedAt = options.status === 'started' ? now() : state?.startedAt
     const durationMs = options.status !== 'started' && startedAt !== undefined ? now() - startedAt : undefined
 

@@ -1,4 +1,4 @@
-/** The states of a deploy that get a notice. `started` sends; the others edit the started message when there is one. */
+/** The states of a deploy that get a notice. Each edits the deploy's notice when there is one; else it sends one. */
 export const DEPLOY_STATUSES = ['started', 'success', 'failure', 'cancelled'] as const
 
 export type DeployStatus = (typeof DEPLOY_STATUSES)[number]

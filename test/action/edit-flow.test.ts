@@ -95,6 +95,27 @@ describe('started, then the result, in one job', () => {
   })
 })
 
+describe('started again for a deploy whose notice exists', () => {
+  it('a re-run attempt re-starting in the same RUNNER_TEMP edits the notice back to deploying; success edits it: one message', async () => {
+    const first = await job.step({...oneChat, status: 'started'})
+    const again = await job.step({...oneChat, status: 'started'}, {GITHUB_RUN_ATTEMPT: '2'})
+    const success = await job.step({...oneChat, status: 'success'}, {GITHUB_RUN_ATTEMPT: '2'})
+    expect([first.exitCode, again.exitCode, success.exitCode]).toEqual([0, 0, 0])
+
+    expect(callsOf(job.api, 'sendMessage')).toHaveLength(1)
+    const edits = callsOf(job.api, 'editMessageText').map((request) => [request.params.message_id, (request.params.text as string).split('\n')[0]])
+    expect(edits).toEqual([
+      [1, '🚀 <b>Deploying fastpay/fastpay-api to production</b>'],
+      [1, '✅ <b>Deployed fastpay/fastpay-api to production</b>'],
+    ])
+    // The re-started notice links the attempt that is running now.
+    expect(callsOf(job.api, 'editMessageText')[0]!.params.text).toContain('/actions/runs/9876543210/attempts/2')
+    expect(again.stdout.split('\n').slice(1)).toEqual([`edited message 1 in chat ${ON_CALL.id}`])
+    expect(again.outputs['message-ids']).toBe(`${ON_CALL.id}:1`)
+    expect(job.api.messages(ON_CALL.id).map((message) => message.text?.split('\n')[0])).toEqual(['✅ Deployed fastpay/fastpay-api to production'])
+  })
+})
+
 describe('across jobs: the message-ids output of started', () => {
   it('a later job (its own RUNNER_TEMP, no state file) edits the messages named by message-ids; no duration is known', async () => {
     const started = await job.step({...bothChats, status: 'started'})

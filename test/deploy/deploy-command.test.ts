@@ -106,6 +106,20 @@ describe('deploy from a plain script', () => {
     ])
   })
 
+  it('started twice for one --run-id edits the first notice; the failure edits and replies to it: one notice', async () => {
+    const flags = ['--environment', 'production', '--repository', 'fastpay/api', '--run-id', '777']
+    const first = await cli.run(['deploy', '--status', 'started', ...flags], {env: asDeployBot})
+    const again = await cli.run(['deploy', '--status', 'started', ...flags], {env: asDeployBot})
+    const failed = await cli.run(['deploy', '--status', 'failure', ...flags], {env: asDeployBot})
+    expect([first.stdout, again.stdout, failed.stdout]).toEqual([`${OPS.id}:1`, `${OPS.id}:1`, `${OPS.id}:1`])
+    expect(api.requests.map((request) => [request.method, request.params.message_id ?? request.params.reply_parameters ?? null, String(request.params.text).split('\n')[0]])).toEqual([
+      ['sendMessage', null, '🚀 <b>Deploying fastpay/api to production</b>'],
+      ['editMessageText', 1, '🚀 <b>Deploying fastpay/api to production</b>'],
+      ['editMessageText', 1, '❌ <b>Deploy of fastpay/api to production failed</b>'],
+      ['sendMessage', {message_id: 1, allow_sending_without_reply: true}, '❌ Deploy failed — see above'],
+    ])
+  })
+
   it('--notify never: the failure only edits the notice; a bad --notify is one line naming the flag', async () => {
     const flags = ['--environment', 'eu-west', '--repository', 'fastpay/ledger', '--run-id', '2']
     await cli.run(['deploy', '--status', 'started', ...flags], {env: asDeployBot})
