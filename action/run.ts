@@ -19,15 +19,26 @@ const KEYCHAIN_HINT = 'the Action cannot read the OS keychain: give the token in
 // Why `token: ${{ secrets.X }}` comes out empty, for the reader of the warning.
 const EMPTY_TOKEN_WHY = 'a workflow run for a pull request from a fork gets no secrets; otherwise check that the secret exists and is spelled right'
 
-/** Why the token input is empty: said plainly when the event is a pull request from a fork. */
-function emptyTokenWhy(payload: Record<string, unknown>): string {
+/** The fork a pull request comes from (`outside-contrib/fastpay-api`); undefined for any other run. */
+function forkOf(payload: Record<string, unknown>): string | undefined {
   const head = (payload.pull_request as {head?: {repo?: {fork?: unknown; full_name?: unknown}}} | undefined)?.head
   const base = (payload.repository as {full_name?: unknown} | undefined)?.full_name
   const fork = head?.repo?.full_name
-  if (typeof fork === 'string' && (head?.repo?.fork === true || (typeof base === 'string' && fork !== base))) {
-    return `this run is for a pull request from the fork ${fork}, and GitHub gives such runs no secrets`
-  }
-  return EMPTY_TOKEN_WHY
+  return typeof fork === 'string' && (head?.repo?.fork === true || (typeof base === 'string' && fork !== base)) ? fork : undefined
+}
+
+/** Why the token input is empty: said plainly when the event is a pull request from a fork. */
+function emptyTokenWhy(fork: string | undefined): string {
+  return fork ? `this run is for a pull request from the fork ${fork}, and GitHub gives such runs no secrets` : EMPTY_TOKEN_WHY
+}
+
+/**
+ * The registry's `${VAR}` that the step's environment does not have at all (no `env:` passes it): then neither a
+ * secret nor the token input is to blame. Undefined in a fork's pull request, where every secret is withheld.
+ */
+function unpassedVariable(error: unknown, env: NodeJS.ProcessEnv, fork: string | undefined): string | undefined {
+  if (fork || !isTokenUnreadable(error) || error.variable === undefined) return undefined
+  return env[error.variable] === undefined ? error.variable : undefined
 }
 
 /** The one line `core.setFailed` gets for anything `run` throws: no token, no stack, inputs rather than CLI flags. */
@@ -67,10 +78,18 @@ export async function run(core: ActionCore, readRun: () => GitHubRun, env: NodeJ
   } catch (error) {
     const failure = describeFailure(error)
     const about = [deploy.status, deploy.environment].filter(Boolean).join(', ')
+    const fork = forkOf(github.payload)
+    const variable = unpassedVariable(error, env, fork)
+    if (variable !== undefined && isTokenUnreadable(error) && inputs.token === undefined) {
+      const fix = `the registry's token variable ${variable} is not set; pass it to the step with env: in the workflow`
+      const line = `deploy notice (${about}) not sent: ${fix} (bot "${error.botName}" in ${error.display} takes its token from \${${variable}})`
+      if (inputs.failOnError) throw new NoticeFailedError(line)
+      return notSent(core, line, `⚠️ Telegram deploy notice (${about}) not sent: ${fix}.`)
+    }
     if (isEmptyToken(error) && inputs.token === undefined) {
       // `no bot token: ...` says no more than "empty"; a registry's `${VAR}` that is not set is worth naming.
       const detail = /^no bot token/.test(failure.message) ? '' : ` (${inActionTerms(failure.message)})`
-      const why = emptyTokenWhy(github.payload)
+      const why = emptyTokenWhy(fork)
       const line = `input token is empty${detail}: deploy notice (${about}) not sent; ${why}`
       if (inputs.failOnError) throw new NoticeFailedError(line)
       return notSent(core, line, `⚠️ Telegram deploy notice (${about}) not sent: input token is empty; ${why}.`)

@@ -43,9 +43,12 @@ export class TokenUnreadableError extends MissingTokenError {
     readonly botName: string,
     /** Short, without the bot: `takes its token from ${ALERTS_TOKEN}, which is not set`. */
     readonly problem: string,
-    display: string,
+    /** The registry file as messages show it. */
+    readonly display: string,
     /** True when there is no token at all (an unset `${ENV}`), false when one exists but cannot be read. */
     readonly empty: boolean,
+    /** The `${ENV}` the token was to come from, when that is where it points. */
+    readonly variable?: string,
   ) {
     super(`bot "${botName}" in ${display}${problem.startsWith('takes') ? ' ' : ': '}${problem}`)
   }
@@ -60,7 +63,7 @@ export async function resolveRegistryToken(raw: string, context: RegistryTokenCo
   const reference = parseTokenReference(raw)
   const source = tokenReferenceSource(reference, context.literalSource)
   const unreadable = (problem: string, empty = false) =>
-    new TokenUnreadableError(context.botName, problem, context.display, empty)
+    new TokenUnreadableError(context.botName, problem, context.display, empty, reference.kind === 'env' ? reference.variable : undefined)
   let value: string | undefined
   if (reference.kind === 'literal') value = reference.token
   if (reference.kind === 'env') {

@@ -7,6 +7,7 @@ import {describe, expect, it} from 'vitest'
 
 import {DEPLOY_BOT, ON_CALL, useActionJob} from './fixture.js'
 
+const REGISTRY = `bots:\n  - name: deploy\n    token: \${DEPLOY_TOKEN}\n    chat_ids: [${ON_CALL.id}]\n`
 const FORK_WHY = 'this run is for a pull request from the fork outside-contrib/fastpay-api, and GitHub gives such runs no secrets'
 
 describe('a pull request from a fork: the token input is empty', () => {
@@ -44,7 +45,7 @@ describe('the token input is empty on a push (a missing secret)', () => {
   })
 
   it('a registry whose token is ${DEPLOY_TOKEN}, empty in this run: named, and still a warning', async () => {
-    writeFileSync(join(job.workspace, 'bots.yml'), `bots:\n  - name: deploy\n    token: \${DEPLOY_TOKEN}\n    chat_ids: [${ON_CALL.id}]\n`, {mode: 0o600})
+    writeFileSync(join(job.workspace, 'bots.yml'), REGISTRY, {mode: 0o600})
     const result = await job.step({status: 'success', config: 'bots.yml'}, {DEPLOY_TOKEN: ''})
     expect(result.exitCode).toBe(0)
     expect(result.stdout).toBe(
@@ -52,6 +53,32 @@ describe('the token input is empty on a push (a missing secret)', () => {
         'not sent; a workflow run for a pull request from a fork gets no secrets; otherwise check that the secret exists and is spelled right',
     )
     expect(job.api.requests).toEqual([])
+  })
+
+  it('a registry whose ${DEPLOY_TOKEN} the step never got (no env:), and no token input: that variable is named, no secret blamed', async () => {
+    writeFileSync(join(job.workspace, 'bots.yml'), REGISTRY, {mode: 0o600})
+    const result = await job.step({status: 'success', config: 'bots.yml'})
+    const fix = "the registry's token variable DEPLOY_TOKEN is not set; pass it to the step with env: in the workflow"
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toBe(`::warning::deploy notice (success) not sent: ${fix} (bot "deploy" in bots.yml takes its token from \${DEPLOY_TOKEN})`)
+    expect(result.summary).toBe(`⚠️ Telegram deploy notice (success) not sent: ${fix}.\n`)
+    const failed = await job.step({status: 'success', config: 'bots.yml', 'fail-on-error': 'true'})
+    expect(failed.exitCode).toBe(1)
+    expect(failed.stdout).toBe(`::error::deploy notice (success) not sent: ${fix} (bot "deploy" in bots.yml takes its token from \${DEPLOY_TOKEN})`)
+    expect(job.api.requests).toEqual([])
+  })
+})
+
+describe('a fork\'s pull request with a registry: its ${DEPLOY_TOKEN} is unset because GitHub withheld the secret', () => {
+  const job = useActionJob('pull_request_fork')
+
+  it('the fork is named, as for the token input', async () => {
+    writeFileSync(join(job.workspace, 'bots.yml'), REGISTRY, {mode: 0o600})
+    const result = await job.step({status: 'started', config: 'bots.yml'})
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toBe(
+      `::warning::input token is empty (bot "deploy" in bots.yml takes its token from \${DEPLOY_TOKEN}, which is not set): deploy notice (started) not sent; ${FORK_WHY}`,
+    )
   })
 })
 
