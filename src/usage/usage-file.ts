@@ -1,4 +1,4 @@
-import {appendFileSync, mkdirSync} from 'node:fs'
+import {closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync} from 'node:fs'
 import {appendFile, readFile, rename, stat, unlink} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 
@@ -19,12 +19,28 @@ export function usageFilePath(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * Appends lines with one plain write: no fsync, no lock. Lines this short are written whole by one append, so
- * concurrent runs interleave lines, never bytes; a line lost to a crash only loses that run's counts.
+ * concurrent runs interleave lines, never bytes; a line lost to a crash only loses that run's counts. A file left
+ * without its final newline (a crash mid-write) gets one first, so that the next run's line is not glued to the
+ * torn one and lost with it (two runs doing so at once leave an empty line, which the reader skips).
  */
 export function appendUsageLinesSync(path: string, lines: readonly UsageLine[]): void {
   if (lines.length === 0) return
   mkdirSync(dirname(path), {recursive: true, mode: 0o700})
-  appendFileSync(path, lines.map((line) => `${JSON.stringify(line)}\n`).join(''), {mode: 0o600})
+  const fd = openSync(path, 'a+', 0o600)
+  try {
+    const text = lines.map((line) => `${JSON.stringify(line)}\n`).join('')
+    writeSync(fd, endsTorn(fd) ? `\n${text}` : text)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function endsTorn(fd: number): boolean {
+  const {size} = fstatSync(fd)
+  if (size === 0) return false
+  const last = Buffer.alloc(1)
+  readSync(fd, last, 0, 1, size - 1)
+  return last[0] !== 0x0a
 }
 
 // Past this the file is folded into one line per bot and door when next read.

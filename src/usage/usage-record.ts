@@ -51,7 +51,7 @@ export function mergeUsage(text: string): BotUsage[] {
     return found
   }
   for (const raw of text.split('\n')) {
-    const line = parseLine(raw)
+    const line = parseLine(raw) ?? gluedLine(raw)
     if (line === undefined) continue
     if ('reset' in line) {
       bots.delete(line.reset.toLowerCase())
@@ -90,6 +90,18 @@ function toBotUsage({name, doors}: Tallies): BotUsage {
     addCounts(usage, counts)
   }
   return usage
+}
+
+/**
+ * The whole line at the end of a torn one: a run that crashed mid-write left its line without a newline, and a run of
+ * an earlier version appended its own right after it. The torn part is cut where a line of ours begins.
+ */
+function gluedLine(raw: string): UsageLine | undefined {
+  for (let start = raw.indexOf('{"', 1); start !== -1; start = raw.indexOf('{"', start + 1)) {
+    const line = parseLine(raw.slice(start))
+    if (line !== undefined) return line
+  }
+  return undefined
 }
 
 function parseLine(raw: string): UsageLine | undefined {

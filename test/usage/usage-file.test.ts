@@ -3,7 +3,7 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {readUsage} from '../../src/usage/usage-file.js'
+import {appendUsageLinesSync, readUsage} from '../../src/usage/usage-file.js'
 import {mergeUsage} from '../../src/usage/usage-record.js'
 import {tempDir} from '../throttle/helpers.js'
 
@@ -35,6 +35,27 @@ describe('mergeUsage', () => {
     const usage = mergeUsage(`${text}\n${line('alerts', 'alert', 1, 0)}\n${line('alerts', 'send', 1, 0)}\n`)
     expect(usage.map((bot) => bot.bot)).toEqual(['alerts', 'Beta', 'beta2', 'deploy', 'Zeta'])
     expect(Object.keys(usage[0]!.doors)).toEqual(['alert', 'send', 'webhook'])
+  })
+})
+
+describe('a line torn by a crash mid-write', () => {
+  const torn = '{"bot":"alerts","door":"se'
+
+  it('the next run starts its line on a new one: only the torn run is lost', async () => {
+    const path = join(tempDir('fastpay-tg-usage-'), 'bot-usage.jsonl')
+    writeFileSync(path, `${line('alerts', 'send', 1, 0)}\n${torn}`)
+    appendUsageLinesSync(path, [{bot: 'alerts', door: 'send', sent: 1, failed: 0}])
+    expect(readFileSync(path, 'utf8')).toBe(`${line('alerts', 'send', 1, 0)}\n${torn}\n${line('alerts', 'send', 1, 0)}\n`)
+    appendUsageLinesSync(path, [{bot: 'alerts', door: 'send', sent: 1, failed: 0}])
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(5)
+    expect((await readUsage(path)).map((bot) => [bot.bot, bot.sent])).toEqual([['alerts', 3]])
+  })
+
+  it('a line an earlier version glued onto the torn one is still counted', () => {
+    const glued = `${torn}${line('alerts', 'send', 2, 0)}`
+    const withError = JSON.stringify({bot: 'alerts', door: 'alert', sent: 0, failed: 1, lastError: {at: '2026-12-01T08:00:00.000Z', message: 'down'}})
+    const text = [line('alerts', 'send', 1, 0), glued, `{"bot":"alerts","door":"alert","sent":0,"failed":1,"lastError":{"at":"x"${withError}`, ''].join('\n')
+    expect(mergeUsage(text).map((bot) => [bot.bot, bot.sent, bot.failed])).toEqual([['alerts', 3, 1]])
   })
 })
 
