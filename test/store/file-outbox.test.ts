@@ -96,6 +96,33 @@ describe('FileOutbox claims left behind', () => {
     expect(sent).toHaveLength(1)
   })
 
+  it('an unreadable claim is listed with a warning, and set aside once its claimer is gone (a live one keeps it)', async () => {
+    const holder = spawn('sleep', ['30'])
+    try {
+      const outbox = newOutbox()
+      const pid = await deadPid()
+      const claims = await Promise.all([pid, holder.pid!].map(async (by) => {
+        const entry = await claimedBy(outbox, by, T0)
+        const claim = join(outbox.dir, 'claimed', `${entry.id}.${by}.${T0}.claim`)
+        // What a disk that lost the end of the file leaves.
+        writeFileSync(claim, readFileSync(claim, 'utf8').slice(0, 40))
+        return {id: entry.id, claim}
+      }))
+      const [dead, live] = claims as [{id: string; claim: string}, {id: string; claim: string}]
+      const unreadable = (claim: string, by: number) => `outbox entry ${claim} is unreadable (not JSON); the next flush sets it aside once pid ${by} is gone`
+      const listed = await outbox.list()
+      expect(listed.items).toEqual([])
+      expect(listed.warnings.sort()).toEqual([unreadable(dead.claim, pid), unreadable(live.claim, holder.pid!)].sort())
+      const aside = join(outbox.dir, 'corrupt', `${dead.id}.json`)
+      expect(await outbox.setAsideUnreadable()).toEqual([`outbox entry ${dead.claim} (left claimed by pid ${pid}) was unreadable; set aside as ${aside}`])
+      expect(readFileSync(aside, 'utf8')).toHaveLength(40)
+      expect(readdirSync(join(outbox.dir, 'claimed'))).toEqual([live.claim.split('/').at(-1)])
+      expect(await outbox.list()).toEqual({items: [], warnings: [unreadable(live.claim, holder.pid!)]})
+    } finally {
+      holder.kill()
+    }
+  })
+
   it('leaves a live flush its claim until the timeout', async () => {
     const holder = spawn('sleep', ['30'])
     try {

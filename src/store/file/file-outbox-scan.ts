@@ -46,12 +46,19 @@ export async function scanOutbox(dir: string, claimedDir: string): Promise<{item
   const claimsAfter = await listClaims(claimedDir)
   const names = (claims: Claim[]) => claims.map((claimed) => claimed.path).sort().join('\n')
   if (names(claimsBefore) !== names(claimsAfter)) vanished = true
+  const unreadable = new Set<string>()
   for (const claimed of [...claimsBefore, ...claimsAfter]) {
-    if (items.has(claimed.id)) continue
+    if (items.has(claimed.id) || unreadable.has(claimed.path)) continue
     const text = await readFile(claimed.path, 'utf8').catch(ignoreMissing)
     if (text === undefined) vanished = true
     const entry = text === undefined ? undefined : parseOutboxEntry(text, claimed.id)
-    if (entry !== undefined && !('problem' in entry)) items.set(entry.id, {entry, path: claimed.path, claimedBy: claimed.pid})
+    if (entry === undefined) continue
+    if (!('problem' in entry)) items.set(entry.id, {entry, path: claimed.path, claimedBy: claimed.pid})
+    else {
+      // Written whole or not at all by us: unreadable is damage, which its claimer (once gone) cannot repair.
+      unreadable.add(claimed.path)
+      warnings.push(`outbox entry ${claimed.path} is unreadable (${entry.problem}); the next flush sets it aside once pid ${claimed.pid} is gone`)
+    }
   }
   return {items: [...items.values()], warnings, vanished}
 }

@@ -255,6 +255,13 @@ export class FileOutbox implements OutboxStore {
    */
   async setAsideUnreadable(): Promise<string[]> {
     const warnings: string[] = []
+    // One its claimer left unreadable (a disk that lost the file's end) would be taken back by no flush, and shown by
+    // no listing: set aside too, once that claimer is gone.
+    for (const claimed of await listClaims(this.#claimedDir)) {
+      if (!isAbandoned(claimed, this.#now(), this.#claimTimeoutMs)) continue
+      const text = await readFile(claimed.path, 'utf8').catch(ignoreMissing)
+      if (text !== undefined && 'problem' in parseOutboxEntry(text, claimed.id)) await this.#setAside(claimed, warnings, `${claimed.path} (left claimed by pid ${claimed.pid})`)
+    }
     for (const id of await this.#waitingIds()) {
       const text = await readFile(this.#entryPath(id), 'utf8').catch(ignoreMissing)
       if (text === undefined || !('problem' in parseOutboxEntry(text, id))) continue
@@ -265,14 +272,20 @@ export class FileOutbox implements OutboxStore {
     return warnings
   }
 
-  async #setAside(claimed: Claim, warnings: string[]): Promise<void> {
-    const path = this.#entryPath(claimed.id)
+  async #setAside(claimed: Claim, warnings: string[], shown = this.#entryPath(claimed.id)): Promise<void> {
     const corruptDir = join(this.dir, 'corrupt')
     await mkdir(corruptDir, {recursive: true, mode: 0o700})
     const aside = join(corruptDir, `${claimed.id}.json`)
-    await rename(claimed.path, aside)
-    forgetClaim(claimed)
-    warnings.push(`outbox entry ${path} was unreadable; set aside as ${aside}`)
+    try {
+      await rename(claimed.path, aside)
+    } catch (error) {
+      // Another flush moved it first (aside, or back among the waiting ones, where it is met again).
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw error
+    } finally {
+      forgetClaim(claimed)
+    }
+    warnings.push(`outbox entry ${shown} was unreadable; set aside as ${aside}`)
   }
 
   #waitingIds(): Promise<string[]> {
