@@ -1,6 +1,6 @@
 import type {FlushReport} from '../store/outbox-types.js'
 import {limiterFor} from '../rate-limit/telegram-limiter.js'
-import {deliverToChats} from '../send/deliver.js'
+import {type DeliverOptions, deliverToChats} from '../send/deliver.js'
 import {ChatMigrations} from '../send/migrations.js'
 import type {OutboxStore} from '../store/types.js'
 import type {AlertTarget} from './alert-target.js'
@@ -36,10 +36,10 @@ export async function flushAlerts(options: FlushAlertsOptions): Promise<FlushAle
   for (const bot of bots) {
     let opened: Promise<{send: SendTo}> | undefined
     const flushed = await outbox.flush(
-      async (entry) => {
+      async (entry, chatDone) => {
         opened ??= options.openBot(bot).then(senderFor)
         const {send} = await opened
-        return send(entry.chatIds, entry.message)
+        return send(entry.chatIds, entry.message, chatDone)
       },
       {bot},
     )
@@ -53,11 +53,12 @@ export async function flushAlerts(options: FlushAlertsOptions): Promise<FlushAle
 type SendTo = (
   chatIds: ReadonlyArray<number | string>,
   message: Parameters<typeof deliverToChats>[2],
+  onChatDone: DeliverOptions['onChatDone'],
 ) => ReturnType<typeof deliverToChats>
 
 // One limiter per bot: Telegram's limits count per bot token.
 function senderFor(target: Pick<AlertTarget, 'client' | 'migrations'>): {send: SendTo} {
   const limiter = limiterFor(target.client)
   const migrations = target.migrations ?? new ChatMigrations()
-  return {send: (chatIds, message) => deliverToChats(target.client, chatIds, message, {limiter, migrations})}
+  return {send: (chatIds, message, onChatDone) => deliverToChats(target.client, chatIds, message, {limiter, migrations, onChatDone})}
 }

@@ -3,10 +3,10 @@ import type {InlineKeyboardMarkup} from '@grammyjs/types'
 import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {redact} from '../redact.js'
-import {type ChatDelivery, type DeliverOptions, deliverToChats} from '../send/deliver.js'
+import {type ChatDelivery, type DeliverOptions, deliverToChats, tellEach} from '../send/deliver.js'
 import {failureKind} from '../send/failure-kind.js'
 import {ChatMigrations} from '../send/migrations.js'
-import type {FlushReport, HeldEntry, SpooledMessage} from '../store/outbox-types.js'
+import type {DeliverEntry, FlushReport, HeldEntry, SpooledMessage} from '../store/outbox-types.js'
 import type {OutboxStore, ThrottleStore} from '../store/types.js'
 import {channelKey} from '../support/channel-key.js'
 import {StateDirError} from '../support/state-dir.js'
@@ -111,7 +111,7 @@ export async function sendAlert(options: SendAlertOptions): Promise<SendAlertRes
   const migrations = target.migrations ?? new ChatMigrations()
   const send = (chatIds: ReadonlyArray<number | string>, message: SpooledMessage, onChatDone?: DeliverOptions['onChatDone']) =>
     deliverToChats(target.client, chatIds, message, {limiter, migrations, ...(onChatDone ? {onChatDone} : {})})
-  const sendEntry = (entry: {chatIds: ReadonlyArray<number | string>; message: SpooledMessage}) => send(entry.chatIds, entry.message)
+  const sendEntry: DeliverEntry = (entry, chatDone) => send(entry.chatIds, entry.message, chatDone)
   const common = {bot, ...(throttle ? {throttleKey: throttle.key} : {})}
   const render = (reportedSuppressed?: {count: number; since: Date}) => renderMessage(options, now, reportedSuppressed)
 
@@ -160,7 +160,10 @@ export async function sendAlert(options: SendAlertOptions): Promise<SendAlertRes
   }
 
   let deliveries: ChatDelivery[] = []
-  const delivered = await outbox.deliverHeld(held, async (entry) => (deliveries = await send(entry.chatIds, entry.message, options.onChatDone)))
+  const delivered = await outbox.deliverHeld(held, async (entry, chatDone) => {
+    deliveries = await send(entry.chatIds, entry.message, tellEach(chatDone, options.onChatDone))
+    return deliveries
+  })
   // The slice's count included this alert's entry, which waits no more once no chat waits for it.
   if (delivered.pending.length === 0) flushed.waiting = Math.max(0, flushed.waiting - 1)
   if (flushed.entries.length >= HEAD_OF_LINE_SLICE) {

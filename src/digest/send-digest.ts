@@ -28,7 +28,7 @@ export interface SendDigestOptions {
   /** Sent after the text, with the caption as its legend. */
   chart?: {png: Buffer; caption: string}
   /** Where the text goes for chats Telegram cannot take it now (the chart is not spooled). */
-  outbox: Pick<OutboxStore, 'spool'>
+  outbox: Pick<OutboxStore, 'hold' | 'deliverHeld'>
   /** One digest per key per window (the store alerts use, files or Redis). @default sent whatever came before */
   throttle?: {store: ThrottleStore; key: string; windowSeconds: number}
   /** Where the chats linked to the target's channel are read, once the throttle lets the digest through. @default none */

@@ -4,11 +4,11 @@ import type {BotApiClient} from '../api/index.js'
 import {describeFailure, failedOf} from '../describe-failure.js'
 import {ExitCode, type ExitCodeValue, worstExitCode} from '../exit-codes.js'
 import type {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
-import {type ChatDelivery, type DeliverOptions, deliverToChats} from '../send/deliver.js'
+import {type ChatDelivery, type DeliverOptions, deliverToChats, tellEach} from '../send/deliver.js'
 import type {ChatMigrations} from '../send/migrations.js'
 import type {OutgoingMessage} from '../send/outgoing-message.js'
-import {failureKind} from '../send/failure-kind.js'
-import type {OutboxEntry, SpooledMedia, SpooledMessage} from '../store/outbox-types.js'
+import {redact} from '../redact.js'
+import type {HeldEntry, OutboxEntry, SpooledMedia, SpooledMessage} from '../store/outbox-types.js'
 import type {OutboxStore} from '../store/types.js'
 import {copyIntoOutbox, type OutboxFileCopy, removeStrayCopies} from './spooled-file.js'
 
@@ -19,12 +19,14 @@ export interface DeliverOrSpoolOptions {
   chatIds: ReadonlyArray<number | string>
   message: SpooledMessage
   /** Any outbox backend (files, Redis). */
-  outbox: Pick<OutboxStore, 'spool'>
+  outbox: Pick<OutboxStore, 'hold' | 'deliverHeld'>
   /** @default the client's process-wide limiter */
   limiter?: TelegramRateLimiter
   migrations?: ChatMigrations
   /** Called just before the entry is written (what it refers to must outlive the process from then on). */
   beforeSpool?: () => void
+  /** Called when no entry could be written: what `beforeSpool` kept for it can go. */
+  notSpooled?: () => void
   /** Why the outbox cannot keep this message (its file could not be copied): chats Telegram cannot take it for now fail. */
   cannotSpool?: string
   /** Told as each chat is done: see DeliverOptions. */
@@ -48,34 +50,56 @@ export interface DeliverOrSpoolResult {
 }
 
 /**
- * Sends to every chat now; the chats Telegram cannot take it for now (network down, 5xx, a 429 longer than the
- * client waits) get one outbox entry, delivered by `alert flush`. Refusals that asking again cannot fix (blocked,
- * chat not found, wrong token) are results, not spooled, and outrank the spool in the exit code: they need someone.
+ * Sends to every chat now, write-ahead as an alert is: the message is first written to the outbox, held by this run
+ * (see OutboxStore.hold), and each chat Telegram accepts is taken off it as it goes. The chats Telegram cannot take
+ * it for now (network down, 5xx, a 429 longer than the client waits) keep the entry, delivered by `alert flush`; a
+ * run killed at any point after the write leaves it to the next flush, for the chats not yet answered. Refusals that
+ * asking again cannot fix (blocked, chat not found, wrong token) are results, taken off the entry, and outrank the
+ * spool in the exit code: they need someone. An outbox that cannot be written does not stop the message (fail open).
  */
 export async function deliverOrSpool(options: DeliverOrSpoolOptions): Promise<DeliverOrSpoolResult> {
   const {message} = options
-  const deliveries = await deliverToChats(options.client, options.chatIds, message, {
-    ...(options.limiter ? {limiter: options.limiter} : {}),
-    ...(options.migrations ? {migrations: options.migrations} : {}),
-    ...(options.onChatDone ? {onChatDone: options.onChatDone} : {}),
-  })
-  const later = failedOf(deliveries).filter((delivery) => failureKind(delivery.error) === 'later')
-  let spooled: DeliverOrSpoolResult['spooled']
+  const send = (chatIds: ReadonlyArray<number | string>, chatDone?: DeliverOptions['onChatDone']) =>
+    deliverToChats(options.client, chatIds, message, {
+      ...(options.limiter ? {limiter: options.limiter} : {}),
+      ...(options.migrations ? {migrations: options.migrations} : {}),
+      ...(chatDone ? {onChatDone: chatDone} : {}),
+    })
   let outboxProblem = options.cannotSpool
-  if (later.length > 0 && outboxProblem === undefined) {
-    // A group upgraded on the way is addressed by its new id from now on.
-    const chatIds = later.map((delivery) => delivery.migratedTo ?? delivery.chatId)
-    const error = later[0]!.error.message
+  let held: HeldEntry | undefined
+  if (outboxProblem === undefined) {
     options.beforeSpool?.()
     try {
-      const entry = await options.outbox.spool({bot: options.botLabel, chatIds, message, attempts: 1, lastError: error})
-      spooled = {id: entry.id, chatIds, error: entry.lastError ?? error}
-    } catch (spoolError) {
-      // The outbox failing must not hide what happened: the chats served are reported, the others as failed.
-      outboxProblem = describeFailure(spoolError).message
+      held = await options.outbox.hold({bot: options.botLabel, chatIds: options.chatIds, message})
+    } catch (holdError) {
+      outboxProblem = describeFailure(holdError).message
     }
   }
-  const failed = failedOf(deliveries).filter((delivery) => spooled === undefined || !later.includes(delivery))
+  if (held === undefined) {
+    options.notSpooled?.()
+    // Fail open: what Telegram takes now is sent; the chats that would have waited are failures, said so.
+    const deliveries = await send(options.chatIds, options.onChatDone)
+    return finished(deliveries, undefined, outboxProblem)
+  }
+  let deliveries: ChatDelivery[] = []
+  try {
+    const flushed = await options.outbox.deliverHeld(held, async (entry, chatDone) => {
+      deliveries = await send(entry.chatIds, tellEach(chatDone, options.onChatDone))
+      return deliveries
+    })
+    if (flushed.pending.length === 0) return finished(deliveries)
+    const chatIds = flushed.pending.map((pending) => pending.chatId)
+    return finished(deliveries, {id: held.entry.id, chatIds, error: redact(flushed.pending[0]!.error)})
+  } catch (error) {
+    // Sent, but the outbox failed to record it: the entry may still wait for a flush, which the failures here ignore.
+    return finished(deliveries, undefined, describeFailure(error).message)
+  }
+}
+
+function finished(deliveries: ChatDelivery[], spooled?: DeliverOrSpoolResult['spooled'], outboxProblem?: string): DeliverOrSpoolResult {
+  // A group upgraded on the way waits under its new id.
+  const waiting = new Set((spooled?.chatIds ?? []).map(String))
+  const failed = failedOf(deliveries).filter((delivery) => !waiting.has(String(delivery.migratedTo ?? delivery.chatId)))
   return {
     deliveries,
     ...(spooled ? {spooled} : {}),
@@ -85,11 +109,10 @@ export async function deliverOrSpool(options: DeliverOrSpoolOptions): Promise<De
   }
 }
 
-
-export interface SendWithOutboxOptions extends Omit<DeliverOrSpoolOptions, 'message' | 'outbox'> {
+export interface SendWithOutboxOptions extends Omit<DeliverOrSpoolOptions, 'message' | 'outbox' | 'beforeSpool' | 'notSpooled'> {
   message: OutgoingMessage
   /** Any outbox backend; `list` tells which copies in `outboxDir` entries still refer to. */
-  outbox: Pick<OutboxStore, 'spool'> & {list(): Promise<{items: ReadonlyArray<{entry: OutboxEntry}>}>}
+  outbox: Pick<OutboxStore, 'hold' | 'deliverHeld'> & {list(): Promise<{items: ReadonlyArray<{entry: OutboxEntry}>}>}
   /** The file outbox's directory (`outboxDirIn(stateDir)`): a local file is copied into its `files/` first. */
   outboxDir: string
 }
@@ -134,16 +157,17 @@ export async function sendWithOutbox(options: SendWithOutboxOptions): Promise<De
   }
   const {media: _media, text, ...fields} = message
   try {
-    const result = await deliverOrSpool({
+    return await deliverOrSpool({
       ...rest,
       message: {...fields, text: text ?? '', ...(media ? {media} : {})},
-      // Kept before the entry is written, so that a signal between the two cannot take the file from a written entry.
+      // Kept before the entry is written, so that a signal between the two cannot take the file from a written entry;
+      // once written, the entry's removal takes its copy with it.
       beforeSpool: () => copy?.keep(),
+      notSpooled: () => copy?.remove(),
       ...(cannotSpool === undefined ? {} : {cannotSpool}),
     })
-    if (!result.spooled) copy?.remove()
-    return result
   } catch (error) {
+    // Thrown before any entry was written (the outbox's own failures are results).
     copy?.remove()
     throw error
   }

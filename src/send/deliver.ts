@@ -33,6 +33,13 @@ export interface DeliverOptions {
   onChatDone?: (delivery: ChatDelivery, total: number) => void
 }
 
+/** One `onChatDone` telling each listener given, in order (the outbox's record of a chat, then a progress line). */
+export function tellEach(...listeners: Array<DeliverOptions['onChatDone'] | undefined>): NonNullable<DeliverOptions['onChatDone']> {
+  return (delivery, total) => {
+    for (const listener of listeners) listener?.(delivery, total)
+  }
+}
+
 interface Parts {
   caption?: string
   texts: string[]

@@ -18,13 +18,15 @@ export async function deliverEntry(
    * @default 'waiting'
    */
   kind: 'new' | 'waiting' = 'waiting',
+  /** Told of each chat's delivery as it ends: see DeliverEntry. @default nothing */
+  chatDone: (delivery: ChatDelivery) => void = () => undefined,
 ): Promise<{flushed: FlushedEntry; kept?: OutboxEntry}> {
   let deliveries: ChatDelivery[]
   try {
     const problem = await spooledFileProblem(entry.message.media)
     // Other bytes than those spooled would not be the message: the entry goes, refused for every chat, loudly.
     if (problem !== undefined) return {flushed: {id: entry.id, bot: entry.bot, delivered: [], refused: entry.chatIds.map((chatId) => ({chatId, error: problem})), pending: []}}
-    deliveries = await deliver(entry)
+    deliveries = await deliver(entry, chatDone)
   } catch (error) {
     const failure = describeFailure(error)
     deliveries = entry.chatIds.map((chatId) => ({chatId, ok: false, messageIds: [], error: failure}))
@@ -64,4 +66,34 @@ const isRefused = (failure: FailureKind, kind: 'new' | 'waiting') => failure ===
 export function deliveredMark(entry: OutboxEntry, flushed: FlushedEntry, kind: 'new' | 'waiting'): number | undefined {
   if (kind === 'new' || entry.throttleKey === undefined || flushed.delivered.length === 0) return undefined
   return Date.parse(entry.createdAt)
+}
+
+/** What `recordChatsDone` gives a backend: the `chatDone` to pass on, and the wait for its writes. */
+export interface ChatsDoneRecorder {
+  chatDone: (delivery: ChatDelivery) => void
+  /** Resolves once every write has ended: the backend finishes the entry (removes or rewrites it) only after. */
+  settled: () => Promise<void>
+}
+
+/**
+ * Takes each chat Telegram accepted off the stored entry as its delivery ends, one `save` (the backend's rewrite of
+ * the entry it holds) at a time, in order. The last chat is left to the entry's finish, which removes it. A save
+ * that fails only leaves its chat in the entry, as before this run (a run killed later sends it there again): it
+ * must not fail a delivery Telegram accepted.
+ */
+export function recordChatsDone(entry: OutboxEntry, save: (entry: OutboxEntry) => Promise<unknown>): ChatsDoneRecorder {
+  let current = entry
+  let saving: Promise<unknown> = Promise.resolve()
+  return {
+    chatDone: (delivery) => {
+      if (!delivery.ok) return
+      const chatIds = current.chatIds.filter((chatId) => String(chatId) !== String(delivery.chatId))
+      if (chatIds.length === current.chatIds.length || chatIds.length === 0) return
+      const next = (current = {...current, chatIds})
+      saving = saving.then(() => save(next)).catch(() => undefined)
+    },
+    settled: async () => {
+      await saving
+    },
+  }
 }

@@ -71,8 +71,12 @@ export interface OutboxListing {
   warnings: string[]
 }
 
-/** Sends one entry to its chats; the outbox decides from the per-chat results what stays. */
-export type DeliverEntry = (entry: OutboxEntry) => Promise<ChatDelivery[]>
+/**
+ * Sends one entry to its chats; the outbox decides from the per-chat results what stays. `chatDone` (pass it to
+ * deliverToChats' `onChatDone`) lets the outbox take each chat Telegram accepted off the stored entry at once, so
+ * that a run killed half-way leaves only the chats not yet answered (a chat in flight then may get it twice).
+ */
+export type DeliverEntry = (entry: OutboxEntry, chatDone: (delivery: ChatDelivery) => void) => Promise<ChatDelivery[]>
 
 export interface FlushOptions {
   /** Only entries of this bot (`OutboxEntry.bot`). @default every entry */

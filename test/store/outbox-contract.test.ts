@@ -3,11 +3,12 @@
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 
 import {TelegramApiError, TelegramNetworkError} from '../../src/api/index.js'
 import {describeFailure} from '../../src/describe-failure.js'
 import {registerSecret} from '../../src/redact.js'
+import type {ChatDelivery} from '../../src/send/deliver.js'
 import {FileOutbox, type OutboxEntry, type OutboxStore, RedisOutbox} from '../../src/store/index.js'
 import {tempDir} from '../throttle/helpers.js'
 import {redisForFile, testPrefix} from './redis-server.js'
@@ -235,6 +236,26 @@ for (const backend of backends) {
       expect(await aside.read()).toBe(UNREADABLE)
       expect(sent.map((item) => item.text)).toEqual(['good'])
       expect(await outbox.list()).toEqual({items: [], warnings: []})
+    })
+
+    it('takes each chat Telegram accepted off a held entry as it goes: a run killed half-way leaves the others only', async () => {
+      const [outbox, other] = await backend.open()
+      const held = await outbox.hold({bot: 'alerts', chatIds: [1, 2, 3], message: {text: 'x', parseMode: 'HTML'}, createdAt: new Date(T0)})
+      // What another host or a later run finds while the delivery is under way (where a kill would leave it).
+      const waitingFor = async (chatIds: Array<number | string>) =>
+        vi.waitFor(async () => expect((await other.list()).items.map((item) => item.entry.chatIds)).toEqual([chatIds]))
+      const flushed = await outbox.deliverHeld(held, async (entry, chatDone) => {
+        const deliveries: ChatDelivery[] = [{chatId: 1, ok: true, messageIds: [1]}, {chatId: 2, ok: false, messageIds: [], error: NETWORK_DOWN}, {chatId: 3, ok: true, messageIds: [2]}]
+        expect(entry.chatIds).toEqual([1, 2, 3])
+        chatDone(deliveries[0]!)
+        await waitingFor([2, 3])
+        chatDone(deliveries[1]!)
+        chatDone(deliveries[2]!)
+        await waitingFor([2])
+        return deliveries
+      })
+      expect(flushed).toEqual({id: held.entry.id, bot: 'alerts', delivered: [1, 3], refused: [], pending: [{chatId: 2, error: NETWORK_DOWN.message}]})
+      expect((await other.list()).items.map((item) => [item.entry.chatIds, item.entry.attempts, item.claimedBy])).toEqual([[[2], 1, undefined]])
     })
 
     it('delivers each entry once when two hosts flush at once', async () => {

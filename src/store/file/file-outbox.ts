@@ -4,7 +4,7 @@ import {dirname, join} from 'node:path'
 import {redact} from '../../redact.js'
 import {writeFileAtomic} from '../../support/atomic-write.js'
 import {ensureStateDir, stateDirError} from '../../support/state-dir.js'
-import {deliveredMark, deliverEntry} from '../deliver-entry.js'
+import {deliveredMark, deliverEntry, recordChatsDone} from '../deliver-entry.js'
 import {newOutboxEntry, parseOutboxEntry} from '../outbox-entry.js'
 import {removeSpooledFile} from '../outbox-media.js'
 import {
@@ -22,7 +22,7 @@ import {
 import type {OutboxStore} from '../types.js'
 import {deliveredMarkPath, pruneDeliveredMarks, readDeliveredMark} from './delivered-marks.js'
 import {ignoreMissing, newestPending, scanOutbox, waitingIds} from './file-outbox-scan.js'
-import {type Claim, claim, forgetClaim, holdClaim, isAbandoned, type Lease, listClaims, removeDeadTemporaries, startLease, unclaim, withLease} from './outbox-claims.js'
+import {type Claim, claim, forgetClaim, holdClaim, isAbandoned, type Lease, listClaims, removeDeadTemporaries, startLease, unclaim} from './outbox-claims.js'
 
 export interface FileOutboxOptions {
   /** The spool directory, e.g. `outboxDirIn(resolveStateDir())`: `~/.local/state/fastpay-tg/outbox`. */
@@ -70,6 +70,8 @@ export class FileOutbox implements OutboxStore {
    * see HeldEntry. `deliverHeld` or `releaseHeld` finishes it.
    */
   async hold(input: NewOutboxEntry): Promise<HeldEntry> {
+    // The outbox first, so that a state dir in trouble is named as the operator knows it.
+    await ensureStateDir(this.dir)
     await ensureStateDir(this.#claimedDir)
     const entry = newOutboxEntry({attempts: 0, ...input}, this.#now())
     const text = redact(JSON.stringify(entry, null, 2))
@@ -195,8 +197,13 @@ export class FileOutbox implements OutboxStore {
   }
 
   async #deliverClaimed(entry: OutboxEntry, claimed: Claim, deliver: DeliverEntry, kind: 'new' | 'waiting' = 'waiting'): Promise<FlushedEntry> {
-    const lease = this.#claimTimeoutMs / 3
-    const {flushed, kept} = await withLease(claimed, lease, this.#now, () => deliverEntry(entry, deliver, kind))
+    const lease = startLease(claimed, this.#claimTimeoutMs / 3, this.#now)
+    const rewrite = (current: OutboxEntry) => lease.exclusive(() => this.#write(claimed.path, JSON.stringify(current, null, 2)))
+    const recorder = recordChatsDone(entry, rewrite)
+    const {flushed, kept} = await deliverEntry(entry, deliver, kind, recorder.chatDone).finally(async () => {
+      await recorder.settled()
+      await lease.stop()
+    })
     if (kept === undefined) {
       const markedAt = deliveredMark(entry, flushed, kind)
       if (markedAt !== undefined) await this.#markDelivered(entry, markedAt)

@@ -57,8 +57,10 @@ export function forgetClaim(claimed: Claim): void {
 
 /** A claim renewed in the background until `stop()`. */
 export interface Lease {
-  /** Stops renewing, once any renewal under way is done (the claim's path is final then). */
+  /** Stops renewing, once any renewal and `exclusive` work under way is done (the claim's path is final then). */
   stop(): Promise<void>
+  /** Runs `work` between renewals, so that the claim's path cannot change under it (a rewrite of the entry). */
+  exclusive<T>(work: () => Promise<T>): Promise<T>
 }
 
 /**
@@ -93,15 +95,15 @@ export function startLease(claimed: Claim, intervalMs: number, now: () => number
       clearInterval(timer)
       await renewing
     },
-  }
-}
-
-export async function withLease<T>(claimed: Claim, intervalMs: number, now: () => number, work: () => Promise<T>): Promise<T> {
-  const lease = startLease(claimed, intervalMs, now)
-  try {
-    return await work()
-  } finally {
-    await lease.stop()
+    exclusive: <T>(work: () => Promise<T>) => {
+      const done = renewing.then(work)
+      // The queue goes on whatever the work's outcome: the caller is told of it through `done`.
+      renewing = done.then(
+        () => undefined,
+        () => undefined,
+      )
+      return done
+    },
   }
 }
 

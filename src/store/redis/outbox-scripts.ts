@@ -46,6 +46,16 @@ return 1
 `)
 
 /**
+ * KEYS entries, holders. ARGV entry id, entry JSON, consumer. Rewrites an entry its consumer is delivering (a chat
+ * Telegram accepted taken off), only while it is still that consumer's. Returns 1 when written.
+ */
+export const REWRITE_HELD = new LuaScript(`
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[3] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`)
+
+/**
  * KEYS stream. ARGV consumer, idle ms. Makes every entry pending with a consumer known to be dead look given back,
  * so that the next claim takes it over at once. Returns how many.
  */

@@ -2,7 +2,7 @@ import {hostname} from 'node:os'
 import type {Redis} from 'ioredis'
 
 import {redact} from '../../redact.js'
-import {deliveredMark, deliverEntry} from '../deliver-entry.js'
+import {deliveredMark, deliverEntry, recordChatsDone} from '../deliver-entry.js'
 import {newOutboxEntry, parseOutboxEntry} from '../outbox-entry.js'
 import {
   DEFAULT_CLAIM_TIMEOUT_MS,
@@ -19,7 +19,7 @@ import {
 } from '../outbox-types.js'
 import type {OutboxStore} from '../types.js'
 import {type BotKeys, type Claimed, claimNext, outboxKeys} from './outbox-claim.js'
-import {ACK, GIVE_BACK, GIVE_BACK_DEAD, HOLD, RENEW, SET_ASIDE, SET_ASIDE_DOCUMENT, SPOOL, SWEEP_CONSUMERS} from './outbox-scripts.js'
+import {ACK, GIVE_BACK, GIVE_BACK_DEAD, HOLD, RENEW, REWRITE_HELD, SET_ASIDE, SET_ASIDE_DOCUMENT, SPOOL, SWEEP_CONSUMERS} from './outbox-scripts.js'
 import {isDeadHere} from './redis-key-lock.js'
 import {deliveredMarkKey, newestPendingOrMarked} from './redis-pending-since.js'
 
@@ -243,7 +243,11 @@ export class RedisOutbox implements OutboxStore {
       return undefined
     }
     const renewal = this.#renewEvery(keys, claimed.streamId, claimed.id)
-    const {flushed, kept} = await deliverEntry(entry, deliver, kind).finally(() => clearInterval(renewal))
+    const recorder = recordChatsDone(entry, (current) => REWRITE_HELD.run(this.#redis, [keys.entries, keys.holders], [claimed.id, JSON.stringify(current), this.consumer]))
+    const {flushed, kept} = await deliverEntry(entry, deliver, kind, recorder.chatDone).finally(async () => {
+      await recorder.settled()
+      clearInterval(renewal)
+    })
     report.entries.push(flushed)
     if (kept === undefined) {
       const markedAt = deliveredMark(entry, flushed, kind)
