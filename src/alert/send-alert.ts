@@ -174,7 +174,7 @@ export async function sendAlert(options: SendAlertOptions): Promise<SendAlertRes
   }
   if (delivered.pending.length > 0) {
     const chatIds = delivered.pending.map((pending) => pending.chatId)
-    const spooled = {id: held.entry.id, chatIds, reason: 'unreachable' as const, error: redact(delivered.pending[0]!.error)}
+    const spooled = {id: delivered.id, chatIds, reason: 'unreachable' as const, error: redact(delivered.pending[0]!.error)}
     return {status: 'spooled', exitCode: ExitCode.spooled, ...sent, deliveries, spooled, flushed, warnings}
   }
   if (delivered.refused.length === 0) return {status: 'sent', exitCode: ExitCode.ok, ...sent, deliveries, flushed, warnings}

@@ -11,6 +11,7 @@ import {FileLockStore} from './file/file-lock-store.js'
 import {LinkStore} from './link-store.js'
 import {type DrainReport, FallbackOutbox} from './fallback/fallback-outbox.js'
 import {FallbackLock} from './fallback/fallback-lock.js'
+import {SettlementFiles} from './fallback/redis-settlements.js'
 import {FallbackHistory, FallbackKeyValue} from './fallback/fallback-state.js'
 import {FallbackThrottle} from './fallback/fallback-throttle.js'
 import {RedisHistory} from './redis/redis-history.js'
@@ -117,6 +118,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     new RedisOutbox({...shared, ...pick(tuning, ['claimTimeoutMs', 'consumer'])}),
     local.outbox,
     link,
+    new SettlementFiles(join(outboxDirIn(stateDir), 'redis-settled')),
   )
   const lock = new FallbackLock(new RedisLock({...shared, ...(tuning.consumer ? {holder: tuning.consumer} : {})}), local.lock, link)
   const redisKv = new RedisKeyValue(shared)

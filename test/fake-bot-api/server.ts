@@ -78,7 +78,7 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
       response.socket?.destroy()
       return true
     }
-    if ('delayMs' in fault || 'withoutFileIds' in fault) return false
+    if ('delayMs' in fault || 'withoutFileIds' in fault || 'gate' in fault) return false
     if (fault.status === 429) {
       const description = `Too Many Requests: retry after ${fault.retryAfter}`
       sendError(response, record, new FakeApiError(429, description, {retry_after: fault.retryAfter}))
@@ -134,7 +134,12 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
     }
     requests.push(record)
 
-    const fault = faults.take(method)
+    let fault = faults.take(method)
+    if (fault !== undefined && 'gate' in fault) {
+      record.fault = fault
+      await fault.gate.catch(() => undefined)
+      fault = fault.then
+    }
     if (fault !== undefined && applyFault(fault, response, record)) return
     if (fault !== undefined && 'delayMs' in fault) await delay(fault.delayMs)
 

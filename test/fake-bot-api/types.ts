@@ -69,6 +69,8 @@ export type FaultKind =
   | {destroy: true}
   /** Answers normally, after this delay. */
   | {delayMs: number}
+  /** Waits until `gate` settles (the test decides when), then answers with `then`, or normally without one. */
+  | {gate: Promise<unknown>; then?: FaultKind}
   /** Answers normally, but with every `file_id` left out of the result, as some proxies and gateways answer. */
   | {withoutFileIds: true}
 

@@ -2,7 +2,7 @@
 // are spooled on this host, and the spool is handed to Redis once it is back, each alert delivered once.
 import {readdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {afterAll, describe, expect, it} from 'vitest'
+import {afterAll, describe, expect, it, vi} from 'vitest'
 
 import {sendAlert} from '../../src/alert/send-alert.js'
 import {BotApiClient} from '../../src/api/index.js'
@@ -97,6 +97,46 @@ describe.skipIf(found.skip !== undefined)(`a store whose Redis stops mid-run${fo
       expect(await take()).toEqual([])
     } finally {
       await store.close()
+    }
+  })
+
+  it('an alert whose Redis stops answering while Telegram takes it is reported sent with one warning line, not thrown', async () => {
+    const api = await startApi()
+    const warnings: string[] = []
+    const store = await openStore({
+      configPath: '/nonexistent/config.yml',
+      env: {FASTPAY_TG_STORE: found.redis!.url},
+      stateDir: tempDir('fastpay-tg-fallback-'),
+      onWarning: (line) => warnings.push(line),
+      redis: {prefix: testPrefix(), retryAfterMs: 0, commandTimeoutMs: 300},
+    })
+    try {
+      const client = new BotApiClient({token: TOKEN, apiRoot: api.url, retry: {sleep: async () => {}}})
+      let release = () => {}
+      api.failNext({method: 'sendMessage', kind: {gate: new Promise<void>((resolve) => (release = resolve))}})
+      const sending = sendAlert({
+        target: {client, botLabel: 'alerts', chatIds: [PRIVATE_CHAT]},
+        content: {title: 'Redis paused', severity: 'error', channel: 'alerts', host: 'web-1'},
+        throttle: {store: store.throttle, key: 'alerts:Redis paused', windowSeconds: 60},
+        outbox: store.outbox,
+        now: T0,
+      })
+      await vi.waitFor(() => expect(api.requests.filter((request) => request.method === 'sendMessage')).toHaveLength(1), {timeout: 20_000, interval: 10})
+      found.redis!.pause()
+      release()
+      const result = await sending.finally(() => found.redis!.resume())
+      expect([result.status, result.exitCode]).toEqual(['sent', 0])
+      const hostPort = found.redis!.url.slice('redis://'.length).replaceAll('.', '\\.')
+      expect(warnings).toEqual([expect.stringMatching(new RegExp(`^store redis://${hostPort} unreachable \\(Command timed out\\); using the file store in .+ until it is back$`))])
+
+      const deliver = (entry: OutboxEntry) => deliverToChats(client, entry.chatIds, entry.message)
+      expect(await store.outbox.list()).toEqual({items: [], warnings: []})
+      expect(await store.outbox.flush(deliver)).toEqual({entries: [], waiting: 0, warnings: []})
+      expect(api.messages(PRIVATE_CHAT)).toHaveLength(1)
+    } finally {
+      found.redis!.resume()
+      await store.close()
+      await api.close()
     }
   })
 })

@@ -14,8 +14,11 @@ export interface TestRedis {
   /** True when this process started it (so it may be stopped and started again). */
   own: boolean
   stop(): Promise<void>
-  /** Starts it again on the same port, empty (no persistence). */
+  /** Starts it again on the same port: empty, or with what `SAVE` wrote to `dataDir` when one was given. */
   start(): Promise<void>
+  /** SIGSTOP and SIGCONT: a Redis that keeps its connections open and stops answering, then answers again. */
+  pause(): void
+  resume(): void
 }
 
 export type RedisForTests = {redis: TestRedis; skip?: undefined} | {redis?: undefined; skip: string}
@@ -25,10 +28,10 @@ function hasRedisServer(): boolean {
 }
 
 /** A Redis to test against, or why there is none (for the describe's name, so the skip says why). */
-export async function redisForTests(options: {own?: boolean} = {}): Promise<RedisForTests> {
+export async function redisForTests(options: {own?: boolean; dataDir?: string} = {}): Promise<RedisForTests> {
   const fromEnv = process.env.REDIS_URL
   if (fromEnv && !options.own) {
-    return {redis: {url: fromEnv, own: false, stop: async () => {}, start: async () => {}}}
+    return {redis: {url: fromEnv, own: false, stop: async () => {}, start: async () => {}, pause: () => {}, resume: () => {}}}
   }
   if (!hasRedisServer()) {
     const why = options.own ? 'these tests stop and restart Redis' : 'REDIS_URL is not set'
@@ -37,7 +40,7 @@ export async function redisForTests(options: {own?: boolean} = {}): Promise<Redi
     console.warn(`Redis store tests ${skip}`)
     return {skip}
   }
-  return {redis: await startOwnRedis()}
+  return {redis: await startOwnRedis(options.dataDir)}
 }
 
 /**
@@ -70,11 +73,13 @@ export async function redisForFile(): Promise<{skip?: string; client(): Promise<
   return {skip: found.skip, client: () => (client ??= connectRedis(found.redis!.url))}
 }
 
-async function startOwnRedis(): Promise<TestRedis> {
+/** `dataDir`: where `SAVE` writes and a start reads (a Redis that comes back with its data), else nowhere. */
+async function startOwnRedis(dataDir?: string): Promise<TestRedis> {
   const port = await closedPort()
   let child: ChildProcess | undefined
   const start = async () => {
-    child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
+    const persistence = dataDir === undefined ? [] : ['--dir', dataDir, '--dbfilename', 'dump.rdb']
+    child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', ...persistence], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const started = child
@@ -99,7 +104,7 @@ async function startOwnRedis(): Promise<TestRedis> {
   }
   await start()
   process.once('exit', () => child?.kill('SIGKILL'))
-  return {url: `redis://127.0.0.1:${port}`, own: true, stop, start}
+  return {url: `redis://127.0.0.1:${port}`, own: true, stop, start, pause: () => child?.kill('SIGSTOP'), resume: () => child?.kill('SIGCONT')}
 }
 
 const prefixes: string[] = []

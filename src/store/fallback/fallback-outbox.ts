@@ -1,8 +1,10 @@
+import {redact} from '../../redact.js'
 import type {DeliverEntry, FlushedEntry, FlushOptions, FlushReport, HeldEntry, NewOutboxEntry, OutboxEntry, OutboxListing} from '../outbox-types.js'
 import {isRedisUnavailable} from '../redis/redis-errors.js'
 import type {RedisLink} from '../redis/redis-link.js'
 import type {RedisOutbox} from '../redis/redis-outbox.js'
 import type {OutboxStore} from '../types.js'
+import type {Settlement, SettlementFiles} from './redis-settlements.js'
 
 /** What `drainLocalSpool` did. */
 export interface DrainReport {
@@ -19,7 +21,10 @@ export interface DrainReport {
  * Redis's outbox while Redis answers, this host's spool directory while it does not: an alert that cannot reach
  * Telegram is spooled somewhere either way, and flushes deliver it. Once Redis answers again, the first flush
  * hands the local spool over to Redis (each entry once, even with several flushes at once or a crash half-way),
- * then delivers from Redis.
+ * then delivers from Redis. An alert held in Redis whose run finds Redis gone once Telegram answered is finished on
+ * this host: a copy for the chats still waiting goes to the spool directory, and a settlement (SettlementFiles) has
+ * Redis drop its own copy first thing when it answers again, so that neither the held entry nor a handed-over copy
+ * goes out a second time.
  */
 export class FallbackOutbox implements OutboxStore {
   readonly #heldLocally = new WeakSet<HeldEntry>()
@@ -28,6 +33,7 @@ export class FallbackOutbox implements OutboxStore {
     readonly shared: RedisOutbox,
     readonly local: OutboxStore,
     readonly link: RedisLink,
+    readonly settlements: SettlementFiles,
   ) {}
 
   async spool(input: NewOutboxEntry): Promise<OutboxEntry> {
@@ -50,17 +56,48 @@ export class FallbackOutbox implements OutboxStore {
 
   // A held entry is finished where it was written: it cannot move while its delivery runs.
   async deliverHeld(held: HeldEntry, deliver: DeliverEntry): Promise<FlushedEntry> {
-    return (this.#heldLocally.has(held) ? this.local : this.shared).deliverHeld(held, deliver)
+    if (this.#heldLocally.has(held)) return this.local.deliverHeld(held, deliver)
+    const outcome = await this.shared.sendHeld(held, deliver)
+    const {flushed, kept} = outcome
+    const {throttleKey, createdAt} = held.entry
+    const mark = kept === undefined && flushed.delivered.length > 0 && throttleKey !== undefined ? {throttleKey, at: Date.parse(createdAt)} : undefined
+    const copy = await this.#finishShared(held, () => this.shared.finishHeld(held, outcome), kept, mark)
+    // The chats still waiting wait in this host's copy now, under its own id.
+    return copy === undefined ? flushed : {...flushed, id: copy.id}
   }
 
   async releaseHeld(held: HeldEntry, lastError: string): Promise<void> {
-    return (this.#heldLocally.has(held) ? this.local : this.shared).releaseHeld(held, lastError)
+    if (this.#heldLocally.has(held)) return this.local.releaseHeld(held, lastError)
+    await this.#finishShared(held, () => this.shared.releaseHeld(held, lastError), {...held.entry, lastError: redact(lastError)})
+  }
+
+  /**
+   * Finishes a held entry in Redis, or, Redis gone, on this host: `kept` (the chats still waiting) spooled here first,
+   * then the settlement written; a crash between the two costs a duplicate for those chats, never the alert.
+   */
+  async #finishShared(held: HeldEntry, finish: () => Promise<void>, kept: OutboxEntry | undefined, mark?: Settlement['mark']): Promise<OutboxEntry | undefined> {
+    const claim = this.shared.heldClaim(held)
+    return this.link.run(
+      async () => {
+        await finish()
+        return undefined
+      },
+      async () => {
+        this.shared.letGo(held)
+        const copy = kept && (await this.local.spool({...kept, createdAt: new Date(kept.createdAt)}))
+        await this.settlements.record({...claim, ...(mark ? {mark} : {})})
+        return copy
+      },
+    )
   }
 
   async pendingSince(bot: string, throttleKey: string, sinceMs: number): Promise<number | undefined> {
     const local = await this.local.pendingSince(bot, throttleKey, sinceMs)
     const shared = await this.link.run(
-      () => this.shared.pendingSince(bot, throttleKey, sinceMs),
+      async () => {
+        await this.#settle()
+        return this.shared.pendingSince(bot, throttleKey, sinceMs)
+      },
       async () => undefined,
     )
     return local === undefined || shared === undefined ? (local ?? shared) : Math.max(local, shared)
@@ -68,7 +105,12 @@ export class FallbackOutbox implements OutboxStore {
 
   async setAsideUnreadable(): Promise<string[]> {
     const local = await this.local.setAsideUnreadable()
-    return [...local, ...(await this.link.run(() => this.shared.setAsideUnreadable(), async () => []))]
+    // Settled here too: a flush lists before it flushes, and finds no bot to flush for an entry only settled away.
+    const shared = async () => {
+      await this.#settle()
+      return this.shared.setAsideUnreadable()
+    }
+    return [...local, ...(await this.link.run(shared, async () => []))]
   }
 
   async list(options: FlushOptions = {}): Promise<OutboxListing> {
@@ -76,7 +118,9 @@ export class FallbackOutbox implements OutboxStore {
     return this.link.run(
       async () => {
         const shared = await this.shared.list(options)
-        const items = [...shared.items, ...local.items].sort((a, b) => (a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0))
+        // Finished by their run while Redis was away; the next use of Redis removes them there.
+        const settled = new Set((await this.settlements.list()).map((settlement) => settlement.id))
+        const items = [...shared.items.filter((item) => !settled.has(item.entry.id)), ...local.items].sort((a, b) => (a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0))
         return {items, warnings: [...shared.warnings, ...local.warnings]}
       },
       async () => local,
@@ -112,6 +156,8 @@ export class FallbackOutbox implements OutboxStore {
   async #drain(): Promise<DrainReport> {
     let failure: unknown
     const drained: DrainReport = {handedOver: 0, alreadyThere: 0, waiting: 0, warnings: []}
+    // First: a copy handed over below must not find the held entry it replaces still waiting in Redis.
+    await this.#settle()
     // Looked at first: listing creates nothing, so that a host whose state dir is read-only works with Redis alone.
     const before = await this.local.list()
     drained.warnings.push(...before.warnings)
@@ -135,5 +181,13 @@ export class FallbackOutbox implements OutboxStore {
       drained.warnings.push(`${alerts} spooled on this host while ${this.link.display} was unreachable handed over to it`)
     }
     return drained
+  }
+
+  /** Has Redis drop the held entries finished on this host while it was unreachable (see SettlementFiles). */
+  async #settle(): Promise<void> {
+    for (const settlement of await this.settlements.list()) {
+      await this.shared.settle(settlement, settlement.mark)
+      await this.settlements.remove(settlement.id)
+    }
   }
 }

@@ -2,7 +2,8 @@
 // the outbox keeps per bot: shared by the outbox and its scripts' callers.
 import type {Redis} from 'ioredis'
 
-import {CLAIM} from './outbox-scripts.js'
+import {CLAIM, SETTLE} from './outbox-scripts.js'
+import {deliveredMarkKey} from './redis-pending-since.js'
 
 /** One bot's keys: its stream, the entries' documents, who holds which, what was set aside, and the bots' set. */
 export interface BotKeys {
@@ -51,4 +52,22 @@ export async function claimNext(
   if (streamId === null) return {cursor: ''}
   const entry = {streamId, id: id!, json: json ?? null, previousHolder: previousHolder ?? null}
   return {cursor: cursor === '' || next === '0-0' ? '' : next, entry}
+}
+
+/** A held entry as Redis knows it: its bot, its id, its place in the stream, and the consumer holding it. */
+export interface HeldClaim {
+  bot: string
+  id: string
+  streamId: string
+  consumer: string
+}
+
+/**
+ * Removes an entry its holder finished while Redis was unreachable (SettlementFiles), leaving the delivered mark
+ * `mark` when given, unless another consumer took it over meanwhile (it is theirs then). Returns whether removed.
+ */
+export async function settleClaim(redis: Redis, keys: BotKeys, claim: HeldClaim, mark?: {throttleKey: string; at: number; keepMs: number}): Promise<boolean> {
+  const markKeys = mark === undefined ? [] : [deliveredMarkKey(keys.stream, mark.throttleKey)]
+  const args = [claim.streamId, claim.id, claim.bot, mark?.at ?? 0, mark?.keepMs ?? 0, claim.consumer]
+  return (await SETTLE.run(redis, [keys.stream, keys.entries, keys.holders, keys.bots, ...markKeys], args)) === 1
 }

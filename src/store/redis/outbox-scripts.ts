@@ -115,7 +115,7 @@ return {nextCursor, streamId, entryId, json, previous}
  * entry id, bot, and with the mark: its time (epoch ms) and how long it is kept (ms). Telegram took it: gone for good.
  * The mark is set in the same step (never older than it was), so that pendingSince sees the entry or its mark.
  */
-export const ACK = new LuaScript(`
+const ACK_SOURCE = `
 if KEYS[5] then
   local marked = tonumber(redis.call('GET', KEYS[5]))
   if not marked or marked < tonumber(ARGV[4]) then redis.call('SET', KEYS[5], ARGV[4], 'PX', ARGV[5]) end
@@ -126,7 +126,16 @@ redis.call('HDEL', KEYS[2], ARGV[2])
 redis.call('HDEL', KEYS[3], ARGV[2])
 if redis.call('HLEN', KEYS[2]) == 0 then redis.call('SREM', KEYS[4], ARGV[3]) end
 return 1
-`)
+`
+export const ACK = new LuaScript(ACK_SOURCE)
+
+/**
+ * KEYS and ARGV as ACK, then ARGV[6] the consumer that held the entry. ACK for an entry its holder finished while
+ * Redis was unreachable (see SettlementFiles): only while that consumer still holds it, since another that took it
+ * over meanwhile owns it now. Returns 1 when removed, 0 when not held by that consumer (or gone).
+ */
+export const SETTLE = new LuaScript(`
+if redis.call('HGET', KEYS[3], ARGV[2]) ~= ARGV[6] then return 0 end${ACK_SOURCE}`)
 
 /**
  * KEYS stream, entries, holders. ARGV stream id, entry id, entry JSON, consumer, idle ms. Keeps the entry for

@@ -2,7 +2,7 @@ import {hostname} from 'node:os'
 import type {Redis} from 'ioredis'
 
 import {redact} from '../../redact.js'
-import {deliveredMark, deliverEntry, recordChatsDone} from '../deliver-entry.js'
+import {type ChatsDoneRecorder, deliveredMark, deliverEntry, recordChatsDone} from '../deliver-entry.js'
 import {newOutboxEntry, parseOutboxEntry} from '../outbox-entry.js'
 import {
   DEFAULT_CLAIM_TIMEOUT_MS,
@@ -18,7 +18,7 @@ import {
   type OutboxListing,
 } from '../outbox-types.js'
 import type {OutboxStore} from '../types.js'
-import {type BotKeys, type Claimed, claimNext, outboxKeys} from './outbox-claim.js'
+import {type BotKeys, type Claimed, claimNext, type HeldClaim, outboxKeys, settleClaim} from './outbox-claim.js'
 import {ACK, GIVE_BACK, GIVE_BACK_DEAD, HOLD, RENEW, REWRITE_HELD, SET_ASIDE, SET_ASIDE_DOCUMENT, SPOOL, SWEEP_CONSUMERS} from './outbox-scripts.js'
 import {isDeadHere} from './redis-key-lock.js'
 import {deliveredMarkKey, newestPendingOrMarked} from './redis-pending-since.js'
@@ -108,23 +108,64 @@ export class RedisOutbox implements OutboxStore {
   }
 
   async deliverHeld(held: HeldEntry, deliver: DeliverEntry): Promise<FlushedEntry> {
-    const {bot, streamId, timer} = this.#takeHeld(held)
-    try {
-      const report: FlushReport = {entries: [], waiting: 0, warnings: []}
-      const claimed = {streamId, id: held.entry.id, json: JSON.stringify(held.entry), previousHolder: null}
-      await this.#deliverClaimed(bot, outboxKeys(this.prefix, bot), claimed, deliver, report, 'new')
-      return report.entries[0]!
-    } finally {
-      clearInterval(timer)
+    const outcome = await this.sendHeld(held, deliver)
+    await this.finishHeld(held, outcome)
+    return outcome.flushed
+  }
+
+  /**
+   * The first half of deliverHeld: sends, taking each chat Telegram accepts off the stored entry as it goes (a run
+   * killed meanwhile leaves the flush only the chats not yet answered). Apart for the same reason as finishHeld.
+   */
+  async sendHeld(held: HeldEntry, deliver: DeliverEntry): Promise<{flushed: FlushedEntry; kept?: OutboxEntry}> {
+    const recorder = this.#chatsDoneRecorder(outboxKeys(this.prefix, this.heldClaim(held).bot), held.entry)
+    return deliverEntry(held.entry, deliver, 'new', recorder.chatDone).finally(() => recorder.settled())
+  }
+
+  /** Rewrites the held entry without each chat done, only while this consumer still holds it (REWRITE_HELD). */
+  #chatsDoneRecorder(keys: BotKeys, entry: OutboxEntry): ChatsDoneRecorder {
+    return recordChatsDone(entry, (current) => REWRITE_HELD.run(this.#redis, [keys.entries, keys.holders], [entry.id, JSON.stringify(current), this.consumer]))
+  }
+
+  /**
+   * The second half of deliverHeld, once Telegram answered: acknowledged when no chat waits for it, else given back
+   * for those. Apart, so that a store which finds Redis gone at this point can settle it later (FallbackOutbox).
+   */
+  async finishHeld(held: HeldEntry, outcome: {kept?: OutboxEntry}): Promise<void> {
+    const {bot, streamId} = this.#takeHeld(held)
+    const keys = outboxKeys(this.prefix, bot)
+    if (outcome.kept === undefined) {
+      await ACK.run(this.#redis, [keys.stream, keys.entries, keys.holders, keys.bots], [streamId, held.entry.id, bot])
+      return
     }
+    const args = [streamId, held.entry.id, JSON.stringify(outcome.kept), this.consumer, GIVEN_BACK_IDLE_MS]
+    await GIVE_BACK.run(this.#redis, [keys.stream, keys.entries, keys.holders], args)
   }
 
   async releaseHeld(held: HeldEntry, lastError: string): Promise<void> {
-    const {bot, streamId, timer} = this.#takeHeld(held)
-    clearInterval(timer)
+    const {bot, streamId} = this.#takeHeld(held)
     const keys = outboxKeys(this.prefix, bot)
     const json = redact(JSON.stringify({...held.entry, lastError}))
     await GIVE_BACK.run(this.#redis, [keys.stream, keys.entries, keys.holders], [streamId, held.entry.id, json, this.consumer, GIVEN_BACK_IDLE_MS])
+  }
+
+  /** Where a held entry stands in Redis: what settles it there if Redis is gone when its run finishes it. */
+  heldClaim(held: HeldEntry): HeldClaim {
+    const found = this.#held.get(held)
+    if (found === undefined) throw new Error(`outbox entry ${held.entry.id} is not held by this outbox`)
+    return {bot: found.bot, id: held.entry.id, streamId: found.streamId, consumer: this.consumer}
+  }
+
+  /** Stops renewing a held entry's claim without telling Redis (unreachable): see settle. */
+  letGo(held: HeldEntry): void {
+    const found = this.#held.get(held)
+    if (found !== undefined) clearInterval(found.timer)
+    this.#held.delete(held)
+  }
+
+  /** Removes an entry its run finished while Redis was unreachable: see settleClaim. */
+  async settle(claim: HeldClaim, mark?: {throttleKey: string; at: number}): Promise<boolean> {
+    return settleClaim(this.#redis, outboxKeys(this.prefix, claim.bot), claim, mark && {...mark, keepMs: this.#deliveredMemoryMs})
   }
 
   async pendingSince(bot: string, throttleKey: string, sinceMs: number): Promise<number | undefined> {
@@ -157,6 +198,7 @@ export class RedisOutbox implements OutboxStore {
     const found = this.#held.get(held)
     if (found === undefined) throw new Error(`outbox entry ${held.entry.id} is not held by this outbox`)
     this.#held.delete(held)
+    clearInterval(found.timer)
     return found
   }
 
@@ -225,7 +267,6 @@ export class RedisOutbox implements OutboxStore {
     claimed: Claimed,
     deliver: DeliverEntry,
     report: FlushReport,
-    kind: 'new' | 'waiting' = 'waiting',
   ): Promise<string | undefined> {
     const finish = [keys.stream, keys.entries, keys.holders, keys.bots]
     if (claimed.previousHolder !== null && claimed.previousHolder !== this.consumer) {
@@ -243,14 +284,14 @@ export class RedisOutbox implements OutboxStore {
       return undefined
     }
     const renewal = this.#renewEvery(keys, claimed.streamId, claimed.id)
-    const recorder = recordChatsDone(entry, (current) => REWRITE_HELD.run(this.#redis, [keys.entries, keys.holders], [claimed.id, JSON.stringify(current), this.consumer]))
-    const {flushed, kept} = await deliverEntry(entry, deliver, kind, recorder.chatDone).finally(async () => {
+    const recorder = this.#chatsDoneRecorder(keys, entry)
+    const {flushed, kept} = await deliverEntry(entry, deliver, 'waiting', recorder.chatDone).finally(async () => {
       await recorder.settled()
       clearInterval(renewal)
     })
     report.entries.push(flushed)
     if (kept === undefined) {
-      const markedAt = deliveredMark(entry, flushed, kind)
+      const markedAt = deliveredMark(entry, flushed, 'waiting')
       if (markedAt === undefined) await ACK.run(this.#redis, finish, [claimed.streamId, claimed.id, bot])
       else {
         const mark = deliveredMarkKey(keys.stream, entry.throttleKey!)
