@@ -7,6 +7,7 @@ import {type ApplyReport, applyResults} from './apply-results.js'
 import type {CheckCommon} from './check-spec.js'
 import {type CheckResult, outputTail} from './check-result.js'
 import {spawnProblem} from './checks/command-check.js'
+import {inProcessGroup} from './checks/process-group.js'
 import {formatSpan} from '../support/duration.js'
 import {OutputTail} from './output-tail.js'
 import type {MonitorStore} from '../store/monitor-state.js'
@@ -39,6 +40,9 @@ export interface ExecJobReport extends ApplyReport {
   result: CheckResult
 }
 
+/** After `--max-time`'s SIGTERM, how long the job's process group has before SIGKILL. */
+const KILL_GRACE_MS = 5000
+
 const SIGNAL_NUMBERS: Readonly<Record<string, number>> = {SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15}
 
 /**
@@ -54,34 +58,51 @@ export async function execJob(options: ExecJobOptions): Promise<ExecJobReport> {
   const [program, ...args] = options.command
   const startedAt = now()
   const started = performance.now()
-  // Not buffered by execa: a job may print without end; only the tail is kept, in arrival order.
-  const subprocess = execa(program, args, {
-    stdin: options.passThrough === false ? 'ignore' : 'inherit',
-    stdout,
-    stderr: pipe,
-    buffer: false,
-    reject: false,
-    ...(options.check.timeoutMs === undefined ? {} : {timeout: options.check.timeoutMs, forceKillAfterDelay: 5000}),
-  })
+  // Not buffered by execa: a job may print without end; only the tail is kept, in arrival order. In a process group
+  // of its own, so that --max-time ends what the job started too, not only the job.
+  const {child: subprocess, group} = inProcessGroup(
+    () =>
+      execa(program, args, {
+        stdin: options.passThrough === false ? 'ignore' : 'inherit',
+        stdout,
+        stderr: pipe,
+        buffer: false,
+        reject: false,
+        detached: true,
+      }),
+    KILL_GRACE_MS,
+  )
+  let timedOut = false
+  const timer =
+    options.check.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true
+          group.stop()
+        }, options.check.timeoutMs)
   const tail = new OutputTail()
   subprocess.stdout?.on('data', (chunk: Buffer) => tail.push(chunk))
   subprocess.stderr?.on('data', (chunk: Buffer) => tail.push(chunk))
-  const run = await subprocess
+  const run = await subprocess.finally(() => {
+    clearTimeout(timer)
+    group.release()
+  })
   const durationMs = Math.round(performance.now() - started)
   const output = redact(outputTail(tail.text()))
   let exitCode: number
   let message: string
   if (run.exitCode !== undefined) {
     exitCode = run.exitCode
-    message = `exit code ${exitCode}`
+    // A job that traps SIGTERM and exits 0 still ran past --max-time.
+    message = timedOut ? `timed out after ${formatSpan(options.check.timeoutMs!)} (exit code ${exitCode})` : `exit code ${exitCode}`
   } else if (run.signal) {
     exitCode = 128 + (SIGNAL_NUMBERS[run.signal] ?? 0)
-    message = run.timedOut ? `timed out after ${formatSpan(options.check.timeoutMs!)}` : `killed by ${run.signal}`
+    message = timedOut ? `timed out after ${formatSpan(options.check.timeoutMs!)}` : `killed by ${run.signal}`
   } else {
     exitCode = run.code === 'ENOENT' ? 127 : 126
     message = spawnProblem(run.code, program, run.originalMessage)
   }
-  const result: CheckResult = {ok: exitCode === 0, startedAt, durationMs, message: redact(message), exitCode, ...(output === '' ? {} : {output})}
+  const result: CheckResult = {ok: exitCode === 0 && !timedOut, startedAt, durationMs, message: redact(message), exitCode, ...(output === '' ? {} : {output})}
   const check: CheckCommon = {
     source: 'monitor exec',
     intervalMs: 0,

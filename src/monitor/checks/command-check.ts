@@ -1,9 +1,17 @@
 import type {CommandCheck} from '../check-spec.js'
 import {type CheckOutcome, fail, outputTail, pass} from '../check-result.js'
+import {inProcessGroup} from './process-group.js'
 import {matchesWithinDeadline} from './regex-time-limit.js'
 
-/** Runs the command (no stdin, output captured) and judges its exit code and output by the check's `expect`. */
+/** After SIGTERM, how long the command's process group has before SIGKILL. */
+const KILL_GRACE_MS = 2000
+
+/**
+ * Runs the command (no stdin, output captured) and judges its exit code and output by the check's `expect`. At the
+ * timeout (`signal`) the command and everything it started are stopped: it runs in a process group of its own.
+ */
 export async function runCommandCheck(check: CommandCheck, signal: AbortSignal): Promise<CheckOutcome> {
+  if (signal.aborted) throw signal.reason
   const {execa} = await import('execa')
   const options = {
     cwd: check.cwd,
@@ -12,15 +20,19 @@ export async function runCommandCheck(check: CommandCheck, signal: AbortSignal):
     stdin: 'ignore',
     all: true,
     reject: false,
-    cancelSignal: signal,
-    forceKillAfterDelay: 2000,
+    detached: true,
     maxBuffer: 1024 * 1024,
   } as const
-  const result =
-    typeof check.run === 'string'
-      ? await execa(check.run, {...options, shell: true})
-      : await execa(check.run[0]!, check.run.slice(1), options)
-  if (result.isCanceled) throw signal.reason
+  const {child: subprocess, group} = inProcessGroup(
+    () => (typeof check.run === 'string' ? execa(check.run, {...options, shell: true}) : execa(check.run[0]!, check.run.slice(1), options)),
+    KILL_GRACE_MS,
+  )
+  signal.addEventListener('abort', group.stop, {once: true})
+  const result = await subprocess.finally(() => {
+    signal.removeEventListener('abort', group.stop)
+    group.release()
+  })
+  if (signal.aborted) throw signal.reason
   if (result.isMaxBuffer) return fail('the command printed more than 1 MiB; it was stopped')
   const output = outputTail(String(result.all ?? ''))
   const extra = {...(output === '' ? {} : {output}), ...(result.exitCode === undefined ? {} : {exitCode: result.exitCode})}
