@@ -19,13 +19,13 @@ export interface MonitorDryRunResult {
 
 export default class MonitorRun extends BaseCommand<typeof MonitorRun, MonitorRunResult | MonitorDryRunResult> {
   static override summary = 'Run every check of the monitors file once, and alert on changes.'
-  static override description = `Runs the checks concurrently (--concurrency, or concurrency: in the file), applies the results to each check's state (kept in the state dir between runs), and alerts through the throttle and outbox only when a check goes down (failure-threshold failing results in a row) or comes back (success-threshold passing ones), with reminders while down when reminder-interval is set. Several checks of one channel going down in one pass share one alert. Passes that overlap take turns on the state, so a change alerts once. Prints one line per change and alert, nothing otherwise (--verbose: every check).
+  static override description = `Runs the checks concurrently (--concurrency, or concurrency: in the file), applies the results to each check's state (kept in the state dir between runs), and alerts through the throttle and outbox only when a check goes down (failure-threshold failing results in a row) or comes back (success-threshold passing ones), with reminders while down when reminder-interval is set. Several checks of one channel going down in one pass share one alert. Passes that overlap take turns on the state, so a change alerts once. Then delivers what waits in the outbox, as alert flush does (an alert spooled by an earlier pass while Telegram was down). Prints one line per change, alert and delivered entry, nothing otherwise (--verbose: every check).
 
 Guarantee: one alert per state change, also when passes overlap or a fleet shares Redis; an alert that cannot be sent stays pending in the state (monitor status shows it) and is delivered once later, by the outbox or a later pass. Not guaranteed: the checks' own side effects.
 
 --dry-run runs the checks and prints what each found, and does nothing else: no state is read or changed, no alert is sent, nothing is recorded (a new monitors file, or one copied from the repository, can be tried on a machine without paging anyone). The checks themselves still run: a command check runs its command.
 
-Exit codes: 0 done (whatever the checks found), 1 an alert was refused or could not be evaluated, 2 bad monitors file or config, 75 an alert waits in the outbox.`
+Exit codes: 0 done (whatever the checks found), 1 an alert was refused or could not be evaluated, 2 bad monitors file or config, 75 an alert (of this pass or an earlier one) waits in the outbox.`
 
   static override examples = [
     '<%= config.bin %> monitor run',
@@ -44,7 +44,7 @@ Exit codes: 0 done (whatever the checks found), 1 an alert was refused or could 
 
   public async run(): Promise<MonitorRunResult | MonitorDryRunResult> {
     const {flags} = this
-    const [{loadMonitors, locateMonitors, selectChecks}, {runPass}, {passLines}, {terminalProgress}, {worstExitCode}, {resolveStateDir}] = await Promise.all([
+    const [{loadMonitors, locateMonitors, selectChecks}, {runPass}, {passLines}, {terminalProgress}, {worstExitCode, ExitCode}, {resolveStateDir}] = await Promise.all([
       import('../../src/monitor/load-monitors.js'),
       import('../../src/monitor/run-pass.js'),
       import('../../src/monitor/report-lines.js'),
@@ -87,7 +87,9 @@ Exit codes: 0 done (whatever the checks found), 1 an alert was refused or could 
     const warnings = [...report.warnings, ...(await runtime.finish()), ...metricsWarnings]
     for (const warning of warnings) this.warnLine(warning)
     for (const line of passLines(report, flags.verbose)) this.log(line)
-    const exitCode = report.evaluated ? worstExitCode(report.alerts.map((alert) => alert.exitCode)) : 1
+    // 75 also when nothing alerted: an entry of an earlier pass still waits in the outbox.
+    const waiting = (report.outbox?.waiting ?? 0) > 0 ? [ExitCode.spooled] : []
+    const exitCode = report.evaluated ? worstExitCode([...report.alerts.map((alert) => alert.exitCode), ...waiting]) : 1
     if (exitCode !== 0) process.exitCode = exitCode
     return {...report, sources: config.sources, warnings}
   }

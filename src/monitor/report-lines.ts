@@ -1,4 +1,5 @@
 import type {ApplyReport, RanCheck} from './apply-results.js'
+import type {OutboxFlush} from './flush-outbox.js'
 import {formatSpan} from '../support/duration.js'
 
 /**
@@ -7,8 +8,9 @@ import {formatSpan} from '../support/duration.js'
  *
  *     down   api: timed out after 10s
  *     alert  sent "api is down" to health (bot health)
+ *     outbox delivered 1748786400000-4f2a (bot health) to -1001234567890
  */
-export function passLines(report: ApplyReport & {checksMs?: number}, verbose = false): string[] {
+export function passLines(report: ApplyReport & {checksMs?: number; outbox?: Pick<OutboxFlush, 'delivered'>}, verbose = false): string[] {
   const lines: string[] = []
   for (const check of report.checks) {
     const label = check.change ?? (check.stale ? 'stale' : check.belowQuorum ? 'quorum' : check.ok ? 'ok' : 'fail')
@@ -23,6 +25,7 @@ export function passLines(report: ApplyReport & {checksMs?: number}, verbose = f
     const later = alert.pending ? ' (pending: the next pass tries again)' : ''
     lines.push(`alert  ${alert.status} ${title} to ${alert.channel}${via}${why}${later}`)
   }
+  for (const entry of report.outbox?.delivered ?? []) lines.push(`outbox delivered ${entry.id} (bot ${entry.bot}) to ${entry.chats.join(', ')}`)
   if (verbose) {
     const down = report.checks.filter((check) => check.status === 'down').length
     const took = report.checksMs === undefined ? '' : ` in ${formatSpan(report.checksMs)}`

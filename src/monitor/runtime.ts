@@ -1,3 +1,5 @@
+import {requestForBotLabel} from '../alert/open-alert-target.js'
+import {openBot} from '../bot-session.js'
 import type {Env} from '../config/index.js'
 import {resolveStateDir} from '../support/state-dir.js'
 import type {MonitorStore} from '../store/monitor-state.js'
@@ -9,6 +11,7 @@ import {type TelegramProbe, telegramProbe} from './checks/telegram-check.js'
 import {resolveHost} from './fleet/host-name.js'
 import {recordHostView} from './fleet/host-views.js'
 import {applyQuorum} from './fleet/quorum.js'
+import {flushOutbox} from './flush-outbox.js'
 import type {PassOptions, PassReport} from './run-pass.js'
 
 export interface MonitorRuntimeOptions {
@@ -43,8 +46,8 @@ export interface MonitorRuntime {
   /** Where alerts wait for Telegram (the metrics count its entries). */
   outbox: OutboxStore
   telegram: TelegramProbe
-  /** For runPass: this host, and on a shared store the quorum (see fleet/quorum.ts). */
-  passOptions: Pick<PassOptions, 'host' | 'beforeApply'>
+  /** For runPass: this host, the outbox's flush, and on a shared store the quorum (see fleet/quorum.ts). */
+  passOptions: Pick<PassOptions, 'host' | 'beforeApply' | 'flushOutbox'>
   /** On a shared store, keeps this host's view of the pass for `monitor status`; nothing otherwise. */
   recordPass(report: PassReport): Promise<void>
   /** Config warnings and chat upgrades seen while alerting, for the door to print. */
@@ -78,6 +81,11 @@ export async function openMonitorRuntime(options: MonitorRuntimeOptions): Promis
     timeoutMs: options.timeoutMs,
   })
   const shared = store.kind === 'redis'
+  // As `alert flush` opens an entry's bot: by the label it was spooled with.
+  const given = {token: options.token, configPath: options.configPath}
+  const openOptions = {env, debug: options.debug, timeoutMs: options.timeoutMs}
+  const flush: PassOptions['flushOutbox'] = (flushedAlready) =>
+    flushOutbox({outbox: store.outbox, flushedAlready, openBot: (label) => openBot(requestForBotLabel(label, given, env), openOptions)})
   return {
     stateDir,
     host,
@@ -86,7 +94,7 @@ export async function openMonitorRuntime(options: MonitorRuntimeOptions): Promis
     sender: createAlertSender({openTarget: targets.openTarget, throttle: store.throttle, outbox: store.outbox, links: store.links}),
     outbox: store.outbox,
     telegram: telegramProbe({configPath: options.configPath, env, timeoutMs: options.timeoutMs, debug: options.debug}),
-    passOptions: shared ? {host, beforeApply: (ran) => applyQuorum(ran, {kv: store.kv, host})} : {host},
+    passOptions: shared ? {host, flushOutbox: flush, beforeApply: (ran) => applyQuorum(ran, {kv: store.kv, host})} : {host, flushOutbox: flush},
     recordPass: shared ? (report) => recordHostView(store.kv, {host, at: report.startedAt, checks: report.checks}) : async () => {},
     finish: targets.finish,
     close: () => store.close(),

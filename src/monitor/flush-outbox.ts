@@ -1,0 +1,49 @@
+import type {AlertTarget} from '../alert/alert-target.js'
+import {flushAlerts} from '../alert/flush-alerts.js'
+import type {OutboxStore} from '../store/types.js'
+
+/** What a pass's flush of the outbox did. */
+export interface OutboxFlush {
+  /** Entries Telegram took, each for the chats named. */
+  delivered: Array<{id: string; bot: string; chats: Array<number | string>}>
+  /** Entries still waiting after the pass, every bot's. */
+  waiting: number
+  warnings: string[]
+}
+
+export interface FlushOutboxOptions {
+  outbox: OutboxStore
+  /** Opens the bot an entry names, as `alert flush` does. */
+  openBot: (botLabel: string) => Promise<Pick<AlertTarget, 'client' | 'migrations'>>
+  /**
+   * Bots whose outbox this pass's alerts flushed already (sendAlert does, before and after its alert): tried again
+   * now, a bot whose Telegram is down would hold the pass for a second round of retries.
+   */
+  flushedAlready: ReadonlySet<string>
+}
+
+/**
+ * After a pass, what waits in the outbox goes out, as `alert flush` would send it (the store's claims make
+ * concurrent passes and flushes deliver each entry once): an alert spooled while Telegram was down is delivered by
+ * the next pass, not only by the next alert of its bot.
+ */
+export async function flushOutbox(options: FlushOutboxOptions): Promise<OutboxFlush> {
+  const {outbox} = options
+  const listing = await outbox.list()
+  const bots = [...new Set(listing.items.map((item) => item.entry.bot))].filter((bot) => !options.flushedAlready.has(bot))
+  // The listing's warnings (an unreadable entry) come again, once, from flushAlerts, which sets such entries aside.
+  const report: OutboxFlush = {delivered: [], waiting: listing.items.length, warnings: []}
+  if (bots.length === 0) return report
+  for (const bot of bots) {
+    const flushed = await flushAlerts({outbox, bot, openBot: options.openBot})
+    report.warnings.push(...flushed.warnings)
+    // A flush stopped by Telegram being down is not told: the exit code (75) says it, and cron would mail it every
+    // minute until Telegram is back.
+    for (const entry of flushed.bots.flatMap((flushedBot) => flushedBot.entries)) {
+      if (entry.delivered.length > 0) report.delivered.push({id: entry.id, bot, chats: entry.delivered})
+      for (const refused of entry.refused) report.warnings.push(`outbox ${entry.id}: ${refused.chatId} refused it: ${refused.error}`)
+    }
+  }
+  report.waiting = (await outbox.list()).items.length
+  return report
+}

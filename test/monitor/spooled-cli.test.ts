@@ -1,0 +1,56 @@
+// A monitor alert spooled while Telegram was unreachable goes out with the next pass, as README's crontab and
+// systemd unit expect (exit 75: "goes with the next pass"), not only at the check's recovery or with alert flush.
+import {rmSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {callsOf, HEALTH_BOT, ON_CALL, useCliWorld, writeRegistry} from '../cli/fixture.js'
+
+const world = useCliWorld()
+/** Nothing listens there: every call to the Bot API fails to connect. */
+const UNREACHABLE = {TELEGRAM_API_BASE_URL: 'http://127.0.0.1:1'}
+
+/** A check that passes while `up` exists; it passed once, then failed with Telegram unreachable: its alert waits. */
+async function spoolDownAlert(): Promise<string> {
+  writeRegistry(world.cli, `bots:\n  - name: health\n    token: ${HEALTH_BOT.token}\n    chat_ids: [${ON_CALL.id}]\n`)
+  const up = join(world.cli.env.HOME!, 'up')
+  const file = join(world.cli.env.HOME!, 'monitors.yml')
+  writeFileSync(file, `checks:\n  - {name: api4, type: command, run: ["test", "-f", "${up}"], failure-threshold: 1}\n`)
+  writeFileSync(up, '')
+  expect(await world.run(['monitor', 'run', '--file', file])).toEqual({exitCode: 0, stdout: '', stderr: ''})
+  rmSync(up)
+  const spooled = await world.run(['monitor', 'run', '--file', file], {env: UNREACHABLE})
+  expect(spooled.exitCode).toBe(75)
+  expect(spooled.stdout.split('\n')).toEqual(['down   api4: exit code 1, expected 0', expect.stringMatching(/^alert {2}spooled api4 down to health \(bot health\)/)])
+  expect(callsOf(world.api, 'sendMessage')).toHaveLength(0)
+  return file
+}
+
+const downTexts = () => world.api.messages(ON_CALL.id).map((message) => (message.text ?? '').split('\n')[0])
+
+describe('monitor run with an alert waiting in the outbox', () => {
+  it('the next pass delivers it, once, while the check is still down; the pass after has nothing to do', async () => {
+    const file = await spoolDownAlert()
+    const next = await world.run(['monitor', 'run', '--file', file])
+    expect(next).toEqual({exitCode: 0, stderr: '', stdout: expect.stringMatching(new RegExp(`^outbox delivered \\S+ \\(bot health\\) to ${ON_CALL.id}$`))})
+    expect(downTexts()).toEqual(['❌ api4 is down'])
+    expect(await world.run(['monitor', 'run', '--file', file])).toEqual({exitCode: 0, stdout: '', stderr: ''})
+    expect(downTexts()).toEqual(['❌ api4 is down'])
+    const health = await world.run(['health', '--json'])
+    expect(health.stdout).not.toContain('waiting')
+  }, 120_000)
+
+  it('three passes at once deliver it once', async () => {
+    const file = await spoolDownAlert()
+    const passes = await Promise.all([1, 2, 3].map(() => world.run(['monitor', 'run', '--file', file])))
+    expect(passes.filter((pass) => pass.stdout.startsWith('outbox delivered'))).toHaveLength(1)
+    expect(downTexts()).toEqual(['❌ api4 is down'])
+    expect(await world.run(['monitor', 'run', '--file', file])).toEqual({exitCode: 0, stdout: '', stderr: ''})
+  }, 120_000)
+
+  it('still waiting when Telegram is still unreachable: the pass says nothing new and exits 75', async () => {
+    const file = await spoolDownAlert()
+    expect(await world.run(['monitor', 'run', '--file', file], {env: UNREACHABLE})).toEqual({exitCode: 75, stdout: '', stderr: ''})
+    expect(callsOf(world.api, 'sendMessage')).toHaveLength(0)
+  }, 120_000)
+})
