@@ -18,15 +18,18 @@ const required = (what: string) => (issue: {input?: unknown}) =>
 const TIMER_MAX_MS = 24 * 86_400_000
 const SPAN_MAX_MS = 36_500 * 86_400_000
 
-const durationUpTo = (maxMs: number, max: string) =>
+const durationUpTo = (maxMs: number, max: string, {positive = false} = {}) =>
   z.unknown().transform((value, ctx) => {
     const ms = parseDurationMs(value)
     if (ms === undefined && !looksLikeDuration(value)) ctx.issues.push({code: 'custom', message: DURATION_EXPECTED, input: value})
     else if (ms === undefined || ms > maxMs) ctx.issues.push({code: 'custom', message: `expected a duration of at most ${max}`, input: value})
+    else if (positive && ms === 0) ctx.issues.push({code: 'custom', message: 'expected a positive duration', input: value})
     else return ms
     return z.NEVER
   })
 const duration = durationUpTo(TIMER_MAX_MS, '24d')
+// An interval of 0 made `monitor watch` loop without a pause; a timeout of 0 failed every check at once.
+const positiveDuration = durationUpTo(TIMER_MAX_MS, '24d', {positive: true})
 const longDuration = durationUpTo(SPAN_MAX_MS, '36500d')
 
 const positiveInteger = z.int({error: EXPECTED_POSITIVE}).positive({error: EXPECTED_POSITIVE})
@@ -40,8 +43,8 @@ const stringMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolea
 
 /** Settings a check may take from `defaults:`. */
 const commonShape = {
-  interval: duration.optional(),
-  timeout: duration.optional(),
+  interval: positiveDuration.optional(),
+  timeout: positiveDuration.optional(),
   'failure-threshold': positiveInteger.optional(),
   'success-threshold': positiveInteger.optional(),
   channel: text.regex(BOT_NAME, {error: 'expected a bot name: a letter, then letters, digits, _ . or -'}).optional(),
@@ -111,12 +114,13 @@ const tcp = strict(
   'for a tcp check',
 )
 
+const RUN_EXPECTED = 'expected a command line, or a list [program, arg, ...]'
 const command = strict(
   {
     ...checkShape,
     type: z.literal('command'),
-    run: z.union([z.string().min(1), z.array(z.string()).min(1)], {
-      error: (issue) => (issue.input === undefined ? 'required: a command line, or a list [program, arg, ...]' : 'expected a command line, or a list [program, arg, ...]'),
+    run: z.union([z.string().min(1, {error: RUN_EXPECTED}), z.array(z.string()).min(1, {error: RUN_EXPECTED})], {
+      error: (issue) => (issue.input === undefined ? 'required: a command line, or a list [program, arg, ...]' : RUN_EXPECTED),
     }),
     cwd: text.optional(),
     env: stringMap.optional(),

@@ -42,6 +42,15 @@ describe('bad monitors files', () => {
     )
   })
 
+  it.each([
+    ['an interval of 0 in a check', 'checks:\n  - {name: db, type: tcp, host: db, port: 5432, interval: 0s}\n', 'checks[0].interval: expected a positive duration, got "0s"'],
+    ['a timeout of 0 in defaults', 'defaults: {timeout: 0ms}\nchecks: []\n', 'defaults.timeout: expected a positive duration, got "0ms"'],
+    ['an empty command list', 'checks:\n  - {name: q, type: command, run: []}\n', 'checks[0].run: expected a command line, or a list [program, arg, ...], got []'],
+    ['an empty command line', 'checks:\n  - {name: q, type: command, run: ""}\n', 'checks[0].run: expected a command line, or a list [program, arg, ...], got ""'],
+  ])('%s', async (_case, yaml, line) => {
+    await expectRejected({'monitors.yml': yaml}, `monitors/monitors.yml: ${line}`)
+  })
+
   it('a duplicate key, a self-referring alias and an alias bomb are one line each, not a hang or a crash', async () => {
     await expectRejected({'monitors.yml': 'checks: []\nchecks: []\n'}, 'monitors/monitors.yml: YAML syntax error at line 2, column 1: duplicated mapping key')
     await expectRejected({'monitors.yml': 'defaults: &d {x: [*d]}\nchecks: []\n'}, 'monitors/monitors.yml: a YAML alias refers to the collection it is in')
