@@ -1,3 +1,5 @@
+import {existsSync} from 'node:fs'
+
 import {Flags} from '@oclif/core'
 
 import type {MonitorState} from '../../src/store/monitor-state.js'
@@ -16,7 +18,7 @@ export interface MonitorStatusResult {
 
 export default class MonitorStatus extends BaseCommand<typeof MonitorStatus, MonitorStatusResult> {
   static override summary = 'Show the current state of every check.'
-  static override description = `Reads the state the last passes left (no check runs): each check's status and since when, its last result, and the last pass. Checks of the monitors file that never ran show as pending; when the file cannot be read, the checks the state knows are shown alone, with a warning.`
+  static override description = `Reads the state the last passes left (no check runs): each check's status and since when, its last result, and the last pass. Checks of the monitors file that never ran show as pending; when there is no monitors file at the default place, the checks the state knows are shown alone, with a warning; a file named by --file that is missing, or a file with a mistake, is exit 2.`
 
   static override examples = ['<%= config.bin %> monitor status', '<%= config.bin %> monitor status --json', '<%= config.bin %> monitor status --html /var/www/status/index.html']
 
@@ -37,10 +39,18 @@ export default class MonitorStatus extends BaseCommand<typeof MonitorStatus, Mon
     const {openMonitorRuntime} = await import('../../src/monitor/runtime.js')
     const runtime = await openMonitorRuntime({...this.botOptions, stateDir: flags['state-dir'], onWarning: (line) => this.warnLine(line)})
     // Read once, for the page and the table; from the parse cache while the file is the one `monitor run` read.
-    const monitors = loadMonitors(locateMonitors(flags.file), process.env, {stateDir: runtime.stateDir, debug: this.debugLine}).then(
+    const location = locateMonitors(flags.file)
+    const monitors = loadMonitors(location, process.env, {stateDir: runtime.stateDir, debug: this.debugLine}).then(
       (config) => ({ok: true as const, checks: config.checks}),
       (error: unknown) => ({ok: false as const, error}),
     )
+    // Only a missing file at the default place leaves the state's checks alone, with a warning: a file that was named
+    // (--file, FASTPAY_TG_MONITORS) and is missing, or any file with a mistake, is exit 2 as for monitor run.
+    const loadedFirst = await monitors
+    if (!loadedFirst.ok && (location.explicit || existsSync(location.path))) {
+      await runtime.close()
+      throw loadedFirst.error
+    }
     const listed = async () => {
       const loaded = await monitors
       return loaded.ok ? loaded.checks : undefined

@@ -1,5 +1,5 @@
 // A broken monitors file is one line on stderr naming the file and the path inside it, exit 2, and no check runs.
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -96,6 +96,22 @@ describe('bad monitors files', () => {
       {'monitors.yml': 'checks:\n  - {name: api, type: http, url: "http://x/", interval: soon}\n'},
       'monitors/monitors.yml: checks[0].interval: expected a duration like 500ms, 30s, 5m, 1h or 14d, got "soon"',
     )
+  })
+
+  it('monitor status with a named file that is missing or has a mistake: one line, exit 2, no page written', async () => {
+    const dir = join(world.cli.env.HOME!, 'monitors')
+    mkdirSync(dir, {recursive: true})
+    const missing = await run(['monitor', 'status', '--file', join(dir, 'nope.yml')])
+    expect({stdout: missing.stdout, stderr: missing.stderr, exitCode: missing.exitCode}).toEqual({stdout: '', stderr: `Error: ${dir}/nope.yml: cannot read (ENOENT)`, exitCode: 2})
+    writeFileSync(join(dir, 'bad.yml'), 'checks:\n  - {name: db, type: tcp, host: db, port: 5432, interval: 0s}\n')
+    const page = join(dir, 'index.html')
+    const invalid = await run(['monitor', 'status', '--file', join(dir, 'bad.yml'), '--html', page])
+    expect({stdout: invalid.stdout, stderr: invalid.stderr, exitCode: invalid.exitCode}).toEqual({
+      stdout: '',
+      stderr: `Error: ${dir}/bad.yml: checks[0].interval: expected a positive duration, got "0s"`,
+      exitCode: 2,
+    })
+    expect(existsSync(page)).toBe(false)
   })
 
   it('no monitors file at the default place says where to put one', async () => {
