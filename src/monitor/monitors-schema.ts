@@ -28,7 +28,8 @@ const durationUpTo = (maxMs: number, max: string, {positive = false} = {}) =>
     return z.NEVER
   })
 const duration = durationUpTo(TIMER_MAX_MS, '24d')
-// An interval of 0 made `monitor watch` loop without a pause; a timeout of 0 failed every check at once.
+// An interval of 0 made `monitor watch` loop without a pause; a timeout of 0 failed every check at once, as would a
+// max-latency of 0; a reminder-interval of 0 would remind at every pass.
 const positiveDuration = durationUpTo(TIMER_MAX_MS, '24d', {positive: true})
 const longDuration = durationUpTo(SPAN_MAX_MS, '36500d')
 
@@ -49,7 +50,7 @@ const commonShape = {
   'success-threshold': positiveInteger.optional(),
   channel: text.regex(BOT_NAME, {error: 'expected a bot name: a letter, then letters, digits, _ . or -'}).optional(),
   'send-on-resolved': flag.optional(),
-  'reminder-interval': duration.optional(),
+  'reminder-interval': positiveDuration.optional(),
   severity: z.enum(SEVERITIES, {error: `expected one of ${SEVERITIES.join(', ')}`}).optional(),
   throttle: duration.optional(),
   quorum: positiveInteger.optional(),
@@ -79,7 +80,7 @@ const httpExpect = strict(
     'body-contains': text.optional(),
     'json-path': text.regex(/^\$(\.[^.[\]]+|\[\d+\])*$/, {error: 'expected a path like $.status or $.checks[0].state'}).optional(),
     'json-equals': z.unknown().optional(),
-    'max-latency': duration.optional(),
+    'max-latency': positiveDuration.optional(),
   },
   'of expectations (status, body-contains, json-path, json-equals, max-latency)',
 ).refine((expect) => expect['json-equals'] === undefined || expect['json-path'] !== undefined, {

@@ -45,6 +45,12 @@ describe('bad monitors files', () => {
   it.each([
     ['an interval of 0 in a check', 'checks:\n  - {name: db, type: tcp, host: db, port: 5432, interval: 0s}\n', 'checks[0].interval: expected a positive duration, got "0s"'],
     ['a timeout of 0 in defaults', 'defaults: {timeout: 0ms}\nchecks: []\n', 'defaults.timeout: expected a positive duration, got "0ms"'],
+    ['a reminder-interval of 0 in defaults', "defaults: {reminder-interval: 0s}\nchecks: []\n", 'defaults.reminder-interval: expected a positive duration, got "0s"'],
+    [
+      'a max-latency of 0',
+      'checks:\n  - {name: api, type: http, url: "http://127.0.0.1:9/", expect: {max-latency: 0s}}\n',
+      'checks[0].expect.max-latency: expected a positive duration, got "0s"',
+    ],
     ['an empty command list', 'checks:\n  - {name: q, type: command, run: []}\n', 'checks[0].run: expected a command line, or a list [program, arg, ...], got []'],
     ['an empty command line', 'checks:\n  - {name: q, type: command, run: ""}\n', 'checks[0].run: expected a command line, or a list [program, arg, ...], got ""'],
   ])('%s', async (_case, yaml, line) => {
