@@ -44,13 +44,15 @@ export function botLabelOf(resolved: ResolvedBot): string {
 const UNNAMED_LABEL = /^(.+) \(bot (\d+)\)$/
 
 /**
- * The request that finds a stored bot label's bot again (for `alert flush`): a name through the layers; an unnamed
- * bot by its id, with `--token` or `TELEGRAM_BOT_TOKEN` when the id matches. Anything else is a one-line UserError,
- * which keeps that bot's alerts waiting: the default bot must not deliver them in its place.
+ * The request that finds a stored bot label's bot again (for `alert flush`, a monitor pass): a name through the
+ * layers, with that bot's own token (a `--token` given to the flush is for unnamed bots: with it, `monitor run
+ * --token X` delivered every bot's entries as X, and a chat X is not in refused them for good); an unnamed bot by its
+ * id, with `--token` or `TELEGRAM_BOT_TOKEN` when the id matches. Anything else is a one-line UserError, which keeps
+ * that bot's alerts waiting: the default bot must not deliver them in its place.
  */
 export function requestForBotLabel(label: string, given: Pick<BotRequest, 'token' | 'configPath'>, env: Env = process.env): BotRequest {
   const unnamed = UNNAMED_LABEL.exec(label)
-  if (!unnamed) return {bot: label, token: given.token, configPath: given.configPath}
+  if (!unnamed) return {bot: label, configPath: given.configPath}
   const botId = unnamed[2]!
   const token = [given.token, env.TELEGRAM_BOT_TOKEN].map((candidate) => candidate?.trim()).find((candidate) => candidate && botIdOf(candidate) === botId)
   if (token === undefined) throw new UserError(`its alerts go out only with its own token: pass bot ${botId}'s token with --token`)

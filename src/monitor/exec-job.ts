@@ -92,9 +92,9 @@ export async function execJob(options: ExecJobOptions): Promise<ExecJobReport> {
   let exitCode: number
   let message: string
   if (run.exitCode !== undefined) {
-    exitCode = run.exitCode
-    // A job that traps SIGTERM and exits 0 still ran past --max-time.
-    message = timedOut ? `timed out after ${formatSpan(options.check.timeoutMs!)} (exit code ${exitCode})` : `exit code ${exitCode}`
+    // A job that traps SIGTERM and exits 0 still ran past --max-time: cron sees 124, as timeout(1) gives it.
+    exitCode = timedOut && run.exitCode === 0 ? 124 : run.exitCode
+    message = timedOut ? `timed out after ${formatSpan(options.check.timeoutMs!)} (exit code ${run.exitCode})` : `exit code ${exitCode}`
   } else if (run.signal) {
     exitCode = 128 + (SIGNAL_NUMBERS[run.signal] ?? 0)
     message = timedOut ? `timed out after ${formatSpan(options.check.timeoutMs!)}` : `killed by ${run.signal}`

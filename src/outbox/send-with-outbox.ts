@@ -76,9 +76,9 @@ export async function deliverOrSpool(options: DeliverOrSpoolOptions): Promise<De
     }
   }
   if (held === undefined) {
-    options.notSpooled?.()
-    // Fail open: what Telegram takes now is sent; the chats that would have waited are failures, said so.
-    const deliveries = await send(options.chatIds, options.onChatDone)
+    // Fail open: what Telegram takes now is sent; the chats that would have waited are failures, said so. The copy
+    // kept for the entry goes only after: a document's message is read from it.
+    const deliveries = await send(options.chatIds, options.onChatDone).finally(() => options.notSpooled?.())
     return finished(deliveries, undefined, outboxProblem)
   }
   let deliveries: ChatDelivery[] = []
@@ -89,7 +89,8 @@ export async function deliverOrSpool(options: DeliverOrSpoolOptions): Promise<De
     })
     if (flushed.pending.length === 0) return finished(deliveries)
     const chatIds = flushed.pending.map((pending) => pending.chatId)
-    return finished(deliveries, {id: held.entry.id, chatIds, error: redact(flushed.pending[0]!.error)})
+    // The entry's id as it waits now: a fallback store that lost Redis mid-send keeps it on this host under another.
+    return finished(deliveries, {id: flushed.id, chatIds, error: redact(flushed.pending[0]!.error)})
   } catch (error) {
     // Sent, but the outbox failed to record it: the entry may still wait for a flush, which the failures here ignore.
     return finished(deliveries, undefined, describeFailure(error).message)

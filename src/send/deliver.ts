@@ -64,6 +64,7 @@ export async function deliverToChats(
     parts: planParts(message),
     limiter: options.limiter ?? limiterFor(client),
     migrations: options.migrations ?? new ChatMigrations(),
+    listed: new Set(chatIds.map(String)),
     onChatDone: options.onChatDone && ((delivery: ChatDelivery) => options.onChatDone!(delivery, chatIds.length)),
   }
   const source = message.media?.source
@@ -123,6 +124,8 @@ interface DeliveryContext {
   parts: Parts
   limiter: TelegramRateLimiter
   migrations: ChatMigrations
+  /** The delivery's chats, as `String(chatId)`. */
+  listed: ReadonlySet<string>
   onChatDone?: (delivery: ChatDelivery) => void
 }
 
@@ -138,11 +141,14 @@ async function deliverToChat(
 }
 
 async function sendToChat(
-  {client, message, parts, limiter, migrations}: DeliveryContext,
+  {client, message, parts, limiter, migrations, listed}: DeliveryContext,
   chatId: number | string,
   mediaSource: InputFileSource | undefined,
   pinned?: UnchangedFile,
 ): Promise<ChatDelivery & {fileId?: string; fileChanged?: boolean}> {
+  // Upgraded earlier in this process (a flush's previous entry) to a chat this delivery also lists: that one sends.
+  const upgradedTo = migrations.movedTo(chatId)
+  if (upgradedTo !== undefined && listed.has(String(upgradedTo))) return {chatId, ok: true, messageIds: [], migratedTo: upgradedTo}
   const messageIds: number[] = []
   let fileId: string | undefined
   const common = () => ({

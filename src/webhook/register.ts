@@ -176,13 +176,14 @@ export async function readWebhookInfo(request: InfoRequest, options: WebhookOpti
   try {
     const report = await forEachBot(request, {...options, env}, async (session) => {
       const info = await session.client.getWebhookInfo()
-      const webhookId = await webhookBotId(session)
-      // What Telegram says comes first: a store that cannot be read costs only this line.
-      const waiting = await keptUpdatesWaiting(store.kv, webhookId).catch((error: unknown) => {
-        warnings.push(`${botLabel(session)}: kept updates not read: ${errorMessage(error)}`)
-        return undefined
-      })
-      const kept = waiting && {updates: waiting.updates, ...(waiting.since === undefined ? {} : {since: new Date(waiting.since).toISOString()})}
+      // What Telegram says comes first: the kept updates (the id of a bot outside the registry asks getMe, then the
+      // store) cost only a warning line when they cannot be read.
+      const found = await webhookBotId(session)
+        .then(async (webhookId) => ({webhookId, waiting: await keptUpdatesWaiting(store.kv, webhookId)}))
+        .catch((error: unknown) => void warnings.push(`${botLabel(session)}: kept updates not read: ${errorMessage(error)}`))
+      if (found === undefined) return {info}
+      const {webhookId, waiting} = found
+      const kept = {updates: waiting.updates, ...(waiting.since === undefined ? {} : {since: new Date(waiting.since).toISOString()})}
       return {webhookId, info, kept}
     })
     return {outcomes: report.outcomes, warnings: [...warnings, ...report.warnings]}

@@ -1,6 +1,6 @@
 // An alert Telegram cannot take now is kept, not lost: spooled to the outbox (exit 75), listed by `alert outbox`,
 // delivered exactly once by `alert flush` or the next alert. And a 429 storm delivers once, doubling nothing.
-import {readdirSync} from 'node:fs'
+import {readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -128,6 +128,20 @@ describe('the bot that delivers a spooled alert', () => {
     const flushed = await world.run(['alert', 'flush', '--token', ALERTS_BOT.token])
     expect(flushed).toEqual({stdout: `delivered ${id} (bot flag --token (bot 7012345678)) to ${ON_CALL.id}\noutbox empty`, stderr: '', exitCode: 0})
     expect(callsOf(world.api, 'sendMessage').map((request) => request.token)).toEqual([HEALTH_BOT.token, ALERTS_BOT.token])
+  })
+
+  it("a named bot's alert goes out with that bot's own token, whatever --token a flush or a monitor pass was given", async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const down = {TELEGRAM_API_BASE_URL: await closedApiRoot()}
+    const monitors = join(world.cli.env.HOME!, 'monitors.yml')
+    writeFileSync(monitors, 'checks: []\n')
+    const flushes = [['alert', 'flush', '--token', HEALTH_BOT.token], ['monitor', 'run', '--file', monitors, '--token', HEALTH_BOT.token]]
+    for (const flush of flushes) {
+      expect((await world.run(['alert', flush[0]!, '--no-host', '--bot', 'alerts'], {env: down})).exitCode).toBe(75)
+      expect((await world.run(flush)).exitCode).toBe(0)
+    }
+    // Each alert to both of the bot's chats, through its own token: the health bot, in neither chat, sent nothing.
+    expect(callsOf(world.api, 'sendMessage').map((request) => request.token)).toEqual(Array(4).fill(ALERTS_BOT.token))
   })
 
   it('an alert spooled by the TELEGRAM_BOT_TOKEN bot is delivered by alert flush with that variable set', async () => {

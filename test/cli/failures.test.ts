@@ -189,4 +189,13 @@ bots:
     }
     expect(textsIn(UPGRADED_GROUP_ID)).toEqual(['first run', 'every run after'])
   })
+
+  it('the same, for a flush of several waiting alerts: the upgrade learnt on the first entry holds for the next', async () => {
+    const env = {TELEGRAM_BOT_TOKEN: ALERTS_BOT.token, TELEGRAM_CHAT_IDS: `${LEGACY_GROUP.id},${UPGRADED_GROUP_ID}`}
+    const down = {...env, TELEGRAM_API_BASE_URL: await closedApiRoot()}
+    for (const title of ['first', 'second']) expect((await world.run(['alert', title, '--no-host'], {env: down})).exitCode).toBe(75)
+    world.api.migrateChat(LEGACY_GROUP.id, UPGRADED_GROUP_ID)
+    expect((await world.run(['alert', 'flush'], {env})).exitCode).toBe(0)
+    expect(textsIn(UPGRADED_GROUP_ID).map((text) => text?.split('\n')[0])).toEqual([expect.stringContaining('first'), expect.stringContaining('second')])
+  })
 })

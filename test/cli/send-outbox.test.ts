@@ -147,6 +147,22 @@ describe('send --outbox when the state dir cannot be written', () => {
   })
 })
 
+describe('send --outbox when the entry cannot be written after the file was copied', () => {
+  it('the document still goes out, read from the copy before it is removed (fail open, one warning)', async () => {
+    // The copy fits (outbox/files/ is writable) but the entry does not: a file where outbox/claimed/ must be.
+    const stateDir = join(world.cli.env.HOME!, 'state')
+    mkdirSync(join(stateDir, 'outbox'), {recursive: true})
+    writeFileSync(join(stateDir, 'outbox', 'claimed'), '')
+    const report = join(world.cli.env.HOME!, 'report.csv')
+    writeFileSync(report, 'day,total\n')
+    const sent = await world.run(['send', '--outbox', '--document', report, '--chat', String(ON_CALL.id)], {env: {...asReports, FASTPAY_TG_STATE_DIR: stateDir}})
+    expect([sent.exitCode, sent.stdout, sent.stderr.split('\n').length]).toEqual([0, `sent to ${ON_CALL.id}: message 1`, 1])
+    expect(sent.stderr).toMatch(/^Warning: --outbox: /)
+    expect(callsOf(world.api, 'sendDocument').map((request) => request.status)).toEqual([200])
+    expect(readdirSync(join(stateDir, 'outbox', 'files'))).toEqual([])
+  })
+})
+
 describe('send --outbox with FASTPAY_TG_STORE=redis://', () => {
   const redis = useRedisForTests()
 

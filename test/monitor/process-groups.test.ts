@@ -86,6 +86,16 @@ describe('a command check that starts a child', () => {
   })
 })
 
+describe('a job that traps SIGTERM and exits 0 at --max-time', () => {
+  it('still timed out: the check is down, and monitor exec exits 124 (as timeout(1) does), not 0', async () => {
+    useHealthBot()
+    const script = join(world.cli.env.HOME!, 'trap.sh')
+    writeFileSync(script, `trap 'exit 0' TERM\nsleep 300 &\nwait\n`)
+    const run = await world.run(['monitor', 'exec', '--name', 'nightly', '--max-time', '1500ms', '--', 'sh', script])
+    expect(run).toEqual({exitCode: 124, stdout: '', stderr: 'fastpay-tg: down   nightly: timed out after 1.5s (exit code 0)\nfastpay-tg: alert  sent nightly down to health (bot health)'})
+  })
+})
+
 describe('fastpay-tg stopped while a command runs', () => {
   it('SIGTERM to monitor exec stops the job with everything it started, and fastpay-tg dies of it', async () => {
     useHealthBot()

@@ -322,6 +322,15 @@ describe('webhook info and delete', () => {
     ])
   })
 
+  it("a getMe that fails (a bot outside the registry) costs only the kept updates' line, not what Telegram said", async () => {
+    world.api.failNext({method: 'getMe', kind: {status: 400}, times: 1})
+    const result = await world.run(['webhook', 'info', '--token', ALERTS_BOT.token])
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout.split('\n').slice(0, 2)).toEqual(['flag --token: webhook', '  url               none: no webhook is set (getUpdates and `discover` work)'])
+    expect(result.stdout).not.toContain('kept updates')
+    expect(result.stderr).toMatch(/^Warning: flag --token: kept updates not read: .*getMe.*$/)
+  })
+
   it('a revoked token: one line with the hint, exit 1, no token', async () => {
     const revoked = '4000000001:AAHx9Kq2Lm7Np3Rs8Tv4Wx1Yz6Ab5Cd0Ef2'
     const result = await world.run(['webhook', 'info', '--token', revoked])

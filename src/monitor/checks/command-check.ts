@@ -28,6 +28,8 @@ export async function runCommandCheck(check: CommandCheck, signal: AbortSignal):
     KILL_GRACE_MS,
   )
   signal.addEventListener('abort', group.stop, {once: true})
+  // The deadline may have passed while execa was loading: a listener added to an aborted signal never runs.
+  if (signal.aborted) group.stop()
   const result = await subprocess.finally(() => {
     signal.removeEventListener('abort', group.stop)
     group.release()
