@@ -1,13 +1,13 @@
-// Redis stopping while `alert` waits for Telegram's answer: handled as a Redis unreachable from the start (one
-// warning line, this host's files), and once Redis is back nothing is sent twice and nothing is lost. The fake API
-// holds sendMessage until the test has stopped Redis, so the order of events is fixed, not timed.
+// Redis stopping while `alert` or `alert flush` waits for Telegram's answer: handled as a Redis unreachable from the
+// start (one warning line, this host's files), and once Redis is back nothing is sent twice and nothing is lost. The
+// fake API holds sendMessage until the test has stopped Redis, so the order of events is fixed, not timed.
 import {readdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, afterEach, beforeAll, describe, expect, it, vi} from 'vitest'
 
 import {tempDir} from '../throttle/helpers.js'
 import {connectRedis, redisForTests, type RedisForTests, type TestRedis} from '../store/redis-server.js'
-import {ALERTS_BOT, callsOf, ON_CALL, useCliWorld} from './fixture.js'
+import {ALERTS_BOT, callsOf, ON_CALL, OPS_FORUM, useCliWorld} from './fixture.js'
 
 const world = useCliWorld()
 
@@ -19,22 +19,27 @@ beforeAll(async () => {
 afterAll(async () => {
   await available.redis?.stop()
 })
-// Each test starts with Redis running, also after one that failed while it was stopped.
+// Each test starts with Redis running and empty, also after one that failed while it was stopped.
 let stopped = false
 afterEach(async () => {
-  if (stopped) await available.redis?.start()
+  if (!available.redis) return
+  if (stopped) await available.redis.start()
   stopped = false
+  const client = await connectRedis(available.redis.url)
+  await client.flushall()
+  await client.quit()
+  rmSync(join(dataDir, 'dump.rdb'), {force: true})
 })
 
 const spooled = () => readdirSync(join(world.cli.stateDir, 'outbox')).filter((name) => name.endsWith('.json'))
 const messageCount = () => world.api.messages(ON_CALL.id).length
 
-/** Holds the next sendMessage until `release`; resolves `arrived` once it reached the fake API. */
-function holdNextSend(then?: {status: 502}) {
+/** Holds the next `count` sendMessage calls until `release`; resolves `arrived` once they reached the fake API. */
+function holdNextSend(then?: {status: 502}, count = 1) {
   let release = () => {}
   const gate = new Promise<void>((resolve) => (release = resolve))
-  world.api.failNext({method: 'sendMessage', kind: {gate, ...(then ? {then} : {})}})
-  const arrived = vi.waitFor(() => expect(callsOf(world.api, 'sendMessage')).toHaveLength(1), {timeout: 20_000, interval: 10})
+  world.api.failNext({method: 'sendMessage', kind: {gate, ...(then ? {then} : {})}, times: count})
+  const arrived = vi.waitFor(() => expect(callsOf(world.api, 'sendMessage')).toHaveLength(count), {timeout: 20_000, interval: 10})
   return {release, arrived}
 }
 
@@ -122,5 +127,77 @@ describe('alert whose Redis stops while Telegram answers', () => {
     expect(spooled()).toEqual([])
     const again = await world.run(['alert', 'flush'], {env})
     expect([again.exitCode, messageCount()]).toEqual([0, 1])
+  })
+})
+
+describe('alert flush whose Redis stops while Telegram answers', () => {
+  const chats = [ON_CALL.id, OPS_FORUM.id]
+  const envFor = (redis: TestRedis) => ({TELEGRAM_BOT_TOKEN: ALERTS_BOT.token, TELEGRAM_CHAT_IDS: chats.join(','), FASTPAY_TG_STORE: redis.url})
+  const perChat = () => chats.map((chatId) => world.api.messages(chatId).length)
+
+  /** An alert Telegram refused (502) waiting in Redis's outbox for both chats: its id. */
+  async function waitingInRedis(redis: TestRedis, title: string): Promise<string> {
+    world.api.failNext({method: 'sendMessage', kind: {status: 502}, times: 100})
+    const alert = await world.run(['alert', title, '--no-host', '--json'], {env: envFor(redis)})
+    expect(alert.exitCode).toBe(75)
+    world.api.reset()
+    expect(await entriesInRedis(redis)).toBe(1)
+    return (JSON.parse(alert.stdout) as {spooled: {id: string}}).spooled.id
+  }
+
+  it('an entry Telegram took is reported delivered; Redis back with it claimed, the next flush sends nothing again', async (context) => {
+    if (!available.redis) return context.skip(available.skip)
+    const redis = available.redis
+    const env = envFor(redis)
+    const id = await waitingInRedis(redis, 'Flush cut short after Telegram took it')
+    const send = holdNextSend(undefined, 2)
+    const running = world.run(['alert', 'flush'], {env})
+    await send.arrived
+    await stopRedis(redis, true)
+    send.release()
+    const flush = await running
+
+    expect([flush.exitCode, flush.stdout]).toEqual([0, `delivered ${id} (bot env TELEGRAM_BOT_TOKEN (bot ${ALERTS_BOT.id})) to ${chats.join(', ')}\noutbox empty`])
+    expect(flush.stderr).toMatch(/^Warning: store \S+ unreachable \(.+\); using the file store in .+ until it is back$/)
+    expect([perChat(), spooled()]).toEqual([[1, 1], []])
+
+    await redis.start()
+    stopped = false
+    // Back with the entry the flush had claimed: only this host knows that Telegram took it.
+    expect(await entriesInRedis(redis)).toBe(1)
+    expect(await world.run(['alert', 'outbox'], {env})).toEqual({stdout: 'outbox empty', stderr: '', exitCode: 0})
+    expect(await world.run(['alert', 'flush'], {env})).toEqual({stdout: 'outbox empty', stderr: '', exitCode: 0})
+    expect(perChat()).toEqual([1, 1])
+    expect(await entriesInRedis(redis)).toBe(0)
+  })
+
+  it('an entry Telegram did not take waits in this host\'s files (exit 75) and is delivered once after Redis is back', async (context) => {
+    if (!available.redis) return context.skip(available.skip)
+    const redis = available.redis
+    const env = envFor(redis)
+    await waitingInRedis(redis, 'Flush cut short before Telegram took it')
+    const send = holdNextSend({status: 502}, 2)
+    world.api.failNext({method: 'sendMessage', kind: {status: 502}, times: 100})
+    const running = world.run(['alert', 'flush', '--json'], {env})
+    await send.arrived
+    await stopRedis(redis, true)
+    send.release()
+    const flush = await running
+
+    expect(flush.exitCode).toBe(75)
+    const report = JSON.parse(flush.stdout) as {waiting: number; bots: Array<{entries: Array<{id: string; pending: unknown[]}>}>}
+    expect(report.waiting).toBe(1)
+    const [copy] = spooled()
+    expect(report.bots.flatMap((bot) => bot.entries.map((entry) => [`${entry.id}.json`, entry.pending.length]))).toEqual([[copy, 2]])
+    expect(perChat()).toEqual([0, 0])
+
+    await redis.start()
+    stopped = false
+    world.api.reset()
+    const again = await world.run(['alert', 'flush'], {env})
+    expect([again.exitCode, again.stderr]).toEqual([0, `Warning: 1 alert spooled on this host while ${redis.url} was unreachable handed over to it`])
+    expect([perChat(), spooled(), await entriesInRedis(redis)]).toEqual([[1, 1], [], 0])
+    expect((await world.run(['alert', 'flush'], {env})).stdout).toBe('outbox empty')
+    expect(perChat()).toEqual([1, 1])
   })
 })

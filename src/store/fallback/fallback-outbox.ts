@@ -1,5 +1,6 @@
 import {redact} from '../../redact.js'
 import type {DeliverEntry, FlushedEntry, FlushOptions, FlushReport, HeldEntry, NewOutboxEntry, OutboxEntry, OutboxListing} from '../outbox-types.js'
+import {FlushCutShort, type UnfinishedClaim} from '../redis/outbox-claim.js'
 import {isRedisUnavailable} from '../redis/redis-errors.js'
 import type {RedisLink} from '../redis/redis-link.js'
 import type {RedisOutbox} from '../redis/redis-outbox.js'
@@ -24,7 +25,8 @@ export interface DrainReport {
  * then delivers from Redis. An alert held in Redis whose run finds Redis gone once Telegram answered is finished on
  * this host: a copy for the chats still waiting goes to the spool directory, and a settlement (SettlementFiles) has
  * Redis drop its own copy first thing when it answers again, so that neither the held entry nor a handed-over copy
- * goes out a second time.
+ * goes out a second time. So is an entry a flush claimed from Redis and delivered, whose acknowledgement found Redis
+ * gone; that flush then goes on with this host's files.
  */
 export class FallbackOutbox implements OutboxStore {
   readonly #heldLocally = new WeakSet<HeldEntry>()
@@ -84,11 +86,16 @@ export class FallbackOutbox implements OutboxStore {
       },
       async () => {
         this.shared.letGo(held)
-        const copy = kept && (await this.local.spool({...kept, createdAt: new Date(kept.createdAt)}))
-        await this.settlements.record({...claim, ...(mark ? {mark} : {})})
-        return copy
+        return this.#settleLater({claim, ...(kept ? {kept} : {}), ...(mark ? {mark} : {})})
       },
     )
+  }
+
+  /** The chats still waiting spooled here first, then the settlement: see #finishShared. Returns the copy. */
+  async #settleLater({claim, kept, mark}: UnfinishedClaim): Promise<OutboxEntry | undefined> {
+    const copy = kept && (await this.local.spool({...kept, createdAt: new Date(kept.createdAt)}))
+    await this.settlements.record({...claim, ...(mark ? {mark} : {})})
+    return copy
   }
 
   async pendingSince(bot: string, throttleKey: string, sinceMs: number): Promise<number | undefined> {
@@ -128,14 +135,38 @@ export class FallbackOutbox implements OutboxStore {
   }
 
   async flush(deliver: DeliverEntry, options: FlushOptions = {}): Promise<FlushReport> {
+    let cutShort: Pick<FlushCutShort, 'report' | 'unfinished'> | undefined
     return this.link.run(
       async () => {
         const drained = await this.#drain()
-        const report = await this.shared.flush(deliver, options)
-        return {...report, warnings: [...drained.warnings, ...report.warnings]}
+        try {
+          const report = await this.shared.flush(deliver, options)
+          return {...report, warnings: [...drained.warnings, ...report.warnings]}
+        } catch (error) {
+          if (!(error instanceof FlushCutShort)) throw error
+          const {report, unfinished} = error
+          cutShort = {report: {...report, warnings: [...drained.warnings, ...report.warnings]}, unfinished}
+          // Redis's own error: the link marks it down, and the flush goes on below.
+          throw error.cause
+        }
       },
-      () => this.local.flush(deliver, options),
+      () => (cutShort === undefined ? this.local.flush(deliver, options) : this.#goOnLocally(cutShort, deliver, options)),
     )
+  }
+
+  /**
+   * A flush whose Redis went away half-way: what it delivered stays in its report, the entry it could not finish
+   * there is settled later (its chats still waiting spooled here), and this host's files are flushed after, unless
+   * a failure stopped it.
+   */
+  async #goOnLocally({report, unfinished}: Pick<FlushCutShort, 'report' | 'unfinished'>, deliver: DeliverEntry, options: FlushOptions): Promise<FlushReport> {
+    const copy = unfinished && (await this.#settleLater(unfinished))
+    // The chats still waiting wait in this host's copy now, under its own id.
+    const entries = report.entries.map((flushed) => (copy && flushed.id === unfinished.claim.id ? {...flushed, id: copy.id} : flushed))
+    const left = (options.limit ?? Number.POSITIVE_INFINITY) - entries.length
+    if (report.stoppedBy !== undefined || left <= 0) return {...report, entries, waiting: (await this.local.list(options)).items.length}
+    const rest = await this.local.flush(deliver, options.limit === undefined ? options : {...options, limit: left})
+    return {...rest, entries: [...entries, ...rest.entries], warnings: [...report.warnings, ...rest.warnings]}
   }
 
   /** Hands what this host spooled while Redis was unreachable over to Redis, now that it answers. */

@@ -2,7 +2,8 @@
 // the outbox keeps per bot: shared by the outbox and its scripts' callers.
 import type {Redis} from 'ioredis'
 
-import {CLAIM, SETTLE} from './outbox-scripts.js'
+import type {FlushReport, OutboxEntry} from '../outbox-types.js'
+import {ACK, CLAIM, GIVE_BACK, SETTLE} from './outbox-scripts.js'
 import {deliveredMarkKey} from './redis-pending-since.js'
 
 /** One bot's keys: its stream, the entries' documents, who holds which, what was set aside, and the bots' set. */
@@ -19,6 +20,9 @@ export function outboxKeys(prefix: string, bot: string): BotKeys {
   const base = `${prefix}outbox:${encodeURIComponent(bot)}`
   return {stream: base, entries: `${base}:entries`, holders: `${base}:holders`, setAside: `${base}:set-aside`, bots: `${prefix}outbox-bots`}
 }
+
+// Given back entries look idle for this long (less than the epoch, which Redis requires), far beyond any timeout.
+export const GIVEN_BACK_IDLE_MS = 10 * 365 * 24 * 3600 * 1000
 
 /** An entry a flush claimed: its stream id, its id, its document (null once another consumer finished it). */
 export interface Claimed {
@@ -63,6 +67,28 @@ export interface HeldClaim {
 }
 
 /**
+ * Finishes a claimed or held entry once Telegram answered: acknowledged (with the delivered mark `mark`, when given)
+ * when no chat waits, else `kept` given back for the chats still waiting. Returns false when another consumer had
+ * taken it over meanwhile (nothing given back: it is theirs).
+ */
+export async function finishClaim(
+  redis: Redis,
+  keys: BotKeys,
+  claim: HeldClaim,
+  outcome: {kept?: OutboxEntry | undefined; mark?: {throttleKey: string; at: number; keepMs: number} | undefined},
+): Promise<boolean> {
+  const {kept, mark} = outcome
+  if (kept === undefined) {
+    const markKeys = mark === undefined ? [] : [deliveredMarkKey(keys.stream, mark.throttleKey)]
+    const markArgs = mark === undefined ? [] : [String(mark.at), mark.keepMs]
+    await ACK.run(redis, [keys.stream, keys.entries, keys.holders, keys.bots, ...markKeys], [claim.streamId, claim.id, claim.bot, ...markArgs])
+    return true
+  }
+  const args = [claim.streamId, claim.id, JSON.stringify(kept), claim.consumer, GIVEN_BACK_IDLE_MS]
+  return (await GIVE_BACK.run(redis, [keys.stream, keys.entries, keys.holders], args)) === 1
+}
+
+/**
  * Removes an entry its holder finished while Redis was unreachable (SettlementFiles), leaving the delivered mark
  * `mark` when given, unless another consumer took it over meanwhile (it is theirs then). Returns whether removed.
  */
@@ -70,4 +96,29 @@ export async function settleClaim(redis: Redis, keys: BotKeys, claim: HeldClaim,
   const markKeys = mark === undefined ? [] : [deliveredMarkKey(keys.stream, mark.throttleKey)]
   const args = [claim.streamId, claim.id, claim.bot, mark?.at ?? 0, mark?.keepMs ?? 0, claim.consumer]
   return (await SETTLE.run(redis, [keys.stream, keys.entries, keys.holders, keys.bots, ...markKeys], args)) === 1
+}
+
+/** A claimed entry Telegram answered for whose finish (acknowledgement or give-back) never reached Redis. */
+export interface UnfinishedClaim {
+  claim: HeldClaim
+  /** The entry as it must stay for the chats still waiting; undefined when none waits. */
+  kept?: OutboxEntry
+  /** The delivered mark its acknowledgement would have left (see deliveredMark). */
+  mark?: {throttleKey: string; at: number}
+}
+
+/**
+ * Redis stopped answering during a flush after it had delivered something: what it did until then, and the entry it
+ * could not finish there, for the caller to finish on this host (FallbackOutbox). `cause` is Redis's own error.
+ */
+export class FlushCutShort extends Error {
+  override readonly name = 'FlushCutShort'
+
+  constructor(
+    readonly report: FlushReport,
+    readonly unfinished: UnfinishedClaim | undefined,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), {cause})
+  }
 }

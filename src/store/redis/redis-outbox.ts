@@ -18,10 +18,11 @@ import {
   type OutboxListing,
 } from '../outbox-types.js'
 import type {OutboxStore} from '../types.js'
-import {type BotKeys, type Claimed, claimNext, type HeldClaim, outboxKeys, settleClaim} from './outbox-claim.js'
-import {ACK, GIVE_BACK, GIVE_BACK_DEAD, HOLD, RENEW, REWRITE_HELD, SET_ASIDE, SET_ASIDE_DOCUMENT, SPOOL, SWEEP_CONSUMERS} from './outbox-scripts.js'
+import {type BotKeys, type Claimed, claimNext, finishClaim, FlushCutShort, GIVEN_BACK_IDLE_MS, type HeldClaim, outboxKeys, settleClaim} from './outbox-claim.js'
+import {ACK, GIVE_BACK_DEAD, HOLD, RENEW, REWRITE_HELD, SET_ASIDE, SET_ASIDE_DOCUMENT, SPOOL, SWEEP_CONSUMERS} from './outbox-scripts.js'
+import {isRedisUnavailable} from './redis-errors.js'
 import {isDeadHere} from './redis-key-lock.js'
-import {deliveredMarkKey, newestPendingOrMarked} from './redis-pending-since.js'
+import {newestPendingOrMarked} from './redis-pending-since.js'
 
 export interface RedisOutboxOptions {
   redis: Redis
@@ -51,9 +52,6 @@ interface Held {
   streamId: string
   timer: NodeJS.Timeout
 }
-
-// Given back entries look idle for this long (less than the epoch, which Redis requires), far beyond any timeout.
-const GIVEN_BACK_IDLE_MS = 10 * 365 * 24 * 3600 * 1000
 
 /**
  * The outbox of a fleet: per bot a Redis stream read by the consumer group `senders`, each flushing process one
@@ -133,20 +131,13 @@ export class RedisOutbox implements OutboxStore {
    */
   async finishHeld(held: HeldEntry, outcome: {kept?: OutboxEntry}): Promise<void> {
     const {bot, streamId} = this.#takeHeld(held)
-    const keys = outboxKeys(this.prefix, bot)
-    if (outcome.kept === undefined) {
-      await ACK.run(this.#redis, [keys.stream, keys.entries, keys.holders, keys.bots], [streamId, held.entry.id, bot])
-      return
-    }
-    const args = [streamId, held.entry.id, JSON.stringify(outcome.kept), this.consumer, GIVEN_BACK_IDLE_MS]
-    await GIVE_BACK.run(this.#redis, [keys.stream, keys.entries, keys.holders], args)
+    await finishClaim(this.#redis, outboxKeys(this.prefix, bot), {bot, id: held.entry.id, streamId, consumer: this.consumer}, outcome)
   }
 
   async releaseHeld(held: HeldEntry, lastError: string): Promise<void> {
     const {bot, streamId} = this.#takeHeld(held)
-    const keys = outboxKeys(this.prefix, bot)
-    const json = redact(JSON.stringify({...held.entry, lastError}))
-    await GIVE_BACK.run(this.#redis, [keys.stream, keys.entries, keys.holders], [streamId, held.entry.id, json, this.consumer, GIVEN_BACK_IDLE_MS])
+    const kept = JSON.parse(redact(JSON.stringify({...held.entry, lastError}))) as OutboxEntry
+    await finishClaim(this.#redis, outboxKeys(this.prefix, bot), {bot, id: held.entry.id, streamId, consumer: this.consumer}, {kept})
   }
 
   /** Where a held entry stands in Redis: what settles it there if Redis is gone when its run finishes it. */
@@ -230,14 +221,20 @@ export class RedisOutbox implements OutboxStore {
 
   async flush(deliver: DeliverEntry, options: FlushOptions = {}): Promise<FlushReport> {
     const report: FlushReport = {entries: [], waiting: 0, warnings: []}
-    for (const bot of await this.#bots(options)) {
-      const stoppedBy = await this.#flushBot(bot, deliver, report, options.limit ?? Number.POSITIVE_INFINITY)
-      if (stoppedBy !== undefined) {
-        report.stoppedBy = stoppedBy
-        break
+    try {
+      for (const bot of await this.#bots(options)) {
+        const stoppedBy = await this.#flushBot(bot, deliver, report, options.limit ?? Number.POSITIVE_INFINITY)
+        if (stoppedBy !== undefined) {
+          report.stoppedBy = stoppedBy
+          break
+        }
       }
+      report.waiting = (await this.list(options)).items.length
+    } catch (error) {
+      // Entries delivered before Redis went away stay reported: the caller goes on without Redis (FallbackOutbox).
+      if (error instanceof FlushCutShort || !isRedisUnavailable(error) || report.entries.length === 0) throw error
+      throw new FlushCutShort(report, undefined, error)
     }
-    report.waiting = (await this.list(options)).items.length
     return report
   }
 
@@ -257,7 +254,10 @@ export class RedisOutbox implements OutboxStore {
       }
       return undefined
     } finally {
-      await SWEEP_CONSUMERS.run(this.#redis, [keys.stream], [this.consumer, this.#claimTimeoutMs])
+      // Redis gone: the error on its way (a flush cut short) is the one to tell, and the sweep waits for the next flush.
+      await SWEEP_CONSUMERS.run(this.#redis, [keys.stream], [this.consumer, this.#claimTimeoutMs]).catch((error: unknown) => {
+        if (!isRedisUnavailable(error)) throw error
+      })
     }
   }
 
@@ -290,19 +290,19 @@ export class RedisOutbox implements OutboxStore {
       clearInterval(renewal)
     })
     report.entries.push(flushed)
-    if (kept === undefined) {
-      const markedAt = deliveredMark(entry, flushed, 'waiting')
-      if (markedAt === undefined) await ACK.run(this.#redis, finish, [claimed.streamId, claimed.id, bot])
-      else {
-        const mark = deliveredMarkKey(keys.stream, entry.throttleKey!)
-        await ACK.run(this.#redis, [...finish, mark], [claimed.streamId, claimed.id, bot, String(markedAt), this.#deliveredMemoryMs])
-      }
-      return undefined
+    const stoppedBy = kept === undefined ? undefined : flushed.pending[0]!.error
+    const markedAt = deliveredMark(entry, flushed, 'waiting')
+    const mark = markedAt === undefined ? undefined : {throttleKey: entry.throttleKey!, at: markedAt}
+    const claim = {bot, id: claimed.id, streamId: claimed.streamId, consumer: this.consumer}
+    try {
+      const ours = await finishClaim(this.#redis, keys, claim, {kept, mark: mark && {...mark, keepMs: this.#deliveredMemoryMs}})
+      if (!ours) report.warnings.push(`outbox entry ${claimed.id} was taken over by another consumer while ${this.consumer} delivered it`)
+    } catch (error) {
+      if (!isRedisUnavailable(error)) throw error
+      // Telegram answered, Redis did not: left to the caller to settle (see FlushCutShort), or it would go out again.
+      throw new FlushCutShort({...report, ...(stoppedBy === undefined ? {} : {stoppedBy})}, {claim, ...(kept ? {kept} : {}), ...(mark ? {mark} : {})}, error)
     }
-    const args = [claimed.streamId, claimed.id, JSON.stringify(kept), this.consumer, GIVEN_BACK_IDLE_MS]
-    const givenBack = await GIVE_BACK.run(this.#redis, [keys.stream, keys.entries, keys.holders], args)
-    if (givenBack !== 1) report.warnings.push(`outbox entry ${claimed.id} was taken over by another consumer while ${this.consumer} delivered it`)
-    return flushed.pending[0]!.error
+    return stoppedBy
   }
 
   /** Entries held by consumers of this host whose process is gone are taken over now, not after a lease. */
