@@ -62,6 +62,11 @@ export interface OutboxItem {
   path: string
   /** Who is delivering it right now: a pid (file store) or a Redis consumer `host/pid`. */
   claimedBy?: number | string
+  /**
+   * True when `claimedBy` is a process of this host that no longer runs: a run that died (kill -9) left its claim,
+   * and the next flush takes the entry over at once. @default false
+   */
+  holderGone?: boolean
 }
 
 /** What `OutboxStore.list` returns, for every backend. */

@@ -1,6 +1,7 @@
 import {readdir, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import {isProcessAlive} from '../../support/process-alive.js'
 import {stateDirError} from '../../support/state-dir.js'
 import {entryIdOf, parseOutboxEntry} from '../outbox-entry.js'
 import type {OutboxItem} from '../outbox-types.js'
@@ -53,7 +54,7 @@ export async function scanOutbox(dir: string, claimedDir: string): Promise<{item
     if (text === undefined) vanished = true
     const entry = text === undefined ? undefined : parseOutboxEntry(text, claimed.id)
     if (entry === undefined) continue
-    if (!('problem' in entry)) items.set(entry.id, {entry, path: claimed.path, claimedBy: claimed.pid})
+    if (!('problem' in entry)) items.set(entry.id, {entry, path: claimed.path, claimedBy: claimed.pid, ...(isProcessAlive(claimed.pid) ? {} : {holderGone: true})})
     else {
       // Written whole or not at all by us: unreadable is damage, which its claimer (once gone) cannot repair.
       unreadable.add(claimed.path)

@@ -212,7 +212,7 @@ export class RedisOutbox implements OutboxStore {
         const entry = parseOutboxEntry(json, id)
         const path = `${keys.stream} ${id}`
         if ('problem' in entry) warnings.push(`outbox entry ${path} is unreadable (${entry.problem}); the next flush sets it aside`)
-        else items.push({entry, path, ...(holders[id] ? {claimedBy: holders[id]} : {})})
+        else items.push({entry, path, ...claimOf(holders[id])})
       }
     }
     items.sort((a, b) => (a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0))
@@ -327,4 +327,10 @@ export class RedisOutbox implements OutboxStore {
     const oldest = await Promise.all(bots.map(async (bot) => (await this.#redis.hkeys(outboxKeys(this.prefix, bot).entries)).sort()[0] ?? '~'))
     return bots.map((bot, index) => ({bot, oldest: oldest[index]!})).sort((a, b) => (a.oldest < b.oldest ? -1 : a.oldest > b.oldest ? 1 : 0)).map(({bot}) => bot)
   }
+}
+
+/** Who holds an entry, as a listing shows it: see OutboxItem. */
+function claimOf(holder: string | undefined): Pick<OutboxItem, 'claimedBy' | 'holderGone'> {
+  if (!holder) return {}
+  return isDeadHere(holder) ? {claimedBy: holder, holderGone: true} : {claimedBy: holder}
 }
