@@ -1,9 +1,11 @@
-// How a flush takes the next entry of one bot's Redis outbox (the CLAIM script, outbox-scripts.ts), and the keys
-// the outbox keeps per bot: shared by the outbox and its scripts' callers.
+// A claim on an entry of one bot's Redis outbox: how a flush takes the next one (the CLAIM script, outbox-scripts.ts),
+// finishes it, shows its holder, and settles it when Redis went away before the finish; and the keys the outbox keeps
+// per bot: shared by the outbox and its scripts' callers.
 import type {Redis} from 'ioredis'
 
-import type {FlushReport, OutboxEntry} from '../outbox-types.js'
+import type {FlushReport, OutboxEntry, OutboxItem} from '../outbox-types.js'
 import {ACK, CLAIM, GIVE_BACK, SETTLE} from './outbox-scripts.js'
+import {isDeadHere} from './redis-key-lock.js'
 import {deliveredMarkKey} from './redis-pending-since.js'
 
 /** One bot's keys: its stream, the entries' documents, who holds which, what was set aside, and the bots' set. */
@@ -23,6 +25,12 @@ export function outboxKeys(prefix: string, bot: string): BotKeys {
 
 // Given back entries look idle for this long (less than the epoch, which Redis requires), far beyond any timeout.
 export const GIVEN_BACK_IDLE_MS = 10 * 365 * 24 * 3600 * 1000
+
+/** Who holds an entry, as a listing shows it: see OutboxItem. */
+export function claimOf(holder: string | undefined): Pick<OutboxItem, 'claimedBy' | 'holderGone'> {
+  if (!holder) return {}
+  return isDeadHere(holder) ? {claimedBy: holder, holderGone: true} : {claimedBy: holder}
+}
 
 /** An entry a flush claimed: its stream id, its id, its document (null once another consumer finished it). */
 export interface Claimed {

@@ -18,7 +18,7 @@ import {
   type OutboxListing,
 } from '../outbox-types.js'
 import type {OutboxStore} from '../types.js'
-import {type BotKeys, type Claimed, claimNext, finishClaim, FlushCutShort, GIVEN_BACK_IDLE_MS, type HeldClaim, outboxKeys, settleClaim} from './outbox-claim.js'
+import {type BotKeys, type Claimed, claimNext, claimOf, finishClaim, FlushCutShort, GIVEN_BACK_IDLE_MS, type HeldClaim, outboxKeys, settleClaim} from './outbox-claim.js'
 import {ACK, GIVE_BACK_DEAD, HOLD, RENEW, REWRITE_HELD, SET_ASIDE, SET_ASIDE_DOCUMENT, SPOOL, SWEEP_CONSUMERS} from './outbox-scripts.js'
 import {isRedisUnavailable} from './redis-errors.js'
 import {isDeadHere} from './redis-key-lock.js'
@@ -327,10 +327,4 @@ export class RedisOutbox implements OutboxStore {
     const oldest = await Promise.all(bots.map(async (bot) => (await this.#redis.hkeys(outboxKeys(this.prefix, bot).entries)).sort()[0] ?? '~'))
     return bots.map((bot, index) => ({bot, oldest: oldest[index]!})).sort((a, b) => (a.oldest < b.oldest ? -1 : a.oldest > b.oldest ? 1 : 0)).map(({bot}) => bot)
   }
-}
-
-/** Who holds an entry, as a listing shows it: see OutboxItem. */
-function claimOf(holder: string | undefined): Pick<OutboxItem, 'claimedBy' | 'holderGone'> {
-  if (!holder) return {}
-  return isDeadHere(holder) ? {claimedBy: holder, holderGone: true} : {claimedBy: holder}
 }
