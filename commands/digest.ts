@@ -119,7 +119,7 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 T
       import('../src/digest/index.js'),
     ])
     // Like an alert on the channel: its bot and chats, plus the chats linked to the channel (webhook /link).
-    const {target, resolved} = await openAlertTarget({channel: flags.channel, defaultBotGiven: this.flagGiven('channel'), bot: flags.bot, token: flags.token, chats: flags.chat, configPath: flags.config}, this.clientOptions)
+    const {target, resolved} = await openAlertTarget({channel: flags.channel, defaultBotGiven: this.flagGiven('channel'), bot: flags.bot, token: flags.token, chats: flags.chat, configPath: flags.config}, {...this.clientOptions, floodWaits: () => store.kv})
     this.warnConfig(resolved.warnings)
     const key = digestThrottleKey(flags.channel, flags.since)
     const sent = await sendDigest({

@@ -59,7 +59,7 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
     outbox: Flags.boolean({
       description: 'When Telegram cannot take it now (network down, 5xx, a long 429), keep it in the outbox (exit 75) for `flush` to deliver once.',
     }),
-    'state-dir': Flags.string({description: 'Outbox directory (--outbox).', env: 'FASTPAY_TG_STATE_DIR'}),
+    'state-dir': Flags.string({description: 'State directory: the outbox (--outbox), and flood waits kept from a 429.', env: 'FASTPAY_TG_STATE_DIR'}),
     'max-bytes': Flags.integer({
       description: 'Most bytes read: longer text is cut with a note (default 1 MiB); a longer piped --document or --photo is refused (default 50000000, Telegram\'s upload limit).',
       min: 1,
@@ -96,14 +96,18 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
       throw new UserError('TEXT: nothing to send: give TEXT, --file, or pipe the text on stdin')
     }
 
+    let outbox: OpenedOutbox | undefined
+    // Without --outbox the store is opened only for the flood wait, at the first send (see OpenBotOptions.floodWaits).
+    let storeForFloodWait: Promise<Store> | undefined
+    const floodWaits = async () => (outbox?.store ?? (await (storeForFloodWait ??= this.openStateStore()))).kv
     const session = await openBot(
       {bot: flags.bot, token: flags.token, chats: flags.chat, thread: flags.thread, configPath: flags.config},
-      this.clientOptions,
+      {...this.clientOptions, floodWaits},
     )
     this.warnConfig(session.resolved.warnings)
     const chats = requireChats(session.resolved)
     // Opened before stdin is read: a file the outbox cannot keep is refused before anything is sent.
-    const outbox = flags.outbox ? await this.openOutbox(mediaFlag, mediaValue) : undefined
+    outbox = flags.outbox ? await this.openOutbox(mediaFlag, mediaValue) : undefined
     // A piped file is read once into a private temporary copy (removed at exit, SIGINT and SIGTERM included), so
     // every chat and every retry uploads the same bytes.
     const file =
@@ -134,14 +138,20 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
     } finally {
       file?.dispose()
       await outbox?.store.close()
+      await (await storeForFloodWait?.catch(() => undefined))?.close()
     }
+  }
+
+  private async openStateStore(): Promise<Store> {
+    const [{openStore}, {resolveStateDir}] = await Promise.all([import('../src/store/select-store.js'), import('../src/support/state-dir.js')])
+    return openStore({stateDir: resolveStateDir(this.flags['state-dir']), configPath: this.flags.config, onWarning: (line) => this.warnLine(line)})
   }
 
   /** The store's outbox; with Redis, only for what needs no local bytes (text, a URL). */
   private async openOutbox(mediaFlag: string | undefined, mediaValue: string | undefined): Promise<OpenedOutbox> {
-    const [{openStore}, {resolveStateDir, outboxDirIn}] = await Promise.all([import('../src/store/select-store.js'), import('../src/support/state-dir.js')])
+    const {resolveStateDir, outboxDirIn} = await import('../src/support/state-dir.js')
     const stateDir = resolveStateDir(this.flags['state-dir'])
-    const store = await openStore({stateDir, configPath: this.flags.config, onWarning: (line) => this.warnLine(line)})
+    const store = await this.openStateStore()
     if (store.kind === 'redis' && mediaValue !== undefined && !/^https?:\/\//i.test(mediaValue)) {
       await store.close()
       // The entry would be shared by the fleet, the bytes on this host's disk only: another host's flush could not send it.

@@ -1,6 +1,8 @@
-import {apiRootFromEnv, BotApiClient} from './api/index.js'
+import {apiRootFromEnv, BotApiClient, FloodWaitGate, floodWaitClockFromEnv} from './api/index.js'
 import {type BotRequest, type Env, replaceChatId, type ResolvedBot, resolveBot} from './config/index.js'
 import {ChatMigrations} from './send/migrations.js'
+import {floodWaitRecord} from './store/flood-waits.js'
+import type {KeyValueStore} from './store/types.js'
 import {usageObserver} from './usage/usage-tally.js'
 
 export interface BotSession {
@@ -18,14 +20,27 @@ export interface OpenBotOptions {
   timeoutMs?: number
   /** Cancels every request of the session (a deadline for the whole run). @default none */
   signal?: AbortSignal
+  /**
+   * The store's key-value part (`Store.kv`), asked for on the bot's first sending call (a door may open its store
+   * after the bot): a 429 the client does not wait out is kept there, and every run that opens this bot with it
+   * holds back its sends until then. @default none: such a 429 is forgotten with the process
+   */
+  floodWaits?: () => Promise<KeyValueStore | undefined> | KeyValueStore | undefined
 }
 
 /** Resolves a bot through the config layers and opens a client for it: what every door does first. */
-export async function openBot(request: BotRequest, {env = process.env, debug, timeoutMs, signal}: OpenBotOptions = {}): Promise<BotSession> {
+export async function openBot(request: BotRequest, {env = process.env, debug, timeoutMs, signal, floodWaits}: OpenBotOptions = {}): Promise<BotSession> {
   const resolved = await resolveBot(request, env)
   const migrations = new ChatMigrations()
+  const token = resolved.token.value
+  const floodWait =
+    floodWaits &&
+    new FloodWaitGate(async () => {
+      const kv = await floodWaits()
+      return kv && floodWaitRecord(kv, token)
+    }, {now: floodWaitClockFromEnv(env), ...(debug ? {onProblem: debug} : {})})
   const client = new BotApiClient({
-    token: resolved.token.value,
+    token,
     apiRoot: apiRootFromEnv(env).value,
     debug,
     timeoutMs,
@@ -33,6 +48,7 @@ export async function openBot(request: BotRequest, {env = process.env, debug, ti
     onMigrate: migrations.record,
     // Every door opens its bots here: the one place messages are counted for `bots list` and `bots stats`.
     onResult: usageObserver(resolved.name ?? resolved.token.source),
+    ...(floodWait ? {floodWait} : {}),
   })
   return {resolved, client, migrations}
 }

@@ -23,7 +23,7 @@ export default class AlertFlush extends BaseCommand<typeof AlertFlush, FlushAler
       .flushAlerts({
         outbox: state.outbox,
         bot: this.flags.bot,
-        openBot: (label) => openBot(alert.requestForBotLabel(label, given), this.clientOptions),
+        openBot: (label) => openBot(alert.requestForBotLabel(label, given), {...this.clientOptions, floodWaits: () => state.keyValue}),
       })
       .finally(async () => {
         // Keys whose window is over go now: the throttle dir does not grow with every title ever alerted.

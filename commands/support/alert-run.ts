@@ -72,13 +72,15 @@ export async function runAlert(door: AlertDoor, flags: AlertFlags, args: {title:
   const maxBytes = flags['max-bytes'] ?? DEFAULT_MAX_BYTES.alertBody
   const body = flags.body === undefined ? undefined : await readText({argument: flags.body, stdin: process.stdin, maxBytes, warn: (line) => door.warnLine(`--body: ${line}`)})
   const windowSeconds = alert.throttleSeconds(flags['throttle-seconds'])
+  let state: AlertState | undefined
   const {target, resolved} = await alert.openAlertTarget(
     {channel: flags.channel, defaultBotGiven: door.flagGiven('channel'), bot: flags.bot, token: flags.token, chats: flags.chat, configPath: flags.config},
-    door.clientOptions,
+    // Asked for at the first send, once the state below is open: a flood wait kept there holds the alert back.
+    {...door.clientOptions, floodWaits: () => state?.keyValue},
   )
   door.warnConfig(resolved.warnings)
   const prepared = {target, severity, fields, body, template, buttons, windowSeconds, botId: botIdOfToken(resolved.token.value)}
-  const state = await openStateOrFailOpen(door, flags, alert, prepared)
+  state = await openStateOrFailOpen(door, flags, alert, prepared)
   let result: SendAlertResult | AlertDryRun
   try {
     result = await deliver(door, flags, args, alert, state, prepared)

@@ -5,6 +5,7 @@ import {connectionFailure, readAnswer} from './answer.js'
 import {apiRootFromEnv, checkedApiRoot} from './api-root.js'
 import {isRequestTimeout} from './request-timeout.js'
 import {TelegramApiError, TelegramNetworkError} from './errors.js'
+import type {FloodWaitGate} from './flood-wait.js'
 import {hasFileSource, type InputFileSource, stageFiles} from './input-file.js'
 import {buildRequestBody} from './request-body.js'
 import {backoffFromEnv, type RetryOptions, withRetries} from './retry.js'
@@ -49,6 +50,11 @@ export interface BotApiClientOptions {
    * throws, or undefined when it succeeded. Usage stats count messages here. @default nothing is told
    */
   onResult?: (method: string, error?: unknown) => void
+  /**
+   * Keeps a 429 the client did not wait out beyond this process, and holds back sending calls until then (they throw
+   * FloodWaitError without calling Telegram). @default none: such a 429 ends its own call only
+   */
+  floodWait?: FloodWaitGate
 }
 
 export interface CallOptions {
@@ -66,6 +72,7 @@ export class BotApiClient {
   readonly #onMigrate: BotApiClientOptions['onMigrate']
   readonly #signal: AbortSignal | undefined
   readonly #onResult: BotApiClientOptions['onResult']
+  readonly #floodWait: FloodWaitGate | undefined
   #transport: Promise<Transport> | undefined
 
   constructor(options: BotApiClientOptions) {
@@ -81,6 +88,7 @@ export class BotApiClient {
     this.#onMigrate = options.onMigrate
     this.#signal = options.signal
     this.#onResult = options.onResult
+    this.#floodWait = options.floodWait
     this.#transport = options.transport === undefined ? undefined : Promise.resolve(options.transport)
   }
 
@@ -167,7 +175,18 @@ export class BotApiClient {
     return this.call('getWebhookInfo')
   }
 
-  #callWithRetries(method: string, params: Record<string, unknown>, callSignal: AbortSignal | undefined): Promise<unknown> {
+  async #callWithRetries(method: string, params: Record<string, unknown>, callSignal: AbortSignal | undefined): Promise<unknown> {
+    if (this.#floodWait === undefined) return this.#retried(method, params, callSignal)
+    await this.#floodWait.check(method)
+    try {
+      return await this.#retried(method, params, callSignal)
+    } catch (error) {
+      await this.#floodWait.noteFailure(method, error)
+      throw error
+    }
+  }
+
+  #retried(method: string, params: Record<string, unknown>, callSignal: AbortSignal | undefined): Promise<unknown> {
     const signals = [this.#signal, callSignal].filter((signal) => signal !== undefined)
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0]
     const attempt = (attemptNumber: number) => this.#attempt(method, params, attemptNumber, signal)

@@ -7,6 +7,7 @@ export {
   TelegramApiError,
   TelegramNetworkError,
 } from './errors.js'
+export {FloodWaitError, FloodWaitGate, type FloodWaitOptions, type FloodWaitRecord, floodWaitClockFromEnv} from './flood-wait.js'
 export type {InputFileSource} from './input-file.js'
 export {backoffDelayMs, type RetryOptions} from './retry.js'
 // createTransport and proxyFromEnv stay in ./transport.js: a re-export here would load node:http, node:https and

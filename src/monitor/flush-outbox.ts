@@ -8,6 +8,8 @@ export interface OutboxFlush {
   delivered: Array<{id: string; bot: string; chats: Array<number | string>}>
   /** Entries still waiting after the pass, every bot's. */
   waiting: number
+  /** The bots whose entries wait because Telegram could not take them now, and why (a flood wait says until when). */
+  held: Array<{bot: string; reason: string}>
   warnings: string[]
 }
 
@@ -32,13 +34,14 @@ export async function flushOutbox(options: FlushOutboxOptions): Promise<OutboxFl
   const listing = await outbox.list()
   const bots = [...new Set(listing.items.map((item) => item.entry.bot))].filter((bot) => !options.flushedAlready.has(bot))
   // The listing's warnings (an unreadable entry) come again, once, from flushAlerts, which sets such entries aside.
-  const report: OutboxFlush = {delivered: [], waiting: listing.items.length, warnings: []}
+  const report: OutboxFlush = {delivered: [], waiting: listing.items.length, held: [], warnings: []}
   if (bots.length === 0) return report
   for (const bot of bots) {
     const flushed = await flushAlerts({outbox, bot, openBot: options.openBot})
     report.warnings.push(...flushed.warnings)
-    // A flush stopped by Telegram being down is not told: the exit code (75) says it, and cron would mail it every
-    // minute until Telegram is back.
+    // A flush stopped by Telegram being down (or a flood wait) is told only with --verbose and in --json: the exit
+    // code (75) says it, and cron would mail it every minute until Telegram is back.
+    for (const flushedBot of flushed.bots) if (flushedBot.stoppedBy) report.held.push({bot, reason: flushedBot.stoppedBy})
     for (const entry of flushed.bots.flatMap((flushedBot) => flushedBot.entries)) {
       if (entry.delivered.length > 0) report.delivered.push({id: entry.id, bot, chats: entry.delivered})
       for (const refused of entry.refused) report.warnings.push(`outbox ${entry.id}: ${refused.chatId} refused it: ${refused.error}`)

@@ -10,7 +10,7 @@ import {formatSpan} from '../support/duration.js'
  *     alert  sent "api is down" to health (bot health)
  *     outbox delivered 1748786400000-4f2a (bot health) to -1001234567890
  */
-export function passLines(report: ApplyReport & {checksMs?: number; outbox?: Pick<OutboxFlush, 'delivered'>}, verbose = false): string[] {
+export function passLines(report: ApplyReport & {checksMs?: number; outbox?: Pick<OutboxFlush, 'delivered'> & Partial<Pick<OutboxFlush, 'held'>>}, verbose = false): string[] {
   const lines: string[] = []
   for (const check of report.checks) {
     const label = check.change ?? (check.stale ? 'stale' : check.belowQuorum ? 'quorum' : check.ok ? 'ok' : 'fail')
@@ -27,6 +27,7 @@ export function passLines(report: ApplyReport & {checksMs?: number; outbox?: Pic
   }
   for (const entry of report.outbox?.delivered ?? []) lines.push(`outbox delivered ${entry.id} (bot ${entry.bot}) to ${entry.chats.join(', ')}`)
   if (verbose) {
+    for (const {bot, reason} of report.outbox?.held ?? []) lines.push(`outbox waiting (bot ${bot}): ${reason}`)
     const down = report.checks.filter((check) => check.status === 'down').length
     const took = report.checksMs === undefined ? '' : ` in ${formatSpan(report.checksMs)}`
     lines.push(`${report.checks.length} check${report.checks.length === 1 ? '' : 's'}${took}: ${report.checks.length - down} not down, ${down} down`)

@@ -79,11 +79,12 @@ export async function openMonitorRuntime(options: MonitorRuntimeOptions): Promis
     env,
     debug: options.debug,
     timeoutMs: options.timeoutMs,
+    floodWaits: () => store.kv,
   })
   const shared = store.kind === 'redis'
   // As `alert flush` opens an entry's bot: by the label it was spooled with.
   const given = {token: options.token, configPath: options.configPath}
-  const openOptions = {env, debug: options.debug, timeoutMs: options.timeoutMs}
+  const openOptions = {env, debug: options.debug, timeoutMs: options.timeoutMs, floodWaits: () => store.kv}
   const flush: PassOptions['flushOutbox'] = (flushedAlready) =>
     flushOutbox({outbox: store.outbox, flushedAlready, openBot: (label) => openBot(requestForBotLabel(label, given, env), openOptions)})
   return {
