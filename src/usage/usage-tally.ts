@@ -4,6 +4,7 @@ import {describeFailure} from '../describe-failure.js'
 import {redact} from '../redact.js'
 import {appendUsageLinesSync, statsDisabled, usageFilePath} from './usage-file.js'
 import {addCounts, emptyCounts, type UsageCounts, type UsageDoor, type UsageLine} from './usage-record.js'
+import {ListedTooError} from '../send/migrations.js'
 
 /** Bot API methods that deliver a message: what "messages sent" counts. Edits and lookups are not messages. */
 const MESSAGE_METHODS = new Set([
@@ -41,7 +42,8 @@ export function usageObserver(bot: string): ((method: string, error?: unknown) =
   const current = door
   if (current === undefined) return undefined
   return (method, error) => {
-    if (!MESSAGE_METHODS.has(method)) return
+    // Not a failure: the group was upgraded to a chat the same delivery lists, and that chat's own send counts.
+    if (!MESSAGE_METHODS.has(method) || error instanceof ListedTooError) return
     const key = `${bot}\n${current}`
     let entry = tally.get(key)
     if (!entry) tally.set(key, (entry = {bot, door: current, counts: emptyCounts()}))

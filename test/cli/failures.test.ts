@@ -188,6 +188,9 @@ bots:
       expect([result.exitCode, result.stdout.split('\n')]).toEqual([0, [`sent to -4001 (now ${UPGRADED_GROUP_ID}, listed too: sent there once)`, `sent to ${UPGRADED_GROUP_ID}: message ${text === 'first run' ? 1 : 2}`]])
     }
     expect(textsIn(UPGRADED_GROUP_ID)).toEqual(['first run', 'every run after'])
+    // Not a failed send in the stats: the chat it went to instead counts it.
+    const stats = JSON.parse((await world.run(['bots', 'stats', '--json'], {env})).stdout) as {bots: Array<{sent: number; failed: number}>}
+    expect(stats.bots.map(({sent, failed}) => [sent, failed])).toEqual([[2, 0]])
   })
 
   it('the same, for a flush of several waiting alerts: the upgrade learnt on the first entry holds for the next', async () => {
