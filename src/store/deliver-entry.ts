@@ -57,15 +57,15 @@ export async function deliverEntry(
 const isRefused = (failure: FailureKind, kind: 'new' | 'waiting') => failure === 'chat-refused' || (kind === 'new' && failure === 'bot-refused')
 
 /**
- * The time a removed entry leaves behind as the last send of its throttle key (its creation, epoch ms), or undefined
+ * What a removed entry leaves behind as the last send of its throttle key (its creation, epoch ms), or undefined
  * when it needs no mark. An entry a flush took over may be all that is left of a window its alert's run was killed
  * before committing (see ThrottleStore.admit): removed without a mark, that alert's retry finds neither the window
  * nor the entry, and sends the title again. An entry delivered by the alert that wrote it ('new') had its window
  * committed first; one no chat took reached nobody, and its window goes back as an alert's does.
  */
-export function deliveredMark(entry: OutboxEntry, flushed: FlushedEntry, kind: 'new' | 'waiting'): number | undefined {
+export function deliveredMark(entry: OutboxEntry, flushed: FlushedEntry, kind: 'new' | 'waiting'): {throttleKey: string; at: number} | undefined {
   if (kind === 'new' || entry.throttleKey === undefined || flushed.delivered.length === 0) return undefined
-  return Date.parse(entry.createdAt)
+  return {throttleKey: entry.throttleKey, at: Date.parse(entry.createdAt)}
 }
 
 /** What `recordChatsDone` gives a backend: the `chatDone` to pass on, and the wait for its writes. */

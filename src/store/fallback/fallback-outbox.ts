@@ -1,4 +1,5 @@
 import {redact} from '../../redact.js'
+import {deliveredMark} from '../deliver-entry.js'
 import type {DeliverEntry, FlushedEntry, FlushOptions, FlushReport, HeldEntry, NewOutboxEntry, OutboxEntry, OutboxListing} from '../outbox-types.js'
 import {FlushCutShort, type UnfinishedClaim} from '../redis/outbox-claim.js'
 import {isRedisUnavailable} from '../redis/redis-errors.js'
@@ -61,8 +62,8 @@ export class FallbackOutbox implements OutboxStore {
     if (this.#heldLocally.has(held)) return this.local.deliverHeld(held, deliver)
     const outcome = await this.shared.sendHeld(held, deliver)
     const {flushed, kept} = outcome
-    const {throttleKey, createdAt} = held.entry
-    const mark = kept === undefined && flushed.delivered.length > 0 && throttleKey !== undefined ? {throttleKey, at: Date.parse(createdAt)} : undefined
+    // Settled later, a finished entry goes as a flush would remove it: with the mark its alert's window may lack there.
+    const mark = kept === undefined ? deliveredMark(held.entry, flushed, 'waiting') : undefined
     const copy = await this.#finishShared(held, () => this.shared.finishHeld(held, outcome), kept, mark)
     // The chats still waiting wait in this host's copy now, under its own id.
     return copy === undefined ? flushed : {...flushed, id: copy.id}

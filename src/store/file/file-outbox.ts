@@ -205,13 +205,13 @@ export class FileOutbox implements OutboxStore {
       await lease.stop()
     })
     if (kept === undefined) {
-      const markedAt = deliveredMark(entry, flushed, kind)
-      if (markedAt !== undefined) await this.#markDelivered(entry, markedAt)
+      const mark = deliveredMark(entry, flushed, kind)
+      if (mark !== undefined) await this.#markDelivered(entry, mark.at)
       await unlink(claimed.path)
       forgetClaim(claimed)
       // After the entry: a crash in between leaves a stray copy, never an entry without its file.
       await removeSpooledFile(entry.message.media, this.dir)
-      if (markedAt !== undefined) await this.#pruneMarks()
+      if (mark !== undefined) await this.#pruneMarks()
       return flushed
     }
     // Rewritten while still claimed, then put back: at every moment exactly one file holds the entry.

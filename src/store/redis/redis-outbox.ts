@@ -291,8 +291,7 @@ export class RedisOutbox implements OutboxStore {
     })
     report.entries.push(flushed)
     const stoppedBy = kept === undefined ? undefined : flushed.pending[0]!.error
-    const markedAt = deliveredMark(entry, flushed, 'waiting')
-    const mark = markedAt === undefined ? undefined : {throttleKey: entry.throttleKey!, at: markedAt}
+    const mark = deliveredMark(entry, flushed, 'waiting')
     const claim = {bot, id: claimed.id, streamId: claimed.streamId, consumer: this.consumer}
     try {
       const ours = await finishClaim(this.#redis, keys, claim, {kept, mark: mark && {...mark, keepMs: this.#deliveredMemoryMs}})
