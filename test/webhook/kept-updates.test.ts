@@ -69,14 +69,7 @@ for (const backend of backends) {
       const kv = await backend.open()
       await keepUpdates(kv, [update(1, 10)], T0)
       await keepUpdates(kv, [update(1, 11)], T0 + 1)
-      let failOnce = true
-      const flaky = withMethod(kv, 'delete', async (key: string) => {
-        if (failOnce) {
-          failOnce = false
-          throw new Error('disk full')
-        }
-        return kv.delete(key)
-      })
+      const flaky = failingOnce(kv, 'delete', new Error('disk full'))
       const taken: QueuedUpdate[] = []
       const {failures} = await takeKeptUpdates(flaky, [1], (kept) => taken.push(kept))
       expect([taken, failures.map(String)]).toEqual([[update(1, 11)], ['Error: disk full']])
@@ -137,6 +130,16 @@ function withMethod(kv: KeyValueStore, name: keyof KeyValueStore, replacement: (
   return {...plain, [name]: replacement} as KeyValueStore
 }
 
+/** The store, but its first call of `name` throws `error`; the calls after reach the store. */
+function failingOnce(kv: KeyValueStore, name: keyof KeyValueStore, error: Error): KeyValueStore {
+  let failed = false
+  return withMethod(kv, name, async (...args: never[]) => {
+    if (failed) return Reflect.apply(kv[name], kv, args) as Promise<unknown>
+    failed = true
+    throw error
+  })
+}
+
 describe('a serve\'s handover of kept updates', () => {
   it('a stop whose store refuses a bot\'s batch names that batch\'s updates lost, in one line; the others are kept', async () => {
     const lines: string[] = []
@@ -168,14 +171,7 @@ describe('a serve\'s handover of kept updates', () => {
     const lines: string[] = []
     const kv = new FileKeyValue({dir: tempDir('fastpay-tg-kept-')})
     await keepUpdates(kv, [update(1, 10)])
-    let failing = true
-    const once = withMethod(kv, 'list', async (prefix: string) => {
-      if (failing) {
-        failing = false
-        throw new Error('EACCES')
-      }
-      return kv.list(prefix)
-    })
+    const once = failingOnce(kv, 'list', new Error('EACCES'))
     const handover = await openKeptUpdates(once, [1], {env: {FASTPAY_TG_KEPT_UPDATES_POLL_MS: '5'}, logError: (line) => lines.push(line)})
     expect([handover.atStart, lines]).toEqual([[], ['webhook: taking the updates a stopped serve kept failed (they wait for the next look): EACCES']])
     const handed = await new Promise<QueuedUpdate>((resolve) => handover.watch(resolve))
