@@ -7,7 +7,7 @@ export type MonitorExecResult = Omit<ExecJobReport, 'warnings'> & {warnings: str
 
 export default class MonitorExec extends BaseCommand<typeof MonitorExec, MonitorExecResult> {
   static override summary = 'Run a cron job, record its result as a check, alert on failure and recovery.'
-  static override description = `Runs CMD ARGS... (its output goes to ours, as if it ran alone), records its exit code, duration and the tail of its output as a result of check --name, and alerts through the throttle and outbox when the check goes down (--failure-threshold failing runs in a row, default 1) and when it recovers, saying how long it was down. Exits with the job's own code (127 when not found, 126 when not executable, 128+N when signal N ended it), whatever became of the alert.
+  static override description = `Runs CMD ARGS... (its output goes to ours, as if it ran alone), records its exit code, duration and the tail of its output as a result of check --name, and alerts through the throttle and outbox when the check goes down (--failure-threshold failing runs in a row, default 1) and when it recovers, saying how long it was down. Exits with the job's own code (127 when not found, 126 when not executable, 128+N when signal N ended it), whatever became of the alert. Then delivers what waits in the outbox, as monitor run does (an alert spooled by an earlier run while Telegram was down).
 
 With --json, the job's stdout goes to stderr, and stdout holds only the result, printed when the job has ended: its exit code, the recorded result, the check's change and the alerts sent.`
 
@@ -74,6 +74,7 @@ With --json, the job's stdout goes to stderr, and stdout holds only the result, 
       store: runtime.store,
       sender: runtime.sender,
       host: runtime.host,
+      flushOutbox: runtime.passOptions.flushOutbox,
     }).finally(() => runtime.close())
     // The job's stdout is ours: what we have to say goes to stderr (under --json, the result says it).
     const warnings = [...report.warnings, ...(await runtime.finish())]

@@ -5,6 +5,7 @@ import {redact} from '../redact.js'
 import type {AlertSender} from './alert-sender.js'
 import {type ApplyReport, applyResults} from './apply-results.js'
 import type {CheckCommon} from './check-spec.js'
+import {type FlushAfterAlerts, flushAfterAlerts, type OutboxFlush} from './flush-outbox.js'
 import {type CheckResult, outputTail} from './check-result.js'
 import {spawnProblem} from './checks/command-check.js'
 import {inProcessGroup} from './checks/process-group.js'
@@ -32,12 +33,19 @@ export interface ExecJobOptions {
   now?: () => number
   /** @default os.hostname() */
   host?: string
+  /**
+   * Delivers what waits in the outbox once the job's result is applied, as a monitor pass does: a nightly job's
+   * alert spooled while Telegram was down would otherwise wait for the job's recovery. @default nothing is flushed
+   */
+  flushOutbox?: FlushAfterAlerts
 }
 
 export interface ExecJobReport extends ApplyReport {
   /** The job's own exit code (128 + signal number when a signal ended it; 127 not found; 126 not executable). */
   exitCode: number
   result: CheckResult
+  /** What was delivered from the outbox, and what still waits there; set when the job flushes it. */
+  outbox?: Omit<OutboxFlush, 'warnings'>
 }
 
 /** After `--max-time`'s SIGTERM, how long the job's process group has before SIGKILL. */
@@ -118,7 +126,8 @@ export async function execJob(options: ExecJobOptions): Promise<ExecJobReport> {
   }
   const target = redact(`exec ${options.command.join(' ')}`)
   const applied = await applyResults([{check, target, result}], {store: options.store, sender: options.sender, now, host: options.host ?? hostname()})
-  return {...applied, exitCode, result}
+  const outbox = options.flushOutbox ? await flushAfterAlerts(options.flushOutbox, applied) : undefined
+  return {...applied, exitCode, result, ...(outbox ? {outbox} : {})}
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

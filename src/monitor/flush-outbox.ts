@@ -1,6 +1,8 @@
 import type {AlertTarget} from '../alert/alert-target.js'
 import {flushAlerts} from '../alert/flush-alerts.js'
+import {describeFailure} from '../describe-failure.js'
 import type {OutboxStore} from '../store/types.js'
+import type {ApplyReport} from './apply-results.js'
 
 /** What a pass's flush of the outbox did. */
 export interface OutboxFlush {
@@ -49,4 +51,23 @@ export async function flushOutbox(options: FlushOutboxOptions): Promise<OutboxFl
   }
   report.waiting = (await outbox.list()).items.length
   return report
+}
+
+/** A pass's (or a `monitor exec` job's) flush of the outbox, told which bots its alerts flushed already. */
+export type FlushAfterAlerts = (flushedAlready: ReadonlySet<string>) => Promise<OutboxFlush>
+
+/**
+ * Runs `flush` once the alerts of `applied` are out, skipping the bots they flushed already; its warnings join the
+ * report's. Undefined when the outbox could not be read: the alerts are out (or spooled) and the next run tries again.
+ */
+export async function flushAfterAlerts(flush: FlushAfterAlerts, applied: ApplyReport): Promise<Omit<OutboxFlush, 'warnings'> | undefined> {
+  const flushedAlready = new Set(applied.alerts.flatMap((alert) => (alert.bot !== undefined && alert.status !== 'failed' ? [alert.bot] : [])))
+  try {
+    const {warnings, ...outbox} = await flush(flushedAlready)
+    applied.warnings.push(...warnings)
+    return outbox
+  } catch (error) {
+    applied.warnings.push(`outbox not flushed: ${describeFailure(error).message}`)
+    return undefined
+  }
 }

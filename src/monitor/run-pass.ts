@@ -1,13 +1,12 @@
 import {hostname} from 'node:os'
 import {performance} from 'node:perf_hooks'
 
-import {describeFailure} from '../describe-failure.js'
 import type {AlertSender} from './alert-sender.js'
 import {type ApplyReport, applyResults, type RanCheck} from './apply-results.js'
 import {type CheckSpec, DEFAULT_CONCURRENCY, describeTarget} from './check-spec.js'
 import {runCheck} from './checks/run-check.js'
 import type {TelegramProbe} from './checks/telegram-check.js'
-import type {OutboxFlush} from './flush-outbox.js'
+import {type FlushAfterAlerts, flushAfterAlerts, type OutboxFlush} from './flush-outbox.js'
 import {mapConcurrent} from './map-concurrent.js'
 import type {MonitorStore} from '../store/monitor-state.js'
 
@@ -35,7 +34,7 @@ export interface PassOptions {
    * Delivers what waits in the outbox once the results are applied, except for the bots whose outbox this pass's
    * alerts flushed already (see flush-outbox.ts). @default nothing is flushed
    */
-  flushOutbox?: (flushedAlready: ReadonlySet<string>) => Promise<OutboxFlush>
+  flushOutbox?: FlushAfterAlerts
 }
 
 export interface PassReport extends ApplyReport {
@@ -77,19 +76,6 @@ export async function runPass(options: PassOptions): Promise<PassReport> {
   const ran = options.beforeApply ? await options.beforeApply(checked) : checked
   const applied = await applyResults(ran, {store: options.store, sender: options.sender, now, host, pass: {startedAt, durationMs: checksMs}})
   const pruned = options.historyRetentionMs === undefined ? [] : await options.store.pruneHistory(now() - options.historyRetentionMs)
-  const outbox = options.flushOutbox ? await flushAfterPass(options.flushOutbox, applied) : undefined
+  const outbox = options.flushOutbox ? await flushAfterAlerts(options.flushOutbox, applied) : undefined
   return {...applied, startedAt, checksMs, durationMs: Math.round(performance.now() - started), pruned, ...(outbox ? {outbox} : {})}
-}
-
-async function flushAfterPass(flush: NonNullable<PassOptions['flushOutbox']>, applied: ApplyReport): Promise<PassReport['outbox']> {
-  const flushedAlready = new Set(applied.alerts.flatMap((alert) => (alert.bot !== undefined && alert.status !== 'failed' ? [alert.bot] : [])))
-  try {
-    const {warnings, ...outbox} = await flush(flushedAlready)
-    applied.warnings.push(...warnings)
-    return outbox
-  } catch (error) {
-    // The pass is done and its alerts are out (or spooled): an outbox that cannot be read now is tried by the next.
-    applied.warnings.push(`outbox not flushed: ${describeFailure(error).message}`)
-    return undefined
-  }
 }

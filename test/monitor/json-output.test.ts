@@ -26,6 +26,7 @@ describe('monitor exec --json', () => {
       checks: [expect.objectContaining({name: 'backup', ok: false, status: 'down', change: 'down', message: 'exit code 3'})],
       alerts: [expect.objectContaining({status: 'sent', event: 'down', checks: ['backup'], channel: 'health', bot: 'health'})],
       evaluated: true,
+      outbox: {delivered: [], waiting: 0, held: []},
       warnings: [],
     })
   })

@@ -54,3 +54,31 @@ describe('monitor run with an alert waiting in the outbox', () => {
     expect(callsOf(world.api, 'sendMessage')).toHaveLength(0)
   }, 120_000)
 })
+
+describe('monitor exec with an alert waiting in the outbox', () => {
+  /** A nightly job that failed while Telegram was unreachable: its down alert waits in the outbox. */
+  async function spoolExecAlert(): Promise<void> {
+    writeRegistry(world.cli, `bots:\n  - name: health\n    token: ${HEALTH_BOT.token}\n    chat_ids: [${ON_CALL.id}]\n`)
+    const spooled = await world.run(['monitor', 'exec', '--name', 'backup', '--', 'sh', '-c', 'exit 3'], {env: UNREACHABLE})
+    expect(spooled.exitCode).toBe(3)
+    expect(spooled.stderr.split('\n')).toEqual(['fastpay-tg: down   backup: exit code 3', expect.stringMatching(/^fastpay-tg: alert {2}spooled backup down to health \(bot health\)/)])
+    expect(callsOf(world.api, 'sendMessage')).toHaveLength(0)
+  }
+
+  it('the next night delivers it, once, while the job still fails and no reminder is due', async () => {
+    await spoolExecAlert()
+    const next = await world.run(['monitor', 'exec', '--name', 'backup', '--', 'sh', '-c', 'exit 3'])
+    expect(next).toEqual({exitCode: 3, stdout: '', stderr: expect.stringMatching(new RegExp(`^fastpay-tg: outbox delivered \\S+ \\(bot health\\) to ${ON_CALL.id}$`))})
+    expect(downTexts()).toEqual(['❌ backup is down'])
+    expect(await world.run(['monitor', 'exec', '--name', 'backup', '--', 'sh', '-c', 'exit 3'])).toEqual({exitCode: 3, stdout: '', stderr: ''})
+    expect(downTexts()).toEqual(['❌ backup is down'])
+  }, 120_000)
+
+  it('--json reports what the outbox delivered', async () => {
+    await spoolExecAlert()
+    const next = await world.run(['monitor', 'exec', '--name', 'backup', '--json', '--', 'sh', '-c', 'exit 3'])
+    expect(next.exitCode).toBe(3)
+    expect(JSON.parse(next.stdout).outbox).toEqual({delivered: [{id: expect.any(String), bot: 'health', chats: [ON_CALL.id]}], waiting: 0, held: []})
+    expect(downTexts()).toEqual(['❌ backup is down'])
+  }, 120_000)
+})
