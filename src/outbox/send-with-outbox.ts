@@ -1,6 +1,7 @@
 import {basename} from 'node:path'
 
 import type {BotApiClient} from '../api/index.js'
+import {sameChatId} from '../config/chat-id.js'
 import {describeFailure, failedOf} from '../describe-failure.js'
 import {ExitCode, type ExitCodeValue, worstExitCode} from '../exit-codes.js'
 import type {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
@@ -99,8 +100,8 @@ export async function deliverOrSpool(options: DeliverOrSpoolOptions): Promise<De
 
 function finished(deliveries: ChatDelivery[], spooled?: DeliverOrSpoolResult['spooled'], outboxProblem?: string): DeliverOrSpoolResult {
   // A group upgraded on the way waits under its new id.
-  const waiting = new Set((spooled?.chatIds ?? []).map(String))
-  const failed = failedOf(deliveries).filter((delivery) => !waiting.has(String(delivery.migratedTo ?? delivery.chatId)))
+  const waiting = spooled?.chatIds ?? []
+  const failed = failedOf(deliveries).filter((delivery) => !waiting.some((chatId) => sameChatId(chatId, delivery.migratedTo ?? delivery.chatId)))
   return {
     deliveries,
     ...(spooled ? {spooled} : {}),

@@ -1,3 +1,4 @@
+import {sameChatId} from '../config/chat-id.js'
 import {describeFailure} from '../describe-failure.js'
 import {type FailureKind, failureKind} from '../send/failure-kind.js'
 import {spooledFileProblem} from './outbox-media.js'
@@ -31,10 +32,10 @@ export async function deliverEntry(
     const failure = describeFailure(error)
     deliveries = entry.chatIds.map((chatId) => ({chatId, ok: false, messageIds: [], error: failure}))
   }
-  const results = new Map(deliveries.map((delivery) => [String(delivery.chatId), delivery]))
   const flushed: FlushedEntry = {id: entry.id, bot: entry.bot, delivered: [], refused: [], pending: []}
   for (const chatId of entry.chatIds) {
-    const delivery = results.get(String(chatId))
+    // The deliverer may spell a chat otherwise (`@Name` for `@name`): a chat taken for missing would go out again.
+    const delivery = deliveries.find((candidate) => sameChatId(candidate.chatId, chatId))
     if (delivery?.ok) flushed.delivered.push(chatId)
     else if (delivery?.error && isRefused(failureKind(delivery.error), kind)) {
       flushed.refused.push({chatId, error: delivery.error.message})
@@ -87,7 +88,7 @@ export function recordChatsDone(entry: OutboxEntry, save: (entry: OutboxEntry) =
   return {
     chatDone: (delivery) => {
       if (!delivery.ok) return
-      const chatIds = current.chatIds.filter((chatId) => String(chatId) !== String(delivery.chatId))
+      const chatIds = current.chatIds.filter((chatId) => !sameChatId(chatId, delivery.chatId))
       if (chatIds.length === current.chatIds.length || chatIds.length === 0) return
       const next = (current = {...current, chatIds})
       saving = saving.then(() => save(next)).catch(() => undefined)
