@@ -50,9 +50,13 @@ export function parseProxyUrl(variable: string, value: string): URL {
   return url
 }
 
-/** The proxy as it may be shown: scheme, host and port, never its user or password. */
+/**
+ * The proxy as it may be shown: scheme, host and port, never its user or password. A value that is no URL loses all
+ * up to its last `@`: curl's form without a scheme (`user:pw@host:port`) and a password holding `/` or `@` have
+ * no `//…@` to find, and what the parser could not read cannot say where the password ends.
+ */
 export function displayProxy(proxy: URL | string): string {
-  if (typeof proxy === 'string') return proxy.replace(/\/\/[^/@]*@/, '//')
+  if (typeof proxy === 'string') return proxy.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, '$1')
   return `${proxy.protocol}//${proxy.host}`
 }
 

@@ -28,6 +28,8 @@ describe('proxySettingsFromEnv', () => {
   it('shows a proxy without its user or password', () => {
     expect(displayProxy(new URL('http://ops:s3cret@proxy.corp:3128'))).toBe('http://proxy.corp:3128')
     expect(displayProxy('http://ops:s3cret@proxy.corp:3128/')).toBe('http://proxy.corp:3128/')
+    expect(displayProxy('ops:s3cret@proxy.corp:x')).toBe('proxy.corp:x')
+    expect(displayProxy('http://ops:s3/cr@et@proxy.corp:x')).toBe('http://proxy.corp:x')
   })
 })
 

@@ -142,4 +142,15 @@ describe('a proxy that refuses', () => {
     const result = await runHttps(['send', ...toOnCall, 'x'], {HTTPS_PROXY: 'http://ops:secret@[bad'})
     expect(result).toEqual({stdout: '', stderr: 'Error: 4242: HTTPS_PROXY is not a proxy URL: "http://[bad"', exitCode: 2})
   })
+
+  // curl's short form without a scheme, and a password holding a `/` (which ends the URL's authority): neither parses,
+  // and the value is shown to say why; the password must not be in it.
+  it.each([
+    [`ops:${PROXY_PASSWORD}@proxy.corp:31 28`, 'proxy.corp:31 28'],
+    [`http://ops:${PROXY_PASSWORD}/x@proxy.corp:3128`, 'http://proxy.corp:3128'],
+  ])('HTTPS_PROXY=%s, not a URL: the line shows %s, never the password', async (value, shown) => {
+    const result = await runHttps(['send', ...toOnCall, 'x'], {HTTPS_PROXY: value})
+    expect(result).toEqual({stdout: '', stderr: `Error: 4242: HTTPS_PROXY is not a proxy URL: ${JSON.stringify(shown)}`, exitCode: 2})
+    expect(world.api.requests).toEqual([])
+  })
 })
