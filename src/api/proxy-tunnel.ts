@@ -13,8 +13,16 @@ import {ProxyRefusedError, ProxyUnreachableError} from './proxy-errors.js'
 /** Basic credentials from the proxy URL's userinfo, percent-decoded as curl does. */
 export function proxyAuthorization(proxy: URL): Record<string, string> {
   if (!proxy.username && !proxy.password) return {}
-  const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`
-  return {'proxy-authorization': `Basic ${Buffer.from(credentials).toString('base64')}`}
+  const credentials = Buffer.concat([percentDecoded(proxy.username), Buffer.from(':'), percentDecoded(proxy.password)])
+  return {'proxy-authorization': `Basic ${credentials.toString('base64')}`}
+}
+
+/**
+ * curl's decoding: `%XX` is that byte, and a `%` without two hex digits after it stays itself (a generated password
+ * such as `50%off`). decodeURIComponent throws on the latter, and the request failed as "URI malformed".
+ */
+function percentDecoded(text: string): Buffer {
+  return Buffer.concat(text.split(/(%[0-9A-Fa-f]{2})/).map((part, index) => (index % 2 === 1 ? Buffer.from(part.slice(1), 'hex') : Buffer.from(part))))
 }
 
 /** Request options may carry the call's signal here: Node hands custom options to createConnection, not `signal`. */

@@ -73,6 +73,17 @@ describe('https:// Bot API through the proxy (CONNECT)', () => {
     expect(result.stderr + result.stdout).not.toContain(PROXY_PASSWORD)
     expect(delivered()).toEqual(['through the guarded proxy'])
   })
+
+  // Generated passwords hold `%`. curl decodes `%XX` and keeps a `%` without two hex digits after it as it is; the
+  // URL parser keeps it too. `%21` is `!`, as curl sends it.
+  it('a password with a % that starts no escape is sent as curl sends it', async () => {
+    const guarded = await startForwardProxy({credentials: `ops:50%off!${PROXY_PASSWORD}`})
+    proxies.push(guarded)
+    const result = await runHttps(['send', ...toOnCall, 'percent'], {HTTPS_PROXY: `http://ops:50%off%21${PROXY_PASSWORD}@127.0.0.1:${guarded.port}`})
+    expect(result).toEqual({stdout: 'sent to 4242: message 1', stderr: '', exitCode: 0})
+    expect(guarded.seen.map((request) => request.line)).toEqual([`CONNECT 127.0.0.1:${tls.port}`])
+    expect(delivered()).toEqual(['percent'])
+  })
 })
 
 describe('http:// Bot API through HTTP_PROXY (absolute form, as curl)', () => {
