@@ -67,11 +67,21 @@ export function parseStoreValue(value: string, source: string, where = source): 
     const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(value)?.[0]
     throw new UserError(`${where}: ${EXPECTED}${scheme ? ` (got a ${scheme} value)` : ''}`)
   }
+  // The Redis client decodes both with decodeURIComponent, which throws on a `%` that starts no escape.
+  decodedUserinfo(url.username, 'user', where)
   if (url.password !== '') {
     registerSecret(url.password)
-    registerSecret(decodeURIComponent(url.password))
+    registerSecret(decodedUserinfo(url.password, 'password', where))
   }
   return {kind: 'redis', url: value, display: displayRedisUrl(url), source}
+}
+
+function decodedUserinfo(text: string, part: string, where: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    throw new UserError(`${where}: the ${part} holds a "%" that starts no %XX escape (write "%" as %25)`)
+  }
 }
 
 /** The URL as it may be shown: the password masked, everything else as given. */

@@ -39,6 +39,21 @@ describe('alert with FASTPAY_TG_STORE=redis://', () => {
   })
 })
 
+describe('alert with a Redis URL its client cannot read', () => {
+  // The Redis client percent-decodes the password and throws on a `%` that starts no escape: this was "unexpected
+  // error: URI malformed", exit 1, and the same in every door that opens the store.
+  it('a password with a bare %: one line naming the variable and the fix, exit 2, never the password', async () => {
+    const env = {...asAlerts, FASTPAY_TG_STORE: 'redis://:50%off-s3cret@127.0.0.1:6379/0'}
+    const result = await world.run(['alert', 'Disk full', '--no-host'], {env})
+    expect(result).toEqual({
+      stdout: '',
+      stderr: 'Error: env FASTPAY_TG_STORE: the password holds a "%" that starts no %XX escape (write "%" as %25)',
+      exitCode: 2,
+    })
+    expect(world.api.requests).toEqual([])
+  })
+})
+
 describe('alert with an unreachable Redis', () => {
   it('says so in one line and still sends, throttled on this host', async () => {
     const port = new URL(await closedApiRoot()).port
