@@ -64,7 +64,8 @@ const defaultPort = (url: URL) => url.port || (url.protocol === 'https:' ? '443'
 
 /**
  * NO_PROXY: comma- or space-separated entries; `*` bypasses everything; `example.com` and `.example.com` cover the
- * domain and its subdomains; `host:port` only that port; IP addresses match literally (no CIDR ranges).
+ * domain and its subdomains; `host:port` only that port; IP addresses match literally, and CIDR ranges
+ * (`10.0.0.0/8`, `fd00::/8`) cover the addresses in them, as curl and Python's requests read them.
  */
 export function noProxyMatcher(value: string): (url: URL) => boolean {
   const entries = value
@@ -72,11 +73,33 @@ export function noProxyMatcher(value: string): (url: URL) => boolean {
     .map((entry) => entry.trim().toLowerCase())
     .filter((entry) => entry !== '')
   if (entries.includes('*')) return () => true
-  const rules = entries.map(parseNoProxyEntry)
+  const ranges = entries.filter((entry) => CIDR.test(entry))
+  const inRange = ranges.length === 0 ? () => false : rangeMatcher(ranges)
+  const rules = entries.filter((entry) => !CIDR.test(entry)).map(parseNoProxyEntry)
   return (url) => {
     const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '')
     const port = defaultPort(url)
-    return rules.some((rule) => (rule.port === undefined || rule.port === port) && (host === rule.host || host.endsWith(`.${rule.host}`)))
+    return inRange(host) || rules.some((rule) => (rule.port === undefined || rule.port === port) && (host === rule.host || host.endsWith(`.${rule.host}`)))
+  }
+}
+
+/** `10.0.0.0/8`, `fd00::/8`: an address (v4 or v6, unbracketed) and a prefix length. */
+const CIDR = /^[\d.]+\/\d{1,2}$|^[\da-f:.]*:[\da-f:.]*\/\d{1,3}$/
+
+/** Whether an IP host lies in one of the ranges; a name never does. node:net is taken only when a range is set. */
+function rangeMatcher(ranges: string[]): (host: string) => boolean {
+  const {BlockList, isIP} = process.getBuiltinModule('node:net')
+  const list = new BlockList()
+  for (const range of ranges) {
+    const [address = '', prefix = ''] = range.split('/')
+    const family = isIP(address)
+    // Not an address after all: as curl does, such an entry matches nothing.
+    if (family === 0 || Number(prefix) > (family === 4 ? 32 : 128)) continue
+    list.addSubnet(address, Number(prefix), family === 4 ? 'ipv4' : 'ipv6')
+  }
+  return (host) => {
+    const family = isIP(host)
+    return family !== 0 && list.check(host, family === 4 ? 'ipv4' : 'ipv6')
   }
 }
 

@@ -52,6 +52,14 @@ describe('noProxyMatcher', () => {
     ['::1', 'http://[::1]:8081/', true],
     ['[::1]:8081', 'http://[::1]:8081/', true],
     ['[::1]:9', 'http://[::1]:8081/', false],
+    ['127.0.0.0/8', 'http://127.0.0.1:8081/', true],
+    ['10.0.0.0/8', 'http://127.0.0.1:8081/', false],
+    ['10.1.0.0/16', 'https://10.1.200.3/', true],
+    ['10.1.0.0/16', 'https://10.2.0.3/', false],
+    ['10.0.0.0/8', 'https://ten.example.com/', false],
+    ['::1/128', 'http://[::1]:8081/', true],
+    ['fd00::/8', 'http://[fd12::5]/', true],
+    ['fd00::/8', 'http://[fe80::5]/', false],
   ]
   it.each(cases)('NO_PROXY=%j, %s: bypass %s', (value, url, bypassed) => {
     expect(noProxyMatcher(value)(new URL(url))).toBe(bypassed)

@@ -106,6 +106,8 @@ describe('NO_PROXY', () => {
     ['NO_PROXY', '127.0.0.1'],
     ['no_proxy', 'localhost, 127.0.0.1'],
     ['NO_PROXY', '*'],
+    // CIDR ranges, as curl (7.86 on) and Python's requests read them: the usual corporate value.
+    ['NO_PROXY', 'localhost,10.0.0.0/8,127.0.0.0/8,.corp.example'],
   ])('%s=%s: the Bot API host is reached directly, the proxy sees nothing', async (variable, value) => {
     const result = await runHttps(['send', ...toOnCall, 'direct'], {HTTPS_PROXY: proxy.url, [variable]: value})
     expect(result).toEqual({stdout: 'sent to 4242: message 1', stderr: '', exitCode: 0})
