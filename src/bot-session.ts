@@ -1,4 +1,5 @@
 import {apiRootFromEnv, BotApiClient, FloodWaitGate, floodWaitClockFromEnv} from './api/index.js'
+import {proxySettingsFromEnv} from './api/proxy-env.js'
 import {type BotRequest, type Env, replaceChatId, type ResolvedBot, resolveBot} from './config/index.js'
 import {ChatMigrations} from './send/migrations.js'
 import {floodWaitRecord} from './store/flood-waits.js'
@@ -31,6 +32,9 @@ export interface OpenBotOptions {
 /** Resolves a bot through the config layers and opens a client for it: what every door does first. */
 export async function openBot(request: BotRequest, {env = process.env, debug, timeoutMs, signal, floodWaits}: OpenBotOptions = {}): Promise<BotSession> {
   const resolved = await resolveBot(request, env)
+  // Proxy variables are config, as the API root is: a bad one is the run's one line (exit 2) here, before alert
+  // writes its outbox entry, rather than each chat's failure when the first request reads them.
+  proxySettingsFromEnv(env)
   const migrations = new ChatMigrations()
   const token = resolved.token.value
   const floodWait =

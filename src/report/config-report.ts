@@ -1,5 +1,6 @@
 // api-root.js, not the api barrel: `config show` has no use for the client and its transport.
 import {apiRootFromEnv} from '../api/api-root.js'
+import {proxySettingsFromEnv} from '../api/proxy-env.js'
 import {type BotRequest, type Env, type ResolvedBot, resolveBot} from '../config/index.js'
 import {maskToken, redact} from '../redact.js'
 
@@ -18,6 +19,8 @@ export interface ConfigReport {
 /** `config show`: the values a command would use, each with its source; the token masked. */
 export async function buildConfigReport(request: BotRequest, env: Env = process.env): Promise<ConfigReport> {
   const apiRoot = apiRootFromEnv(env)
+  // What a command would refuse, this refuses too: a bad proxy variable.
+  proxySettingsFromEnv(env)
   const resolved = await resolveBot(request, env)
   return {
     bot: {

@@ -184,6 +184,23 @@ describe('bots and chats that cannot be used', () => {
         env: {TELEGRAM_API_BASE_URL: 'http://ops:s3cretpassw0rdXYZ@127.0.0.1:99999'},
         line: 'Error: TELEGRAM_API_BASE_URL: expected an http(s) URL, got "http://ops:***@127.0.0.1:99999"',
       },
+      // A proxy variable is config too: one line for the run, not one per chat, and alert neither "refused" (exit 1)
+      // nor spooled.
+      'proxy not a URL, send to two chats': {
+        args: ['send', '--token', T, '--chat', '42', '--chat', '4242', 'hi'],
+        env: {HTTPS_PROXY: 'http://[bad'},
+        line: 'Error: HTTPS_PROXY is not a proxy URL: "http://[bad"',
+      },
+      'proxy not a URL, alert': {
+        args: ['alert', 'Disk full', '--no-host', '--token', T, '--chat', '42'],
+        env: {http_proxy: 'proxy.corp:31 28'},
+        line: 'Error: http_proxy is not a proxy URL: "proxy.corp:31 28"',
+      },
+      'proxy not http(s), config show': {
+        args: ['config', 'show', '--token', T],
+        env: {HTTP_PROXY: 'socks5://proxy.corp:1080'},
+        line: 'Error: HTTP_PROXY: only http:// and https:// proxies are supported, got socks5://proxy.corp:1080',
+      },
     })
   })
 })

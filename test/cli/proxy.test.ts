@@ -153,7 +153,7 @@ describe('a proxy that refuses', () => {
 
   it('a proxy variable that is not a URL: one line naming the variable, exit 2', async () => {
     const result = await runHttps(['send', ...toOnCall, 'x'], {HTTPS_PROXY: 'http://ops:secret@[bad'})
-    expect(result).toEqual({stdout: '', stderr: 'Error: 4242: HTTPS_PROXY is not a proxy URL: "http://[bad"', exitCode: 2})
+    expect(result).toEqual({stdout: '', stderr: 'Error: HTTPS_PROXY is not a proxy URL: "http://[bad"', exitCode: 2})
   })
 
   // curl's short form without a scheme, and a password holding a `/` (which ends the URL's authority): neither parses,
@@ -163,7 +163,7 @@ describe('a proxy that refuses', () => {
     [`http://ops:${PROXY_PASSWORD}/x@proxy.corp:3128`, 'http://proxy.corp:3128'],
   ])('HTTPS_PROXY=%s, not a URL: the line shows %s, never the password', async (value, shown) => {
     const result = await runHttps(['send', ...toOnCall, 'x'], {HTTPS_PROXY: value})
-    expect(result).toEqual({stdout: '', stderr: `Error: 4242: HTTPS_PROXY is not a proxy URL: ${JSON.stringify(shown)}`, exitCode: 2})
+    expect(result).toEqual({stdout: '', stderr: `Error: HTTPS_PROXY is not a proxy URL: ${JSON.stringify(shown)}`, exitCode: 2})
     expect(world.api.requests).toEqual([])
   })
 })
