@@ -10,7 +10,7 @@ const WARNING = 'warning: '
 
 export default class WebhookServe extends BaseCommand<typeof WebhookServe, void> {
   static override summary = 'Receive Telegram updates over HTTP and answer /start, /help, /status, /link, /stop and alert buttons.'
-  static override description = `Listens on --host:--port for POSTs to /api/telegram/webhook/<bot_id>/, for every active registry bot (by registry id) or the one --bot/--token bot. A request without the right X-Telegram-Bot-Api-Secret-Token gets 401, whatever its path or method. Each update is answered 200 at once and handled afterwards; replies go through the Bot API.
+  static override description = `Listens on --host:--port for POSTs to /api/telegram/webhook/<bot_id>/, for every active registry bot (by registry id) and TELEGRAM_BOT_CONFIGS bot (by Telegram id), or the one --bot/--token bot. A request without the right X-Telegram-Bot-Api-Secret-Token gets 401, whatever its path or method. Each update is answered 200 at once and handled afterwards; replies go through the Bot API.
 
 The secret is TELEGRAM_WEBHOOK_SECRET, else the one webhook register generated and stored; without either it refuses to start (unless --insecure-no-secret). A stored secret on a Redis store that does not answer is not read from this host's files: serve exits 3 (unless --insecure-no-secret), and is started again once Redis answers. Put it behind your https proxy and point Telegram at it with webhook register. A webhook and getUpdates exclude each other: while one is registered, discover cannot read updates.
 

@@ -23,6 +23,7 @@ export {
   storeToken,
 } from './keychain.js'
 export {type BotListing, type ListedBot, listBots} from './list-bots.js'
+export {everyActiveBotName, sameBotAsEarlier} from './every-bot.js'
 export {
   CONFIG_ENV_VAR,
   defaultConfigPath,

@@ -2,7 +2,7 @@ import type {WebhookInfo} from '@grammyjs/types'
 
 import type {MethodParams} from '../api/index.js'
 import {type BotSession, openBot, type OpenBotOptions} from '../bot-session.js'
-import {type Env, loadRegistry, locateRegistry} from '../config/index.js'
+import {type Env, everyActiveBotName, locateRegistry, sameBotAsEarlier} from '../config/index.js'
 import {describeFailure, type Outcome} from '../describe-failure.js'
 import {registerSecret} from '../redact.js'
 import {UserError} from '../user-error.js'
@@ -69,13 +69,13 @@ export function botLabel(session: BotSession): string {
   return session.resolved.name ?? session.resolved.token.source
 }
 
-/** The bots to act on: the one `--bot`/`--token` resolve to, or with `--all` every active registry bot, by name. */
+/** The bots to act on: the one `--bot`/`--token` resolve to, or with `--all` every active named bot (everyActiveBotName). */
 async function selectors(choice: BotChoice, env: Env): Promise<Array<string | undefined>> {
   if (!choice.all) return [choice.bot]
   if (choice.bot !== undefined || choice.token !== undefined) throw new UserError('--all: leave out --bot and --token')
-  const registry = await loadRegistry(locateRegistry(choice.configPath, env))
-  const names = registry.bots.filter((bot) => bot.active).map((bot) => bot.name)
-  if (names.length === 0) throw new UserError(`--all: no active bot in ${registry.location.display}`)
+  const location = locateRegistry(choice.configPath, env)
+  const names = await everyActiveBotName(location, env)
+  if (names.length === 0) throw new UserError(`--all: no active bot in ${location.display} nor TELEGRAM_BOT_CONFIGS`)
   return names
 }
 
@@ -88,6 +88,7 @@ async function forEachBot(
   const env = options.env ?? process.env
   const outcomes: WebhookOutcome[] = []
   const warnings = new Set<string>()
+  const tokens = new Set<string>()
   for (const selector of await selectors(choice, env)) {
     let session: BotSession
     try {
@@ -98,6 +99,8 @@ async function forEachBot(
       outcomes.push({bot: selector ?? 'default', ok: false, error: describeFailure(error)})
       continue
     }
+    if (sameBotAsEarlier(session.resolved.layer, session.resolved.token.value, tokens)) continue
+    tokens.add(session.resolved.token.value)
     for (const warning of session.resolved.warnings) warnings.add(warning)
     try {
       outcomes.push({bot: botLabel(session), ok: true, ...(await action(session))})

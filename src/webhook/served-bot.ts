@@ -3,7 +3,7 @@ import type {UserFromGetMe} from '@grammyjs/types'
 import type {BotApiClient} from '../api/index.js'
 import {type BotSession, openBot} from '../bot-session.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
-import {type Env, isTokenUnreadable, loadRegistry, locateRegistry, type RegistryLocation} from '../config/index.js'
+import {type Env, everyActiveBotName, isTokenUnreadable, locateRegistry, type RegistryLocation, sameBotAsEarlier} from '../config/index.js'
 import type {LinkStore} from '../store/link-store.js'
 import type {KeyValueStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
@@ -70,11 +70,12 @@ export async function openServedBots(choice: BotChoice, options: WebhookOptions 
   const registry = locateRegistry(choice.configPath, env)
   let selectors: Array<string | undefined> = [choice.bot]
   if (choice.bot === undefined && choice.token === undefined) {
-    const active = (await loadRegistry(registry)).bots.filter((bot) => bot.active)
-    if (active.length > 0) selectors = active.map((bot) => bot.name)
+    const names = await everyActiveBotName(registry, env)
+    if (names.length > 0) selectors = names
   }
   const bots: ServedBot[] = []
   const warnings = new Set<string>()
+  const tokens = new Set<string>()
   const serveAll = selectors.length > 1
   for (const selector of selectors) {
     let session: BotSession
@@ -86,6 +87,8 @@ export async function openServedBots(choice: BotChoice, options: WebhookOptions 
       warnings.add(`${error.message}: not served`)
       continue
     }
+    if (sameBotAsEarlier(session.resolved.layer, session.resolved.token.value, tokens)) continue
+    tokens.add(session.resolved.token.value)
     for (const warning of session.resolved.warnings) warnings.add(warning)
     const me = await session.client.getMe()
     const webhookId = session.resolved.registryId ?? me.id

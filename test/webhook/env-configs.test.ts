@@ -1,0 +1,59 @@
+// The backend's webhooks with the environment it had: no registry, only TELEGRAM_BOT_CONFIGS. `webhook register
+// --all` and `webhook serve` act on every bot of it, as they do on every registry bot, so that no bot's updates
+// meet a 404 after the move. A bot named twice with one token is one Telegram bot: one webhook, served once.
+import {describe, expect, it, vi} from 'vitest'
+
+import {ALERTS_BOT, ANA, ANA_CHAT, callsOf, DEPLOY_BOT, expectNoToken, messageUpdate, SECRET, useWorld, writeRegistry} from './fixture.js'
+import {useServeProcesses} from './serve-process.js'
+
+// Each test spawns CLI processes; on a loaded machine they need more than the default 30 s (not a timing assertion).
+vi.setConfig({testTimeout: 180_000})
+
+const world = useWorld()
+const startServe = useServeProcesses()
+
+const configs = JSON.stringify([
+  {name: 'alerts', token: ALERTS_BOT.token, chat_ids: `${ANA_CHAT.id}`},
+  {name: 'deploy', token: DEPLOY_BOT.token, chat_ids: `${ANA_CHAT.id}`},
+  // Another name for the alerts bot, with other chats: the same Telegram bot.
+  {name: 'payments', token: ALERTS_BOT.token, chat_ids: `${ANA_CHAT.id}`},
+])
+const env = {TELEGRAM_BOT_CONFIGS: configs, TELEGRAM_WEBHOOK_SECRET: SECRET, SITE_URL: 'https://ops.example.com/'}
+
+describe('webhook with TELEGRAM_BOT_CONFIGS only', () => {
+  it('register --all sets one webhook per Telegram bot, at its Telegram id', async () => {
+    const result = await world.run(['webhook', 'register', '--all'], env)
+    expect([result.exitCode, result.stderr]).toEqual([0, ''])
+    expect(result.stdout.split('\n').filter((line) => line.endsWith(': webhook set'))).toEqual(['alerts: webhook set', 'deploy: webhook set'])
+    expect(callsOf(world.api, 'setWebhook').map((request) => [request.token, request.params.url])).toEqual([
+      [ALERTS_BOT.token, `https://ops.example.com/api/telegram/webhook/${ALERTS_BOT.id}/`],
+      [DEPLOY_BOT.token, `https://ops.example.com/api/telegram/webhook/${DEPLOY_BOT.id}/`],
+    ])
+    expectNoToken(result.stdout, result.stderr)
+  })
+
+  it('serve answers every bot of it, not only the first', async () => {
+    const server = await startServe(world.cli, [], env)
+    await server.waitForLine(/^listening on /)
+    expect(server.stdout().split('\n').filter((line) => line.startsWith('serving '))).toEqual([
+      `serving alerts (@${ALERTS_BOT.username}) at /api/telegram/webhook/${ALERTS_BOT.id}/`,
+      `serving deploy (@${DEPLOY_BOT.username}) at /api/telegram/webhook/${DEPLOY_BOT.id}/`,
+    ])
+    const header = {'X-Telegram-Bot-Api-Secret-Token': SECRET}
+    expect(await server.post(DEPLOY_BOT.id, messageUpdate(1, ANA_CHAT, ANA, '/help'), header)).toEqual({status: 200, text: ''})
+    await server.waitForLine(/^deploy: \/help in chat 4242: replied$/)
+    const stopped = await server.stop()
+    expect(stopped.exitCode).toBe(0)
+    expect(stopped.stderr).toBe('')
+  })
+
+  it('a registry bot keeps its name: the entry of the same name is not served a second time', async () => {
+    writeRegistry(world.cli, `bots:\n  - name: Alerts\n    id: 1\n    token: ${ALERTS_BOT.token}\n    chat_ids: [${ANA_CHAT.id}]\n`)
+    const result = await world.run(['webhook', 'register', '--all'], env)
+    expect(result.exitCode).toBe(0)
+    expect(callsOf(world.api, 'setWebhook').map((request) => [request.token, request.params.url])).toEqual([
+      [ALERTS_BOT.token, 'https://ops.example.com/api/telegram/webhook/1/'],
+      [DEPLOY_BOT.token, `https://ops.example.com/api/telegram/webhook/${DEPLOY_BOT.id}/`],
+    ])
+  })
+})
