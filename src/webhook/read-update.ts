@@ -3,6 +3,8 @@ import type {IncomingMessage} from 'node:http'
 
 import type {Update} from '@grammyjs/types'
 
+import {isRecord} from '../support/is-record.js'
+
 /** Why a request has no body to handle: over the size limit, or cut short (the peer went away, or the timeout hit). */
 export type NoBody = 'too-large' | 'cut-short'
 
@@ -46,5 +48,21 @@ export function parseUpdate(body: Buffer): Update | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || !Number.isSafeInteger(updateId)) {
     return 'not a Telegram update (no integer update_id)'
   }
-  return value as Update
+  return shapeProblem(value as Record<string, unknown>) ?? (value as Update)
+}
+
+const hasIntegerId = (value: unknown): boolean => isRecord(value) && Number.isSafeInteger(value.id)
+
+/**
+ * The parts serve reads without asking (a message's chat, a press's id and sender), checked here: past this point an
+ * update has had its 200, and a null chat was a TypeError in the queue, logged as a 500 that no one was sent.
+ */
+function shapeProblem(update: Record<string, unknown>): string | undefined {
+  const {message, callback_query: press} = update
+  if (message !== undefined && !(isRecord(message) && hasIntegerId(message.chat))) return 'not a Telegram update (message without a chat id)'
+  if (press === undefined) return undefined
+  const pressMessage = isRecord(press) ? press.message : undefined
+  if (!isRecord(press) || typeof press.id !== 'string' || !hasIntegerId(press.from)) return 'not a Telegram update (callback_query without an id and from.id)'
+  if (pressMessage !== undefined && !(isRecord(pressMessage) && hasIntegerId(pressMessage.chat))) return 'not a Telegram update (callback_query message without a chat id)'
+  return undefined
 }

@@ -145,6 +145,20 @@ describe('webhook serve: the HTTP side', () => {
     expect(lines[1]).toBe('webhook: 400 not a Telegram update (no integer update_id) (127.0.0.1 POST /api/telegram/webhook/1/)')
   })
 
+  // These got their 200, then failed in the queue as "500 Cannot read properties of null (reading 'id')" or
+  // "update 4 ... failed: Cannot read properties of null": JavaScript's words, after an answer that said accepted.
+  it('an update whose message or callback_query is not the shape Telegram sends: 400 saying which, never a TypeError', async () => {
+    const server = await serveRegistry()
+    const chatless = {update_id: 3, message: {message_id: 1, date: 1, chat: null, text: '/help'}}
+    expect(await server.post(1, chatless, HEADER)).toEqual({status: 400, text: 'not a Telegram update (message without a chat id)\n'})
+    expect(await server.post(1, {update_id: 4, callback_query: null}, HEADER)).toEqual({status: 400, text: 'not a Telegram update (callback_query without an id and from.id)\n'})
+    await roundTrip(server, messageUpdate(5, ANA_CHAT, ANA, '/help'), /\/help in chat 4242: replied$/)
+    expect(server.stderr().trim().split('\n')).toEqual([
+      'webhook: 400 not a Telegram update (message without a chat id) (127.0.0.1 POST /api/telegram/webhook/1/)',
+      'webhook: 400 not a Telegram update (callback_query without an id and from.id) (127.0.0.1 POST /api/telegram/webhook/1/)',
+    ])
+  })
+
   it('an oversized body: 413 whether announced or streamed, and the server keeps serving', async () => {
     const server = await serveRegistry()
     const big = JSON.stringify({update_id: 1, message: {text: 'x'.repeat(2 * 1024 * 1024)}})
