@@ -6,7 +6,7 @@ import {type Env, locateRegistry, type RegistryLocation} from './paths.js'
 import {loadRegistry, type RegistryBot} from './registry-file.js'
 import {registrySource} from './resolve.js'
 import type {BotInfo} from './schema.js'
-import {parseTokenReference, tokenReferenceSource} from './token.js'
+import {noValue, parseTokenReference, tokenReferenceSource} from './token.js'
 import type {Layer} from './types.js'
 
 export interface ListedBot {
@@ -52,7 +52,10 @@ async function maskedRegistryToken(raw: string, env: Env, warnings: string[]): P
   }
   if (reference.kind === 'env') {
     const value = env[reference.variable]?.trim()
-    if (!value) return {token: `(${reference.variable} is not set)`, problem: `takes its token from \${${reference.variable}}, which is not set`}
+    if (!value) {
+      const why = noValue(env[reference.variable])
+      return {token: `(${reference.variable} is ${why})`, problem: `takes its token from \${${reference.variable}}, which is ${why}`}
+    }
     registerToken(value)
     return {token: maskToken(value)}
   }

@@ -54,6 +54,12 @@ export class TokenUnreadableError extends MissingTokenError {
   }
 }
 
+/**
+ * What a `${VAR}` with no value is: `not set`, or `empty` (set to nothing or blanks, as a workflow's `env:` sets a
+ * secret that does not exist); "not set" sent people looking for a line that was there.
+ */
+export const noValue = (value: string | undefined): string => (value === undefined ? 'not set' : 'empty')
+
 export function isTokenUnreadable(error: unknown): error is TokenUnreadableError {
   return error instanceof TokenUnreadableError
 }
@@ -68,7 +74,7 @@ export async function resolveRegistryToken(raw: string, context: RegistryTokenCo
   if (reference.kind === 'literal') value = reference.token
   if (reference.kind === 'env') {
     value = context.env[reference.variable]?.trim() || undefined
-    if (value === undefined) throw unreadable(`takes its token from \${${reference.variable}}, which is not set`, true)
+    if (value === undefined) throw unreadable(`takes its token from \${${reference.variable}}, which is ${noValue(context.env[reference.variable])}`, true)
   }
   if (reference.kind === 'keychain') {
     try {

@@ -1,6 +1,7 @@
 import {ENV_REFERENCE} from '../config/constants.js'
 import {type Env, locateRegistry} from '../config/paths.js'
 import {readRegistryText} from '../config/registry-file.js'
+import {noValue} from '../config/token.js'
 import {redact, registerSecret} from '../redact.js'
 import {UserError} from '../user-error.js'
 
@@ -49,7 +50,7 @@ export async function readStoreSetting(options: StoreSettingOptions = {}): Promi
   const variable = ENV_REFERENCE.exec(raw.trim())?.[1]
   if (variable === undefined) return parseStoreValue(raw.trim(), source, `${location.display}: store`)
   const value = env[variable]?.trim()
-  if (!value) throw new UserError(`${location.display}: store: takes its value from \${${variable}}, which is not set`)
+  if (!value) throw new UserError(`${location.display}: store: takes its value from \${${variable}}, which is ${noValue(env[variable])}`)
   return parseStoreValue(value, `env \${${variable}} (${source})`, `${location.display}: store (\${${variable}})`)
 }
 

@@ -49,7 +49,7 @@ describe('the token input is empty on a push (a missing secret)', () => {
     const result = await job.step({status: 'success', config: 'bots.yml'}, {DEPLOY_TOKEN: ''})
     expect(result.exitCode).toBe(0)
     expect(result.stdout).toBe(
-      '::warning::input token is empty (bot "deploy" in bots.yml takes its token from ${DEPLOY_TOKEN}, which is not set): deploy notice (success) ' +
+      '::warning::input token is empty (bot "deploy" in bots.yml takes its token from ${DEPLOY_TOKEN}, which is empty): deploy notice (success) ' +
         'not sent; a workflow run for a pull request from a fork gets no secrets; otherwise check that the secret exists and is spelled right',
     )
     expect(job.api.requests).toEqual([])

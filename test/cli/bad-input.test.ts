@@ -111,6 +111,13 @@ describe('a bad registry file', () => {
     writeRegistry(world.cli, 'bots:\n  - name: alerts\n    token: ${ALERTS_TOKEN}\n    chat_ids: [42]\n')
     await expectAll({
       send: {args: ['send', 'hi'], line: `Error: bot "alerts" in ${REGISTRY_DISPLAY} takes its token from \${ALERTS_TOKEN}, which is not set`},
+      // Set to nothing, as a workflow's `env:` does with a secret that does not exist: "not set" sent people looking
+      // for a missing line that was there.
+      'set but empty': {
+        args: ['send', 'hi'],
+        env: {ALERTS_TOKEN: ' '},
+        line: `Error: bot "alerts" in ${REGISTRY_DISPLAY} takes its token from \${ALERTS_TOKEN}, which is empty`,
+      },
     })
   })
 })
