@@ -1,6 +1,6 @@
 import {registerToken} from '../redact.js'
 import {MissingTokenError, UserError} from '../user-error.js'
-import {type ChatId, distinctChatIds} from './chat-id.js'
+import {type ChatId, distinctChatIds, splitChatList} from './chat-id.js'
 import {
   BOT_CONFIGS_VAR,
   BOT_TOKEN_VAR,
@@ -168,7 +168,7 @@ function fromCandidate(candidate: Candidate, registry: LoadedRegistry, env: Env)
  * redaction. Throws a one-line UserError for unknown or disabled bots, bad values, or no token at all.
  */
 export async function resolveBot(request: BotRequest = {}, env: Env = process.env): Promise<ResolvedBot> {
-  const flagChats = request.chats?.length ? parseChatList('--chat', request.chats) : undefined
+  const flagChats = request.chats?.length ? flagChatList(request.chats) : undefined
   const flagThread = request.thread === undefined ? undefined : checkThread(request.thread)
   const flagToken = request.token?.trim() || undefined
   registerToken(flagToken)
@@ -222,6 +222,16 @@ export async function resolveBot(request: BotRequest = {}, env: Env = process.en
 function ignoredKeysLine(bot: EnvBot): string {
   const keys = bot.ignoredKeys.map((key) => JSON.stringify(key)).join(', ')
   return `${bot.source.replace(/^env /, '')}: ${keys} not read (only name, token and chat_ids are): a topic or chat type goes in the registry (fastpay-tg bots add --thread)`
+}
+
+/**
+ * `--chat` values (each may hold several ids). One that holds none (`--chat "$CHAT"` with the variable unset) is the
+ * mistake to name: "no chat to send to: pass --chat" said so to someone who had.
+ */
+function flagChatList(values: readonly string[]): ChatId[] {
+  const empty = values.find((value) => splitChatList(value).length === 0)
+  if (empty !== undefined) throw new UserError(`--chat: no chat id in ${JSON.stringify(empty)}`)
+  return parseChatList('--chat', values)
 }
 
 /** The chats to send to; throws a one-line UserError saying where to add one when there are none. */

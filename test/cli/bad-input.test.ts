@@ -152,6 +152,12 @@ describe('bots and chats that cannot be used', () => {
         args: ['send', '--token', T, '--chat', '42,ops room', 'hi'],
         line: 'Error: --chat: "ops room" is not a chat id (integer or @username)',
       },
+      // `--chat "$CHAT"` with the variable unset: it said "pass --chat, or set TELEGRAM_CHAT_IDS" when both were.
+      '--chat empty': {
+        args: ['send', '--token', T, '--chat', ' , ', 'hi'],
+        env: {TELEGRAM_CHAT_IDS: '42'},
+        line: 'Error: --chat: no chat id in " , "',
+      },
       '--chat @name too short': {
         args: ['send', '--token', T, '--chat', '@ops', 'hi'],
         line: 'Error: --chat: "@ops" is not a chat id (integer or @username)',
