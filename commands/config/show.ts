@@ -28,6 +28,7 @@ export default class ConfigShow extends BaseCommand<typeof ConfigShow, ConfigRep
       ['chats', report.chats.value.join(', ') || '(none)', report.chats.source],
       ...(report.thread ? [['thread', String(report.thread.value), report.thread.source] as [string, string, string]] : []),
       ['api root', report.apiRoot.value, report.apiRoot.source],
+      ...(report.proxy ? [['proxy', report.proxy.value, report.proxy.source] as [string, string, string]] : []),
     ]
     const width = Math.max(...rows.map(([, value]) => value.length))
     for (const [key, value, source] of rows) this.log(`${key.padEnd(9)} ${value.padEnd(width)}  ← ${source}`)

@@ -5,6 +5,11 @@ import {UserError} from '../user-error.js'
 export interface ProxySettings {
   /** The proxy for `url`, or undefined to connect directly (no variable set, or NO_PROXY covers the host). */
   proxyFor(url: URL): URL | undefined
+  /**
+   * Where `proxyFor`'s answer comes from, for `config show`: the proxy and its variable, the NO_PROXY variable that
+   * sends `url` direct past one (no `proxy`), or undefined when no variable applies.
+   */
+  sourceFor(url: URL): {proxy?: URL; variable: string} | undefined
   /** Any proxy is configured at all (the cost of proxy support is paid only then). */
   readonly configured: boolean
 }
@@ -12,10 +17,10 @@ export interface ProxySettings {
 type Env = Record<string, string | undefined>
 
 /** The first of `names` set to something, parsed; a bad value is the user's to fix, named by its variable. */
-function proxyVariable(env: Env, ...names: string[]): URL | undefined {
+function proxyVariable(env: Env, ...names: string[]): {proxy: URL; variable: string} | undefined {
   for (const name of names) {
     const value = env[name]?.trim()
-    if (value) return parseProxyUrl(name, value)
+    if (value) return {proxy: parseProxyUrl(name, value), variable: name}
   }
   return undefined
 }
@@ -24,14 +29,17 @@ function proxyVariable(env: Env, ...names: string[]): URL | undefined {
 export function proxySettingsFromEnv(env: Env = process.env): ProxySettings {
   const parsedHttp = proxyVariable(env, 'http_proxy', 'HTTP_PROXY')
   const parsedHttps = proxyVariable(env, 'https_proxy', 'HTTPS_PROXY') ?? parsedHttp
+  const noProxyVariable = env.no_proxy === undefined ? 'NO_PROXY' : 'no_proxy'
   const bypass = noProxyMatcher(env.no_proxy ?? env.NO_PROXY ?? '')
+  const sourceFor = (url: URL): {proxy?: URL; variable: string} | undefined => {
+    const chosen = url.protocol === 'https:' ? parsedHttps : parsedHttp
+    if (chosen === undefined) return undefined
+    return bypass(url) ? {variable: noProxyVariable} : chosen
+  }
   return {
     configured: parsedHttp !== undefined || parsedHttps !== undefined,
-    proxyFor(url) {
-      const proxy = url.protocol === 'https:' ? parsedHttps : parsedHttp
-      if (proxy === undefined || bypass(url)) return undefined
-      return proxy
-    },
+    proxyFor: (url) => sourceFor(url)?.proxy,
+    sourceFor,
   }
 }
 

@@ -1,6 +1,6 @@
 // api-root.js, not the api barrel: `config show` has no use for the client and its transport.
 import {apiRootFromEnv} from '../api/api-root.js'
-import {proxySettingsFromEnv} from '../api/proxy-env.js'
+import {displayProxy, proxySettingsFromEnv} from '../api/proxy-env.js'
 import {type BotRequest, type Env, type ResolvedBot, resolveBot} from '../config/index.js'
 import {maskToken, redact} from '../redact.js'
 
@@ -12,6 +12,9 @@ export interface ConfigReport {
   thread?: {value: number; source: string}
   /** Redacted (a URL password, a token in its path), as every value here is what may be printed. */
   apiRoot: {value: string; source: string}
+  /** The proxy the API root is reached through (scheme, host and port only), or `none (direct)` when NO_PROXY covers
+   * it; absent when no proxy variable applies. */
+  proxy?: {value: string; source: string}
   registry?: string
   warnings: string[]
 }
@@ -20,7 +23,7 @@ export interface ConfigReport {
 export async function buildConfigReport(request: BotRequest, env: Env = process.env): Promise<ConfigReport> {
   const apiRoot = apiRootFromEnv(env)
   // What a command would refuse, this refuses too: a bad proxy variable.
-  proxySettingsFromEnv(env)
+  const proxy = proxySettingsFromEnv(env).sourceFor(new URL(apiRoot.value))
   const resolved = await resolveBot(request, env)
   return {
     bot: {
@@ -33,6 +36,7 @@ export async function buildConfigReport(request: BotRequest, env: Env = process.
     chats: {value: resolved.chats.value.map((target) => target.chatId), source: resolved.chats.source},
     ...(resolved.threadId ? {thread: resolved.threadId} : {}),
     apiRoot: {value: redact(apiRoot.value), source: apiRoot.source},
+    ...(proxy ? {proxy: {value: proxy.proxy ? displayProxy(proxy.proxy) : 'none (direct)', source: `env ${proxy.variable}`}} : {}),
     registry: resolved.registry?.display,
     warnings: resolved.warnings,
   }

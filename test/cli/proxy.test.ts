@@ -167,3 +167,21 @@ describe('a proxy that refuses', () => {
     expect(world.api.requests).toEqual([])
   })
 })
+
+describe('config show', () => {
+  // It prints what a command would use: the proxy is one of those values, and "is it using my proxy?" the question.
+  it('names the proxy the API root goes through and its variable, never the password; NO_PROXY when it goes direct', async () => {
+    const withCredentials = {HTTPS_PROXY: `http://ops:${PROXY_PASSWORD}@proxy.corp:3128`}
+    const shown = await runHttps(['config', 'show', ...toOnCall], withCredentials)
+    expect(shown.exitCode).toBe(0)
+    expect(shown.stdout.split('\n').filter((line) => line.startsWith('proxy'))).toEqual([expect.stringMatching(/^proxy +http:\/\/proxy\.corp:3128 +← env HTTPS_PROXY$/)])
+    expect(shown.stdout + shown.stderr).not.toContain(PROXY_PASSWORD)
+    const json = JSON.parse((await runHttps(['config', 'show', ...toOnCall, '--json'], withCredentials)).stdout)
+    expect(json.proxy).toEqual({value: 'http://proxy.corp:3128', source: 'env HTTPS_PROXY'})
+    const direct = JSON.parse((await runHttps(['config', 'show', ...toOnCall, '--json'], {...withCredentials, no_proxy: '127.0.0.0/8'})).stdout)
+    expect(direct.proxy).toEqual({value: 'none (direct)', source: 'env no_proxy'})
+    const none = JSON.parse((await runHttps(['config', 'show', ...toOnCall, '--json'], {})).stdout)
+    expect(none).not.toHaveProperty('proxy')
+    expect(proxy.seen).toEqual([])
+  })
+})
