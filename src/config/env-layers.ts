@@ -26,8 +26,15 @@ export interface EnvBot {
 
 const ENV_BOT_KEYS = new Set(['name', 'token', 'chat_ids'])
 
+/**
+ * A variable as the seed's layers read it: trimmed, and without one pair of matching quotes around the whole value.
+ * `docker run --env-file` passes `TELEGRAM_BOT_TOKEN="123:AB…"` with its quotes, where compose, systemd and dotenv
+ * readers drop them; no token, chat list or JSON array starts and ends with the same quote. Kept, a quoted token got
+ * 401 and "ask @BotFather", advice that revokes a token the old backend still uses.
+ */
 function envValue(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim()
+  const trimmed = env[name]?.trim()
+  const value = trimmed && /^(["'])(?:[^"']*|\[.*\])\1$/s.test(trimmed) ? trimmed.slice(1, -1).trim() : trimmed
   return value === undefined || value === '' ? undefined : value
 }
 

@@ -178,6 +178,24 @@ describe('the seed fallback: a name no layer has goes to TELEGRAM_BOT_TOKEN + TE
   })
 })
 
+describe('values an env file kept in quotes', () => {
+  // `docker run --env-file` passes TELEGRAM_BOT_TOKEN="123:AB…" with its quotes (compose, systemd and dotenv readers
+  // drop them). The token in quotes got 401 and "the bot token is wrong (ask @BotFather)": advice that revokes a
+  // token the old backend still uses.
+  it('TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_IDS and TELEGRAM_BOT_CONFIGS in one pair of quotes are read without them', async () => {
+    const seed = await world.run(['send', 'from the env file'], {env: {TELEGRAM_BOT_TOKEN: `"${ALERTS_BOT.token}"`, TELEGRAM_CHAT_IDS: `'${ON_CALL.id},${OPS_FORUM.id}'`}})
+    expect([seed.exitCode, seed.stderr]).toEqual([0, ''])
+    const configs = `"${envConfigs({name: 'deploy', token: DEPLOY_BOT.token, chat_ids: [ON_CALL.id]})}"`
+    const named = await world.run(['send', '--bot', 'deploy', 'named'], {env: {TELEGRAM_BOT_CONFIGS: configs}})
+    expect([named.exitCode, named.stderr]).toEqual([0, ''])
+    expect(delivered()).toEqual([
+      [ALERTS_BOT.token, ON_CALL.id, 'from the env file'],
+      [ALERTS_BOT.token, OPS_FORUM.id, 'from the env file'],
+      [DEPLOY_BOT.token, ON_CALL.id, 'named'],
+    ])
+  })
+})
+
 describe('--config or FASTPAY_TG_CONFIG naming a file that does not exist', () => {
   it('one line naming the path, exit 2, for every command that reads it (even with --token); nothing sent', async () => {
     const missing = join(world.cli.env.HOME!, 'typo', 'config.yml')
