@@ -8,6 +8,8 @@ export const BOT_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/
 
 /** `${NAME}`: the token is read from that environment variable. */
 export const ENV_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/
+/** `$ALERTS_TOKEN`: a variable as the shell writes it, which a registry token reads only as `${ALERTS_TOKEN}`. */
+export const BARE_VARIABLE = /^\$[A-Za-z_]/
 
 /** `keychain:<account>`: the token is in the OS keychain under `fastpay-tg/<account>`. */
 export const KEYCHAIN_PREFIX = 'keychain:'

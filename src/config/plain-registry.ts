@@ -4,7 +4,7 @@
 // value it gives is the one the schema's parse would (keys, their order, defaults): test/config/plain-registry.test.ts
 // holds them equal.
 import {type ChatId, chatIdEntries, parseChatId} from './chat-id.js'
-import {BOT_NAME, CHAT_TYPES, ENV_REFERENCE, KEYCHAIN_PREFIX, REGISTRY_BOT_KEYS} from './constants.js'
+import {BARE_VARIABLE, BOT_NAME, CHAT_TYPES, ENV_REFERENCE, KEYCHAIN_PREFIX, REGISTRY_BOT_KEYS} from './constants.js'
 import type {BotInfo, EnvBotFields, RegistryBotFields} from './schema.js'
 
 class NotAccepted extends Error {}
@@ -88,7 +88,7 @@ function positiveInteger(value: unknown): number {
 function acceptToken(raw: unknown): string {
   const token = typeof raw === 'string' ? raw.trim() : ''
   if (token === '' || token === KEYCHAIN_PREFIX) return reject()
-  if (token.startsWith('${') && !ENV_REFERENCE.test(token)) reject()
+  if ((token.startsWith('${') && !ENV_REFERENCE.test(token)) || BARE_VARIABLE.test(token)) reject()
   return token
 }
 

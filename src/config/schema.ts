@@ -1,6 +1,6 @@
 import {z} from 'zod'
 import {type ChatId, chatIdEntries, parseChatId} from './chat-id.js'
-import {BOT_NAME, CHAT_TYPES, ENV_REFERENCE, KEYCHAIN_PREFIX, REGISTRY_BOT_KEYS} from './constants.js'
+import {BARE_VARIABLE, BOT_NAME, CHAT_TYPES, ENV_REFERENCE, KEYCHAIN_PREFIX, REGISTRY_BOT_KEYS} from './constants.js'
 
 // Imported lazily (zod is slow to load): only runs that read the registry or TELEGRAM_BOT_CONFIGS need it.
 // Messages below finish the sentence "<file>: <field>: expected ...": the formatter in issues.ts adds the rest.
@@ -53,6 +53,8 @@ const tokenSchema = z
     error: 'expected ${NAME} with NAME made of letters, digits and _',
   })
   .refine((token) => token !== KEYCHAIN_PREFIX, {error: 'expected an account name after keychain:'})
+  // No token starts with `$`: the shell's `$NAME` was taken for one, and every call got 401 and "ask @BotFather".
+  .refine((token) => !BARE_VARIABLE.test(token), {error: 'a variable is written ${NAME}, in braces: $NAME is not read'})
 
 const positiveIntegerSchema = z
   .int({error: EXPECTED_POSITIVE_INTEGER})

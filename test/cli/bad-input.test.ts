@@ -107,6 +107,17 @@ describe('a bad registry file', () => {
     })
   })
 
+  // The shell's $NAME without braces was taken for a literal token: every send got 401 and "the bot token is wrong
+  // (ask @BotFather)", advice that revokes a token that is fine.
+  it('a token written $NAME, without braces: one line saying how a variable is written', async () => {
+    writeRegistry(world.cli, 'bots:\n  - name: alerts\n    token: $ALERTS_TOKEN\n    chat_ids: [42]\n')
+    const line = `Error: ${REGISTRY_DISPLAY}: bots[0].token: a variable is written \${NAME}, in braces: $NAME is not read`
+    await expectAll({
+      send: {args: ['send', 'hi'], env: {ALERTS_TOKEN: T}, line},
+      'config show': {args: ['config', 'show'], env: {ALERTS_TOKEN: T}, line},
+    })
+  })
+
   it('a ${VAR} token whose variable is not set', async () => {
     writeRegistry(world.cli, 'bots:\n  - name: alerts\n    token: ${ALERTS_TOKEN}\n    chat_ids: [42]\n')
     await expectAll({
