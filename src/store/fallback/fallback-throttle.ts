@@ -5,7 +5,8 @@ import type {ThrottleStore} from '../types.js'
 /**
  * Redis's throttle while Redis answers, this host's files while it does not: alerts keep going out (throttled per
  * host rather than per fleet, so a few duplicates across hosts) instead of failing. A ticket goes back to the store
- * that issued it.
+ * that issued it. A window this host opened in its files while Redis was away still holds once Redis is back: it is
+ * opened in Redis too before Redis decides, so the alert it let through is not sent again (by any host).
  */
 export class FallbackThrottle implements ThrottleStore {
   readonly #fromLocal = new WeakSet<ThrottleTicket>()
@@ -18,7 +19,13 @@ export class FallbackThrottle implements ThrottleStore {
 
   async decide(key: string, windowSeconds: number, now = Date.now()): Promise<ThrottleDecision> {
     return this.link.run(
-      () => this.shared.decide(key, windowSeconds, now),
+      async () => {
+        const openedAt = await this.#openedLocally(key, windowSeconds, now)
+        if (openedAt === undefined) return this.shared.decide(key, windowSeconds, now)
+        // admit opens the window at the time pendingSince gives, then decides (held back, and counted, in Redis).
+        const admitted = await this.shared.admit(key, windowSeconds, now, {pendingSince: async () => openedAt, record: async () => undefined})
+        return admitted.decision
+      },
       async () => {
         const decision = await this.local.decide(key, windowSeconds, now)
         if (decision.send && decision.ticket) this.#fromLocal.add(decision.ticket)
@@ -39,7 +46,12 @@ export class FallbackThrottle implements ThrottleStore {
       },
     }
     return this.link.run(
-      () => this.shared.admit(key, windowSeconds, now, once),
+      async () => {
+        const openedAt = await this.#openedLocally(key, windowSeconds, now)
+        if (openedAt === undefined) return this.shared.admit(key, windowSeconds, now, once)
+        const pendingSince = async (sinceMs: number) => Math.max((await steps.pendingSince(sinceMs)) ?? openedAt, openedAt)
+        return this.shared.admit(key, windowSeconds, now, {...once, pendingSince})
+      },
       async () => {
         if (recorded !== undefined) {
           const warning = `throttle window of ${JSON.stringify(key)} not recorded: ${this.link.display} became unreachable`
@@ -77,8 +89,24 @@ export class FallbackThrottle implements ThrottleStore {
 
   async peek(key: string, windowSeconds: number, now = Date.now()): Promise<ThrottleDecision> {
     return this.link.run(
-      () => this.shared.peek(key, windowSeconds, now),
+      async () => {
+        const shared = await this.shared.peek(key, windowSeconds, now)
+        if (!shared.send || (await this.#openedLocally(key, windowSeconds, now)) === undefined) return shared
+        return this.local.peek(key, windowSeconds, now)
+      },
       () => this.local.peek(key, windowSeconds, now),
     )
+  }
+
+  /**
+   * When this host's files hold an open window of `key` (a send decided while Redis was away): when it opened. A
+   * mute kept in the files alone is not carried over (it was said to be this host's only).
+   */
+  async #openedLocally(key: string, windowSeconds: number, now: number): Promise<number | undefined> {
+    const local = await this.local.peek(key, windowSeconds, now).catch(() => undefined)
+    if (local === undefined || local.send) return undefined
+    // peek's nextAt is the window's end, or the mute's when that is later: then the mute alone held it back.
+    if (local.mutedUntil !== undefined && local.nextAt.getTime() <= local.mutedUntil.getTime()) return undefined
+    return local.nextAt.getTime() - Math.round(windowSeconds * 1000)
   }
 }

@@ -1,0 +1,62 @@
+// A throttle window opened in this host's files while Redis was unreachable still holds once Redis is back: the
+// alert it let through is not sent again by this host, nor by another host of the fleet, within the window.
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {createCliSandbox} from '../helpers/run-cli.js'
+import {redisForTests, type RedisForTests} from '../store/redis-server.js'
+import {ALERTS_BOT, callsOf, ON_CALL, useCliWorld} from './fixture.js'
+
+const world = useCliWorld()
+const asAlerts = {TELEGRAM_BOT_TOKEN: ALERTS_BOT.token, TELEGRAM_CHAT_IDS: String(ON_CALL.id)}
+
+let available: RedisForTests
+beforeAll(async () => {
+  // Stopped and started by the tests: always a Redis of our own.
+  available = await redisForTests({own: true})
+})
+afterAll(async () => {
+  await available.redis?.stop()
+})
+
+const warningLine = /^Warning: store redis:\/\/127\.0\.0\.1:\d+ unreachable \(.+\); using the file store in .+ until it is back$/
+
+describe('a throttle window opened while Redis was unreachable', () => {
+  it('holds the same key back once Redis is back, on this host and on another', async (context) => {
+    if (!available.redis) return context.skip(available.skip)
+    const redis = available.redis
+    const otherHost = createCliSandbox(world.api.url)
+    try {
+      const env = {...asAlerts, FASTPAY_TG_STORE: redis.url}
+      await redis.stop()
+      const during = await world.run(['alert', 'Payments API down', '--no-host'], {env})
+      expect([during.exitCode, during.stdout]).toEqual([0, `sent to ${ON_CALL.id}: message 1`])
+      expect(during.stderr).toMatch(warningLine)
+
+      await redis.start()
+      const again = await world.run(['alert', 'Payments API down', '--no-host'], {env})
+      expect([again.exitCode, again.stderr]).toEqual([0, ''])
+      expect(again.stdout).toMatch(/^suppressed: 1 alert\(s\) with key "alerts:Payments API down" held back; the next can go at /)
+      const elsewhere = await otherHost.run(['alert', 'Payments API down', '--no-host'], {env})
+      expect([elsewhere.exitCode, elsewhere.stderr]).toEqual([0, ''])
+      expect(elsewhere.stdout).toMatch(/^suppressed: 2 alert\(s\) with key "alerts:Payments API down" held back; the next can go at /)
+      expect(callsOf(world.api, 'sendMessage')).toHaveLength(1)
+    } finally {
+      otherHost.cleanup()
+    }
+  })
+
+  it('holds a digest of the same channel and --since back once Redis is back', async (context) => {
+    if (!available.redis) return context.skip(available.skip)
+    const redis = available.redis
+    const env = {...asAlerts, FASTPAY_TG_STORE: redis.url}
+    await redis.stop()
+    const during = await world.run(['digest', '--since', '3h'], {env})
+    expect([during.exitCode, during.stdout]).toEqual([0, `digest sent to ${ON_CALL.id}: message 1`])
+
+    await redis.start()
+    const again = await world.run(['digest', '--since', '3h'], {env})
+    expect([again.exitCode, again.stderr]).toEqual([0, ''])
+    expect(again.stdout).toMatch(/^suppressed: a digest with key "digest:health:3h" went out within the last 60 s; /)
+    expect(callsOf(world.api, 'sendMessage')).toHaveLength(1)
+  })
+})
