@@ -70,6 +70,12 @@ export function parseStoreValue(value: string, source: string, where = source): 
   }
   // The Redis client decodes both with decodeURIComponent, which throws on a `%` that starts no escape.
   decodedUserinfo(url.username, 'user', where)
+  // ioredis reads the database from the path (else ?db=) with parseInt: "abc" became SELECT NaN, which crashed the
+  // run, and "2/x" quietly meant 2.
+  const database = url.pathname === '' || url.pathname === '/' ? url.searchParams.get('db') : url.pathname.slice(1)
+  if (database !== null && !/^\d+$/.test(database)) {
+    throw new UserError(`${where}: the database after the port is a number, such as redis://10.0.0.5:6379/0`)
+  }
   if (url.password !== '') {
     registerSecret(url.password)
     registerSecret(decodedUserinfo(url.password, 'password', where))

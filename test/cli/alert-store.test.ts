@@ -1,10 +1,11 @@
 // The alert door on the shared store: two hosts (separate state dirs) throttle together through Redis, and an
-// unreachable Redis costs one warning line, not the alert.
+// unreachable Redis costs one warning line, not the alert. The database of the URL: a path that is no number is a
+// mistake (one line, exit 2), and a number the server does not have is never served from database 0.
 import {randomBytes} from 'node:crypto'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {redisForTests, type RedisForTests} from '../store/redis-server.js'
-import {ALERTS_BOT, callsOf, closedApiRoot, ON_CALL, useCliWorld} from './fixture.js'
+import {connectRedis, redisForTests, type RedisForTests} from '../store/redis-server.js'
+import {ALERTS_BOT, callsOf, closedApiRoot, expectUsageError, ON_CALL, useCliWorld} from './fixture.js'
 import {createCliSandbox} from '../helpers/run-cli.js'
 
 const world = useCliWorld()
@@ -68,5 +69,34 @@ describe('alert with an unreachable Redis', () => {
     const second = await world.run(['alert', 'Disk full', '--no-host'], {env})
     expect(second.stdout).toMatch(/^suppressed: 1 alert\(s\)/)
     expect(callsOf(world.api, 'sendMessage')).toHaveLength(1)
+  })
+})
+
+/** The URL of the test's Redis with `path` after the port. */
+const storeUrl = (path: string) => `redis://${new URL(available.redis!.url).host}${path}`
+
+describe('FASTPAY_TG_STORE with a database', () => {
+  it.for(['/abc', '/-1', '/1.5', '/2/x', '?db=abc'])('refuses %s in one line naming the variable, exit 2, with nothing sent', async (path, context) => {
+    if (!available.redis) return context.skip(available.skip)
+    const result = await world.run(['alert', 'Disk full', '--no-host'], {env: {...asAlerts, FASTPAY_TG_STORE: storeUrl(path)}})
+    expectUsageError(result, 'Error: env FASTPAY_TG_STORE: the database after the port is a number, such as redis://10.0.0.5:6379/0')
+    expect(callsOf(world.api, 'sendMessage')).toHaveLength(0)
+  })
+
+  it('a database the server does not have: one warning, this host\'s files, and nothing written to database 0', async (context) => {
+    if (!available.redis) return context.skip(available.skip)
+    const title = `Disk full ${randomBytes(4).toString('hex')}`
+    const env = {...asAlerts, FASTPAY_TG_STORE: storeUrl('/99')}
+    const first = await world.run(['alert', title, '--no-host'], {env})
+    expect([first.exitCode, first.stdout]).toEqual([0, `sent to ${ON_CALL.id}: message 1`])
+    expect(first.stderr).toMatch(/^Warning: store redis:\/\/127\.0\.0\.1:\d+\/99 unreachable \(ERR DB index is out of range\); using the file store in .+ until it is back$/)
+    const second = await world.run(['alert', title, '--no-host'], {env})
+    expect(second.stdout).toMatch(/^suppressed: 1 alert\(s\)/)
+    const client = await connectRedis(available.redis.url)
+    try {
+      expect(await client.keys(`*${title}*`)).toEqual([])
+    } finally {
+      await client.quit()
+    }
   })
 })

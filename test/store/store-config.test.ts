@@ -58,6 +58,7 @@ describe('readStoreSetting', () => {
     ['store: memcached://10.0.0.5\n', 'store: expected "file" or a redis:// URL such as redis://:password@10.0.0.5:6379/0 (got a memcached: value)'],
     ['store: 6379\n', 'store: expected "file" or a redis:// URL such as redis://:password@10.0.0.5:6379/0'],
     ['store: redis://\n', 'store: expected "file" or a redis:// URL such as redis://:password@10.0.0.5:6379/0 (got a redis: value)'],
+    ['store: redis://10.0.0.5:6379/db1\n', 'store: the database after the port is a number, such as redis://10.0.0.5:6379/0'],
   ])('refuses %j with one line naming the file and the key', async (line, message) => {
     const configPath = registry(`${line}${BOTS}`)
     const error = await rejectionOf(readStoreSetting({configPath, env: {}}))

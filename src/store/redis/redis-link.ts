@@ -148,6 +148,10 @@ export class RedisLink {
     try {
       // ioredis applies connectTimeout to the socket; this bounds the handshake after it too.
       await withTimeout(this.redis.connect(), this.#connectTimeoutMs * 2, `connect timed out after ${this.#connectTimeoutMs * 2} ms`)
+      // ioredis only reports a SELECT the server refused (a database it does not have) as an event, and then serves
+      // every command from database 0, among another fleet's keys: asked again here, the refusal counts as down.
+      const database = this.redis.options.db ?? 0
+      if (database !== 0) await withTimeout(this.redis.select(database), this.#connectTimeoutMs * 2, `SELECT timed out after ${this.#connectTimeoutMs * 2} ms`)
       this.#downSince = undefined
       this.#lastError = undefined
       return true
