@@ -4,6 +4,11 @@ import {emptyState, type HistoryRecord, type MonitorState, type MonitorStore, St
 
 export interface SharedMonitorStoreOptions {
   kv: KeyValueStore
+  /**
+   * Where `kv` keeps documents while the shared store is unreachable (this host's files), and whether the shared
+   * store answers now: a state kept there meanwhile is taken into the shared one once it is back. @default none
+   */
+  offline?: {kv: KeyValueStore; sharedAnswers(): Promise<boolean>}
   lock: LockStore
   history: HistoryStore
   /** Put before every key and lock name: two monitors can share one Redis. @default 'monitor' */
@@ -29,11 +34,16 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  */
 export class SharedMonitorStore implements MonitorStore {
   readonly namespace: string
-  readonly #options: Required<Omit<SharedMonitorStoreOptions, 'namespace'>>
+  readonly #options: Required<Omit<SharedMonitorStoreOptions, 'namespace' | 'offline'>>
+  readonly #offline: SharedMonitorStoreOptions['offline']
+  /** Set by readState when it took in the state this host kept offline: writeState removes that copy. */
+  #adoptedOffline = false
 
   constructor(options: SharedMonitorStoreOptions) {
     this.namespace = options.namespace ?? 'monitor'
-    this.#options = {lockTimeoutMs: 300_000, lockTtlMs: 60_000, retryDelayMs: 20, historyKeep: 50_000, sleep: defaultSleep, ...options}
+    const {offline, namespace: _, ...rest} = options
+    this.#options = {lockTimeoutMs: 300_000, lockTtlMs: 60_000, retryDelayMs: 20, historyKeep: 50_000, sleep: defaultSleep, ...rest}
+    this.#offline = offline
   }
 
   get #stateKey(): string {
@@ -65,17 +75,37 @@ export class SharedMonitorStore implements MonitorStore {
   }
 
   async readState(): Promise<{state: MonitorState; warnings: string[]}> {
-    const stored = await this.#options.kv.get<unknown>(this.#stateKey)
-    if (stored === undefined) return {state: emptyState(), warnings: []}
-    const parsed = parseMonitorState(JSON.stringify(stored.value))
-    const where = `the shared monitor state (${this.#stateKey})`
-    if ('problem' in parsed) return {state: emptyState(), warnings: [`${where} is unreadable (${parsed.problem}); starting afresh`]}
-    return {state: parsed.state, warnings: parsed.problems.map((name) => `state of check "${name}" in ${where} is unreadable; starting afresh`)}
+    const {state, warnings} = await this.#read(this.#options.kv, 'the shared monitor state')
+    this.#adoptedOffline = false
+    if (this.#offline === undefined || !(await this.#offline.sharedAnswers())) return {state, warnings}
+    // A host cut off from Redis applied (and alerted) changes in its files: taken in, or Redis's older state would
+    // apply and alert them again. Per check, the later result wins.
+    const kept = await this.#read(this.#offline.kv, "this host's monitor state kept while the shared store was unreachable")
+    if (kept.stored === undefined) return {state, warnings}
+    this.#adoptedOffline = true
+    for (const [name, check] of Object.entries(kept.state.checks)) {
+      const shared = state.checks[name]
+      if (shared === undefined || check.last.at > shared.last.at) state.checks[name] = check
+    }
+    if (kept.state.lastPass && (state.lastPass === undefined || kept.state.lastPass.at > state.lastPass.at)) state.lastPass = kept.state.lastPass
+    return {state, warnings: [...warnings, ...kept.warnings]}
   }
 
   async writeState(state: MonitorState): Promise<void> {
     // Written under the state lock only, so a plain write cannot lose another host's.
     await this.#options.kv.set(this.#stateKey, state)
+    // Gone only once the shared store holds what it had (a write that fell back to the files replaced it there).
+    if (this.#adoptedOffline && this.#offline && (await this.#offline.sharedAnswers())) await this.#offline.kv.delete(this.#stateKey)
+    this.#adoptedOffline = false
+  }
+
+  async #read(kv: KeyValueStore, where: string): Promise<{state: MonitorState; warnings: string[]; stored?: unknown}> {
+    const stored = await kv.get<unknown>(this.#stateKey)
+    if (stored === undefined) return {state: emptyState(), warnings: []}
+    const parsed = parseMonitorState(JSON.stringify(stored.value))
+    const named = `${where} (${this.#stateKey})`
+    if ('problem' in parsed) return {state: emptyState(), warnings: [`${named} is unreadable (${parsed.problem}); starting afresh`], stored}
+    return {state: parsed.state, warnings: parsed.problems.map((name) => `state of check "${name}" in ${named} is unreadable; starting afresh`), stored}
   }
 
   async appendHistory(records: readonly HistoryRecord[]): Promise<void> {

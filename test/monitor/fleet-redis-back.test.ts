@@ -1,0 +1,54 @@
+// A monitor host whose Redis was unreachable kept its check states in its own files; once Redis is back, a change
+// it applied and alerted meanwhile is not applied and alerted again from Redis's older state.
+import {writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {redisForTests} from '../store/redis-server.js'
+import {callsOf, HEALTH_BOT, ON_CALL, useCliWorld, writeRegistry} from '../cli/fixture.js'
+import {type FlipServer, startFlipServer} from './helpers.js'
+import {tempDir} from '../throttle/helpers.js'
+
+// Stopped and started by the test: always a Redis of our own.
+const found = await redisForTests({own: true})
+const world = useCliWorld()
+
+let api: FlipServer
+beforeAll(async () => {
+  api = await startFlipServer()
+})
+afterAll(async () => {
+  await api?.close()
+  await found.redis?.stop()
+})
+
+const DOWN_LINES = 'down   api: status 500 Internal Server Error, expected 2xx\nalert  sent api down to health (bot health)'
+const warningLine = /^Warning: store redis:\/\/127\.0\.0\.1:\d+ unreachable \(.+\); using the file store in .+ until it is back$/
+
+describe.skipIf(found.skip !== undefined)(`a monitor host whose Redis comes back${found.skip ? ` (${found.skip})` : ''}`, () => {
+  it('a check that went down (and was alerted) while Redis was away is not alerted down again once it is back', async () => {
+    const redis = found.redis!
+    writeRegistry(world.cli, `bots:\n  - name: health\n    token: ${HEALTH_BOT.token}\n    chat_ids: [${ON_CALL.id}]\n`)
+    const home = tempDir('fastpay-tg-fleet-back-')
+    const file = join(home, 'monitors.yml')
+    // Interval 1 day: the passes of the test share one interval.
+    writeFileSync(file, `checks:\n  - {name: api, type: http, url: "${api.url}/health", failure-threshold: 1, interval: 1d}\n`)
+    const pass = () => world.run(['monitor', 'run', '--file', file, '--host', 'web-1'], {env: {FASTPAY_TG_STORE: redis.url}})
+
+    api.answer = 'ok'
+    expect(await pass()).toMatchObject({exitCode: 0, stdout: '', stderr: ''})
+    await redis.stop()
+    api.answer = 'error'
+    const during = await pass()
+    expect([during.exitCode, during.stdout]).toEqual([0, DOWN_LINES])
+    expect(during.stderr).toMatch(warningLine)
+
+    await redis.start()
+    const after = await pass()
+    expect(after).toMatchObject({exitCode: 0, stdout: '', stderr: ''})
+    expect(callsOf(world.api, 'sendMessage')).toHaveLength(1)
+    // The state in Redis is the one this host kept meanwhile: down since the pass Redis missed.
+    const status = await world.run(['monitor', 'status', '--file', file, '--json'], {env: {FASTPAY_TG_STORE: redis.url}})
+    expect(JSON.parse(status.stdout)).toMatchObject({checks: [{name: 'api', status: 'down'}]})
+  })
+})
