@@ -1,6 +1,6 @@
 import type {HistoryStore, KeyValueStore, LockLease, LockStore} from './types.js'
 import {parseMonitorState} from './monitor-state-file.js'
-import {emptyState, type HistoryRecord, type MonitorState, type MonitorStore, StateLockTimeout} from './monitor-state.js'
+import {type CheckState, emptyState, type HistoryRecord, type MonitorState, type MonitorStore, StateLockTimeout} from './monitor-state.js'
 
 export interface SharedMonitorStoreOptions {
   kv: KeyValueStore
@@ -79,13 +79,13 @@ export class SharedMonitorStore implements MonitorStore {
     this.#adoptedOffline = false
     if (this.#offline === undefined || !(await this.#offline.sharedAnswers())) return {state, warnings}
     // A host cut off from Redis applied (and alerted) changes in its files: taken in, or Redis's older state would
-    // apply and alert them again. Per check, the later result wins.
+    // apply and alert them again.
     const kept = await this.#read(this.#offline.kv, "this host's monitor state kept while the shared store was unreachable")
     if (kept.stored === undefined) return {state, warnings}
     this.#adoptedOffline = true
     for (const [name, check] of Object.entries(kept.state.checks)) {
-      const shared = state.checks[name]
-      if (shared === undefined || check.last.at > shared.last.at) state.checks[name] = check
+      const taken = keptCheck(state.checks[name], check)
+      if (taken !== undefined) state.checks[name] = taken
     }
     if (kept.state.lastPass && (state.lastPass === undefined || kept.state.lastPass.at > state.lastPass.at)) state.lastPass = kept.state.lastPass
     return {state, warnings: [...warnings, ...kept.warnings]}
@@ -132,4 +132,16 @@ export class SharedMonitorStore implements MonitorStore {
   async pruneHistory(_before: number): Promise<string[]> {
     return []
   }
+}
+
+/**
+ * What of a check this host kept offline goes into the shared state: its later result, unless that would lose an
+ * alert. The files started afresh (unknown), so an up there may be a first result, not a recovery told: a shared down
+ * stays, and the next pass tells the recovery. A down there was alerted (or is pending), so it is taken in.
+ */
+function keptCheck(shared: CheckState | undefined, kept: CheckState): CheckState | undefined {
+  if (shared === undefined) return kept
+  if (kept.last.at <= shared.last.at) return undefined
+  if (kept.status === 'down') return shared.status === 'down' ? {...kept, since: Math.min(kept.since, shared.since)} : kept
+  return kept.status === 'up' && shared.status === 'up' ? kept : undefined
 }

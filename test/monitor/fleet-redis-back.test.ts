@@ -2,15 +2,16 @@
 // it applied and alerted meanwhile is not applied and alerted again from Redis's older state.
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
-import {redisForTests} from '../store/redis-server.js'
+import {connectRedis, redisForTests} from '../store/redis-server.js'
 import {callsOf, HEALTH_BOT, ON_CALL, useCliWorld, writeRegistry} from '../cli/fixture.js'
 import {type FlipServer, startFlipServer} from './helpers.js'
 import {tempDir} from '../throttle/helpers.js'
 
-// Stopped and started by the test: always a Redis of our own.
-const found = await redisForTests({own: true})
+// Stopped and started by the tests: always a Redis of our own, which comes back with what it held (a network cut).
+const dataDir = tempDir('fastpay-tg-redis-data-')
+const found = await redisForTests({own: true, dataDir})
 const world = useCliWorld()
 
 let api: FlipServer
@@ -20,6 +21,27 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close()
   await found.redis?.stop()
+})
+// Each test starts with Redis running and empty, also after one that failed while it was stopped.
+let stopped = false
+const stopRedis = async () => {
+  const client = await connectRedis(found.redis!.url)
+  await client.save()
+  await client.quit()
+  await found.redis!.stop()
+  stopped = true
+}
+const startRedis = async () => {
+  await found.redis!.start()
+  stopped = false
+}
+afterEach(async () => {
+  if (!found.redis) return
+  if (stopped) await startRedis()
+  const client = await connectRedis(found.redis.url)
+  await client.flushall()
+  await client.save()
+  await client.quit()
 })
 
 const DOWN_LINES = 'down   api: status 500 Internal Server Error, expected 2xx\nalert  sent api down to health (bot health)'
@@ -37,18 +59,44 @@ describe.skipIf(found.skip !== undefined)(`a monitor host whose Redis comes back
 
     api.answer = 'ok'
     expect(await pass()).toMatchObject({exitCode: 0, stdout: '', stderr: ''})
-    await redis.stop()
+    await stopRedis()
     api.answer = 'error'
     const during = await pass()
     expect([during.exitCode, during.stdout]).toEqual([0, DOWN_LINES])
     expect(during.stderr).toMatch(warningLine)
 
-    await redis.start()
+    await startRedis()
     const after = await pass()
     expect(after).toMatchObject({exitCode: 0, stdout: '', stderr: ''})
     expect(callsOf(world.api, 'sendMessage')).toHaveLength(1)
     // The state in Redis is the one this host kept meanwhile: down since the pass Redis missed.
     const status = await world.run(['monitor', 'status', '--file', file, '--json'], {env: {FASTPAY_TG_STORE: redis.url}})
     expect(JSON.parse(status.stdout)).toMatchObject({checks: [{name: 'api', status: 'down'}]})
+  })
+
+  it('a check that came back while Redis was away, which this host never saw down, is told recovered once Redis is back', async () => {
+    const redis = found.redis!
+    writeRegistry(world.cli, `bots:\n  - name: health\n    token: ${HEALTH_BOT.token}\n    chat_ids: [${ON_CALL.id}]\n`)
+    const home = tempDir('fastpay-tg-fleet-back-')
+    const file = join(home, 'monitors.yml')
+    const monitors = (interval: string) =>
+      writeFileSync(file, `checks:\n  - {name: api, type: http, url: "${api.url}/health", failure-threshold: 1, interval: ${interval}}\n`)
+    const pass = () => world.run(['monitor', 'run', '--file', file, '--host', 'web-1'], {env: {FASTPAY_TG_STORE: redis.url}})
+
+    api.answer = 'error'
+    monitors('1d')
+    expect((await pass()).stdout).toBe(DOWN_LINES)
+    await stopRedis()
+    api.answer = 'ok'
+    // A 1 s interval from here on: these results are later than the 1-day interval's failure, whatever the time.
+    monitors('1s')
+    const during = await pass()
+    expect([during.exitCode, during.stdout]).toEqual([0, ''])
+    expect(during.stderr).toMatch(warningLine)
+
+    await startRedis()
+    const after = await pass()
+    expect(after).toMatchObject({exitCode: 0, stdout: 'up     api: 200 OK\nalert  sent api recovered to health (bot health)', stderr: ''})
+    expect(callsOf(world.api, 'sendMessage')).toHaveLength(2)
   })
 })
