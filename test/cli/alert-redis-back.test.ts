@@ -1,5 +1,5 @@
 // A throttle window opened in this host's files while Redis was unreachable still holds once Redis is back: the
-// alert it let through is not sent again by this host, nor by another host of the fleet, within the window.
+// alert (or deploy notice) it let through is not sent again by this host, nor by another host, within the window.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {createCliSandbox} from '../helpers/run-cli.js'
@@ -45,18 +45,18 @@ describe('a throttle window opened while Redis was unreachable', () => {
     }
   })
 
-  it('holds a digest of the same channel and --since back once Redis is back', async (context) => {
+  it('holds the same deploy notice back (deploy --throttle-seconds) once Redis is back', async (context) => {
     if (!available.redis) return context.skip(available.skip)
     const redis = available.redis
     const env = {...asAlerts, FASTPAY_TG_STORE: redis.url}
+    const deploy = ['deploy', '--status', 'success', '--environment', 'production', '--repository', 'fastpay/api', '--sha', '9f3c2d1', '--throttle-seconds', '60']
     await redis.stop()
-    const during = await world.run(['digest', '--since', '3h'], {env})
-    expect([during.exitCode, during.stdout]).toEqual([0, `digest sent to ${ON_CALL.id}: message 1`])
+    const during = await world.run(deploy, {env})
+    expect([during.exitCode, during.stdout]).toEqual([0, `${ON_CALL.id}:1`])
 
     await redis.start()
-    const again = await world.run(['digest', '--since', '3h'], {env})
-    expect([again.exitCode, again.stderr]).toEqual([0, ''])
-    expect(again.stdout).toMatch(/^suppressed: a digest with key "digest:health:3h" went out within the last 60 s; /)
+    const again = await world.run(deploy, {env})
+    expect(again).toEqual({exitCode: 0, stdout: '', stderr: 'Warning: deploy notice suppressed: the same notice went out within the window (1 held back so far)'})
     expect(callsOf(world.api, 'sendMessage')).toHaveLength(1)
   })
 })
