@@ -67,6 +67,13 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 T
     // alerts use.
     const store = await openStore({stateDir: resolveStateDir(flags['state-dir']), configPath: flags.config, onWarning: (line) => this.warnLine(line)})
     try {
+      // A fleet's history is in Redis: a digest of this host's fallback files alone would tell the chats a partial
+      // (often empty) story as the fleet's.
+      const described = store.kind === 'redis' ? await store.describe() : undefined
+      if (described !== undefined && !described.reachable) {
+        const {UnreachableError} = await import('../src/unreachable-error.js')
+        throw new UnreachableError(`the monitor history is in the store ${described.target}, which does not answer: no digest of this host's files alone; run again once it answers`)
+      }
       return await this.digestFrom(store, sinceMs, windowSeconds)
     } finally {
       await store.close()

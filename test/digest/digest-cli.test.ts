@@ -65,4 +65,22 @@ describe('digest', () => {
     const bad = await world.run(['digest', '--since', 'yesterday'])
     expect(bad).toEqual({exitCode: 2, stdout: '', stderr: 'Error: --since: expected a duration like 500ms, 30s, 5m, 1h or 14d (got "yesterday")'})
   })
+
+  it('with a Redis store that does not answer: no digest of this host\'s files alone, exit 3, nothing sent', async () => {
+    await recordDayEndingNow()
+    const {port} = new URL(await closedApiRoot())
+    const store = `redis://:s3cret-Digest@127.0.0.2:${port}/0`
+    for (const args of [['digest'], ['digest', '--dry-run']]) {
+      const result = await world.run(args, {env: {FASTPAY_TG_STORE: store}})
+      expect([result.exitCode, result.stdout]).toEqual([3, ''])
+      const masked = `redis://:\\*\\*\\*@127\\.0\\.0\\.2:${port}/0`
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^Warning: store ${masked} unreachable \\(.+\\); using the file store in .+ until it is back\\nError: the monitor history is in the store ${masked}, which does not answer: no digest of this host's files alone; run again once it answers$`,
+        ),
+      )
+      expect(result.stderr).not.toContain('s3cret-Digest')
+    }
+    expect(world.api.requests).toEqual([])
+  })
 })
