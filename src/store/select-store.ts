@@ -134,7 +134,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     kv,
     history,
     // Every host of a fleet reads and writes one state under one lock: a change is alerted once.
-    monitor: new SharedMonitorStore({kv, lock, history, offline: {kv: local.kv, sharedAnswers: () => link.available()}}),
+    monitor: new SharedMonitorStore({kv, lock, history, offline: {kv: local.kv, history: local.history, sharedAnswers: () => link.available()}}),
     // Moved out of the registry into Redis itself, never into one host's fallback files.
     links: new LinkStore({kv, target: setting.display, registry, moveInto: async () => ((await link.available()) ? redisKv : undefined)}),
     describe: async () => {

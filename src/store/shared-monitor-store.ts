@@ -8,7 +8,7 @@ export interface SharedMonitorStoreOptions {
    * Where `kv` keeps documents while the shared store is unreachable (this host's files), and whether the shared
    * store answers now: a state kept there meanwhile is taken into the shared one once it is back. @default none
    */
-  offline?: {kv: KeyValueStore; sharedAnswers(): Promise<boolean>}
+  offline?: {kv: KeyValueStore; history: HistoryStore; sharedAnswers(): Promise<boolean>}
   lock: LockStore
   history: HistoryStore
   /** Put before every key and lock name: two monitors can share one Redis. @default 'monitor' */
@@ -95,8 +95,25 @@ export class SharedMonitorStore implements MonitorStore {
     // Written under the state lock only, so a plain write cannot lose another host's.
     await this.#options.kv.set(this.#stateKey, state)
     // Gone only once the shared store holds what it had (a write that fell back to the files replaced it there).
-    if (this.#adoptedOffline && this.#offline && (await this.#offline.sharedAnswers())) await this.#offline.kv.delete(this.#stateKey)
+    if (this.#adoptedOffline && this.#offline && (await this.#offline.sharedAnswers())) {
+      await this.#handOverHistory(this.#offline)
+      await this.#offline.kv.delete(this.#stateKey)
+    }
     this.#adoptedOffline = false
+  }
+
+  /**
+   * The results, changes and alerts recorded in this host's files meanwhile go to the shared history, or the fleet's
+   * digest would miss that stretch (an incident, its alert). The files keep them; a mark says how far they went.
+   */
+  async #handOverHistory(offline: NonNullable<SharedMonitorStoreOptions['offline']>): Promise<void> {
+    const markKey = `${this.namespace}/history-handed-over`
+    const handedUpTo = (await offline.kv.get<{at: number}>(markKey))?.value.at ?? Number.NEGATIVE_INFINITY
+    const kept = await offline.history.recent<HistoryRecord>(`${this.namespace}/history`, this.#options.historyKeep)
+    const fresh = kept.filter(({at}) => at > handedUpTo).reverse()
+    if (fresh.length === 0) return
+    await this.appendHistory(fresh.map(({item}) => item))
+    await offline.kv.set(markKey, {at: fresh.at(-1)!.at})
   }
 
   async #read(kv: KeyValueStore, where: string): Promise<{state: MonitorState; warnings: string[]; stored?: unknown}> {

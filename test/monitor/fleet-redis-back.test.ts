@@ -72,6 +72,9 @@ describe.skipIf(found.skip !== undefined)(`a monitor host whose Redis comes back
     // The state in Redis is the one this host kept meanwhile: down since the pass Redis missed.
     const status = await world.run(['monitor', 'status', '--file', file, '--json'], {env: {FASTPAY_TG_STORE: redis.url}})
     expect(JSON.parse(status.stdout)).toMatchObject({checks: [{name: 'api', status: 'down'}]})
+    // And the history in Redis has what the host recorded meanwhile: the incident and its alert.
+    const digest = await world.run(['digest', '--since', '1h', '--dry-run'], {env: {FASTPAY_TG_STORE: redis.url}})
+    expect(digest.stdout.split('\n')[3]).toMatch(/^🔴 <b>api<\/b>: \d+(\.\d+)?% up · 1 incident \(.+, ongoing\) · p50 \d+ms · p95 \d+ms · alerts 1 sent$/)
   })
 
   it('a check that came back while Redis was away, which this host never saw down, is told recovered once Redis is back', async () => {
