@@ -26,6 +26,8 @@ export interface StoreSettingOptions {
   env?: Env
 }
 
+const QUERY_SETTINGS = ['db', 'username', 'password']
+
 const EXPECTED = 'expected "file" or a redis:// URL such as redis://:password@10.0.0.5:6379/0'
 
 /**
@@ -76,6 +78,12 @@ export function parseStoreValue(value: string, source: string, where = source): 
   if (database !== null && !/^\d+$/.test(database)) {
     throw new UserError(`${where}: the database after the port is a number, such as redis://10.0.0.5:6379/0`)
   }
+  // ioredis reads any other ?name=value as a client option over ours (timeouts, the offline queue, a key prefix).
+  for (const name of url.searchParams.keys()) {
+    if (!QUERY_SETTINGS.includes(name)) throw new UserError(`${where}: ?${name}= is not a setting of the store URL (it takes db, username and password)`)
+  }
+  const queryPassword = url.searchParams.get('password')
+  if (queryPassword) registerSecret(queryPassword)
   if (url.password !== '') {
     registerSecret(url.password)
     registerSecret(decodedUserinfo(url.password, 'password', where))

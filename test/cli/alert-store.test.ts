@@ -83,6 +83,19 @@ describe('FASTPAY_TG_STORE with a database', () => {
     expect(callsOf(world.api, 'sendMessage')).toHaveLength(0)
   })
 
+  // ioredis takes any ?name=value as a client option over ours: ?connectTimeout=abc crashed the run with a stack trace;
+  // ?commandTimeout=600000 let a Redis that stopped answering hold every alert for ten minutes instead of five seconds.
+  it.for(['?connectTimeout=abc', '?commandTimeout=600000', '?enableOfflineQueue=true', '?db=2&keyPrefix=x'])(
+    'refuses %s in one line naming the setting, exit 2, with nothing sent',
+    async (query, context) => {
+      if (!available.redis) return context.skip(available.skip)
+      const result = await world.run(['alert', 'Disk full', '--no-host'], {env: {...asAlerts, FASTPAY_TG_STORE: storeUrl(`/0${query}`)}})
+      const name = /[?&](connectTimeout|commandTimeout|enableOfflineQueue|keyPrefix)=/.exec(query)![1]
+      expectUsageError(result, `Error: env FASTPAY_TG_STORE: ?${name}= is not a setting of the store URL (it takes db, username and password)`)
+      expect(callsOf(world.api, 'sendMessage')).toHaveLength(0)
+    },
+  )
+
   it('a database the server does not have: one warning, this host\'s files, and nothing written to database 0', async (context) => {
     if (!available.redis) return context.skip(available.skip)
     const title = `Disk full ${randomBytes(4).toString('hex')}`
