@@ -93,8 +93,10 @@ export async function publishNotice(
           return {chatId, ok: true, outcome: 'edited', messageId: ref.messageId, migratedTo: moved(), unchanged: true}
         }
         const failure = describe(error)
-        // Out of time or unreachable: a new message would fail the same way.
-        if (failure.code === 'unreachable') return {chatId, ok: false, migratedTo: moved(), error: failure}
+        // Out of time or unreachable: a new message would fail the same way. A 429 the client did not wait out is
+        // Telegram asking for a pause, not a lost message: edits have their own limits, so a new message may well go
+        // through and leave the chat with two notices. The message stays known, and the next status edits it.
+        if (failure.code === 'unreachable' || failure.telegramErrorCode === 429) return {chatId, ok: false, migratedTo: moved(), error: failure}
         editError = failure.message
       }
     }

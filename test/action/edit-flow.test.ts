@@ -78,6 +78,28 @@ describe('started, then the result, in one job', () => {
     expect(readState().messages).toEqual([{chatId: ON_CALL.id, messageId: 2}])
   })
 
+  it('the edit refused with a 429 longer than the client waits: no second message; the next status edits the first', async () => {
+    await job.step({...oneChat, status: 'started'})
+    job.api.failNext({method: 'editMessageText', kind: {status: 429, retryAfter: 100}})
+    const success = await job.step({...oneChat, status: 'success'})
+
+    expect(success.exitCode).toBe(0)
+    expect(callsOf(job.api, 'sendMessage')).toHaveLength(1)
+    expect(success.stdout.split('\n').slice(1)).toEqual([
+      `::warning::deploy notice not delivered to ${ON_CALL.id} (Call to 'editMessageText' failed (429: Too Many Requests: retry after 100): ` +
+        'Telegram asks this bot to wait 100 s before sending again)',
+    ])
+    expect(success.outputs).toEqual({status: 'success', 'message-ids': '', 'chat-ids': ''})
+    expect(readState().messages).toEqual([{chatId: ON_CALL.id, messageId: 1}])
+
+    const failure = await job.step({...oneChat, status: 'failure'})
+    expect(failure.outputs['message-ids']).toBe(`${ON_CALL.id}:1`)
+    expect(job.api.messages(ON_CALL.id).map((message) => message.text?.split('\n')[0])).toEqual([
+      '❌ Deploy of fastpay/fastpay-api to production failed',
+      '❌ Deploy failed — see above',
+    ])
+  })
+
   it('the same status twice: Telegram says "not modified", the message stays as it is, and the chat is pinged once', async () => {
     // No {{duration}}: the text must come out the same both times.
     const sameText = {...oneChat, template: '{{icon}} {{title}}'}
