@@ -4,7 +4,7 @@ import {basename} from 'node:path'
 
 import type {InputFileSource} from '../api/index.js'
 import {UserError} from '../user-error.js'
-import {DEFAULT_MAX_BYTES} from './byte-limit.js'
+import {DEFAULT_MAX_BYTES, formatBytes} from './byte-limit.js'
 import {spoolToPrivateFile} from './spool.js'
 
 export interface InputFile {
@@ -32,15 +32,23 @@ export async function openInputFile(field: string, value: string, options: Input
   if (/^https?:\/\//i.test(value)) return {source: {url: value}, dispose: () => {}}
   if (value === '-') return spooled(field, options.stdin, options.filename ?? fallbackName, maxBytes)
   let kind: 'file' | 'stream'
+  let size: number
   try {
     const stats = await stat(value)
     if (stats.isDirectory()) throw Object.assign(new Error('a directory'), {code: 'EISDIR'})
     kind = stats.isFile() ? 'file' : 'stream'
+    size = stats.size
   } catch (error) {
     throw new UserError(`${field}: cannot read "${value}" (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
   }
   const filename = options.filename ?? basename(value)
   if (kind === 'stream') return spooled(field, createReadStream(value), filename, maxBytes)
+  // Telegram refuses both, per chat and after the whole upload: each chat would cost a full upload for an exit 1.
+  if (size === 0) throw new UserError(`${field}: "${value}" is empty: ${EMPTY_REFUSED}`)
+  if (size > maxBytes) {
+    const why = options.maxBytes === undefined ? ", Telegram's upload limit for bots: raise --max-bytes (a local Bot API server takes more)" : ': raise --max-bytes'
+    throw new UserError(`${field}: "${value}" is larger than ${formatBytes(maxBytes)}${why}, or send a smaller file`)
+  }
   try {
     // Opening (not just access()) catches a file we may see but not read, before any chat gets a request.
     await (await open(value, 'r')).close()
@@ -50,7 +58,13 @@ export async function openInputFile(field: string, value: string, options: Input
   return {source: {path: value, filename}, dispose: () => {}}
 }
 
+const EMPTY_REFUSED = 'Telegram refuses empty files'
+
 async function spooled(field: string, stream: NodeJS.ReadableStream, filename: string, maxBytes: number): Promise<InputFile> {
   const copy = await spoolToPrivateFile(stream, {field, maxBytes})
+  if (copy.size === 0) {
+    copy.remove()
+    throw new UserError(`${field}: the input is empty: ${EMPTY_REFUSED}`)
+  }
   return {source: {path: copy.path, filename}, dispose: copy.remove}
 }

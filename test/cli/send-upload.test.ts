@@ -1,7 +1,7 @@
 // Piped uploads to several chats: every chat gets the whole file, byte for byte, whatever the first chat answers and
 // whether or not Telegram returns a file_id; the temporary copy is private and gone after exit, SIGINT or SIGTERM.
 import {createHash, randomBytes} from 'node:crypto'
-import {mkdirSync, readdirSync, statSync} from 'node:fs'
+import {mkdirSync, readdirSync, statSync, truncateSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {execa} from 'execa'
 import {beforeEach, describe, expect, it} from 'vitest'
@@ -87,6 +87,46 @@ describe('a piped document to three chats', () => {
   it('more than --max-bytes on stdin is refused (not cut), before any request', async () => {
     const result = await world.run([...sendDumpArgs, '--max-bytes', '1000'], {input: randomBytes(5000), env: {TMPDIR: tmp}})
     expect(result).toEqual({stdout: '', stderr: 'Error: --document: the input is larger than 1,000 bytes: raise --max-bytes, or send a smaller file', exitCode: 2})
+    expect(world.api.requests).toEqual([])
+    expect(uploadDirs()).toEqual([])
+  })
+})
+
+describe('a file Telegram would refuse is refused before any request', () => {
+  const sendFile = (kind: string, path: string, extra: string[] = []) => world.run(['send', '--token', ALERTS_BOT.token, ...CHATS.flatMap((id) => ['--chat', String(id)]), `--${kind}`, path, ...extra])
+
+  it('a 60 MB file by path: one line, exit 2, not 180 MB uploaded to be refused three times', async () => {
+    const path = join(tmp, 'build.tar')
+    writeFileSync(path, '')
+    truncateSync(path, 60_000_000)
+    const result = await sendFile('document', path)
+    expect(result).toEqual({
+      stdout: '',
+      stderr: `Error: --document: "${path}" is larger than 50,000,000 bytes, Telegram's upload limit for bots: raise --max-bytes (a local Bot API server takes more), or send a smaller file`,
+      exitCode: 2,
+    })
+    expect(world.api.requests).toEqual([])
+  })
+
+  it('--max-bytes raises the limit for a file by path too', async () => {
+    const path = join(tmp, 'report.csv')
+    writeFileSync(path, randomBytes(5000))
+    const refused = await sendFile('photo', path, ['--max-bytes', '1000'])
+    expect(refused.stderr).toBe(`Error: --photo: "${path}" is larger than 1,000 bytes: raise --max-bytes, or send a smaller file`)
+    expect(refused.exitCode).toBe(2)
+    expect(world.api.requests).toEqual([])
+    const sent = await sendFile('document', path, ['--max-bytes', '5000'])
+    expect(sent.exitCode).toBe(0)
+    expect(callsOf(world.api, 'sendDocument').map((request) => request.status)).toEqual([200, 200, 200])
+  })
+
+  it('an empty file, by path or piped: Telegram refuses empty files', async () => {
+    const path = join(tmp, 'deploy.log')
+    writeFileSync(path, '')
+    const byPath = await sendFile('document', path)
+    expect(byPath).toEqual({stdout: '', stderr: `Error: --document: "${path}" is empty: Telegram refuses empty files`, exitCode: 2})
+    const piped = await world.run(sendDumpArgs, {input: '', env: {TMPDIR: tmp}})
+    expect(piped).toEqual({stdout: '', stderr: 'Error: --document: the input is empty: Telegram refuses empty files', exitCode: 2})
     expect(world.api.requests).toEqual([])
     expect(uploadDirs()).toEqual([])
   })

@@ -53,6 +53,8 @@ function mediaSource(context: MethodContext, field: 'photo' | 'document'): Media
   const uploadField = value?.startsWith('attach://') ? value.slice('attach://'.length) : field
   const upload = context.files.find((file) => file.field === uploadField)
   if (upload !== undefined) {
+    // Telegram's answer to a zero-byte part, for a photo as for a document.
+    if (upload.size === 0) throw badRequest('file must be non-empty')
     return {kind: 'upload', name: upload.name, size: upload.size, contentType: upload.contentType}
   }
   if (value === undefined || value === '' || value.startsWith('attach://')) {

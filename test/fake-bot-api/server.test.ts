@@ -113,6 +113,14 @@ describe('validation like Telegram', () => {
     expect((await json('sendPhoto', {chat_id: 10})).description).toBe('Bad Request: there is no photo in the request')
   })
 
+  it('an uploaded file of zero bytes is refused', async () => {
+    const form = new FormData()
+    form.set('chat_id', '10')
+    form.set('document', new Blob([]), 'empty.log')
+    const response = await fetch(`${api.url}/bot${TOKEN}/sendDocument`, {method: 'POST', body: form})
+    expect(await response.json()).toEqual({ok: false, error_code: 400, description: 'Bad Request: file must be non-empty'})
+  })
+
   it('editMessageText: edits, refuses an identical edit and an unknown message', async () => {
     const sent = await json('sendMessage', {chat_id: 10, text: 'v1'})
     const id = sent.result.message_id
