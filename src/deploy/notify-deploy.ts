@@ -1,10 +1,11 @@
-import {access, readFile} from 'node:fs/promises'
+import {access, readFile, stat} from 'node:fs/promises'
 
 import {type BotSession, openBot, persistMigrations} from '../bot-session.js'
 import {type BotRequest, type ChatId, type Env, sameChatId} from '../config/index.js'
 import {describeFailure, type FailureDescription, failedOf} from '../describe-failure.js'
 import {ExitCode, type ExitCodeValue, worstExitCode} from '../exit-codes.js'
 import {fitMessage, type ParseMode} from '../format/index.js'
+import {DEFAULT_MAX_BYTES, formatBytes} from '../input/byte-limit.js'
 import {redact} from '../redact.js'
 import {limiterFor} from '../rate-limit/telegram-limiter.js'
 import {MissingTokenError, UserError} from '../user-error.js'
@@ -80,7 +81,7 @@ export async function notifyDeploy(request: DeployNoticeRequest): Promise<Deploy
   const warnings: string[] = []
   const environment = options.environment ?? context.environment
   const source = await loadText(options.text)
-  await checkAttachments(options.attachments)
+  const attachments = await checkAttachments(options.attachments, warnings)
 
   const deadline = new AbortController()
   const deadlineError = new DeadlineError(`not sent: the deadline of ${options.deadlineSeconds} s passed`)
@@ -143,7 +144,7 @@ export async function notifyDeploy(request: DeployNoticeRequest): Promise<Deploy
     if (repliesFor(options.status, options.notify)) {
       warnings.push(...(await replyToNotices(client, notices, {text: renderReply(facts, options.parseMode), parseMode: options.parseMode}, follow)))
     }
-    warnings.push(...(await sendAttachments(client, notices, options.attachments, follow)))
+    warnings.push(...(await sendAttachments(client, notices, attachments, follow)))
 
     const messages = currentMessages(notices)
     if (stateKey) {
@@ -190,16 +191,30 @@ async function loadText(source: NoticeText): Promise<NoticeText> {
   return {kind: 'message', text}
 }
 
-/** A file to attach must be there before the notice goes: a typo in a path is an input error, not half a notice. */
-async function checkAttachments(attachments: readonly Attachment[]): Promise<void> {
+/**
+ * A file to attach must be there before the notice goes: a typo in a path is an input error, not half a notice. A
+ * file Telegram refuses whatever happens (empty, over the upload limit) is left out with one warning: the notice
+ * matters more than its attachment, and uploading it to every chat only to be refused costs the deadline.
+ */
+async function checkAttachments(attachments: readonly Attachment[], warnings: string[]): Promise<Attachment[]> {
+  const usable: Attachment[] = []
   for (const attachment of attachments) {
+    let size: number
     try {
+      const stats = await stat(attachment.path)
+      if (stats.isDirectory()) throw Object.assign(new Error('a directory'), {code: 'EISDIR'})
       await access(attachment.path)
+      size = stats.size
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown error'
       throw new UserError(`${attachment.label}: cannot read ${JSON.stringify(attachment.path)} (${code})`)
     }
+    const what = `${attachment.label} ${attachment.path}`
+    if (size === 0) warnings.push(`${what} is empty: not sent (Telegram refuses empty files)`)
+    else if (size > DEFAULT_MAX_BYTES.upload) warnings.push(`${what} is larger than ${formatBytes(DEFAULT_MAX_BYTES.upload)}, Telegram's upload limit for bots: not sent`)
+    else usable.push(attachment)
   }
+  return usable
 }
 
 function renderText(source: NoticeText, facts: NoticeFacts, parseMode: ParseMode | undefined): string {

@@ -1,7 +1,7 @@
 // The inputs people reach for in Telegram actions: a file or screenshot after the notice, link previews, protected
 // content, and a dry run that shows what would go where.
 import {createHash, randomBytes} from 'node:crypto'
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, truncateSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -61,6 +61,32 @@ describe('document and photo', () => {
     ])
     const largest = job.api.messages(OPS_FORUM.id).find((message) => message.photo)!.photo!.at(-1)!.file_id
     expect(photos[1]!.params.photo).toBe(largest)
+  })
+})
+
+describe('a file Telegram would refuse', () => {
+  it('an empty log and a 60 MB artifact: the notice goes, each file is one warning, and no byte of either is uploaded', async () => {
+    workspaceFile('deploy.log', Buffer.alloc(0))
+    workspaceFile('dist/bundle.tar', Buffer.alloc(0))
+    truncateSync(join(job.workspace, 'dist/bundle.tar'), 60_000_000)
+    const failure = await job.step({...bothChats, status: 'failure', document: 'deploy.log'})
+    const success = await job.step({...bothChats, status: 'success', photo: 'dist/bundle.tar'})
+
+    expect([failure.exitCode, success.exitCode]).toEqual([0, 0])
+    expect(failure.stdout.split('\n').slice(1, 2)).toEqual(['::warning::input document deploy.log is empty: not sent (Telegram refuses empty files)'])
+    expect(success.stdout.split('\n').slice(1, 2)).toEqual([
+      "::warning::input photo dist/bundle.tar is larger than 50,000,000 bytes, Telegram's upload limit for bots: not sent",
+    ])
+    expect([...callsOf(job.api, 'sendDocument'), ...callsOf(job.api, 'sendPhoto')]).toEqual([])
+    expect(job.api.messages(ON_CALL.id).map((message) => message.text!.split('\n')[0])).toEqual(['✅ Deployed fastpay/fastpay-api to production'])
+  })
+
+  it('a directory is an input error, like a missing file', async () => {
+    mkdirSync(join(job.workspace, 'dist'))
+    const result = await job.step({...bothChats, status: 'success', document: 'dist'})
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout.split('\n').slice(1)).toEqual(['::error::input document: cannot read "dist" (EISDIR)'])
+    expect(job.api.requests).toEqual([])
   })
 })
 
