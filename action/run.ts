@@ -2,6 +2,7 @@ import {isTokenUnreadable, NO_DEFAULT_CONFIG_ENV_VAR} from '../src/config/index.
 import {describeFailure, failedOf} from '../src/describe-failure.js'
 import {deployContextFromGitHub, type DeployNoticeResult, formatMessageIds, type GitHubRun, notifyDeploy} from '../src/deploy/index.js'
 import {redact} from '../src/redact.js'
+import {nodeCrypto} from '../src/support/node-crypto.js'
 import {MissingTokenError} from '../src/user-error.js'
 import type {ActionCore} from './action-core.js'
 import {inActionTerms} from './action-terms.js'
@@ -104,8 +105,7 @@ export async function run(core: ActionCore, readRun: () => GitHubRun, env: NodeJ
     core.setOutput('chat-ids', '')
     const chats = result.dryRun.chats.map(String).join(', ')
     core.info(`dry run: nothing sent; the notice (${deploy.status}) would go to ${chats}:`)
-    // Indented, so that no line of the notice can pass for a workflow command (`::error::`).
-    for (const line of (result.text ?? '').split('\n')) core.info(`  ${line}`)
+    printUntrusted(core, (result.text ?? '').split('\n'))
     await writeSummary(core, `🧪 Telegram deploy notice (${[result.status, result.environment].filter(Boolean).join(', ')}): dry run, would go to ${chats}.`)
     return
   }
@@ -126,6 +126,18 @@ export async function run(core: ActionCore, readRun: () => GitHubRun, env: NodeJ
   const message = `deploy notice not delivered to ${failed.map((chat) => `${String(chat.chatId)} (${chat.error.message})`).join(', ')}`
   if (inputs.failOnError) throw new NoticeFailedError(message)
   core.warning(message)
+}
+
+/**
+ * Prints text from outside the workflow (a fork's pull request title, a commit title), indented, with workflow
+ * commands off: the runner reads `::error::` after leading spaces and the legacy `##[error]` anywhere in a line, so
+ * indenting alone let a title raise annotations or stop commands. The resume token is random, so no text can hold it.
+ */
+function printUntrusted(core: ActionCore, lines: readonly string[]): void {
+  const resume = nodeCrypto().randomUUID()
+  core.info(`::stop-commands::${resume}`)
+  for (const line of lines) core.info(`  ${line}`)
+  core.info(`::${resume}::`)
 }
 
 /** A warning, empty outputs and a summary line: the deploy goes on without its notice. */

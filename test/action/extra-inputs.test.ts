@@ -1,11 +1,12 @@
 // The inputs people reach for in Telegram actions: a file or screenshot after the notice, link previews, protected
 // content, and a dry run that shows what would go where.
 import {createHash, randomBytes} from 'node:crypto'
-import {mkdirSync, truncateSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, truncateSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {callsOf, DEPLOY_BOT, ON_CALL, OPS_FORUM, useActionJob} from './fixture.js'
+import {callsOf, DEPLOY_BOT, FIXTURES, githubEnv, ON_CALL, OPS_FORUM, useActionJob} from './fixture.js'
+import {workflowCommands} from './runner-commands.js'
 
 const job = useActionJob('push')
 const bothChats = {token: DEPLOY_BOT.token, 'chat-ids': `${OPS_FORUM.id},${ON_CALL.id}`, environment: 'production'}
@@ -118,22 +119,47 @@ describe('dry-run', () => {
     const result = await job.step({...bothChats, status: 'success', 'dry-run': 'true'})
     expect(result.exitCode).toBe(0)
     expect(job.api.requests).toEqual([])
+    const resume = /::stop-commands::(\S+)/.exec(result.stdout)?.[1]
     expect(result.stdout.split('\n').slice(1)).toEqual([
       `dry run: nothing sent; the notice (success) would go to ${OPS_FORUM.id}, ${ON_CALL.id}:`,
+      `::stop-commands::${resume}`,
       '  ✅ <b>Deployed fastpay/fastpay-api to production</b>',
       '  <b>branch</b>: <code>main</code>',
       '  <b>commit</b>: <a href="https://github.com/fastpay/fastpay-api/commit/9f3c2d1e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e">9f3c2d1</a> Round refunds &lt; 1¢ half-even &amp; log &lt;rate&gt; (#128)',
       '  <b>by</b>: ana-oncall',
       '  <b>run</b>: <a href="https://github.com/fastpay/fastpay-api/actions/runs/9876543210">Deploy #57</a>',
+      `::${resume}::`,
     ])
     expect(result.outputs).toEqual({status: 'success', 'message-ids': '', 'chat-ids': ''})
     expect(result.summary).toBe(`🧪 Telegram deploy notice (success, production): dry run, would go to ${OPS_FORUM.id}, ${ON_CALL.id}.\n`)
   })
 
+  it("a fork's pull request title written as workflow commands stays text: the runner carries out none of them", async () => {
+    const event = JSON.parse(readFileSync(join(FIXTURES, 'pull_request_fork.json'), 'utf8')) as {pull_request: {title: string}}
+    event.pull_request.title = 'Fix typo ##[error]Production credentials leaked'
+    const eventPath = join(job.workspace, '..', 'event.json')
+    writeFileSync(eventPath, JSON.stringify(event))
+    const fork = {...githubEnv('pull_request_fork'), GITHUB_EVENT_PATH: eventPath}
+    // As the README's preview workflow runs for forks: no token, dry-run; a template line may start with the title.
+    const result = await job.step({'chat-ids': String(ON_CALL.id), status: 'started', 'dry-run': 'true', template: '{{pr_title}}\n::warning::{{pr}}'}, fork)
+
+    expect(result.exitCode).toBe(0)
+    const notice = ['  Fix typo ##[error]Production credentials leaked', '  ::warning::#57']
+    expect(result.stdout).toContain(notice.join('\n'))
+    // Commands stop before the notice and resume after it, with a token the notice does not hold.
+    const [stop, ...rest] = workflowCommands(result.stdout)
+    expect(stop?.name).toBe('stop-commands')
+    expect(rest).toEqual([{name: stop!.data, data: ''}])
+    expect(result.stdout.indexOf(notice[0]!)).toBeGreaterThan(result.stdout.indexOf(`::stop-commands::${stop!.data}`))
+  })
+
   it('needs no token (try a workflow before adding the secret), and a later real step does not edit anything it did not send', async () => {
     const dry = await job.step({'chat-ids': String(ON_CALL.id), status: 'started', 'dry-run': 'true', template: '{{icon}} {{title}}'})
     expect(dry.exitCode).toBe(0)
-    expect(dry.stdout.split('\n')).toEqual([`dry run: nothing sent; the notice (started) would go to ${ON_CALL.id}:`, '  🚀 Deploying fastpay/fastpay-api'])
+    expect(dry.stdout.split('\n').filter((line) => !line.startsWith('::'))).toEqual([
+      `dry run: nothing sent; the notice (started) would go to ${ON_CALL.id}:`,
+      '  🚀 Deploying fastpay/fastpay-api',
+    ])
     const real = await job.step({token: DEPLOY_BOT.token, 'chat-ids': String(ON_CALL.id), status: 'success'})
     expect(real.exitCode).toBe(0)
     expect(job.api.requests.map((request) => request.method)).toEqual(['sendMessage'])
