@@ -2,7 +2,7 @@ import {isTokenUnreadable, NO_DEFAULT_CONFIG_ENV_VAR} from '../src/config/index.
 import {describeFailure, failedOf} from '../src/describe-failure.js'
 import {deployContextFromGitHub, type DeployNoticeResult, formatMessageIds, type GitHubRun, notifyDeploy} from '../src/deploy/index.js'
 import {redact} from '../src/redact.js'
-import {nodeCrypto} from '../src/support/node-crypto.js'
+import {withCommandsStopped} from '../src/support/runner-log.js'
 import {MissingTokenError} from '../src/user-error.js'
 import type {ActionCore} from './action-core.js'
 import {inActionTerms} from './action-terms.js'
@@ -128,16 +128,9 @@ export async function run(core: ActionCore, readRun: () => GitHubRun, env: NodeJ
   core.warning(message)
 }
 
-/**
- * Prints text from outside the workflow (a fork's pull request title, a commit title), indented, with workflow
- * commands off: the runner reads `::error::` after leading spaces and the legacy `##[error]` anywhere in a line, so
- * indenting alone let a title raise annotations or stop commands. The resume token is random, so no text can hold it.
- */
+/** Prints text from outside the workflow (a fork's pull request title), indented, with workflow commands off. */
 function printUntrusted(core: ActionCore, lines: readonly string[]): void {
-  const resume = nodeCrypto().randomUUID()
-  core.info(`::stop-commands::${resume}`)
-  for (const line of lines) core.info(`  ${line}`)
-  core.info(`::${resume}::`)
+  for (const line of withCommandsStopped(lines.map((line) => `  ${line}`))) core.info(line)
 }
 
 /** A warning, empty outputs and a summary line: the deploy goes on without its notice. */

@@ -1,6 +1,7 @@
 import {Command, Config, Flags, type Interfaces} from '@oclif/core'
 
 import {redact} from '../src/redact.js'
+import {jsonForRunnerLog} from '../src/support/runner-log.js'
 import {startUsageStats} from '../src/usage/usage-tally.js'
 import type {ChatDelivery} from '../src/send/deliver.js'
 import type {DeliveryProgress} from './support/delivery-progress.js'
@@ -142,7 +143,7 @@ export abstract class BaseCommand<T extends typeof Command, R = unknown> extends
 
   /** The line `jsonEvent` prints, for a command that gathers its events before writing them. */
   protected jsonEventLine(event: string, fields: Record<string, unknown> = {}): string {
-    return `${redact(JSON.stringify({event, time: new Date().toISOString(), ...fields}))}\n`
+    return `${jsonForRunnerLog(redact(JSON.stringify({event, time: new Date().toISOString(), ...fields})))}\n`
   }
 
   /** Sets the exit code of the worst failure among `outcomes`, when one failed (see worstExitCode). */
@@ -154,7 +155,8 @@ export abstract class BaseCommand<T extends typeof Command, R = unknown> extends
     // A `jsonLines` command has printed its events already: it returns nothing more.
     if (json === undefined) return
     const indent = (this.ctor as typeof BaseCommand).jsonLines ? undefined : 2
-    process.stdout.write(`${redact(JSON.stringify(json, null, indent))}\n`)
+    // A result may hold text from outside (a pull request title): in a GitHub Actions step it must stay text.
+    process.stdout.write(`${jsonForRunnerLog(redact(JSON.stringify(json, null, indent)))}\n`)
   }
 
   protected override async catch(error: Interfaces.CommandError): Promise<never> {

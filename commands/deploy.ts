@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import type {DeployInputName, DeployNoticeResult} from '../src/deploy/index.js'
+import {withCommandsStopped} from '../src/support/runner-log.js'
 import {BaseCommand} from './base-command.js'
 
 export interface DeployCommandResult {
@@ -126,7 +127,9 @@ Exit codes: 0 delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Tel
     this.warnConfig(result.warnings)
     if (result.dryRun) {
       this.log(`dry run: would send to ${result.dryRun.chats.map(String).join(', ')}:`)
-      this.log(result.text)
+      // In a GitHub Actions step the notice (a fork's pull request title) is printed with workflow commands off.
+      const lines = (result.text ?? '').split('\n')
+      for (const line of process.env.GITHUB_ACTIONS === 'true' ? withCommandsStopped(lines) : lines) this.log(line)
     }
     if (result.suppressed) {
       this.warnLine(`deploy notice suppressed: the same notice went out within the window (${result.suppressed.count} held back so far)`)

@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {callsOf, DEPLOY_BOT, FIXTURES, githubEnv, ON_CALL, OPS_FORUM, useActionJob} from './fixture.js'
-import {workflowCommands} from './runner-commands.js'
+import {workflowCommands} from '../helpers/runner-commands.js'
 
 const job = useActionJob('push')
 const bothChats = {token: DEPLOY_BOT.token, 'chat-ids': `${OPS_FORUM.id},${ON_CALL.id}`, environment: 'production'}

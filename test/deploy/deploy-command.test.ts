@@ -1,10 +1,12 @@
 // `fastpay-tg deploy`: the Action's message from the same core, for shell scripts. In GitLab CI it reads the CI_*
 // variables; `started` prints the message ids, and a later status edits those messages.
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {type FakeBotApi, startFakeBotApi} from '../fake-bot-api/server.js'
 import {type CliSandbox, createCliSandbox} from '../helpers/run-cli.js'
+import {workflowCommands} from '../helpers/runner-commands.js'
 
 const DEPLOY_BOT = {token: '6098765432:AAGm4Tq8Wz1Xc5Vb9Nr3Ke7Lp2Hs6Dj0Fy8', id: 6098765432, username: 'fastpay_deploy_bot'}
 const OPS = {id: -1001234567890, type: 'supergroup', title: 'FastPay Ops'} as const
@@ -135,6 +137,28 @@ describe('deploy from a plain script', () => {
   it('a bad --status is one line naming the flag, exit 2, nothing sent', async () => {
     const result = await cli.run(['deploy', '--status', 'done'], {env: asDeployBot})
     expect(result).toEqual({stdout: '', stderr: 'Error: --status: expected one of started, success, failure, cancelled, got "done"', exitCode: 2})
+    expect(api.requests).toEqual([])
+  })
+})
+
+describe('deploy --dry-run in a GitHub Actions step', () => {
+  it("a fork's pull request title written as workflow commands stays text, in the notice and under --json", async () => {
+    const event = {number: 57, pull_request: {number: 57, title: 'Fix typo ##[error]Production credentials leaked', head: {ref: 'fix-typo', sha: SHA}}}
+    const eventPath = join(cli.env.HOME!, 'event.json')
+    writeFileSync(eventPath, JSON.stringify(event))
+    const github = {GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: 'fastpay/api', GITHUB_RUN_ID: '9'}
+    const args = ['deploy', '--status', 'started', '--dry-run', '--chat', String(OPS.id), '--template', '{{pr_title}}\n::warning::{{pr}}']
+
+    const human = await cli.run(args, {env: github})
+    expect(human.exitCode).toBe(0)
+    expect(human.stdout).toContain('Fix typo ##[error]Production credentials leaked\n::warning::#57')
+    const [stop, ...rest] = workflowCommands(human.stdout)
+    expect(stop?.name).toBe('stop-commands')
+    expect(rest).toEqual([{name: stop!.data, data: ''}])
+
+    const json = await cli.run([...args, '--json'], {env: github})
+    expect(JSON.parse(json.stdout).dryRun.text).toBe('Fix typo ##[error]Production credentials leaked\n::warning::#57')
+    expect(workflowCommands(json.stdout)).toEqual([])
     expect(api.requests).toEqual([])
   })
 })
