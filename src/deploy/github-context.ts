@@ -74,13 +74,21 @@ function parseEvent(raw: string, eventPath: string): Json {
 /** What the event adds to the variables: the commit title, the pull request, the real head commit and branch. */
 interface EventFacts {
   sha?: string
+  /** A ref was deleted: no commit went anywhere, and GITHUB_SHA is the default branch's tip, not this ref's. */
+  noCommit?: boolean
   ref?: GitRef
   commitTitle?: string
   pullRequest?: {number: number; url?: string; title?: string}
   environment?: string
 }
 
-function eventFacts(payload: Json): EventFacts {
+function eventFacts(payload: Json, eventName: string | undefined): EventFacts {
+  if (payload.deleted === true) return {noCommit: true}
+  // A delete event runs on the default branch (GITHUB_REF): the ref it is about is in the payload.
+  const refType = payload.ref_type
+  if (eventName === 'delete' && typeof payload.ref === 'string' && (refType === 'branch' || refType === 'tag')) {
+    return {noCommit: true, ref: {kind: refType, name: payload.ref}}
+  }
   const pullRequest = object(payload.pull_request)
   if (pullRequest) {
     const head = object(pullRequest.head)
@@ -114,8 +122,8 @@ function eventFacts(payload: Json): EventFacts {
 export function deployContextFromGitHub(run: GitHubRun, env: Env): DeployContext {
   const serverUrl = (run.serverUrl ?? 'https://github.com').replace(/\/+$/, '')
   const repository = envText(env, 'GITHUB_REPOSITORY') ?? text(object(run.payload.repository)?.full_name)
-  const facts = eventFacts(run.payload)
-  const sha = facts.sha ?? run.sha
+  const facts = eventFacts(run.payload, run.eventName)
+  const sha = facts.noCommit ? undefined : (facts.sha ?? run.sha)
   const runId = Number.isSafeInteger(run.runId) && run.runId! > 0 ? String(run.runId) : undefined
   const repoUrl = repository ? `${serverUrl}/${repository}` : undefined
   let runUrl = repoUrl && runId ? `${repoUrl}/actions/runs/${runId}` : undefined

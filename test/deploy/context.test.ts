@@ -88,6 +88,20 @@ describe('GitHub Actions', () => {
     })
   })
 
+  it('a branch deleted (a push with deleted: true, or a delete event): that branch, and no commit, not the default branch tip', () => {
+    const mainTip = '7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b'
+    const pushed = {...payload('push'), ref: 'refs/heads/preview-42', deleted: true, head_commit: null, commits: [], after: '0'.repeat(40)}
+    // GitHub sets GITHUB_SHA to the default branch's tip when a branch is deleted; a delete event's GITHUB_REF is the default branch.
+    const viaPush = deployContextFromGitHub(run({payload: pushed, sha: mainTip, ref: 'refs/heads/preview-42'}), {GITHUB_REPOSITORY: 'fastpay/fastpay-api'})
+    const viaDelete = deployContextFromGitHub(
+      run({payload: {ref: 'preview-42', ref_type: 'branch', pusher_type: 'user', repository: payload('push').repository}, eventName: 'delete', sha: mainTip, ref: 'refs/heads/main'}),
+      {GITHUB_REPOSITORY: 'fastpay/fastpay-api'},
+    )
+    for (const context of [viaPush, viaDelete]) {
+      expect(context).toMatchObject({ref: {kind: 'branch', name: 'preview-42'}, sha: undefined, commitUrl: undefined, commitTitle: undefined})
+    }
+  })
+
   it('the CLI reads the same from the GITHUB_* variables and the event file, without @actions/github', () => {
     const env = githubEnv('push')
     expect(deployContextFromEnv(env)).toEqual(deployContextFromGitHub(run(), env))
