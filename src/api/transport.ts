@@ -25,8 +25,9 @@ export interface FetchInit {
   body?: string | FormDataLike
   signal?: AbortSignal
   /**
-   * A deadline for the whole request (connect, send, the whole answer): past it, the request is destroyed and fails
-   * with a RequestTimeoutError as its cause. One timer, where an `AbortSignal.timeout` per call costs a signal, its
+   * A deadline for the request (connect, send, the whole answer): past it, the request is destroyed and fails with a
+   * RequestTimeoutError as its cause. While a form's body streams out it counts from the body's last progress, and
+   * the answer then gets a whole timeoutMs: a slow upload is not a dead one. One timer, where an `AbortSignal.timeout` per call costs a signal, its
    * listeners on the request and a weak reference for the GC. @default none
    */
   timeoutMs?: number
@@ -183,7 +184,9 @@ function tunnelSignal({signal, timeoutMs}: FetchInit): AbortSignal | undefined {
 function request(module: typeof http | typeof https, options: TunnelRequestOptions, payload: string | MultipartForm | undefined, timeoutMs?: number): Promise<FetchAnswer> {
   return new Promise((resolve, reject) => {
     let deadline: NodeJS.Timeout | undefined
+    let settled = false
     const fail = (error: Error) => {
+      settled = true
       clearTimeout(deadline)
       reject(new TypeError('fetch failed', {cause: error}))
     }
@@ -193,13 +196,16 @@ function request(module: typeof http | typeof https, options: TunnelRequestOptio
       incoming.once('error', fail)
       incoming.once('aborted', () => fail(new Error('the connection closed before the answer was complete')))
       incoming.once('end', () => {
+        settled = true
         clearTimeout(deadline)
         const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')
         resolve({status: incoming.statusCode ?? 0, statusText: incoming.statusMessage ?? '', text: async () => text})
       })
     })
     outgoing.once('error', fail)
-    if (timeoutMs !== undefined) {
+    const arm = () => {
+      if (timeoutMs === undefined || settled) return
+      clearTimeout(deadline)
       deadline = setTimeout(() => {
         // The timeout is the reason, whatever the destroyed request reports after it (a reset, 'aborted').
         const timedOut = new RequestTimeoutError(timeoutMs)
@@ -207,10 +213,18 @@ function request(module: typeof http | typeof https, options: TunnelRequestOptio
         outgoing.destroy(timedOut)
       }, timeoutMs)
     }
+    arm()
     if (payload instanceof MultipartForm) {
       const body = payload.stream()
       body.once('error', (error) => outgoing.destroy(error))
+      // An upload on a slow link may take longer than timeoutMs and still be alive: while the body goes out, the
+      // deadline counts from its last progress (each chunk the socket took), then the answer gets a whole timeoutMs.
+      // One deadline for all of it failed every try of a 40 MB file on a 10 Mbit/s uplink, re-sending it each time.
       body.pipe(outgoing)
+      if (timeoutMs !== undefined) {
+        body.on('data', arm)
+        outgoing.once('finish', arm)
+      }
     } else {
       outgoing.end(payload)
     }

@@ -1,5 +1,8 @@
 // The transport's own deadline (one timer a request, no AbortSignal) and its cache of parsed method URLs.
+import {rmSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import type {AddressInfo, Socket} from 'node:net'
 import {afterEach, describe, expect, it, vi} from 'vitest'
 
@@ -84,6 +87,45 @@ describe('the transport deadline (timeoutMs)', () => {
     } finally {
       await api.close()
     }
+  })
+})
+
+describe('the deadline of an upload', () => {
+  const file = join(tmpdir(), `fastpay-tg-upload-deadline-${process.pid}.bin`)
+  const SIZE = 40 * 1024 * 1024
+  afterEach(() => rmSync(file, {force: true}))
+
+  /** A form with one file of SIZE bytes, as sendDocument sends it. */
+  async function uploadForm() {
+    writeFileSync(file, Buffer.alloc(SIZE, 7))
+    const transport = await createTransport({})
+    const form = transport.createFormData()
+    form.appendFile!('document', {path: file, size: SIZE, type: 'application/octet-stream'}, 'dump.bin')
+    return {transport, form}
+  }
+
+  it('a slow link that keeps moving is not a dead one: the upload outlasting timeoutMs still arrives, whole', async () => {
+    // The server takes the body a chunk at a time with a pause after each: the upload takes several times timeoutMs,
+    // and never stands still for long. (A link of about 10 MB/s against a 1.5 s timeout: 40 MB take about 4 s.)
+    let received = 0
+    const slow = await serve((request, response) => {
+      request.on('data', (chunk: Buffer) => {
+        received += chunk.length
+        request.pause()
+        setTimeout(() => request.resume(), 4)
+      })
+      request.on('end', () => response.end(`{"ok":true,"result":${received}}`))
+    })
+    const {transport, form} = await uploadForm()
+    const answer = await transport.fetch(`${slow.url}/botX/sendDocument`, {method: 'POST', body: form, timeoutMs: 1500})
+    expect(JSON.parse(await answer.text()).result).toBeGreaterThan(SIZE)
+  })
+
+  it('an upload that stops moving still fails after timeoutMs', async () => {
+    const stalled = await serve((request) => request.pause())
+    const {transport, form} = await uploadForm()
+    const error = await rejectionOf(transport.fetch(`${stalled.url}/botX/sendDocument`, {method: 'POST', body: form, timeoutMs: 300}))
+    expect(error.cause).toBeInstanceOf(RequestTimeoutError)
   })
 })
 
