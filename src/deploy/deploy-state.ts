@@ -10,7 +10,7 @@ import {nodeCrypto} from '../support/node-crypto.js'
 
 /**
  * What `started` leaves for the later steps of the same run: when it began, and the messages to edit. One JSON
- * file per repository + run id + environment.
+ * file per repository + run id + environment + bot.
  */
 export interface DeployState {
   key: string
@@ -29,10 +29,21 @@ export function deployStateDir(env: Env): string {
   return runnerTemp ? join(runnerTemp, 'fastpay-tg', 'deploy') : join(resolveStateDir(undefined, env), 'deploy')
 }
 
-/** `fastpay/api#8412#production`; undefined without a run id, when two deploys could not be told apart. */
-export function deployStateKey(repository: string | undefined, runId: string | undefined, environment: string | undefined): string | undefined {
+/**
+ * `fastpay/api#8412#production#bot6098765432`; undefined without a run id, when two deploys could not be told apart.
+ * The bot is part of it because a bot can edit only its own messages: two bots' notices of one deploy (ops, a status
+ * channel) are two notices, and one bot's steps must never try the other's messages (each failed edit sent a copy).
+ */
+export function deployStateKey(repository: string | undefined, runId: string | undefined, environment: string | undefined, token?: string): string | undefined {
   if (!runId) return undefined
-  return `${repository ?? ''}#${runId}#${environment ?? ''}`
+  const key = `${repository ?? ''}#${runId}#${environment ?? ''}`
+  return token === undefined ? key : `${key}#bot${botIdOf(token)}`
+}
+
+/** The bot id before a token's colon (public: getMe tells it to anyone); a hash for a token of another shape. */
+function botIdOf(token: string): string {
+  const id = /^(\d+):/.exec(token)?.[1]
+  return id ?? nodeCrypto().createHash('sha256').update(token).digest('hex').slice(0, 16)
 }
 
 export class DeployStateStore {

@@ -97,7 +97,7 @@ export async function notifyDeploy(request: DeployNoticeRequest): Promise<Deploy
     warnings.push(...(session?.resolved.warnings ?? []))
     const bot = session ? (session.resolved.name ?? session.resolved.token.source) : 'none'
 
-    const stateKey = deployStateKey(context.repository, context.runId, environment)
+    const stateKey = deployStateKey(context.repository, context.runId, environment, session?.resolved.token.value)
     const store = new DeployStateStore(request.stateDir ?? deployStateDir(env), now)
     const state = stateKey ? await store.read(stateKey, warnings) : undefined
     // A `started` for a deploy whose notice exists (a re-run, a retried job, the step twice) edits it too: one

@@ -30,7 +30,7 @@ describe('started, then the result, in one job', () => {
     expect(started.outputs['message-ids']).toBe(`${OPS_FORUM.id}:1,${ON_CALL.id}:1`)
     const state = readState()
     expect(state).toEqual({
-      key: 'fastpay/fastpay-api#9876543210#production',
+      key: `fastpay/fastpay-api#9876543210#production#bot${DEPLOY_BOT.id}`,
       status: 'started',
       startedAt: expect.any(Number),
       messages: [{chatId: OPS_FORUM.id, messageId: 1}, {chatId: ON_CALL.id, messageId: 1}],
@@ -114,6 +114,34 @@ describe('started, then the result, in one job', () => {
     // started, and the one reply of the first cancelled: a re-run changes nothing, so it pings nobody again.
     expect(callsOf(job.api, 'sendMessage').map((request) => request.params.reply_parameters)).toEqual([undefined, {message_id: 1, allow_sending_without_reply: true}])
     expect(again.stdout.split('\n').slice(1)).toEqual([`edited message 1 in chat ${ON_CALL.id}`])
+  })
+})
+
+describe('two notices of one deploy in one job', () => {
+  it('two bots (ops, and a status channel): each step edits its own bot\'s notice; none tries the other\'s', async () => {
+    const STATUS_BOT = {token: '5123987654:AAE7c_Xw2Qm-9Lk4Jh8Gf3Ds6Az1Px5Vn0R', id: 5123987654, username: 'fastpay_status_bot'}
+    job.api.addBot(STATUS_BOT)
+    const ops = {...oneChat, 'chat-ids': String(OPS_FORUM.id)}
+    const status = {...oneChat, token: STATUS_BOT.token, template: '{{icon}} {{title}}'}
+    const steps = [
+      await job.step({...ops, status: 'started'}),
+      await job.step({...status, status: 'started'}),
+      await job.step({...ops, status: 'success'}),
+      await job.step({...status, status: 'success'}),
+    ]
+    expect(steps.map((step) => [step.exitCode, step.outputs['message-ids']])).toEqual([
+      [0, `${OPS_FORUM.id}:1`],
+      [0, `${ON_CALL.id}:1`],
+      [0, `${OPS_FORUM.id}:1`],
+      [0, `${ON_CALL.id}:1`],
+    ])
+    expect(steps.flatMap((step) => step.stdout.split('\n')).filter((line) => line.startsWith('::warning::'))).toEqual([])
+    expect(callsOf(job.api, 'editMessageText').map((request) => [request.token === STATUS_BOT.token ? 'status' : 'ops', request.params.chat_id, request.status])).toEqual([
+      ['ops', OPS_FORUM.id, 200],
+      ['status', ON_CALL.id, 200],
+    ])
+    expect(job.api.messages(OPS_FORUM.id).map((message) => message.text?.split('\n')[0])).toEqual(['✅ Deployed fastpay/fastpay-api to production'])
+    expect(job.api.messages(ON_CALL.id).map((message) => message.text)).toEqual(['✅ Deployed fastpay/fastpay-api to production'])
   })
 })
 

@@ -125,6 +125,8 @@ const editMessageText: MethodHandler = (context) => {
   if (messageId === undefined) throw badRequest('message identifier is not specified')
   const message = chat.messages.get(messageId)
   if (message === undefined) throw badRequest('message to edit not found')
+  // A bot edits only what it sent (in a channel the post carries no sender, so that is not checked).
+  if (message.from !== undefined && message.from.id !== context.bot.user.id) throw badRequest("message can't be edited")
   if (message.text === undefined) throw badRequest('there is no text in the message to edit')
   const markup = commonFields(context, chat).reply_markup
   if (message.text === text && JSON.stringify(message.reply_markup) === JSON.stringify(markup)) {

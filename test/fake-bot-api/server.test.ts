@@ -131,6 +131,8 @@ describe('validation like Telegram', () => {
     expect((await json('editMessageText', {chat_id: 10, message_id: 9999, text: 'x'})).description).toBe(
       'Bad Request: message to edit not found',
     )
+    // Another bot's message.
+    expect((await json('editMessageText', {chat_id: 10, message_id: id, text: 'v3'}, OTHER_TOKEN)).description).toBe("Bad Request: message can't be edited")
   })
 
   it('a migrated group answers with migrate_to_chat_id, and the supergroup exists', async () => {
