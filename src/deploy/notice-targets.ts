@@ -30,17 +30,32 @@ export async function pairTargets(
   refs: readonly MessageRef[],
   migrations: ChatMigrations,
 ): Promise<NoticeTarget[]> {
-  const refFor = (chatId: ChatId) => refs.find((ref) => sameChatId(ref.chatId, chatId) || sameChatId(ref.chatId, migrations.current(chatId)))
+  const numericIds = new Map<string, number>()
+  const current = (chatId: ChatId): ChatId => (typeof chatId === 'string' ? numericIds.get(chatId.toLowerCase()) : undefined) ?? migrations.current(chatId)
+  const refFor = (chatId: ChatId) => refs.find((ref) => sameChatId(current(ref.chatId), current(chatId)) || sameChatId(ref.chatId, chatId))
   if (refs.length > 0) {
-    const unmatched = chatIds.filter((chatId) => refFor(chatId) === undefined && isBasicGroup(chatId))
+    const unmatched = chatIds.filter((chatId) => refFor(chatId) === undefined)
     // The client records an upgrade it is told about; any other answer leaves the chat as it is.
-    await Promise.all(unmatched.map((chatId) => client.getChat({chat_id: chatId}).catch(() => undefined)))
+    await Promise.all(unmatched.filter(isBasicGroup).map((chatId) => client.getChat({chat_id: chatId}).catch(() => undefined)))
+    // One chat named two ways (`@fastpay_status` when started, its id now): its numeric id tells, so that it gets its
+    // notice edited instead of a second one.
+    if (unmatched.length > 0) await learnNumericIds(client, [...chatIds, ...refs.map((ref) => ref.chatId)], numericIds)
   }
   const targets: NoticeTarget[] = []
   for (const chatId of chatIds) {
-    const current = migrations.current(chatId)
-    if (targets.some((target) => sameChatId(migrations.current(target.chatId), current))) continue
+    if (targets.some((target) => sameChatId(current(target.chatId), current(chatId)))) continue
     targets.push({chatId, ref: refFor(chatId)})
   }
   return targets
+}
+
+/** The numeric id of each `@username` among `chatIds` (one getChat each); one Telegram cannot tell stays a name. */
+async function learnNumericIds(client: BotApiClient, chatIds: readonly ChatId[], into: Map<string, number>): Promise<void> {
+  const names = [...new Set(chatIds.filter((chatId): chatId is string => typeof chatId === 'string' && chatId.startsWith('@')).map((name) => name.toLowerCase()))]
+  await Promise.all(
+    names.map(async (name) => {
+      const chat = await client.getChat({chat_id: name}).catch(() => undefined)
+      if (chat !== undefined) into.set(name, chat.id)
+    }),
+  )
 }

@@ -145,6 +145,22 @@ describe('two notices of one deploy in one job', () => {
   })
 })
 
+describe('one chat named two ways', () => {
+  it('started to @fastpay_status, a later job to its numeric id with message-ids: the one notice is edited, none added', async () => {
+    const STATUS_CHANNEL = {id: -1009876543210, type: 'channel', title: 'FastPay Status', username: 'fastpay_status'} as const
+    job.api.addChat(STATUS_CHANNEL)
+    const started = await job.step({...oneChat, 'chat-ids': '@fastpay_status', status: 'started'})
+    expect(started.outputs['message-ids']).toBe('@fastpay_status:1')
+    const success = await job.step({...oneChat, 'chat-ids': String(STATUS_CHANNEL.id), 'message-ids': started.outputs['message-ids']!, status: 'success'}, {RUNNER_TEMP: job.home})
+
+    expect(success.exitCode).toBe(0)
+    expect(callsOf(job.api, 'sendMessage')).toHaveLength(1)
+    expect(callsOf(job.api, 'editMessageText').map((request) => [request.params.chat_id, request.params.message_id, request.status])).toEqual([[STATUS_CHANNEL.id, 1, 200]])
+    expect(success.outputs['message-ids']).toBe(`${STATUS_CHANNEL.id}:1`)
+    expect(job.api.messages(STATUS_CHANNEL.id).map((message) => message.text?.split('\n')[0])).toEqual(['✅ Deployed fastpay/fastpay-api to production'])
+  })
+})
+
 describe('started again for a deploy whose notice exists', () => {
   it('a re-run attempt re-starting in the same RUNNER_TEMP edits the notice back to deploying; success edits it: one message', async () => {
     const first = await job.step({...oneChat, status: 'started'})
