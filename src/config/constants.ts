@@ -22,3 +22,9 @@ export const LEGACY_LINK_SECTIONS = ['links', 'linked_chats'] as const
 
 /** The keys a bot of the registry may have, in the order messages list them. */
 export const REGISTRY_BOT_KEYS: readonly string[] = ['name', 'id', 'token', 'chat_ids', 'chat_type', 'message_thread_id', 'active', 'info']
+
+/**
+ * What a `${VAR}` with no value is: `not set`, or `empty` (set to nothing or blanks, as a workflow's `env:` sets a
+ * secret that does not exist); "not set" sent people looking for a line that was there.
+ */
+export const noValue = (value: string | undefined): string => (value === undefined ? 'not set' : 'empty')

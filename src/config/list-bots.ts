@@ -6,7 +6,8 @@ import {type Env, locateRegistry, type RegistryLocation} from './paths.js'
 import {loadRegistry, type RegistryBot} from './registry-file.js'
 import {registrySource} from './resolve.js'
 import type {BotInfo} from './schema.js'
-import {noValue, parseTokenReference, tokenReferenceSource} from './token.js'
+import {noValue} from './constants.js'
+import {parseTokenReference, tokenReferenceSource} from './token.js'
 import type {Layer} from './types.js'
 
 export interface ListedBot {

@@ -2,7 +2,7 @@ import {registerToken} from '../redact.js'
 import {MissingTokenError} from '../user-error.js'
 import {isKeychainUnavailable, KEYCHAIN_SERVICE, readToken, storeToken} from './keychain.js'
 import type {Env} from './paths.js'
-import {ENV_REFERENCE, KEYCHAIN_PREFIX} from './constants.js'
+import {ENV_REFERENCE, KEYCHAIN_PREFIX, noValue} from './constants.js'
 import type {Sourced} from './types.js'
 
 /** How the registry holds a token: the token itself, `${ENV_VAR}`, or `keychain:<account>`. */
@@ -54,11 +54,6 @@ export class TokenUnreadableError extends MissingTokenError {
   }
 }
 
-/**
- * What a `${VAR}` with no value is: `not set`, or `empty` (set to nothing or blanks, as a workflow's `env:` sets a
- * secret that does not exist); "not set" sent people looking for a line that was there.
- */
-export const noValue = (value: string | undefined): string => (value === undefined ? 'not set' : 'empty')
 
 export function isTokenUnreadable(error: unknown): error is TokenUnreadableError {
   return error instanceof TokenUnreadableError

@@ -1,7 +1,6 @@
-import {ENV_REFERENCE} from '../config/constants.js'
+import {ENV_REFERENCE, noValue} from '../config/constants.js'
 import {type Env, locateRegistry} from '../config/paths.js'
 import {readRegistryText} from '../config/registry-file.js'
-import {noValue} from '../config/token.js'
 import {redact, registerSecret} from '../redact.js'
 import {UserError} from '../user-error.js'
 

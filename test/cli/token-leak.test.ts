@@ -39,6 +39,8 @@ interface LeakCase {
   refused?: boolean
   webhook?: boolean
   variants?: string[][]
+  /** What the command reads on stdin. @default nothing */
+  input?: string
 }
 
 /** Pieces of any token (8 characters or more of the part after the colon) found in the text. */
@@ -91,7 +93,7 @@ async function runCase(leak: LeakCase): Promise<Array<{label: string; result: Cl
     return await Promise.all(
       variants.map(async (variant) => {
         const args = [...leak.args, ...variant]
-        return {label: `${leak.what}: fastpay-tg ${args.join(' ').replaceAll(T, '<token>')}`, result: await limit(() => cli.run(args, {env}))}
+        return {label: `${leak.what}: fastpay-tg ${args.join(' ').replaceAll(T, '<token>')}`, result: await limit(() => cli.run(args, {env, ...(leak.input === undefined ? {} : {input: leak.input})}))}
       }),
     )
   } finally {
@@ -149,7 +151,7 @@ describe.concurrent('no command prints the token, whatever fails', () => {
     await expectNoLeaks([
       ...telegramFailures(['send', '--bot', 'alerts', 'disk full on db-1'], 'sendMessage', {forbidden: true, nginx: true}),
       {what: '401 with --token', args: ['send', '--token', REVOKED_TOKEN, '--chat', '4242', 'hi'], exitCode: 1},
-      {what: '5xx on upload', args: ['send', '--token', T, '--chat', '4242', '--document', '-', '--filename', 'x.csv'], exitCode: 3, fault: {method: 'sendDocument', kind: {status: 500}}, variants: DEBUG_VARIANTS},
+      {what: '5xx on upload', args: ['send', '--token', T, '--chat', '4242', '--document', '-', '--filename', 'x.csv'], input: 'host,disk\ndb-1,97%\n', exitCode: 3, fault: {method: 'sendDocument', kind: {status: 500}}, variants: DEBUG_VARIANTS},
       {what: 'refused, TELEGRAM_BOT_TOKEN', args: ['send', 'hi'], exitCode: 3, env: {TELEGRAM_BOT_TOKEN: T, TELEGRAM_CHAT_IDS: '4242'}, refused: true, variants: DEBUG_VARIANTS},
       {what: 'refused, DEBUG=fastpay-tg', args: ['send', 'hi'], exitCode: 3, env: {TELEGRAM_BOT_CONFIGS: JSON.stringify([{token: T, chat_ids: [4242]}]), DEBUG: 'fastpay-tg'}, refused: true, variants: [[], ['--json']]},
       {what: 'token as --chat', args: ['send', '--token', T, '--chat', T, 'hi'], exitCode: 2, variants: DEBUG_VARIANTS},
