@@ -1,5 +1,5 @@
 import {openBot, type OpenBotOptions} from '../bot-session.js'
-import {type BotRequest, type Env, requireChats, type ResolvedBot} from '../config/index.js'
+import {type BotRequest, type Env, readEnvToken, requireChats, type ResolvedBot} from '../config/index.js'
 import {UserError} from '../user-error.js'
 import type {AlertTarget} from './alert-target.js'
 
@@ -54,7 +54,8 @@ export function requestForBotLabel(label: string, given: Pick<BotRequest, 'token
   const unnamed = UNNAMED_LABEL.exec(label)
   if (!unnamed) return {bot: label, configPath: given.configPath}
   const botId = unnamed[2]!
-  const token = [given.token, env.TELEGRAM_BOT_TOKEN].map((candidate) => candidate?.trim()).find((candidate) => candidate && botIdOf(candidate) === botId)
+  // The variable as the layers read it (one pair of quotes dropped): the spooling run labelled the bot by that token.
+  const token = [given.token?.trim(), readEnvToken(env)].find((candidate) => candidate && botIdOf(candidate) === botId)
   if (token === undefined) throw new UserError(`its alerts go out only with its own token: pass bot ${botId}'s token with --token`)
   return {token, configPath: given.configPath}
 }

@@ -152,6 +152,15 @@ describe('the bot that delivers a spooled alert', () => {
     expect(flushed.stdout).toMatch(/^delivered \S+ \(bot env TELEGRAM_BOT_TOKEN \(bot 7012345678\)\) to 4242\noutbox empty$/)
     expect(callsOf(world.api, 'sendMessage').map((request) => [request.token, request.params.chat_id])).toEqual([[ALERTS_BOT.token, ON_CALL.id]])
   })
+
+  it('TELEGRAM_BOT_TOKEN in quotes (docker run --env-file): its spooled alert is delivered by alert flush too', async () => {
+    const env = {TELEGRAM_BOT_TOKEN: `"${ALERTS_BOT.token}"`, TELEGRAM_CHAT_IDS: String(ON_CALL.id)}
+    const spooled = await world.run(['alert', 'Disk full', '--no-host'], {env: {...env, TELEGRAM_API_BASE_URL: await closedApiRoot()}})
+    expect(spooled.exitCode).toBe(75)
+    const flushed = await world.run(['alert', 'flush'], {env})
+    expect([flushed.stdout, flushed.stderr, flushed.exitCode]).toEqual([expect.stringMatching(/^delivered \S+ .*\noutbox empty$/), '', 0])
+    expect(callsOf(world.api, 'sendMessage').map((request) => [request.token, request.params.chat_id])).toEqual([[ALERTS_BOT.token, ON_CALL.id]])
+  })
 })
 
 describe('a 429 storm', () => {
