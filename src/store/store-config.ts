@@ -25,7 +25,7 @@ export interface StoreSettingOptions {
   env?: Env
 }
 
-const QUERY_SETTINGS = ['db', 'username', 'password']
+const QUERY_SETTINGS = ['db', 'username', 'password', 'family']
 
 const EXPECTED = 'expected "file" or a redis:// URL such as redis://:password@10.0.0.5:6379/0'
 
@@ -79,8 +79,11 @@ export function parseStoreValue(value: string, source: string, where = source): 
   }
   // ioredis reads any other ?name=value as a client option over ours (timeouts, the offline queue, a key prefix).
   for (const name of url.searchParams.keys()) {
-    if (!QUERY_SETTINGS.includes(name)) throw new UserError(`${where}: ?${name}= is not a setting of the store URL (it takes db, username and password)`)
+    if (!QUERY_SETTINGS.includes(name)) throw new UserError(`${where}: ?${name}= is not a setting of the store URL (it takes db, username, password and family)`)
   }
+  // A link setting, not one of our timeouts: ?family=6 reaches a Redis on an IPv6-only private network (Fly.io's).
+  const family = url.searchParams.get('family')
+  if (family !== null && !['0', '4', '6'].includes(family)) throw new UserError(`${where}: ?family= is 4 or 6 (the address family), got ${JSON.stringify(family)}`)
   const queryPassword = url.searchParams.get('password')
   if (queryPassword) registerSecret(queryPassword)
   if (url.password !== '') {

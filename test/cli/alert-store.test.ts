@@ -91,10 +91,20 @@ describe('FASTPAY_TG_STORE with a database', () => {
       if (!available.redis) return context.skip(available.skip)
       const result = await world.run(['alert', 'Disk full', '--no-host'], {env: {...asAlerts, FASTPAY_TG_STORE: storeUrl(`/0${query}`)}})
       const name = /[?&](connectTimeout|commandTimeout|enableOfflineQueue|keyPrefix)=/.exec(query)![1]
-      expectUsageError(result, `Error: env FASTPAY_TG_STORE: ?${name}= is not a setting of the store URL (it takes db, username and password)`)
+      expectUsageError(result, `Error: env FASTPAY_TG_STORE: ?${name}= is not a setting of the store URL (it takes db, username, password and family)`)
       expect(callsOf(world.api, 'sendMessage')).toHaveLength(0)
     },
   )
+
+  // The address family is a setting of the link, not of our timeouts: ?family=6 is how hosts on an IPv6-only private
+  // network (Fly.io's) reach their Redis, and the client reads it from the URL.
+  it('?family=4 or 6 is read as the client reads it: the alert goes through that Redis, no warning', async (context) => {
+    if (!available.redis) return context.skip(available.skip)
+    const result = await world.run(['alert', 'Disk full', '--no-host'], {env: {...asAlerts, FASTPAY_TG_STORE: storeUrl('/0?family=4')}})
+    expect(result).toEqual({stdout: `sent to ${ON_CALL.id}: message 1`, stderr: '', exitCode: 0})
+    const bad = await world.run(['alert', 'Disk full', '--no-host'], {env: {...asAlerts, FASTPAY_TG_STORE: storeUrl('/0?family=ipv6')}})
+    expectUsageError(bad, 'Error: env FASTPAY_TG_STORE: ?family= is 4 or 6 (the address family), got "ipv6"')
+  })
 
   it('a database the server does not have: one warning, this host\'s files, and nothing written to database 0', async (context) => {
     if (!available.redis) return context.skip(available.skip)
