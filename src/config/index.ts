@@ -23,7 +23,7 @@ export {
   storeToken,
 } from './keychain.js'
 export {type BotListing, type ListedBot, listBots} from './list-bots.js'
-export {everyActiveBotName, sameBotAsEarlier} from './every-bot.js'
+export {asEnvEntry, type BotPick, everyActiveBot, sameBotAsEarlier} from './every-bot.js'
 export {
   CONFIG_ENV_VAR,
   defaultConfigPath,

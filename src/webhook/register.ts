@@ -2,7 +2,7 @@ import type {WebhookInfo} from '@grammyjs/types'
 
 import type {MethodParams} from '../api/index.js'
 import {type BotSession, openBot, type OpenBotOptions} from '../bot-session.js'
-import {type Env, everyActiveBotName, locateRegistry, sameBotAsEarlier} from '../config/index.js'
+import {asEnvEntry, type BotPick, type Env, everyActiveBot, locateRegistry, sameBotAsEarlier} from '../config/index.js'
 import {describeFailure, type Outcome} from '../describe-failure.js'
 import {registerSecret} from '../redact.js'
 import {UserError} from '../user-error.js'
@@ -69,14 +69,22 @@ export function botLabel(session: BotSession): string {
   return session.resolved.name ?? session.resolved.token.source
 }
 
-/** The bots to act on: the one `--bot`/`--token` resolve to, or with `--all` every active named bot (everyActiveBotName). */
-async function selectors(choice: BotChoice, env: Env): Promise<Array<string | undefined>> {
-  if (!choice.all) return [choice.bot]
+/** The bots to act on: the one `--bot`/`--token` resolve to, or with `--all` every active bot (everyActiveBot). */
+async function selectors(choice: BotChoice, env: Env): Promise<Array<BotPick | undefined>> {
+  if (!choice.all) return [undefined]
   if (choice.bot !== undefined || choice.token !== undefined) throw new UserError('--all: leave out --bot and --token')
   const location = locateRegistry(choice.configPath, env)
-  const names = await everyActiveBotName(location, env)
-  if (names.length === 0) throw new UserError(`--all: no active bot in ${location.display} nor TELEGRAM_BOT_CONFIGS`)
-  return names
+  const picks = await everyActiveBot(location, env)
+  if (picks.length === 0) throw new UserError(`--all: no active bot in ${location.display} nor TELEGRAM_BOT_CONFIGS`)
+  return picks
+}
+
+/** Opens the bot `pick` names (else the one `--bot`/`--token` resolve to); an unnamed entry is said to be that entry. */
+export async function openPick(pick: BotPick | undefined, choice: BotChoice, options: OpenBotOptions & {env: Env}): Promise<BotSession> {
+  if (pick === undefined) return openBot({bot: choice.bot, token: choice.token, configPath: choice.configPath}, options)
+  if ('bot' in pick) return openBot({bot: pick.bot, configPath: choice.configPath}, options)
+  const session = await openBot({token: pick.token, configPath: choice.configPath}, options)
+  return {...session, resolved: asEnvEntry(session.resolved, pick.source)}
 }
 
 /** Runs `action` for each chosen bot, one after the other; a failing bot is reported and the others still run. */
@@ -89,14 +97,14 @@ async function forEachBot(
   const outcomes: WebhookOutcome[] = []
   const warnings = new Set<string>()
   const tokens = new Set<string>()
-  for (const selector of await selectors(choice, env)) {
+  for (const pick of await selectors(choice, env)) {
     let session: BotSession
     try {
-      session = await openBot({bot: selector, token: choice.token, configPath: choice.configPath}, {...options, env})
+      session = await openPick(pick, choice, {...options, env})
     } catch (error) {
       // One bot whose token cannot be read must not stop `--all` from registering the others.
       if (!choice.all) throw error
-      outcomes.push({bot: selector ?? 'default', ok: false, error: describeFailure(error)})
+      outcomes.push({bot: pick === undefined ? 'default' : 'bot' in pick ? pick.bot : pick.source, ok: false, error: describeFailure(error)})
       continue
     }
     if (sameBotAsEarlier(session.resolved.layer, session.resolved.token.value, tokens)) continue

@@ -1,13 +1,13 @@
 import type {UserFromGetMe} from '@grammyjs/types'
 
 import type {BotApiClient} from '../api/index.js'
-import {type BotSession, openBot} from '../bot-session.js'
+import type {BotSession} from '../bot-session.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
-import {type Env, everyActiveBotName, isTokenUnreadable, locateRegistry, type RegistryLocation, sameBotAsEarlier} from '../config/index.js'
+import {type BotPick, type Env, everyActiveBot, isTokenUnreadable, locateRegistry, type RegistryLocation, sameBotAsEarlier} from '../config/index.js'
 import type {LinkStore} from '../store/link-store.js'
 import type {KeyValueStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
-import type {BotChoice, WebhookOptions} from './register.js'
+import {type BotChoice, openPick, type WebhookOptions} from './register.js'
 
 /** A bot `webhook serve` answers for. */
 export interface ServedBot {
@@ -68,10 +68,10 @@ export interface UpdateContext {
 export async function openServedBots(choice: BotChoice, options: WebhookOptions = {}): Promise<{bots: ServedBot[]; registry: RegistryLocation; warnings: string[]}> {
   const env = options.env ?? process.env
   const registry = locateRegistry(choice.configPath, env)
-  let selectors: Array<string | undefined> = [choice.bot]
+  let selectors: Array<BotPick | undefined> = [undefined]
   if (choice.bot === undefined && choice.token === undefined) {
-    const names = await everyActiveBotName(registry, env)
-    if (names.length > 0) selectors = names
+    const picks = await everyActiveBot(registry, env)
+    if (picks.length > 0) selectors = picks
   }
   const bots: ServedBot[] = []
   const warnings = new Set<string>()
@@ -80,7 +80,7 @@ export async function openServedBots(choice: BotChoice, options: WebhookOptions 
   for (const selector of selectors) {
     let session: BotSession
     try {
-      session = await openBot({bot: selector, token: choice.token, configPath: choice.configPath}, {...options, env})
+      session = await openPick(selector, choice, {...options, env})
     } catch (error) {
       // Serving every registry bot: one whose token cannot be read is left out, alone, and said so.
       if (!serveAll || !isTokenUnreadable(error)) throw error

@@ -56,4 +56,29 @@ describe('webhook with TELEGRAM_BOT_CONFIGS only', () => {
       [DEPLOY_BOT.token, `https://ops.example.com/api/telegram/webhook/${DEPLOY_BOT.id}/`],
     ])
   })
+
+  it('entries without a name (no --bot can pick them) are registered and served too, by Telegram id', async () => {
+    const unnamed = JSON.stringify([
+      {token: ALERTS_BOT.token, chat_ids: `${ANA_CHAT.id}`},
+      {token: DEPLOY_BOT.token, chat_ids: `${ANA_CHAT.id}`},
+    ])
+    const withUnnamed = {...env, TELEGRAM_BOT_CONFIGS: unnamed}
+    const result = await world.run(['webhook', 'register', '--all'], withUnnamed)
+    expect([result.exitCode, result.stderr]).toEqual([0, ''])
+    expect(result.stdout.split('\n').filter((line) => line.endsWith(': webhook set'))).toEqual([
+      'env TELEGRAM_BOT_CONFIGS[0]: webhook set',
+      'env TELEGRAM_BOT_CONFIGS[1]: webhook set',
+    ])
+    expect(callsOf(world.api, 'setWebhook').map((request) => [request.token, request.params.url])).toEqual([
+      [ALERTS_BOT.token, `https://ops.example.com/api/telegram/webhook/${ALERTS_BOT.id}/`],
+      [DEPLOY_BOT.token, `https://ops.example.com/api/telegram/webhook/${DEPLOY_BOT.id}/`],
+    ])
+    const server = await startServe(world.cli, [], withUnnamed)
+    await server.waitForLine(/^listening on /)
+    expect(server.stdout().split('\n').filter((line) => line.startsWith('serving '))).toEqual([
+      `serving bot (@${ALERTS_BOT.username}) at /api/telegram/webhook/${ALERTS_BOT.id}/`,
+      `serving bot (@${DEPLOY_BOT.username}) at /api/telegram/webhook/${DEPLOY_BOT.id}/`,
+    ])
+    expect((await server.stop()).exitCode).toBe(0)
+  })
 })
