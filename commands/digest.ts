@@ -65,15 +65,22 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 T
     const windowSeconds = flags.force ? 0 : throttleSeconds(flags['throttle-seconds'])
     // The history `monitor run` wrote wherever it wrote it (the files, or Redis for a fleet); the throttle and outbox
     // alerts use.
-    const store = await openStore({stateDir: resolveStateDir(flags['state-dir']), configPath: flags.config, onWarning: (line) => this.warnLine(line)})
+    // The store's warnings wait for the check below: "using the file store until it is back" is not what happens
+    // when the digest then refuses to run on the files.
+    let held: string[] | undefined = []
+    const onWarning = (line: string) => (held ? held.push(line) : this.warnLine(line))
+    const store = await openStore({stateDir: resolveStateDir(flags['state-dir']), configPath: flags.config, onWarning})
     try {
       // A fleet's history is in Redis: a digest of this host's fallback files alone would tell the chats a partial
       // (often empty) story as the fleet's.
       const described = store.kind === 'redis' ? await store.describe() : undefined
       if (described !== undefined && !described.reachable) {
         const {UnreachableError} = await import('../src/unreachable-error.js')
-        throw new UnreachableError(`the monitor history is in the store ${described.target}, which does not answer: no digest of this host's files alone; run again once it answers`)
+        const why = described.problem === undefined ? '' : ` (${described.problem})`
+        throw new UnreachableError(`the monitor history is in the store ${described.target}, which does not answer${why}: no digest of this host's files alone; run again once it answers`)
       }
+      for (const line of held) this.warnLine(line)
+      held = undefined
       return await this.digestFrom(store, sinceMs, windowSeconds)
     } finally {
       await store.close()
