@@ -54,7 +54,6 @@ export class TokenUnreadableError extends MissingTokenError {
   }
 }
 
-
 export function isTokenUnreadable(error: unknown): error is TokenUnreadableError {
   return error instanceof TokenUnreadableError
 }
