@@ -22,6 +22,8 @@ export interface EnvBot {
   source: string
   /** Keys of the entry besides name, token and chat_ids (`message_thread_id`): read nowhere, said when it is used. */
   ignoredKeys: string[]
+  /** Index of an earlier entry with this name in another case (`alerts`, `ALERTS`): the name is ambiguous. */
+  sameNameAs?: number
 }
 
 const ENV_BOT_KEYS = new Set(['name', 'token', 'chat_ids'])
@@ -57,15 +59,11 @@ export async function readEnvBotConfigs(env: Env): Promise<EnvBot[]> {
   }
   const seen = new Map<string, number>()
   return (acceptEnvBotList(json) ?? (await parseEnvBotList(json))).map((entry, index) => {
+    let sameNameAs: number | undefined
     if (entry.name !== undefined) {
       const key = entry.name.toLowerCase()
-      const earlier = seen.get(key)
-      if (earlier !== undefined) {
-        throw new UserError(
-          `${BOT_CONFIGS_VAR}[${index}].name: duplicate name "${entry.name}" (also ${BOT_CONFIGS_VAR}[${earlier}])`,
-        )
-      }
-      seen.set(key, index)
+      sameNameAs = seen.get(key)
+      if (sameNameAs === undefined) seen.set(key, index)
     }
     const label = entry.name === undefined ? '' : ` (${entry.name})`
     const raw = (json as unknown[])[index]
@@ -76,8 +74,35 @@ export async function readEnvBotConfigs(env: Env): Promise<EnvBot[]> {
       chatIds: entry.chat_ids,
       source: `env ${BOT_CONFIGS_VAR}[${index}]${label}`,
       ignoredKeys: isRecord(raw) ? Object.keys(raw).filter((key) => !ENV_BOT_KEYS.has(key)) : [],
+      ...(sameNameAs === undefined ? {} : {sameNameAs}),
     }
   })
+}
+
+// Worded as the registry words its own duplicates (registry-file.ts numberBots).
+function duplicateLine(bot: EnvBot): string {
+  return `${BOT_CONFIGS_VAR}[${bot.index}].name: duplicate name "${bot.name}" (also ${BOT_CONFIGS_VAR}[${bot.sameNameAs}]; names ignore case)`
+}
+
+/**
+ * The entry named `name` (any case). A name two entries share is refused in one line naming both: an old backend
+ * told `alerts` from `ALERTS`, names here ignore case, and guessing would send through the wrong bot.
+ */
+export function findEnvBot(bots: readonly EnvBot[], name: string): EnvBot | undefined {
+  const key = name.trim().toLowerCase()
+  const found = bots.find((bot) => bot.name?.toLowerCase() === key)
+  const duplicate = found && bots.find((bot) => bot.sameNameAs === found.index)
+  if (duplicate) throw new UserError(duplicateLine(duplicate))
+  return found
+}
+
+/**
+ * One line per entry whose name an earlier one has. Unlike the registry, whose duplicates `bots add` refuses and
+ * which fails whole, the variable comes from another program: only the shared name is refused (findEnvBot), so the
+ * list's other bots keep working.
+ */
+export function envNameWarnings(bots: readonly EnvBot[]): string[] {
+  return bots.filter((bot) => bot.sameNameAs !== undefined).map((bot) => `${duplicateLine(bot)}: that name is refused, the other entries work`)
 }
 
 /** The zod schema's reading, for a value `acceptEnvBotList` was not sure of: its errors are the messages. */

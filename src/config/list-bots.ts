@@ -1,6 +1,6 @@
 import {maskToken, registerToken} from '../redact.js'
 import type {ChatId} from './chat-id.js'
-import {BOT_TOKEN_VAR, CHAT_IDS_VAR, readEnvBotConfigs, readEnvChatIds, readEnvToken} from './env-layers.js'
+import {BOT_TOKEN_VAR, CHAT_IDS_VAR, envNameWarnings, readEnvBotConfigs, readEnvChatIds, readEnvToken} from './env-layers.js'
 import {isKeychainUnavailable, KEYCHAIN_SERVICE, readToken} from './keychain.js'
 import {type Env, locateRegistry, type RegistryLocation} from './paths.js'
 import {loadRegistry, type RegistryBot} from './registry-file.js'
@@ -109,7 +109,9 @@ export async function listBots(configPath?: string, env: Env = process.env): Pro
   const warnings = [...registry.warnings]
   const bots: ListedBot[] = []
   for (const bot of registry.bots) bots.push(await listRegistryBot(location, bot, env, warnings))
-  for (const bot of await readEnvBotConfigs(env)) {
+  const envBots = await readEnvBotConfigs(env)
+  warnings.push(...envNameWarnings(envBots))
+  for (const bot of envBots) {
     registerToken(bot.token)
     bots.push({
       layer: 'env-configs',

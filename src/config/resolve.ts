@@ -6,6 +6,8 @@ import {
   BOT_TOKEN_VAR,
   CHAT_IDS_VAR,
   type EnvBot,
+  envNameWarnings,
+  findEnvBot,
   parseChatList,
   readEnvBotConfigs,
   readEnvChatIds,
@@ -61,14 +63,18 @@ class Layers {
     return this.envBots
   }
 
+  /** Said only when the lookup read TELEGRAM_BOT_CONFIGS: a registry bot's run does not hear of its entries. */
+  warnings(): string[] {
+    return this.envBots ? envNameWarnings(this.envBots) : []
+  }
+
   /** By registry id or name (any case), active only: a disabled registry bot lets a same-named lower one through. */
   async findNamed(selector: string): Promise<Candidate | {disabled: RegistryBot} | undefined> {
     const registryBot = findRegistryBot(this.registry.bots, selector)
     if (registryBot?.active) return {layer: 'registry', bot: registryBot}
     // An id names that registry bot alone: disabled, it is refused, not answered by another layer's bot of its name.
     if (registryBot && isRegistryId(selector)) return {disabled: registryBot}
-    const name = (registryBot?.name ?? selector.trim()).toLowerCase()
-    const envBot = (await this.envConfigs()).find((bot) => bot.name?.toLowerCase() === name)
+    const envBot = findEnvBot(await this.envConfigs(), registryBot?.name ?? selector)
     if (envBot) return {layer: 'env-configs', bot: envBot}
     return registryBot ? {disabled: registryBot} : undefined
   }
@@ -192,7 +198,9 @@ export async function resolveBot(request: BotRequest = {}, env: Env = process.en
   // Checked against the file each time (one stat): `monitor watch` and `webhook serve` see edits, parsed once each.
   const registry = await loadCurrentRegistry(location)
   const warnings = [...registry.warnings]
-  const candidate = await pick(new Layers(registry, env), request)
+  const layers = new Layers(registry, env)
+  const candidate = await pick(layers, request)
+  warnings.push(...layers.warnings())
   if (candidate.layer === 'env-token' && candidate.fallback?.line) warnings.push(candidate.fallback.line)
   if (candidate.layer === 'env-configs' && candidate.bot.ignoredKeys.length > 0) warnings.push(ignoredKeysLine(candidate.bot))
   const resolved = fromCandidate(candidate, registry, env)

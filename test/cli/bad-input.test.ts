@@ -67,10 +67,10 @@ describe('malformed TELEGRAM_BOT_CONFIGS', () => {
         env: {TELEGRAM_BOT_CONFIGS: envConfigs({name: 'alerts', token: T, chat_ids: [42, 'ops-room']})},
         line: 'Error: TELEGRAM_BOT_CONFIGS[0].chat_ids[1]: expected a chat id (integer) or @username, got "ops-room"',
       },
-      'a duplicate name': {
-        args: ['send', 'hi'],
+      'a name two entries share': {
+        args: ['send', '--bot', 'alerts', 'hi'],
         env: {TELEGRAM_BOT_CONFIGS: envConfigs({name: 'alerts', token: T}, {name: 'Alerts', token: DEPLOY_BOT.token})},
-        line: 'Error: TELEGRAM_BOT_CONFIGS[1].name: duplicate name "Alerts" (also TELEGRAM_BOT_CONFIGS[0])',
+        line: 'Error: TELEGRAM_BOT_CONFIGS[1].name: duplicate name "Alerts" (also TELEGRAM_BOT_CONFIGS[0]; names ignore case)',
       },
     })
   })

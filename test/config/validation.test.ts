@@ -119,8 +119,13 @@ describe('TELEGRAM_BOT_CONFIGS', () => {
     expect(await envError('["a"]')).toBe(
       'TELEGRAM_BOT_CONFIGS[0]: expected an object like {"name": "alerts", "token": "...", "chat_ids": [-1001234567890]}, got "a"',
     )
-    expect(await envError(`[{"name": "a", "token": "x"}, {"name": "A", "token": "y"}]`)).toBe(
-      'TELEGRAM_BOT_CONFIGS[1].name: duplicate name "A" (also TELEGRAM_BOT_CONFIGS[0])',
-    )
+  })
+
+  it('a name two entries share (in any case) is refused when asked for; the list is read', async () => {
+    const env = await isolatedEnv({TELEGRAM_BOT_CONFIGS: `[{"name": "a", "token": "x"}, {"name": "A", "token": "y"}, {"name": "b", "token": "z"}]`})
+    await expect(resolveBot({bot: 'a'}, env)).rejects.toThrow('TELEGRAM_BOT_CONFIGS[1].name: duplicate name "A" (also TELEGRAM_BOT_CONFIGS[0]; names ignore case)')
+    const other = await resolveBot({bot: 'b'}, env)
+    expect(other.token.value).toBe('z')
+    expect(other.warnings).toEqual(['TELEGRAM_BOT_CONFIGS[1].name: duplicate name "A" (also TELEGRAM_BOT_CONFIGS[0]; names ignore case): that name is refused, the other entries work'])
   })
 })
