@@ -174,6 +174,8 @@ function fromCandidate(candidate: Candidate, registry: LoadedRegistry, env: Env)
  * redaction. Throws a one-line UserError for unknown or disabled bots, bad values, or no token at all.
  */
 export async function resolveBot(request: BotRequest = {}, env: Env = process.env): Promise<ResolvedBot> {
+  // `--bot "$BOT"` with the variable unset: the seed's fallback took "" for a name no layer has, and sent.
+  if (request.bot !== undefined && request.bot.trim() === '') throw new UserError(`--bot: no bot name in ${JSON.stringify(request.bot)}`)
   const flagChats = request.chats?.length ? flagChatList(request.chats) : undefined
   const flagThread = request.thread === undefined ? undefined : checkThread(request.thread)
   const flagToken = request.token?.trim() || undefined

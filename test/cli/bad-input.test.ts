@@ -169,6 +169,22 @@ describe('bots and chats that cannot be used', () => {
         env: {TELEGRAM_CHAT_IDS: '42'},
         line: 'Error: --chat: no chat id in " , "',
       },
+      // `--bot "$BOT"` with the variable unset: the seed's fallback took it for a name no layer has and sent.
+      '--bot empty': {
+        args: ['send', '--bot', '', 'hi'],
+        env: {TELEGRAM_BOT_TOKEN: T, TELEGRAM_CHAT_IDS: '42'},
+        line: 'Error: --bot: no bot name in ""',
+      },
+      '--bot blank, config show': {
+        args: ['config', 'show', '--bot', ' '],
+        env: {TELEGRAM_BOT_TOKEN: T, TELEGRAM_CHAT_IDS: '42'},
+        line: 'Error: --bot: no bot name in " "',
+      },
+      '--bot empty, alert': {
+        args: ['alert', '--bot', '', 'disk full'],
+        env: {TELEGRAM_BOT_TOKEN: T, TELEGRAM_CHAT_IDS: '42'},
+        line: 'Error: --bot: no bot name in ""',
+      },
       '--chat @name too short': {
         args: ['send', '--token', T, '--chat', '@ops', 'hi'],
         line: 'Error: --chat: "@ops" is not a chat id (integer or @username)',
