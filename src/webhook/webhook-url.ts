@@ -65,6 +65,13 @@ function checkBaseUrl(source: string, text: string): URL {
   if (url.username !== '' || url.password !== '') {
     throw new UserError(`${source}: expected a base URL without user:password@`)
   }
+  // The webhook's own URL given as the base got the path twice. Refused, not stripped: the base's path is also the
+  // prefix `serve` routes under, and a guess taken in one door and not the other splits register from serve.
+  const webhookTail = /\/api\/telegram\/webhook(?:\/[^/]+)?\/*$/.exec(url.pathname)
+  if (webhookTail) {
+    const site = `${url.origin}${url.pathname.slice(0, webhookTail.index)}`
+    throw new UserError(`${source}: give the site's base URL (${site}): ${WEBHOOK_PATH_PREFIX}<bot_id>/ is added to it, got ${JSON.stringify(text)}`)
+  }
   return url
 }
 

@@ -76,6 +76,10 @@ describe('webhook register: the base URL', () => {
     [[], {TELEGRAM_WEBHOOK_BASE_URL: 'https://ops.example.com:8080'}, 'Error: TELEGRAM_WEBHOOK_BASE_URL: port 8080 is not one Telegram posts to (443, 80, 88 or 8443), got "https://ops.example.com:8080"'],
     [['--base-url', 'ops.example.com'], {}, 'Error: --base-url: "ops.example.com" is not a URL (expected https://host[:port][/path])'],
     [['--base-url', 'https://ops.example.com/?x=1'], {}, 'Error: --base-url: expected a base URL without ?query or #fragment, got "https://ops.example.com/?x=1"'],
+    // The webhook path is added to the base: a base that already holds it gave .../api/telegram/webhook/api/telegram/webhook/1/.
+    [[], {SITE_URL: 'https://x.example.com/api/telegram/webhook/'}, 'Error: SITE_URL: give the site\'s base URL (https://x.example.com): /api/telegram/webhook/<bot_id>/ is added to it, got "https://x.example.com/api/telegram/webhook/"'],
+    [[], {TELEGRAM_WEBHOOK_BASE_URL: 'https://x.example.com/tg/api/telegram/webhook'}, 'Error: TELEGRAM_WEBHOOK_BASE_URL: give the site\'s base URL (https://x.example.com/tg): /api/telegram/webhook/<bot_id>/ is added to it, got "https://x.example.com/tg/api/telegram/webhook"'],
+    [['--base-url', 'https://x.example.com/api/telegram/webhook/1/'], {}, 'Error: --base-url: give the site\'s base URL (https://x.example.com): /api/telegram/webhook/<bot_id>/ is added to it, got "https://x.example.com/api/telegram/webhook/1/"'],
   ])('refuses %j %j before calling Telegram', async (args, env, line) => {
     writeRegistry(world.cli, REGISTRY)
     const result = await world.run(['webhook', 'register', '--bot', 'alerts', ...args], {TELEGRAM_WEBHOOK_SECRET: SECRET, ...env})
