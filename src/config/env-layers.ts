@@ -34,7 +34,7 @@ const ENV_BOT_KEYS = new Set(['name', 'token', 'chat_ids'])
  * readers drop them; no token, chat list or JSON array starts and ends with the same quote. Kept, a quoted token got
  * 401 and "ask @BotFather", advice that revokes a token the old backend still uses.
  */
-function envValue(env: Env, name: string): string | undefined {
+export function envValue(env: Env, name: string): string | undefined {
   const trimmed = env[name]?.trim()
   const value = trimmed && /^(["'])(?:[^"']*|\[.*\])\1$/s.test(trimmed) ? trimmed.slice(1, -1).trim() : trimmed
   return value === undefined || value === '' ? undefined : value

@@ -1,5 +1,6 @@
 // Where Telegram should post a bot's updates, checked the way Telegram checks it, before any call: a refused
 // setWebhook says "bad webhook" without naming which of our inputs was wrong.
+import {envValue} from '../config/env-layers.js'
 import type {Env} from '../config/index.js'
 import {UserError} from '../user-error.js'
 
@@ -86,8 +87,9 @@ export function webhookUrl(base: WebhookBase, botId: number | string): string {
  * or empty. The message never quotes the secret.
  */
 export function readWebhookSecret(env: Env = process.env): string | undefined {
-  const secret = env[SECRET_VAR]
-  if (secret === undefined || secret === '') return undefined
+  // Read as the other TELEGRAM_* variables: a CRLF env file's \r or `--env-file`'s quotes are not the secret's.
+  const secret = envValue(env, SECRET_VAR)
+  if (secret === undefined) return undefined
   if (SECRET_SHAPE.test(secret)) return secret
   const length = [...secret].length
   const problem = length > 256 ? `it has ${length}` : `it has ${describeBadCharacters(secret)}`

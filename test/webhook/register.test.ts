@@ -102,6 +102,15 @@ describe('webhook register: the secret and the options', () => {
     expect(world.api.requests).toEqual([])
   })
 
+  // An env file written on Windows (CRLF) or passed by `docker run --env-file` (quotes kept): read as the other
+  // TELEGRAM_* variables are, it was "a character not allowed: U+000D".
+  it('the secret is read trimmed and without one pair of quotes, as the other TELEGRAM_* variables', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const results = await Promise.all([`${SECRET}\r`, ` ${SECRET} `, `"${SECRET}"`].map((secret) => world.run(base, {TELEGRAM_WEBHOOK_SECRET: secret})))
+    for (const result of results) expect({stderr: result.stderr, exitCode: result.exitCode}).toEqual({stderr: '', exitCode: 0})
+    expect(callsOf(world.api, 'setWebhook').map((request) => request.params.secret_token)).toEqual([SECRET, SECRET, SECRET])
+  })
+
   it('a 256-character secret is accepted as given', async () => {
     writeRegistry(world.cli, REGISTRY)
     const longest = 'a'.repeat(256)
