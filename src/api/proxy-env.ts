@@ -72,7 +72,7 @@ const defaultPort = (url: URL) => url.port || (url.protocol === 'https:' ? '443'
 
 /**
  * NO_PROXY: comma- or space-separated entries; `*` bypasses everything; `example.com` and `.example.com` cover the
- * domain and its subdomains; `host:port` only that port; IP addresses match literally, and CIDR ranges
+ * domain and its subdomains (host names only); `host:port` only that port; IP addresses match whole, never by suffix, and CIDR ranges
  * (`10.0.0.0/8`, `fd00::/8`) cover the addresses in them, as curl and Python's requests read them.
  */
 export function noProxyMatcher(value: string): (url: URL) => boolean {
@@ -87,9 +87,16 @@ export function noProxyMatcher(value: string): (url: URL) => boolean {
   return (url) => {
     const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '')
     const port = defaultPort(url)
-    return inRange(host) || rules.some((rule) => (rule.port === undefined || rule.port === port) && (host === rule.host || host.endsWith(`.${rule.host}`)))
+    // A domain suffix is for names: as curl, an address matches an entry only whole (or in a range), so `.0.0.1`
+    // does not take 127.0.0.1 past the proxy.
+    const address = isAddress(host)
+    const covers = (rule: {host: string}) => host === rule.host || (!address && host.endsWith(`.${rule.host}`))
+    return inRange(host) || rules.some((rule) => (rule.port === undefined || rule.port === port) && covers(rule))
   }
 }
+
+/** An IP address as the URL parser leaves a hostname: IPv4 in dotted form, IPv6 unbracketed (names have no `:`). */
+const isAddress = (host: string) => host.includes(':') || /^[\d.]+$/.test(host)
 
 /** `10.0.0.0/8`, `fd00::/8`: an address (v4 or v6, unbracketed) and a prefix length. */
 const CIDR = /^[\d.]+\/\d{1,2}$|^[\da-f:.]*:[\da-f:.]*\/\d{1,3}$/

@@ -122,6 +122,15 @@ describe('NO_PROXY', () => {
   })
 })
 
+describe('NO_PROXY and IP addresses, as curl reads them', () => {
+  // A domain suffix is for host names: `.0.0.1` took 127.0.0.1 past the proxy, where curl sends it through.
+  it.each(['.0.0.1', '0.0.1', '*.0.0.1', '.1'])('NO_PROXY=%s does not cover 127.0.0.1: the request goes through the proxy', async (value) => {
+    const result = await runHttps(['send', ...toOnCall, 'proxied'], {HTTPS_PROXY: proxy.url, NO_PROXY: value})
+    expect(result).toEqual({stdout: 'sent to 4242: message 1', stderr: '', exitCode: 0})
+    expect(proxy.seen.map((request) => request.line)).toEqual([`CONNECT 127.0.0.1:${tls.port}`])
+  })
+})
+
 describe('a proxy that refuses', () => {
   it('403 on CONNECT: exit 3, one line naming the proxy, never its credentials or the token', async () => {
     const refusing = await startForwardProxy({refuseWith: 403})
