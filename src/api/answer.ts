@@ -1,10 +1,16 @@
 // What a Bot API call's answer (or failure to get one) means: a result, Telegram's refusal, or a network failure.
 import type {ApiResponse} from '@grammyjs/types'
 import {describeFetchFailure, TelegramApiError, TelegramNetworkError} from './errors.js'
-import {ProxyRefusedError} from './proxy-errors.js'
+import {ProxyRefusedError, proxyRefusal} from './proxy-errors.js'
 
-/** `viaProxy` names the proxy in failures that may be the proxy's own answer (a 403 or 407 page, a 502). */
-export function readAnswer(method: string, status: number, statusText: string, text: string, viaProxy: string): unknown {
+/** `proxy` (shown without credentials) is named in failures that may be the proxy's own answer (a 403 page, a 502). */
+export function readAnswer(method: string, status: number, statusText: string, text: string, proxy: string | undefined): unknown {
+  const viaProxy = proxy === undefined ? '' : ` (via proxy ${proxy})`
+  // Only a proxy answers 407 (a forwarded http:// request; the CONNECT form fails in the tunnel): said as its refusal.
+  if (status === 407 && proxy !== undefined) {
+    const refusal = proxyRefusal(proxy, 'request', status, statusText || 'Proxy Authentication Required')
+    throw new TelegramNetworkError(method, 'server', refusal, {status})
+  }
   let answer: ApiResponse<unknown> | undefined
   try {
     const parsed: unknown = JSON.parse(text)

@@ -229,7 +229,7 @@ export class BotApiClient {
       throw failure
     }
     if (this.#debug) this.#log(`${method} attempt ${attemptNumber}: ${status} in ${elapsed()} ms${proxy ? ' (via proxy)' : ''}`)
-    return readAnswer(method, status, statusText, text, viaProxy)
+    return readAnswer(method, status, statusText, text, proxy)
   }
 
   #log(line: string): void {

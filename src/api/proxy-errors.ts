@@ -11,8 +11,17 @@ export class ProxyRefusedError extends Error {
     readonly status: number,
     statusText: string,
   ) {
-    super(`proxy ${displayProxy(proxy)} refused the tunnel: ${`${status} ${statusText}`.trim()}`)
+    super(proxyRefusal(displayProxy(proxy), 'tunnel', status, statusText))
   }
+}
+
+/**
+ * A proxy's refusal in one line, for a tunnel (CONNECT) and a forwarded request (absolute form) alike. A 407 is
+ * the proxy's own login failing, which the Telegram token has nothing to do with: the line says what to check.
+ */
+export function proxyRefusal(display: string, what: 'tunnel' | 'request', status: number, statusText: string): string {
+  const hint = status === 407 ? ": check the proxy's user and password" : ''
+  return `proxy ${display} refused the ${what}: ${`${status} ${statusText}`.trim()}${hint}`
 }
 
 /** Reaching the proxy itself failed (refused, reset, unknown host): the message names it, without credentials. */

@@ -114,7 +114,7 @@ describe('through a real proxy on loopback, http:// Bot API (absolute form)', ()
       const error = await rejectionOf(client.getMe())
       expect(error).toBeInstanceOf(TelegramNetworkError)
       expect(error.message).toBe(
-        `Call to 'getMe' failed: server answered 407 Proxy Authentication Required without Telegram's JSON (via proxy http://127.0.0.1:${guarded.port})`,
+        `Call to 'getMe' failed: proxy http://127.0.0.1:${guarded.port} refused the request: 407 Proxy Authentication Required: check the proxy's user and password`,
       )
       expect(sleeps).toEqual([])
       expect(guarded.seen).toHaveLength(1)

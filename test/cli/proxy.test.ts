@@ -94,6 +94,20 @@ describe('http:// Bot API through HTTP_PROXY (absolute form, as curl)', () => {
     expect(delivered()).toEqual(['plain http'])
   })
 
+  // Only a proxy answers 407: said as the CONNECT form says it, not as a server's answer "without Telegram's JSON".
+  it('a 407 from the proxy: exit 3, one line saying the proxy refused and what to check, never its credentials', async () => {
+    const guarded = await startForwardProxy({credentials: `ops:${PROXY_PASSWORD}`})
+    proxies.push(guarded)
+    const result = await world.run(['send', ...toOnCall, 'x'], {env: {HTTP_PROXY: `http://ops:wrong-${PROXY_PASSWORD}@127.0.0.1:${guarded.port}`}})
+    expect(result).toEqual({
+      stdout: '',
+      stderr: `Error: 4242: Call to 'sendMessage' failed: proxy http://127.0.0.1:${guarded.port} refused the request: 407 Proxy Authentication Required: check the proxy's user and password`,
+      exitCode: 3,
+    })
+    expect(guarded.seen).toHaveLength(1)
+    expect(world.api.requests).toEqual([])
+  })
+
   it('HTTPS_PROXY alone does not apply to an http:// root', async () => {
     const result = await world.run(['send', ...toOnCall, 'direct'], {env: {HTTPS_PROXY: proxy.url}})
     expect(result.exitCode).toBe(0)
