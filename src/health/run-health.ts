@@ -1,5 +1,6 @@
 import {resolveStateDir} from '../support/state-dir.js'
 import {apiRootFromEnv, BotApiClient, type RetryOptions} from '../api/index.js'
+import {proxySettingsFromEnv} from '../api/proxy-env.js'
 import type {Env} from '../config/index.js'
 import type {HealthReport} from './health-item.js'
 import {probeBot} from './probe-bot.js'
@@ -27,10 +28,14 @@ export interface HealthOptions extends TargetChoice {
 export async function runHealth(options: HealthOptions = {}): Promise<HealthReport> {
   const env = options.env ?? process.env
   const now = options.now ?? Date.now()
+  // The transport's variables are a usage error (exit 2) here as in every door, before any request: a bad proxy was
+  // one failed row per bot, as if each bot were broken. The bot layers stay rows: saying what is configured is the job.
+  const apiRoot = apiRootFromEnv(env).value
+  proxySettingsFromEnv(env)
   const openClient = (token: string) =>
     new BotApiClient({
       token,
-      apiRoot: apiRootFromEnv(env).value,
+      apiRoot,
       timeoutMs: options.timeoutMs ?? 10_000,
       debug: options.debug,
       retry: options.retry ?? {maxRetries: 1},

@@ -3,7 +3,7 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {ALERTS_BOT, callsOf, DEPLOY_BOT, jsonOf, ON_CALL, OPS_FORUM, REGISTRY_DISPLAY, REVOKED_TOKEN, STATUS_CHANNEL, useCliWorld, writeRegistry} from '../cli/fixture.js'
+import {ALERTS_BOT, callsOf, DEPLOY_BOT, expectUsageError, jsonOf, ON_CALL, OPS_FORUM, REGISTRY_DISPLAY, REVOKED_TOKEN, STATUS_CHANNEL, useCliWorld, writeRegistry} from '../cli/fixture.js'
 
 const world = useCliWorld()
 
@@ -56,6 +56,22 @@ describe('health', () => {
       status: 'ok',
       detail: 'FastPay Status (channel)',
     })
+  })
+
+  // The transport's variables are a usage error in health as in every door (TELEGRAM_API_BASE_URL already was); the
+  // bot layers stay rows, as health's job is to say what is configured. A bad proxy was a failed row per bot, exit 1.
+  it('a proxy variable that is not a URL: one line naming it, exit 2, no request, as a bad API root', async () => {
+    const env = {TELEGRAM_BOT_TOKEN: ALERTS_BOT.token, TELEGRAM_CHAT_IDS: String(ON_CALL.id)}
+    const [proxy, apiRoot, unused] = await Promise.all([
+      world.run(['health'], {env: {...env, HTTP_PROXY: 'http://ops:egress-secret@[bad'}}),
+      world.run(['health'], {env: {...env, TELEGRAM_API_BASE_URL: 'ftp://api.example'}}),
+      // Not the variable an http:// API root uses: still refused, as send refuses it.
+      world.run(['health', '--json'], {env: {...env, HTTPS_PROXY: 'http://[bad'}}),
+    ])
+    expectUsageError(proxy, 'Error: HTTP_PROXY is not a proxy URL: "http://[bad"')
+    expectUsageError(apiRoot, 'Error: TELEGRAM_API_BASE_URL: expected an http(s) URL, got "ftp://api.example"')
+    expect({exitCode: unused.exitCode, error: (jsonOf(unused) as {error?: {message?: string}}).error?.message}).toEqual({exitCode: 2, error: 'HTTPS_PROXY is not a proxy URL: "http://[bad"'})
+    expect(world.api.requests).toEqual([])
   })
 
   it('fails, exit 1, when nothing is configured', async () => {
