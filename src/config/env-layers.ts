@@ -84,6 +84,9 @@ function duplicateLine(bot: EnvBot): string {
   return `${BOT_CONFIGS_VAR}[${bot.index}].name: duplicate name "${bot.name}" (also ${BOT_CONFIGS_VAR}[${bot.sameNameAs}]; names ignore case)`
 }
 
+/** A name two TELEGRAM_BOT_CONFIGS entries share: that name alone is refused; a door acting on every bot skips it. */
+export class AmbiguousBotNameError extends UserError {}
+
 /**
  * The entry named `name` (any case). A name two entries share is refused in one line naming both: an old backend
  * told `alerts` from `ALERTS`, names here ignore case, and guessing would send through the wrong bot.
@@ -92,7 +95,7 @@ export function findEnvBot(bots: readonly EnvBot[], name: string): EnvBot | unde
   const key = name.trim().toLowerCase()
   const found = bots.find((bot) => bot.name?.toLowerCase() === key)
   const duplicate = found && bots.find((bot) => bot.sameNameAs === found.index)
-  if (duplicate) throw new UserError(duplicateLine(duplicate))
+  if (duplicate) throw new AmbiguousBotNameError(duplicateLine(duplicate))
   return found
 }
 

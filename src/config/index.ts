@@ -1,5 +1,6 @@
 export {type ChatId, CHAT_ID_EXPECTED, distinctChatIds, parseChatId, sameChatId, splitChatList} from './chat-id.js'
 export {
+  AmbiguousBotNameError,
   BOT_CONFIGS_VAR,
   BOT_TOKEN_VAR,
   CHAT_IDS_VAR,

@@ -3,7 +3,7 @@ import type {UserFromGetMe} from '@grammyjs/types'
 import type {BotApiClient} from '../api/index.js'
 import type {BotSession} from '../bot-session.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
-import {type BotPick, type Env, everyActiveBot, isTokenUnreadable, locateRegistry, type RegistryLocation, sameBotAsEarlier} from '../config/index.js'
+import {AmbiguousBotNameError, type BotPick, type Env, everyActiveBot, isTokenUnreadable, locateRegistry, type RegistryLocation, sameBotAsEarlier} from '../config/index.js'
 import type {LinkStore} from '../store/link-store.js'
 import type {KeyValueStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
@@ -82,8 +82,9 @@ export async function openServedBots(choice: BotChoice, options: WebhookOptions 
     try {
       session = await openPick(selector, choice, {...options, env})
     } catch (error) {
-      // Serving every registry bot: one whose token cannot be read is left out, alone, and said so.
-      if (!serveAll || !isTokenUnreadable(error)) throw error
+      // Serving every bot: one whose token cannot be read, or a name two TELEGRAM_BOT_CONFIGS entries share, is left
+      // out, alone, and said so.
+      if (!serveAll || !(isTokenUnreadable(error) || error instanceof AmbiguousBotNameError)) throw error
       warnings.add(`${error.message}: not served`)
       continue
     }

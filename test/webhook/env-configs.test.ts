@@ -4,7 +4,7 @@
 import {describe, expect, it, vi} from 'vitest'
 
 import {ALERTS_BOT, ANA, ANA_CHAT, callsOf, DEPLOY_BOT, expectNoToken, messageUpdate, SECRET, useWorld, writeRegistry} from './fixture.js'
-import {useServeProcesses} from './serve-process.js'
+import {type ServeProcess, useServeProcesses} from './serve-process.js'
 
 // Each test spawns CLI processes; on a loaded machine they need more than the default 30 s (not a timing assertion).
 vi.setConfig({testTimeout: 180_000})
@@ -19,6 +19,16 @@ const configs = JSON.stringify([
   {name: 'payments', token: ALERTS_BOT.token, chat_ids: `${ANA_CHAT.id}`},
 ])
 const env = {TELEGRAM_BOT_CONFIGS: configs, TELEGRAM_WEBHOOK_SECRET: SECRET, SITE_URL: 'https://ops.example.com/'}
+
+/** The deploy bot is served: a /help to it is answered; then serve stops cleanly and tells what it printed. */
+async function deployRepliesThenStop(server: ServeProcess) {
+  const header = {'X-Telegram-Bot-Api-Secret-Token': SECRET}
+  expect(await server.post(DEPLOY_BOT.id, messageUpdate(1, ANA_CHAT, ANA, '/help'), header)).toEqual({status: 200, text: ''})
+  await server.waitForLine(/^deploy: \/help in chat 4242: replied$/)
+  const stopped = await server.stop()
+  expect(stopped.exitCode).toBe(0)
+  return stopped
+}
 
 describe('webhook with TELEGRAM_BOT_CONFIGS only', () => {
   it('register --all sets one webhook per Telegram bot, at its Telegram id', async () => {
@@ -39,12 +49,25 @@ describe('webhook with TELEGRAM_BOT_CONFIGS only', () => {
       `serving alerts (@${ALERTS_BOT.username}) at /api/telegram/webhook/${ALERTS_BOT.id}/`,
       `serving deploy (@${DEPLOY_BOT.username}) at /api/telegram/webhook/${DEPLOY_BOT.id}/`,
     ])
-    const header = {'X-Telegram-Bot-Api-Secret-Token': SECRET}
-    expect(await server.post(DEPLOY_BOT.id, messageUpdate(1, ANA_CHAT, ANA, '/help'), header)).toEqual({status: 200, text: ''})
-    await server.waitForLine(/^deploy: \/help in chat 4242: replied$/)
-    const stopped = await server.stop()
-    expect(stopped.exitCode).toBe(0)
+    const stopped = await deployRepliesThenStop(server)
     expect(stopped.stderr).toBe('')
+  })
+
+  // `alerts` and `ALERTS` were two bots to the backend; names here ignore case, so that name is refused. The list's
+  // other bots are still served: the whole serve stopped (exit 2), and every bot's updates met a dead receiver.
+  it('two entries whose names differ only in case: serve leaves that name out, says so, and serves the others', async () => {
+    const ambiguous = JSON.stringify([
+      {name: 'alerts', token: ALERTS_BOT.token, chat_ids: `${ANA_CHAT.id}`},
+      {name: 'ALERTS', token: ALERTS_BOT.token, chat_ids: `${ANA_CHAT.id}`},
+      {name: 'deploy', token: DEPLOY_BOT.token, chat_ids: `${ANA_CHAT.id}`},
+    ])
+    const server = await startServe(world.cli, [], {...env, TELEGRAM_BOT_CONFIGS: ambiguous})
+    await server.waitForLine(/^listening on /)
+    expect(server.stdout().split('\n').filter((line) => line.startsWith('serving '))).toEqual([
+      `serving deploy (@${DEPLOY_BOT.username}) at /api/telegram/webhook/${DEPLOY_BOT.id}/`,
+    ])
+    const stopped = await deployRepliesThenStop(server)
+    expect(stopped.stderr.split('\n')).toContain('Warning: TELEGRAM_BOT_CONFIGS[1].name: duplicate name "ALERTS" (also TELEGRAM_BOT_CONFIGS[0]; names ignore case): not served')
   })
 
   it('a registry bot keeps its name: the entry of the same name is not served a second time', async () => {
