@@ -1,5 +1,6 @@
 import {Command, Config, Flags, type Interfaces} from '@oclif/core'
 
+import {checkBotFlag} from '../src/config/bot-flag.js'
 import {redact} from '../src/redact.js'
 import {jsonForRunnerLog} from '../src/support/runner-log.js'
 import {startUsageStats} from '../src/usage/usage-tally.js'
@@ -62,6 +63,7 @@ export abstract class BaseCommand<T extends typeof Command, R = unknown> extends
       strict: this.ctor.strict,
     })
     this.flags = flags as CommandFlags<T>
+    checkBotFlag((flags as {bot?: string}).bot)
     this.args = args as CommandArgs<T>
     for (const [name, flag] of Object.entries(metadata.flags)) if (flag?.setFromDefault) this.defaultedFlags.add(name)
     // Messages are counted per door: the command's topic (send, alert, deploy, digest, monitor, webhook; bots test is test).

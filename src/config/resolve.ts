@@ -1,5 +1,6 @@
 import {registerToken} from '../redact.js'
 import {MissingTokenError, UserError} from '../user-error.js'
+import {checkBotFlag} from './bot-flag.js'
 import {type ChatId, distinctChatIds, splitChatList} from './chat-id.js'
 import {
   BOT_CONFIGS_VAR,
@@ -174,8 +175,7 @@ function fromCandidate(candidate: Candidate, registry: LoadedRegistry, env: Env)
  * redaction. Throws a one-line UserError for unknown or disabled bots, bad values, or no token at all.
  */
 export async function resolveBot(request: BotRequest = {}, env: Env = process.env): Promise<ResolvedBot> {
-  // `--bot "$BOT"` with the variable unset: the seed's fallback took "" for a name no layer has, and sent.
-  if (request.bot !== undefined && request.bot.trim() === '') throw new UserError(`--bot: no bot name in ${JSON.stringify(request.bot)}`)
+  checkBotFlag(request.bot)
   const flagChats = request.chats?.length ? flagChatList(request.chats) : undefined
   const flagThread = request.thread === undefined ? undefined : checkThread(request.thread)
   const flagToken = request.token?.trim() || undefined

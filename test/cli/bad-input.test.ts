@@ -185,6 +185,15 @@ describe('bots and chats that cannot be used', () => {
         env: {TELEGRAM_BOT_TOKEN: T, TELEGRAM_CHAT_IDS: '42'},
         line: 'Error: --bot: no bot name in ""',
       },
+      // Doors that filter by --bot without resolving a bot: "" was taken for no filter, or a bot of that name.
+      '--bot empty, webhook unlink': {
+        args: ['webhook', 'unlink', '4242', '--bot', ''],
+        line: 'Error: --bot: no bot name in ""',
+      },
+      '--bot empty, alert outbox': {
+        args: ['alert', 'outbox', '--bot', ''],
+        line: 'Error: --bot: no bot name in ""',
+      },
       '--chat @name too short': {
         args: ['send', '--token', T, '--chat', '@ops', 'hi'],
         line: 'Error: --chat: "@ops" is not a chat id (integer or @username)',
