@@ -3,7 +3,7 @@ import {describeFailure, failedOf} from '../src/describe-failure.js'
 import {deployContextFromGitHub, type DeployNoticeResult, formatMessageIds, type GitHubRun, notifyDeploy} from '../src/deploy/index.js'
 import {redact} from '../src/redact.js'
 import {withCommandsStopped} from '../src/support/runner-log.js'
-import {MissingTokenError} from '../src/user-error.js'
+import {MissingTokenError, ProxySettingError} from '../src/user-error.js'
 import type {ActionCore} from './action-core.js'
 import {inActionTerms} from './action-terms.js'
 import {type ActionInputs, readInputs} from './inputs.js'
@@ -95,7 +95,9 @@ export async function run(core: ActionCore, readRun: () => GitHubRun, env: NodeJ
       if (inputs.failOnError) throw new NoticeFailedError(line)
       return notSent(core, line, `⚠️ Telegram deploy notice (${about}) not sent: input token is empty; ${why}.`)
     }
-    if (failure.code === 'usage' || inputs.failOnError) throw error
+    // The runner's proxy, not the step's inputs: the deploy goes on without its notice, as when Telegram is away.
+    const fromRunner = error instanceof ProxySettingError
+    if ((failure.code === 'usage' && !fromRunner) || inputs.failOnError) throw error
     return notSent(core, `deploy notice not sent: ${failure.message}`, `⚠️ Telegram deploy notice (${about}) not sent: ${failure.message}`)
   }
 

@@ -18,3 +18,10 @@ export function isUserError(error: unknown): error is UserError {
  * other mistakes: the Action in a fork's pull request, which gets no secrets, warns instead of failing.
  */
 export class MissingTokenError extends UserError {}
+
+/**
+ * A proxy variable (HTTPS_PROXY, HTTP_PROXY, …) the client cannot use. A mistake of the environment rather than of
+ * what a step was given: the Action, on a runner whose proxy it cannot use, warns that its notice was not sent
+ * instead of failing the deploy it announces.
+ */
+export class ProxySettingError extends UserError {}

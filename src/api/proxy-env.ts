@@ -1,6 +1,6 @@
 // Which proxy, if any, a request goes through: the variables curl, undici and most tools read, with their usual
 // precedence (lower case first) and NO_PROXY rules.
-import {UserError} from '../user-error.js'
+import {ProxySettingError} from '../user-error.js'
 
 export interface ProxySettings {
   /** The proxy for `url`, or undefined to connect directly (no variable set, or NO_PROXY covers the host). */
@@ -50,10 +50,10 @@ export function parseProxyUrl(variable: string, value: string): URL {
   try {
     url = new URL(withScheme)
   } catch {
-    throw new UserError(`${variable} is not a proxy URL: ${JSON.stringify(displayProxy(value))}`)
+    throw new ProxySettingError(`${variable} is not a proxy URL: ${JSON.stringify(displayProxy(value))}`)
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UserError(`${variable}: only http:// and https:// proxies are supported, got ${displayProxy(url)}`)
+    throw new ProxySettingError(`${variable}: only http:// and https:// proxies are supported, got ${displayProxy(url)}`)
   }
   return url
 }

@@ -64,4 +64,14 @@ describe('the Action behind a proxy', () => {
     expect(occurrences(result.stdout + result.stderr + result.summary, DEPLOY_BOT.token)).toBe(1)
     expect(job.api.requests).toEqual([])
   })
+
+  // The runner's environment, not the step's inputs: a self-hosted runner's SOCKS proxy, which curl reads, must not
+  // fail the deploy it announces (before the proxy check moved before any call, the notice failed alone, as a warning).
+  it('a proxy variable the client cannot use: a warning that the notice was not sent, and the deploy goes on', async () => {
+    const result = await step({HTTPS_PROXY: `socks5h://runner:${PROXY_PASSWORD}@proxy.corp:1080`})
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout.split('\n')).toEqual([MASK, '::warning::deploy notice not sent: HTTPS_PROXY: only http:// and https:// proxies are supported, got socks5h://proxy.corp:1080'])
+    expect(result.stdout + result.stderr + result.summary).not.toContain(PROXY_PASSWORD)
+    expect(job.api.requests).toEqual([])
+  })
 })

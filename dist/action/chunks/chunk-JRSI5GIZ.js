@@ -1,2 +1,0 @@
-import {createRequire as __fastpayCreateRequire} from 'node:module'; const require = __fastpayCreateRequire(import.meta.url);
-var o={ok:0,telegramRefused:1,usage:2,unreachable:3,spooled:75};function x(e){let r=o.ok;for(let s of e)n(s)>n(r)&&(r=s);return r}var n=e=>e===o.ok?0:e===o.spooled?1:2+e;var t=class extends Error{name="UserError";exitCode=o.usage};function u(e){return e instanceof t}var a=class extends t{};export{o as a,x as b,t as c,u as d,a as e};
