@@ -4,6 +4,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {createCliSandbox} from '../helpers/run-cli.js'
 import {redisForTests, type RedisForTests} from '../store/redis-server.js'
+import {closedPort} from '../api/fixture.js'
 import {ALERTS_BOT, callsOf, ON_CALL, useCliWorld} from './fixture.js'
 
 const world = useCliWorld()
@@ -57,6 +58,22 @@ describe('a throttle window opened while Redis was unreachable', () => {
     await redis.start()
     const again = await world.run(deploy, {env})
     expect(again).toEqual({exitCode: 0, stdout: '', stderr: 'Warning: deploy notice suppressed: the same notice went out within the window (1 held back so far)'})
+    expect(callsOf(world.api, 'sendMessage')).toHaveLength(1)
+  })
+})
+
+describe('a throttle window opened in Redis', () => {
+  // The fallback reads this host's files: a window Redis admitted was in Redis only, so the same alert went out again.
+  it('holds the same key back on this host once Redis is unreachable, within the window', async (context) => {
+    if (!available.redis) return context.skip(available.skip)
+    const sent = await world.run(['alert', 'Ledger lag', '--no-host'], {env: {...asAlerts, FASTPAY_TG_STORE: available.redis.url}})
+    expect([sent.exitCode, sent.stdout, sent.stderr]).toEqual([0, `sent to ${ON_CALL.id}: message 1`, ''])
+
+    const gone = `redis://127.0.0.1:${await closedPort()}`
+    const during = await world.run(['alert', 'Ledger lag', '--no-host'], {env: {...asAlerts, FASTPAY_TG_STORE: gone}})
+    expect(during.exitCode).toBe(0)
+    expect(during.stdout).toMatch(/^suppressed: 1 alert\(s\) with key "alerts:Ledger lag" held back; the next can go at /)
+    expect(during.stderr).toMatch(warningLine)
     expect(callsOf(world.api, 'sendMessage')).toHaveLength(1)
   })
 })

@@ -2,18 +2,26 @@ import type {Admission, AdmitSteps, ThrottleDecision, ThrottleTicket} from '../.
 import type {RedisLink} from '../redis/redis-link.js'
 import type {ThrottleStore} from '../types.js'
 
+/** This host's files: a ThrottleStore that can also keep a copy of a window Redis opened (FileThrottle). */
+export interface LocalThrottle extends ThrottleStore {
+  remember(ticket: ThrottleTicket, windowSeconds: number, now: number): Promise<void>
+}
+
 /**
  * Redis's throttle while Redis answers, this host's files while it does not: alerts keep going out (throttled per
  * host rather than per fleet, so a few duplicates across hosts) instead of failing. A ticket goes back to the store
  * that issued it. A window this host opened in its files while Redis was away still holds once Redis is back: it is
- * opened in Redis too before Redis decides, so the alert it let through is not sent again (by any host).
+ * opened in Redis too before Redis decides, so the alert it let through is not sent again (by any host). The other
+ * way round, a window Redis opens for an alert of this host is copied to its files, so that this host does not send
+ * that alert again while Redis is away. Each alert held back is counted by the store that held it back, and reported
+ * by that store's next send: never by both.
  */
 export class FallbackThrottle implements ThrottleStore {
   readonly #fromLocal = new WeakSet<ThrottleTicket>()
 
   constructor(
     readonly shared: ThrottleStore,
-    readonly local: ThrottleStore,
+    readonly local: LocalThrottle,
     readonly link: RedisLink,
   ) {}
 
@@ -21,7 +29,7 @@ export class FallbackThrottle implements ThrottleStore {
     return this.link.run(
       async () => {
         const openedAt = await this.#openedLocally(key, windowSeconds, now)
-        if (openedAt === undefined) return this.shared.decide(key, windowSeconds, now)
+        if (openedAt === undefined) return this.#remembered(await this.shared.decide(key, windowSeconds, now), windowSeconds, now)
         // admit opens the window at the time pendingSince gives, then decides (held back, and counted, in Redis).
         const admitted = await this.shared.admit(key, windowSeconds, now, {pendingSince: async () => openedAt, record: async () => undefined})
         return admitted.decision
@@ -48,9 +56,11 @@ export class FallbackThrottle implements ThrottleStore {
     return this.link.run(
       async () => {
         const openedAt = await this.#openedLocally(key, windowSeconds, now)
-        if (openedAt === undefined) return this.shared.admit(key, windowSeconds, now, once)
-        const pendingSince = async (sinceMs: number) => Math.max((await steps.pendingSince(sinceMs)) ?? openedAt, openedAt)
-        return this.shared.admit(key, windowSeconds, now, {...once, pendingSince})
+        const pendingSince =
+          openedAt === undefined ? steps.pendingSince : async (sinceMs: number) => Math.max((await steps.pendingSince(sinceMs)) ?? openedAt, openedAt)
+        const admitted = await this.shared.admit(key, windowSeconds, now, {...once, pendingSince})
+        await this.#remembered(admitted.decision, windowSeconds, now)
+        return admitted
       },
       async () => {
         if (recorded !== undefined) {
@@ -71,10 +81,13 @@ export class FallbackThrottle implements ThrottleStore {
   async release(ticket: ThrottleTicket, now = Date.now()): Promise<string[]> {
     if (this.#fromLocal.has(ticket)) return this.local.release(ticket, now)
     // The window stays shut until it ends: a lost release costs one suppressed alert, not a failed run.
-    return this.link.run(
+    const warnings = await this.link.run(
       () => this.shared.release(ticket, now),
       async () => [`throttle window of ${JSON.stringify(ticket.key)} not given back: ${this.link.display} is unreachable`],
     )
+    // Its copy in this host's files (same ticket) goes too, or an outage would hold back the alert that reached no chat.
+    await this.local.release(ticket, now).catch(() => undefined)
+    return warnings
   }
 
   async mute(key: string, untilMs: number, now = Date.now()): Promise<string[]> {
@@ -96,6 +109,12 @@ export class FallbackThrottle implements ThrottleStore {
       },
       () => this.local.peek(key, windowSeconds, now),
     )
+  }
+
+  /** Copies a window Redis opened to this host's files; a copy that cannot be written costs nothing but that copy. */
+  async #remembered(decision: ThrottleDecision, windowSeconds: number, now: number): Promise<ThrottleDecision> {
+    if (decision.send && decision.ticket) await this.local.remember(decision.ticket, windowSeconds, now).catch(() => undefined)
+    return decision
   }
 
   /**

@@ -126,6 +126,25 @@ export class FileThrottle implements ThrottleStore {
     )
   }
 
+  /**
+   * Writes down a window another store (Redis) opened at `now` with `ticket`, so that this host still holds the key
+   * back while that store is away (FallbackThrottle); `release` of that ticket gives it back here too. Alerts held
+   * back here stay counted here: the other store never saw them, so its send did not report them. A run holding
+   * the key's lock is not waited for long: this copy only matters during an outage.
+   */
+  async remember(ticket: ThrottleTicket, windowSeconds: number, now: number): Promise<void> {
+    const windowMs = windowSeconds * 1000
+    await this.#update(
+      ticket.key,
+      now,
+      (state) => ({
+        state: {...state, lastSentAt: now, sendId: ticket.sendId, previous: {lastSentAt: state.lastSentAt, suppressed: null}, windowMs},
+        result: undefined,
+      }),
+      {...this.#lock, timeoutMs: 1000},
+    )
+  }
+
   /** Suppresses every alert of `key` until `untilMs` (epoch ms); a time in the past lifts the mute. */
   async mute(key: string, untilMs: number, now = Date.now()): Promise<string[]> {
     return this.#update(key, now, (state, warnings) => ({
@@ -156,6 +175,7 @@ export class FileThrottle implements ThrottleStore {
     key: string,
     now: number,
     change: (state: ThrottleState, warnings: string[]) => {state?: ThrottleState; result: T} | Promise<{state?: ThrottleState; result: T}>,
+    lock = this.#lock,
   ): Promise<T> {
     await ensureStateDir(this.dir)
     const path = this.pathFor(key)
@@ -169,7 +189,7 @@ export class FileThrottle implements ThrottleStore {
           if (next !== undefined) await writeFileAtomic(path, `${JSON.stringify(next)}\n`, 0o600)
           return result
         },
-        this.#lock,
+        lock,
       )
     } catch (error) {
       throw stateDirError(this.dir, error)
