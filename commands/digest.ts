@@ -74,6 +74,8 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 T
       // A fleet's history is in Redis: a digest of this host's fallback files alone would tell the chats a partial
       // (often empty) story as the fleet's.
       const described = store.kind === 'redis' ? await store.describe() : undefined
+      // Credentials Redis refused are a mistake in the setting (exit 2); running again would not help.
+      if (described?.refusal) throw new UserError(`store ${described.target} ${described.refusal}`)
       if (described !== undefined && !described.reachable) {
         const {UnreachableError} = await import('../src/unreachable-error.js')
         const why = described.problem === undefined ? '' : ` (${described.problem})`

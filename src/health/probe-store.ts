@@ -33,6 +33,8 @@ async function describeStore(store: Store, stateDir: string, env: Env): Promise<
       const waiting = described.localWaiting ? `; ${described.localWaiting} alert(s) spooled here to hand over` : ''
       return {check: 'store', status: 'ok', detail: `redis ${described.target} ${from}, ping ${described.latencyMs} ms${waiting}`}
     }
+    // A wrong password is no outage that passes: the check fails, saying what to fix.
+    if (described.refusal) return {check: 'store', status: 'fail', detail: `redis ${described.target} ${from} ${described.refusal}`}
     const detail = `redis ${described.target} ${from} unreachable (${described.problem}); working on the files in ${displayPath(stateDir, env)}`
     return {check: 'store', status: 'warn', detail}
   } catch (error) {

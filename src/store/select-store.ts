@@ -111,7 +111,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     url: setting.url,
     display: setting.display,
     ...pick(tuning, ['connectTimeoutMs', 'commandTimeoutMs', 'retryAfterMs']),
-    onDown: (line) => onWarning(`${line}; using the file store in ${stateDir} until it is back`),
+    source: setting.source,
+    onDown: (line, refused) => onWarning(`${line}; using the file store in ${stateDir} until it is ${refused ? 'fixed' : 'back'}`),
   })
   const shared = {redis: link.redis, ...pick(tuning, ['prefix'])}
   const outbox = new FallbackOutbox(
@@ -146,7 +147,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
         target: setting.display,
         source: setting.source,
         reachable,
-        ...(reachable ? {latencyMs: ping.latencyMs} : {problem: ping.problem}),
+        ...(reachable ? {latencyMs: ping.latencyMs} : {problem: ping.problem, ...(link.refusal ? {refusal: link.refusal} : {})}),
         localWaiting: await localWaiting(),
       }
     },

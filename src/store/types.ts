@@ -139,6 +139,11 @@ export interface StoreDescription {
   latencyMs?: number
   /** Why Redis is unreachable: one line, redacted. */
   problem?: string
+  /**
+   * Set when Redis refused the URL's credentials (wrong or missing password): a mistake to fix, not an outage. What
+   * to say after the store's name: `refused the password (WRONGPASS …): set the right one in env FASTPAY_TG_STORE`.
+   */
+  refusal?: string
   /** Alerts spooled on this host while Redis was unreachable, not yet handed to it. */
   localWaiting?: number
 }

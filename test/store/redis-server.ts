@@ -28,9 +28,10 @@ function hasRedisServer(): boolean {
 }
 
 /** A Redis to test against, or why there is none (for the describe's name, so the skip says why). */
-export async function redisForTests(options: {own?: boolean; dataDir?: string} = {}): Promise<RedisForTests> {
+/** `args`: more redis-server options (`--requirepass x`); a server of our own is started for them. */
+export async function redisForTests(options: {own?: boolean; dataDir?: string; args?: string[]} = {}): Promise<RedisForTests> {
   const fromEnv = process.env.REDIS_URL
-  if (fromEnv && !options.own) {
+  if (fromEnv && !options.own && !options.args) {
     return {redis: {url: fromEnv, own: false, stop: async () => {}, start: async () => {}, pause: () => {}, resume: () => {}}}
   }
   if (!hasRedisServer()) {
@@ -40,7 +41,7 @@ export async function redisForTests(options: {own?: boolean; dataDir?: string} =
     console.warn(`Redis store tests ${skip}`)
     return {skip}
   }
-  return {redis: await startOwnRedis(options.dataDir)}
+  return {redis: await startOwnRedis(options.dataDir, options.args)}
 }
 
 /**
@@ -74,12 +75,12 @@ export async function redisForFile(): Promise<{skip?: string; client(): Promise<
 }
 
 /** `dataDir`: where `SAVE` writes and a start reads (a Redis that comes back with its data), else nowhere. */
-async function startOwnRedis(dataDir?: string): Promise<TestRedis> {
+async function startOwnRedis(dataDir?: string, args: string[] = []): Promise<TestRedis> {
   const port = await closedPort()
   let child: ChildProcess | undefined
   const start = async () => {
     const persistence = dataDir === undefined ? [] : ['--dir', dataDir, '--dbfilename', 'dump.rdb']
-    child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', ...persistence], {
+    child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', ...persistence, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const started = child

@@ -22,3 +22,13 @@ export function isRedisUnavailable(error: unknown): boolean {
   if (code !== undefined && NETWORK_CODES.has(code)) return true
   return UNREACHABLE_MESSAGES.some((message) => error.message.startsWith(message))
 }
+
+/**
+ * What to tell the user when Redis refused the URL's credentials (`reason`: Redis's reply): a mistake in the store
+ * setting that no retry mends, not an outage. `source` says where the URL came from (`env FASTPAY_TG_STORE`).
+ */
+export function credentialsRefusal(reason: string, source: string): string | undefined {
+  if (/^(WRONGPASS\b|ERR invalid (password|username-password))/.test(reason)) return `refused the password (${reason}): set the right one in ${source}`
+  if (/^NOAUTH\b/.test(reason)) return `asks for a password (${reason}): set it in ${source}`
+  return undefined
+}

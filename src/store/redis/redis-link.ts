@@ -1,7 +1,7 @@
 import type {Redis} from 'ioredis'
 
 import {redact} from '../../redact.js'
-import {isRedisUnavailable} from './redis-errors.js'
+import {credentialsRefusal, isRedisUnavailable} from './redis-errors.js'
 import {errorMessage} from '../../support/error-message.js'
 
 export interface RedisLinkOptions {
@@ -15,8 +15,13 @@ export interface RedisLinkOptions {
   commandTimeoutMs?: number
   /** Once Redis was found unreachable, it is tried again no sooner than this. @default 30_000 */
   retryAfterMs?: number
-  /** Told once each time Redis goes from reachable (or untried) to unreachable: one line, redacted. @default none */
-  onDown?: (line: string) => void
+  /** Where the URL came from, for the line that says how to fix refused credentials. @default 'the store URL' */
+  source?: string
+  /**
+   * Told once each time Redis goes from reachable (or untried) to unreachable: one line, redacted; `refused` when
+   * Redis refused the URL's credentials (a mistake to fix rather than an outage to wait out). @default none
+   */
+  onDown?: (line: string, refused: boolean) => void
   /** @default Date.now */
   now?: () => number
 }
@@ -32,7 +37,8 @@ export class RedisLink {
   readonly redis: Redis
   readonly #connectTimeoutMs: number
   readonly #retryAfterMs: number
-  readonly #onDown: (line: string) => void
+  readonly #onDown: (line: string, refused: boolean) => void
+  readonly #source: string
   readonly #now: () => number
   #connecting: Promise<boolean> | undefined
   #downSince: number | undefined
@@ -46,6 +52,7 @@ export class RedisLink {
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 1000
     this.#retryAfterMs = options.retryAfterMs ?? 30_000
     this.#onDown = options.onDown ?? (() => {})
+    this.#source = options.source ?? 'the store URL'
     this.#now = options.now ?? Date.now
     // Without a listener ioredis prints each connection error itself; the reason is kept for the warning instead.
     redis.on('error', (error: Error) => (this.#lastError = oneLine(error)))
@@ -74,6 +81,11 @@ export class RedisLink {
   /** Why Redis was last found unreachable. */
   get problem(): string | undefined {
     return this.#downSince === undefined ? undefined : this.#lastError
+  }
+
+  /** When Redis refused the URL's credentials: what to say after the store's name (why, and where to fix it). */
+  get refusal(): string | undefined {
+    return this.problem === undefined ? undefined : credentialsRefusal(this.problem, this.#source)
   }
 
   /**
@@ -114,7 +126,8 @@ export class RedisLink {
     this.#dropConnection()
     if (this.#downSince !== undefined) return
     this.#downSince = this.#now()
-    this.#onDown(redact(`store ${this.display} unreachable (${reason})`))
+    const refusal = this.refusal
+    this.#onDown(redact(`store ${this.display} ${refusal ?? `unreachable (${reason})`}`), refusal !== undefined)
   }
 
   /** Round trip of a PING, or why there was none. Tries to connect even within `retryAfterMs`. */
