@@ -112,6 +112,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     display: setting.display,
     ...pick(tuning, ['connectTimeoutMs', 'commandTimeoutMs', 'retryAfterMs']),
     source: setting.source,
+    onNotice: onWarning,
     onDown: (line, refused) => onWarning(`${line}; using the file store in ${stateDir} until it is ${refused ? 'fixed' : 'back'}`),
   })
   const shared = {redis: link.redis, ...pick(tuning, ['prefix'])}

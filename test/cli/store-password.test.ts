@@ -72,3 +72,32 @@ describe('a Redis store that refuses the password', () => {
     expect(world.api.requests).toEqual([])
   })
 })
+
+describe('a Redis store given a password it does not ask for', () => {
+  let open: RedisForTests
+  beforeAll(async () => {
+    open = await redisForTests({own: true})
+  })
+  afterAll(async () => {
+    await open.redis?.stop()
+  })
+
+  // The Redis client printed its own "[WARN] This Redis server's `default` user does not require a password…" on
+  // stderr, outside --json.
+  it('alert: one warning line of ours (under --json warnings too), and Redis is used', async (context) => {
+    if (!open.redis) return context.skip(open.skip)
+    const {port: openPort} = new URL(open.redis.url)
+    const env = {...asAlerts, FASTPAY_TG_STORE: `redis://:spare-s3cret@127.0.0.1:${openPort}/0`}
+    const line = `store redis://:***@127.0.0.1:${openPort}/0 asks for no password, but the URL gives one: remove it from env FASTPAY_TG_STORE`
+    const plain = await world.run(['alert', 'Cache cold', '--no-host'], {env})
+    expect(plain).toEqual({exitCode: 0, stdout: `sent to ${ON_CALL.id}: message 1`, stderr: `Warning: ${line}`})
+    const json = await world.run(['alert', 'Cache cold', '--no-host', '--json'], {env})
+    // Our warnings go to stderr under --json too (stdout stays JSON), and are carried under `warnings`.
+    expect([json.exitCode, json.stderr]).toEqual([0, `Warning: ${line}`])
+    const result = jsonOf(json) as {status: string; warnings?: string[]}
+    // Held back by Redis: the window the first run opened there.
+    expect([result.status, result.warnings]).toEqual(['suppressed', [line]])
+    expect(plain.stderr + json.stdout).not.toContain('spare-s3cret')
+    expect(callsOf(world.api, 'sendMessage')).toHaveLength(1)
+  })
+})

@@ -22,6 +22,8 @@ export interface RedisLinkOptions {
    * Redis refused the URL's credentials (a mistake to fix rather than an outage to wait out). @default none
    */
   onDown?: (line: string, refused: boolean) => void
+  /** Told what the Redis client would print itself (a password given to a Redis that asks for none): one line each. */
+  onNotice?: (line: string) => void
   /** @default Date.now */
   now?: () => number
 }
@@ -39,6 +41,8 @@ export class RedisLink {
   readonly #retryAfterMs: number
   readonly #onDown: (line: string, refused: boolean) => void
   readonly #source: string
+  readonly #onNotice: (line: string) => void
+  readonly #noticed = new Set<string>()
   readonly #now: () => number
   #connecting: Promise<boolean> | undefined
   #downSince: number | undefined
@@ -53,6 +57,7 @@ export class RedisLink {
     this.#retryAfterMs = options.retryAfterMs ?? 30_000
     this.#onDown = options.onDown ?? (() => {})
     this.#source = options.source ?? 'the store URL'
+    this.#onNotice = options.onNotice ?? (() => {})
     this.#now = options.now ?? Date.now
     // Without a listener ioredis prints each connection error itself; the reason is kept for the warning instead.
     redis.on('error', (error: Error) => (this.#lastError = oneLine(error)))
@@ -158,6 +163,7 @@ export class RedisLink {
 
   async #connect(): Promise<boolean> {
     this.#lastAttemptAt = this.#now()
+    const said = this.#catchClientWarnings()
     try {
       // ioredis applies connectTimeout to the socket; this bounds the handshake after it too.
       await withTimeout(this.redis.connect(), this.#connectTimeoutMs * 2, `connect timed out after ${this.#connectTimeoutMs * 2} ms`)
@@ -171,7 +177,36 @@ export class RedisLink {
     } catch (error) {
       this.markDown(error)
       return false
+    } finally {
+      for (const line of said()) this.#notice(line)
     }
+  }
+
+  /**
+   * ioredis prints some remarks on the handshake with console.warn (only our doors print, and --json carries our
+   * warnings): while connecting, those are caught (anything else goes on to console.warn). Returns what was caught.
+   */
+  #catchClientWarnings(): () => string[] {
+    const caught: string[] = []
+    const warn = console.warn
+    console.warn = (...args: unknown[]) => {
+      const text = args.map(String).join(' ')
+      if (/^\[(WARN|ERROR)\] /.test(text) || text.startsWith('Skipping the ready check')) caught.push(text)
+      else warn(...args)
+    }
+    return () => {
+      console.warn = warn
+      return caught
+    }
+  }
+
+  #notice(clientLine: string): void {
+    const line = clientLine.includes('does not require a password')
+      ? `store ${this.display} asks for no password, but the URL gives one: remove it from ${this.#source}`
+      : redact(`store ${this.display}: ${clientLine.replace(/^\[(WARN|ERROR)\] /, '')}`)
+    if (this.#noticed.has(line)) return
+    this.#noticed.add(line)
+    this.#onNotice(line)
   }
 }
 
