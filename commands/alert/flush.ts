@@ -5,7 +5,7 @@ import {BaseCommand} from '../base-command.js'
 
 export default class AlertFlush extends BaseCommand<typeof AlertFlush, FlushAlertsReport> {
   static override summary = 'Deliver the alerts waiting in the outbox, oldest first, each exactly once.'
-  static override description = `Also \`fastpay-tg flush\`. An entry leaves the outbox only after Telegram accepted it for every chat. Safe to run from cron next to other alerts and flushes: an entry left claimed by a run that died is taken over at once on its host, else once its 60 s lease runs out. An unreadable entry is moved to outbox/corrupt/ with one warning; throttle keys whose window is over are removed. Exit codes: 0 outbox empty, 75 alerts still waiting, 2 bad input.`
+  static override description = `Also \`fastpay-tg flush\`. An entry leaves the outbox only after Telegram accepted it for every chat. Safe to run from cron next to other alerts and flushes: an entry left claimed by a run that died is taken over at once on its host, else once its 60 s lease runs out. An unreadable entry is moved to outbox/corrupt/ with one warning; throttle keys whose window is over are removed. Exit codes: 0 outbox empty (or what is left is being delivered by another run), 75 alerts still waiting, 2 bad input.`
 
   static override aliases = ['flush']
   static override examples = ['<%= config.bin %> alert flush', '<%= config.bin %> flush', '<%= config.bin %> alert flush --bot alerts --json']
@@ -38,8 +38,14 @@ export default class AlertFlush extends BaseCommand<typeof AlertFlush, FlushAler
       }
       if (bot.stoppedBy) this.warnLine(`bot ${bot.bot}: ${bot.stoppedBy}`)
     }
-    this.log(report.waiting === 0 ? 'outbox empty' : `${report.waiting} alert(s) still waiting`)
+    this.log(leftLine(report))
+    // 75 says Telegram could not take something now; an entry another run is delivering is on its way.
     if (report.waiting > 0) process.exitCode = ExitCode.spooled
     return report
   }
+}
+
+function leftLine({waiting, deliveringElsewhere: elsewhere}: FlushAlertsReport): string {
+  if (waiting === 0) return elsewhere === 0 ? 'outbox empty' : `${elsewhere} alert(s) being delivered by another run`
+  return `${waiting} alert(s) still waiting${elsewhere === 0 ? '' : `; ${elsewhere} being delivered by another run`}`
 }

@@ -1,4 +1,4 @@
-import type {FlushReport} from '../store/outbox-types.js'
+import type {FlushReport, OutboxListing} from '../store/outbox-types.js'
 import {limiterFor} from '../rate-limit/telegram-limiter.js'
 import {type DeliverOptions, deliverToChats} from '../send/deliver.js'
 import {ChatMigrations} from '../send/migrations.js'
@@ -19,8 +19,13 @@ export interface FlushAlertsOptions {
 export interface FlushAlertsReport {
   /** One flush per bot, in the order of each bot's oldest entry. */
   bots: Array<{bot: string} & FlushReport>
-  /** Entries still waiting, all bots together. */
+  /** Entries still waiting, all bots together: not those another live run is delivering (`deliveringElsewhere`). */
   waiting: number
+  /**
+   * Entries another flush or alert is delivering right now (a live claim: a process of this host that runs, or a
+   * consumer elsewhere whose lease has not run out): on their way, not waiting on this run's account.
+   */
+  deliveringElsewhere: number
   warnings: string[]
 }
 
@@ -32,7 +37,7 @@ export async function flushAlerts(options: FlushAlertsOptions): Promise<FlushAle
   const setAside = await outbox.setAsideUnreadable()
   const listing = await outbox.list(only)
   const bots = [...new Set(listing.items.map((item) => item.entry.bot))]
-  const report: FlushAlertsReport = {bots: [], waiting: 0, warnings: [...setAside, ...listing.warnings]}
+  const report: FlushAlertsReport = {bots: [], waiting: 0, deliveringElsewhere: 0, warnings: [...setAside, ...listing.warnings]}
   for (const bot of bots) {
     let opened: Promise<{send: SendTo}> | undefined
     const flushed = await outbox.flush(
@@ -46,8 +51,17 @@ export async function flushAlerts(options: FlushAlertsOptions): Promise<FlushAle
     report.bots.push({bot, ...flushed})
     report.warnings.push(...flushed.warnings)
   }
-  report.waiting = (await outbox.list(only)).items.length
-  return report
+  return {...report, ...countLeft(await outbox.list(only))}
+}
+
+/**
+ * What a listing taken after a flush holds: entries waiting, and entries claimed by another live run (this run's
+ * claims are all given back by then). A claim left by a process of this host that died is waiting: the next flush
+ * takes it over at once.
+ */
+export function countLeft(listing: OutboxListing): {waiting: number; deliveringElsewhere: number} {
+  const elsewhere = listing.items.filter((item) => item.claimedBy !== undefined && !item.holderGone).length
+  return {waiting: listing.items.length - elsewhere, deliveringElsewhere: elsewhere}
 }
 
 type SendTo = (

@@ -1,5 +1,5 @@
 import type {AlertTarget} from '../alert/alert-target.js'
-import {flushAlerts} from '../alert/flush-alerts.js'
+import {countLeft, flushAlerts} from '../alert/flush-alerts.js'
 import {describeFailure} from '../describe-failure.js'
 import type {OutboxStore} from '../store/types.js'
 import type {ApplyReport} from './apply-results.js'
@@ -8,7 +8,7 @@ import type {ApplyReport} from './apply-results.js'
 export interface OutboxFlush {
   /** Entries Telegram took, each for the chats named. */
   delivered: Array<{id: string; bot: string; chats: Array<number | string>}>
-  /** Entries still waiting after the pass, every bot's. */
+  /** Entries still waiting after the pass, every bot's (not those another run is delivering right now). */
   waiting: number
   /** The bots whose entries wait because Telegram could not take them now, and why (a flood wait says until when). */
   held: Array<{bot: string; reason: string}>
@@ -36,7 +36,7 @@ export async function flushOutbox(options: FlushOutboxOptions): Promise<OutboxFl
   const listing = await outbox.list()
   const bots = [...new Set(listing.items.map((item) => item.entry.bot))].filter((bot) => !options.flushedAlready.has(bot))
   // The listing's warnings (an unreadable entry) come again, once, from flushAlerts, which sets such entries aside.
-  const report: OutboxFlush = {delivered: [], waiting: listing.items.length, held: [], warnings: []}
+  const report: OutboxFlush = {delivered: [], waiting: countLeft(listing).waiting, held: [], warnings: []}
   if (bots.length === 0) return report
   for (const bot of bots) {
     const flushed = await flushAlerts({outbox, bot, openBot: options.openBot})
@@ -49,7 +49,8 @@ export async function flushOutbox(options: FlushOutboxOptions): Promise<OutboxFl
       for (const refused of entry.refused) report.warnings.push(`outbox ${entry.id}: ${refused.chatId} refused it: ${refused.error}`)
     }
   }
-  report.waiting = (await outbox.list()).items.length
+  // An entry another run (a flush, another host's pass) is delivering right now is on its way, not waiting.
+  report.waiting = countLeft(await outbox.list()).waiting
   return report
 }
 

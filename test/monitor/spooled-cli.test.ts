@@ -2,7 +2,7 @@
 // systemd unit expect (exit 75: "goes with the next pass"), not only at the check's recovery or with alert flush.
 import {rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 
 import {callsOf, HEALTH_BOT, ON_CALL, useCliWorld, writeRegistry} from '../cli/fixture.js'
 
@@ -46,6 +46,26 @@ describe('monitor run with an alert waiting in the outbox', () => {
     expect(passes.filter((pass) => pass.stdout.startsWith('outbox delivered'))).toHaveLength(1)
     expect(downTexts()).toEqual(['❌ api4 is down'])
     expect(await world.run(['monitor', 'run', '--file', file])).toEqual({exitCode: 0, stdout: '', stderr: ''})
+  }, 120_000)
+
+  // Every host's pass flushes: a pass that found the entry claimed by another run's delivery exited 75, as if
+  // Telegram could not take it.
+  it('an entry another run is delivering right now is not waiting: the pass exits 0', async () => {
+    const file = await spoolDownAlert()
+    let release = () => {}
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    world.api.failNext({method: 'sendMessage', kind: {gate}})
+    const flush = world.run(['alert', 'flush'])
+    let pass: Awaited<typeof flush> | undefined
+    try {
+      await vi.waitFor(() => expect(callsOf(world.api, 'sendMessage')).toHaveLength(1), {timeout: 20_000, interval: 10})
+      pass = await world.run(['monitor', 'run', '--file', file])
+    } finally {
+      release()
+    }
+    expect((await flush).exitCode).toBe(0)
+    expect(pass).toEqual({exitCode: 0, stdout: '', stderr: ''})
+    expect(downTexts()).toEqual(['❌ api4 is down'])
   }, 120_000)
 
   it('still waiting when Telegram is still unreachable: the pass says nothing new and exits 75', async () => {
