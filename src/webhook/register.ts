@@ -163,7 +163,7 @@ async function secretForRegister(request: RegisterRequest, env: Env): Promise<{s
     const secret = await ensureWebhookSecret(store.kv, env)
     // Redis stopped answering between the check and the write: the secret may be on this host's files alone.
     if (store.kind === 'redis' && storeWarnings.length > warnedBefore) {
-      throw secretStoreError(`store ${(await store.describe()).target} stopped answering`, 'nothing was registered')
+      throw secretStoreError({line: `store ${(await store.describe()).target} stopped answering`, refused: false}, 'nothing was registered')
     }
     const where = store.kind === 'redis' ? 'the Redis store' : `${stateDir} (0600)`
     const said = secret.source === 'generated' ? 'generated a webhook secret and stored it in' : 'using the webhook secret stored in'

@@ -6,6 +6,7 @@ import type {Env} from '../config/index.js'
 import {registerSecret} from '../redact.js'
 import type {KeyValueStore, StoreDescription} from '../store/types.js'
 import {UnreachableError} from '../unreachable-error.js'
+import {UserError} from '../user-error.js'
 import {readWebhookSecret, SECRET_VAR} from './webhook-url.js'
 import {nodeCrypto} from '../support/node-crypto.js'
 
@@ -59,13 +60,25 @@ export async function ensureWebhookSecret(kv: KeyValueStore, env: Env = process.
  * unreachable, one read or made on this host's files would be refused by every other server (or would refuse
  * Telegram's requests). Says which store does not answer and why, or undefined when the secret can be had.
  */
-export async function unreachableSecretStore(store: {kind: 'file' | 'redis'; describe(): Promise<StoreDescription>}, env: Env): Promise<string | undefined> {
+export async function unreachableSecretStore(store: {kind: 'file' | 'redis'; describe(): Promise<StoreDescription>}, env: Env): Promise<SecretStoreProblem | undefined> {
   if (store.kind !== 'redis' || readWebhookSecret(env) !== undefined) return undefined
   const now = await store.describe()
-  return now.active === 'redis' ? undefined : `store ${now.target} unreachable (${now.problem ?? 'no answer'})`
+  if (now.active === 'redis') return undefined
+  if (now.refusal) return {line: `store ${now.target} ${now.refusal}`, refused: true}
+  return {line: `store ${now.target} unreachable (${now.problem ?? 'no answer'})`, refused: false}
 }
 
-/** Exit 3 for `unreachableSecretStore`'s answer; `notDone` says what was not done. */
-export function secretStoreError(unreachable: string, notDone: string): UnreachableError {
-  return new UnreachableError(`${unreachable}, and the webhook secret is kept there: ${notDone}; run again once it answers, or set ${SECRET_VAR}`)
+/** Why the fleet's secret cannot be had: `refused` when Redis refused the URL's credentials (a mistake to fix). */
+export interface SecretStoreProblem {
+  line: string
+  refused: boolean
+}
+
+/**
+ * Exit 3 for `unreachableSecretStore`'s answer, or 2 when Redis refused the password (running again will not help);
+ * `notDone` says what was not done.
+ */
+export function secretStoreError(problem: SecretStoreProblem, notDone: string): UnreachableError | UserError {
+  if (problem.refused) return new UserError(`${problem.line}; the webhook secret is kept there: ${notDone}`)
+  return new UnreachableError(`${problem.line}, and the webhook secret is kept there: ${notDone}; run again once it answers, or set ${SECRET_VAR}`)
 }

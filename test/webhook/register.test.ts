@@ -164,6 +164,28 @@ describe('webhook register: the secret and the options', () => {
     for (const text of [plain.stderr, json.stdout]) expect(text).not.toContain('s3cret-pass')
   })
 
+  // A wrong password was "unreachable …; run again once it answers", exit 3: no run mends it.
+  it('Redis refuses the password: register and serve stop with exit 2 saying so, nothing registered', async (context) => {
+    const guarded = await redisForTests({own: true, args: ['--requirepass', 'right-pass']})
+    if (!guarded.redis) return context.skip(guarded.skip)
+    try {
+      writeRegistry(world.cli, REGISTRY)
+      const {port} = new URL(guarded.redis.url)
+      const env = {FASTPAY_TG_STORE: `redis://:wrong-s3cret@127.0.0.1:${port}/0`, TELEGRAM_WEBHOOK_SECRET: undefined}
+      const refusal = `store redis://:***@127.0.0.1:${port}/0 refused the password (WRONGPASS invalid username-password pair or user is disabled.): set the right one in env FASTPAY_TG_STORE; the webhook secret is kept there`
+      const registered = await world.run(base, env)
+      expect([registered.exitCode, registered.stdout]).toEqual([2, ''])
+      expect(registered.stderr.split('\n').at(-1)).toBe(`Error: ${refusal}: nothing was registered`)
+      const served = await world.run(['webhook', 'serve', '--port', '0'], env)
+      expect([served.exitCode, served.stdout]).toEqual([2, ''])
+      expect(served.stderr).toBe(`Error: ${refusal}: not serving (--insecure-no-secret serves without one)`)
+      for (const text of [registered.stderr, served.stderr]) expect(text).not.toContain('wrong-s3cret')
+      expect(world.api.requests).toEqual([])
+    } finally {
+      await guarded.redis.stop()
+    }
+  })
+
   it('Redis unreachable: serve does not start on a secret of this host alone (exit 3), but does with the variable', async () => {
     writeRegistry(world.cli, REGISTRY)
     const store = `redis://:s3cret-pass@127.0.0.2:${await closedPort()}/0`
