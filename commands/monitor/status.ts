@@ -38,6 +38,13 @@ export default class MonitorStatus extends BaseCommand<typeof MonitorStatus, Mon
     ])
     const {openMonitorRuntime} = await import('../../src/monitor/runtime.js')
     const runtime = await openMonitorRuntime({...this.botOptions, stateDir: flags['state-dir'], onWarning: (line) => this.warnLine(line)})
+    // A password Redis refuses: this host's files are not the fleet's state, and running again will not help (exit 2).
+    const refusal = await runtime.refusal()
+    if (refusal !== undefined) {
+      await runtime.close()
+      const {UserError} = await import('../../src/user-error.js')
+      throw new UserError(refusal)
+    }
     // Read once, for the page and the table; from the parse cache while the file is the one `monitor run` read.
     const location = locateMonitors(flags.file)
     const monitors = loadMonitors(location, process.env, {stateDir: runtime.stateDir, debug: this.debugLine}).then(

@@ -54,6 +54,8 @@ export interface MonitorRuntime {
   finish(): Promise<string[]>
   /** Ends the store's connection (Redis), so that the process can exit. */
   close(): Promise<void>
+  /** When Redis refused the store URL's credentials: why, and where to fix them (see StoreDescription.refusal). */
+  refusal(): Promise<string | undefined>
 }
 
 /**
@@ -99,5 +101,10 @@ export async function openMonitorRuntime(options: MonitorRuntimeOptions): Promis
     recordPass: shared ? (report) => recordHostView(store.kv, {host, at: report.startedAt, checks: report.checks}) : async () => {},
     finish: targets.finish,
     close: () => store.close(),
+    refusal: async () => {
+      if (!shared) return undefined
+      const described = await store.describe()
+      return described.refusal === undefined ? undefined : `store ${described.target} ${described.refusal}`
+    },
   }
 }

@@ -60,6 +60,17 @@ describe('a Redis store that refuses the password', () => {
     expect(result.stdout + result.stderr).not.toContain('wrong-s3cret')
   })
 
+  it('monitor status: exit 2 with the refusal, no state of this host\'s files shown as the fleet\'s', async (context) => {
+    if (!available.redis) return context.skip(available.skip)
+    const env = {...asAlerts, FASTPAY_TG_STORE: `redis://:wrong-s3cret@127.0.0.1:${port}/0`}
+    const result = await world.run(['monitor', 'status'], {env})
+    expect([result.exitCode, result.stdout]).toEqual([2, ''])
+    expect(result.stderr.split('\n').at(-1)).toBe(
+      `Error: store redis://:***@127.0.0.1:${port}/0 refused the password (${REFUSED}): set the right one in env FASTPAY_TG_STORE`,
+    )
+    expect(result.stderr).not.toContain('wrong-s3cret')
+  })
+
   it('digest: exit 2 with the refusal, nothing sent', async (context) => {
     if (!available.redis) return context.skip(available.skip)
     const env = {...asAlerts, FASTPAY_TG_STORE: `redis://:wrong-s3cret@127.0.0.1:${port}/0`}
