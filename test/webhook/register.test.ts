@@ -243,6 +243,8 @@ describe('webhook register: the secret and the options', () => {
       await forget()
       await redis.quit()
       otherHost.cleanup()
+      // A redis-server this test started (no REDIS_URL) outlived the run.
+      if (available.redis.own) await available.redis.stop()
     }
   })
 
