@@ -70,7 +70,7 @@ Exit codes: 0 delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Tel
     'link-preview': Flags.boolean({description: 'Show a preview of the first link.'}),
     protect: Flags.boolean({description: 'Forbid forwarding and saving the messages.'}),
     document: Flags.string({description: 'A file sent as a reply to the notice in every chat.'}),
-    photo: Flags.string({description: 'An image sent as a reply to the notice in every chat.'}),
+    photo: Flags.string({description: 'An image sent as a reply to the notice in every chat (at most 10 MB, Telegram\'s limit for photos).'}),
     'dry-run': Flags.boolean({description: 'Print the notice and its chats; send nothing.'}),
     deadline: Flags.string({description: 'Seconds for the whole notice (every request and retry); chats not reached by then are reported as not sent.', default: '45'}),
     repository: Flags.string({description: 'Repository name shown (default: from the CI).', helpGroup: 'CONTEXT'}),

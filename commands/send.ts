@@ -61,7 +61,7 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
     }),
     'state-dir': Flags.string({description: 'State directory: the outbox (--outbox), and flood waits kept from a 429.', env: 'FASTPAY_TG_STATE_DIR'}),
     'max-bytes': Flags.integer({
-      description: 'Most bytes read: longer text is cut with a note (default 1 MiB); a longer --document or --photo, piped or by path, is refused (default 50000000, Telegram\'s upload limit).',
+      description: 'Most bytes read: longer text is cut with a note (default 1 MiB); a longer --document or --photo, piped or by path, is refused (default 50000000, Telegram\'s upload limit; a photo over 10000000 bytes is refused whatever this says).',
       min: 1,
     }),
   }

@@ -5,7 +5,7 @@ import {type BotRequest, type ChatId, type Env, sameChatId} from '../config/inde
 import {describeFailure, type FailureDescription, failedOf} from '../describe-failure.js'
 import {ExitCode, type ExitCodeValue, worstExitCode} from '../exit-codes.js'
 import {fitMessage, type ParseMode} from '../format/index.js'
-import {DEFAULT_MAX_BYTES, formatBytes} from '../input/byte-limit.js'
+import {DEFAULT_MAX_BYTES, formatBytes, photoTooLarge, TELEGRAM_PHOTO_BYTES} from '../input/byte-limit.js'
 import {redact} from '../redact.js'
 import {limiterFor} from '../rate-limit/telegram-limiter.js'
 import {MissingTokenError, UserError} from '../user-error.js'
@@ -212,10 +212,13 @@ async function checkAttachments(attachments: readonly Attachment[], warnings: st
     const what = `${attachment.label} ${attachment.path}`
     if (size === 0) warnings.push(`${what} is empty: not sent (Telegram refuses empty files)`)
     else if (size > DEFAULT_MAX_BYTES.upload) warnings.push(`${what} is larger than ${formatBytes(DEFAULT_MAX_BYTES.upload)}, Telegram's upload limit for bots: not sent`)
+    else if (attachment.kind === 'photo' && size > TELEGRAM_PHOTO_BYTES) warnings.push(`${what} ${PHOTO_NOT_SENT}`)
     else usable.push(attachment)
   }
   return usable
 }
+
+const PHOTO_NOT_SENT = photoTooLarge(`not sent (a document may be up to ${formatBytes(DEFAULT_MAX_BYTES.upload)})`)
 
 function renderText(source: NoticeText, facts: NoticeFacts, parseMode: ParseMode | undefined): string {
   if (source.kind === 'message') return source.text

@@ -8,6 +8,17 @@ export const DEFAULT_MAX_BYTES = {
   upload: 50 * 1000 * 1000,
 } as const
 
+/**
+ * Telegram's limit for a photo (sendPhoto), whatever the upload limit: a larger image is refused after its whole
+ * upload, in every chat. A document may be larger.
+ */
+export const TELEGRAM_PHOTO_BYTES = 10 * 1000 * 1000
+
+/** Says why a photo is refused, followed by what to do instead. */
+export function photoTooLarge(documentAdvice: string): string {
+  return `is larger than ${formatBytes(TELEGRAM_PHOTO_BYTES)}, Telegram's limit for photos: ${documentAdvice}`
+}
+
 /** `1 MiB`, `64 KiB`, `50,000,000 bytes`: exact, in the unit the limit was chosen in. */
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`

@@ -4,7 +4,7 @@ import {basename} from 'node:path'
 
 import type {InputFileSource} from '../api/index.js'
 import {UserError} from '../user-error.js'
-import {DEFAULT_MAX_BYTES, formatBytes} from './byte-limit.js'
+import {DEFAULT_MAX_BYTES, formatBytes, photoTooLarge, TELEGRAM_PHOTO_BYTES} from './byte-limit.js'
 import {spoolToPrivateFile} from './spool.js'
 
 export interface InputFile {
@@ -17,7 +17,7 @@ export interface InputFileOptions {
   stdin: NodeJS.ReadableStream
   /** The name shown in the chat; @default the path's base name, else `photo.jpg` or `document` */
   filename?: string
-  /** Most bytes taken from a pipe; more is an error. @default DEFAULT_MAX_BYTES.upload */
+  /** Most bytes taken (from a pipe or a path); more is an error. A `--photo` never passes 10 MB. @default DEFAULT_MAX_BYTES.upload */
   maxBytes?: number
 }
 
@@ -45,6 +45,9 @@ export async function openInputFile(field: string, value: string, options: Input
   if (kind === 'stream') return spooled(field, createReadStream(value), filename, maxBytes)
   // Telegram refuses both, per chat and after the whole upload: each chat would cost a full upload for an exit 1.
   if (size === 0) throw new UserError(`${field}: "${value}" is empty: ${EMPTY_REFUSED}`)
+  if (field === '--photo' && size > TELEGRAM_PHOTO_BYTES && maxBytes >= TELEGRAM_PHOTO_BYTES) {
+    throw new UserError(`${field}: "${value}" ${PHOTO_TOO_LARGE}`)
+  }
   if (size > maxBytes) {
     const why = options.maxBytes === undefined ? ", Telegram's upload limit for bots: raise --max-bytes (a local Bot API server takes more)" : ': raise --max-bytes'
     throw new UserError(`${field}: "${value}" is larger than ${formatBytes(maxBytes)}${why}, or send a smaller file`)
@@ -59,12 +62,18 @@ export async function openInputFile(field: string, value: string, options: Input
 }
 
 const EMPTY_REFUSED = 'Telegram refuses empty files'
+// --max-bytes says how much we read; it cannot lift Telegram's photo limit, so the photo check stands beside it.
+const PHOTO_TOO_LARGE = photoTooLarge(`send it with --document (up to ${formatBytes(DEFAULT_MAX_BYTES.upload)}), or a smaller image`)
 
 async function spooled(field: string, stream: NodeJS.ReadableStream, filename: string, maxBytes: number): Promise<InputFile> {
   const copy = await spoolToPrivateFile(stream, {field, maxBytes})
   if (copy.size === 0) {
     copy.remove()
     throw new UserError(`${field}: the input is empty: ${EMPTY_REFUSED}`)
+  }
+  if (field === '--photo' && copy.size > TELEGRAM_PHOTO_BYTES) {
+    copy.remove()
+    throw new UserError(`${field}: the input ${PHOTO_TOO_LARGE}`)
   }
   return {source: {path: copy.path, filename}, dispose: copy.remove}
 }

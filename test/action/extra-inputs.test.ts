@@ -82,6 +82,18 @@ describe('a file Telegram would refuse', () => {
     expect(job.api.messages(ON_CALL.id).map((message) => message.text!.split('\n')[0])).toEqual(['✅ Deployed fastpay/fastpay-api to production'])
   })
 
+  it('a 12 MB screenshot as photo: over Telegram\'s 10 MB photo limit, one warning, the notice goes, nothing uploaded', async () => {
+    workspaceFile('screenshots/checkout.png', Buffer.alloc(0))
+    truncateSync(join(job.workspace, 'screenshots/checkout.png'), 12_000_000)
+    const result = await job.step({...bothChats, status: 'failure', photo: 'screenshots/checkout.png'})
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout.split('\n').filter((line) => line.startsWith('::warning::'))).toEqual([
+      "::warning::input photo screenshots/checkout.png is larger than 10,000,000 bytes, Telegram's limit for photos: not sent (a document may be up to 50,000,000 bytes)",
+    ])
+    expect(callsOf(job.api, 'sendPhoto')).toEqual([])
+    expect(job.api.messages(ON_CALL.id).map((message) => message.text!.split('\n')[0])).toEqual(['❌ Deploy of fastpay/fastpay-api to production failed'])
+  })
+
   it('a directory is an input error, like a missing file', async () => {
     mkdirSync(join(job.workspace, 'dist'))
     const result = await job.step({...bothChats, status: 'success', document: 'dist'})

@@ -120,6 +120,25 @@ describe('a file Telegram would refuse is refused before any request', () => {
     expect(callsOf(world.api, 'sendDocument').map((request) => request.status)).toEqual([200, 200, 200])
   })
 
+  it('a 12 MB photo, by path or piped: over Telegram\'s 10 MB photo limit, one line naming --photo, no request', async () => {
+    const path = join(tmp, 'screenshot.jpg')
+    writeFileSync(path, '')
+    truncateSync(path, 12_000_000)
+    const byPath = await sendFile('photo', path)
+    const advice = "Telegram's limit for photos: send it with --document (up to 50,000,000 bytes), or a smaller image"
+    expect(byPath).toEqual({stdout: '', stderr: `Error: --photo: "${path}" is larger than 10,000,000 bytes, ${advice}`, exitCode: 2})
+    // --max-bytes is how much is read; it cannot lift Telegram's photo limit.
+    const raised = await sendFile('photo', path, ['--max-bytes', '60000000'])
+    truncateSync(path, 60_000_000)
+    expect((await sendFile('photo', path)).stderr).toBe(`Error: --photo: "${path}" is larger than 10,000,000 bytes, ${advice}`)
+    expect(raised.stderr).toBe(`Error: --photo: "${path}" is larger than 10,000,000 bytes, ${advice}`)
+    const pipedArgs = ['send', '--token', ALERTS_BOT.token, '--chat', String(ON_CALL.id), '--photo', '-']
+    const piped = await world.run(pipedArgs, {input: Buffer.alloc(12_000_000), env: {TMPDIR: tmp}})
+    expect(piped).toEqual({stdout: '', stderr: `Error: --photo: the input is larger than 10,000,000 bytes, ${advice}`, exitCode: 2})
+    expect(world.api.requests).toEqual([])
+    expect(uploadDirs()).toEqual([])
+  })
+
   it('an empty file, by path or piped: Telegram refuses empty files', async () => {
     const path = join(tmp, 'deploy.log')
     writeFileSync(path, '')

@@ -84,7 +84,12 @@ function documentFrom(context: MethodContext, source: MediaSource): Document {
   return document
 }
 
+/** Telegram's limit for a photo; a larger image is refused as sendPhoto, while a document may be 50 MB. */
+const MAX_PHOTO_BYTES = 10 * 1000 * 1000
+
 function photoFrom(source: MediaSource): PhotoSize[] {
+  // The Bot API passes on the MTProto error for an image over 10 MB.
+  if (source.kind === 'upload' && source.size > MAX_PHOTO_BYTES) throw badRequest('PHOTO_SAVE_FILE_INVALID')
   const size = source.kind === 'upload' ? source.size : 64_000
   const small = {...fileIds('AgACAgIAAxkBAAI'), width: 90, height: 90, file_size: Math.min(size, 1_500)}
   const large = {...fileIds('AgACAgIAAxkBAAI'), width: 1280, height: 1280, file_size: size}

@@ -121,6 +121,18 @@ describe('validation like Telegram', () => {
     expect(await response.json()).toEqual({ok: false, error_code: 400, description: 'Bad Request: file must be non-empty'})
   })
 
+  it('an uploaded photo over 10 MB is refused (a document of that size is taken)', async () => {
+    const upload = async (method: string, field: string, size: number) => {
+      const form = new FormData()
+      form.set('chat_id', '10')
+      form.set(field, new Blob([new Uint8Array(size)]), 'shot.jpg')
+      return (await (await fetch(`${api.url}/bot${TOKEN}/${method}`, {method: 'POST', body: form})).json()) as {ok: boolean}
+    }
+    expect(await upload('sendPhoto', 'photo', 10_000_001)).toEqual({ok: false, error_code: 400, description: 'Bad Request: PHOTO_SAVE_FILE_INVALID'})
+    expect((await upload('sendPhoto', 'photo', 10_000_000)).ok).toBe(true)
+    expect((await upload('sendDocument', 'document', 12_000_000)).ok).toBe(true)
+  })
+
   it('editMessageText: edits, refuses an identical edit and an unknown message', async () => {
     const sent = await json('sendMessage', {chat_id: 10, text: 'v1'})
     const id = sent.result.message_id
