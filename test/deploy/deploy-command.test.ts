@@ -134,6 +134,15 @@ describe('deploy from a plain script', () => {
     expect(bad).toEqual({stdout: '', stderr: 'Error: --notify: expected one of failure, always, never, got "sometimes"', exitCode: 2})
   })
 
+  it('--parse-mode markdownv2: a long escaped message is fit to 4,096 visible characters and Telegram takes it', async () => {
+    const message = `*bold* ${'a\\.'.repeat(2500)}`
+    const result = await cli.run(['deploy', '--run-id', 'r2', '--status', 'started', '--parse-mode', 'markdownv2', '--message', message], {env: asDeployBot})
+    expect(result).toEqual({stdout: `${OPS.id}:1`, stderr: 'Warning: the notice is longer than one Telegram message: it was cut to fit, ending with …', exitCode: 0})
+    const [sent] = api.messages(OPS.id)
+    expect([...sent!.text!].length).toBeLessThanOrEqual(4096)
+    expect(sent!.text!.startsWith(`bold ${'a.'.repeat(100)}`)).toBe(true)
+  })
+
   it('a bad --status is one line naming the flag, exit 2, nothing sent', async () => {
     const result = await cli.run(['deploy', '--status', 'done'], {env: asDeployBot})
     expect(result).toEqual({stdout: '', stderr: 'Error: --status: expected one of started, success, failure, cancelled, got "done"', exitCode: 2})

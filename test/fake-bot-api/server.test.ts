@@ -113,6 +113,25 @@ describe('validation like Telegram', () => {
     expect((await json('sendPhoto', {chat_id: 10})).description).toBe('Bad Request: there is no photo in the request')
   })
 
+  it('MarkdownV2: length counted after parsing, bad syntax refused as Telegram does', async () => {
+    // 6,007 characters sent, 4,005 seen: Telegram counts the second.
+    const escaped = `*bold* ${'a\\.'.repeat(2000)}`
+    const sent = await json('sendMessage', {chat_id: 10, text: escaped, parse_mode: 'MarkdownV2'})
+    expect(sent.result.text).toBe(`bold ${'a.'.repeat(2000)}`)
+    expect((await json('sendMessage', {chat_id: 10, text: `*${'x'.repeat(4097)}*`, parse_mode: 'MarkdownV2'})).description).toBe(
+      'Bad Request: message is too long',
+    )
+    expect((await json('sendMessage', {chat_id: 10, text: 'v1.2', parse_mode: 'MarkdownV2'})).description).toBe(
+      "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'",
+    )
+    expect((await json('sendMessage', {chat_id: 10, text: '*open', parse_mode: 'markdownv2'})).description).toBe(
+      "Bad Request: can't parse entities: Can't find end of Bold entity at byte offset 0",
+    )
+    expect((await json('sendDocument', {chat_id: 10, document: 'BQAfake', caption: '_x', parse_mode: 'MarkdownV2'})).description).toBe(
+      "Bad Request: can't parse entities: Can't find end of Italic entity at byte offset 0",
+    )
+  })
+
   it('an uploaded file of zero bytes is refused', async () => {
     const form = new FormData()
     form.set('chat_id', '10')

@@ -1,5 +1,6 @@
 import {badRequest} from './api-error.js'
 import {parseTelegramHtml} from './html-check.js'
+import {parseTelegramMarkdownV2} from './markdown-v2-check.js'
 
 const LIMITS = {text: 4096, caption: 1024} as const
 
@@ -14,8 +15,9 @@ export function checkText(
   strictAmpersand: boolean,
 ): string {
   let text = raw
-  if (parseMode?.toLowerCase() === 'html') {
-    const parsed = parseTelegramHtml(raw, {strictAmpersand})
+  const mode = parseMode?.toLowerCase()
+  if (mode === 'html' || mode === 'markdownv2') {
+    const parsed = mode === 'html' ? parseTelegramHtml(raw, {strictAmpersand}) : parseTelegramMarkdownV2(raw)
     if (!parsed.ok) throw badRequest(`can't parse entities: ${parsed.error}`)
     text = parsed.text
   }
