@@ -116,6 +116,8 @@ function joinDelimiters(delimiters: readonly string[]): string {
 /** MarkdownV2: escapes, links and fences are never cut; entities open at a cut close and re-open, code blocks too. */
 export const markdownV2Syntax: SplitSyntax = {
   tokenize: tokenizeMarkdownV2,
+  // Inside code a line start means nothing, and the line break belongs to the code.
+  closeBeforeLineEnd: (stack) => stack.length > 0 && !['pre', 'code'].includes(stack.at(-1)!.name),
   reopen(stack, next) {
     const opening = joinDelimiters(stack.map((marker) => marker.open))
     const touches = isDelimiter(next) && opening.endsWith('_') && next!.raw.startsWith('_')

@@ -92,6 +92,14 @@ function assertBalanced(tokens: readonly Token[]): void {
   }
 }
 
+/** Where the whitespace ending `body` begins, if it breaks the line; else the end of `body`. */
+function trailingLineEnd(body: readonly Token[]): number {
+  const isSpace = (token: Token) => token.visible !== '' && token.opens === undefined && token.visible.trim() === ''
+  let start = body.length
+  while (start > 0 && isSpace(body[start - 1]!)) start--
+  return body.slice(start).some((token) => /[\r\n]/.test(token.visible)) ? start : body.length
+}
+
 /**
  * Splits `text` into parts of at most `limitFor(partIndex)` UTF-16 code units, each one valid on its own in
  * `syntax`. Text that fits is returned untouched; blank parts are left out (Telegram refuses empty messages).
@@ -110,8 +118,10 @@ export function splitWithSyntax(text: string, syntax: SplitSyntax, limitFor: (pa
     const stackAtEnd = [...stack]
     for (const token of body) applyToken(stackAtEnd, token)
     if (!body.every(isBlank)) {
-      const raw = body.map((token) => token.raw).join('')
-      parts.push(syntax.reopen(stack, body[0]) + raw + syntax.close(stackAtEnd, body.at(-1)))
+      const closeAt = syntax.closeBeforeLineEnd?.(stackAtEnd) ? trailingLineEnd(body) : body.length
+      const raw = (from: number, to?: number) => body.slice(from, to).map((token) => token.raw).join('')
+      const closing = syntax.close(stackAtEnd, body[closeAt - 1])
+      parts.push(syntax.reopen(stack, body[0]) + raw(0, closeAt) + closing + raw(closeAt))
     }
     stack = stackAtEnd
     start = end

@@ -26,6 +26,12 @@ export interface SplitSyntax {
   reopen(stack: readonly OpenMarker[], next: Token | undefined): string
   /** Text that closes `stack` (innermost first) at the end of a part whose last token is `previous`. */
   close(stack: readonly OpenMarker[], previous: Token | undefined): string
+  /**
+   * True when the text closing `stack` goes before the whitespace (with a line break) a part ends with, not after
+   * it: in MarkdownV2 a delimiter on a new line ends a block quote first, and an entity opened inside the quote is
+   * then never closed. @default never
+   */
+  closeBeforeLineEnd?(stack: readonly OpenMarker[]): boolean
 }
 
 /** The code point starting at `index`, both halves of a surrogate pair together so no cut lands between them. */

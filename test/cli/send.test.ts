@@ -29,6 +29,19 @@ function longHtmlReport(): string {
 }
 
 describe('long messages', () => {
+  it('a long MarkdownV2 block quote with bold across its lines: every part is accepted', async () => {
+    // The quote's lines are each bold from the first line to the last; a cut inside it must close the bold before
+    // the line break, or the closing * on a new line ends the quote first and Telegram refuses the part.
+    const lines = Array.from({length: 160}, (_, index) => `>incident ${index} settled\\. refund queued \\(batch ${index}\\)`)
+    const markdown = `*${lines.join('\n')}*\nend`.replace('*>', '>*')
+    const result = await world.run(['send', ...asAlerts, '--chat', String(ON_CALL.id), '--parse-mode', 'markdownv2', '--file', '-'], {input: markdown})
+    expect(result.stderr).toBe('')
+    expect(result.exitCode).toBe(0)
+    const parts = callsOf(world.api, 'sendMessage')
+    expect(parts.length).toBeGreaterThan(1)
+    expect(parts.map((part) => part.status)).toEqual(parts.map(() => 200))
+  })
+
   it('a 9,000-character HTML message is split into parts the server accepts, with nothing lost', async () => {
     const html = longHtmlReport()
     expect(html).toHaveLength(9000)

@@ -11,8 +11,11 @@ import {
   parseDeployOptions,
   parseMessageIds,
   renderDefaultNotice,
+  renderReply,
   renderTemplate,
 } from '../../src/deploy/index.js'
+import {parseTelegramMarkdownV2} from '../fake-bot-api/markdown-v2-check.js'
+import {seeded} from '../helpers/seeded-random.js'
 import {formatDuration} from '../../src/support/duration.js'
 
 /** The message of what `run` throws, to compare whole (toThrow(string) only looks for a part). */
@@ -191,5 +194,41 @@ describe('parseDeployOptions', () => {
     [{status: 'success', message: 'a', 'message-file': 'b.md', template: '{{title}}'}, 'input message and input message-file and input template exclude each other: give one (or none, for the default message)'],
   ])('%j → %s', (raw, message) => {
     expect(thrownMessage(() => parseDeployOptions(raw, label))).toBe(message)
+  })
+})
+
+describe('MarkdownV2 notices as Telegram reads them', () => {
+  // Run facts are anyone's text (a fork's PR title, a branch name): every one of Telegram's reserved characters, a
+  // backslash, line breaks and emoji, in every field, with the default layout, the reply and a template.
+  const random = seeded(7_2026)
+  const ugly = () => Array.from({length: 1 + Math.floor(random() * 400)}, () => '_*[]()~`>#+-=|{}.!\\\n a🏟'[Math.floor(random() * 30)]).join('')
+  const template = '{{icon}} *{{title}}*\n_{{commit_title}}_ [{{sha}}]({{commit_url}}) ||{{actor}}|| `{{ref}}`\n>{{pr_title}}\n{{details}}'
+
+  it('the default notice, the reply and a template parse for 200 generated runs, and stay within 4,096', () => {
+    for (let run = 0; run < 200; run++) {
+      const given: NoticeFacts = {
+        status: (['started', 'success', 'failure', 'cancelled'] as const)[run % 4]!,
+        environment: ugly(),
+        durationMs: run * 1000,
+        context: {
+          provider: run % 2 ? 'github' : 'gitlab',
+          repository: ugly(),
+          ref: {kind: 'branch', name: ugly()},
+          sha: '9f3c2d1e8b7a6f5e',
+          commitUrl: `https://example.com/c/${ugly().replace(/\s/g, '')}`,
+          commitTitle: ugly(),
+          actor: ugly(),
+          workflow: ugly(),
+          runNumber: run,
+          runUrl: 'https://example.com/runs/(1)',
+          pullRequest: {number: run, label: `#${run}`, url: 'https://example.com/pr/1', title: ugly()},
+        },
+      }
+      for (const text of [renderDefaultNotice(given, 'MarkdownV2'), renderReply(given, 'MarkdownV2'), renderTemplate(template, noticeValues(given, 'MarkdownV2'))]) {
+        const parsed = parseTelegramMarkdownV2(text)
+        expect(parsed.ok ? 'ok' : `${parsed.error} in ${JSON.stringify(text)}`).toBe('ok')
+        if (parsed.ok) expect([...parsed.text].length).toBeLessThanOrEqual(4096)
+      }
+    }
   })
 })

@@ -42,7 +42,7 @@ describe('splitMessage with MarkdownV2', () => {
 
   it('keeps `_` and `__` apart with an empty bold entity where they would meet', () => {
     expect(splitMarkdown('__under _line one\n_more__', 23)).toEqual(['__under _line one\n_**__', '__more__'])
-    expect(splitMarkdown('_ital __both\nmore__ tail_', 20)).toEqual(['_ital __both\n__**_', '_**__more__ tail_'])
+    expect(splitMarkdown('_ital __both\nmore__ tail_', 20)).toEqual(['_ital __both__**_\n', '_**__more__ tail_'])
   })
 
   it('keeps a link whole', () => {
@@ -54,6 +54,12 @@ describe('splitMessage with MarkdownV2', () => {
 
   it('reads the || ending an expandable block quote as no spoiler', () => {
     expect(splitMarkdown('**>aaaa\n>bbbb||\nmore text here', 20)).toEqual(['**>aaaa\n>bbbb||\n', 'more text here'])
+  })
+
+  it('closes formatting before the line break a part ends with: on a new line it would end a block quote first', () => {
+    // ">*aaaa\n*" is refused by Telegram: the unquoted line ends the quote while the bold inside it is open.
+    expect(splitMarkdown('>*aaaa\n>bbbb cccc dddd*', 14)).toEqual(['>*aaaa*\n', '*>bbbb cccc *', '*dddd*'])
+    expect(splitMarkdown('*a\n>bbbb\n>cccc\ndddd*', 9)).toEqual(['*a\n>bbbb*', '*\n>cccc*\n', '*dddd*'])
   })
 
   it('refuses to split a text with an unescaped delimiter that never closes', () => {
