@@ -5,7 +5,11 @@ import {UserError} from '../user-error.js'
 import type {MessageRef} from './message-ids.js'
 import type {NoticeTarget} from './publish-notice.js'
 
-/** The config's chats, plus any chat an earlier message of this deploy went to. Throws when there is none. */
+/**
+ * The config's chats, plus any chat an earlier message of this deploy went to: a last step given fewer chats (or only
+ * message-ids) must still finish every chat's notice. So steps with different chats in one job, bot and environment
+ * share one notice (README, Action: "One job, one bot and one environment make one notice"). Throws when there is none.
+ */
 export function noticeChats(resolved: ResolvedBot | undefined, given: readonly string[], refs: readonly MessageRef[], chatsLabel: string): ChatId[] {
   const chatIds: ChatId[] = resolved ? resolved.chats.value.map((target) => target.chatId) : [...given]
   for (const ref of refs) if (!chatIds.some((chatId) => sameChatId(chatId, ref.chatId))) chatIds.push(ref.chatId)
