@@ -21,12 +21,16 @@ function unescapedIndexOf(text: string, char: string, from: number): number {
   return -1
 }
 
-/** `[label](url)` or a custom emoji `![👍](tg://emoji?id=...)`, kept whole: its URL cannot be re-opened later. */
+/**
+ * `[label](url)`, `[label]` (Telegram takes the label as the URL) or a custom emoji `![👍](tg://emoji?id=...)`, kept
+ * whole: its URL cannot be re-opened later, and a cut before its `]` is refused.
+ */
 function linkAt(text: string, index: number): string | undefined {
   const labelStart = text[index] === '!' ? index + 1 : index
   if (text[labelStart] !== '[') return undefined
   const labelEnd = unescapedIndexOf(text, ']', labelStart + 1)
-  if (labelEnd < 0 || text[labelEnd + 1] !== '(') return undefined
+  if (labelEnd < 0) return undefined
+  if (text[labelEnd + 1] !== '(') return labelStart === index ? text.slice(index, labelEnd + 1) : undefined
   const urlEnd = unescapedIndexOf(text, ')', labelEnd + 2)
   return urlEnd < 0 ? undefined : text.slice(index, urlEnd + 1)
 }
@@ -89,6 +93,30 @@ function nextToken(text: string, index: number, stack: OpenMarker[]): Token {
   if (isExpandableQuoteEnd(text, index, top)) return {raw: '||', visible: ''}
   const delimiter = DELIMITERS.find(([candidate]) => text.startsWith(candidate, index))
   return delimiter ? delimiterToken(delimiter[0], delimiter[1], stack) : codePointToken(text, index)
+}
+
+/**
+ * `text` up to a link (or custom emoji) it starts but does not finish: cut input can end inside `[label](url)`, and
+ * Telegram refuses a `[` whose `]` is missing, or a `(` whose `)` is ("Can't find end of TextUrl entity").
+ */
+export function withoutOpenLink(text: string): string {
+  const stack: OpenMarker[] = []
+  let offset = 0
+  for (const token of tokenizeMarkdownV2(text)) {
+    const inCode = stack.at(-1)?.name === 'pre' || stack.at(-1)?.name === 'code'
+    if (!inCode && token.raw === '[' && !linkEnds(text, offset)) return text.slice(0, text[offset - 1] === '!' && text[offset - 2] !== '\\' ? offset - 1 : offset)
+    if (token.opens) stack.push(token.opens)
+    else if (token.closes) stack.pop()
+    offset += token.raw.length
+  }
+  return text
+}
+
+/** A `[` at `index` that Telegram can close: its `]`, and the `)` of a `(` right after it. */
+function linkEnds(text: string, index: number): boolean {
+  const labelEnd = unescapedIndexOf(text, ']', index + 1)
+  if (labelEnd < 0) return false
+  return text[labelEnd + 1] !== '(' || unescapedIndexOf(text, ')', labelEnd + 2) >= 0
 }
 
 function tokenizeMarkdownV2(text: string): Token[] {

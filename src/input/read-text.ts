@@ -1,6 +1,6 @@
 import {createReadStream} from 'node:fs'
 
-import {escapeMarkdownV2, fitMessage, type ParseMode, shownTextLength} from '../format/index.js'
+import {escapeMarkdownV2, fitMessage, type ParseMode, shownTextLength, withoutOpenLink} from '../format/index.js'
 import {UserError} from '../user-error.js'
 import {DEFAULT_MAX_BYTES, formatBytes} from './byte-limit.js'
 
@@ -84,13 +84,16 @@ async function readBounded(stream: NodeJS.ReadableStream, maxBytes: number): Pro
  * not sent.
  */
 function cutWithNote(bytes: Buffer, maxBytes: number, parseMode: ParseMode | undefined): string {
-  const text = atBreak(withoutPartialMarkup(wholeCharacters(bytes), parseMode))
+  const cut = atBreak(withoutPartialMarkup(wholeCharacters(bytes), parseMode))
+  // After the move back to a break, which may have taken a link's `]` or `)` and left its `[`.
+  const text = parseMode === 'MarkdownV2' ? withoutOpenLink(cut) : cut
   const note = `[cut: the input was longer than ${formatBytes(maxBytes)}; the rest was not sent (--max-bytes to change)]`
   if (parseMode === 'MarkdownV2') {
     // Its entities nest in ways only the formatter's tokenizer knows: one character under what is shown makes it cut
     // between tokens (at most a word more), close what is open and add the `…`.
     const shown = shownTextLength(text, parseMode)
-    return `${shown > 1 ? fitMessage(text, {parseMode, limit: shown - 1}).text : `${text}…`}\n\n${escapeMarkdownV2(note)}`
+    // With nothing to show, the markup goes too: a lone `*||` would never be closed.
+    return `${shown > 1 ? fitMessage(text, {parseMode, limit: shown - 1}).text : '…'}\n\n${escapeMarkdownV2(note)}`
   }
   return `${text}…${parseMode === 'HTML' ? closeHtml(text) : ''}\n\n${note}`
 }

@@ -29,6 +29,15 @@ function longHtmlReport(): string {
 }
 
 describe('long messages', () => {
+  it('MarkdownV2 cut by --max-bytes inside a link: the link is left out and Telegram takes the rest', async () => {
+    const markdown = '*deploy* done, see [the run](https://ci.example.com/runs/1) for logs'
+    const result = await world.run(['send', ...asAlerts, '--chat', String(ON_CALL.id), '--parse-mode', 'markdownv2', '--max-bytes', '40'], {input: markdown})
+    expect(result.exitCode).toBe(0)
+    expect(world.api.messages(ON_CALL.id).map((message) => message.text)).toEqual([
+      'deploy done,…\n\n[cut: the input was longer than 40 bytes; the rest was not sent (--max-bytes to change)]',
+    ])
+  })
+
   it('a long MarkdownV2 block quote with bold across its lines: every part is accepted', async () => {
     // The quote's lines are each bold from the first line to the last; a cut inside it must close the bold before
     // the line break, or the closing * on a new line ends the quote first and Telegram refuses the part.

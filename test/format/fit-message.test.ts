@@ -29,6 +29,12 @@ describe('fitMessage', () => {
     expect(fitMessage('deploy of fastpay api finished', {limit: 20}).text).toBe('deploy of fastpay…')
   })
 
+  it('MarkdownV2: a link written [label] without (url) is kept whole, as Telegram needs its ]', () => {
+    const {text} = fitMessage('see [the nightly deploy run] for logs', {parseMode: 'MarkdownV2', limit: 20})
+    expect(text).toBe('see…')
+    expect(fitMessage('see [run] and the logs of it', {parseMode: 'MarkdownV2', limit: 12}).text).toBe('see [run]…')
+  })
+
   it('MarkdownV2: an escape is never split; an open entity is closed', () => {
     const {text} = fitMessage(`*${'\\.'.repeat(30)}*`, {parseMode: 'MarkdownV2', limit: 10})
     expect(text).toBe(`*${'\\.'.repeat(9)}…*`)

@@ -41,6 +41,18 @@ describe('readText with a byte limit', () => {
     expect(text).toBe('*total 1\\.5 settl…*\n\n\\[cut: the input was longer than 20 bytes; the rest was not sent \\(\\-\\-max\\-bytes to change\\)\\]')
   })
 
+  it('MarkdownV2: a link cut before its (url) ends is left out, as Telegram would refuse it', async () => {
+    const cut = (input: string, maxBytes: number) => readText({argument: '-', stdin: fromPipe(input), maxBytes, parseMode: 'MarkdownV2'})
+    const note = (bytes: number) => `\n\n\\[cut: the input was longer than ${bytes} bytes; the rest was not sent \\(\\-\\-max\\-bytes to change\\)\\]`
+    // Cut inside the URL, and inside the label: either way the link is left out, with the word before it.
+    expect(await cut('*deploy* done, see [the run](https://ci.example.com/runs/1) for logs', 40)).toBe(`*deploy* done,…${note(40)}`)
+    expect(await cut('*deploy* done, see [the run](https://ci.example.com/runs/1) for logs', 24)).toBe(`*deploy* done,…${note(24)}`)
+    // A label with no (url) is a link too, once its ] is there: kept.
+    expect(await cut('*deploy* [done] see the run for the logs', 30)).toBe(`*deploy* [done] see the…${note(30)}`)
+    // Nothing visible left before the cut: the markup goes too (a lone `*||` is refused).
+    expect(await cut('*||deploy done||*', 3)).toBe(`…${note(3)}`)
+  })
+
   it('applies to --file and to the argument too', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fastpay-tg-read-'))
     try {
