@@ -35,6 +35,7 @@ const FLAG_OF: Record<DeployInputName, string> = {
   'protect-content': '--protect',
   document: '--document',
   photo: '--photo',
+  'max-bytes': '--max-bytes',
   'dry-run': '--dry-run',
   deadline: '--deadline',
 }
@@ -71,6 +72,7 @@ Exit codes: 0 delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Tel
     protect: Flags.boolean({description: 'Forbid forwarding and saving the messages.'}),
     document: Flags.string({description: 'A file sent as a reply to the notice in every chat.'}),
     photo: Flags.string({description: 'An image sent as a reply to the notice in every chat (at most 10 MB, Telegram\'s limit for photos).'}),
+    'max-bytes': Flags.string({description: 'Leave out a --document or --photo larger than this (default 50000000, Telegram\'s upload limit for bots; a local Bot API server takes up to 2000 MB).'}),
     'dry-run': Flags.boolean({description: 'Print the notice and its chats; send nothing.'}),
     deadline: Flags.string({description: 'Seconds for the whole notice (every request and retry); chats not reached by then are reported as not sent.', default: '45'}),
     repository: Flags.string({description: 'Repository name shown (default: from the CI).', helpGroup: 'CONTEXT'}),
@@ -101,6 +103,7 @@ Exit codes: 0 delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Tel
         'protect-content': flags.protect ? 'true' : 'false',
         document: flags.document,
         photo: flags.photo,
+        'max-bytes': flags['max-bytes'],
         'dry-run': flags['dry-run'] ? 'true' : 'false',
         deadline: flags.deadline,
       },

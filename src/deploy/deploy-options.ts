@@ -1,6 +1,7 @@
 import {CHAT_ID_EXPECTED, parseChatId, splitChatList} from '../config/index.js'
 import {preview} from '../config/issues.js'
 import type {ParseMode} from '../format/index.js'
+import {DEFAULT_MAX_BYTES} from '../input/byte-limit.js'
 import {UserError} from '../user-error.js'
 import {type MessageRef, parseMessageIds} from './message-ids.js'
 import {DEPLOY_STATUSES, type DeployStatus, NOTIFY_MODES, type NotifyMode, toDeployStatus} from './status.js'
@@ -24,6 +25,7 @@ export const DEPLOY_INPUTS = [
   'protect-content',
   'document',
   'photo',
+  'max-bytes',
   'dry-run',
   'deadline',
 ] as const
@@ -68,6 +70,11 @@ export interface DeployOptions {
   protect: boolean
   /** Files sent as replies to the notice, in each chat. @default [] */
   attachments: Attachment[]
+  /**
+   * An attachment larger than this is left out with a warning: Telegram's upload limit for bots, which a local Bot API
+   * server raises to 2,000 MB. @default 50,000,000
+   */
+  maxUploadBytes: number
   /** Prints what would be sent and sends nothing. @default false */
   dryRun: boolean
   /** The whole notice (every request, retry and chat) gives up after this many seconds. @default 45 */
@@ -174,6 +181,7 @@ const INPUT_READERS = {
   'protect-content': booleanInput(false),
   document: trimmedText,
   photo: trimmedText,
+  'max-bytes': integerInput(1, 'expected a number of bytes above 0'),
   'dry-run': booleanInput(false),
   deadline: secondsInput('expected a number of seconds above 0'),
 } satisfies Record<DeployInputName, InputReader<unknown>>
@@ -253,6 +261,7 @@ export function parseDeployOptions(raw: RawDeployInputs, label: (name: DeployInp
       const path = inputs[kind]
       return path === undefined ? [] : [{kind, path, label: label(kind)}]
     }),
+    maxUploadBytes: inputs['max-bytes'] ?? DEFAULT_MAX_BYTES.upload,
     dryRun: inputs['dry-run'],
     deadlineSeconds: inputs.deadline ?? DEFAULT_DEADLINE_SECONDS,
   }

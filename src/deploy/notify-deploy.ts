@@ -81,7 +81,7 @@ export async function notifyDeploy(request: DeployNoticeRequest): Promise<Deploy
   const warnings: string[] = []
   const environment = options.environment ?? context.environment
   const source = await loadText(options.text)
-  const attachments = await checkAttachments(options.attachments, warnings)
+  const attachments = await checkAttachments(options.attachments, options.maxUploadBytes, warnings)
 
   const deadline = new AbortController()
   const deadlineError = new DeadlineError(`not sent: the deadline of ${options.deadlineSeconds} s passed`)
@@ -196,7 +196,7 @@ async function loadText(source: NoticeText): Promise<NoticeText> {
  * file Telegram refuses whatever happens (empty, over the upload limit) is left out with one warning: the notice
  * matters more than its attachment, and uploading it to every chat only to be refused costs the deadline.
  */
-async function checkAttachments(attachments: readonly Attachment[], warnings: string[]): Promise<Attachment[]> {
+async function checkAttachments(attachments: readonly Attachment[], maxBytes: number, warnings: string[]): Promise<Attachment[]> {
   const usable: Attachment[] = []
   for (const attachment of attachments) {
     let size: number
@@ -211,12 +211,15 @@ async function checkAttachments(attachments: readonly Attachment[], warnings: st
     }
     const what = `${attachment.label} ${attachment.path}`
     if (size === 0) warnings.push(`${what} is empty: not sent (Telegram refuses empty files)`)
-    else if (size > DEFAULT_MAX_BYTES.upload) warnings.push(`${what} is larger than ${formatBytes(DEFAULT_MAX_BYTES.upload)}, Telegram's upload limit for bots: not sent`)
+    else if (size > maxBytes) warnings.push(`${what} is larger than ${formatBytes(maxBytes)}${maxBytes === DEFAULT_MAX_BYTES.upload ? UPLOAD_LIMIT_NOTE : ''}: not sent`)
     else if (attachment.kind === 'photo' && size > TELEGRAM_PHOTO_BYTES) warnings.push(`${what} ${PHOTO_NOT_SENT}`)
     else usable.push(attachment)
   }
   return usable
 }
+
+/** What the default limit is, and how a local Bot API server gets past it. */
+const UPLOAD_LIMIT_NOTE = ", Telegram's upload limit for bots (a local Bot API server takes more: raise max-bytes)"
 
 const PHOTO_NOT_SENT = photoTooLarge(`not sent (a document may be up to ${formatBytes(DEFAULT_MAX_BYTES.upload)})`)
 

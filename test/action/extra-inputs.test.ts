@@ -76,7 +76,7 @@ describe('a file Telegram would refuse', () => {
     expect([failure.exitCode, success.exitCode]).toEqual([0, 0])
     expect(failure.stdout.split('\n').slice(1, 2)).toEqual(['::warning::input document deploy.log is empty: not sent (Telegram refuses empty files)'])
     expect(success.stdout.split('\n').slice(1, 2)).toEqual([
-      "::warning::input photo dist/bundle.tar is larger than 50,000,000 bytes, Telegram's upload limit for bots: not sent",
+      "::warning::input photo dist/bundle.tar is larger than 50,000,000 bytes, Telegram's upload limit for bots (a local Bot API server takes more: raise max-bytes): not sent",
     ])
     expect([...callsOf(job.api, 'sendDocument'), ...callsOf(job.api, 'sendPhoto')]).toEqual([])
     expect(job.api.messages(ON_CALL.id).map((message) => message.text!.split('\n')[0])).toEqual(['✅ Deployed fastpay/fastpay-api to production'])
@@ -92,6 +92,27 @@ describe('a file Telegram would refuse', () => {
     ])
     expect(callsOf(job.api, 'sendPhoto')).toEqual([])
     expect(job.api.messages(ON_CALL.id).map((message) => message.text!.split('\n')[0])).toEqual(['❌ Deploy of fastpay/fastpay-api to production failed'])
+  })
+
+  it('max-bytes: a local Bot API server takes more than 50,000,000 bytes; a lower limit leaves a file out', async () => {
+    workspaceFile('dist/bundle.tar', Buffer.alloc(0))
+    truncateSync(join(job.workspace, 'dist/bundle.tar'), 51_000_000)
+    workspaceFile('deploy.log', Buffer.alloc(2000, 'x'))
+    const raised = await job.step({...bothChats, 'chat-ids': String(ON_CALL.id), status: 'success', document: 'dist/bundle.tar', 'max-bytes': '52000000'})
+    const lowered = await job.step({...bothChats, 'chat-ids': String(ON_CALL.id), status: 'failure', document: 'deploy.log', 'max-bytes': '1000'})
+
+    expect([raised.exitCode, lowered.exitCode]).toEqual([0, 0])
+    expect(raised.stdout).not.toContain('::warning::')
+    expect(job.api.messages(ON_CALL.id).filter((message) => message.document).map((message) => message.document!.file_size)).toEqual([51_000_000])
+    expect(lowered.stdout.split('\n').filter((line) => line.startsWith('::warning::'))).toEqual(['::warning::input document deploy.log is larger than 1,000 bytes: not sent'])
+    expect(callsOf(job.api, 'sendDocument')).toHaveLength(1)
+  })
+
+  it('max-bytes that is not a number of bytes is an input error', async () => {
+    const result = await job.step({...bothChats, status: 'success', 'max-bytes': '50MB'})
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout.split('\n').slice(1)).toEqual(['::error::input max-bytes: expected a number of bytes above 0, got "50MB"'])
+    expect(job.api.requests).toEqual([])
   })
 
   it('a directory is an input error, like a missing file', async () => {

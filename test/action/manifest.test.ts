@@ -41,6 +41,7 @@ describe('action.yml', () => {
       deadline: '45',
       'fail-on-error': 'false',
       'throttle-seconds': '0',
+      'max-bytes': '50000000',
     })
     // The shared ones, as the code reads blank inputs (channel and fail-on-error: see message and failures tests).
     expect(parseDeployOptions({status: 'success'}, String)).toMatchObject({
@@ -52,6 +53,7 @@ describe('action.yml', () => {
       protect: false,
       dryRun: false,
       deadlineSeconds: 45,
+      maxUploadBytes: 50_000_000,
     })
     expect(DEFAULT_TIMEOUT_SECONDS).toBe(10)
   })

@@ -171,3 +171,18 @@ describe('deploy --dry-run in a GitHub Actions step', () => {
     expect(api.requests).toEqual([])
   })
 })
+
+describe('deploy --max-bytes', () => {
+  it('leaves out a --document over the limit with one warning (the notice goes); a bad value is one line, exit 2', async () => {
+    const log = join(cli.env.HOME!, 'deploy.log')
+    writeFileSync(log, 'x'.repeat(2000))
+    const limited = await cli.run(['deploy', '--status', 'failure', '--run-id', 'r1', '--document', log, '--max-bytes', '1000'], {env: {...GITLAB_ENV, ...asDeployBot}})
+    expect(limited.exitCode).toBe(0)
+    expect(limited.stderr).toBe(`Warning: --document ${log} is larger than 1,000 bytes: not sent`)
+    expect(api.requests.map((request) => request.method)).toEqual(['sendMessage'])
+
+    const bad = await cli.run(['deploy', '--status', 'success', '--max-bytes', '0'], {env: {...GITLAB_ENV, ...asDeployBot}})
+    expect(bad).toEqual({exitCode: 2, stdout: '', stderr: 'Error: --max-bytes: expected a number of bytes above 0, got "0"'})
+    expect(api.requests).toHaveLength(1)
+  })
+})
