@@ -132,6 +132,7 @@ describe('parseDeployOptions', () => {
       attachments: [],
       dryRun: false,
       deadlineSeconds: 45,
+      maxUploadBytes: 50_000_000,
     })
   })
 
