@@ -163,7 +163,7 @@ export class RedisLink {
 
   async #connect(): Promise<boolean> {
     this.#lastAttemptAt = this.#now()
-    const said = this.#catchClientWarnings()
+    const said = catchClientWarnings()
     try {
       // ioredis applies connectTimeout to the socket; this bounds the handshake after it too.
       await withTimeout(this.redis.connect(), this.#connectTimeoutMs * 2, `connect timed out after ${this.#connectTimeoutMs * 2} ms`)
@@ -182,24 +182,6 @@ export class RedisLink {
     }
   }
 
-  /**
-   * ioredis prints some remarks on the handshake with console.warn (only our doors print, and --json carries our
-   * warnings): while connecting, those are caught (anything else goes on to console.warn). Returns what was caught.
-   */
-  #catchClientWarnings(): () => string[] {
-    const caught: string[] = []
-    const warn = console.warn
-    console.warn = (...args: unknown[]) => {
-      const text = args.map(String).join(' ')
-      if (/^\[(WARN|ERROR)\] /.test(text) || text.startsWith('Skipping the ready check')) caught.push(text)
-      else warn(...args)
-    }
-    return () => {
-      console.warn = warn
-      return caught
-    }
-  }
-
   #notice(clientLine: string): void {
     const line = clientLine.includes('does not require a password')
       ? `store ${this.display} asks for no password, but the URL gives one: remove it from ${this.#source}`
@@ -207,6 +189,42 @@ export class RedisLink {
     if (this.#noticed.has(line)) return
     this.#noticed.add(line)
     this.#onNotice(line)
+  }
+}
+
+// Each connect under way: the lines ioredis printed meanwhile. console.warn is replaced once, while any connect is
+// under way, and put back when the last ends: links connecting at once (tests, a process with two stores) each
+// restoring what they found would leave one's stand-in in place for good.
+const catchers = new Set<string[]>()
+let ownWarn: typeof console.warn | undefined
+let givenWarn: typeof console.warn = console.warn
+
+/**
+ * ioredis prints some remarks on the handshake with console.warn (only our doors print, and --json carries our
+ * warnings): while connecting, those are caught (anything else goes on to console.warn). Returns what was caught.
+ * A console.warn cannot tell which connect it came from: with several at once, each is told every line.
+ */
+function catchClientWarnings(): () => string[] {
+  const caught: string[] = []
+  if (catchers.size === 0 && ownWarn === undefined) {
+    givenWarn = console.warn
+    ownWarn = (...args: unknown[]) => {
+      const text = args.map(String).join(' ')
+      const clients = /^\[(WARN|ERROR)\] /.test(text) || text.startsWith('Skipping the ready check')
+      if (clients && catchers.size > 0) for (const lines of catchers) lines.push(text)
+      else givenWarn(...args)
+    }
+    console.warn = ownWarn
+  }
+  catchers.add(caught)
+  return () => {
+    catchers.delete(caught)
+    // Put back only while ours is in place: whoever replaced it since (a test's spy) puts ours back when done.
+    if (catchers.size === 0 && ownWarn !== undefined && console.warn === ownWarn) {
+      console.warn = givenWarn
+      ownWarn = undefined
+    }
+    return caught
   }
 }
 
