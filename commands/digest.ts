@@ -52,11 +52,12 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 T
 
   public async run(): Promise<DigestResult> {
     const {flags} = this
-    const [{UserError}, {parseDurationMs, DURATION_EXPECTED}, {resolveStateDir}, {openStore}, {throttleSeconds}] = await Promise.all([
+    const [{UserError}, {parseDurationMs, DURATION_EXPECTED}, {resolveStateDir}, {openStore}, {refusedStoreLine}, {throttleSeconds}] = await Promise.all([
       import('../src/user-error.js'),
       import('../src/support/duration.js'),
       import('../src/support/state-dir.js'),
       import('../src/store/select-store.js'),
+      import('../src/store/types.js'),
       import('../src/alert/alert-state.js'),
     ])
     const sinceMs = parseDurationMs(flags.since)
@@ -75,7 +76,8 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 T
       // (often empty) story as the fleet's.
       const described = store.kind === 'redis' ? await store.describe() : undefined
       // Credentials Redis refused are a mistake in the setting (exit 2); running again would not help.
-      if (described?.refusal) throw new UserError(`store ${described.target} ${described.refusal}`)
+      const refused = described && refusedStoreLine(described)
+      if (refused) throw new UserError(refused)
       if (described !== undefined && !described.reachable) {
         const {UnreachableError} = await import('../src/unreachable-error.js')
         const why = described.problem === undefined ? '' : ` (${described.problem})`

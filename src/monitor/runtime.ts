@@ -4,7 +4,7 @@ import type {Env} from '../config/index.js'
 import {resolveStateDir} from '../support/state-dir.js'
 import type {MonitorStore} from '../store/monitor-state.js'
 import {openStore} from '../store/select-store.js'
-import type {KeyValueStore, OutboxStore} from '../store/types.js'
+import {type KeyValueStore, type OutboxStore, refusedStoreLine} from '../store/types.js'
 import {type AlertSender, createAlertSender} from './alert-sender.js'
 import {channelTargets} from './channel-targets.js'
 import {type TelegramProbe, telegramProbe} from './checks/telegram-check.js'
@@ -103,8 +103,7 @@ export async function openMonitorRuntime(options: MonitorRuntimeOptions): Promis
     close: () => store.close(),
     refusal: async () => {
       if (!shared) return undefined
-      const described = await store.describe()
-      return described.refusal === undefined ? undefined : `store ${described.target} ${described.refusal}`
+      return refusedStoreLine(await store.describe())
     },
   }
 }

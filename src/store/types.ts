@@ -147,3 +147,8 @@ export interface StoreDescription {
   /** Alerts spooled on this host while Redis was unreachable, not yet handed to it. */
   localWaiting?: number
 }
+
+/** The one line for a store whose Redis refused the URL's credentials (see StoreDescription.refusal), else undefined. */
+export function refusedStoreLine(described: Pick<StoreDescription, 'target' | 'refusal'>): string | undefined {
+  return described.refusal === undefined ? undefined : `store ${described.target} ${described.refusal}`
+}

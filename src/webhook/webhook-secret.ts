@@ -4,7 +4,7 @@
 
 import type {Env} from '../config/index.js'
 import {registerSecret} from '../redact.js'
-import type {KeyValueStore, StoreDescription} from '../store/types.js'
+import {type KeyValueStore, refusedStoreLine, type StoreDescription} from '../store/types.js'
 import {UnreachableError} from '../unreachable-error.js'
 import {UserError} from '../user-error.js'
 import {readWebhookSecret, SECRET_VAR} from './webhook-url.js'
@@ -64,7 +64,8 @@ export async function unreachableSecretStore(store: {kind: 'file' | 'redis'; des
   if (store.kind !== 'redis' || readWebhookSecret(env) !== undefined) return undefined
   const now = await store.describe()
   if (now.active === 'redis') return undefined
-  if (now.refusal) return {line: `store ${now.target} ${now.refusal}`, refused: true}
+  const refused = refusedStoreLine(now)
+  if (refused) return {line: refused, refused: true}
   return {line: `store ${now.target} unreachable (${now.problem ?? 'no answer'})`, refused: false}
 }
 
