@@ -1,5 +1,6 @@
 import {openBot, type OpenBotOptions} from '../bot-session.js'
 import {type BotRequest, type Env, readEnvToken, requireChats, type ResolvedBot} from '../config/index.js'
+import {botIdPart} from '../support/bot-id.js'
 import {UserError} from '../user-error.js'
 import type {AlertTarget} from './alert-target.js'
 
@@ -38,7 +39,7 @@ export async function openAlertTarget(request: AlertChannelRequest, options: Ope
 export function botLabelOf(resolved: ResolvedBot): string {
   if (resolved.name) return resolved.name
   const layer = resolved.layer === 'flags' ? 'flag --token' : resolved.token.source
-  return `${layer} (bot ${botIdOf(resolved.token.value)})`
+  return `${layer} (bot ${botIdPart(resolved.token.value)})`
 }
 
 const UNNAMED_LABEL = /^(.+) \(bot (\d+)\)$/
@@ -55,9 +56,7 @@ export function requestForBotLabel(label: string, given: Pick<BotRequest, 'token
   if (!unnamed) return {bot: label, configPath: given.configPath}
   const botId = unnamed[2]!
   // The variable as the layers read it (one pair of quotes dropped): the spooling run labelled the bot by that token.
-  const token = [given.token?.trim(), readEnvToken(env)].find((candidate) => candidate && botIdOf(candidate) === botId)
+  const token = [given.token?.trim(), readEnvToken(env)].find((candidate) => candidate && botIdPart(candidate) === botId)
   if (token === undefined) throw new UserError(`its alerts go out only with its own token: pass bot ${botId}'s token with --token`)
   return {token, configPath: given.configPath}
 }
-
-const botIdOf = (token: string) => token.slice(0, Math.max(0, token.indexOf(':')))

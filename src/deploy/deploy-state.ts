@@ -6,6 +6,7 @@ import {writeFileAtomic} from '../support/atomic-write.js'
 import {type Env, parseChatId} from '../config/index.js'
 import type {MessageRef} from './message-ids.js'
 import {type DeployStatus, isDeployStatus} from './status.js'
+import {botIdPart} from '../support/bot-id.js'
 import {nodeCrypto} from '../support/node-crypto.js'
 
 /**
@@ -37,13 +38,10 @@ export function deployStateDir(env: Env): string {
 export function deployStateKey(repository: string | undefined, runId: string | undefined, environment: string | undefined, token?: string): string | undefined {
   if (!runId) return undefined
   const key = `${repository ?? ''}#${runId}#${environment ?? ''}`
-  return token === undefined ? key : `${key}#bot${botIdOf(token)}`
-}
-
-/** The bot id before a token's colon (public: getMe tells it to anyone); a hash for a token of another shape. */
-function botIdOf(token: string): string {
-  const id = /^(\d+):/.exec(token)?.[1]
-  return id ?? nodeCrypto().createHash('sha256').update(token).digest('hex').slice(0, 16)
+  if (token === undefined) return key
+  // A token of another shape has no id to show: a hash of it stands in, never any part of the token.
+  const id = botIdPart(token)
+  return `${key}#bot${/^\d+$/.test(id) ? id : nodeCrypto().createHash('sha256').update(token).digest('hex').slice(0, 16)}`
 }
 
 export class DeployStateStore {

@@ -4,13 +4,14 @@
 
 import type {KeyValueStore} from '../store/types.js'
 import {nodeCrypto} from '../support/node-crypto.js'
+import {botIdPart} from '../support/bot-id.js'
 
 /** 12 bytes of HMAC-SHA256 as base64url: 96 bits, far beyond guessing by pressing buttons. */
 export const MAC_CHARS = 16
 const MAC_SHAPE = new RegExp(`^[A-Za-z0-9_-]{${MAC_CHARS}}$`)
 
 /** The bot id in a token (`7012345678:AA…` → 7012345678): Telegram's id of the bot, not a secret. */
-export const botIdOfToken = (token: string) => Number(token.slice(0, Math.max(0, token.indexOf(':'))))
+export const botIdOfToken = (token: string) => Number(botIdPart(token))
 
 const keyName = (botId: number) => `webhook/button-signing-key/${botId}`
 
