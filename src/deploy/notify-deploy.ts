@@ -5,7 +5,7 @@ import {type BotRequest, type ChatId, type Env, sameChatId} from '../config/inde
 import {describeFailure, type FailureDescription, failedOf} from '../describe-failure.js'
 import {ExitCode, type ExitCodeValue, worstExitCode} from '../exit-codes.js'
 import {fitMessage, type ParseMode} from '../format/index.js'
-import {DEFAULT_MAX_BYTES, formatBytes, photoTooLarge, TELEGRAM_PHOTO_BYTES} from '../input/byte-limit.js'
+import {DEFAULT_MAX_BYTES, EMPTY_FILE_REFUSED, formatBytes, photoTooLarge, TELEGRAM_PHOTO_BYTES} from '../input/byte-limit.js'
 import {redact} from '../redact.js'
 import {limiterFor} from '../rate-limit/telegram-limiter.js'
 import {MissingTokenError, UserError} from '../user-error.js'
@@ -210,7 +210,7 @@ async function checkAttachments(attachments: readonly Attachment[], maxBytes: nu
       throw new UserError(`${attachment.label}: cannot read ${JSON.stringify(attachment.path)} (${code})`)
     }
     const what = `${attachment.label} ${attachment.path}`
-    if (size === 0) warnings.push(`${what} is empty: not sent (Telegram refuses empty files)`)
+    if (size === 0) warnings.push(`${what} is empty: not sent (${EMPTY_FILE_REFUSED})`)
     else if (size > maxBytes) warnings.push(`${what} is larger than ${formatBytes(maxBytes)}${maxBytes === DEFAULT_MAX_BYTES.upload ? UPLOAD_LIMIT_NOTE : ''}: not sent`)
     else if (attachment.kind === 'photo' && size > TELEGRAM_PHOTO_BYTES) warnings.push(`${what} ${PHOTO_NOT_SENT}`)
     else usable.push(attachment)

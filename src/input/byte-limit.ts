@@ -14,6 +14,9 @@ export const DEFAULT_MAX_BYTES = {
  */
 export const TELEGRAM_PHOTO_BYTES = 10 * 1000 * 1000
 
+/** Why an empty file is not sent: Telegram refuses it, in each chat, after the request. */
+export const EMPTY_FILE_REFUSED = 'Telegram refuses empty files'
+
 /** Says why a photo is refused, followed by what to do instead. */
 export function photoTooLarge(documentAdvice: string): string {
   return `is larger than ${formatBytes(TELEGRAM_PHOTO_BYTES)}, Telegram's limit for photos: ${documentAdvice}`

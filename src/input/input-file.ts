@@ -4,7 +4,7 @@ import {basename} from 'node:path'
 
 import type {InputFileSource} from '../api/index.js'
 import {UserError} from '../user-error.js'
-import {DEFAULT_MAX_BYTES, formatBytes, photoTooLarge, TELEGRAM_PHOTO_BYTES} from './byte-limit.js'
+import {DEFAULT_MAX_BYTES, EMPTY_FILE_REFUSED, formatBytes, photoTooLarge, TELEGRAM_PHOTO_BYTES} from './byte-limit.js'
 import {spoolToPrivateFile} from './spool.js'
 
 export interface InputFile {
@@ -44,7 +44,7 @@ export async function openInputFile(field: string, value: string, options: Input
   const filename = options.filename ?? basename(value)
   if (kind === 'stream') return spooled(field, createReadStream(value), filename, maxBytes)
   // Telegram refuses both, per chat and after the whole upload: each chat would cost a full upload for an exit 1.
-  if (size === 0) throw new UserError(`${field}: "${value}" is empty: ${EMPTY_REFUSED}`)
+  if (size === 0) throw new UserError(`${field}: "${value}" is empty: ${EMPTY_FILE_REFUSED}`)
   if (field === '--photo' && size > TELEGRAM_PHOTO_BYTES && maxBytes >= TELEGRAM_PHOTO_BYTES) {
     throw new UserError(`${field}: "${value}" ${PHOTO_TOO_LARGE}`)
   }
@@ -61,7 +61,6 @@ export async function openInputFile(field: string, value: string, options: Input
   return {source: {path: value, filename}, dispose: () => {}}
 }
 
-const EMPTY_REFUSED = 'Telegram refuses empty files'
 // --max-bytes says how much we read; it cannot lift Telegram's photo limit, so the photo check stands beside it.
 const PHOTO_TOO_LARGE = photoTooLarge(`send it with --document (up to ${formatBytes(DEFAULT_MAX_BYTES.upload)}), or a smaller image`)
 
@@ -69,7 +68,7 @@ async function spooled(field: string, stream: NodeJS.ReadableStream, filename: s
   const copy = await spoolToPrivateFile(stream, {field, maxBytes})
   if (copy.size === 0) {
     copy.remove()
-    throw new UserError(`${field}: the input is empty: ${EMPTY_REFUSED}`)
+    throw new UserError(`${field}: the input is empty: ${EMPTY_FILE_REFUSED}`)
   }
   if (field === '--photo' && copy.size > TELEGRAM_PHOTO_BYTES) {
     copy.remove()
