@@ -53,7 +53,6 @@ Prints one line per change and alert. With --json, prints one JSON object a line
           await runtime.close()
           throw error
         })
-    if (metrics) this.log(`metrics on ${metrics.url}`)
     const page = flags.html === undefined ? undefined : (await import('../../src/status-page/index.js')).statusPageWriter(flags.html, runtime, {softFail: true})
     const stop = new AbortController()
     // Listening until the end, not once: while a command check runs, execa's exit hook listens too, and it re-raises
@@ -75,6 +74,8 @@ Prints one line per change and alert. With --json, prints one JSON object a line
     }
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
+    // Printed once the handlers are there: a signal sent as soon as watch speaks stops it cleanly.
+    if (metrics) this.log(`metrics on ${metrics.url}`)
     this.log(`watching ${first.checks.length} check${first.checks.length === 1 ? '' : 's'} from ${first.sources.join(', ')}`)
     this.jsonEvent('started', {checks: first.checks.map((check) => check.name), sources: first.sources})
     let loaded: typeof first | undefined = first

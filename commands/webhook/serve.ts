@@ -81,6 +81,12 @@ Guarantee: one reply per accepted update (a repeated update_id is skipped), with
       await metrics?.close()
       throw error
     })
+    // Listening before the first line is printed: a service manager that stops serve as soon as it speaks would
+    // otherwise end it by the default action of the signal, before its handlers were there.
+    const stopSignal = new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'))
+      process.once('SIGTERM', () => resolve('SIGTERM'))
+    })
     lines.flush()
     for (const warning of running.warnings) this.warnLine(warning)
     this.log(`Note: ${WEBHOOK_EXCLUDES_POLLING}`)
@@ -89,10 +95,7 @@ Guarantee: one reply per accepted update (a repeated update_id is skipped), with
     this.log(`listening on ${running.server.url}`)
     if (metrics) this.log(`metrics on ${metrics.url}`)
     this.jsonEvent('started', {url: running.server.url, port: running.server.port, bots: running.bots.map(servedBotFields), ...(metrics ? {metrics: metrics.url} : {}), keptAtStart: running.keptAtStart, warnings: running.warnings})
-    const signal = await new Promise<string>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'))
-      process.once('SIGTERM', () => resolve('SIGTERM'))
-    })
+    const signal = await stopSignal
     lines.flush()
     this.log(`${signal}: finishing queued updates`)
     this.jsonEvent('stopping', {signal})

@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {expectUsageError, HEALTH_BOT, ON_CALL, useCliWorld, writeRegistry} from '../cli/fixture.js'
+import {stoppedAtFirstLine} from '../helpers/stopped-at-first-line.js'
 import {type CliProcess, ownSamples, PROMTOOL, promtoolCheck, spawnCli} from './cli-process.js'
 
 const world = useCliWorld()
@@ -57,6 +58,17 @@ async function serveWithUpdates(): Promise<{serve: CliProcess; url: string; webh
 }
 
 describe('monitor watch --metrics', () => {
+  it('SIGTERM the moment it prints "metrics on" stops the watch cleanly, exit 0', async () => {
+    const file = setUp()
+    // Before, that line came before the signal handlers: a signal right after it ended the watch by the default action.
+    for (let run = 0; run < 3; run++) {
+      const stopped = await stoppedAtFirstLine(world.cli, ['monitor', 'watch', '--file', file, '--metrics', '127.0.0.1:0'])
+      expect([stopped.exitCode, stopped.signal, stopped.stderr]).toEqual([0, null, ''])
+      expect(stopped.stdout).toMatch(/^metrics on http:\/\/127\.0\.0\.1:\d+\/metrics\n/)
+      expect(stopped.stdout).toContain('SIGTERM: stopping after the pass in flight\n')
+    }
+  })
+
   it('serves the checks, their durations and failures, the alerts and the outbox at /metrics, with process metrics', async () => {
     const {watch, url} = await watchOnePass(setUp())
     try {

@@ -6,6 +6,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {filesUnder} from '../helpers/files-under.js'
+import {stoppedAtFirstLine} from '../helpers/stopped-at-first-line.js'
 import {ANA, ANA_CHAT, BOB, BOB_CHAT, callsOf, expectNoToken, messageUpdate, REGISTRY, SECRET, useWorld, writeRegistry} from './fixture.js'
 import {useServeProcesses} from './serve-process.js'
 
@@ -94,6 +95,16 @@ describe('webhook serve stopped with updates queued', () => {
     const next = await startServe(world.cli, [], env)
     expect(next.stdout()).not.toContain('kept at the last stop')
     expect(repliesTo(ANA_CHAT.id)).toHaveLength(3)
+  })
+
+  it('SIGTERM the moment serve prints its first line stops it cleanly, exit 0, as it does once listening', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    // Before, the signal handlers came after "listening on": a signal in between ended serve by the default action.
+    for (let run = 0; run < 3; run++) {
+      const stopped = await stoppedAtFirstLine(world.cli, ['webhook', 'serve', '--port', '0'], env)
+      expect([stopped.exitCode, stopped.signal, stopped.stderr]).toEqual([0, null, ''])
+      expect(stopped.stdout.split('\n').slice(-3)).toEqual(['SIGTERM: finishing queued updates', 'stopped after 0 updates', ''])
+    }
   })
 
   it('--drain-seconds must be a whole number of seconds, 0 or more: one line, exit 2', async () => {
