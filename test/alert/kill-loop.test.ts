@@ -13,7 +13,7 @@ import {ALERTS_BOT, ON_CALL, startTestApi} from '../cli/fixture.js'
 import type {FakeBotApi} from '../fake-bot-api/server.js'
 import {type CliSandbox, createCliSandbox} from '../helpers/run-cli.js'
 import {seeded} from '../helpers/seeded-random.js'
-import {connectRedis, redisForTests, type RedisForTests} from '../store/redis-server.js'
+import {freshRedisDatabase, redisForTests, type RedisForTests} from '../store/redis-server.js'
 
 const BIN = resolve(import.meta.dirname, '../../bin/run.js')
 const TITLES = 3
@@ -132,12 +132,10 @@ describe('alert killed with SIGKILL at random points, Telegram failing', () => {
 
   it('Redis store: 30 iterations, each title delivered exactly once (0 lost, 0 doubled)', async (context) => {
     if (!available.redis) return context.skip(available.skip)
-    // A database of its own: the outbox stream of this bot must not be shared with other test files' alerts.
-    const url = new URL(available.redis.url)
-    url.pathname = '/13'
-    const redis = await connectRedis(url.toString())
-    await redis.flushdb().finally(() => redis.quit())
-    const figures = await killLoop({FASTPAY_TG_STORE: url.toString()}, 1337)
+    // A database of its own (10: no other file's, see test/architecture/redis-databases.test.ts): the outbox stream
+    // of this bot must not be shared with other test files' alerts, nor emptied under the loop by another file.
+    const store = await freshRedisDatabase(available.redis.url, 10)
+    const figures = await killLoop({FASTPAY_TG_STORE: store}, 1337)
     console.log(`kill loop, Redis store: ${JSON.stringify(figures)}`)
     expect(figures).toMatchObject({iterations: 30, lost: 0, doubled: 0})
   }, 120_000)
