@@ -19,6 +19,22 @@ const api = await startDemoApi({port}).catch((error) => {
   process.exit(2)
 })
 
+let shown = 0
+const showNew = () => {
+  for (; shown < api.requests.length; shown++) console.log(`  ${describeRequest(api.requests[shown])}`)
+}
+let timer
+const stop = async () => {
+  clearInterval(timer)
+  showNew()
+  await api.close()
+  process.exit(0)
+}
+// Listening before the first line: a Ctrl-C (or a script's kill) right after it would otherwise end the process by
+// the signal's default action, before these handlers were there.
+process.on('SIGINT', stop)
+process.on('SIGTERM', stop)
+
 console.log(`Fake Telegram Bot API on ${api.url} (Ctrl-C stops it). In another shell:
 
   export TELEGRAM_API_BASE_URL=${api.url}
@@ -28,17 +44,4 @@ console.log(`Fake Telegram Bot API on ${api.url} (Ctrl-C stops it). In another s
 
 Requests as they arrive:`)
 
-let shown = 0
-const showNew = () => {
-  for (; shown < api.requests.length; shown++) console.log(`  ${describeRequest(api.requests[shown])}`)
-}
-const timer = setInterval(showNew, 100)
-
-const stop = async () => {
-  clearInterval(timer)
-  showNew()
-  await api.close()
-  process.exit(0)
-}
-process.on('SIGINT', stop)
-process.on('SIGTERM', stop)
+timer = setInterval(showNew, 100)

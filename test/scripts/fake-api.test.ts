@@ -62,6 +62,15 @@ describe('npm run fake-api', () => {
     expect(await fake.exited).toBe(0)
   })
 
+  it('Ctrl-C the moment it prints its first line stops it with exit 0, as it does later', async () => {
+    // Before, the handlers came after the banner: a SIGINT in between ended it by the default action.
+    for (let run = 0; run < 3; run++) {
+      const fake = startFakeApi()
+      fake.child.stdout.once('data', () => fake.child.kill('SIGINT'))
+      expect(await fake.exited).toBe(0)
+    }
+  })
+
   it.each([
     [['--port', 'http'], '--port http: expected 0-65535'],
     [['--port', '70000'], '--port 70000: expected 0-65535'],
