@@ -241,9 +241,10 @@ for (const backend of backends) {
     it('takes each chat Telegram accepted off a held entry as it goes: a run killed half-way leaves the others only', async () => {
       const [outbox, other] = await backend.open()
       const held = await outbox.hold({bot: 'alerts', chatIds: [1, 2, 3], message: {text: 'x', parseMode: 'HTML'}, createdAt: new Date(T0)})
-      // What another host or a later run finds while the delivery is under way (where a kill would leave it).
+      // What another host or a later run finds while the delivery is under way (where a kill would leave it). The
+      // record is written in the background (fsync'd): vi.waitFor's default of 1 s is short on a loaded machine.
       const waitingFor = async (chatIds: Array<number | string>) =>
-        vi.waitFor(async () => expect((await other.list()).items.map((item) => item.entry.chatIds)).toEqual([chatIds]))
+        vi.waitFor(async () => expect((await other.list()).items.map((item) => item.entry.chatIds)).toEqual([chatIds]), {timeout: 20_000, interval: 10})
       const flushed = await outbox.deliverHeld(held, async (entry, chatDone) => {
         const deliveries: ChatDelivery[] = [{chatId: 1, ok: true, messageIds: [1]}, {chatId: 2, ok: false, messageIds: [], error: NETWORK_DOWN}, {chatId: 3, ok: true, messageIds: [2]}]
         expect(entry.chatIds).toEqual([1, 2, 3])
