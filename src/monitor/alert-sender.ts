@@ -20,6 +20,8 @@ export interface AlertOutcome {
   error?: string
   /** It went nowhere, for a reason the outbox does not take: the change stays pending and the next pass retries it. */
   pending?: boolean
+  /** Suppressed: when the throttle (or a mute) lets this key go again, epoch ms. */
+  heldUntil?: number
   /** Chats that have it (sent, or waiting in the outbox); 0 when it went nowhere. */
   delivered: number
   warnings: string[]
@@ -92,6 +94,7 @@ export function createAlertSender(options: AlertSenderOptions): AlertSender {
         ...(result.text === undefined ? {} : {text: result.text}),
         ...(result.status === 'refused' && refused?.error ? {error: refused.error.message} : {}),
         ...(result.spooled ? {error: result.spooled.error} : {}),
+        ...(result.status === 'suppressed' && result.suppressed ? {heldUntil: Math.max(result.suppressed.nextAt.getTime(), result.suppressed.mutedUntil?.getTime() ?? 0)} : {}),
         delivered: result.status === 'refused' ? result.deliveries.filter((delivery) => delivery.ok).length : result.deliveries.length || target.chatIds.length,
         warnings: result.warnings,
       }

@@ -2,7 +2,7 @@ import {redact} from '../redact.js'
 import type {AlertOutcome, AlertSender} from './alert-sender.js'
 import type {CheckResult} from './check-result.js'
 import type {CheckCommon} from './check-spec.js'
-import {alertFor, type CheckAlert, settlePending, undeliveredReason} from './pending-alert.js'
+import {alertFor, carriedPending, type CheckAlert, heldBack, settlePending, undeliveredReason} from './pending-alert.js'
 import {type CheckEvent, planAlerts} from './plan-alerts.js'
 import {type CheckStatus, type HistoryRecord, type MonitorStore, StateLockTimeout} from '../store/monitor-state.js'
 import {applyResult} from './transition.js'
@@ -95,9 +95,10 @@ export async function applyResults(ran: readonly RanCheck[], options: ApplyOptio
         }
         const step = applyResult(previous, {...result, startedAt: orderAt}, check, {target, channel: check.channel}, at)
         // applyResult starts the state afresh; a pending alert stays on it until settled below.
-        state.checks[check.name] = previous?.pendingAlert ? {...step.state, pendingAlert: previous.pendingAlert} : step.state
+        const pending = carriedPending(previous?.pendingAlert, step)
+        state.checks[check.name] = pending ? {...step.state, pendingAlert: pending} : step.state
         if (step.change) history.push({type: 'change', at, check: check.name, ...step.change})
-        const alert = alertFor(previous?.pendingAlert, step)
+        const alert = alertFor(previous?.pendingAlert, step, at)
         if (alert) {
           events.push({check, target, result, failures: step.state.failures, ...alert})
           alerting.set(check.name, alert)
@@ -111,7 +112,11 @@ export async function applyResults(ran: readonly RanCheck[], options: ApplyOptio
         alerts.push(reason === undefined ? outcome : {...outcome, pending: true})
         warnings.push(...outcome.warnings)
         history.push({type: 'alert', at, checks: alert.checks, event: alert.event, status: outcome.status, channel: alert.channel})
-        for (const name of alert.checks) state.checks[name] = settlePending(state.checks[name]!, alerting.get(name)!, reason && redact(reason), at)
+        for (const name of alert.checks) {
+          const checkAlert = alerting.get(name)!
+          const held = reason === undefined ? heldBack(outcome, checkAlert, at) : undefined
+          state.checks[name] = settlePending(state.checks[name]!, checkAlert, reason && redact(reason), at, held)
+        }
       }
       if (options.pass) {
         const down = Object.entries(state.checks).filter(([, check]) => check.status === 'down').map(([name]) => name)

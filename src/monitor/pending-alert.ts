@@ -1,9 +1,12 @@
 // A change whose alert could not be delivered (no token under cron, Telegram refusing the bot) is not forgotten:
 // the check's state keeps it as pending, the next pass tries again, and the chat hears of it exactly once. When the
-// check came back before the alert got through, one alert tells the whole outage.
+// check came back before the alert got through, one alert tells the whole outage. A down or up alert the check's
+// throttle held back is kept the same way, so that a flapping check that stays down is not left as "up again" in
+// the chat; it goes once the window is over, and is dropped if the check went back to what the chat last heard.
 import type {AlertOutcome} from './alert-sender.js'
 import type {AlertEvent, CheckState, PendingAlert} from '../store/monitor-state.js'
 import type {Step} from './transition.js'
+import {utcTime} from '../support/duration.js'
 
 /** What the pass alerts for one check: its own event, a retry of a pending one, or both merged into one. */
 export interface CheckAlert {
@@ -22,8 +25,10 @@ export interface CheckAlert {
  * - pending down, still down: the down alert again (it stands in for a reminder);
  * - pending recovery or outage, down again: the new down alert, saying what was not told;
  * - otherwise the pending alert again, or this result's own event.
+ * A pending alert the throttle held (`heldUntil`) waits for its time, and goes with the check's next change, which
+ * makes the chat's last word true again (see `carriedPending`).
  */
-export function alertFor(pending: PendingAlert | undefined, step: Step): CheckAlert | undefined {
+export function alertFor(pending: PendingAlert | undefined, step: Step, now: number): CheckAlert | undefined {
   const own: CheckAlert | undefined = step.event && {
     kind: step.event.kind,
     downSince: step.event.downSince,
@@ -31,6 +36,11 @@ export function alertFor(pending: PendingAlert | undefined, step: Step): CheckAl
     ...(step.change?.to === 'up' ? {upSince: step.change.since} : {}),
   }
   if (pending === undefined) return own
+  if (pending.heldUntil !== undefined) {
+    if (step.change) return undefined
+    if (now < pending.heldUntil) return undefined
+    return {kind: pending.event, downSince: pending.downSince, ...(pending.upSince === undefined ? {} : {upSince: pending.upSince}), delayed: pending}
+  }
   if (pending.event === 'down') {
     if (step.change?.to === 'up') {
       const upSince = step.change.since
@@ -43,6 +53,22 @@ export function alertFor(pending: PendingAlert | undefined, step: Step): CheckAl
   return {kind: pending.event, downSince: pending.downSince, upSince, downtimeMs: upSince - pending.downSince, delayed: pending}
 }
 
+/**
+ * The pending alert a check keeps after this result: a held one goes when the check changes again (a held down
+ * alert of a check that is up again, a held recovery of one that is down again: the chat already believes the truth).
+ */
+export function carriedPending(pending: PendingAlert | undefined, step: Step): PendingAlert | undefined {
+  if (pending?.heldUntil !== undefined && step.change) return undefined
+  return pending
+}
+
+/** A down or up alert the throttle (or a mute) held back: kept pending until then. */
+export function heldBack(outcome: AlertOutcome, alert: CheckAlert, at: number): {reason: string; heldUntil: number} | undefined {
+  if (outcome.status !== 'suppressed' || outcome.heldUntil === undefined) return undefined
+  if (alert.kind !== 'down' && alert.kind !== 'recovered') return undefined
+  return {reason: `held back by the throttle until ${utcTime(outcome.heldUntil, at)}`, heldUntil: outcome.heldUntil}
+}
+
 /** Why an alert stays pending, or undefined when it was handled (sent, spooled to the outbox, held by the throttle). */
 export function undeliveredReason(outcome: AlertOutcome): string | undefined {
   if (outcome.status === 'failed') return outcome.error ?? 'the alert could not be sent'
@@ -51,18 +77,25 @@ export function undeliveredReason(outcome: AlertOutcome): string | undefined {
 }
 
 /** The check's state after its alert went (or did not): pending kept, renewed, or cleared. */
-export function settlePending(state: CheckState, alert: CheckAlert, reason: string | undefined, at: number): CheckState {
+export function settlePending(
+  state: CheckState,
+  alert: CheckAlert,
+  reason: string | undefined,
+  at: number,
+  held?: {reason: string; heldUntil: number},
+): CheckState {
   const {pendingAlert: previous, ...rest} = state
-  if (reason === undefined) return rest
+  if (reason === undefined && held === undefined) return rest
   // A reminder repeats a down alert the chat has: the next one is due anyway.
   if (alert.kind === 'reminder') return state
   const pending: PendingAlert = {
     event: alert.kind,
     downSince: alert.downSince,
     ...(alert.upSince === undefined ? {} : {upSince: alert.upSince}),
-    reason,
+    reason: held?.reason ?? reason!,
     firstAt: previous?.firstAt ?? at,
     attempts: (previous?.attempts ?? 0) + 1,
+    ...(held === undefined ? {} : {heldUntil: held.heldUntil}),
   }
   return {...rest, pendingAlert: pending}
 }

@@ -38,6 +38,11 @@ export interface PendingAlert {
   /** Epoch ms of the first failed attempt. */
   firstAt: number
   attempts: number
+  /**
+   * Set when the check's throttle (or a mute) held the alert back rather than it failing: it is tried again from
+   * this time (epoch ms) while the check stays as the alert tells, and dropped once the check goes back.
+   */
+  heldUntil?: number
 }
 
 /** `registry bot "alerts": token ${ALERTS_TOKEN} is not set (down alert, 3 attempts)`. */
