@@ -78,7 +78,8 @@ Exit codes: 0 done (whatever the checks found), 1 an alert was refused or could 
       // While the store is open: the file counts the outbox's entries.
       if (flags['metrics-file'] !== undefined) {
         const {writePassMetrics} = await import('../../src/metrics/index.js')
-        metricsWarnings.push(...(await writePassMetrics(flags['metrics-file'], report, runtime.outbox)))
+        const fileChecks = config.checks.map((check) => check.name)
+        metricsWarnings.push(...(await writePassMetrics(flags['metrics-file'], report, runtime.outbox, fileChecks)))
       }
     } finally {
       progress?.end()

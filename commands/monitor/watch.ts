@@ -87,6 +87,8 @@ Prints one line per change and alert. With --json, prints one JSON object a line
         return config
       },
       pass: async (checks, config) => {
+        // A check taken out of the file by an edit no longer has series to scrape.
+        metrics?.keepChecks(config.checks.map((check) => check.name))
         const report = await runPass({
           checks,
           store: runtime.store,

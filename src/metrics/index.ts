@@ -48,11 +48,17 @@ export function fileOpsMetrics(outbox?: Pick<OutboxStore, 'list'>): OpsMetrics {
  * `monitor run --metrics-file`: this pass added to the file. The pass is done and its alerts are out whatever
  * happens here, so a file that cannot be written is a warning line, not a failed run.
  */
-export async function writePassMetrics(path: string, report: Pick<PassReport, 'checks' | 'alerts'>, outbox?: Pick<OutboxStore, 'list'>): Promise<string[]> {
+export async function writePassMetrics(
+  path: string,
+  report: Pick<PassReport, 'checks' | 'alerts'>,
+  outbox?: Pick<OutboxStore, 'list'>,
+  /** Every check of the monitors file: the file keeps no series of others. @default all kept */
+  checks?: Iterable<string>,
+): Promise<string[]> {
   const metrics = fileOpsMetrics(outbox)
   metrics.recordPass(report)
   try {
-    await writeMetricsFile(path, metrics)
+    await writeMetricsFile(path, metrics, checks === undefined ? {} : {checks})
     return []
   } catch (error) {
     return [`--metrics-file ${path}: not written: ${describeFailure(error).message}`]

@@ -27,20 +27,33 @@ const OURS = /^fastpay_tg_/
  * can read it), counters and histograms continued from what `path` held. Runs that overlap (cron and a slow pass)
  * take turns on a lock file beside it, so that neither loses the other's counts; node_exporter reads only `*.prom`.
  */
-export async function writeMetricsFile(path: string, metrics: OpsMetrics): Promise<void> {
+export async function writeMetricsFile(path: string, metrics: OpsMetrics, options: MetricsFileOptions = {}): Promise<void> {
   const lock = join(dirname(path), `.${basename(path)}.lock`)
-  await withFileLock(lock, `metrics file ${path}`, () => mergeInto(path, metrics))
+  await withFileLock(lock, `metrics file ${path}`, () => mergeInto(path, metrics, options.checks))
 }
 
-async function mergeInto(path: string, metrics: OpsMetrics): Promise<void> {
+export interface MetricsFileOptions {
+  /**
+   * Every check of the monitors file (run this time or not): series of other checks are not carried over, so a
+   * check taken out of the file stops showing (and `fastpay_tg_check_up == 0` stops paging for it). @default all kept
+   */
+  checks?: Iterable<string>
+}
+
+async function mergeInto(path: string, metrics: OpsMetrics, checks: Iterable<string> | undefined): Promise<void> {
   const previous = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return ''
     throw error
   })
   const current = await metrics.registry.getMetricsAsJSON()
   // This run first: `first` gauges take its values, `sum` counters and histograms add the two.
-  const merged = AggregatorRegistry.aggregate([current, parseMetricsText(previous) as unknown as typeof current])
+  const carried = checks === undefined ? parseMetricsText(previous) : withoutOtherChecks(parseMetricsText(previous), new Set(checks))
+  const merged = AggregatorRegistry.aggregate([current, carried as unknown as typeof current])
   await writeFileAtomic(path, await merged.metrics(), 0o644)
+}
+
+function withoutOtherChecks(metrics: ParsedMetric[], checks: ReadonlySet<string>): ParsedMetric[] {
+  return metrics.map((metric) => ({...metric, values: metric.values.filter(({labels}) => labels.check === undefined || checks.has(labels.check))}))
 }
 
 /** The Prometheus text format as prom-client's JSON, enough to read back what writeMetricsFile wrote. */

@@ -30,6 +30,11 @@ export interface OpsMetrics {
   registry: Registry
   /** One pass (or `monitor exec`): each check's latest result, and what became of its alerts. */
   recordPass(report: {checks: readonly CheckReport[]; alerts: readonly AlertOutcome[]}): void
+  /**
+   * Drops the series of checks not named here (taken out of the monitors file, renamed): a gauge left at 0 would
+   * page `fastpay_tg_check_up == 0` for a check that no longer exists, for as long as the process runs.
+   */
+  keepChecks(names: Iterable<string>): void
   recordWebhookUpdate(bot: string, outcome: WebhookOutcome): void
   /** The text format, for a scrape or a textfile. */
   text(): Promise<string>
@@ -93,17 +98,26 @@ export function createOpsMetrics(options: OpsMetricsOptions): OpsMetrics {
     // (nodejs_active_handles{type}, …) say the same.
     for (const name of NON_COUNTERS_NAMED_TOTAL) registry.removeSingleMetric(name)
   }
+  const recorded = new Set<string>()
   return {
     registry,
     recordPass(report) {
       for (const check of report.checks) {
         const labels = {check: check.name}
+        recorded.add(check.name)
         checkUp.set(labels, check.ok ? 1 : 0)
         duration.observe(labels, check.durationMs / 1000)
         // Zero is a value too: a check that never failed still has a series to graph and alert on.
         failures.inc(labels, check.ok ? 0 : 1)
       }
       for (const alert of report.alerts) alerts.inc({channel: channelKey(alert.channel), outcome: alertMetricOutcome(alert)})
+    },
+    keepChecks(names) {
+      const kept = new Set(names)
+      for (const name of [...recorded].filter((name) => !kept.has(name))) {
+        for (const metric of [checkUp, duration, failures]) metric.remove({check: name})
+        recorded.delete(name)
+      }
     },
     recordWebhookUpdate(bot, outcome) {
       updates.inc({bot, outcome})

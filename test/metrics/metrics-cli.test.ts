@@ -58,6 +58,21 @@ async function serveWithUpdates(): Promise<{serve: CliProcess; url: string; webh
 }
 
 describe('monitor watch --metrics', () => {
+  it('drops the series of a check taken out of the file it reloads', async () => {
+    const file = setUp()
+    writeFileSync(file, 'defaults: {failure-threshold: 1, interval: 1h}\nchecks:\n  - {name: ok, type: command, run: ["true"], interval: 1s}\n  - {name: broken, type: command, run: ["false"]}\n')
+    const {watch, url} = await watchOnePass(file)
+    try {
+      writeFileSync(file, 'defaults: {failure-threshold: 1, interval: 1h}\nchecks:\n  - {name: ok, type: command, run: ["true"], interval: 1s}\n  - {name: fresh, type: command, run: ["true"]}\n')
+      await watch.waitForLine(/^ok {5}fresh: /)
+      const checkUp = ownSamples((await scrape(url)).text).filter((line) => line.startsWith('fastpay_tg_check_up'))
+      expect(checkUp).toEqual(['fastpay_tg_check_up{check="ok"} 1', 'fastpay_tg_check_up{check="fresh"} 1'])
+      expect((await scrape(url)).text).not.toContain('check="broken"')
+    } finally {
+      expect((await watch.stop()).exitCode).toBe(0)
+    }
+  })
+
   it('SIGTERM the moment it prints "metrics on" stops the watch cleanly, exit 0', async () => {
     const file = setUp()
     // Before, that line came before the signal handlers: a signal right after it ended the watch by the default action.
@@ -163,6 +178,18 @@ describe('monitor run --metrics-file', () => {
     expect(readdirSync(dir)).toEqual(['fastpay-tg.prom'])
     expect(statSync(prom).mode & 0o777).toBe(0o644)
     if (PROMTOOL) expect(promtoolCheck(text)).toEqual({exitCode: 0, output: ''})
+  })
+
+  it('drops the series of a check taken out of the monitors file: no check_up 0 paging for it forever', async () => {
+    const file = setUp()
+    const prom = join(world.cli.env.HOME!, 'fastpay-tg.prom')
+    expect((await world.run(['monitor', 'run', '--file', file, '--metrics-file', prom])).exitCode).toBe(0)
+    writeFileSync(file, 'defaults: {failure-threshold: 1}\nchecks:\n  - {name: ok, type: command, run: ["true"]}\n')
+    expect(await world.run(['monitor', 'run', '--file', file, '--metrics-file', prom])).toEqual({exitCode: 0, stdout: '', stderr: ''})
+    const samples = ownSamples(readFileSync(prom, 'utf8'))
+    expect(samples.filter((line) => line.includes('broken'))).toEqual([])
+    expect(samples).toContain('fastpay_tg_check_up{check="ok"} 1')
+    expect(samples).toContain('fastpay_tg_check_duration_seconds_count{check="ok"} 2')
   })
 
   it('a file that cannot be written is a warning: the pass and its alerts stand', async () => {
