@@ -9,6 +9,8 @@ import {DURATION_EXPECTED, looksLikeDuration, parseDurationMs} from '../support/
 
 const EXPECTED_STRING = 'expected a string'
 const EXPECTED_POSITIVE = 'expected a positive integer'
+export const HTTP_URL_EXPECTED = 'expected an http:// or https:// URL'
+const ENV_REFERENCE = /\$\{[A-Za-z_][A-Za-z0-9_]*\}/
 
 const required = (what: string) => (issue: {input?: unknown}) =>
   issue.input === undefined ? `required: ${what}` : EXPECTED_STRING
@@ -91,7 +93,8 @@ const http = strict(
   {
     ...checkShape,
     type: z.literal('http'),
-    url: z.string({error: required('the URL to request')}).refine(isHttpUrl, {error: 'expected an http:// or https:// URL'}),
+    // A URL with `${VAR}` in it (`${HEALTH_URL}`, `http://${API_HOST}:${API_PORT}/`) is checked once filled in.
+    url: z.string({error: required('the URL to request')}).refine((url) => isHttpUrl(url) || ENV_REFERENCE.test(url), {error: HTTP_URL_EXPECTED}),
     method: text.regex(/^[A-Za-z]+$/, {error: 'expected an HTTP method such as GET'}).optional(),
     headers: stringMap.optional(),
     body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())], {error: 'expected text, or a mapping sent as JSON'}).optional(),
@@ -183,7 +186,7 @@ export type RawCommon = NonNullable<MonitorsFile['defaults']>
 
 export const KNOWN_CHECK_TYPES = CHECK_TYPES.join(', ')
 
-function isHttpUrl(value: string): boolean {
+export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value)
     return url.protocol === 'http:' || url.protocol === 'https:'

@@ -5,7 +5,7 @@ import type {Env} from '../config/paths.js'
 import {UserError} from '../user-error.js'
 import type {CheckCommon, CheckSpec} from './check-spec.js'
 import {type CheckSecret, expandReferences, maskUserinfo, userinfoSecrets} from './check-secrets.js'
-import type {RawCheck, RawCommon} from './monitors-schema.js'
+import {HTTP_URL_EXPECTED, isHttpUrl, type RawCheck, type RawCommon} from './monitors-schema.js'
 
 export interface NormalizeContext {
   /** `monitors.yml: checks[2]`, for messages. */
@@ -17,8 +17,8 @@ export interface NormalizeContext {
 }
 
 /**
- * Applies `defaults:` and the built-in defaults, reads CA files, and fills `${VAR}` references in URLs, headers and
- * a command's `env:`. The values filled in, and a URL's userinfo, become the check's `secrets`, masked in all it shows.
+ * Applies `defaults:` and the built-in defaults, reads CA files, and fills `${VAR}` references in URLs, headers,
+ * a command's `env:` and the host of a tcp or tls check. The values filled in, and a URL's userinfo, become the check's `secrets`, masked in all it shows.
  */
 export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context: NormalizeContext): Promise<CheckSpec> {
   const pick = <K extends keyof RawCommon>(key: K): RawCommon[K] => raw[key] ?? defaults[key]
@@ -42,12 +42,19 @@ export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context
     expandReferences(text, env, secrets, (name) => {
       throw new UserError(`${field}: \${${name}} is not set`)
     })
+  // A host is an address, not a secret: filled in without being masked.
+  const expandHost = (host: string) =>
+    expandReferences(host, env, [], (name) => {
+      throw new UserError(`${where}.host: \${${name}} is not set`)
+    })
   switch (raw.type) {
     case 'http': {
       const headers = Object.fromEntries(
         Object.entries(raw.headers ?? {}).map(([name, value]) => [name, expand(value, `${where}.headers.${name}`)]),
       )
       const url = expand(raw.url, `${where}.url`)
+      // The value filled in may hold a key: the message names the references, never what they held.
+      if (!isHttpUrl(url)) throw new UserError(`${where}.url: ${HTTP_URL_EXPECTED} once filled in from ${references(raw.url)}`)
       secrets.push(...userinfoSecrets(url))
       let body: string | undefined
       if (typeof raw.body === 'string') body = raw.body
@@ -76,7 +83,7 @@ export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context
       }
     }
     case 'tcp':
-      return {...common, type: 'tcp', host: raw.host, port: raw.port}
+      return {...common, type: 'tcp', host: expandHost(raw.host), port: raw.port}
     case 'command':
       return {
         ...common,
@@ -96,7 +103,7 @@ export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context
       return {
         ...common,
         type: 'tls',
-        host: raw.host,
+        host: expandHost(raw.host),
         port: raw.port ?? 443,
         expiresWithinMs: raw['expires-within'] ?? 14 * 86_400_000,
         tlsVerify: raw['tls-verify'] ?? true,
@@ -105,6 +112,11 @@ export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context
     case 'telegram':
       return {...common, type: 'telegram', ...(raw.bot === undefined ? {} : {bot: raw.bot})}
   }
+}
+
+/** `${A}, ${B}`: the references a value was made of. */
+function references(text: string): string {
+  return [...new Set(text.match(/\$\{[A-Za-z_][A-Za-z0-9_]*\}/g))].join(', ')
 }
 
 function resolveFrom(baseDir: string, path: string): string {

@@ -1,0 +1,62 @@
+// `${VAR}` in a monitors file as operators write it when the address itself comes from the environment (the same
+// file on staging and production): a whole URL, a URL's host and port, a tcp or tls check's host.
+import {writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+
+import {useCliWorld} from '../cli/fixture.js'
+import {type FlipServer, startFlipServer} from './helpers.js'
+
+const world = useCliWorld()
+let server: FlipServer
+beforeEach(async () => {
+  server = await startFlipServer()
+})
+afterEach(() => server.close())
+
+function monitorsFile(checks: string): string {
+  const file = join(world.cli.env.HOME!, 'monitors.yml')
+  writeFileSync(file, `checks:\n${checks}`)
+  return file
+}
+
+const dryRun = (file: string, env: Record<string, string>) => world.run(['monitor', 'run', '--file', file, '--dry-run'], {env})
+
+describe('${VAR} in what a check connects to', () => {
+  it('fills a whole URL, and a URL whose host and port come from the environment', async () => {
+    const file = monitorsFile('  - {name: whole, type: http, url: "${HEALTH_URL}"}\n  - {name: parts, type: http, url: "http://${API_HOST}:${API_PORT}/health"}\n')
+    const {port} = new URL(server.url)
+    const result = await dryRun(file, {HEALTH_URL: `${server.url}/health`, API_HOST: '127.0.0.1', API_PORT: port})
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout.split('\n').map((line) => line.replace(/ \(\d+ms\)$/, ''))).toEqual([
+      'ok     whole: 200 OK',
+      'ok     parts: 200 OK',
+      expect.stringMatching(/^2 checks in .*: 2 passing, 0 failing \(dry run/),
+    ])
+    expect(result.stderr).toBe('')
+  })
+
+  it('a URL that is no http(s) URL once filled in: one line naming the field, never the value, exit 2', async () => {
+    const file = monitorsFile('  - {name: whole, type: http, url: "${HEALTH_URL}"}\n')
+    const result = await dryRun(file, {HEALTH_URL: 'ftp://user:s3cretpass@files.example/health'})
+    expect({exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr}).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: `Error: ${file}: checks[0].url: expected an http:// or https:// URL once filled in from \${HEALTH_URL}`,
+    })
+  })
+
+  it('fills the host of a tcp and a tls check; an unset one is one line naming the field, exit 2', async () => {
+    const {port} = new URL(server.url)
+    const file = monitorsFile(`  - {name: db, type: tcp, host: "\${DB_HOST}", port: ${port}}\n`)
+    const result = await dryRun(file, {DB_HOST: '127.0.0.1'})
+    expect(result.stdout.split('\n')[0]).toMatch(/^ok {5}db: connected \(\d+ms\)$/)
+    const tls = monitorsFile('  - {name: cert, type: tls, host: "${CERT_HOST}"}\n')
+    const unset = await dryRun(tls, {})
+    expect({exitCode: unset.exitCode, stdout: unset.stdout, stderr: unset.stderr}).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: `Error: ${tls}: checks[0].host: \${CERT_HOST} is not set`,
+    })
+  })
+})
