@@ -1,5 +1,5 @@
-// Values a monitors file takes from the environment (`?key=${API_KEY}`, `Bearer ${TOKEN}`) and a URL's userinfo
-// (`https://user:pass@…`) are secrets: what a check shows (its target, results, output) names them, never holds
+// Values a monitors file takes from the environment (`?key=${API_KEY}`, `Bearer ${TOKEN}`), a URL's userinfo
+// (`https://user:pass@…`) and query values named like keys written into the file (`?token=…`) are secrets: what a check shows (its target, results, output) names them, never holds
 // them, whether it ends up in an alert, `monitor status`, the history or state.json.
 
 /** A secret value and what is shown in its place: the reference it came from (`${API_KEY}`), or `***`. */
@@ -45,6 +45,35 @@ export function userinfoSecrets(url: string): CheckSecret[] {
     }
   })
   return [...new Set([...parts, ...decoded])].map((value) => ({value, shown: '***'}))
+}
+
+/** Query parameters whose value is a credential: `token`, `access_token`, `api_key`, `apikey`, `secret`, `sig`, … */
+const SECRET_PARAM = /token|key|secret|pass|auth|sig|credential|session/i
+/** `?name=value` / `&name=value` in a URL's query (before any `#`). */
+const QUERY_PAIR = /([?&])([^=&#]*)=([^&#]*)/g
+
+/**
+ * `…/health?token=abc&full=1` → `…/health?token=***&full=1`, and the values so hidden as secrets (as written and
+ * decoded). A value taken from `${VAR}` is left as its reference: it is masked as one already.
+ */
+export function maskQuerySecrets(url: string): {shown: string; secrets: CheckSecret[]} {
+  const hash = url.indexOf('#')
+  const [head, tail] = hash < 0 ? [url, ''] : [url.slice(0, hash), url.slice(hash)]
+  const secrets: CheckSecret[] = []
+  const shown = head.replace(QUERY_PAIR, (pair, separator: string, name: string, value: string) => {
+    if (value === '' || value.includes('${') || !SECRET_PARAM.test(decoded(name))) return pair
+    for (const form of new Set([value, decoded(value.replaceAll('+', ' '))])) secrets.push({value: form, shown: '***'})
+    return `${separator}${name}=***`
+  })
+  return {shown: shown + tail, secrets}
+}
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
 }
 
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g

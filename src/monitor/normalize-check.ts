@@ -4,7 +4,7 @@ import {isAbsolute, resolve} from 'node:path'
 import type {Env} from '../config/paths.js'
 import {UserError} from '../user-error.js'
 import type {CheckCommon, CheckSpec} from './check-spec.js'
-import {type CheckSecret, expandReferences, maskUserinfo, userinfoSecrets} from './check-secrets.js'
+import {type CheckSecret, expandReferences, maskQuerySecrets, maskUserinfo, userinfoSecrets} from './check-secrets.js'
 import {HTTP_URL_EXPECTED, isHttpUrl, type RawCheck, type RawCommon} from './monitors-schema.js'
 
 export interface NormalizeContext {
@@ -56,6 +56,8 @@ export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context
       // The value filled in may hold a key: the message names the references, never what they held.
       if (!isHttpUrl(url)) throw new UserError(`${where}.url: ${HTTP_URL_EXPECTED} once filled in from ${references(raw.url)}`)
       secrets.push(...userinfoSecrets(url))
+      const query = maskQuerySecrets(maskUserinfo(raw.url))
+      secrets.push(...query.secrets)
       let body: string | undefined
       if (typeof raw.body === 'string') body = raw.body
       else if (raw.body !== undefined) {
@@ -67,7 +69,7 @@ export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context
         ...common,
         type: 'http',
         url,
-        shownUrl: maskUserinfo(raw.url),
+        shownUrl: query.shown,
         secrets,
         method: (raw.method ?? 'GET').toUpperCase(),
         headers,
