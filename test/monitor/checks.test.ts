@@ -1,5 +1,6 @@
 import {writeFileSync} from 'node:fs'
-import {createServer} from 'node:net'
+import {createServer as createHttpServer} from 'node:http'
+import {type AddressInfo, createServer} from 'node:net'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -96,6 +97,26 @@ describe('http check', () => {
     server.answer = 'error'
     expect(await outcome(await check(`{}`))).toEqual({ok: false, message: 'status 500 Internal Server Error, expected 2xx'})
     server.answer = 'ok'
+  })
+
+  it('judges a body that never ends (a stream, an event source) on its first megabyte instead of timing out', async () => {
+    const streaming = createHttpServer((_request, response) => {
+      response.writeHead(200, {'content-type': 'text/event-stream'})
+      response.write('event: hello\ndata: {"status":"ok"}\n\n')
+      const chunk = `data: ${'x'.repeat(64 * 1024)}\n\n`
+      const timer = setInterval(() => response.write(chunk), 5)
+      response.on('close', () => clearInterval(timer))
+    })
+    await new Promise<void>((resolve) => streaming.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(streaming.address() as AddressInfo).port}/events`
+    try {
+      const check = (expect: string) => only(`  - {name: events, type: http, url: "${url}", timeout: 20s, expect: ${expect}}`)
+      expect(await outcome(await check(`{status: 200, body-contains: '"ok"'}`))).toEqual({ok: true, message: '200 OK'})
+      expect(await outcome(await check(`{body-contains: never-sent}`))).toEqual({ok: false, message: 'status 200 OK, but the body does not contain "never-sent"'})
+    } finally {
+      streaming.closeAllConnections()
+      streaming.close()
+    }
   })
 
   it('fails an answer slower than max-latency', async () => {

@@ -8,7 +8,7 @@ import {formatSpan} from '../../support/duration.js'
 import {valueAtJsonPath} from './json-path.js'
 import {describeNetworkError} from './network-error.js'
 
-/** Bodies are read up to this much: enough for any health endpoint, bounded for one that streams. */
+/** Bodies are read up to this much, then the connection is closed: enough for any health endpoint, bounded for one that streams. */
 const MAX_BODY_BYTES = 1024 * 1024
 
 interface HttpAnswer {
@@ -80,19 +80,25 @@ function requestOnce(check: HttpCheck, signal: AbortSignal): Promise<HttpAnswer>
       (response) => {
         const chunks: Buffer[] = []
         let size = 0
-        response.on('data', (chunk: Buffer) => {
-          if (size < MAX_BODY_BYTES) chunks.push(chunk)
-          size += chunk.length
-        })
-        response.on('error', settle(reject))
-        response.on('end', () =>
+        const answer = () =>
           settle(resolve)({
             status: response.statusCode ?? 0,
             statusText: response.statusMessage ?? '',
-            body: Buffer.concat(chunks).toString('utf8'),
+            body: Buffer.concat(chunks).toString('utf8', 0, Math.min(size, MAX_BODY_BYTES)),
             latencyMs: Math.round(performance.now() - started),
-          }),
-        )
+          })
+        response.on('data', (chunk: Buffer) => {
+          chunks.push(chunk)
+          size += chunk.length
+          // A body that never ends (an event stream, a large download) is judged on what came: reading on until
+          // the end would only end at the timeout, a down alert for an endpoint that answered.
+          if (size >= MAX_BODY_BYTES) {
+            answer()
+            request.destroy()
+          }
+        })
+        response.on('error', settle(reject))
+        response.on('end', answer)
       },
     )
     const cancel = () => request.destroy(signal.reason instanceof Error ? signal.reason : new Error('cancelled'))
