@@ -40,7 +40,7 @@ const PORT_EXPECTED = 'expected a port (1-65535)'
 const port = z.int({error: PORT_EXPECTED}).min(1, {error: PORT_EXPECTED}).max(65_535, {error: PORT_EXPECTED})
 const text = z.string({error: EXPECTED_STRING})
 const flag = z.boolean({error: 'expected true or false'})
-const stringMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String), {
+const stringMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()], {error: EXPECTED_STRING}).transform(String), {
   error: 'expected a mapping of names to strings',
 })
 

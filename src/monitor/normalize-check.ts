@@ -1,4 +1,5 @@
 import {readFile} from 'node:fs/promises'
+import {validateHeaderName, validateHeaderValue} from 'node:http'
 import {isAbsolute, resolve} from 'node:path'
 
 import type {Env} from '../config/paths.js'
@@ -50,7 +51,7 @@ export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context
   switch (raw.type) {
     case 'http': {
       const headers = Object.fromEntries(
-        Object.entries(raw.headers ?? {}).map(([name, value]) => [name, expand(value, `${where}.headers.${name}`)]),
+        Object.entries(raw.headers ?? {}).map(([name, value]) => [name, validHeader(name, expand(value, `${where}.headers.${name}`), `${where}.headers.${name}`)]),
       )
       const url = expand(raw.url, `${where}.url`)
       // The value filled in may hold a key: the message names the references, never what they held.
@@ -114,6 +115,24 @@ export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context
     case 'telegram':
       return {...common, type: 'telegram', ...(raw.bot === undefined ? {} : {bot: raw.bot})}
   }
+}
+
+/**
+ * A header Node would refuse to send failed the check at every run, a down alert for a typo in the file: refused
+ * here instead. The value is never in the message (it may be a key).
+ */
+function validHeader(name: string, value: string, field: string): string {
+  try {
+    validateHeaderName(name)
+  } catch {
+    throw new UserError(`${field}: expected a header name: letters, digits and !#$%&'*+-.^_\`|~ only`)
+  }
+  try {
+    validateHeaderValue(name, value)
+  } catch {
+    throw new UserError(`${field}: expected a header value on one line, without control characters`)
+  }
+  return value
 }
 
 /** `${A}, ${B}`: the references a value was made of. */

@@ -69,6 +69,17 @@ describe('bad monitors files', () => {
     await expectRejected({'monitors.yml': 'checks:\n  - name: api\n    type: http\n    expect: {status: 200}\n'}, 'monitors/monitors.yml: checks[0].url: required: the URL to request')
   })
 
+  it('a header no HTTP request can carry is refused at load, not a check down forever; a null env value names the field', async () => {
+    const cases = [
+      ['headers: {"Api Key": abc}', 'headers.Api Key: expected a header name: letters, digits and !#$%&\'*+-.^_`|~ only'],
+      ['headers: {X-Token: "abc\\ndef"}', 'headers.X-Token: expected a header value on one line, without control characters'],
+    ]
+    for (const [headers, line] of cases) {
+      await expectRejected({'monitors.yml': `checks:\n  - {name: api, type: http, url: "http://127.0.0.1:9/", ${headers}}\n`}, `monitors/monitors.yml: checks[0].${line}`)
+    }
+    await expectRejected({'monitors.yml': 'checks:\n  - {name: job, type: command, run: "true", env: {KEY: null}}\n'}, 'monitors/monitors.yml: checks[0].env.KEY: expected a string, got null')
+  })
+
   it('a negative threshold, in defaults and in a check', async () => {
     await expectRejected(
       {'monitors.yml': 'defaults: {failure-threshold: -1}\nchecks: []\n'},
