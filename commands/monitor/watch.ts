@@ -8,7 +8,7 @@ export default class MonitorWatch extends BaseCommand<typeof MonitorWatch, void>
   static override summary = 'Run the checks on their intervals until stopped.'
   static override description = `Like monitor run, in a loop: each check runs every interval (checks due together share a pass), and the monitors file is read again before each pass, so edits apply without a restart (a file that no longer loads is reported once; the last good one stays in use). SIGINT or SIGTERM lets the pass in flight finish, then exits 0.
 
-Prints one line per change and alert. With --json, prints one JSON object a line: started (checks, sources), pass (each pass, as monitor run --json reports one), reload-failed, stopping, stopped.`
+Prints one line per change and alert. With --json, prints one JSON object a line: started (checks, sources), pass (each pass, as monitor run --json reports one), reloaded (checks, sources: an edit now in use), reload-failed, stopping, stopped.`
 
   static override examples = [
     '<%= config.bin %> monitor watch',
@@ -41,9 +41,17 @@ Prints one line per change and alert. With --json, prints one JSON object a line
     // pass. The first load may come from the parse cache `monitor run` keeps in the state dir.
     const cache = {}
     const loadOptions = {stateDir: resolveStateDir(flags['state-dir']), debug: this.debugLine}
+    let inUse: Awaited<ReturnType<typeof loadMonitorsOnce>> | undefined
     const load = async () => {
       const config = await loadMonitorsOnce(location, cache, process.env, loadOptions)
-      return {...config, checks: selectChecks(config, flags.check)}
+      const checks = selectChecks(config, flags.check)
+      // The same object while the file is unchanged: a new one is an edit now in use (after a broken one, the fix).
+      if (inUse !== undefined && config !== inUse) {
+        this.log(`reloaded ${config.sources.join(', ')}: watching ${checks.length} check${checks.length === 1 ? '' : 's'}`)
+        this.jsonEvent('reloaded', {checks: checks.map((check) => check.name), sources: config.sources})
+      }
+      inUse = config
+      return {...config, checks}
     }
     const first = await load()
     const {openMonitorRuntime} = await import('../../src/monitor/runtime.js')
