@@ -38,6 +38,26 @@ describe('tcp check', () => {
   })
 })
 
+describe('tls check of a port that does not speak TLS', () => {
+  it('says so in words, not in OpenSSL\'s error string, for a tls and an https check', async () => {
+    const plain = createServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n'))
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve))
+    const port = (plain.address() as AddressInfo).port
+    try {
+      expect(await outcome(await only(`  - {name: cert, type: tls, host: 127.0.0.1, port: ${port}}`))).toEqual({
+        ok: false,
+        message: `TLS: the server answered in plain text, not TLS (127.0.0.1:${port})`,
+      })
+      expect(await outcome(await only(`  - {name: api, type: http, url: "https://127.0.0.1:${port}/health"}`))).toEqual({
+        ok: false,
+        message: 'TLS: the server answered in plain text, not TLS',
+      })
+    } finally {
+      plain.close()
+    }
+  })
+})
+
 describe('command check', () => {
   it('judges the exit code and the output, and keeps the output tail', async () => {
     const {config, dir} = await monitorsFrom(`
