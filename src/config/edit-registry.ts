@@ -80,7 +80,8 @@ function lockAndEdit<T>(
       const printed = doc.toString(PRINT_OPTIONS)
       const patched = keepUntouchedLines(text, printedBefore, printed)
       // The patch is only taken when it reads back as the edited document; else the printed document is written.
-      const same = patched !== printed && isDeepStrictEqual(yaml.parseDocument(patched).toJS(), doc.toJS())
+      // As Maps: a patch that misread (a sequence as a key) must not make yaml print a warning quoting the file.
+      const same = patched !== printed && isDeepStrictEqual(yaml.parseDocument(patched).toJS({mapAsMap: true}), doc.toJS({mapAsMap: true}))
       await writeFileAtomic(target, same ? patched : printed)
       rememberRegistry({location, exists: true, bots: edited, warnings: [], ...(holdsLegacyLinks(doc) ? {legacyLinks: true} : {})})
       return result

@@ -3,7 +3,9 @@
  * its padding, a blank line may appear before a trailing comment. So an edit is written as a patch on the user's own
  * text, as a three-way merge does it: the lines that differ between the document printed before the edit
  * (`printedBefore`) and after it (`printedAfter`) are replaced in `original`, and every other line of `original` is
- * kept as it was. The caller checks that the result reads as `printedAfter` does, and writes `printedAfter` if not.
+ * kept as it was. A line the edit adds or changes takes the user's indentation (four spaces, `-   name:`), learnt
+ * from the lines both texts share: at the printer's two spaces it would not belong to the user's blocks. The caller
+ * checks that the result reads as `printedAfter` does, and writes `printedAfter` if not.
  */
 export function keepUntouchedLines(original: string, printedBefore: string, printedAfter: string): string {
   const source = original.split('\n')
@@ -13,6 +15,7 @@ export function keepUntouchedLines(original: string, printedBefore: string, prin
   // Which line of the user's text each printed line is, compared as yaml would print them.
   const sourceOf = new Array<number>(before.length).fill(-1)
   for (const step of lineDiff(before.map(loose), source.map(loose))) if (step.kind === 'same') sourceOf[step.beforeIndex] = step.afterIndex
+  const userColumn = columnMap(sourceOf.flatMap((sourceIndex, beforeIndex) => (sourceIndex >= 0 ? [[before[beforeIndex]!, source[sourceIndex]!] as const] : [])))
   const kept: string[] = []
   let next = 0
   // Emits the user's lines up to `index` (those the printer dropped or moved stay where they were), then `index`.
@@ -22,11 +25,53 @@ export function keepUntouchedLines(original: string, printedBefore: string, prin
     next = index + 1
   }
   for (const step of lineDiff(before, after)) {
-    if (step.kind === 'added') kept.push(after[step.afterIndex]!)
+    if (step.kind === 'added') kept.push(reindent(after[step.afterIndex]!, userColumn))
     else if (sourceOf[step.beforeIndex]! >= 0) keepThrough(sourceOf[step.beforeIndex]!, step.kind === 'same')
   }
   kept.push(...source.slice(next))
   return kept.join('\n')
+}
+
+/** Where a line's blocks start: its indentation, then after each `- ` item marker (`  - name:` → 2, 4). */
+function blockColumns(line: string): number[] {
+  const columns: number[] = []
+  let at = line.search(/\S/)
+  if (at < 0) return columns
+  columns.push(at)
+  while (line[at] === '-' && line[at + 1] === ' ') {
+    at = line.slice(at + 1).search(/\S/) + at + 1
+    if (at <= columns.at(-1)!) break
+    columns.push(at)
+  }
+  return columns
+}
+
+/** The printer's column → the user's, from line pairs that are the same line in both texts. */
+function columnMap(pairs: ReadonlyArray<readonly [printed: string, user: string]>): Map<number, number> {
+  const map = new Map<number, number>()
+  for (const [printed, user] of pairs) {
+    const from = blockColumns(printed)
+    const to = blockColumns(user)
+    if (from.length !== to.length) continue
+    from.forEach((column, index) => {
+      if (!map.has(column)) map.set(column, to[index]!)
+    })
+  }
+  return map
+}
+
+/** A printed line moved to the user's columns; one deeper than any known column keeps its depth below the deepest. */
+function reindent(line: string, userColumn: ReadonlyMap<number, number>): string {
+  const columns = blockColumns(line)
+  if (columns.length === 0 || userColumn.size === 0) return line
+  const moved = columns.map((column) => {
+    const known = [...userColumn.keys()].filter((key) => key <= column).sort((a, b) => b - a)[0]
+    return known === undefined ? column : userColumn.get(known)! + column - known
+  })
+  // Each item marker needs a space after it; a map that cannot give one leaves the line as printed.
+  if (moved.some((column, index) => index > 0 && column - moved[index - 1]! < 2)) return line
+  const markers = moved.slice(1).map((column, index) => `-${' '.repeat(column - moved[index]! - 1)}`)
+  return `${' '.repeat(moved[0]!)}${markers.join('')}${line.slice(columns.at(-1))}`
 }
 
 // A registry of a few hundred bots is well under this; beyond it the quadratic table is not worth its memory.

@@ -172,6 +172,8 @@ function chatIdSequence(yaml: YamlModule, doc: Document, map: YAMLMap, bot: Regi
   if (yaml.isSeq(node)) return node
   const list = doc.createNode(bot.chat_ids) as YAMLSeq
   list.flow = true
+  // The comment beside the old value (`chat_ids: "1,2"  # ops + ana`) stays beside the list.
+  if (yaml.isScalar(node) && node.comment) list.comment = node.comment
   map.set('chat_ids', list)
   return list
 }
