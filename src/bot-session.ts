@@ -66,8 +66,17 @@ export async function persistMigrations({resolved, migrations}: BotSession): Pro
   for (const {from, to} of migrations.entries()) {
     const fromRegistry = resolved.chats.value.some((target) => target.fromRegistry && String(target.chatId) === from)
     if (fromRegistry && resolved.registry && resolved.name) {
-      await replaceChatId(resolved.registry, resolved.name, from, to)
-      notes.push(`chat ${from} was upgraded to a supergroup; now ${to} (updated in ${resolved.registry.display})`)
+      // The message went out: a registry that cannot be written (read-only, a directory not ours) is a warning,
+      // never the exit code of a delivered run.
+      const unwritten = await replaceChatId(resolved.registry, resolved.name, from, to).then(
+        () => undefined,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      )
+      notes.push(
+        unwritten === undefined
+          ? `chat ${from} was upgraded to a supergroup; now ${to} (updated in ${resolved.registry.display})`
+          : `chat ${from} was upgraded to a supergroup; now ${to}: ${unwritten}: use the new id from now on`,
+      )
     } else {
       notes.push(`chat ${from} was upgraded to a supergroup; now ${to}: use the new id from now on`)
     }

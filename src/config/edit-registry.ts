@@ -5,7 +5,7 @@ import {UserError} from '../user-error.js'
 import {type LockOptions, withFileLock} from './file-lock.js'
 import {keepUntouchedLines} from './keep-layout.js'
 import {type RegistryLocation, toLocation} from './paths.js'
-import {holdsLegacyLinks, missingRegistryError, parseRegistryText, type RegistryBot, readRegistryText, rememberRegistry} from './registry-file.js'
+import {holdsLegacyLinks, isLiteralToken, missingRegistryError, parseRegistryText, type RegistryBot, readRegistryText, rememberRegistry} from './registry-file.js'
 
 export interface EditOptions {
   lock?: LockOptions
@@ -14,6 +14,12 @@ export interface EditOptions {
 export interface EditRegistryOptions extends EditOptions {
   /** Only adding a bot may create a named file (and its directories); other edits of a missing one are refused. */
   create?: boolean
+  /**
+   * Writes a read-only file (its mode kept) instead of refusing it: for the one-time move of the link sections, which
+   * runs inside `alert` and `serve` and must not fail them.
+   * @default false
+   */
+  writeReadOnly?: boolean
 }
 
 const PRINT_OPTIONS = {flowCollectionPadding: false, lineWidth: 0}
@@ -70,6 +76,11 @@ function lockAndEdit<T>(
     async () => {
       const current = await readRegistryText({...location, path: target})
       if (!current && location.explicit && !options.create) throw missingRegistryError(location)
+      // An operator who took the write bit away (config management, a frozen host) meant it: the rename below would
+      // replace the file all the same. Checked before `edit`, which may already store a token in the keychain.
+      if (current && (current.mode & 0o200) === 0 && !options.writeReadOnly) {
+        throw new UserError(`${location.display}: cannot write (read-only, mode ${(current.mode & 0o777).toString(8).padStart(4, '0')})`)
+      }
       const text = current?.text ?? NEW_FILE
       const {doc, bots, revalidate} = await parseRegistryText(text, location)
       const printedBefore = doc.toString(PRINT_OPTIONS)
@@ -82,7 +93,11 @@ function lockAndEdit<T>(
       // The patch is only taken when it reads back as the edited document; else the printed document is written.
       // As Maps: a patch that misread (a sequence as a key) must not make yaml print a warning quoting the file.
       const same = patched !== printed && isDeepStrictEqual(yaml.parseDocument(patched).toJS({mapAsMap: true}), doc.toJS({mapAsMap: true}))
-      await writeFileAtomic(target, same ? patched : printed)
+      // The file's mode and owner stay (a service's group reading a 0640 file keeps reading it), less any bits for
+      // others, and the group's too once it holds a literal token (what permissionsWarning asks for). A new file is 0600.
+      const literal = edited.some((bot) => isLiteralToken(bot.token))
+      const kept = current && {mode: current.mode & (literal ? 0o700 : 0o770), owner: {uid: current.uid, gid: current.gid}}
+      await writeFileAtomic(target, same ? patched : printed, kept?.mode, kept?.owner)
       rememberRegistry({location, exists: true, bots: edited, warnings: [], ...(holdsLegacyLinks(doc) ? {legacyLinks: true} : {})})
       return result
     },

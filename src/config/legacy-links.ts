@@ -75,7 +75,7 @@ export function moveLegacyLinkSections(
       replaceSectionsWithComment(doc, comment)
       return {result: sections, changed: true}
     },
-    {},
+    {writeReadOnly: true},
   )
 }
 

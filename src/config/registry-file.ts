@@ -120,7 +120,7 @@ export function permissionsWarning(
 }
 
 /** Reads the file's text and mode; `undefined` when it does not exist. */
-export async function readRegistryText(location: RegistryLocation): Promise<{text: string; mode: number} | undefined> {
+export async function readRegistryText(location: RegistryLocation): Promise<{text: string; mode: number; uid: number; gid: number} | undefined> {
   const cannotRead = (error: unknown) =>
     new UserError(`${location.display}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
   let handle
@@ -131,8 +131,8 @@ export async function readRegistryText(location: RegistryLocation): Promise<{tex
     throw cannotRead(error)
   }
   try {
-    const {mode} = await handle.stat()
-    return {text: await handle.readFile('utf8'), mode}
+    const {mode, uid, gid} = await handle.stat()
+    return {text: await handle.readFile('utf8'), mode, uid, gid}
   } catch (error) {
     throw cannotRead(error)
   } finally {

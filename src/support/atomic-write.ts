@@ -15,8 +15,10 @@ export async function realTarget(path: string): Promise<string> {
  * Replaces `path` with `text` so that readers see the old file or the new one, never half of one: writes a
  * temporary file in the same directory, fsyncs it, renames it over the target. Creates the directory (0700) if needed.
  * @param mode permissions of the written file @default 0o600
+ * @param owner the file's owner and group, when they should be those of the file it replaces (a registry root edits
+ *   for a service account); best effort: one who may not give it away keeps it
  */
-export async function writeFileAtomic(path: string, text: string | Uint8Array, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(path: string, text: string | Uint8Array, mode = 0o600, owner?: {uid: number; gid: number}): Promise<void> {
   const dir = dirname(path)
   await mkdir(dir, {recursive: true, mode: 0o700})
   const temporary = join(dir, `.${basename(path)}.${process.pid}.${nodeCrypto().randomBytes(6).toString('hex')}.tmp`)
@@ -24,6 +26,7 @@ export async function writeFileAtomic(path: string, text: string | Uint8Array, m
   try {
     await handle.writeFile(text)
     await handle.chmod(mode)
+    if (owner) await handle.chown(owner.uid, owner.gid).catch(() => undefined)
     await handle.sync()
     await handle.close()
     await rename(temporary, path)

@@ -1,8 +1,24 @@
 // The registry as operators have it: indented their own way, shared with a service's group, made read-only. Every
 // edit (bots update, disable, add) goes through the built CLI; what the edit does not change must stay as it was.
+import {chmodSync, chownSync, statSync} from 'node:fs'
 import {describe, expect, it, vi} from 'vitest'
 
-import {ALERTS_BOT, DEPLOY_BOT, HEALTH_BOT, ON_CALL, OPS_FORUM, readRegistry, STATUS_CHANNEL, useCliWorld, writeRegistry} from './fixture.js'
+import {
+  ALERTS_BOT,
+  callsOf,
+  DEPLOY_BOT,
+  expectUsageError,
+  HEALTH_BOT,
+  LEGACY_GROUP,
+  ON_CALL,
+  OPS_FORUM,
+  REGISTRY_DISPLAY,
+  readRegistry,
+  STATUS_CHANNEL,
+  UPGRADED_GROUP_ID,
+  useCliWorld,
+  writeRegistry,
+} from './fixture.js'
 
 // Each test spawns several CLI processes; on a loaded machine they need more than the default 30 s (not a timing assertion).
 vi.setConfig({testTimeout: 120_000})
@@ -44,5 +60,53 @@ describe('a registry indented its own way', () => {
     expect(readRegistry(world.cli)).toBe(
       `${afterDisable}    -   name: health\n        id: 1\n        token: ${HEALTH_BOT.token}\n        chat_ids: [${STATUS_CHANNEL.id}]\n        active: true\n`,
     )
+  })
+})
+
+/** Tokens from the environment: a registry others may read draws no warning. */
+const FROM_ENV = `bots:\n  - name: alerts\n    id: 1\n    token: \${ALERTS_TOKEN}\n    chat_ids: [${LEGACY_GROUP.id}, ${ON_CALL.id}]\n`
+const env = {ALERTS_TOKEN: ALERTS_BOT.token}
+const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8)
+
+describe('the registry file’s mode', () => {
+  it('an edit keeps it and the owner: a registry the service’s group reads (0640) stays 0640, the service’s', async () => {
+    writeRegistry(world.cli, FROM_ENV)
+    chmodSync(world.cli.configPath, 0o640)
+    // As root (CI), the file belongs to another user, as a service account's registry edited with sudo does.
+    const owner = process.getuid?.() === 0 ? {uid: 4321, gid: 4321} : {uid: statSync(world.cli.configPath).uid, gid: statSync(world.cli.configPath).gid}
+    chownSync(world.cli.configPath, owner.uid, owner.gid)
+    const updated = await world.run(['bots', 'update', 'alerts', '--thread', '7'], {env})
+    expect(updated).toEqual({stdout: 'updated bot alerts: thread 7', stderr: '', exitCode: 0})
+    expect(readRegistry(world.cli)).toBe(`${FROM_ENV}    message_thread_id: 7\n`)
+    expect(modeOf(world.cli.configPath)).toBe('640')
+    expect({uid: statSync(world.cli.configPath).uid, gid: statSync(world.cli.configPath).gid}).toEqual(owner)
+  })
+
+  it('a read-only registry (0400) is not rewritten: one line naming the file, exit 2, for every bots edit', async () => {
+    writeRegistry(world.cli, FROM_ENV)
+    chmodSync(world.cli.configPath, 0o400)
+    const line = `Error: ${REGISTRY_DISPLAY}: cannot write (read-only, mode 0400)`
+    const runs = await Promise.all([
+      world.run(['bots', 'update', 'alerts', '--thread', '7'], {env}),
+      world.run(['bots', 'disable', 'alerts'], {env}),
+      world.run(['bots', 'remove', 'alerts', '--yes'], {env}),
+      world.run(['bots', 'add', 'health', '--token', HEALTH_BOT.token, '--chat', String(ON_CALL.id), '--no-validate', '--no-keychain'], {env}),
+    ])
+    for (const run of runs) expectUsageError(run, line)
+    expect(readRegistry(world.cli)).toBe(FROM_ENV)
+    expect(modeOf(world.cli.configPath)).toBe('400')
+  })
+
+  it('a group upgraded to a supergroup, registry read-only: the message is delivered, exit 0, one warning to update it by hand', async () => {
+    writeRegistry(world.cli, FROM_ENV)
+    chmodSync(world.cli.configPath, 0o400)
+    world.api.migrateChat(LEGACY_GROUP.id, UPGRADED_GROUP_ID)
+    const sent = await world.run(['send', 'deploy done'], {env})
+    expect(sent.exitCode, sent.stderr).toBe(0)
+    expect(sent.stderr).toBe(
+      `Warning: chat ${LEGACY_GROUP.id} was upgraded to a supergroup; now ${UPGRADED_GROUP_ID}: ${REGISTRY_DISPLAY}: cannot write (read-only, mode 0400): use the new id from now on`,
+    )
+    expect(callsOf(world.api, 'sendMessage').filter((request) => request.status === 200).map((request) => request.params.chat_id).sort()).toEqual([UPGRADED_GROUP_ID, ON_CALL.id].sort())
+    expect(readRegistry(world.cli)).toBe(FROM_ENV)
   })
 })
