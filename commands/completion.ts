@@ -9,7 +9,7 @@ export interface CompletionResult {
 
 export default class Completion extends BaseCommand<typeof Completion, CompletionResult> {
   static override summary = 'Print a shell completion script for bash, zsh or fish.'
-  static override description = `Completes command words at every level (bots <TAB> lists add, list, …) and each command's flags, from the commands of this version: load it again after an upgrade.
+  static override description = `Completes command words at every level (bots <TAB> lists add, list, …), each command's flags and their options, from the commands of this version: load it again after an upgrade. Bot names (after --bot, --channel and bots test, update, …) come from the registry and TELEGRAM_BOT_CONFIGS when you press TAB.
 
 bash: add eval "$(fastpay-tg completion bash)" to ~/.bashrc.
 

@@ -1,17 +1,31 @@
 import type {ListedBot} from '../../src/config/index.js'
 import type {BotUsage, UsageCounts} from '../../src/usage/usage-record.js'
+import {Flags} from '@oclif/core'
+
 import {BaseCommand} from '../base-command.js'
 import {textTable} from '../text-table.js'
 
 type ListedWithUsage = ListedBot & {usage: UsageCounts & {doors: BotUsage['doors']}}
 
-export default class BotsList extends BaseCommand<typeof BotsList, {registry: string; bots: ListedWithUsage[]}> {
+type Listing = {registry: string; bots: ListedWithUsage[]} | {names: string[]}
+
+export default class BotsList extends BaseCommand<typeof BotsList, Listing> {
   static override summary = 'List the bots of every config layer, with masked tokens, where each comes from, and their usage.'
   static override description =
     'Usage (messages sent and failed, the last sent, per door) is kept in the state dir, not in the registry: its columns appear once a bot has sent anything. bots stats shows it per door; --json carries it for every bot.'
   static override examples = ['<%= config.bin %> bots list', '<%= config.bin %> bots list --json']
 
-  public async run(): Promise<{registry: string; bots: ListedWithUsage[]}> {
+  static override flags = {
+    // For the shell completions (completing --bot, --channel and bots NAME): one name a line, no token read.
+    names: Flags.boolean({hidden: true}),
+  }
+
+  public async run(): Promise<Listing> {
+    if (this.flags.names) {
+      const names = await (await import('../../src/config/index.js')).botNames(this.flags.config)
+      if (!this.jsonEnabled()) for (const name of names) this.log(name)
+      return {names}
+    }
     const [{listBots}, {readUsage, usageFilePath}] = await Promise.all([import('../../src/config/index.js'), import('../../src/usage/usage-file.js')])
     const [listing, usage] = await Promise.all([listBots(this.flags.config), readUsage(usageFilePath())])
     for (const warning of listing.warnings) this.warnLine(warning)

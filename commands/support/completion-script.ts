@@ -1,5 +1,6 @@
 // Shell completion scripts, generated from the manifest (the commands of this very version): command words at each
-// level (`bots <TAB>` → add, list, …) and each command's flags. Files are left to the shell's own completion.
+// level (`bots <TAB>` → add, list, …), each command's flags, a flag's options, and bot names (asked of the installed
+// command, `bots list --names`) for --bot, --channel and the NAME of bots commands. Files are left to the shell.
 import type {CommandReference, TopicReference} from './command-reference.js'
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const
@@ -16,7 +17,12 @@ interface CompletionTree {
   children: Map<string, Entry[]>
   /** Command path in words → its flags, `--help` included. */
   flags: Map<string, Array<Entry & {takesValue: boolean; options?: string[]}>>
+  /** Commands whose argument is an existing bot (`bots test NAME`); `bots add` names a new one. */
+  botArgs: string[]
 }
+
+/** Flags whose value is a bot name (channels are bot names). */
+const BOT_FLAGS = new Set(['--bot', '--channel'])
 
 export function completionTree(bin: string, commands: readonly CommandReference[], topics: readonly TopicReference[]): CompletionTree {
   const children = new Map<string, Entry[]>()
@@ -39,7 +45,20 @@ export function completionTree(bin: string, commands: readonly CommandReference[
       ],
     ]),
   )
-  return {bin, children, flags}
+  const botArgs = commands.filter((command) => command.command.startsWith('bots ') && command.command !== 'bots add' && command.args[0]?.name === 'name')
+  return {bin, children, flags, botArgs: botArgs.map((command) => command.command)}
+}
+
+/** For each command, the words a value flag's value may be, by `path --flag`: its options, or `:bots`. */
+function valueWords(flags: CompletionTree['flags']): Map<string, string> {
+  const values = new Map<string, string>()
+  for (const [path, entries] of flags) {
+    for (const flag of entries) {
+      if (!flag.takesValue) continue
+      values.set(`${path} ${flag.name}`, BOT_FLAGS.has(flag.name) ? ':bots' : (flag.options ?? []).join(' '))
+    }
+  }
+  return values
 }
 
 /** `fastpay-tg` → `_fastpay_tg`: a name every shell accepts for a function. */
@@ -54,10 +73,22 @@ export function completionScript(shell: Shell, tree: CompletionTree): string {
   return fishScript(tree)
 }
 
-function bashScript({bin, children, flags}: CompletionTree): string {
+/** bash and zsh alike: `path --flag` → the words of its value (options, `:bots`, or none: files), else status 1. */
+function valueFunction(fn: string, cases: string): string {
+  return `# The value of a flag that takes one ("path --flag"): its options, :bots for a bot name, none for a file or text.
+${fn}_value() {
+  case "$1" in
+${cases}
+    *) return 1 ;;
+  esac
+}`
+}
+
+function bashScript({bin, children, flags, botArgs}: CompletionTree): string {
   const fn = functionName(bin)
   const cases = (table: Map<string, Entry[]>) =>
     [...table].map(([path, entries]) => `    ${singleQuoted(path)}) echo ${singleQuoted(entries.map((entry) => entry.name).join(' '))} ;;`).join('\n')
+  const values = [...valueWords(flags)].map(([key, words]) => `    ${singleQuoted(key)}) echo ${singleQuoted(words)} ;;`).join('\n')
   return `# ${bin} completion for bash. Load it from ~/.bashrc with: eval "$(${bin} completion bash)"
 ${fn}_children() {
   case "$1" in
@@ -69,16 +100,30 @@ ${fn}_flags() {
 ${cases(flags)}
   esac
 }
+${valueFunction(fn, values)}
+# The bot names of the registry (the line's --config, if any) and TELEGRAM_BOT_CONFIGS, from the command itself.
+${fn}_bots() {
+  local i config=()
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    [[ \${COMP_WORDS[i]} == --config ]] && config=(--config "\${COMP_WORDS[i + 1]}")
+  done
+  command "\${COMP_WORDS[0]}" bots list --names "\${config[@]}" 2>/dev/null
+}
 ${fn}() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" path='' word i
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD - 1]}" path='' word words i
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="\${COMP_WORDS[i]}"
     [[ $word == -* ]] && break
     [[ " $(${fn}_children "$path") " == *" $word "* ]] || break
     path="\${path:+$path }$word"
   done
-  if [[ $cur == -* ]]; then
+  if [[ $prev == --* ]] && words="$(${fn}_value "$path $prev")"; then
+    [[ $words == :bots ]] && words="$(${fn}_bots)"
+    COMPREPLY=($(compgen -W "$words" -- "$cur"))
+  elif [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$(${fn}_flags "$path")" -- "$cur"))
+  elif ((i == COMP_CWORD)) && [[ ${singleQuoted(`|${botArgs.join('|')}|`)} == *"|$path|"* ]]; then
+    COMPREPLY=($(compgen -W "$(${fn}_bots)" -- "$cur"))
   else
     COMPREPLY=($(compgen -W "$(${fn}_children "$path")" -- "$cur"))
   fi
@@ -87,10 +132,11 @@ complete -o default -F ${fn} ${bin}
 `
 }
 
-function zshScript({bin, children, flags}: CompletionTree): string {
+function zshScript({bin, children, flags, botArgs}: CompletionTree): string {
   const fn = functionName(bin)
   const cases = (table: Map<string, Entry[]>) =>
     [...table].map(([path, entries]) => `    ${singleQuoted(path)}) reply=(${entries.map((entry) => singleQuoted(`${entry.name}:${oneLine(entry.description)}`)).join(' ')}) ;;`).join('\n')
+  const values = [...valueWords(flags)].map(([key, words]) => `    ${singleQuoted(key)}) reply=(${words.split(' ').filter(Boolean).map(singleQuoted).join(' ')}) ;;`).join('\n')
   return `#compdef ${bin}
 # ${bin} completion for zsh. Load it from ~/.zshrc, after compinit, with: eval "$(${bin} completion zsh)"
 # (or save it as _${bin} in a directory of $fpath).
@@ -106,21 +152,39 @@ ${cases(flags)}
     *) reply=() ;;
   esac
 }
+${valueFunction(fn, values)}
+# The bot names of the registry (the line's --config, if any) and TELEGRAM_BOT_CONFIGS, from the command itself.
+${fn}_bots() {
+  local i
+  local -a config
+  for (( i = 2; i < CURRENT; i++ )); do
+    [[ \${words[i]} == --config ]] && config=(--config \${words[i+1]})
+  done
+  reply=(\${(f)"$(command \${words[1]} bots list --names $config 2>/dev/null)"})
+  reply=(\${reply//:/\\\\:})
+}
 ${fn}() {
-  local path='' word i
+  # Not $path: zsh ties it to $PATH, and the bot names come from running the command.
+  local at='' word i prev=\${words[CURRENT-1]}
   local -a reply
   for (( i = 2; i < CURRENT; i++ )); do
     word=\${words[i]}
     [[ $word == -* ]] && break
-    ${fn}_children "$path"
+    ${fn}_children "$at"
     (( \${reply[(I)\${(b)word}:*]} )) || break
-    path="\${path:+$path }$word"
+    at="\${at:+$at }$word"
   done
-  if [[ \${words[CURRENT]} == -* ]]; then
-    ${fn}_flags "$path"
+  if [[ $prev == --* ]] && ${fn}_value "$at $prev"; then
+    [[ $reply == :bots ]] && ${fn}_bots
+    if (( \${#reply} )); then _describe -t values 'value' reply; else _files; fi
+  elif [[ \${words[CURRENT]} == -* ]]; then
+    ${fn}_flags "$at"
     _describe -t flags 'flag' reply
+  elif (( i == CURRENT )) && [[ ${singleQuoted(`|${botArgs.join('|')}|`)} == *"|$at|"* ]]; then
+    ${fn}_bots
+    _describe -t bots 'bot' reply
   else
-    ${fn}_children "$path"
+    ${fn}_children "$at"
     if (( \${#reply} )); then _describe -t commands 'command' reply; else _files; fi
   fi
 }
@@ -132,17 +196,18 @@ fi
 `
 }
 
-function fishScript({bin, children, flags}: CompletionTree): string {
+function fishScript({bin, children, flags, botArgs}: CompletionTree): string {
   const fn = `_${functionName(bin)}`
   const cases = [...children]
     .map(([path, entries]) => `        case ${fishQuoted(path)}\n${entries.map((entry) => `            printf '%s\\t%s\\n' ${fishQuoted(entry.name)} ${fishQuoted(oneLine(entry.description))}`).join('\n')}`)
     .join('\n')
   const flagLines = [...flags].flatMap(([path, entries]) =>
     entries.map((flag) => {
-      const value = flag.options ? ` -x -a ${fishQuoted(flag.options.join(' '))}` : flag.takesValue ? ' -r' : ''
+      const value = BOT_FLAGS.has(flag.name) && flag.takesValue ? ` -x -a ${fishQuoted(`(${fn}_bots)`)}` : flag.options ? ` -x -a ${fishQuoted(flag.options.join(' '))}` : flag.takesValue ? ' -r' : ''
       return `complete -c ${bin} -n ${fishQuoted(`${fn}_at ${fishQuoted(path)}`)} -l ${flag.name.slice(2)}${value} -d ${fishQuoted(oneLine(flag.description))}`
     }),
   )
+  const botArgLines = botArgs.map((path) => `complete -c ${bin} -f -n ${fishQuoted(`${fn}_wants_bot ${fishQuoted(path)}`)} -a ${fishQuoted(`(${fn}_bots)`)}`)
   return `# ${bin} completion for fish. Install it with: ${bin} completion fish > ~/.config/fish/completions/${bin}.fish
 function ${fn}_children
     switch "$argv[1]"
@@ -168,7 +233,20 @@ function ${fn}_has_children
     set -l children (${fn}_children (${fn}_path))
     test (count $children) -gt 0
 end
+# The bot names of the registry (the line's --config, if any) and TELEGRAM_BOT_CONFIGS, from the command itself.
+function ${fn}_bots
+    set -l tokens (commandline -opc)
+    set -l config
+    set -l i (contains -i -- --config $tokens); and set config --config $tokens[(math $i + 1)]
+    command $tokens[1] bots list --names $config 2>/dev/null
+end
+# Right after a command whose argument is a bot (bots test NAME), before anything else.
+function ${fn}_wants_bot
+    set -l tokens (commandline -opc)
+    test (count $tokens) -eq (math (count (string split ' ' -- $argv[1])) + 1); and ${fn}_at $argv[1]
+end
 complete -c ${bin} -f -n ${fn}_has_children -a '(${fn}_children (${fn}_path))'
 ${flagLines.join('\n')}
+${botArgLines.join('\n')}
 `
 }

@@ -23,7 +23,7 @@ export {
   setKeyringLoader,
   storeToken,
 } from './keychain.js'
-export {type BotListing, type ListedBot, listBots} from './list-bots.js'
+export {type BotListing, botNames, type ListedBot, listBots} from './list-bots.js'
 export {asEnvEntry, type BotPick, everyActiveBot, sameBotAsEarlier} from './every-bot.js'
 export {
   CONFIG_ENV_VAR,

@@ -100,6 +100,16 @@ async function listRegistryBot(
 }
 
 /**
+ * The names of the bots of the registry and `TELEGRAM_BOT_CONFIGS`, each once (names ignore case), for the shell
+ * completions: read without a token or the keychain, so a TAB costs no secret lookup.
+ */
+export async function botNames(configPath?: string, env: Env = process.env): Promise<string[]> {
+  const registry = await loadRegistry(locateRegistry(configPath, env))
+  const names = [...registry.bots.map((bot) => bot.name), ...(await readEnvBotConfigs(env)).flatMap((bot) => (bot.name ? [bot.name] : []))]
+  return names.filter((name, index) => names.findIndex((other) => other.toLowerCase() === name.toLowerCase()) === index)
+}
+
+/**
  * Every bot of every layer below the flags (for `bots list` and `config show`), in priority order, with masked
  * tokens and sources. Reads keychain tokens to mask them; an unavailable keychain becomes a warning.
  */
