@@ -29,6 +29,7 @@ import {describeFailure, type FailureDescription} from '../describe-failure.js'
 import {type BotSession, openBot, type OpenBotOptions, persistMigrations} from '../bot-session.js'
 import {ExitCode} from '../exit-codes.js'
 import {checkBotName} from './flag-checks.js'
+import {forgetKeychainEntry} from './forget-keychain-entry.js'
 import {deliverToChats, type ChatDelivery} from '../send/deliver.js'
 import {noteRegistryChange} from '../usage/usage-file.js'
 import {UserError} from '../user-error.js'
@@ -108,14 +109,21 @@ export async function findRemovableBot(selector: string, configPath: string | un
   return {bot, registry: location.display}
 }
 
-/** `bots remove`: also forgets the keychain entry the bot's token lived in. */
-export async function removeRegistryBot(selector: string, configPath: string | undefined, env: Env = process.env): Promise<RegistryBot> {
-  const removed = await removeBot(locateRegistry(configPath, env), selector)
+/**
+ * `bots remove`: also forgets the keychain entry the bot's token lived in, unless another bot uses it; `warnings`
+ * says when the keychain did not answer and the entry stays.
+ */
+export async function removeRegistryBot(
+  selector: string,
+  configPath: string | undefined,
+  env: Env = process.env,
+): Promise<{bot: RegistryBot; warnings: string[]}> {
+  const location = locateRegistry(configPath, env)
+  const removed = await removeBot(location, selector)
   noteRegistryChange({reset: removed.name}, env)
-  if (removed.token.startsWith(KEYCHAIN_PREFIX)) {
-    await deleteToken(removed.token.slice(KEYCHAIN_PREFIX.length)).catch(() => false)
-  }
-  return removed
+  const account = removed.token.startsWith(KEYCHAIN_PREFIX) ? removed.token.slice(KEYCHAIN_PREFIX.length) : undefined
+  const warning = account === undefined ? undefined : await forgetKeychainEntry(account, removed.name, location)
+  return {bot: removed, warnings: warning === undefined ? [] : [warning]}
 }
 
 /** One bot's getMe: who it is (`ok`), or why it failed. */

@@ -11,6 +11,7 @@ import {
   locateRegistry,
   parseChatList,
   type RegistryBot,
+  type RegistryLocation,
   readToken,
   sameChatId,
   storeToken,
@@ -19,6 +20,7 @@ import {registerToken} from '../redact.js'
 import {noteRegistryChange} from '../usage/usage-file.js'
 import {UserError} from '../user-error.js'
 import {checkBotName} from './flag-checks.js'
+import {forgetKeychainEntry} from './forget-keychain-entry.js'
 import {checkTokenShape, checkWithTelegram, describeStorage, refreshedOwnerInfo, type ShapedToken, storeNewToken, tokenValue} from './new-token.js'
 
 export interface UpdateBotRequest {
@@ -99,7 +101,8 @@ export async function updateRegistryBot(request: UpdateBotRequest, env: Env = pr
     await keychain?.undo()
     throw error
   }
-  await keychain?.forgetOld()
+  const left = await keychain?.forgetOld(location)
+  if (left !== undefined) warnings.push(left)
   if (updated.name !== bot.name) noteRegistryChange({rename: bot.name, to: updated.name}, env)
   return {
     bot: updated,
@@ -128,8 +131,8 @@ interface KeychainChange {
   token: string
   /** The edit failed: the keychain gets back what it held. */
   undo(): Promise<void>
-  /** The edit is written: the entry the old token lived in, if another, is deleted. */
-  forgetOld(): Promise<void>
+  /** The edit is written: the entry the old token lived in, if another and no other bot's, is deleted. */
+  forgetOld(location: RegistryLocation): Promise<string | undefined>
 }
 
 async function replaceInKeychain(
@@ -150,8 +153,9 @@ async function replaceInKeychain(
       if (previous !== undefined) await storeToken(account, previous).catch(() => undefined)
       else await deleteToken(account).catch(() => false)
     },
-    async forgetOld() {
-      if (oldAccount !== undefined && stored.token !== bot.token) await deleteToken(oldAccount).catch(() => false)
+    async forgetOld(location) {
+      if (oldAccount !== undefined && stored.token !== bot.token) return forgetKeychainEntry(oldAccount, bot.name, location)
+      return undefined
     },
   }
 }
@@ -177,9 +181,7 @@ async function moveKeychainEntry(bot: RegistryBot, newAccount: string): Promise<
     undo: async () => {
       await deleteToken(newAccount).catch(() => false)
     },
-    forgetOld: async () => {
-      await deleteToken(oldAccount).catch(() => false)
-    },
+    forgetOld: (location) => forgetKeychainEntry(oldAccount, bot.name, location),
   }
 }
 

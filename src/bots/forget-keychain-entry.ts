@@ -1,0 +1,20 @@
+import {deleteToken, KEYCHAIN_PREFIX, KEYCHAIN_SERVICE, loadRegistry, type RegistryLocation} from '../config/index.js'
+
+/**
+ * Deletes the keychain entry `account` once the bot `owner` no longer names it, unless another bot of the registry
+ * still does: a registry moved from the Django backend gives one Telegram bot to several channels (alerts and
+ * deploy both `keychain:alerts`), and deleting the entry with one of them would leave the others without a token.
+ * Call it after the registry edit is written. Returns a warning line when the entry stays behind unwanted: the
+ * keychain did not answer.
+ */
+export async function forgetKeychainEntry(account: string, owner: string, location: RegistryLocation): Promise<string | undefined> {
+  const {bots} = await loadRegistry(location)
+  if (bots.some((bot) => bot.token === `${KEYCHAIN_PREFIX}${account}`)) return undefined
+  try {
+    await deleteToken(account)
+    return undefined
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    return `the token of ${owner} stays in the keychain under ${KEYCHAIN_SERVICE}/${account} (${reason}): delete it there`
+  }
+}

@@ -1,0 +1,84 @@
+// A keychain entry is deleted only when no bot of the registry names it any more. A registry moved from the Django
+// backend often gives one Telegram bot to several channels (alerts and deploy both `keychain:alerts`): removing,
+// renaming or re-tokening one of them must leave the others their token. A keychain that cannot be reached leaves
+// the entry behind, and says so.
+import {readFile} from 'node:fs/promises'
+import {afterEach, describe, expect, it} from 'vitest'
+
+import {removeRegistryBot} from '../../src/bots/manage.js'
+import {updateRegistryBot} from '../../src/bots/update-bot.js'
+import {forgetLoadedRegistries, type KeyringModule, resolveBot, setKeyringLoader} from '../../src/config/index.js'
+import {isolatedEnv, writeConfig} from '../config/helpers.js'
+import {memoryKeyring} from '../helpers/memory-keyring.js'
+
+afterEach(() => {
+  setKeyringLoader()
+  forgetLoadedRegistries()
+})
+
+const TOKEN = '7012345678:AAF-q_Zk3xLm9Rt2Vb8Nc4Hd6Jp0Ws5Ye1U'
+const NEW_TOKEN = '5123987654:AAE7c_Xw2Qm-9Lk4Jh8Gf3Ds6Az1Px5Vn0R'
+const SHARED = 'bots:\n  - name: alerts\n    token: keychain:alerts\n    chat_ids: [1]\n  - name: deploy\n    token: keychain:alerts\n    chat_ids: [2]\n'
+
+async function tokenOf(name: string, configPath: string): Promise<string> {
+  forgetLoadedRegistries()
+  return (await resolveBot({bot: name, configPath}, await isolatedEnv())).token.value
+}
+
+describe('a keychain entry two bots share', () => {
+  it('bots remove of one keeps it for the other; removing the last one deletes it', async () => {
+    const store = new Map([['fastpay-tg/alerts', TOKEN]])
+    setKeyringLoader(async () => memoryKeyring(store))
+    const path = await writeConfig(SHARED)
+    const first = await removeRegistryBot('alerts', path, await isolatedEnv())
+    expect(first.warnings).toEqual([])
+    expect([...store]).toEqual([['fastpay-tg/alerts', TOKEN]])
+    expect(await tokenOf('deploy', path)).toBe(TOKEN)
+    await removeRegistryBot('deploy', path, await isolatedEnv())
+    expect([...store]).toEqual([])
+  })
+
+  it('bots update --token of one: the new token under its own name, the shared entry stays for the other', async () => {
+    const store = new Map([['fastpay-tg/alerts', TOKEN]])
+    setKeyringLoader(async () => memoryKeyring(store))
+    const path = await writeConfig(SHARED)
+    await updateRegistryBot({selector: 'deploy', token: NEW_TOKEN, noValidate: true, configPath: path}, await isolatedEnv())
+    expect(await readFile(path, 'utf8')).toBe(SHARED.replace('deploy\n    token: keychain:alerts', 'deploy\n    token: keychain:deploy'))
+    expect(Object.fromEntries(store)).toEqual({'fastpay-tg/alerts': TOKEN, 'fastpay-tg/deploy': NEW_TOKEN})
+    expect(await tokenOf('alerts', path)).toBe(TOKEN)
+  })
+
+  it('bots update --rename of the entry’s namesake: it moves to the new name, and stays for the other', async () => {
+    const store = new Map([['fastpay-tg/alerts', TOKEN]])
+    setKeyringLoader(async () => memoryKeyring(store))
+    const path = await writeConfig(SHARED)
+    await updateRegistryBot({selector: 'alerts', rename: 'pager', configPath: path}, await isolatedEnv())
+    expect(Object.fromEntries(store)).toEqual({'fastpay-tg/alerts': TOKEN, 'fastpay-tg/pager': TOKEN})
+    expect([await tokenOf('pager', path), await tokenOf('deploy', path)]).toEqual([TOKEN, TOKEN])
+  })
+})
+
+describe('bots remove while the keychain does not answer', () => {
+  it('removes the bot and says, in one line, that its token stays in the keychain', async () => {
+    const store = new Map([['fastpay-tg/alerts', TOKEN]])
+    const locked = {
+      AsyncEntry: class {
+        async getPassword(): Promise<string> {
+          throw new Error("Couldn't access platform storage: Secret Service: no result found")
+        }
+        async deletePassword(): Promise<boolean> {
+          throw new Error("Couldn't access platform storage: Secret Service: no result found")
+        }
+      },
+    } as unknown as KeyringModule
+    setKeyringLoader(async () => locked)
+    const path = await writeConfig('bots:\n  - name: alerts\n    token: keychain:alerts\n    chat_ids: [1]\n')
+    const {bot, warnings} = await removeRegistryBot('alerts', path, await isolatedEnv())
+    expect(bot.name).toBe('alerts')
+    expect(await readFile(path, 'utf8')).toBe('bots: []\n')
+    expect(warnings).toEqual([
+      "the token of alerts stays in the keychain under fastpay-tg/alerts (keychain unavailable: Couldn't access platform storage: Secret Service: no result found): delete it there",
+    ])
+    expect(store.size).toBe(1)
+  })
+})
