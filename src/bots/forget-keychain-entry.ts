@@ -1,4 +1,4 @@
-import {deleteToken, KEYCHAIN_PREFIX, KEYCHAIN_SERVICE, loadRegistry, type RegistryLocation} from '../config/index.js'
+import {deleteToken, KEYCHAIN_PREFIX, KEYCHAIN_SERVICE, loadRegistry, type RegistryBot, type RegistryLocation} from '../config/index.js'
 
 /**
  * Deletes the keychain entry `account` once the bot `owner` no longer names it, unless another bot of the registry
@@ -17,4 +17,16 @@ export async function forgetKeychainEntry(account: string, owner: string, locati
     const reason = error instanceof Error ? error.message : String(error)
     return `the token of ${owner} stays in the keychain under ${KEYCHAIN_SERVICE}/${account} (${reason}): delete it there`
   }
+}
+
+/**
+ * The keychain account a bot's new token goes under: its name, unless another bot of the registry names that entry
+ * (`keychain:alerts` kept by deploy after alerts was removed or renamed): storing there would hand that bot this
+ * token. Then `<name>-2`, `<name>-3`, … `self`, the bot being changed, may keep its own entry.
+ */
+export function freeKeychainAccount(name: string, bots: readonly RegistryBot[], self?: RegistryBot): string {
+  const taken = (account: string) => bots.some((bot) => bot !== self && bot.token === `${KEYCHAIN_PREFIX}${account}`)
+  let account = name.toLowerCase()
+  for (let suffix = 2; taken(account); suffix++) account = `${name.toLowerCase()}-${suffix}`
+  return account
 }

@@ -29,7 +29,7 @@ import {describeFailure, type FailureDescription} from '../describe-failure.js'
 import {type BotSession, openBot, type OpenBotOptions, persistMigrations} from '../bot-session.js'
 import {ExitCode} from '../exit-codes.js'
 import {checkBotName} from './flag-checks.js'
-import {forgetKeychainEntry} from './forget-keychain-entry.js'
+import {forgetKeychainEntry, freeKeychainAccount} from './forget-keychain-entry.js'
 import {deliverToChats, type ChatDelivery} from '../send/deliver.js'
 import {noteRegistryChange} from '../usage/usage-file.js'
 import {UserError} from '../user-error.js'
@@ -76,7 +76,7 @@ export async function addRegistryBot(request: AddBotRequest, env: Env = process.
   const taken = existing.find((bot) => bot.name.toLowerCase() === name)
   if (taken) throw new UserError(`bot "${taken.name}" already exists in ${location.display} (bots[${taken.index}])`)
   const owner = request.noValidate ? undefined : await checkWithTelegram(tokenValue(shaped.token, env), env, options, warnings, 'added')
-  const {token, keychainAccount} = await storeNewToken(name, shaped, request.noKeychain, warnings)
+  const {token, keychainAccount} = await storeNewToken(freeKeychainAccount(name, existing), shaped, request.noKeychain, warnings)
   try {
     const bot = await addBot(location, {
       name: request.name,

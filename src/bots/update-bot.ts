@@ -20,7 +20,7 @@ import {registerToken} from '../redact.js'
 import {noteRegistryChange} from '../usage/usage-file.js'
 import {UserError} from '../user-error.js'
 import {checkBotName} from './flag-checks.js'
-import {forgetKeychainEntry} from './forget-keychain-entry.js'
+import {forgetKeychainEntry, freeKeychainAccount} from './forget-keychain-entry.js'
 import {checkTokenShape, checkWithTelegram, describeStorage, refreshedOwnerInfo, type ShapedToken, storeNewToken, tokenValue} from './new-token.js'
 
 export interface UpdateBotRequest {
@@ -78,7 +78,7 @@ export async function updateRegistryBot(request: UpdateBotRequest, env: Env = pr
 
   const warnings: string[] = []
   const owner = shaped && !request.noValidate ? await checkWithTelegram(tokenValue(shaped.token, env), env, options, warnings, 'changed') : undefined
-  const account = (newName ?? bot.name).toLowerCase()
+  const account = freeKeychainAccount(newName ?? bot.name, bots, bot)
   const keychain = shaped
     ? await replaceInKeychain(account, bot, shaped, request.noKeychain, warnings)
     : newName === undefined

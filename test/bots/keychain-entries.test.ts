@@ -5,7 +5,7 @@
 import {readFile} from 'node:fs/promises'
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {removeRegistryBot} from '../../src/bots/manage.js'
+import {addRegistryBot, removeRegistryBot} from '../../src/bots/manage.js'
 import {updateRegistryBot} from '../../src/bots/update-bot.js'
 import {forgetLoadedRegistries, type KeyringModule, resolveBot, setKeyringLoader} from '../../src/config/index.js'
 import {isolatedEnv, writeConfig} from '../config/helpers.js'
@@ -55,6 +55,27 @@ describe('a keychain entry two bots share', () => {
     await updateRegistryBot({selector: 'alerts', rename: 'pager', configPath: path}, await isolatedEnv())
     expect(Object.fromEntries(store)).toEqual({'fastpay-tg/alerts': TOKEN, 'fastpay-tg/pager': TOKEN})
     expect([await tokenOf('pager', path), await tokenOf('deploy', path)]).toEqual([TOKEN, TOKEN])
+  })
+})
+
+describe('an entry another bot still names', () => {
+  it('bots add of its namesake stores the new token beside it (alerts-2), never over it', async () => {
+    const store = new Map([['fastpay-tg/alerts', TOKEN]])
+    setKeyringLoader(async () => memoryKeyring(store))
+    const path = await writeConfig('bots:\n  - name: deploy\n    token: keychain:alerts\n    chat_ids: [2]\n')
+    const added = await addRegistryBot({name: 'alerts', token: NEW_TOKEN, chats: ['1'], noValidate: true, configPath: path}, await isolatedEnv())
+    expect(added.tokenStorage).toBe('OS keychain (fastpay-tg/alerts-2)')
+    expect(Object.fromEntries(store)).toEqual({'fastpay-tg/alerts': TOKEN, 'fastpay-tg/alerts-2': NEW_TOKEN})
+    expect([await tokenOf('deploy', path), await tokenOf('alerts', path)]).toEqual([TOKEN, NEW_TOKEN])
+  })
+
+  it('bots update --rename onto it: the bot’s own entry moves beside it', async () => {
+    const store = new Map([['fastpay-tg/alerts', TOKEN], ['fastpay-tg/pager', NEW_TOKEN]])
+    setKeyringLoader(async () => memoryKeyring(store))
+    const path = await writeConfig('bots:\n  - name: alerts\n    token: keychain:alerts\n    chat_ids: [1]\n  - name: deploy\n    token: keychain:pager\n    chat_ids: [2]\n')
+    await updateRegistryBot({selector: 'alerts', rename: 'pager', configPath: path}, await isolatedEnv())
+    expect(Object.fromEntries(store)).toEqual({'fastpay-tg/pager': NEW_TOKEN, 'fastpay-tg/pager-2': TOKEN})
+    expect([await tokenOf('pager', path), await tokenOf('deploy', path)]).toEqual([TOKEN, NEW_TOKEN])
   })
 })
 
