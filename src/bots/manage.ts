@@ -25,6 +25,7 @@ import {
   type RegistryLocation,
   updateBot,
 } from '../config/index.js'
+import {isTelegramApiError} from '../api/index.js'
 import {describeFailure, type FailureDescription} from '../describe-failure.js'
 import {type BotSession, openBot, type OpenBotOptions, persistMigrations} from '../bot-session.js'
 import {ExitCode} from '../exit-codes.js'
@@ -183,22 +184,42 @@ async function botsInUse(configPath: string | undefined, env: Env = process.env)
   return targets.length > 0 ? targets : [{request: {}}]
 }
 
-/** `bots sync-info`: caches the bot's and its chats' names in the registry, so listings need no network. */
-export async function syncBotInfo(selector: string, options: {configPath?: string} & OpenBotOptions): Promise<BotInfo> {
+/** A chat `sync-info` could not look up: Telegram refused it (the bot was removed from it, a stale id). */
+export interface ChatLookupFailure {
+  chatId: ChatId
+  ok: false
+  error: FailureDescription
+}
+
+/**
+ * `bots sync-info`: caches the bot's and its chats' names in the registry, so listings need no network. A chat
+ * Telegram refuses fails alone (its earlier cached names are kept); Telegram unreachable stops the run.
+ */
+export async function syncBotInfo(selector: string, options: {configPath?: string} & OpenBotOptions): Promise<{info: BotInfo; failures: ChatLookupFailure[]}> {
   const session = await openBot({bot: selector, configPath: options.configPath}, options)
-  if (session.resolved.layer !== 'registry' || !session.resolved.registry || !session.resolved.name) {
+  const {registry, name} = session.resolved
+  if (session.resolved.layer !== 'registry' || !registry || !name) {
     throw new UserError(`bot "${selector}" is not in the registry: sync-info caches metadata there`)
   }
   const me = await session.client.getMe()
+  const cached = findRegistryBot((await loadRegistry(registry)).bots, name)?.info?.chats ?? {}
   const chats: NonNullable<BotInfo['chats']> = {}
+  const failures: ChatLookupFailure[] = []
   for (const {chatId} of session.resolved.chats.value) {
-    const chat = await session.client.getChat({chat_id: chatId})
-    const title = 'title' in chat && chat.title ? chat.title : [chat.first_name, chat.last_name].filter(Boolean).join(' ')
-    chats[String(chatId)] = {title, type: chat.type, ...(chat.username ? {username: chat.username} : {})}
+    try {
+      const chat = await session.client.getChat({chat_id: chatId})
+      const title = 'title' in chat && chat.title ? chat.title : [chat.first_name, chat.last_name].filter(Boolean).join(' ')
+      chats[String(chatId)] = {title, type: chat.type, ...(chat.username ? {username: chat.username} : {})}
+    } catch (error) {
+      if (!isTelegramApiError(error)) throw error
+      const before = cached[String(chatId)]
+      if (before) chats[String(chatId)] = before
+      failures.push({chatId, ok: false, error: describeFailure(error)})
+    }
   }
   const info: BotInfo = {username: me.username, first_name: me.first_name, synced_at: new Date().toISOString(), chats}
-  await updateBot(session.resolved.registry, session.resolved.name, {info})
-  return info
+  await updateBot(registry, name, {info})
+  return {info, failures}
 }
 
 export interface TestMessageOptions extends OpenBotOptions {

@@ -278,6 +278,17 @@ describe('bots sync-info', () => {
     expect(callsOf(world.api, 'getChat').map((request) => Number(request.params.chat_id)).sort()).toEqual([OPS_FORUM.id, ON_CALL.id].sort())
   })
 
+  it('a chat Telegram refuses (the bot was removed from it): the other chats are cached, one line for it, exit 1', async () => {
+    const gone = -1001111111111
+    writeRegistry(world.cli, twoBots.replace(`chat_ids: [${OPS_FORUM.id}, ${ON_CALL.id}]`, `chat_ids: [${OPS_FORUM.id}, ${gone}, ${ON_CALL.id}]`))
+    const result = await world.run(['bots', 'sync-info', 'alerts'])
+    expect(result.stderr).toBe(`Error: ${gone}: Call to 'getChat' failed (400: Bad Request: chat not found): check the chat id, and that the bot was added to the chat`)
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout.split('\n')[0]).toBe('@fastpay_alerts_bot: FastPay Alerts')
+    const [alerts] = (parse(readRegistry(world.cli)) as {bots: Array<{info?: {chats?: Record<string, unknown>}}>}).bots
+    expect(Object.keys(alerts!.info?.chats ?? {}).sort()).toEqual([String(OPS_FORUM.id), String(ON_CALL.id)].sort())
+  })
+
   it('a bot that is only in TELEGRAM_BOT_CONFIGS: one line, exit 2, nothing written', async () => {
     const env = {TELEGRAM_BOT_CONFIGS: envConfigs({name: 'health', token: HEALTH_BOT.token})}
     const result = await world.run(['bots', 'sync-info', 'health'], {env})
