@@ -77,21 +77,31 @@ export async function addRegistryBot(request: AddBotRequest, env: Env = process.
   const taken = existing.find((bot) => bot.name.toLowerCase() === name)
   if (taken) throw new UserError(`bot "${taken.name}" already exists in ${location.display} (bots[${taken.index}])`)
   const owner = request.noValidate ? undefined : await checkWithTelegram(tokenValue(shaped.token, env), env, options, warnings, 'added')
-  const {token, keychainAccount} = await storeNewToken(freeKeychainAccount(name, existing), shaped, request.noKeychain, warnings)
+  // Stored under the registry's lock, once the name is known to be free there (see AddBotOptions.tokenFor).
+  let stored: {token: string; keychainAccount?: string} | undefined
+  const tokenFor = async (bots: readonly RegistryBot[]) => {
+    stored = await storeNewToken(freeKeychainAccount(name, bots), shaped, request.noKeychain, warnings)
+    return stored.token
+  }
   try {
-    const bot = await addBot(location, {
-      name: request.name,
-      token,
-      chat_ids: chatIds,
-      chat_type: request.chatType,
-      message_thread_id: request.thread,
-      active: request.active,
-      info: ownerInfo(owner),
-    })
-    return {bot, tokenStorage: describeStorage(token), ...(owner?.username === undefined ? {} : {username: owner.username}), warnings}
+    const bot = await addBot(
+      location,
+      {
+        name: request.name,
+        token: shaped.token,
+        chat_ids: chatIds,
+        chat_type: request.chatType,
+        message_thread_id: request.thread,
+        active: request.active,
+        info: ownerInfo(owner),
+      },
+      {tokenFor},
+    )
+    return {bot, tokenStorage: describeStorage(bot.token), ...(owner?.username === undefined ? {} : {username: owner.username}), warnings}
   } catch (error) {
-    // The file refused the bot (a bad name, a concurrent add): take the token back out of the keychain.
-    if (keychainAccount !== undefined) await deleteToken(keychainAccount).catch(() => false)
+    // The file refused the bot after its token was stored (an invalid result, a write error): take it back out.
+    const account = (stored as {keychainAccount?: string} | undefined)?.keychainAccount
+    if (account !== undefined) await deleteToken(account).catch(() => false)
     throw error
   }
 }

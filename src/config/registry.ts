@@ -91,14 +91,25 @@ function checkUnique(
   if (sameId) throw new UserError(`id ${fields.id} is taken by bot "${sameId.name}" in ${location.display}`)
 }
 
+export interface AddBotOptions extends EditOptions {
+  /**
+   * Makes the token value once the name is known to be free, under the registry's lock (a literal stored in the
+   * keychain): two adds of one name at once, the refused one has stored nothing, so it has nothing to take back.
+   * `bots` are the registry's bots as the lock found them. Overrides `bot.token`.
+   */
+  tokenFor?: (bots: readonly RegistryBot[]) => Promise<string>
+}
+
 /** Adds a bot at the end of the registry (creating the file if needed) and returns it as stored. */
-export function addBot(file: RegistryLocation | string, bot: NewBot, options: EditOptions = {}): Promise<RegistryBot> {
+export function addBot(file: RegistryLocation | string, bot: NewBot, options: AddBotOptions = {}): Promise<RegistryBot> {
+  const {tokenFor, ...editOptions} = options
   return editRegistry(
     file,
-    ({doc, bots, location, revalidate}) => {
+    async ({doc, bots, location, revalidate}) => {
       checkUnique(bots, bot, location)
       const id = bot.id ?? Math.max(0, ...bots.map((existing) => existing.id ?? 0)) + 1
-      const fields: NewBot = {...bot, id, chat_ids: bot.chat_ids ?? [], active: bot.active ?? true}
+      const token = tokenFor ? await tokenFor(bots) : bot.token
+      const fields: NewBot = {...bot, id, token, chat_ids: bot.chat_ids ?? [], active: bot.active ?? true}
       const ordered = Object.fromEntries(
         KEY_ORDER.filter((key) => fields[key] !== undefined).map((key) => [key, fields[key]]),
       )
@@ -110,7 +121,7 @@ export function addBot(file: RegistryLocation | string, bot: NewBot, options: Ed
       const added = revalidate().at(-1)!
       return {result: added, changed: true}
     },
-    {...options, create: true},
+    {...editOptions, create: true},
   )
 }
 

@@ -79,6 +79,22 @@ describe('an entry another bot still names', () => {
   })
 })
 
+describe('two bots add of one name at once', () => {
+  it('one is added with its token in the keychain; the refused one takes nothing out of it', async () => {
+    const store = new Map<string, string>()
+    setKeyringLoader(async () => memoryKeyring(store))
+    const path = await writeConfig('bots: []\n')
+    const add = async (token: string) => addRegistryBot({name: 'alerts', token, chats: ['1'], noValidate: true, configPath: path}, await isolatedEnv())
+    const outcomes = await Promise.allSettled([add(TOKEN), add(NEW_TOKEN)])
+    const added = outcomes.findIndex((outcome) => outcome.status === 'fulfilled')
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected'])
+    expect(String((outcomes[1 - added] as PromiseRejectedResult).reason)).toContain('bot "alerts" already exists')
+    const winner = [TOKEN, NEW_TOKEN][added]!
+    expect(Object.fromEntries(store)).toEqual({'fastpay-tg/alerts': winner})
+    expect(await tokenOf('alerts', path)).toBe(winner)
+  })
+})
+
 describe('bots remove while the keychain does not answer', () => {
   it('removes the bot and says, in one line, that its token stays in the keychain', async () => {
     const store = new Map([['fastpay-tg/alerts', TOKEN]])
