@@ -24,6 +24,8 @@ const WORKERS = 2
 
 export default defineConfig({
   test: {
+    // A test that runs CLI processes one after another (a fleet, a Redis that stops and comes back) sets 120 s of its
+    // own: some took 20-25 s of these 30 on a loaded 2-core machine.
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

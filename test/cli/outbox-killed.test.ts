@@ -66,7 +66,7 @@ describe('send --outbox killed before Telegram answered', () => {
       expect(flushed.exitCode).toBe(0)
       expect((await world.run(['alert', 'flush', '--bot', bot.name], {env: bot.env})).stdout.split('\n').at(-1)).toBe('outbox empty')
       expect([accepted(ON_CALL.id), accepted(OPS_FORUM.id)]).toEqual([1, 1])
-    })
+    }, 120_000)
   }
 
   it('SIGTERM (timeout -s TERM) while every request hangs: listed, then delivered once by flush', async () => {

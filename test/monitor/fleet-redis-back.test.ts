@@ -75,7 +75,7 @@ describe.skipIf(found.skip !== undefined)(`a monitor host whose Redis comes back
     // And the history in Redis has what the host recorded meanwhile: the incident and its alert.
     const digest = await world.run(['digest', '--since', '1h', '--dry-run'], {env: {FASTPAY_TG_STORE: redis.url}})
     expect(digest.stdout.split('\n')[3]).toMatch(/^🔴 <b>api<\/b>: \d+(\.\d+)?% up · 1 incident \(.+, ongoing\) · p50 \d+ms · p95 \d+ms · alerts 1 sent$/)
-  })
+  }, 120_000)
 
   it('a check that came back while Redis was away, which this host never saw down, is told recovered once Redis is back', async () => {
     const redis = found.redis!
@@ -101,5 +101,5 @@ describe.skipIf(found.skip !== undefined)(`a monitor host whose Redis comes back
     const after = await pass()
     expect(after).toMatchObject({exitCode: 0, stdout: 'up     api: 200 OK\nalert  sent api recovered to health (bot health)', stderr: ''})
     expect(callsOf(world.api, 'sendMessage')).toHaveLength(2)
-  })
+  }, 120_000)
 })

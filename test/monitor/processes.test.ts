@@ -109,7 +109,7 @@ describe('monitor exec', () => {
       expect.stringMatching(/^down for: \d+s$/),
       'now: exit code 0',
     ])
-  })
+  }, 120_000)
 
   it('exits 127 for a command that does not exist, and 2 without a command', async () => {
     useHealthBot()

@@ -102,7 +102,7 @@ describe.skipIf(found.skip !== undefined)(`monitor status --html on a fleet's Re
     ])
     // The history both hosts wrote to the shared store: one result each.
     expect(rowOf(html, 'api')).toContain('24 h <b>50 %</b>')
-  })
+  }, 120_000)
 })
 
 describe('monitor watch --html', () => {

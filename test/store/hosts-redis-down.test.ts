@@ -76,5 +76,5 @@ describe.skipIf(found.skip !== undefined)(`hosts whose Redis stops mid-run${foun
     const again = await runFixture(script, job('a', {mode: 'flush'}))
     expect(JSON.parse(again.stdout)).toEqual({entries: [], waiting: 0, warnings: []})
     expect(firstLines()).toHaveLength(4)
-  })
+  }, 120_000)
 })
