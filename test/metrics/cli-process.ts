@@ -33,8 +33,11 @@ export function spawnCli(cli: CliSandbox, args: string[], env: Record<string, st
     output.stderr += chunk
     notify()
   })
+  // 'close', not 'exit': at 'exit' the last of stdout and stderr may still be on its way.
+  let closed = false
   const exited = new Promise<number | null>((done) =>
-    child.once('exit', (code) => {
+    child.once('close', (code) => {
+      closed = true
       notify()
       done(code)
     }),
@@ -47,7 +50,7 @@ export function spawnCli(cli: CliSandbox, args: string[], env: Record<string, st
         const check = () => {
           const line = output.stdout.split('\n').find((candidate) => pattern.test(candidate))
           if (line !== undefined) finish(() => done(line))
-          else if (child.exitCode !== null) finish(() => fail(new Error(`exited (${child.exitCode}) before printing ${pattern}:\n${output.stdout}\n${output.stderr}`)))
+          else if (closed) finish(() => fail(new Error(`exited (${child.exitCode}) before printing ${pattern}:\n${output.stdout}\n${output.stderr}`)))
         }
         const timer = setTimeout(() => finish(() => fail(new Error(`no line matching ${pattern}:\n${output.stdout}\n${output.stderr}`))), WAIT_LIMIT_MS)
         const finish = (settle: () => void) => {

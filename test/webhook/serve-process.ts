@@ -51,7 +51,10 @@ export async function startServeProcess(cli: CliSandbox, args: string[], env: Re
     output.stderr += chunk
     notify()
   })
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => {
+  // 'close', not 'exit': at 'exit' the last of stdout and stderr may still be on its way.
+  let closed = false
+  const exited = new Promise<number | null>((done) => child.once('close', (code) => {
+    closed = true
     notify()
     done(code)
   }))
@@ -64,7 +67,7 @@ export async function startServeProcess(cli: CliSandbox, args: string[], env: Re
         if (line !== undefined) {
           cleanup()
           done(line)
-        } else if (child.exitCode !== null) {
+        } else if (closed) {
           cleanup()
           fail(new Error(`serve exited (${child.exitCode}) before printing ${pattern}:\n${output.stdout}\n${output.stderr}`))
         }
