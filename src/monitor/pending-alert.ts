@@ -36,11 +36,8 @@ export function alertFor(pending: PendingAlert | undefined, step: Step, now: num
     ...(step.change?.to === 'up' ? {upSince: step.change.since} : {}),
   }
   if (pending === undefined) return own
-  if (pending.heldUntil !== undefined) {
-    if (step.change) return undefined
-    if (now < pending.heldUntil) return undefined
-    return {kind: pending.event, downSince: pending.downSince, ...(pending.upSince === undefined ? {} : {upSince: pending.upSince}), delayed: pending}
-  }
+  // Held and due, the check unchanged: it goes as any pending alert does (a recovery with its downtime).
+  if (pending.heldUntil !== undefined && (step.change || now < pending.heldUntil)) return undefined
   if (pending.event === 'down') {
     if (step.change?.to === 'up') {
       const upSince = step.change.since

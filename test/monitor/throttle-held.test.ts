@@ -54,3 +54,18 @@ describe('a change alert held by the throttle', () => {
     expect((await world.store.readState()).state.checks.api!.pendingAlert).toBeUndefined()
   })
 })
+
+describe('an up-again alert held by the throttle', () => {
+  it('goes out once the window is over telling how long the check was down', async () => {
+    const checks = await flappingCheck()
+    await flapDownAgain(checks) // 14:02 down: held until 14:03 (the up-again window runs to 14:04)
+    await world.pass(checks) // 14:03 still down: the held down alert goes
+    world.clock.now -= 30_000
+    server.answer = 'ok'
+    const held = await world.pass(checks) // 14:03:30 up again, inside the up-again window: held
+    expect(held.alerts.map(({status, event}) => [status, event])).toEqual([['suppressed', 'recovered']])
+    await world.pass(checks) // 14:04:30 still up, the window is over
+    expect(titles()).toEqual(['❌ api is down', 'ℹ️ api is up again', '❌ api is down', 'ℹ️ api is up again'])
+    expect(world.texts()[3]).toMatch(/\ndown for: 1m 30s\n/)
+  })
+})
