@@ -43,11 +43,16 @@ export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context
     expandReferences(text, env, secrets, (name) => {
       throw new UserError(`${field}: \${${name}} is not set`)
     })
-  // A host is an address, not a secret: filled in without being masked.
-  const expandHost = (host: string) =>
-    expandReferences(host, env, [], (name) => {
+  // A host is an address, not a secret: filled in without being masked. An empty one is localhost to node: a
+  // check of `DB_HOST=` would pass on whatever listens on this machine.
+  const expandHost = (host: string) => {
+    const filled = expandReferences(host, env, [], (name) => {
       throw new UserError(`${where}.host: \${${name}} is not set`)
     })
+    const from = references(host)
+    if (filled.trim() === '') throw new UserError(`${where}.host: ${from ? `${from} is empty` : 'expected a host name or address'}`)
+    return filled
+  }
   switch (raw.type) {
     case 'http': {
       const headers = Object.fromEntries(

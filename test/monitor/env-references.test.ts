@@ -59,4 +59,15 @@ describe('${VAR} in what a check connects to', () => {
       stderr: `Error: ${tls}: checks[0].host: \${CERT_HOST} is not set`,
     })
   })
+
+  it('a tcp host filled in empty (DB_HOST= in the unit file) is one line naming the field, exit 2: never localhost', async () => {
+    const {port} = new URL(server.url)
+    const file = monitorsFile(`  - {name: db, type: tcp, host: "\${DB_HOST}", port: ${port}}\n`)
+    const empty = await dryRun(file, {DB_HOST: ''})
+    expect({exitCode: empty.exitCode, stdout: empty.stdout, stderr: empty.stderr}).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: `Error: ${file}: checks[0].host: \${DB_HOST} is empty`,
+    })
+  })
 })
