@@ -63,6 +63,9 @@ export function carriedPending(pending: PendingAlert | undefined, step: Step): P
 export function heldBack(outcome: AlertOutcome, alert: CheckAlert, at: number): {reason: string; heldUntil: number} | undefined {
   if (outcome.status !== 'suppressed' || outcome.heldUntil === undefined) return undefined
   if (alert.kind !== 'down' && alert.kind !== 'recovered') return undefined
+  // A down alert that folds in an up-again the chat never got: the chat's last word is still the earlier down, so
+  // holding this one would make the next up again look told already (see carriedPending) and leave "down" standing.
+  if (alert.delayed?.event === 'recovered') return undefined
   return {reason: `held back by the throttle until ${utcTime(outcome.heldUntil, at)}`, heldUntil: outcome.heldUntil}
 }
 

@@ -69,3 +69,21 @@ describe('an up-again alert held by the throttle', () => {
     expect(world.texts()[3]).toMatch(/\ndown for: 1m 30s\n/)
   })
 })
+
+describe('a down alert held by the throttle after an up-again alert Telegram refused', () => {
+  it('does not leave the chat believing the check is down once it is up again', async () => {
+    const checks = await flappingCheck()
+    server.answer = 'error'
+    await world.pass(checks) // 14:00 down: sent
+    server.answer = 'ok'
+    world.api.failNext({method: 'sendMessage', kind: {status: 401}})
+    const refused = await world.pass(checks) // 14:01 up again: refused, pending
+    expect(refused.alerts.map(({status, event}) => [status, event])).toEqual([['refused', 'recovered']])
+    server.answer = 'error'
+    await world.pass(checks) // 14:02 down again, inside the down window: the chat still believes it is down
+    server.answer = 'ok'
+    for (let pass = 0; pass < 3; pass++) await world.pass(checks) // 14:03 up again, and stays up
+    expect(titles().at(-1)).toBe('ℹ️ api is up again')
+    expect((await world.store.readState()).state.checks.api!.pendingAlert).toBeUndefined()
+  })
+})
