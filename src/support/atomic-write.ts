@@ -1,4 +1,4 @@
-import {mkdir, open, realpath, rename, unlink} from 'node:fs/promises'
+import {type FileHandle, mkdir, open, realpath, rename, unlink} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 import {nodeCrypto} from './node-crypto.js'
 
@@ -16,7 +16,7 @@ export async function realTarget(path: string): Promise<string> {
  * temporary file in the same directory, fsyncs it, renames it over the target. Creates the directory (0700) if needed.
  * @param mode permissions of the written file @default 0o600
  * @param owner the file's owner and group, when they should be those of the file it replaces (a registry root edits
- *   for a service account); best effort: one who may not give it away keeps it
+ *   for a service account); best effort: one who may not give it away keeps it, and its group when a member of it
  */
 export async function writeFileAtomic(path: string, text: string | Uint8Array, mode = 0o600, owner?: {uid: number; gid: number}): Promise<void> {
   const dir = dirname(path)
@@ -26,7 +26,7 @@ export async function writeFileAtomic(path: string, text: string | Uint8Array, m
   try {
     await handle.writeFile(text)
     await handle.chmod(mode)
-    if (owner) await handle.chown(owner.uid, owner.gid).catch(() => undefined)
+    if (owner) await keepOwner(handle, mode, owner)
     await handle.sync()
     await handle.close()
     await rename(temporary, path)
@@ -36,6 +36,14 @@ export async function writeFileAtomic(path: string, text: string | Uint8Array, m
     throw error
   }
   await syncDirectory(dir)
+}
+
+async function keepOwner(handle: FileHandle, mode: number, {uid, gid}: {uid: number; gid: number}): Promise<void> {
+  const tried = (attempt: Promise<void>) => attempt.then(() => true).catch(() => false)
+  // Not root: the owner stays ours, but a member of the file's group may keep that.
+  if ((await tried(handle.chown(uid, gid))) || (await tried(handle.chown(-1, gid)))) return
+  // The file is ours and of our group, not the group its bits were given to: a shared group (users) must not get them.
+  await handle.chmod(mode & 0o707)
 }
 
 // Makes the rename itself durable. Some platforms cannot open a directory for fsync: the write already happened.

@@ -1,6 +1,9 @@
 // The registry as operators have it: indented their own way, shared with a service's group, made read-only. Every
 // edit (bots update, disable, add) goes through the built CLI; what the edit does not change must stay as it was.
-import {chmodSync, chownSync, statSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {chmodSync, chownSync, mkdtempSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {describe, expect, it, vi} from 'vitest'
 
 import {
@@ -80,6 +83,28 @@ describe('the registry file’s mode', () => {
     expect(readRegistry(world.cli)).toBe(`${FROM_ENV}    message_thread_id: 7\n`)
     expect(modeOf(world.cli.configPath)).toBe('640')
     expect({uid: statSync(world.cli.configPath).uid, gid: statSync(world.cli.configPath).gid}).toEqual(owner)
+  })
+
+  // Needs root to make the file another user's and run the edit as one who may not give it back (CI runs as root).
+  it.runIf(process.getuid?.() === 0)('an edit by one who may not give the file back: its group bits are not handed to the editor’s group', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fastpay-tg-shared-'))
+    chmodSync(dir, 0o777)
+    const path = join(dir, 'bots.yml')
+    writeFileSync(path, FROM_ENV)
+    const [daemonGroup, nobody] = [1, 65_534]
+    chownSync(path, 0, daemonGroup)
+    chmodSync(path, 0o666)
+    const home = {HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_STATE_HOME: join(dir, 'state'), XDG_CACHE_HOME: join(dir, 'cache')}
+    const edit = spawnSync(process.execPath, ['bin/run.js', 'bots', 'disable', 'alerts', '--config', path], {
+      uid: nobody,
+      gid: nobody,
+      env: {PATH: process.env.PATH, ...home, ...env},
+      encoding: 'utf8',
+    })
+    expect([edit.status, edit.stderr]).toEqual([0, ''])
+    const after = statSync(path)
+    // Not the daemon group's any more: nogroup must not get the read and write bits daemon had.
+    expect({gid: after.gid, groupBits: after.mode & 0o070}).toEqual({gid: nobody, groupBits: 0})
   })
 
   it('a read-only registry (0400) is not rewritten: one line naming the file, exit 2, for every bots edit', async () => {
