@@ -105,7 +105,8 @@ ${valueFunction(fn, values)}
 ${fn}_bots() {
   local i config=()
   for ((i = 1; i < COMP_CWORD; i++)); do
-    [[ \${COMP_WORDS[i]} == --config ]] && config=(--config "\${COMP_WORDS[i + 1]}")
+    # As typed: a ~/ path is the shell's to expand, and it has not yet (the command is not run).
+    [[ \${COMP_WORDS[i]} == --config ]] && config=(--config "\${COMP_WORDS[i + 1]/#\\~\\//$HOME/}")
   done
   command "\${COMP_WORDS[0]}" bots list --names "\${config[@]}" 2>/dev/null
 }
@@ -158,7 +159,7 @@ ${fn}_bots() {
   local i
   local -a config
   for (( i = 2; i < CURRENT; i++ )); do
-    [[ \${words[i]} == --config ]] && config=(--config \${words[i+1]})
+    [[ \${words[i]} == --config ]] && config=(--config \${words[i+1]/#\\~\\//$HOME/})
   done
   reply=(\${(f)"$(command \${words[1]} bots list --names $config 2>/dev/null)"})
   reply=(\${reply//:/\\\\:})
@@ -237,7 +238,8 @@ end
 function ${fn}_bots
     set -l tokens (commandline -opc)
     set -l config
-    set -l i (contains -i -- --config $tokens); and set config --config $tokens[(math $i + 1)]
+    # As typed: a ~/ path is the shell's to expand, and it has not yet (the command is not run).
+    set -l i (contains -i -- --config $tokens); and set config --config (string replace -r '^~/' "$HOME/" -- $tokens[(math $i + 1)])
     command $tokens[1] bots list --names $config 2>/dev/null
 end
 # Right after a command whose argument is a bot (bots test NAME), before anything else.

@@ -132,6 +132,25 @@ describe('completion', () => {
     expect(lines).toEqual([[expect.stringMatching(/^list\tList the bots \S/)], ['--parse-mode\thtml, markdownv2 or none.']])
   })
 
+  it('--config ~/… on the line: the bot names come from that registry, as the shell will read the path when run', async () => {
+    const env = installedWithBots()
+    writeFileSync(join(cli.env.HOME!, 'other.yml'), `bots:\n  - name: ops\n    token: \${OPS_TOKEN}\n    chat_ids: [1]\n`)
+    const bash = await scriptFile('bash')
+    const words = ['fastpay-tg', 'send', '--config', '~/other.yml', '--bot', '']
+    const programs: Array<[shell: string, program: string]> = [
+      ['bash', `source ${bash}; COMP_WORDS=(${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _fastpay_tg; printf '%s\\n' "\${COMPREPLY[@]}"`],
+    ]
+    if (has('zsh')) {
+      const stubs = `compdef() { :; }; _describe() { print -rl -- "\${(@P)\${@[-1]}}"; }; _files() { print FILES; }`
+      programs.push(['zsh', `${stubs}\nsource ${await scriptFile('zsh')}\nwords=(${words.map((word) => `'${word}'`).join(' ')}); CURRENT=${words.length}; _fastpay_tg`])
+    }
+    if (has('fish')) programs.push(['fish', `source ${await scriptFile('fish')}; complete -C 'fastpay-tg send --config ~/other.yml --bot '`])
+    for (const [shell, program] of programs) {
+      const names = execFileSync(shell, ['-c', program], {encoding: 'utf8', env}).split('\n').filter(Boolean).map((line) => line.split('\t')[0])
+      expect([shell, names.sort()]).toEqual([shell, ['health', 'ops']])
+    }
+  })
+
   it('--json carries the script; an unknown shell is a usage error', async () => {
     const [json, unknown] = await Promise.all([cli.run(['completion', 'bash', '--json']), cli.run(['completion', 'tcsh'])])
     expect(jsonOf(json)).toEqual({shell: 'bash', script: expect.stringContaining('complete -o default -F _fastpay_tg fastpay-tg')})
