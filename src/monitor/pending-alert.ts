@@ -85,7 +85,8 @@ export function settlePending(
   held?: {reason: string; heldUntil: number},
 ): CheckState {
   const {pendingAlert: previous, ...rest} = state
-  if (reason === undefined && held === undefined) return rest
+  // A late down alert is the chat's latest word on the outage: reminders count from it, not from the change.
+  if (reason === undefined && held === undefined) return alert.kind === 'down' && alert.delayed ? {...rest, lastAlertAt: at} : rest
   // A reminder repeats a down alert the chat has: the next one is due anyway.
   if (alert.kind === 'reminder') return state
   const pending: PendingAlert = {

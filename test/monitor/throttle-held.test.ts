@@ -87,3 +87,17 @@ describe('a down alert held by the throttle after an up-again alert Telegram ref
     expect((await world.store.readState()).state.checks.api!.pendingAlert).toBeUndefined()
   })
 })
+
+describe('a held down alert and reminders', () => {
+  it('the first reminder comes a reminder interval after the held alert went, not sooner', async () => {
+    const {config} = await monitorsFrom(
+      `checks:\n  - {name: api, type: http, url: "${server.url}/health", failure-threshold: 1, throttle: 3m, reminder-interval: 2m, timeout: 2s}\n`,
+    )
+    await flapDownAgain(config.checks) // 14:02 down again: held until 14:03
+    await world.pass(config.checks) // 14:03 still down: the held down alert goes
+    await world.pass(config.checks) // 14:04: a minute after the chat heard "down"
+    expect(titles()).toEqual(['❌ api is down', 'ℹ️ api is up again', '❌ api is down'])
+    await world.pass(config.checks) // 14:05: the interval is over
+    expect(titles().at(-1)).toBe('❌ api is still down')
+  })
+})
