@@ -1,7 +1,7 @@
 // The registry as operators have it: indented their own way, shared with a service's group, made read-only. Every
 // edit (bots update, disable, add) goes through the built CLI; what the edit does not change must stay as it was.
 import {spawnSync} from 'node:child_process'
-import {chmodSync, chownSync, mkdtempSync, statSync, writeFileSync} from 'node:fs'
+import {chmodSync, chownSync, mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it, vi} from 'vitest'
@@ -101,8 +101,9 @@ describe('the registry file’s mode', () => {
       env: {PATH: process.env.PATH, ...home, ...env},
       encoding: 'utf8',
     })
-    expect([edit.status, edit.stderr]).toEqual([0, ''])
     const after = statSync(path)
+    rmSync(dir, {recursive: true, force: true})
+    expect([edit.status, edit.stderr]).toEqual([0, ''])
     // Not the daemon group's any more: nogroup must not get the read and write bits daemon had.
     expect({gid: after.gid, groupBits: after.mode & 0o070}).toEqual({gid: nobody, groupBits: 0})
   })
