@@ -1,6 +1,7 @@
 // Values a monitors file takes from the environment (`?key=${API_KEY}`, `Bearer ${TOKEN}`), a URL's userinfo
-// (`https://user:pass@…`) and query values named like keys written into the file (`?token=…`) are secrets: what a check shows (its target, results, output) names them, never holds
-// them, whether it ends up in an alert, `monitor status`, the history or state.json.
+// (`https://user:pass@…`) and query values named like keys written into the file (`?token=…`) are secrets: what a
+// check shows (its target, results, output) names them, never holds them, whether it ends up in an alert,
+// `monitor status`, the history or state.json.
 
 /** A secret value and what is shown in its place: the reference it came from (`${API_KEY}`), or `***`. */
 export interface CheckSecret {
@@ -37,14 +38,7 @@ export function userinfoSecrets(url: string): CheckSecret[] {
   const userinfo = USERINFO.exec(url)?.[2]
   if (!userinfo) return []
   const parts = [userinfo, ...userinfo.split(':')].filter((part) => part !== '')
-  const decoded = parts.map((part) => {
-    try {
-      return decodeURIComponent(part)
-    } catch {
-      return part
-    }
-  })
-  return [...new Set([...parts, ...decoded])].map((value) => ({value, shown: '***'}))
+  return [...new Set([...parts, ...parts.map(decoded)])].map((value) => ({value, shown: '***'}))
 }
 
 /** Query parameters whose value is a credential: `token`, `access_token`, `api_key`, `apikey`, `secret`, `sig`, … */

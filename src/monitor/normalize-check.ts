@@ -19,7 +19,8 @@ export interface NormalizeContext {
 
 /**
  * Applies `defaults:` and the built-in defaults, reads CA files, and fills `${VAR}` references in URLs, headers,
- * a command's `env:` and the host of a tcp or tls check. The values filled in, and a URL's userinfo, become the check's `secrets`, masked in all it shows.
+ * a command's `env:` and the host of a tcp or tls check. The values filled in (hosts aside), a URL's userinfo and
+ * its query values named like keys become the check's `secrets`, masked in all it shows.
  */
 export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context: NormalizeContext): Promise<CheckSpec> {
   const pick = <K extends keyof RawCommon>(key: K): RawCommon[K] => raw[key] ?? defaults[key]
