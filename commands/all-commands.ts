@@ -30,6 +30,7 @@ import Digest from './digest.js'
 import Health from './health.js'
 import Help from './help.js'
 import MonitorExec from './monitor/exec.js'
+import MonitorForget from './monitor/forget.js'
 import MonitorRun from './monitor/run.js'
 import MonitorStatus from './monitor/status.js'
 import MonitorWatch from './monitor/watch.js'
@@ -65,6 +66,7 @@ export const COMMANDS = {
   health: Health,
   help: Help,
   'monitor:exec': MonitorExec,
+  'monitor:forget': MonitorForget,
   'monitor:run': MonitorRun,
   'monitor:status': MonitorStatus,
   'monitor:watch': MonitorWatch,

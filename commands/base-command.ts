@@ -52,10 +52,12 @@ export abstract class BaseCommand<T extends typeof Command, R = unknown> extends
 
   protected flags!: CommandFlags<T>
   protected args!: CommandArgs<T>
+  /** Every positional argument, flags and their values left out (a command with `strict = false` takes several). */
+  protected positionals: string[] = []
 
   public override async init(): Promise<void> {
     await super.init()
-    const {args, flags, metadata} = await this.parse({
+    const {args, argv, flags, metadata} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
@@ -65,6 +67,7 @@ export abstract class BaseCommand<T extends typeof Command, R = unknown> extends
     this.flags = flags as CommandFlags<T>
     checkBotFlag((flags as {bot?: string}).bot)
     this.args = args as CommandArgs<T>
+    this.positionals = argv as string[]
     for (const [name, flag] of Object.entries(metadata.flags)) if (flag?.setFromDefault) this.defaultedFlags.add(name)
     // Messages are counted per door: the command's topic (send, alert, deploy, digest, monitor, webhook; bots test is test).
     const topic = this.id?.split(':')[0]

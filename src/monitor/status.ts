@@ -67,6 +67,11 @@ export function statusTable(rows: readonly StatusRow[], state: MonitorState, now
   const widths = header.map((title, column) => Math.max(title.length, ...table.map((cells) => cells[column]!.length)))
   const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd()
   const lines = rows.length === 0 ? ['no checks yet: run fastpay-tg monitor run'] : [line(header), ...table.map(line)]
+  const removed = rows.filter(forgettable).map((row) => row.name)
+  if (removed.length > 0) {
+    const one = removed.length === 1
+    lines.push('', `${removed.join(', ')} ${one ? 'is' : 'are'} not in the monitors file: fastpay-tg monitor forget ${removed.join(' ')} removes ${one ? 'its' : 'their'} state`)
+  }
   const pass = state.lastPass
   if (pass) {
     const down = pass.down.length === 0 ? 'none down' : `${pass.down.length} down (${pass.down.join(', ')})`
@@ -74,6 +79,12 @@ export function statusTable(rows: readonly StatusRow[], state: MonitorState, now
   }
   return lines
 }
+
+/**
+ * A check the state knows that the monitors file no longer lists: it keeps its state (and counts as down) until
+ * `monitor forget`. Not a `monitor exec` job, which is never in the file.
+ */
+export const forgettable = (row: StatusRow): boolean => !row.configured && row.target?.startsWith('exec ') !== true
 
 function detailOf(row: StatusRow): string {
   if (row.status === 'pending') return 'not run yet'

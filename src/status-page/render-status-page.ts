@@ -2,6 +2,7 @@
 // incidents, the last pass and the fleet's hosts. Every colour has its words next to it.
 import {dayBar, dayLegend, formatPercent, sparkline} from '../html-page/graphics.js'
 import {type Html, html, MARK, renderPage} from '../html-page/page.js'
+import {forgettable} from '../monitor/status.js'
 import {formatDowntime, formatSpan} from '../support/duration.js'
 import type {PageCheck, PageIncident, StatusPageData} from './status-data.js'
 
@@ -63,7 +64,7 @@ function checkRow(check: PageCheck, now: number): Html {
   const uptime = (label: string, percent: number | undefined) => html`<span>${label} <b>${percent === undefined ? 'no data' : formatPercent(percent)}</b></span>`
   const latency = check.p50Ms === undefined ? 'no passing result in 24 h' : `median ${formatSpan(check.p50Ms)} over 24 h`
   return html`<tr id="check-${check.name}">
-<th scope="row">${check.name}${check.target ? html`<br><small class="muted">${check.target}</small>` : ''}${check.configured ? '' : html`<br><small class="muted">not in the monitors file</small>`}</th>
+<th scope="row">${check.name}${check.target ? html`<br><small class="muted">${check.target}</small>` : ''}${check.configured ? '' : html`<br><small class="muted">not in the monitors file${forgettable(check) ? html`: <code>fastpay-tg monitor forget ${check.name}</code> removes it` : ''}</small>`}</th>
 <td data-label="State"><span class="state ${check.status}">${STATE_TEXT[check.status]}</span>${check.status === 'down' && check.message ? html`<br><small>${check.message}</small>` : ''}${check.alertPending ? html`<br><small>alert pending: ${check.alertPending}</small>` : ''}</td>
 <td data-label="Since">${check.since === undefined ? '–' : html`${timeTag(check.since)}<br><small class="muted">for ${formatDowntime(Math.max(0, now - check.since))}</small>`}</td>
 <td data-label="Uptime">${uptime('24 h', check.uptime.day)} ${MARK.dot} ${uptime('7 d', check.uptime.week)} ${MARK.dot} ${uptime('30 d', check.uptime.month)}

@@ -54,7 +54,7 @@ describe('completion', () => {
     const file = await scriptFile('bash')
     const complete = (...words: string[]) => `COMP_WORDS=(${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _fastpay_tg; printf '%s\\n' "\${COMPREPLY[@]}" ---`
     const lines = offered('bash', `source ${file}\n${[['fastpay-tg', 'se'], ['fastpay-tg', 'bots', 'li'], ['fastpay-tg', 'monitor', ''], ['fastpay-tg', 'send', '--pa'], ['fastpay-tg', 'alert', 'fl']].map((words) => complete(...words)).join('\n')}`)
-    expect(lines).toEqual([['send'], ['list'], ['exec', 'run', 'status', 'watch'], ['--parse-mode'], ['flush']])
+    expect(lines).toEqual([['send'], ['list'], ['exec', 'forget', 'run', 'status', 'watch'], ['--parse-mode'], ['flush']])
   })
 
   it('bash: a flag\'s value is its options, a bot name for --bot and --channel, never a command word; bots NAME', async () => {
@@ -94,7 +94,7 @@ describe('completion', () => {
     const stubs = `compdef() { :; }; _describe() { print -rl -- "\${(@P)\${@[-1]}}"; }; _files() { print FILES; }`
     const complete = (...words: string[]) => `words=(${words.map((word) => `'${word}'`).join(' ')}); CURRENT=${words.length}; _fastpay_tg; print -r -- ---`
     const [monitor = [], send = [], afterText] = offered('zsh', `${stubs}\nsource ${file}\n${complete('fastpay-tg', 'monitor', '')}\n${complete('fastpay-tg', 'send', '--')}\n${complete('fastpay-tg', 'send', 'hi', '')}`)
-    expect(monitor.map((line) => line.split(':')[0])).toEqual(['exec', 'run', 'status', 'watch'])
+    expect(monitor.map((line) => line.split(':')[0])).toEqual(['exec', 'forget', 'run', 'status', 'watch'])
     expect(monitor[0]).toMatch(/^exec:Run a cron job\b/)
     expect(send).toContain('--parse-mode:html, markdownv2 or none.')
     expect(send).toContain('--help:Show help for this command.')

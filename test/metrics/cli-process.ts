@@ -12,8 +12,10 @@ const WAIT_LIMIT_MS = 20_000
 export interface CliProcess {
   stdout(): string
   stderr(): string
-  /** Resolves with the first stdout line matching `pattern`. */
-  waitForLine(pattern: RegExp): Promise<string>
+  /** Resolves with the first line of stdout (or of `stream`) matching `pattern`. */
+  waitForLine(pattern: RegExp, stream?: 'stdout' | 'stderr'): Promise<string>
+  /** The exit, as it comes (nothing is sent to the process). */
+  done(): Promise<{exitCode: number | null; stdout: string; stderr: string}>
   /** SIGTERM, then the exit. */
   stop(): Promise<{exitCode: number | null; stdout: string; stderr: string}>
 }
@@ -45,10 +47,10 @@ export function spawnCli(cli: CliSandbox, args: string[], env: Record<string, st
   return {
     stdout: () => output.stdout,
     stderr: () => output.stderr,
-    waitForLine: (pattern) =>
+    waitForLine: (pattern, stream = 'stdout') =>
       new Promise<string>((done, fail) => {
         const check = () => {
-          const line = output.stdout.split('\n').find((candidate) => pattern.test(candidate))
+          const line = output[stream].split('\n').find((candidate) => pattern.test(candidate))
           if (line !== undefined) finish(() => done(line))
           else if (closed) finish(() => fail(new Error(`exited (${child.exitCode}) before printing ${pattern}:\n${output.stdout}\n${output.stderr}`)))
         }
@@ -61,6 +63,7 @@ export function spawnCli(cli: CliSandbox, args: string[], env: Record<string, st
         listeners.add(check)
         check()
       }),
+    done: async () => ({exitCode: await exited, stdout: output.stdout, stderr: output.stderr}),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM')
       const exitCode = await exited

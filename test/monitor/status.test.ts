@@ -32,6 +32,8 @@ checks:
       'queue   pending  -                                 -                        not run yet',
       'legacy  up       2025-05-30 14:00:00 UTC (2d 00h)  2025-05-30 14:00:00 UTC  connected [not in the monitors file]',
       '',
+      'legacy is not in the monitors file: fastpay-tg monitor forget legacy removes its state',
+      '',
       'last pass 13:59:00 UTC on mon-1: 3 checks in 1.25s, 1 down (db)',
     ])
   })
