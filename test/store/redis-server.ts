@@ -149,7 +149,7 @@ export async function connectRedis(url: string) {
 
 /**
  * Database `db` of the Redis at `url`, emptied first (REDIS_URL may be a server other runs used): its URL. Each test
- * file takes numbers of its own (status-page 9, kill-loop 10, fleet-processes 11-13, digest-redis 14): vitest runs
+ * file takes numbers of its own (status-page 9, kill-loop 10, fleet-processes 11-13, digest-redis 14, monitor forget 15): vitest runs
  * files side by side, and test/architecture/redis-databases.test.ts checks that no two files take one number.
  */
 export async function freshRedisDatabase(url: string, db: number): Promise<string> {
