@@ -7,6 +7,8 @@ export interface Incident {
   end?: number
   /** Until `end`, or until the digest's end while it lasts. */
   durationMs: number
+  /** It ended with `monitor forget`, not with the check coming back. */
+  forgotten?: true
 }
 
 export interface CheckDigest {
@@ -48,6 +50,9 @@ export function computeDigest(records: Iterable<HistoryRecord>, from: number, to
   return digest.finish()
 }
 
+/** What opens and closes incidents: status changes, and `monitor forget`, which ends one still open. */
+type StatusEvent = Extract<HistoryRecord, {type: 'change' | 'forget'}>
+
 interface CheckTally {
   results: number
   passed: number
@@ -62,7 +67,7 @@ interface CheckTally {
  */
 export class DigestAccumulator {
   readonly #byCheck = new Map<string, CheckTally>()
-  readonly #changes: Array<Extract<HistoryRecord, {type: 'change'}>> = []
+  readonly #changes: StatusEvent[] = []
   readonly #alerts = noAlerts()
 
   constructor(
@@ -81,6 +86,8 @@ export class DigestAccumulator {
       }
     } else if (record.type === 'change') {
       this.#entry(record.check)
+      this.#changes.push(record)
+    } else if (record.type === 'forget') {
       this.#changes.push(record)
     } else {
       const kind = countOf(record.status)
@@ -116,8 +123,13 @@ export class DigestAccumulator {
     const open = new Map<string, number>()
     const incidents = new Map<string, Incident[]>()
     const push = (name: string, incident: Incident) => incidents.set(name, [...(incidents.get(name) ?? []), incident])
-    for (const change of [...this.#changes].sort((a, b) => a.at - b.at || a.since - b.since)) {
-      if (change.to === 'down') {
+    const since = (change: StatusEvent) => (change.type === 'change' ? change.since : change.at)
+    for (const change of [...this.#changes].sort((a, b) => a.at - b.at || since(a) - since(b))) {
+      if (change.type === 'forget') {
+        const start = open.get(change.check)
+        if (start !== undefined) push(change.check, {start, end: change.at, durationMs: change.at - start, forgotten: true})
+        open.delete(change.check)
+      } else if (change.to === 'down') {
         if (!open.has(change.check)) open.set(change.check, change.since)
       } else {
         const start = change.downSince ?? open.get(change.check)

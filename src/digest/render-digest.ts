@@ -33,7 +33,7 @@ function checkLine(check: CheckDigest): string {
   const icon = ongoing ? '🔴' : check.incidents.length > 0 || check.passed < check.results ? '⚠️' : '✅'
   const parts = [`${formatPercent(check.uptimePercent)} up`]
   if (check.incidents.length > 0) {
-    const shown = check.incidents.slice(0, LISTED_INCIDENTS).map((incident) => `${formatDowntime(incident.durationMs)}${incident.end === undefined ? ', ongoing' : ''}`)
+    const shown = check.incidents.slice(0, LISTED_INCIDENTS).map((incident) => `${formatDowntime(incident.durationMs)}${incident.end === undefined ? ', ongoing' : incident.forgotten ? ', forgotten' : ''}`)
     const more = check.incidents.length > LISTED_INCIDENTS ? `, +${check.incidents.length - LISTED_INCIDENTS} more` : ''
     parts.push(`${check.incidents.length} incident${check.incidents.length === 1 ? '' : 's'} (${shown.join(', ')}${more})`)
   }

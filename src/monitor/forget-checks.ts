@@ -19,13 +19,15 @@ export interface ForgottenCheck {
 export interface ForgetOptions {
   /** Told before waiting for the state lock (`--debug`). */
   debug?: (line: string) => void
+  /** @default Date.now */
+  now?: () => number
 }
 
 /**
  * Under the state lock, as a pass applies its results (so that neither undoes the other's write): removes each
  * named check's state, pending alert included, and takes it out of the last pass's down list. All or nothing: a
  * name the state does not know is a UserError and nothing changes. The history stays, so digests and the status
- * page still tell the incidents it had.
+ * page still tell the incidents it had; a `forget` record ends one still open.
  */
 export async function forgetChecks(store: MonitorStore, names: readonly string[], options: ForgetOptions = {}): Promise<{forgotten: ForgottenCheck[]; warnings: string[]}> {
   const unique = [...new Set(names)]
@@ -45,6 +47,9 @@ export async function forgetChecks(store: MonitorStore, names: readonly string[]
     // The last pass's down list names the checks down after it: a forgotten one is no longer counted there.
     if (state.lastPass) state.lastPass = {...state.lastPass, down: state.lastPass.down.filter((name) => !unique.includes(name))}
     await store.writeState(state)
+    // Ends in the digest an incident the history leaves open: no change to up will come for a forgotten check.
+    const at = (options.now ?? Date.now)()
+    await store.appendHistory(forgotten.map((check) => ({type: 'forget' as const, at, check: check.name})))
     return {forgotten, warnings}
   })
 }

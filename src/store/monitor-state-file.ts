@@ -56,6 +56,7 @@ export function parseHistoryLine(line: string): HistoryRecord | undefined {
   if (value.type === 'result') return isString(value.check) && typeof value.ok === 'boolean' && isTime(value.ms) ? (value as HistoryRecord) : undefined
   if (value.type === 'change') return isString(value.check) && (value.to === 'up' || value.to === 'down') && isTime(value.since) ? (value as HistoryRecord) : undefined
   if (value.type === 'alert') return Array.isArray(value.checks) && isString(value.event) && isString(value.status) ? (value as HistoryRecord) : undefined
+  if (value.type === 'forget') return isString(value.check) ? (value as HistoryRecord) : undefined
   return undefined
 }
 

@@ -67,6 +67,8 @@ export type HistoryRecord =
   | {type: 'result'; at: number; check: string; ok: boolean; ms: number; error?: string; host?: string}
   | {type: 'change'; at: number; check: string; to: 'up' | 'down'; since: number; downSince?: number}
   | {type: 'alert'; at: number; checks: string[]; event: AlertEvent; status: AlertRecordStatus; channel: string}
+  // `monitor forget`: the check's state was removed; an incident still open ends here, for the digest.
+  | {type: 'forget'; at: number; check: string}
 
 /** Another pass held the state for longer than the store waits. */
 export class StateLockTimeout extends Error {

@@ -66,6 +66,11 @@ describe('monitor forget on the file store', () => {
     const historyDir = join(world.cli.stateDir, 'monitor', 'history')
     const history = readdirSync(historyDir).map((name) => readFileSync(join(historyDir, name), 'utf8')).join('')
     expect(history).toMatch(/"type":"change"[^\n]*"check":"w500","to":"down"/)
+    // The digest tells the incident as ended where it was forgotten, not as ongoing.
+    const digest = await world.run(['digest', '--dry-run'])
+    expect(digest.exitCode).toBe(0)
+    expect(digest.stdout).toMatch(/w500.*1 incident \(\S+( \S+)?, forgotten\)/)
+    expect(digest.stdout).not.toContain('ongoing')
   })
 
   it('an unknown name is one line naming it, exit 2, and nothing is forgotten, the known names included', async () => {

@@ -74,7 +74,7 @@ describe('monitor pass thresholds against an endpoint that flips between 200, 50
     const {state} = await world.store.readState()
     expect(state.checks.api).toMatchObject({status: 'up', since: Date.parse('2025-06-01T14:03:00Z'), failures: 0, successes: 2, channel: 'health'})
     const {records} = await world.store.readHistory(0, Number.MAX_SAFE_INTEGER)
-    expect(records.map((record) => (record.type === 'result' ? `result ${record.ok}` : record.type === 'change' ? `change ${record.to}` : `alert ${record.event} ${record.status}`))).toEqual([
+    expect(records.map((record) => (record.type === 'result' ? `result ${record.ok}` : record.type === 'change' ? `change ${record.to}` : record.type === 'alert' ? `alert ${record.event} ${record.status}` : `forget ${record.check}`))).toEqual([
       'result false',
       'result false',
       'result false',
