@@ -36,6 +36,11 @@ export async function buildDigest(options: BuildDigestOptions): Promise<BuiltDig
     digest.add(record)
     series?.add(record)
   })
+  // Read after the history: a check is down since before the period only if no up change came in it; a pass that
+  // brings it back meanwhile leaves it up in the state, and its up change (downSince) tells the incident. An
+  // unreadable state's warnings are monitor run's to give ("starting afresh"); here it only tells nothing.
+  const {state} = await options.store.readState()
+  for (const [name, check] of Object.entries(state.checks)) if (check.status === 'down') digest.downSince(name, check.since)
   const summary = digest.finish()
   const chart = series ? renderChart(series.finish(), options.sinceMs) : undefined
   return {digest: summary, text: renderDigest(summary), ...(chart ? {chart} : {}), warnings}

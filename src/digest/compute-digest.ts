@@ -69,6 +69,8 @@ export class DigestAccumulator {
   readonly #byCheck = new Map<string, CheckTally>()
   readonly #changes: StatusEvent[] = []
   readonly #alerts = noAlerts()
+  /** Checks already down when the period began (their down change is older than it): name → since. */
+  readonly #downAtStart = new Map<string, number>()
 
   constructor(
     readonly from: number,
@@ -96,6 +98,14 @@ export class DigestAccumulator {
     }
   }
 
+  /**
+   * Says that `check` has been down since `since`, before the period began (the monitor state knows; the period's
+   * history has no down change for it): without this, a check down all period reads as "0% up" with no incident.
+   */
+  downSince(check: string, since: number): void {
+    if (since < this.from) this.#downAtStart.set(check, since)
+  }
+
   finish(): Digest {
     const {from, to} = this
     const incidents = this.#incidents()
@@ -120,7 +130,8 @@ export class DigestAccumulator {
 
   /** Each check's incidents from its status changes, in time order (a stable sort keeps one instant's order). */
   #incidents(): Map<string, Incident[]> {
-    const open = new Map<string, number>()
+    // Only checks with results in the period: a check dropped from the monitors file is not news.
+    const open = new Map([...this.#downAtStart].filter(([name]) => this.#byCheck.has(name)))
     const incidents = new Map<string, Incident[]>()
     const push = (name: string, incident: Incident) => incidents.set(name, [...(incidents.get(name) ?? []), incident])
     const since = (change: StatusEvent) => (change.type === 'change' ? change.since : change.at)

@@ -5,6 +5,7 @@ import {describe, expect, it} from 'vitest'
 
 import {FileMonitorStore, monitorDirIn} from '../../src/store/file/file-monitor-store.js'
 import {callsOf, closedApiRoot, HEALTH_BOT, ON_CALL, useCliWorld, writeRegistry} from '../cli/fixture.js'
+import type {HistoryRecord} from '../../src/store/monitor-state.js'
 import {recordedDayEndingAt} from './history-fixture.js'
 
 const world = useCliWorld()
@@ -81,5 +82,22 @@ describe('digest', () => {
       expect(result.stderr).not.toContain('s3cret-Digest')
     }
     expect(world.api.requests).toEqual([])
+  })
+})
+
+describe('digest of a check down since before the period', () => {
+  it('reads it as one ongoing incident (🔴), not as a check with no incident', async () => {
+    const now = Date.now()
+    const downSince = now - 30 * 3_600_000
+    const store = new FileMonitorStore({dir: monitorDirIn(world.cli.stateDir)})
+    // Its down change went into the history 30 hours ago: outside a 24h digest. Since then, one failure a minute.
+    const records: HistoryRecord[] = [{type: 'change', at: downSince, check: 'db', to: 'down', since: downSince}]
+    for (let at = downSince; at < now; at += 600_000) records.push({type: 'result', at, check: 'db', ok: false, ms: 2, error: 'connection refused'})
+    await store.appendHistory(records)
+    const last = {ok: false, at: records.at(-1)!.at, durationMs: 2, message: 'connection refused'}
+    await store.writeState({version: 1, checks: {db: {status: 'down', since: downSince, failures: records.length - 1, successes: 0, streakSince: downSince, last, target: 'tcp 127.0.0.1:5432', channel: 'health'}}})
+    const result = await world.run(['digest', '--since', '24h', '--dry-run'])
+    expect([result.exitCode, result.stderr]).toEqual([0, ''])
+    expect(result.stdout.split('\n')[3]).toMatch(/^🔴 <b>db<\/b>: 0% up · 1 incident \(1d 06h, ongoing\)$/)
   })
 })
