@@ -1,5 +1,5 @@
 import {createReadStream} from 'node:fs'
-import {appendFile, readdir, readFile, unlink} from 'node:fs/promises'
+import {appendFile, open, readdir, readFile, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {ensureStateDir, stateDirError} from '../../support/state-dir.js'
@@ -89,7 +89,13 @@ export class FileMonitorStore implements MonitorStore {
     try {
       await ensureStateDir(this.#historyDir)
       // One write per file: O_APPEND keeps lines of concurrent passes whole and apart.
-      for (const [day, lines] of byDay) await appendFile(join(this.#historyDir, `${day}.jsonl`), `${lines.join('\n')}\n`, {mode: 0o600})
+      for (const [day, lines] of byDay) {
+        const path = join(this.#historyDir, `${day}.jsonl`)
+        // A pass killed mid-write (SIGKILL, a full disk) leaves a last line without its newline: appended to it, this
+        // pass's first record would join it and be lost with it. A line break first keeps the tear to itself.
+        const after = (await endsTorn(path)) ? '\n' : ''
+        await appendFile(path, `${after}${lines.join('\n')}\n`, {mode: 0o600})
+      }
     } catch (error) {
       throw stateDirError(this.#historyDir, error)
     }
@@ -141,6 +147,23 @@ export class FileMonitorStore implements MonitorStore {
       throw stateDirError(this.#historyDir, error)
     })
     return names.flatMap((name) => DAY_FILE.exec(name)?.[1] ?? []).sort()
+  }
+}
+
+/** Whether the file's last byte is not a newline (a torn last line); false for a missing or empty file. */
+async function endsTorn(path: string): Promise<boolean> {
+  const file = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined
+    throw error
+  })
+  if (file === undefined) return false
+  try {
+    const {size} = await file.stat()
+    if (size === 0) return false
+    const {buffer} = await file.read(Buffer.alloc(1), 0, 1, size - 1)
+    return buffer[0] !== 0x0a
+  } finally {
+    await file.close()
   }
 }
 
