@@ -6,7 +6,8 @@ import type {AlertTarget} from '../alert/alert-target.js'
 import {type LinkedChatsSource, targetChats} from '../alert/linked-chats.js'
 import {failedOf} from '../describe-failure.js'
 import {ExitCode, type ExitCodeValue, worstExitCode} from '../exit-codes.js'
-import {deliverOrSpool} from '../outbox/index.js'
+import {splitMessage} from '../format/index.js'
+import {type DeliverOrSpoolOptions, type DeliverOrSpoolResult, deliverOrSpool} from '../outbox/index.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {type ChatDelivery, deliverToChats} from '../send/deliver.js'
 import type {SpooledMessage} from '../store/outbox-types.js'
@@ -28,7 +29,7 @@ export interface SendDigestOptions {
   /** Sent after the text, with the caption as its legend. */
   chart?: {png: Buffer; caption: string}
   /** Where the text goes for chats Telegram cannot take it now (the chart is not spooled). */
-  outbox: Pick<OutboxStore, 'hold' | 'deliverHeld'>
+  outbox: Pick<OutboxStore, 'hold' | 'deliverHeld' | 'spool'>
   /** One digest per key per window (the store alerts use, files or Redis). @default sent whatever came before */
   throttle?: {store: ThrottleStore; key: string; windowSeconds: number}
   /** Where the chats linked to the target's channel are read, once the throttle lets the digest through. @default none */
@@ -69,9 +70,8 @@ export async function sendDigest(options: SendDigestOptions): Promise<DigestDeli
   const {client, botLabel, migrations} = target
   const {chatIds, warnings: linkWarnings} = await targetChats(target, options.links)
   warnings.push(...linkWarnings)
-  const sent = await deliverOrSpool({client, botLabel, chatIds, migrations, message, outbox: options.outbox, limiter})
-  const {deliveries} = sent
-  const spooled = sent.spooled && {id: sent.spooled.id, chatIds: sent.spooled.chatIds}
+  const sent = await deliverParts({client, botLabel, chatIds, migrations, message, outbox: options.outbox, limiter})
+  const {deliveries, spooled} = sent
   if (sent.outboxProblem) warnings.push(`the outbox cannot keep the digest: ${sent.outboxProblem}`)
   let chart: ChatDelivery[] | undefined
   if (options.chart) {
@@ -86,6 +86,41 @@ export async function sendDigest(options: SendDigestOptions): Promise<DigestDeli
     warnings.push(...(await throttle!.store.release(decision.ticket, now)))
   }
   return {deliveries, ...(chart ? {chart} : {}), ...(spooled ? {spooled} : {}), exitCode, warnings}
+}
+
+type PartsOptions = Omit<DeliverOrSpoolOptions, 'chatIds' | 'outbox'> & {chatIds: Array<number | string>; outbox: SendDigestOptions['outbox']}
+
+/**
+ * Sends a long digest part by part, each through the outbox on its own: a chat Telegram stops answering half-way
+ * waits in the outbox for the parts it has not had, one entry each, in order (a flush goes oldest first and stops at
+ * the first failure that may pass), and gets no part twice. Spooled whole, the text would give it again the parts
+ * it had. One result per chat, as one delivery: ok once it had every part.
+ */
+async function deliverParts(options: PartsOptions): Promise<{deliveries: ChatDelivery[]; failed: DeliverOrSpoolResult['failed']; spooled?: {id: string; chatIds: Array<number | string>}; outboxProblem?: string}> {
+  const parts = splitMessage(options.message.text, {parseMode: 'HTML'})
+  const byChat = new Map<number | string, ChatDelivery>()
+  const failed: DeliverOrSpoolResult['failed'] = []
+  let live = options.chatIds
+  let spooled: {id: string; chatIds: Array<number | string>} | undefined
+  let outboxProblem: string | undefined
+  for (const text of parts) {
+    const message = {...options.message, text}
+    const waiting = spooled?.chatIds ?? []
+    // Behind a part that waits: the chats it waits for take the rest from the outbox too, after it.
+    if (waiting.length > 0) await options.outbox.spool({bot: options.botLabel, chatIds: waiting, message})
+    if (live.length === 0) continue
+    const sent = await deliverOrSpool({...options, chatIds: live, message})
+    outboxProblem ??= sent.outboxProblem
+    failed.push(...sent.failed)
+    for (const delivery of sent.deliveries) {
+      const before = byChat.get(delivery.chatId)
+      const messageIds = [...(before?.messageIds ?? []), ...delivery.messageIds]
+      byChat.set(delivery.chatId, {...delivery, messageIds})
+    }
+    if (sent.spooled) spooled = {id: spooled?.id ?? sent.spooled.id, chatIds: [...waiting, ...sent.spooled.chatIds]}
+    live = sent.deliveries.filter((delivery) => delivery.ok).map((delivery) => delivery.chatId)
+  }
+  return {deliveries: [...byChat.values()], failed, ...(spooled ? {spooled} : {}), ...(outboxProblem === undefined ? {} : {outboxProblem})}
 }
 
 async function sendChart(
