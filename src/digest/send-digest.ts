@@ -4,13 +4,13 @@ import {join} from 'node:path'
 
 import type {AlertTarget} from '../alert/alert-target.js'
 import {type LinkedChatsSource, targetChats} from '../alert/linked-chats.js'
-import {failedOf} from '../describe-failure.js'
+import {describeFailure, failedOf} from '../describe-failure.js'
 import {ExitCode, type ExitCodeValue, worstExitCode} from '../exit-codes.js'
 import {splitMessage} from '../format/index.js'
 import {type DeliverOrSpoolOptions, type DeliverOrSpoolResult, deliverOrSpool} from '../outbox/index.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {type ChatDelivery, deliverToChats} from '../send/deliver.js'
-import type {SpooledMessage} from '../store/outbox-types.js'
+import type {HeldEntry, SpooledMessage} from '../store/outbox-types.js'
 import type {OutboxStore, ThrottleStore} from '../store/types.js'
 import {channelKey} from '../support/channel-key.js'
 
@@ -29,7 +29,7 @@ export interface SendDigestOptions {
   /** Sent after the text, with the caption as its legend. */
   chart?: {png: Buffer; caption: string}
   /** Where the text goes for chats Telegram cannot take it now (the chart is not spooled). */
-  outbox: Pick<OutboxStore, 'hold' | 'deliverHeld' | 'spool'>
+  outbox: Pick<OutboxStore, 'hold' | 'deliverHeld'>
   /** One digest per key per window (the store alerts use, files or Redis). @default sent whatever came before */
   throttle?: {store: ThrottleStore; key: string; windowSeconds: number}
   /** Where the chats linked to the target's channel are read, once the throttle lets the digest through. @default none */
@@ -88,38 +88,53 @@ export async function sendDigest(options: SendDigestOptions): Promise<DigestDeli
   return {deliveries, ...(chart ? {chart} : {}), ...(spooled ? {spooled} : {}), exitCode, warnings}
 }
 
-type PartsOptions = Omit<DeliverOrSpoolOptions, 'chatIds' | 'outbox'> & {chatIds: Array<number | string>; outbox: SendDigestOptions['outbox']}
+type PartsOptions = Omit<DeliverOrSpoolOptions, 'outbox'> & {outbox: SendDigestOptions['outbox']}
+interface PartsResult {
+  deliveries: ChatDelivery[]
+  failed: DeliverOrSpoolResult['failed']
+  spooled?: {id: string; chatIds: Array<number | string>}
+  outboxProblem?: string
+}
 
 /**
- * Sends a long digest part by part, each through the outbox on its own: a chat Telegram stops answering half-way
- * waits in the outbox for the parts it has not had, one entry each, in order (a flush goes oldest first and stops at
- * the first failure that may pass), and gets no part twice. Spooled whole, the text would give it again the parts
- * it had. One result per chat, as one delivery: ok once it had every part.
+ * Sends a long digest part by part, each its own outbox entry, all written ahead before the first is sent (a run
+ * killed half-way leaves every part it had not delivered to the next flush). A chat Telegram stops answering
+ * half-way waits for the parts it has not had, in order (a flush goes oldest first and stops at the first failure
+ * that may pass), and gets no part twice: spooled whole, the text would give it again the parts it had. One result
+ * per chat, as one delivery: ok once it had every part.
  */
-async function deliverParts(options: PartsOptions): Promise<{deliveries: ChatDelivery[]; failed: DeliverOrSpoolResult['failed']; spooled?: {id: string; chatIds: Array<number | string>}; outboxProblem?: string}> {
-  const parts = splitMessage(options.message.text, {parseMode: 'HTML'})
+async function deliverParts(options: PartsOptions): Promise<PartsResult> {
+  const {outbox, botLabel, chatIds} = options
+  const messages = splitMessage(options.message.text, {parseMode: 'HTML'}).map((text) => ({...options.message, text}))
+  const held: HeldEntry[] = []
+  let cannotSpool: string | undefined
+  try {
+    for (const message of messages) held.push(await outbox.hold({bot: botLabel, chatIds, message}))
+  } catch (error) {
+    // Fail open, as deliverOrSpool does: the parts not written ahead are still sent now, without the outbox.
+    cannotSpool = describeFailure(error).message
+  }
   const byChat = new Map<number | string, ChatDelivery>()
   const failed: DeliverOrSpoolResult['failed'] = []
-  let live = options.chatIds
-  let spooled: {id: string; chatIds: Array<number | string>} | undefined
+  let waiting: Array<number | string> = []
+  let firstId: string | undefined
   let outboxProblem: string | undefined
-  for (const text of parts) {
-    const message = {...options.message, text}
-    const waiting = spooled?.chatIds ?? []
-    // Behind a part that waits: the chats it waits for take the rest from the outbox too, after it.
-    if (waiting.length > 0) await options.outbox.spool({bot: options.botLabel, chatIds: waiting, message})
-    if (live.length === 0) continue
-    const sent = await deliverOrSpool({...options, chatIds: live, message})
+  for (const [index, message] of messages.entries()) {
+    const entry = held[index]
+    const sent = await deliverOrSpool({...options, message, ...(entry ? {held: entry, notNow: waiting} : {cannotSpool: cannotSpool!})})
     outboxProblem ??= sent.outboxProblem
     failed.push(...sent.failed)
     for (const delivery of sent.deliveries) {
-      const before = byChat.get(delivery.chatId)
-      const messageIds = [...(before?.messageIds ?? []), ...delivery.messageIds]
-      byChat.set(delivery.chatId, {...delivery, messageIds})
+      byChat.set(delivery.chatId, {...delivery, messageIds: [...(byChat.get(delivery.chatId)?.messageIds ?? []), ...delivery.messageIds]})
     }
-    if (sent.spooled) spooled = {id: spooled?.id ?? sent.spooled.id, chatIds: [...waiting, ...sent.spooled.chatIds]}
-    live = sent.deliveries.filter((delivery) => delivery.ok).map((delivery) => delivery.chatId)
+    // The entry keeps the chats that wait for an earlier part; those that lacked this one now join them.
+    if (sent.spooled) {
+      firstId ??= sent.spooled.id
+      waiting = sent.spooled.chatIds
+    }
+    if (!entry) waiting = []
   }
+  const spooled = firstId === undefined ? undefined : {id: firstId, chatIds: waiting}
   return {deliveries: [...byChat.values()], failed, ...(spooled ? {spooled} : {}), ...(outboxProblem === undefined ? {} : {outboxProblem})}
 }
 
