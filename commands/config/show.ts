@@ -24,7 +24,7 @@ export default class ConfigShow extends BaseCommand<typeof ConfigShow, ConfigRep
     this.warnConfig(report.warnings)
     const rows: Array<[string, string, string]> = [
       ['bot', report.bot.name ?? '(unnamed)', botSource(report.bot)],
-      ['token', report.token.value, report.token.source],
+      ['token', report.token.value ?? `(unreadable: ${report.token.problem})`, report.token.source],
       ['chats', report.chats.value.join(', ') || '(none)', report.chats.source],
       ...(report.thread ? [['thread', String(report.thread.value), report.thread.source] as [string, string, string]] : []),
       ['api root', report.apiRoot.value, report.apiRoot.source],
@@ -32,6 +32,11 @@ export default class ConfigShow extends BaseCommand<typeof ConfigShow, ConfigRep
     ]
     const width = Math.max(...rows.map(([, value]) => value.length))
     for (const [key, value, source] of rows) this.log(`${key.padEnd(9)} ${value.padEnd(width)}  ← ${source}`)
+    // A broken config still fails as before (exit 2, its one line on stderr; `error` under --json) once shown.
+    if (report.error) {
+      if (!this.jsonEnabled()) process.stderr.write(`Error: ${report.error.message}\n`)
+      process.exitCode = report.error.exitCode
+    }
     return report
   }
 }

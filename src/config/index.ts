@@ -55,7 +55,7 @@ export {
   updateBot,
 } from './registry.js'
 export {isLiteralToken} from './registry-file.js'
-export {registrySource, requireChats, resolveBot} from './resolve.js'
+export {registrySource, requireChats, resolveBot, resolveBotShowingUnreadable, type UnreadableToken} from './resolve.js'
 export {BOT_NAME, BOT_TOKEN_SHAPE, CHAT_TYPES, type ChatType, ENV_REFERENCE, KEYCHAIN_PREFIX} from './constants.js'
 export type {BotInfo} from './schema.js'
 export {isTokenUnreadable, parseTokenReference, saveToken, type SavedToken, type TokenReference, TokenUnreadableError} from './token.js'

@@ -17,7 +17,7 @@ import {
 import {type Env, locateRegistry, type RegistryLocation} from './paths.js'
 import {findRegistryBot} from './find-bot.js'
 import {type LoadedRegistry, loadCurrentRegistry, type RegistryBot, requireNamedRegistry} from './registry-file.js'
-import {resolveRegistryToken} from './token.js'
+import {isTokenUnreadable, parseTokenReference, type RegistryTokenContext, resolveRegistryToken, type TokenUnreadableError, tokenReferenceSource} from './token.js'
 import type {BotRequest, ChatTarget, Layer, ResolvedBot, Sourced} from './types.js'
 
 const NO_CHATS: Sourced<ChatTarget[]> = {value: [], source: 'none'}
@@ -174,7 +174,39 @@ function fromCandidate(candidate: Candidate, registry: LoadedRegistry, env: Env)
  * TELEGRAM_BOT_TOKEN + TELEGRAM_CHAT_IDS. Every value says where it came from; every token is registered for
  * redaction. Throws a one-line UserError for unknown or disabled bots, bad values, or no token at all.
  */
-export async function resolveBot(request: BotRequest = {}, env: Env = process.env): Promise<ResolvedBot> {
+export function resolveBot(request: BotRequest = {}, env: Env = process.env): Promise<ResolvedBot> {
+  return resolveWith(request, env, (bot, context) => resolveRegistryToken(bot.token, context))
+}
+
+/** A registry token `config show` could not read: where it points, and why it cannot be read (never any of it). */
+export interface UnreadableToken {
+  value?: undefined
+  source: string
+  unreadable: TokenUnreadableError
+}
+
+/**
+ * resolveBot for `config show`, the door run when something is wrong: a registry token that cannot be read (an
+ * unset `${ENV}`, a keychain entry that is gone) comes back as its problem, so every other row can still be shown.
+ */
+export function resolveBotShowingUnreadable(request: BotRequest = {}, env: Env = process.env): Promise<WithToken<Sourced<string> | UnreadableToken>> {
+  return resolveWith<Sourced<string> | UnreadableToken>(request, env, async (bot, context) => {
+    try {
+      return await resolveRegistryToken(bot.token, context)
+    } catch (error) {
+      if (!isTokenUnreadable(error)) throw error
+      return {source: tokenReferenceSource(parseTokenReference(bot.token), context.literalSource), unreadable: error}
+    }
+  })
+}
+
+type WithToken<T> = Omit<ResolvedBot, 'token'> & {token: T}
+
+async function resolveWith<T extends {value?: string}>(
+  request: BotRequest,
+  env: Env,
+  readRegistryToken: (bot: RegistryBot, context: RegistryTokenContext) => Promise<T>,
+): Promise<WithToken<Sourced<string> | T>> {
   checkBotFlag(request.bot)
   const flagChats = request.chats?.length ? flagChatList(request.chats) : undefined
   const flagThread = request.thread === undefined ? undefined : checkThread(request.thread)
@@ -206,9 +238,9 @@ export async function resolveBot(request: BotRequest = {}, env: Env = process.en
   if (candidate.layer === 'env-token' && candidate.fallback?.line) warnings.push(candidate.fallback.line)
   if (candidate.layer === 'env-configs' && candidate.bot.ignoredKeys.length > 0) warnings.push(ignoredKeysLine(candidate.bot))
   const resolved = fromCandidate(candidate, registry, env)
-  let token = tokenFromFlag ?? resolved.token
+  let token: Sourced<string> | T | undefined = tokenFromFlag ?? resolved.token
   if (!token && candidate.layer === 'registry') {
-    token = await resolveRegistryToken(candidate.bot.token, {
+    token = await readRegistryToken(candidate.bot, {
       botName: candidate.bot.name,
       display: registry.location.display,
       literalSource: registrySource(registry.location, candidate.bot),

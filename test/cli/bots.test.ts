@@ -78,10 +78,12 @@ describe('bots add', () => {
     if (inKeychain) {
       // The keychain entry went with the bot.
       writeRegistry(world.cli, 'bots:\n  - name: payments\n    token: keychain:payments\n')
-      expectUsageError(
-        await world.run(['config', 'show', '--bot', 'payments']),
-        `Error: bot "payments" in ${REGISTRY_DISPLAY}: no token stored in the keychain under fastpay-tg/payments`,
-      )
+      const shown = await world.run(['config', 'show', '--bot', 'payments'])
+      expect({stderr: shown.stderr, exitCode: shown.exitCode}).toEqual({
+        stderr: `Error: bot "payments" in ${REGISTRY_DISPLAY}: no token stored in the keychain under fastpay-tg/payments`,
+        exitCode: 2,
+      })
+      expect(shown.stdout).toMatch(/^token +\(unreadable: no token stored in the keychain under fastpay-tg\/payments\) +← keychain fastpay-tg\/payments$/m)
     }
   })
 
