@@ -14,7 +14,7 @@ export function keepUntouchedLines(original: string, printedBefore: string, prin
   if (source.length * before.length > MAX_CELLS || before.length * after.length > MAX_CELLS) return printedAfter
   // Which line of the user's text each printed line is, compared as yaml would print them.
   const sourceOf = new Array<number>(before.length).fill(-1)
-  for (const step of lineDiff(before.map(loose), source.map(loose))) if (step.kind === 'same') sourceOf[step.beforeIndex] = step.afterIndex
+  for (const step of lineDiff(before.map(uncommented), source.map(uncommented))) if (step.kind === 'same') sourceOf[step.beforeIndex] = step.afterIndex
   const userColumn = columnMap(sourceOf.flatMap((sourceIndex, beforeIndex) => (sourceIndex >= 0 ? [[before[beforeIndex]!, source[sourceIndex]!] as const] : [])))
   const kept: string[] = []
   let next = 0
@@ -84,6 +84,16 @@ function loose(line: string): string {
     .replace(/([[{]) /g, '$1')
     .replace(/ ([\]}])/g, '$1')
     .trimEnd()
+}
+
+/**
+ * A line as `loose`, less a comment after its content: the printer moves a comment on its own line under `bots:` (an
+ * empty list) up to the end of `bots:`, and that line must still be found as the user's `bots:`. The comment's own
+ * line is then kept where the user had it. A line that is only a comment is compared whole.
+ */
+function uncommented(line: string): string {
+  const bare = loose(line)
+  return /^ ?#/.test(bare) ? bare : bare.replace(/ #.*$/, '')
 }
 
 type Step = {kind: 'same'; beforeIndex: number; afterIndex: number} | {kind: 'added'; afterIndex: number} | {kind: 'removed'; beforeIndex: number}

@@ -64,6 +64,19 @@ describe('a registry indented its own way', () => {
       `${afterDisable}    -   name: health\n        id: 1\n        token: ${HEALTH_BOT.token}\n        chat_ids: [${STATUS_CHANNEL.id}]\n        active: true\n`,
     )
   })
+
+  it('the first bots add keeps a comment on its own line under an empty bots:, and one above bots: []', async () => {
+    const entry = `  - name: health\n    id: 1\n    token: ${HEALTH_BOT.token}\n    chat_ids: [${STATUS_CHANNEL.id}]\n    active: true\n`
+    const addHealth = ['bots', 'add', 'health', '--token', HEALTH_BOT.token, '--chat', String(STATUS_CHANNEL.id), '--no-validate', '--no-keychain']
+    writeRegistry(world.cli, 'bots:\n# none yet: add with fastpay-tg bots add\n')
+    const added = await world.run(addHealth)
+    expect(added.exitCode, added.stderr).toBe(0)
+    expect(readRegistry(world.cli)).toBe(`bots:\n${entry}# none yet: add with fastpay-tg bots add\n`)
+
+    writeRegistry(world.cli, '# none yet: add with fastpay-tg bots add\nbots: []\n')
+    expect((await world.run(addHealth)).exitCode).toBe(0)
+    expect(readRegistry(world.cli)).toBe(`# none yet: add with fastpay-tg bots add\nbots:\n${entry}`)
+  })
 })
 
 /** Tokens from the environment: a registry others may read draws no warning. */
