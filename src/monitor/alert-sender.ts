@@ -22,6 +22,8 @@ export interface AlertOutcome {
   pending?: boolean
   /** Suppressed: when the throttle (or a mute) lets this key go again, epoch ms. */
   heldUntil?: number
+  /** Suppressed, and a mute (not the throttle's window) is what holds it until `heldUntil`. */
+  muted?: boolean
   /** Chats that have it (sent, or waiting in the outbox); 0 when it went nowhere. */
   delivered: number
   warnings: string[]
@@ -94,7 +96,7 @@ export function createAlertSender(options: AlertSenderOptions): AlertSender {
         ...(result.text === undefined ? {} : {text: result.text}),
         ...(result.status === 'refused' && refused?.error ? {error: refused.error.message} : {}),
         ...(result.spooled ? {error: result.spooled.error} : {}),
-        ...(result.status === 'suppressed' && result.suppressed ? {heldUntil: Math.max(result.suppressed.nextAt.getTime(), result.suppressed.mutedUntil?.getTime() ?? 0)} : {}),
+        ...(result.status === 'suppressed' && result.suppressed ? heldBy(result.suppressed) : {}),
         delivered: result.status === 'refused' ? result.deliveries.filter((delivery) => delivery.ok).length : result.deliveries.length || target.chatIds.length,
         warnings: result.warnings,
       }
@@ -102,3 +104,10 @@ export function createAlertSender(options: AlertSenderOptions): AlertSender {
   }
 }
 
+/** Until when a suppressed alert's key is held, and whether a mute ending after the window is what holds it. */
+function heldBy(suppressed: {nextAt: Date; mutedUntil?: Date}): {heldUntil: number; muted?: true} {
+  const windowEnd = suppressed.nextAt.getTime()
+  const mutedUntil = suppressed.mutedUntil?.getTime()
+  if (mutedUntil !== undefined && mutedUntil >= windowEnd) return {heldUntil: mutedUntil, muted: true}
+  return {heldUntil: windowEnd}
+}

@@ -66,7 +66,8 @@ export function heldBack(outcome: AlertOutcome, alert: CheckAlert, at: number): 
   // A down alert that folds in an up-again the chat never got: the chat's last word is still the earlier down, so
   // holding this one would make the next up again look told already (see carriedPending) and leave "down" standing.
   if (alert.delayed?.event === 'recovered') return undefined
-  return {reason: `held back by the throttle until ${utcTime(outcome.heldUntil, at)}`, heldUntil: outcome.heldUntil}
+  const by = outcome.muted ? 'a mute' : 'the throttle'
+  return {reason: `held back by ${by} until ${utcTime(outcome.heldUntil, at)}`, heldUntil: outcome.heldUntil}
 }
 
 /** Why an alert stays pending, or undefined when it was handled (sent, spooled to the outbox, held by the throttle). */
