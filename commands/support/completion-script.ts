@@ -103,10 +103,19 @@ ${cases(flags)}
 ${valueFunction(fn, values)}
 # The bot names of the registry (the line's --config, if any) and TELEGRAM_BOT_CONFIGS, from the command itself.
 ${fn}_bots() {
-  local i config=()
+  local i file config=()
   for ((i = 1; i < COMP_CWORD; i++)); do
+    # --config=PATH comes as three words (--config, =, PATH) when = is in COMP_WORDBREAKS, as it is by default.
+    if [[ \${COMP_WORDS[i]} == --config ]]; then
+      file=\${COMP_WORDS[i + 1]}
+      [[ $file == = ]] && file=\${COMP_WORDS[i + 2]}
+    elif [[ \${COMP_WORDS[i]} == --config=* ]]; then
+      file=\${COMP_WORDS[i]#--config=}
+    else
+      continue
+    fi
     # As typed: a ~/ path is the shell's to expand, and it has not yet (the command is not run).
-    [[ \${COMP_WORDS[i]} == --config ]] && config=(--config "\${COMP_WORDS[i + 1]/#\\~\\//$HOME/}")
+    config=(--config "\${file/#\\~\\//$HOME/}")
   done
   command "\${COMP_WORDS[0]}" bots list --names "\${config[@]}" 2>/dev/null
 }
@@ -156,10 +165,15 @@ ${cases(flags)}
 ${valueFunction(fn, values)}
 # The bot names of the registry (the line's --config, if any) and TELEGRAM_BOT_CONFIGS, from the command itself.
 ${fn}_bots() {
-  local i
+  local i file
   local -a config
   for (( i = 2; i < CURRENT; i++ )); do
-    [[ \${words[i]} == --config ]] && config=(--config \${words[i+1]/#\\~\\//$HOME/})
+    case \${words[i]} in
+      --config) file=\${words[i+1]} ;;
+      --config=*) file=\${words[i]#--config=} ;;
+      *) continue ;;
+    esac
+    config=(--config \${file/#\\~\\//$HOME/})
   done
   reply=(\${(f)"$(command \${words[1]} bots list --names $config 2>/dev/null)"})
   reply=(\${reply//:/\\\\:})
@@ -238,8 +252,16 @@ end
 function ${fn}_bots
     set -l tokens (commandline -opc)
     set -l config
+    set -l file
+    for i in (seq 2 (count $tokens))
+        if test "$tokens[$i]" = --config; and test $i -lt (count $tokens)
+            set file $tokens[(math $i + 1)]
+        else if string match -q -- '--config=*' $tokens[$i]
+            set file (string replace -- --config= '' $tokens[$i])
+        end
+    end
     # As typed: a ~/ path is the shell's to expand, and it has not yet (the command is not run).
-    set -l i (contains -i -- --config $tokens); and set config --config (string replace -r '^~/' "$HOME/" -- $tokens[(math $i + 1)])
+    test -n "$file"; and set config --config (string replace -r '^~/' "$HOME/" -- $file)
     command $tokens[1] bots list --names $config 2>/dev/null
 end
 # Right after a command whose argument is a bot (bots test NAME), before anything else.

@@ -151,6 +151,29 @@ describe('completion', () => {
     }
   })
 
+  it('--config=PATH on the line: the bot names come from that registry too, however the shell split the word', async () => {
+    const env = installedWithBots()
+    const other = join(cli.env.HOME!, 'other.yml')
+    writeFileSync(other, `bots:\n  - name: ops\n    token: \${OPS_TOKEN}\n    chat_ids: [1]\n`)
+    const bash = await scriptFile('bash')
+    const bashLine = (words: string[]) =>
+      `source ${bash}; COMP_WORDS=(${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _fastpay_tg; printf '%s\\n' "\${COMPREPLY[@]}"`
+    const programs: Array<[shell: string, program: string]> = [
+      // bash splits at the = of its COMP_WORDBREAKS (the default): --config, =, PATH; without = there: one word.
+      ['bash', bashLine(['fastpay-tg', 'send', '--config', '=', other, '--bot', ''])],
+      ['bash', bashLine(['fastpay-tg', 'send', `--config=${other}`, '--bot', ''])],
+    ]
+    if (has('zsh')) {
+      const stubs = `compdef() { :; }; _describe() { print -rl -- "\${(@P)\${@[-1]}}"; }; _files() { print FILES; }`
+      programs.push(['zsh', `${stubs}\nsource ${await scriptFile('zsh')}\nwords=(fastpay-tg send '--config=${other}' --bot ''); CURRENT=5; _fastpay_tg`])
+    }
+    if (has('fish')) programs.push(['fish', `source ${await scriptFile('fish')}; complete -C 'fastpay-tg send --config=${other} --bot '`])
+    for (const [shell, program] of programs) {
+      const names = execFileSync(shell, ['-c', program], {encoding: 'utf8', env}).split('\n').filter(Boolean).map((line) => line.split('\t')[0])
+      expect([shell, names.sort()]).toEqual([shell, ['health', 'ops']])
+    }
+  })
+
   it('--json carries the script; an unknown shell is a usage error', async () => {
     const [json, unknown] = await Promise.all([cli.run(['completion', 'bash', '--json']), cli.run(['completion', 'tcsh'])])
     expect(jsonOf(json)).toEqual({shell: 'bash', script: expect.stringContaining('complete -o default -F _fastpay_tg fastpay-tg')})
