@@ -53,6 +53,12 @@ function botsSequence(doc: Document): YAMLSeq {
   if (existing && Array.isArray(existing.items) && existing.items.length > 0) return existing
   const fresh = doc.createNode([]) as YAMLSeq
   doc.set('bots', fresh)
+  // `bots: # none yet` (or `bots: [] # none yet`): the comment is the empty value's, which is replaced; it stays on
+  // the `bots:` line as the key's.
+  const key = (doc.contents as YAMLMap | null)?.items.find((pair) => (pair.key as {value?: unknown} | null)?.value === 'bots')?.key as
+    | {comment?: string | null}
+    | undefined
+  if (existing?.comment && key && !key.comment) key.comment = existing.comment
   return fresh
 }
 

@@ -77,6 +77,16 @@ describe('a registry indented its own way', () => {
     expect((await world.run(addHealth)).exitCode).toBe(0)
     expect(readRegistry(world.cli)).toBe(`# none yet: add with fastpay-tg bots add\nbots:\n${entry}`)
   })
+
+  it('the first bots add keeps a comment after an empty bots: or bots: [] on its line', async () => {
+    const entry = `  - name: health\n    id: 1\n    token: ${HEALTH_BOT.token}\n    chat_ids: [${STATUS_CHANNEL.id}]\n    active: true\n`
+    const addHealth = ['bots', 'add', 'health', '--token', HEALTH_BOT.token, '--chat', String(STATUS_CHANNEL.id), '--no-validate', '--no-keychain']
+    for (const empty of ['bots:', 'bots: []']) {
+      writeRegistry(world.cli, `${empty} # none yet\n`)
+      expect((await world.run(addHealth)).exitCode).toBe(0)
+      expect(readRegistry(world.cli)).toBe(`bots: # none yet\n${entry}`)
+    }
+  })
 })
 
 /** Tokens from the environment: a registry others may read draws no warning. */
