@@ -41,5 +41,6 @@ describe('an up-again alert held back by a mute', () => {
     const status = await world.run(['monitor', 'status', '--file', file])
     expect(status.stdout).toContain(`alert pending: held back by a mute until ${until}`)
     expect(status.stdout).not.toContain('held back by the throttle')
+    expect((await world.run(['health'])).stdout).toMatch(new RegExp(`warn +monitor +api: alert pending since .*: held back by a mute until ${until}`))
   })
 })
