@@ -121,6 +121,12 @@ ${fn}_bots() {
 }
 ${fn}() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD - 1]}" path='' word words i
+  # --flag=VALUE: bash splits it at the = (COMP_WORDBREAKS), and readline completes what follows the =.
+  if [[ $cur == = && $prev == --* ]]; then
+    cur=''
+  elif [[ $prev == = && \${COMP_WORDS[COMP_CWORD - 2]} == --* ]]; then
+    prev=\${COMP_WORDS[COMP_CWORD - 2]}
+  fi
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="\${COMP_WORDS[i]}"
     [[ $word == -* ]] && break

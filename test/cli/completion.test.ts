@@ -174,6 +174,19 @@ describe('completion', () => {
     }
   })
 
+  it('bash: --flag=VALUE takes the flag\'s values as --flag VALUE does (bash splits the word at the =)', async () => {
+    const file = await scriptFile('bash')
+    const env = installedWithBots()
+    const complete = (...words: string[]) => `COMP_WORDS=(${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _fastpay_tg; printf '%s\\n' "\${COMPREPLY[@]}" ---`
+    // Just after the =, bash's current word is the = itself; once a letter follows, the = is the word before.
+    const lines = [['fastpay-tg', 'send', '--bot', '='], ['fastpay-tg', 'send', '--bot', '=', 'd'], ['fastpay-tg', 'bots', 'update', 'alerts', '--chat-type', '=', 's']]
+    const offeredWords = execFileSync('bash', ['-c', `source ${file}\n${lines.map((words) => complete(...words)).join('\n')}`], {encoding: 'utf8', env})
+      .split('---\n')
+      .slice(0, -1)
+      .map((block) => block.split('\n').filter(Boolean))
+    expect(offeredWords).toEqual([['alerts', 'deploy', 'health'], ['deploy'], ['supergroup']])
+  })
+
   it('--json carries the script; an unknown shell is a usage error', async () => {
     const [json, unknown] = await Promise.all([cli.run(['completion', 'bash', '--json']), cli.run(['completion', 'tcsh'])])
     expect(jsonOf(json)).toEqual({shell: 'bash', script: expect.stringContaining('complete -o default -F _fastpay_tg fastpay-tg')})
