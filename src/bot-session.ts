@@ -2,6 +2,7 @@ import {apiRootFromEnv, BotApiClient, FloodWaitGate, floodWaitClockFromEnv} from
 import {proxySettingsFromEnv} from './api/proxy-env.js'
 import {type BotRequest, type Env, replaceChatId, type ResolvedBot, resolveBot} from './config/index.js'
 import {ChatMigrations} from './send/migrations.js'
+import {errorMessage} from './support/error-message.js'
 import {floodWaitRecord} from './store/flood-waits.js'
 import type {KeyValueStore} from './store/types.js'
 import {usageObserver} from './usage/usage-tally.js'
@@ -68,10 +69,7 @@ export async function persistMigrations({resolved, migrations}: BotSession): Pro
     if (fromRegistry && resolved.registry && resolved.name) {
       // The message went out: a registry that cannot be written (read-only, a directory not ours) is a warning,
       // never the exit code of a delivered run.
-      const unwritten = await replaceChatId(resolved.registry, resolved.name, from, to).then(
-        () => undefined,
-        (error: unknown) => (error instanceof Error ? error.message : String(error)),
-      )
+      const unwritten = await replaceChatId(resolved.registry, resolved.name, from, to).then(() => undefined, errorMessage)
       notes.push(
         unwritten === undefined
           ? `chat ${from} was upgraded to a supergroup; now ${to} (updated in ${resolved.registry.display})`

@@ -1,4 +1,5 @@
 import {deleteToken, KEYCHAIN_PREFIX, KEYCHAIN_SERVICE, loadRegistry, type RegistryBot, type RegistryLocation} from '../config/index.js'
+import {errorMessage} from '../support/error-message.js'
 
 /**
  * Deletes the keychain entry `account` once the bot `owner` no longer names it, unless another bot of the registry
@@ -14,8 +15,7 @@ export async function forgetKeychainEntry(account: string, owner: string, locati
     await deleteToken(account)
     return undefined
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    return `the token of ${owner} stays in the keychain under ${KEYCHAIN_SERVICE}/${account} (${reason}): delete it there`
+    return `the token of ${owner} stays in the keychain under ${KEYCHAIN_SERVICE}/${account} (${errorMessage(error)}): delete it there`
   }
 }
 

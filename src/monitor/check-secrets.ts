@@ -72,6 +72,11 @@ function decoded(text: string): string {
 
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g
 
+/** `${A}, ${B}`: the references a value is made of, each once, for a message that must not show what they hold. */
+export function envReferences(text: string): string {
+  return [...new Set(text.match(ENV_REFERENCE))].join(', ')
+}
+
 /**
  * Fills `${VAR}` references from `env`, noting each value filled in as a secret shown as its reference. `missing`
  * is told the name of a variable that is not set (it throws the door's error).

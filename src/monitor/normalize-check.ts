@@ -5,7 +5,7 @@ import {isAbsolute, resolve} from 'node:path'
 import type {Env} from '../config/paths.js'
 import {UserError} from '../user-error.js'
 import type {CheckCommon, CheckSpec} from './check-spec.js'
-import {type CheckSecret, expandReferences, maskQuerySecrets, maskUserinfo, userinfoSecrets} from './check-secrets.js'
+import {type CheckSecret, envReferences, expandReferences, maskQuerySecrets, maskUserinfo, userinfoSecrets} from './check-secrets.js'
 import {HTTP_URL_EXPECTED, isHttpUrl, type RawCheck, type RawCommon} from './monitors-schema.js'
 
 export interface NormalizeContext {
@@ -50,7 +50,7 @@ export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context
     const filled = expandReferences(host, env, [], (name) => {
       throw new UserError(`${where}.host: \${${name}} is not set`)
     })
-    const from = references(host)
+    const from = envReferences(host)
     if (filled.trim() === '') throw new UserError(`${where}.host: ${from ? `${from} is empty` : 'expected a host name or address'}`)
     return filled
   }
@@ -61,7 +61,7 @@ export async function normalizeCheck(raw: RawCheck, defaults: RawCommon, context
       )
       const url = expand(raw.url, `${where}.url`)
       // The value filled in may hold a key: the message names the references, never what they held.
-      if (!isHttpUrl(url)) throw new UserError(`${where}.url: ${HTTP_URL_EXPECTED} once filled in from ${references(raw.url)}`)
+      if (!isHttpUrl(url)) throw new UserError(`${where}.url: ${HTTP_URL_EXPECTED} once filled in from ${envReferences(raw.url)}`)
       secrets.push(...userinfoSecrets(url))
       const query = maskQuerySecrets(maskUserinfo(raw.url))
       secrets.push(...query.secrets)
@@ -139,11 +139,6 @@ function validHeader(name: string, value: string, field: string): string {
     throw new UserError(`${field}: expected a header value on one line, without control characters`)
   }
   return value
-}
-
-/** `${A}, ${B}`: the references a value was made of. */
-function references(text: string): string {
-  return [...new Set(text.match(/\$\{[A-Za-z_][A-Za-z0-9_]*\}/g))].join(', ')
 }
 
 function resolveFrom(baseDir: string, path: string): string {
