@@ -5,7 +5,7 @@ import {BaseCommand} from '../base-command.js'
 
 export default class BotsValidate extends BaseCommand<typeof BotsValidate, {bots: BotCheck[]}> {
   static override summary = "Check bot tokens with getMe: one bot, or every active bot of every layer."
-  static override description = 'Exit codes: 0 all valid, 1 Telegram refused a token, 3 Telegram unreachable.'
+  static override description = 'Exit codes: 0 all valid, 1 Telegram refused a token, 2 a token cannot be read (as config show says), 3 Telegram unreachable.'
   static override examples = ['<%= config.bin %> bots validate', '<%= config.bin %> bots validate alerts']
   static override args = {name: Args.string({description: 'Bot name or registry id (default: every active bot).'})}
 

@@ -28,7 +28,6 @@ import {
 import {isTelegramApiError} from '../api/index.js'
 import {describeFailure, type FailureDescription} from '../describe-failure.js'
 import {type BotSession, openBot, type OpenBotOptions, persistMigrations} from '../bot-session.js'
-import {ExitCode} from '../exit-codes.js'
 import {checkBotName} from './flag-checks.js'
 import {forgetKeychainEntry, freeKeychainAccount} from './forget-keychain-entry.js'
 import {deliverToChats, type ChatDelivery} from '../send/deliver.js'
@@ -143,7 +142,7 @@ export type BotCheck = ({bot: string; ok: true; me: Pick<UserFromGetMe, 'id' | '
 /**
  * `bots validate`: getMe for one bot, or for every bot `bots list` shows in use: the active registry bots, the
  * `TELEGRAM_BOT_CONFIGS` bots no active registry bot of the same name hides, and `TELEGRAM_BOT_TOKEN`. A bot whose
- * token cannot be read (an unset `${ENV}`, a locked keychain) is a failed check of its own (exit 1): the other bots
+ * token cannot be read (an unset `${ENV}`, a locked keychain) is a failed check of its own (exit 2): the other bots
  * are still validated.
  */
 export async function validateBots(selector: string | undefined, options: {configPath?: string; token?: string} & OpenBotOptions): Promise<BotCheck[]> {
@@ -155,7 +154,9 @@ export async function validateBots(selector: string | undefined, options: {confi
         session = await openBot({...request, configPath: options.configPath}, options)
       } catch (error) {
         if (!isTokenUnreadable(error)) throw error
-        return {bot: error.botName, ok: false, error: {code: 'usage', message: error.problem, exitCode: ExitCode.telegramRefused}}
+        // The code and exit code `config show` gives for this bot (a config mistake: 2), the problem without the bot
+        // (the line names it).
+        return {bot: error.botName, ok: false, error: {...describeFailure(error), message: error.problem}}
       }
       const bot = label ?? session.resolved.name ?? session.resolved.token.source
       try {

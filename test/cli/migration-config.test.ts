@@ -229,21 +229,40 @@ describe('a bot whose token cannot be read fails alone', () => {
     token: ${HEALTH_BOT.token}
 `
 
-  it('bots validate: one failure line for it, the others validated, exit 1', async () => {
+  it('bots validate: one failure line for it, the others validated, exit 2 as config show for that bot', async () => {
     writeRegistry(world.cli, registry)
     const [human, json] = await Promise.all([world.run(['bots', 'validate']), world.run(['bots', 'validate', '--json'])])
     expect(human).toEqual({
       stdout: [`alerts: ok, @${ALERTS_BOT.username} (id ${ALERTS_BOT.id})`, `health: ok, @${HEALTH_BOT.username} (id ${HEALTH_BOT.id})`].join('\n'),
       stderr: 'Error: deploy: takes its token from ${DEPLOY_BOT_TOKEN}, which is not set',
-      exitCode: 1,
+      exitCode: 2,
     })
-    expect(json.exitCode).toBe(1)
+    expect(json.exitCode).toBe(2)
     expect((jsonOf(json) as {bots: unknown[]}).bots).toEqual([
       {bot: 'alerts', ok: true, me: {id: ALERTS_BOT.id, username: ALERTS_BOT.username, first_name: ALERTS_BOT.first_name}},
-      {bot: 'deploy', ok: false, error: {code: 'usage', message: 'takes its token from ${DEPLOY_BOT_TOKEN}, which is not set', exitCode: 1}},
+      {bot: 'deploy', ok: false, error: {code: 'usage', message: 'takes its token from ${DEPLOY_BOT_TOKEN}, which is not set', exitCode: 2}},
       {bot: 'health', ok: true, me: {id: HEALTH_BOT.id, username: HEALTH_BOT.username, first_name: HEALTH_BOT.first_name}},
     ])
     expect(callsOf(world.api, 'getMe').map((request) => request.token).sort()).toEqual([ALERTS_BOT.token, ALERTS_BOT.token, HEALTH_BOT.token, HEALTH_BOT.token].sort())
+  })
+
+  it('bots validate NAME: exit 2 with the code and exit code config show gives for that bot (${VAR} unset, keychain entry gone)', async () => {
+    for (const token of ['${DEPLOY_BOT_TOKEN}', 'keychain:validate-gone']) {
+      writeRegistry(world.cli, registry.replace('${DEPLOY_BOT_TOKEN}', token))
+      const [human, json, shown] = await Promise.all([
+        world.run(['bots', 'validate', 'deploy']),
+        world.run(['bots', 'validate', 'deploy', '--json']),
+        world.run(['config', 'show', '--bot', 'deploy', '--json']),
+      ])
+      const report = jsonOf(shown) as {token: {problem: string}; error: {code: string; exitCode: number}}
+      expect([token, shown.exitCode, report.error.exitCode]).toEqual([token, 2, 2])
+      expect([token, human]).toEqual([token, {stdout: '', stderr: `Error: deploy: ${report.token.problem}`, exitCode: 2}])
+      expect([token, json.exitCode]).toEqual([token, 2])
+      expect((jsonOf(json) as {bots: unknown[]}).bots).toEqual([
+        {bot: 'deploy', ok: false, error: {code: report.error.code, message: report.token.problem, exitCode: report.error.exitCode}},
+      ])
+    }
+    expect(callsOf(world.api, 'getMe')).toEqual([])
   })
 
   it('bots list shows it with its problem; the others as usual', async () => {
