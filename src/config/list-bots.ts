@@ -1,4 +1,5 @@
 import {maskToken, registerToken} from '../redact.js'
+import {errorMessage} from '../support/error-message.js'
 import type {ChatId} from './chat-id.js'
 import {BOT_TOKEN_VAR, CHAT_IDS_VAR, envNameWarnings, readEnvBotConfigs, readEnvChatIds, readEnvToken} from './env-layers.js'
 import {isKeychainUnavailable, KEYCHAIN_SERVICE, readToken} from './keychain.js'
@@ -68,7 +69,8 @@ async function maskedRegistryToken(raw: string, env: Env, warnings: string[]): P
     registerToken(value)
     return {token: maskToken(value)}
   } catch (error) {
-    if (!isKeychainUnavailable(error)) throw error
+    // An answer of its own (two entries match, a secret that is not text) concerns this bot alone: listed with it.
+    if (!isKeychainUnavailable(error)) return {token: '(keychain error)', problem: errorMessage(error)}
     if (!warnings.includes(error.message)) warnings.push(error.message)
     return {token: '(keychain unavailable)', problem: error.message}
   }

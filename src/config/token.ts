@@ -1,5 +1,6 @@
 import {registerToken} from '../redact.js'
 import {MissingTokenError} from '../user-error.js'
+import {errorMessage} from '../support/error-message.js'
 import {isKeychainUnavailable, KEYCHAIN_SERVICE, readToken, storeToken} from './keychain.js'
 import type {Env} from './paths.js'
 import {ENV_REFERENCE, KEYCHAIN_PREFIX, noValue} from './constants.js'
@@ -74,8 +75,9 @@ export async function resolveRegistryToken(raw: string, context: RegistryTokenCo
     try {
       value = await readToken(reference.account)
     } catch (error) {
-      if (isKeychainUnavailable(error)) throw unreadable(error.message)
-      throw error
+      // Unavailable, or an answer of its own (two entries match, a secret that is not text): either way this bot's
+      // token cannot be read now, and it fails alone, as an unset ${ENV} does.
+      throw unreadable(errorMessage(error))
     }
     if (value === undefined) throw unreadable(`no token stored in the keychain under ${KEYCHAIN_SERVICE}/${reference.account}`)
   }

@@ -1,6 +1,7 @@
 // `config show` for a bot whose token cannot be read (an unset `${VAR}`, a keychain entry that is gone or no
 // keychain at all): the command an operator runs when something is wrong still shows every row it can, the token row
 // says what is wrong, and the exit code and stderr line stay those of a broken config (2, the one error line).
+import {randomBytes} from 'node:crypto'
 import {describe, expect, it, vi} from 'vitest'
 
 import {DEPLOY_BOT, jsonOf, OPS_FORUM, REGISTRY_DISPLAY, useCliWorld, writeRegistry} from './fixture.js'
@@ -70,5 +71,32 @@ describe('config show: a bot whose token cannot be read', () => {
     expect(report.token.problem).toMatch(problem)
     expect(report.error.exitCode).toBe(2)
     expect(report.chats).toEqual({value: [OPS_FORUM.id], source: `registry ${REGISTRY_DISPLAY} bots[0] (deploy)`})
+  })
+
+  // Needs a Secret Service (FASTPAY_TG_KEYCHAIN_TESTS=1, see .ci/run): an entry another tool wrote as bytes that are
+  // not text is one the keychain answers with an error of its own, neither missing nor unavailable.
+  it.skipIf(process.env.FASTPAY_TG_KEYCHAIN_TESTS !== '1')('a keychain that answers with an error (an entry that is not text): the same rows, exit 2, in bots validate too', async () => {
+    const account = `config-show-bytes-${randomBytes(4).toString('hex')}`
+    const {AsyncEntry} = await import('@napi-rs/keyring')
+    const entry = new AsyncEntry('fastpay-tg', account, {linux: {store: 'secret-service'}})
+    await entry.setSecret(new Uint8Array([0xff, 0xfe, 0x41]))
+    try {
+      writeRegistry(world.cli, registry(`keychain:${account}`))
+      const [shown, json, validated] = await Promise.all([
+        world.run(['config', 'show', '--bot', 'deploy']),
+        world.run(['config', 'show', '--bot', 'deploy', '--json']),
+        world.run(['bots', 'validate', 'deploy']),
+      ])
+      const problem = `keychain fastpay-tg/${account}: Password data is not valid UTF-8`
+      expect({stderr: shown.stderr, exitCode: shown.exitCode}).toEqual({stderr: `Error: bot "deploy" in ${REGISTRY_DISPLAY}: ${problem}`, exitCode: 2})
+      const rows = cells(shown.stdout)
+      expect(rows.map(([key]) => key)).toEqual(['bot', 'token', 'chats', 'thread', 'api root'])
+      expect(rows[1]).toEqual(['token', `(unreadable: ${problem})`, `← keychain fastpay-tg/${account}`])
+      expect(json.exitCode).toBe(2)
+      expect((jsonOf(json) as {token: unknown}).token).toEqual({value: null, source: `keychain fastpay-tg/${account}`, problem})
+      expect(validated).toEqual({stdout: '', stderr: `Error: deploy: ${problem}`, exitCode: 2})
+    } finally {
+      await entry.deletePassword()
+    }
   })
 })

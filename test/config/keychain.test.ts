@@ -7,12 +7,15 @@ import {
   keychainAvailable,
   keychainProblem,
   type KeyringModule,
+  listBots,
   readToken,
   resolveBot,
+  resolveBotShowingUnreadable,
   saveToken,
   setKeyringLoader,
   storeToken,
 } from '../../src/config/index.js'
+import {buildConfigReport} from '../../src/report/config-report.js'
 import {runFixture} from './fixtures/run-ts.js'
 import {isolatedEnv, tempDir, TOKEN_A, writeConfig} from './helpers.js'
 import {memoryKeyring} from '../helpers/memory-keyring.js'
@@ -101,6 +104,26 @@ describe('without a Secret Service', () => {
   it('passes other keyring errors on, naming the entry', async () => {
     setKeyringLoader(async () => failingKeyring('Entry is matched by 2 credentials: [a, b]'))
     await expect(readToken('alerts')).rejects.toThrow('keychain fastpay-tg/alerts: Entry is matched by 2 credentials: [a, b]')
+  })
+})
+
+describe('a keychain that answers with an error of its own (two entries match, a secret that is not text)', () => {
+  const AMBIGUOUS = 'Entry is matched by 2 credentials: [a, b]'
+  const problem = `keychain fastpay-tg/alerts: ${AMBIGUOUS}`
+
+  it('the bot alone cannot be read, as with no keychain: config show keeps its rows, exit 2; bots list lists it', async () => {
+    setKeyringLoader(async () => failingKeyring(AMBIGUOUS))
+    const configPath = await writeConfig('bots:\n  - name: alerts\n    token: keychain:alerts\n    chat_ids: [42]\n')
+    const env = await isolatedEnv()
+    const resolved = await resolveBotShowingUnreadable({configPath}, env)
+    expect(resolved.token).toMatchObject({source: 'keychain fastpay-tg/alerts', unreadable: {problem}})
+    const report = await buildConfigReport({configPath}, env)
+    expect(report.token).toEqual({value: null, source: 'keychain fastpay-tg/alerts', problem})
+    expect(report.chats.value).toEqual([42])
+    expect(report.error).toEqual({code: 'usage', message: `bot "alerts" in ${configPath}: ${problem}`, exitCode: 2})
+    await expect(resolveBot({configPath}, env)).rejects.toThrow(`bot "alerts" in ${configPath}: ${problem}`)
+    const listed = (await listBots(configPath, env)).bots[0]
+    expect(listed).toMatchObject({name: 'alerts', token: '(keychain error)', problem})
   })
 })
 
