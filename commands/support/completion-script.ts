@@ -120,20 +120,24 @@ ${fn}_bots() {
   command "\${COMP_WORDS[0]}" bots list --names "\${config[@]}" 2>/dev/null
 }
 ${fn}() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD - 1]}" path='' word words i
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD - 1]}" path='' word words i start=1
   # --flag=VALUE: bash splits it at the = (COMP_WORDBREAKS), and readline completes what follows the =.
   if [[ $cur == = && $prev == --* ]]; then
     cur=''
   elif [[ $prev == = && \${COMP_WORDS[COMP_CWORD - 2]} == --* ]]; then
     prev=\${COMP_WORDS[COMP_CWORD - 2]}
   fi
-  for ((i = 1; i < COMP_CWORD; i++)); do
+  # help takes command words (help bots list): they complete as they do at the top.
+  [[ \${COMP_WORDS[1]} == help ]] && ((COMP_CWORD > 1)) && start=2
+  for ((i = start; i < COMP_CWORD; i++)); do
     word="\${COMP_WORDS[i]}"
     [[ $word == -* ]] && break
     [[ " $(${fn}_children "$path") " == *" $word "* ]] || break
     path="\${path:+$path }$word"
   done
-  if [[ $prev == --* ]] && words="$(${fn}_value "$path $prev")"; then
+  if ((start == 2)); then
+    ((i == COMP_CWORD)) && COMPREPLY=($(compgen -W "$(${fn}_children "$path")" -- "$cur"))
+  elif [[ $prev == --* ]] && words="$(${fn}_value "$path $prev")"; then
     [[ $words == :bots ]] && words="$(${fn}_bots)"
     COMPREPLY=($(compgen -W "$words" -- "$cur"))
   elif [[ $cur == -* ]]; then
@@ -186,16 +190,25 @@ ${fn}_bots() {
 }
 ${fn}() {
   # Not $path: zsh ties it to $PATH, and the bot names come from running the command.
-  local at='' word i prev=\${words[CURRENT-1]}
+  local at='' word i start=2 prev=\${words[CURRENT-1]} cur=\${words[CURRENT]}
   local -a reply
-  for (( i = 2; i < CURRENT; i++ )); do
+  # help takes command words (help bots list): they complete as they do at the top.
+  (( CURRENT > 2 )) && [[ \${words[2]} == help ]] && start=3
+  for (( i = start; i < CURRENT; i++ )); do
     word=\${words[i]}
     [[ $word == -* ]] && break
     ${fn}_children "$at"
     (( \${reply[(I)\${(b)word}:*]} )) || break
     at="\${at:+$at }$word"
   done
-  if [[ $prev == --* ]] && ${fn}_value "$at $prev"; then
+  if (( start == 3 )); then
+    (( i == CURRENT )) && ${fn}_children "$at" && (( \${#reply} )) && _describe -t commands 'command' reply
+  elif [[ $cur == --*=* ]] && ${fn}_value "$at \${cur%%=*}"; then
+    # --flag=VALUE is one word in zsh: the part up to the = is kept, the value completes as after --flag.
+    compset -P '*='
+    [[ $reply == :bots ]] && ${fn}_bots
+    if (( \${#reply} )); then _describe -t values 'value' reply; else _files; fi
+  elif [[ $prev == --* ]] && ${fn}_value "$at $prev"; then
     [[ $reply == :bots ]] && ${fn}_bots
     if (( \${#reply} )); then _describe -t values 'value' reply; else _files; fi
   elif [[ \${words[CURRENT]} == -* ]]; then
@@ -238,6 +251,8 @@ end
 function ${fn}_path
     set -l tokens (commandline -opc)
     set -e tokens[1]
+    # help takes command words (help bots list): they complete as they do at the top.
+    test "$tokens[1]" = help; and set -e tokens[1]
     set -l path
     for word in $tokens
         string match -q -- '-*' $word; and break
@@ -247,6 +262,8 @@ function ${fn}_path
     echo "$path"
 end
 function ${fn}_at
+    set -l tokens (commandline -opc)
+    test "$tokens[2]" != help; or return 1
     set -l path (${fn}_path)
     test "$path" = "$argv[1]"
 end

@@ -3,10 +3,15 @@
 import {execFileSync} from 'node:child_process'
 import {chmodSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {afterAll, describe, expect, it} from 'vitest'
+import {afterAll, describe, expect, it, vi} from 'vitest'
 
 import {createCliSandbox} from '../helpers/run-cli.js'
+import {zshOffers} from '../helpers/zsh-completion.js'
 import {ALERTS_BOT, DEPLOY_BOT, envConfigs, expectUsageError, HEALTH_BOT, jsonOf, TWO_BOTS, writeRegistry} from './fixture.js'
+
+// A real zsh widget per line, and the bot names asked of the built CLI: on a loaded machine more than the default 30 s
+// (not a timing assertion).
+vi.setConfig({testTimeout: 120_000})
 
 const cli = createCliSandbox()
 afterAll(() => cli.cleanup())
@@ -185,6 +190,37 @@ describe('completion', () => {
       .slice(0, -1)
       .map((block) => block.split('\n').filter(Boolean))
     expect(offeredWords).toEqual([['alerts', 'deploy', 'health'], ['deploy'], ['supergroup']])
+  })
+
+  it.skipIf(!has('zsh'))('zsh, in a real completion widget: --flag=<TAB> offers the flag\'s values, as --flag <TAB> does', async () => {
+    const file = await scriptFile('zsh')
+    const env = installedWithBots()
+    const lines = ['fastpay-tg send --bot=', 'fastpay-tg send --bot=d', 'fastpay-tg bots add x --chat-type=', 'fastpay-tg bots add x --chat-type=s', 'fastpay-tg bots add x --chat-type s']
+    expect(lines.map((line) => [line, zshOffers(file, line, env).sort()])).toEqual([
+      ['fastpay-tg send --bot=', ['alerts', 'deploy', 'health']],
+      ['fastpay-tg send --bot=d', ['deploy']],
+      ['fastpay-tg bots add x --chat-type=', ['channel', 'group', 'private', 'supergroup']],
+      ['fastpay-tg bots add x --chat-type=s', ['supergroup']],
+      ['fastpay-tg bots add x --chat-type s', ['supergroup']],
+    ])
+  })
+
+  it('help <TAB>: the command words at each level, as without help, in bash, zsh and fish', async () => {
+    const bash = await scriptFile('bash')
+    const complete = (...words: string[]) => `COMP_WORDS=(${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _fastpay_tg; printf '%s\\n' "\${COMPREPLY[@]}" ---`
+    const typed = [['help', 'bo'], ['help', 'bots', 'li'], ['help', 'monitor', '']]
+    const expected = [['bots'], ['list'], ['exec', 'forget', 'run', 'status', 'watch']]
+    expect(offered('bash', `source ${bash}\n${typed.map((words) => complete('fastpay-tg', ...words)).join('\n')}`)).toEqual(expected)
+    const lines = typed.map((words) => `fastpay-tg ${words.join(' ')}`)
+    if (has('zsh')) {
+      const zsh = await scriptFile('zsh')
+      expect(lines.map((line) => zshOffers(zsh, line, cli.env).sort())).toEqual(expected)
+    }
+    if (has('fish')) {
+      const fish = await scriptFile('fish')
+      const program = lines.map((line) => `complete -C '${line}'; echo ---`).join('; ')
+      expect(offered('fish', `source ${fish}; ${program}`).map((block) => block.map((line) => line.split('\t')[0]))).toEqual(expected)
+    }
   })
 
   it('--json carries the script; an unknown shell is a usage error', async () => {
