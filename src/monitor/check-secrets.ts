@@ -41,25 +41,29 @@ export function userinfoSecrets(url: string): CheckSecret[] {
   return [...new Set([...parts, ...parts.map(decoded)])].map((value) => ({value, shown: '***'}))
 }
 
-/** Query parameters whose value is a credential: `token`, `access_token`, `api_key`, `apikey`, `secret`, `sig`, … */
-const SECRET_PARAM = /token|key|secret|pass|auth|sig|credential|session/i
-/** `?name=value` / `&name=value` in a URL's query (before any `#`). */
-const QUERY_PAIR = /([?&])([^=&#]*)=([^&#]*)/g
+/**
+ * Query (and fragment) parameters whose value is a credential: any name holding `token` (`access_token`), `key`
+ * (`apikey`, `api_key`), `secret` (`client_secret`), `pass` (`passwd`), `pwd`, `auth`, `sig` (`signature`,
+ * `X-Amz-Signature`), `credential`, `session`, `jwt` or `hmac`; and `code` as a whole name only: Azure Functions take
+ * their key as `?code=`, OAuth its one-time code, while `zipcode` or `status_code` say nothing secret.
+ */
+const SECRET_PARAM = /token|key|secret|pass|pwd|auth|sig|credential|session|jwt|hmac|^code$/i
+/** `name=value` after `?`, `#` or `&`: a query, or a fragment written as one (`#access_token=…&token_type=bearer`). */
+const URL_PAIR = /([?#&])([^=&#]*)=([^&#]*)/g
 
 /**
  * `…/health?token=abc&full=1` → `…/health?token=***&full=1`, and the values so hidden as secrets (as written and
- * decoded). A value taken from `${VAR}` is left as its reference: it is masked as one already.
+ * decoded). The fragment is read the same way: never sent, but shown wherever the URL is. A value taken from
+ * `${VAR}` is left as its reference: it is masked as one already.
  */
 export function maskQuerySecrets(url: string): {shown: string; secrets: CheckSecret[]} {
-  const hash = url.indexOf('#')
-  const [head, tail] = hash < 0 ? [url, ''] : [url.slice(0, hash), url.slice(hash)]
   const secrets: CheckSecret[] = []
-  const shown = head.replace(QUERY_PAIR, (pair, separator: string, name: string, value: string) => {
+  const shown = url.replace(URL_PAIR, (pair, separator: string, name: string, value: string) => {
     if (value === '' || value.includes('${') || !SECRET_PARAM.test(decoded(name))) return pair
     for (const form of new Set([value, decoded(value.replaceAll('+', ' '))])) secrets.push({value: form, shown: '***'})
     return `${separator}${name}=***`
   })
-  return {shown: shown + tail, secrets}
+  return {shown, secrets}
 }
 
 function decoded(text: string): string {
