@@ -2,10 +2,16 @@ import type {HistoryRecord} from '../store/monitor-state.js'
 
 /** A time a check was down: from its first failing result to its first passing one. */
 export interface Incident {
+  /** When it began, also when that was before the period (then `startedBefore`). */
   start: number
+  /** It began before the period: `durationMs` counts from the period's start. */
+  startedBefore?: true
   /** Undefined while it lasts. */
   end?: number
-  /** Until `end`, or until the digest's end while it lasts. */
+  /**
+   * The part of it inside the period, as the uptime counts only the period's results: from `start` (or the period's
+   * start, when it began before) until `end`, or until the digest's end while it lasts.
+   */
   durationMs: number
   /** It ended with `monitor forget`, not with the check coming back. */
   forgotten?: true
@@ -133,22 +139,31 @@ export class DigestAccumulator {
     // Only checks with results in the period: a check dropped from the monitors file is not news.
     const open = new Map([...this.#downAtStart].filter(([name]) => this.#byCheck.has(name)))
     const incidents = new Map<string, Incident[]>()
-    const push = (name: string, incident: Incident) => incidents.set(name, [...(incidents.get(name) ?? []), incident])
+    const push = (name: string, start: number, end: number | undefined, forgotten?: true) => {
+      const incident: Incident = {
+        start,
+        ...(start < this.from ? {startedBefore: true as const} : {}),
+        ...(end === undefined ? {} : {end}),
+        durationMs: (end ?? this.to) - Math.max(start, this.from),
+        ...(forgotten ? {forgotten} : {}),
+      }
+      incidents.set(name, [...(incidents.get(name) ?? []), incident])
+    }
     const since = (change: StatusEvent) => (change.type === 'change' ? change.since : change.at)
     for (const change of [...this.#changes].sort((a, b) => a.at - b.at || since(a) - since(b))) {
       if (change.type === 'forget') {
         const start = open.get(change.check)
-        if (start !== undefined) push(change.check, {start, end: change.at, durationMs: change.at - start, forgotten: true})
+        if (start !== undefined) push(change.check, start, change.at, true)
         open.delete(change.check)
       } else if (change.to === 'down') {
         if (!open.has(change.check)) open.set(change.check, change.since)
       } else {
         const start = change.downSince ?? open.get(change.check)
-        if (start !== undefined) push(change.check, {start, end: change.since, durationMs: change.since - start})
+        if (start !== undefined) push(change.check, start, change.since)
         open.delete(change.check)
       }
     }
-    for (const [name, start] of open) push(name, {start, durationMs: this.to - start})
+    for (const [name, start] of open) push(name, start, undefined)
     return incidents
   }
 }

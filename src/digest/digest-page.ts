@@ -62,9 +62,10 @@ ${
 <thead><tr><th scope="col">Check</th><th scope="col">Down since</th><th scope="col">Back up</th><th scope="col">Lasted</th></tr></thead>
 <tbody>
 ${incidents.map(
-  (incident) => html`<tr><th scope="row">${incident.check}</th><td data-label="Down since">${timeTag(incident.start)}</td><td data-label="Back up">${
+  // One begun before the period lasted, in it, what the uptime counts: the part in the period, and says so.
+  (incident) => html`<tr><th scope="row">${incident.check}</th><td data-label="Down since">${timeTag(incident.start)}${incident.startedBefore ? ' (before this period)' : ''}</td><td data-label="Back up">${
     incident.end === undefined ? html`<span class="state down">${MARK.down} still down</span>` : timeTag(incident.end)
-  }</td><td data-label="Lasted">${formatDowntime(incident.durationMs)}${incident.end === undefined ? ' so far' : ''}</td></tr>
+  }</td><td data-label="Lasted">${formatDowntime(incident.durationMs)}${incident.startedBefore ? ' in this period' : ''}${incident.end === undefined ? ' so far' : ''}</td></tr>
 `,
 )}
 </tbody>

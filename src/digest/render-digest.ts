@@ -1,6 +1,6 @@
 import {escapeHtml} from '../format/index.js'
 import {formatDowntime, formatSpan} from '../support/duration.js'
-import type {AlertCounts, CheckDigest, Digest} from './compute-digest.js'
+import type {AlertCounts, CheckDigest, Digest, Incident} from './compute-digest.js'
 
 /** Incident durations listed per check; the rest are counted. */
 const LISTED_INCIDENTS = 5
@@ -33,7 +33,7 @@ function checkLine(check: CheckDigest): string {
   const icon = ongoing ? '🔴' : check.incidents.length > 0 || check.passed < check.results ? '⚠️' : '✅'
   const parts = [`${formatPercent(check.uptimePercent)} up`]
   if (check.incidents.length > 0) {
-    const shown = check.incidents.slice(0, LISTED_INCIDENTS).map((incident) => `${formatDowntime(incident.durationMs)}${incident.end === undefined ? ', ongoing' : incident.forgotten ? ', forgotten' : ''}`)
+    const shown = check.incidents.slice(0, LISTED_INCIDENTS).map(incidentText)
     const more = check.incidents.length > LISTED_INCIDENTS ? `, +${check.incidents.length - LISTED_INCIDENTS} more` : ''
     parts.push(`${check.incidents.length} incident${check.incidents.length === 1 ? '' : 's'} (${shown.join(', ')}${more})`)
   }
@@ -41,6 +41,16 @@ function checkLine(check: CheckDigest): string {
   const alerts = alertsText(check.alerts)
   if (alerts !== '') parts.push(`alerts ${alerts}`)
   return `${icon} <b>${escapeHtml(check.name)}</b>: ${parts.join(' · ')}`
+}
+
+/**
+ * `30m 00s`, `55m 00s, ongoing`; one begun before the period counts only its part in it, as the uptime does, and says
+ * when it began: `1d 00h, ongoing, down since 2025-05-30 08:00 UTC: before this period`.
+ */
+function incidentText(incident: Incident): string {
+  const state = incident.end === undefined ? ', ongoing' : incident.forgotten ? ', forgotten' : ''
+  const before = incident.startedBefore ? `, down since ${utcMinute(incident.start)} UTC: before this period` : ''
+  return `${formatDowntime(incident.durationMs)}${state}${before}`
 }
 
 function alertsText(counts: AlertCounts): string {

@@ -98,6 +98,10 @@ describe('digest of a check down since before the period', () => {
     await store.writeState({version: 1, checks: {db: {status: 'down', since: downSince, failures: records.length - 1, successes: 0, streakSince: downSince, last, target: 'tcp 127.0.0.1:5432', channel: 'health'}}})
     const result = await world.run(['digest', '--since', '24h', '--dry-run'])
     expect([result.exitCode, result.stderr]).toEqual([0, ''])
-    expect(result.stdout.split('\n')[3]).toMatch(/^🔴 <b>db<\/b>: 0% up · 1 incident \(1d 06h, ongoing\)$/)
+    // The incident counts the period's 24 hours, as the uptime does, and says when it began: before the period.
+    const began = new Date(downSince).toISOString().slice(0, 16).replace('T', ' ')
+    expect(result.stdout.split('\n')[3]).toBe(`🔴 <b>db</b>: 0% up · 1 incident (1d 00h, ongoing, down since ${began} UTC: before this period)`)
+    const json = JSON.parse((await world.run(['digest', '--since', '24h', '--dry-run', '--json'])).stdout) as {checks: Array<{incidents: unknown[]}>}
+    expect(json.checks[0]!.incidents).toEqual([{start: downSince, startedBefore: true, durationMs: 24 * 3_600_000}])
   })
 })

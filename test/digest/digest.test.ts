@@ -1,7 +1,7 @@
 import {inflateSync} from 'node:zlib'
 import {describe, expect, it} from 'vitest'
 
-import {buildDigest, chartSeries, computeDigest, crc32, LAYOUT, PALETTE, pointIn, renderChart} from '../../src/digest/index.js'
+import {buildDigest, chartSeries, computeDigest, crc32, LAYOUT, PALETTE, pointIn, renderChart, renderDigest, renderDigestPage} from '../../src/digest/index.js'
 import {FileMonitorStore} from '../../src/store/file/file-monitor-store.js'
 import {tempDir} from '../throttle/helpers.js'
 import {FROM, NOW, recordedDay, slot} from './history-fixture.js'
@@ -33,6 +33,22 @@ describe('digest over a recorded day', () => {
         alerts: {sent: 1, suppressed: 2, failed: 0},
       },
     ])
+  })
+
+  it('counts an incident begun before the period only within it, as the uptime does, and marks it', () => {
+    // api went down 2 hours before the period and came back at slot 2 (25 minutes in): 25 minutes of this period.
+    const records = recordedDay().filter((record) => record.type !== 'change' || record.check !== 'api')
+    records.push({type: 'change', at: slot(2), check: 'api', to: 'up', since: slot(2), downSince: FROM - 2 * 3_600_000})
+    const api = computeDigest(records, FROM, NOW).checks[0]!
+    expect(api.incidents).toEqual([{start: FROM - 2 * 3_600_000, startedBefore: true, end: slot(2), durationMs: 25 * 60_000}])
+    expect(renderDigest(computeDigest(records, FROM, NOW))).toContain(
+      '⚠️ <b>api</b>: 97.91% up · 1 incident (25m 00s, down since 2025-05-31 12:00 UTC: before this period) ·',
+    )
+    // The page's incident row says the same: when it began, that this was before the period, and the part in it.
+    const page = renderDigestPage(computeDigest(records, FROM, NOW))
+    const row = page.slice(page.indexOf('<tr><th scope="row">api</th>'))
+    expect(row).toMatch(/^<tr><th scope="row">api<\/th><td data-label="Down since"><time [^>]+>2025-05-31 12:00 UTC<\/time> \(before this period\)<\/td>/)
+    expect(row).toContain('<td data-label="Lasted">25m 00s in this period</td>')
   })
 
   it('comes out the same whatever order the records are read in (digest streams them as stored)', () => {
