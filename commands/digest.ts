@@ -48,6 +48,7 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 T
     'throttle-seconds': Flags.integer({description: 'One digest per channel and --since in this window; 0 turns it off. [default: TELEGRAM_ALERT_THROTTLE_SECONDS or 60]', min: 0}),
     force: Flags.boolean({description: 'Send even when a digest of this channel and --since went out within the window.'}),
     'state-dir': Flags.string({description: 'Monitor history, throttle and outbox directory.', env: 'FASTPAY_TG_STATE_DIR'}),
+    file: Flags.string({description: 'Monitors file or directory whose checks are listed, also those without a result in the period (default: monitors.yml next to the bots registry, when there is one).', env: 'FASTPAY_TG_MONITORS'}),
   }
 
   public async run(): Promise<DigestResult> {
@@ -64,6 +65,11 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 T
     if (sinceMs === undefined || sinceMs === 0) throw new UserError(`--since: ${DURATION_EXPECTED} (got ${JSON.stringify(flags.since)})`)
     // Read before anything is built or sent: a bad TELEGRAM_ALERT_THROTTLE_SECONDS is a usage error, exit 2.
     const windowSeconds = flags.force ? 0 : throttleSeconds(flags['throttle-seconds'])
+    // The checks of the monitors file, so that one with no result in the period is listed as such rather than left
+    // out (read as fine). Names only: a `${VAR}` of a URL is monitor run's to have. A named file that is missing, or
+    // a file with a mistake, is exit 2 before anything is read or sent.
+    const {locateMonitors, monitoredCheckNames} = await import('../src/monitor/load-monitors.js')
+    const monitored = await monitoredCheckNames(locateMonitors(flags.file), {stateDir: resolveStateDir(flags['state-dir']), debug: this.debugLine})
     // The history `monitor run` wrote wherever it wrote it (the files, or Redis for a fleet); the throttle and outbox
     // alerts use.
     // The store's warnings wait for the check below: "using the file store until it is back" is not what happens
@@ -85,17 +91,17 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 T
       }
       for (const line of held) this.warnLine(line)
       held = undefined
-      return await this.digestFrom(store, sinceMs, windowSeconds)
+      return await this.digestFrom(store, sinceMs, windowSeconds, monitored)
     } finally {
       await store.close()
     }
   }
 
-  private async digestFrom(store: Store, sinceMs: number, windowSeconds: number): Promise<DigestResult> {
+  private async digestFrom(store: Store, sinceMs: number, windowSeconds: number, monitored: string[] | undefined): Promise<DigestResult> {
     const {flags} = this
     const {buildDigest} = await import('../src/digest/index.js')
     // The page always has the chart; Telegram gets it with --chart only.
-    const built = await buildDigest({store: store.monitor, sinceMs, chart: flags.chart || flags.html !== undefined})
+    const built = await buildDigest({store: store.monitor, sinceMs, chart: flags.chart || flags.html !== undefined, ...(monitored ? {monitored} : {})})
     for (const warning of built.warnings) this.warnLine(warning)
     const {digest, text} = built
     const chart = flags.chart ? built.chart : undefined

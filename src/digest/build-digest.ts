@@ -15,6 +15,8 @@ export interface BuildDigestOptions {
   now?: number
   /** Draw the PNG chart too. @default false */
   chart?: boolean
+  /** The checks of the monitors file, each listed even without a result in the period. @default none */
+  monitored?: readonly string[]
 }
 
 export interface BuiltDigest {
@@ -31,6 +33,7 @@ export async function buildDigest(options: BuildDigestOptions): Promise<BuiltDig
   const from = to - options.sinceMs
   // Streamed: each record is counted as it is read, never all of the period's history in memory at once.
   const digest = new DigestAccumulator(from, to)
+  digest.monitored(options.monitored ?? [])
   const series = options.chart ? new ChartAccumulator(from, to, CHART_BUCKETS) : undefined
   const {warnings} = await options.store.scanHistory(from, to, (record) => {
     digest.add(record)

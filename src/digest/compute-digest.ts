@@ -21,8 +21,11 @@ export interface CheckDigest {
   name: string
   results: number
   passed: number
-  /** Passing results out of all results, in %, rounded down to 2 decimals (so that 99.999 never shows as 100). */
-  uptimePercent: number
+  /**
+   * Passing results out of all results, in %, rounded down to 2 decimals (so that 99.999 never shows as 100).
+   * Undefined without a result: a check of the monitors file that has not run in the period is not "100% up".
+   */
+  uptimePercent?: number
   /** Incidents that ended or started in the period, in order. */
   incidents: Incident[]
   /** Nearest-rank percentiles of the passing results' durations; undefined without one. */
@@ -112,6 +115,11 @@ export class DigestAccumulator {
     if (since < this.from) this.#downAtStart.set(check, since)
   }
 
+  /** Names the checks of the monitors file: each is listed, also one without a result in the period (never run). */
+  monitored(names: Iterable<string>): void {
+    for (const name of names) this.#entry(name)
+  }
+
   finish(): Digest {
     const {from, to} = this
     const incidents = this.#incidents()
@@ -119,7 +127,7 @@ export class DigestAccumulator {
       name,
       results: check.results,
       passed: check.passed,
-      uptimePercent: check.results === 0 ? 100 : Math.floor((check.passed / check.results) * 10_000) / 100,
+      ...(check.results === 0 ? {} : {uptimePercent: Math.floor((check.passed / check.results) * 10_000) / 100}),
       incidents: incidents.get(name) ?? [],
       ...(check.latencies.size === 0 ? {} : {p50Ms: check.latencies.percentile(50), p95Ms: check.latencies.percentile(95)}),
       alerts: check.alerts,
@@ -136,7 +144,7 @@ export class DigestAccumulator {
 
   /** Each check's incidents from its status changes, in time order (a stable sort keeps one instant's order). */
   #incidents(): Map<string, Incident[]> {
-    // Only checks with results in the period: a check dropped from the monitors file is not news.
+    // Only checks with records in the period or in the monitors file: a check dropped from the file is not news.
     const open = new Map([...this.#downAtStart].filter(([name]) => this.#byCheck.has(name)))
     const incidents = new Map<string, Incident[]>()
     const push = (name: string, start: number, end: number | undefined, forgotten?: true) => {

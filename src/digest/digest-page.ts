@@ -12,6 +12,7 @@ const timeTag = (at: number) => html`<time datetime="${new Date(at).toISOString(
 
 function verdict(check: CheckDigest): Html {
   if (check.incidents.some((incident) => incident.end === undefined)) return html`<span class="state down">${MARK.down} Down now</span>`
+  if (check.uptimePercent === undefined) return html`<span class="state unknown">? No results</span>`
   if (check.incidents.length > 0 || check.passed < check.results) return html`<span class="state unknown">${MARK.warning} Had failures</span>`
   return html`<span class="state up">${MARK.ok} All passed</span>`
 }
@@ -38,7 +39,7 @@ ${
 ${digest.checks.map(
   (check) => html`<tr id="check-${check.name}"><th scope="row">${check.name}</th>
 <td data-label="Result">${verdict(check)}</td>
-<td data-label="Uptime">${formatPercent(check.uptimePercent)} <small class="muted">(${check.passed} of ${check.results} passed)</small></td>
+<td data-label="Uptime">${check.uptimePercent === undefined ? 'no results in this period' : html`${formatPercent(check.uptimePercent)} <small class="muted">(${check.passed} of ${check.results} passed)</small>`}</td>
 <td data-label="Incidents">${check.incidents.length === 0 ? 'none' : `${check.incidents.length}, ${formatDowntime(check.incidents.reduce((sum, incident) => sum + incident.durationMs, 0))} in all`}</td>
 <td data-label="p50 / p95">${check.p50Ms === undefined ? 'no passing result' : `${check.p50Ms} ms / ${check.p95Ms} ms`}</td>
 <td data-label="Alerts">${alertsText(check.alerts)}</td></tr>

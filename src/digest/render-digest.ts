@@ -30,8 +30,9 @@ export function renderDigest(digest: Digest): string {
 
 function checkLine(check: CheckDigest): string {
   const ongoing = check.incidents.some((incident) => incident.end === undefined)
-  const icon = ongoing ? '🔴' : check.incidents.length > 0 || check.passed < check.results ? '⚠️' : '✅'
-  const parts = [`${formatPercent(check.uptimePercent)} up`]
+  // No result: a check added since the last pass, or one every pass skipped; not a check that was fine.
+  const icon = ongoing ? '🔴' : check.uptimePercent === undefined ? '❔' : check.incidents.length > 0 || check.passed < check.results ? '⚠️' : '✅'
+  const parts = [check.uptimePercent === undefined ? 'no results in this period' : `${formatPercent(check.uptimePercent)} up`]
   if (check.incidents.length > 0) {
     const shown = check.incidents.slice(0, LISTED_INCIDENTS).map(incidentText)
     const more = check.incidents.length > LISTED_INCIDENTS ? `, +${check.incidents.length - LISTED_INCIDENTS} more` : ''

@@ -78,6 +78,18 @@ export async function loadMonitors(location: MonitorsLocation, env: Env = proces
   return config
 }
 
+/**
+ * The names of the checks of the monitors file(s), validated as `loadMonitors` does but with nothing filled in from
+ * the environment: what `digest` lists, run where `${PAYMENTS_URL}` may well not be set. Undefined when there is no
+ * file at the default place (a file that was named and is missing, or one with a mistake, throws).
+ */
+export async function monitoredCheckNames(location: MonitorsLocation, options: LoadMonitorsOptions = {}): Promise<string[] | undefined> {
+  if (!location.explicit && !(await stat(location.path).then(() => true, () => false))) return undefined
+  const names: string[] = []
+  for (const file of await filesOf(location)) names.push(...(await readMonitorsFile(file, options)).data.checks.map((check) => check.name))
+  return names
+}
+
 // What tells apart the builds that parse differently, for the parse cache: in the bundle this module's chunk is
 // named by a hash of its content, which holds the hashed names of the YAML reader and schema chunks imported below.
 const PARSER_BUILD = import.meta.url

@@ -1,5 +1,6 @@
 // `digest` through the built CLI: a recorded day in the sandbox's state dir, sent to the fake Bot API.
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {dirname} from 'node:path'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -103,5 +104,43 @@ describe('digest of a check down since before the period', () => {
     expect(result.stdout.split('\n')[3]).toBe(`🔴 <b>db</b>: 0% up · 1 incident (1d 00h, ongoing, down since ${began} UTC: before this period)`)
     const json = JSON.parse((await world.run(['digest', '--since', '24h', '--dry-run', '--json'])).stdout) as {checks: Array<{incidents: unknown[]}>}
     expect(json.checks[0]!.incidents).toEqual([{start: downSince, startedBefore: true, durationMs: 24 * 3_600_000}])
+  })
+})
+
+// A check added to the monitors file since the last pass (or one every pass skipped) has no result in the period:
+// left out, a reader takes its silence for "fine". It is listed as having none, in the text and in --json.
+describe('digest of a monitors file with a check that never ran', () => {
+  const FILE = `checks:
+  - {name: api, type: http, url: "http://127.0.0.1:9/health"}
+  - {name: db, type: tcp, host: 127.0.0.1, port: 5432}
+  - {name: payments, type: http, url: "\${PAYMENTS_URL}/health"}
+`
+
+  it('lists it as "no results in this period", with --file or at the default place, and in --json', async () => {
+    await recordDayEndingNow()
+    const file = join(world.cli.env.HOME!, 'monitors.yml')
+    writeFileSync(file, FILE)
+    // PAYMENTS_URL is monitor run's to have (its cron entry sets it): the digest needs the names alone.
+    const result = await world.run(['digest', '--since', '24h', '--dry-run', '--file', file])
+    expect([result.exitCode, result.stderr]).toEqual([0, ''])
+    const lines = result.stdout.split('\n')
+    expect(lines[1]).toMatch(/· 3 checks · 288 results<\/i>$/)
+    expect(lines[5]).toBe('❔ <b>payments</b>: no results in this period')
+    const json = await world.run(['digest', '--since', '24h', '--dry-run', '--json', '--file', file])
+    const payments = (JSON.parse(json.stdout) as {checks: Array<{name: string}>}).checks.find((check) => check.name === 'payments')
+    expect(payments).toEqual({name: 'payments', results: 0, passed: 0, incidents: [], alerts: {sent: 0, suppressed: 0, failed: 0}})
+
+    // The same file where monitor run finds it by default, next to the bots registry.
+    writeFileSync(join(dirname(world.cli.configPath), 'monitors.yml'), FILE)
+    expect((await world.run(['digest', '--since', '24h', '--dry-run'])).stdout.split('\n')[5]).toBe('❔ <b>payments</b>: no results in this period')
+  })
+
+  it('a --file that is missing is one line naming it, exit 2, nothing sent', async () => {
+    await recordDayEndingNow()
+    const missing = join(world.cli.env.HOME!, 'nope.yml')
+    const result = await world.run(['digest', '--since', '24h', '--file', missing])
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/nope\.yml: cannot read \(ENOENT\)$/)])
+    expect(world.api.requests).toEqual([])
   })
 })

@@ -81,6 +81,22 @@ describe('digest over a recorded day', () => {
     )
   })
 
+  it('lists a check of the monitors file without a result as such, not as 100% up, on the page too', async () => {
+    const store = new FileMonitorStore({dir: tempDir('fastpay-tg-digest-')})
+    await store.appendHistory(recordedDay())
+    const built = await buildDigest({store, sinceMs: 24 * 3_600_000, now: NOW, monitored: ['api', 'db', 'payments']})
+    expect(built.digest.checks.map((check) => [check.name, check.results, check.uptimePercent])).toEqual([
+      ['api', 144, 97.91],
+      ['db', 144, 95.83],
+      ['payments', 0, undefined],
+    ])
+    expect(built.text.split('\n')[5]).toBe('❔ <b>payments</b>: no results in this period')
+    const page = renderDigestPage(built.digest)
+    const row = page.slice(page.indexOf('<tr id="check-payments">'))
+    expect(row).toContain('<td data-label="Result"><span class="state unknown">? No results</span></td>')
+    expect(row).toContain('<td data-label="Uptime">no results in this period</td>')
+  })
+
   it('says so when there is no history in the period', async () => {
     const built = await buildDigest({store: new FileMonitorStore({dir: tempDir('fastpay-tg-digest-')}), sinceMs: 3_600_000, now: NOW})
     expect(built.text).toBe('📊 <b>Monitor digest</b>: last 1h\n\nNo monitor results in this period: is <code>fastpay-tg monitor run</code> scheduled?')
