@@ -13,14 +13,16 @@ export async function realTarget(path: string): Promise<string> {
 
 /**
  * Replaces `path` with `text` so that readers see the old file or the new one, never half of one: writes a
- * temporary file in the same directory, fsyncs it, renames it over the target. Creates the directory (0700) if needed.
+ * temporary file in the same directory, fsyncs it, renames it over the target. Creates the directory if needed: 0700,
+ * or 0755 (less the umask) for a file others may read, as a status page is for the web server's user, who could not
+ * reach it in a 0700 directory.
  * @param mode permissions of the written file @default 0o600
  * @param owner the file's owner and group, when they should be those of the file it replaces (a registry root edits
  *   for a service account); best effort: one who may not give it away keeps it, and its group when a member of it
  */
 export async function writeFileAtomic(path: string, text: string | Uint8Array, mode = 0o600, owner?: {uid: number; gid: number}): Promise<void> {
   const dir = dirname(path)
-  await mkdir(dir, {recursive: true, mode: 0o700})
+  await mkdir(dir, {recursive: true, mode: mode & 0o044 ? 0o755 : 0o700})
   const temporary = join(dir, `.${basename(path)}.${process.pid}.${nodeCrypto().randomBytes(6).toString('hex')}.tmp`)
   const handle = await open(temporary, 'wx', mode)
   try {

@@ -1,7 +1,7 @@
 // `digest --html FILE` through the built CLI: the recorded day as a self-contained page with the chart inline, and
 // the page in headless Chromium at a phone's width (skipped without chromium).
-import {readFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {readFileSync, statSync} from 'node:fs'
+import {dirname, join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
@@ -23,7 +23,7 @@ async function digestPage(): Promise<{page: string; html: string; stdout: string
 
 describe('digest --html', () => {
   it('writes the digest as one self-contained page: a row per check, the incidents, the PNG chart inline', async () => {
-    const {html, exitCode, stderr, stdout} = await digestPage()
+    const {page, html, exitCode, stderr, stdout} = await digestPage()
     expect({exitCode, stderr}).toEqual({exitCode: 0, stderr: ''})
     // --dry-run still prints the message; the chart is not sent (nor printed: only --chart sends one).
     expect(stdout.split('\n')[0]).toBe('📊 <b>Monitor digest</b>: last 24h')
@@ -42,6 +42,8 @@ describe('digest --html', () => {
     const incidents = html.slice(html.indexOf('<h2 id="incidents-title">'))
     expect(incidents.match(/<tr><th scope="row">(\w+)<\/th>/g)).toEqual(['<tr><th scope="row">db</th>', '<tr><th scope="row">api</th>'])
     expect(incidents).toContain('✖ still down')
+    // The page is 0644 for the web server's user: the directory made for it must let that user in too.
+    expect((statSync(dirname(page)).mode & 0o777).toString(8)).toBe((0o755 & ~process.umask()).toString(8))
   })
 
   it.skipIf(!CHROMIUM)('reads on a phone: no sideways scroll at 390 px, every check shown, nothing fetched (skipped without chromium)', async () => {

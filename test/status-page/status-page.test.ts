@@ -1,7 +1,7 @@
 // The status page: `monitor status --html` and `monitor watch --html` through the built CLI, on thirty days of demo
 // history; then the page in headless Chromium at a phone's width and a desktop's (skipped without chromium).
-import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -24,6 +24,8 @@ async function demoPage(): Promise<{page: string; html: string; stdout: string}>
   const page = join(world.cli.env.HOME!, 'public', 'index.html')
   const result = await world.run(['monitor', 'status', '--file', file, '--html', page])
   expect({exitCode: result.exitCode, stderr: result.stderr}).toEqual({exitCode: 0, stderr: ''})
+  // The page is 0644 for the web server's user: the directory made for it (public/) must let that user in too.
+  expect((statSync(dirname(page)).mode & 0o777).toString(8)).toBe((0o755 & ~process.umask()).toString(8))
   return {page, html: readFileSync(page, 'utf8'), stdout: result.stdout}
 }
 
