@@ -69,6 +69,9 @@ async function probeOutbox(outbox: OutboxStore, now: number): Promise<HealthItem
   }
 }
 
+/** A last pass older than this says the monitor stopped: cron runs `monitor run` every minute, a watch every interval. */
+const STALE_PASS_MS = 3_600_000
+
 async function probeMonitor(monitor: MonitorStore, now: number): Promise<HealthItem[]> {
   let read
   try {
@@ -85,6 +88,9 @@ async function probeMonitor(monitor: MonitorStore, now: number): Promise<HealthI
   const pass = state.lastPass
   if (pass === undefined) return unreadable
   const when = `last pass ${utcTime(pass.at, now)} (${formatDowntime(Math.max(0, now - pass.at))} ago)`
-  if (pass.down.length === 0) return [...unreadable, item('monitor', 'ok', `${when}: ${pass.checks} checks, none down`)]
-  return [...unreadable, item('monitor', 'warn', `${when}: ${pass.checks} checks, ${pass.down.length} down (${pass.down.join(', ')})`)]
+  // A monitor that stopped (a broken crontab, a monitors file that now exits 2) leaves "none down" true forever.
+  const stale = now - pass.at > STALE_PASS_MS ? ': no pass for over 1h: is fastpay-tg monitor run scheduled (or monitor watch running)?' : ''
+  const found = pass.down.length === 0 ? 'none down' : `${pass.down.length} down (${pass.down.join(', ')})`
+  const status = stale === '' && pass.down.length === 0 ? 'ok' : 'warn'
+  return [...unreadable, item('monitor', status, `${when}${stale || ':'} ${pass.checks} checks, ${found}`)]
 }

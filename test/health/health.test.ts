@@ -3,6 +3,8 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
+import {FileMonitorStore, monitorDirIn} from '../../src/store/file/file-monitor-store.js'
+
 import {ALERTS_BOT, callsOf, DEPLOY_BOT, expectUsageError, jsonOf, ON_CALL, OPS_FORUM, REGISTRY_DISPLAY, REVOKED_TOKEN, STATUS_CHANNEL, useCliWorld, writeRegistry} from '../cli/fixture.js'
 
 const world = useCliWorld()
@@ -108,6 +110,23 @@ describe('health', () => {
       {check: 'outbox', status: 'warn', detail: expect.stringMatching(/^1 waiting \(alerts: 1\), oldest 2h 00m old: the next alert delivers them$/)},
     ])
     expect(result.stdout).not.toContain(REVOKED_TOKEN)
+  })
+})
+
+// Cron stopped running `monitor run` (a broken crontab, a monitors file that now exits 2): the last pass grows old
+// while its "none down" stays true. health says the monitor itself has stopped.
+describe('health: a monitor that stopped passing', () => {
+  it('warns when the last pass is over an hour old, naming its age; a recent one is ok', async () => {
+    writeRegistry(world.cli, `bots:\n  - name: alerts\n    token: ${ALERTS_BOT.token}\n    chat_ids: [${ON_CALL.id}]\n`)
+    const store = new FileMonitorStore({dir: monitorDirIn(world.cli.stateDir)})
+    const passAt = (ago: number) => store.writeState({version: 1, checks: {}, lastPass: {at: Date.now() - ago, durationMs: 40, checks: 2, down: [], host: 'web-1'}})
+    await passAt(3 * 3_600_000)
+    const stale = await world.run(['health'])
+    expect(stale.exitCode).toBe(0)
+    expect(stale.stdout.split('\n')[0]).toBe('health: 1 warning')
+    expect(stale.stdout).toMatch(/\nwarn +monitor +last pass \d\d:\d\d:\d\d UTC \(3h 00m ago\): no pass for over 1h: is fastpay-tg monitor run scheduled \(or monitor watch running\)\? 2 checks, none down\n/)
+    await passAt(5 * 60_000)
+    expect((await world.run(['health'])).stdout).toMatch(/\nok +monitor +last pass \d\d:\d\d:\d\d UTC \(5m 0\ds ago\): 2 checks, none down\n/)
   })
 })
 
