@@ -66,7 +66,7 @@ Exit codes: 0 delivered, 1 Telegram refused a chat, 2 bad input or config, 3 Tel
     template: Flags.string({description: 'Message template with {{placeholders}} (see README).'}),
     'parse-mode': Flags.string({description: 'html, markdownv2 or none.', default: 'html'}),
     silent: Flags.boolean({description: 'Send without sound.'}),
-    'throttle-seconds': Flags.string({description: 'Hold back the same notice (repository, environment, status, commit) within this window.'}),
+    'throttle-seconds': Flags.string({description: 'Hold back the same notice (repository, environment, status, commit, and in CI the run attempt) within this window.'}),
     notify: Flags.string({description: 'failure, always or never: which final statuses also reply to the edited notice, so the chat is notified.', default: 'failure'}),
     'link-preview': Flags.boolean({description: 'Show a preview of the first link.'}),
     protect: Flags.boolean({description: 'Forbid forwarding and saving the messages.'}),

@@ -119,10 +119,12 @@ export async function notifyDeploy(request: DeployNoticeRequest): Promise<Deploy
     if (options.dryRun || !session) return {...base, text, chats: [], messages: [], dryRun: {chats: chatIds}, exitCode: ExitCode.ok}
 
     let throttle: NoticeThrottle | undefined
-    if (options.throttleSeconds > 0 && refs.length === 0) {
+    if (options.throttleSeconds > 0) {
       throttle = await throttleNotice({facts, windowSeconds: options.throttleSeconds, env, now: now(), configPath: request.bot.configPath})
       warnings.push(...throttle.warnings)
-      if (throttle.suppressed) return {...base, chats: [], messages: [], suppressed: throttle.suppressed, exitCode: ExitCode.ok}
+      // A known notice is always edited (else it would say "Deploying…" for good), but the edit takes the window:
+      // the next job of the matrix, which has no notice of its own, then holds back the same status.
+      if (throttle.suppressed && refs.length === 0) return {...base, chats: [], messages: [], suppressed: throttle.suppressed, exitCode: ExitCode.ok}
     }
 
     const {client, migrations} = session

@@ -12,12 +12,15 @@ export interface NoticeThrottle {
 
 /**
  * The throttle key of a deploy notice: one per repository, environment, status and commit, so that a matrix of jobs
- * deploying one commit to one environment posts one `success`. The alerts' throttle store (safe across processes)
- * keeps the windows, in fastpay-tg's state dir.
+ * deploying one commit to one environment posts one `success`. In CI the run is part of it too (its URL, which on
+ * GitHub names the attempt): a re-run or a second deploy of the same commit is another deploy, and gets its notices.
+ * A plain script has no CI run, so hosts of a fleet deploying one commit still share a key. The alerts' throttle
+ * store (safe across processes) keeps the windows, in fastpay-tg's state dir.
  */
 export function deployThrottleKey(facts: NoticeFacts): string {
   const {context} = facts
-  return ['deploy', context.repository ?? '', facts.environment ?? '', facts.status, context.sha ?? ''].join(':')
+  const key = ['deploy', context.repository ?? '', facts.environment ?? '', facts.status, context.sha ?? '']
+  return (context.runUrl ? [...key, context.runUrl] : key).join(':')
 }
 
 export async function throttleNotice(options: {facts: NoticeFacts; windowSeconds: number; env: Env; now: number; configPath?: string}): Promise<NoticeThrottle> {

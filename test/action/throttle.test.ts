@@ -26,6 +26,47 @@ describe('throttle-seconds', () => {
     ])
   })
 
+  it('a matrix on one runner, job after job: the second job\'s started and success are held back, one message in all', async () => {
+    // One runner runs one job at a time: the first job's success edits its notice before the second job starts.
+    const a = {RUNNER_TEMP: `${job.runnerTemp}/a`}
+    const b = {RUNNER_TEMP: `${job.runnerTemp}/b`}
+    await job.step({...notice, status: 'started'}, a)
+    await job.step({...notice, status: 'success'}, a)
+    const secondStarted = await job.step({...notice, status: 'started'}, b)
+    const secondSuccess = await job.step({...notice, status: 'success'}, b)
+
+    expect(secondStarted.outputs['message-ids']).toBe('')
+    expect(secondSuccess.exitCode).toBe(0)
+    expect(secondSuccess.stdout.split('\n').slice(1)).toEqual(['deploy notice (success) suppressed: the same notice went out less than 300 s ago'])
+    expect(callsOf(job.api, 'sendMessage')).toHaveLength(1)
+    expect(callsOf(job.api, 'editMessageText')).toHaveLength(1)
+    expect(job.api.messages(ON_CALL.id).map((message) => message.text?.split('\n')[0])).toEqual(['✅ Deployed fastpay/fastpay-api to production'])
+  })
+
+  it('a failure in the second job is not the same notice: it goes out', async () => {
+    await job.step({...notice, status: 'started'}, {RUNNER_TEMP: `${job.runnerTemp}/a`})
+    await job.step({...notice, status: 'success'}, {RUNNER_TEMP: `${job.runnerTemp}/a`})
+    const failure = await job.step({...notice, status: 'failure'}, {RUNNER_TEMP: `${job.runnerTemp}/b`})
+    expect(failure.outputs['message-ids']).toBe(`${ON_CALL.id}:2`)
+  })
+
+  it('a re-run of the same commit (run attempt 2) is another deploy: its started and failure go out within the window', async () => {
+    await job.step({...notice, status: 'started'}, {RUNNER_TEMP: `${job.runnerTemp}/a`})
+    await job.step({...notice, status: 'failure'}, {RUNNER_TEMP: `${job.runnerTemp}/a`})
+    const again = {RUNNER_TEMP: `${job.runnerTemp}/b`, GITHUB_RUN_ATTEMPT: '2'}
+    const started = await job.step({...notice, status: 'started'}, again)
+    const failure = await job.step({...notice, status: 'failure'}, again)
+
+    expect(started.outputs['message-ids']).toBe(`${ON_CALL.id}:3`)
+    expect(failure.outputs['message-ids']).toBe(`${ON_CALL.id}:3`)
+    expect(job.api.messages(ON_CALL.id).map((message) => message.text?.split('\n')[0])).toEqual([
+      '❌ Deploy of fastpay/fastpay-api to production failed',
+      '❌ Deploy failed — see above',
+      '❌ Deploy of fastpay/fastpay-api to production failed',
+      '❌ Deploy failed — see above',
+    ])
+  })
+
   it('without throttle-seconds every notice goes out', async () => {
     const {'throttle-seconds': _window, ...unthrottled} = notice
     await job.step({...unthrottled, status: 'success'}, {RUNNER_TEMP: `${job.runnerTemp}/a`})
