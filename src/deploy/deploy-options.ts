@@ -127,13 +127,17 @@ function integerInput(min: number, expected: string): InputReader<number | undef
   }
 }
 
-/** Seconds, fractions allowed (`0.5`), above zero. */
+/** Node's timers hold at most 2^31-1 ms (24.8 days): a longer deadline would fire at once, sending nothing. */
+const MAX_TIMER_SECONDS = 24 * 24 * 3600
+
+/** Seconds, fractions allowed (`0.5`), above zero and within what a timer holds. */
 export function secondsInput(expected: string): InputReader<number | undefined> {
   return (value) => {
     const text = given(value)?.trim()
     if (text === undefined) return ok(undefined)
     const number = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN
-    return Number.isFinite(number) && number > 0 ? ok(number) : wrong(expected)
+    if (!Number.isFinite(number) || number <= 0) return wrong(expected)
+    return number > MAX_TIMER_SECONDS ? wrong(`expected at most ${MAX_TIMER_SECONDS} seconds (24 days)`) : ok(number)
   }
 }
 

@@ -46,4 +46,19 @@ describe('deadline: the whole notice', () => {
     // No new message was sent in place of an edit that ran out of time.
     expect(callsOf(job.api, 'sendMessage')).toHaveLength(2)
   })
+
+  it('a deadline past what a timer holds (over 24 days, "no deadline" written as 9999999) is an input error, not a notice given up at once', async () => {
+    const result = await job.step({...notice, status: 'started', deadline: '9999999'})
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout.split('\n').at(-1)).toBe('::error::input deadline: expected at most 2073600 seconds (24 days), got "9999999"')
+    expect(result.stderr).toBe('')
+    expect(job.api.requests).toEqual([])
+  })
+
+  it('a timeout past what a timer holds names the input too', async () => {
+    const result = await job.step({...notice, status: 'started', timeout: '9999999'})
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout.split('\n').at(-1)).toBe('::error::input timeout: expected at most 2073600 seconds (24 days), got "9999999"')
+    expect(job.api.requests).toEqual([])
+  })
 })
