@@ -23,8 +23,8 @@ import type {BotRequest, ChatTarget, Layer, ResolvedBot, Sourced} from './types.
 const NO_CHATS: Sourced<ChatTarget[]> = {value: [], source: 'none'}
 
 type Candidate =
-  | {layer: 'registry'; bot: RegistryBot}
-  | {layer: 'env-configs'; bot: EnvBot}
+  | {layer: 'registry'; bot: RegistryBot; fallback?: Fallback}
+  | {layer: 'env-configs'; bot: EnvBot; fallback?: Fallback}
   | {layer: 'env-token'; token: string; fallback?: Fallback}
 
 /** Why a name someone asked for ended on TELEGRAM_BOT_TOKEN: the seed's rule, said in one line. */
@@ -132,6 +132,11 @@ async function pick(layers: Layers, request: BotRequest): Promise<Candidate> {
   if (!first) {
     throw new MissingTokenError('no bot token: pass --token, add a bot with fastpay-tg bots add, or set TELEGRAM_BOT_TOKEN')
   }
+  // A channel someone named (a typo, a bot not added yet) that ends on another bot sends to that bot's chats: say so.
+  if (request.defaultBot !== undefined && request.defaultBotGiven && first.layer !== 'env-token' && first.bot.name) {
+    const name = request.defaultBot.trim()
+    return {...first, fallback: {name, line: `no bot named "${name}" in any layer: using "${first.bot.name}", the first bot`}}
+  }
   return first
 }
 
@@ -235,7 +240,7 @@ async function resolveWith<T extends {value?: string}>(
   const layers = new Layers(registry, env)
   const candidate = await pick(layers, request)
   warnings.push(...layers.warnings())
-  if (candidate.layer === 'env-token' && candidate.fallback?.line) warnings.push(candidate.fallback.line)
+  if (candidate.fallback?.line) warnings.push(candidate.fallback.line)
   if (candidate.layer === 'env-configs' && candidate.bot.ignoredKeys.length > 0) warnings.push(ignoredKeysLine(candidate.bot))
   const resolved = fromCandidate(candidate, registry, env)
   let token: Sourced<string> | T | undefined = tokenFromFlag ?? resolved.token

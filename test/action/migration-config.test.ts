@@ -50,4 +50,15 @@ describe('the seed fallback in the Action', () => {
     expect(sentTo()).toEqual([[DEPLOY_BOT.token, ON_CALL.id]])
   })
 
+  it('a channel input no layer has (a typo), without TELEGRAM_BOT_TOKEN: the first bot delivers, and one warning names both', async () => {
+    const setup = JSON.stringify([
+      {name: 'alerts', token: DEPLOY_BOT.token, chat_ids: String(ON_CALL.id)},
+      {name: 'deploy', token: '5000000001:AAHdeployBotTokenNotUsedHere_00001', chat_ids: String(OPS_FORUM.id)},
+    ])
+    const result = await job.step({status: 'started', channel: 'deplyo'}, {TELEGRAM_BOT_CONFIGS: setup})
+    expect(result.exitCode).toBe(0)
+    const annotations = result.stdout.split('\n').filter((line) => line.startsWith('::error::') || line.startsWith('::warning::'))
+    expect(annotations).toEqual(['::warning::no bot named "deplyo" in any layer: using "alerts", the first bot'])
+    expect(sentTo()).toEqual([[DEPLOY_BOT.token, ON_CALL.id]])
+  })
 })
