@@ -158,13 +158,36 @@ export class RedisLink {
 
   // ioredis waits up to 2 s for a socket it ends to close: only a socket still open may be ended.
   #dropConnection(): void {
-    if (!['end', 'wait', 'close'].includes(this.redis.status)) this.redis.disconnect()
+    if (this.#idle()) return
+    this.redis.disconnect()
+    // A server that stopped answering does not close its end either: a socket only ended stayed half open, and the
+    // client, still "connecting", refused the next connect ("Redis is already connecting/connected"), the reason
+    // then given for Redis being unreachable instead of the timeout.
+    this.redis.stream?.destroy()
+  }
+
+  #idle(): boolean {
+    return ['end', 'wait', 'close'].includes(this.redis.status)
+  }
+
+  /** Waits for a connection dropped a moment ago to end (the socket closes on a later tick), at most a connect timeout. */
+  async #dropped(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    let ended: (() => void) | undefined
+    await new Promise<void>((resolve) => {
+      ended = resolve
+      this.redis.once('end', ended)
+      timer = setTimeout(resolve, this.#connectTimeoutMs)
+    })
+    clearTimeout(timer)
+    this.redis.off('end', ended!)
   }
 
   async #connect(): Promise<boolean> {
     this.#lastAttemptAt = this.#now()
     const said = catchClientWarnings()
     try {
+      if (!this.#idle()) await this.#dropped()
       // ioredis applies connectTimeout to the socket; this bounds the handshake after it too.
       await withTimeout(this.redis.connect(), this.#connectTimeoutMs * 2, `connect timed out after ${this.#connectTimeoutMs * 2} ms`)
       // ioredis only reports a SELECT the server refused (a database it does not have) as an event, and then serves

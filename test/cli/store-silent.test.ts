@@ -1,0 +1,53 @@
+// A Redis that takes the connection and never answers (a paused server, a firewall that lets the handshake through):
+// each door gives up in bounded time and says why in one line, with the reason the connect failed, not the
+// client's complaint about a second connect while the first socket was still closing.
+import {createServer, type Server, type Socket} from 'node:net'
+import type {AddressInfo} from 'node:net'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {ALERTS_BOT, callsOf, ON_CALL, useCliWorld} from './fixture.js'
+
+const world = useCliWorld()
+const asAlerts = {TELEGRAM_BOT_TOKEN: ALERTS_BOT.token, TELEGRAM_CHAT_IDS: String(ON_CALL.id)}
+
+let silent: Server
+const sockets = new Set<Socket>()
+let url: string
+beforeAll(async () => {
+  // allowHalfOpen: a stopped process never closes its end either, whatever the client ends.
+  silent = createServer({allowHalfOpen: true}, (socket) => {
+    sockets.add(socket)
+    socket.on('data', () => {})
+  })
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+  url = `redis://127.0.0.1:${(silent.address() as AddressInfo).port}/0`
+})
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy()
+  await new Promise((resolve) => silent.close(resolve))
+})
+
+describe('a Redis that accepts the connection and never answers', () => {
+  it('digest: one line with the timeout as the reason, exit 3, nothing sent', async () => {
+    const result = await world.run(['digest'], {env: {...asAlerts, FASTPAY_TG_STORE: url}})
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe(
+      `Error: the monitor history is in the store ${url}, which does not answer (connect timed out after 2000 ms): no digest of this host's files alone; run again once it answers`,
+    )
+    expect(result.exitCode).toBe(3)
+    expect(callsOf(world.api, 'sendMessage')).toHaveLength(0)
+  })
+
+  it('health: the store line gives the timeout as the reason', async () => {
+    const result = await world.run(['health', '--json'], {env: {...asAlerts, FASTPAY_TG_STORE: url}})
+    const store = (JSON.parse(result.stdout) as {items: Array<{check: string; detail: string}>}).items.find((item) => item.check === 'store')
+    expect(store?.detail).toMatch(/unreachable \(connect timed out after 2000 ms\)/)
+  })
+
+  it('alert: sent once from this host, one warning line naming the timeout', async () => {
+    const result = await world.run(['alert', 'Ledger lag', '--no-host'], {env: {...asAlerts, FASTPAY_TG_STORE: url}})
+    expect([result.exitCode, result.stdout]).toEqual([0, `sent to ${ON_CALL.id}: message 1`])
+    expect(result.stderr).toMatch(/^Warning: store redis:\/\/127\.0\.0\.1:\d+\/0 unreachable \(connect timed out after 2000 ms\); using the file store in .+ until it is back$/)
+    expect(callsOf(world.api, 'sendMessage')).toHaveLength(1)
+  })
+})
