@@ -36,6 +36,19 @@ describe('a Redis store that refuses the password', () => {
     expect(callsOf(world.api, 'sendMessage')).toHaveLength(1)
   })
 
+  // With a database other than 0 the SELECT after the refused AUTH answered NOAUTH, and that reply was the reason.
+  it('alert to database 3 with a wrong password: the line still says the password was refused', async (context) => {
+    if (!available.redis) return context.skip(available.skip)
+    const env = {...asAlerts, FASTPAY_TG_STORE: `redis://:wrong-s3cret@127.0.0.1:${port}/3`}
+    const result = await world.run(['alert', 'Disk full', '--no-host'], {env})
+    expect([result.exitCode, result.stdout]).toEqual([0, `sent to ${ON_CALL.id}: message 1`])
+    const masked = `redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}/3`
+    expect(result.stderr).toMatch(
+      new RegExp(`^Warning: store ${masked} refused the password \\(${REFUSED.replace('.', '\\.')}\\): set the right one in env FASTPAY_TG_STORE; ${files}$`),
+    )
+    expect(result.stderr).not.toContain('wrong-s3cret')
+  })
+
   it('alert without a password: one line saying Redis asks for one', async (context) => {
     if (!available.redis) return context.skip(available.skip)
     const env = {...asAlerts, FASTPAY_TG_STORE: `redis://127.0.0.1:${port}/0`}

@@ -60,7 +60,7 @@ export class RedisLink {
     this.#onNotice = options.onNotice ?? (() => {})
     this.#now = options.now ?? Date.now
     // Without a listener ioredis prints each connection error itself; the reason is kept for the warning instead.
-    redis.on('error', (error: Error) => (this.#lastError = oneLine(error)))
+    redis.on('error', (error: Error) => (this.#lastError = this.#reasonFor(error)))
   }
 
   /** Creates the client (loading ioredis now) without connecting: `available()` connects. */
@@ -124,8 +124,7 @@ export class RedisLink {
 
   /** Records that Redis failed us; the first time since it was last reachable, says so (one line). */
   markDown(error: unknown): void {
-    // ioredis's own words for "no connection" say nothing of why; the socket's last error does, when there was one.
-    const reason = isConnectionGone(error) ? (this.#lastError ?? 'connection lost') : oneLine(error)
+    const reason = this.#reasonFor(error)
     this.#lastError = reason
     // Drops a connection that still looks open (a server that stopped answering) so that the next try reconnects.
     this.#dropConnection()
@@ -133,6 +132,16 @@ export class RedisLink {
     this.#downSince = this.#now()
     const refusal = this.refusal
     this.#onDown(redact(`store ${this.display} ${refusal ?? `unreachable (${reason})`}`), refusal !== undefined)
+  }
+
+  #reasonFor(error: unknown): string {
+    // ioredis's own words for "no connection" say nothing of why; the socket's last error does, when there was one.
+    if (isConnectionGone(error)) return this.#lastError ?? 'connection lost'
+    const reason = oneLine(error)
+    // After a refused AUTH, the SELECT of a database other than 0 answers NOAUTH, which read as "no password given"
+    // to a user whose password was wrong.
+    const refusedAuth = this.#lastError !== undefined && credentialsRefusal(this.#lastError, '')?.startsWith('refused')
+    return refusedAuth && /^NOAUTH\b/.test(reason) ? this.#lastError! : reason
   }
 
   /** Round trip of a PING, or why there was none. Tries to connect even within `retryAfterMs`. */
