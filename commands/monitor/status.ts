@@ -18,7 +18,7 @@ export interface MonitorStatusResult {
 
 export default class MonitorStatus extends BaseCommand<typeof MonitorStatus, MonitorStatusResult> {
   static override summary = 'Show the current state of every check.'
-  static override description = `Reads the state the last passes left (no check runs): each check's status and since when, its last result, and the last pass. Checks of the monitors file that never ran show as pending; when there is no monitors file at the default place, the checks the state knows are shown alone, with a warning; a file named by --file that is missing, or a file with a mistake, is exit 2.`
+  static override description = `Reads the state the last passes left (no check runs): each check's status and since when, its last result, and the last pass. Checks of the monitors file that never ran show as pending; when there is no monitors file at the default place, the checks the state knows are shown alone, with a warning; a file named by --file that is missing, or a file with a mistake, is exit 2. With a Redis store that does not answer, nothing of this host's files is shown as the fleet's: exit 3.`
 
   static override examples = ['<%= config.bin %> monitor status', '<%= config.bin %> monitor status --json', '<%= config.bin %> monitor status --html /var/www/status/index.html']
 
@@ -37,14 +37,23 @@ export default class MonitorStatus extends BaseCommand<typeof MonitorStatus, Mon
       import('../../src/describe-failure.js'),
     ])
     const {openMonitorRuntime} = await import('../../src/monitor/runtime.js')
-    const runtime = await openMonitorRuntime({...this.botOptions, stateDir: flags['state-dir'], onWarning: (line) => this.warnLine(line)})
-    // A password Redis refuses: this host's files are not the fleet's state, and running again will not help (exit 2).
-    const refusal = await runtime.refusal()
-    if (refusal !== undefined) {
+    // The store's warnings wait for the check below: "using the file store until it is back" is not what happens.
+    let held: string[] | undefined = []
+    const onWarning = (line: string) => (held ? held.push(line) : this.warnLine(line))
+    const runtime = await openMonitorRuntime({...this.botOptions, stateDir: flags['state-dir'], onWarning})
+    // This host's files are not the fleet's state: shown as the fleet's, a host that never ran a check said "no
+    // checks yet" while the fleet had one down. A password Redis refuses is exit 2 (running again will not help).
+    const described = await runtime.describeShared()
+    const refusal = described && (await import('../../src/store/types.js')).refusedStoreLine(described)
+    if (described !== undefined && (refusal || !described.reachable)) {
       await runtime.close()
-      const {UserError} = await import('../../src/user-error.js')
-      throw new UserError(refusal)
+      if (refusal) throw new (await import('../../src/user-error.js')).UserError(refusal)
+      const why = described.problem === undefined ? '' : ` (${described.problem})`
+      const {UnreachableError} = await import('../../src/unreachable-error.js')
+      throw new UnreachableError(`the monitor state is in the store ${described.target}, which does not answer${why}: no status of this host's files alone; run again once it answers`)
     }
+    for (const line of held) this.warnLine(line)
+    held = undefined
     // Read once, for the page and the table; from the parse cache while the file is the one `monitor run` read.
     const location = locateMonitors(flags.file)
     const monitors = loadMonitors(location, process.env, {stateDir: runtime.stateDir, debug: this.debugLine}).then(

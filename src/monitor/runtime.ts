@@ -4,7 +4,7 @@ import type {Env} from '../config/index.js'
 import {resolveStateDir} from '../support/state-dir.js'
 import type {MonitorStore} from '../store/monitor-state.js'
 import {openStore} from '../store/select-store.js'
-import {type KeyValueStore, type OutboxStore, refusedStoreLine} from '../store/types.js'
+import {type KeyValueStore, type OutboxStore, refusedStoreLine, type StoreDescription} from '../store/types.js'
 import {type AlertSender, createAlertSender} from './alert-sender.js'
 import {channelTargets} from './channel-targets.js'
 import {type TelegramProbe, telegramProbe} from './checks/telegram-check.js'
@@ -56,6 +56,8 @@ export interface MonitorRuntime {
   close(): Promise<void>
   /** When Redis refused the store URL's credentials: why, and where to fix them (see StoreDescription.refusal). */
   refusal(): Promise<string | undefined>
+  /** On a shared store: the store in use right now and whether it answers (a PING); undefined on the file store. */
+  describeShared(): Promise<StoreDescription | undefined>
 }
 
 /**
@@ -105,5 +107,6 @@ export async function openMonitorRuntime(options: MonitorRuntimeOptions): Promis
       if (!shared) return undefined
       return refusedStoreLine(await store.describe())
     },
+    describeShared: async () => (shared ? store.describe() : undefined),
   }
 }

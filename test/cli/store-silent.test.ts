@@ -5,6 +5,7 @@ import {createServer, type Server, type Socket} from 'node:net'
 import type {AddressInfo} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {closedPort} from '../api/fixture.js'
 import {ALERTS_BOT, callsOf, ON_CALL, useCliWorld} from './fixture.js'
 
 const world = useCliWorld()
@@ -49,5 +50,31 @@ describe('a Redis that accepts the connection and never answers', () => {
     expect([result.exitCode, result.stdout]).toEqual([0, `sent to ${ON_CALL.id}: message 1`])
     expect(result.stderr).toMatch(/^Warning: store redis:\/\/127\.0\.0\.1:\d+\/0 unreachable \(connect timed out after 2000 ms\); using the file store in .+ until it is back$/)
     expect(callsOf(world.api, 'sendMessage')).toHaveLength(1)
+  })
+})
+
+// This host's files are not the fleet's state: a host that never ran a check said "no checks yet" (exit 0) while
+// the fleet had a check down, and --html would have published that page.
+describe('monitor status while the fleet\'s Redis is unreachable', () => {
+  it('one line naming the store and why, exit 3, no state of this host\'s files shown', async () => {
+    const gone = `redis://127.0.0.1:${await closedPort()}/0`
+    const result = await world.run(['monitor', 'status'], {env: {...asAlerts, FASTPAY_TG_STORE: gone}})
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toMatch(
+      /^Error: the monitor state is in the store redis:\/\/127\.0\.0\.1:\d+\/0, which does not answer \(connect ECONNREFUSED 127\.0\.0\.1:\d+\): no status of this host's files alone; run again once it answers$/,
+    )
+    expect(result.exitCode).toBe(3)
+  })
+
+  it('never answering: the same, with the timeout', async () => {
+    const result = await world.run(['monitor', 'status', '--json'], {env: {...asAlerts, FASTPAY_TG_STORE: url}})
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: {
+        code: 'unreachable',
+        message: `the monitor state is in the store ${url}, which does not answer (connect timed out after 2000 ms): no status of this host's files alone; run again once it answers`,
+        exitCode: 3,
+      },
+    })
+    expect(result.exitCode).toBe(3)
   })
 })
