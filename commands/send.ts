@@ -88,6 +88,7 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
         file: flags.file,
         stdin: process.stdin,
         stdinTaken: mediaValue === '-',
+        captionOnly: mediaFlag !== undefined,
         maxBytes: flags['max-bytes'],
         parseMode,
         warn: (line) => this.warnLine(line),

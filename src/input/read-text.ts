@@ -13,6 +13,12 @@ export interface TextSources {
   /** stdin already carries something else (a document), so it is not text. */
   stdinTaken?: boolean
   /**
+   * The text is a caption (a photo or document goes with it): stdin is read only when asked for (`-`). A shell loop's
+   * `while read f; do send --document "$f"; done` keeps its list on stdin, and ssh or a service may never close it.
+   * @default false
+   */
+  captionOnly?: boolean
+  /**
    * Most bytes taken from the source. Reading stops there (memory stays flat and the command does not wait for a
    * writer that never stops); the text is cut with a note saying so. @default DEFAULT_MAX_BYTES.sendText (1 MiB)
    */
@@ -28,7 +34,7 @@ export interface TextSources {
  * undefined when none was given (a photo or document may need no text).
  */
 export async function readText(sources: TextSources): Promise<string | undefined> {
-  const {argument, file, stdin, stdinTaken = false} = sources
+  const {argument, file, stdin, stdinTaken = false, captionOnly = false} = sources
   if (argument !== undefined && file !== undefined) {
     throw new UserError('TEXT and --file: give the text in one place, not both')
   }
@@ -36,7 +42,7 @@ export async function readText(sources: TextSources): Promise<string | undefined
   const wantsStdin = argument === '-' || file === '-'
   if (wantsStdin && stdinTaken) throw new UserError('--file: stdin already carries the document; give the text as an argument')
   let read: BoundedRead
-  if (wantsStdin || (argument === undefined && file === undefined && !stdinTaken && stdin.isTTY !== true)) {
+  if (wantsStdin || (argument === undefined && file === undefined && !stdinTaken && !captionOnly && stdin.isTTY !== true)) {
     read = await readBounded(stdin, maxBytes)
     if (read.bytes.length === 0 && !read.more && !wantsStdin) return undefined
   } else if (file !== undefined) {

@@ -3,12 +3,14 @@
 import {randomBytes} from 'node:crypto'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {execa} from 'execa'
 import {describe, expect, it} from 'vitest'
 
 import {parseTelegramHtml} from '../fake-bot-api/server.js'
 import {ALERTS_BOT, callsOf, jsonOf, ON_CALL, OPS_FORUM, STATUS_CHANNEL, useCliWorld, writeRegistry} from './fixture.js'
 
 const world = useCliWorld()
+const BIN = join(import.meta.dirname, '../../bin/run.js')
 const asAlerts = ['--token', ALERTS_BOT.token]
 
 /**
@@ -104,6 +106,34 @@ describe('files', () => {
     expect(upload!.files.map((file) => [file.field, file.name])).toEqual([['photo', 'latency-chart.png']])
     expect(upload!.files[0]!.content.equals(png)).toBe(true)
     expect(world.api.messages(ON_CALL.id)[0]).toMatchObject({caption: 'p99 latency, last 24 h'})
+  })
+})
+
+describe('a file from a shell loop: stdin is not the caption unless asked for', () => {
+  // `ls *.tar | while read f; do fastpay-tg send --document "$f"; done`: the loop's stdin is the list of names.
+  it('--document PATH without TEXT leaves stdin alone: no caption, and the rest of the input stays unread', async () => {
+    const path = join(world.cli.env.HOME!, 'b1.tar')
+    writeFileSync(path, randomBytes(100))
+    const result = await world.run(['send', ...asAlerts, '--chat', String(ON_CALL.id), '--document', path], {input: 'b2.tar\nb3.tar\n'})
+    expect(result).toEqual({stdout: 'sent to 4242: message 1', stderr: '', exitCode: 0})
+    const [upload] = callsOf(world.api, 'sendDocument')
+    expect(upload!.params).not.toHaveProperty('caption')
+  })
+
+  it('a stdin that never ends (ssh, a service) does not hold --photo PATH back', async () => {
+    const path = join(world.cli.env.HOME!, 'chart.png')
+    writeFileSync(path, Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), randomBytes(2000)]))
+    const child = execa(process.execPath, [BIN, 'send', ...asAlerts, '--chat', String(ON_CALL.id), '--photo', path], {env: world.cli.env, extendEnv: false, reject: false, stdin: 'pipe', timeout: 20_000})
+    const result = await child
+    expect({stdout: result.stdout, exitCode: result.exitCode}).toEqual({stdout: 'sent to 4242: message 1', exitCode: 0})
+  })
+
+  it('TEXT "-" still reads the caption from stdin', async () => {
+    const path = join(world.cli.env.HOME!, 'report.csv')
+    writeFileSync(path, 'id,amount\n1,100\n')
+    const result = await world.run(['send', ...asAlerts, '--chat', String(ON_CALL.id), '--document', path, '-'], {input: 'nightly report'})
+    expect(result).toEqual({stdout: 'sent to 4242: message 1', stderr: '', exitCode: 0})
+    expect(callsOf(world.api, 'sendDocument')[0]!.params).toMatchObject({caption: 'nightly report'})
   })
 })
 
