@@ -11,6 +11,7 @@ import type {OutgoingMessage} from '../send/outgoing-message.js'
 import {redact} from '../redact.js'
 import type {HeldEntry, OutboxEntry, SpooledMedia, SpooledMessage} from '../store/outbox-types.js'
 import type {OutboxStore} from '../store/types.js'
+import {deliverPartsOrSpool} from './deliver-parts.js'
 import {copyIntoOutbox, type OutboxFileCopy, removeStrayCopies} from './spooled-file.js'
 
 export interface DeliverOrSpoolOptions {
@@ -164,7 +165,7 @@ export async function sendWithOutbox(options: SendWithOutboxOptions): Promise<De
   }
   const {media: _media, text, ...fields} = message
   try {
-    return await deliverOrSpool({
+    return await deliverPartsOrSpool({
       ...rest,
       message: {...fields, text: text ?? '', ...(media ? {media} : {})},
       // Kept before the entry is written, so that a signal between the two cannot take the file from a written entry;
