@@ -12,7 +12,7 @@ import type {LinkStore} from '../store/link-store.js'
 import type {KeyValueStore, OutboxStore} from '../store/types.js'
 import {UserError} from '../user-error.js'
 import {findWebhookSecret, secretStoreError, unreachableSecretStore} from './webhook-secret.js'
-import {resolveWebhookBase, SECRET_VAR, webhookPath} from './webhook-url.js'
+import {checkPathPrefix, resolveWebhookBase, SECRET_VAR, webhookPath} from './webhook-url.js'
 
 /** Said at start and in the README: operators lose hours to a webhook that silently swallows getUpdates. */
 export const WEBHOOK_EXCLUDES_POLLING =
@@ -83,6 +83,8 @@ export interface RunningServe {
 /** `webhook serve`: opens the bots (getMe each), then listens. Nothing about the webhook registration changes. */
 export async function startServe(request: ServeRequest, options: ServeOptions): Promise<RunningServe> {
   const env = options.env ?? process.env
+  // Checked before anything is opened: a prefix no request can match would make every update a 404.
+  const pathPrefix = request.pathPrefix === undefined ? basePath(env) : checkPathPrefix(request.pathPrefix)
   const stateDir = resolveStateDir(request.stateDir, env)
   // Mute writes where `alert` reads: the shared store (Redis for a fleet) when one is configured, else the files.
   let {muter, keyValue, links, statusSections} = options
@@ -134,7 +136,7 @@ export async function startServe(request: ServeRequest, options: ServeOptions): 
       env,
       statusSections,
     }
-    const running = await listen(request, options, {bots, warnings, context, secret: secret?.value, closeStore, pathPrefix: request.pathPrefix ?? basePath(env)})
+    const running = await listen(request, options, {bots, warnings, context, secret: secret?.value, closeStore, pathPrefix})
     releaseWarnings()
     return outbox ? {...running, outbox} : running
   } catch (error) {

@@ -12,6 +12,8 @@ export const SECRET_VAR = 'TELEGRAM_WEBHOOK_SECRET'
 
 /** Telegram posts to these ports only; '' is the scheme's default port (443 for https). */
 const TELEGRAM_PORTS = new Set(['', '443', '80', '88', '8443'])
+/** A path ending with the webhook's own (`/tg/api/telegram/webhook/1/`): the base or prefix given with it. */
+const WEBHOOK_TAIL = /\/api\/telegram\/webhook(?:\/[^/]+)?\/*$/
 const SECRET_SHAPE = /^[A-Za-z0-9_-]{1,256}$/
 
 export interface WebhookBase {
@@ -68,12 +70,30 @@ function checkBaseUrl(source: string, text: string): URL {
   }
   // The webhook's own URL given as the base got the path twice. Refused, not stripped: the base's path is also the
   // prefix `serve` routes under, and a guess taken in one door and not the other splits register from serve.
-  const webhookTail = /\/api\/telegram\/webhook(?:\/[^/]+)?\/*$/.exec(url.pathname)
+  const webhookTail = WEBHOOK_TAIL.exec(url.pathname)
   if (webhookTail) {
     const site = `${url.origin}${url.pathname.slice(0, webhookTail.index)}`
     throw new UserError(`${source}: give the site's base URL (${site}): ${WEBHOOK_PATH_PREFIX}<bot_id>/ is added to it, got ${JSON.stringify(text)}`)
   }
   return url
+}
+
+/**
+ * `--path-prefix` as `serve` routes it (`/tg/` → `/tg`, '' for none): a path, as the URL parser would leave it. Anything
+ * else (`tg`, the base URL itself, `..`, a query) made a route no request matches: every update a 404, and serve silent.
+ */
+export function checkPathPrefix(value: string): string {
+  const prefix = value.trim().replace(/\/+$/, '')
+  if (prefix === '') return ''
+  const asParsed = /^\/[^?#\s\\]*$/.test(prefix) ? new URL(prefix, 'http://localhost').pathname : undefined
+  if (asParsed !== prefix) {
+    throw new UserError(`--path-prefix: expected the path your proxy keeps before ${WEBHOOK_PATH_PREFIX}, like /tg, got ${JSON.stringify(value)}`)
+  }
+  const webhookTail = WEBHOOK_TAIL.exec(prefix)
+  if (webhookTail) {
+    throw new UserError(`--path-prefix: give the path before ${WEBHOOK_PATH_PREFIX} (${prefix.slice(0, webhookTail.index) || '/'}): serve adds it, got ${JSON.stringify(value)}`)
+  }
+  return prefix
 }
 
 /** `<base>/api/telegram/webhook/<botId>/`, keeping a path the base may have (`https://ops.example.com/tg`). */
