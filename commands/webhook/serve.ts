@@ -14,7 +14,7 @@ export default class WebhookServe extends BaseCommand<typeof WebhookServe, void>
 
 The secret is TELEGRAM_WEBHOOK_SECRET, else the one webhook register generated and stored; without either it refuses to start (unless --insecure-no-secret). A stored secret on a Redis store that does not answer is not read from this host's files: serve exits 3 (unless --insecure-no-secret), and is started again once Redis answers. Put it behind your https proxy and point Telegram at it with webhook register. A webhook and getUpdates exclude each other: while one is registered, discover cannot read updates.
 
-Stops on SIGINT or SIGTERM after finishing queued updates (--drain-seconds; those not started by then are kept in the store for the next serve). With --json, prints one JSON object a line: started (url, port, bots, keptAtStart), update (each handled update), error (each refused request or failed update), stopping, stopped (updates, kept).
+Stops on SIGINT or SIGTERM after finishing queued updates (--drain-seconds; those not started by then are kept in the store for the next serve); a second signal stops waiting and keeps them at once, a third ends the process. With --json, prints one JSON object a line: started (url, port, bots, keptAtStart), update (each handled update), error (each refused request or failed update), stopping (again: true for a second signal), stopped (updates, kept).
 
 Guarantee: one reply per accepted update (a repeated update_id is skipped), within Telegram's limits through the rate limiter every door shares; a reply that still fails after retries is logged, not queued. Not guaranteed: updates Telegram gave up on while serve was down.`
 
@@ -83,10 +83,7 @@ Guarantee: one reply per accepted update (a repeated update_id is skipped), with
     })
     // Listening before the first line is printed: a service manager that stops serve as soon as it speaks would
     // otherwise end it by the default action of the signal, before its handlers were there.
-    const stopSignal = new Promise<string>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'))
-      process.once('SIGTERM', () => resolve('SIGTERM'))
-    })
+    const signals = stopSignals()
     lines.flush()
     for (const warning of running.warnings) this.warnLine(warning)
     this.log(`Note: ${WEBHOOK_EXCLUDES_POLLING}`)
@@ -95,11 +92,19 @@ Guarantee: one reply per accepted update (a repeated update_id is skipped), with
     this.log(`listening on ${running.server.url}`)
     if (metrics) this.log(`metrics on ${metrics.url}`)
     this.jsonEvent('started', {url: running.server.url, port: running.server.port, bots: running.bots.map(servedBotFields), ...(metrics ? {metrics: metrics.url} : {}), keptAtStart: running.keptAtStart, warnings: running.warnings})
-    const signal = await stopSignal
+    const signal = await signals.first
     lines.flush()
     this.log(`${signal}: finishing queued updates`)
     this.jsonEvent('stopping', {signal})
-    const {kept, abandoned} = await running.close()
+    const hurry = new AbortController()
+    void signals.second.then((again) => {
+      lines.flush()
+      this.log(`${again} again: not waiting for queued updates; those not started are kept for the next serve`)
+      this.jsonEvent('stopping', {signal: again, again: true})
+      hurry.abort()
+    })
+    const {kept, abandoned} = await running.close(hurry.signal)
+    signals.stopListening()
     await metrics?.close()
     lines.flush()
     if (kept > 0) this.log(`kept ${kept} updates not handled within --drain-seconds: the next webhook serve handles them`)
@@ -113,4 +118,33 @@ Guarantee: one reply per accepted update (a repeated update_id is skipped), with
       process.exit()
     }
   }
+}
+
+
+/**
+ * SIGINT and SIGTERM from the start of serving to its end, through one listener that stays: between two listeners there
+ * was a moment without any, when a signal ended the process by its default action. The first stops serving; the second
+ * (Ctrl-C again) ends the wait for queued updates, and what was not started is kept as at the end of --drain-seconds
+ * (before, it ended the process and updates Telegram had its 200 for were lost); a third ends the process.
+ */
+function stopSignals(): {first: Promise<NodeJS.Signals>; second: Promise<NodeJS.Signals>; stopListening(): void} {
+  const names = ['SIGINT', 'SIGTERM'] as const
+  const received: Array<(name: NodeJS.Signals) => void> = []
+  const first = new Promise<NodeJS.Signals>((resolve) => received.push(resolve))
+  const second = new Promise<NodeJS.Signals>((resolve) => received.push(resolve))
+  let count = 0
+  const stopListening = () => {
+    for (const name of names) process.off(name, onSignal)
+  }
+  function onSignal(name: NodeJS.Signals): void {
+    const next = received[count++]
+    if (next !== undefined) {
+      next(name)
+      return
+    }
+    stopListening()
+    process.kill(process.pid, name)
+  }
+  for (const name of names) process.on(name, onSignal)
+  return {first, second, stopListening}
 }

@@ -75,9 +75,10 @@ export interface RunningServe {
   /**
    * Stops the server: queued updates finish within the drain time; those not started by then are kept in the store
    * (counted in `kept`), those still being handled are named in an error line (counted in `abandoned`: their calls
-   * still hold the process). Then the store connection.
+   * still hold the process). Then the store connection. `cutShort` ends the wait for queued updates early (a second
+   * signal): the rest is kept as at the end of the drain time.
    */
-  close(): Promise<{kept: number; abandoned: number}>
+  close(cutShort?: AbortSignal): Promise<{kept: number; abandoned: number}>
 }
 
 /** `webhook serve`: opens the bots (getMe each), then listens. Nothing about the webhook registration changes. */
@@ -208,12 +209,12 @@ async function listen(request: ServeRequest, options: ServeOptions, {bots, warni
     bots,
     warnings,
     keptAtStart,
-    close: async () => {
+    close: async (cutShort) => {
       clearInterval(pruning)
       try {
         // Before the server stops: what a look takes in the meantime is queued, then handled or kept like the rest.
         await kept.stop()
-        const left = await server.close(request.drainMs)
+        const left = await server.close(request.drainMs, cutShort)
         if (left.running.length > 0) {
           const ids = left.running.map(({update}) => update.update_id).join(', ')
           options.logError(`webhook: stopped while handling update ${ids}: what it was replying may not have gone out`)

@@ -57,13 +57,20 @@ export class UpdateQueue<Item = undefined> {
     }
   }
 
-  /** Resolves true once every task has finished, or false when `timeoutMs` passed first. */
-  drain(timeoutMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+  /** Resolves true once every task has finished, or false when `timeoutMs` passed first or `cutShort` aborted. */
+  drain(timeoutMs = Number.POSITIVE_INFINITY, cutShort?: AbortSignal): Promise<boolean> {
     if (this.#pending === 0) return Promise.resolve(true)
+    if (cutShort?.aborted) return Promise.resolve(false)
     return new Promise((resolve) => {
-      const timer = Number.isFinite(timeoutMs) ? setTimeout(() => resolve(false), timeoutMs) : undefined
+      const giveUp = () => {
+        clearTimeout(timer)
+        resolve(false)
+      }
+      const timer = Number.isFinite(timeoutMs) ? setTimeout(giveUp, timeoutMs) : undefined
+      cutShort?.addEventListener('abort', giveUp, {once: true})
       this.#idleWaiters.push(() => {
         clearTimeout(timer)
+        cutShort?.removeEventListener('abort', giveUp)
         resolve(true)
       })
     })

@@ -87,10 +87,11 @@ export interface WebhookServer {
   /** Queues an update that a stopped server kept (see `close`); false when its bot is not served here, or it came here too. */
   handleKept(kept: QueuedUpdate): boolean
   /**
-   * Stops accepting, waits up to `graceMs` for queued updates, then closes every connection and returns the updates
-   * that did not finish: Telegram has them answered, so only the caller can keep them. @default 10000
+   * Stops accepting, waits up to `graceMs` for queued updates (no longer once `cutShort` aborts: an operator's second
+   * Ctrl-C), then closes every connection and returns the updates that did not finish: Telegram has them answered, so
+   * only the caller can keep them. @default 10000
    */
-  close(graceMs?: number): Promise<LeftUpdates>
+  close(graceMs?: number, cutShort?: AbortSignal): Promise<LeftUpdates>
 }
 
 /** An accepted update's answer: an empty 200, as Telegram needs nothing more. */
@@ -274,10 +275,10 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
       enqueue(bot, webhookId, update)
       return true
     },
-    async close(graceMs = 10_000) {
+    async close(graceMs = 10_000, cutShort) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
-      await Promise.all([...queues.values()].map((queue) => queue.drain(graceMs)))
+      await Promise.all([...queues.values()].map((queue) => queue.drain(graceMs, cutShort)))
       const left: LeftUpdates = {waiting: [], running: []}
       for (const queue of queues.values()) {
         const {waiting, running} = queue.stop()

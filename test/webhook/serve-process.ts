@@ -29,6 +29,10 @@ export interface ServeProcess {
   countLines(pattern: RegExp, stream?: 'stdout' | 'stderr'): number
   /** Sends SIGTERM and waits for the exit. */
   stop(): Promise<{exitCode: number | null; stdout: string; stderr: string}>
+  /** Sends a signal without waiting. */
+  kill(signal: NodeJS.Signals): void
+  /** Waits for the exit, sending nothing. */
+  exited(): Promise<{exitCode: number | null; stdout: string; stderr: string}>
 }
 
 export async function startServeProcess(cli: CliSandbox, args: string[], env: Record<string, string | undefined> = {}): Promise<ServeProcess> {
@@ -111,6 +115,12 @@ export async function startServeProcess(cli: CliSandbox, args: string[], env: Re
       if (child.exitCode === null) child.kill('SIGTERM')
       const exitCode = await exited
       return {exitCode, stdout: output.stdout, stderr: output.stderr}
+    },
+    kill(signal) {
+      child.kill(signal)
+    },
+    async exited() {
+      return {exitCode: await exited, stdout: output.stdout, stderr: output.stderr}
     },
   }
 }
