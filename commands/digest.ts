@@ -69,7 +69,9 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 T
     // out (read as fine). Names only: a `${VAR}` of a URL is monitor run's to have. A named file that is missing, or
     // a file with a mistake, is exit 2 before anything is read or sent.
     const {locateMonitors, monitoredCheckNames} = await import('../src/monitor/load-monitors.js')
-    const monitored = await monitoredCheckNames(locateMonitors(flags.file), {stateDir: resolveStateDir(flags['state-dir']), debug: this.debugLine})
+    const location = locateMonitors(flags.file)
+    const {existsSync} = await import('node:fs')
+    const monitored = location.explicit || existsSync(location.path) ? await monitoredCheckNames(location, {stateDir: resolveStateDir(flags['state-dir']), debug: this.debugLine}) : undefined
     // The history `monitor run` wrote wherever it wrote it (the files, or Redis for a fleet); the throttle and outbox
     // alerts use.
     // The store's warnings wait for the check below: "using the file store until it is back" is not what happens

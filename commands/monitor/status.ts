@@ -30,7 +30,7 @@ export default class MonitorStatus extends BaseCommand<typeof MonitorStatus, Mon
 
   public async run(): Promise<MonitorStatusResult> {
     const {flags} = this
-    const [{loadMonitors, locateMonitors}, fleet, {statusRows, statusTable}, {describeFailure}] = await Promise.all([
+    const [{monitoredCheckNames, locateMonitors}, fleet, {statusRows, statusTable}, {describeFailure}] = await Promise.all([
       import('../../src/monitor/load-monitors.js'),
       import('../../src/monitor/fleet/index.js'),
       import('../../src/monitor/status.js'),
@@ -55,9 +55,10 @@ export default class MonitorStatus extends BaseCommand<typeof MonitorStatus, Mon
     for (const line of held) this.warnLine(line)
     held = undefined
     // Read once, for the page and the table; from the parse cache while the file is the one `monitor run` read.
+    // Names only: status runs no check, so a `${PAY_TOKEN}` the checks send need not be set where it runs (cron).
     const location = locateMonitors(flags.file)
-    const monitors = loadMonitors(location, process.env, {stateDir: runtime.stateDir, debug: this.debugLine}).then(
-      (config) => ({ok: true as const, checks: config.checks}),
+    const monitors = monitoredCheckNames(location, {stateDir: runtime.stateDir, debug: this.debugLine}).then(
+      (names) => ({ok: true as const, checks: names.map((name) => ({name}))}),
       (error: unknown) => ({ok: false as const, error}),
     )
     // Only a missing file at the default place leaves the state's checks alone, with a warning: a file that was named

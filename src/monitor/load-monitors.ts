@@ -79,12 +79,11 @@ export async function loadMonitors(location: MonitorsLocation, env: Env = proces
 }
 
 /**
- * The names of the checks of the monitors file(s), validated as `loadMonitors` does but with nothing filled in from
- * the environment: what `digest` lists, run where `${PAYMENTS_URL}` may well not be set. Undefined when there is no
- * file at the default place (a file that was named and is missing, or one with a mistake, throws).
+ * The names of the checks of the monitors file(s), validated as `loadMonitors` does (it throws as it does) but with
+ * nothing filled in from the environment: what `digest` and `monitor status` list, which run no check, where
+ * `${PAYMENTS_URL}` may well not be set.
  */
-export async function monitoredCheckNames(location: MonitorsLocation, options: LoadMonitorsOptions = {}): Promise<string[] | undefined> {
-  if (!location.explicit && !(await stat(location.path).then(() => true, () => false))) return undefined
+export async function monitoredCheckNames(location: MonitorsLocation, options: LoadMonitorsOptions = {}): Promise<string[]> {
   const names: string[] = []
   for (const file of await filesOf(location)) names.push(...(await readMonitorsFile(file, options)).data.checks.map((check) => check.name))
   return names

@@ -22,7 +22,7 @@ export interface StatusRow {
 }
 
 /** The rows: the file's checks in its order (when it could be read), then any other check the state knows. */
-export function statusRows(state: MonitorState, checks?: readonly CheckSpec[]): StatusRow[] {
+export function statusRows(state: MonitorState, checks?: readonly Pick<CheckSpec, 'name'>[]): StatusRow[] {
   const rows: StatusRow[] = []
   const seen = new Set<string>()
   const rowOf = (name: string, configured: boolean): StatusRow => {

@@ -20,7 +20,7 @@ export interface WriteStatusPageOptions {
   /** A fleet's store: each host's last pass is shown. */
   fleet?: {kv: KeyValueStore}
   /** The monitors file's checks, in its order (those never run show as not run yet). @default the state's checks */
-  checks?: readonly CheckSpec[]
+  checks?: readonly Pick<CheckSpec, 'name'>[]
   /** Kept between redraws (a watch): finished days are read once. @default a new one */
   days?: HistoryDays
   /** @default Date.now() */
@@ -44,7 +44,7 @@ export async function writeStatusPage(path: string, options: WriteStatusPageOpti
  */
 export function statusPageWriter(path: string, source: Pick<WriteStatusPageOptions, 'store' | 'fleet'>, options: {softFail?: boolean} = {}) {
   const days = new HistoryDays()
-  return async (checks?: readonly CheckSpec[]): Promise<string[]> => {
+  return async (checks?: readonly Pick<CheckSpec, 'name'>[]): Promise<string[]> => {
     try {
       return await writeStatusPage(path, {...source, days, ...(checks ? {checks} : {})})
     } catch (error) {

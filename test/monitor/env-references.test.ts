@@ -71,3 +71,26 @@ describe('${VAR} in what a check connects to', () => {
     })
   })
 })
+
+// `monitor status` (and its --html page from cron) runs no check: the secrets the checks send are monitor run's to
+// have. Refusing with exit 2 where ${PAY_TOKEN} is not set left the page stale and the table unreadable.
+describe('monitor status of a file whose checks take ${VAR}', () => {
+  it('shows the table and writes the page without the variables set; monitor run still needs them', async () => {
+    const file = monitorsFile(`  - {name: pay, type: http, url: "${server.url}/health", headers: {Authorization: "Bearer \${PAY_TOKEN}"}}\n  - {name: whole, type: http, url: "\${HEALTH_URL}"}\n  - {name: later, type: tcp, host: "\${DB_HOST}", port: 5432}\n`)
+    const run = await world.run(['monitor', 'run', '--file', file, '--check', 'pay'], {env: {PAY_TOKEN: 'tok-8c2f1e9a', HEALTH_URL: `${server.url}/h`, DB_HOST: '127.0.0.1'}})
+    expect(run.exitCode).toBe(0)
+    const status = await world.run(['monitor', 'status', '--file', file])
+    expect([status.exitCode, status.stderr]).toEqual([0, ''])
+    expect(status.stdout.split('\n').slice(1, 4).map((line) => line.split(/\s+/).slice(0, 2))).toEqual([
+      ['pay', 'up'],
+      ['whole', 'pending'],
+      ['later', 'pending'],
+    ])
+    const page = join(world.cli.env.HOME!, 'www', 'index.html')
+    expect((await world.run(['monitor', 'status', '--file', file, '--html', page])).exitCode).toBe(0)
+    // A file with a mistake is still exit 2.
+    writeFileSync(file, 'checks:\n  - {name: pay, type: htp}\n')
+    expect((await world.run(['monitor', 'status', '--file', file])).exitCode).toBe(2)
+    expect((await dryRun(monitorsFile('  - {name: pay, type: http, url: "${HEALTH_URL}"}\n'), {})).stderr).toMatch(/HEALTH_URL\} is not set/)
+  })
+})
