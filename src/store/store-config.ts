@@ -81,6 +81,11 @@ export function parseStoreValue(value: string, source: string, where = source): 
   for (const name of url.searchParams.keys()) {
     if (!QUERY_SETTINGS.includes(name)) throw new UserError(`${where}: ?${name}= is not a setting of the store URL (it takes db, username, password and family)`)
   }
+  // The client reads the path and ignores ?db= beside it: `/5?db=7` quietly meant 5.
+  const queryDatabase = url.searchParams.get('db')
+  if (url.pathname !== '' && url.pathname !== '/' && queryDatabase !== null && queryDatabase !== database) {
+    throw new UserError(`${where}: the database is given twice (${url.pathname} and ?db=${queryDatabase}): keep one`)
+  }
   // A link setting, not one of our timeouts: ?family=6 reaches a Redis on an IPv6-only private network (Fly.io's).
   const family = url.searchParams.get('family')
   if (family !== null && !['0', '4', '6'].includes(family)) throw new UserError(`${where}: ?family= is 4 or 6 (the address family), got ${JSON.stringify(family)}`)

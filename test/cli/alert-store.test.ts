@@ -83,6 +83,15 @@ describe('FASTPAY_TG_STORE with a database', () => {
     expect(callsOf(world.api, 'sendMessage')).toHaveLength(0)
   })
 
+  // The client takes the path and ignores ?db=: `/5?db=7` wrote into database 5, though the user may have meant 7.
+  it.for(['/5?db=7', '/0?db=3', '/2?db=abc'])('refuses %s (two databases) in one line naming the variable, exit 2, with nothing sent', async (path, context) => {
+    if (!available.redis) return context.skip(available.skip)
+    const result = await world.run(['alert', 'Disk full', '--no-host'], {env: {...asAlerts, FASTPAY_TG_STORE: storeUrl(path)}})
+    const [, after, query] = /^\/(\w+)\?db=(\w+)$/.exec(path)!
+    expectUsageError(result, `Error: env FASTPAY_TG_STORE: the database is given twice (/${after} and ?db=${query}): keep one`)
+    expect(callsOf(world.api, 'sendMessage')).toHaveLength(0)
+  })
+
   // ioredis takes any ?name=value as a client option over ours: ?connectTimeout=abc crashed the run with a stack trace;
   // ?commandTimeout=600000 let a Redis that stopped answering hold every alert for ten minutes instead of five seconds.
   it.for(['?connectTimeout=abc', '?commandTimeout=600000', '?enableOfflineQueue=true', '?db=2&keyPrefix=x'])(
