@@ -45,6 +45,20 @@ describe('a Redis that accepts the connection and never answers', () => {
     expect(store?.detail).toMatch(/unreachable \(connect timed out after 2000 ms\)/)
   })
 
+  // rediss:// to a Redis without TLS ends the same way (the server waits for a command line that never comes): the
+  // line said only "connect ETIMEDOUT", and nothing pointed at the scheme.
+  it('alert over rediss://: the warning line asks whether that port speaks TLS', async () => {
+    const tls = url.replace(/^redis:/, 'rediss:')
+    const result = await world.run(['alert', 'Ledger lag', '--no-host'], {env: {...asAlerts, FASTPAY_TG_STORE: tls}})
+    expect([result.exitCode, result.stdout]).toEqual([0, `sent to ${ON_CALL.id}: message 1`])
+    expect(result.stderr).toMatch(
+      /^Warning: store rediss:\/\/127\.0\.0\.1:\d+\/0 unreachable \(connect ETIMEDOUT; rediss:\/\/ is TLS: does that port speak TLS\?\); using the file store in .+ until it is back$/,
+    )
+    const health = await world.run(['health', '--json'], {env: {...asAlerts, FASTPAY_TG_STORE: tls}})
+    const store = (JSON.parse(health.stdout) as {items: Array<{check: string; detail: string}>}).items.find((item) => item.check === 'store')
+    expect(store?.detail).toContain('unreachable (connect ETIMEDOUT; rediss:// is TLS: does that port speak TLS?)')
+  })
+
   it('alert: sent once from this host, one warning line naming the timeout', async () => {
     const result = await world.run(['alert', 'Ledger lag', '--no-host'], {env: {...asAlerts, FASTPAY_TG_STORE: url}})
     expect([result.exitCode, result.stdout]).toEqual([0, `sent to ${ON_CALL.id}: message 1`])

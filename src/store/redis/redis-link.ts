@@ -85,7 +85,7 @@ export class RedisLink {
 
   /** Why Redis was last found unreachable. */
   get problem(): string | undefined {
-    return this.#downSince === undefined ? undefined : this.#lastError
+    return this.#downSince === undefined || this.#lastError === undefined ? undefined : `${this.#lastError}${this.#tlsHint(this.#lastError)}`
   }
 
   /** When Redis refused the URL's credentials: what to say after the store's name (why, and where to fix it). */
@@ -131,7 +131,12 @@ export class RedisLink {
     if (this.#downSince !== undefined) return
     this.#downSince = this.#now()
     const refusal = this.refusal
-    this.#onDown(redact(`store ${this.display} ${refusal ?? `unreachable (${reason})`}`), refusal !== undefined)
+    this.#onDown(redact(`store ${this.display} ${refusal ?? `unreachable (${this.problem ?? reason})`}`), refusal !== undefined)
+  }
+
+  // rediss:// to a Redis without TLS only times out (the server waits for a command line that never comes).
+  #tlsHint(reason: string): string {
+    return this.redis.options.tls !== undefined && /ETIMEDOUT|timed out/.test(reason) ? '; rediss:// is TLS: does that port speak TLS?' : ''
   }
 
   #reasonFor(error: unknown): string {
@@ -146,7 +151,7 @@ export class RedisLink {
 
   /** Round trip of a PING, or why there was none. Tries to connect even within `retryAfterMs`. */
   async ping(): Promise<{latencyMs: number} | {problem: string}> {
-    if (!(await this.available({force: true}))) return {problem: this.#lastError ?? 'not connected'}
+    if (!(await this.available({force: true}))) return {problem: this.problem ?? 'not connected'}
     const startedAt = performance.now()
     try {
       await this.redis.ping()
@@ -154,7 +159,7 @@ export class RedisLink {
     } catch (error) {
       if (!isRedisUnavailable(error)) throw error
       this.markDown(error)
-      return {problem: this.#lastError ?? oneLine(error)}
+      return {problem: this.problem ?? oneLine(error)}
     }
   }
 
