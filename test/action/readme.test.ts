@@ -30,9 +30,9 @@ describe('README: the GitHub Action section', () => {
     for (const name of inputs) expect(table.split(`| \`${name}\` |`)).toHaveLength(2)
   })
 
-  it('shows complete workflows for push deploys, deployment_status, and fork-safe pull request previews', () => {
+  it('shows complete workflows for push deploys, deployment_status, fork-safe pull request previews, and across jobs', () => {
     const triggers = workflows().map((workflow) => (typeof workflow.on === 'string' ? workflow.on : Object.keys(workflow.on as object)[0]))
-    expect(triggers).toEqual(['push', 'deployment_status', 'pull_request'])
+    expect(triggers).toEqual(['push', 'deployment_status', 'pull_request', 'push'])
     const [, deployment, preview] = workflows()
     const step = (workflow: (typeof deployment), index = 0) => workflow!.jobs[Object.keys(workflow!.jobs)[0]!]!.steps.filter((s) => s.uses?.startsWith('fastpay/fastpay-tg'))[index]!
     // deployment_status: no status input, the state decides.
