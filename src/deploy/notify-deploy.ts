@@ -16,7 +16,7 @@ import type {MessageRef} from './message-ids.js'
 import {sendAttachments} from './notice-attachments.js'
 import {noticeChats, pairTargets} from './notice-targets.js'
 import {type NoticeFacts, noticeValues, renderDefaultNotice, renderReply} from './notice-values.js'
-import {type ChatNotice, publishNotice, replyToNotices} from './publish-notice.js'
+import {type ChatNotice, publishOrPlain, replyToNotices} from './publish-notice.js'
 import {type DeployStatus, repliesFor} from './status.js'
 import {renderTemplate} from './template.js'
 import {type NoticeThrottle, throttleNotice} from './throttle-notice.js'
@@ -131,12 +131,13 @@ export async function notifyDeploy(request: DeployNoticeRequest): Promise<Deploy
     const limiter = limiterFor(client)
     const threadId = session.resolved.threadId?.value
     const targets = await pairTargets(client, chatIds, refs, migrations)
-    const notices = await publishNotice(
+    const {notices, warnings: plainWarnings} = await publishOrPlain(
       client,
       targets,
       {text, parseMode: options.parseMode, silent: options.silent, threadId, linkPreview: options.linkPreview, protect: options.protect},
       {limiter, migrations, describeError},
     )
+    warnings.push(...plainWarnings)
     if (notices.every((notice) => !notice.ok)) warnings.push(...((await throttle?.release()) ?? []))
     for (const notice of notices) {
       // A chat where the new message failed too is reported with the failures.

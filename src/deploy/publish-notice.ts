@@ -2,7 +2,7 @@ import type {BotApiClient} from '../api/index.js'
 import {isTelegramApiError} from '../api/index.js'
 import type {ChatId} from '../config/index.js'
 import {describeFailure, type FailureDescription, type Outcome} from '../describe-failure.js'
-import type {ParseMode} from '../format/index.js'
+import {htmlToPlainText, type ParseMode} from '../format/index.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {ChatMigrations} from '../send/migrations.js'
 import type {MessageRef} from './message-ids.js'
@@ -55,6 +55,10 @@ export interface PublishOptions {
 
 // Telegram's answer when the text is already what we asked for (a step re-run, two steps with the same status).
 const NOT_MODIFIED = /message is not modified/i
+// Telegram's answer to markup it cannot read: a new message with the same text would be refused the same way.
+const MARKUP_REFUSED = /(can't parse entities.*?)\)?$/i
+
+const markupRefusal = (failure: FailureDescription) => (failure.telegramErrorCode === 400 ? MARKUP_REFUSED.exec(failure.message)?.[1] : undefined)
 
 /**
  * Puts a notice in every chat: edits the chat's earlier message when the target names one, and sends a new message
@@ -96,7 +100,9 @@ export async function publishNotice(
         // Out of time or unreachable: a new message would fail the same way. A 429 the client did not wait out is
         // Telegram asking for a pause, not a lost message: edits have their own limits, so a new message may well go
         // through and leave the chat with two notices. The message stays known, and the next status edits it.
-        if (failure.code === 'unreachable' || failure.telegramErrorCode === 429) return {chatId, ok: false, migratedTo: moved(), error: failure}
+        if (failure.code === 'unreachable' || failure.telegramErrorCode === 429 || markupRefusal(failure)) {
+          return {chatId, ok: false, migratedTo: moved(), error: failure}
+        }
         editError = failure.message
       }
     }
@@ -120,6 +126,30 @@ export async function publishNotice(
   }
 
   return Promise.all(targets.map(publish))
+}
+
+/**
+ * publishNotice, then, in the chats where Telegram refused the HTML ("can't parse entities": a `<` pasted into a
+ * message), the same words as plain text: the notice matters more than its formatting. One warning per such chat.
+ */
+export async function publishOrPlain(
+  client: BotApiClient,
+  targets: readonly NoticeTarget[],
+  message: NoticeMessage,
+  options: PublishOptions = {},
+): Promise<{notices: ChatNotice[]; warnings: string[]}> {
+  const notices = await publishNotice(client, targets, message, options)
+  const refused = message.parseMode === 'HTML' ? notices.flatMap((notice, index) => (!notice.ok && markupRefusal(notice.error) ? [index] : [])) : []
+  if (refused.length === 0) return {notices, warnings: []}
+  const plain = {...message, text: htmlToPlainText(message.text), parseMode: undefined}
+  const again = await publishNotice(client, refused.map((index) => targets[index]!), plain, options)
+  const warnings = refused.map((index, at) => {
+    const notice = notices[index]!
+    const reason = notice.ok ? '' : markupRefusal(notice.error)
+    notices[index] = again[at]!
+    return `chat ${String(notice.chatId)}: Telegram refused the notice's HTML (${reason}): sent as plain text`
+  })
+  return {notices, warnings}
 }
 
 export interface ReplyOptions {
