@@ -81,6 +81,12 @@ Exit codes: 0 all delivered, 1 Telegram refused a chat, 2 bad input or config, 3
     const replyMarkup = flags.button?.length ? buildInlineKeyboard(flags.button) : undefined
     const mediaFlag: 'photo' | 'document' | undefined = flags.photo !== undefined ? 'photo' : flags.document !== undefined ? 'document' : undefined
     const mediaValue = flags.photo ?? flags.document
+    // Either would otherwise be dropped without a word: --caption wins over TEXT and --file, and makes plain text.
+    if (flags.caption !== undefined) {
+      if (!mediaFlag) throw new UserError('--caption: only a --photo or --document has a caption; give the text as TEXT')
+      if (args.text !== undefined) throw new UserError('--caption and TEXT: give the caption in one place, not both')
+      if (flags.file !== undefined) throw new UserError('--caption and --file: give the caption in one place, not both')
+    }
     const text =
       flags.caption ??
       (await readText({

@@ -7,7 +7,7 @@ import {execa} from 'execa'
 import {describe, expect, it} from 'vitest'
 
 import {parseTelegramHtml} from '../fake-bot-api/server.js'
-import {ALERTS_BOT, callsOf, jsonOf, ON_CALL, OPS_FORUM, STATUS_CHANNEL, useCliWorld, writeRegistry} from './fixture.js'
+import {ALERTS_BOT, callsOf, expectUsageError, jsonOf, ON_CALL, OPS_FORUM, STATUS_CHANNEL, useCliWorld, writeRegistry} from './fixture.js'
 
 const world = useCliWorld()
 const BIN = join(import.meta.dirname, '../../bin/run.js')
@@ -134,6 +134,20 @@ describe('a file from a shell loop: stdin is not the caption unless asked for', 
     const result = await world.run(['send', ...asAlerts, '--chat', String(ON_CALL.id), '--document', path, '-'], {input: 'nightly report'})
     expect(result).toEqual({stdout: 'sent to 4242: message 1', stderr: '', exitCode: 0})
     expect(callsOf(world.api, 'sendDocument')[0]!.params).toMatchObject({caption: 'nightly report'})
+  })
+})
+
+describe('--caption: one place for the caption, nothing dropped', () => {
+  it.each([
+    ['with TEXT too', ['--document', 'REPORT', '--caption', 'Nightly report', 'settled 1,204 payments'], 'Error: --caption and TEXT: give the caption in one place, not both'],
+    ['with --file too', ['--document', 'REPORT', '--caption', 'Nightly report', '--file', 'REPORT'], 'Error: --caption and --file: give the caption in one place, not both'],
+    ['without a photo or document', ['--caption', 'Nightly report'], 'Error: --caption: only a --photo or --document has a caption; give the text as TEXT'],
+  ])('%s: one line, exit 2, nothing sent', async (_case, args, line) => {
+    const path = join(world.cli.env.HOME!, 'report.csv')
+    writeFileSync(path, 'id,amount\n1,100\n')
+    const result = await world.run(['send', ...asAlerts, '--chat', String(ON_CALL.id), ...args.map((arg) => (arg === 'REPORT' ? path : arg))])
+    expectUsageError(result, line)
+    expect(world.api.requests).toEqual([])
   })
 })
 
