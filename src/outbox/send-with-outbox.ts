@@ -11,7 +11,6 @@ import type {OutgoingMessage} from '../send/outgoing-message.js'
 import {redact} from '../redact.js'
 import type {HeldEntry, OutboxEntry, SpooledMedia, SpooledMessage} from '../store/outbox-types.js'
 import type {OutboxStore} from '../store/types.js'
-import {deliverPartsOrSpool} from './deliver-parts.js'
 import {copyIntoOutbox, type OutboxFileCopy, removeStrayCopies} from './spooled-file.js'
 
 export interface DeliverOrSpoolOptions {
@@ -66,8 +65,8 @@ export interface DeliverOrSpoolResult {
 export async function deliverOrSpool(options: DeliverOrSpoolOptions): Promise<DeliverOrSpoolResult> {
   const {message} = options
   const notNow = options.notNow ?? []
-  const send = (chatIds: ReadonlyArray<number | string>, chatDone?: DeliverOptions['onChatDone']) =>
-    deliverToChats(options.client, chatIds.filter((chatId) => !notNow.some((other) => sameChatId(other, chatId))), message, {
+  const send = (chatIds: ReadonlyArray<number | string>, chatDone?: DeliverOptions['onChatDone'], what: SpooledMessage = message) =>
+    deliverToChats(options.client, chatIds.filter((chatId) => !notNow.some((other) => sameChatId(other, chatId))), what, {
       ...(options.limiter ? {limiter: options.limiter} : {}),
       ...(options.migrations ? {migrations: options.migrations} : {}),
       ...(chatDone ? {onChatDone: chatDone} : {}),
@@ -91,7 +90,8 @@ export async function deliverOrSpool(options: DeliverOrSpoolOptions): Promise<De
   let deliveries: ChatDelivery[] = []
   try {
     const flushed = await options.outbox.deliverHeld(held, async (entry, chatDone) => {
-      deliveries = await send(entry.chatIds, tellEach(chatDone, options.onChatDone))
+      // The entry's message: it says which parts the chats already have (see OutboxEntry.partsSent).
+      deliveries = await send(entry.chatIds, tellEach(chatDone, options.onChatDone), entry.message)
       return deliveries
     })
     if (flushed.pending.length === 0) return finished(deliveries)
@@ -165,7 +165,7 @@ export async function sendWithOutbox(options: SendWithOutboxOptions): Promise<De
   }
   const {media: _media, text, ...fields} = message
   try {
-    return await deliverPartsOrSpool({
+    return await deliverOrSpool({
       ...rest,
       message: {...fields, text: text ?? '', ...(media ? {media} : {})},
       // Kept before the entry is written, so that a signal between the two cannot take the file from a written entry;

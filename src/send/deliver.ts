@@ -43,6 +43,8 @@ export function tellEach(...listeners: Array<DeliverOptions['onChatDone'] | unde
 interface Parts {
   caption?: string
   texts: string[]
+  /** The chats already have the photo or document (see OutgoingMessage.skipParts): only texts go. */
+  mediaSent?: boolean
 }
 
 /**
@@ -73,7 +75,7 @@ export async function deliverToChats(
     throw new TypeError('deliverToChats: a stream can be uploaded to one chat only; spool it to a file first (openInputFile)')
   }
   return whileDeliveringTo(chatIds, async () => {
-    if (source === undefined || !('path' in source)) {
+    if (source === undefined || !('path' in source) || context.parts.mediaSent) {
       return Promise.all(chatIds.map((chatId) => deliverToChat(context, chatId, source)))
     }
     const pinned = await UnchangedFile.pin(source.path, source.filename ?? basename(source.path))
@@ -111,11 +113,13 @@ async function deliverUpload(
 
 function planParts(message: OutgoingMessage): Parts {
   const text = message.text ?? ''
+  const skip = message.skipParts ?? 0
   if (message.media) {
     const {caption, rest} = splitCaption(text, message.parseMode)
+    if (skip > 0) return {texts: rest.slice(skip - 1), mediaSent: true}
     return {caption: caption === '' ? undefined : caption, texts: rest}
   }
-  return {texts: splitMessage(text, {parseMode: message.parseMode})}
+  return {texts: splitMessage(text, {parseMode: message.parseMode}).slice(skip)}
 }
 
 interface DeliveryContext {
@@ -160,7 +164,7 @@ async function sendToChat(
   // The buttons go on the last message, where the reader ends up.
   const markupFor = (isLast: boolean) => (isLast ? message.replyMarkup : undefined)
   try {
-    if (message.media && mediaSource) {
+    if (message.media && mediaSource && !parts.mediaSent) {
       const {kind} = message.media
       const isLast = parts.texts.length === 0
       const params = {...common(), caption: parts.caption, parse_mode: message.parseMode, reply_markup: markupFor(isLast)}

@@ -23,4 +23,9 @@ export interface OutgoingMessage {
   plainFallback?: boolean
   /** Forum topic (`message_thread_id`). */
   threadId?: number
+  /**
+   * How many of the messages Telegram takes this as (the file with its caption, then the texts) the chats already
+   * have: an outbox entry cut off half-way sends only the rest. @default 0
+   */
+  skipParts?: number
 }

@@ -27,7 +27,7 @@ export async function deliverEntry(
     const problem = await spooledFileProblem(entry.message.media)
     // Other bytes than those spooled would not be the message: the entry goes, refused for every chat, loudly.
     if (problem !== undefined) return {flushed: {id: entry.id, bot: entry.bot, delivered: [], refused: entry.chatIds.map((chatId) => ({chatId, error: problem})), pending: []}}
-    deliveries = await deliver(entry, chatDone)
+    deliveries = await deliverByProgress(entry, deliver, chatDone)
   } catch (error) {
     const failure = describeFailure(error)
     deliveries = entry.chatIds.map((chatId) => ({chatId, ok: false, messageIds: [], error: failure}))
@@ -46,13 +46,44 @@ export async function deliverEntry(
     }
   }
   if (flushed.pending.length === 0) return {flushed}
+  const {partsSent: _before, ...rest} = entry
+  const partsSent = partsSentAfter(entry, flushed.pending, deliveries)
   const kept: OutboxEntry = {
-    ...entry,
+    ...rest,
     chatIds: flushed.pending.map((pending) => pending.chatId),
     attempts: entry.attempts + 1,
     lastError: redact(flushed.pending[0]!.error),
+    ...(partsSent ? {partsSent} : {}),
   }
   return {flushed, kept}
+}
+
+const partsOf = (entry: OutboxEntry, chatId: number | string) => entry.partsSent?.[String(chatId)] ?? 0
+
+/**
+ * Sends each chat the parts it lacks: chats that had the same number of parts go together (most often all of them,
+ * in one call), fewest first.
+ */
+async function deliverByProgress(entry: OutboxEntry, deliver: DeliverEntry, chatDone: (delivery: ChatDelivery) => void): Promise<ChatDelivery[]> {
+  const groups = new Map<number, Array<number | string>>()
+  for (const chatId of entry.chatIds) groups.set(partsOf(entry, chatId), [...(groups.get(partsOf(entry, chatId)) ?? []), chatId])
+  if (groups.size === 1 && groups.has(0)) return deliver(entry, chatDone)
+  const deliveries: ChatDelivery[] = []
+  for (const [skipParts, chatIds] of [...groups].sort(([a], [b]) => a - b)) {
+    deliveries.push(...(await deliver({...entry, chatIds, message: {...entry.message, skipParts}}, chatDone)))
+  }
+  return deliveries
+}
+
+/** The parts each waiting chat has once this attempt is over: a chat cut off half-way must not get them twice. */
+function partsSentAfter(entry: OutboxEntry, pending: FlushedEntry['pending'], deliveries: ChatDelivery[]): Record<string, number> | undefined {
+  const partsSent: Record<string, number> = {}
+  for (const waiting of pending) {
+    const delivery = deliveries.find((candidate) => sameChatId(candidate.migratedTo ?? candidate.chatId, waiting.chatId) || sameChatId(candidate.chatId, waiting.chatId))
+    const had = delivery ? partsOf(entry, delivery.chatId) + delivery.messageIds.length : partsOf(entry, waiting.chatId)
+    if (had > 0) partsSent[String(waiting.chatId)] = had
+  }
+  return Object.keys(partsSent).length > 0 ? partsSent : undefined
 }
 
 const isRefused = (failure: FailureKind, kind: 'new' | 'waiting') => failure === 'chat-refused' || (kind === 'new' && failure === 'bot-refused')

@@ -78,6 +78,7 @@ export function parseOutboxEntry(text: string, id: string): OutboxEntry | {probl
     optional(value.throttleKey, isString) &&
     typeof value.createdAt === 'string' &&
     Number.isSafeInteger(value.attempts) &&
-    optional(value.lastError, isString)
+    optional(value.lastError, isString) &&
+    optional(value.partsSent, (sent) => isRecord(sent) && Object.values(sent).every((count) => Number.isSafeInteger(count) && (count as number) >= 0))
   return valid ? (value as unknown as OutboxEntry) : {problem: 'not an outbox entry'}
 }

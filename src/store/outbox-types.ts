@@ -40,6 +40,12 @@ export interface OutboxEntry {
   attempts: number
   /** Why the last attempt failed: one line, redacted. */
   lastError?: string
+  /**
+   * Per chat (`String(chatId)`), how many of the messages Telegram takes this as (a long text, a caption with text
+   * after the file) it already has: Telegram stopped answering half-way, and a flush sends it only the rest.
+   * @default none: every chat waits for all of it
+   */
+  partsSent?: Record<string, number>
 }
 
 /** What `spool` takes. */

@@ -1,4 +1,4 @@
-// `send --outbox` of a message Telegram takes as several (a text over 4,096 characters, a document whose caption
+// `send --outbox` and `alert` of a message Telegram takes as several (a text over 4,096 characters, a document whose caption
 // goes on in messages): when Telegram stops answering half-way, the flush sends each chat the parts it lacks, in
 // order, and none it already had.
 import {randomBytes} from 'node:crypto'
@@ -49,5 +49,20 @@ describe('send --outbox, a message in several parts', () => {
     expect(delivered.filter((message) => 'document' in message)).toHaveLength(1)
     const caption = delivered[0]!.caption ?? ''
     expect(linesOf([caption, ...delivered.slice(1).map((message) => message.text ?? '')])).toEqual(report.split('\n'))
+  })
+})
+
+describe('alert, a body in several parts', () => {
+  it('cut off after its first part: the flush sends the rest, and the title part is not sent again', async () => {
+    downAfterFirstCall()
+    const env = {TELEGRAM_BOT_TOKEN: ALERTS_BOT.token, TELEGRAM_CHAT_IDS: String(ON_CALL.id)}
+    const down = await world.run(['alert', 'Payment errors', '--body', '-', '--no-host'], {input: report, env})
+    expect(down.exitCode).toBe(75)
+    world.api.reset()
+    const flushed = await world.run(['alert', 'flush'], {env})
+    expect(flushed.exitCode).toBe(0)
+    const texts = world.api.messages(ON_CALL.id).map((message) => message.text ?? '')
+    expect(texts.filter((text) => text.includes('Payment errors'))).toHaveLength(1)
+    expect(linesOf(texts).filter((line) => line.startsWith('line '))).toEqual(report.split('\n'))
   })
 })
