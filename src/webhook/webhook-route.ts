@@ -16,6 +16,18 @@ export function webhookRoute(pathPrefix = ''): RegExp {
   return new RegExp(`^${prefix === '' ? '' : `(?:${prefix})?`}${WEBHOOK_ROUTE_TAIL}$`)
 }
 
+/**
+ * For a path no route matched, a hint when it is a served bot's path under a prefix (`/tg/api/telegram/webhook/1/`):
+ * Telegram posting there means the webhook was registered under a base URL whose path serve was not given
+ * (`register --base-url https://…/tg`, then serve without --path-prefix): every update a 404 until it is. Else ''.
+ */
+export function unroutedPrefixHint(path: string, isServed: (webhookId: number) => boolean): string {
+  const match = /^((?:\/[\w.~%-]+)+)\/api\/telegram\/webhook\/(\d+)\/?$/.exec(path)
+  if (match === null || !isServed(Number(match[2]))) return ''
+  const prefix = match[1]!
+  return `: the path of bot ${Number(match[2])} under ${prefix}; if Telegram posts there, serve with --path-prefix ${prefix} (or set TELEGRAM_WEBHOOK_BASE_URL with that path)`
+}
+
 /** Paths the URL parser leaves as they are: no dot segments, escapes, backslashes, fragments or leading `//` (a host). */
 const PLAIN_PATH = /^\/(?!\/)[\w\-/]*$/
 

@@ -11,7 +11,7 @@ import {UserError} from '../user-error.js'
 import {type NoBody, parseUpdate, readBody} from './read-update.js'
 import {UpdateQueue} from './update-queue.js'
 import {RecentUpdates} from './recent-updates.js'
-import {oneLine, requestPath, webhookRoute} from './webhook-route.js'
+import {oneLine, requestPath, unroutedPrefixHint, webhookRoute} from './webhook-route.js'
 import {errorMessage} from '../support/error-message.js'
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token'
@@ -155,9 +155,9 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
   const count = (bot: Bot | undefined, outcome: WebhookOutcome) => options.onOutcome?.(bot, outcome)
   // Only refusals name the peer: an accepted update does not pay for the text.
   const from = (request: IncomingMessage, path: string) => `${peers.get(request.socket) ?? '?'} ${request.method ?? '?'} ${path}`
-  const refuse = (response: ServerResponse, status: number, reason: string, request: IncomingMessage, path: string, bot?: Bot) => {
+  const refuse = (response: ServerResponse, status: number, reason: string, request: IncomingMessage, path: string, bot?: Bot, hint = '') => {
     count(bot, status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : 'rejected')
-    logError(`webhook: ${status} ${reason} (${from(request, path)})`)
+    logError(`webhook: ${status} ${reason} (${from(request, path)})${hint}`)
     // No `connection: close` on a 413: closing while the client still writes its body resets the connection, and the
     // client sees EPIPE instead of the answer. The rest of the body drains (resumed), within the request timeout.
     answer(response, status, `${reason}\n`)
@@ -211,7 +211,9 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
     }
     if (bot === undefined) {
       request.resume()
-      return refuse(response, 404, 'no bot is served at this path', request, path)
+      // The hint is for the log only (the answer is the same 404), and reaches it only past the secret when one is set.
+      const hint = unroutedPrefixHint(path, (webhookId) => options.bots.has(webhookId))
+      return refuse(response, 404, 'no bot is served at this path', request, path, undefined, hint)
     }
     if (request.method !== 'POST') {
       request.resume()

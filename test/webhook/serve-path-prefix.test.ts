@@ -38,4 +38,18 @@ describe('webhook serve --path-prefix', () => {
     }
     expect(callsOf(world.api, 'sendMessage')).toHaveLength(2)
   })
+
+  it('Telegram posting under a prefix serve does not route (register --base-url https://…/tg): the 404 line says which flag', async () => {
+    writeRegistry(world.cli, REGISTRY)
+    const server = await startServe(world.cli, [], env)
+    const response = await fetch(`${server.url}/tg/api/telegram/webhook/1/`, {method: 'POST', headers: HEADER, body: JSON.stringify(messageUpdate(1, ANA_CHAT, ANA, '/help'))})
+    expect(response.status).toBe(404)
+    // Another path ending: no hint, nothing could be guessed.
+    expect((await fetch(`${server.url}/tg/api/telegram/webhook/7/`, {method: 'POST', headers: HEADER, body: '{}'})).status).toBe(404)
+    await server.waitForLine(/webhook\/7\//, 'stderr')
+    expect(server.stderr().trim().split('\n')).toEqual([
+      'webhook: 404 no bot is served at this path (127.0.0.1 POST /tg/api/telegram/webhook/1/): the path of bot 1 under /tg; if Telegram posts there, serve with --path-prefix /tg (or set TELEGRAM_WEBHOOK_BASE_URL with that path)',
+      'webhook: 404 no bot is served at this path (127.0.0.1 POST /tg/api/telegram/webhook/7/)',
+    ])
+  })
 })
