@@ -15,6 +15,10 @@ import {oneLine, requestPath, unroutedPrefixHint, webhookRoute} from './webhook-
 import {errorMessage} from '../support/error-message.js'
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token'
+// The log's half of a 401 (the answer is the same either way): a migration often leaves Telegram pointed here with the
+// old backend's secret, or none, and every update is refused until the webhook is registered again.
+const NO_SECRET = ': none was sent; if this is Telegram, its webhook was set without a secret (by the old backend?): run webhook register'
+const WRONG_SECRET = ': another one was sent; if this is Telegram, its webhook was set with another secret: run webhook register with the one serve uses'
 
 /**
  * What became of one request, for the metrics. `rejected`: a served bot's path, but a body refused (400, 413) or no
@@ -206,7 +210,7 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
       const given = request.headers[SECRET_HEADER]
       if (typeof given !== 'string' || !timingSafeEqual(digest(given), expectedSecret)) {
         request.resume()
-        return refuse(response, 401, 'wrong or missing secret token header', request, path)
+        return refuse(response, 401, 'wrong or missing secret token header', request, path, undefined, typeof given === 'string' ? WRONG_SECRET : NO_SECRET)
       }
     }
     if (bot === undefined) {

@@ -40,7 +40,7 @@ describe('webhook serve --json', () => {
         warnings: [],
       },
       {event: 'update', updateId: 1, webhookId: 1, message: 'alerts: /help in chat 4242: replied'},
-      {event: 'error', message: 'webhook: 401 wrong or missing secret token header (127.0.0.1 POST /api/telegram/webhook/1/)'},
+      {event: 'error', message: 'webhook: 401 wrong or missing secret token header (127.0.0.1 POST /api/telegram/webhook/1/): another one was sent; if this is Telegram, its webhook was set with another secret: run webhook register with the one serve uses'},
       {event: 'stopping', signal: 'SIGTERM'},
       {event: 'stopped', updates: 1, kept: 0},
     ])

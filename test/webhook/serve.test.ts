@@ -60,7 +60,11 @@ describe('webhook serve: the HTTP side', () => {
     await roundTrip(server, messageUpdate(3, BOB_CHAT, BOB, '/help'), /\/help in chat 5151: replied$/)
     expect(sentTexts().map(([, chat]) => chat)).toEqual([BOB_CHAT.id])
     const refused = server.stderr().split('\n').filter((line) => line.includes('401'))
-    expect(refused).toEqual(Array(2).fill('webhook: 401 wrong or missing secret token header (127.0.0.1 POST /api/telegram/webhook/1/)'))
+    // The answer is the same; the log line says which, and what to do when the sender is Telegram.
+    expect(refused).toEqual([
+      'webhook: 401 wrong or missing secret token header (127.0.0.1 POST /api/telegram/webhook/1/): another one was sent; if this is Telegram, its webhook was set with another secret: run webhook register with the one serve uses',
+      'webhook: 401 wrong or missing secret token header (127.0.0.1 POST /api/telegram/webhook/1/): none was sent; if this is Telegram, its webhook was set without a secret (by the old backend?): run webhook register',
+    ])
   })
 
   it('no secret anywhere: refuses to start; with --insecure-no-secret it warns and serves requests without the header', async () => {
