@@ -60,9 +60,12 @@ const hasIntegerId = (value: unknown): boolean => isRecord(value) && Number.isSa
 function shapeProblem(update: Record<string, unknown>): string | undefined {
   const {message, callback_query: press} = update
   if (message !== undefined && !(isRecord(message) && hasIntegerId(message.chat))) return 'not a Telegram update (message without a chat id)'
+  // Commands and buttons are read as strings: a number there was "t.startsWith is not a function" after the 200.
+  if (isRecord(message) && message.text !== undefined && typeof message.text !== 'string') return 'not a Telegram update (message text not a string)'
   if (press === undefined) return undefined
   const pressMessage = isRecord(press) ? press.message : undefined
   if (!isRecord(press) || typeof press.id !== 'string' || !hasIntegerId(press.from)) return 'not a Telegram update (callback_query without an id and from.id)'
+  if (press.data !== undefined && typeof press.data !== 'string') return 'not a Telegram update (callback_query data not a string)'
   if (pressMessage !== undefined && !(isRecord(pressMessage) && hasIntegerId(pressMessage.chat))) return 'not a Telegram update (callback_query message without a chat id)'
   return undefined
 }
