@@ -21,10 +21,12 @@ export function describeWebhookInfo(info: WebhookInfo, kept?: {updates: number; 
   const lastError = info.last_error_date === undefined
     ? 'none'
     : `${utcDateTime(info.last_error_date)}: ${info.last_error_message ?? '(no message)'}`
+  const hint = lastErrorHint(info.last_error_message)
   const lines = [
     `url               ${info.url}`,
     `pending updates   ${info.pending_update_count}`,
     `last error        ${lastError}`,
+    ...(hint === undefined ? [] : [`hint              ${hint}`]),
     `max connections   ${info.max_connections ?? 40}`,
     `allowed updates   ${info.allowed_updates?.length ? info.allowed_updates.join(', ') : DEFAULT_UPDATES}`,
   ]
@@ -39,4 +41,17 @@ function describeKept({updates, since}: {updates: number; since?: string}): stri
   if (updates === 0) return 'none'
   const when = since === undefined ? '' : ` since ${utcDateTime(Date.parse(since) / 1000)}`
   return `${updates}${when}: answered by a serve that stopped before handling them; the next serve of this bot does`
+}
+
+/**
+ * What Telegram's `Wrong response from the webhook: 401 …` / `404 …` means with `webhook serve` behind it: the two
+ * ways a migration usually fails, each a line an operator can act on (Telegram's words name neither).
+ */
+function lastErrorHint(message: string | undefined): string | undefined {
+  const status = /webhook: (\d{3})\b/.exec(message ?? '')?.[1]
+  if (status === '401') {
+    return 'serve refused the secret Telegram sent: register and serve must use the same one (TELEGRAM_WEBHOOK_SECRET, else the stored one); run webhook register with the one serve uses'
+  }
+  if (status === '404') return "serve (or the proxy) has no route at this url: serve's --path-prefix must be the base URL's path, and serve must serve this bot"
+  return undefined
 }
