@@ -36,6 +36,19 @@ export function readBody(request: IncomingMessage, maxBytes: number, done: (body
   request.on('close', cutShort)
 }
 
+/**
+ * Reads and drops the body of a request answered without it (401, 404, 405), so that the connection can serve the
+ * next request; a peer that sends more than `maxBytes` is cut off, since no update is that large: without the limit a
+ * peer without the secret could keep uploading until the request timeout, connection after connection.
+ */
+export function discardBody(request: IncomingMessage, maxBytes: number): void {
+  let size = 0
+  request.on('data', (chunk: Buffer) => {
+    size += chunk.length
+    if (size > maxBytes) request.socket.destroy()
+  })
+}
+
 /** The update in a body, or why it is none (a line for the 400 answer and the log). */
 export function parseUpdate(body: Buffer): Update | string {
   let value: unknown

@@ -8,7 +8,7 @@ import type {Update} from '@grammyjs/types'
 
 import {redact} from '../redact.js'
 import {UserError} from '../user-error.js'
-import {type NoBody, parseUpdate, readBody} from './read-update.js'
+import {discardBody, type NoBody, parseUpdate, readBody} from './read-update.js'
 import {UpdateQueue} from './update-queue.js'
 import {RecentUpdates} from './recent-updates.js'
 import {oneLine, requestPath, unroutedPrefixHint, webhookRoute} from './webhook-route.js'
@@ -116,7 +116,6 @@ function clientErrorResponse(code: string | undefined): string {
   return 'HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n'
 }
 
-
 /** A port taken or not ours to bind is the user's to fix: one line naming --port/--host. */
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
   if (error.code === 'EADDRINUSE') return new UserError(`--port ${port}: ${host}:${port} is already in use`)
@@ -209,18 +208,18 @@ export async function startWebhookServer<Bot>(options: WebhookServerOptions<Bot>
     if (expectedSecret !== undefined) {
       const given = request.headers[SECRET_HEADER]
       if (typeof given !== 'string' || !timingSafeEqual(digest(given), expectedSecret)) {
-        request.resume()
+        discardBody(request, maxBodyBytes)
         return refuse(response, 401, 'wrong or missing secret token header', request, path, undefined, typeof given === 'string' ? WRONG_SECRET : NO_SECRET)
       }
     }
     if (bot === undefined) {
-      request.resume()
+      discardBody(request, maxBodyBytes)
       // The hint is for the log only (the answer is the same 404), and reaches it only past the secret when one is set.
       const hint = unroutedPrefixHint(path, (webhookId) => options.bots.has(webhookId))
       return refuse(response, 404, 'no bot is served at this path', request, path, undefined, hint)
     }
     if (request.method !== 'POST') {
-      request.resume()
+      discardBody(request, maxBodyBytes)
       return answer(response, 405, 'POST only\n', {allow: 'POST'})
     }
     if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) {

@@ -127,6 +127,37 @@ describe('startWebhookServer', () => {
     expect(recorder.handled).toEqual([2])
   })
 
+  it.each([
+    ['401 (no secret)', '/api/telegram/webhook/1/', 401],
+    ['404 (no bot there)', '/api/telegram/webhook/2/', 404],
+  ])('a refused request (%s) that keeps uploading is cut off past the body limit, not read on until the timeout', async (_name, path, status) => {
+    const maxBodyBytes = 64 * 1024
+    const {server, post} = await start(async () => undefined, {maxBodyBytes, ...(status === 401 ? {secret: 's3cret'} : {})})
+    const socket = connect(server.port, '127.0.0.1')
+    let answer = ''
+    socket.on('data', (chunk) => (answer += chunk.toString()))
+    socket.on('error', () => {})
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()))
+    socket.write(`POST ${path} HTTP/1.1\r\nhost: x\r\ncontent-length: 999999999\r\n\r\n`)
+    // The peer writes on, each chunk once the last one is taken, up to 32 times the limit or until the server hangs up.
+    const chunk = Buffer.alloc(16 * 1024, 0x20)
+    let sent = 0
+    let hungUp = false
+    void closed.then(() => (hungUp = true))
+    while (!hungUp && sent < 32 * maxBodyBytes) {
+      sent += chunk.length
+      await new Promise<void>((resolve) => (socket.write(chunk, () => resolve()) ? undefined : socket.once('drain', resolve)))
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    const cutOff = hungUp
+    socket.destroy()
+    await closed
+    expect(answer.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Not Found'}`)
+    expect(cutOff).toBe(true)
+    expect(sent).toBeLessThan(32 * maxBodyBytes)
+    if (status === 404) expect(await post(1)).toEqual([200, ''])
+  })
+
   it('close() stops accepting but lets queued updates finish', async () => {
     const release = gate()
     const {server, recorder, post} = await start(() => release.opened.then(() => undefined))
