@@ -1,4 +1,4 @@
-import {deleteToken, KEYCHAIN_PREFIX, KEYCHAIN_SERVICE, loadRegistry, type RegistryBot, type RegistryLocation} from '../config/index.js'
+import {deleteToken, isKeychainUnavailable, KEYCHAIN_PREFIX, KEYCHAIN_SERVICE, loadRegistry, readToken, type RegistryBot, type RegistryLocation} from '../config/index.js'
 import {errorMessage} from '../support/error-message.js'
 
 /**
@@ -20,13 +20,28 @@ export async function forgetKeychainEntry(account: string, owner: string, locati
 }
 
 /**
- * The keychain account a bot's new token goes under: its name, unless another bot of the registry names that entry
- * (`keychain:alerts` kept by deploy after alerts was removed or renamed): storing there would hand that bot this
- * token. Then `<name>-2`, `<name>-3`, … `self`, the bot being changed, may keep its own entry.
+ * The keychain account a bot's new token goes under: its name, unless that entry is someone else's: another bot of
+ * the registry names it (`keychain:alerts` kept by deploy after alerts was removed or renamed), or the keychain holds
+ * it already (another registry file's bot of that name: `--config a.yml` and `--config b.yml` both with alerts; an
+ * entry left behind). Storing there would hand that bot this token. Then `<name>-2`, `<name>-3`, … `self`, the bot
+ * being changed, keeps its own entry.
  */
-export function freeKeychainAccount(name: string, bots: readonly RegistryBot[], self?: RegistryBot): string {
-  const taken = (account: string) => bots.some((bot) => bot !== self && bot.token === `${KEYCHAIN_PREFIX}${account}`)
+export async function freeKeychainAccount(name: string, bots: readonly RegistryBot[], self?: RegistryBot): Promise<string> {
+  const own = (account: string) => self?.token === `${KEYCHAIN_PREFIX}${account}`
+  const named = (account: string) => bots.some((bot) => bot !== self && bot.token === `${KEYCHAIN_PREFIX}${account}`)
   let account = name.toLowerCase()
-  for (let suffix = 2; taken(account); suffix++) account = `${name.toLowerCase()}-${suffix}`
+  for (let suffix = 2; named(account) || (!own(account) && (await keychainHolds(account))); suffix++) account = `${name.toLowerCase()}-${suffix}`
   return account
+}
+
+/**
+ * True when the keychain holds an entry under `account`, or answers about it with an error of its own (two entries
+ * match): either way not one to write over. No keychain at all: false, and the token goes to the file instead.
+ */
+async function keychainHolds(account: string): Promise<boolean> {
+  try {
+    return (await readToken(account)) !== undefined
+  } catch (error) {
+    return !isKeychainUnavailable(error)
+  }
 }

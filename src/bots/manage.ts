@@ -79,7 +79,9 @@ export async function addRegistryBot(request: AddBotRequest, env: Env = process.
   // Stored under the registry's lock, once the name is known to be free there (see AddBotOptions.tokenFor).
   let stored: {token: string; keychainAccount?: string} | undefined
   const tokenFor = async (bots: readonly RegistryBot[]) => {
-    stored = await storeNewToken(freeKeychainAccount(name, bots), shaped, request.noKeychain, warnings)
+    // The keychain is asked which names are free only when a literal token is to go there.
+    const account = shaped.isReference || request.noKeychain ? name : await freeKeychainAccount(name, bots)
+    stored = await storeNewToken(account, shaped, request.noKeychain, warnings)
     return stored.token
   }
   try {

@@ -78,7 +78,10 @@ export async function updateRegistryBot(request: UpdateBotRequest, env: Env = pr
 
   const warnings: string[] = []
   const owner = shaped && !request.noValidate ? await checkWithTelegram(tokenValue(shaped.token, env), env, options, warnings, 'changed') : undefined
-  const account = freeKeychainAccount(newName ?? bot.name, bots, bot)
+  // The keychain is asked which names are free only when an entry is to be written: a literal token, or a rename
+  // moving the bot's own entry.
+  const writes = shaped ? !shaped.isReference && !request.noKeychain : newName !== undefined && bot.token === `${KEYCHAIN_PREFIX}${bot.name.toLowerCase()}`
+  const account = writes ? await freeKeychainAccount(newName ?? bot.name, bots, bot) : (newName ?? bot.name).toLowerCase()
   const keychain = shaped
     ? await replaceInKeychain(account, bot, shaped, request.noKeychain, warnings)
     : newName === undefined

@@ -18,6 +18,7 @@ afterEach(() => {
 
 const TOKEN = '7012345678:AAF-q_Zk3xLm9Rt2Vb8Nc4Hd6Jp0Ws5Ye1U'
 const NEW_TOKEN = '5123987654:AAE7c_Xw2Qm-9Lk4Jh8Gf3Ds6Az1Px5Vn0R'
+const OTHER_TOKEN = '6098765432:AAGm4Tq8Wz1Xc5Vb9Nr3Ke7Lp2Hs6Dj0Fy8'
 const SHARED = 'bots:\n  - name: alerts\n    token: keychain:alerts\n    chat_ids: [1]\n  - name: deploy\n    token: keychain:alerts\n    chat_ids: [2]\n'
 
 async function tokenOf(name: string, configPath: string): Promise<string> {
@@ -76,6 +77,46 @@ describe('an entry another bot still names', () => {
     await updateRegistryBot({selector: 'alerts', rename: 'pager', configPath: path}, await isolatedEnv())
     expect(Object.fromEntries(store)).toEqual({'fastpay-tg/pager': NEW_TOKEN, 'fastpay-tg/pager-2': TOKEN})
     expect([await tokenOf('pager', path), await tokenOf('deploy', path)]).toEqual([TOKEN, NEW_TOKEN])
+  })
+})
+
+describe('two registry files (--config a.yml, --config b.yml), each with a bot alerts', () => {
+  it('the second add gets an entry of its own (alerts-2): each file reads its token; update and remove in one leave the other', async () => {
+    const store = new Map<string, string>()
+    setKeyringLoader(async () => memoryKeyring(store))
+    const [a, b] = [await writeConfig('bots: []\n'), await writeConfig('bots: []\n')]
+    const add = async (configPath: string, token: string) => addRegistryBot({name: 'alerts', token, chats: ['1'], noValidate: true, configPath}, await isolatedEnv())
+    expect((await add(a, TOKEN)).tokenStorage).toBe('OS keychain (fastpay-tg/alerts)')
+    expect((await add(b, NEW_TOKEN)).tokenStorage).toBe('OS keychain (fastpay-tg/alerts-2)')
+    expect(await readFile(b, 'utf8')).toContain('token: keychain:alerts-2\n')
+    expect([await tokenOf('alerts', a), await tokenOf('alerts', b)]).toEqual([TOKEN, NEW_TOKEN])
+    // Its own entry is the bot's to replace; the other file's stays as it was.
+    await updateRegistryBot({selector: 'alerts', token: OTHER_TOKEN, noValidate: true, configPath: a}, await isolatedEnv())
+    expect([await tokenOf('alerts', a), await tokenOf('alerts', b)]).toEqual([OTHER_TOKEN, NEW_TOKEN])
+    await removeRegistryBot('alerts', a, await isolatedEnv())
+    expect(await tokenOf('alerts', b)).toBe(NEW_TOKEN)
+    expect(Object.fromEntries(store)).toEqual({'fastpay-tg/alerts-2': NEW_TOKEN})
+  })
+
+  it('two files an earlier version left on one entry: the token written in one, then update --token, parts them (README)', async () => {
+    const store = new Map([['fastpay-tg/alerts', TOKEN]])
+    setKeyringLoader(async () => memoryKeyring(store))
+    const a = await writeConfig('bots:\n  - name: alerts\n    token: keychain:alerts\n    chat_ids: [1]\n')
+    const b = await writeConfig(`bots:\n  - name: alerts\n    token: ${NEW_TOKEN}\n    chat_ids: [1]\n`)
+    await updateRegistryBot({selector: 'alerts', token: NEW_TOKEN, noValidate: true, configPath: b}, await isolatedEnv())
+    expect(await readFile(b, 'utf8')).toContain('token: keychain:alerts-2\n')
+    expect(Object.fromEntries(store)).toEqual({'fastpay-tg/alerts': TOKEN, 'fastpay-tg/alerts-2': NEW_TOKEN})
+    expect([await tokenOf('alerts', a), await tokenOf('alerts', b)]).toEqual([TOKEN, NEW_TOKEN])
+  })
+
+  it('bots update --rename onto a name whose entry another file holds: the entry moves beside it', async () => {
+    const store = new Map([['fastpay-tg/pager', TOKEN]])
+    setKeyringLoader(async () => memoryKeyring(store))
+    const b = await writeConfig('bots:\n  - name: alerts\n    token: keychain:alerts\n    chat_ids: [1]\n')
+    store.set('fastpay-tg/alerts', NEW_TOKEN)
+    await updateRegistryBot({selector: 'alerts', rename: 'pager', configPath: b}, await isolatedEnv())
+    expect(await readFile(b, 'utf8')).toContain('token: keychain:pager-2\n')
+    expect(Object.fromEntries(store)).toEqual({'fastpay-tg/pager': TOKEN, 'fastpay-tg/pager-2': NEW_TOKEN})
   })
 })
 

@@ -7,7 +7,7 @@ import {dirname, join, resolve} from 'node:path'
 import {describe, expect, it, vi} from 'vitest'
 
 import {runOnTerminal, screenLines} from '../helpers/run-on-terminal.js'
-import {ALERTS_BOT, callsOf, closedApiRoot, expectUsageError, HEALTH_BOT, ON_CALL, readRegistry, REVOKED_TOKEN, useCliWorld} from './fixture.js'
+import {ALERTS_BOT, callsOf, closedApiRoot, expectUsageError, HEALTH_BOT, jsonOf, ON_CALL, readRegistry, REVOKED_TOKEN, useCliWorld} from './fixture.js'
 
 // Each test spawns several CLI processes; on a loaded machine they need more than the default 30 s (not a timing assertion).
 vi.setConfig({testTimeout: 180_000})
@@ -130,5 +130,35 @@ describe('where bots add writes', () => {
     })
     expectUsageError({stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode ?? -1}, `Error: ${config}: cannot write (EACCES)`)
     expect(existsSync(config)).toBe(false)
+  })
+})
+
+// Needs a Secret Service (FASTPAY_TG_KEYCHAIN_TESTS=1, see .ci/run): the entries are the real keychain's, shared by
+// every registry file of the user.
+describe.skipIf(process.env.FASTPAY_TG_KEYCHAIN_TESTS !== '1')('bots add of one name in two registry files, tokens in the keychain', () => {
+  it('each file gets an entry of its own and reads its own token; removing it from one leaves the other', async () => {
+    // A name of its own: the keychain is shared with the other tests of the run.
+    const name = `kc${process.pid}${Date.now().toString(36)}`
+    const [a, b] = ['a.yml', 'b.yml'].map((file) => join(world.cli.env.HOME!, file))
+    const add = (config: string, token: string) => world.run(['bots', 'add', name, '--token', '-', '--chat', String(ON_CALL.id), '--config', config!], {input: token})
+    const addedA = await add(a!, ALERTS_BOT.token)
+    const addedB = await add(b!, HEALTH_BOT.token)
+    try {
+      expect(addedA).toMatchObject({stderr: '', exitCode: 0})
+      expect(addedA.stdout).toContain(`token in OS keychain (fastpay-tg/${name});`)
+      expect(addedB).toMatchObject({stderr: '', exitCode: 0})
+      expect(addedB.stdout).toContain(`token in OS keychain (fastpay-tg/${name}-2);`)
+      const shown = await Promise.all([a!, b!].map((config) => world.run(['config', 'show', '--bot', name, '--config', config, '--json'])))
+      expect(shown.map((result) => (jsonOf(result) as {token: unknown}).token)).toEqual([
+        {value: '7012345678:AA…1U', source: `keychain fastpay-tg/${name}`},
+        {value: '5123987654:AA…0R', source: `keychain fastpay-tg/${name}-2`},
+      ])
+      expect(await world.run(['bots', 'remove', name, '--yes', '--config', a!])).toMatchObject({stderr: '', exitCode: 0})
+      const sent = await world.run(['send', '--bot', name, '--config', b!, 'still mine'])
+      expect(sent).toMatchObject({stderr: '', exitCode: 0})
+      expect(callsOf(world.api, 'sendMessage').map((request) => request.token)).toEqual([HEALTH_BOT.token])
+    } finally {
+      await world.run(['bots', 'remove', name, '--yes', '--config', b!])
+    }
   })
 })
