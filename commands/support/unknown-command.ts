@@ -37,6 +37,17 @@ function closeness(typed: string, name: string): number | undefined {
   return undefined
 }
 
+/**
+ * What an operator types from habit (other CLIs' words) that no spelling distance reaches: `ls` is two steps from
+ * `list`, and renaming is a flag of `bots update` here.
+ */
+const OTHER_WORDS: Record<string, string> = {
+  'bots:rename': 'bots update NAME --rename NEW',
+  'bots:ls': 'bots list',
+  'bots:rm': 'bots remove',
+  'bots:delete': 'bots remove',
+}
+
 export interface UnknownCommand {
   /** What the user typed that names no command, in words (`bots lst`). */
   typed: string
@@ -51,6 +62,8 @@ export interface UnknownCommand {
  */
 export function diagnoseUnknownCommand(id: string, known: readonly string[]): UnknownCommand {
   const words = id.split(':').filter(Boolean)
+  const meant = OTHER_WORDS[words.slice(0, 2).join(':')]
+  if (meant !== undefined) return {typed: words.slice(0, 2).join(' '), suggestions: [meant]}
   const knownIds = new Set(known)
   let depth = 0
   while (depth < words.length - 1 && knownIds.has(words.slice(0, depth + 1).join(':'))) depth++

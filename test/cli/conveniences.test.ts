@@ -61,6 +61,14 @@ describe('did you mean', () => {
     expectUsageError(nothing, 'Error: unknown command "zzzzzz" (fastpay-tg help lists the commands)')
   })
 
+  it('a command an operator guesses that is a flag here, or another word: bots rename, bots ls, bots rm, bots delete', async () => {
+    const [rename, ls, rm, del] = await Promise.all([run('bots', 'rename', 'alerts', 'pager'), run('bots', 'ls'), run('bots', 'rm', 'alerts'), run('bots', 'delete', 'alerts')])
+    expectUsageError(rename, 'Error: unknown command "bots rename"; did you mean "bots update NAME --rename NEW"? (fastpay-tg help lists the commands)')
+    expectUsageError(ls, 'Error: unknown command "bots ls"; did you mean "bots list"? (fastpay-tg help lists the commands)')
+    expectUsageError(rm, 'Error: unknown command "bots rm"; did you mean "bots remove"? (fastpay-tg help lists the commands)')
+    expectUsageError(del, 'Error: unknown command "bots delete"; did you mean "bots remove"? (fastpay-tg help lists the commands)')
+  })
+
   it('help with an unknown command says the same', async () => {
     expectUsageError(await run('help', 'bots', 'lst'), 'Error: unknown command "bots lst"; did you mean "bots list"? (fastpay-tg help lists the commands)')
   })
