@@ -30,6 +30,7 @@ import {describeFailure, type FailureDescription} from '../describe-failure.js'
 import {type BotSession, openBot, type OpenBotOptions, persistMigrations} from '../bot-session.js'
 import {checkBotName} from './flag-checks.js'
 import {forgetKeychainEntry, freeKeychainAccount} from './forget-keychain-entry.js'
+import {unknownRegistryBot} from './unknown-registry-bot.js'
 import {deliverToChats, type ChatDelivery} from '../send/deliver.js'
 import {noteRegistryChange} from '../usage/usage-file.js'
 import {UserError} from '../user-error.js'
@@ -117,7 +118,7 @@ async function registryIfPresent(location: RegistryLocation): Promise<readonly R
 export async function findRemovableBot(selector: string, configPath: string | undefined, env: Env = process.env): Promise<{bot: RegistryBot; registry: string}> {
   const location = locateRegistry(configPath, env)
   const bot = findRegistryBot((await loadRegistry(location)).bots, selector)
-  if (!bot) throw new UserError(`unknown bot "${selector}": not in ${location.display}`)
+  if (!bot) throw await unknownRegistryBot(selector, location, env)
   return {bot, registry: location.display}
 }
 

@@ -21,6 +21,7 @@ import {noteRegistryChange} from '../usage/usage-file.js'
 import {UserError} from '../user-error.js'
 import {checkBotName} from './flag-checks.js'
 import {forgetKeychainEntry, freeKeychainAccount} from './forget-keychain-entry.js'
+import {unknownRegistryBot} from './unknown-registry-bot.js'
 import {checkTokenShape, checkWithTelegram, describeStorage, refreshedOwnerInfo, type ShapedToken, storeNewToken, tokenValue} from './new-token.js'
 
 export interface UpdateBotRequest {
@@ -69,7 +70,7 @@ export async function updateRegistryBot(request: UpdateBotRequest, env: Env = pr
   const location = locateRegistry(request.configPath, env)
   const {bots} = await loadRegistry(location)
   const bot = findRegistryBot(bots, request.selector)
-  if (!bot) throw new UserError(`unknown bot "${request.selector}": not in ${location.display}`)
+  if (!bot) throw await unknownRegistryBot(request.selector, location, env)
   const notListed = removeChats.find((id) => !bot.chat_ids.some((chatId) => sameChatId(chatId, id)))
   if (notListed !== undefined) throw new UserError(`--remove-chat: bot ${bot.name} has no chat ${notListed}`)
   const newName = request.rename

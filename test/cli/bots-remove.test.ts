@@ -2,7 +2,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {runOnTerminal, screenLines} from '../helpers/run-on-terminal.js'
-import {expectUsageError, jsonOf, readRegistry, REGISTRY_DISPLAY, TWO_BOTS, useCliWorld, writeRegistry} from './fixture.js'
+import {envConfigs, expectUsageError, HEALTH_BOT, jsonOf, readRegistry, REGISTRY_DISPLAY, TWO_BOTS, useCliWorld, writeRegistry} from './fixture.js'
 
 const world = useCliWorld()
 const withoutAlerts = `bots:\n${TWO_BOTS.split('\n').slice(6).join('\n')}`
@@ -46,5 +46,18 @@ describe('bots remove', () => {
   it('an unknown bot is named before anything is asked', async () => {
     writeRegistry(world.cli, TWO_BOTS)
     expectUsageError(await world.run(['bots', 'remove', 'payments']), `Error: unknown bot "payments": not in ${REGISTRY_DISPLAY}`)
+  })
+
+  it('a bot of TELEGRAM_BOT_CONFIGS only: bots remove and bots update say where it is and how to move it, exit 2', async () => {
+    writeRegistry(world.cli, TWO_BOTS)
+    const env = {TELEGRAM_BOT_CONFIGS: envConfigs({name: 'payouts', token: HEALTH_BOT.token, chat_ids: [4242]})}
+    const [removed, updated] = await Promise.all([
+      world.run(['bots', 'remove', 'payouts', '--yes'], {env}),
+      world.run(['bots', 'update', 'Payouts', '--chat', '1'], {env}),
+    ])
+    const line = `bot "payouts" is in TELEGRAM_BOT_CONFIGS, not in ${REGISTRY_DISPLAY}: bots remove and update change registry bots; to move it there: fastpay-tg bots add payouts --token - --chat …`
+    expectUsageError(removed, `Error: ${line}`)
+    expectUsageError(updated, `Error: ${line}`)
+    expect(readRegistry(world.cli)).toBe(TWO_BOTS)
   })
 })
