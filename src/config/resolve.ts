@@ -130,7 +130,10 @@ async function pick(layers: Layers, request: BotRequest): Promise<Candidate> {
   }
   const first = await layers.first()
   if (!first) {
-    throw new MissingTokenError('no bot token: pass --token, add a bot with fastpay-tg bots add, or set TELEGRAM_BOT_TOKEN')
+    // A registry whose bots are all disabled is not "no bot": the way out is to enable one.
+    const [disabled] = layers.registry.bots
+    const why = disabled ? `every bot of ${display} is disabled (fastpay-tg bots enable ${disabled.name}); ` : ''
+    throw new MissingTokenError(`no bot token: ${why}pass --token, add a bot with fastpay-tg bots add, or set TELEGRAM_BOT_TOKEN`)
   }
   // A channel someone named (a typo, a bot not added yet) that ends on another bot sends to that bot's chats: say so.
   if (request.defaultBot !== undefined && request.defaultBotGiven && first.layer !== 'env-token' && first.bot.name) {

@@ -197,7 +197,7 @@ describe('an inactive registry bot', () => {
     const disabled = `Error: bot "alerts" is disabled in ${REGISTRY_DISPLAY}: enable it with fastpay-tg bots enable alerts`
     expectUsageError(named, disabled)
     expectUsageError(shown, disabled)
-    expectUsageError(unnamed, 'Error: no bot token: pass --token, add a bot with fastpay-tg bots add, or set TELEGRAM_BOT_TOKEN')
+    expectUsageError(unnamed, `Error: no bot token: every bot of ${REGISTRY_DISPLAY} is disabled (fastpay-tg bots enable alerts); pass --token, add a bot with fastpay-tg bots add, or set TELEGRAM_BOT_TOKEN`)
     expect(world.api.requests).toEqual([])
   })
 })

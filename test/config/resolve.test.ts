@@ -220,6 +220,13 @@ describe('lookup', () => {
       message: 'no bot token: pass --token, add a bot with fastpay-tg bots add, or set TELEGRAM_BOT_TOKEN',
     })
   })
+
+  it('every registry bot disabled and no other layer: says so and how to enable one, not only "no bot token"', async () => {
+    const configPath = await writeConfig(`bots:\n  - name: Alerts\n    token: ${TOKEN_A}\n    active: false\n`)
+    await expect(resolveBot({configPath}, await isolatedEnv())).rejects.toThrow(
+      `no bot token: every bot of ${configPath} is disabled (fastpay-tg bots enable Alerts); pass --token, add a bot with fastpay-tg bots add, or set TELEGRAM_BOT_TOKEN`,
+    )
+  })
 })
 
 describe('values', () => {
