@@ -8,8 +8,8 @@ export default class BotsDisable extends BaseCommand<typeof BotsDisable> {
   static override args = {name: Args.string({description: 'Bot name or registry id.', required: true})}
 
   public async run() {
-    const {locateRegistry, setActive} = await import('../../src/config/index.js')
-    const bot = await setActive(locateRegistry(this.flags.config), this.args.name, false)
+    const {setRegistryBotActive} = await import('../../src/bots/set-bot-active.js')
+    const bot = await setRegistryBotActive(this.flags.config, this.args.name, false)
     this.log(`bot ${bot.name} is now disabled`)
     return {name: bot.name, id: bot.id, active: bot.active}
   }

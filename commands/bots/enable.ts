@@ -8,8 +8,8 @@ export default class BotsEnable extends BaseCommand<typeof BotsEnable> {
   static override args = {name: Args.string({description: 'Bot name or registry id.', required: true})}
 
   public async run() {
-    const {locateRegistry, setActive} = await import('../../src/config/index.js')
-    const bot = await setActive(locateRegistry(this.flags.config), this.args.name, true)
+    const {setRegistryBotActive} = await import('../../src/bots/set-bot-active.js')
+    const bot = await setRegistryBotActive(this.flags.config, this.args.name, true)
     this.log(`bot ${bot.name} is now enabled`)
     return {name: bot.name, id: bot.id, active: bot.active}
   }

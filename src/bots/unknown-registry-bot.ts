@@ -15,6 +15,6 @@ export async function unknownRegistryBot(selector: string, location: RegistryLoc
   }
   if (name === undefined) return new UserError(`unknown bot "${selector}": not in ${location.display}`)
   return new UserError(
-    `bot "${name}" is in ${BOT_CONFIGS_VAR}, not in ${location.display}: bots remove and update change registry bots; to move it there: fastpay-tg bots add ${name} --token - --chat …`,
+    `bot "${name}" is in ${BOT_CONFIGS_VAR}, not in ${location.display}: bots remove, update, enable and disable change registry bots; to move it there: fastpay-tg bots add ${name} --token - --chat …`,
   )
 }

@@ -48,16 +48,17 @@ describe('bots remove', () => {
     expectUsageError(await world.run(['bots', 'remove', 'payments']), `Error: unknown bot "payments": not in ${REGISTRY_DISPLAY}`)
   })
 
-  it('a bot of TELEGRAM_BOT_CONFIGS only: bots remove and bots update say where it is and how to move it, exit 2', async () => {
+  it('a bot of TELEGRAM_BOT_CONFIGS only: bots remove, update, enable and disable say where it is and how to move it, exit 2', async () => {
     writeRegistry(world.cli, TWO_BOTS)
     const env = {TELEGRAM_BOT_CONFIGS: envConfigs({name: 'payouts', token: HEALTH_BOT.token, chat_ids: [4242]})}
-    const [removed, updated] = await Promise.all([
+    const results = await Promise.all([
       world.run(['bots', 'remove', 'payouts', '--yes'], {env}),
       world.run(['bots', 'update', 'Payouts', '--chat', '1'], {env}),
+      world.run(['bots', 'enable', 'payouts'], {env}),
+      world.run(['bots', 'disable', 'PAYOUTS'], {env}),
     ])
-    const line = `bot "payouts" is in TELEGRAM_BOT_CONFIGS, not in ${REGISTRY_DISPLAY}: bots remove and update change registry bots; to move it there: fastpay-tg bots add payouts --token - --chat …`
-    expectUsageError(removed, `Error: ${line}`)
-    expectUsageError(updated, `Error: ${line}`)
+    const line = `bot "payouts" is in TELEGRAM_BOT_CONFIGS, not in ${REGISTRY_DISPLAY}: bots remove, update, enable and disable change registry bots; to move it there: fastpay-tg bots add payouts --token - --chat …`
+    for (const result of results) expectUsageError(result, `Error: ${line}`)
     expect(readRegistry(world.cli)).toBe(TWO_BOTS)
   })
 })
