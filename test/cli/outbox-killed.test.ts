@@ -29,13 +29,16 @@ function start(args: string[], env: Record<string, string>): {child: ChildProces
   return {child, ended: new Promise((resolve) => child.on('close', (_code, signal) => resolve(signal)))}
 }
 
-/** Polls until `probe` holds; false when it never did (the assertions that follow then say what went wrong). */
-async function until(probe: () => boolean | Promise<boolean>): Promise<boolean> {
-  for (let tries = 0; tries < 400; tries++) {
-    if (await probe()) return true
+/**
+ * Polls until `probe` holds. Past `timeoutMs` it fails the test, naming what it waited for and what it saw last: a test
+ * that went on without it killed a run at the wrong moment, and then failed on an assertion about something else.
+ */
+async function until(what: string, probe: () => boolean | Promise<boolean>, seen: () => unknown, timeoutMs = 20_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs
+  while (!(await probe())) {
+    if (performance.now() > deadline) throw new Error(`gave up after ${timeoutMs / 1000}s waiting for ${what}; last seen: ${JSON.stringify(await seen())}`)
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
-  return false
 }
 
 const hanging = () => callsOf(world.api, 'sendMessage').filter((request) => request.fault !== undefined && request.status === undefined)
@@ -51,7 +54,13 @@ describe('send --outbox killed before Telegram answered', () => {
       const run = start(['send', '--outbox', 'Outbox kill test'], bot.env)
       // Killed once the other chat's answer is written down: `alert outbox` shows the entry waiting for one chat.
       const listingOf = async () => (await world.run(['alert', 'outbox', '--bot', bot.name], {env: bot.env})).stdout
-      await until(async () => hanging().length === 1 && /chats -?\d+ {2}attempts 0 /.test(await listingOf()))
+      const waiting = /chats -?\d+ {2}attempts 0 /
+      await until(
+        `one hanging sendMessage and 'alert outbox' showing the entry waiting for one chat (${waiting})`,
+        async () => hanging().length === 1 && waiting.test(await listingOf()),
+        async () => ({hanging: hanging().length, listing: await listingOf(), runExit: run.child.exitCode}),
+        60_000,
+      )
       const hungChat = hanging()[0]?.params.chat_id as number
       expect(await listingOf()).toContain(`  (being delivered by ${store === 'redis' ? `${hostname()}/` : 'pid '}${run.child.pid})  `)
       run.child.kill('SIGKILL')
@@ -73,7 +82,7 @@ describe('send --outbox killed before Telegram answered', () => {
     const bot = reportsBot()
     world.api.failNext({method: 'sendMessage', times: 3, kind: {hang: true}})
     const run = start(['send', '--outbox', '--chat', String(ON_CALL.id), 'Outbox term test<'], bot.env)
-    await until(() => hanging().length === 1)
+    await until('one hanging sendMessage', () => hanging().length === 1, () => ({hanging: hanging().length, runExit: run.child.exitCode}))
     run.child.kill('SIGTERM')
     await run.ended
 
@@ -92,7 +101,7 @@ describe('an entry a killed run left claimed, then cut short', () => {
     const bot = reportsBot()
     world.api.failNext({method: 'sendMessage', kind: {hang: true}})
     const run = start(['alert', 'Disk full', '--no-host', '--chat', String(ON_CALL.id)], bot.env)
-    await until(() => hanging().length === 1)
+    await until('one hanging sendMessage', () => hanging().length === 1, () => ({hanging: hanging().length, runExit: run.child.exitCode}))
     run.child.kill('SIGKILL')
     await run.ended
     const claimedDir = join(world.cli.stateDir, 'outbox', 'claimed')
