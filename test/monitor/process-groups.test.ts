@@ -29,12 +29,20 @@ function useHealthBot(): void {
  * A shell script whose child shell writes its pid and becomes a long sleep: started in the foreground (a
  * non-interactive shell's `&` job ignores SIGINT), and waited for.
  */
-function spawningShell(): {script: string; grandchild: () => Promise<number>} {
+function spawningShell(): {script: string; grandchild: (run: Promise<unknown>) => Promise<number>} {
   const pidFile = join(world.cli.env.HOME!, 'sleep.pid')
   const script = join(world.cli.env.HOME!, 'spawn.sh')
   writeFileSync(script, `sh -c 'echo $$ > ${pidFile}; exec sleep 300'\necho done\n`)
-  const grandchild = async () => {
-    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8').trim() === '') await sleep(20)
+  // Waits for the pid or for the run's end, whichever comes first: a run that ended first stopped the command before
+  // its shell started the child (a timeout reached on a loaded machine), and the test says so instead of waiting for
+  // a pid that never comes until vitest's own timeout.
+  const grandchild = async (run: Promise<unknown>) => {
+    let ended: unknown
+    void run.then((result) => (ended = result ?? 'ended'))
+    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8').trim() === '') {
+      if (ended !== undefined) throw new Error(`the run ended before the command's child started: ${JSON.stringify(ended)}`)
+      await sleep(20)
+    }
     const pid = Number(readFileSync(pidFile, 'utf8').trim())
     started.push(pid)
     return pid
@@ -69,7 +77,7 @@ describe('a command check that starts a child', () => {
     const file = join(world.cli.env.HOME!, 'monitors.yml')
     writeFileSync(file, `defaults: {timeout: 1500ms, failure-threshold: 1}\nchecks:\n  - {name: queue-depth, type: command, run: ["sh", "${shell.script}"]}\n`)
     const run = world.run(['monitor', 'run', '--file', file])
-    const grandchild = await shell.grandchild()
+    const grandchild = await shell.grandchild(run)
     expect(await run).toEqual({exitCode: 0, stderr: '', stdout: 'down   queue-depth: timed out after 1.5s\nalert  sent queue-depth down to health (bot health)'})
     expect(isRunning(grandchild)).toBe(false)
     expect(callsOf(world.api, 'sendMessage')).toHaveLength(1)
@@ -79,7 +87,7 @@ describe('a command check that starts a child', () => {
     useHealthBot()
     const shell = spawningShell()
     const run = world.run(['monitor', 'exec', '--name', 'nightly', '--max-time', '1500ms', '--', 'sh', shell.script])
-    const grandchild = await shell.grandchild()
+    const grandchild = await shell.grandchild(run)
     expect(await run).toEqual({exitCode: 143, stdout: '', stderr: 'fastpay-tg: down   nightly: timed out after 1.5s\nfastpay-tg: alert  sent nightly down to health (bot health)'})
     expect(isRunning(grandchild)).toBe(false)
     expect(world.api.messages(ON_CALL.id).map((message) => (message.text ?? '').split('\n')[2])).toEqual(['error: timed out after 1.5s'])
@@ -101,7 +109,7 @@ describe('fastpay-tg stopped while a command runs', () => {
     useHealthBot()
     const shell = spawningShell()
     const child = execa(process.execPath, [BIN, 'monitor', 'exec', '--name', 'nightly', '--', 'sh', shell.script], {env: world.cli.env, extendEnv: false, reject: false})
-    const grandchild = await shell.grandchild()
+    const grandchild = await shell.grandchild(child)
     child.kill('SIGTERM')
     expect((await child).signal).toBe('SIGTERM')
     expect(await endedSoon(grandchild)).toBe(true)
@@ -113,7 +121,7 @@ describe('fastpay-tg stopped while a command runs', () => {
     const file = join(world.cli.env.HOME!, 'monitors.yml')
     writeFileSync(file, `checks:\n  - {name: slow, type: command, run: "sh ${shell.script}", timeout: 20m}\n`)
     const child = execa(process.execPath, [BIN, 'monitor', 'run', '--file', file], {env: world.cli.env, extendEnv: false, reject: false})
-    const grandchild = await shell.grandchild()
+    const grandchild = await shell.grandchild(child)
     child.kill('SIGINT')
     expect((await child).signal).toBe('SIGINT')
     expect(await endedSoon(grandchild)).toBe(true)
