@@ -1,4 +1,5 @@
 import {spawn} from 'node:child_process'
+import {resolve} from 'node:path'
 
 export interface CapturedRun {
   stdout: string
@@ -22,7 +23,7 @@ export interface CaptureOptions {
  */
 export function spawnCapture(file: string, args: string[], options: CaptureOptions): Promise<CapturedRun> {
   return new Promise((resolve) => {
-    const child = spawn(file, args, {env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe']})
+    const child = spawn(file, args, {env: withTestClock(options.env), cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe']})
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
@@ -49,4 +50,14 @@ export function spawnCapture(file: string, args: string[], options: CaptureOptio
 function withoutFinalNewline(text: string): string {
   if (text.endsWith('\r\n')) return text.slice(0, -2)
   return text.endsWith('\n') ? text.slice(0, -1) : text
+}
+
+const TEST_CLOCK = resolve(import.meta.dirname, 'test-clock.cjs')
+
+/** Under the clock drill (test/helpers/test-clock.cjs) the processes a test starts keep the test's shifted clock. */
+function withTestClock(env: Record<string, string>): Record<string, string> {
+  const offsetMs = process.env.FASTPAY_TG_TEST_CLOCK_OFFSET_MS
+  if (offsetMs === undefined) return env
+  const nodeOptions = [env.NODE_OPTIONS, `--require ${TEST_CLOCK}`].filter(Boolean).join(' ')
+  return {...env, FASTPAY_TG_TEST_CLOCK_OFFSET_MS: offsetMs, NODE_OPTIONS: nodeOptions}
 }
