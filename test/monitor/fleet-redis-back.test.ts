@@ -6,7 +6,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
 import {connectRedis, redisForTests} from '../store/redis-server.js'
 import {callsOf, HEALTH_BOT, ON_CALL, useCliWorld, writeRegistry} from '../cli/fixture.js'
-import {type FlipServer, startFlipServer} from './helpers.js'
+import {type FlipServer, intervalHoldingNow, startFlipServer} from './helpers.js'
 import {tempDir} from '../throttle/helpers.js'
 
 // Stopped and started by the tests: always a Redis of our own, which comes back with what it held (a network cut).
@@ -53,8 +53,8 @@ describe.skipIf(found.skip !== undefined)(`a monitor host whose Redis comes back
     writeRegistry(world.cli, `bots:\n  - name: health\n    token: ${HEALTH_BOT.token}\n    chat_ids: [${ON_CALL.id}]\n`)
     const home = tempDir('fastpay-tg-fleet-back-')
     const file = join(home, 'monitors.yml')
-    // Interval 1 day: the passes of the test share one interval.
-    writeFileSync(file, `checks:\n  - {name: api, type: http, url: "${api.url}/health", failure-threshold: 1, interval: 1d}\n`)
+    // The passes of the test share one interval.
+    writeFileSync(file, `checks:\n  - {name: api, type: http, url: "${api.url}/health", failure-threshold: 1, interval: ${intervalHoldingNow()}}\n`)
     const pass = () => world.run(['monitor', 'run', '--file', file, '--host', 'web-1'], {env: {FASTPAY_TG_STORE: redis.url}})
 
     api.answer = 'ok'
@@ -87,11 +87,11 @@ describe.skipIf(found.skip !== undefined)(`a monitor host whose Redis comes back
     const pass = () => world.run(['monitor', 'run', '--file', file, '--host', 'web-1'], {env: {FASTPAY_TG_STORE: redis.url}})
 
     api.answer = 'error'
-    monitors('1d')
+    monitors(intervalHoldingNow())
     expect((await pass()).stdout).toBe(DOWN_LINES)
     await stopRedis()
     api.answer = 'ok'
-    // A 1 s interval from here on: these results are later than the 1-day interval's failure, whatever the time.
+    // A 1 s interval from here on: these results are later than the failure, whose interval began a minute ago at least.
     monitors('1s')
     const during = await pass()
     expect([during.exitCode, during.stdout]).toEqual([0, ''])

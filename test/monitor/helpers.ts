@@ -99,3 +99,18 @@ export function useMonitorWorld(): MonitorWorld {
   afterEach(() => world.api.close())
   return world
 }
+
+/**
+ * An `interval` that the current time lies in the first half of, a minute in at least, for a test whose passes (of the
+ * built CLI, on the real clock) must share one interval: whatever the time of day, they do for 12 hours. An interval
+ * starts at a multiple of its length since the epoch, so `1d` ended at 00:00 UTC, and a run across midnight had its
+ * passes in two intervals (a quorum of one failure on each side, a state that changed twice in "one interval").
+ */
+export function intervalHoldingNow(now = Date.now()): string {
+  const nowSeconds = Math.floor(now / 1000)
+  for (let seconds = 86_400; seconds < 2 * 86_400; seconds++) {
+    const into = nowSeconds % seconds
+    if (into >= 60 && into <= seconds / 2) return `${seconds}s`
+  }
+  throw new Error(`no interval of 1 to 2 days holds ${new Date(now).toISOString()} in its first half`)
+}
