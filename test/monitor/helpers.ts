@@ -101,16 +101,17 @@ export function useMonitorWorld(): MonitorWorld {
 }
 
 /**
- * An `interval` that the current time lies in the first half of, a minute in at least, for a test whose passes (of the
- * built CLI, on the real clock) must share one interval: whatever the time of day, they do for 12 hours. An interval
- * starts at a multiple of its length since the epoch, so `1d` ended at 00:00 UTC, and a run across midnight had its
- * passes in two intervals (a quorum of one failure on each side, a state that changed twice in "one interval").
+ * An `interval` that began one to thirty minutes ago and lasts one to two days, for a test whose passes (of the built
+ * CLI, on the real clock) must share one interval: whatever the time of day, they do for 23 hours. An interval starts
+ * at a multiple of its length since the epoch, so `1d` ended at 00:00 UTC, and a run across midnight had its passes in
+ * two intervals (a quorum of one failure on each side, a state that changed twice in "one interval"). Thirty minutes
+ * at most: a fleet's pass is timed at its interval's start, which then lies inside a `digest --since 1h`.
  */
 export function intervalHoldingNow(now = Date.now()): string {
   const nowSeconds = Math.floor(now / 1000)
   for (let seconds = 86_400; seconds < 2 * 86_400; seconds++) {
     const into = nowSeconds % seconds
-    if (into >= 60 && into <= seconds / 2) return `${seconds}s`
+    if (into >= 60 && into <= 1800) return `${seconds}s`
   }
-  throw new Error(`no interval of 1 to 2 days holds ${new Date(now).toISOString()} in its first half`)
+  throw new Error(`no interval of 1 to 2 days began 1 to 30 minutes before ${new Date(now).toISOString()}`)
 }
