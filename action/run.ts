@@ -1,4 +1,4 @@
-import {isTokenUnreadable, NO_DEFAULT_CONFIG_ENV_VAR} from '../src/config/index.js'
+import {BOT_CONFIGS_VAR, BOT_TOKEN_VAR, isTokenUnreadable, NO_DEFAULT_CONFIG_ENV_VAR} from '../src/config/index.js'
 import {describeFailure, failedOf} from '../src/describe-failure.js'
 import {deployContextFromGitHub, type DeployNoticeResult, formatMessageIds, type GitHubRun, notifyDeploy} from '../src/deploy/index.js'
 import {redact} from '../src/redact.js'
@@ -31,6 +31,15 @@ function forkOf(payload: Record<string, unknown>): string | undefined {
 /** Why the token input is empty: said plainly when the event is a pull request from a fork. */
 function emptyTokenWhy(fork: string | undefined): string {
   return fork ? `this run is for a pull request from the fork ${fork}, and GitHub gives such runs no secrets` : EMPTY_TOKEN_WHY
+}
+
+/**
+ * What is empty, in the step's words: the token input, and the env layers the step was given empty (`env:` naming a
+ * secret that is not there, or is spelled otherwise), which are read as not set.
+ */
+function emptyTokenSubject(env: NodeJS.ProcessEnv): string {
+  const empty = [BOT_CONFIGS_VAR, BOT_TOKEN_VAR].filter((name) => env[name] !== undefined && env[name]!.trim() === '')
+  return empty.length === 0 ? 'input token is empty' : `input token and env ${empty.join(' and ')} are empty`
 }
 
 /**
@@ -91,9 +100,9 @@ export async function run(core: ActionCore, readRun: () => GitHubRun, env: NodeJ
       // `no bot token: ...` says no more than "empty"; a registry's `${VAR}` that is not set is worth naming.
       const detail = /^no bot token/.test(failure.message) ? '' : ` (${inActionTerms(failure.message)})`
       const why = emptyTokenWhy(fork)
-      const line = `input token is empty${detail}: deploy notice (${about}) not sent; ${why}`
+      const line = `${emptyTokenSubject(env)}${detail}: deploy notice (${about}) not sent; ${why}`
       if (inputs.failOnError) throw new NoticeFailedError(line)
-      return notSent(core, line, `⚠️ Telegram deploy notice (${about}) not sent: input token is empty; ${why}.`)
+      return notSent(core, line, `⚠️ Telegram deploy notice (${about}) not sent: ${emptyTokenSubject(env)}; ${why}.`)
     }
     // The runner's proxy, not the step's inputs: the deploy goes on without its notice, as when Telegram is away.
     const fromRunner = error instanceof ProxySettingError

@@ -44,6 +44,20 @@ describe('the token input is empty on a push (a missing secret)', () => {
     )
   })
 
+  it.each([
+    [{TELEGRAM_BOT_CONFIGS: ''}, 'env TELEGRAM_BOT_CONFIGS'],
+    [{TELEGRAM_BOT_TOKEN: ' ', TELEGRAM_CHAT_IDS: String(ON_CALL.id)}, 'env TELEGRAM_BOT_TOKEN'],
+    [{TELEGRAM_BOT_CONFIGS: '', TELEGRAM_BOT_TOKEN: ''}, 'env TELEGRAM_BOT_CONFIGS and TELEGRAM_BOT_TOKEN'],
+  ])('no token input and an env layer passed empty (%o, a secret misnamed): the warning names what is empty', async (env, named) => {
+    const result = await job.step({status: 'success'}, env)
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toBe(
+      `::warning::input token and ${named} are empty: deploy notice (success) not sent; a workflow run for a pull request from a fork gets ` +
+        'no secrets; otherwise check that the secret exists and is spelled right',
+    )
+    expect(job.api.requests).toEqual([])
+  })
+
   it('a registry whose token is ${DEPLOY_TOKEN}, empty in this run: named, and still a warning', async () => {
     writeFileSync(join(job.workspace, 'bots.yml'), REGISTRY, {mode: 0o600})
     const result = await job.step({status: 'success', config: 'bots.yml'}, {DEPLOY_TOKEN: ''})
