@@ -41,7 +41,11 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected a rejection, but the promise resolved')
 }
 
-/** A loopback port with nothing listening on it (fetch refuses "bad ports" such as 1). */
+/**
+ * A loopback port with nothing listening on it (fetch refuses "bad ports" such as 1), for a test that wants
+ * ECONNREFUSED. Free only when it was picked: a server started on it later can find it taken, and must try another
+ * (test/store/redis-server.ts does).
+ */
 export async function closedPort(): Promise<number> {
   const {createServer} = await import('node:net')
   const server = createServer()

@@ -74,9 +74,21 @@ export async function redisForFile(): Promise<{skip?: string; client(): Promise<
   return {skip: found.skip, client: () => (client ??= connectRedis(found.redis!.url))}
 }
 
-/** `dataDir`: where `SAVE` writes and a start reads (a Redis that comes back with its data), else nowhere. */
+/** How many free ports a start tries before giving up: each one can be taken before redis-server binds it. */
+const PORT_TRIES = 5
+
+/** redis-server's line when its port is taken (it then exits 1). */
+const ADDRESS_IN_USE = /Could not create server TCP listening socket .*Address already in use/
+
+class PortTaken extends Error {}
+
+/**
+ * `dataDir`: where `SAVE` writes and a start reads (a Redis that comes back with its data), else nowhere.
+ * The port is picked free, then bound by redis-server a moment later: when another program took it in between, the
+ * first start moves to another free port. A start again (`start()`) keeps the port, which clients hold in the URL.
+ */
 async function startOwnRedis(dataDir?: string, args: string[] = []): Promise<TestRedis> {
-  const port = await closedPort()
+  let port = 0
   let child: ChildProcess | undefined
   const start = async () => {
     const persistence = dataDir === undefined ? [] : ['--dir', dataDir, '--dbfilename', 'dump.rdb']
@@ -86,12 +98,17 @@ async function startOwnRedis(dataDir?: string, args: string[] = []): Promise<Tes
     const started = child
     await new Promise<void>((resolve, reject) => {
       let output = ''
-      started.stdout!.on('data', (chunk: Buffer) => {
+      const read = (chunk: Buffer) => {
         output += chunk.toString()
         if (output.includes('Ready to accept connections')) resolve()
-      })
+      }
+      started.stdout!.on('data', read)
+      started.stderr!.on('data', read)
       started.on('error', reject)
-      started.on('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready:\n${output}`)))
+      started.on('exit', (code) => {
+        const why = `redis-server exited (${code}) before it was ready:\n${output}`
+        reject(ADDRESS_IN_USE.test(output) ? new PortTaken(why) : new Error(why))
+      })
     })
   }
   const stop = async () => {
@@ -103,7 +120,18 @@ async function startOwnRedis(dataDir?: string, args: string[] = []): Promise<Tes
       running.kill('SIGKILL')
     })
   }
-  await start()
+  const tried: number[] = []
+  for (;;) {
+    port = await closedPort()
+    tried.push(port)
+    try {
+      await start()
+      break
+    } catch (error) {
+      if (!(error instanceof PortTaken)) throw error
+      if (tried.length === PORT_TRIES) throw new Error(`redis-server found every port it tried in use (${tried.join(', ')})`)
+    }
+  }
   process.once('exit', () => child?.kill('SIGKILL'))
   return {url: `redis://127.0.0.1:${port}`, own: true, stop, start, pause: () => child?.kill('SIGSTOP'), resume: () => child?.kill('SIGCONT')}
 }
