@@ -98,8 +98,14 @@ describe('a job that traps SIGTERM and exits 0 at --max-time', () => {
   it('still timed out: the check is down, and monitor exec exits 124 (as timeout(1) does), not 0', async () => {
     useHealthBot()
     const script = join(world.cli.env.HOME!, 'trap.sh')
-    writeFileSync(script, `trap 'exit 0' TERM\nsleep 300 &\nwait\n`)
+    const marker = join(world.cli.env.HOME!, 'trap.log')
+    // The job says where it got to: 'armed' once its trap is set, 'trapped' when the trap ran at our SIGTERM. On a
+    // loaded machine the SIGTERM can come before the shell reached its `trap` line: the job then dies of the signal
+    // (exit 143) and the run proves nothing about a job that exits 0, so the test says that instead of comparing.
+    writeFileSync(script, `trap 'echo trapped >> ${marker}; exit 0' TERM\necho armed >> ${marker}\nsleep 300 &\nwait\n`)
     const run = await world.run(['monitor', 'exec', '--name', 'nightly', '--max-time', '1500ms', '--', 'sh', script])
+    const reached = existsSync(marker) ? readFileSync(marker, 'utf8').trim().split('\n') : []
+    if (!reached.includes('trapped')) throw new Error(`the job's trap never ran at --max-time (the job reached: ${JSON.stringify(reached)}), so it did not exit 0 of it: ${JSON.stringify(run)}`)
     expect(run).toEqual({exitCode: 124, stdout: '', stderr: 'fastpay-tg: down   nightly: timed out after 1.5s (exit code 0)\nfastpay-tg: alert  sent nightly down to health (bot health)'})
   })
 })
