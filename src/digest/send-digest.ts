@@ -4,13 +4,12 @@ import {join} from 'node:path'
 
 import type {AlertTarget} from '../alert/alert-target.js'
 import {type LinkedChatsSource, targetChats} from '../alert/linked-chats.js'
-import {describeFailure, failedOf} from '../describe-failure.js'
+import {failedOf} from '../describe-failure.js'
 import {ExitCode, type ExitCodeValue, worstExitCode} from '../exit-codes.js'
-import {splitMessage} from '../format/index.js'
-import {type DeliverOrSpoolOptions, type DeliverOrSpoolResult, deliverOrSpool} from '../outbox/index.js'
+import {deliverOrSpool} from '../outbox/index.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {type ChatDelivery, deliverToChats} from '../send/deliver.js'
-import type {HeldEntry, SpooledMessage} from '../store/outbox-types.js'
+import type {SpooledMessage} from '../store/outbox-types.js'
 import type {OutboxStore, ThrottleStore} from '../store/types.js'
 import {channelKey} from '../support/channel-key.js'
 
@@ -70,7 +69,10 @@ export async function sendDigest(options: SendDigestOptions): Promise<DigestDeli
   const {client, botLabel, migrations} = target
   const {chatIds, warnings: linkWarnings} = await targetChats(target, options.links)
   warnings.push(...linkWarnings)
-  const sent = await deliverParts({client, botLabel, chatIds, migrations, message, outbox: options.outbox, limiter})
+  // One entry for the whole text, split into messages by the sender: a flush sends a chat the parts it lacks, in
+  // order, and one flush at a time holds the entry (see OutboxEntry.partsSent). An entry per part could go out of
+  // order: entries of one millisecond sort by their random suffix, and two flushes could each take a part.
+  const sent = await deliverOrSpool({client, botLabel, chatIds, migrations, message, outbox: options.outbox, limiter})
   const {deliveries, spooled} = sent
   if (sent.outboxProblem) warnings.push(`the outbox cannot keep the digest: ${sent.outboxProblem}`)
   let chart: ChatDelivery[] | undefined
@@ -86,56 +88,6 @@ export async function sendDigest(options: SendDigestOptions): Promise<DigestDeli
     warnings.push(...(await throttle!.store.release(decision.ticket, now)))
   }
   return {deliveries, ...(chart ? {chart} : {}), ...(spooled ? {spooled} : {}), exitCode, warnings}
-}
-
-type PartsOptions = Omit<DeliverOrSpoolOptions, 'outbox'> & {outbox: SendDigestOptions['outbox']}
-interface PartsResult {
-  deliveries: ChatDelivery[]
-  failed: DeliverOrSpoolResult['failed']
-  spooled?: {id: string; chatIds: Array<number | string>}
-  outboxProblem?: string
-}
-
-/**
- * Sends a long digest part by part, each its own outbox entry, all written ahead before the first is sent (a run
- * killed half-way leaves every part it had not delivered to the next flush). A chat Telegram stops answering
- * half-way waits for the parts it has not had, in order (a flush goes oldest first and stops at the first failure
- * that may pass), and gets no part twice: spooled whole, the text would give it again the parts it had. One result
- * per chat, as one delivery: ok once it had every part.
- */
-async function deliverParts(options: PartsOptions): Promise<PartsResult> {
-  const {outbox, botLabel, chatIds} = options
-  const messages = splitMessage(options.message.text, {parseMode: 'HTML'}).map((text) => ({...options.message, text}))
-  const held: HeldEntry[] = []
-  let cannotSpool: string | undefined
-  try {
-    for (const message of messages) held.push(await outbox.hold({bot: botLabel, chatIds, message}))
-  } catch (error) {
-    // Fail open, as deliverOrSpool does: the parts not written ahead are still sent now, without the outbox.
-    cannotSpool = describeFailure(error).message
-  }
-  const byChat = new Map<number | string, ChatDelivery>()
-  const failed: DeliverOrSpoolResult['failed'] = []
-  let waiting: Array<number | string> = []
-  let firstId: string | undefined
-  let outboxProblem: string | undefined
-  for (const [index, message] of messages.entries()) {
-    const entry = held[index]
-    const sent = await deliverOrSpool({...options, message, ...(entry ? {held: entry, notNow: waiting} : {cannotSpool: cannotSpool!})})
-    outboxProblem ??= sent.outboxProblem
-    failed.push(...sent.failed)
-    for (const delivery of sent.deliveries) {
-      byChat.set(delivery.chatId, {...delivery, messageIds: [...(byChat.get(delivery.chatId)?.messageIds ?? []), ...delivery.messageIds]})
-    }
-    // The entry keeps the chats that wait for an earlier part; those that lacked this one now join them.
-    if (sent.spooled) {
-      firstId ??= sent.spooled.id
-      waiting = sent.spooled.chatIds
-    }
-    if (!entry) waiting = []
-  }
-  const spooled = firstId === undefined ? undefined : {id: firstId, chatIds: waiting}
-  return {deliveries: [...byChat.values()], failed, ...(spooled ? {spooled} : {}), ...(outboxProblem === undefined ? {} : {outboxProblem})}
 }
 
 async function sendChart(

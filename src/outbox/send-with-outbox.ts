@@ -32,10 +32,6 @@ export interface DeliverOrSpoolOptions {
   cannotSpool?: string
   /** Told as each chat is done: see DeliverOptions. */
   onChatDone?: DeliverOptions['onChatDone']
-  /** The entry, when the caller wrote it ahead itself (a long digest holds every part before sending the first). */
-  held?: HeldEntry
-  /** Chats of the entry not to send to now: it keeps waiting for them (they wait for an earlier part first). */
-  notNow?: ReadonlyArray<number | string>
 }
 
 export interface DeliverOrSpoolResult {
@@ -64,16 +60,15 @@ export interface DeliverOrSpoolResult {
  */
 export async function deliverOrSpool(options: DeliverOrSpoolOptions): Promise<DeliverOrSpoolResult> {
   const {message} = options
-  const notNow = options.notNow ?? []
   const send = (chatIds: ReadonlyArray<number | string>, chatDone?: DeliverOptions['onChatDone'], what: SpooledMessage = message) =>
-    deliverToChats(options.client, chatIds.filter((chatId) => !notNow.some((other) => sameChatId(other, chatId))), what, {
+    deliverToChats(options.client, chatIds, what, {
       ...(options.limiter ? {limiter: options.limiter} : {}),
       ...(options.migrations ? {migrations: options.migrations} : {}),
       ...(chatDone ? {onChatDone: chatDone} : {}),
     })
   let outboxProblem = options.cannotSpool
-  let held = options.held
-  if (held === undefined && outboxProblem === undefined) {
+  let held: HeldEntry | undefined
+  if (outboxProblem === undefined) {
     options.beforeSpool?.()
     try {
       held = await options.outbox.hold({bot: options.botLabel, chatIds: options.chatIds, message})
