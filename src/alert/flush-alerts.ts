@@ -41,10 +41,10 @@ export async function flushAlerts(options: FlushAlertsOptions): Promise<FlushAle
   for (const bot of bots) {
     let opened: Promise<{send: SendTo}> | undefined
     const flushed = await outbox.flush(
-      async (entry, chatDone) => {
+      async (entry, chatDone, partSent) => {
         opened ??= options.openBot(bot).then(senderFor)
         const {send} = await opened
-        return send(entry.chatIds, entry.message, chatDone)
+        return send(entry.chatIds, entry.message, chatDone, partSent)
       },
       {bot},
     )
@@ -68,11 +68,15 @@ type SendTo = (
   chatIds: ReadonlyArray<number | string>,
   message: Parameters<typeof deliverToChats>[2],
   onChatDone: DeliverOptions['onChatDone'],
+  onPartSent?: DeliverOptions['onPartSent'],
 ) => ReturnType<typeof deliverToChats>
 
 // One limiter per bot: Telegram's limits count per bot token.
 function senderFor(target: Pick<AlertTarget, 'client' | 'migrations'>): {send: SendTo} {
   const limiter = limiterFor(target.client)
   const migrations = target.migrations ?? new ChatMigrations()
-  return {send: (chatIds, message, onChatDone) => deliverToChats(target.client, chatIds, message, {limiter, migrations, onChatDone})}
+  return {
+    send: (chatIds, message, onChatDone, onPartSent) =>
+      deliverToChats(target.client, chatIds, message, {limiter, migrations, onChatDone, ...(onPartSent ? {onPartSent} : {})}),
+  }
 }

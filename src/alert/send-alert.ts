@@ -3,7 +3,7 @@ import type {InlineKeyboardMarkup} from '@grammyjs/types'
 import {ExitCode, type ExitCodeValue} from '../exit-codes.js'
 import {limiterFor, type TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
 import {redact} from '../redact.js'
-import {type ChatDelivery, type DeliverOptions, deliverToChats, tellEach} from '../send/deliver.js'
+import {type ChatDelivery, type DeliverOptions, deliverToChats, type PartSent, tellEach} from '../send/deliver.js'
 import {failureKind} from '../send/failure-kind.js'
 import {ChatMigrations} from '../send/migrations.js'
 import type {DeliverEntry, FlushReport, HeldEntry, SpooledMessage} from '../store/outbox-types.js'
@@ -109,9 +109,9 @@ export async function sendAlert(options: SendAlertOptions): Promise<SendAlertRes
   const bot = target.botLabel
   const limiter = options.limiter ?? limiterFor(target.client)
   const migrations = target.migrations ?? new ChatMigrations()
-  const send = (chatIds: ReadonlyArray<number | string>, message: SpooledMessage, onChatDone?: DeliverOptions['onChatDone']) =>
-    deliverToChats(target.client, chatIds, message, {limiter, migrations, ...(onChatDone ? {onChatDone} : {})})
-  const sendEntry: DeliverEntry = (entry, chatDone) => send(entry.chatIds, entry.message, chatDone)
+  const send = (chatIds: ReadonlyArray<number | string>, message: SpooledMessage, onChatDone?: DeliverOptions['onChatDone'], onPartSent?: PartSent) =>
+    deliverToChats(target.client, chatIds, message, {limiter, migrations, ...(onChatDone ? {onChatDone} : {}), ...(onPartSent ? {onPartSent} : {})})
+  const sendEntry: DeliverEntry = (entry, chatDone, partSent) => send(entry.chatIds, entry.message, chatDone, partSent)
   const common = {bot, ...(throttle ? {throttleKey: throttle.key} : {})}
   const render = (reportedSuppressed?: {count: number; since: Date}) => renderMessage(options, now, reportedSuppressed)
 
@@ -160,8 +160,8 @@ export async function sendAlert(options: SendAlertOptions): Promise<SendAlertRes
   }
 
   let deliveries: ChatDelivery[] = []
-  const delivered = await outbox.deliverHeld(held, async (entry, chatDone) => {
-    deliveries = await send(entry.chatIds, entry.message, tellEach(chatDone, options.onChatDone))
+  const delivered = await outbox.deliverHeld(held, async (entry, chatDone, partSent) => {
+    deliveries = await send(entry.chatIds, entry.message, tellEach(chatDone, options.onChatDone), partSent)
     return deliveries
   })
   // The slice's count included this alert's entry, which waits no more once no chat waits for it.

@@ -5,7 +5,7 @@ import {sameChatId} from '../config/chat-id.js'
 import {describeFailure, failedOf} from '../describe-failure.js'
 import {ExitCode, type ExitCodeValue, worstExitCode} from '../exit-codes.js'
 import type {TelegramRateLimiter} from '../rate-limit/telegram-limiter.js'
-import {type ChatDelivery, type DeliverOptions, deliverToChats, tellEach} from '../send/deliver.js'
+import {type ChatDelivery, type DeliverOptions, deliverToChats, type PartSent, tellEach} from '../send/deliver.js'
 import type {ChatMigrations} from '../send/migrations.js'
 import type {OutgoingMessage} from '../send/outgoing-message.js'
 import {redact} from '../redact.js'
@@ -60,8 +60,9 @@ export interface DeliverOrSpoolResult {
  */
 export async function deliverOrSpool(options: DeliverOrSpoolOptions): Promise<DeliverOrSpoolResult> {
   const {message} = options
-  const send = (chatIds: ReadonlyArray<number | string>, chatDone?: DeliverOptions['onChatDone'], what: SpooledMessage = message) =>
+  const send = (chatIds: ReadonlyArray<number | string>, chatDone?: DeliverOptions['onChatDone'], what: SpooledMessage = message, partSent?: PartSent) =>
     deliverToChats(options.client, chatIds, what, {
+      ...(partSent ? {onPartSent: partSent} : {}),
       ...(options.limiter ? {limiter: options.limiter} : {}),
       ...(options.migrations ? {migrations: options.migrations} : {}),
       ...(chatDone ? {onChatDone: chatDone} : {}),
@@ -84,9 +85,9 @@ export async function deliverOrSpool(options: DeliverOrSpoolOptions): Promise<De
   }
   let deliveries: ChatDelivery[] = []
   try {
-    const flushed = await options.outbox.deliverHeld(held, async (entry, chatDone) => {
+    const flushed = await options.outbox.deliverHeld(held, async (entry, chatDone, partSent) => {
       // The entry's message: it says which parts the chats already have (see OutboxEntry.partsSent).
-      deliveries = await send(entry.chatIds, tellEach(chatDone, options.onChatDone), entry.message)
+      deliveries = await send(entry.chatIds, tellEach(chatDone, options.onChatDone), entry.message, partSent)
       return deliveries
     })
     if (flushed.pending.length === 0) return finished(deliveries)

@@ -31,7 +31,16 @@ export interface DeliverOptions {
    * result keeps chat order.
    */
   onChatDone?: (delivery: ChatDelivery, total: number) => void
+  /**
+   * Told after each message of a chat's several but its last, with how many it has had so far in this delivery: the
+   * outbox records it, so that a run killed between two parts does not give the chat the first ones again. The next
+   * part waits for the promise it returns (the record written).
+   */
+  onPartSent?: PartSent
 }
+
+/** See DeliverOptions.onPartSent. */
+export type PartSent = (chatId: number | string, sent: number) => unknown
 
 /** One `onChatDone` telling each listener given, in order (the outbox's record of a chat, then a progress line). */
 export function tellEach(...listeners: Array<DeliverOptions['onChatDone'] | undefined>): NonNullable<DeliverOptions['onChatDone']> {
@@ -68,6 +77,7 @@ export async function deliverToChats(
     migrations: options.migrations ?? new ChatMigrations(),
     listed: new Set(chatIds.map(String)),
     onChatDone: options.onChatDone && ((delivery: ChatDelivery) => options.onChatDone!(delivery, chatIds.length)),
+    ...(options.onPartSent ? {onPartSent: options.onPartSent} : {}),
   }
   const source = message.media?.source
   if (source !== undefined && 'stream' in source && chatIds.length > 1) {
@@ -131,6 +141,7 @@ interface DeliveryContext {
   /** The delivery's chats, as `String(chatId)`. */
   listed: ReadonlySet<string>
   onChatDone?: (delivery: ChatDelivery) => void
+  onPartSent?: PartSent
 }
 
 async function deliverToChat(
@@ -145,7 +156,7 @@ async function deliverToChat(
 }
 
 async function sendToChat(
-  {client, message, parts, limiter, migrations, listed}: DeliveryContext,
+  {client, message, parts, limiter, migrations, listed, onPartSent}: DeliveryContext,
   chatId: number | string,
   mediaSource: InputFileSource | undefined,
   pinned?: UnchangedFile,
@@ -175,6 +186,7 @@ async function sendToChat(
       messageIds.push(sent.message_id)
       fileId = sentFileId(sent)
       await pinned?.check()
+      if (parts.texts.length > 0) await onPartSent?.(chatId, messageIds.length)
     }
     for (const [index, text] of parts.texts.entries()) {
       const send = (formatted: boolean) =>
@@ -192,6 +204,7 @@ async function sendToChat(
         throw error
       })
       messageIds.push(sent.message_id)
+      if (index < parts.texts.length - 1) await onPartSent?.(chatId, messageIds.length)
     }
     return {chatId, ok: true, messageIds, migratedTo: migrations.movedTo(chatId), fileId}
   } catch (error) {

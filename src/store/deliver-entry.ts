@@ -4,7 +4,7 @@ import {type FailureKind, failureKind} from '../send/failure-kind.js'
 import {spooledFileProblem} from './outbox-media.js'
 import type {DeliverEntry, FlushedEntry, OutboxEntry} from './outbox-types.js'
 import {redact} from '../redact.js'
-import type {ChatDelivery} from '../send/deliver.js'
+import type {ChatDelivery, PartSent} from '../send/deliver.js'
 
 /**
  * Delivers one outbox entry and sorts its chats, for every outbox backend: accepted, refused for good (taken off the
@@ -21,13 +21,15 @@ export async function deliverEntry(
   kind: 'new' | 'waiting' = 'waiting',
   /** Told of each chat's delivery as it ends: see DeliverEntry. @default nothing */
   chatDone: (delivery: ChatDelivery) => void = () => undefined,
+  /** Told of each part a chat of several had: see DeliverEntry. @default nothing */
+  partSent: PartSent = () => undefined,
 ): Promise<{flushed: FlushedEntry; kept?: OutboxEntry}> {
   let deliveries: ChatDelivery[]
   try {
     const problem = await spooledFileProblem(entry.message.media)
     // Other bytes than those spooled would not be the message: the entry goes, refused for every chat, loudly.
     if (problem !== undefined) return {flushed: {id: entry.id, bot: entry.bot, delivered: [], refused: entry.chatIds.map((chatId) => ({chatId, error: problem})), pending: []}}
-    deliveries = await deliverByProgress(entry, deliver, chatDone)
+    deliveries = await deliverByProgress(entry, deliver, chatDone, partSent)
   } catch (error) {
     const failure = describeFailure(error)
     deliveries = entry.chatIds.map((chatId) => ({chatId, ok: false, messageIds: [], error: failure}))
@@ -64,13 +66,20 @@ const partsOf = (entry: OutboxEntry, chatId: number | string) => entry.partsSent
  * Sends each chat the parts it lacks: chats that had the same number of parts go together (most often all of them,
  * in one call), fewest first.
  */
-async function deliverByProgress(entry: OutboxEntry, deliver: DeliverEntry, chatDone: (delivery: ChatDelivery) => void): Promise<ChatDelivery[]> {
+async function deliverByProgress(
+  entry: OutboxEntry,
+  deliver: DeliverEntry,
+  chatDone: (delivery: ChatDelivery) => void,
+  partSent: PartSent,
+): Promise<ChatDelivery[]> {
   const groups = new Map<number, Array<number | string>>()
   for (const chatId of entry.chatIds) groups.set(partsOf(entry, chatId), [...(groups.get(partsOf(entry, chatId)) ?? []), chatId])
-  if (groups.size === 1 && groups.has(0)) return deliver(entry, chatDone)
+  if (groups.size === 1 && groups.has(0)) return deliver(entry, chatDone, partSent)
   const deliveries: ChatDelivery[] = []
   for (const [skipParts, chatIds] of [...groups].sort(([a], [b]) => a - b)) {
-    deliveries.push(...(await deliver({...entry, chatIds, message: {...entry.message, skipParts}}, chatDone)))
+        // Counted from the parts the chats had before this attempt.
+    const counted: PartSent = (chatId, sent) => partSent(chatId, skipParts + sent)
+    deliveries.push(...(await deliver({...entry, chatIds, message: {...entry.message, skipParts}}, chatDone, counted)))
   }
   return deliveries
 }
@@ -103,6 +112,8 @@ export function deliveredMark(entry: OutboxEntry, flushed: FlushedEntry, kind: '
 /** What `recordChatsDone` gives a backend: the `chatDone` to pass on, and the wait for its writes. */
 export interface ChatsDoneRecorder {
   chatDone: (delivery: ChatDelivery) => void
+  /** Records the parts a chat of several has had so far (OutboxEntry.partsSent): see DeliverOptions.onPartSent. */
+  partSent: PartSent
   /** Resolves once every write has ended: the backend finishes the entry (removes or rewrites it) only after. */
   settled: () => Promise<void>
 }
@@ -116,14 +127,21 @@ export interface ChatsDoneRecorder {
 export function recordChatsDone(entry: OutboxEntry, save: (entry: OutboxEntry) => Promise<unknown>): ChatsDoneRecorder {
   let current = entry
   let saving: Promise<unknown> = Promise.resolve()
+  const write = (next: OutboxEntry) => {
+    current = next
+    saving = saving.then(() => save(next)).catch(() => undefined)
+    return saving
+  }
   return {
     chatDone: (delivery) => {
       if (!delivery.ok) return
       const chatIds = current.chatIds.filter((chatId) => !sameChatId(chatId, delivery.chatId))
       if (chatIds.length === current.chatIds.length || chatIds.length === 0) return
-      const next = (current = {...current, chatIds})
-      saving = saving.then(() => save(next)).catch(() => undefined)
+      const {[String(delivery.chatId)]: _done, ...partsSent} = current.partsSent ?? {}
+      const {partsSent: _before, ...rest} = current
+      write({...rest, chatIds, ...(Object.keys(partsSent).length > 0 ? {partsSent} : {})})
     },
+    partSent: (chatId, sent) => write({...current, partsSent: {...current.partsSent, [String(chatId)]: sent}}),
     settled: async () => {
       await saving
     },

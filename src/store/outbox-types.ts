@@ -1,6 +1,6 @@
 // The outbox's data as the store keeps it, whatever the backend: an entry, what a flush reports, what a listing
 // shows. The store owns these types; the outbox feature (src/outbox/: send --outbox, its file copies) imports them.
-import type {ChatDelivery} from '../send/deliver.js'
+import type {ChatDelivery, PartSent} from '../send/deliver.js'
 import type {OutgoingMessage} from '../send/outgoing-message.js'
 
 /**
@@ -85,9 +85,15 @@ export interface OutboxListing {
 /**
  * Sends one entry to its chats; the outbox decides from the per-chat results what stays. `chatDone` (pass it to
  * deliverToChats' `onChatDone`) lets the outbox take each chat Telegram accepted off the stored entry at once, so
- * that a run killed half-way leaves only the chats not yet answered (a chat in flight then may get it twice).
+ * that a run killed half-way leaves only the chats not yet answered (a chat in flight then may get it twice), and
+ * `partSent` records the parts a chat of a long message has had, so that it gets only the part in flight again.
  */
-export type DeliverEntry = (entry: OutboxEntry, chatDone: (delivery: ChatDelivery) => void) => Promise<ChatDelivery[]>
+export type DeliverEntry = (
+  entry: OutboxEntry,
+  chatDone: (delivery: ChatDelivery) => void,
+  /** Pass it to deliverToChats' `onPartSent`: the outbox records the parts a chat cut off half-way already has. */
+  partSent?: PartSent,
+) => Promise<ChatDelivery[]>
 
 export interface FlushOptions {
   /** Only entries of this bot (`OutboxEntry.bot`). @default every entry */

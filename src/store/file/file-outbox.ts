@@ -200,7 +200,7 @@ export class FileOutbox implements OutboxStore {
     const lease = startLease(claimed, this.#claimTimeoutMs / 3, this.#now)
     const rewrite = (current: OutboxEntry) => lease.exclusive(() => this.#write(claimed.path, JSON.stringify(current, null, 2)))
     const recorder = recordChatsDone(entry, rewrite)
-    const {flushed, kept} = await deliverEntry(entry, deliver, kind, recorder.chatDone).finally(async () => {
+    const {flushed, kept} = await deliverEntry(entry, deliver, kind, recorder.chatDone, recorder.partSent).finally(async () => {
       await recorder.settled()
       await lease.stop()
     })

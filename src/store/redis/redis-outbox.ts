@@ -117,7 +117,7 @@ export class RedisOutbox implements OutboxStore {
    */
   async sendHeld(held: HeldEntry, deliver: DeliverEntry): Promise<{flushed: FlushedEntry; kept?: OutboxEntry}> {
     const recorder = this.#chatsDoneRecorder(outboxKeys(this.prefix, this.heldClaim(held).bot), held.entry)
-    return deliverEntry(held.entry, deliver, 'new', recorder.chatDone).finally(() => recorder.settled())
+    return deliverEntry(held.entry, deliver, 'new', recorder.chatDone, recorder.partSent).finally(() => recorder.settled())
   }
 
   /** Rewrites the held entry without each chat done, only while this consumer still holds it (REWRITE_HELD). */
@@ -285,7 +285,7 @@ export class RedisOutbox implements OutboxStore {
     }
     const renewal = this.#renewEvery(keys, claimed.streamId, claimed.id)
     const recorder = this.#chatsDoneRecorder(keys, entry)
-    const {flushed, kept} = await deliverEntry(entry, deliver, 'waiting', recorder.chatDone).finally(async () => {
+    const {flushed, kept} = await deliverEntry(entry, deliver, 'waiting', recorder.chatDone, recorder.partSent).finally(async () => {
       await recorder.settled()
       clearInterval(renewal)
     })
