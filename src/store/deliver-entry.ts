@@ -77,7 +77,7 @@ async function deliverByProgress(
   if (groups.size === 1 && groups.has(0)) return deliver(entry, chatDone, partSent)
   const deliveries: ChatDelivery[] = []
   for (const [skipParts, chatIds] of [...groups].sort(([a], [b]) => a - b)) {
-        // Counted from the parts the chats had before this attempt.
+    // Counted from the parts the chats had before this attempt.
     const counted: PartSent = (chatId, sent) => partSent(chatId, skipParts + sent)
     deliveries.push(...(await deliver({...entry, chatIds, message: {...entry.message, skipParts}}, chatDone, counted)))
   }
