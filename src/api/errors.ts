@@ -42,6 +42,19 @@ export class TelegramNetworkError extends Error {
   }
 }
 
+const MARKUP_REFUSED = /can't parse entities/i
+
+/**
+ * Telegram's words for markup it cannot read (`400: Bad Request: can't parse entities: …`), from an answer's
+ * description or a failure line quoting it (without the line's closing parenthesis); undefined for any other answer.
+ * The same words as plain text then go through: send and the deploy notice both fall back on it.
+ */
+export function markupRefusal(errorCode: number | undefined, text: string): string | undefined {
+  if (errorCode !== 400) return undefined
+  const at = text.search(MARKUP_REFUSED)
+  return at < 0 ? undefined : text.slice(at).replace(/\)$/, '')
+}
+
 export function isTelegramApiError(error: unknown): error is TelegramApiError {
   return error instanceof TelegramApiError
 }

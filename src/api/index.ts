@@ -3,6 +3,7 @@ export {BotApiClient, type BotApiClientOptions, type CallOptions, type MethodPar
 export {
   isTelegramApiError,
   isTelegramNetworkError,
+  markupRefusal,
   type NetworkErrorKind,
   TelegramApiError,
   TelegramNetworkError,

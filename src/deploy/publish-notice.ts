@@ -1,5 +1,5 @@
 import type {BotApiClient} from '../api/index.js'
-import {isTelegramApiError} from '../api/index.js'
+import {isTelegramApiError, markupRefusal as telegramMarkupRefusal} from '../api/index.js'
 import type {ChatId} from '../config/index.js'
 import {describeFailure, type FailureDescription, type Outcome} from '../describe-failure.js'
 import {htmlToPlainText, type ParseMode} from '../format/index.js'
@@ -56,9 +56,7 @@ export interface PublishOptions {
 // Telegram's answer when the text is already what we asked for (a step re-run, two steps with the same status).
 const NOT_MODIFIED = /message is not modified/i
 // Telegram's answer to markup it cannot read: a new message with the same text would be refused the same way.
-const MARKUP_REFUSED = /(can't parse entities.*?)\)?$/i
-
-const markupRefusal = (failure: FailureDescription) => (failure.telegramErrorCode === 400 ? MARKUP_REFUSED.exec(failure.message)?.[1] : undefined)
+const markupRefusal = (failure: FailureDescription) => telegramMarkupRefusal(failure.telegramErrorCode, failure.message)
 
 /**
  * Puts a notice in every chat: edits the chat's earlier message when the target names one, and sends a new message

@@ -2,7 +2,7 @@ import {basename} from 'node:path'
 
 import type {Message} from '@grammyjs/types'
 
-import {type BotApiClient, type InputFileSource, TelegramApiError} from '../api/index.js'
+import {type BotApiClient, type InputFileSource, markupRefusal, TelegramApiError} from '../api/index.js'
 import {distinctChatIds} from '../config/chat-id.js'
 import {describeFailure, type Outcome} from '../describe-failure.js'
 import {htmlToPlainText, splitCaption, splitMessage} from '../format/index.js'
@@ -216,7 +216,7 @@ async function sendToChat(
 }
 
 function isMarkupRefusal(error: unknown): boolean {
-  return error instanceof TelegramApiError && error.errorCode === 400 && /can't parse entities/i.test(error.description)
+  return error instanceof TelegramApiError && markupRefusal(error.errorCode, error.description) !== undefined
 }
 
 function sentFileId(sent: Message): string | undefined {
