@@ -97,6 +97,24 @@ export abstract class BaseCommand<T extends typeof Command, R = unknown> extends
     this.output.warnLine(message)
   }
 
+  /**
+   * Warning lines held back until `release()`: a store's "using the file store until it is back" is not what happens
+   * when the run then stops because the fleet's store does not answer.
+   */
+  protected heldWarnings(): {onWarning: (line: string) => void; release: () => void} {
+    let held: string[] | undefined = []
+    return {
+      onWarning: (line) => {
+        if (held) held.push(line)
+        else this.warnLine(line)
+      },
+      release: () => {
+        for (const line of held ?? []) this.warnLine(line)
+        held = undefined
+      },
+    }
+  }
+
   /** Warnings about the configuration a run resolved (the seed fallback, a readable registry): see warnLine. */
   public warnConfig(lines: readonly string[]): void {
     for (const line of lines) this.warnLine(line)

@@ -53,12 +53,12 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 T
 
   public async run(): Promise<DigestResult> {
     const {flags} = this
-    const [{UserError}, {parseDurationMs, DURATION_EXPECTED}, {resolveStateDir}, {openStore}, {refusedStoreLine}, {throttleSeconds}] = await Promise.all([
+    const [{UserError}, {parseDurationMs, DURATION_EXPECTED}, {resolveStateDir}, {openStore}, {fleetStateUnusable}, {throttleSeconds}] = await Promise.all([
       import('../src/user-error.js'),
       import('../src/support/duration.js'),
       import('../src/support/state-dir.js'),
       import('../src/store/select-store.js'),
-      import('../src/store/types.js'),
+      import('../src/store/fleet-state-required.js'),
       import('../src/alert/alert-state.js'),
     ])
     const sinceMs = parseDurationMs(flags.since)
@@ -76,23 +76,14 @@ Exit codes: 0 sent or suppressed, 1 Telegram refused, 2 bad input or config, 3 T
     // alerts use.
     // The store's warnings wait for the check below: "using the file store until it is back" is not what happens
     // when the digest then refuses to run on the files.
-    let held: string[] | undefined = []
-    const onWarning = (line: string) => (held ? held.push(line) : this.warnLine(line))
-    const store = await openStore({stateDir: resolveStateDir(flags['state-dir']), configPath: flags.config, onWarning})
+    const warnings = this.heldWarnings()
+    const store = await openStore({stateDir: resolveStateDir(flags['state-dir']), configPath: flags.config, onWarning: warnings.onWarning})
     try {
       // A fleet's history is in Redis: a digest of this host's fallback files alone would tell the chats a partial
       // (often empty) story as the fleet's.
-      const described = store.kind === 'redis' ? await store.describe() : undefined
-      // Credentials Redis refused are a mistake in the setting (exit 2); running again would not help.
-      const refused = described && refusedStoreLine(described)
-      if (refused) throw new UserError(refused)
-      if (described !== undefined && !described.reachable) {
-        const {UnreachableError} = await import('../src/unreachable-error.js')
-        const why = described.problem === undefined ? '' : ` (${described.problem})`
-        throw new UnreachableError(`the monitor history is in the store ${described.target}, which does not answer${why}: no digest of this host's files alone; run again once it answers`)
-      }
-      for (const line of held) this.warnLine(line)
-      held = undefined
+      const unusable = fleetStateUnusable(store.kind === 'redis' ? await store.describe() : undefined, 'the monitor history', 'digest')
+      if (unusable) throw unusable
+      warnings.release()
       return await this.digestFrom(store, sinceMs, windowSeconds, monitored)
     } finally {
       await store.close()

@@ -38,22 +38,17 @@ export default class MonitorStatus extends BaseCommand<typeof MonitorStatus, Mon
     ])
     const {openMonitorRuntime} = await import('../../src/monitor/runtime.js')
     // The store's warnings wait for the check below: "using the file store until it is back" is not what happens.
-    let held: string[] | undefined = []
-    const onWarning = (line: string) => (held ? held.push(line) : this.warnLine(line))
-    const runtime = await openMonitorRuntime({...this.botOptions, stateDir: flags['state-dir'], onWarning})
+    const storeWarnings = this.heldWarnings()
+    const runtime = await openMonitorRuntime({...this.botOptions, stateDir: flags['state-dir'], onWarning: storeWarnings.onWarning})
     // This host's files are not the fleet's state: shown as the fleet's, a host that never ran a check said "no
-    // checks yet" while the fleet had one down. A password Redis refuses is exit 2 (running again will not help).
-    const described = await runtime.describeShared()
-    const refusal = described && (await import('../../src/store/types.js')).refusedStoreLine(described)
-    if (described !== undefined && (refusal || !described.reachable)) {
+    // checks yet" while the fleet had one down.
+    const {fleetStateUnusable} = await import('../../src/store/fleet-state-required.js')
+    const unusable = fleetStateUnusable(await runtime.describeShared(), 'the monitor state', 'status')
+    if (unusable) {
       await runtime.close()
-      if (refusal) throw new (await import('../../src/user-error.js')).UserError(refusal)
-      const why = described.problem === undefined ? '' : ` (${described.problem})`
-      const {UnreachableError} = await import('../../src/unreachable-error.js')
-      throw new UnreachableError(`the monitor state is in the store ${described.target}, which does not answer${why}: no status of this host's files alone; run again once it answers`)
+      throw unusable
     }
-    for (const line of held) this.warnLine(line)
-    held = undefined
+    storeWarnings.release()
     // Read once, for the page and the table; from the parse cache while the file is the one `monitor run` read.
     // Names only: status runs no check, so a `${PAY_TOKEN}` the checks send need not be set where it runs (cron).
     const location = locateMonitors(flags.file)
